@@ -1,0 +1,27 @@
+//! Waymark's domain: organisations, plans, the item tree with its dated history, updates, RAG,
+//! the dates users write, and the data-quality flags computed "as at" a day.
+//!
+//! This crate owns the rules and nothing else. It does no I/O, has no async, and depends on no
+//! database, HTTP or serialisation crate: callers hand it values and it returns values (and lists
+//! of problems rather than stopping at the first one). Other crates convert to and from their own
+//! row, wire and view types.
+
+pub mod date;
+pub mod flags;
+pub mod history;
+pub mod ids;
+pub mod item;
+pub mod organisation;
+pub mod plan;
+pub mod rag;
+pub mod update;
+
+pub use date::{DateError, FlexDate, parse_date};
+pub use flags::{Flag, FlagSubject, flags_as_at};
+pub use history::{ChangeMeta, ItemVersion, RagChange, rag_history, version_in_force};
+pub use ids::{ItemId, OrgId, PlanId, PostId, UpdateId, UserId};
+pub use item::{ItemFields, Marking, Tag};
+pub use organisation::{Organisation, Post, split_owners};
+pub use plan::{Plan, PlanKind, UpdateCycle};
+pub use rag::{Rag, RagError};
+pub use update::{Update, latest_update, visible_updates};
