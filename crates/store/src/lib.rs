@@ -1,1 +1,303 @@
-//! placeholder
+//! Persistence for Waymark: migrations, the append-only history of items and updates, and
+//! "as at" reads, on SQLite (the embedded default) and PostgreSQL (several servers sharing one
+//! database) behind one `Store` that callers use without knowing which.
+//!
+//! The store owns SQL and nothing else: it knows no HTTP, HTML or file formats. It uses
+//! `sqlx::Any` so that one set of portable queries serves both backends; each backend has its own
+//! migrations folder, chosen by the URL's scheme. Rows become domain values in `rows`.
+
+mod changes;
+mod error;
+mod read;
+mod rows;
+mod write;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor, Row};
+use waymark_core::{OrgId, Organisation, Plan, PlanId, PlanKind, UpdateCycle};
+
+pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
+pub use error::{Result, StoreError};
+pub use read::{ItemHistory, ItemState, PlanView};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database is behind the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Whose rows a read may see. Every read and write names a scope, so that roles and partner
+/// access can later narrow it without changing callers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The operator at the command line: every organisation.
+    All,
+    /// A signed-in user: their own organisation only.
+    Org(OrgId),
+}
+
+impl Scope {
+    pub fn allows(self, org: OrgId) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Org(own) => own == org,
+        }
+    }
+}
+
+/// A plan to create.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPlan {
+    pub org: OrgId,
+    pub kind: PlanKind,
+    pub title: String,
+    pub period: Option<String>,
+    pub level_names: Vec<String>,
+    pub owner_posts: Vec<String>,
+    pub source: Option<String>,
+    pub update_cycle: UpdateCycle,
+}
+
+/// The database behind Waymark.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating where needed) the database at `url` — `sqlite://PATH` or
+    /// `postgres://...` — and applies any pending migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_string()));
+        };
+        let url = match backend {
+            Backend::Sqlite if !url.contains("mode=") => {
+                let joiner = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{joiner}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(|source| StoreError::Connect {
+            url: redact(&url),
+            source,
+        })?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets pages read while an import writes; FULL makes every
+                        // acknowledged commit survive power loss; foreign keys are off by
+                        // default in SQLite.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|source| StoreError::Connect {
+                url: redact(&url),
+                source,
+            })?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    /// Opens the embedded SQLite database in a file.
+    pub async fn open_sqlite_file(path: &Path) -> Result<Store> {
+        Store::connect(&format!("sqlite://{}", path.display())).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Waits for in-flight queries and closes every connection (checkpointing SQLite's WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Creates an organisation. Its code is unique.
+    pub async fn create_organisation(&self, code: &str, name: &str) -> Result<Organisation> {
+        let now = rows::instant_text(chrono::Utc::now());
+        let row = sqlx::query(
+            "INSERT INTO organisations (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(code.to_string())
+        .bind(name.to_string())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Organisation {
+            id: OrgId(row.try_get("id")?),
+            code: code.to_string(),
+            name: name.to_string(),
+            grant_share_ppm: None,
+        })
+    }
+
+    pub async fn organisations(&self) -> Result<Vec<Organisation>> {
+        let rows =
+            sqlx::query("SELECT id, code, name, grant_share_ppm FROM organisations ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Organisation {
+                    id: OrgId(row.try_get("id")?),
+                    code: row.try_get("code")?,
+                    name: row.try_get("name")?,
+                    grant_share_ppm: row.try_get("grant_share_ppm")?,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn organisation_by_code(&self, code: &str) -> Result<Option<Organisation>> {
+        Ok(self
+            .organisations()
+            .await?
+            .into_iter()
+            .find(|org| org.code.eq_ignore_ascii_case(code)))
+    }
+
+    /// Creates a plan with no items.
+    pub async fn create_plan(&self, plan: &NewPlan) -> Result<Plan> {
+        let now = rows::instant_text(chrono::Utc::now());
+        let row = sqlx::query(
+            "INSERT INTO plans (org_id, kind, title, period, level_names, owner_posts, source, \
+             update_cycle, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(plan.org.0)
+        .bind(plan.kind.as_str().to_string())
+        .bind(plan.title.clone())
+        .bind(plan.period.clone())
+        .bind(rows::strings_json(&plan.level_names))
+        .bind(rows::strings_json(&plan.owner_posts))
+        .bind(plan.source.clone())
+        .bind(plan.update_cycle.as_string())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Plan {
+            id: PlanId(row.try_get("id")?),
+            org: plan.org,
+            kind: plan.kind.clone(),
+            title: plan.title.clone(),
+            period: plan.period.clone(),
+            level_names: plan.level_names.clone(),
+            owner_posts: plan.owner_posts.clone(),
+            source: plan.source.clone(),
+            update_cycle: plan.update_cycle,
+        })
+    }
+
+    /// The plans a scope may see, oldest first.
+    pub async fn plans(&self, scope: Scope) -> Result<Vec<Plan>> {
+        let rows = match scope {
+            Scope::All => sqlx::query(PLAN_COLUMNS_ALL).fetch_all(&self.pool).await?,
+            Scope::Org(org) => {
+                sqlx::query(PLAN_COLUMNS_ORG)
+                    .bind(org.0)
+                    .fetch_all(&self.pool)
+                    .await?
+            }
+        };
+        rows.iter().map(plan_from_row).collect()
+    }
+
+    /// One plan, if the scope may see it.
+    pub async fn plan(&self, scope: Scope, id: PlanId) -> Result<Plan> {
+        let row = sqlx::query(PLAN_BY_ID)
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        match row.map(|row| plan_from_row(&row)).transpose()? {
+            Some(plan) if scope.allows(plan.org) => Ok(plan),
+            _ => Err(StoreError::NotFound {
+                what: "plan",
+                id: id.0,
+            }),
+        }
+    }
+}
+
+const PLAN_COLUMNS_ALL: &str = "SELECT id, org_id, kind, title, period, level_names, owner_posts, \
+                                source, update_cycle FROM plans ORDER BY id";
+const PLAN_COLUMNS_ORG: &str = "SELECT id, org_id, kind, title, period, level_names, owner_posts, \
+                                source, update_cycle FROM plans WHERE org_id = $1 ORDER BY id";
+const PLAN_BY_ID: &str = "SELECT id, org_id, kind, title, period, level_names, owner_posts, \
+                          source, update_cycle FROM plans WHERE id = $1";
+
+fn plan_from_row(row: &sqlx::any::AnyRow) -> Result<Plan> {
+    Ok(Plan {
+        id: PlanId(row.try_get("id")?),
+        org: OrgId(row.try_get("org_id")?),
+        kind: rows::parse_kind(&row.try_get::<String, _>("kind")?),
+        title: row.try_get("title")?,
+        period: row.try_get("period")?,
+        level_names: rows::parse_strings(&row.try_get::<String, _>("level_names")?)?,
+        owner_posts: rows::parse_strings(&row.try_get::<String, _>("owner_posts")?)?,
+        source: row.try_get("source")?,
+        update_cycle: rows::parse_cycle(&row.try_get::<String, _>("update_cycle")?)?,
+    })
+}
+
+/// Hides a password in a database URL before it reaches a message or a log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://waymark:secret@127.0.0.1/db"),
+            "postgres://waymark:***@127.0.0.1/db"
+        );
+        assert_eq!(redact("sqlite:///tmp/w.db"), "sqlite:///tmp/w.db");
+    }
+}

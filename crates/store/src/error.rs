@@ -1,0 +1,36 @@
+//! Store errors: driver errors become these in one place, so callers never see sqlx.
+
+/// What went wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot open the database at {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("{what} {id} was not found")]
+    NotFound { what: &'static str, id: i64 },
+    #[error("a stored value is not valid: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("the database URL {0:?} is not sqlite: or postgres:")]
+    UnsupportedUrl(String),
+}
+
+impl StoreError {
+    /// True when the error names a constraint, so callers can turn it into a user message.
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            StoreError::Database(sqlx::Error::Database(db)) => db.constraint(),
+            _ => None,
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
