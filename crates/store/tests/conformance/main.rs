@@ -1,0 +1,310 @@
+//! One conformance story for the store, run on SQLite always and on PostgreSQL when
+//! `WAYMARK_TEST_DATABASE_URL` is set (the README test command sets it).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use waymark_core::{Flag, FlexDate, ItemFields, PlanKind, Rag, UpdateCycle};
+use waymark_store::{
+    ChangeSet, ItemRef, NewItem, NewPlan, NewUpdate, NewVersion, Scope, Store, StoreError,
+};
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// A fresh SQLite file, and a fresh PostgreSQL schema when a server is configured.
+async fn stores() -> Vec<(String, Store)> {
+    let mut stores = Vec::new();
+    let path = std::env::temp_dir().join(format!(
+        "waymark-conformance-{}-{}.db",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ));
+    stores.push((
+        "sqlite".to_string(),
+        Store::open_sqlite_file(&path).await.unwrap(),
+    ));
+    match std::env::var("WAYMARK_TEST_DATABASE_URL") {
+        Ok(url) => stores.push(("postgres".to_string(), fresh_postgres(&url).await)),
+        Err(_) => eprintln!("WAYMARK_TEST_DATABASE_URL is not set: PostgreSQL conformance skipped"),
+    }
+    stores
+}
+
+/// Each test gets its own PostgreSQL schema so tests can run in parallel on one database.
+async fn fresh_postgres(url: &str) -> Store {
+    use sqlx::Executor;
+    let schema = format!(
+        "t{}_{}",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    sqlx::any::install_default_drivers();
+    let admin = sqlx::AnyPool::connect(url).await.unwrap();
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .await
+        .unwrap();
+    admin.close().await;
+    let joiner = if url.contains('?') { '&' } else { '?' };
+    Store::connect(&format!("{url}{joiner}options=-c%20search_path%3D{schema}"))
+        .await
+        .unwrap()
+}
+
+fn action(text: &str, due: Option<NaiveDate>, rag: Option<Rag>, owners: &[&str]) -> ItemFields {
+    ItemFields {
+        text: text.into(),
+        due: due.map(FlexDate::exact),
+        rag,
+        owners: owners.iter().map(|o| o.to_string()).collect(),
+        ..ItemFields::default()
+    }
+}
+
+async fn seeded(store: &Store) -> (waymark_core::Organisation, waymark_core::Plan) {
+    let org = store
+        .create_organisation("TST", "Test Constabulary")
+        .await
+        .unwrap();
+    let plan = store
+        .create_plan(&NewPlan {
+            org: org.id,
+            kind: PlanKind::Improvement,
+            title: "Crime data integrity improvement plan".into(),
+            period: Some("2014-15".into()),
+            level_names: PlanKind::Improvement.default_levels(),
+            owner_posts: vec!["Improvement Plan Owner: Chief Superintendent".into()],
+            source: Some("Inspection report".into()),
+            update_cycle: UpdateCycle::Monthly,
+        })
+        .await
+        .unwrap();
+    (org, plan)
+}
+
+#[tokio::test]
+async fn as_at_reads_follow_the_history() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        changes.author = Some("Import of tracker.xlsx".into());
+        changes.entered_at = Some(Utc.with_ymd_and_hms(2015, 1, 30, 10, 0, 0).unwrap());
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: ItemFields {
+                reference: Some("pg 54 paragraph 3.41".into()),
+                ..action("Problem-solving database", None, None, &[])
+            },
+            effective: day(2014, 11, 21),
+        });
+        changes.new_items.push(NewItem {
+            parent: Some(ItemRef::New(0)),
+            fields: ItemFields {
+                reference: Some("3.41a".into()),
+                position: 1,
+                ..action(
+                    "Track problem-solving cases",
+                    Some(day(2015, 3, 31)),
+                    Some(Rag::Green),
+                    &["Superintendent Territorial Policing", "Op Trafalgar Lead"],
+                )
+            },
+            effective: day(2014, 11, 21),
+        });
+        changes.new_items.push(NewItem {
+            parent: Some(ItemRef::New(0)),
+            fields: ItemFields {
+                reference: Some("3.41b".into()),
+                position: 2,
+                ..action(
+                    "Share good practice with partners",
+                    None,
+                    Some(Rag::Amber),
+                    &["Head of Contact Management"],
+                )
+            },
+            effective: day(2014, 11, 21),
+        });
+        for (as_of, text) in [
+            (
+                day(2014, 11, 21),
+                "All problem solving plans are audited quarterly.",
+            ),
+            (day(2015, 1, 23), "Unlikely to be in place by March 2015."),
+            (day(2015, 1, 8), "Ownership is moving to Crime Reduction."),
+        ] {
+            changes.updates.push(NewUpdate {
+                item: ItemRef::New(1),
+                as_of,
+                author_person: None,
+                author_post: Some("Territorial Policing".into()),
+                text: text.into(),
+                proposed_rag: None,
+                supersedes: None,
+            });
+        }
+        let applied = store.apply_changes(&changes).await.unwrap();
+        assert_eq!(applied.item_ids.len(), 3, "{backend}");
+        assert_eq!(applied.update_ids.len(), 3, "{backend}");
+        let action_id = applied.item_ids[1];
+
+        // A RAG change that takes effect in February.
+        let mut change = ChangeSet::new(org.id, plan.id);
+        change.versions.push(NewVersion {
+            item: action_id,
+            parent: Some(ItemRef::Existing(applied.item_ids[0])),
+            fields: ItemFields {
+                reference: Some("3.41a".into()),
+                position: 1,
+                ..action(
+                    "Track problem-solving cases",
+                    Some(day(2015, 6, 30)),
+                    Some(Rag::Red),
+                    &["Superintendent Territorial Policing"],
+                )
+            },
+            effective: day(2015, 2, 10),
+            reason: Some("ePSP system fault".into()),
+        });
+        store.apply_changes(&change).await.unwrap();
+
+        let before = store
+            .plan_as_at(Scope::Org(org.id), plan.id, day(2014, 11, 20), None)
+            .await
+            .unwrap();
+        assert!(
+            before.items.is_empty(),
+            "{backend}: nothing existed before the first evidence"
+        );
+
+        let december = store
+            .plan_as_at(Scope::Org(org.id), plan.id, day(2014, 12, 31), None)
+            .await
+            .unwrap();
+        assert_eq!(december.items.len(), 3, "{backend}");
+        assert_eq!(december.items[0].depth, 0);
+        assert_eq!(december.items[1].fields.reference.as_deref(), Some("3.41a"));
+        assert_eq!(december.items[1].depth, 1);
+        assert_eq!(december.items[0].children.len(), 2);
+        let tracked = december.item(action_id).unwrap();
+        assert_eq!(tracked.fields.rag, Some(Rag::Green), "{backend}");
+        assert_eq!(tracked.updates.len(), 1, "{backend}");
+        assert_eq!(tracked.fields.owners.len(), 2);
+        assert!(december.items[2].flags.contains(&Flag::NoDueDate));
+
+        let april = store
+            .plan_as_at(Scope::Org(org.id), plan.id, day(2015, 4, 1), None)
+            .await
+            .unwrap();
+        let tracked = april.item(action_id).unwrap();
+        assert_eq!(tracked.fields.rag, Some(Rag::Red), "{backend}");
+        assert_eq!(tracked.fields.due.as_ref().unwrap().date, day(2015, 6, 30));
+        assert_eq!(tracked.updates.len(), 3);
+        assert_eq!(
+            tracked.latest_update.as_ref().unwrap().as_of,
+            day(2015, 1, 23),
+            "{backend}"
+        );
+        assert!(
+            tracked.flags.contains(&Flag::UpdateOutOfOrder),
+            "{backend}: {:?}",
+            tracked.flags
+        );
+        assert!(
+            tracked.flags.contains(&Flag::Stale),
+            "{backend}: {:?}",
+            tracked.flags
+        );
+        assert!(
+            !tracked.flags.contains(&Flag::Overdue),
+            "{backend}: due moved to June"
+        );
+
+        // The same day, as known before the February change was entered.
+        let known = Utc.with_ymd_and_hms(2015, 1, 31, 0, 0, 0).unwrap();
+        let as_known = store
+            .plan_as_at(Scope::Org(org.id), plan.id, day(2015, 4, 1), Some(known))
+            .await
+            .unwrap();
+        let tracked = as_known.item(action_id).unwrap();
+        assert_eq!(tracked.fields.rag, Some(Rag::Green), "{backend}");
+        assert!(tracked.flags.contains(&Flag::Overdue), "{backend}");
+
+        let history = store
+            .item_history(Scope::Org(org.id), action_id)
+            .await
+            .unwrap();
+        assert_eq!(history.versions.len(), 2);
+        assert_eq!(history.updates.len(), 3);
+        assert_eq!(history.rag_history.len(), 2);
+        assert_eq!(history.rag_history[1].to, Some(Rag::Red));
+        assert_eq!(
+            history.rag_history[1].reason.as_deref(),
+            Some("ePSP system fault")
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn a_failing_change_set_stores_nothing() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Kept only if everything is", None, None, &[]),
+            effective: day(2015, 1, 1),
+        });
+        changes.updates.push(NewUpdate {
+            item: ItemRef::New(5),
+            as_of: day(2015, 1, 1),
+            author_person: None,
+            author_post: None,
+            text: "refers to an item that is not in the change set".into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        assert!(store.apply_changes(&changes).await.is_err(), "{backend}");
+        let view = store
+            .plan_as_at(Scope::All, plan.id, day(2030, 1, 1), None)
+            .await
+            .unwrap();
+        assert!(
+            view.items.is_empty(),
+            "{backend}: half a change set was stored"
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn organisations_cannot_see_each_others_plans() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let other = store
+            .create_organisation("OTH", "Other Police")
+            .await
+            .unwrap();
+        assert!(
+            store.plans(Scope::Org(other.id)).await.unwrap().is_empty(),
+            "{backend}"
+        );
+        assert_eq!(store.plans(Scope::Org(org.id)).await.unwrap().len(), 1);
+        assert!(matches!(
+            store.plan(Scope::Org(other.id), plan.id).await,
+            Err(StoreError::NotFound { .. })
+        ));
+        // Writing into another organisation's plan is refused too.
+        let mut changes = ChangeSet::new(other.id, plan.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Intruder", None, None, &[]),
+            effective: day(2015, 1, 1),
+        });
+        assert!(store.apply_changes(&changes).await.is_err(), "{backend}");
+        store.close().await;
+    }
+}
