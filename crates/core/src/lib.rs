@@ -10,6 +10,7 @@ pub mod date;
 pub mod flags;
 pub mod history;
 pub mod ids;
+pub mod indicator;
 pub mod item;
 pub mod organisation;
 pub mod plan;
