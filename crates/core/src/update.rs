@@ -41,11 +41,11 @@ impl Update {
 /// The updates of one item visible "as at" `as_at`, as known at `known_at` (`None` = now): dated
 /// on or before `as_at`, entered by `known_at`, and not superseded by a correction entered by
 /// `known_at`. Returned in entry order (the order they were written).
-pub fn visible_updates<'a>(
-    updates: &'a [Update],
+pub fn visible_updates(
+    updates: &[Update],
     as_at: NaiveDate,
     known_at: Option<DateTime<Utc>>,
-) -> Vec<&'a Update> {
+) -> Vec<&Update> {
     let known = |update: &Update| known_at.is_none_or(|limit| update.entered_at <= limit);
     let superseded: Vec<UpdateId> = updates
         .iter()

@@ -8,6 +8,8 @@
 
 mod changes;
 mod error;
+mod import;
+mod people;
 mod read;
 mod rows;
 mod write;
@@ -22,6 +24,7 @@ use waymark_core::{OrgId, Organisation, Plan, PlanId, PlanKind, UpdateCycle};
 
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
 pub use error::{Result, StoreError};
+pub use people::{PostHolding, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

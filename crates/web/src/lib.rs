@@ -1,1 +1,51 @@
-//! placeholder
+//! Waymark's web application: server-rendered HTML pages in the GOV.UK style and a JSON API,
+//! with sessions, CSRF protection and security headers applied once for every route.
+//!
+//! Only this crate knows HTTP and HTML. Handlers are thin: they extract the signed-in viewer
+//! (whose organisation scopes every read and write), call the store or a shared view function,
+//! and render. The same view structs back the pages, the JSON API and the CLI's `--json`.
+
+pub mod api;
+mod assets;
+pub mod auth;
+mod error;
+mod pages;
+mod security;
+mod service;
+mod state;
+pub mod views;
+
+use std::future::Future;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use auth::hash_password;
+pub use error::AppError;
+pub use state::{AppState, Clock};
+
+/// Every route, with the security layers applied once around all of them.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .merge(assets::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf_guard,
+        ))
+        .layer(axum::middleware::from_fn(security::security_headers))
+        .with_state(state)
+}
+
+/// Serves the app on an already-bound listener until `shutdown` completes, then finishes the
+/// requests in flight. Tests bind port 0 and pass the listener in.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

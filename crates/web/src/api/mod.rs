@@ -1,0 +1,160 @@
+//! The JSON API: the same data and operations as the pages, for programs. Every call needs a
+//! session (401 otherwise); calls that change something also need the session's CSRF token in
+//! the `X-CSRF-Token` header.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use waymark_core::{ItemId, PlanId};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::pages::as_at_or_today;
+use crate::service::{UpdateInput, add_update};
+use crate::state::AppState;
+use crate::views::{CheckJson, ItemJson, PlanJson};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/session", get(session))
+        .route("/api/plans", get(plans))
+        .route("/api/plans/{id}/items", get(items))
+        .route("/api/plans/{id}/check", get(check))
+        .route("/api/items/{id}/updates", post(create_update))
+}
+
+/// Errors from API handlers are JSON, never HTML.
+pub struct ApiError(AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError(error)
+    }
+}
+
+impl From<waymark_store::StoreError> for ApiError {
+    fn from(error: waymark_store::StoreError) -> Self {
+        ApiError(error.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.into_json_response()
+    }
+}
+
+#[derive(Serialize)]
+struct SessionJson {
+    user: UserJson,
+    csrf_token: String,
+}
+
+#[derive(Serialize)]
+struct UserJson {
+    id: i64,
+    name: String,
+    email: String,
+    organisation: i64,
+    is_admin: bool,
+}
+
+async fn session(viewer: Viewer) -> Json<SessionJson> {
+    Json(SessionJson {
+        user: UserJson {
+            id: viewer.user.id.0,
+            name: viewer.user.name.clone(),
+            email: viewer.user.email.clone(),
+            organisation: viewer.user.org.0,
+            is_admin: viewer.user.is_admin,
+        },
+        csrf_token: viewer.csrf_token,
+    })
+}
+
+async fn plans(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<PlanJson>>, ApiError> {
+    let plans = state.store.plans(viewer.scope()).await?;
+    Ok(Json(plans.iter().map(PlanJson::new).collect()))
+}
+
+#[derive(Deserialize)]
+struct AsAtQuery {
+    as_at: Option<String>,
+}
+
+async fn items(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<AsAtQuery>,
+) -> Result<Json<Vec<ItemJson>>, ApiError> {
+    let as_at = as_at_or_today(query.as_at.as_deref(), state.clock.today())?;
+    let view = state
+        .store
+        .plan_as_at(viewer.scope(), PlanId(id), as_at, None)
+        .await?;
+    Ok(Json(
+        view.items
+            .iter()
+            .map(|item| ItemJson::new(&view.plan, item))
+            .collect(),
+    ))
+}
+
+async fn check(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<AsAtQuery>,
+) -> Result<Json<Vec<CheckJson>>, ApiError> {
+    let as_at = as_at_or_today(query.as_at.as_deref(), state.clock.today())?;
+    let view = state
+        .store
+        .plan_as_at(viewer.scope(), PlanId(id), as_at, None)
+        .await?;
+    Ok(Json(
+        view.items
+            .iter()
+            .map(|item| CheckJson::new(item, as_at))
+            .collect(),
+    ))
+}
+
+/// The body of `POST /api/items/{id}/updates`.
+#[derive(Deserialize)]
+struct NewUpdateJson {
+    /// ISO date the update speaks for; today when absent.
+    as_of: Option<String>,
+    text: String,
+    /// Proposed RAG word; a change of RAG becomes a new version of the item.
+    rag: Option<String>,
+    #[serde(default)]
+    complete: bool,
+}
+
+#[derive(Serialize)]
+struct CreatedJson {
+    id: i64,
+}
+
+async fn create_update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Json(body): Json<NewUpdateJson>,
+) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
+    let input = UpdateInput {
+        as_of: body.as_of,
+        text: body.text,
+        rag: body.rag,
+        complete: body.complete,
+    };
+    let id = add_update(&state, &viewer, ItemId(id), input).await?;
+    Ok((StatusCode::CREATED, Json(CreatedJson { id })))
+}

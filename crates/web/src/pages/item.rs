@@ -1,0 +1,247 @@
+//! One item: every field, its children, its update history newest first, its RAG history, and
+//! the form to add an update.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+use waymark_core::{ItemId, Rag};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::pages::home::organisation_name;
+use crate::pages::{Chrome, RagView, as_at_or_today, long_date, render};
+use crate::service::{UpdateInput, add_update};
+use crate::state::AppState;
+use crate::views::{flag_message, iso};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/items/{id}", get(show).post(add))
+}
+
+#[derive(Deserialize)]
+struct ItemQuery {
+    as_at: Option<String>,
+    added: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct UpdateForm {
+    as_of: Option<String>,
+    text: String,
+    rag: Option<String>,
+    complete: Option<String>,
+}
+
+struct UpdateRow {
+    date: String,
+    author: String,
+    text: String,
+    rag: Option<RagView>,
+}
+
+struct RagRow {
+    date: String,
+    from: RagView,
+    to: RagView,
+    author: String,
+    reason: String,
+}
+
+struct Child {
+    id: i64,
+    reference: String,
+    text: String,
+    rag: RagView,
+}
+
+#[derive(Template)]
+#[template(path = "item.html")]
+struct ItemPage {
+    chrome: Chrome,
+    id: i64,
+    plan_id: i64,
+    plan_title: String,
+    level: String,
+    reference: String,
+    text: String,
+    description: String,
+    strategic_lead: String,
+    owners: Vec<String>,
+    start: String,
+    due: String,
+    complete: bool,
+    completed_on: String,
+    rag: RagView,
+    flags: Vec<String>,
+    children: Vec<Child>,
+    updates: Vec<UpdateRow>,
+    rag_history: Vec<RagRow>,
+    as_at_long: String,
+    is_today: bool,
+    today_iso: String,
+    added: bool,
+    errors: Vec<(String, String)>,
+    form_text: String,
+    form_as_of: String,
+    form_rag: String,
+}
+
+impl ItemPage {
+    /// Whether a RAG radio starts checked: the word last submitted, else the current RAG.
+    fn rag_checked(&self, option: &str) -> bool {
+        self.form_rag.eq_ignore_ascii_case(option)
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ItemQuery>,
+) -> Result<Html<String>, AppError> {
+    let today = state.clock.today();
+    let as_at = as_at_or_today(query.as_at.as_deref(), today)?;
+    let page = build(&state, &viewer, ItemId(id), as_at).await?;
+    render(&ItemPage {
+        added: query.added.is_some(),
+        ..page
+    })
+}
+
+async fn add(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<UpdateForm>,
+) -> Result<Response, AppError> {
+    let input = UpdateInput {
+        as_of: form.as_of.clone(),
+        text: form.text.clone(),
+        rag: form.rag.clone(),
+        complete: form.complete.is_some(),
+    };
+    match add_update(&state, &viewer, ItemId(id), input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/items/{id}?added=1#updates")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let today = state.clock.today();
+            let page = build(&state, &viewer, ItemId(id), today).await?;
+            let mut response = render(&ItemPage {
+                errors,
+                form_text: form.text,
+                form_as_of: form.as_of.unwrap_or_default(),
+                form_rag: form.rag.unwrap_or_default(),
+                ..page
+            })?
+            .into_response();
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ItemId,
+    as_at: chrono::NaiveDate,
+) -> Result<ItemPage, AppError> {
+    let today = state.clock.today();
+    let history = state.store.item_history(viewer.scope(), id).await?;
+    let view = state
+        .store
+        .plan_as_at(viewer.scope(), history.plan.id, as_at, None)
+        .await?;
+    let Some(item) = view.item(id) else {
+        // The item did not exist yet on that day.
+        return Err(AppError::invalid(
+            "as_at",
+            format!("This item did not exist on {}.", long_date(as_at)),
+        ));
+    };
+    let fields = &item.fields;
+    let mut newest_first: Vec<&waymark_core::Update> = item.updates.iter().collect();
+    newest_first.sort_by_key(|u| std::cmp::Reverse((u.as_of, u.entered_at, u.id)));
+    let updates: Vec<UpdateRow> = newest_first
+        .into_iter()
+        .map(|u| UpdateRow {
+            date: long_date(u.as_of),
+            author: u.author().unwrap_or_default(),
+            text: u.text.clone(),
+            rag: u.proposed_rag.map(|r| RagView::new(Some(r))),
+        })
+        .collect();
+    let rag_history = history
+        .rag_history
+        .iter()
+        .rev()
+        .filter(|change| change.effective <= as_at)
+        .map(|change| RagRow {
+            date: long_date(change.effective),
+            from: RagView::new(change.from),
+            to: RagView::new(change.to),
+            author: change.author.clone().unwrap_or_default(),
+            reason: change.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    let children = item
+        .children
+        .iter()
+        .filter_map(|child| view.item(*child))
+        .map(|child| Child {
+            id: child.id.0,
+            reference: child.fields.reference.clone().unwrap_or_default(),
+            text: child.fields.text.clone(),
+            rag: RagView::new(child.fields.shown_rag()),
+        })
+        .collect();
+    Ok(ItemPage {
+        chrome: Chrome {
+            user_name: viewer.user.name.clone(),
+            organisation: organisation_name(state, viewer).await?,
+            csrf: viewer.csrf_token.clone(),
+            section: "plans",
+        },
+        id: id.0,
+        plan_id: view.plan.id.0,
+        plan_title: view.plan.title.clone(),
+        level: view.plan.level_name(item.depth).to_string(),
+        reference: fields.reference.clone().unwrap_or_default(),
+        text: fields.text.clone(),
+        description: fields.description.clone().unwrap_or_default(),
+        strategic_lead: fields.strategic_lead.clone().unwrap_or_default(),
+        owners: fields.owners.clone(),
+        start: fields
+            .start
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        due: fields
+            .due
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        complete: fields.complete,
+        completed_on: fields.completed_on.map(long_date).unwrap_or_default(),
+        rag: RagView::new(fields.shown_rag()),
+        flags: item
+            .flags
+            .iter()
+            .map(|f| flag_message(*f, item, as_at))
+            .collect(),
+        children,
+        updates,
+        rag_history,
+        as_at_long: long_date(as_at),
+        is_today: as_at == today,
+        today_iso: iso(today),
+        added: false,
+        errors: Vec::new(),
+        form_text: String::new(),
+        form_as_of: String::new(),
+        form_rag: fields.rag.map(Rag::word).unwrap_or_default().to_string(),
+    })
+}

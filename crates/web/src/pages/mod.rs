@@ -1,0 +1,99 @@
+//! Server-rendered pages, one module per page, merged into one router here.
+
+mod home;
+mod item;
+mod plan;
+mod sign_in;
+
+use askama::Template;
+use axum::Router;
+use axum::response::Html;
+use chrono::NaiveDate;
+use waymark_core::Rag;
+use waymark_core::date::format_long;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(sign_in::router())
+        .merge(home::router())
+        .merge(plan::router())
+        .merge(item::router())
+        .route("/health", axum::routing::get(|| async { "ok" }))
+}
+
+/// The plain error page every failure renders.
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: String,
+    pub detail: String,
+}
+
+/// Renders a template into an HTML response.
+pub fn render(template: &impl Template) -> Result<Html<String>, AppError> {
+    Ok(Html(template.render()?))
+}
+
+/// What the layout needs to know about who is signed in.
+pub struct Chrome {
+    pub user_name: String,
+    pub organisation: String,
+    pub csrf: String,
+    /// Which navigation entry is current.
+    pub section: &'static str,
+}
+
+/// A RAG status ready for a template: always word and colour together.
+#[derive(Debug, Clone)]
+pub struct RagView {
+    pub word: &'static str,
+    pub class: &'static str,
+}
+
+impl RagView {
+    pub fn new(rag: Option<Rag>) -> Self {
+        match rag {
+            Some(rag) => RagView {
+                word: rag.word(),
+                class: match rag {
+                    Rag::Red => "red",
+                    Rag::Amber => "amber",
+                    Rag::Green => "green",
+                    Rag::Blue => "blue",
+                },
+            },
+            None => RagView {
+                word: "Not assessed",
+                class: "grey",
+            },
+        }
+    }
+}
+
+/// "8 January 2015".
+pub fn long_date(date: NaiveDate) -> String {
+    format_long(date)
+}
+
+/// The first line of a text, shortened for tables.
+pub fn first_line(text: &str, max_chars: usize) -> String {
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.chars().count() <= max_chars {
+        line.to_string()
+    } else {
+        let cut: String = line.chars().take(max_chars).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// Reads an optional `as_at` query value, defaulting to today.
+pub fn as_at_or_today(value: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(today),
+        Some(text) => crate::service::parse_day(text)
+            .ok_or_else(|| AppError::invalid("as_at", format!("\"{text}\" is not a date"))),
+    }
+}

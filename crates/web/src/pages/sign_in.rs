@@ -1,0 +1,155 @@
+//! Signing in with email and password, and signing out.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::auth::{
+    self, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie, new_token, set_cookie,
+    token_hash, verify_password,
+};
+use crate::error::AppError;
+use crate::pages::render;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sign-in", get(show).post(submit))
+        .route("/sign-out", post(sign_out))
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage {
+    csrf: String,
+    next: String,
+    email: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// Only local paths may follow sign-in, so the form can't be used to send people elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let (csrf, set) = match cookie(&headers, PRE_SESSION_CSRF_COOKIE) {
+        Some(token) if token.len() == 64 => (token, None),
+        _ => {
+            let token = new_token()?;
+            let header = set_cookie(PRE_SESSION_CSRF_COOKIE, &token, 3600, state.secure_cookies);
+            (token, Some(header))
+        }
+    };
+    let page = SignInPage {
+        csrf,
+        next: safe_next(query.next.as_deref()),
+        email: String::new(),
+        error: None,
+    };
+    let mut response = render(&page)?.into_response();
+    if let Some(value) = set.and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    let found = state.store.user_for_sign_in(&form.email).await?;
+    let password = form.password.clone();
+    // Verify even when the email is unknown, so timing doesn't reveal which emails exist.
+    let (user, stored_hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, DUMMY_HASH.to_string()),
+    };
+    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let Some(user) = user.filter(|_| verified) else {
+        let page = SignInPage {
+            csrf: cookie(&headers, PRE_SESSION_CSRF_COOKIE).unwrap_or_default(),
+            next: safe_next(form.next.as_deref()),
+            email: form.email,
+            error: Some("Enter a correct email address and password".into()),
+        };
+        let mut response = render(&page)?.into_response();
+        *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+        return Ok(response);
+    };
+    let token = new_token()?;
+    let csrf = new_token()?;
+    let expires = chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS);
+    state
+        .store
+        .create_session(&token_hash(&token), user.id, &csrf, expires)
+        .await?;
+    tracing::info!(user = user.id.0, "signed in");
+    let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
+    let cookie = set_cookie(
+        SESSION_COOKIE,
+        &token,
+        SESSION_HOURS * 3600,
+        state.secure_cookies,
+    );
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
+        state.store.delete_session(&token_hash(&token)).await?;
+    }
+    let mut response = Redirect::to("/sign-in").into_response();
+    let cookie = set_cookie(SESSION_COOKIE, "", 0, state.secure_cookies);
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
+/// A valid argon2id hash of a random password, verified against when the email is unknown.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$RdescudvJCsgt3ub+b+dWRWJTmaaJObG6Kx5Bd3qgRs";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_follow_sign_in() {
+        assert_eq!(safe_next(Some("/plans/3")), "/plans/3");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

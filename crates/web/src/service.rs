@@ -1,0 +1,129 @@
+//! The operations behind both the pages and the API, so that they behave the same.
+
+use chrono::NaiveDate;
+use waymark_core::{ItemId, Rag, version_in_force};
+use waymark_store::{ChangeSet, ItemRef, NewUpdate, NewVersion};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// What a person submits when adding an update.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateInput {
+    pub as_of: Option<String>,
+    pub text: String,
+    pub rag: Option<String>,
+    pub complete: bool,
+}
+
+/// Adds a progress update to an item, and where it changes the RAG or completes the item, a new
+/// version of the item effective on the update's date. One transaction.
+pub async fn add_update(
+    state: &AppState,
+    viewer: &Viewer,
+    item: ItemId,
+    input: UpdateInput,
+) -> Result<i64, AppError> {
+    let today = state.clock.today();
+    let mut errors = Vec::new();
+    let text = input.text.trim().to_string();
+    if text.is_empty() {
+        errors.push(("text".to_string(), "Enter the update".to_string()));
+    }
+    let as_of = match input
+        .as_of
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => today,
+        Some(written) => match parse_day(written) {
+            Some(day) if day > today => {
+                errors.push((
+                    "as_of".into(),
+                    "The date of the update must be today or in the past".into(),
+                ));
+                today
+            }
+            Some(day) => day,
+            None => {
+                errors.push((
+                    "as_of".into(),
+                    "Enter the date of the update as a real date, for example 8 1 2015".into(),
+                ));
+                today
+            }
+        },
+    };
+    let rag = match input
+        .rag
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(word) => match Rag::parse(word) {
+            Ok(rag) => rag,
+            Err(error) => {
+                errors.push(("rag".into(), error.to_string()));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+
+    let history = state.store.item_history(viewer.scope(), item).await?;
+    let current =
+        version_in_force(&history.versions, NaiveDate::MAX, None).ok_or(AppError::NotFound)?;
+    let mut changes = ChangeSet::new(viewer.user.org, history.plan.id);
+    changes.author = Some(viewer.user.name.clone());
+    changes.updates.push(NewUpdate {
+        item: ItemRef::Existing(item),
+        as_of,
+        author_person: Some(viewer.user.name.clone()),
+        author_post: None,
+        text,
+        proposed_rag: rag,
+        supersedes: None,
+    });
+    let mut fields = current.fields.clone();
+    let rag_changes = rag.is_some_and(|r| r != Rag::Blue && Some(r) != fields.rag);
+    let completes = (input.complete || rag == Some(Rag::Blue)) && !fields.complete;
+    if rag_changes || completes {
+        if rag_changes {
+            fields.rag = rag;
+        }
+        if completes {
+            fields.complete = true;
+            fields.completed_on = Some(as_of);
+        }
+        changes.versions.push(NewVersion {
+            item,
+            parent: fields.parent.map(ItemRef::Existing),
+            fields,
+            effective: as_of,
+            reason: Some("Progress update".into()),
+        });
+    }
+    let applied = state.store.apply_changes(&changes).await?;
+    applied
+        .update_ids
+        .first()
+        .map(|id| id.0)
+        .ok_or_else(|| AppError::Internal("update was not stored".into()))
+}
+
+/// Reads a date typed into a form: ISO, or the forms users write ("8 Jan 2015").
+pub fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .ok()
+        .or_else(|| {
+            waymark_core::parse_date(text)
+                .ok()
+                .filter(|d| !d.is_vague())
+                .map(|d| d.date)
+        })
+}

@@ -1,0 +1,229 @@
+//! View models shared by the pages, the JSON API and the CLI's `--json` output: one place that
+//! turns store values into what people and programs read.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use waymark_core::date::format_long;
+use waymark_core::{Flag, Plan, Rag};
+use waymark_store::{ItemState, PlanView};
+
+/// A plan in lists (`plans --json`, `/api/plans`).
+#[derive(Debug, Clone, Serialize)]
+pub struct PlanJson {
+    pub id: i64,
+    pub title: String,
+    pub kind: String,
+    pub period: Option<String>,
+    pub organisation: i64,
+    pub level_names: Vec<String>,
+    pub owner_posts: Vec<String>,
+    pub source: Option<String>,
+    pub update_cycle: String,
+}
+
+impl PlanJson {
+    pub fn new(plan: &Plan) -> Self {
+        PlanJson {
+            id: plan.id.0,
+            title: plan.title.clone(),
+            kind: plan.kind.as_str().to_string(),
+            period: plan.period.clone(),
+            organisation: plan.org.0,
+            level_names: plan.level_names.clone(),
+            owner_posts: plan.owner_posts.clone(),
+            source: plan.source.clone(),
+            update_cycle: plan.update_cycle.as_string(),
+        }
+    }
+}
+
+/// The latest update of an item.
+#[derive(Debug, Clone, Serialize)]
+pub struct LatestUpdateJson {
+    pub date: String,
+    pub author: Option<String>,
+    pub text: String,
+}
+
+/// An item as at a day (`items --json`, `/api/plans/{id}/items`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ItemJson {
+    pub id: i64,
+    pub parent: Option<i64>,
+    pub depth: usize,
+    pub level: String,
+    pub reference: Option<String>,
+    pub text: String,
+    pub strategic_lead: Option<String>,
+    pub owners: Vec<String>,
+    pub due: Option<String>,
+    /// The user's words for a vague due date ("by March 2015").
+    pub due_written: Option<String>,
+    pub complete: bool,
+    pub rag: Option<String>,
+    pub latest_update: Option<LatestUpdateJson>,
+    pub updates: usize,
+    pub flags: Vec<String>,
+}
+
+impl ItemJson {
+    pub fn new(plan: &Plan, item: &ItemState) -> Self {
+        let fields = &item.fields;
+        ItemJson {
+            id: item.id.0,
+            parent: fields.parent.map(|p| p.0),
+            depth: item.depth,
+            level: plan.level_name(item.depth).to_string(),
+            reference: fields.reference.clone(),
+            text: fields.text.clone(),
+            strategic_lead: fields.strategic_lead.clone(),
+            owners: fields.owners.clone(),
+            due: fields.due.as_ref().map(|d| iso(d.date)),
+            due_written: fields.due.as_ref().and_then(|d| d.written.clone()),
+            complete: fields.complete,
+            rag: fields.shown_rag().map(|r| r.word().to_string()),
+            latest_update: item.latest_update.as_ref().map(|u| LatestUpdateJson {
+                date: iso(u.as_of),
+                author: u.author(),
+                text: u.text.clone(),
+            }),
+            updates: item.updates.len(),
+            flags: item.flags.iter().map(|f| f.name().to_string()).collect(),
+        }
+    }
+}
+
+/// The flags of one item (`check --json`, `/api/plans/{id}/check`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckJson {
+    pub id: i64,
+    pub reference: Option<String>,
+    pub text: String,
+    pub flags: Vec<String>,
+    pub messages: Vec<String>,
+}
+
+impl CheckJson {
+    pub fn new(item: &ItemState, as_at: NaiveDate) -> Self {
+        CheckJson {
+            id: item.id.0,
+            reference: item.fields.reference.clone(),
+            text: item.fields.text.clone(),
+            flags: item.flags.iter().map(|f| f.name().to_string()).collect(),
+            messages: item
+                .flags
+                .iter()
+                .map(|f| flag_message(*f, item, as_at))
+                .collect(),
+        }
+    }
+}
+
+/// A sentence explaining a flag on an item, in plain English.
+pub fn flag_message(flag: Flag, item: &ItemState, as_at: NaiveDate) -> String {
+    match flag {
+        Flag::Overdue => match &item.fields.due {
+            Some(due) => format!(
+                "Was due {} and is not complete ({} days overdue on {}).",
+                due,
+                (as_at - due.date).num_days(),
+                format_long(as_at)
+            ),
+            None => "Overdue.".to_string(),
+        },
+        Flag::NoDueDate => "Has no due date, so its timescale is unknown.".to_string(),
+        Flag::Stale => match &item.latest_update {
+            Some(update) => format!(
+                "Last updated {}, longer ago than the plan's update cycle.",
+                format_long(update.as_of)
+            ),
+            None => "Has never been updated.".to_string(),
+        },
+        Flag::UpdateOutOfOrder => {
+            "An update is dated before the update entered before it.".to_string()
+        }
+        Flag::DuplicateUpdateText => "The same update text appears on other items.".to_string(),
+    }
+}
+
+/// Counts for a plan's summary on the home page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlanCounts {
+    pub items: usize,
+    pub actions: usize,
+    pub red: usize,
+    pub amber: usize,
+    pub green: usize,
+    pub blue: usize,
+    pub not_assessed: usize,
+    pub overdue: usize,
+    pub due_soon: usize,
+    pub stale: usize,
+    pub no_due_date: usize,
+    pub data_quality: usize,
+}
+
+impl PlanCounts {
+    /// Counts over the plan's actions (items without children) as at the view's day.
+    pub fn new(view: &PlanView) -> Self {
+        let mut counts = PlanCounts {
+            items: view.items.len(),
+            ..PlanCounts::default()
+        };
+        let soon = view.as_at + chrono::Days::new(30);
+        for item in view.items.iter().filter(|i| i.children.is_empty()) {
+            counts.actions += 1;
+            match item.fields.shown_rag() {
+                Some(Rag::Red) => counts.red += 1,
+                Some(Rag::Amber) => counts.amber += 1,
+                Some(Rag::Green) => counts.green += 1,
+                Some(Rag::Blue) => counts.blue += 1,
+                None => counts.not_assessed += 1,
+            }
+            let has = |flag| item.flags.contains(&flag);
+            counts.overdue += usize::from(has(Flag::Overdue));
+            counts.stale += usize::from(has(Flag::Stale));
+            counts.no_due_date += usize::from(has(Flag::NoDueDate));
+            counts.data_quality +=
+                usize::from(has(Flag::UpdateOutOfOrder) || has(Flag::DuplicateUpdateText));
+            if !item.fields.complete
+                && item
+                    .fields
+                    .due
+                    .as_ref()
+                    .is_some_and(|d| d.date >= view.as_at && d.date <= soon)
+            {
+                counts.due_soon += 1;
+            }
+        }
+        counts
+    }
+
+    /// Segments of the RAG distribution bar: (colour class, word, count, start %, width %), in
+    /// the order red, amber, green, blue, not assessed. Widths add up to 100.
+    pub fn shares(&self) -> Vec<(&'static str, &'static str, usize, f64, f64)> {
+        let total = self.actions.max(1) as f64;
+        let mut start = 0.0;
+        [
+            ("red", "Red", self.red),
+            ("amber", "Amber", self.amber),
+            ("green", "Green", self.green),
+            ("blue", "Blue", self.blue),
+            ("grey", "Not assessed", self.not_assessed),
+        ]
+        .into_iter()
+        .filter(|(_, _, n)| *n > 0)
+        .map(|(class, word, n)| {
+            let width = (n as f64 * 100.0 / total * 100.0).round() / 100.0;
+            let segment = (class, word, n, start, width);
+            start += width;
+            segment
+        })
+        .collect()
+    }
+}
+
+/// ISO date for the API and CSV.
+pub fn iso(date: NaiveDate) -> String {
+    date.format("%Y-%m-%d").to_string()
+}

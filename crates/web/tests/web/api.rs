@@ -1,0 +1,99 @@
+//! The JSON API: the same data and operations as the pages.
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn items_meet_the_json_contract() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let items: Vec<serde_json::Value> = app
+        .client
+        .get(app.url(&format!("/api/plans/{}/items", app.plan)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 2);
+    let action = &items[1];
+    assert_eq!(action["reference"], "4.43a");
+    assert_eq!(
+        action["owners"],
+        serde_json::json!(["Head of Contact Management"])
+    );
+    assert_eq!(action["due"], "2015-01-31");
+    assert_eq!(action["complete"], false);
+    assert_eq!(action["rag"], "Green");
+    assert_eq!(action["parent"], items[0]["id"]);
+    assert_eq!(action["latest_update"]["date"], "2014-11-21");
+    assert_eq!(action["latest_update"]["author"], "Supt Operations");
+    // Due 31 January, last updated 21 November: overdue, and silent for over a month.
+    assert_eq!(action["flags"], serde_json::json!(["overdue", "stale"]));
+    assert_eq!(items[0]["parent"], serde_json::Value::Null);
+}
+
+#[tokio::test]
+async fn an_update_posted_to_the_api_is_stored_and_changes_the_rag() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let csrf = app.csrf().await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
+        .header("x-csrf-token", csrf)
+        .json(
+            &serde_json::json!({"text": "Compliance is 75%.", "rag": "Red", "as_of": "2015-02-12"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let items: Vec<serde_json::Value> = app
+        .client
+        .get(app.url(&format!("/api/plans/{}/items", app.plan)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(items[1]["rag"], "Red");
+    assert_eq!(items[1]["latest_update"]["text"], "Compliance is 75%.");
+    assert_eq!(items[1]["latest_update"]["date"], "2015-02-12");
+
+    let earlier: Vec<serde_json::Value> = app
+        .client
+        .get(app.url(&format!("/api/plans/{}/items?as_at=2015-02-11", app.plan)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(earlier[1]["rag"], "Green");
+}
+
+#[tokio::test]
+async fn a_bad_update_gets_field_errors_as_json() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let csrf = app.csrf().await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"text": "", "rag": "Purple"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    let fields: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, vec!["text", "rag"]);
+}

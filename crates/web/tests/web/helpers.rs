@@ -1,0 +1,208 @@
+//! `spawn_app()`: a fresh SQLite database with one organisation, two people and a small plan,
+//! served on port 0.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use reqwest::redirect::Policy;
+use tokio::net::TcpListener;
+use waymark_core::{FlexDate, ItemFields, ItemId, PlanKind, Rag, UpdateCycle};
+use waymark_store::{ChangeSet, ItemRef, NewItem, NewPlan, NewUpdate, Store};
+use waymark_web::{AppState, Clock};
+
+pub const PASSWORD: &str = "a long test password";
+
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// "Today" for every test: mid-February 2015.
+pub fn today() -> NaiveDate {
+    day(2015, 2, 16)
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub store: Store,
+    pub client: reqwest::Client,
+    pub plan: i64,
+    pub action: ItemId,
+    pub other_plan: i64,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A fresh client with its own cookie jar.
+    pub fn new_client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// Signs the app's client in as `email`, going through the sign-in form like a browser.
+    pub async fn sign_in_as(&self, client: &reqwest::Client, email: &str) -> reqwest::Response {
+        let page = client.get(self.url("/sign-in")).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        let csrf = hidden_value(&html, "csrf");
+        client
+            .post(self.url("/sign-in"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", PASSWORD),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in(&self) {
+        let response = self.sign_in_as(&self.client, "owner@test.example").await;
+        assert_eq!(response.status(), 303);
+    }
+
+    /// The session's CSRF token, for API writes.
+    pub async fn csrf(&self) -> String {
+        let session: serde_json::Value = self
+            .client
+            .get(self.url("/api/session"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        session["csrf_token"].as_str().unwrap().to_string()
+    }
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+pub async fn spawn_app() -> TestApp {
+    let path = std::env::temp_dir().join(format!(
+        "waymark-web-{}-{}.db",
+        std::process::id(),
+        Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    ));
+    let store = Store::open_sqlite_file(&path).await.unwrap();
+    let org = store
+        .create_organisation("TST", "Test Constabulary")
+        .await
+        .unwrap();
+    let other = store
+        .create_organisation("OTH", "Other Police")
+        .await
+        .unwrap();
+    let hash = waymark_web::hash_password(PASSWORD).unwrap();
+    store
+        .create_user(org.id, "owner@test.example", "Olu Owner", &hash, false)
+        .await
+        .unwrap();
+    store
+        .create_user(other.id, "other@other.example", "Otto Other", &hash, false)
+        .await
+        .unwrap();
+
+    let plan = store
+        .create_plan(&NewPlan {
+            org: org.id,
+            kind: PlanKind::Improvement,
+            title: "Call handling improvement plan".into(),
+            period: Some("2014-15".into()),
+            level_names: vec!["Recommendation".into(), "Action".into()],
+            owner_posts: vec!["Plan owner: Chief Superintendent".into()],
+            source: Some("Inspection of call handling".into()),
+            update_cycle: UpdateCycle::Monthly,
+        })
+        .await
+        .unwrap();
+    let mut changes = ChangeSet::new(org.id, plan.id);
+    changes.entered_at = Some(Utc.with_ymd_and_hms(2014, 11, 21, 9, 0, 0).unwrap());
+    changes.new_items.push(NewItem {
+        parent: None,
+        fields: ItemFields {
+            reference: Some("pg 73 paragraph 4.43".into()),
+            text: "Give call handlers criteria to assess threat, harm and risk".into(),
+            ..ItemFields::default()
+        },
+        effective: day(2014, 11, 21),
+    });
+    changes.new_items.push(NewItem {
+        parent: Some(ItemRef::New(0)),
+        fields: ItemFields {
+            reference: Some("4.43a".into()),
+            text: "Issue guidance on repeat and vulnerable victims".into(),
+            owners: vec!["Head of Contact Management".into()],
+            due: Some(FlexDate::exact(day(2015, 1, 31))),
+            rag: Some(Rag::Green),
+            ..ItemFields::default()
+        },
+        effective: day(2014, 11, 21),
+    });
+    changes.updates.push(NewUpdate {
+        item: ItemRef::New(1),
+        as_of: day(2014, 11, 21),
+        author_person: None,
+        author_post: Some("Supt Operations".into()),
+        text: "Guidance drafted following the review of practices.".into(),
+        proposed_rag: Some(Rag::Green),
+        supersedes: None,
+    });
+    let applied = store.apply_changes(&changes).await.unwrap();
+
+    let other_plan = store
+        .create_plan(&NewPlan {
+            org: other.id,
+            kind: PlanKind::Strategic,
+            title: "Other force's confidential plan".into(),
+            period: None,
+            level_names: PlanKind::Strategic.default_levels(),
+            owner_posts: vec![],
+            source: None,
+            update_cycle: UpdateCycle::Quarterly,
+        })
+        .await
+        .unwrap();
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = format!("http://{}", listener.local_addr().unwrap());
+    let state = AppState {
+        store: store.clone(),
+        clock: Clock::fixed(today()),
+        secure_cookies: false,
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(waymark_web::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        address,
+        store,
+        client: TestApp::new_client(),
+        plan: plan.id.0,
+        action: applied.item_ids[1],
+        other_plan: other_plan.id.0,
+        shutdown: Some(tx),
+    }
+}

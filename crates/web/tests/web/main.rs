@@ -1,0 +1,10 @@
+//! Integration tests of the web application: the real server on port 0 with a fresh database,
+//! talked to over HTTP by a cookie-keeping client that does not follow redirects.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod api;
+mod pages;
+mod security;

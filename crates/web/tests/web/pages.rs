@@ -1,0 +1,167 @@
+//! The pages as a person uses them: plan list, plan table, item page and adding an update.
+
+use crate::helpers::{hidden_value, spawn_app};
+
+#[tokio::test]
+async fn home_lists_the_plan_with_its_counts() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let html = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Call handling improvement plan"));
+    assert!(!html.contains("Other force"));
+    // The one action was due on 31 January and "today" is 16 February.
+    assert!(
+        html.contains(&format!("/plans/{}?flag=overdue\">1</a>", app.plan)),
+        "{html}"
+    );
+}
+
+#[tokio::test]
+async fn the_plan_table_shows_reference_owner_due_rag_and_latest_update() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let html = app
+        .client
+        .get(app.url(&format!("/plans/{}", app.plan)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "4.43a",
+        "Issue guidance on repeat and vulnerable victims",
+        "Head of Contact Management",
+        "31 January 2015",
+        "wm-rag--green\">Green</strong>",
+        "21 November 2014, Supt Operations",
+        "Guidance drafted following the review of practices.",
+        "Overdue",
+    ] {
+        assert!(html.contains(expected), "missing {expected:?}");
+    }
+}
+
+#[tokio::test]
+async fn adding_an_update_with_a_rag_change_shows_in_history_and_not_before_its_date() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let path = format!("/items/{}", app.action.0);
+    let page = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&page, "csrf");
+    let response = app
+        .client
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            (
+                "text",
+                "Guidance issued to all call handlers; compliance audit booked.",
+            ),
+            ("as_of", "2015-02-10"),
+            ("rag", "Amber"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(location, format!("{path}?added=1#updates"));
+    let html = app
+        .client
+        .get(app.url(&location))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Your update has been added."));
+    assert!(html.contains("<strong>10 February 2015</strong>, Olu Owner"));
+    assert!(
+        html.contains("wm-rag--amber\">Amber</strong></dd>"),
+        "RAG should now be Amber"
+    );
+    // RAG history: Green then Amber, with who and why.
+    assert!(html.contains("Progress update"));
+
+    let before = app
+        .client
+        .get(app.url(&format!("{path}?as_at=2015-02-09")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!before.contains("compliance audit booked"));
+    assert!(before.contains("wm-rag--green\">Green</strong></dd>"));
+}
+
+#[tokio::test]
+async fn an_empty_update_is_refused_with_a_message_by_the_field() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let path = format!("/items/{}", app.action.0);
+    let page = app
+        .client
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&page, "csrf");
+    let response = app
+        .client
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "  "),
+            ("as_of", "2099-01-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("<a href=\"#text\">Enter the update</a>"));
+    assert!(
+        html.contains("<a href=\"#as_of\">The date of the update must be today or in the past</a>")
+    );
+}
+
+#[tokio::test]
+async fn the_plan_can_be_shown_as_it_stood_on_an_earlier_day() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let html = app
+        .client
+        .get(app.url(&format!("/plans/{}?as_at=2014-11-01", app.plan)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("as it stood at the end of 1 November 2014"));
+    assert!(html.contains("No items to show."));
+}

@@ -1,0 +1,151 @@
+//! Security applied to every route: headers, sign-in required, CSRF on writes, organisation
+//! scope.
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in [
+        "/sign-in",
+        "/",
+        "/api/plans",
+        "/assets/app.css",
+        "/no-such-page",
+    ] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        let headers = response.headers();
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(headers["x-frame-options"], "DENY", "{path}");
+        assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn pages_ask_for_sign_in_and_the_api_refuses_with_401() {
+    let app = spawn_app().await;
+    let page = app
+        .client
+        .get(app.url(&format!("/plans/{}", app.plan)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 303);
+    assert_eq!(
+        page.headers()["location"],
+        format!("/sign-in?next=/plans/{}", app.plan)
+    );
+    for path in [
+        "/api/plans",
+        "/api/session",
+        &format!("/api/plans/{}/items", app.plan),
+    ] {
+        let api = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(api.status(), 401, "{path}");
+        let body: serde_json::Value = api.json().await.unwrap();
+        assert_eq!(body["error"], "you need to sign in");
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
+    let app = spawn_app().await;
+    let page = app
+        .client
+        .get(app.url("/sign-in"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = crate::helpers::hidden_value(&page, "csrf");
+    for email in ["owner@test.example", "nobody@test.example"] {
+        let response = app
+            .client
+            .post(app.url("/sign-in"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", email),
+                ("password", "wrong password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        let html = response.text().await.unwrap();
+        assert!(html.contains("Enter a correct email address and password"));
+    }
+}
+
+#[tokio::test]
+async fn writes_without_the_csrf_token_are_refused() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let path = format!("/items/{}", app.action.0);
+    let form = app
+        .client
+        .post(app.url(&path))
+        .form(&[("text", "Forged update"), ("csrf", "not the token")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(form.status(), 403);
+    let api = app
+        .client
+        .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
+        .json(&serde_json::json!({"text": "Forged update"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 403);
+    let history = app
+        .store
+        .item_history(waymark_store::Scope::All, app.action)
+        .await
+        .unwrap();
+    assert_eq!(history.updates.len(), 1, "a forged update was stored");
+}
+
+#[tokio::test]
+async fn nobody_sees_another_organisations_plans() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let plans: Vec<serde_json::Value> = app
+        .client
+        .get(app.url("/api/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plans.len(), 1);
+    assert_eq!(plans[0]["title"], "Call handling improvement plan");
+    for path in [
+        format!("/plans/{}", app.other_plan),
+        format!("/api/plans/{}/items", app.other_plan),
+    ] {
+        let response = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+    }
+    // The other organisation's user cannot see or write to this plan's items.
+    let other = crate::helpers::TestApp::new_client();
+    assert_eq!(
+        app.sign_in_as(&other, "other@other.example").await.status(),
+        303
+    );
+    let item = other
+        .get(app.url(&format!("/items/{}", app.action.0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(item.status(), 404);
+}
