@@ -1,0 +1,266 @@
+//! `demo`, `plans --json`, `items --json`, `check --json`, `--version` and errors.
+
+use chrono::{Days, Local};
+
+use crate::helpers::{client, fresh_data_dir, json, sign_in, start, waymark};
+
+#[tokio::test]
+async fn demo_serves_the_plan_list_and_each_plans_table() {
+    let dir = fresh_data_dir("demo");
+    let server = start(&dir, "demo");
+    let client = client();
+    let home = client
+        .get(format!("{}/", server.address))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), 303, "the home page asks for sign-in");
+    sign_in(&client, &server.address, "sam.okafor@northshire.example").await;
+    let home = client
+        .get(format!("{}/", server.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("Responding to the public: inspection improvement plan"));
+    assert!(home.contains("Police and crime plan: annual delivery plan"));
+    for plan in [1, 2] {
+        let page = client
+            .get(format!("{}/plans/{plan}", server.address))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(
+            html.contains("<th scope=\"col\" class=\"govuk-table__header wm-col-rag\">RAG</th>")
+        );
+        assert!(
+            html.contains("wm-rag--red\">Red</strong>"),
+            "plan {plan} has a Red action"
+        );
+    }
+}
+
+#[test]
+fn plans_and_items_meet_the_json_contract() {
+    let dir = fresh_data_dir("contract");
+    drop(start(&dir, "demo"));
+    let plans = json(&dir, &["plans", "--json"]);
+    let plans = plans.as_array().unwrap();
+    assert_eq!(plans.len(), 2);
+    for plan in plans {
+        assert!(plan["id"].is_i64());
+        assert!(plan["title"].is_string());
+        assert!(plan["kind"].is_string());
+        assert!(plan["period"].is_string());
+    }
+    assert_eq!(plans[0]["kind"], "improvement");
+
+    let items = json(&dir, &["items", "--plan", "1", "--json"]);
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 17, "6 recommendations and 11 actions");
+    for item in items {
+        for key in [
+            "id",
+            "reference",
+            "text",
+            "owners",
+            "due",
+            "complete",
+            "rag",
+            "latest_update",
+            "flags",
+            "parent",
+        ] {
+            assert!(item.get(key).is_some(), "missing {key} in {item}");
+        }
+        assert!(item["owners"].is_array());
+        assert!(item["flags"].is_array());
+        if let Some(rag) = item["rag"].as_str() {
+            assert!(["Red", "Amber", "Green", "Blue"].contains(&rag));
+        }
+    }
+    let call_back = items.iter().find(|i| i["reference"] == "1.2").unwrap();
+    assert_eq!(call_back["rag"], "Red");
+    assert_eq!(
+        call_back["owners"],
+        serde_json::json!([
+            "Contact Management Systems Lead",
+            "Head of Contact Management"
+        ])
+    );
+    assert_eq!(call_back["flags"], serde_json::json!(["overdue", "stale"]));
+    let parent = items
+        .iter()
+        .find(|i| i["id"] == call_back["parent"])
+        .unwrap();
+    assert_eq!(parent["reference"], "AFI 1");
+    assert_eq!(parent["parent"], serde_json::Value::Null);
+    let latest = &call_back["latest_update"];
+    let expected = Local::now()
+        .date_naive()
+        .checked_sub_days(Days::new(45))
+        .unwrap();
+    assert_eq!(latest["date"], expected.format("%Y-%m-%d").to_string());
+    assert_eq!(latest["author"], "Contact Management Systems Lead");
+    assert!(
+        latest["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Go-live postponed")
+    );
+
+    let checks = json(&dir, &["check", "--plan", "1", "--json"]);
+    let flagged: Vec<(&str, Vec<&str>)> = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["flags"].as_array().unwrap().is_empty())
+        .map(|c| {
+            (
+                c["reference"].as_str().unwrap(),
+                c["flags"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| f.as_str().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert!(
+        flagged.contains(&("4.1", vec!["update_out_of_order"])),
+        "{flagged:?}"
+    );
+    assert!(
+        flagged.contains(&("5.1", vec!["no_due_date", "duplicate_update_text"])),
+        "{flagged:?}"
+    );
+    assert!(
+        flagged.contains(&("5.2", vec!["duplicate_update_text"])),
+        "{flagged:?}"
+    );
+    assert!(
+        flagged.contains(&("2.2", vec!["no_due_date", "stale"])),
+        "{flagged:?}"
+    );
+}
+
+#[tokio::test]
+async fn as_at_hides_what_was_entered_after_the_day() {
+    let dir = fresh_data_dir("as-at");
+    let server = start(&dir, "demo");
+    let today = Local::now().date_naive();
+    let iso = |days_ago: u64| {
+        today
+            .checked_sub_days(Days::new(days_ago))
+            .unwrap()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+
+    // Action 1.1 went Amber 40 days ago; its latest update is 9 days old.
+    let items = json(
+        &dir,
+        &["items", "--plan", "1", "--as-at", &iso(50), "--json"],
+    );
+    let action = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["reference"] == "1.1")
+        .unwrap()
+        .clone();
+    assert_eq!(action["rag"], "Green");
+    assert_eq!(action["latest_update"]["date"], iso(120));
+    let items = json(&dir, &["items", "--plan", "1", "--json"]);
+    let action = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["reference"] == "1.1")
+        .unwrap()
+        .clone();
+    assert_eq!(action["rag"], "Amber");
+    assert_eq!(action["latest_update"]["date"], iso(9));
+
+    // An update with a RAG change entered today, dated today: not there as at yesterday.
+    let client = client();
+    let csrf = sign_in(&client, &server.address, "sam.okafor@northshire.example").await;
+    let response = client
+        .post(format!("{}/api/items/{}/updates", server.address, action["id"]))
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"text": "Third intake approved by the chief officer group.", "rag": "Green"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let find = |items: serde_json::Value| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["reference"] == "1.1")
+            .unwrap()
+            .clone()
+    };
+    let now = find(json(&dir, &["items", "--plan", "1", "--json"]));
+    assert_eq!(now["rag"], "Green");
+    assert_eq!(
+        now["latest_update"]["text"],
+        "Third intake approved by the chief officer group."
+    );
+    let yesterday = find(json(
+        &dir,
+        &["items", "--plan", "1", "--as-at", &iso(1), "--json"],
+    ));
+    assert_eq!(yesterday["rag"], "Amber");
+    assert_eq!(yesterday["latest_update"]["date"], iso(9));
+
+    // Flags follow the day too: action 1.2 was not overdue before its due date 20 days ago.
+    let check = |day: &str| {
+        json(&dir, &["check", "--plan", "1", "--as-at", day, "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["reference"] == "1.2")
+            .unwrap()["flags"]
+            .clone()
+    };
+    assert_eq!(check(&iso(30)), serde_json::json!([]));
+    assert_eq!(check(&iso(0)), serde_json::json!(["overdue", "stale"]));
+}
+
+#[test]
+fn version_and_errors() {
+    let dir = fresh_data_dir("errors");
+    let version = waymark(&dir).arg("--version").output().unwrap();
+    assert!(version.status.success());
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("waymark "));
+
+    let missing = waymark(&dir)
+        .args(["items", "--plan", "99", "--json"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("plan 99 was not found"));
+
+    let bad_date = waymark(&dir)
+        .args(["items", "--plan", "1", "--as-at", "soonish", "--json"])
+        .output()
+        .unwrap();
+    assert!(!bad_date.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad_date.stderr).contains("--as-at \"soonish\" is not a date")
+    );
+
+    let bad_url = waymark(&dir)
+        .args(["--database-url", "mysql://x", "plans", "--json"])
+        .output()
+        .unwrap();
+    assert!(!bad_url.status.success());
+    assert!(String::from_utf8_lossy(&bad_url.stderr).contains("is not sqlite: or postgres:"));
+}
