@@ -46,6 +46,12 @@ enum Command {
     Items(PlanArgs),
     /// List the data-quality flags of a plan's items on a day.
     Check(PlanArgs),
+    /// Copy the database to a file while Waymark keeps running (SQLite).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Manage people who sign in.
     #[command(subcommand)]
     User(UserCommand),
@@ -156,6 +162,14 @@ async fn run(cli: Cli) -> Result<()> {
                     .map(|i| CheckJson::new(i, as_at))
                     .collect::<Vec<_>>(),
             )
+        }
+        Command::Backup { out } => {
+            store
+                .backup_to(&out)
+                .await
+                .with_context(|| format!("backing up to {}", out.display()))?;
+            println!("Backed up to {}.", out.display());
+            Ok(())
         }
         Command::User(UserCommand::Add {
             email,

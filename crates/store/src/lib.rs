@@ -304,3 +304,28 @@ mod tests {
         assert_eq!(redact("sqlite:///tmp/w.db"), "sqlite:///tmp/w.db");
     }
 }
+
+impl Store {
+    /// Writes a consistent copy of the SQLite database to `path` while the service keeps
+    /// running (SQLite's `VACUUM INTO`). PostgreSQL is backed up with its own tools.
+    pub async fn backup_to(&self, path: &Path) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => {
+                if path.exists() {
+                    return Err(StoreError::Invalid(format!(
+                        "{} already exists; choose a new file name",
+                        path.display()
+                    )));
+                }
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path.display().to_string())
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+            Backend::Postgres => Err(StoreError::Invalid(
+                "this database is PostgreSQL: back it up with pg_dump".into(),
+            )),
+        }
+    }
+}
