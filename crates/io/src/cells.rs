@@ -1,0 +1,322 @@
+//! Cells as users fill them in: spacing, bullet lists, dates written any way, RAG words and
+//! their synonyms, yes/no columns, several owners in one cell, references with a title.
+
+use chrono::NaiveDate;
+use waymark_core::{FlexDate, Rag, parse_date, split_owners};
+
+/// Tidies a cell without changing its words: line endings, non-breaking and repeated spaces,
+/// blank lines at either end, and bullets written as "•", "-", "*" or "·" all become "• ".
+pub fn clean_cell(raw: &str) -> String {
+    let simple = !raw.chars().any(|c| (c.is_whitespace() && c != ' ') || matches!(c, '•' | '·' | '\u{f0a7}'))
+        && !raw.contains("  ")
+        && !raw.trim_start().starts_with(['-', '*', 'o']);
+    if simple {
+        // The common case in a large file: a single tidy line.
+        return raw.trim_matches(' ').to_string();
+    }
+    let text = raw
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}', '\u{b}', '\u{c}', '\u{85}'], "\n");
+    // Markers become "•" first, so that breaking "• a • b" onto lines sees every bullet and a
+    // second cleaning finds nothing more to do.
+    let marked: Vec<String> = text.split('\n').map(tidy_line).collect();
+    let text = break_inline_bullets(&marked.join("\n"));
+    let lines: Vec<String> = text.split('\n').map(tidy_line).collect();
+    // Keep single blank lines between paragraphs but not runs of them or blank ends.
+    let mut kept: Vec<String> = Vec::with_capacity(lines.len());
+    for line in lines {
+        if line.is_empty() && kept.last().is_none_or(|last: &String| last.is_empty()) {
+            continue;
+        }
+        kept.push(line);
+    }
+    while kept.last().is_some_and(|line| line.is_empty()) {
+        kept.pop();
+    }
+    kept.join("\n")
+}
+
+/// An exact day written alone in a cell ("23-Jan-15"), as the shifted rows of a tracker leave
+/// in a text column. Periods ("March 2015") are not lone dates: they are often real text.
+pub fn lone_date(cell: &str) -> Option<NaiveDate> {
+    let trimmed = cell.trim();
+    if trimmed.is_empty() || trimmed.len() > 24 || trimmed.contains('\n') {
+        return None;
+    }
+    match parse_date(trimmed) {
+        Ok(date) if !date.is_vague() => Some(date.date),
+        _ => None,
+    }
+}
+
+/// A date cell: `Ok(None)` when blank, an error quoting the text when it is not a date.
+pub fn parse_date_cell(cell: &str) -> Result<Option<FlexDate>, String> {
+    let trimmed = cell.trim();
+    if trimmed.is_empty() || is_placeholder(trimmed) {
+        return Ok(None);
+    }
+    parse_date(trimmed).map(Some).map_err(|error| error.to_string())
+}
+
+/// A RAG cell. Besides the core synonyms it reads a word followed by a note ("Green - on track",
+/// "Amber (slipped)") by its first word. Unknown words are an error quoting the word.
+pub fn parse_rag_cell(cell: &str) -> Result<Option<Rag>, String> {
+    let trimmed = cell.trim();
+    match Rag::parse(trimmed) {
+        Ok(rag) => Ok(rag),
+        Err(error) => {
+            let first = trimmed
+                .split(|c: char| c.is_whitespace() || matches!(c, '-' | '(' | ',' | ':' | '/'))
+                .find(|word| !word.is_empty())
+                .unwrap_or("");
+            match Rag::parse(first) {
+                Ok(Some(rag)) if first.len() > 1 => Ok(Some(rag)),
+                _ => Err(error.to_string()),
+            }
+        }
+    }
+}
+
+/// What a "Complete" cell says: done or not, and the day if it gives one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completion {
+    pub complete: bool,
+    pub on: Option<NaiveDate>,
+}
+
+/// A yes/no cell. A date in it means complete on that day. Anything else is an error quoting
+/// the text.
+pub fn parse_complete_cell(cell: &str) -> Result<Completion, String> {
+    let trimmed = cell.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    let complete = match lower.trim_end_matches('.') {
+        "" | "no" | "n" | "false" | "0" | "open" | "not complete" | "incomplete" | "ongoing"
+        | "in progress" | "-" | "n/a" | "na" => Some(false),
+        "yes" | "y" | "true" | "1" | "complete" | "completed" | "closed" | "done" | "x" => {
+            Some(true)
+        }
+        _ => None,
+    };
+    if let Some(complete) = complete {
+        return Ok(Completion { complete, on: None });
+    }
+    if let Some(date) = lone_date(trimmed) {
+        return Ok(Completion {
+            complete: true,
+            on: Some(date),
+        });
+    }
+    Err(format!(
+        "\"{trimmed}\" is not yes or no (expected Yes, No, Complete or a date)"
+    ))
+}
+
+/// Owner posts in a cell: "Head of Transformation / Head of Technology" is two posts.
+pub fn parse_owner_cell(cell: &str) -> Vec<String> {
+    split_owners(cell)
+        .into_iter()
+        .map(|owner| owner.trim_start_matches("• ").to_string())
+        .filter(|owner| !owner.is_empty())
+        .collect()
+}
+
+/// Splits a leading item number from a title: "1. To strengthen neighbourhood policing" is
+/// reference "1" and text "To strengthen neighbourhood policing". "Objective 2: Reduce crime"
+/// is reference "2". Text without a leading number is returned whole.
+pub fn split_numbered_title(title: &str) -> (Option<String>, String) {
+    let trimmed = title.trim();
+    let mut words = trimmed.splitn(2, char::is_whitespace);
+    let first = words.next().unwrap_or("");
+    let rest = words.next().unwrap_or("").trim();
+    if let Some(number) = numbered_reference(first)
+        && !rest.is_empty()
+    {
+        return (
+            Some(number),
+            rest.trim_start_matches(['-', '–', ':']).trim().to_string(),
+        );
+    }
+    // "Objective 2: Reduce crime", "Priority 3 - Protect"
+    let mut parts = trimmed.splitn(3, char::is_whitespace);
+    if let (Some(_label), Some(number), Some(rest)) = (parts.next(), parts.next(), parts.next())
+        && let Some(number) = numbered_reference(number)
+    {
+        let rest = rest.trim_start_matches(['-', '–', ':']).trim();
+        if !rest.is_empty() && (number.len() < trimmed.len()) {
+            return (Some(number), rest.to_string());
+        }
+    }
+    (None, trimmed.to_string())
+}
+
+/// A reference that numbers items: "1", "1.1", "2.3a", "4.1.2", "3)" or "1." (with the
+/// punctuation dropped). `None` for anything else.
+pub fn numbered_reference(word: &str) -> Option<String> {
+    let core = word.trim().trim_end_matches(['.', ')', ':']);
+    if core.is_empty() || core.len() > 16 {
+        return None;
+    }
+    let mut parts = core.split('.');
+    let mut count = 0;
+    for part in parts.by_ref() {
+        count += 1;
+        let digits = part.trim_end_matches(|c: char| c.is_ascii_lowercase());
+        let letters = part.len() - digits.len();
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || letters > 1 {
+            return None;
+        }
+    }
+    (count > 0).then(|| core.to_string())
+}
+
+/// The number of the item a numbered reference sits under: "1.1" is under "1", "2.3a" under
+/// "2.3", "4.1.2" under "4.1". `None` for a top-level number.
+pub fn parent_reference(reference: &str) -> Option<String> {
+    let reference = numbered_reference(reference)?;
+    if let Some(stripped) = reference.strip_suffix(|c: char| c.is_ascii_lowercase()) {
+        return Some(stripped.to_string());
+    }
+    reference
+        .rsplit_once('.')
+        .map(|(parent, _)| parent.to_string())
+}
+
+/// Words users put in a cell to say it is empty.
+fn is_placeholder(text: &str) -> bool {
+    matches!(
+        text.to_ascii_lowercase().as_str(),
+        "-" | "n/a" | "na" | "tbc" | "tba" | "none" | "?"
+    )
+}
+
+/// "• first • second" written on one line becomes a list of lines.
+fn break_inline_bullets(text: &str) -> String {
+    if text.matches('•').count() < 2 {
+        return text.to_string();
+    }
+    let mut lines: Vec<String> = Vec::new();
+    for line in text.split('\n') {
+        let mut pieces = line.split('•');
+        let first = pieces.next().unwrap_or("");
+        let mut current = first.trim_end().to_string();
+        let mut pushed_any = false;
+        for piece in pieces {
+            if !current.trim().is_empty() || pushed_any {
+                lines.push(std::mem::take(&mut current));
+            }
+            pushed_any = true;
+            current = format!("•{}", piece.trim_end());
+        }
+        lines.push(current);
+    }
+    lines.join("\n")
+}
+
+fn tidy_line(line: &str) -> String {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let joined = words.join(" ");
+    for marker in ["• ", "•", "· ", "- ", "* ", "\u{f0a7} ", "o "] {
+        if let Some(rest) = joined.strip_prefix(marker) {
+            // "o " is a bullet only when what follows starts a sentence.
+            if marker == "o " && !rest.starts_with(|c: char| c.is_uppercase()) {
+                break;
+            }
+            let rest = rest.trim_start();
+            if rest.is_empty() {
+                return joined;
+            }
+            return format!("• {rest}");
+        }
+    }
+    joined
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn cleaning_keeps_words_and_makes_lists() {
+        assert_eq!(clean_cell("  Head of Crime  "), "Head of Crime");
+        assert_eq!(
+            clean_cell("Actions:\r\n- first\r\n* second\r\n\r\n\r\n• third"),
+            "Actions:\n• first\n• second\n\n• third"
+        );
+        assert_eq!(clean_cell("• one • two"), "• one\n• two");
+        assert_eq!(clean_cell("a\u{a0} b"), "a b");
+        // Idempotent, so an exported list re-imports unchanged.
+        let once = clean_cell("- a\n- b");
+        assert_eq!(clean_cell(&once), once);
+    }
+
+    #[test]
+    fn lone_dates_are_days_only() {
+        assert_eq!(lone_date("23-Jan-15"), Some(ymd(2015, 1, 23)));
+        assert_eq!(lone_date(" 2015-01-23 "), Some(ymd(2015, 1, 23)));
+        assert_eq!(lone_date("March 2015"), None);
+        assert_eq!(lone_date("Head of Crime"), None);
+    }
+
+    #[test]
+    fn rag_cells_read_synonyms_and_notes() {
+        assert_eq!(parse_rag_cell("Orange"), Ok(Some(Rag::Amber)));
+        assert_eq!(parse_rag_cell("Green - on track"), Ok(Some(Rag::Green)));
+        assert_eq!(parse_rag_cell(""), Ok(None));
+        assert!(parse_rag_cell("Purple").unwrap_err().contains("Purple"));
+        // A single letter followed by words is not a RAG.
+        assert!(parse_rag_cell("A lot").is_err());
+    }
+
+    #[test]
+    fn complete_cells_read_yes_no_and_dates() {
+        assert!(parse_complete_cell("Yes").unwrap().complete);
+        assert!(!parse_complete_cell("").unwrap().complete);
+        assert_eq!(
+            parse_complete_cell("31-Mar-15").unwrap().on,
+            Some(ymd(2015, 3, 31))
+        );
+        assert!(parse_complete_cell("maybe").is_err());
+    }
+
+    #[test]
+    fn numbered_titles_split_into_reference_and_text() {
+        assert_eq!(
+            split_numbered_title("1. To strengthen neighbourhood policing"),
+            (
+                Some("1".to_string()),
+                "To strengthen neighbourhood policing".to_string()
+            )
+        );
+        assert_eq!(
+            split_numbered_title("Objective 2: Reduce crime"),
+            (Some("2".to_string()), "Reduce crime".to_string())
+        );
+        assert_eq!(
+            split_numbered_title("Reduce crime"),
+            (None, "Reduce crime".to_string())
+        );
+    }
+
+    #[test]
+    fn references_know_their_parents() {
+        assert_eq!(parent_reference("1.1"), Some("1".to_string()));
+        assert_eq!(parent_reference("2.3a"), Some("2.3".to_string()));
+        assert_eq!(parent_reference("4.1.2"), Some("4.1".to_string()));
+        assert_eq!(parent_reference("1"), None);
+        assert_eq!(parent_reference("pg 54 paragraph 3.41"), None);
+        assert_eq!(numbered_reference("1.1."), Some("1.1".to_string()));
+        assert_eq!(numbered_reference("Recommendation"), None);
+    }
+
+    #[test]
+    fn owners_split_into_posts() {
+        assert_eq!(
+            parse_owner_cell("Head of SDD / Head of Analysis and Performance"),
+            vec!["Head of SDD", "Head of Analysis and Performance"]
+        );
+    }
+}

@@ -1,0 +1,28 @@
+//! Errors that stop an import or export. Problems with single cells are findings, not errors;
+//! these are the few things that leave nothing to import, and each names the file.
+
+use waymark_store::StoreError;
+
+/// What stopped an import or export.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{file}: Waymark reads .xlsx, .xls, .ods, .csv, .tsv, .txt and .docx files")]
+    UnknownFormat { file: String },
+    #[error("{file}: {message}")]
+    Read { file: String, message: String },
+    #[error(
+        "{file}: no table has a header row Waymark recognises (for example \"Ref\", \
+         \"Recommendation\" or \"Action\", \"Owner\", \"Due date\"); a mapping file can name the columns"
+    )]
+    NoHeader { file: String },
+    #[error("{file}: {source}")]
+    Mapping {
+        file: String,
+        #[source]
+        source: crate::mapping::MappingError,
+    },
+    #[error("{file}: {message}")]
+    Write { file: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,630 @@
+//! Finding the header row among a sheet's first rows, naming what each column holds from its
+//! header's words, and reading the rows above the header as plan metadata ("Improvement Plan
+//! Owner: Chief Superintendent, Command Support", a title line).
+
+use serde::Serialize;
+
+use crate::mapping::Mapping;
+use crate::table::Row;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Reference,
+    Text,
+    Description,
+    StrategicLead,
+    Owner,
+    Start,
+    Due,
+    /// Progress notes; several columns may hold them (initial response, latest update).
+    Updates,
+    /// The row's date of update.
+    UpdateDate,
+    Complete,
+    CompletedOn,
+    Rag,
+    /// A parent level such as "Strategic objective": rows are grouped under its values.
+    Parent,
+    /// The depth of the row's item, as Waymark's own exports write it.
+    Level,
+    Ignore,
+}
+
+impl Field {
+    /// Reads a field name as a mapping file writes it.
+    pub fn parse(name: &str) -> Option<Field> {
+        let field = match normalise_header(name).replace(' ', "_").as_str() {
+            "reference" | "ref" => Field::Reference,
+            "text" | "title" => Field::Text,
+            "description" => Field::Description,
+            "strategic_lead" => Field::StrategicLead,
+            "owner" | "owners" => Field::Owner,
+            "start" => Field::Start,
+            "due" => Field::Due,
+            "updates" | "update" => Field::Updates,
+            "update_date" | "date_of_update" => Field::UpdateDate,
+            "complete" => Field::Complete,
+            "completed_on" => Field::CompletedOn,
+            "rag" => Field::Rag,
+            "parent" => Field::Parent,
+            "level" => Field::Level,
+            "ignore" | "none" | "skip" => Field::Ignore,
+            _ => return None,
+        };
+        Some(field)
+    }
+
+    fn is_date(self) -> bool {
+        matches!(
+            self,
+            Field::Start | Field::Due | Field::UpdateDate | Field::CompletedOn
+        )
+    }
+}
+
+/// Header words for each field. Exact matches win; otherwise the longest synonym found as
+/// whole words in the header decides, so "Date of Update" is a date and "Latest Update" is not.
+const SYNONYMS: &[(Field, &[&str])] = &[
+    (
+        Field::Reference,
+        &[
+            "ref",
+            "ref no",
+            "reference",
+            "reference no",
+            "reference number",
+            "ref number",
+            "no",
+            "number",
+            "id",
+            "rec no",
+            "recommendation no",
+            "recommendation number",
+            "action no",
+            "action ref",
+            "paragraph",
+            "para",
+            "hash",
+        ],
+    ),
+    (
+        Field::Text,
+        &[
+            "area for improvement",
+            "areas for improvement",
+            "afi",
+            "recommendation",
+            "recommendations",
+            "objective",
+            "objectives",
+            "delivery plan action description",
+            "delivery plan action",
+            "action description",
+            "action",
+            "actions",
+            "description",
+            "item",
+            "text",
+            "title",
+            "task",
+            "activity",
+            "milestone",
+            "project",
+            "deliverable",
+            "issue",
+        ],
+    ),
+    (Field::Description, &["detail", "details", "further detail"]),
+    (
+        Field::StrategicLead,
+        &[
+            "strategic lead",
+            "strategic owner",
+            "executive lead",
+            "chief officer lead",
+            "portfolio lead",
+            "sponsor",
+            "senior responsible officer",
+            "sro",
+        ],
+    ),
+    (
+        Field::Owner,
+        &[
+            "action owner",
+            "owner",
+            "owners",
+            "lead",
+            "lead officer",
+            "responsible",
+            "responsible officer",
+            "responsibility",
+            "accountable",
+            "by whom",
+            "who",
+        ],
+    ),
+    (Field::Start, &["start", "start date", "date started"]),
+    (
+        Field::Due,
+        &[
+            "due",
+            "due date",
+            "date due",
+            "deadline",
+            "target date",
+            "target completion date",
+            "completion date",
+            "timescale",
+            "timescales",
+            "by when",
+            "target",
+            "end date",
+        ],
+    ),
+    (
+        Field::Updates,
+        &[
+            "initial response",
+            "latest update",
+            "progress",
+            "progress with actions",
+            "progress update",
+            "progress to date",
+            "update",
+            "updates",
+            "update history",
+            "full history",
+            "history",
+            "commentary",
+            "comments",
+            "comment",
+            "narrative",
+            "current position",
+            "response",
+            "status update",
+            "notes",
+        ],
+    ),
+    (
+        Field::UpdateDate,
+        &[
+            "date of update",
+            "update date",
+            "date updated",
+            "last updated",
+            "date of last update",
+            "as at",
+            "as of",
+            "date",
+        ],
+    ),
+    (
+        Field::Complete,
+        &[
+            "complete",
+            "complete yes no",
+            "completed",
+            "complete y n",
+            "closed",
+            "done",
+        ],
+    ),
+    (
+        Field::CompletedOn,
+        &[
+            "date completed",
+            "completed on",
+            "date closed",
+            "closed date",
+            "completed date",
+        ],
+    ),
+    (
+        Field::Rag,
+        &[
+            "rag",
+            "rag status",
+            "status",
+            "rag rating",
+            "rating",
+            "current rag",
+            "r a g",
+        ],
+    ),
+    (
+        Field::Parent,
+        &[
+            "strategic aim",
+            "strategic aims",
+            "strategic objective",
+            "strategic objectives",
+            "strategic priority",
+            "theme",
+            "priority",
+            "project area",
+            "workstream",
+            "work stream",
+            "pillar",
+            "outcome",
+            "aim",
+            "section",
+        ],
+    ),
+    (Field::Level, &["level"]),
+];
+
+/// Headers longer than this are sentences, not headers.
+const HEADER_MAX_WORDS: usize = 7;
+
+/// Lower case, punctuation as spaces, single spaces: "Complete Yes/No" → "complete yes no".
+pub fn normalise_header(header: &str) -> String {
+    let replaced: String = header
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '#' => " hash ".to_string(),
+            c if c.is_alphanumeric() => c.to_lowercase().to_string(),
+            _ => " ".to_string(),
+        })
+        .collect();
+    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The field a header names, if any.
+pub fn field_for_header(header: &str) -> Option<Field> {
+    let normal = normalise_header(header);
+    if normal.is_empty() || normal.split(' ').count() > HEADER_MAX_WORDS {
+        return None;
+    }
+    for (field, words) in SYNONYMS {
+        if words.contains(&normal.as_str()) {
+            return Some(*field);
+        }
+    }
+    let header_words: Vec<&str> = normal.split(' ').collect();
+    let has = |word: &str| header_words.contains(&word);
+    // A header about a date names a date column whatever else it mentions.
+    if has("date") || has("when") {
+        if has("due") || has("target") || has("deadline") || has("completion") {
+            return Some(Field::Due);
+        }
+        if has("start") || has("started") {
+            return Some(Field::Start);
+        }
+        if has("completed") || has("closed") {
+            return Some(Field::CompletedOn);
+        }
+        return Some(Field::UpdateDate);
+    }
+    let mut best: Option<(usize, Field)> = None;
+    for (field, words) in SYNONYMS {
+        for synonym in *words {
+            if synonym.len() < 3 || field.is_date() {
+                continue;
+            }
+            if contains_words(&normal, synonym) && best.is_none_or(|(len, _)| synonym.len() > len)
+            {
+                best = Some((synonym.len(), *field));
+            }
+        }
+    }
+    best.map(|(_, field)| field)
+}
+
+/// The header row found in a table, and the field of each column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeaderMatch {
+    /// Index into the table's rows.
+    pub index: usize,
+    pub columns: Vec<Column>,
+}
+
+/// One column of the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub index: usize,
+    /// The header as written, for findings and level names.
+    pub header: String,
+    pub field: Field,
+}
+
+impl HeaderMatch {
+    pub fn first(&self, field: Field) -> Option<&Column> {
+        self.columns.iter().find(|column| column.field == field)
+    }
+
+    pub fn all(&self, field: Field) -> impl Iterator<Item = &Column> {
+        self.columns
+            .iter()
+            .filter(move |column| column.field == field)
+    }
+
+    pub fn has(&self, field: Field) -> bool {
+        self.first(field).is_some()
+    }
+}
+
+/// How many of a table's first rows may hold the header.
+const HEADER_SEARCH_ROWS: usize = 30;
+
+/// Finds the header row: among the first rows, the one naming the most distinct fields, with
+/// at least a text column and one other. The mapping file may name the row or the columns.
+pub fn detect_header(rows: &[Row], mapping: &Mapping) -> Option<HeaderMatch> {
+    let mut best: Option<(usize, HeaderMatch)> = None;
+    for (index, row) in rows.iter().enumerate().take(HEADER_SEARCH_ROWS) {
+        if let Some(number) = mapping.header_row
+            && row.number != number
+        {
+            continue;
+        }
+        let columns = assign_fields(row, mapping);
+        let mut distinct: Vec<Field> = columns
+            .iter()
+            .map(|c| c.field)
+            .filter(|f| *f != Field::Ignore)
+            .collect();
+        distinct.sort_by_key(|f| *f as u8);
+        distinct.dedup();
+        let has_text = distinct.contains(&Field::Text);
+        if !has_text || distinct.len() < 2 {
+            continue;
+        }
+        if best.as_ref().is_none_or(|(score, _)| distinct.len() > *score) {
+            best = Some((distinct.len(), HeaderMatch { index, columns }));
+        }
+    }
+    best.map(|(_, header)| header)
+}
+
+/// Names the field of every non-blank header cell, then settles columns that compete: with
+/// several text columns the leftmost become parent levels and "Description" the item's
+/// description; a second reference column belongs to the parent column after it.
+fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
+    let mut columns: Vec<Column> = row
+        .filled()
+        .map(|(index, header)| Column {
+            index,
+            header: header.trim().to_string(),
+            field: mapping
+                .field_for(header)
+                .or_else(|| field_for_header(header))
+                .unwrap_or(Field::Ignore),
+        })
+        .collect();
+    let texts: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.field == Field::Text && mapping.field_for(&c.header).is_none())
+        .map(|(position, _)| position)
+        .collect();
+    if texts.len() > 1 {
+        // "Description" beside a more specific text column describes it.
+        let described: Vec<usize> = texts
+            .iter()
+            .copied()
+            .filter(|&p| normalise_header(&columns[p].header) == "description")
+            .collect();
+        let remaining: Vec<usize> = texts
+            .iter()
+            .copied()
+            .filter(|p| !described.contains(p))
+            .collect();
+        if !remaining.is_empty() {
+            for p in described {
+                columns[p].field = Field::Description;
+            }
+        }
+        if let Some((&last, parents)) = remaining.split_last() {
+            for &p in parents {
+                columns[p].field = Field::Parent;
+            }
+            columns[last].field = Field::Text;
+        }
+    }
+    // A field that only makes sense once keeps its first column; later ones are ignored so
+    // that two "Owner" columns don't fight.
+    let mut seen: Vec<Field> = Vec::new();
+    for column in &mut columns {
+        let repeatable = matches!(column.field, Field::Updates | Field::Parent | Field::Ignore);
+        if repeatable {
+            continue;
+        }
+        if column.field == Field::Reference && seen.contains(&Field::Reference) {
+            continue;
+        }
+        if seen.contains(&column.field) {
+            column.field = Field::Ignore;
+        } else {
+            seen.push(column.field);
+        }
+    }
+    // With two reference columns, the one before a parent column numbers the parent; keep only
+    // the reference nearest the text column for items.
+    let references: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.field == Field::Reference)
+        .map(|(p, _)| p)
+        .collect();
+    if references.len() > 1 {
+        let text_at = columns
+            .iter()
+            .position(|c| c.field == Field::Text)
+            .unwrap_or(usize::MAX);
+        let keep = references
+            .iter()
+            .copied()
+            .filter(|&p| p < text_at)
+            .max()
+            .unwrap_or(references[0]);
+        for p in references {
+            if p != keep {
+                columns[p].field = Field::Ignore;
+            }
+        }
+    }
+    columns
+}
+
+/// What the rows above the header say about the plan.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PreambleFacts {
+    pub title: Option<String>,
+    /// "SCT Portfolio Owner: Deputy Chief Constable", as written.
+    pub owner_posts: Vec<String>,
+    pub period: Option<String>,
+    pub source: Option<String>,
+    /// Other lines, kept so nothing the file said is lost.
+    pub notes: Vec<String>,
+}
+
+/// Reads title, owners, period and source from lines above the header (or before a
+/// document's first table).
+pub fn read_preamble<'a>(lines: impl IntoIterator<Item = &'a str>) -> PreambleFacts {
+    let mut facts = PreambleFacts::default();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some((label, value)) = line.split_once(':')
+            && !value.trim().is_empty()
+            && label.split_whitespace().count() <= 6
+        {
+            let label_words = normalise_header(label);
+            if label_words.contains("owner") || label_words.contains("lead") {
+                facts.owner_posts.push(line.to_string());
+                continue;
+            }
+            if label_words.contains("period") || label_words == "year" {
+                facts.period.get_or_insert_with(|| value.trim().to_string());
+                continue;
+            }
+            if label_words.contains("source")
+                || label_words.contains("report")
+                || label_words.contains("inspection")
+            {
+                facts.source.get_or_insert_with(|| value.trim().to_string());
+                continue;
+            }
+        }
+        if facts.title.is_none() {
+            facts.title = Some(line.to_string());
+        } else {
+            facts.notes.push(line.to_string());
+        }
+    }
+    facts
+}
+
+fn contains_words(haystack: &str, needle: &str) -> bool {
+    let padded = format!(" {haystack} ");
+    padded.contains(&format!(" {needle} "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(number: usize, cells: &[&str]) -> Row {
+        Row {
+            number,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn seed_headers_name_their_fields() {
+        let cases = [
+            ("Ref", Field::Reference),
+            ("Ref No.", Field::Reference),
+            ("No.", Field::Reference),
+            ("Area for Improvement", Field::Text),
+            ("Delivery Plan action description", Field::Text),
+            ("Strategic Lead", Field::StrategicLead),
+            ("Action Owner", Field::Owner),
+            ("Due Date", Field::Due),
+            ("Target date", Field::Due),
+            ("Initial Response", Field::Updates),
+            ("Latest Update", Field::Updates),
+            ("Progress with Actions", Field::Updates),
+            ("Date of Update", Field::UpdateDate),
+            ("Date of last update", Field::UpdateDate),
+            ("Complete Yes/No", Field::Complete),
+            ("RAG Status", Field::Rag),
+            ("Status", Field::Rag),
+            ("Strategic objective", Field::Parent),
+            ("Project area", Field::Parent),
+            ("Lead officer (post)", Field::Owner),
+            ("Current RAG rating", Field::Rag),
+        ];
+        for (header, field) in cases {
+            assert_eq!(field_for_header(header), Some(field), "{header}");
+        }
+        assert_eq!(field_for_header("Budget"), None);
+    }
+
+    #[test]
+    fn the_header_row_is_found_below_the_preamble() {
+        let rows = vec![
+            row(3, &["CORE BUSINESS IMPROVEMENT PLAN"]),
+            row(
+                5,
+                &[
+                    "National Recommendations",
+                    "",
+                    "SCT Portfolio Owner: Deputy Chief Constable",
+                ],
+            ),
+            row(
+                6,
+                &["Improvement Plan Owner: Chief Superintendent, Command Support"],
+            ),
+            row(
+                7,
+                &["Ref", "Area for Improvement", "Action Owner", "Due Date"],
+            ),
+            row(8, &["pg 45", "Text", "Op Trafalgar Lead", "31-Mar-15"]),
+        ];
+        let header = detect_header(&rows, &Mapping::default()).unwrap();
+        assert_eq!(header.index, 3);
+        assert_eq!(header.first(Field::Due).unwrap().index, 3);
+        let facts = read_preamble(
+            rows[..3]
+                .iter()
+                .flat_map(|r| r.cells.iter().map(String::as_str)),
+        );
+        assert_eq!(facts.title.as_deref(), Some("CORE BUSINESS IMPROVEMENT PLAN"));
+        assert_eq!(
+            facts.owner_posts,
+            vec![
+                "SCT Portfolio Owner: Deputy Chief Constable",
+                "Improvement Plan Owner: Chief Superintendent, Command Support"
+            ]
+        );
+        assert_eq!(facts.notes, vec!["National Recommendations"]);
+    }
+
+    #[test]
+    fn competing_text_columns_become_parent_and_description() {
+        let rows = vec![row(
+            1,
+            &["Objective", "Action", "Description", "Owner", "RAG"],
+        )];
+        let header = detect_header(&rows, &Mapping::default()).unwrap();
+        let fields: Vec<Field> = header.columns.iter().map(|c| c.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::Parent,
+                Field::Text,
+                Field::Description,
+                Field::Owner,
+                Field::Rag
+            ]
+        );
+    }
+}

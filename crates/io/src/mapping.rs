@@ -1,0 +1,111 @@
+//! The optional mapping file: says which row is the header and what columns hold when the
+//! header's words are not enough. Anything it names overrides detection; the rest is detected.
+//!
+//! ```toml
+//! header_row = 7            # the header's row number as the spreadsheet shows it
+//! sheet = "Tracker"         # read only this sheet
+//! levels = ["Strategic objective", "Action"]
+//!
+//! [columns]
+//! "Area for Improvement" = "text"
+//! "Lead" = "strategic_lead"
+//! "Notes" = "ignore"
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use crate::header::{Field, normalise_header};
+
+/// A parsed mapping file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Mapping {
+    pub header_row: Option<usize>,
+    pub sheet: Option<String>,
+    pub levels: Vec<String>,
+    /// Normalised header → field.
+    columns: Vec<(String, Field)>,
+}
+
+/// Why a mapping file was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MappingError {
+    #[error("the mapping file is not valid TOML: {0}")]
+    Toml(String),
+    #[error("the mapping file maps column \"{column}\" to \"{field}\", which is not a field (expected one of {expected})")]
+    UnknownField { column: String, field: String, expected: &'static str },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MappingFile {
+    header_row: Option<usize>,
+    sheet: Option<String>,
+    #[serde(default)]
+    levels: Vec<String>,
+    #[serde(default)]
+    columns: BTreeMap<String, String>,
+}
+
+const FIELD_NAMES: &str = "reference, text, description, strategic_lead, owner, start, due, \
+                           updates, update_date, complete, completed_on, rag, parent, level, ignore";
+
+impl Mapping {
+    /// Parses the text of a mapping file.
+    pub fn parse(text: &str) -> Result<Mapping, MappingError> {
+        let file: MappingFile =
+            toml::from_str(text).map_err(|error| MappingError::Toml(error.to_string()))?;
+        let mut columns = Vec::new();
+        for (column, field_name) in file.columns {
+            let field = Field::parse(&field_name).ok_or_else(|| MappingError::UnknownField {
+                column: column.clone(),
+                field: field_name.clone(),
+                expected: FIELD_NAMES,
+            })?;
+            columns.push((normalise_header(&column), field));
+        }
+        Ok(Mapping {
+            header_row: file.header_row,
+            sheet: file.sheet,
+            levels: file.levels,
+            columns,
+        })
+    }
+
+    /// The field the mapping gives a header, if it names it.
+    pub fn field_for(&self, header: &str) -> Option<Field> {
+        let normal = normalise_header(header);
+        self.columns
+            .iter()
+            .find(|(name, _)| *name == normal)
+            .map(|(_, field)| *field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mapping_files_override_columns() {
+        let mapping = Mapping::parse(
+            "header_row = 7\nlevels = [\"Theme\", \"Action\"]\n[columns]\n\"Lead\" = \"strategic_lead\"\n\"Notes\" = \"ignore\"\n",
+        )
+        .unwrap();
+        assert_eq!(mapping.header_row, Some(7));
+        assert_eq!(mapping.field_for("LEAD"), Some(Field::StrategicLead));
+        assert_eq!(mapping.field_for("Notes"), Some(Field::Ignore));
+        assert_eq!(mapping.field_for("Owner"), None);
+    }
+
+    #[test]
+    fn unknown_fields_and_keys_are_refused() {
+        let error = Mapping::parse("[columns]\n\"Lead\" = \"boss\"\n").unwrap_err();
+        assert!(error.to_string().contains("\"boss\""));
+        assert!(matches!(
+            Mapping::parse("headerrow = 3"),
+            Err(MappingError::Toml(_))
+        ));
+    }
+}

@@ -1,0 +1,1223 @@
+//! The pure result of reading a file: the plan's metadata, its item tree with each item's
+//! fields and dated updates, and every finding. It touches no store, so the command line's
+//! dry run and the web app's upload page show the same thing; it serialises to JSON for both.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use waymark_core::flags::normalise_text;
+use waymark_core::{FlexDate, ItemFields, Rag};
+
+use crate::cells::{
+    clean_cell, lone_date, numbered_reference, parent_reference, parse_complete_cell,
+    parse_date_cell, parse_owner_cell, parse_rag_cell, split_numbered_title,
+};
+use crate::error::ImportError;
+use crate::findings::{Finding, FindingKind, list_rows};
+use crate::header::{Column, Field, HeaderMatch, detect_header, normalise_header, read_preamble};
+use crate::mapping::Mapping;
+use crate::split::split_dated_entries;
+use crate::table::{Format, Note, Row, Table, Workbook};
+
+/// How to read a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PreviewOptions {
+    /// The date for rows with no date of update, and for undated notes: `--as-at`, else today.
+    pub as_at: NaiveDate,
+    pub mapping: Mapping,
+    /// The level names of the plan being re-imported into, to read a "Level" column.
+    pub level_names: Vec<String>,
+}
+
+impl PreviewOptions {
+    pub fn new(as_at: NaiveDate) -> Self {
+        PreviewOptions {
+            as_at,
+            mapping: Mapping::default(),
+            level_names: Vec::new(),
+        }
+    }
+}
+
+/// Everything a file would put into a plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportPreview {
+    pub file: String,
+    pub format: Format,
+    pub metadata: PlanMetadata,
+    /// Whether a column named a parent level; decides what the `items` count includes.
+    pub has_parent_column: bool,
+    /// Which fields the file has columns for; a re-import changes only these.
+    pub provided: Provided,
+    /// Parents before children, in document order.
+    pub items: Vec<PreviewItem>,
+    pub findings: Vec<Finding>,
+}
+
+/// What the file says about its plan.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct PlanMetadata {
+    pub title: Option<String>,
+    pub owner_posts: Vec<String>,
+    pub period: Option<String>,
+    pub source: Option<String>,
+    pub notes: Vec<String>,
+    /// Names of the tree's levels from the top, such as ["Strategic objective", "Action"].
+    pub level_names: Vec<String>,
+    /// The plan kind the file looks like: improvement, strategic, delivery, collaboration.
+    pub kind: String,
+}
+
+/// The fields a file has columns for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Provided {
+    pub reference: bool,
+    pub description: bool,
+    pub strategic_lead: bool,
+    pub owners: bool,
+    pub start: bool,
+    pub due: bool,
+    pub complete: bool,
+    pub completed_on: bool,
+    pub rag: bool,
+    /// Parent columns, headings, a level column or numbered references gave the file a tree.
+    pub structure: bool,
+}
+
+/// A date as the preview shows it: the day, and the words of a vague date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateView {
+    pub date: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<String>,
+}
+
+impl From<&FlexDate> for DateView {
+    fn from(date: &FlexDate) -> Self {
+        DateView {
+            date: date.date,
+            written: date.written.clone(),
+        }
+    }
+}
+
+impl DateView {
+    pub fn to_flex(&self) -> FlexDate {
+        FlexDate {
+            date: self.date,
+            written: self.written.clone(),
+        }
+    }
+}
+
+/// RAG as the wire shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RagView {
+    Red,
+    Amber,
+    Green,
+    Blue,
+}
+
+impl From<Rag> for RagView {
+    fn from(rag: Rag) -> Self {
+        match rag {
+            Rag::Red => RagView::Red,
+            Rag::Amber => RagView::Amber,
+            Rag::Green => RagView::Green,
+            Rag::Blue => RagView::Blue,
+        }
+    }
+}
+
+impl From<RagView> for Rag {
+    fn from(rag: RagView) -> Self {
+        match rag {
+            RagView::Red => Rag::Red,
+            RagView::Amber => Rag::Amber,
+            RagView::Green => Rag::Green,
+            RagView::Blue => Rag::Blue,
+        }
+    }
+}
+
+/// One item the file describes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PreviewItem {
+    /// Index into `ImportPreview::items`; always an earlier item.
+    pub parent: Option<usize>,
+    pub depth: usize,
+    /// Order among its siblings.
+    pub position: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// The source row; for a parent made from a column or heading, the first row under it.
+    pub row: Option<usize>,
+    /// Made from a parent column, a heading or a section row rather than a row of its own.
+    pub derived: bool,
+    pub reference: Option<String>,
+    pub text: String,
+    pub description: Option<String>,
+    pub strategic_lead: Option<String>,
+    pub owners: Vec<String>,
+    pub start: Option<DateView>,
+    pub due: Option<DateView>,
+    pub complete: bool,
+    pub completed_on: Option<NaiveDate>,
+    pub rag: Option<RagView>,
+    /// When this row's fields take effect: its date of update, else the import's as-at date.
+    pub effective: NaiveDate,
+    /// Its earliest dated evidence: the earliest of its updates, its children and `effective`.
+    pub exists_from: NaiveDate,
+    /// In date order.
+    pub updates: Vec<PreviewUpdate>,
+}
+
+impl PreviewItem {
+    /// The item's fields as the store keeps them (`parent` is left for the caller to set).
+    pub fn to_fields(&self) -> ItemFields {
+        ItemFields {
+            parent: None,
+            position: self.position,
+            reference: self.reference.clone(),
+            text: self.text.clone(),
+            description: self.description.clone(),
+            strategic_lead: self.strategic_lead.clone(),
+            owners: self.owners.clone(),
+            start: self.start.as_ref().map(DateView::to_flex),
+            due: self.due.as_ref().map(DateView::to_flex),
+            complete: self.complete,
+            completed_on: self.completed_on,
+            rag: self.rag.map(Rag::from),
+            tags: Vec::new(),
+            marking: None,
+        }
+    }
+}
+
+/// One dated progress note.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PreviewUpdate {
+    pub as_of: NaiveDate,
+    /// False when the note had no date of its own and took the row's.
+    pub dated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_post: Option<String>,
+    pub text: String,
+    /// The column (or "Paragraph 12") it came from.
+    pub column: String,
+}
+
+impl ImportPreview {
+    /// Items the import creates when nothing matches, counted as the JSON contract says:
+    /// parents made from a parent column are groupings of rows and are not counted; parents
+    /// from document headings or section rows are.
+    pub fn item_count(&self) -> usize {
+        self.items
+            .iter()
+            .filter(|item| !(item.derived && self.has_parent_column && item.row.is_some()))
+            .count()
+    }
+
+    pub fn update_count(&self) -> usize {
+        self.items.iter().map(|item| item.updates.len()).sum()
+    }
+
+    /// Findings of one kind, for tests and summaries.
+    pub fn findings_of(&self, kind: FindingKind) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.kind == kind)
+    }
+}
+
+/// Reads a workbook into a preview.
+pub fn build_preview(
+    workbook: &Workbook,
+    options: &PreviewOptions,
+) -> Result<ImportPreview, ImportError> {
+    build_preview_with_progress(workbook, options, &mut |_, _| {})
+}
+
+/// As `build_preview`, calling `progress(rows_done, rows_total)` as it goes, for a progress bar.
+pub fn build_preview_with_progress(
+    workbook: &Workbook,
+    options: &PreviewOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<ImportPreview, ImportError> {
+    let mut builder = Builder::new(options);
+    let mut preamble = read_preamble(workbook.preamble.iter().map(String::as_str));
+    let mut headers: Vec<HeaderMatch> = Vec::new();
+    let total_rows: usize = workbook.tables.iter().map(|t| t.rows.len()).sum();
+    let mut rows_done = 0;
+    for table in &workbook.tables {
+        if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
+            && !wanted.eq_ignore_ascii_case(name)
+        {
+            continue;
+        }
+        let Some(header) = detect_header(&table.rows, &options.mapping) else {
+            if let Some(first) = table.rows.iter().find(|row| !row.is_blank())
+                && workbook.format != Format::Docx
+            {
+                let mut finding = Finding::new(
+                    first.number,
+                    "",
+                    FindingKind::NoHeaderRow,
+                    "No header row was recognised, so this sheet was skipped",
+                );
+                finding.table = table.name.clone();
+                builder.findings.push(finding);
+            }
+            continue;
+        };
+        if headers.is_empty() && workbook.format != Format::Docx {
+            preamble = read_preamble(
+                table.rows[..header.index]
+                    .iter()
+                    .flat_map(|row| row.cells.iter().map(String::as_str)),
+            );
+        }
+        builder.read_table(table, &header, &mut |done| {
+            progress(rows_done + done, total_rows)
+        });
+        rows_done += table.rows.len();
+        headers.push(header);
+    }
+    if headers.is_empty() {
+        return Err(ImportError::NoHeader {
+            file: workbook.file.clone(),
+        });
+    }
+    progress(total_rows, total_rows);
+    let has_parent_column = headers.iter().any(|h| h.has(Field::Parent));
+    let provided = provided_fields(&headers, &builder);
+    let level_names = builder.level_names(&headers, &preamble);
+    let kind = guess_kind(&preamble, &headers, &level_names);
+    let level_names = if options.mapping.levels.is_empty() && !builder.heading_levels_named {
+        with_default_parent_levels(level_names, &kind, &builder)
+    } else {
+        level_names
+    };
+    let (items, mut findings) = builder.finish();
+    findings.sort_by_key(|f| (f.table.clone(), f.row, f.kind));
+    Ok(ImportPreview {
+        file: workbook.file.clone(),
+        format: workbook.format,
+        metadata: PlanMetadata {
+            title: preamble.title,
+            owner_posts: preamble.owner_posts,
+            period: preamble.period,
+            source: preamble.source,
+            notes: preamble.notes,
+            level_names,
+            kind,
+        },
+        has_parent_column,
+        provided,
+        items,
+        findings,
+    })
+}
+
+/// Texts shorter than this are too generic ("No update") to call a copy-and-paste.
+const DUPLICATE_TEXT_MIN_CHARS: usize = 20;
+
+/// Builds the item tree row by row.
+struct Builder<'o> {
+    options: &'o PreviewOptions,
+    items: Vec<PreviewItem>,
+    findings: Vec<Finding>,
+    /// Derived parents by (parent, normalised text), so repeated values share one parent.
+    derived: HashMap<(Option<usize>, String), usize>,
+    /// The most recent item with each reference, to nest "1.1" under "1".
+    by_reference: HashMap<String, usize>,
+    /// Header names of parent columns, top first, for level names.
+    parent_level_headers: Vec<String>,
+    leaf_level_header: Option<String>,
+    /// Whether headings or section rows made parents (their level is named by the plan kind).
+    heading_parents: bool,
+    heading_levels_named: bool,
+}
+
+impl<'o> Builder<'o> {
+    fn new(options: &'o PreviewOptions) -> Self {
+        Builder {
+            options,
+            items: Vec::new(),
+            findings: Vec::new(),
+            derived: HashMap::new(),
+            by_reference: HashMap::new(),
+            parent_level_headers: Vec::new(),
+            leaf_level_header: None,
+            heading_parents: false,
+            heading_levels_named: false,
+        }
+    }
+
+    fn read_table(&mut self, table: &Table, header: &HeaderMatch, progress: &mut dyn FnMut(usize)) {
+        let heading_parent = table.heading.as_deref().map(|heading| {
+            self.heading_parents = true;
+            self.derived_parent(None, heading, table, None)
+        });
+        for column in header.all(Field::Parent) {
+            if !self.parent_level_headers.contains(&column.header) {
+                self.parent_level_headers.push(column.header.clone());
+            }
+        }
+        if self.leaf_level_header.is_none() {
+            self.leaf_level_header = header.first(Field::Text).map(|c| c.header.clone());
+        }
+        let parent_columns: Vec<&Column> = header.all(Field::Parent).collect();
+        let mut filled_down: Vec<String> = vec![String::new(); parent_columns.len()];
+        let mut section: Option<usize> = None;
+        let mut level_stack: Vec<usize> = Vec::new();
+        let header_row = &table.rows[header.index];
+        let mut table_items: Vec<usize> = Vec::new();
+        for (offset, row) in table.rows[header.index + 1..].iter().enumerate() {
+            if offset % 4096 == 0 {
+                progress(header.index + 1 + offset);
+            }
+            if row.is_blank() || repeats_header(row, header_row) {
+                continue;
+            }
+            if parent_columns.is_empty() && !header.has(Field::Level) {
+                if let Some(title) = section_title(row, header) {
+                    self.heading_parents = true;
+                    let parent = self.derived_parent(heading_parent, &title, table, Some(row.number));
+                    section = Some(parent);
+                    continue;
+                }
+            }
+            let mut parent = section.or(heading_parent);
+            for (column, value) in parent_columns.iter().zip(filled_down.iter_mut()) {
+                let cell = clean_cell(row.cell(column.index));
+                if !cell.is_empty() {
+                    *value = cell;
+                }
+                if !value.is_empty() {
+                    parent = Some(self.derived_parent(parent, value, table, Some(row.number)));
+                }
+            }
+            let Some(index) = self.read_row(table, header, row, parent, &mut level_stack) else {
+                continue;
+            };
+            table_items.push(index);
+        }
+        self.read_notes(table, &table_items);
+    }
+
+    /// A parent made from a parent column's value, a heading or a section row; one per text
+    /// under the same grandparent.
+    fn derived_parent(
+        &mut self,
+        parent: Option<usize>,
+        title: &str,
+        table: &Table,
+        row: Option<usize>,
+    ) -> usize {
+        let key = (parent, normalise_text(title));
+        if let Some(&existing) = self.derived.get(&key) {
+            return existing;
+        }
+        let (reference, text) = split_numbered_title(title);
+        let index = self.push_item(PreviewItem {
+            parent,
+            depth: 0,
+            position: 0,
+            table: table.name.clone(),
+            row,
+            derived: true,
+            reference: reference.clone(),
+            text,
+            description: None,
+            strategic_lead: None,
+            owners: Vec::new(),
+            start: None,
+            due: None,
+            complete: false,
+            completed_on: None,
+            rag: None,
+            effective: self.options.as_at,
+            exists_from: self.options.as_at,
+            updates: Vec::new(),
+        });
+        self.derived.insert(key, index);
+        index
+    }
+
+    fn push_item(&mut self, item: PreviewItem) -> usize {
+        let index = self.items.len();
+        if let Some(reference) = &item.reference {
+            self.by_reference.insert(normalise_reference(reference), index);
+        }
+        self.items.push(item);
+        index
+    }
+
+    /// Reads one data row into an item; `None` when the row holds nothing to import.
+    fn read_row(
+        &mut self,
+        table: &Table,
+        header: &HeaderMatch,
+        row: &Row,
+        parent: Option<usize>,
+        level_stack: &mut Vec<usize>,
+    ) -> Option<usize> {
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut note = |column: &str, kind: FindingKind, message: String| {
+            let mut finding = Finding::new(row.number, column, kind, message);
+            finding.table = table.name.clone();
+            findings.push(finding);
+        };
+        // Cells by field, with lone dates in text columns moved to the date column they
+        // slipped from.
+        let mut cells: Vec<(Field, &Column, String)> = header
+            .columns
+            .iter()
+            .filter(|c| c.field != Field::Ignore)
+            .map(|c| (c.field, c, clean_cell(row.cell(c.index))))
+            .collect();
+        let mut shifted_dates: Vec<(NaiveDate, usize, String)> = Vec::new();
+        for (field, column, cell) in cells.iter_mut() {
+            let texty = matches!(
+                field,
+                Field::Text
+                    | Field::Description
+                    | Field::StrategicLead
+                    | Field::Owner
+                    | Field::Updates
+                    | Field::Parent
+            );
+            if texty && let Some(date) = lone_date(cell) {
+                shifted_dates.push((date, column.index, column.header.clone()));
+                cell.clear();
+            }
+        }
+        let mut update_date: Option<NaiveDate> = None;
+        for (date, from_index, from_header) in shifted_dates {
+            // The nearest empty date column is where the date belongs.
+            let target = cells
+                .iter_mut()
+                .filter(|(field, _, cell)| {
+                    matches!(field, Field::UpdateDate | Field::Due | Field::Start) && cell.is_empty()
+                })
+                .min_by_key(|(_, column, _)| column.index.abs_diff(from_index));
+            let taken_as = match target {
+                Some((field, column, cell)) => {
+                    *cell = date.format("%Y-%m-%d").to_string();
+                    format!("its {}", describe_field(*field, &column.header))
+                }
+                None => {
+                    update_date.get_or_insert(date);
+                    "its date of update".to_string()
+                }
+            };
+            note(
+                &from_header,
+                FindingKind::ShiftedCells,
+                format!(
+                    "\"{from_header}\" holds only the date {}: the row's cells look shifted by \
+                     one, so it is taken as {taken_as}",
+                    waymark_core::date::format_long(date)
+                ),
+            );
+        }
+        let value = |field: Field| -> Option<(&Column, &str)> {
+            cells
+                .iter()
+                .find(|(f, _, cell)| *f == field && !cell.is_empty())
+                .map(|(_, column, cell)| (*column, cell.as_str()))
+        };
+        let header_of =
+            |field: Field| header.first(field).map(|c| c.header.clone()).unwrap_or_default();
+
+        let reference = value(Field::Reference).map(|(_, cell)| cell.to_string());
+        let text = value(Field::Text)
+            .map(|(_, cell)| cell.to_string())
+            .unwrap_or_default();
+        let has_updates = cells
+            .iter()
+            .any(|(f, _, cell)| *f == Field::Updates && !cell.is_empty());
+        if text.is_empty() {
+            if reference.is_none() && !has_updates {
+                let others = cells.iter().filter(|(_, _, cell)| !cell.is_empty()).count();
+                if others > 0 {
+                    note(
+                        &header_of(Field::Text),
+                        FindingKind::MissingText,
+                        "The row has no item text or reference, so it was skipped".to_string(),
+                    );
+                    self.absorb(findings);
+                }
+                return None;
+            }
+            note(
+                &header_of(Field::Text),
+                FindingKind::MissingText,
+                "The row has no item text".to_string(),
+            );
+        }
+
+        if let Some((column, cell)) = value(Field::UpdateDate) {
+            match parse_date_cell(cell) {
+                Ok(date) => update_date = date.map(|d| d.date).or(update_date),
+                Err(message) => note(&column.header, FindingKind::UnparseableDate, message),
+            }
+        }
+        let mut date_field = |field: Field| -> Option<FlexDate> {
+            let (column, cell) = value(field)?;
+            match parse_date_cell(cell) {
+                Ok(date) => date,
+                Err(message) => {
+                    note(&column.header, FindingKind::UnparseableDate, message);
+                    None
+                }
+            }
+        };
+        let due = date_field(Field::Due);
+        let start = date_field(Field::Start);
+        let completed_on = date_field(Field::CompletedOn).map(|d| d.date);
+        let mut complete = false;
+        let mut completed_on = completed_on;
+        if let Some((column, cell)) = value(Field::Complete) {
+            match parse_complete_cell(cell) {
+                Ok(completion) => {
+                    complete = completion.complete;
+                    completed_on = completed_on.or(completion.on);
+                }
+                Err(message) => note(&column.header, FindingKind::UnknownComplete, message),
+            }
+        }
+        let mut rag = None;
+        if let Some((column, cell)) = value(Field::Rag) {
+            match parse_rag_cell(cell) {
+                Ok(parsed) => rag = parsed,
+                Err(message) => note(&column.header, FindingKind::UnknownRag, message),
+            }
+        }
+        let owners = value(Field::Owner)
+            .map(|(_, cell)| parse_owner_cell(cell))
+            .unwrap_or_default();
+        if header.has(Field::Due) && due.is_none() && !complete && value(Field::Due).is_none() {
+            note(
+                &header_of(Field::Due),
+                FindingKind::MissingDueDate,
+                "No due date".to_string(),
+            );
+        }
+        if header.has(Field::Owner) && owners.is_empty() {
+            note(
+                &header_of(Field::Owner),
+                FindingKind::MissingOwner,
+                "No owner".to_string(),
+            );
+        }
+
+        let effective = update_date.unwrap_or(self.options.as_at);
+        let mut updates: Vec<PreviewUpdate> = Vec::new();
+        for (field, column, cell) in &cells {
+            if *field != Field::Updates || cell.is_empty() {
+                continue;
+            }
+            let entries = split_dated_entries(cell);
+            let dated: Vec<NaiveDate> = entries.iter().filter_map(|e| e.date).collect();
+            if dated.windows(2).any(|pair| pair[1] < pair[0]) {
+                note(
+                    &column.header,
+                    FindingKind::EntriesOutOfOrder,
+                    format!(
+                        "The dated entries are not in date order ({}); they are stored in date order",
+                        dated
+                            .iter()
+                            .map(|d| waymark_core::date::format_long(*d))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+            for entry in entries {
+                if entry.text.is_empty() {
+                    continue;
+                }
+                let update = PreviewUpdate {
+                    as_of: entry.date.unwrap_or(effective),
+                    dated: entry.date.is_some(),
+                    author_post: entry.author,
+                    text: entry.text,
+                    column: column.header.clone(),
+                };
+                let duplicate = updates.iter().any(|u| {
+                    u.as_of == update.as_of && normalise_text(&u.text) == normalise_text(&update.text)
+                });
+                if !duplicate {
+                    updates.push(update);
+                }
+            }
+        }
+        updates.sort_by_key(|u| u.as_of);
+        if let (Some(row_date), Some(newest)) = (
+            update_date,
+            updates.iter().filter(|u| u.dated).map(|u| u.as_of).max(),
+        ) && row_date < newest
+        {
+            note(
+                &header_of(Field::UpdateDate),
+                FindingKind::UpdateDateBeforeEntry,
+                format!(
+                    "The date of update ({}) is earlier than the newest entry in the row ({})",
+                    waymark_core::date::format_long(row_date),
+                    waymark_core::date::format_long(newest)
+                ),
+            );
+        }
+
+        // Where the item goes: a level column decides outright; otherwise under its parent
+        // column or heading, or under an earlier item whose number its reference extends.
+        let mut parent = parent;
+        let mut depth_from_level = None;
+        if let Some((_, cell)) = value(Field::Level) {
+            let depth = level_depth(cell, &self.options.level_names);
+            level_stack.truncate(depth);
+            parent = level_stack.last().copied();
+            depth_from_level = Some(depth);
+        } else if let Some(parent_ref) = reference.as_deref().and_then(parent_reference)
+            && let Some(&candidate) = self.by_reference.get(&normalise_reference(&parent_ref))
+            && (parent.is_none()
+                || parent == Some(candidate)
+                || self.is_descendant(candidate, parent))
+        {
+            parent = Some(candidate);
+        }
+
+        let description = value(Field::Description).map(|(_, c)| c.to_string());
+        let strategic_lead = value(Field::StrategicLead).map(|(_, c)| c.to_string());
+        let exists_from = updates
+            .iter()
+            .map(|u| u.as_of)
+            .min()
+            .map_or(effective, |earliest| earliest.min(effective));
+        let index = self.push_item(PreviewItem {
+            parent,
+            depth: 0,
+            position: 0,
+            table: table.name.clone(),
+            row: Some(row.number),
+            derived: false,
+            reference,
+            text,
+            description,
+            strategic_lead,
+            owners,
+            start: start.as_ref().map(DateView::from),
+            due: due.as_ref().map(DateView::from),
+            complete,
+            completed_on,
+            rag: rag.map(RagView::from),
+            effective,
+            exists_from,
+            updates,
+        });
+        if let Some(depth) = depth_from_level {
+            level_stack.truncate(depth);
+            level_stack.push(index);
+        }
+        self.absorb(findings);
+        Some(index)
+    }
+
+    fn absorb(&mut self, findings: Vec<Finding>) {
+        self.findings.extend(findings);
+    }
+
+    /// True when `item` sits somewhere under `ancestor`.
+    fn is_descendant(&self, item: usize, ancestor: Option<usize>) -> bool {
+        let Some(ancestor) = ancestor else {
+            return true;
+        };
+        let mut current = self.items.get(item).and_then(|i| i.parent);
+        while let Some(index) = current {
+            if index == ancestor {
+                return true;
+            }
+            current = self.items.get(index).and_then(|i| i.parent);
+        }
+        false
+    }
+
+    /// Paragraphs after a document's table that start with an item's reference become that
+    /// item's progress; bullet paragraphs right after continue it.
+    fn read_notes(&mut self, table: &Table, table_items: &[usize]) {
+        let mut last: Option<usize> = None;
+        for Note { number, text } in &table.notes {
+            if text.starts_with(['•', '-', '*', '\u{f0a7}']) {
+                if let Some(index) = last
+                    && let Some(update) = self.items[index].updates.last_mut()
+                {
+                    update.text.push('\n');
+                    update.text.push_str(&clean_cell(text));
+                }
+                continue;
+            }
+            last = None;
+            let (first, rest) = match text.split_once(char::is_whitespace) {
+                Some((first, rest)) => (first, rest.trim()),
+                None => continue,
+            };
+            let reference = normalise_reference(first);
+            let found = table_items
+                .iter()
+                .rev()
+                .copied()
+                .find(|&i| {
+                    self.items[i]
+                        .reference
+                        .as_deref()
+                        .is_some_and(|r| normalise_reference(r) == reference)
+                })
+                .or_else(|| self.by_reference.get(&reference).copied());
+            let Some(index) = found else {
+                if numbered_reference(first).is_some_and(|n| n.contains('.')) {
+                    let mut finding = Finding::new(
+                        *number,
+                        "Paragraph",
+                        FindingKind::UnmatchedParagraph,
+                        format!(
+                            "Paragraph {number} starts with \"{first}\" but no item has that reference"
+                        ),
+                    );
+                    finding.table = table.name.clone();
+                    self.findings.push(finding);
+                }
+                continue;
+            };
+            let effective = self.items[index].effective;
+            for entry in split_dated_entries(&clean_cell(rest)) {
+                if entry.text.is_empty() {
+                    continue;
+                }
+                let item = &mut self.items[index];
+                item.updates.push(PreviewUpdate {
+                    as_of: entry.date.unwrap_or(effective),
+                    dated: entry.date.is_some(),
+                    author_post: entry.author,
+                    text: entry.text,
+                    column: format!("Paragraph {number}"),
+                });
+                item.updates.sort_by_key(|u| u.as_of);
+                item.exists_from = item
+                    .exists_from
+                    .min(item.updates.first().map_or(effective, |u| u.as_of));
+            }
+            last = Some(index);
+        }
+    }
+
+    fn level_names(&mut self, headers: &[HeaderMatch], _preamble: &crate::header::PreambleFacts) -> Vec<String> {
+        if !self.options.mapping.levels.is_empty() {
+            self.heading_levels_named = true;
+            return self.options.mapping.levels.clone();
+        }
+        if !self.options.level_names.is_empty() && headers.iter().any(|h| h.has(Field::Level)) {
+            self.heading_levels_named = true;
+            return self.options.level_names.clone();
+        }
+        let mut names: Vec<String> = self
+            .parent_level_headers
+            .iter()
+            .map(|h| level_name(h))
+            .collect();
+        if let Some(leaf) = &self.leaf_level_header {
+            names.push(level_name(leaf));
+        }
+        names
+    }
+
+    /// Sets depths and sibling positions, names parents by their children's numbers, dates
+    /// parents by their children's evidence, and finds update text pasted onto several rows.
+    fn finish(mut self) -> (Vec<PreviewItem>, Vec<Finding>) {
+        let mut next_position: HashMap<Option<usize>, i64> = HashMap::new();
+        for index in 0..self.items.len() {
+            let parent = self.items[index].parent;
+            let depth = parent.map_or(0, |p| self.items[p].depth + 1);
+            let position = next_position.entry(parent).or_insert(0);
+            self.items[index].depth = depth;
+            self.items[index].position = *position;
+            *position += 1;
+        }
+        // A heading without a number ("To strengthen ...", numbered by Word itself) takes the
+        // number its children's references share.
+        for index in 0..self.items.len() {
+            if !self.items[index].derived || self.items[index].reference.is_some() {
+                continue;
+            }
+            let shared: Vec<Option<String>> = self
+                .items
+                .iter()
+                .filter(|child| child.parent == Some(index))
+                .map(|child| child.reference.as_deref().and_then(parent_reference))
+                .collect();
+            if let Some(Some(first)) = shared.first()
+                && shared.iter().all(|r| r.as_ref() == Some(first))
+                && !self.by_reference.contains_key(&normalise_reference(first))
+            {
+                self.items[index].reference = Some(first.clone());
+            }
+        }
+        for index in (0..self.items.len()).rev() {
+            if let Some(parent) = self.items[index].parent {
+                let child_from = self.items[index].exists_from;
+                let parent_item = &mut self.items[parent];
+                if parent_item.derived {
+                    parent_item.exists_from = parent_item.exists_from.min(child_from);
+                }
+            }
+        }
+        self.find_duplicate_updates();
+        (self.items, self.findings)
+    }
+
+    fn find_duplicate_updates(&mut self) {
+        // Normalised text → (table, row, column) of each row carrying it.
+        let mut rows_by_text: BTreeMap<String, Vec<(Option<String>, usize, String)>> =
+            BTreeMap::new();
+        for item in &self.items {
+            let Some(row) = item.row.filter(|_| !item.derived) else {
+                continue;
+            };
+            for update in &item.updates {
+                let text = normalise_text(&update.text);
+                if text.chars().count() < DUPLICATE_TEXT_MIN_CHARS {
+                    continue;
+                }
+                let rows = rows_by_text.entry(text).or_default();
+                if !rows.iter().any(|(t, r, _)| *r == row && *t == item.table) {
+                    rows.push((item.table.clone(), row, update.column.clone()));
+                }
+            }
+        }
+        for (text, rows) in rows_by_text {
+            if rows.len() < 2 {
+                continue;
+            }
+            let numbers: Vec<usize> = rows.iter().map(|(_, row, _)| *row).collect();
+            let excerpt: String = text.chars().take(60).collect();
+            let ellipsis = if text.chars().count() > 60 { "…" } else { "" };
+            for (table, row, column) in &rows {
+                let mut finding = Finding::new(
+                    *row,
+                    column,
+                    FindingKind::DuplicateUpdateText,
+                    format!(
+                        "The same update text is on {}: \"{excerpt}{ellipsis}\"",
+                        list_rows(&numbers)
+                    ),
+                );
+                finding.table = table.clone();
+                self.findings.push(finding);
+            }
+        }
+    }
+}
+
+/// What the file's columns provide, for re-imports.
+fn provided_fields(headers: &[HeaderMatch], builder: &Builder<'_>) -> Provided {
+    let any = |field: Field| headers.iter().any(|h| h.has(field));
+    Provided {
+        reference: any(Field::Reference) || builder.items.iter().any(|i| i.reference.is_some()),
+        description: any(Field::Description),
+        strategic_lead: any(Field::StrategicLead),
+        owners: any(Field::Owner),
+        start: any(Field::Start),
+        due: any(Field::Due),
+        complete: any(Field::Complete),
+        completed_on: any(Field::CompletedOn) || any(Field::Complete),
+        rag: any(Field::Rag),
+        structure: builder.items.iter().any(|i| i.parent.is_some()) || any(Field::Level),
+    }
+}
+
+/// "Delivery Plan action description" → "Delivery plan action": a header as a level name.
+fn level_name(header: &str) -> String {
+    let trimmed = header.trim();
+    let trimmed = trimmed
+        .strip_suffix(" description")
+        .or_else(|| trimmed.strip_suffix(" Description"))
+        .unwrap_or(trimmed);
+    let mut words = Vec::new();
+    for (index, word) in trimmed.split_whitespace().enumerate() {
+        let is_acronym = word.len() > 1 && word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+        if is_acronym {
+            words.push(word.to_string());
+        } else if index == 0 {
+            let mut chars = word.chars();
+            let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+            words.push(first + &chars.as_str().to_lowercase());
+        } else {
+            words.push(word.to_lowercase());
+        }
+    }
+    words.join(" ")
+}
+
+/// Heading parents take their level name from the plan kind's default top level.
+fn with_default_parent_levels(names: Vec<String>, kind: &str, builder: &Builder<'_>) -> Vec<String> {
+    if !builder.heading_parents {
+        return names;
+    }
+    let defaults = waymark_core::PlanKind::parse(kind).default_levels();
+    let top = defaults.first().cloned().unwrap_or_else(|| "Objective".to_string());
+    let mut with_top = vec![top];
+    with_top.extend(names);
+    with_top.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    with_top
+}
+
+fn guess_kind(
+    preamble: &crate::header::PreambleFacts,
+    headers: &[HeaderMatch],
+    level_names: &[String],
+) -> String {
+    let mut words = String::new();
+    if let Some(title) = &preamble.title {
+        words.push_str(&title.to_lowercase());
+    }
+    for name in level_names {
+        words.push(' ');
+        words.push_str(&name.to_lowercase());
+    }
+    for header in headers {
+        for column in &header.columns {
+            words.push(' ');
+            words.push_str(&normalise_header(&column.header));
+        }
+    }
+    let kind = if words.contains("delivery plan") {
+        "delivery"
+    } else if words.contains("improvement") || words.contains("recommendation") {
+        "improvement"
+    } else if words.contains("collaboration") || words.contains("project area") {
+        "collaboration"
+    } else if words.contains("strategic") {
+        "strategic"
+    } else if words.contains("policing plan") {
+        "policing"
+    } else {
+        "improvement"
+    };
+    kind.to_string()
+}
+
+/// A section row: a lone cell of several words outside the text column, such as a merged
+/// "Strategic objective 1: Reduce crime" row across a tracker.
+fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
+    let mut filled = row.filled();
+    let (index, cell) = filled.next()?;
+    if filled.next().is_some() {
+        return None;
+    }
+    let column = header.columns.iter().find(|c| c.index == index);
+    let field = column.map(|c| c.field);
+    if matches!(field, Some(Field::Text) | Some(Field::Updates) | Some(Field::Description)) {
+        return None;
+    }
+    let cell = clean_cell(cell);
+    (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some(cell)
+}
+
+fn repeats_header(row: &Row, header_row: &Row) -> bool {
+    let filled: Vec<(usize, &str)> = row.filled().collect();
+    !filled.is_empty()
+        && filled
+            .iter()
+            .all(|(index, cell)| normalise_header(cell) == normalise_header(header_row.cell(*index)))
+}
+
+/// The depth a "Level" cell names: a number from 1, or a level name of the plan.
+fn level_depth(cell: &str, level_names: &[String]) -> usize {
+    let trimmed = cell.trim();
+    let lower = trimmed.to_lowercase();
+    let numeric = lower.strip_prefix("level ").unwrap_or(&lower);
+    if let Ok(number) = numeric.trim().parse::<usize>() {
+        return number.saturating_sub(1);
+    }
+    level_names
+        .iter()
+        .position(|name| name.eq_ignore_ascii_case(trimmed))
+        .unwrap_or(0)
+}
+
+/// References compare without case, spacing or a trailing full stop: "1.1." is "1.1".
+pub fn normalise_reference(reference: &str) -> String {
+    reference
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_end_matches(['.', ')', ':'])
+        .to_lowercase()
+}
+
+fn describe_field(field: Field, header: &str) -> String {
+    match field {
+        Field::UpdateDate => "date of update".to_string(),
+        Field::Due => "due date".to_string(),
+        Field::Start => "start date".to_string(),
+        _ => format!("\"{header}\""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(rows: &[&[&str]]) -> Table {
+        Table {
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: i + 1,
+                    cells: cells.iter().map(|c| c.to_string()).collect(),
+                })
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    fn workbook(tables: Vec<Table>) -> Workbook {
+        Workbook {
+            file: "test.csv".into(),
+            format: Format::Csv,
+            tables,
+            preamble: Vec::new(),
+        }
+    }
+
+    fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn options() -> PreviewOptions {
+        PreviewOptions::new(ymd(2015, 2, 1))
+    }
+
+    #[test]
+    fn a_parent_column_groups_rows_and_names_levels() {
+        let book = workbook(vec![table(&[
+            &["Strategic objective", "Ref", "Action", "Owner", "Deadline", "RAG"],
+            &["1. Reduce crime", "1.1", "Patrol hot spots", "Head of Ops", "31/03/2015", "Orange"],
+            &["", "1.2", "Target burglars", "Head of Crime & Head of Ops", "31/03/2015", "Green"],
+            &["2. Protect people", "2.1", "Safeguard", "Head of PPU", "", "Red"],
+        ])]);
+        let preview = build_preview(&book, &options()).unwrap();
+        assert_eq!(preview.items.len(), 5);
+        assert_eq!(preview.item_count(), 3);
+        let parent = &preview.items[0];
+        assert!(parent.derived);
+        assert_eq!(parent.reference.as_deref(), Some("1"));
+        assert_eq!(parent.text, "Reduce crime");
+        assert_eq!(preview.items[2].parent, Some(0));
+        assert_eq!(preview.items[2].position, 1);
+        assert_eq!(preview.items[1].rag, Some(RagView::Amber));
+        assert_eq!(preview.items[4].parent, Some(3));
+        assert_eq!(preview.metadata.level_names, vec!["Strategic objective", "Action"]);
+        assert_eq!(preview.findings_of(FindingKind::MissingDueDate).count(), 1);
+    }
+
+    #[test]
+    fn shifted_dates_are_taken_as_the_date_of_update() {
+        let book = workbook(vec![table(&[
+            &["Ref", "Recommendation", "Owner", "Latest Update", "Date of Update"],
+            &["1", "Do it", "Head of Crime", "23-Jan-15"],
+            &["2", "Do more", "Head of Crime", "Undated note", "20-Jan-15"],
+        ])]);
+        let preview = build_preview(&book, &options()).unwrap();
+        assert_eq!(preview.items[0].effective, ymd(2015, 1, 23));
+        assert!(preview.items[0].updates.is_empty());
+        let shifted: Vec<&Finding> = preview.findings_of(FindingKind::ShiftedCells).collect();
+        assert_eq!(shifted.len(), 1);
+        assert_eq!(shifted[0].row, 2);
+        assert_eq!(shifted[0].column, "Latest Update");
+        assert_eq!(preview.items[1].updates[0].as_of, ymd(2015, 1, 20));
+        assert!(!preview.items[1].updates[0].dated);
+    }
+
+    #[test]
+    fn updates_are_stored_in_date_order_with_findings() {
+        let book = workbook(vec![table(&[
+            &["Ref", "Action", "Update", "Date of update"],
+            &[
+                "1",
+                "Act",
+                "21 Nov 2014 - first. Update 23 Jan 2015 from Territorial Policing - third. 8 Jan 2015 - second.",
+                "08-Jan-15",
+            ],
+        ])]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let dates: Vec<NaiveDate> = preview.items[0].updates.iter().map(|u| u.as_of).collect();
+        assert_eq!(dates, vec![ymd(2014, 11, 21), ymd(2015, 1, 8), ymd(2015, 1, 23)]);
+        assert_eq!(preview.items[0].exists_from, ymd(2014, 11, 21));
+        assert_eq!(preview.findings_of(FindingKind::EntriesOutOfOrder).count(), 1);
+        assert_eq!(
+            preview.findings_of(FindingKind::UpdateDateBeforeEntry).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn pasted_text_is_found_on_every_row() {
+        let pasted = "BTP has been in contact with the College of Policing.";
+        let book = workbook(vec![table(&[
+            &["Ref", "Action", "Update"],
+            &["1", "A", pasted],
+            &["2", "B", "Something else entirely, long enough"],
+            &["3", "C", pasted],
+        ])]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let rows: Vec<usize> = preview
+            .findings_of(FindingKind::DuplicateUpdateText)
+            .map(|f| f.row)
+            .collect();
+        assert_eq!(rows, vec![2, 4]);
+        assert!(
+            preview
+                .findings_of(FindingKind::DuplicateUpdateText)
+                .all(|f| f.message.contains("rows 2 and 4"))
+        );
+    }
+
+    #[test]
+    fn numbered_references_nest_and_headings_become_parents() {
+        let mut first = table(&[
+            &["No.", "Delivery Plan action description", "RAG"],
+            &["1.1", "Prepare", "Amber"],
+            &["1.1a", "Sub-step", ""],
+        ]);
+        first.heading = Some("To strengthen neighbourhood policing".into());
+        first.notes = vec![Note {
+            number: 9,
+            text: "1.1 Following a meeting with the NPIA.".into(),
+        }];
+        let mut book = workbook(vec![first]);
+        book.format = Format::Docx;
+        let preview = build_preview(&book, &options()).unwrap();
+        assert_eq!(preview.items.len(), 3);
+        assert_eq!(preview.items[0].reference.as_deref(), Some("1"));
+        assert_eq!(preview.items[1].parent, Some(0));
+        assert_eq!(preview.items[2].parent, Some(1));
+        assert_eq!(preview.items[2].depth, 2);
+        assert_eq!(preview.items[1].updates[0].text, "Following a meeting with the NPIA.");
+        assert_eq!(preview.item_count(), 3);
+        assert_eq!(preview.metadata.kind, "delivery");
+        assert_eq!(
+            preview.metadata.level_names,
+            vec!["Strategic objective", "Delivery plan action"]
+        );
+    }
+
+    #[test]
+    fn a_file_with_no_header_is_an_error_naming_it() {
+        let book = workbook(vec![table(&[&["just", "words"], &["and", "more"]])]);
+        let error = build_preview(&book, &options()).unwrap_err();
+        assert!(error.to_string().starts_with("test.csv:"));
+    }
+}

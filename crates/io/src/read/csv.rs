@@ -1,0 +1,123 @@
+//! CSV and tab-separated text (`.csv`, `.tsv`, `.txt`), in UTF-8 or the Windows-1252 that older
+//! Excel exports use. Rows keep their line numbers so findings point at what a user sees.
+
+use crate::error::ImportError;
+use crate::table::{Row, Table};
+
+/// Reads delimited text. With no delimiter given, a comma unless the first lines have more
+/// semicolons (as European Excel writes) or tabs.
+pub fn read_delimited(
+    file: &str,
+    bytes: &[u8],
+    delimiter: Option<u8>,
+) -> Result<Table, ImportError> {
+    let text = decode_text(bytes);
+    let delimiter = delimiter.unwrap_or_else(|| guess_delimiter(&text));
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    let mut record = csv::StringRecord::new();
+    // Line numbers come from byte offsets, counted incrementally: the csv crate's own line
+    // count skips blank lines, and findings must quote the line a user sees in an editor.
+    let mut counted_to = 0usize;
+    let mut line = 1usize;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                let row = error.position().map(|p| p.line() as usize).unwrap_or(0);
+                return Err(ImportError::Read {
+                    file: file.to_string(),
+                    message: format!("row {row}: {error}"),
+                });
+            }
+        }
+        let start = record
+            .position()
+            .map(|position| position.byte() as usize)
+            .unwrap_or(counted_to)
+            .min(text.len());
+        // The reported start can sit before blank lines the reader skipped.
+        let start = start
+            + text.as_bytes()[start..]
+                .iter()
+                .take_while(|&&b| b == b'\n' || b == b'\r')
+                .count();
+        if start > counted_to {
+            line += text.as_bytes()[counted_to..start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count();
+            counted_to = start;
+        }
+        let number = line;
+        rows.push(Row {
+            number,
+            cells: record.iter().map(str::to_string).collect(),
+        });
+    }
+    Ok(Table {
+        rows,
+        ..Table::default()
+    })
+}
+
+/// UTF-8 (without its byte-order mark), or Windows-1252 when the bytes are not UTF-8.
+pub fn decode_text(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_string(),
+        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+    }
+}
+
+fn guess_delimiter(text: &str) -> u8 {
+    let sample: String = text.lines().take(20).collect::<Vec<_>>().join("\n");
+    let count = |c: char| sample.matches(c).count();
+    let (commas, semicolons, tabs) = (count(','), count(';'), count('\t'));
+    if tabs > commas && tabs >= semicolons {
+        b'\t'
+    } else if semicolons > commas {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The characters Windows-1252 puts at 0x80–0x9F; the rest of the byte range is Latin-1.
+fn windows_1252(byte: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9f => HIGH[(byte - 0x80) as usize],
+        _ => char::from(byte),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_keep_their_line_numbers_and_quoted_line_breaks() {
+        let text = "Title\n\nRef,Action\n1,\"two\nlines\"\n2,next\n";
+        let table = read_delimited("t.csv", text.as_bytes(), None).unwrap();
+        let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, vec![1, 3, 4, 6]);
+        assert_eq!(table.rows[2].cells[1], "two\nlines");
+    }
+
+    #[test]
+    fn tabs_and_windows_1252_are_read() {
+        let bytes = b"Ref\tCost\n1\t\xa3100 \x96 approx\n";
+        let table = read_delimited("t.txt", bytes, None).unwrap();
+        assert_eq!(table.rows[1].cells[1], "£100 – approx");
+    }
+}

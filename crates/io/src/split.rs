@@ -1,0 +1,313 @@
+//! Splitting a cell of pasted progress notes into dated entries: "21 Nov 2014 - text",
+//! "Update 23 Jan 2015 from Territorial Policing - text" and "26 Nov 2014 from Supt Operations
+//! - text" each start an entry with its as-of date and author post.
+//!
+//! An entry starts only where a sentence could start (the start of the cell, a new line, or
+//! after ". ") and only when the date is followed by a dash or colon, or by "from AUTHOR" and
+//! then one. So "by 23 January 2015" and "on 30 January 2015. There is" never start one.
+
+use chrono::NaiveDate;
+use waymark_core::date::parse_date_prefix;
+
+/// One entry of a cell, in the order the cell had it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedEntry {
+    /// The date that opened the entry; `None` for text before the first dated entry.
+    pub date: Option<NaiveDate>,
+    /// The post named after "from", as in "23 Jan 2015 from Contact Handling Manager - ...".
+    pub author: Option<String>,
+    /// The words that opened the entry, exactly as written ("Update 23 Jan 2015 from X -").
+    pub heading: String,
+    /// The note itself, trimmed.
+    pub text: String,
+}
+
+/// Splits a cell into entries. Every word of the cell is in exactly one entry's heading or text,
+/// so nothing a user wrote is lost.
+pub fn split_dated_entries(cell: &str) -> Vec<DatedEntry> {
+    let starts = entry_starts(cell);
+    let mut entries = Vec::with_capacity(starts.len() + 1);
+    let first_start = starts.first().map(|start| start.at).unwrap_or(cell.len());
+    let before = cell[..first_start].trim();
+    if !before.is_empty() {
+        entries.push(DatedEntry {
+            date: None,
+            author: None,
+            heading: String::new(),
+            text: before.to_string(),
+        });
+    }
+    for (index, start) in starts.iter().enumerate() {
+        let end = starts
+            .get(index + 1)
+            .map(|next| next.at)
+            .unwrap_or(cell.len());
+        entries.push(DatedEntry {
+            date: Some(start.date),
+            author: start.author.clone(),
+            heading: cell[start.at..start.text_at].trim().to_string(),
+            text: cell[start.text_at..end].trim().to_string(),
+        });
+    }
+    entries
+}
+
+/// Where a dated entry starts, where its text starts, and what its heading says.
+#[derive(Debug)]
+struct EntryStart {
+    at: usize,
+    text_at: usize,
+    date: NaiveDate,
+    author: Option<String>,
+}
+
+/// Authors longer than this are a sentence, not a post.
+const AUTHOR_MAX_CHARS: usize = 80;
+
+fn entry_starts(cell: &str) -> Vec<EntryStart> {
+    let mut starts: Vec<EntryStart> = Vec::new();
+    let mut at_boundary = true;
+    let mut after_stop = false;
+    let mut skip_until = 0;
+    for (index, ch) in cell.char_indices() {
+        if index < skip_until {
+            continue;
+        }
+        if ch == '\n' {
+            at_boundary = true;
+            after_stop = false;
+            continue;
+        }
+        if ch.is_whitespace() {
+            if after_stop {
+                at_boundary = true;
+            }
+            after_stop = false;
+            continue;
+        }
+        if at_boundary && let Some(start) = entry_at(cell, index) {
+            skip_until = start.text_at;
+            starts.push(start);
+            at_boundary = false;
+            after_stop = false;
+            continue;
+        }
+        at_boundary = false;
+        after_stop = matches!(ch, '.' | '!' | '?' | ';' | ')');
+    }
+    starts
+}
+
+/// Reads an entry heading at `at`: an optional "Update"/"Updated" and bullet, a day, an
+/// optional "from AUTHOR", and a separator.
+fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
+    let mut pos = at;
+    let rest = &cell[pos..];
+    // A bullet before the date: "• 21 Nov 2014 - text".
+    if let Some(stripped) = rest.strip_prefix(['•', '-', '*'])
+        && stripped.starts_with(' ')
+    {
+        pos += rest.len() - stripped.len();
+        pos += leading_spaces(&cell[pos..]);
+    }
+    for word in ["updated", "update"] {
+        let rest = &cell[pos..];
+        if rest.len() > word.len()
+            && rest.is_char_boundary(word.len())
+            && rest[..word.len()].eq_ignore_ascii_case(word)
+        {
+            let after = &rest[word.len()..];
+            let gap = after.len() - after.trim_start_matches([' ', ':']).len();
+            if gap > 0 {
+                pos += word.len() + gap;
+                break;
+            }
+        }
+    }
+    let (date, date_len) = parse_date_prefix(&cell[pos..])?;
+    pos += date_len;
+    // The separator may be glued to the date: "21/11/14: text", "8 Jan 2015- text".
+    if cell[..pos].ends_with([':', '-', '–', '—']) {
+        let after = cell[pos..].trim_start_matches([' ', '\n']);
+        if cell[pos..].starts_with(char::is_whitespace) || after.is_empty() {
+            return Some(EntryStart {
+                at,
+                text_at: cell.len() - after.len(),
+                date,
+                author: None,
+            });
+        }
+        return None;
+    }
+    pos += cell[pos..].len() - cell[pos..].trim_start_matches([' ', ',']).len();
+    let rest = &cell[pos..];
+    if let Some(after) = separator(rest) {
+        return Some(EntryStart {
+            at,
+            text_at: pos + (rest.len() - after.len()),
+            date,
+            author: None,
+        });
+    }
+    if rest.starts_with('\n') {
+        return Some(EntryStart {
+            at,
+            text_at: pos,
+            date,
+            author: None,
+        });
+    }
+    let after_from = strip_prefix_ignore_case(rest, "from ")?;
+    pos += rest.len() - after_from.len();
+    // The author runs to the first separator, within a line and a short distance.
+    let line = after_from.split('\n').next().unwrap_or("");
+    for (offset, _) in line.char_indices().take(AUTHOR_MAX_CHARS) {
+        let candidate = &line[offset..];
+        if (candidate.starts_with(' ') || candidate.starts_with(':'))
+            && let Some(after) = separator(candidate.trim_start_matches(' '))
+        {
+            let author = line[..offset].trim();
+            if author.is_empty() || author.ends_with('.') {
+                return None;
+            }
+            // `after` is a suffix of this first line, which starts where `after_from` does.
+            let text_at = pos + (line.len() - after.len());
+            return Some(EntryStart {
+                at,
+                text_at,
+                date,
+                author: Some(author.to_string()),
+            });
+        }
+    }
+    None
+}
+
+/// After a separator (a dash or colon followed by a space or the end), the text that follows.
+fn separator(text: &str) -> Option<&str> {
+    let after = text.strip_prefix(['-', '–', '—', ':'])?;
+    let after = after.strip_prefix(['-', '–', '—']).unwrap_or(after);
+    if after.is_empty() || after.starts_with(char::is_whitespace) {
+        Some(after.trim_start_matches([' ', '\n']))
+    } else {
+        None
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    if text.len() >= prefix.len()
+        && text.is_char_boundary(prefix.len())
+        && text[..prefix.len()].eq_ignore_ascii_case(prefix)
+    {
+        Some(&text[prefix.len()..])
+    } else {
+        None
+    }
+}
+
+fn leading_spaces(text: &str) -> usize {
+    text.len() - text.trim_start_matches(' ').len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, d)
+    }
+
+    #[test]
+    fn the_three_entries_of_seed_000_row_12_split_with_dates_and_authors() {
+        let cell = "21 Nov 2014 - All BTP officers have access. Plans are in place by March 2015. \
+                    Update 23 Jan 2015 from Territorial Policing - it is unlikely that this will \
+                    be in place by March 2015. 8 Jan 2015 from Op Trafalgar - As part of the review.";
+        let entries = split_dated_entries(cell);
+        assert_eq!(entries.len(), 3, "{entries:#?}");
+        assert_eq!(entries[0].date, ymd(2014, 11, 21));
+        assert_eq!(
+            entries[0].text,
+            "All BTP officers have access. Plans are in place by March 2015."
+        );
+        assert_eq!(entries[1].date, ymd(2015, 1, 23));
+        assert_eq!(entries[1].author.as_deref(), Some("Territorial Policing"));
+        assert_eq!(
+            entries[1].heading,
+            "Update 23 Jan 2015 from Territorial Policing -"
+        );
+        assert!(entries[1].text.starts_with("it is unlikely"));
+        assert_eq!(entries[2].date, ymd(2015, 1, 8));
+        assert_eq!(entries[2].author.as_deref(), Some("Op Trafalgar"));
+        assert_eq!(entries[2].text, "As part of the review.");
+    }
+
+    #[test]
+    fn dates_inside_sentences_do_not_start_entries() {
+        let cell = "8 Jan 2015 - Interviews will be complete by 23 January 2015. The analysis is \
+                    for the meeting on 30 January 2015. There is more. 1 September 2015, all \
+                    forces should act.";
+        let entries = split_dated_entries(cell);
+        assert_eq!(entries.len(), 1, "{entries:#?}");
+        assert_eq!(entries[0].date, ymd(2015, 1, 8));
+    }
+
+    #[test]
+    fn text_without_a_leading_date_is_one_undated_entry() {
+        let entries = split_dated_entries("Ongoing work with partners.");
+        assert_eq!(entries.len(), 1);
+        assert_eq!(entries[0].date, None);
+        let entries = split_dated_entries("Ongoing.\n21/11/14: Reviewed by board.");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].date, ymd(2014, 11, 21));
+        assert_eq!(entries[1].text, "Reviewed by board.");
+        assert!(split_dated_entries("  ").is_empty());
+    }
+
+    #[test]
+    fn lists_and_line_breaks_start_entries() {
+        let cell = "• 21 Nov 2014 - first\n• 26 Nov 2014 – second";
+        let entries = split_dated_entries(cell);
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].date, ymd(2014, 11, 26));
+        assert_eq!(entries[1].text, "second");
+    }
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_string).collect()
+    }
+
+    proptest! {
+        #[test]
+        fn splitting_keeps_every_word(
+            parts in proptest::collection::vec(
+                ("(Update )?[0-9]{1,2} (Jan|Nov|March) 20[0-9]{2}( from [A-Z][a-z]{2,8})? - ",
+                 "[A-Za-z0-9 .,]{0,40}"),
+                0..5),
+            lead in "[A-Za-z .]{0,20}",
+        ) {
+            let mut cell = lead.clone();
+            for (heading, text) in &parts {
+                cell.push_str(". ");
+                cell.push_str(heading);
+                cell.push_str(text);
+            }
+            let entries = split_dated_entries(&cell);
+            let rejoined: Vec<String> = entries
+                .iter()
+                .flat_map(|e| words(&e.heading).into_iter().chain(words(&e.text)))
+                .collect();
+            prop_assert_eq!(rejoined, words(&cell));
+        }
+
+        #[test]
+        fn splitting_never_panics_and_keeps_words(cell in "\\PC{0,80}") {
+            let entries = split_dated_entries(&cell);
+            let rejoined: Vec<String> = entries
+                .iter()
+                .flat_map(|e| words(&e.heading).into_iter().chain(words(&e.text)))
+                .collect();
+            prop_assert_eq!(rejoined, words(&cell));
+        }
+    }
+}

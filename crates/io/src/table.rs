@@ -1,0 +1,126 @@
+//! A source file as tables of string cells: what every reader produces and every later step
+//! reads. Spreadsheets give one table per sheet; a Word document gives one per table, with the
+//! heading above it and the paragraphs after it.
+
+use serde::Serialize;
+
+/// The file formats Waymark reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Tsv,
+    Xlsx,
+    Xls,
+    Ods,
+    Docx,
+}
+
+impl Format {
+    /// The format a file name's extension names; `.txt` is read as tab-separated.
+    pub fn from_file_name(name: &str) -> Option<Format> {
+        let extension = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        match extension.as_str() {
+            "csv" => Some(Format::Csv),
+            "tsv" | "tab" | "txt" => Some(Format::Tsv),
+            "xlsx" | "xlsm" | "xlsb" => Some(Format::Xlsx),
+            "xls" => Some(Format::Xls),
+            "ods" => Some(Format::Ods),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Xlsx => "xlsx",
+            Format::Xls => "xls",
+            Format::Ods => "ods",
+            Format::Docx => "docx",
+        }
+    }
+}
+
+/// Everything read from one file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Workbook {
+    /// The file name, as findings and errors quote it.
+    pub file: String,
+    pub format: Format,
+    pub tables: Vec<Table>,
+    /// Text before the first table of a document (title, owners); spreadsheets keep their
+    /// preamble as rows of the table instead.
+    pub preamble: Vec<String>,
+}
+
+/// One sheet of a spreadsheet or one table of a document.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Table {
+    /// The sheet name, or "Table 3" for a document's third table.
+    pub name: Option<String>,
+    pub rows: Vec<Row>,
+    /// The heading just above a document's table, which names the parent of its rows.
+    pub heading: Option<String>,
+    /// The paragraphs after a document's table, up to the next table's heading.
+    pub notes: Vec<Note>,
+}
+
+/// A row of cells with its number in the source (1-based, as a user sees it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub number: usize,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    /// The cell at `index`, or "" past the end of a short row.
+    pub fn cell(&self, index: usize) -> &str {
+        self.cells.get(index).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|cell| cell.trim().is_empty())
+    }
+
+    /// The non-blank cells with their column indexes.
+    pub fn filled(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.cells
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| !cell.trim().is_empty())
+            .map(|(index, cell)| (index, cell.as_str()))
+    }
+}
+
+/// A paragraph of a document, numbered in document order from 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Note {
+    pub number: usize,
+    pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extensions_name_formats() {
+        assert_eq!(Format::from_file_name("plan.XLSX"), Some(Format::Xlsx));
+        assert_eq!(Format::from_file_name("000.txt"), Some(Format::Tsv));
+        assert_eq!(Format::from_file_name("report.docx"), Some(Format::Docx));
+        assert_eq!(Format::from_file_name("notes"), None);
+    }
+
+    #[test]
+    fn short_rows_read_as_blank_cells() {
+        let row = Row {
+            number: 3,
+            cells: vec!["a".into(), " ".into()],
+        };
+        assert_eq!(row.cell(5), "");
+        assert_eq!(row.filled().count(), 1);
+        assert!(!row.is_blank());
+    }
+}
