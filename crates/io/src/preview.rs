@@ -877,9 +877,9 @@ impl<'o> Builder<'o> {
     }
 
     fn find_duplicate_updates(&mut self) {
-        // Normalised text → (table, row, column) of each row carrying it.
-        let mut rows_by_text: BTreeMap<String, Vec<(Option<String>, usize, String)>> =
-            BTreeMap::new();
+        // Normalised text → the first wording seen, and each row carrying it.
+        type Rows = Vec<(Option<String>, usize, String)>;
+        let mut rows_by_text: BTreeMap<String, (String, Rows)> = BTreeMap::new();
         for item in &self.items {
             let Some(row) = item.row.filter(|_| !item.derived) else {
                 continue;
@@ -889,19 +889,22 @@ impl<'o> Builder<'o> {
                 if text.chars().count() < DUPLICATE_TEXT_MIN_CHARS {
                     continue;
                 }
-                let rows = rows_by_text.entry(text).or_default();
+                let (_, rows) = rows_by_text
+                    .entry(text)
+                    .or_insert_with(|| (update.text.clone(), Vec::new()));
                 if !rows.iter().any(|(t, r, _)| *r == row && *t == item.table) {
                     rows.push((item.table.clone(), row, update.column.clone()));
                 }
             }
         }
-        for (text, rows) in rows_by_text {
+        for (wording, rows) in rows_by_text.into_values() {
             if rows.len() < 2 {
                 continue;
             }
             let numbers: Vec<usize> = rows.iter().map(|(_, row, _)| *row).collect();
-            let excerpt: String = text.chars().take(60).collect();
-            let ellipsis = if text.chars().count() > 60 { "…" } else { "" };
+            let flat = wording.replace('\n', " ");
+            let excerpt: String = flat.chars().take(60).collect();
+            let ellipsis = if flat.chars().count() > 60 { "…" } else { "" };
             for (table, row, column) in &rows {
                 let mut finding = Finding::new(
                     *row,

@@ -132,9 +132,9 @@ pub fn plan_changes(
             item.parent.map(|p| targets[p])
         };
         let mut fields = overlay(&state.fields, item, preview);
-        if keep_place {
-            fields.position = state.fields.position;
-        }
+        // A re-sorted spreadsheet (by owner, by RAG) is not a change to the plan: matched
+        // items keep their place among their siblings.
+        fields.position = state.fields.position;
         fields.parent = match parent {
             Some(ItemRef::Existing(parent_id)) => Some(parent_id),
             _ => None,

@@ -1,0 +1,124 @@
+//! Re-importing into a plan: the same file changes nothing; a newer version changes items in
+//! place, adds only new entries, and never duplicates an item or an entry; a dry run and a
+//! failed import store nothing.
+
+use waymark_core::PlanId;
+use waymark_io::apply::end_of_time;
+use waymark_io::{PreviewOptions, build_preview, import_into_new_plan, import_into_plan, read_bytes, Format};
+use waymark_store::{Scope, Store};
+
+use crate::helpers::{as_at, fresh_store, import_new, preview_of, seed, spec, ymd};
+
+const SEED: &str = "000_ffc31558cea22b14.txt";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().unwrap()
+}
+
+async fn counts(store: &Store, plan: PlanId) -> (usize, usize) {
+    let view = store
+        .plan_as_at(Scope::All, plan, end_of_time(), None)
+        .await
+        .unwrap();
+    let updates = view.items.iter().map(|i| i.updates.len()).sum();
+    (view.items.len(), updates)
+}
+
+#[test]
+fn importing_the_same_file_twice_changes_nothing_the_second_time() {
+    let Some(path) = seed(SEED) else { return };
+    let preview = preview_of(&path);
+    runtime().block_on(async {
+        let (store, org) = fresh_store().await;
+        let plan = import_new(&store, org, &preview).await;
+        assert_eq!(counts(&store, plan).await, (40, 54));
+        // Again, on another day: undated notes must not come back as new entries.
+        let workbook = waymark_io::read_file(&path).unwrap();
+        let later = build_preview(&workbook, &PreviewOptions::new(ymd(2015, 3, 1))).unwrap();
+        let outcome = import_into_plan(&store, plan, &later, None, false).await.unwrap();
+        assert_eq!(outcome.summary.items, 0);
+        assert_eq!(outcome.summary.added, 0);
+        assert_eq!(outcome.summary.changed, 0, "{:?}", outcome.summary.changes);
+        assert_eq!(outcome.summary.unchanged, 40);
+        assert_eq!(outcome.summary.updates_added, 0);
+        assert_eq!(counts(&store, plan).await, (40, 54));
+    });
+}
+
+#[test]
+fn a_newer_version_updates_in_place_and_adds_only_new_entries() {
+    let Some(path) = seed(SEED) else { return };
+    let original = std::fs::read_to_string(&path).unwrap();
+    // The newer tracker: a new entry on row 8, a due date set on row 13, the second of the three
+    // "pg 54 paragraph 3.41" rows reworded, rows 26 and 27 swapped, and a new row at the end.
+    let mut lines: Vec<String> = original.lines().map(str::to_string).collect();
+    lines[7] = lines[7].replace(
+        "Higher level issues will be escalated to the new forcewide Crime Reduction Department for action.",
+        "Higher level issues will be escalated to the new forcewide Crime Reduction Department for action. 2 Feb 2015 - The Crime Reduction Manager is in post.",
+    );
+    let mut cells: Vec<String> = lines[12].split('\t').map(str::to_string).collect();
+    cells[4] = "30-Apr-15".into();
+    lines[12] = cells.join("\t");
+    lines[10] = lines[10].replace("all forces should ensure they are using", "all forces must ensure they are using");
+    lines.swap(25, 26);
+    lines.push("pg 150 paragraph 6.1\tA new recommendation about something else entirely.\t\tHead of Crime\t31-Dec-15\t2 Feb 2015 - Work has started.\t\t02-Feb-15\t\t".into());
+    let newer = lines.join("\n");
+
+    runtime().block_on(async {
+        let (store, org) = fresh_store().await;
+        let plan = import_new(&store, org, &preview_of(&path)).await;
+        let workbook = read_bytes("tracker-v2.txt", Format::Tsv, newer.as_bytes()).unwrap();
+        let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+
+        let dry = import_into_plan(&store, plan, &preview, None, true).await.unwrap();
+        assert_eq!(counts(&store, plan).await, (40, 54), "a dry run stores nothing");
+
+        let outcome = import_into_plan(&store, plan, &preview, None, false).await.unwrap();
+        assert_eq!(outcome.summary, dry.summary);
+        assert_eq!(outcome.summary.added, 1);
+        assert_eq!(outcome.summary.items, 1);
+        assert_eq!(outcome.summary.changed, 2, "{:?}", outcome.summary.changes);
+        assert_eq!(outcome.summary.unchanged, 38);
+        assert_eq!(outcome.summary.updates_added, 2);
+        assert_eq!(counts(&store, plan).await, (41, 56));
+
+        let view = store.plan_as_at(Scope::All, plan, end_of_time(), None).await.unwrap();
+        let reworded = view
+            .items
+            .iter()
+            .find(|i| i.fields.text.contains("all forces must ensure"))
+            .unwrap();
+        assert_eq!(reworded.updates.len(), 2, "the edited item kept its history");
+        let due_set = view
+            .items
+            .iter()
+            .find(|i| i.fields.text.starts_with("By 20 October 2014, the one force"))
+            .unwrap();
+        assert_eq!(due_set.fields.due.as_ref().unwrap().date, ymd(2015, 4, 30));
+
+        // And the newer file a second time changes nothing.
+        let again = import_into_plan(&store, plan, &preview, None, false).await.unwrap();
+        assert_eq!((again.summary.added, again.summary.changed, again.summary.updates_added), (0, 0, 0));
+    });
+}
+
+#[test]
+fn a_dry_run_of_a_new_plan_and_a_failed_import_store_nothing() {
+    let Some(path) = seed(SEED) else { return };
+    let preview = preview_of(&path);
+    runtime().block_on(async {
+        let (store, org) = fresh_store().await;
+        let outcome = import_into_new_plan(&store, &spec(org), &preview, None, true)
+            .await
+            .unwrap();
+        assert_eq!(outcome.plan, None);
+        assert_eq!(outcome.summary.items, 40);
+        assert_eq!(outcome.summary.updates_added, 54);
+        assert!(store.plans(Scope::All).await.unwrap().is_empty());
+        // An organisation that does not exist fails the whole transaction: no plan is left.
+        let mut bad = spec(org);
+        bad.org = waymark_core::OrgId(9999);
+        assert!(import_into_new_plan(&store, &bad, &preview, None, false).await.is_err());
+        assert!(store.plans(Scope::All).await.unwrap().is_empty());
+    });
+}

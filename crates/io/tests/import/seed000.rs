@@ -1,0 +1,70 @@
+//! Seed 000: the tracker exported from a spreadsheet, read exactly as it is.
+
+use waymark_store::Scope;
+use waymark_io::FindingKind;
+use waymark_io::apply::end_of_time;
+
+use crate::helpers::{dump, expect_file, fresh_store, import_new, preview_of, seed, ymd};
+
+const SEED: &str = "000_ffc31558cea22b14.txt";
+
+#[test]
+fn the_dry_run_counts_forty_recommendations_and_their_dated_entries() {
+    let Some(path) = seed(SEED) else { return };
+    let preview = preview_of(&path);
+    expect_file("seed000.txt", &dump(&preview));
+    assert_eq!(preview.item_count(), 40);
+    assert_eq!(preview.items.len(), 40);
+    let rows_without_due: Vec<usize> = preview
+        .findings_of(FindingKind::MissingDueDate)
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(rows_without_due, vec![13, 32, 33, 35, 48, 49]);
+    let shifted: Vec<usize> = preview
+        .findings_of(FindingKind::ShiftedCells)
+        .map(|f| f.row)
+        .collect();
+    assert_eq!(shifted, (20..=35).collect::<Vec<_>>());
+    let college = preview
+        .findings_of(FindingKind::DuplicateUpdateText)
+        .filter(|f| f.message.contains("College of Policing"))
+        .filter(|f| f.message.contains("rows 18, 24, 34, 35, 38, 39, 42 and 47"))
+        .count();
+    assert_eq!(college, 8);
+    assert_eq!(preview.metadata.owner_posts.len(), 2);
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("CORE BUSINESS (Making Best Use of Police Time) IMPROVEMENT PLAN")
+    );
+}
+
+#[test]
+fn the_row_with_three_entries_has_three_updates_latest_23_january() {
+    let Some(path) = seed(SEED) else { return };
+    let preview = preview_of(&path);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let (store, org) = fresh_store().await;
+        let plan = import_new(&store, org, &preview).await;
+        let view = store
+            .plan_as_at(Scope::All, plan, end_of_time(), None)
+            .await
+            .unwrap();
+        assert_eq!(view.items.len(), 40);
+        let row12 = view
+            .items
+            .iter()
+            .find(|i| i.fields.text.starts_with("By 31 March 2015, each force should ensure that it is able to disseminate"))
+            .unwrap();
+        assert_eq!(row12.updates.len(), 3);
+        let latest = row12.latest_update.as_ref().unwrap();
+        assert_eq!(latest.as_of, ymd(2015, 1, 23));
+        assert_eq!(latest.author_post.as_deref(), Some("Territorial Policing"));
+        // The tracker can be read as it stood in December 2014: its items existed then.
+        let december = store
+            .plan_as_at(Scope::All, plan, ymd(2014, 12, 31), None)
+            .await
+            .unwrap();
+        assert!(december.items.len() >= 12, "{}", december.items.len());
+    });
+}
