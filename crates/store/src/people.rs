@@ -225,3 +225,59 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
         is_admin: row.try_get::<i64, _>("is_admin")? != 0,
     })
 }
+
+impl Store {
+    /// Titles of the posts a person holds on `day`.
+    pub async fn posts_held(&self, user: UserId, day: NaiveDate) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT p.title FROM post_holders h JOIN posts p ON p.id = h.post_id \
+             WHERE h.user_id = $1 AND h.since <= $2 AND (h.until IS NULL OR h.until > $2) \
+             ORDER BY p.title",
+        )
+        .bind(user.0)
+        .bind(date_text(day))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| row.try_get::<String, _>("title").map_err(StoreError::from))
+            .collect()
+    }
+
+    /// Ends a person's holding of a post on `until` (they have moved on); the post and its
+    /// actions stay. Refused where the person does not hold the post.
+    pub async fn end_post_holding(
+        &self,
+        org: OrgId,
+        post: PostId,
+        user: UserId,
+        until: NaiveDate,
+    ) -> Result<()> {
+        let result = sqlx::query(
+            "UPDATE post_holders SET until = $1 \
+             WHERE org_id = $2 AND post_id = $3 AND user_id = $4 AND until IS NULL",
+        )
+        .bind(date_text(until))
+        .bind(org.0)
+        .bind(post.0)
+        .bind(user.0)
+        .execute(self.pool())
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::Invalid(
+                "that person does not currently hold that post".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Every post in the organisation, by title.
+    pub async fn posts(&self, org: OrgId) -> Result<Vec<(PostId, String)>> {
+        let rows = sqlx::query("SELECT id, title FROM posts WHERE org_id = $1 ORDER BY title")
+            .bind(org.0)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|row| Ok((PostId(row.try_get("id")?), row.try_get("title")?)))
+            .collect()
+    }
+}

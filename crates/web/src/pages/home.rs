@@ -1,10 +1,12 @@
-//! Home: the viewer's plans, each with its RAG mix and the counts that need attention.
+//! Home: the viewer's plans, each with its RAG mix, the counts that need attention (each a link
+//! to the filtered list), and the RAG mix month by month over the last year, drawn from history.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
+use chrono::{Datelike, Months, NaiveDate};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -16,6 +18,14 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/", get(home))
 }
 
+/// One month's bar of the RAG trend chart: a stack of (colour class, word, count, y, height).
+struct MonthBar {
+    label: String,
+    x: usize,
+    segments: Vec<(&'static str, &'static str, usize, f64, f64)>,
+    counts: PlanCounts,
+}
+
 struct PlanCard {
     id: i64,
     title: String,
@@ -23,6 +33,7 @@ struct PlanCard {
     period: String,
     counts: PlanCounts,
     shares: Vec<(&'static str, &'static str, usize, f64, f64)>,
+    months: Vec<MonthBar>,
 }
 
 #[derive(Template)]
@@ -33,6 +44,9 @@ struct HomePage {
     plans: Vec<PlanCard>,
 }
 
+/// Height of the trend chart's plot area in SVG units.
+const CHART_HEIGHT: f64 = 100.0;
+
 async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
     let today = state.clock.today();
     let mut plans = Vec::new();
@@ -42,6 +56,20 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<Stri
             .plan_as_at(viewer.scope(), plan.id, today, None)
             .await?;
         let counts = PlanCounts::new(&view);
+        let mut months = Vec::new();
+        for (index, month_end) in month_ends(today).into_iter().enumerate() {
+            let view = state
+                .store
+                .plan_as_at(viewer.scope(), plan.id, month_end, None)
+                .await?;
+            let month_counts = PlanCounts::new(&view);
+            months.push(MonthBar {
+                label: month_label(month_end),
+                x: index * 20,
+                segments: stack(&month_counts),
+                counts: month_counts,
+            });
+        }
         plans.push(PlanCard {
             id: plan.id.0,
             title: plan.title.clone(),
@@ -49,19 +77,56 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<Stri
             period: plan.period.clone().unwrap_or_default(),
             shares: counts.shares(),
             counts,
+            months,
         });
     }
-    let organisation = organisation_name(&state, &viewer).await?;
     render(&HomePage {
-        chrome: Chrome {
-            user_name: viewer.user.name.clone(),
-            organisation,
-            csrf: viewer.csrf_token.clone(),
-            section: "plans",
-        },
+        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
         today: long_date(today),
         plans,
     })
+}
+
+/// The last day of each of the last twelve months, ending with today.
+fn month_ends(today: NaiveDate) -> Vec<NaiveDate> {
+    let mut ends: Vec<NaiveDate> = (1..12)
+        .rev()
+        .filter_map(|back| {
+            let first_of_month = today.with_day(1)?;
+            let first_of_next = first_of_month.checked_sub_months(Months::new(back - 1))?;
+            first_of_next.pred_opt()
+        })
+        .collect();
+    ends.push(today);
+    ends
+}
+
+fn month_label(day: NaiveDate) -> String {
+    const SHORT: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    SHORT[day.month0() as usize].to_string()
+}
+
+/// Stacked segments of a month's bar, scaled so a bar of every action fills the plot height.
+fn stack(counts: &PlanCounts) -> Vec<(&'static str, &'static str, usize, f64, f64)> {
+    let total = counts.actions.max(1) as f64;
+    let mut y = CHART_HEIGHT;
+    [
+        ("grey", "Not assessed", counts.not_assessed),
+        ("blue", "Blue", counts.blue),
+        ("green", "Green", counts.green),
+        ("amber", "Amber", counts.amber),
+        ("red", "Red", counts.red),
+    ]
+    .into_iter()
+    .filter(|(_, _, n)| *n > 0)
+    .map(|(class, word, n)| {
+        let height = (n as f64 / total * CHART_HEIGHT * 100.0).round() / 100.0;
+        y -= height;
+        (class, word, n, (y * 100.0).round() / 100.0, height)
+    })
+    .collect()
 }
 
 /// The viewer's organisation name for the page header.
@@ -74,4 +139,19 @@ pub async fn organisation_name(state: &AppState, viewer: &Viewer) -> Result<Stri
         .find(|org| org.id == viewer.user.org)
         .map(|org| org.name)
         .unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn twelve_month_ends_finish_today() {
+        let today = NaiveDate::from_ymd_opt(2015, 3, 16).unwrap();
+        let ends = month_ends(today);
+        assert_eq!(ends.len(), 12);
+        assert_eq!(ends[0], NaiveDate::from_ymd_opt(2014, 4, 30).unwrap());
+        assert_eq!(ends[10], NaiveDate::from_ymd_opt(2015, 2, 28).unwrap());
+        assert_eq!(ends[11], today);
+    }
 }

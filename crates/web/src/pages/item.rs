@@ -11,7 +11,6 @@ use waymark_core::{ItemId, Rag};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::home::organisation_name;
 use crate::pages::{Chrome, RagView, as_at_or_today, long_date, render};
 use crate::service::{UpdateInput, add_update};
 use crate::state::AppState;
@@ -199,12 +198,7 @@ async fn build(
         })
         .collect();
     Ok(ItemPage {
-        chrome: Chrome {
-            user_name: viewer.user.name.clone(),
-            organisation: organisation_name(state, viewer).await?,
-            csrf: viewer.csrf_token.clone(),
-            section: "plans",
-        },
+        chrome: Chrome::for_viewer(state, viewer, "plans").await?,
         id: id.0,
         plan_id: view.plan.id.0,
         plan_title: view.plan.title.clone(),

@@ -2,6 +2,8 @@
 
 mod home;
 mod item;
+mod my_actions;
+mod people;
 mod plan;
 mod sign_in;
 
@@ -21,6 +23,8 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(plan::router())
         .merge(item::router())
+        .merge(my_actions::router())
+        .merge(people::router())
         .route("/health", axum::routing::get(|| async { "ok" }))
 }
 
@@ -44,6 +48,25 @@ pub struct Chrome {
     pub csrf: String,
     /// Which navigation entry is current.
     pub section: &'static str,
+    /// Administrators see the people and posts page.
+    pub is_admin: bool,
+}
+
+impl Chrome {
+    /// The layout for a signed-in viewer, with `section` highlighted in the navigation.
+    pub async fn for_viewer(
+        state: &AppState,
+        viewer: &crate::auth::Viewer,
+        section: &'static str,
+    ) -> Result<Chrome, AppError> {
+        Ok(Chrome {
+            user_name: viewer.user.name.clone(),
+            organisation: home::organisation_name(state, viewer).await?,
+            csrf: viewer.csrf_token.clone(),
+            section,
+            is_admin: viewer.user.is_admin,
+        })
+    }
 }
 
 /// A RAG status ready for a template: always word and colour together.

@@ -10,7 +10,6 @@ use waymark_core::{Flag, PlanId, Rag};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::home::organisation_name;
 use crate::pages::{Chrome, RagView, as_at_or_today, first_line, long_date, render};
 use crate::state::AppState;
 use crate::views::{PlanCounts, iso};
@@ -122,12 +121,7 @@ async fn show(
         .collect();
     let plan = &view.plan;
     render(&PlanPage {
-        chrome: Chrome {
-            user_name: viewer.user.name.clone(),
-            organisation: organisation_name(&state, &viewer).await?,
-            csrf: viewer.csrf_token.clone(),
-            section: "plans",
-        },
+        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
         id,
         title: plan.title.clone(),
         kind: plan.kind.as_str().to_string(),

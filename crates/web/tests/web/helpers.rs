@@ -115,8 +115,20 @@ pub async fn spawn_app() -> TestApp {
         .await
         .unwrap();
     let hash = waymark_web::hash_password(PASSWORD).unwrap();
-    store
+    let owner = store
         .create_user(org.id, "owner@test.example", "Olu Owner", &hash, false)
+        .await
+        .unwrap();
+    store
+        .create_user(org.id, "admin@test.example", "Ada Admin", &hash, true)
+        .await
+        .unwrap();
+    let post = store
+        .ensure_post(org.id, "Head of Contact Management")
+        .await
+        .unwrap();
+    store
+        .assign_post(org.id, post, owner.id, day(2014, 4, 1))
         .await
         .unwrap();
     store

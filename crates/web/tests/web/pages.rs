@@ -165,3 +165,93 @@ async fn the_plan_can_be_shown_as_it_stood_on_an_earlier_day() {
     assert!(html.contains("as it stood at the end of 1 November 2014"));
     assert!(html.contains("No items to show."));
 }
+
+#[tokio::test]
+async fn my_actions_lists_what_the_posts_i_hold_own() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let html = app
+        .client
+        .get(app.url("/my-actions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Actions owned by Head of Contact Management."));
+    assert!(html.contains("<strong>1 is overdue.</strong>"));
+    assert!(html.contains("Issue guidance on repeat and vulnerable victims"));
+    assert!(html.contains(&format!("href=\"/items/{}#add-update\"", app.action.0)));
+}
+
+#[tokio::test]
+async fn moving_someone_on_passes_their_actions_to_the_successor() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    // Only administrators may see the page.
+    let refused = app.client.get(app.url("/people")).send().await.unwrap();
+    assert_eq!(refused.status(), 403);
+
+    let admin = crate::helpers::TestApp::new_client();
+    assert_eq!(
+        app.sign_in_as(&admin, "admin@test.example").await.status(),
+        303
+    );
+    let page = admin
+        .get(app.url("/people"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<td class=\"govuk-table__cell\">Olu Owner</td>"));
+    let csrf = hidden_value(&page, "csrf");
+    let people = app.store.users(waymark_store::Scope::All).await.unwrap();
+    let id = |email: &str| {
+        people
+            .iter()
+            .find(|p| p.email == email)
+            .unwrap()
+            .id
+            .0
+            .to_string()
+    };
+    let posts = app.store.posts(people[0].org).await.unwrap();
+    let post = posts[0].0.0.to_string();
+    let response = admin
+        .post(app.url("/people"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("action", "move-on"),
+            ("person", id("owner@test.example").as_str()),
+            ("post", post.as_str()),
+            ("successor", id("admin@test.example").as_str()),
+            ("date", "2015-02-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+
+    let mine = app
+        .client
+        .get(app.url("/my-actions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(mine.contains("You do not hold a post yet"));
+    let theirs = admin
+        .get(app.url("/my-actions"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(theirs.contains("Issue guidance on repeat and vulnerable victims"));
+}

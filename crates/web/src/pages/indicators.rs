@@ -1,0 +1,918 @@
+//! A plan's performance indicators for a chosen period (target, actual, same period last year,
+//! RAG, forecast, on track, and the sentence a report prints), and one indicator's page: its
+//! settings, a trend chart, every measurement entered with who and when, and the form to record
+//! a period's figure.
+
+use std::collections::BTreeSet;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use waymark_core::indicator::{
+    Calendar, Direction, Figure, IndicatorId, IndicatorState, MeasureType, Measurement, Period,
+    PeriodKind, Role, ToleranceMode, Unit, format_figure,
+};
+use waymark_core::{PlanId, Rag};
+use waymark_store::{MeasurementEntry, NewMeasurement, StoredIndicator};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::pages::{Chrome, RagView, long_date, render};
+use crate::state::AppState;
+use crate::views_indicators::{
+    IndicatorRow, MeasurementInput, calendar_words, check_measurement, evaluate_row,
+    latest_ended, measure_words, parse_period, period_for, plan_indicators, previous_period,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{id}/indicators", get(list))
+        .route("/indicators/{id}", get(show).post(record))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    period: Option<String>,
+    recorded: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MeasurementForm {
+    period: String,
+    #[serde(default)]
+    actual: String,
+    not_yet_available: Option<String>,
+    #[serde(default)]
+    same_period_last_year: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan's table.
+
+struct Row {
+    id: i64,
+    title: String,
+    /// Set when the indicator's own period differs from the one chosen ("September 2026").
+    own_period: String,
+    target: String,
+    /// "of £3,000,000 for the year" where the target is profiled.
+    annual_note: String,
+    actual: String,
+    last_year: String,
+    rag: RagView,
+    forecast: String,
+    on_track: String,
+    sentence: String,
+}
+
+struct Group {
+    heading: String,
+    rows: Vec<Row>,
+}
+
+struct PeriodChoice {
+    label: &'static str,
+    options: Vec<(String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "indicators.html")]
+struct IndicatorsPage {
+    chrome: Chrome,
+    plan_id: i64,
+    plan_title: String,
+    period: String,
+    period_query: String,
+    choices: Vec<PeriodChoice>,
+    groups: Vec<Group>,
+    /// (colour class, word, count) for the RAG summary.
+    summary: Vec<(&'static str, &'static str, usize)>,
+    count: usize,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Html<String>, AppError> {
+    let today = state.clock.today();
+    let selected = parse_period(query.period.as_deref(), today)
+        .map_err(|message| AppError::invalid("period", message))?;
+    let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
+    let rows = plan_indicators(&state.store, viewer.scope(), plan.id, selected, None).await?;
+    let view = state
+        .store
+        .plan_as_at(viewer.scope(), plan.id, today, None)
+        .await?;
+
+    // Group by the objective each indicator serves, in the plan's order, as seed 004's report
+    // lists its indicators under each strategic objective.
+    let mut groups: Vec<Group> = Vec::new();
+    let mut placed = vec![false; rows.len()];
+    for item in &view.items {
+        let members: Vec<usize> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row.stored.indicator.objective == Some(item.id))
+            .map(|(index, _)| index)
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let heading = match &item.fields.reference {
+            Some(reference) => format!("{reference} {}", item.fields.text),
+            None => item.fields.text.clone(),
+        };
+        for index in &members {
+            placed[*index] = true;
+        }
+        groups.push(Group {
+            heading,
+            rows: members
+                .iter()
+                .map(|index| table_row(&rows[*index], selected))
+                .collect(),
+        });
+    }
+    let loose: Vec<Row> = rows
+        .iter()
+        .zip(&placed)
+        .filter(|(_, placed)| !**placed)
+        .map(|(row, _)| table_row(row, selected))
+        .collect();
+    if !loose.is_empty() {
+        groups.push(Group {
+            heading: if groups.is_empty() {
+                String::new()
+            } else {
+                "Other indicators".to_string()
+            },
+            rows: loose,
+        });
+    }
+
+    let mut measured: BTreeSet<Period> = BTreeSet::new();
+    for row in &rows {
+        measured.extend(row.measurements.iter().map(|m| m.period));
+    }
+    render(&IndicatorsPage {
+        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+        plan_id: plan.id.0,
+        plan_title: plan.title.clone(),
+        period: selected.to_string(),
+        period_query: period_query(selected),
+        choices: period_choices(today, selected, &measured),
+        summary: summary(&rows),
+        count: rows.len(),
+        groups,
+    })
+}
+
+fn table_row(row: &IndicatorRow, selected: Period) -> Row {
+    let indicator = &row.stored.indicator;
+    let evaluation = &row.evaluation;
+    let shown = |figure: Option<Figure>, role| {
+        figure
+            .map(|f| indicator.format(f, role))
+            .unwrap_or_default()
+    };
+    let annual_note = match (evaluation.target_for_period, evaluation.annual_target) {
+        (Some(profiled), Some(annual)) if profiled != annual => {
+            format!("of {} for the year", indicator.format(annual, Role::Target))
+        }
+        _ => String::new(),
+    };
+    Row {
+        id: indicator.id.0,
+        title: indicator.title.clone(),
+        own_period: if row.period == selected {
+            String::new()
+        } else {
+            row.period.to_string()
+        },
+        target: evaluation
+            .target_for_period
+            .map(|t| indicator.format(t, Role::Target))
+            .unwrap_or_else(|| "No target".into()),
+        annual_note,
+        actual: evaluation
+            .actual
+            .map(|a| indicator.format(a, Role::Measured))
+            .unwrap_or_else(|| "Not yet available".into()),
+        last_year: shown(evaluation.same_period_last_year, Role::Measured),
+        rag: rag_view(evaluation.rag, evaluation.state),
+        forecast: shown(evaluation.forecast, Role::Forecast),
+        on_track: match evaluation.on_track {
+            Some(true) => "Yes".into(),
+            Some(false) => "No".into(),
+            None => String::new(),
+        },
+        sentence: evaluation.sentence.clone(),
+    }
+}
+
+/// RAG as word and colour; without one, the reason in grey ("Not yet available", "No target").
+fn rag_view(rag: Option<Rag>, state: Option<IndicatorState>) -> RagView {
+    match (rag, state) {
+        (Some(rag), _) => RagView::new(Some(rag)),
+        (None, Some(state)) => RagView {
+            word: state.label(),
+            class: "grey",
+        },
+        (None, None) => RagView::new(None),
+    }
+}
+
+fn summary(rows: &[IndicatorRow]) -> Vec<(&'static str, &'static str, usize)> {
+    let count = |wanted: &dyn Fn(&IndicatorRow) -> bool| rows.iter().filter(|r| wanted(r)).count();
+    let rag = |r: Rag| move |row: &IndicatorRow| row.evaluation.rag == Some(r);
+    let state = |s: IndicatorState| move |row: &IndicatorRow| row.evaluation.state == Some(s);
+    [
+        ("red", "Red", count(&rag(Rag::Red))),
+        ("amber", "Amber", count(&rag(Rag::Amber))),
+        ("green", "Green", count(&rag(Rag::Green))),
+        (
+            "grey",
+            "Not yet available",
+            count(&state(IndicatorState::NotYetAvailable)),
+        ),
+        ("grey", "No target", count(&state(IndicatorState::NoTarget))),
+    ]
+    .into_iter()
+    .filter(|(_, _, n)| *n > 0)
+    .collect()
+}
+
+/// The periods offered by the selector: the last eight quarters, eighteen months and three
+/// financial years ended by today, every quarter and month that has a measurement, and the
+/// period chosen; newest first.
+fn period_choices(
+    today: NaiveDate,
+    selected: Period,
+    measured: &BTreeSet<Period>,
+) -> Vec<PeriodChoice> {
+    let recent = |calendar: Calendar, count: usize| -> Vec<Period> {
+        let mut periods = Vec::new();
+        let mut next = latest_ended(calendar, today);
+        while let Some(period) = next {
+            if periods.len() == count {
+                break;
+            }
+            periods.push(period);
+            next = previous_period(calendar, period);
+        }
+        periods
+    };
+    let years: Vec<Period> = recent(Calendar::Quarterly, 12)
+        .into_iter()
+        .filter(|p| p.index() == 4)
+        .filter_map(|p| Period::parse(&p.year().to_string()).ok())
+        .collect();
+    let mut all: BTreeSet<Period> = BTreeSet::new();
+    all.extend(recent(Calendar::Quarterly, 8));
+    all.extend(recent(Calendar::Monthly, 18));
+    all.extend(years);
+    all.extend(
+        measured
+            .iter()
+            .filter(|p| matches!(p.kind(), PeriodKind::Quarter | PeriodKind::Month)),
+    );
+    all.insert(selected);
+    [
+        ("Quarters", PeriodKind::Quarter),
+        ("Months", PeriodKind::Month),
+        ("Four-week periods", PeriodKind::FourWeek),
+        ("Financial years", PeriodKind::Year),
+    ]
+    .into_iter()
+    .map(|(label, kind)| PeriodChoice {
+        label,
+        options: all
+            .iter()
+            .rev()
+            .filter(|p| p.kind() == kind)
+            .map(|p| (p.to_string(), *p == selected))
+            .collect(),
+    })
+    .filter(|choice| !choice.options.is_empty())
+    .collect()
+}
+
+/// `period=Q2+2026-27`, for links.
+fn period_query(period: Period) -> String {
+    serde_urlencoded::to_string([("period", period.to_string())]).unwrap_or_default()
+}
+
+// ---------------------------------------------------------------------------------------------
+// One indicator.
+
+struct HistoryRow {
+    period: String,
+    figure: String,
+    last_year: String,
+    entered: String,
+    by: String,
+    replaced: bool,
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+struct IndicatorPage {
+    chrome: Chrome,
+    id: i64,
+    plan_id: i64,
+    plan_title: String,
+    title: String,
+    objective: String,
+    facts: Vec<(&'static str, String)>,
+    period: String,
+    period_query: String,
+    actual: String,
+    target: String,
+    rag: RagView,
+    sentence: String,
+    chart: Chart,
+    history: Vec<HistoryRow>,
+    recorded: bool,
+    errors: Vec<(String, String)>,
+    form_period: String,
+    form_actual: String,
+    form_not_yet_available: bool,
+    form_last_year: String,
+    period_hint: String,
+    figure_hint: String,
+}
+
+impl IndicatorPage {
+    /// The message for a field, if it has one, for the GOV.UK error message beside it.
+    fn error_for(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Html<String>, AppError> {
+    let page = build(&state, &viewer, IndicatorId(id), query.period.as_deref()).await?;
+    render(&IndicatorPage {
+        recorded: query.recorded.is_some(),
+        ..page
+    })
+}
+
+async fn record(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<MeasurementForm>,
+) -> Result<Response, AppError> {
+    let today = state.clock.today();
+    let stored = state
+        .store
+        .indicator(viewer.scope(), IndicatorId(id))
+        .await?;
+    let input = MeasurementInput {
+        period: form.period.clone(),
+        actual: form.actual.clone(),
+        not_yet_available: form.not_yet_available.is_some(),
+        same_period_last_year: form.same_period_last_year.clone(),
+    };
+    match check_measurement(&stored, &input, today) {
+        Ok(measurement) => {
+            state
+                .store
+                .record_measurement(
+                    viewer.scope(),
+                    &NewMeasurement {
+                        indicator: stored.indicator.id,
+                        measurement,
+                        entered_by: viewer.user.name.clone(),
+                        entered_at: None,
+                    },
+                )
+                .await?;
+            let query = period_query(measurement.period);
+            Ok(Redirect::to(&format!("/indicators/{id}?{query}&recorded=1#history")).into_response())
+        }
+        Err(errors) => {
+            let page = build(&state, &viewer, IndicatorId(id), None).await?;
+            let mut response = render(&IndicatorPage {
+                errors,
+                form_period: form.period,
+                form_actual: form.actual,
+                form_not_yet_available: input.not_yet_available,
+                form_last_year: form.same_period_last_year,
+                ..page
+            })?
+            .into_response();
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+    }
+}
+
+async fn build(
+    state: &AppState,
+    viewer: &Viewer,
+    id: IndicatorId,
+    period: Option<&str>,
+) -> Result<IndicatorPage, AppError> {
+    let today = state.clock.today();
+    let stored = state.store.indicator(viewer.scope(), id).await?;
+    let calendar = stored.indicator.calendar;
+    // The indicator's own latest period ended by today, unless another is asked for.
+    let selected = match period.map(str::trim).filter(|p| !p.is_empty()) {
+        Some(_) => parse_period(period, today)
+            .map_err(|message| AppError::invalid("period", message))?,
+        None => latest_ended(calendar, today)
+            .ok_or_else(|| AppError::invalid("period", "There is no period ended by today"))?,
+    };
+    let plan = state.store.plan(viewer.scope(), stored.plan).await?;
+    let measurements = state.store.measurements(viewer.scope(), id, None).await?;
+    let history = state.store.measurement_history(viewer.scope(), id).await?;
+    let objective = match stored.indicator.objective {
+        Some(item) => state
+            .store
+            .plan_as_at(viewer.scope(), plan.id, today, None)
+            .await?
+            .item(item)
+            .map(|state| match &state.fields.reference {
+                Some(reference) => format!("{reference} {}", state.fields.text),
+                None => state.fields.text.clone(),
+            })
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let owner = match &stored.owner_post {
+        Some(post) => {
+            let holder = state
+                .store
+                .post_holdings(stored.org)
+                .await?
+                .into_iter()
+                .find(|h| {
+                    h.post_title.eq_ignore_ascii_case(post)
+                        && h.since <= today
+                        && h.until.is_none_or(|until| until >= today)
+                });
+            match holder {
+                Some(holding) => format!("{post} ({})", holding.user_name),
+                None => post.clone(),
+            }
+        }
+        None => "Not recorded".to_string(),
+    };
+
+    let row = evaluate_row(stored.clone(), measurements, selected);
+    let indicator = &row.stored.indicator;
+    let evaluation = &row.evaluation;
+    let facts = facts(&row.stored, owner);
+    let chart = Chart::new(&row.stored, &row.measurements, row.period);
+    let history_rows = history_rows(indicator, &history);
+    let suggestion = latest_ended(calendar, today)
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    Ok(IndicatorPage {
+        chrome: Chrome::for_viewer(state, viewer, "plans").await?,
+        id: id.0,
+        plan_id: plan.id.0,
+        plan_title: plan.title.clone(),
+        title: indicator.title.clone(),
+        objective,
+        facts,
+        period: row.period.to_string(),
+        period_query: period_query(period_for(calendar, selected)),
+        actual: evaluation
+            .actual
+            .map(|a| indicator.format(a, Role::Measured))
+            .unwrap_or_else(|| "Not yet available".into()),
+        target: evaluation
+            .target_for_period
+            .map(|t| indicator.format(t, Role::Target))
+            .unwrap_or_else(|| "No target".into()),
+        rag: rag_view(evaluation.rag, evaluation.state),
+        sentence: evaluation.sentence.clone(),
+        chart,
+        history: history_rows,
+        recorded: false,
+        errors: Vec::new(),
+        form_period: suggestion.clone(),
+        form_actual: String::new(),
+        form_not_yet_available: false,
+        form_last_year: String::new(),
+        period_hint: format!(
+            "This indicator is reported {}. For example, {}.",
+            calendar_words(calendar),
+            if suggestion.is_empty() {
+                "Q2 2026-27".to_string()
+            } else {
+                suggestion
+            }
+        ),
+        figure_hint: figure_hint(indicator.unit, indicator.measure).to_string(),
+    })
+}
+
+/// The indicator's settings in words, for the summary list.
+fn facts(stored: &StoredIndicator, owner: String) -> Vec<(&'static str, String)> {
+    let indicator = &stored.indicator;
+    let target = |figure: Figure| indicator.format(figure, Role::Target);
+    let mut facts = vec![
+        ("Owner", owner),
+        ("Measure", measure_words(indicator.measure).to_string()),
+        (
+            "Better when",
+            match indicator.direction {
+                Direction::HigherIsBetter => "Higher".to_string(),
+                Direction::LowerIsBetter => "Lower".to_string(),
+            },
+        ),
+        (
+            "Reported",
+            match indicator.calendar {
+                Calendar::Monthly => "Monthly".to_string(),
+                Calendar::Quarterly => "Quarterly".to_string(),
+                Calendar::FourWeekly => "In 13 four-week periods".to_string(),
+            },
+        ),
+        (
+            "Annual target",
+            indicator
+                .annual_target
+                .map(target)
+                .unwrap_or_else(|| "No target: a diagnostic indicator, measured but not given a RAG status".into()),
+        ),
+    ];
+    if let Some(baseline) = indicator.baseline {
+        facts.push(("Baseline", target(baseline)));
+    }
+    if let Some(minimum) = indicator.minimum {
+        facts.push(("Minimum target", target(minimum)));
+    }
+    if let Some(stretch) = indicator.stretch {
+        facts.push(("Stretch target", target(stretch)));
+    }
+    if indicator.annual_target.is_some() {
+        let rule = if indicator.minimum.is_some() && indicator.stretch.is_some() {
+            "Green at or beyond the stretch target, Amber at or beyond the minimum, Red short of the minimum".to_string()
+        } else {
+            let amount = indicator.tolerance.amount;
+            let band = match indicator.tolerance.mode {
+                ToleranceMode::Relative => {
+                    format!("{} of the target", format_figure(amount, Unit::Percent, Role::Target))
+                }
+                ToleranceMode::Absolute if indicator.unit == Unit::Percent => format!(
+                    "{} percentage points",
+                    format_figure(amount, Unit::Rate, Role::Target)
+                ),
+                ToleranceMode::Absolute => format_figure(amount, indicator.unit, Role::Target),
+            };
+            format!("Green when the target is met, Amber within {band}, Red beyond")
+        };
+        facts.push(("RAG rule", rule));
+    }
+    facts
+}
+
+fn figure_hint(unit: Unit, measure: MeasureType) -> &'static str {
+    match (measure, unit) {
+        (MeasureType::Change, _) => {
+            "The change on the same period last year, for example -4.3 for a fall of 4.3%."
+        }
+        (_, Unit::Percent) => "A percentage, for example 80.1.",
+        (_, Unit::Count) => "A number, for example 35.",
+        (_, Unit::Money) => "An amount in pounds, for example 2,109,747.",
+        (_, Unit::Days) => "A number of days, for example 8.5.",
+        (_, Unit::Rate) => "A rate, for example 12.4.",
+    }
+}
+
+/// Every entry, newest first, marking those a later entry replaced.
+fn history_rows(
+    indicator: &waymark_core::indicator::Indicator,
+    history: &[MeasurementEntry],
+) -> Vec<HistoryRow> {
+    let replaced: BTreeSet<i64> = history
+        .iter()
+        .filter_map(|entry| entry.supersedes.map(|id| id.0))
+        .collect();
+    history
+        .iter()
+        .rev()
+        .map(|entry| {
+            let measurement = entry.measurement;
+            let local = entry.entered_at.with_timezone(&chrono::Local);
+            HistoryRow {
+                period: measurement.period.to_string(),
+                figure: measurement
+                    .actual
+                    .figure()
+                    .map(|f| indicator.format(f, Role::Measured))
+                    .unwrap_or_else(|| "Not yet available".into()),
+                last_year: measurement
+                    .same_period_last_year
+                    .map(|f| indicator.format(f, Role::Measured))
+                    .unwrap_or_default(),
+                entered: format!(
+                    "{} at {}",
+                    long_date(local.date_naive()),
+                    local.format("%-I:%M%P")
+                ),
+                by: entry.entered_by.clone(),
+                replaced: replaced.contains(&entry.id.0),
+            }
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The trend chart: inline SVG drawn with presentation attributes only (the CSP forbids inline
+// styles), with a title, a description and the figures as a table for people who cannot see it.
+
+/// The SVG's coordinate space; the browser scales it to the column's width.
+const WIDTH: f64 = 720.0;
+const HEIGHT: f64 = 320.0;
+const LEFT: f64 = 96.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 48.0;
+const BOTTOM: f64 = 40.0;
+
+struct Tick {
+    at: String,
+    label: String,
+}
+
+struct Dot {
+    x: String,
+    y: String,
+    label: String,
+}
+
+struct ChartRow {
+    period: String,
+    actual: String,
+    last_year: String,
+    target: String,
+}
+
+struct Chart {
+    title: String,
+    description: String,
+    /// Whether there is anything to draw.
+    has_data: bool,
+    y_ticks: Vec<Tick>,
+    x_ticks: Vec<Tick>,
+    /// `points` attributes, one per unbroken run of figures.
+    actual_lines: Vec<String>,
+    actual_dots: Vec<Dot>,
+    last_year_lines: Vec<String>,
+    target_line: String,
+    target_label: &'static str,
+    rows: Vec<ChartRow>,
+    plot_left: String,
+    plot_right: String,
+    plot_bottom: String,
+}
+
+impl Chart {
+    fn new(stored: &StoredIndicator, measurements: &[Measurement], period: Period) -> Chart {
+        let indicator = &stored.indicator;
+        let year = period.year();
+        let periods = indicator.calendar.periods(year);
+        let actual_of = |p: Period| {
+            measurements
+                .iter()
+                .find(|m| m.period == p)
+                .and_then(|m| m.actual.figure())
+        };
+        let last_year_of = |p: Period| {
+            measurements
+                .iter()
+                .find(|m| m.period == p)
+                .and_then(|m| m.same_period_last_year)
+                .or_else(|| p.same_period_last_year().and_then(actual_of))
+        };
+        let actuals: Vec<Option<Figure>> = periods.iter().map(|p| actual_of(*p)).collect();
+        let last_years: Vec<Option<Figure>> = periods.iter().map(|p| last_year_of(*p)).collect();
+        let targets: Vec<Option<Figure>> = periods
+            .iter()
+            .map(|p| indicator.target_for_period(*p))
+            .collect();
+
+        let values: Vec<f64> = actuals
+            .iter()
+            .chain(&last_years)
+            .chain(&targets)
+            .flatten()
+            .map(|f| f.to_f64())
+            .collect();
+        let include_zero = indicator.measure != MeasureType::Level;
+        let (low, high, step) = scale(&values, include_zero);
+        let plot_height = HEIGHT - TOP - BOTTOM;
+        let plot_width = WIDTH - LEFT - RIGHT;
+        let y = |value: f64| TOP + (high - value) / (high - low) * plot_height;
+        let slot = plot_width / periods.len().max(1) as f64;
+        let x = |index: usize| LEFT + (index as f64 + 0.5) * slot;
+
+        let mut y_ticks = Vec::new();
+        let mut value = low;
+        while value <= high + step / 1000.0 {
+            let label = Figure::from_f64(value)
+                .map(|f| format_figure(f, indicator.unit, Role::Target))
+                .unwrap_or_default();
+            y_ticks.push(Tick {
+                at: coordinate(y(value)),
+                label,
+            });
+            value += step;
+        }
+        let x_ticks = periods
+            .iter()
+            .enumerate()
+            .map(|(index, p)| Tick {
+                at: coordinate(x(index)),
+                label: short_name(*p),
+            })
+            .collect();
+        let runs = |series: &[Option<Figure>]| -> Vec<String> {
+            let mut lines = Vec::new();
+            let mut current: Vec<String> = Vec::new();
+            for (index, figure) in series.iter().enumerate() {
+                match figure {
+                    Some(f) => current.push(format!(
+                        "{},{}",
+                        coordinate(x(index)),
+                        coordinate(y(f.to_f64()))
+                    )),
+                    None => {
+                        if current.len() > 1 {
+                            lines.push(current.join(" "));
+                        }
+                        current.clear();
+                    }
+                }
+            }
+            if current.len() > 1 {
+                lines.push(current.join(" "));
+            }
+            lines
+        };
+        let actual_dots = actuals
+            .iter()
+            .enumerate()
+            .filter_map(|(index, figure)| {
+                figure.map(|f| Dot {
+                    x: coordinate(x(index)),
+                    y: coordinate(y(f.to_f64())),
+                    label: format!(
+                        "{}: {}",
+                        periods[index],
+                        indicator.format(f, Role::Measured)
+                    ),
+                })
+            })
+            .collect::<Vec<_>>();
+        let target_line = runs(&targets).join(" ");
+        let rows = periods
+            .iter()
+            .enumerate()
+            .map(|(index, p)| ChartRow {
+                period: p.to_string(),
+                actual: match (actuals[index], measurements.iter().any(|m| m.period == *p)) {
+                    (Some(f), _) => indicator.format(f, Role::Measured),
+                    (None, true) => "Not yet available".into(),
+                    (None, false) => String::new(),
+                },
+                last_year: last_years[index]
+                    .map(|f| indicator.format(f, Role::Measured))
+                    .unwrap_or_default(),
+                target: targets[index]
+                    .map(|f| indicator.format(f, Role::Target))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let measured = actuals.iter().flatten().count();
+        let latest = periods
+            .iter()
+            .zip(&actuals)
+            .filter_map(|(p, a)| a.map(|f| (p, f)))
+            .next_back();
+        let mut description = format!(
+            "Figures for {measured} of the {} periods of {year}",
+            periods.len()
+        );
+        if let Some((p, f)) = latest {
+            description.push_str(&format!(
+                "; the latest is {} for {p}",
+                indicator.format(f, Role::Measured)
+            ));
+        }
+        match indicator.annual_target {
+            Some(target) => description.push_str(&format!(
+                ", against an annual target of {}.",
+                indicator.format(target, Role::Target)
+            )),
+            None => description.push_str(". There is no target."),
+        }
+        Chart {
+            title: format!("{}, {year}", indicator.title),
+            description,
+            has_data: !values.is_empty(),
+            y_ticks,
+            x_ticks,
+            actual_lines: runs(&actuals),
+            actual_dots,
+            last_year_lines: runs(&last_years),
+            target_line,
+            target_label: if indicator.measure == MeasureType::Cumulative {
+                "Target profiled to date"
+            } else {
+                "Target"
+            },
+            rows,
+            plot_left: coordinate(LEFT),
+            plot_right: coordinate(WIDTH - RIGHT),
+            plot_bottom: coordinate(HEIGHT - BOTTOM),
+        }
+    }
+}
+
+/// The axis range and tick step: round steps of 1, 2, 2.5 or 5 times a power of ten, about
+/// five ticks, with zero included where the measure starts from it (year-to-date totals) or
+/// swings about it (changes).
+fn scale(values: &[f64], include_zero: bool) -> (f64, f64, f64) {
+    let mut low = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let mut high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    if !low.is_finite() || !high.is_finite() {
+        return (0.0, 1.0, 0.25);
+    }
+    if include_zero {
+        low = low.min(0.0);
+        high = high.max(0.0);
+    }
+    if (high - low).abs() < f64::EPSILON {
+        let pad = if high.abs() > 0.0 { high.abs() / 10.0 } else { 1.0 };
+        low -= pad;
+        high += pad;
+    }
+    let raw = (high - low) / 4.0;
+    let magnitude = 10_f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * magnitude)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * magnitude);
+    ((low / step).floor() * step, (high / step).ceil() * step, step)
+}
+
+fn coordinate(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// "Apr", "Q1", "P1": the x-axis label of a period.
+fn short_name(period: Period) -> String {
+    match period.kind() {
+        PeriodKind::Month => period.start_date().format("%b").to_string(),
+        PeriodKind::Quarter => format!("Q{}", period.index()),
+        PeriodKind::FourWeek => format!("P{}", period.index()),
+        PeriodKind::Year => period.to_string(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_have_round_steps_and_cover_the_figures() {
+        assert_eq!(scale(&[80.1, 92.0, 77.1], false), (75.0, 95.0, 5.0));
+        assert_eq!(
+            scale(&[2_109_747.0, 3_000_000.0], true),
+            (0.0, 3_000_000.0, 1_000_000.0)
+        );
+        assert_eq!(scale(&[-4.3, 0.1, -5.0], true), (-5.0, 1.0, 1.0));
+        assert_eq!(scale(&[], false), (0.0, 1.0, 0.25));
+        let (low, high, _) = scale(&[7.0, 7.0], false);
+        assert!(low < 7.0 && high > 7.0);
+    }
+
+    #[test]
+    fn periods_have_short_axis_names() {
+        assert_eq!(short_name(Period::parse("September 2008").unwrap()), "Sep");
+        assert_eq!(short_name(Period::parse("Q2 2008-09").unwrap()), "Q2");
+        assert_eq!(short_name(Period::parse("P6 2008-09").unwrap()), "P6");
+    }
+}
