@@ -2,6 +2,8 @@
 //! flags as JSON. Errors are reported with what went wrong and a non-zero exit.
 
 mod demo;
+mod export_cmd;
+mod import_cmd;
 
 use std::path::PathBuf;
 
@@ -55,6 +57,10 @@ enum Command {
     /// Manage people who sign in.
     #[command(subcommand)]
     User(UserCommand),
+    /// Import a plan from a spreadsheet or Word document, exactly as it is.
+    Import(import_cmd::ImportArgs),
+    /// Export a plan as XLSX, CSV or JSON.
+    Export(export_cmd::ExportArgs),
 }
 
 #[derive(Args, Debug)]
@@ -177,6 +183,8 @@ async fn run(cli: Cli) -> Result<()> {
             admin,
             organisation,
         }) => add_user(&store, &email, &name, admin, organisation.as_deref()).await,
+        Command::Import(args) => import_cmd::run(&store, args).await,
+        Command::Export(args) => export_cmd::run(&store, args).await,
     };
     store.close().await;
     result

@@ -1,0 +1,242 @@
+//! `waymark import`: reads a spreadsheet or Word document as it is, shows what it found, and
+//! stores it as a new plan or as a re-import into an existing plan, in one transaction.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+use waymark_core::{OrgId, PlanId, PlanKind, parse_date};
+use waymark_io::apply::{ImportOutcome, NewPlanSpec};
+use waymark_io::preview::{ImportPreview, PlanMetadata};
+use waymark_io::{Mapping, PreviewOptions, build_preview_with_progress, read_file};
+use waymark_store::{Scope, Store};
+
+/// Import a plan from .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, exactly as it is.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The file to import.
+    pub file: PathBuf,
+    /// Re-import into this plan: update items in place and add only new updates.
+    #[arg(long, conflicts_with_all = ["new_plan", "kind"])]
+    pub plan: Option<i64>,
+    /// Title of the new plan (default: the file's title line, else its name).
+    #[arg(long, value_name = "TITLE")]
+    pub new_plan: Option<String>,
+    /// Kind of the new plan: improvement, strategic, delivery, collaboration, policing.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Date for rows with no date of update and for undated notes (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_at: Option<String>,
+    /// A TOML file naming the header row or what columns hold.
+    #[arg(long, value_name = "MAP.toml")]
+    pub mapping: Option<PathBuf>,
+    /// Show everything the import would do and store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The JSON `import --json` prints.
+#[derive(Serialize)]
+struct ImportJson<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    outcome: &'a ImportOutcome,
+    metadata: &'a PlanMetadata,
+}
+
+pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
+    let as_at = match &args.as_at {
+        Some(text) => parse_day(text).with_context(|| format!("--as-at {text}"))?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let mut options = PreviewOptions::new(as_at);
+    if let Some(path) = &args.mapping {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the mapping file {}", path.display()))?;
+        options.mapping =
+            Mapping::parse(&text).with_context(|| format!("{}", path.display()))?;
+    }
+    let target = match args.plan {
+        Some(id) => {
+            let plan = store
+                .plan(Scope::All, PlanId(id))
+                .await
+                .with_context(|| format!("plan {id}"))?;
+            options.level_names = plan.level_names.clone();
+            Some(plan)
+        }
+        None => None,
+    };
+
+    let preview = read_with_progress(&args, &options)?;
+    let file_name = args
+        .file
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| preview.file.clone());
+    let author = Some(format!("Import of {file_name}"));
+    let writing = spinner(&args, "Writing to the database");
+    let outcome = match &target {
+        Some(plan) => {
+            waymark_io::import_into_plan(store, plan.id, &preview, author, args.dry_run).await?
+        }
+        None => {
+            let spec = NewPlanSpec {
+                org: default_organisation(store).await?,
+                title: args.new_plan.clone(),
+                kind: args.kind.as_deref().map(PlanKind::parse),
+            };
+            waymark_io::import_into_new_plan(store, &spec, &preview, author, args.dry_run)
+                .await?
+        }
+    };
+    if let Some(bar) = writing {
+        bar.finish_and_clear();
+    }
+
+    if args.json {
+        let json = ImportJson {
+            file: &preview.file,
+            outcome: &outcome,
+            metadata: &preview.metadata,
+        };
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    } else {
+        print_text(&preview, &outcome, target.is_some());
+    }
+    Ok(())
+}
+
+/// The first organisation in the store, creating a default one on first use.
+pub async fn default_organisation(store: &Store) -> Result<OrgId> {
+    let organisations = store.organisations().await?;
+    if let Some(first) = organisations.first() {
+        return Ok(first.id);
+    }
+    let created = store
+        .create_organisation("ORG", "Default organisation")
+        .await
+        .context("creating the default organisation")?;
+    Ok(created.id)
+}
+
+/// Reads and previews the file, with a progress bar on a terminal.
+fn read_with_progress(args: &ImportArgs, options: &PreviewOptions) -> Result<ImportPreview> {
+    let show = !args.json && std::io::stderr().is_terminal();
+    let reading = spinner(args, &format!("Reading {}", args.file.display()));
+    let workbook = read_file(&args.file)?;
+    if let Some(bar) = reading {
+        bar.finish_and_clear();
+    }
+    let bar = show.then(|| {
+        let bar = ProgressBar::new(0);
+        bar.set_style(
+            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} rows ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        bar.set_message("Reading rows");
+        bar
+    });
+    let preview = build_preview_with_progress(&workbook, options, &mut |done, total| {
+        if let Some(bar) = &bar {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        }
+    })?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(preview)
+}
+
+fn spinner(args: &ImportArgs, message: &str) -> Option<ProgressBar> {
+    if args.json || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
+}
+
+fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) {
+    let summary = &outcome.summary;
+    println!(
+        "Read {}: {} items and {} updates, with {} findings.",
+        preview.file,
+        preview.item_count(),
+        preview.update_count(),
+        outcome.findings.len()
+    );
+    if reimport {
+        let lead = if outcome.dry_run {
+            "Would re-import"
+        } else {
+            "Re-imported"
+        };
+        println!(
+            "{lead} into plan {} \"{}\": {} items added, {} changed, {} unchanged, {} updates added.",
+            outcome.plan.unwrap_or_default(),
+            outcome.plan_title,
+            summary.added,
+            summary.changed,
+            summary.unchanged,
+            summary.updates_added,
+        );
+        if summary.missing > 0 {
+            println!(
+                "{} items of the plan are not in the file; they were kept.",
+                summary.missing
+            );
+        }
+        for change in &summary.changes {
+            println!(
+                "  changed {} {}: {}",
+                change.reference.as_deref().unwrap_or("-"),
+                change.text,
+                change.fields.join(", ")
+            );
+        }
+    } else if let Some(id) = outcome.plan {
+        println!(
+            "Created plan {id} \"{}\" with {} items and {} updates.",
+            outcome.plan_title, summary.added, summary.updates_added
+        );
+    } else {
+        println!(
+            "Would create plan \"{}\" with {} items and {} updates.",
+            outcome.plan_title, summary.added, summary.updates_added
+        );
+    }
+    if outcome.dry_run {
+        println!("Dry run: nothing was stored.");
+    }
+    if !outcome.findings.is_empty() {
+        println!("\nFindings:");
+        for finding in &outcome.findings {
+            let place = match (&finding.table, finding.column.is_empty()) {
+                (Some(table), false) => format!("{table}, row {}, {}", finding.row, finding.column),
+                (Some(table), true) => format!("{table}, row {}", finding.row),
+                (None, false) => format!("row {}, {}", finding.row, finding.column),
+                (None, true) => format!("row {}", finding.row),
+            };
+            println!("  {place}: {} ({})", finding.message, finding.kind.name());
+        }
+    }
+}
+
+/// Parses an ISO or user-written day, for `--as-at`.
+pub fn parse_day(text: &str) -> Result<NaiveDate> {
+    match parse_date(text) {
+        Ok(date) => Ok(date.date),
+        Err(error) => bail!("{error}"),
+    }
+}
