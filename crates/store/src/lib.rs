@@ -7,11 +7,13 @@
 //! migrations folder, chosen by the URL's scheme. Rows become domain values in `rows`.
 
 mod changes;
+mod diff;
 mod error;
 mod import;
 mod people;
 mod read;
 mod rows;
+mod search;
 mod write;
 
 use std::path::Path;
@@ -23,6 +25,7 @@ use sqlx::{AnyPool, Executor, Row};
 use waymark_core::{OrgId, Organisation, Plan, PlanId, PlanKind, UpdateCycle};
 
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
+pub use diff::{PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
 pub use people::{PostHolding, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView};
@@ -291,20 +294,6 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_never_reach_messages() {
-        assert_eq!(
-            redact("postgres://waymark:secret@127.0.0.1/db"),
-            "postgres://waymark:***@127.0.0.1/db"
-        );
-        assert_eq!(redact("sqlite:///tmp/w.db"), "sqlite:///tmp/w.db");
-    }
-}
-
 impl Store {
     /// Writes a consistent copy of the SQLite database to `path` while the service keeps
     /// running (SQLite's `VACUUM INTO`). PostgreSQL is backed up with its own tools.
@@ -327,5 +316,19 @@ impl Store {
                 "this database is PostgreSQL: back it up with pg_dump".into(),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://waymark:secret@127.0.0.1/db"),
+            "postgres://waymark:***@127.0.0.1/db"
+        );
+        assert_eq!(redact("sqlite:///tmp/w.db"), "sqlite:///tmp/w.db");
     }
 }

@@ -11,6 +11,7 @@ use waymark_core::{ItemFields, ItemId, UpdateId};
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
 use crate::rows::{date_text, instant_text, strings_json, tags_json};
+use crate::search::{self, SearchDoc};
 use crate::{Backend, Scope, Store};
 
 /// Rows per INSERT: well inside SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
@@ -153,6 +154,17 @@ impl Store {
             }
             query.execute(&mut *tx).await?;
         }
+
+        let mut docs: Vec<SearchDoc> = versions
+            .iter()
+            .map(|row| SearchDoc::for_version(row.item, row.fields))
+            .collect();
+        docs.extend(updates.iter().map(|(_, item, update)| SearchDoc {
+            body: update.text.clone(),
+            kind: "update",
+            item: *item,
+        }));
+        search::index(&mut tx, plan.org, plan.id, &docs).await?;
 
         tx.commit().await?;
         Ok(Applied {

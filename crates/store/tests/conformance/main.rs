@@ -308,3 +308,77 @@ async fn organisations_cannot_see_each_others_plans() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn search_finds_items_by_their_words_and_their_updates() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action(
+                "Recruit additional call handlers",
+                None,
+                None,
+                &["Head of Contact Management"],
+            ),
+            effective: day(2015, 1, 1),
+        });
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action(
+                "Review the problem-solving database",
+                None,
+                None,
+                &["Superintendent Territorial Policing"],
+            ),
+            effective: day(2015, 1, 1),
+        });
+        changes.updates.push(NewUpdate {
+            item: ItemRef::New(1),
+            as_of: day(2015, 1, 8),
+            author_person: None,
+            author_post: None,
+            text: "The ePSP system fault is with Technology.".into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        let applied = store.apply_changes(&changes).await.unwrap();
+        let find = |q: &'static str| {
+            let store = store.clone();
+            async move { store.search(Scope::Org(org.id), plan.id, q).await.unwrap() }
+        };
+        assert_eq!(
+            find("call handlers").await.into_iter().collect::<Vec<_>>(),
+            vec![applied.item_ids[0]],
+            "{backend}"
+        );
+        assert_eq!(
+            find("technology").await.into_iter().collect::<Vec<_>>(),
+            vec![applied.item_ids[1]],
+            "{backend}"
+        );
+        assert_eq!(
+            find("territorial").await.len(),
+            1,
+            "{backend}: owners are searchable"
+        );
+        assert!(find("burglary").await.is_empty(), "{backend}");
+        assert!(
+            find("\"OR (").await.is_empty(),
+            "{backend}: odd input is not an error"
+        );
+        let other = store
+            .create_organisation("OTH", "Other Police")
+            .await
+            .unwrap();
+        assert!(
+            store
+                .search(Scope::Org(other.id), plan.id, "call")
+                .await
+                .is_err(),
+            "{backend}"
+        );
+        store.close().await;
+    }
+}

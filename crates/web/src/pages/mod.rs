@@ -1,6 +1,8 @@
 //! Server-rendered pages, one module per page, merged into one router here.
 
+mod changes;
 mod home;
+mod indicators;
 mod item;
 mod my_actions;
 mod people;
@@ -21,8 +23,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(sign_in::router())
         .merge(home::router())
+        .merge(changes::router())
         .merge(plan::router())
         .merge(item::router())
+        .merge(indicators::router())
         .merge(my_actions::router())
         .merge(people::router())
         .route("/health", axum::routing::get(|| async { "ok" }))

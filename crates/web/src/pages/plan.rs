@@ -23,6 +23,12 @@ struct PlanQuery {
     as_at: Option<String>,
     flag: Option<String>,
     rag: Option<String>,
+    /// Words to find in items and their updates.
+    q: Option<String>,
+    owner: Option<String>,
+    level: Option<String>,
+    /// "plan" (document order), "due", "rag" (worst first) or "updated" (longest silent first).
+    sort: Option<String>,
 }
 
 struct Row {
@@ -57,6 +63,26 @@ struct PlanPage {
     filter_label: String,
     counts: PlanCounts,
     rows: Vec<Row>,
+    q: String,
+    owner: String,
+    owners: Vec<String>,
+    level: String,
+    levels: Vec<(usize, String)>,
+    sort: String,
+}
+
+impl PlanPage {
+    fn owner_selected(&self, owner: &str) -> bool {
+        self.owner == owner
+    }
+
+    fn level_selected(&self, depth: &usize) -> bool {
+        self.level == depth.to_string()
+    }
+
+    fn sort_selected(&self, sort: &str) -> bool {
+        self.sort == sort
+    }
 }
 
 async fn show(
@@ -82,19 +108,72 @@ async fn show(
     });
     let mut filter_label = String::new();
     if let Some(flag) = flag {
-        filter_label = flag.label().to_string();
+        filter_label = format!("marked “{}”", flag.label());
     }
     if let Some(rag) = &rag_filter {
-        filter_label = RagView::new(*rag).word.to_string();
+        filter_label = format!("with RAG status {}", RagView::new(*rag).word);
     }
-    let filtering = flag.is_some() || rag_filter.is_some();
-    let rows = view
+    let q = query
+        .q
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
+    let found = if q.is_empty() {
+        None
+    } else {
+        Some(state.store.search(viewer.scope(), PlanId(id), &q).await?)
+    };
+    let owner = query.owner.clone().unwrap_or_default();
+    let level: Option<usize> = query.level.as_deref().and_then(|l| l.parse().ok());
+    let sort = query.sort.clone().unwrap_or_else(|| "plan".into());
+    if !q.is_empty() {
+        filter_label = format!("containing “{q}”");
+    }
+    if !owner.is_empty() {
+        filter_label = format!("owned by {owner}");
+    }
+    let filtering = flag.is_some()
+        || rag_filter.is_some()
+        || found.is_some()
+        || !owner.is_empty()
+        || level.is_some()
+        || sort != "plan";
+    let mut selected: Vec<&waymark_store::ItemState> = view
         .items
         .iter()
         .filter(|item| flag.is_none_or(|f| item.flags.contains(&f)))
         .filter(|item| {
             rag_filter.is_none_or(|r| item.children.is_empty() && item.fields.shown_rag() == r)
         })
+        .filter(|item| found.as_ref().is_none_or(|ids| ids.contains(&item.id)))
+        .filter(|item| owner.is_empty() || item.fields.owners.contains(&owner))
+        .filter(|item| level.is_none_or(|l| item.depth == l))
+        .collect();
+    match sort.as_str() {
+        "due" => selected.sort_by_key(|i| {
+            (
+                i.fields.due.is_none(),
+                i.fields.due.as_ref().map(|d| d.date),
+            )
+        }),
+        "rag" => selected.sort_by_key(|i| i.fields.shown_rag().map_or(4, |r| r.severity())),
+        "updated" => selected.sort_by_key(|i| i.latest_update.as_ref().map(|u| u.as_of)),
+        _ => {}
+    }
+    let mut owners: Vec<String> = view
+        .items
+        .iter()
+        .flat_map(|i| i.fields.owners.iter().cloned())
+        .collect();
+    owners.sort();
+    owners.dedup();
+    let max_depth = view.items.iter().map(|i| i.depth).max().unwrap_or(0);
+    let levels: Vec<(usize, String)> = (0..=max_depth)
+        .map(|depth| (depth, view.plan.level_name(depth).to_string()))
+        .collect();
+    let rows = selected
+        .into_iter()
         .map(|item| {
             let latest = item.latest_update.as_ref();
             Row {
@@ -134,5 +213,11 @@ async fn show(
         filter_label,
         counts,
         rows,
+        q,
+        owner,
+        owners,
+        level: level.map(|l| l.to_string()).unwrap_or_default(),
+        levels,
+        sort,
     })
 }

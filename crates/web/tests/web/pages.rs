@@ -255,3 +255,53 @@ async fn moving_someone_on_passes_their_actions_to_the_successor() {
         .unwrap();
     assert!(theirs.contains("Issue guidance on repeat and vulnerable victims"));
 }
+
+#[tokio::test]
+async fn searching_a_word_from_an_update_finds_its_item() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let get = |q: &str| {
+        let url = app.url(&format!("/plans/{}?q={q}", app.plan));
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let html = get("practices").await;
+    assert!(html.contains("Issue guidance on repeat and vulnerable victims"));
+    assert!(html.contains("Showing items containing “practices”."));
+    let html = get("burglary").await;
+    assert!(html.contains("No items to show."));
+}
+
+#[tokio::test]
+async fn what_changed_lists_rag_changes_updates_and_newly_overdue_items() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let csrf = app.csrf().await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({"text": "Compliance audit shows 75%.", "rag": "Red", "as_of": "2015-02-12"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let html = app
+        .client
+        .get(app.url(&format!(
+            "/plans/{}/changes?from=2015-01-20&to=2015-02-16",
+            app.plan
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("What changed between 20 January 2015 and 16 February 2015"));
+    assert!(html.contains("RAG changes (1)"));
+    assert!(html.contains("wm-rag--green\">Green</strong> to <strong class=\"wm-tag wm-rag--red\">Red</strong> on 12 February 2015"));
+    assert!(html.contains("Newly overdue (1)"));
+    assert!(html.contains("due 31 January 2015"));
+    assert!(html.contains("Compliance audit shows 75%."));
+}

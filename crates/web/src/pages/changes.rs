@@ -1,0 +1,164 @@
+//! What changed in a plan between two days: RAG changes, new updates, items completed, items
+//! newly overdue and new items, each with its date.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::Html;
+use axum::routing::get;
+use chrono::Days;
+use serde::Deserialize;
+use waymark_core::{ItemId, PlanId};
+use waymark_store::{PlanView, changes_between};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::pages::{Chrome, RagView, as_at_or_today, first_line, long_date, render};
+use crate::state::AppState;
+use crate::views::iso;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/plans/{id}/changes", get(show))
+}
+
+#[derive(Deserialize)]
+struct ChangesQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+struct Named {
+    id: i64,
+    label: String,
+    date: String,
+}
+
+struct RagRow {
+    id: i64,
+    label: String,
+    date: String,
+    from: RagView,
+    to: RagView,
+}
+
+struct UpdateRow {
+    id: i64,
+    label: String,
+    date: String,
+    author: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "changes.html")]
+struct ChangesPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    from_iso: String,
+    to_iso: String,
+    from_long: String,
+    to_long: String,
+    rag_changes: Vec<RagRow>,
+    updates: Vec<UpdateRow>,
+    completed: Vec<Named>,
+    newly_overdue: Vec<Named>,
+    new_items: Vec<Named>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ChangesQuery>,
+) -> Result<Html<String>, AppError> {
+    let today = state.clock.today();
+    let to = as_at_or_today(query.to.as_deref(), today)?;
+    let default_from = to.checked_sub_days(Days::new(30)).unwrap_or(to);
+    let from = as_at_or_today(query.from.as_deref(), default_from)?;
+    if from >= to {
+        return Err(AppError::invalid(
+            "from",
+            "The first date must be before the second",
+        ));
+    }
+    let before = state
+        .store
+        .plan_as_at(viewer.scope(), PlanId(id), from, None)
+        .await?;
+    let after = state
+        .store
+        .plan_as_at(viewer.scope(), PlanId(id), to, None)
+        .await?;
+    let changes = changes_between(&before, &after);
+    let label = |item: ItemId| label_of(&after, item);
+    render(&ChangesPage {
+        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+        id,
+        title: after.plan.title.clone(),
+        from_iso: iso(from),
+        to_iso: iso(to),
+        from_long: long_date(from),
+        to_long: long_date(to),
+        rag_changes: changes
+            .rag_changes
+            .iter()
+            .map(|m| RagRow {
+                id: m.item.0,
+                label: label(m.item),
+                date: long_date(m.on),
+                from: RagView::new(m.from),
+                to: RagView::new(m.to),
+            })
+            .collect(),
+        updates: changes
+            .new_updates
+            .iter()
+            .map(|u| UpdateRow {
+                id: u.item.0,
+                label: label(u.item),
+                date: long_date(u.as_of),
+                author: u.author().unwrap_or_default(),
+                text: first_line(&u.text, 200),
+            })
+            .collect(),
+        completed: named(&changes.completed, &label),
+        newly_overdue: named(&changes.newly_overdue, &label),
+        new_items: changes
+            .new_items
+            .iter()
+            .map(|item| Named {
+                id: item.0,
+                label: label(*item),
+                date: after
+                    .item(*item)
+                    .map(|i| long_date(i.exists_from))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+    })
+}
+
+fn named(
+    items: &[(ItemId, Option<chrono::NaiveDate>)],
+    label: &impl Fn(ItemId) -> String,
+) -> Vec<Named> {
+    items
+        .iter()
+        .map(|(item, date)| Named {
+            id: item.0,
+            label: label(*item),
+            date: date.map(long_date).unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// "1.2 Offer a call-back at peak times": reference and text.
+fn label_of(view: &PlanView, item: ItemId) -> String {
+    view.item(item)
+        .map(|i| match &i.fields.reference {
+            Some(reference) => format!("{reference} {}", i.fields.text),
+            None => i.fields.text.clone(),
+        })
+        .unwrap_or_default()
+}
