@@ -8,7 +8,7 @@ use waymark_core::{Flag, Plan, Rag};
 use waymark_store::{ItemState, PlanView};
 
 /// A plan in lists (`plans --json`, `/api/plans`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanJson {
     pub id: i64,
     pub title: String,
@@ -38,7 +38,7 @@ impl PlanJson {
 }
 
 /// The latest update of an item.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct LatestUpdateJson {
     pub date: String,
     pub author: Option<String>,
@@ -46,7 +46,7 @@ pub struct LatestUpdateJson {
 }
 
 /// An item as at a day (`items --json`, `/api/plans/{id}/items`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ItemJson {
     pub id: i64,
     pub parent: Option<i64>,
@@ -94,7 +94,7 @@ impl ItemJson {
 }
 
 /// The flags of one item (`check --json`, `/api/plans/{id}/check`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CheckJson {
     pub id: i64,
     pub reference: Option<String>,

@@ -17,8 +17,11 @@ use crate::service::{UpdateInput, add_update};
 use crate::state::AppState;
 use crate::views::{CheckJson, ItemJson, PlanJson};
 
+mod openapi;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/session", get(session))
         .route("/api/plans", get(plans))
         .route("/api/plans/{id}/items", get(items))
@@ -47,14 +50,14 @@ impl IntoResponse for ApiError {
     }
 }
 
-#[derive(Serialize)]
-struct SessionJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SessionJson {
     user: UserJson,
     csrf_token: String,
 }
 
-#[derive(Serialize)]
-struct UserJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct UserJson {
     id: i64,
     name: String,
     email: String,
@@ -62,7 +65,10 @@ struct UserJson {
     is_admin: bool,
 }
 
-async fn session(viewer: Viewer) -> Json<SessionJson> {
+/// Who is signed in, and the CSRF token to send with writes.
+#[utoipa::path(get, path = "/api/session", tag = "session",
+    responses((status = 200, body = SessionJson), (status = 401, description = "Not signed in")))]
+pub(crate) async fn session(viewer: Viewer) -> Json<SessionJson> {
     Json(SessionJson {
         user: UserJson {
             id: viewer.user.id.0,
@@ -75,7 +81,10 @@ async fn session(viewer: Viewer) -> Json<SessionJson> {
     })
 }
 
-async fn plans(
+/// The plans of the signed-in user's organisation.
+#[utoipa::path(get, path = "/api/plans", tag = "plans",
+    responses((status = 200, body = [PlanJson]), (status = 401, description = "Not signed in")))]
+pub(crate) async fn plans(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Json<Vec<PlanJson>>, ApiError> {
@@ -83,12 +92,18 @@ async fn plans(
     Ok(Json(plans.iter().map(PlanJson::new).collect()))
 }
 
-#[derive(Deserialize)]
-struct AsAtQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct AsAtQuery {
+    /// Show the plan as it stood at the end of this day (ISO date); today when absent.
     as_at: Option<String>,
 }
 
-async fn items(
+/// A plan's items as they stood at the end of a day, in tree order, with their flags.
+#[utoipa::path(get, path = "/api/plans/{id}/items", tag = "plans",
+    params(("id" = i64, Path, description = "Plan id"), AsAtQuery),
+    responses((status = 200, body = [ItemJson]), (status = 401, description = "Not signed in"),
+        (status = 404, description = "No such plan in your organisation")))]
+pub(crate) async fn items(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
@@ -107,7 +122,12 @@ async fn items(
     ))
 }
 
-async fn check(
+/// The data-quality flags of a plan's items on a day, with a sentence for each.
+#[utoipa::path(get, path = "/api/plans/{id}/check", tag = "plans",
+    params(("id" = i64, Path, description = "Plan id"), AsAtQuery),
+    responses((status = 200, body = [CheckJson]), (status = 401, description = "Not signed in"),
+        (status = 404, description = "No such plan in your organisation")))]
+pub(crate) async fn check(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
@@ -127,8 +147,8 @@ async fn check(
 }
 
 /// The body of `POST /api/items/{id}/updates`.
-#[derive(Deserialize)]
-struct NewUpdateJson {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewUpdateJson {
     /// ISO date the update speaks for; today when absent.
     as_of: Option<String>,
     text: String,
@@ -138,12 +158,22 @@ struct NewUpdateJson {
     complete: bool,
 }
 
-#[derive(Serialize)]
-struct CreatedJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct CreatedJson {
     id: i64,
 }
 
-async fn create_update(
+/// Adds a progress update to an item; a RAG change or completion becomes a new version of the
+/// item effective on the update's date. Needs the `X-CSRF-Token` header.
+#[utoipa::path(post, path = "/api/items/{id}/updates", tag = "items",
+    params(("id" = i64, Path, description = "Item id"),
+        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token from /api/session")),
+    request_body = NewUpdateJson,
+    responses((status = 201, body = CreatedJson), (status = 401, description = "Not signed in"),
+        (status = 403, description = "Missing or wrong CSRF token"),
+        (status = 404, description = "No such item in your organisation"),
+        (status = 422, description = "Invalid fields, listed by name")))]
+pub(crate) async fn create_update(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,

@@ -97,3 +97,42 @@ async fn a_bad_update_gets_field_errors_as_json() {
         .collect();
     assert_eq!(fields, vec!["text", "rag"]);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let app = spawn_app().await;
+    let response = app
+        .client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let doc: serde_json::Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for path in [
+        "/api/session",
+        "/api/plans",
+        "/api/plans/{id}/items",
+        "/api/plans/{id}/check",
+        "/api/items/{id}/updates",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} is not described");
+    }
+    assert!(doc["paths"]["/api/items/{id}/updates"]["post"]["requestBody"].is_object());
+    let item = &doc["components"]["schemas"]["ItemJson"]["properties"];
+    for field in [
+        "id",
+        "reference",
+        "text",
+        "owners",
+        "due",
+        "complete",
+        "rag",
+        "latest_update",
+        "flags",
+        "parent",
+    ] {
+        assert!(item[field].is_object(), "ItemJson.{field} is not described");
+    }
+}
