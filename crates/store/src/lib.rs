@@ -14,6 +14,7 @@ mod people;
 mod read;
 mod rows;
 mod search;
+mod uploads;
 mod write;
 
 use std::path::Path;
@@ -29,6 +30,7 @@ pub use diff::{PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
 pub use people::{PostHolding, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView};
+pub use uploads::PendingUpload;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

@@ -2,6 +2,7 @@
 
 mod changes;
 mod home;
+mod imports;
 mod indicators;
 mod item;
 mod my_actions;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(home::router())
         .merge(changes::router())
+        .merge(imports::router())
         .merge(plan::router())
         .merge(item::router())
         .merge(indicators::router())

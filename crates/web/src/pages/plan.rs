@@ -29,6 +29,8 @@ struct PlanQuery {
     level: Option<String>,
     /// "plan" (document order), "due", "rag" (worst first) or "updated" (longest silent first).
     sort: Option<String>,
+    /// Set after an import lands here.
+    imported: Option<String>,
 }
 
 struct Row {
@@ -69,6 +71,7 @@ struct PlanPage {
     level: String,
     levels: Vec<(usize, String)>,
     sort: String,
+    imported: bool,
 }
 
 impl PlanPage {
@@ -219,5 +222,6 @@ async fn show(
         level: level.map(|l| l.to_string()).unwrap_or_default(),
         levels,
         sort,
+        imported: query.imported.is_some(),
     })
 }

@@ -6,5 +6,6 @@
 mod helpers;
 
 mod api;
+mod imports;
 mod pages;
 mod security;

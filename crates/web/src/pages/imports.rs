@@ -1,0 +1,337 @@
+//! Importing a spreadsheet or Word document: upload, a preview of everything the file would
+//! create with its findings listed by row, and only then, on confirmation, one transaction.
+//! The same `waymark_io` functions back `waymark import`, so the page and the CLI agree.
+
+use askama::Template;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use waymark_core::{PlanId, PlanKind};
+use waymark_io::{
+    Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions, build_preview,
+    import_into_new_plan, import_into_plan, read_bytes,
+};
+use waymark_store::PendingUpload;
+
+use crate::auth::{Viewer, new_token, token_hash};
+use crate::error::AppError;
+use crate::pages::{Chrome, render};
+use crate::state::AppState;
+
+/// Largest file accepted: board packs with many tables stay well under this.
+const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/imports/new", get(new_import))
+        .route(
+            "/imports/preview",
+            post(preview).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+        )
+        .route("/imports/{token}/confirm", post(confirm))
+}
+
+#[derive(Template)]
+#[template(path = "import_new.html")]
+struct NewImportPage {
+    chrome: Chrome,
+    plans: Vec<(i64, String)>,
+    errors: Vec<(String, String)>,
+}
+
+struct FindingRow {
+    row: usize,
+    column: String,
+    kind: String,
+    message: String,
+}
+
+struct ItemRow {
+    depth: usize,
+    reference: String,
+    text: String,
+    owners: String,
+    due: String,
+    rag: String,
+    updates: usize,
+}
+
+#[derive(Template)]
+#[template(path = "import_preview.html")]
+struct PreviewPage {
+    chrome: Chrome,
+    token: String,
+    file_name: String,
+    target: String,
+    items: usize,
+    updates: usize,
+    added: usize,
+    changed: usize,
+    unchanged: usize,
+    updates_added: usize,
+    reimport: bool,
+    findings: Vec<FindingRow>,
+    rows: Vec<ItemRow>,
+}
+
+async fn new_import(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
+    render(&new_page(&state, &viewer, Vec::new()).await?)
+}
+
+async fn new_page(
+    state: &AppState,
+    viewer: &Viewer,
+    errors: Vec<(String, String)>,
+) -> Result<NewImportPage, AppError> {
+    let plans = state
+        .store
+        .plans(viewer.scope())
+        .await?
+        .into_iter()
+        .map(|p| (p.id.0, p.title))
+        .collect();
+    Ok(NewImportPage {
+        chrome: Chrome::for_viewer(state, viewer, "import").await?,
+        plans,
+        errors,
+    })
+}
+
+/// What the upload form sent.
+#[derive(Default)]
+struct UploadForm {
+    file_name: String,
+    content: Vec<u8>,
+    target: String,
+    title: String,
+    kind: String,
+}
+
+async fn read_form(mut multipart: Multipart) -> Result<UploadForm, AppError> {
+    let mut form = UploadForm::default();
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        AppError::invalid("file", format!("The upload could not be read: {e}"))
+    };
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                form.file_name = field.file_name().unwrap_or_default().to_string();
+                form.content = field.bytes().await.map_err(bad)?.to_vec();
+            }
+            "target" => form.target = field.text().await.map_err(bad)?,
+            "title" => form.title = field.text().await.map_err(bad)?,
+            "kind" => form.kind = field.text().await.map_err(bad)?,
+            _ => {}
+        }
+    }
+    Ok(form)
+}
+
+async fn preview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let form = match read_form(multipart).await {
+        Ok(form) => form,
+        Err(AppError::Invalid(errors)) => return invalid(&state, &viewer, errors).await,
+        Err(other) => return Err(other),
+    };
+    let mut errors = Vec::new();
+    if form.content.is_empty() {
+        errors.push(("file".to_string(), "Choose a file to import".to_string()));
+    } else if Format::from_file_name(&form.file_name).is_none() {
+        errors.push((
+            "file".to_string(),
+            "The file must be a spreadsheet (.xlsx, .xls, .ods, .csv, .tsv or .txt) or a Word document (.docx)".to_string(),
+        ));
+    }
+    let plan = match form.target.as_str() {
+        "" | "new" => None,
+        id => match id.parse::<i64>() {
+            Ok(id) => Some(state.store.plan(viewer.scope(), PlanId(id)).await?.id),
+            Err(_) => {
+                errors.push(("target".into(), "Choose a plan".into()));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return invalid(&state, &viewer, errors).await;
+    }
+    let upload = PendingUpload {
+        org: viewer.user.org,
+        user: viewer.user.id,
+        file_name: form.file_name,
+        content: form.content,
+        plan,
+        new_title: Some(form.title.trim().to_string()).filter(|t| !t.is_empty()),
+        new_kind: Some(form.kind.trim().to_string()).filter(|k| !k.is_empty()),
+    };
+    let outcome = match run_import(&state, &viewer, &upload, true).await {
+        Ok(outcome) => outcome,
+        Err(AppError::Invalid(errors)) => return invalid(&state, &viewer, errors).await,
+        Err(other) => return Err(other),
+    };
+    let token = new_token()?;
+    state
+        .store
+        .save_upload(&token_hash(&token), &upload)
+        .await?;
+    Ok(render(&preview_page(&state, &viewer, token, &upload, outcome).await?)?.into_response())
+}
+
+#[derive(Deserialize)]
+struct ConfirmForm {
+    #[serde(rename = "csrf")]
+    _csrf: Option<String>,
+}
+
+async fn confirm(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+    Form(_form): Form<ConfirmForm>,
+) -> Result<Response, AppError> {
+    let hash = token_hash(&token);
+    let upload = state
+        .store
+        .pending_upload(&hash, viewer.user.id)
+        .await?
+        .filter(|u| u.org == viewer.user.org)
+        .ok_or(AppError::NotFound)?;
+    let outcome = run_import(&state, &viewer, &upload, false).await?;
+    state.store.delete_upload(&hash).await?;
+    let plan = outcome
+        .plan
+        .ok_or_else(|| AppError::Internal("import stored no plan".into()))?;
+    Ok(Redirect::to(&format!("/plans/{plan}?imported=1")).into_response())
+}
+
+/// Reads the file and imports it (or, on a dry run, works out what importing would do).
+async fn run_import(
+    state: &AppState,
+    viewer: &Viewer,
+    upload: &PendingUpload,
+    dry_run: bool,
+) -> Result<ImportOutcome, AppError> {
+    let format = Format::from_file_name(&upload.file_name)
+        .ok_or_else(|| AppError::invalid("file", "That kind of file cannot be imported"))?;
+    let today = state.clock.today();
+    let file_name = upload.file_name.clone();
+    let content = upload.content.clone();
+    let mut options = PreviewOptions::new(today);
+    if let Some(plan) = upload.plan {
+        options.level_names = state.store.plan(viewer.scope(), plan).await?.level_names;
+    }
+    // Parsing a large workbook is CPU work: keep it off the async workers.
+    let preview: ImportPreview = tokio::task::spawn_blocking(move || {
+        let workbook = read_bytes(&file_name, format, &content)?;
+        build_preview(&workbook, &options)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::invalid("file", e.to_string()))?;
+    let author = Some(format!(
+        "Import of {} by {}",
+        upload.file_name, viewer.user.name
+    ));
+    let outcome = match upload.plan {
+        Some(plan) => import_into_plan(&state.store, plan, &preview, author, dry_run).await,
+        None => {
+            let spec = NewPlanSpec {
+                org: viewer.user.org,
+                title: upload.new_title.clone(),
+                kind: upload.new_kind.as_deref().map(PlanKind::parse),
+            };
+            import_into_new_plan(&state.store, &spec, &preview, author, dry_run).await
+        }
+    };
+    outcome.map_err(|e| AppError::invalid("file", e.to_string()))
+}
+
+async fn preview_page(
+    state: &AppState,
+    viewer: &Viewer,
+    token: String,
+    upload: &PendingUpload,
+    outcome: ImportOutcome,
+) -> Result<PreviewPage, AppError> {
+    let format = Format::from_file_name(&upload.file_name).ok_or(AppError::NotFound)?;
+    let file_name = upload.file_name.clone();
+    let content = upload.content.clone();
+    let options = PreviewOptions::new(state.clock.today());
+    let preview = tokio::task::spawn_blocking(move || {
+        read_bytes(&file_name, format, &content).and_then(|w| build_preview(&w, &options))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::invalid("file", e.to_string()))?;
+    let rows = preview
+        .items
+        .iter()
+        .take(500)
+        .map(|item| ItemRow {
+            depth: item.depth.min(4),
+            reference: item.reference.clone().unwrap_or_default(),
+            text: item.text.clone(),
+            owners: item.owners.join(", "),
+            due: item
+                .due
+                .as_ref()
+                .map(|d| d.to_flex().to_string())
+                .unwrap_or_default(),
+            rag: item.rag.map(|r| format!("{r:?}")).unwrap_or_default(),
+            updates: item.updates.len(),
+        })
+        .collect();
+    Ok(PreviewPage {
+        chrome: Chrome::for_viewer(state, viewer, "import").await?,
+        token,
+        file_name: upload.file_name.clone(),
+        target: outcome.plan_title.clone(),
+        items: outcome.summary.items,
+        updates: outcome.summary.updates,
+        added: outcome.summary.added,
+        changed: outcome.summary.changed,
+        unchanged: outcome.summary.unchanged,
+        updates_added: outcome.summary.updates_added,
+        reimport: upload.plan.is_some(),
+        findings: outcome
+            .findings
+            .iter()
+            .map(|f| FindingRow {
+                row: f.row,
+                column: f.column.clone(),
+                kind: sentence_case(f.kind.name()),
+                message: f.message.clone(),
+            })
+            .collect(),
+        rows,
+    })
+}
+
+async fn invalid(
+    state: &AppState,
+    viewer: &Viewer,
+    errors: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    let mut response = render(&new_page(state, viewer, errors).await?)?.into_response();
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// "missing_due_date" becomes "Missing due date".
+fn sentence_case(name: &str) -> String {
+    let words = name.replace('_', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
