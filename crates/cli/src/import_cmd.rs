@@ -60,8 +60,7 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
     if let Some(path) = &args.mapping {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the mapping file {}", path.display()))?;
-        options.mapping =
-            Mapping::parse(&text).with_context(|| format!("{}", path.display()))?;
+        options.mapping = Mapping::parse(&text).with_context(|| format!("{}", path.display()))?;
     }
     let target = match args.plan {
         Some(id) => {
@@ -93,8 +92,7 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
                 title: args.new_plan.clone(),
                 kind: args.kind.as_deref().map(PlanKind::parse),
             };
-            waymark_io::import_into_new_plan(store, &spec, &preview, author, args.dry_run)
-                .await?
+            waymark_io::import_into_new_plan(store, &spec, &preview, author, args.dry_run).await?
         }
     };
     if let Some(bar) = writing {

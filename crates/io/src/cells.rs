@@ -7,16 +7,19 @@ use waymark_core::{FlexDate, Rag, parse_date, split_owners};
 /// Tidies a cell without changing its words: line endings, non-breaking and repeated spaces,
 /// blank lines at either end, and bullets written as "•", "-", "*" or "·" all become "• ".
 pub fn clean_cell(raw: &str) -> String {
-    let simple = !raw.chars().any(|c| (c.is_whitespace() && c != ' ') || matches!(c, '•' | '·' | '\u{f0a7}'))
+    let simple = !raw
+        .chars()
+        .any(|c| (c.is_whitespace() && c != ' ') || matches!(c, '•' | '·' | '\u{f0a7}'))
         && !raw.contains("  ")
         && !raw.trim_start().starts_with(['-', '*', 'o']);
     if simple {
         // The common case in a large file: a single tidy line.
         return raw.trim_matches(' ').to_string();
     }
-    let text = raw
-        .replace("\r\n", "\n")
-        .replace(['\r', '\u{2028}', '\u{2029}', '\u{b}', '\u{c}', '\u{85}'], "\n");
+    let text = raw.replace("\r\n", "\n").replace(
+        ['\r', '\u{2028}', '\u{2029}', '\u{b}', '\u{c}', '\u{85}'],
+        "\n",
+    );
     // Markers become "•" first, so that breaking "• a • b" onto lines sees every bullet and a
     // second cleaning finds nothing more to do.
     let marked: Vec<String> = text.split('\n').map(tidy_line).collect();
@@ -55,7 +58,9 @@ pub fn parse_date_cell(cell: &str) -> Result<Option<FlexDate>, String> {
     if trimmed.is_empty() || is_placeholder(trimmed) {
         return Ok(None);
     }
-    parse_date(trimmed).map(Some).map_err(|error| error.to_string())
+    parse_date(trimmed)
+        .map(Some)
+        .map_err(|error| error.to_string())
 }
 
 /// A RAG cell. Besides the core synonyms it reads a word followed by a note ("Green - on track",

@@ -77,7 +77,11 @@ pub fn export_bytes(view: &PlanView, format: ExportFormat) -> Result<Vec<u8>, St
 /// form the update splitter reads back.
 pub fn update_entry(update: &Update) -> String {
     match &update.author_post {
-        Some(author) => format!("{} from {author} - {}", format_long(update.as_of), update.text),
+        Some(author) => format!(
+            "{} from {author} - {}",
+            format_long(update.as_of),
+            update.text
+        ),
         None => format!("{} - {}", format_long(update.as_of), update.text),
     }
 }
@@ -133,7 +137,10 @@ fn row_texts(view: &PlanView, item: &ItemState) -> [String; 14] {
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
         f.rag.map(|r| r.word().to_string()).unwrap_or_default(),
-        item.latest_update.as_ref().map(update_entry).unwrap_or_default(),
+        item.latest_update
+            .as_ref()
+            .map(update_entry)
+            .unwrap_or_default(),
         item.latest_update
             .as_ref()
             .map(|u| u.as_of.format("%Y-%m-%d").to_string())
@@ -177,7 +184,9 @@ fn xlsx(view: &PlanView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         .set_bold()
         .set_text_wrap()
         .set_border_bottom(FormatBorder::Medium);
-    let wrap = CellFormat::new().set_text_wrap().set_align(rust_xlsxwriter::FormatAlign::Top);
+    let wrap = CellFormat::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
     let date = wrap.clone().set_num_format("d mmmm yyyy");
     let parent = wrap.clone().set_bold();
     for (column, (title, width)) in COLUMNS.iter().zip(WIDTHS).enumerate() {
@@ -188,7 +197,11 @@ fn xlsx(view: &PlanView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     for (index, item) in view.items.iter().enumerate() {
         let row = index as u32 + 1;
         let texts = row_texts(view, item);
-        let base = if item.children.is_empty() { &wrap } else { &parent };
+        let base = if item.children.is_empty() {
+            &wrap
+        } else {
+            &parent
+        };
         for (column, text) in texts.iter().enumerate() {
             let column16 = column as u16;
             let exact_date = match column {
@@ -199,7 +212,8 @@ fn xlsx(view: &PlanView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                 _ => None,
             };
             if let Some(day) = exact_date {
-                let excel = ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)?;
+                let excel =
+                    ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)?;
                 sheet.write_datetime_with_format(row, column16, &excel, &date)?;
                 continue;
             }
@@ -372,7 +386,10 @@ mod tests {
         let entries = crate::split::split_dated_entries(&update_entry(&update));
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].date, Some(update.as_of));
-        assert_eq!(entries[0].author.as_deref(), Some("Contact Handling Manager"));
+        assert_eq!(
+            entries[0].author.as_deref(),
+            Some("Contact Handling Manager")
+        );
         assert_eq!(entries[0].text, update.text);
     }
 }

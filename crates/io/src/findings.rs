@@ -100,7 +100,10 @@ mod tests {
 
     #[test]
     fn kinds_serialise_as_their_names() {
-        for kind in [FindingKind::MissingDueDate, FindingKind::DuplicateUpdateText] {
+        for kind in [
+            FindingKind::MissingDueDate,
+            FindingKind::DuplicateUpdateText,
+        ] {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.name()));
         }

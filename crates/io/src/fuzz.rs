@@ -36,7 +36,11 @@ pub fn fuzz_split(data: &[u8]) {
     let entries = split_dated_entries(&text);
     let rejoined: Vec<&str> = entries
         .iter()
-        .flat_map(|e| e.heading.split_whitespace().chain(e.text.split_whitespace()))
+        .flat_map(|e| {
+            e.heading
+                .split_whitespace()
+                .chain(e.text.split_whitespace())
+        })
         .collect();
     let original: Vec<&str> = text.split_whitespace().collect();
     assert_eq!(rejoined, original, "the splitter lost or added words");

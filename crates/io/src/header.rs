@@ -305,8 +305,7 @@ pub fn field_for_header(header: &str) -> Option<Field> {
             if synonym.len() < 3 || field.is_date() {
                 continue;
             }
-            if contains_words(&normal, synonym) && best.is_none_or(|(len, _)| synonym.len() > len)
-            {
+            if contains_words(&normal, synonym) && best.is_none_or(|(len, _)| synonym.len() > len) {
                 best = Some((synonym.len(), *field));
             }
         }
@@ -372,7 +371,10 @@ pub fn detect_header(rows: &[Row], mapping: &Mapping) -> Option<HeaderMatch> {
         if !has_text || distinct.len() < 2 {
             continue;
         }
-        if best.as_ref().is_none_or(|(score, _)| distinct.len() > *score) {
+        if best
+            .as_ref()
+            .is_none_or(|(score, _)| distinct.len() > *score)
+        {
             best = Some((distinct.len(), HeaderMatch { index, columns }));
         }
     }
@@ -597,7 +599,10 @@ mod tests {
                 .iter()
                 .flat_map(|r| r.cells.iter().map(String::as_str)),
         );
-        assert_eq!(facts.title.as_deref(), Some("CORE BUSINESS IMPROVEMENT PLAN"));
+        assert_eq!(
+            facts.title.as_deref(),
+            Some("CORE BUSINESS IMPROVEMENT PLAN")
+        );
         assert_eq!(
             facts.owner_posts,
             vec![

@@ -33,8 +33,14 @@ pub struct Mapping {
 pub enum MappingError {
     #[error("the mapping file is not valid TOML: {0}")]
     Toml(String),
-    #[error("the mapping file maps column \"{column}\" to \"{field}\", which is not a field (expected one of {expected})")]
-    UnknownField { column: String, field: String, expected: &'static str },
+    #[error(
+        "the mapping file maps column \"{column}\" to \"{field}\", which is not a field (expected one of {expected})"
+    )]
+    UnknownField {
+        column: String,
+        field: String,
+        expected: &'static str,
+    },
 }
 
 #[derive(Deserialize)]

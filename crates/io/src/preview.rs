@@ -383,7 +383,8 @@ impl<'o> Builder<'o> {
             if parent_columns.is_empty() && !header.has(Field::Level) {
                 if let Some(title) = section_title(row, header) {
                     self.heading_parents = true;
-                    let parent = self.derived_parent(heading_parent, &title, table, Some(row.number));
+                    let parent =
+                        self.derived_parent(heading_parent, &title, table, Some(row.number));
                     section = Some(parent);
                     continue;
                 }
@@ -448,7 +449,8 @@ impl<'o> Builder<'o> {
     fn push_item(&mut self, item: PreviewItem) -> usize {
         let index = self.items.len();
         if let Some(reference) = &item.reference {
-            self.by_reference.insert(normalise_reference(reference), index);
+            self.by_reference
+                .insert(normalise_reference(reference), index);
         }
         self.items.push(item);
         index
@@ -499,7 +501,8 @@ impl<'o> Builder<'o> {
             let target = cells
                 .iter_mut()
                 .filter(|(field, _, cell)| {
-                    matches!(field, Field::UpdateDate | Field::Due | Field::Start) && cell.is_empty()
+                    matches!(field, Field::UpdateDate | Field::Due | Field::Start)
+                        && cell.is_empty()
                 })
                 .min_by_key(|(_, column, _)| column.index.abs_diff(from_index));
             let taken_as = match target {
@@ -528,8 +531,12 @@ impl<'o> Builder<'o> {
                 .find(|(f, _, cell)| *f == field && !cell.is_empty())
                 .map(|(_, column, cell)| (*column, cell.as_str()))
         };
-        let header_of =
-            |field: Field| header.first(field).map(|c| c.header.clone()).unwrap_or_default();
+        let header_of = |field: Field| {
+            header
+                .first(field)
+                .map(|c| c.header.clone())
+                .unwrap_or_default()
+        };
 
         let reference = value(Field::Reference).map(|(_, cell)| cell.to_string());
         let text = value(Field::Text)
@@ -647,7 +654,8 @@ impl<'o> Builder<'o> {
                     column: column.header.clone(),
                 };
                 let duplicate = updates.iter().any(|u| {
-                    u.as_of == update.as_of && normalise_text(&u.text) == normalise_text(&update.text)
+                    u.as_of == update.as_of
+                        && normalise_text(&u.text) == normalise_text(&update.text)
                 });
                 if !duplicate {
                     updates.push(update);
@@ -812,7 +820,11 @@ impl<'o> Builder<'o> {
         }
     }
 
-    fn level_names(&mut self, headers: &[HeaderMatch], _preamble: &crate::header::PreambleFacts) -> Vec<String> {
+    fn level_names(
+        &mut self,
+        headers: &[HeaderMatch],
+        _preamble: &crate::header::PreambleFacts,
+    ) -> Vec<String> {
         if !self.options.mapping.levels.is_empty() {
             self.heading_levels_named = true;
             return self.options.mapping.levels.clone();
@@ -948,12 +960,16 @@ fn level_name(header: &str) -> String {
         .unwrap_or(trimmed);
     let mut words = Vec::new();
     for (index, word) in trimmed.split_whitespace().enumerate() {
-        let is_acronym = word.len() > 1 && word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
+        let is_acronym =
+            word.len() > 1 && word.chars().all(|c| c.is_uppercase() || !c.is_alphabetic());
         if is_acronym {
             words.push(word.to_string());
         } else if index == 0 {
             let mut chars = word.chars();
-            let first: String = chars.next().map(|c| c.to_uppercase().collect()).unwrap_or_default();
+            let first: String = chars
+                .next()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
             words.push(first + &chars.as_str().to_lowercase());
         } else {
             words.push(word.to_lowercase());
@@ -963,12 +979,19 @@ fn level_name(header: &str) -> String {
 }
 
 /// Heading parents take their level name from the plan kind's default top level.
-fn with_default_parent_levels(names: Vec<String>, kind: &str, builder: &Builder<'_>) -> Vec<String> {
+fn with_default_parent_levels(
+    names: Vec<String>,
+    kind: &str,
+    builder: &Builder<'_>,
+) -> Vec<String> {
     if !builder.heading_parents {
         return names;
     }
     let defaults = waymark_core::PlanKind::parse(kind).default_levels();
-    let top = defaults.first().cloned().unwrap_or_else(|| "Objective".to_string());
+    let top = defaults
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "Objective".to_string());
     let mut with_top = vec![top];
     with_top.extend(names);
     with_top.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
@@ -1020,7 +1043,10 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
     }
     let column = header.columns.iter().find(|c| c.index == index);
     let field = column.map(|c| c.field);
-    if matches!(field, Some(Field::Text) | Some(Field::Updates) | Some(Field::Description)) {
+    if matches!(
+        field,
+        Some(Field::Text) | Some(Field::Updates) | Some(Field::Description)
+    ) {
         return None;
     }
     let cell = clean_cell(cell);
@@ -1030,9 +1056,9 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
 fn repeats_header(row: &Row, header_row: &Row) -> bool {
     let filled: Vec<(usize, &str)> = row.filled().collect();
     !filled.is_empty()
-        && filled
-            .iter()
-            .all(|(index, cell)| normalise_header(cell) == normalise_header(header_row.cell(*index)))
+        && filled.iter().all(|(index, cell)| {
+            normalise_header(cell) == normalise_header(header_row.cell(*index))
+        })
 }
 
 /// The depth a "Level" cell names: a number from 1, or a level name of the plan.
@@ -1106,10 +1132,38 @@ mod tests {
     #[test]
     fn a_parent_column_groups_rows_and_names_levels() {
         let book = workbook(vec![table(&[
-            &["Strategic objective", "Ref", "Action", "Owner", "Deadline", "RAG"],
-            &["1. Reduce crime", "1.1", "Patrol hot spots", "Head of Ops", "31/03/2015", "Orange"],
-            &["", "1.2", "Target burglars", "Head of Crime & Head of Ops", "31/03/2015", "Green"],
-            &["2. Protect people", "2.1", "Safeguard", "Head of PPU", "", "Red"],
+            &[
+                "Strategic objective",
+                "Ref",
+                "Action",
+                "Owner",
+                "Deadline",
+                "RAG",
+            ],
+            &[
+                "1. Reduce crime",
+                "1.1",
+                "Patrol hot spots",
+                "Head of Ops",
+                "31/03/2015",
+                "Orange",
+            ],
+            &[
+                "",
+                "1.2",
+                "Target burglars",
+                "Head of Crime & Head of Ops",
+                "31/03/2015",
+                "Green",
+            ],
+            &[
+                "2. Protect people",
+                "2.1",
+                "Safeguard",
+                "Head of PPU",
+                "",
+                "Red",
+            ],
         ])]);
         let preview = build_preview(&book, &options()).unwrap();
         assert_eq!(preview.items.len(), 5);
@@ -1122,14 +1176,23 @@ mod tests {
         assert_eq!(preview.items[2].position, 1);
         assert_eq!(preview.items[1].rag, Some(RagView::Amber));
         assert_eq!(preview.items[4].parent, Some(3));
-        assert_eq!(preview.metadata.level_names, vec!["Strategic objective", "Action"]);
+        assert_eq!(
+            preview.metadata.level_names,
+            vec!["Strategic objective", "Action"]
+        );
         assert_eq!(preview.findings_of(FindingKind::MissingDueDate).count(), 1);
     }
 
     #[test]
     fn shifted_dates_are_taken_as_the_date_of_update() {
         let book = workbook(vec![table(&[
-            &["Ref", "Recommendation", "Owner", "Latest Update", "Date of Update"],
+            &[
+                "Ref",
+                "Recommendation",
+                "Owner",
+                "Latest Update",
+                "Date of Update",
+            ],
             &["1", "Do it", "Head of Crime", "23-Jan-15"],
             &["2", "Do more", "Head of Crime", "Undated note", "20-Jan-15"],
         ])]);
@@ -1157,11 +1220,19 @@ mod tests {
         ])]);
         let preview = build_preview(&book, &options()).unwrap();
         let dates: Vec<NaiveDate> = preview.items[0].updates.iter().map(|u| u.as_of).collect();
-        assert_eq!(dates, vec![ymd(2014, 11, 21), ymd(2015, 1, 8), ymd(2015, 1, 23)]);
-        assert_eq!(preview.items[0].exists_from, ymd(2014, 11, 21));
-        assert_eq!(preview.findings_of(FindingKind::EntriesOutOfOrder).count(), 1);
         assert_eq!(
-            preview.findings_of(FindingKind::UpdateDateBeforeEntry).count(),
+            dates,
+            vec![ymd(2014, 11, 21), ymd(2015, 1, 8), ymd(2015, 1, 23)]
+        );
+        assert_eq!(preview.items[0].exists_from, ymd(2014, 11, 21));
+        assert_eq!(
+            preview.findings_of(FindingKind::EntriesOutOfOrder).count(),
+            1
+        );
+        assert_eq!(
+            preview
+                .findings_of(FindingKind::UpdateDateBeforeEntry)
+                .count(),
             1
         );
     }
@@ -1208,7 +1279,10 @@ mod tests {
         assert_eq!(preview.items[1].parent, Some(0));
         assert_eq!(preview.items[2].parent, Some(1));
         assert_eq!(preview.items[2].depth, 2);
-        assert_eq!(preview.items[1].updates[0].text, "Following a meeting with the NPIA.");
+        assert_eq!(
+            preview.items[1].updates[0].text,
+            "Following a meeting with the NPIA."
+        );
         assert_eq!(preview.item_count(), 3);
         assert_eq!(preview.metadata.kind, "delivery");
         assert_eq!(

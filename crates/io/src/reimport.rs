@@ -169,8 +169,11 @@ pub fn plan_changes(
             .iter()
             .map(|u| (u.as_of, normalise_text(&u.text)))
             .collect();
-        let known_texts: HashSet<String> =
-            state.updates.iter().map(|u| normalise_text(&u.text)).collect();
+        let known_texts: HashSet<String> = state
+            .updates
+            .iter()
+            .map(|u| normalise_text(&u.text))
+            .collect();
         for update in &item.updates {
             let text = normalise_text(&update.text);
             // An undated note took today's (or --as-at's) date, which differs between imports;
@@ -181,7 +184,9 @@ pub fn plan_changes(
                 known_texts.contains(&text)
             };
             if !already {
-                changes.updates.push(new_update(ItemRef::Existing(id), update));
+                changes
+                    .updates
+                    .push(new_update(ItemRef::Existing(id), update));
             }
         }
     }
@@ -300,7 +305,11 @@ fn match_items(existing: &[ItemState], preview: &ImportPreview) -> Vec<Option<Ma
         .filter(|&i| result[i].is_none())
         .collect();
     let unmatched_existing: Vec<usize> = (0..keys.len()).filter(|&i| !taken[i]).collect();
-    if unmatched_file.len().saturating_mul(unmatched_existing.len()) <= FUZZY_PAIR_LIMIT {
+    if unmatched_file
+        .len()
+        .saturating_mul(unmatched_existing.len())
+        <= FUZZY_PAIR_LIMIT
+    {
         let mut pairs = Vec::new();
         for &index in &unmatched_file {
             for &candidate in &unmatched_existing {

@@ -156,9 +156,7 @@ fn table_rows(table: &DocxTable) -> Vec<Row> {
                     cell.children
                         .iter()
                         .filter_map(|content| match content {
-                            TableCellContent::Paragraph(paragraph) => {
-                                Some(paragraph.raw_text())
-                            }
+                            TableCellContent::Paragraph(paragraph) => Some(paragraph.raw_text()),
                             _ => None,
                         })
                         .collect::<Vec<_>>()

@@ -13,9 +13,8 @@ use crate::table::{Format, Workbook};
 /// Reads a file, choosing the reader by its extension.
 pub fn read_file(path: &Path) -> Result<Workbook, ImportError> {
     let file = path.display().to_string();
-    let format = Format::from_file_name(&file).ok_or_else(|| ImportError::UnknownFormat {
-        file: file.clone(),
-    })?;
+    let format = Format::from_file_name(&file)
+        .ok_or_else(|| ImportError::UnknownFormat { file: file.clone() })?;
     let bytes = std::fs::read(path).map_err(|error| ImportError::Read {
         file: file.clone(),
         message: error.to_string(),

@@ -37,7 +37,12 @@ fn round_trip(preview: waymark_io::ImportPreview) {
                 .unwrap();
             let summary = &outcome.summary;
             assert_eq!(
-                (summary.added, summary.changed, summary.updates_added, summary.missing),
+                (
+                    summary.added,
+                    summary.changed,
+                    summary.updates_added,
+                    summary.missing
+                ),
                 (0, 0, 0, 0),
                 "{name}: {:?}",
                 summary.changes
@@ -52,7 +57,9 @@ fn round_trip(preview: waymark_io::ImportPreview) {
 
 #[test]
 fn seed_000_exports_and_re_imports_with_no_changes() {
-    let Some(path) = seed("000_ffc31558cea22b14.txt") else { return };
+    let Some(path) = seed("000_ffc31558cea22b14.txt") else {
+        return;
+    };
     round_trip(preview_of(&path));
 }
 

@@ -59,7 +59,10 @@ pub fn temp_path(name: &str) -> PathBuf {
 pub async fn fresh_store() -> (Store, OrgId) {
     let path = temp_path("store.db");
     let store = Store::open_sqlite_file(&path).await.unwrap();
-    let org = store.create_organisation("TST", "Test force").await.unwrap();
+    let org = store
+        .create_organisation("TST", "Test force")
+        .await
+        .unwrap();
     (store, org.id)
 }
 
@@ -97,7 +100,9 @@ pub fn dump(preview: &ImportPreview) -> String {
         let indent = "  ".repeat(item.depth);
         out.push_str(&format!(
             "{indent}[{}] {} | {}\n",
-            item.row.map(|r| r.to_string()).unwrap_or_else(|| "-".into()),
+            item.row
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "-".into()),
             item.reference.as_deref().unwrap_or("-"),
             excerpt(&item.text, 60)
         ));

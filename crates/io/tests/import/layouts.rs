@@ -17,8 +17,12 @@ pub fn strategic_workbook() -> Vec<u8> {
     let date = CellFormat::new().set_num_format("dd/mm/yyyy");
     let sheet = workbook.add_worksheet();
     sheet.set_name("Actions").unwrap();
-    sheet.write_string(0, 0, "Force Strategic Plan 2014-17").unwrap();
-    sheet.write_string(1, 0, "Strategic Lead: Deputy Chief Constable").unwrap();
+    sheet
+        .write_string(0, 0, "Force Strategic Plan 2014-17")
+        .unwrap();
+    sheet
+        .write_string(1, 0, "Strategic Lead: Deputy Chief Constable")
+        .unwrap();
     let header = [
         "Strategic objective",
         "Ref No.",
@@ -83,7 +87,9 @@ pub fn strategic_workbook() -> Vec<u8> {
         }
         if let Some((y, m, d)) = due {
             let value = ExcelDateTime::from_ymd(*y, *m, *d).unwrap();
-            sheet.write_datetime_with_format(row, 4, &value, &date).unwrap();
+            sheet
+                .write_datetime_with_format(row, 4, &value, &date)
+                .unwrap();
         }
         if !progress.is_empty() {
             sheet.write_string(row, 5, *progress).unwrap();
@@ -92,7 +98,9 @@ pub fn strategic_workbook() -> Vec<u8> {
     }
     let notes = workbook.add_worksheet();
     notes.set_name("Notes").unwrap();
-    notes.write_string(0, 0, "Updated monthly by the PMO").unwrap();
+    notes
+        .write_string(0, 0, "Updated monthly by the PMO")
+        .unwrap();
     workbook.save_to_buffer().unwrap()
 }
 
@@ -103,14 +111,21 @@ fn a_workbook_with_a_parent_column_imports_as_a_tree() {
     let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
     expect_file("strategic-xlsx.txt", &dump(&preview));
     assert_eq!(preview.items.len(), 6);
-    assert_eq!(preview.item_count(), 4, "parents from a column are not counted");
+    assert_eq!(
+        preview.item_count(),
+        4,
+        "parents from a column are not counted"
+    );
     let objectives: Vec<&str> = preview
         .items
         .iter()
         .filter(|i| i.depth == 0)
         .map(|i| i.text.as_str())
         .collect();
-    assert_eq!(objectives, vec!["Keep people safe", "Use our resources well"]);
+    assert_eq!(
+        objectives,
+        vec!["Keep people safe", "Use our resources well"]
+    );
     let hub = &preview.items[1];
     assert_eq!(hub.parent, Some(0));
     assert_eq!(hub.due.as_ref().unwrap().date, ymd(2015, 6, 30));
@@ -133,9 +148,15 @@ fn a_workbook_with_a_parent_column_imports_as_a_tree() {
     assert!(kinds.contains(&(8, FindingKind::MissingOwner)));
     assert!(kinds.contains(&(8, FindingKind::UnknownRag)));
     assert!(kinds.contains(&(1, FindingKind::NoHeaderRow)));
-    assert_eq!(preview.metadata.title.as_deref(), Some("Force Strategic Plan 2014-17"));
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("Force Strategic Plan 2014-17")
+    );
     assert_eq!(preview.metadata.kind, "strategic");
-    assert_eq!(preview.metadata.level_names, vec!["Strategic objective", "Action"]);
+    assert_eq!(
+        preview.metadata.level_names,
+        vec!["Strategic objective", "Action"]
+    );
 }
 
 #[test]
@@ -161,13 +182,19 @@ fn a_csv_with_two_parent_levels_and_windows_line_endings() {
             (2, "Train response officers"),
         ]
     );
-    assert_eq!(preview.metadata.level_names, vec!["Theme", "Objective", "Action"]);
+    assert_eq!(
+        preview.metadata.level_names,
+        vec!["Theme", "Objective", "Action"]
+    );
     let burglars = &preview.items[2];
     assert_eq!(burglars.updates.len(), 2);
     assert_eq!(burglars.updates[1].text, "40 arrests so far");
     assert_eq!(burglars.owners, vec!["Head of Crime", "Head of Operations"]);
     let mark = &preview.items[3];
-    assert_eq!(mark.due.as_ref().unwrap().written.as_deref(), Some("end June 2015"));
+    assert_eq!(
+        mark.due.as_ref().unwrap().written.as_deref(),
+        Some("end June 2015")
+    );
     assert!(!mark.updates[0].dated);
     assert_eq!(mark.updates[0].as_of, as_at());
     assert!(preview.items[5].complete);
@@ -175,8 +202,14 @@ fn a_csv_with_two_parent_levels_and_windows_line_endings() {
         preview.items[5].updates[0].text,
         "• patrol plan agreed\n• first patrols done"
     );
-    assert_eq!(preview.items[8].due.as_ref().unwrap().date, ymd(2015, 12, 31));
-    assert_eq!(preview.metadata.owner_posts, vec!["Plan owner: Assistant Chief Constable"]);
+    assert_eq!(
+        preview.items[8].due.as_ref().unwrap().date,
+        ymd(2015, 12, 31)
+    );
+    assert_eq!(
+        preview.metadata.owner_posts,
+        vec!["Plan owner: Assistant Chief Constable"]
+    );
 }
 
 #[test]
@@ -242,8 +275,14 @@ fn a_word_plan_imports_headings_as_parents_and_paragraphs_as_updates() {
     let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
     expect_file("delivery-docx.txt", &dump(&preview));
     assert_eq!(preview.item_count(), 5);
-    assert_eq!(preview.metadata.title.as_deref(), Some("Delivery Plan 2008-09: quarter 2 report"));
-    assert_eq!(preview.metadata.owner_posts, vec!["Plan owner: Chief Constable"]);
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("Delivery Plan 2008-09: quarter 2 report")
+    );
+    assert_eq!(
+        preview.metadata.owner_posts,
+        vec!["Plan owner: Chief Constable"]
+    );
     let first = &preview.items[1];
     assert_eq!(first.parent, Some(0));
     assert_eq!(
@@ -253,7 +292,13 @@ fn a_word_plan_imports_headings_as_parents_and_paragraphs_as_updates() {
     let second = &preview.items[2];
     assert_eq!(second.updates.len(), 2);
     assert_eq!(second.updates[1].as_of, ymd(2015, 1, 8));
-    assert_eq!(second.updates[1].author_post.as_deref(), Some("Local Policing"));
+    assert_eq!(
+        second.updates[1].author_post.as_deref(),
+        Some("Local Policing")
+    );
     assert_eq!(preview.items[4].rag, Some(RagView::Amber));
-    assert_eq!(preview.findings_of(FindingKind::UnmatchedParagraph).count(), 1);
+    assert_eq!(
+        preview.findings_of(FindingKind::UnmatchedParagraph).count(),
+        1
+    );
 }

@@ -4,7 +4,9 @@
 
 use waymark_core::PlanId;
 use waymark_io::apply::end_of_time;
-use waymark_io::{PreviewOptions, build_preview, import_into_new_plan, import_into_plan, read_bytes, Format};
+use waymark_io::{
+    Format, PreviewOptions, build_preview, import_into_new_plan, import_into_plan, read_bytes,
+};
 use waymark_store::{Scope, Store};
 
 use crate::helpers::{as_at, fresh_store, import_new, preview_of, seed, spec, ymd};
@@ -35,7 +37,9 @@ fn importing_the_same_file_twice_changes_nothing_the_second_time() {
         // Again, on another day: undated notes must not come back as new entries.
         let workbook = waymark_io::read_file(&path).unwrap();
         let later = build_preview(&workbook, &PreviewOptions::new(ymd(2015, 3, 1))).unwrap();
-        let outcome = import_into_plan(&store, plan, &later, None, false).await.unwrap();
+        let outcome = import_into_plan(&store, plan, &later, None, false)
+            .await
+            .unwrap();
         assert_eq!(outcome.summary.items, 0);
         assert_eq!(outcome.summary.added, 0);
         assert_eq!(outcome.summary.changed, 0, "{:?}", outcome.summary.changes);
@@ -59,7 +63,10 @@ fn a_newer_version_updates_in_place_and_adds_only_new_entries() {
     let mut cells: Vec<String> = lines[12].split('\t').map(str::to_string).collect();
     cells[4] = "30-Apr-15".into();
     lines[12] = cells.join("\t");
-    lines[10] = lines[10].replace("all forces should ensure they are using", "all forces must ensure they are using");
+    lines[10] = lines[10].replace(
+        "all forces should ensure they are using",
+        "all forces must ensure they are using",
+    );
     lines.swap(25, 26);
     lines.push("pg 150 paragraph 6.1\tA new recommendation about something else entirely.\t\tHead of Crime\t31-Dec-15\t2 Feb 2015 - Work has started.\t\t02-Feb-15\t\t".into());
     let newer = lines.join("\n");
@@ -70,10 +77,18 @@ fn a_newer_version_updates_in_place_and_adds_only_new_entries() {
         let workbook = read_bytes("tracker-v2.txt", Format::Tsv, newer.as_bytes()).unwrap();
         let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
 
-        let dry = import_into_plan(&store, plan, &preview, None, true).await.unwrap();
-        assert_eq!(counts(&store, plan).await, (40, 54), "a dry run stores nothing");
+        let dry = import_into_plan(&store, plan, &preview, None, true)
+            .await
+            .unwrap();
+        assert_eq!(
+            counts(&store, plan).await,
+            (40, 54),
+            "a dry run stores nothing"
+        );
 
-        let outcome = import_into_plan(&store, plan, &preview, None, false).await.unwrap();
+        let outcome = import_into_plan(&store, plan, &preview, None, false)
+            .await
+            .unwrap();
         assert_eq!(outcome.summary, dry.summary);
         assert_eq!(outcome.summary.added, 1);
         assert_eq!(outcome.summary.items, 1);
@@ -82,23 +97,43 @@ fn a_newer_version_updates_in_place_and_adds_only_new_entries() {
         assert_eq!(outcome.summary.updates_added, 2);
         assert_eq!(counts(&store, plan).await, (41, 56));
 
-        let view = store.plan_as_at(Scope::All, plan, end_of_time(), None).await.unwrap();
+        let view = store
+            .plan_as_at(Scope::All, plan, end_of_time(), None)
+            .await
+            .unwrap();
         let reworded = view
             .items
             .iter()
             .find(|i| i.fields.text.contains("all forces must ensure"))
             .unwrap();
-        assert_eq!(reworded.updates.len(), 2, "the edited item kept its history");
+        assert_eq!(
+            reworded.updates.len(),
+            2,
+            "the edited item kept its history"
+        );
         let due_set = view
             .items
             .iter()
-            .find(|i| i.fields.text.starts_with("By 20 October 2014, the one force"))
+            .find(|i| {
+                i.fields
+                    .text
+                    .starts_with("By 20 October 2014, the one force")
+            })
             .unwrap();
         assert_eq!(due_set.fields.due.as_ref().unwrap().date, ymd(2015, 4, 30));
 
         // And the newer file a second time changes nothing.
-        let again = import_into_plan(&store, plan, &preview, None, false).await.unwrap();
-        assert_eq!((again.summary.added, again.summary.changed, again.summary.updates_added), (0, 0, 0));
+        let again = import_into_plan(&store, plan, &preview, None, false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.summary.added,
+                again.summary.changed,
+                again.summary.updates_added
+            ),
+            (0, 0, 0)
+        );
     });
 }
 
@@ -118,7 +153,48 @@ fn a_dry_run_of_a_new_plan_and_a_failed_import_store_nothing() {
         // An organisation that does not exist fails the whole transaction: no plan is left.
         let mut bad = spec(org);
         bad.org = waymark_core::OrgId(9999);
-        assert!(import_into_new_plan(&store, &bad, &preview, None, false).await.is_err());
+        assert!(
+            import_into_new_plan(&store, &bad, &preview, None, false)
+                .await
+                .is_err()
+        );
         assert!(store.plans(Scope::All).await.unwrap().is_empty());
+    });
+}
+
+#[test]
+fn the_json_outcome_has_the_contracted_keys() {
+    let Some(path) = seed(SEED) else { return };
+    let preview = preview_of(&path);
+    runtime().block_on(async {
+        let (store, org) = fresh_store().await;
+        let outcome = import_into_new_plan(&store, &spec(org), &preview, None, true)
+            .await
+            .unwrap();
+        let json = serde_json::to_value(&outcome).unwrap();
+        for key in [
+            "items",
+            "updates",
+            "findings",
+            "added",
+            "changed",
+            "unchanged",
+            "updates_added",
+        ] {
+            assert!(json.get(key).is_some(), "missing {key}");
+        }
+        assert_eq!(json["items"], 40);
+        assert_eq!(json["updates"], 54);
+        let finding = &json["findings"][0];
+        for key in ["row", "column", "kind", "message"] {
+            assert!(finding.get(key).is_some(), "finding lacks {key}");
+        }
+        assert!(
+            json["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["kind"] == "missing_due_date" && f["row"] == 13)
+        );
     });
 }

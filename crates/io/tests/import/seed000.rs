@@ -1,8 +1,8 @@
 //! Seed 000: the tracker exported from a spreadsheet, read exactly as it is.
 
-use waymark_store::Scope;
 use waymark_io::FindingKind;
 use waymark_io::apply::end_of_time;
+use waymark_store::Scope;
 
 use crate::helpers::{dump, expect_file, fresh_store, import_new, preview_of, seed, ymd};
 
@@ -54,7 +54,11 @@ fn the_row_with_three_entries_has_three_updates_latest_23_january() {
         let row12 = view
             .items
             .iter()
-            .find(|i| i.fields.text.starts_with("By 31 March 2015, each force should ensure that it is able to disseminate"))
+            .find(|i| {
+                i.fields.text.starts_with(
+                    "By 31 March 2015, each force should ensure that it is able to disseminate",
+                )
+            })
             .unwrap();
         assert_eq!(row12.updates.len(), 3);
         let latest = row12.latest_update.as_ref().unwrap();

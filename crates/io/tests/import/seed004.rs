@@ -4,7 +4,7 @@
 
 use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
 use waymark_io::preview::RagView;
-use waymark_io::{PreviewOptions, build_preview, read_bytes, Format};
+use waymark_io::{Format, PreviewOptions, build_preview, read_bytes};
 
 use crate::helpers::{as_at, dump, expect_file, seed};
 
@@ -39,9 +39,7 @@ pub fn docx_from_text(text: &str) -> Vec<u8> {
         docx = docx.add_table(Table::new(rows));
     }
     let mut bytes = Vec::new();
-    docx.build()
-        .pack(std::io::Cursor::new(&mut bytes))
-        .unwrap();
+    docx.build().pack(std::io::Cursor::new(&mut bytes)).unwrap();
     bytes
 }
 
@@ -49,7 +47,9 @@ pub fn docx_from_text(text: &str) -> Vec<u8> {
 fn the_board_report_imports_with_objectives_actions_rag_and_updates() {
     let Some(path) = seed(SEED) else { return };
     let text = std::fs::read_to_string(path).unwrap();
-    let part2_start = text.rfind("Part 2 – Progress against Delivery Plan actions").unwrap();
+    let part2_start = text
+        .rfind("Part 2 – Progress against Delivery Plan actions")
+        .unwrap();
     let glossary = text.rfind("Glossary of Terms").unwrap();
     let bytes = docx_from_text(&text[part2_start..glossary]);
     let workbook = read_bytes("seed004-part2.docx", Format::Docx, &bytes).unwrap();
@@ -63,7 +63,11 @@ fn the_board_report_imports_with_objectives_actions_rag_and_updates() {
         .map(|i| i.reference.as_deref().unwrap())
         .collect();
     assert_eq!(references, vec!["1", "2", "3", "4", "5", "6", "7"]);
-    assert!(objectives[0].text.starts_with("To strengthen neighbourhood policing"));
+    assert!(
+        objectives[0]
+            .text
+            .starts_with("To strengthen neighbourhood policing")
+    );
     let actions: Vec<_> = preview.items.iter().filter(|i| i.depth == 1).collect();
     assert_eq!(actions.len(), 46);
     assert_eq!(preview.item_count(), 53);
@@ -77,8 +81,15 @@ fn the_board_report_imports_with_objectives_actions_rag_and_updates() {
     assert_eq!(find("3.4").rag, Some(RagView::Amber));
     assert_eq!(find("1.1").rag, Some(RagView::Amber));
     assert_eq!(find("2.1").rag, None);
-    assert!(find("1.4").updates[0].text.starts_with("The draft governance"));
-    assert!(actions.iter().all(|a| a.updates.len() == 1), "every action has its paragraph");
+    assert!(
+        find("1.4").updates[0]
+            .text
+            .starts_with("The draft governance")
+    );
+    assert!(
+        actions.iter().all(|a| a.updates.len() == 1),
+        "every action has its paragraph"
+    );
     assert_eq!(preview.metadata.kind, "delivery");
     assert_eq!(
         preview.metadata.level_names,

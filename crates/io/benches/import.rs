@@ -1,0 +1,96 @@
+//! Import throughput: a generated 100,000-row CSV read, previewed and written into a fresh
+//! SQLite database as one new plan. Run with `cargo bench -p waymark-io --bench import`; the
+//! figure goes in BENCHMARKS.md. (`harness = false`: a plain program that prints its timings.)
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use chrono::NaiveDate;
+use waymark_io::apply::NewPlanSpec;
+use waymark_io::{PreviewOptions, build_preview, import_into_new_plan, read_file};
+use waymark_store::Store;
+
+const ROWS: usize = 100_000;
+
+fn main() {
+    let rows = std::env::var("WAYMARK_BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(ROWS);
+    let dir = std::env::temp_dir().join(format!("waymark-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let csv_path = dir.join("tracker.csv");
+    std::fs::write(&csv_path, tracker_csv(rows)).unwrap_or_else(|e| panic!("write csv: {e}"));
+
+    let runtime = tokio::runtime::Runtime::new().unwrap_or_else(|e| panic!("runtime: {e}"));
+    let as_at = NaiveDate::from_ymd_opt(2015, 2, 1).unwrap_or_default();
+
+    let started = Instant::now();
+    let workbook = read_file(&csv_path).unwrap_or_else(|e| panic!("{e}"));
+    let preview =
+        build_preview(&workbook, &PreviewOptions::new(as_at)).unwrap_or_else(|e| panic!("{e}"));
+    let parsed = started.elapsed();
+    assert_eq!(preview.items.len(), rows);
+
+    let db = dir.join("bench.db");
+    let (written, stored) = runtime.block_on(async {
+        let store = Store::open_sqlite_file(&db)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let org = store
+            .create_organisation("BEN", "Bench force")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let spec = NewPlanSpec {
+            org: org.id,
+            title: Some("Bench".into()),
+            kind: None,
+        };
+        let write_started = Instant::now();
+        let outcome = import_into_new_plan(&store, &spec, &preview, None, false)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let written = write_started.elapsed();
+        store.close().await;
+        (written, outcome.summary.added)
+    });
+    assert_eq!(stored, rows);
+    let total = parsed + written;
+    let per_second = |d: std::time::Duration| rows as f64 / d.as_secs_f64();
+    println!("rows: {rows} (each with one dated update)");
+    println!(
+        "read + preview: {:.2} s ({:.0} rows/s)",
+        parsed.as_secs_f64(),
+        per_second(parsed)
+    );
+    println!(
+        "write to SQLite: {:.2} s ({:.0} rows/s)",
+        written.as_secs_f64(),
+        per_second(written)
+    );
+    println!(
+        "total: {:.2} s ({:.0} rows/s)",
+        total.as_secs_f64(),
+        per_second(total)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A plain tracker: reference, action, owner, due date, a dated update, date of update, RAG.
+fn tracker_csv(rows: usize) -> String {
+    let mut csv = String::with_capacity(rows * 160);
+    csv.push_str("Ref,Action,Owner,Due Date,Latest Update,Date of Update,RAG\n");
+    let rags = ["Green", "Amber", "Red", "Green"];
+    for n in 0..rows {
+        let day = n % 28 + 1;
+        let _ = writeln!(
+            csv,
+            "{}.{},Deliver action number {n} of the plan,Head of Unit {},31/03/2016,{day} Jan 2015 - Progress note {n} for this action,{day:02}/01/2015,{}",
+            n / 100 + 1,
+            n % 100 + 1,
+            n % 50,
+            rags[n % 4],
+        );
+    }
+    csv
+}
