@@ -10,6 +10,7 @@ mod changes;
 mod diff;
 mod error;
 mod import;
+mod indicators;
 mod people;
 mod read;
 mod rows;
@@ -28,6 +29,9 @@ use waymark_core::{OrgId, Organisation, Plan, PlanId, PlanKind, UpdateCycle};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
 pub use diff::{PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
+pub use indicators::{
+    MeasurementEntry, MeasurementId, NewIndicator, NewMeasurement, StoredIndicator,
+};
 pub use people::{PostHolding, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView};
 pub use uploads::PendingUpload;
