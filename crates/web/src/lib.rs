@@ -14,6 +14,7 @@ mod security;
 mod service;
 mod state;
 pub mod views;
+pub mod views_indicators;
 
 use std::future::Future;
 

@@ -17,6 +17,7 @@ use crate::service::{UpdateInput, add_update};
 use crate::state::AppState;
 use crate::views::{CheckJson, ItemJson, PlanJson};
 
+mod indicators;
 mod openapi;
 
 pub fn router() -> Router<AppState> {
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/plans/{id}/items", get(items))
         .route("/api/plans/{id}/check", get(check))
         .route("/api/items/{id}/updates", post(create_update))
+        .merge(indicators::router())
 }
 
 /// Errors from API handlers are JSON, never HTML.

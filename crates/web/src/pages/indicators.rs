@@ -24,8 +24,8 @@ use crate::error::AppError;
 use crate::pages::{Chrome, RagView, long_date, render};
 use crate::state::AppState;
 use crate::views_indicators::{
-    IndicatorRow, MeasurementInput, calendar_words, check_measurement, evaluate_row,
-    latest_ended, measure_words, parse_period, period_for, plan_indicators, previous_period,
+    IndicatorRow, MeasurementInput, calendar_words, check_measurement, evaluate_row, latest_ended,
+    measure_words, parse_period, period_for, plan_indicators, previous_period,
 };
 
 pub fn router() -> Router<AppState> {
@@ -404,7 +404,10 @@ async fn record(
                 )
                 .await?;
             let query = period_query(measurement.period);
-            Ok(Redirect::to(&format!("/indicators/{id}?{query}&recorded=1#history")).into_response())
+            Ok(
+                Redirect::to(&format!("/indicators/{id}?{query}&recorded=1#history"))
+                    .into_response(),
+            )
         }
         Err(errors) => {
             let page = build(&state, &viewer, IndicatorId(id), None).await?;
@@ -434,8 +437,9 @@ async fn build(
     let calendar = stored.indicator.calendar;
     // The indicator's own latest period ended by today, unless another is asked for.
     let selected = match period.map(str::trim).filter(|p| !p.is_empty()) {
-        Some(_) => parse_period(period, today)
-            .map_err(|message| AppError::invalid("period", message))?,
+        Some(_) => {
+            parse_period(period, today).map_err(|message| AppError::invalid("period", message))?
+        }
         None => latest_ended(calendar, today)
             .ok_or_else(|| AppError::invalid("period", "There is no period ended by today"))?,
     };
@@ -549,10 +553,9 @@ fn facts(stored: &StoredIndicator, owner: String) -> Vec<(&'static str, String)>
         ),
         (
             "Annual target",
-            indicator
-                .annual_target
-                .map(target)
-                .unwrap_or_else(|| "No target: a diagnostic indicator, measured but not given a RAG status".into()),
+            indicator.annual_target.map(target).unwrap_or_else(|| {
+                "No target: a diagnostic indicator, measured but not given a RAG status".into()
+            }),
         ),
     ];
     if let Some(baseline) = indicator.baseline {
@@ -571,7 +574,10 @@ fn facts(stored: &StoredIndicator, owner: String) -> Vec<(&'static str, String)>
             let amount = indicator.tolerance.amount;
             let band = match indicator.tolerance.mode {
                 ToleranceMode::Relative => {
-                    format!("{} of the target", format_figure(amount, Unit::Percent, Role::Target))
+                    format!(
+                        "{} of the target",
+                        format_figure(amount, Unit::Percent, Role::Target)
+                    )
                 }
                 ToleranceMode::Absolute if indicator.unit == Unit::Percent => format!(
                     "{} percentage points",
@@ -863,7 +869,11 @@ fn scale(values: &[f64], include_zero: bool) -> (f64, f64, f64) {
         high = high.max(0.0);
     }
     if (high - low).abs() < f64::EPSILON {
-        let pad = if high.abs() > 0.0 { high.abs() / 10.0 } else { 1.0 };
+        let pad = if high.abs() > 0.0 {
+            high.abs() / 10.0
+        } else {
+            1.0
+        };
         low -= pad;
         high += pad;
     }
@@ -874,7 +884,11 @@ fn scale(values: &[f64], include_zero: bool) -> (f64, f64, f64) {
         .map(|m| m * magnitude)
         .find(|s| *s >= raw)
         .unwrap_or(10.0 * magnitude);
-    ((low / step).floor() * step, (high / step).ceil() * step, step)
+    (
+        (low / step).floor() * step,
+        (high / step).ceil() * step,
+        step,
+    )
 }
 
 fn coordinate(value: f64) -> String {
@@ -903,7 +917,7 @@ mod tests {
             scale(&[2_109_747.0, 3_000_000.0], true),
             (0.0, 3_000_000.0, 1_000_000.0)
         );
-        assert_eq!(scale(&[-4.3, 0.1, -5.0], true), (-5.0, 1.0, 1.0));
+        assert_eq!(scale(&[-4.3, 0.1, -5.0], true), (-6.0, 2.0, 2.0));
         assert_eq!(scale(&[], false), (0.0, 1.0, 0.25));
         let (low, high, _) = scale(&[7.0, 7.0], false);
         assert!(low < 7.0 && high > 7.0);

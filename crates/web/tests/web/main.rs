@@ -7,5 +7,6 @@ mod helpers;
 
 mod api;
 mod imports;
+mod indicators;
 mod pages;
 mod security;

@@ -1,0 +1,36 @@
+//! `GET /api/plans/{id}/indicators?period=Q2+2026-27`: a plan's indicators evaluated for a
+//! period, the same objects `waymark indicators --json` prints.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use waymark_core::PlanId;
+
+use crate::api::ApiError;
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::views_indicators::{IndicatorJson, parse_period, plan_indicators};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/plans/{id}/indicators", get(indicators))
+}
+
+#[derive(Deserialize)]
+struct PeriodQuery {
+    /// "Q2 2026-27", "September 2026", "2026-27"; the latest quarter ended when absent.
+    period: Option<String>,
+}
+
+async fn indicators(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<PeriodQuery>,
+) -> Result<Json<Vec<IndicatorJson>>, ApiError> {
+    let period = parse_period(query.period.as_deref(), state.clock.today())
+        .map_err(|message| AppError::invalid("period", message))?;
+    let rows = plan_indicators(&state.store, viewer.scope(), PlanId(id), period, None).await?;
+    Ok(Json(rows.iter().map(IndicatorJson::new).collect()))
+}
