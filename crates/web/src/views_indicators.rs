@@ -115,24 +115,34 @@ pub fn previous_period(calendar: Calendar, period: Period) -> Option<Period> {
 /// One indicator in the JSON contract of `/api/plans/{id}/indicators` and
 /// `waymark indicators --json`. Figures are JSON numbers in the indicator's unit: 80.1 for
 /// 80.1%, 2109747 for £2,109,747.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IndicatorJson {
     pub id: i64,
     pub title: String,
     /// percent, count, money, days or rate.
+    #[schema(value_type = String)]
     pub unit: &'static str,
+    #[schema(value_type = String)]
     pub direction: &'static str,
+    #[schema(value_type = String)]
     pub measure: &'static str,
     /// The indicator's period judged, as the core writes it: "Q2 2026-27", "September 2026".
     pub period: String,
+    #[schema(value_type = Option<f64>)]
     pub actual: Option<UnitNumber>,
+    #[schema(value_type = Option<f64>)]
     pub target_for_period: Option<UnitNumber>,
+    #[schema(value_type = Option<f64>)]
     pub annual_target: Option<UnitNumber>,
+    #[schema(value_type = Option<f64>)]
     pub same_period_last_year: Option<UnitNumber>,
     /// "Red", "Amber" or "Green"; null exactly when `state` says why.
+    #[schema(value_type = Option<String>)]
     pub rag: Option<&'static str>,
     /// "not yet available" or "no target".
+    #[schema(value_type = Option<String>)]
     pub state: Option<&'static str>,
+    #[schema(value_type = Option<f64>)]
     pub forecast: Option<UnitNumber>,
     pub on_track: Option<bool>,
     pub sentence: String,

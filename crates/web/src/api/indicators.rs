@@ -17,13 +17,20 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/plans/{id}/indicators", get(indicators))
 }
 
-#[derive(Deserialize)]
-struct PeriodQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+pub(crate) struct PeriodQuery {
     /// "Q2 2026-27", "September 2026", "2026-27"; the latest quarter ended when absent.
     period: Option<String>,
 }
 
-async fn indicators(
+/// A plan's performance indicators evaluated for a period: target, actual, same period last
+/// year, RAG or the reason there is none, forecast, on track, and the sentence a report prints.
+#[utoipa::path(get, path = "/api/plans/{id}/indicators", tag = "plans",
+    params(("id" = i64, Path, description = "Plan id"), PeriodQuery),
+    responses((status = 200, body = [IndicatorJson]), (status = 401, description = "Not signed in"),
+        (status = 404, description = "No such plan in your organisation"),
+        (status = 422, description = "The period is not one")))]
+pub(crate) async fn indicators(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
