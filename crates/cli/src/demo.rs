@@ -735,6 +735,7 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         update_cycle: UpdateCycle::Quarterly,
     };
     load_plan(store, org.id, &strategic, STRATEGIC, today).await?;
+    crate::demo_indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;
     Ok(DemoSummary {
         created: true,
         accounts,

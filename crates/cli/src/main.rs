@@ -2,8 +2,10 @@
 //! flags as JSON. Errors are reported with what went wrong and a non-zero exit.
 
 mod demo;
+mod demo_indicators;
 mod export_cmd;
 mod import_cmd;
+mod indicators_cmd;
 
 use std::path::PathBuf;
 
@@ -61,6 +63,8 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Export a plan as XLSX, CSV or JSON.
     Export(export_cmd::ExportArgs),
+    /// Show a plan's performance indicators for a period: target, actual, RAG and forecast.
+    Indicators(indicators_cmd::IndicatorsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +189,7 @@ async fn run(cli: Cli) -> Result<()> {
         }) => add_user(&store, &email, &name, admin, organisation.as_deref()).await,
         Command::Import(args) => import_cmd::run(&store, args).await,
         Command::Export(args) => export_cmd::run(&store, args).await,
+        Command::Indicators(args) => indicators_cmd::run(&store, args).await,
     };
     store.close().await;
     result

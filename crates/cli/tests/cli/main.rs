@@ -7,3 +7,4 @@ mod helpers;
 
 mod commands;
 mod durability;
+mod indicators;

@@ -1,0 +1,146 @@
+//! `waymark indicators`: the demo's indicators in the JSON contract shared with
+//! `GET /api/plans/{id}/indicators`, the text form, and a period that is not one.
+
+use std::collections::BTreeSet;
+
+use crate::helpers::{fresh_data_dir, json, start, waymark};
+
+#[test]
+fn the_demo_indicators_meet_the_json_contract() {
+    let dir = fresh_data_dir("indicators");
+    drop(start(&dir, "demo"));
+    let plans = json(&dir, &["plans", "--json"]);
+    let strategic = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Police and crime plan: annual delivery plan")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+
+    let rows = json(&dir, &["indicators", "--plan", &strategic, "--json"]);
+    let rows = rows.as_array().unwrap();
+    assert!(rows.len() >= 10, "a full set of demo indicators");
+    let mut units = BTreeSet::new();
+    let mut directions = BTreeSet::new();
+    let mut measures = BTreeSet::new();
+    let mut states = BTreeSet::new();
+    let mut rags = BTreeSet::new();
+    for row in rows {
+        for key in [
+            "title",
+            "unit",
+            "actual",
+            "target_for_period",
+            "annual_target",
+            "rag",
+            "state",
+            "forecast",
+            "on_track",
+            "sentence",
+        ] {
+            assert!(row.get(key).is_some(), "missing {key} in {row}");
+        }
+        assert!(row["title"].is_string());
+        assert!(!row["sentence"].as_str().unwrap().is_empty());
+        for number in ["actual", "target_for_period", "annual_target", "forecast"] {
+            assert!(
+                row[number].is_null() || row[number].is_number(),
+                "{number} in {row}"
+            );
+        }
+        assert!(row["on_track"].is_null() || row["on_track"].is_boolean());
+        // RAG is absent exactly when a state says why.
+        assert_eq!(row["rag"].is_null(), !row["state"].is_null(), "{row}");
+        units.insert(row["unit"].as_str().unwrap().to_string());
+        directions.insert(row["direction"].as_str().unwrap().to_string());
+        measures.insert(row["measure"].as_str().unwrap().to_string());
+        if let Some(state) = row["state"].as_str() {
+            states.insert(state.to_string());
+        }
+        if let Some(rag) = row["rag"].as_str() {
+            rags.insert(rag.to_string());
+        }
+    }
+    assert_eq!(
+        units.into_iter().collect::<Vec<_>>(),
+        ["count", "days", "money", "percent", "rate"]
+    );
+    assert_eq!(directions.len(), 2);
+    assert_eq!(
+        measures.into_iter().collect::<Vec<_>>(),
+        ["change", "cumulative", "level"]
+    );
+    assert_eq!(
+        states.into_iter().collect::<Vec<_>>(),
+        ["no target", "not yet available"]
+    );
+    for rag in &rags {
+        assert!(["Red", "Amber", "Green"].contains(&rag.as_str()), "{rag}");
+    }
+    // Money is a JSON number of pounds: whole pounds print as integers.
+    let savings = rows
+        .iter()
+        .find(|r| r["title"] == "Deliver £2,400,000 of cashable savings")
+        .unwrap();
+    assert_eq!(savings["annual_target"], serde_json::json!(2_400_000));
+
+    // The default is the latest quarter ended; asking for it by name gives the same answer.
+    let quarter = rows
+        .iter()
+        .find(|r| r["title"] == "Disrupt 40 organised crime groups")
+        .unwrap()["period"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(quarter.starts_with('Q'), "{quarter}");
+    let named = json(
+        &dir,
+        &[
+            "indicators",
+            "--plan",
+            &strategic,
+            "--period",
+            &quarter,
+            "--json",
+        ],
+    );
+    assert_eq!(&named, &serde_json::Value::Array(rows.clone()));
+
+    // The improvement plan has none.
+    assert_eq!(
+        json(&dir, &["indicators", "--plan", "1", "--json"]),
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn text_output_and_errors() {
+    let dir = fresh_data_dir("indicators-text");
+    drop(start(&dir, "demo"));
+    let output = waymark(&dir)
+        .args(["indicators", "--plan", "2"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.starts_with("Performance indicators for Q"), "{text}");
+    assert!(text.contains("[No target]"));
+    assert!(text.contains("[Not yet available]"));
+
+    let bad = waymark(&dir)
+        .args(["indicators", "--plan", "2", "--period", "next Tuesday"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a period"));
+
+    let missing = waymark(&dir)
+        .args(["indicators", "--plan", "99", "--json"])
+        .output()
+        .unwrap();
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("plan 99 was not found"));
+}
