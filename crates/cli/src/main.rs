@@ -239,13 +239,14 @@ async fn serve(store: Store, bind: &str, demo: Option<demo::DemoSummary>) -> Res
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
     let address = listener.local_addr()?;
+    let shutdown = shutdown_signal()?;
     println!("Waymark is running at http://{address}/");
     if let Some(summary) = demo {
         summary.print();
     }
     println!("Press Ctrl+C to stop.");
     let state = AppState::new(store);
-    waymark_web::serve(listener, state, shutdown_signal())
+    waymark_web::serve(listener, state, shutdown)
         .await
         .context("the web server stopped with an error")?;
     tracing::info!("stopped cleanly");
@@ -253,27 +254,23 @@ async fn serve(store: Store, bind: &str, demo: Option<demo::DemoSummary>) -> Res
 }
 
 /// Completes on Ctrl+C or SIGTERM, so the server finishes requests in flight and closes the
-/// database cleanly.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// database cleanly. The handlers are installed before this returns, so a signal that arrives
+/// as soon as the address is printed is not missed.
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
+    Ok(async move {
+        #[cfg(unix)]
+        let terminate = terminate.recv();
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<Option<()>>();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {},
+            _ = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+    })
 }
 
 async fn add_user(

@@ -78,6 +78,9 @@ pub async fn add_update(
     let history = state.store.item_history(viewer.scope(), item).await?;
     let current =
         version_in_force(&history.versions, NaiveDate::MAX, None).ok_or(AppError::NotFound)?;
+    if !may_update(state, viewer, &current.fields).await? {
+        return Err(AppError::Forbidden);
+    }
     let mut changes = ChangeSet::new(viewer.user.org, history.plan.id);
     changes.author = Some(viewer.user.name.clone());
     changes.updates.push(NewUpdate {
@@ -114,6 +117,101 @@ pub async fn add_update(
         .first()
         .map(|id| id.0)
         .ok_or_else(|| AppError::Internal("update was not stored".into()))
+}
+
+/// Whether the viewer may add updates to an item: they hold one of its owner posts today, or
+/// they administer the organisation. Roles will widen this to named editors.
+pub async fn may_update(
+    state: &AppState,
+    viewer: &Viewer,
+    fields: &waymark_core::ItemFields,
+) -> Result<bool, AppError> {
+    if viewer.user.is_admin {
+        return Ok(true);
+    }
+    let posts = state
+        .store
+        .posts_held(viewer.user.id, state.clock.today())
+        .await?;
+    Ok(fields
+        .owners
+        .iter()
+        .any(|owner| posts.iter().any(|post| post.eq_ignore_ascii_case(owner))))
+}
+
+/// Whether the viewer may edit an item's fields: administrators, until roles name editors.
+pub fn may_edit(viewer: &Viewer) -> bool {
+    viewer.user.is_admin
+}
+
+/// What an editor submits when changing an item's fields.
+#[derive(Debug, Clone, Default)]
+pub struct EditInput {
+    pub reference: String,
+    pub text: String,
+    pub owners: String,
+    pub strategic_lead: String,
+    pub due: String,
+    pub description: String,
+    pub reason: String,
+}
+
+/// Changes an item's fields as a new version effective today, keeping the old one in history.
+pub async fn edit_item(
+    state: &AppState,
+    viewer: &Viewer,
+    item: ItemId,
+    input: EditInput,
+) -> Result<(), AppError> {
+    if !may_edit(viewer) {
+        return Err(AppError::Forbidden);
+    }
+    let mut errors = Vec::new();
+    let text = input.text.trim().to_string();
+    if text.is_empty() {
+        errors.push((
+            "edit-text".to_string(),
+            "Enter the item's wording".to_string(),
+        ));
+    }
+    let due = match input.due.trim() {
+        "" => None,
+        written => match waymark_core::parse_date(written) {
+            Ok(date) => Some(date),
+            Err(error) => {
+                errors.push(("edit-due".to_string(), error.to_string()));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let history = state.store.item_history(viewer.scope(), item).await?;
+    let current =
+        version_in_force(&history.versions, NaiveDate::MAX, None).ok_or(AppError::NotFound)?;
+    let mut fields = current.fields.clone();
+    let optional = |value: &str| Some(value.trim().to_string()).filter(|v| !v.is_empty());
+    fields.reference = optional(&input.reference);
+    fields.text = text;
+    fields.owners = waymark_core::split_owners(&input.owners);
+    fields.strategic_lead = optional(&input.strategic_lead);
+    fields.due = due;
+    fields.description = optional(&input.description);
+    if fields.changed_fields(&current.fields).is_empty() {
+        return Ok(());
+    }
+    let mut changes = ChangeSet::new(viewer.user.org, history.plan.id);
+    changes.author = Some(viewer.user.name.clone());
+    changes.versions.push(NewVersion {
+        item,
+        parent: fields.parent.map(ItemRef::Existing),
+        fields,
+        effective: state.clock.today(),
+        reason: optional(&input.reason).or_else(|| Some("Edited".into())),
+    });
+    state.store.apply_changes(&changes).await?;
+    Ok(())
 }
 
 /// Reads a date typed into a form: ISO, or the forms users write ("8 Jan 2015").

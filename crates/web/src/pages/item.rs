@@ -12,18 +12,32 @@ use waymark_core::{ItemId, Rag};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, RagView, as_at_or_today, long_date, render};
-use crate::service::{UpdateInput, add_update};
+use crate::service::{EditInput, UpdateInput, add_update, edit_item, may_edit, may_update};
 use crate::state::AppState;
 use crate::views::{flag_message, iso};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/items/{id}", get(show).post(add))
+    Router::new()
+        .route("/items/{id}", get(show).post(add))
+        .route("/items/{id}/edit", axum::routing::post(edit))
 }
 
 #[derive(Deserialize)]
 struct ItemQuery {
     as_at: Option<String>,
     added: Option<String>,
+    edited: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    reference: String,
+    text: String,
+    owners: String,
+    strategic_lead: String,
+    due: String,
+    description: String,
+    reason: String,
 }
 
 #[derive(Deserialize)]
@@ -82,10 +96,15 @@ struct ItemPage {
     is_today: bool,
     today_iso: String,
     added: bool,
+    edited: bool,
     errors: Vec<(String, String)>,
     form_text: String,
     form_as_of: String,
     form_rag: String,
+    can_update: bool,
+    can_edit: bool,
+    edit_owners: String,
+    edit_due: String,
 }
 
 impl ItemPage {
@@ -106,6 +125,7 @@ async fn show(
     let page = build(&state, &viewer, ItemId(id), as_at).await?;
     render(&ItemPage {
         added: query.added.is_some(),
+        edited: query.edited.is_some(),
         ..page
     })
 }
@@ -135,6 +155,33 @@ async fn add(
                 ..page
             })?
             .into_response();
+            *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn edit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<EditForm>,
+) -> Result<Response, AppError> {
+    let input = EditInput {
+        reference: form.reference,
+        text: form.text,
+        owners: form.owners,
+        strategic_lead: form.strategic_lead,
+        due: form.due,
+        description: form.description,
+        reason: form.reason,
+    };
+    match edit_item(&state, &viewer, ItemId(id), input).await {
+        Ok(()) => Ok(Redirect::to(&format!("/items/{id}?edited=1")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = build(&state, &viewer, ItemId(id), state.clock.today()).await?;
+            let mut response = render(&ItemPage { errors, ..page })?.into_response();
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
@@ -233,9 +280,18 @@ async fn build(
         is_today: as_at == today,
         today_iso: iso(today),
         added: false,
+        edited: false,
         errors: Vec::new(),
         form_text: String::new(),
         form_as_of: String::new(),
         form_rag: fields.rag.map(Rag::word).unwrap_or_default().to_string(),
+        can_update: may_update(state, viewer, fields).await?,
+        can_edit: may_edit(viewer),
+        edit_owners: fields.owners.join(" / "),
+        edit_due: fields
+            .due
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
     })
 }

@@ -305,3 +305,126 @@ async fn what_changed_lists_rag_changes_updates_and_newly_overdue_items() {
     assert!(html.contains("due 31 January 2015"));
     assert!(html.contains("Compliance audit shows 75%."));
 }
+
+#[tokio::test]
+async fn only_owners_and_administrators_can_add_updates() {
+    let app = spawn_app().await;
+    let hash = waymark_web::hash_password(crate::helpers::PASSWORD).unwrap();
+    let org = app.store.organisations().await.unwrap()[0].id;
+    app.store
+        .create_user(org, "reader@test.example", "Rita Reader", &hash, false)
+        .await
+        .unwrap();
+    let reader = crate::helpers::TestApp::new_client();
+    assert_eq!(
+        app.sign_in_as(&reader, "reader@test.example")
+            .await
+            .status(),
+        303
+    );
+    let path = format!("/items/{}", app.action.0);
+    let page = reader
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Only the owners of this item and the performance team can add updates.")
+    );
+    assert!(!page.contains("Add an update</h2>"));
+    let csrf = hidden_value(&page, "csrf");
+    let refused = reader
+        .post(app.url(&path))
+        .form(&[("csrf", csrf.as_str()), ("text", "Not mine to update")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}
+
+#[tokio::test]
+async fn an_administrator_edits_an_item_and_the_old_wording_stays_in_history() {
+    let app = spawn_app().await;
+    let admin = crate::helpers::TestApp::new_client();
+    assert_eq!(
+        app.sign_in_as(&admin, "admin@test.example").await.status(),
+        303
+    );
+    let path = format!("/items/{}", app.action.0);
+    let page = admin
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Change this item&#x27;s details")
+            || page.contains("Change this item's details")
+    );
+    let csrf = hidden_value(&page, "csrf");
+    let response = admin
+        .post(app.url(&format!("{path}/edit")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("reference", "4.43a"),
+            ("text", "Issue guidance on repeat and vulnerable victims"),
+            (
+                "owners",
+                "Head of Contact Management / Head of Public Protection",
+            ),
+            ("strategic_lead", "ACC Local Policing"),
+            ("due", "end June 2015"),
+            ("description", ""),
+            ("reason", "Timescale agreed at the Contact Management Board"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let page = admin
+        .get(app.url(&format!("{path}?edited=1")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Your changes have been saved."));
+    assert!(page.contains("end June 2015"));
+    assert!(page.contains("Head of Public Protection"));
+    let history = app
+        .store
+        .item_history(waymark_store::Scope::All, app.action)
+        .await
+        .unwrap();
+    assert_eq!(history.versions.len(), 2);
+    assert_eq!(
+        history.versions[1].meta.reason.as_deref(),
+        Some("Timescale agreed at the Contact Management Board")
+    );
+    // The owner (not an administrator) cannot edit.
+    app.sign_in().await;
+    let csrf = app.csrf().await;
+    let refused = app
+        .client
+        .post(app.url(&format!("{path}/edit")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("reference", ""),
+            ("text", "x"),
+            ("owners", ""),
+            ("strategic_lead", ""),
+            ("due", ""),
+            ("description", ""),
+            ("reason", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+}
