@@ -46,6 +46,10 @@ pub fn lone_date(cell: &str) -> Option<NaiveDate> {
     if trimmed.is_empty() || trimmed.len() > 24 || trimmed.contains('\n') {
         return None;
     }
+    // Most cells are names and sentences: reject them before the full parser allocates.
+    if !could_start_a_date(trimmed) {
+        return None;
+    }
     match parse_date(trimmed) {
         Ok(date) if !date.is_vague() => Some(date.date),
         _ => None,
@@ -184,6 +188,28 @@ pub fn parent_reference(reference: &str) -> Option<String> {
     reference
         .rsplit_once('.')
         .map(|(parent, _)| parent.to_string())
+}
+
+/// Whether text can start with a day: a digit, or the first three letters of a month ("March
+/// 31 2015"). A cheap test that spares the date parser most cells and sentence starts.
+pub fn could_start_a_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    match bytes.first() {
+        Some(b) if b.is_ascii_digit() => true,
+        Some(b) if b.is_ascii_alphabetic() && bytes.len() >= 3 => {
+            let start = [
+                bytes[0].to_ascii_lowercase(),
+                bytes[1].to_ascii_lowercase(),
+                bytes[2].to_ascii_lowercase(),
+            ];
+            const MONTHS: [&[u8; 3]; 12] = [
+                b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct",
+                b"nov", b"dec",
+            ];
+            MONTHS.iter().any(|month| **month == start)
+        }
+        _ => false,
+    }
 }
 
 /// Words users put in a cell to say it is empty.

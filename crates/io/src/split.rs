@@ -9,6 +9,8 @@
 use chrono::NaiveDate;
 use waymark_core::date::parse_date_prefix;
 
+use crate::cells::could_start_a_date;
+
 /// One entry of a cell, in the order the cell had it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DatedEntry {
@@ -123,6 +125,9 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
                 break;
             }
         }
+    }
+    if !could_start_a_date(&cell[pos..]) {
+        return None;
     }
     let (date, date_len) = parse_date_prefix(&cell[pos..])?;
     pos += date_len;

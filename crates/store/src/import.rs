@@ -15,7 +15,8 @@ use crate::rows::{date_text, instant_text, strings_json, tags_json};
 use crate::{Backend, NewPlan, Store};
 
 /// Rows per INSERT: the widest row (item versions, 23 columns) stays inside SQLite's 32,766 and
-/// PostgreSQL's 65,535 bound parameters.
+/// PostgreSQL's 65,535 bound parameters. Large batches are cheap only with SQLite's anonymous
+/// `?` placeholders (see `placeholders`).
 const BATCH_ROWS: usize = 1000;
 
 impl Store {
@@ -104,7 +105,7 @@ impl Store {
         for chunk in item_ids.chunks(BATCH_ROWS) {
             let mut sql =
                 String::from("INSERT INTO items (id, org_id, plan_id, created_at) VALUES ");
-            placeholders(&mut sql, chunk.len(), 4);
+            placeholders(&mut sql, chunk.len(), 4, self.backend());
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for id in chunk {
                 query = query
@@ -136,7 +137,7 @@ impl Store {
                  start_date, start_written, due_date, due_written, complete, completed_on, rag, tags, \
                  marking) VALUES ",
             );
-            placeholders(&mut sql, chunk.len(), 23);
+            placeholders(&mut sql, chunk.len(), 23, self.backend());
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (item, parent, f, effective) in chunk {
                 query = query
@@ -184,7 +185,7 @@ impl Store {
                 "INSERT INTO updates (id, org_id, plan_id, item_id, as_of, entered_at, author_person, \
                  author_post, text, proposed_rag, supersedes_id) VALUES ",
             );
-            placeholders(&mut sql, chunk.len(), 11);
+            placeholders(&mut sql, chunk.len(), 11, self.backend());
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (id, item, update) in chunk {
                 query = query
@@ -243,8 +244,10 @@ impl Store {
     }
 }
 
-/// Appends `(…), (…)` with `$n` placeholders numbered from 1.
-fn placeholders(sql: &mut String, rows: usize, columns: usize) {
+/// Appends `(…), (…)` with placeholders: `?` on SQLite and `$n` (numbered from 1) on
+/// PostgreSQL. SQLite looks a numbered placeholder up by name with a linear scan, so binding
+/// 20,000 `$n` parameters costs 20,000² steps; anonymous `?` parameters bind by position.
+fn placeholders(sql: &mut String, rows: usize, columns: usize, backend: Backend) {
     let mut n = 1;
     for row in 0..rows {
         if row > 0 {
@@ -255,8 +258,13 @@ fn placeholders(sql: &mut String, rows: usize, columns: usize) {
             if column > 0 {
                 sql.push_str(", ");
             }
-            sql.push('$');
-            sql.push_str(&n.to_string());
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+            }
             n += 1;
         }
         sql.push(')');
