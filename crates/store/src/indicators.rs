@@ -277,7 +277,7 @@ impl Store {
                  not_yet_available, same_period_last_year, entered_at, entered_by, supersedes_id) \
                  VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 10);
+            crate::rows::push_placeholders(&mut sql, self.backend(), chunk.len(), 10);
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for row in chunk {
                 let measurement = &row.new.measurement;
@@ -600,26 +600,6 @@ fn parse_tolerance_mode(text: &str) -> Option<ToleranceMode> {
         "relative" => Some(ToleranceMode::Relative),
         "absolute" => Some(ToleranceMode::Absolute),
         _ => None,
-    }
-}
-
-/// Appends `(…), (…)` with `$n` placeholders numbered from 1.
-fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
-    let mut n = 1;
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&n.to_string());
-            n += 1;
-        }
-        sql.push(')');
     }
 }
 

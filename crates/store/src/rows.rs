@@ -80,3 +80,31 @@ pub fn parse_cycle(text: &str) -> Result<UpdateCycle> {
 pub fn parse_kind(text: &str) -> PlanKind {
     PlanKind::parse(text)
 }
+
+/// Appends `(…), (…)` placeholders for a multi-row INSERT. SQLite gets anonymous `?`: sqlx
+/// binds `$N` there by looking each name up in a list of all the statement's names, which makes
+/// a 4,000-parameter batch quadratic (89 s against 4.5 s for 700,000 rows). PostgreSQL needs
+/// `$N`.
+pub fn push_placeholders(sql: &mut String, backend: crate::Backend, rows: usize, columns: usize) {
+    let mut n = 1;
+    for row in 0..rows {
+        if row > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for column in 0..columns {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            match backend {
+                crate::Backend::Sqlite => sql.push('?'),
+                crate::Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+            }
+            n += 1;
+        }
+        sql.push(')');
+    }
+}

@@ -85,6 +85,7 @@ impl Store {
 /// Writes search documents inside the caller's transaction.
 pub(crate) async fn index(
     tx: &mut Transaction<'static, Any>,
+    backend: Backend,
     org: OrgId,
     plan: PlanId,
     docs: &[SearchDoc],
@@ -92,20 +93,7 @@ pub(crate) async fn index(
     for chunk in docs.chunks(400) {
         let mut sql =
             String::from("INSERT INTO search_docs (body, kind, item_id, plan_id, org_id) VALUES ");
-        for (row, _) in chunk.iter().enumerate() {
-            if row > 0 {
-                sql.push_str(", ");
-            }
-            let n = row * 5;
-            sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${})",
-                n + 1,
-                n + 2,
-                n + 3,
-                n + 4,
-                n + 5
-            ));
-        }
+        crate::rows::push_placeholders(&mut sql, backend, chunk.len(), 5);
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for doc in chunk {
             query = query

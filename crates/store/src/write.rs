@@ -10,7 +10,7 @@ use waymark_core::{ItemFields, ItemId, UpdateId};
 
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
-use crate::rows::{date_text, instant_text, strings_json, tags_json};
+use crate::rows::{date_text, instant_text, push_placeholders, strings_json, tags_json};
 use crate::search::{self, SearchDoc};
 use crate::{Backend, Scope, Store};
 
@@ -49,7 +49,7 @@ impl Store {
         for chunk in item_ids.chunks(BATCH_ROWS) {
             let mut sql =
                 String::from("INSERT INTO items (id, org_id, plan_id, created_at) VALUES ");
-            push_placeholders(&mut sql, chunk.len(), 4);
+            push_placeholders(&mut sql, self.backend(), chunk.len(), 4);
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for id in chunk {
                 query = query
@@ -87,7 +87,7 @@ impl Store {
                  start_date, start_written, due_date, due_written, complete, completed_on, rag, tags, \
                  marking) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 23);
+            push_placeholders(&mut sql, self.backend(), chunk.len(), 23);
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for row in chunk {
                 let f = row.fields;
@@ -136,7 +136,7 @@ impl Store {
                 "INSERT INTO updates (id, org_id, plan_id, item_id, as_of, entered_at, author_person, \
                  author_post, text, proposed_rag, supersedes_id) VALUES ",
             );
-            push_placeholders(&mut sql, chunk.len(), 11);
+            push_placeholders(&mut sql, self.backend(), chunk.len(), 11);
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (id, item, update) in chunk {
                 query = query
@@ -164,7 +164,7 @@ impl Store {
             kind: "update",
             item: *item,
         }));
-        search::index(&mut tx, plan.org, plan.id, &docs).await?;
+        search::index(&mut tx, self.backend(), plan.org, plan.id, &docs).await?;
 
         tx.commit().await?;
         Ok(Applied {
@@ -255,24 +255,4 @@ struct VersionRow<'a> {
     fields: &'a ItemFields,
     effective: String,
     reason: Option<String>,
-}
-
-/// Appends `(…), (…)` with `$n` placeholders numbered from 1.
-fn push_placeholders(sql: &mut String, rows: usize, columns: usize) {
-    let mut n = 1;
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&n.to_string());
-            n += 1;
-        }
-        sql.push(')');
-    }
 }
