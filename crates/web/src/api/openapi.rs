@@ -19,7 +19,8 @@ use crate::views::{CheckJson, ItemJson, LatestUpdateJson, PlanJson};
         crate::api::plans,
         crate::api::items,
         crate::api::check,
-        crate::api::create_update
+        crate::api::create_update,
+        crate::api::indicators::indicators
     ),
     components(schemas(
         PlanJson,
@@ -29,7 +30,8 @@ use crate::views::{CheckJson, ItemJson, LatestUpdateJson, PlanJson};
         SessionJson,
         UserJson,
         NewUpdateJson,
-        CreatedJson
+        CreatedJson,
+        crate::views_indicators::IndicatorJson
     ))
 )]
 pub struct ApiDoc;

@@ -308,7 +308,7 @@ async fn preview_page(
             .map(|f| FindingRow {
                 row: f.row,
                 column: f.column.clone(),
-                kind: sentence_case(f.kind.name()),
+                kind: finding_label(f.kind.name()),
                 message: f.message.clone(),
             })
             .collect(),
@@ -324,6 +324,17 @@ async fn invalid(
     let mut response = render(&new_page(state, viewer, errors).await?)?.into_response();
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
+}
+
+/// The words shown for a kind of finding.
+fn finding_label(name: &str) -> String {
+    match name {
+        "unknown_rag" => "Unknown RAG status".to_string(),
+        "shifted_cells" => "Cells shifted by one".to_string(),
+        "update_date_before_entry" => "Date of update earlier than an entry".to_string(),
+        "duplicate_update_text" => "Same update on several rows".to_string(),
+        other => sentence_case(other),
+    }
 }
 
 /// "missing_due_date" becomes "Missing due date".

@@ -50,7 +50,7 @@ async fn the_preview_lists_findings_by_row_and_stores_nothing_until_confirmed() 
     assert!(html.contains("Nothing has been stored yet."));
     assert!(html.contains("create the plan <strong>Call handling tracker</strong> with 2 items and 2 dated updates"), "{html}");
     assert!(html.contains("Missing due date"), "{html}");
-    assert!(html.contains("Unknown rag"), "{html}");
+    assert!(html.contains("Unknown RAG status"), "{html}");
     assert!(html.contains("Purple"));
     let plans_before = app
         .store
