@@ -270,11 +270,29 @@ fn backup_writes_a_database_that_opens_with_the_same_plans() {
     let dir = fresh_data_dir("backup");
     drop(start(&dir, "demo"));
     let copy = dir.join("copy.db");
-    let output = waymark(&dir).args(["backup", "--out"]).arg(&copy).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let output = waymark(&dir)
+        .args(["backup", "--out"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let restored = fresh_data_dir("restored");
     std::fs::copy(&copy, restored.join("waymark.db")).unwrap();
-    assert_eq!(json(&restored, &["plans", "--json"]), json(&dir, &["plans", "--json"]));
-    let again = waymark(&dir).args(["backup", "--out"]).arg(&copy).output().unwrap();
-    assert!(!again.status.success(), "an existing file must not be overwritten");
+    assert_eq!(
+        json(&restored, &["plans", "--json"]),
+        json(&dir, &["plans", "--json"])
+    );
+    let again = waymark(&dir)
+        .args(["backup", "--out"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(
+        !again.status.success(),
+        "an existing file must not be overwritten"
+    );
 }
