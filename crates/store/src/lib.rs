@@ -13,6 +13,7 @@ mod import;
 mod indicators;
 mod people;
 mod read;
+mod reports;
 mod rows;
 mod search;
 mod uploads;
@@ -34,6 +35,7 @@ pub use indicators::{
 };
 pub use people::{PostHolding, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView};
+pub use reports::{NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId};
 pub use uploads::PendingUpload;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
