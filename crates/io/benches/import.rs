@@ -27,6 +27,7 @@ fn main() {
 
     let started = Instant::now();
     let workbook = read_file(&csv_path).unwrap_or_else(|e| panic!("{e}"));
+    let read = started.elapsed();
     let preview =
         build_preview(&workbook, &PreviewOptions::new(as_at)).unwrap_or_else(|e| panic!("{e}"));
     let parsed = started.elapsed();
@@ -58,6 +59,7 @@ fn main() {
     let total = parsed + written;
     let per_second = |d: std::time::Duration| rows as f64 / d.as_secs_f64();
     println!("rows: {rows} (each with one dated update)");
+    println!("  of which reading the CSV: {:.2} s", read.as_secs_f64());
     println!(
         "read + preview: {:.2} s ({:.0} rows/s)",
         parsed.as_secs_f64(),

@@ -261,16 +261,26 @@ const HEADER_MAX_WORDS: usize = 7;
 
 /// Lower case, punctuation as spaces, single spaces: "Complete Yes/No" → "complete yes no".
 pub fn normalise_header(header: &str) -> String {
-    let replaced: String = header
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '#' => " hash ".to_string(),
-            c if c.is_alphanumeric() => c.to_lowercase().to_string(),
-            _ => " ".to_string(),
-        })
-        .collect();
-    replaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut normal = String::with_capacity(header.len());
+    let mut pending_space = false;
+    for c in header.trim().chars() {
+        if c == '#' {
+            if !normal.is_empty() {
+                normal.push(' ');
+            }
+            normal.push_str("hash");
+            pending_space = true;
+        } else if c.is_alphanumeric() {
+            if pending_space && !normal.is_empty() {
+                normal.push(' ');
+            }
+            pending_space = false;
+            normal.extend(c.to_lowercase());
+        } else {
+            pending_space = true;
+        }
+    }
+    normal
 }
 
 /// The field a header names, if any.

@@ -2,7 +2,7 @@
 //! fields and dated updates, and every finding. It touches no store, so the command line's
 //! dry run and the web app's upload page show the same thing; it serialises to JSON for both.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -889,45 +889,56 @@ impl<'o> Builder<'o> {
     }
 
     fn find_duplicate_updates(&mut self) {
-        // Normalised text → the first wording seen, and each row carrying it.
-        type Rows = Vec<(Option<String>, usize, String)>;
-        let mut rows_by_text: BTreeMap<String, (String, Rows)> = BTreeMap::new();
-        for item in &self.items {
-            let Some(row) = item.row.filter(|_| !item.derived) else {
+        // Normalised text → (item, update) of its first wording and the rows carrying it. A
+        // hash map of indexes, because a large file has as many distinct texts as rows.
+        let mut rows_by_text: HashMap<String, ((usize, usize), Vec<usize>)> = HashMap::new();
+        for (item_index, item) in self.items.iter().enumerate() {
+            if item.derived || item.row.is_none() {
                 continue;
-            };
-            for update in &item.updates {
+            }
+            for (update_index, update) in item.updates.iter().enumerate() {
+                if update.text.len() < DUPLICATE_TEXT_MIN_CHARS {
+                    continue;
+                }
                 let text = normalise_text(&update.text);
                 if text.chars().count() < DUPLICATE_TEXT_MIN_CHARS {
                     continue;
                 }
-                let (_, rows) = rows_by_text
+                let (_, items) = rows_by_text
                     .entry(text)
-                    .or_insert_with(|| (update.text.clone(), Vec::new()));
-                if !rows.iter().any(|(t, r, _)| *r == row && *t == item.table) {
-                    rows.push((item.table.clone(), row, update.column.clone()));
+                    .or_insert_with(|| ((item_index, update_index), Vec::new()));
+                if items.last() != Some(&item_index) {
+                    items.push(item_index);
                 }
             }
         }
-        for (wording, rows) in rows_by_text.into_values() {
-            if rows.len() < 2 {
-                continue;
-            }
-            let numbers: Vec<usize> = rows.iter().map(|(_, row, _)| *row).collect();
+        let mut groups: Vec<((usize, usize), Vec<usize>)> = rows_by_text
+            .into_values()
+            .filter(|(_, items)| items.len() > 1)
+            .collect();
+        groups.sort();
+        for ((first_item, first_update), items) in groups {
+            let wording = &self.items[first_item].updates[first_update].text;
             let flat = wording.replace('\n', " ");
             let excerpt: String = flat.chars().take(60).collect();
             let ellipsis = if flat.chars().count() > 60 { "…" } else { "" };
-            for (table, row, column) in &rows {
+            let numbers: Vec<usize> = items
+                .iter()
+                .filter_map(|&i| self.items[i].row)
+                .collect();
+            let column = self.items[first_item].updates[first_update].column.clone();
+            for &item_index in &items {
+                let item = &self.items[item_index];
                 let mut finding = Finding::new(
-                    *row,
-                    column,
+                    item.row.unwrap_or(0),
+                    &column,
                     FindingKind::DuplicateUpdateText,
                     format!(
                         "The same update text is on {}: \"{excerpt}{ellipsis}\"",
                         list_rows(&numbers)
                     ),
                 );
-                finding.table = table.clone();
+                finding.table = item.table.clone();
                 self.findings.push(finding);
             }
         }
@@ -1054,11 +1065,16 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
 }
 
 fn repeats_header(row: &Row, header_row: &Row) -> bool {
-    let filled: Vec<(usize, &str)> = row.filled().collect();
-    !filled.is_empty()
-        && filled.iter().all(|(index, cell)| {
-            normalise_header(cell) == normalise_header(header_row.cell(*index))
-        })
+    let mut any = false;
+    for (index, cell) in row.filled() {
+        let header = header_row.cell(index);
+        // Headers are short; a long cell settles it without normalising anything.
+        if cell.len() > header.len() + 8 || normalise_header(cell) != normalise_header(header) {
+            return false;
+        }
+        any = true;
+    }
+    any
 }
 
 /// The depth a "Level" cell names: a number from 1, or a level name of the plan.
@@ -1077,12 +1093,20 @@ fn level_depth(cell: &str, level_names: &[String]) -> usize {
 
 /// References compare without case, spacing or a trailing full stop: "1.1." is "1.1".
 pub fn normalise_reference(reference: &str) -> String {
-    reference
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_end_matches(['.', ')', ':'])
-        .to_lowercase()
+    let mut normal = String::with_capacity(reference.len());
+    for word in reference.split_whitespace() {
+        if !normal.is_empty() {
+            normal.push(' ');
+        }
+        normal.push_str(word);
+    }
+    let kept = normal.trim_end_matches(['.', ')', ':']).len();
+    normal.truncate(kept);
+    normal.make_ascii_lowercase();
+    if !normal.is_ascii() {
+        normal = normal.to_lowercase();
+    }
+    normal
 }
 
 fn describe_field(field: Field, header: &str) -> String {
