@@ -922,10 +922,7 @@ impl<'o> Builder<'o> {
             let flat = wording.replace('\n', " ");
             let excerpt: String = flat.chars().take(60).collect();
             let ellipsis = if flat.chars().count() > 60 { "…" } else { "" };
-            let numbers: Vec<usize> = items
-                .iter()
-                .filter_map(|&i| self.items[i].row)
-                .collect();
+            let numbers: Vec<usize> = items.iter().filter_map(|&i| self.items[i].row).collect();
             let column = self.items[first_item].updates[first_update].column.clone();
             for &item_index in &items {
                 let item = &self.items[item_index];
