@@ -380,14 +380,14 @@ impl<'o> Builder<'o> {
             if row.is_blank() || repeats_header(row, header_row) {
                 continue;
             }
-            if parent_columns.is_empty() && !header.has(Field::Level) {
-                if let Some(title) = section_title(row, header) {
-                    self.heading_parents = true;
-                    let parent =
-                        self.derived_parent(heading_parent, &title, table, Some(row.number));
-                    section = Some(parent);
-                    continue;
-                }
+            if parent_columns.is_empty()
+                && !header.has(Field::Level)
+                && let Some(title) = section_title(row, header)
+            {
+                self.heading_parents = true;
+                let parent = self.derived_parent(heading_parent, &title, table, Some(row.number));
+                section = Some(parent);
+                continue;
             }
             let mut parent = section.or(heading_parent);
             for (column, value) in parent_columns.iter().zip(filled_down.iter_mut()) {

@@ -9,6 +9,17 @@ use waymark_io::{FindingKind, Format, Mapping, PreviewOptions, build_preview, re
 
 use crate::helpers::{as_at, dump, expect_file, fixtures_dir, preview_of, ymd};
 
+/// Objective, reference, action, lead, due (y, m, d), progress, RAG.
+type SheetRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<(u16, u8, u8)>,
+    &'static str,
+    &'static str,
+);
+
 /// A workbook as a force might keep it: a title, a blank row, a header with a "Strategic
 /// objective" column filled only where it changes, dates as real date cells, and a second
 /// sheet of notes with no header.
@@ -35,7 +46,7 @@ pub fn strategic_workbook() -> Vec<u8> {
     for (column, title) in header.iter().enumerate() {
         sheet.write_string(3, column as u16, *title).unwrap();
     }
-    let rows: [(&str, &str, &str, &str, Option<(u16, u8, u8)>, &str, &str); 4] = [
+    let rows: [SheetRow; 4] = [
         (
             "1. Keep people safe",
             "1.1",
