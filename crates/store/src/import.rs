@@ -12,6 +12,7 @@ use waymark_core::{ItemFields, ItemId, Plan, PlanId, UpdateId};
 use crate::changes::{Applied, ChangeSet, ItemRef, NewUpdate};
 use crate::error::{Result, StoreError};
 use crate::rows::{date_text, instant_text, strings_json, tags_json};
+use crate::search::{self, SearchDoc};
 use crate::{Backend, NewPlan, Store};
 
 /// Rows per INSERT: the widest row (item versions, 23 columns) stays inside SQLite's 32,766 and
@@ -77,6 +78,25 @@ impl Store {
         let applied = self
             .insert_new_content(&mut tx, &created, changes, &entered_at)
             .await?;
+        // The search index is written in the same transaction, as `apply_changes` does.
+        let mut docs: Vec<SearchDoc> = changes
+            .new_items
+            .iter()
+            .zip(&applied.item_ids)
+            .map(|(item, id)| SearchDoc::for_version(*id, &item.fields))
+            .collect();
+        for update in &changes.updates {
+            if let ItemRef::New(index) = update.item
+                && let Some(id) = applied.item_ids.get(index)
+            {
+                docs.push(SearchDoc {
+                    body: update.text.clone(),
+                    kind: "update",
+                    item: *id,
+                });
+            }
+        }
+        search::index(&mut tx, self.backend(), created.org, created.id, &docs).await?;
         tx.commit().await?;
         Ok((created, applied))
     }

@@ -64,6 +64,9 @@ fn the_row_with_three_entries_has_three_updates_latest_23_january() {
         let latest = row12.latest_update.as_ref().unwrap();
         assert_eq!(latest.as_of, ymd(2015, 1, 23));
         assert_eq!(latest.author_post.as_deref(), Some("Territorial Policing"));
+        // Imported items and updates are searchable straight away.
+        let found = store.search(Scope::All, plan, "ePSP").await.unwrap();
+        assert!(found.contains(&row12.id));
         // The tracker can be read as it stood in December 2014: its items existed then.
         let december = store
             .plan_as_at(Scope::All, plan, ymd(2014, 12, 31), None)
