@@ -1,0 +1,77 @@
+//! Times a long quarterly report: about 100 A4 pages of objectives, actions and updates, built
+//! from the synthetic sample and rendered to PDF (the target is under 2 s in release), and the
+//! same report as DOCX, XLSX and HTML for comparison. `cargo bench -p waymark-report`.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use waymark_report::sample::{SampleSize, sample_inputs, sample_settings};
+use waymark_report::{
+    Format, Layout, UpdatesShown, build_report, clear_typesetting_cache, pdf_page_count, render,
+    warm_up,
+};
+
+const RUNS: u32 = 5;
+
+fn main() {
+    let size = SampleSize {
+        objectives: 13,
+        actions_per_objective: 24,
+        updates_per_action: 3,
+    };
+    // Every update of the quarter, not only the latest, as a board that asks for the full
+    // narrative gets.
+    let mut settings = sample_settings();
+    settings.updates = UpdatesShown::Period;
+    let inputs = sample_inputs(size);
+    let started = Instant::now();
+    let report = build_report(&inputs, &settings);
+    let built = started.elapsed();
+
+    let started = Instant::now();
+    warm_up();
+    let fonts = started.elapsed();
+
+    let pages = pdf_page_count(&report, Layout::Quarterly).unwrap();
+    let actions: usize = report.objectives.iter().map(|s| s.actions.len()).sum();
+    println!(
+        "quarterly report: {} objectives, {actions} actions, {} updates each in the quarter, \
+         {pages} A4 pages",
+        size.objectives, size.updates_per_action
+    );
+    let tracker_pages = pdf_page_count(&report, Layout::Tracker).unwrap();
+    println!("tracker layout of the same plan: {tracker_pages} landscape pages");
+    println!("build the model: {}", ms(built));
+    println!("parse the fonts (once per process): {}", ms(fonts));
+
+    for (format, layout) in [
+        (Format::Pdf, Layout::Quarterly),
+        (Format::Pdf, Layout::Tracker),
+        (Format::Docx, Layout::Quarterly),
+        (Format::Xlsx, Layout::Quarterly),
+        (Format::Html, Layout::Quarterly),
+    ] {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for _ in 0..RUNS {
+            // Every run starts cold: a server renders different reports, not one again.
+            clear_typesetting_cache();
+            let started = Instant::now();
+            bytes = render(&report, layout, format).unwrap().len();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{format} {layout}: median {} (min {}, max {}) over {RUNS} runs, {} KiB",
+            ms(times[times.len() / 2]),
+            ms(times[0]),
+            ms(times[times.len() - 1]),
+            bytes / 1024
+        );
+    }
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
+}

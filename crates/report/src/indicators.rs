@@ -1,0 +1,80 @@
+//! Indicator rows for a report, read from the store and evaluated with the core's rules: each
+//! indicator for the last period of its own calendar that has ended by the report date, as
+//! known at the report's second clock, beside the period before it (for "since the last
+//! report").
+
+use chrono::{Days, NaiveDate};
+use waymark_core::indicator::{Calendar, Measurement, Period, evaluate};
+use waymark_store::{Scope, Store};
+
+use crate::ReportError;
+use crate::build::ReportRequest;
+use crate::model::IndicatorRow;
+
+/// The evaluated indicators of every plan in the request, in plan order.
+pub async fn indicator_rows(
+    store: &Store,
+    scope: Scope,
+    request: &ReportRequest,
+) -> Result<Vec<IndicatorRow>, ReportError> {
+    let mut rows = Vec::new();
+    for plan in &request.plans {
+        let indicators = store.indicators(scope, *plan).await?;
+        let mut measurements = store
+            .plan_measurements(scope, *plan, request.known_at)
+            .await?;
+        for stored in indicators {
+            let indicator = &stored.indicator;
+            let Some(period) = last_period_ended(indicator.calendar, request.as_at) else {
+                continue;
+            };
+            // A period that ends after the report date has no figure yet, as at that date.
+            let known: Vec<Measurement> = measurements
+                .remove(&indicator.id)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|m| m.period.end_date() <= request.as_at)
+                .collect();
+            let evaluation = evaluate(indicator, &known, period);
+            let previous = period_before(indicator.calendar, period)
+                .map(|earlier| evaluate(indicator, &known, earlier));
+            rows.push(IndicatorRow::from_evaluation(
+                indicator,
+                &evaluation,
+                previous.as_ref(),
+            ));
+        }
+    }
+    Ok(rows)
+}
+
+/// The last period of `calendar` that has ended by the end of `day`.
+pub fn last_period_ended(calendar: Calendar, day: NaiveDate) -> Option<Period> {
+    let containing = calendar.period_containing(day).ok()?;
+    if containing.end_date() <= day {
+        Some(containing)
+    } else {
+        period_before(calendar, containing)
+    }
+}
+
+fn period_before(calendar: Calendar, period: Period) -> Option<Period> {
+    let day_before = period.start_date().checked_sub_days(Days::new(1))?;
+    calendar.period_containing(day_before).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quarterly_indicator_reports_the_last_quarter_that_has_ended() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let q2 = last_period_ended(Calendar::Quarterly, day(2008, 9, 30)).unwrap();
+        assert_eq!(q2.to_string(), "Q2 2008-09");
+        let still_q2 = last_period_ended(Calendar::Quarterly, day(2008, 12, 30)).unwrap();
+        assert_eq!(still_q2.to_string(), "Q2 2008-09");
+        let q4_last_year = last_period_ended(Calendar::Quarterly, day(2008, 5, 1)).unwrap();
+        assert_eq!(q4_last_year.to_string(), "Q4 2007-08");
+    }
+}

@@ -1,0 +1,490 @@
+//! The report as a workbook (rust_xlsxwriter): a sheet per section, header rows frozen and
+//! repeated when printed, RAG cells filled and labelled with the word, the protective marking in
+//! every printed page's header and footer, A4.
+
+use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+
+use crate::model::{RagView, Report, UpdateEntry};
+use crate::{Layout, ReportError};
+
+/// Excel's paper size code for A4.
+const A4: u8 = 9;
+
+pub(crate) fn render_xlsx(report: &Report, layout: Layout) -> Result<Vec<u8>, ReportError> {
+    let mut workbook = Workbook::new();
+    cover_sheet(workbook.add_worksheet(), report)?;
+    match layout {
+        Layout::Quarterly => {
+            summary_sheet(workbook.add_worksheet(), report)?;
+            performance_sheet(workbook.add_worksheet(), report)?;
+            if !report.local_priorities.is_empty() {
+                local_priorities_sheet(workbook.add_worksheet(), report)?;
+            }
+            actions_sheet(workbook.add_worksheet(), report)?;
+            since_sheet(workbook.add_worksheet(), report)?;
+        }
+        Layout::Tracker => tracker_sheet(workbook.add_worksheet(), report)?,
+        Layout::Progress => {
+            summary_sheet(workbook.add_worksheet(), report)?;
+            progress_sheet(workbook.add_worksheet(), report)?;
+        }
+    }
+    glossary_sheet(workbook.add_worksheet(), report)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// A cell value.
+enum Value {
+    Text(String),
+    Number(f64),
+    Rag(RagView),
+}
+
+fn text(value: impl Into<String>) -> Value {
+    Value::Text(value.into())
+}
+
+fn opt(value: &Option<String>) -> Value {
+    Value::Text(value.clone().unwrap_or_default())
+}
+
+fn updates_text(updates: &[UpdateEntry]) -> String {
+    updates
+        .iter()
+        .map(|u| match &u.author {
+            Some(author) => format!("{} – {author}\n{}", u.date, u.text),
+            None => format!("{}\n{}", u.date, u.text),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// Escapes user text for Excel's header and footer codes, where `&` starts a code.
+fn header_text(text: &str) -> String {
+    text.replace('&', "&&")
+}
+
+/// Names the sheet and sets up printing: A4, the marking top and bottom, "Page X of Y".
+fn prepare(
+    sheet: &mut Worksheet,
+    name: &str,
+    report: &Report,
+    landscape: bool,
+) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
+    sheet.set_paper_size(A4);
+    if landscape {
+        sheet.set_landscape();
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    let marking = report.cover.marking.as_deref().map(header_text);
+    let title = header_text(&format!(
+        "{} – {}",
+        report.cover.plans.join(", "),
+        report.cover.period_label
+    ));
+    match &marking {
+        Some(marking) => {
+            sheet.set_header(format!("&L{title}&C&B{marking}"));
+            sheet.set_footer(format!("&C&B{marking}&RPage &P of &N"));
+        }
+        None => {
+            sheet.set_header(format!("&L{title}"));
+            sheet.set_footer("&RPage &P of &N");
+        }
+    }
+    Ok(())
+}
+
+/// Writes a table from row `start`: a bold header row (frozen, repeated on printed pages, with
+/// a filter) and the rows. Column widths are in characters.
+fn table(
+    sheet: &mut Worksheet,
+    start: u32,
+    headers: &[&str],
+    widths: &[f64],
+    rows: Vec<Vec<Value>>,
+) -> Result<u32, XlsxError> {
+    let header = Format::new()
+        .set_bold()
+        .set_background_color(Color::RGB(0xE0E0E0))
+        .set_border_bottom(FormatBorder::Medium)
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
+    let body = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (col, (title, width)) in headers.iter().zip(widths).enumerate() {
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        sheet.set_column_width(col, *width)?;
+        sheet.write_string_with_format(start, col, *title, &header)?;
+    }
+    let mut row_index = start;
+    for row in rows {
+        row_index += 1;
+        for (col, value) in row.into_iter().enumerate() {
+            let col = u16::try_from(col).unwrap_or(u16::MAX);
+            match value {
+                Value::Text(text) => sheet.write_string_with_format(row_index, col, text, &body)?,
+                Value::Number(number) => {
+                    sheet.write_number_with_format(row_index, col, number, &body)?
+                }
+                Value::Rag(rag) => {
+                    sheet.write_string_with_format(row_index, col, &rag.word, &rag_format(&rag))?
+                }
+            };
+        }
+    }
+    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
+    sheet.set_freeze_panes(start + 1, 0)?;
+    sheet.set_repeat_rows(start, start)?;
+    if row_index > start {
+        sheet.autofilter(start, 0, row_index, last_col)?;
+    }
+    Ok(row_index)
+}
+
+fn rag_format(rag: &RagView) -> Format {
+    let (background, ink) = rag.colours();
+    Format::new()
+        .set_bold()
+        .set_align(FormatAlign::Top)
+        .set_background_color(Color::RGB(hex(background)))
+        .set_font_color(Color::RGB(hex(ink)))
+}
+
+fn hex(colour: &str) -> u32 {
+    u32::from_str_radix(colour.trim_start_matches('#'), 16).unwrap_or(0)
+}
+
+fn cover_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Cover", report, false)?;
+    let cover = &report.cover;
+    let bold = Format::new().set_bold().set_align(FormatAlign::Top);
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    sheet.set_column_width(0, 24)?;
+    sheet.set_column_width(1, 80)?;
+    let mut facts = vec![
+        ("Organisation", cover.organisation.clone()),
+        ("Plan", cover.plans.join(", ")),
+        ("Period", cover.period_label.clone()),
+        ("As at", cover.as_at.clone()),
+    ];
+    if let Some(known) = &cover.known_at {
+        facts.push(("Published with information held on", known.clone()));
+    }
+    if let Some(author) = &cover.author {
+        facts.push(("From", author.clone()));
+    }
+    if let Some(marking) = &cover.marking {
+        facts.push(("Protective marking", marking.clone()));
+    }
+    facts.push(("Produced on", cover.generated_on.clone()));
+    let paper = &report.paper;
+    if let Some(meeting) = &paper.meeting {
+        facts.push(("Report to", meeting.clone()));
+    }
+    if let Some(title) = &paper.title {
+        facts.push(("Paper title", title.clone()));
+    }
+    facts.push(("Status", paper.for_label().to_string()));
+    for (label, value) in [
+        ("Purpose", &paper.purpose),
+        ("Background", &paper.background),
+        ("Sponsor", &paper.sponsor),
+        ("Author", &paper.author),
+    ] {
+        if let Some(value) = value {
+            facts.push((label, value.clone()));
+        }
+    }
+    for (index, recommendation) in paper.recommendations.iter().enumerate() {
+        facts.push(("Recommendation", format!("{}. {recommendation}", index + 1)));
+    }
+    for (row, (label, value)) in facts.into_iter().enumerate() {
+        let row = u32::try_from(row).unwrap_or(u32::MAX);
+        sheet.write_string_with_format(row, 0, label, &bold)?;
+        sheet.write_string_with_format(row, 1, value, &wrap)?;
+    }
+    Ok(())
+}
+
+fn summary_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Executive summary", report, false)?;
+    let summary = &report.summary;
+    let mut rows: Vec<Vec<Value>> = summary
+        .actions
+        .rows()
+        .into_iter()
+        .map(|(rag, count)| vec![Value::Rag(rag), Value::Number(count as f64)])
+        .collect();
+    rows.push(vec![
+        text("Total"),
+        Value::Number(summary.actions.total as f64),
+    ]);
+    rows.push(vec![
+        text("Complete"),
+        Value::Number(summary.completed as f64),
+    ]);
+    rows.push(vec![text("Overdue"), Value::Number(summary.overdue as f64)]);
+    rows.push(vec![
+        text("Completed since the last report"),
+        Value::Number(summary.completed_since_last as f64),
+    ]);
+    table(sheet, 0, &["Actions by RAG", "Number"], &[34.0, 12.0], rows)?;
+    if !summary.sentences.is_empty() {
+        let bold = Format::new().set_bold();
+        let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+        sheet.set_column_width(3, 90)?;
+        sheet.write_string_with_format(0, 3, "Performance in brief", &bold)?;
+        for (index, sentence) in summary.sentences.iter().enumerate() {
+            let row = u32::try_from(index + 1).unwrap_or(u32::MAX);
+            sheet.write_string_with_format(row, 3, sentence, &wrap)?;
+        }
+    }
+    Ok(())
+}
+
+fn performance_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Performance", report, true)?;
+    let rows = report
+        .performance
+        .iter()
+        .flat_map(|group| {
+            group.rows.iter().map(move |row| {
+                vec![
+                    text(&group.objective),
+                    text(&row.title),
+                    text(&row.target),
+                    text(&row.actual),
+                    opt(&row.last_year),
+                    Value::Rag(row.rag.clone()),
+                    opt(&row.forecast),
+                    text(&row.sentence),
+                ]
+            })
+        })
+        .collect();
+    table(
+        sheet,
+        0,
+        &[
+            "Objective",
+            "Performance indicator",
+            "Target",
+            &report.cover.period_label,
+            "Same period last year",
+            "RAG",
+            "Forecast to year end",
+            "Commentary",
+        ],
+        &[30.0, 40.0, 12.0, 12.0, 14.0, 16.0, 14.0, 70.0],
+        rows,
+    )?;
+    Ok(())
+}
+
+fn local_priorities_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Local priorities", report, true)?;
+    let rows = report
+        .local_priorities
+        .iter()
+        .map(|p| {
+            vec![
+                text(&p.priority),
+                text(&p.indicator),
+                text(&p.baseline),
+                text(&p.minimum),
+                text(&p.stretch),
+                text(&p.performance),
+                Value::Rag(p.rag.clone()),
+            ]
+        })
+        .collect();
+    table(
+        sheet,
+        0,
+        &[
+            "Priority",
+            "Local indicator",
+            "Baseline",
+            "Minimum target",
+            "Stretch target",
+            "Performance",
+            "RAG",
+        ],
+        &[40.0, 40.0, 12.0, 12.0, 12.0, 12.0, 16.0],
+        rows,
+    )?;
+    Ok(())
+}
+
+fn actions_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Actions", report, true)?;
+    let rows = report
+        .objectives
+        .iter()
+        .flat_map(|section| {
+            section.actions.iter().map(move |a| {
+                vec![
+                    text(format!("{}. {}", section.number, section.title)),
+                    text(&a.reference),
+                    text(&a.title),
+                    opt(&a.lead),
+                    opt(&a.owners),
+                    opt(&a.due),
+                    text(if a.complete { "Yes" } else { "No" }),
+                    Value::Rag(a.rag.clone()),
+                    text(a.flags.join(", ")),
+                    text(updates_text(&a.updates)),
+                ]
+            })
+        })
+        .collect();
+    table(
+        sheet,
+        0,
+        &[
+            "Objective",
+            "No.",
+            "Action",
+            "Strategic lead",
+            "Owner",
+            "Due date",
+            "Complete",
+            "RAG",
+            "Flags",
+            "Update",
+        ],
+        &[30.0, 8.0, 40.0, 18.0, 20.0, 14.0, 9.0, 13.0, 16.0, 80.0],
+        rows,
+    )?;
+    Ok(())
+}
+
+fn since_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Since the last report", report, true)?;
+    let rows = report
+        .since_last
+        .changes
+        .iter()
+        .map(|c| {
+            vec![
+                text(&c.date),
+                text(&c.kind_label),
+                opt(&c.reference),
+                text(&c.title),
+                c.from.clone().map(Value::Rag).unwrap_or_else(|| text("")),
+                c.to.clone().map(Value::Rag).unwrap_or_else(|| text("")),
+                text(&c.detail),
+            ]
+        })
+        .collect();
+    table(
+        sheet,
+        0,
+        &["Date", "Change", "No.", "Item", "Was", "Now", "Detail"],
+        &[18.0, 20.0, 8.0, 50.0, 13.0, 13.0, 30.0],
+        rows,
+    )?;
+    Ok(())
+}
+
+fn tracker_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Tracker", report, true)?;
+    let rows = report
+        .tracker
+        .iter()
+        .map(|r| {
+            vec![
+                text(&r.reference),
+                text(format!("{}{}", "    ".repeat(r.depth), r.area)),
+                opt(&r.lead),
+                opt(&r.owner),
+                opt(&r.due),
+                text(updates_text(
+                    &r.initial_response
+                        .iter()
+                        .chain(&r.latest_update)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                )),
+                opt(&r.date_of_update),
+                text(&r.complete),
+                Value::Rag(r.rag.clone()),
+                text(r.flags.join(", ")),
+            ]
+        })
+        .collect();
+    table(
+        sheet,
+        0,
+        &[
+            "Ref",
+            "Area for improvement",
+            "Strategic lead",
+            "Action owner",
+            "Due date",
+            "Initial response / latest update",
+            "Date of update",
+            "Complete",
+            "RAG",
+            "Flags",
+        ],
+        &[14.0, 45.0, 18.0, 18.0, 14.0, 80.0, 14.0, 9.0, 13.0, 16.0],
+        rows,
+    )?;
+    Ok(())
+}
+
+fn progress_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Progress", report, true)?;
+    let rows = report
+        .progress
+        .iter()
+        .flat_map(|aim| {
+            aim.objectives.iter().map(move |o| {
+                vec![
+                    text(match &aim.reference {
+                        Some(r) => format!("{r} {}", aim.title),
+                        None => aim.title.clone(),
+                    }),
+                    opt(&o.reference),
+                    text(&o.title),
+                    text(
+                        o.bullets
+                            .iter()
+                            .map(|b| format!("• {b}"))
+                            .collect::<Vec<_>>()
+                            .join("\n"),
+                    ),
+                    Value::Rag(o.rag.clone()),
+                ]
+            })
+        })
+        .collect();
+    table(
+        sheet,
+        0,
+        &["Aim", "Ref", "Objective", "Progress", "RAG"],
+        &[35.0, 8.0, 40.0, 90.0, 13.0],
+        rows,
+    )?;
+    Ok(())
+}
+
+fn glossary_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
+    prepare(sheet, "Glossary", report, false)?;
+    let mut rows: Vec<Vec<Value>> = report
+        .glossary
+        .entries
+        .iter()
+        .map(|e| vec![text(&e.term), text(&e.meaning)])
+        .collect();
+    for term in &report.glossary.undefined {
+        rows.push(vec![
+            text(term),
+            text("Used in this report but not in the glossary"),
+        ]);
+    }
+    table(sheet, 0, &["Term", "Meaning"], &[16.0, 90.0], rows)?;
+    Ok(())
+}
