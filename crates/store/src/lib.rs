@@ -34,7 +34,7 @@ pub use indicators::{
     MeasurementEntry, MeasurementId, NewIndicator, NewMeasurement, StoredIndicator,
 };
 pub use people::{PostHolding, Session, User};
-pub use read::{ItemHistory, ItemState, PlanView};
+pub use read::{ItemHistory, ItemState, PlanView, RagMix};
 pub use reports::{NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId};
 pub use uploads::PendingUpload;
 

@@ -339,3 +339,72 @@ fn update_from_row(row: &AnyRow) -> Result<Update> {
             .map(UpdateId),
     })
 }
+
+/// How many actions (items without children) had each shown RAG at the end of a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RagMix {
+    pub red: usize,
+    pub amber: usize,
+    pub green: usize,
+    pub blue: usize,
+    pub not_assessed: usize,
+}
+
+impl RagMix {
+    pub fn actions(&self) -> usize {
+        self.red + self.amber + self.green + self.blue + self.not_assessed
+    }
+}
+
+impl Store {
+    /// The RAG mix of a plan's actions at the end of each of `days`, from one read of its
+    /// history: the home page's month-by-month chart without a full "as at" read per month.
+    pub async fn rag_mix_at(
+        &self,
+        scope: Scope,
+        plan_id: PlanId,
+        days: &[NaiveDate],
+    ) -> Result<Vec<RagMix>> {
+        let plan = self.plan(scope, plan_id).await?;
+        let Some(last) = days.iter().max() else {
+            return Ok(Vec::new());
+        };
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {VERSION_COLUMNS} FROM item_versions WHERE plan_id = $1 AND effective <= $2"
+        )))
+        .bind(plan.id.0)
+        .bind(date_text(*last))
+        .fetch_all(self.pool())
+        .await?;
+        let mut versions_by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
+        for row in &rows {
+            let version = version_from_row(row)?;
+            versions_by_item
+                .entry(version.item)
+                .or_default()
+                .push(version);
+        }
+        Ok(days
+            .iter()
+            .map(|day| {
+                let current: Vec<&ItemVersion> = versions_by_item
+                    .values()
+                    .filter_map(|versions| version_in_force(versions, *day, None))
+                    .collect();
+                let parents: std::collections::HashSet<ItemId> =
+                    current.iter().filter_map(|v| v.fields.parent).collect();
+                let mut mix = RagMix::default();
+                for version in current.iter().filter(|v| !parents.contains(&v.item)) {
+                    match version.fields.shown_rag() {
+                        Some(waymark_core::Rag::Red) => mix.red += 1,
+                        Some(waymark_core::Rag::Amber) => mix.amber += 1,
+                        Some(waymark_core::Rag::Green) => mix.green += 1,
+                        Some(waymark_core::Rag::Blue) => mix.blue += 1,
+                        None => mix.not_assessed += 1,
+                    }
+                }
+                mix
+            })
+            .collect())
+    }
+}

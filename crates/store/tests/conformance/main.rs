@@ -382,3 +382,83 @@ async fn search_finds_items_by_their_words_and_their_updates() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_monthly_rag_mix_agrees_with_as_at_reads() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Recommendation", None, None, &[]),
+            effective: day(2014, 10, 1),
+        });
+        for (n, rag) in [Some(Rag::Green), Some(Rag::Amber), None]
+            .into_iter()
+            .enumerate()
+        {
+            changes.new_items.push(NewItem {
+                parent: Some(ItemRef::New(0)),
+                fields: ItemFields {
+                    position: n as i64,
+                    ..action("Action", None, rag, &[])
+                },
+                effective: day(2014, 11, 1 + n as u32),
+            });
+        }
+        let applied = store.apply_changes(&changes).await.unwrap();
+        let mut later = ChangeSet::new(org.id, plan.id);
+        later.versions.push(NewVersion {
+            item: applied.item_ids[1],
+            parent: Some(ItemRef::Existing(applied.item_ids[0])),
+            fields: ItemFields {
+                complete: true,
+                ..action("Action", None, Some(Rag::Green), &[])
+            },
+            effective: day(2015, 1, 15),
+            reason: None,
+        });
+        store.apply_changes(&later).await.unwrap();
+        let days = [day(2014, 10, 31), day(2014, 11, 30), day(2015, 1, 31)];
+        let mixes = store
+            .rag_mix_at(Scope::Org(org.id), plan.id, &days)
+            .await
+            .unwrap();
+        for (day, mix) in days.iter().zip(&mixes) {
+            let view = store
+                .plan_as_at(Scope::Org(org.id), plan.id, *day, None)
+                .await
+                .unwrap();
+            let actions: Vec<_> = view
+                .items
+                .iter()
+                .filter(|i| i.children.is_empty())
+                .collect();
+            assert_eq!(mix.actions(), actions.len(), "{backend} {day}");
+            let count = |rag: Option<Rag>| {
+                actions
+                    .iter()
+                    .filter(|i| i.fields.shown_rag() == rag)
+                    .count()
+            };
+            assert_eq!(
+                (mix.green, mix.amber, mix.blue, mix.not_assessed),
+                (
+                    count(Some(Rag::Green)),
+                    count(Some(Rag::Amber)),
+                    count(Some(Rag::Blue)),
+                    count(None)
+                ),
+                "{backend} {day}"
+            );
+        }
+        // October: only the recommendation exists, and with no children it counts as an action.
+        assert_eq!(mixes[0].not_assessed, 1, "{backend}");
+        assert_eq!(
+            (mixes[2].blue, mixes[2].amber, mixes[2].not_assessed),
+            (1, 1, 1),
+            "{backend}"
+        );
+        store.close().await;
+    }
+}

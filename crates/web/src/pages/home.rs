@@ -56,20 +56,33 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<Stri
             .plan_as_at(viewer.scope(), plan.id, today, None)
             .await?;
         let counts = PlanCounts::new(&view);
-        let mut months = Vec::new();
-        for (index, month_end) in month_ends(today).into_iter().enumerate() {
-            let view = state
-                .store
-                .plan_as_at(viewer.scope(), plan.id, month_end, None)
-                .await?;
-            let month_counts = PlanCounts::new(&view);
-            months.push(MonthBar {
-                label: month_label(month_end),
-                x: index * 20,
-                segments: stack(&month_counts),
-                counts: month_counts,
-            });
-        }
+        let ends = month_ends(today);
+        let mixes = state
+            .store
+            .rag_mix_at(viewer.scope(), plan.id, &ends)
+            .await?;
+        let months = ends
+            .iter()
+            .zip(mixes)
+            .enumerate()
+            .map(|(index, (month_end, mix))| {
+                let month_counts = PlanCounts {
+                    actions: mix.actions(),
+                    red: mix.red,
+                    amber: mix.amber,
+                    green: mix.green,
+                    blue: mix.blue,
+                    not_assessed: mix.not_assessed,
+                    ..PlanCounts::default()
+                };
+                MonthBar {
+                    label: month_label(*month_end),
+                    x: index * 20,
+                    segments: stack(&month_counts),
+                    counts: month_counts,
+                }
+            })
+            .collect();
         plans.push(PlanCard {
             id: plan.id.0,
             title: plan.title.clone(),
