@@ -465,6 +465,10 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
             .collect(),
         plans,
         period_label: request.period_label(),
+        figures_label: match request.period {
+            Some(period) => period.to_string(),
+            None => "Latest figure".to_string(),
+        },
         as_at: format_long(request.as_at),
         as_at_iso: request.as_at.to_string(),
         known_at: request.known_at.map(|at| {

@@ -102,7 +102,7 @@ fn quarterly(doc: &mut Writer, report: &Report) {
             &[
                 "Performance indicator",
                 "Target",
-                &cover.period_label,
+                &cover.figures_label,
                 "Same period last year",
                 "RAG",
             ],
@@ -140,7 +140,7 @@ fn quarterly(doc: &mut Writer, report: &Report) {
                 &[
                     "Performance indicator",
                     "Annual target",
-                    &cover.period_label,
+                    &cover.figures_label,
                     "RAG",
                 ],
                 &[56, 15, 15, 14],

@@ -44,6 +44,9 @@ pub struct Cover {
     pub plan_periods: Vec<String>,
     /// "Q2 2008-09", or "As at 8 January 2015".
     pub period_label: String,
+    /// The heading of the column of indicator figures: the period ("Q2 2008-09"), or "Latest
+    /// figure" for a report as at a day, whose indicators each show their last period ended.
+    pub figures_label: String,
     /// "8 January 2015".
     pub as_at: String,
     pub as_at_iso: String,

@@ -270,7 +270,7 @@ fn performance_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxE
             "Objective",
             "Performance indicator",
             "Target",
-            &report.cover.period_label,
+            &report.cover.figures_label,
             "Same period last year",
             "RAG",
             "Forecast to year end",
