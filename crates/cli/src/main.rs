@@ -6,6 +6,7 @@ mod demo_indicators;
 mod export_cmd;
 mod import_cmd;
 mod indicators_cmd;
+mod report_cmd;
 
 use std::path::PathBuf;
 
@@ -63,6 +64,8 @@ enum Command {
     Import(import_cmd::ImportArgs),
     /// Export a plan as XLSX, CSV or JSON.
     Export(export_cmd::ExportArgs),
+    /// Produce a board report of a plan as PDF, HTML, DOCX or XLSX, and optionally publish it.
+    Report(report_cmd::ReportArgs),
     /// Show a plan's performance indicators for a period: target, actual, RAG and forecast.
     Indicators(indicators_cmd::IndicatorsArgs),
 }
@@ -189,6 +192,7 @@ async fn run(cli: Cli) -> Result<()> {
         }) => add_user(&store, &email, &name, admin, organisation.as_deref()).await,
         Command::Import(args) => import_cmd::run(&store, args).await,
         Command::Export(args) => export_cmd::run(&store, args).await,
+        Command::Report(args) => report_cmd::run(&store, args).await,
         Command::Indicators(args) => indicators_cmd::run(&store, args).await,
     };
     store.close().await;
