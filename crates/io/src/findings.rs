@@ -30,6 +30,9 @@ pub enum FindingKind {
     UnmatchedParagraph,
     /// A row of a re-imported file that matched an existing item only loosely.
     LooseMatch,
+    /// A figure (target, baseline, actual) or an indicator setting (unit, direction, measure
+    /// type) that cannot be read, or a setting that had to be assumed.
+    BadFigure,
 }
 
 impl FindingKind {
@@ -48,6 +51,7 @@ impl FindingKind {
             FindingKind::UnknownComplete => "unknown_complete",
             FindingKind::UnmatchedParagraph => "unmatched_paragraph",
             FindingKind::LooseMatch => "loose_match",
+            FindingKind::BadFigure => "bad_figure",
         }
     }
 }

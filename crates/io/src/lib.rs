@@ -13,6 +13,7 @@ pub mod export;
 pub mod findings;
 pub mod fuzz;
 pub mod header;
+pub mod indicators;
 pub mod mapping;
 pub mod preview;
 pub mod read;

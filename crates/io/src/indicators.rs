@@ -1,0 +1,1044 @@
+//! Indicator tables (one row per indicator and period: objective, indicator, unit, direction,
+//! measure type, targets, period, actual, same period last year) read into indicators with their
+//! measurements, and stored into an existing plan: objectives matched to its items or created as
+//! items, indicators matched by title or created, and only new measurements appended.
+//!
+//! Parsing is pure ([`parse_indicator_table`]); only [`import_indicators`] touches the store.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use waymark_core::indicator::{
+    Actual, Calendar, Direction, Figure, Indicator, IndicatorId, MeasureType, Measurement, Period,
+    PeriodKind, Unit, Wording,
+};
+use waymark_core::{ItemFields, ItemId, PlanId};
+use waymark_store::{ChangeSet, NewIndicator, NewItem, NewMeasurement, Scope, Store};
+
+use crate::apply::end_of_time;
+use crate::error::ImportError;
+use crate::findings::{Finding, FindingKind};
+use crate::table::{Row, Table, Workbook};
+
+/// What one column of an indicator table holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Objective,
+    Indicator,
+    Owner,
+    Unit,
+    Direction,
+    Measure,
+    Calendar,
+    AnnualTarget,
+    Baseline,
+    Minimum,
+    Stretch,
+    Period,
+    Actual,
+    LastYear,
+}
+
+/// The field a header cell names, compared lower-case with spaces collapsed.
+fn field_of(header: &str) -> Option<Field> {
+    let words: Vec<String> = header
+        .split_whitespace()
+        .map(|word| word.trim_end_matches(':').to_lowercase())
+        .collect();
+    let field = match words.join(" ").as_str() {
+        "objective" | "strategic objective" | "priority" | "aim" | "strategic aim" => {
+            Field::Objective
+        }
+        "indicator"
+        | "performance indicator"
+        | "measure"
+        | "kpi"
+        | "key performance indicator"
+        | "indicator title"
+        | "performance measure" => Field::Indicator,
+        "owner" | "lead" | "indicator owner" | "responsible officer" => Field::Owner,
+        "unit" | "units" | "unit of measure" => Field::Unit,
+        "direction" | "polarity" | "good performance is" | "aim to" => Field::Direction,
+        "measure type" | "type" | "type of measure" | "measurement type" => Field::Measure,
+        "frequency" | "calendar" | "reporting frequency" => Field::Calendar,
+        "annual target" | "target" | "year end target" | "year-end target" => Field::AnnualTarget,
+        "baseline" => Field::Baseline,
+        "minimum target" | "minimum" | "min target" => Field::Minimum,
+        "stretch target" | "stretch" => Field::Stretch,
+        "period" | "reporting period" | "quarter" | "month" => Field::Period,
+        "actual" | "actual performance" | "performance" | "result" => Field::Actual,
+        "same period last year" | "last year" | "same period ly" | "previous year" => {
+            Field::LastYear
+        }
+        _ => return None,
+    };
+    Some(field)
+}
+
+/// True for the header row of an indicator table: an "Indicator" (or "Performance indicator",
+/// "Measure") column plus an "Actual" or "Annual target" column.
+pub fn is_indicator_table(header: &[String]) -> bool {
+    let fields: Vec<Field> = header.iter().filter_map(|cell| field_of(cell)).collect();
+    fields.contains(&Field::Indicator)
+        && (fields.contains(&Field::Actual) || fields.contains(&Field::AnnualTarget))
+}
+
+/// Rows searched for the header row, for tables with a title or notes above it.
+const HEADER_SEARCH_ROWS: usize = 15;
+
+/// The position of a table's header row among its rows, if it is an indicator table.
+fn header_index(table: &Table) -> Option<usize> {
+    table
+        .rows
+        .iter()
+        .take(HEADER_SEARCH_ROWS)
+        .position(|row| is_indicator_table(&row.cells))
+}
+
+/// True when any of the workbook's tables is an indicator table.
+pub fn is_indicator_workbook(workbook: &Workbook) -> bool {
+    workbook
+        .tables
+        .iter()
+        .any(|table| header_index(table).is_some())
+}
+
+/// One indicator read from a table, its rows merged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedIndicator {
+    pub objective: Option<String>,
+    pub title: String,
+    pub owner: Option<String>,
+    pub unit: Unit,
+    pub direction: Direction,
+    pub measure: MeasureType,
+    pub calendar: Calendar,
+    pub annual_target: Option<Figure>,
+    pub baseline: Option<Figure>,
+    pub minimum: Option<Figure>,
+    pub stretch: Option<Figure>,
+    /// One per period, in period order.
+    pub measurements: Vec<Measurement>,
+}
+
+/// Everything read from a file's indicator tables.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IndicatorImport {
+    pub indicators: Vec<ParsedIndicator>,
+    pub findings: Vec<Finding>,
+}
+
+/// An indicator's cells as gathered from its rows, before the defaults are decided.
+#[derive(Default)]
+struct Gathered {
+    objective: Option<String>,
+    title: String,
+    owner: Option<String>,
+    unit: Option<Unit>,
+    /// "%" or "£" seen in one of its figure cells.
+    unit_hint: Option<Unit>,
+    direction: Option<Direction>,
+    measure: Option<MeasureType>,
+    calendar: Option<Calendar>,
+    annual_target: Option<Figure>,
+    baseline: Option<Figure>,
+    minimum: Option<Figure>,
+    stretch: Option<Figure>,
+    /// With the row each came from, for findings.
+    measurements: Vec<(usize, Measurement)>,
+    first_row: usize,
+}
+
+/// Reads every indicator table of a workbook; tables that are not indicator tables are skipped.
+pub fn parse_indicator_workbook(workbook: &Workbook) -> IndicatorImport {
+    let mut import = IndicatorImport::default();
+    for table in &workbook.tables {
+        if header_index(table).is_none() {
+            continue;
+        }
+        let parsed = parse_indicator_table(table);
+        import.indicators.extend(parsed.indicators);
+        import.findings.extend(parsed.findings);
+    }
+    import
+}
+
+/// Reads one indicator table. Rows of the same indicator (by title, ignoring case) are merged; a
+/// row with a blank indicator cell continues the indicator above it (merged cells), and a blank
+/// objective cell keeps the objective above it.
+pub fn parse_indicator_table(table: &Table) -> IndicatorImport {
+    let mut findings = Vec::new();
+    let Some(header_at) = header_index(table) else {
+        findings.push(Finding::new(
+            table.rows.first().map_or(1, |row| row.number),
+            "",
+            FindingKind::NoHeaderRow,
+            "no header row with an \"Indicator\" column and an \"Actual\" or \"Annual target\" column",
+        ));
+        return finish(Vec::new(), findings, table);
+    };
+    let header = &table.rows[header_at];
+    let columns: Vec<(usize, Field, String)> = header
+        .cells
+        .iter()
+        .enumerate()
+        .filter_map(|(index, cell)| field_of(cell).map(|field| (index, field, cell.trim().into())))
+        .collect();
+    let mut reader = RowReader {
+        columns: &columns,
+        findings: &mut findings,
+    };
+    let mut gathered: Vec<Gathered> = Vec::new();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
+    let mut objective: Option<String> = None;
+    let mut current: Option<usize> = None;
+
+    for row in table.rows.iter().skip(header_at + 1) {
+        if row.is_blank() {
+            continue;
+        }
+        if let Some(text) = reader.text(row, Field::Objective) {
+            if objective.as_ref() != Some(&text) {
+                current = None;
+            }
+            objective = Some(text);
+        }
+        let index = match reader.text(row, Field::Indicator) {
+            Some(title) => {
+                let key = title.to_lowercase();
+                let index = *by_title.entry(key).or_insert_with(|| {
+                    gathered.push(Gathered {
+                        objective: objective.clone(),
+                        title: title.clone(),
+                        first_row: row.number,
+                        ..Gathered::default()
+                    });
+                    gathered.len() - 1
+                });
+                current = Some(index);
+                index
+            }
+            None => {
+                let only_objective = row
+                    .filled()
+                    .all(|(column, _)| reader.field_at(column) == Some(Field::Objective));
+                match current {
+                    _ if only_objective => continue,
+                    Some(index) => index,
+                    None => {
+                        let column = reader.header_of(Field::Indicator);
+                        reader.findings.push(Finding::new(
+                            row.number,
+                            &column,
+                            FindingKind::MissingText,
+                            "a row with figures but no indicator; it was skipped",
+                        ));
+                        continue;
+                    }
+                }
+            }
+        };
+        let Some(entry) = gathered.get_mut(index) else {
+            continue;
+        };
+        reader.read_into(row, entry);
+    }
+
+    let indicators = gathered
+        .into_iter()
+        .map(|entry| settle(entry, &mut findings, &columns))
+        .collect();
+    finish(indicators, findings, table)
+}
+
+fn finish(
+    indicators: Vec<ParsedIndicator>,
+    mut findings: Vec<Finding>,
+    table: &Table,
+) -> IndicatorImport {
+    for finding in &mut findings {
+        finding.table.clone_from(&table.name);
+    }
+    IndicatorImport {
+        indicators,
+        findings,
+    }
+}
+
+struct RowReader<'a> {
+    columns: &'a [(usize, Field, String)],
+    findings: &'a mut Vec<Finding>,
+}
+
+impl RowReader<'_> {
+    fn field_at(&self, column: usize) -> Option<Field> {
+        self.columns
+            .iter()
+            .find(|(index, _, _)| *index == column)
+            .map(|(_, field, _)| *field)
+    }
+
+    fn header_of(&self, field: Field) -> String {
+        self.columns
+            .iter()
+            .find(|(_, f, _)| *f == field)
+            .map(|(_, _, header)| header.clone())
+            .unwrap_or_default()
+    }
+
+    /// The trimmed cell of the first column holding `field`, or `None` when blank or absent.
+    fn cell<'r>(&self, row: &'r Row, field: Field) -> Option<(&'r str, String)> {
+        let (index, _, header) = self.columns.iter().find(|(_, f, _)| *f == field)?;
+        let text = row.cell(*index).trim();
+        (!text.is_empty()).then(|| (text, header.clone()))
+    }
+
+    fn text(&self, row: &Row, field: Field) -> Option<String> {
+        self.cell(row, field).map(|(text, _)| text.to_string())
+    }
+
+    fn bad(&mut self, row: &Row, column: &str, message: String) {
+        self.findings.push(Finding::new(
+            row.number,
+            column,
+            FindingKind::BadFigure,
+            message,
+        ));
+    }
+
+    /// A figure cell: `None` when blank or unreadable (with a finding).
+    fn figure(&mut self, row: &Row, field: Field, hint: &mut Option<Unit>) -> Option<Figure> {
+        let (text, column) = self.cell(row, field)?;
+        if text.contains('%') {
+            hint.get_or_insert(Unit::Percent);
+        } else if text.contains('£') {
+            hint.get_or_insert(Unit::Money);
+        }
+        match Figure::parse(text) {
+            Ok(figure) => Some(figure),
+            Err(error) => {
+                self.bad(row, &column, format!("{text:?} is not a number: {error}"));
+                None
+            }
+        }
+    }
+
+    /// A setting cell read by `parse`, with a finding naming what it should say when unreadable.
+    fn setting<T>(
+        &mut self,
+        row: &Row,
+        field: Field,
+        parse: impl Fn(&str) -> Option<T>,
+        expected: &str,
+    ) -> Option<T> {
+        let (text, column) = self.cell(row, field)?;
+        let parsed = parse(text);
+        if parsed.is_none() {
+            self.bad(row, &column, format!("{text:?} is not {expected}"));
+        }
+        parsed
+    }
+
+    fn read_into(&mut self, row: &Row, entry: &mut Gathered) {
+        if entry.owner.is_none() {
+            entry.owner = self.text(row, Field::Owner);
+        }
+        let unit = self.setting(
+            row,
+            Field::Unit,
+            parse_unit,
+            "a unit (%, £, count, days, rate)",
+        );
+        entry.unit = entry.unit.or(unit);
+        let direction = self.setting(
+            row,
+            Field::Direction,
+            parse_direction,
+            "a direction (higher or lower, increase or reduce, up or down)",
+        );
+        entry.direction = entry.direction.or(direction);
+        let measure = self.setting(
+            row,
+            Field::Measure,
+            MeasureType::parse,
+            "a measure type (level, cumulative or change)",
+        );
+        entry.measure = entry.measure.or(measure);
+        let calendar = self.setting(
+            row,
+            Field::Calendar,
+            Calendar::parse,
+            "a frequency (monthly, quarterly or four-weekly)",
+        );
+        entry.calendar = entry.calendar.or(calendar);
+        let mut hint = entry.unit_hint;
+        let annual_target = self.figure(row, Field::AnnualTarget, &mut hint);
+        entry.annual_target = entry.annual_target.or(annual_target);
+        let baseline = self.figure(row, Field::Baseline, &mut hint);
+        entry.baseline = entry.baseline.or(baseline);
+        let minimum = self.figure(row, Field::Minimum, &mut hint);
+        entry.minimum = entry.minimum.or(minimum);
+        let stretch = self.figure(row, Field::Stretch, &mut hint);
+        entry.stretch = entry.stretch.or(stretch);
+        let last_year = self.figure(row, Field::LastYear, &mut hint);
+        let actual = match self.cell(row, Field::Actual) {
+            Some((text, _)) if is_not_yet_available(text) => Some(Actual::NotYetAvailable),
+            Some(_) => self
+                .figure(row, Field::Actual, &mut hint)
+                .map(Actual::Measured),
+            None => None,
+        };
+        entry.unit_hint = hint;
+
+        let period = match self.cell(row, Field::Period) {
+            Some((text, column)) => match Period::parse(text) {
+                Ok(period) if period.kind() == PeriodKind::Year => {
+                    self.findings.push(Finding::new(
+                        row.number,
+                        &column,
+                        FindingKind::UnparseableDate,
+                        format!(
+                            "{text:?} is a whole year; give a quarter (Q2 2008-09), a month \
+                             (September 2008) or a four-week period (P6 2008-09)"
+                        ),
+                    ));
+                    None
+                }
+                Ok(period) => Some(period),
+                Err(error) => {
+                    self.findings.push(Finding::new(
+                        row.number,
+                        &column,
+                        FindingKind::UnparseableDate,
+                        format!("{text:?} is not a period: {error}"),
+                    ));
+                    None
+                }
+            },
+            None => {
+                if actual.is_some() {
+                    let column = self.header_of(Field::Period);
+                    self.findings.push(Finding::new(
+                        row.number,
+                        &column,
+                        FindingKind::UnparseableDate,
+                        "an actual with no period; it was skipped",
+                    ));
+                }
+                None
+            }
+        };
+        if let (Some(period), Some(actual)) = (period, actual) {
+            let measurement = Measurement {
+                period,
+                actual,
+                same_period_last_year: last_year,
+            };
+            // A later row for the same period replaces an earlier one.
+            entry.measurements.retain(|(_, held)| held.period != period);
+            entry.measurements.push((row.number, measurement));
+        }
+    }
+}
+
+/// Decides an indicator's defaults: unit from its cells, direction from its title's verb,
+/// calendar from its periods.
+fn settle(
+    entry: Gathered,
+    findings: &mut Vec<Finding>,
+    columns: &[(usize, Field, String)],
+) -> ParsedIndicator {
+    let header = |field: Field| {
+        columns
+            .iter()
+            .find(|(_, f, _)| *f == field)
+            .map(|(_, _, header)| header.clone())
+            .unwrap_or_default()
+    };
+    let direction = entry
+        .direction
+        .or_else(|| direction_from_title(&entry.title))
+        .unwrap_or_else(|| {
+            findings.push(Finding::new(
+                entry.first_row,
+                &header(Field::Direction),
+                FindingKind::BadFigure,
+                format!(
+                    "no direction for \"{}\"; higher is taken to be better",
+                    entry.title
+                ),
+            ));
+            Direction::HigherIsBetter
+        });
+    let calendar = entry.calendar.unwrap_or_else(|| {
+        let mut kinds: Vec<PeriodKind> = entry
+            .measurements
+            .iter()
+            .map(|(_, m)| m.period.kind())
+            .collect();
+        kinds.dedup();
+        match kinds.first() {
+            Some(PeriodKind::Month) => Calendar::Monthly,
+            Some(PeriodKind::FourWeek) => Calendar::FourWeekly,
+            _ => Calendar::Quarterly,
+        }
+    });
+    let mut measurements = Vec::with_capacity(entry.measurements.len());
+    for (row, measurement) in entry.measurements {
+        if measurement.period.kind() == calendar.kind() {
+            measurements.push(measurement);
+        } else {
+            findings.push(Finding::new(
+                row,
+                &header(Field::Period),
+                FindingKind::UnparseableDate,
+                format!(
+                    "{} is not a period of the {calendar} indicator \"{}\"; it was skipped",
+                    measurement.period, entry.title
+                ),
+            ));
+        }
+    }
+    measurements.sort_by_key(|m| m.period);
+    ParsedIndicator {
+        objective: entry.objective,
+        owner: entry.owner,
+        unit: entry.unit.or(entry.unit_hint).unwrap_or(Unit::Count),
+        direction,
+        measure: entry.measure.unwrap_or(MeasureType::Level),
+        calendar,
+        annual_target: entry.annual_target,
+        baseline: entry.baseline,
+        minimum: entry.minimum,
+        stretch: entry.stretch,
+        measurements,
+        title: entry.title,
+    }
+}
+
+fn parse_unit(text: &str) -> Option<Unit> {
+    Unit::parse(text).or_else(|| match text.trim().to_lowercase().as_str() {
+        "%" | "% rate" | "rate (%)" | "percentage points" => Some(Unit::Percent),
+        "£s" | "£ value" | "value (£)" | "cash" => Some(Unit::Money),
+        "no" | "number of" | "total" | "volume" => Some(Unit::Count),
+        _ => None,
+    })
+}
+
+fn parse_direction(text: &str) -> Option<Direction> {
+    Direction::parse(text).or_else(|| {
+        let lower = text.trim().to_lowercase();
+        let first = lower.split_whitespace().next().unwrap_or("");
+        match first {
+            "higher" | "high" | "up" | "increase" | "more" | "maximise" => {
+                Some(Direction::HigherIsBetter)
+            }
+            "lower" | "low" | "down" | "reduce" | "decrease" | "less" | "fewer" | "minimise" => {
+                Some(Direction::LowerIsBetter)
+            }
+            _ => None,
+        }
+    })
+}
+
+/// "Increase the number of special constables" reads as higher is better; "Reduce ..." lower.
+fn direction_from_title(title: &str) -> Option<Direction> {
+    let first = title.split_whitespace().next()?.to_lowercase();
+    match first.as_str() {
+        "increase" | "improve" | "raise" | "maximise" | "grow" => Some(Direction::HigherIsBetter),
+        "reduce" | "decrease" | "lower" | "cut" | "minimise" => Some(Direction::LowerIsBetter),
+        _ => None,
+    }
+}
+
+fn is_not_yet_available(text: &str) -> bool {
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "nya" | "n.y.a." | "not yet available" | "tba" | "tbc"
+    )
+}
+
+/// The subject a sentence is about: "Increase the number of special constables" is about "the
+/// number of special constables"; "The minimum value of confiscation orders" about "the minimum
+/// value of confiscation orders".
+fn subject_of(title: &str) -> String {
+    let trimmed = title.trim();
+    let rest = match trimmed.split_once(char::is_whitespace) {
+        Some((verb, rest)) if direction_from_title(verb).is_some() => rest.trim(),
+        _ => trimmed,
+    };
+    let mut chars = rest.chars();
+    match (chars.next(), chars.clone().next()) {
+        // Lower-case a capital that starts an ordinary word, not an acronym ("ASB").
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => rest.to_string(),
+    }
+}
+
+/// What an indicator import did, or would do on a dry run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorOutcome {
+    pub indicators_created: usize,
+    pub indicators_matched: usize,
+    pub measurements_added: usize,
+    pub objectives_created: usize,
+    pub dry_run: bool,
+    pub findings: Vec<Finding>,
+}
+
+/// Stores parsed indicators into an existing plan. Objectives are matched to the plan's items
+/// by text (ignoring case) or reference and the missing ones created as top-level items in one
+/// change set; indicators are matched by title or created; measurements are appended in one
+/// transaction, skipping any equal to the one in force for its period, so importing the same
+/// file again adds nothing.
+pub async fn import_indicators(
+    store: &Store,
+    plan_id: PlanId,
+    import: &IndicatorImport,
+    entered_by: &str,
+    dry_run: bool,
+) -> Result<IndicatorOutcome, ImportError> {
+    let plan = store.plan(Scope::All, plan_id).await?;
+    let mut findings = import.findings.clone();
+
+    // Objectives: existing items, else new top-level items.
+    let view = store
+        .plan_as_at(Scope::All, plan.id, end_of_time(), None)
+        .await?;
+    let mut objective_ids: HashMap<String, Option<ItemId>> = HashMap::new();
+    let mut changes = ChangeSet::new(plan.org, plan.id);
+    changes.author = Some(entered_by.to_string());
+    let mut next_position = view
+        .items
+        .iter()
+        .filter(|item| item.depth == 0)
+        .map(|item| item.fields.position + 1)
+        .max()
+        .unwrap_or(0);
+    let mut new_objectives: Vec<String> = Vec::new();
+    for indicator in &import.indicators {
+        let Some(text) = &indicator.objective else {
+            continue;
+        };
+        let key = text.to_lowercase();
+        if objective_ids.contains_key(&key) {
+            continue;
+        }
+        let found = view.items.iter().find(|item| {
+            item.fields.text.trim().to_lowercase() == key
+                || item
+                    .fields
+                    .reference
+                    .as_deref()
+                    .is_some_and(|r| r.trim().to_lowercase() == key)
+        });
+        objective_ids.insert(key.clone(), found.map(|item| item.id));
+        if found.is_none() {
+            let effective = earliest_start(import, &key).unwrap_or_else(today);
+            changes.new_items.push(NewItem {
+                parent: None,
+                fields: ItemFields {
+                    position: next_position,
+                    text: text.clone(),
+                    ..ItemFields::default()
+                },
+                effective,
+            });
+            next_position += 1;
+            new_objectives.push(key);
+        }
+    }
+    let objectives_created = changes.new_items.len();
+    if !dry_run && !changes.is_empty() {
+        let applied = store.apply_changes(&changes).await?;
+        for (key, id) in new_objectives.iter().zip(applied.item_ids) {
+            objective_ids.insert(key.clone(), Some(id));
+        }
+    }
+
+    // Indicators: matched by title, else created.
+    let existing = store.indicators(Scope::All, plan.id).await?;
+    let in_force = store.plan_measurements(Scope::All, plan.id, None).await?;
+    let mut next_position = existing
+        .iter()
+        .map(|stored| stored.position + 1)
+        .max()
+        .unwrap_or(0);
+    let mut indicators_created = 0;
+    let mut indicators_matched = 0;
+    let mut news: Vec<NewMeasurement> = Vec::new();
+    let mut measurements_added = 0;
+    for parsed in &import.indicators {
+        let key = parsed.title.trim().to_lowercase();
+        let matched = existing
+            .iter()
+            .find(|stored| stored.indicator.title.trim().to_lowercase() == key);
+        let (id, calendar) = match matched {
+            Some(stored) => {
+                indicators_matched += 1;
+                (Some(stored.indicator.id), stored.indicator.calendar)
+            }
+            None => {
+                indicators_created += 1;
+                let objective = parsed
+                    .objective
+                    .as_ref()
+                    .and_then(|text| objective_ids.get(&text.to_lowercase()).copied().flatten());
+                let id = if dry_run {
+                    None
+                } else {
+                    let created = store
+                        .create_indicator(&NewIndicator {
+                            org: plan.org,
+                            plan: plan.id,
+                            indicator: to_indicator(parsed, objective),
+                            owner_post: parsed.owner.clone(),
+                            position: next_position,
+                        })
+                        .await?;
+                    Some(created.indicator.id)
+                };
+                next_position += 1;
+                (id, parsed.calendar)
+            }
+        };
+        let held: &[Measurement] = id
+            .and_then(|id| in_force.get(&id))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        for measurement in &parsed.measurements {
+            if measurement.period.kind() != calendar.kind() {
+                findings.push(Finding::new(
+                    0,
+                    "",
+                    FindingKind::UnparseableDate,
+                    format!(
+                        "{} is not a period of the {calendar} indicator \"{}\" already in the \
+                         plan; it was skipped",
+                        measurement.period, parsed.title
+                    ),
+                ));
+                continue;
+            }
+            if held.contains(measurement) {
+                continue;
+            }
+            measurements_added += 1;
+            if let Some(indicator) = id {
+                news.push(NewMeasurement {
+                    indicator,
+                    measurement: *measurement,
+                    entered_by: entered_by.to_string(),
+                    entered_at: None,
+                });
+            }
+        }
+    }
+    if !dry_run && !news.is_empty() {
+        store.record_measurements(Scope::All, &news).await?;
+    }
+    Ok(IndicatorOutcome {
+        indicators_created,
+        indicators_matched,
+        measurements_added,
+        objectives_created,
+        dry_run,
+        findings,
+    })
+}
+
+/// The core indicator for a parsed one; the store gives the id.
+fn to_indicator(parsed: &ParsedIndicator, objective: Option<ItemId>) -> Indicator {
+    Indicator {
+        objective,
+        annual_target: parsed.annual_target,
+        baseline: parsed.baseline,
+        minimum: parsed.minimum,
+        stretch: parsed.stretch,
+        ..Indicator::new(
+            IndicatorId(0),
+            parsed.title.clone(),
+            Wording::new(subject_of(&parsed.title)),
+            parsed.unit,
+            parsed.direction,
+            parsed.measure,
+            parsed.calendar,
+        )
+    }
+}
+
+/// The start of the earliest period measured for an objective's indicators: the day its item
+/// comes into existence, so the plan as at that day shows it.
+fn earliest_start(import: &IndicatorImport, objective_key: &str) -> Option<NaiveDate> {
+    import
+        .indicators
+        .iter()
+        .filter(|i| {
+            i.objective.as_ref().map(|o| o.to_lowercase()).as_deref() == Some(objective_key)
+        })
+        .flat_map(|i| i.measurements.iter().map(|m| m.period.start_date()))
+        .min()
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
+mod tests {
+    use super::*;
+
+    fn table(rows: &[&[&str]]) -> Table {
+        Table {
+            name: Some("Indicators".into()),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(index, cells)| Row {
+                    number: index + 1,
+                    cells: cells.iter().map(|cell| cell.to_string()).collect(),
+                })
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    const HEADER: &[&str] = &[
+        "Objective",
+        "Indicator",
+        "Unit",
+        "Direction",
+        "Measure type",
+        "Annual target",
+        "Baseline",
+        "Minimum target",
+        "Stretch target",
+        "Period",
+        "Actual",
+        "Same period last year",
+    ];
+
+    fn seed_004_like() -> Table {
+        table(&[
+            &["Thames Valley Police: performance indicators, Q2 2008-09"],
+            HEADER,
+            &[
+                "Building safer communities",
+                "Increase the number of special constables",
+                "Count",
+                "higher",
+                "level",
+                "300",
+                "246",
+                "273",
+                "300",
+                "Q1 2008-09",
+                "248",
+                "",
+            ],
+            &[
+                "",
+                "Increase the number of special constables",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "Q2 2008-09",
+                "280",
+                "265",
+            ],
+            &[
+                "Protecting from serious harm",
+                "The minimum value of confiscation orders",
+                "",
+                "increase",
+                "cumulative",
+                "£3,000,000",
+                "",
+                "",
+                "",
+                "Q2 2008-09",
+                "£2,109,747",
+                "",
+            ],
+            &[
+                "Reducing crime",
+                "Reduce the level of serious acquisitive crime",
+                "%",
+                "reduce",
+                "change",
+                "-5%",
+                "",
+                "",
+                "",
+                "Q2 2008-09",
+                "+0.1%",
+                "",
+            ],
+            &[
+                "",
+                "Increase satisfaction of victims of domestic abuse",
+                "%",
+                "up",
+                "level",
+                "85%",
+                "",
+                "",
+                "",
+                "Q2 2008-09",
+                "NYA",
+                "",
+            ],
+        ])
+    }
+
+    fn q(n: u32) -> Period {
+        Period::parse(&format!("Q{n} 2008-09")).unwrap()
+    }
+
+    #[test]
+    fn headers_name_indicator_tables() {
+        let header: Vec<String> = HEADER.iter().map(|s| s.to_string()).collect();
+        assert!(is_indicator_table(&header));
+        let plan: Vec<String> = ["Ref", "Action", "Owner", "Due date"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(!is_indicator_table(&plan));
+        let bare: Vec<String> = ["Performance indicator", "Annual Target"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert!(is_indicator_table(&bare));
+    }
+
+    #[test]
+    fn seed_004_rows_become_indicators_with_measurements() {
+        let import = parse_indicator_table(&seed_004_like());
+        assert_eq!(import.findings, vec![]);
+        assert_eq!(import.indicators.len(), 4);
+
+        let constables = &import.indicators[0];
+        assert_eq!(
+            constables.title,
+            "Increase the number of special constables"
+        );
+        assert_eq!(
+            constables.objective.as_deref(),
+            Some("Building safer communities")
+        );
+        assert_eq!(constables.unit, Unit::Count);
+        assert_eq!(constables.direction, Direction::HigherIsBetter);
+        assert_eq!(constables.measure, MeasureType::Level);
+        assert_eq!(constables.calendar, Calendar::Quarterly);
+        assert_eq!(constables.annual_target, Some(Figure::whole(300)));
+        assert_eq!(constables.baseline, Some(Figure::whole(246)));
+        assert_eq!(constables.minimum, Some(Figure::whole(273)));
+        assert_eq!(constables.stretch, Some(Figure::whole(300)));
+        assert_eq!(
+            constables.measurements,
+            vec![
+                Measurement::new(q(1), Figure::whole(248)),
+                Measurement::new(q(2), Figure::whole(280)).with_last_year(Figure::whole(265)),
+            ]
+        );
+
+        let confiscation = &import.indicators[1];
+        assert_eq!(confiscation.unit, Unit::Money, "inferred from the £ cells");
+        assert_eq!(confiscation.measure, MeasureType::Cumulative);
+        assert_eq!(confiscation.annual_target, Some(Figure::whole(3_000_000)));
+        assert_eq!(
+            confiscation.measurements,
+            vec![Measurement::new(q(2), Figure::parse("2109747").unwrap())]
+        );
+
+        let sac = &import.indicators[2];
+        assert_eq!(sac.unit, Unit::Percent);
+        assert_eq!(sac.direction, Direction::LowerIsBetter);
+        assert_eq!(sac.measure, MeasureType::Change);
+        assert_eq!(sac.annual_target, Some(Figure::from_hundredths(-500)));
+        assert_eq!(
+            sac.measurements,
+            vec![Measurement::new(q(2), Figure::from_hundredths(10))]
+        );
+
+        let satisfaction = &import.indicators[3];
+        assert_eq!(
+            satisfaction.objective.as_deref(),
+            Some("Reducing crime"),
+            "a blank objective keeps the one above"
+        );
+        assert_eq!(
+            satisfaction.measurements,
+            vec![Measurement::not_yet_available(q(2))]
+        );
+    }
+
+    #[test]
+    fn bad_figures_and_periods_are_named_by_row_and_column() {
+        let import = parse_indicator_table(&table(&[
+            &["Indicator", "Annual target", "Period", "Actual"],
+            &["Reduce burglary", "1,200", "Q2 2008-09", "about 900"],
+            &["Reduce burglary", "", "Q7 2008-09", "850"],
+        ]));
+        let found: Vec<(usize, &str, FindingKind)> = import
+            .findings
+            .iter()
+            .map(|f| (f.row, f.column.as_str(), f.kind))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (2, "Actual", FindingKind::BadFigure),
+                (3, "Period", FindingKind::UnparseableDate),
+            ]
+        );
+        assert!(import.findings[0].message.contains("about 900"));
+        assert_eq!(import.findings[0].table.as_deref(), Some("Indicators"));
+        let burglary = &import.indicators[0];
+        assert_eq!(
+            burglary.direction,
+            Direction::LowerIsBetter,
+            "from the verb"
+        );
+        assert_eq!(burglary.annual_target, Some(Figure::whole(1200)));
+        assert!(burglary.measurements.is_empty());
+    }
+
+    #[test]
+    fn calendars_are_guessed_from_periods() {
+        let import = parse_indicator_table(&table(&[
+            &["Measure", "Direction", "Period", "Actual"],
+            &[
+                "Calls answered in 10 seconds",
+                "higher",
+                "September 2008",
+                "91%",
+            ],
+            &["Response times", "lower", "P6 2008-09", "12"],
+        ]));
+        assert_eq!(import.indicators[0].calendar, Calendar::Monthly);
+        assert_eq!(import.indicators[0].unit, Unit::Percent);
+        assert_eq!(import.indicators[1].calendar, Calendar::FourWeekly);
+    }
+
+    #[test]
+    fn subjects_drop_the_verb_and_the_capital() {
+        assert_eq!(
+            subject_of("Increase the number of special constables"),
+            "the number of special constables"
+        );
+        assert_eq!(
+            subject_of("The minimum value of confiscation orders"),
+            "the minimum value of confiscation orders"
+        );
+        assert_eq!(subject_of("ASB incidents"), "ASB incidents");
+    }
+}
