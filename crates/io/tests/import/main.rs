@@ -6,6 +6,7 @@
 
 mod export;
 mod helpers;
+mod indicators;
 mod layouts;
 mod reimport;
 mod seed000;
