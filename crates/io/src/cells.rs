@@ -71,6 +71,9 @@ pub fn parse_date_cell(cell: &str) -> Result<Option<FlexDate>, String> {
 /// "Amber (slipped)") by its first word. Unknown words are an error quoting the word.
 pub fn parse_rag_cell(cell: &str) -> Result<Option<Rag>, String> {
     let trimmed = cell.trim();
+    if let Some(rag) = status_words(trimmed) {
+        return Ok(rag);
+    }
     match Rag::parse(trimmed) {
         Ok(rag) => Ok(rag),
         Err(error) => {
@@ -84,6 +87,22 @@ pub fn parse_rag_cell(cell: &str) -> Result<Option<Rag>, String> {
             }
         }
     }
+}
+
+/// Status words some trackers put in their RAG column instead of colours.
+fn status_words(cell: &str) -> Option<Option<Rag>> {
+    let lower = cell.to_ascii_lowercase();
+    let rag = match lower.trim_end_matches('.') {
+        "on track" | "on target" | "on schedule" | "progressing" => Some(Rag::Green),
+        "at risk" | "some slippage" | "slipping" | "minor delay" => Some(Rag::Amber),
+        "off track" | "delayed" | "behind" | "behind schedule" | "overdue" | "not achieved" => {
+            Some(Rag::Red)
+        }
+        "achieved" => Some(Rag::Blue),
+        "not started" | "not yet started" | "not due" | "not yet due" => None,
+        _ => return None,
+    };
+    Some(rag)
 }
 
 /// What a "Complete" cell says: done or not, and the day if it gives one.
@@ -297,6 +316,10 @@ mod tests {
         assert_eq!(parse_rag_cell("Orange"), Ok(Some(Rag::Amber)));
         assert_eq!(parse_rag_cell("Green - on track"), Ok(Some(Rag::Green)));
         assert_eq!(parse_rag_cell(""), Ok(None));
+        assert_eq!(parse_rag_cell("On track"), Ok(Some(Rag::Green)));
+        assert_eq!(parse_rag_cell("At risk"), Ok(Some(Rag::Amber)));
+        assert_eq!(parse_rag_cell("Delayed"), Ok(Some(Rag::Red)));
+        assert_eq!(parse_rag_cell("Not started"), Ok(None));
         assert!(parse_rag_cell("Purple").unwrap_err().contains("Purple"));
         // A single letter followed by words is not a RAG.
         assert!(parse_rag_cell("A lot").is_err());

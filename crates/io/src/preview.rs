@@ -245,6 +245,7 @@ pub fn build_preview_with_progress(
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportPreview, ImportError> {
     let mut builder = Builder::new(options);
+    builder.is_document = workbook.format == Format::Docx;
     let mut preamble = read_preamble(workbook.preamble.iter().map(String::as_str));
     let mut headers: Vec<HeaderMatch> = Vec::new();
     let total_rows: usize = workbook.tables.iter().map(|t| t.rows.len()).sum();
@@ -289,6 +290,9 @@ pub fn build_preview_with_progress(
         });
     }
     progress(total_rows, total_rows);
+    if preamble.title.is_none() {
+        preamble.title = builder.unused_headings.first().cloned();
+    }
     let has_parent_column = headers.iter().any(|h| h.has(Field::Parent));
     let provided = provided_fields(&headers, &builder);
     let level_names = builder.level_names(&headers, &preamble);
@@ -337,6 +341,10 @@ struct Builder<'o> {
     /// Whether headings or section rows made parents (their level is named by the plan kind).
     heading_parents: bool,
     heading_levels_named: bool,
+    /// Reading a Word document, whose tables may title themselves in a merged first row.
+    is_document: bool,
+    /// Paragraphs above tables that titled themselves; the first may title the plan.
+    unused_headings: Vec<String>,
 }
 
 impl<'o> Builder<'o> {
@@ -351,11 +359,28 @@ impl<'o> Builder<'o> {
             leaf_level_header: None,
             heading_parents: false,
             heading_levels_named: false,
+            is_document: false,
+            unused_headings: Vec::new(),
         }
     }
 
     fn read_table(&mut self, table: &Table, header: &HeaderMatch, progress: &mut dyn FnMut(usize)) {
-        let heading_parent = table.heading.as_deref().map(|heading| {
+        // A document's table may carry its own title in a merged first row above the header.
+        // That row is more specific than the paragraph above the table, which then is more
+        // likely the document's own title.
+        let title_row = self
+            .is_document
+            .then(|| table_title(&table.rows[..header.index]))
+            .flatten();
+        let heading = match (title_row, &table.heading) {
+            (Some(title), Some(above)) => {
+                self.unused_headings.push(above.clone());
+                Some(title)
+            }
+            (Some(title), None) => Some(title),
+            (None, above) => above.clone(),
+        };
+        let heading_parent = heading.as_deref().map(|heading| {
             self.heading_parents = true;
             self.derived_parent(None, heading, table, None)
         });
@@ -1059,6 +1084,16 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
     }
     let cell = clean_cell(cell);
     (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some(cell)
+}
+
+/// The title of a document's table: the last row above its header holding a single cell (a
+/// row merged across the table).
+fn table_title(above_header: &[Row]) -> Option<String> {
+    above_header.iter().rev().find_map(|row| {
+        let mut filled = row.filled();
+        let (_, cell) = filled.next()?;
+        filled.next().is_none().then(|| clean_cell(cell))
+    })
 }
 
 fn repeats_header(row: &Row, header_row: &Row) -> bool {

@@ -313,3 +313,52 @@ fn a_word_plan_imports_headings_as_parents_and_paragraphs_as_updates() {
         1
     );
 }
+
+#[test]
+fn a_word_table_titled_in_its_first_row_with_progress_in_a_column() {
+    let mut bytes = Vec::new();
+    Docx::new()
+        .add_paragraph(paragraph("Victims and witnesses: action plan"))
+        .add_table(Table::new(vec![
+            TableRow::new(vec![
+                TableCell::new()
+                    .add_paragraph(paragraph("3. To improve the service provided to victims"))
+                    .grid_span(5),
+            ]),
+            row(&["Action No", "Action", "Lead Officer", "Progress", "Status"]),
+            row(&[
+                "3.1",
+                "Call every victim back within 48 hours",
+                "Head of Contact Management",
+                "14 Jan 2015 - Pilot on two areas. 2 Feb 2015 - Rolled out force-wide.",
+                "On track",
+            ]),
+            row(&[
+                "3.2",
+                "Publish outcomes online",
+                "Head of Corporate Communications",
+                "",
+                "Delayed",
+            ]),
+        ]))
+        .build()
+        .pack(std::io::Cursor::new(&mut bytes))
+        .unwrap();
+    let workbook = read_bytes("victims.docx", Format::Docx, &bytes).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(preview.items.len(), 3);
+    assert_eq!(preview.items[0].reference.as_deref(), Some("3"));
+    assert_eq!(
+        preview.items[0].text,
+        "To improve the service provided to victims"
+    );
+    assert_eq!(preview.items[1].parent, Some(0));
+    assert_eq!(preview.items[1].rag, Some(RagView::Green));
+    assert_eq!(preview.items[1].updates.len(), 2);
+    assert_eq!(preview.items[1].updates[1].as_of, ymd(2015, 2, 2));
+    assert_eq!(preview.items[2].rag, Some(RagView::Red));
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("Victims and witnesses: action plan")
+    );
+}
