@@ -11,7 +11,9 @@ use serde::Serialize;
 use waymark_core::{OrgId, PlanId, PlanKind, parse_date};
 use waymark_io::apply::{ImportOutcome, NewPlanSpec};
 use waymark_io::preview::{ImportPreview, PlanMetadata};
-use waymark_io::{Mapping, PreviewOptions, build_preview_with_progress, read_file};
+use waymark_io::{
+    Finding, Mapping, PreviewOptions, Workbook, build_preview_with_progress, read_file,
+};
 use waymark_store::{Scope, Store};
 
 /// Import a plan from .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, exactly as it is.
@@ -74,7 +76,11 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
         None => None,
     };
 
-    let preview = read_with_progress(&args, &options)?;
+    let workbook = read_with_spinner(&args)?;
+    if waymark_io::indicators::is_indicator_workbook(&workbook) {
+        return import_indicator_tables(store, &args, &workbook, target.map(|plan| plan.id)).await;
+    }
+    let preview = preview_with_progress(&args, &workbook, &options)?;
     let file_name = args
         .file
         .file_name()
@@ -125,14 +131,77 @@ pub async fn default_organisation(store: &Store) -> Result<OrgId> {
     Ok(created.id)
 }
 
-/// Reads and previews the file, with a progress bar on a terminal.
-fn read_with_progress(args: &ImportArgs, options: &PreviewOptions) -> Result<ImportPreview> {
-    let show = !args.json && std::io::stderr().is_terminal();
+/// Reads the file, with a spinner on a terminal.
+fn read_with_spinner(args: &ImportArgs) -> Result<Workbook> {
     let reading = spinner(args, &format!("Reading {}", args.file.display()));
     let workbook = read_file(&args.file)?;
     if let Some(bar) = reading {
         bar.finish_and_clear();
     }
+    Ok(workbook)
+}
+
+/// Imports a file of indicator tables into an existing plan: indicators, their measurements,
+/// and their objectives as items where the plan has none of that text.
+async fn import_indicator_tables(
+    store: &Store,
+    args: &ImportArgs,
+    workbook: &Workbook,
+    plan: Option<PlanId>,
+) -> Result<()> {
+    let Some(plan) = plan else {
+        bail!(
+            "{} is an indicator table: indicators import into an existing plan, so give \
+             --plan ID (create the plan first; --new-plan is for plans of items)",
+            args.file.display()
+        );
+    };
+    let import = waymark_io::indicators::parse_indicator_workbook(workbook);
+    let entered_by = format!("Import of {}", workbook.file);
+    let outcome =
+        waymark_io::indicators::import_indicators(store, plan, &import, &entered_by, args.dry_run)
+            .await?;
+    if args.json {
+        let json = serde_json::json!({
+            "indicators": outcome.indicators_created + outcome.indicators_matched,
+            "indicators_created": outcome.indicators_created,
+            "measurements": outcome.measurements_added,
+            "objectives_created": outcome.objectives_created,
+            "dry_run": outcome.dry_run,
+            "findings": outcome.findings,
+        });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(());
+    }
+    let lead = if args.dry_run {
+        "Would import"
+    } else {
+        "Imported"
+    };
+    println!(
+        "{lead} {} indicators into plan {plan} ({} new, {} already there), {} measurements and \
+         {} new objectives, with {} findings.",
+        import.indicators.len(),
+        outcome.indicators_created,
+        outcome.indicators_matched,
+        outcome.measurements_added,
+        outcome.objectives_created,
+        outcome.findings.len()
+    );
+    if args.dry_run {
+        println!("Dry run: nothing was stored.");
+    }
+    print_findings(&outcome.findings);
+    Ok(())
+}
+
+/// Previews the workbook, with a progress bar on a terminal.
+fn preview_with_progress(
+    args: &ImportArgs,
+    workbook: &Workbook,
+    options: &PreviewOptions,
+) -> Result<ImportPreview> {
+    let show = !args.json && std::io::stderr().is_terminal();
     let bar = show.then(|| {
         let bar = ProgressBar::new(0);
         bar.set_style(
@@ -143,7 +212,7 @@ fn read_with_progress(args: &ImportArgs, options: &PreviewOptions) -> Result<Imp
         bar.set_message("Reading rows");
         bar
     });
-    let preview = build_preview_with_progress(&workbook, options, &mut |done, total| {
+    let preview = build_preview_with_progress(workbook, options, &mut |done, total| {
         if let Some(bar) = &bar {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
@@ -217,9 +286,13 @@ fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) 
     if outcome.dry_run {
         println!("Dry run: nothing was stored.");
     }
-    if !outcome.findings.is_empty() {
+    print_findings(&outcome.findings);
+}
+
+fn print_findings(findings: &[Finding]) {
+    if !findings.is_empty() {
         println!("\nFindings:");
-        for finding in &outcome.findings {
+        for finding in findings {
             let place = match (&finding.table, finding.column.is_empty()) {
                 (Some(table), false) => format!("{table}, row {}, {}", finding.row, finding.column),
                 (Some(table), true) => format!("{table}, row {}", finding.row),

@@ -318,7 +318,7 @@ impl RowReader<'_> {
         match Figure::parse(text) {
             Ok(figure) => Some(figure),
             Err(error) => {
-                self.bad(row, &column, format!("{text:?} is not a number: {error}"));
+                self.bad(row, &column, error.to_string());
                 None
             }
         }
