@@ -1066,6 +1066,20 @@ fn guess_kind(
     kind.to_string()
 }
 
+/// Words that open a section row written in the text column.
+const SECTION_WORDS: [&str; 10] = [
+    "objective",
+    "priority",
+    "theme",
+    "aim",
+    "outcome",
+    "section",
+    "strategic",
+    "workstream",
+    "pillar",
+    "area",
+];
+
 /// A section row: a lone cell of several words outside the text column, such as a merged
 /// "Strategic objective 1: Reduce crime" row across a tracker.
 fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
@@ -1076,13 +1090,18 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
     }
     let column = header.columns.iter().find(|c| c.index == index);
     let field = column.map(|c| c.field);
-    if matches!(
-        field,
-        Some(Field::Text) | Some(Field::Updates) | Some(Field::Description)
-    ) {
+    let cell = clean_cell(cell);
+    if field == Some(Field::Text) {
+        // Alone in the text column it is an item, unless it names a level and a number:
+        // "Objective 2: Reduce crime", "Theme 1 - Safer streets".
+        let first_word = normalise_header(cell.split_whitespace().next().unwrap_or(""));
+        let names_a_level = SECTION_WORDS.contains(&first_word.as_str());
+        let numbered = split_numbered_title(&cell).0.is_some();
+        return (names_a_level && numbered).then_some(cell);
+    }
+    if matches!(field, Some(Field::Updates) | Some(Field::Description)) {
         return None;
     }
-    let cell = clean_cell(cell);
     (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some(cell)
 }
 

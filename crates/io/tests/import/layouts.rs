@@ -362,3 +362,34 @@ fn a_word_table_titled_in_its_first_row_with_progress_in_a_column() {
         Some("Victims and witnesses: action plan")
     );
 }
+
+#[test]
+fn section_rows_in_the_text_column_group_the_actions_below() {
+    let csv = "Action,Owner,Due date,RAG\n\
+               Objective 1: Reduce crime,,,\n\
+               Patrol hot spots,Head of Operations,31/03/2016,Green\n\
+               Target burglars,Head of Crime,31/03/2016,Amber\n\
+               Objective 2: Protect people,,,\n\
+               Safeguard adults,Head of Public Protection,,Red\n";
+    let workbook = read_bytes("sections.csv", Format::Csv, csv.as_bytes()).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    let tree: Vec<(usize, &str)> = preview
+        .items
+        .iter()
+        .map(|i| (i.depth, i.text.as_str()))
+        .collect();
+    assert_eq!(
+        tree,
+        vec![
+            (0, "Reduce crime"),
+            (1, "Patrol hot spots"),
+            (1, "Target burglars"),
+            (0, "Protect people"),
+            (1, "Safeguard adults"),
+        ]
+    );
+    assert_eq!(preview.items[0].reference.as_deref(), Some("1"));
+    assert_eq!(preview.item_count(), 5);
+    assert_eq!(preview.findings_of(FindingKind::MissingDueDate).count(), 1);
+    assert_eq!(preview.findings_of(FindingKind::MissingOwner).count(), 0);
+}
