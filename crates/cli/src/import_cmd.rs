@@ -236,8 +236,14 @@ fn spinner(args: &ImportArgs, message: &str) -> Option<ProgressBar> {
 
 fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) {
     let summary = &outcome.summary;
+    let grouping = preview.items.len() - preview.item_count();
+    let parents = if grouping > 0 {
+        format!(" (and {grouping} parents named in its parent columns)")
+    } else {
+        String::new()
+    };
     println!(
-        "Read {}: {} items and {} updates, with {} findings.",
+        "Read {}: {} items{parents} and {} updates, with {} findings.",
         preview.file,
         preview.item_count(),
         preview.update_count(),
