@@ -18,8 +18,11 @@ const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // A handler may set a narrower or different policy (a report's own HTML); keep it.
     let mut set = |name: &'static str, value: &'static str| {
-        headers.insert(name, HeaderValue::from_static(value));
+        headers
+            .entry(name)
+            .or_insert_with(|| HeaderValue::from_static(value));
     };
     set(
         "content-security-policy",

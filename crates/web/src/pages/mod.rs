@@ -8,6 +8,7 @@ mod item;
 mod my_actions;
 mod people;
 mod plan;
+mod reports;
 mod sign_in;
 
 use askama::Template;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(indicators::router())
         .merge(my_actions::router())
         .merge(people::router())
+        .merge(reports::router())
         .route("/health", axum::routing::get(|| async { "ok" }))
 }
 

@@ -9,4 +9,5 @@ mod api;
 mod imports;
 mod indicators;
 mod pages;
+mod reports;
 mod security;

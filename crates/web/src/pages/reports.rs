@@ -1,0 +1,290 @@
+//! Board reports of a plan: preview and download any layout in any format, for a reporting
+//! period or as at a day, and publish one so that it reads the same for ever. Rendering (typst
+//! for PDF) is CPU work and runs on the blocking pool.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::Utc;
+use serde::Deserialize;
+use waymark_core::PlanId;
+use waymark_core::indicator::Period;
+use waymark_report::{Format, Layout, Report, ReportRequest, ReportSettings};
+use waymark_store::{NewPublishedReport, PublishedFile, PublishedReportId};
+
+use crate::auth::Viewer;
+use crate::error::AppError;
+use crate::pages::{Chrome, long_date, render};
+use crate::service::parse_day;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/plans/{id}/reports", get(show))
+        .route("/plans/{id}/reports/download", get(download))
+        .route("/plans/{id}/reports/publish", post(publish))
+        .route("/reports/{id}/{format}", get(published_file))
+}
+
+struct PublishedRow {
+    id: i64,
+    period: String,
+    layout: String,
+    as_at: String,
+    published_at: String,
+    by: String,
+    formats: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "reports.html")]
+struct ReportsPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    default_period: String,
+    layouts: Vec<(&'static str, &'static str)>,
+    formats: Vec<(&'static str, &'static str)>,
+    published: Vec<PublishedRow>,
+    done: bool,
+}
+
+#[derive(Deserialize)]
+struct ShowQuery {
+    published: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ReportForm {
+    layout: String,
+    format: Option<String>,
+    /// A reporting period such as "Q2 2026-27"; takes precedence over `as_at`.
+    period: Option<String>,
+    as_at: Option<String>,
+}
+
+async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(query): Query<ShowQuery>,
+) -> Result<Html<String>, AppError> {
+    let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
+    let published = state
+        .store
+        .published_reports(viewer.scope(), plan.id)
+        .await?
+        .into_iter()
+        .map(|r| PublishedRow {
+            id: r.id.0,
+            period: r.period_label,
+            layout: r
+                .layout
+                .parse::<Layout>()
+                .map(|l| l.label().to_string())
+                .unwrap_or(r.layout),
+            as_at: long_date(r.as_at),
+            published_at: long_date(r.published_at.date_naive()),
+            by: r.published_by.unwrap_or_default(),
+            formats: r.formats,
+        })
+        .collect();
+    let today = state.clock.today();
+    render(&ReportsPage {
+        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+        id,
+        title: plan.title,
+        default_period: waymark_report::indicators::last_period_ended(
+            waymark_core::indicator::Calendar::Quarterly,
+            today,
+        )
+        .map(|p| p.to_string())
+        .unwrap_or_default(),
+        layouts: Layout::ALL
+            .iter()
+            .map(|l| (l.as_str(), l.label()))
+            .collect(),
+        formats: Format::ALL
+            .iter()
+            .map(|f| (f.extension(), f.label()))
+            .collect(),
+        published,
+        done: query.published.is_some(),
+    })
+}
+
+/// Builds the report a form asks for, as known now or at `known_at`.
+async fn build(
+    state: &AppState,
+    viewer: &Viewer,
+    plan: PlanId,
+    form: &ReportForm,
+    known_at: Option<chrono::DateTime<Utc>>,
+) -> Result<(Report, Layout), AppError> {
+    state.store.plan(viewer.scope(), plan).await?;
+    let layout: Layout = form
+        .layout
+        .parse()
+        .map_err(|_| AppError::invalid("layout", "Choose a layout"))?;
+    let today = state.clock.today();
+    let mut request = match (
+        form.period
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty()),
+        form.as_at
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty()),
+    ) {
+        (Some(period), _) => ReportRequest::for_period(
+            plan,
+            Period::parse(period).map_err(|_| {
+                AppError::invalid(
+                    "period",
+                    format!("\"{period}\" is not a reporting period, for example Q2 2026-27"),
+                )
+            })?,
+            today,
+        ),
+        (None, Some(day)) => ReportRequest::as_at(
+            plan,
+            parse_day(day).ok_or_else(|| AppError::invalid("as_at", "Enter a real date"))?,
+            today,
+        ),
+        (None, None) => ReportRequest::as_at(plan, today, today),
+    };
+    request.known_at = known_at;
+    request.since = state
+        .store
+        .published_reports(viewer.scope(), plan)
+        .await?
+        .into_iter()
+        .map(|published| published.as_at)
+        .find(|day| *day < request.as_at);
+    let settings = ReportSettings {
+        author: Some(viewer.user.name.clone()),
+        ..ReportSettings::default()
+    };
+    let report = waymark_report::build_from_store(&state.store, viewer.scope(), request, &settings)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((report, layout))
+}
+
+async fn render_bytes(report: Report, layout: Layout, format: Format) -> Result<Vec<u8>, AppError> {
+    tokio::task::spawn_blocking(move || waymark_report::render(&report, layout, format))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+async fn download(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Query(form): Query<ReportForm>,
+) -> Result<Response, AppError> {
+    let format: Format = form
+        .format
+        .as_deref()
+        .unwrap_or("pdf")
+        .parse()
+        .map_err(|_| AppError::invalid("format", "Choose a format"))?;
+    let (report, layout) = build(&state, &viewer, PlanId(id), &form, None).await?;
+    let name = waymark_report::file_name(&report, layout, format);
+    let bytes = render_bytes(report, layout, format).await?;
+    Ok(file_response(
+        format.content_type(),
+        &name,
+        format == Format::Html,
+        bytes,
+    ))
+}
+
+async fn publish(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<ReportForm>,
+) -> Result<Response, AppError> {
+    let known_at = Utc::now();
+    let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
+    let (report, layout) = build(&state, &viewer, plan.id, &form, Some(known_at)).await?;
+    let as_at = chrono::NaiveDate::parse_from_str(&report.cover.as_at_iso, "%Y-%m-%d")
+        .map_err(|e| AppError::Internal(format!("report date: {e}")))?;
+    let mut files = Vec::new();
+    for format in Format::ALL {
+        files.push(PublishedFile {
+            format: format.extension().to_string(),
+            content_type: format.content_type().to_string(),
+            content: render_bytes(report.clone(), layout, format).await?,
+        });
+    }
+    state
+        .store
+        .publish_report(&NewPublishedReport {
+            org: plan.org,
+            plan: plan.id,
+            period_label: report.cover.period_label.clone(),
+            as_at,
+            layout: layout.as_str().to_string(),
+            known_at,
+            published_by: Some(viewer.user.name.clone()),
+            model_json: serde_json::to_string(&report)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            files,
+        })
+        .await?;
+    Ok(Redirect::to(&format!("/plans/{id}/reports?published=1")).into_response())
+}
+
+async fn published_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path((id, format)): Path<(i64, String)>,
+) -> Result<Response, AppError> {
+    let (content_type, bytes) = state
+        .store
+        .published_report_file(viewer.scope(), PublishedReportId(id), &format)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let name = format!("report-{id}.{format}");
+    Ok(file_response(&content_type, &name, format == "html", bytes))
+}
+
+/// A file response: HTML opens in the browser for preview, other formats download. The
+/// report's HTML carries its own stylesheet, so its policy allows inline styles and nothing else.
+fn file_response(content_type: &str, name: &str, inline: bool, bytes: Vec<u8>) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    let disposition = if inline { "inline" } else { "attachment" };
+    let safe_name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&format!("{disposition}; filename=\"{safe_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    if inline {
+        headers.insert(
+            "content-security-policy",
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'",
+            ),
+        );
+    }
+    response
+}

@@ -1,0 +1,113 @@
+//! The reports page: preview and download, publish, and a published report that does not
+//! change when later updates are added.
+
+use crate::helpers::{hidden_value, spawn_app};
+
+#[tokio::test]
+async fn a_report_downloads_publishes_and_stays_frozen() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let page = app
+        .client
+        .get(app.url(&format!("/plans/{}/reports", app.plan)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("No report of this plan has been published yet."));
+
+    let pdf = app
+        .client
+        .get(app.url(&format!(
+            "/plans/{}/reports/download?layout=tracker&format=pdf&as_at=2015-02-16",
+            app.plan
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    assert!(
+        pdf.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+
+    let csrf = hidden_value(&html, "csrf");
+    let published = app
+        .client
+        .post(app.url(&format!("/plans/{}/reports/publish", app.plan)))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("layout", "tracker"),
+            ("as_at", "2015-02-16"),
+            ("period", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), 303);
+    let html = app
+        .client
+        .get(app.url(&format!("/plans/{}/reports?published=1", app.plan)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("The report has been published."));
+    let link = html
+        .split("href=\"/reports/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let id = link.split('/').next().unwrap().to_string();
+    let get_html = || {
+        let url = app.url(&format!("/reports/{id}/html"));
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    let first = get_html().await;
+    assert_eq!(first.status(), 200);
+    assert!(
+        first.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .starts_with("default-src 'none'")
+    );
+    let before = first.text().await.unwrap();
+    assert!(before.contains("Issue guidance on repeat and vulnerable victims"));
+
+    // A later update changes a fresh report but not the published one.
+    let api_csrf = app.csrf().await;
+    let response = app
+        .client
+        .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
+        .header("x-csrf-token", api_csrf)
+        .json(&serde_json::json!({"text": "Entered after publication.", "as_of": "2015-02-14"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(get_html().await.text().await.unwrap(), before);
+    let fresh = app
+        .client
+        .get(app.url(&format!(
+            "/plans/{}/reports/download?layout=tracker&format=html&as_at=2015-02-16",
+            app.plan
+        )))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(fresh.contains("Entered after publication."));
+    assert!(!before.contains("Entered after publication."));
+}
