@@ -16,7 +16,7 @@ const RUNS: u32 = 5;
 
 fn main() {
     let size = SampleSize {
-        objectives: 13,
+        objectives: 15,
         actions_per_objective: 24,
         updates_per_action: 3,
     };
@@ -53,23 +53,45 @@ fn main() {
         (Format::Html, Layout::Quarterly),
     ] {
         let mut times = Vec::new();
+        let mut cpu = Vec::new();
         let mut bytes = 0;
         for _ in 0..RUNS {
             // Every run starts cold: a server renders different reports, not one again.
             clear_typesetting_cache();
+            let cpu_before = process_cpu();
             let started = Instant::now();
             bytes = render(&report, layout, format).unwrap().len();
             times.push(started.elapsed());
+            cpu.push(process_cpu().saturating_sub(cpu_before));
         }
         times.sort();
+        cpu.sort();
         println!(
-            "{format} {layout}: median {} (min {}, max {}) over {RUNS} runs, {} KiB",
+            "{format} {layout}: median {} (min {}, max {}), CPU median {} over {RUNS} runs, {} KiB",
             ms(times[times.len() / 2]),
             ms(times[0]),
             ms(times[times.len() - 1]),
+            ms(cpu[cpu.len() / 2]),
             bytes / 1024
         );
     }
+}
+
+/// CPU time used by this process so far (all threads), from /proc on Linux; zero elsewhere.
+/// On a shared two-core machine wall time swings with other work, CPU time much less.
+fn process_cpu() -> Duration {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return Duration::ZERO;
+    };
+    // Fields after the command name (which may hold spaces) start at field 3; utime and stime
+    // are fields 14 and 15, in clock ticks of 1/100 s.
+    let after_name = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    let ticks: u64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
+        .sum();
+    Duration::from_millis(ticks * 10)
 }
 
 fn ms(duration: Duration) -> String {
