@@ -14,7 +14,7 @@ use waymark_core::date::format_long;
 use waymark_core::indicator::{
     Evaluation, Indicator, MeasureType, Period, Role, format_figure, format_signed,
 };
-use waymark_core::{Flag, ItemId, PlanId, RagChange, Update, rag_history};
+use waymark_core::{Flag, ItemId, PlanId, Rag, RagChange, Update, rag_history};
 use waymark_store::{ItemState, PlanView, Scope, Store};
 
 use crate::ReportError;
@@ -668,6 +668,8 @@ fn progress_aim(
         None => (None, view.plan.title.clone(), RagView::of(None)),
     };
     let mut objectives: Vec<ProgressObjective> = Vec::new();
+    // The RAG of each objective's actions, for objectives that carry no RAG of their own.
+    let mut action_rags: Vec<Vec<Option<Rag>>> = Vec::new();
     for (item, depth) in &section.members {
         if *depth == 1 {
             objectives.push(ProgressObjective {
@@ -676,12 +678,29 @@ fn progress_aim(
                 rag: RagView::of(item.fields.shown_rag()),
                 bullets: shown(item).into_iter().map(|u| u.text).collect(),
             });
+            action_rags.push(Vec::new());
         } else if let Some(objective) = objectives.last_mut() {
             for update in shown(item) {
                 objective
                     .bullets
                     .push(format!("{}: {}", item.fields.text, update.text));
             }
+            if item.children.is_empty()
+                && let Some(rags) = action_rags.last_mut()
+            {
+                rags.push(item.fields.shown_rag());
+            }
+        }
+    }
+    for (objective, rags) in objectives.iter_mut().zip(&action_rags) {
+        if objective.rag.key == "none"
+            && let Some(rolled) = rolled_up(rags)
+        {
+            // Said in words, so nobody reads it as the owner's own assessment.
+            objective.rag = RagView {
+                word: format!("{} (from its actions)", rolled.word()),
+                key: rolled.word().to_ascii_lowercase(),
+            };
         }
     }
     ProgressAim {
@@ -690,6 +709,22 @@ fn progress_aim(
         rag,
         objectives,
     }
+}
+
+/// The RAG an objective without its own takes from its actions: Blue when all are complete,
+/// otherwise the worst of those not complete; none when no action is assessed. Worst rather than
+/// most common, because a board wants to see the Red.
+fn rolled_up(rags: &[Option<Rag>]) -> Option<Rag> {
+    let assessed: Vec<Rag> = rags.iter().flatten().copied().collect();
+    if assessed.is_empty() {
+        return None;
+    }
+    assessed
+        .iter()
+        .copied()
+        .filter(|rag| *rag != Rag::Blue)
+        .min_by_key(|rag| rag.severity())
+        .or(Some(Rag::Blue))
 }
 
 /// What changed after `since` and on or before the report date: RAG changes, completions,
@@ -896,6 +931,15 @@ mod tests {
         let request = ReportRequest::as_at(PlanId(1), day(2015, 1, 8), day(2015, 1, 9));
         assert_eq!(request.since_day(), day(2014, 10, 8));
         assert_eq!(request.period_label(), "As at 8 January 2015");
+    }
+
+    #[test]
+    fn an_objective_without_a_rag_takes_the_worst_of_its_open_actions() {
+        use Rag::{Amber, Blue, Green, Red};
+        assert_eq!(rolled_up(&[Some(Green), Some(Red), Some(Blue)]), Some(Red));
+        assert_eq!(rolled_up(&[Some(Green), None, Some(Amber)]), Some(Amber));
+        assert_eq!(rolled_up(&[Some(Blue), Some(Blue)]), Some(Blue));
+        assert_eq!(rolled_up(&[None, None]), None);
     }
 
     #[test]
