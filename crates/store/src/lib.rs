@@ -6,6 +6,7 @@
 //! `sqlx::Any` so that one set of portable queries serves both backends; each backend has its own
 //! migrations folder, chosen by the URL's scheme. Rows become domain values in `rows`.
 
+mod cache;
 mod changes;
 mod diff;
 mod error;
@@ -85,6 +86,7 @@ pub struct NewPlan {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    views: cache::ViewCache,
 }
 
 impl Store {
@@ -141,7 +143,11 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            views: cache::ViewCache::default(),
+        })
     }
 
     /// Opens the embedded SQLite database in a file.

@@ -84,6 +84,28 @@ impl Store {
         known_at: Option<DateTime<Utc>>,
     ) -> Result<PlanView> {
         let plan = self.plan(scope, plan_id).await?;
+        let revision: i64 = sqlx::query("SELECT revision FROM plans WHERE id = $1")
+            .bind(plan.id.0)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("revision")?;
+        let key = (plan.id, as_at, known_at);
+        if let Some(view) = self.views.get(&key, revision) {
+            return Ok(PlanView::clone(&view));
+        }
+        let view = self.read_plan_as_at(plan, as_at, known_at).await?;
+        self.views
+            .put(key, revision, std::sync::Arc::new(view.clone()));
+        Ok(view)
+    }
+
+    /// Reads and derives a plan view from the history, without the cache.
+    async fn read_plan_as_at(
+        &self,
+        plan: Plan,
+        as_at: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<PlanView> {
         let known_text = known_at
             .map(instant_text)
             .unwrap_or_else(|| END_OF_TIME.into());

@@ -165,6 +165,10 @@ impl Store {
             item: *item,
         }));
         search::index(&mut tx, self.backend(), plan.org, plan.id, &docs).await?;
+        sqlx::query("UPDATE plans SET revision = revision + 1 WHERE id = $1")
+            .bind(plan.id.0)
+            .execute(&mut *tx)
+            .await?;
 
         tx.commit().await?;
         Ok(Applied {

@@ -462,3 +462,44 @@ async fn the_monthly_rag_mix_agrees_with_as_at_reads() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn a_cached_view_is_never_older_than_the_database() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Publish the standard", None, Some(Rag::Green), &[]),
+            effective: day(2015, 1, 1),
+        });
+        let applied = store.apply_changes(&changes).await.unwrap();
+        let first = store
+            .plan_as_at(Scope::All, plan.id, day(2015, 3, 1), None)
+            .await
+            .unwrap();
+        assert_eq!(first.items[0].fields.rag, Some(Rag::Green), "{backend}");
+        // Read again (from the cache), then change the plan: the revision written with the
+        // change makes the next read rebuild the view.
+        let again = store
+            .plan_as_at(Scope::All, plan.id, day(2015, 3, 1), None)
+            .await
+            .unwrap();
+        assert_eq!(again, first, "{backend}");
+        let mut change = ChangeSet::new(org.id, plan.id);
+        change.versions.push(NewVersion {
+            item: applied.item_ids[0],
+            parent: None,
+            fields: action("Publish the standard", None, Some(Rag::Red), &[]),
+            effective: day(2015, 2, 1),
+            reason: None,
+        });
+        store.apply_changes(&change).await.unwrap();
+        let after = store
+            .plan_as_at(Scope::All, plan.id, day(2015, 3, 1), None)
+            .await
+            .unwrap();
+        assert_eq!(after.items[0].fields.rag, Some(Rag::Red), "{backend}");
+        store.close().await;
+    }
+}
