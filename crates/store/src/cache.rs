@@ -14,10 +14,12 @@ use crate::read::PlanView;
 const MAX_VIEWS: usize = 512;
 
 type Key = (PlanId, NaiveDate, Option<DateTime<Utc>>);
+/// A view and the plan revision it was built from.
+type Entry = (i64, Arc<PlanView>);
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ViewCache {
-    views: Arc<Mutex<HashMap<Key, (i64, Arc<PlanView>)>>>,
+    views: Arc<Mutex<HashMap<Key, Entry>>>,
 }
 
 impl ViewCache {
