@@ -51,11 +51,16 @@ impl Store {
                 let Some(expression) = fts5_expression(query) else {
                     return Ok(HashSet::new());
                 };
+                // The scope token narrows the match to the plan inside the index; the plan and
+                // organisation conditions stay as a guard.
                 sqlx::query(
                     "SELECT DISTINCT item_id FROM search_docs \
                      WHERE search_docs MATCH $1 AND plan_id = $2 AND org_id = $3 LIMIT $4",
                 )
-                .bind(expression)
+                .bind(format!(
+                    "scope : \"p{}\" AND body : ({expression})",
+                    plan.id.0
+                ))
                 .bind(plan.id.0)
                 .bind(plan.org.0)
                 .bind(MAX_RESULTS)
@@ -91,13 +96,15 @@ pub(crate) async fn index(
     docs: &[SearchDoc],
 ) -> Result<()> {
     for chunk in docs.chunks(400) {
-        let mut sql =
-            String::from("INSERT INTO search_docs (body, kind, item_id, plan_id, org_id) VALUES ");
-        crate::rows::push_placeholders(&mut sql, backend, chunk.len(), 5);
+        let mut sql = String::from(
+            "INSERT INTO search_docs (body, scope, kind, item_id, plan_id, org_id) VALUES ",
+        );
+        crate::rows::push_placeholders(&mut sql, backend, chunk.len(), 6);
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for doc in chunk {
             query = query
                 .bind(doc.body.clone())
+                .bind(format!("p{}", plan.0))
                 .bind(doc.kind.to_string())
                 .bind(doc.item.0)
                 .bind(plan.0)

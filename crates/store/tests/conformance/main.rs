@@ -503,3 +503,48 @@ async fn a_cached_view_is_never_older_than_the_database() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn search_stays_inside_its_plan() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let other = store
+            .create_plan(&NewPlan {
+                org: org.id,
+                kind: PlanKind::Strategic,
+                title: "Another plan".into(),
+                period: None,
+                level_names: PlanKind::Strategic.default_levels(),
+                owner_posts: vec![],
+                source: None,
+                update_cycle: UpdateCycle::Quarterly,
+            })
+            .await
+            .unwrap();
+        for target in [plan.id, other.id] {
+            let mut changes = ChangeSet::new(org.id, target);
+            changes.new_items.push(NewItem {
+                parent: None,
+                fields: action("Custody suite refurbishment", None, None, &[]),
+                effective: day(2015, 1, 1),
+            });
+            store.apply_changes(&changes).await.unwrap();
+        }
+        for target in [plan.id, other.id] {
+            let found = store
+                .search(Scope::Org(org.id), target, "custody")
+                .await
+                .unwrap();
+            assert_eq!(found.len(), 1, "{backend}");
+            let view = store
+                .plan_as_at(Scope::All, target, day(2015, 2, 1), None)
+                .await
+                .unwrap();
+            assert!(
+                found.contains(&view.items[0].id),
+                "{backend}: found another plan's item"
+            );
+        }
+        store.close().await;
+    }
+}
