@@ -42,15 +42,38 @@ struct HomePage {
     chrome: Chrome,
     today: String,
     plans: Vec<PlanCard>,
+    page: usize,
+    pages: usize,
+    /// Page numbers to link, `None` for an ellipsis: first, last and two either side of this.
+    links: Vec<Option<usize>>,
 }
 
 /// Height of the trend chart's plot area in SVG units.
 const CHART_HEIGHT: f64 = 100.0;
 
-async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<String>, AppError> {
+/// Plans shown on one page of the home page.
+const PLANS_PER_PAGE: usize = 20;
+
+#[derive(serde::Deserialize)]
+struct HomeQuery {
+    page: Option<usize>,
+}
+
+async fn home(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Query(query): axum::extract::Query<HomeQuery>,
+) -> Result<Html<String>, AppError> {
     let today = state.clock.today();
+    let all_plans = state.store.plans(viewer.scope()).await?;
+    let pages = all_plans.len().div_ceil(PLANS_PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
     let mut plans = Vec::new();
-    for plan in state.store.plans(viewer.scope()).await? {
+    for plan in all_plans
+        .into_iter()
+        .skip((page - 1) * PLANS_PER_PAGE)
+        .take(PLANS_PER_PAGE)
+    {
         let view = state
             .store
             .plan_as_at(viewer.scope(), plan.id, today, None)
@@ -97,7 +120,23 @@ async fn home(State(state): State<AppState>, viewer: Viewer) -> Result<Html<Stri
         chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
         today: long_date(today),
         plans,
+        page,
+        pages,
+        links: page_links(page, pages),
     })
+}
+
+fn page_links(page: usize, pages: usize) -> Vec<Option<usize>> {
+    let mut links = Vec::new();
+    for number in 1..=pages {
+        let near = number + 2 >= page && number <= page + 2;
+        if number == 1 || number == pages || near {
+            links.push(Some(number));
+        } else if links.last().is_some_and(|l| l.is_some()) {
+            links.push(None);
+        }
+    }
+    links
 }
 
 /// The last day of each of the last twelve months, ending with today.
@@ -157,6 +196,25 @@ pub async fn organisation_name(state: &AppState, viewer: &Viewer) -> Result<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn page_links_elide_the_middle() {
+        assert_eq!(page_links(1, 3), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            page_links(10, 100),
+            vec![
+                Some(1),
+                None,
+                Some(8),
+                Some(9),
+                Some(10),
+                Some(11),
+                Some(12),
+                None,
+                Some(100)
+            ]
+        );
+    }
 
     #[test]
     fn twelve_month_ends_finish_today() {
