@@ -97,6 +97,20 @@ impl Store {
             }
         }
         search::index(&mut tx, self.backend(), created.org, created.id, &docs).await?;
+        let owner_pairs: Vec<(ItemId, String)> = changes
+            .new_items
+            .iter()
+            .zip(&applied.item_ids)
+            .flat_map(|(item, id)| item.fields.owners.iter().map(|post| (*id, post.clone())))
+            .collect();
+        crate::owners::index_owners(
+            &mut tx,
+            self.backend(),
+            created.org,
+            created.id,
+            &owner_pairs,
+        )
+        .await?;
         tx.commit().await?;
         Ok((created, applied))
     }

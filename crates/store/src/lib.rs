@@ -12,6 +12,7 @@ mod diff;
 mod error;
 mod import;
 mod indicators;
+mod owners;
 mod people;
 mod read;
 mod reports;

@@ -10,6 +10,7 @@ use waymark_core::{ItemFields, ItemId, UpdateId};
 
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
+use crate::owners;
 use crate::rows::{date_text, instant_text, push_placeholders, strings_json, tags_json};
 use crate::search::{self, SearchDoc};
 use crate::{Backend, Scope, Store};
@@ -165,6 +166,16 @@ impl Store {
             item: *item,
         }));
         search::index(&mut tx, self.backend(), plan.org, plan.id, &docs).await?;
+        let owner_pairs: Vec<(ItemId, String)> = versions
+            .iter()
+            .flat_map(|row| {
+                row.fields
+                    .owners
+                    .iter()
+                    .map(|post| (row.item, post.clone()))
+            })
+            .collect();
+        owners::index_owners(&mut tx, self.backend(), plan.org, plan.id, &owner_pairs).await?;
         sqlx::query("UPDATE plans SET revision = revision + 1 WHERE id = $1")
             .bind(plan.id.0)
             .execute(&mut *tx)

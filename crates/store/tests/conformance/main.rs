@@ -548,3 +548,60 @@ async fn search_stays_inside_its_plan() {
         store.close().await;
     }
 }
+
+#[tokio::test]
+async fn the_owner_index_finds_the_plans_a_post_owns_in() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action(
+                "Audit repeat caller flags",
+                None,
+                None,
+                &["Force Crime Registrar", "Head of Contact Management"],
+            ),
+            effective: day(2015, 1, 1),
+        });
+        store.apply_changes(&changes).await.unwrap();
+        let owned = |posts: &[&str]| {
+            let posts: Vec<String> = posts.iter().map(|p| p.to_string()).collect();
+            let store = store.clone();
+            async move {
+                store
+                    .plans_owned_by(Scope::Org(org.id), org.id, &posts)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            owned(&["head of contact management"]).await,
+            vec![plan.id],
+            "{backend}: matched without case"
+        );
+        assert_eq!(
+            owned(&["Head of Crime", "Force Crime Registrar"]).await,
+            vec![plan.id],
+            "{backend}"
+        );
+        assert!(owned(&["Head of Crime"]).await.is_empty(), "{backend}");
+        let other = store
+            .create_organisation("OTH", "Other Police")
+            .await
+            .unwrap();
+        assert!(
+            store
+                .plans_owned_by(
+                    Scope::Org(other.id),
+                    org.id,
+                    &["Force Crime Registrar".into()]
+                )
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend}: scope"
+        );
+        store.close().await;
+    }
+}

@@ -46,11 +46,17 @@ async fn my_actions(
     let today = state.clock.today();
     let posts = state.store.posts_held(viewer.user.id, today).await?;
     let mut actions = Vec::new();
-    for plan in state.store.plans(viewer.scope()).await? {
+    // Only plans where these posts own (or owned) something are worth reading.
+    let plan_ids = state
+        .store
+        .plans_owned_by(viewer.scope(), viewer.user.org, &posts)
+        .await?;
+    for plan_id in plan_ids {
         let view = state
             .store
-            .plan_as_at(viewer.scope(), plan.id, today, None)
+            .plan_as_at(viewer.scope(), plan_id, today, None)
             .await?;
+        let plan = &view.plan;
         for item in &view.items {
             let owned = item
                 .fields
