@@ -11,7 +11,7 @@ use waymark_core::{ItemFields, ItemId, Plan, PlanId, UpdateId};
 
 use crate::changes::{Applied, ChangeSet, ItemRef, NewUpdate};
 use crate::error::{Result, StoreError};
-use crate::rows::{date_text, instant_text, strings_json, tags_json};
+use crate::rows::{date_text, instant_text, push_placeholders, strings_json, tags_json};
 use crate::search::{self, SearchDoc};
 use crate::{Backend, NewPlan, Store};
 
@@ -123,7 +123,7 @@ impl Store {
         entered_at: &str,
     ) -> Result<Applied> {
         let item_ids: Vec<ItemId> = self
-            .reserve_ids(tx, "items", changes.new_items.len())
+            .allocate_ids(tx, "items", changes.new_items.len())
             .await?
             .into_iter()
             .map(ItemId)
@@ -144,7 +144,7 @@ impl Store {
         for chunk in item_ids.chunks(BATCH_ROWS) {
             let mut sql =
                 String::from("INSERT INTO items (id, org_id, plan_id, created_at) VALUES ");
-            placeholders(&mut sql, chunk.len(), 4, self.backend());
+            push_placeholders(&mut sql, self.backend(), chunk.len(), 4);
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for id in chunk {
                 query = query
@@ -176,7 +176,7 @@ impl Store {
                  start_date, start_written, due_date, due_written, complete, completed_on, rag, tags, \
                  marking) VALUES ",
             );
-            placeholders(&mut sql, chunk.len(), 23, self.backend());
+            push_placeholders(&mut sql, self.backend(), chunk.len(), 23);
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (item, parent, f, effective) in chunk {
                 query = query
@@ -208,7 +208,7 @@ impl Store {
         }
 
         let update_ids: Vec<UpdateId> = self
-            .reserve_ids(tx, "updates", changes.updates.len())
+            .allocate_ids(tx, "updates", changes.updates.len())
             .await?
             .into_iter()
             .map(UpdateId)
@@ -224,7 +224,7 @@ impl Store {
                 "INSERT INTO updates (id, org_id, plan_id, item_id, as_of, entered_at, author_person, \
                  author_post, text, proposed_rag, supersedes_id) VALUES ",
             );
-            placeholders(&mut sql, chunk.len(), 11, self.backend());
+            push_placeholders(&mut sql, self.backend(), chunk.len(), 11);
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for (id, item, update) in chunk {
                 query = query
@@ -290,7 +290,7 @@ impl Store {
                 let f = &item.fields;
                 Ok(VersionJson(
                     id.0,
-                    iso_day(item.effective),
+                    date_text(item.effective),
                     item.parent.map(resolve).transpose()?.map(|p| p.0),
                     f.position,
                     f.reference.as_deref(),
@@ -298,12 +298,12 @@ impl Store {
                     f.description.as_deref(),
                     f.strategic_lead.as_deref(),
                     strings_json(&f.owners),
-                    f.start.as_ref().map(|d| iso_day(d.date)),
+                    f.start.as_ref().map(|d| date_text(d.date)),
                     f.start.as_ref().and_then(|d| d.written.as_deref()),
-                    f.due.as_ref().map(|d| iso_day(d.date)),
+                    f.due.as_ref().map(|d| date_text(d.date)),
                     f.due.as_ref().and_then(|d| d.written.as_deref()),
                     i64::from(f.complete),
-                    f.completed_on.map(iso_day),
+                    f.completed_on.map(date_text),
                     f.rag.map(|r| r.word()),
                     tags_json(&f.tags),
                     f.marking.map(|m| m.label()),
@@ -331,7 +331,7 @@ impl Store {
         }
 
         let update_ids: Vec<UpdateId> = self
-            .reserve_ids(tx, "updates", changes.updates.len())
+            .allocate_ids(tx, "updates", changes.updates.len())
             .await?
             .into_iter()
             .map(UpdateId)
@@ -344,7 +344,7 @@ impl Store {
                 Ok(UpdateJson(
                     id.0,
                     resolve(update.item)?.0,
-                    iso_day(update.as_of),
+                    date_text(update.as_of),
                     update.author_person.as_deref(),
                     update.author_post.as_deref(),
                     &update.text,
@@ -372,39 +372,6 @@ impl Store {
             item_ids,
             update_ids,
         })
-    }
-
-    /// Reserves `count` new ids for `table` inside the transaction.
-    async fn reserve_ids(
-        &self,
-        tx: &mut Transaction<'static, Any>,
-        table: &'static str,
-        count: usize,
-    ) -> Result<Vec<i64>> {
-        if count == 0 {
-            return Ok(Vec::new());
-        }
-        match self.backend() {
-            Backend::Sqlite => {
-                // The transaction holds SQLite's write lock, so nobody else can take these.
-                let sql = format!("SELECT COALESCE(MAX(id), 0) AS top FROM {table}");
-                let row = sqlx::query(AssertSqlSafe(sql)).fetch_one(&mut **tx).await?;
-                let top: i64 = row.try_get("top")?;
-                Ok((1..=count as i64).map(|n| top + n).collect())
-            }
-            Backend::Postgres => {
-                let sql = format!(
-                    "SELECT nextval('{table}_id_seq') AS id FROM generate_series(1, $1) ORDER BY 1"
-                );
-                let rows = sqlx::query(AssertSqlSafe(sql))
-                    .bind(count as i64)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                rows.iter()
-                    .map(|row| row.try_get::<i64, _>("id").map_err(StoreError::from))
-                    .collect()
-            }
-        }
     }
 }
 
@@ -444,42 +411,9 @@ struct UpdateJson<'a>(
     Option<i64>,
 );
 
-/// "2015-01-23", as `rows::date_text` writes it, without parsing a format string per call.
-fn iso_day(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
-}
-
 /// Rows per JSON array on SQLite: a few megabytes of text per statement.
 const JSON_BATCH_ROWS: usize = 10_000;
 
 fn json_error(error: serde_json::Error) -> StoreError {
     StoreError::Invalid(format!("cannot encode rows as JSON: {error}"))
-}
-
-/// Appends `(…), (…)` with placeholders: `?` on SQLite and `$n` (numbered from 1) on
-/// PostgreSQL. SQLite looks a numbered placeholder up by name with a linear scan, so binding
-/// 20,000 `$n` parameters costs 20,000² steps; anonymous `?` parameters bind by position.
-fn placeholders(sql: &mut String, rows: usize, columns: usize, backend: Backend) {
-    let mut n = 1;
-    for row in 0..rows {
-        if row > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for column in 0..columns {
-            if column > 0 {
-                sql.push_str(", ");
-            }
-            match backend {
-                Backend::Sqlite => sql.push('?'),
-                Backend::Postgres => {
-                    sql.push('$');
-                    sql.push_str(&n.to_string());
-                }
-            }
-            n += 1;
-        }
-        sql.push(')');
-    }
 }

@@ -6,8 +6,10 @@ use waymark_core::{FlexDate, Marking, PlanKind, Rag, Tag, UpdateCycle};
 
 use crate::error::{Result, StoreError};
 
+/// "2015-01-23". Written without a format string: imports call this for every row.
 pub fn date_text(date: NaiveDate) -> String {
-    date.format("%Y-%m-%d").to_string()
+    use chrono::Datelike;
+    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
 }
 
 pub fn parse_day(text: &str) -> Result<NaiveDate> {

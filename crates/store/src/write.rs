@@ -231,7 +231,7 @@ impl Store {
 
     /// Reserves `count` new ids for `table` inside the transaction, so rows can be inserted in
     /// batches and still be referred to.
-    async fn allocate_ids(
+    pub(crate) async fn allocate_ids(
         &self,
         tx: &mut Transaction<'static, Any>,
         table: &'static str,
