@@ -12,6 +12,7 @@
 //! still owns every page and only serves these bytes.
 
 pub mod build;
+pub mod chart;
 mod docx;
 pub mod glossary;
 pub mod html;

@@ -13,10 +13,11 @@ use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use waymark_core::indicator::{
-    Calendar, Direction, Figure, IndicatorId, IndicatorState, MeasureType, Measurement, Period,
-    PeriodKind, Role, ToleranceMode, Unit, format_figure,
+    Calendar, Direction, Figure, IndicatorId, IndicatorState, MeasureType, Period, PeriodKind,
+    Role, ToleranceMode, Unit, format_figure,
 };
 use waymark_core::{PlanId, Rag};
+use waymark_report::chart::{ChartSize, TrendChart};
 use waymark_store::{MeasurementEntry, NewMeasurement, StoredIndicator};
 
 use crate::auth::Viewer;
@@ -336,7 +337,9 @@ struct IndicatorPage {
     target: String,
     rag: RagView,
     sentence: String,
-    chart: Chart,
+    chart: TrendChart,
+    /// The chart as inline SVG, from the builder the reports share.
+    chart_svg: String,
     history: Vec<HistoryRow>,
     recorded: bool,
     errors: Vec<(String, String)>,
@@ -483,7 +486,10 @@ async fn build(
     let indicator = &row.stored.indicator;
     let evaluation = &row.evaluation;
     let facts = facts(&row.stored, owner);
-    let chart = Chart::new(&row.stored, &row.measurements, row.period);
+    let chart = TrendChart::new(&row.stored.indicator, &row.measurements, row.period);
+    let chart_svg = chart
+        .svg("chart", ChartSize::Fluid)
+        .map_err(|e| AppError::Internal(format!("chart: {e}")))?;
     let history_rows = history_rows(indicator, &history);
     let suggestion = latest_ended(calendar, today)
         .map(|p| p.to_string())
@@ -509,6 +515,7 @@ async fn build(
         rag: rag_view(evaluation.rag, evaluation.state),
         sentence: evaluation.sentence.clone(),
         chart,
+        chart_svg,
         history: history_rows,
         recorded: false,
         errors: Vec::new(),
@@ -641,292 +648,4 @@ fn history_rows(
             }
         })
         .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// The trend chart: inline SVG drawn with presentation attributes only (the CSP forbids inline
-// styles), with a title, a description and the figures as a table for people who cannot see it.
-
-/// The SVG's coordinate space; the browser scales it to the column's width.
-const WIDTH: f64 = 720.0;
-const HEIGHT: f64 = 320.0;
-const LEFT: f64 = 96.0;
-const RIGHT: f64 = 16.0;
-const TOP: f64 = 48.0;
-const BOTTOM: f64 = 40.0;
-
-struct Tick {
-    at: String,
-    label: String,
-}
-
-struct Dot {
-    x: String,
-    y: String,
-    label: String,
-}
-
-struct ChartRow {
-    period: String,
-    actual: String,
-    last_year: String,
-    target: String,
-}
-
-struct Chart {
-    title: String,
-    description: String,
-    /// Whether there is anything to draw.
-    has_data: bool,
-    y_ticks: Vec<Tick>,
-    x_ticks: Vec<Tick>,
-    /// `points` attributes, one per unbroken run of figures.
-    actual_lines: Vec<String>,
-    actual_dots: Vec<Dot>,
-    last_year_lines: Vec<String>,
-    target_line: String,
-    target_label: &'static str,
-    rows: Vec<ChartRow>,
-    plot_left: String,
-    plot_right: String,
-    plot_bottom: String,
-}
-
-impl Chart {
-    fn new(stored: &StoredIndicator, measurements: &[Measurement], period: Period) -> Chart {
-        let indicator = &stored.indicator;
-        let year = period.year();
-        let periods = indicator.calendar.periods(year);
-        let actual_of = |p: Period| {
-            measurements
-                .iter()
-                .find(|m| m.period == p)
-                .and_then(|m| m.actual.figure())
-        };
-        let last_year_of = |p: Period| {
-            measurements
-                .iter()
-                .find(|m| m.period == p)
-                .and_then(|m| m.same_period_last_year)
-                .or_else(|| p.same_period_last_year().and_then(actual_of))
-        };
-        let actuals: Vec<Option<Figure>> = periods.iter().map(|p| actual_of(*p)).collect();
-        let last_years: Vec<Option<Figure>> = periods.iter().map(|p| last_year_of(*p)).collect();
-        let targets: Vec<Option<Figure>> = periods
-            .iter()
-            .map(|p| indicator.target_for_period(*p))
-            .collect();
-
-        let values: Vec<f64> = actuals
-            .iter()
-            .chain(&last_years)
-            .chain(&targets)
-            .flatten()
-            .map(|f| f.to_f64())
-            .collect();
-        let include_zero = indicator.measure != MeasureType::Level;
-        let (low, high, step) = scale(&values, include_zero);
-        let plot_height = HEIGHT - TOP - BOTTOM;
-        let plot_width = WIDTH - LEFT - RIGHT;
-        let y = |value: f64| TOP + (high - value) / (high - low) * plot_height;
-        let slot = plot_width / periods.len().max(1) as f64;
-        let x = |index: usize| LEFT + (index as f64 + 0.5) * slot;
-
-        let mut y_ticks = Vec::new();
-        let mut value = low;
-        while value <= high + step / 1000.0 {
-            let label = Figure::from_f64(value)
-                .map(|f| format_figure(f, indicator.unit, Role::Target))
-                .unwrap_or_default();
-            y_ticks.push(Tick {
-                at: coordinate(y(value)),
-                label,
-            });
-            value += step;
-        }
-        let x_ticks = periods
-            .iter()
-            .enumerate()
-            .map(|(index, p)| Tick {
-                at: coordinate(x(index)),
-                label: short_name(*p),
-            })
-            .collect();
-        let runs = |series: &[Option<Figure>]| -> Vec<String> {
-            let mut lines = Vec::new();
-            let mut current: Vec<String> = Vec::new();
-            for (index, figure) in series.iter().enumerate() {
-                match figure {
-                    Some(f) => current.push(format!(
-                        "{},{}",
-                        coordinate(x(index)),
-                        coordinate(y(f.to_f64()))
-                    )),
-                    None => {
-                        if current.len() > 1 {
-                            lines.push(current.join(" "));
-                        }
-                        current.clear();
-                    }
-                }
-            }
-            if current.len() > 1 {
-                lines.push(current.join(" "));
-            }
-            lines
-        };
-        let actual_dots = actuals
-            .iter()
-            .enumerate()
-            .filter_map(|(index, figure)| {
-                figure.map(|f| Dot {
-                    x: coordinate(x(index)),
-                    y: coordinate(y(f.to_f64())),
-                    label: format!(
-                        "{}: {}",
-                        periods[index],
-                        indicator.format(f, Role::Measured)
-                    ),
-                })
-            })
-            .collect::<Vec<_>>();
-        let target_line = runs(&targets).join(" ");
-        let rows = periods
-            .iter()
-            .enumerate()
-            .map(|(index, p)| ChartRow {
-                period: p.to_string(),
-                actual: match (actuals[index], measurements.iter().any(|m| m.period == *p)) {
-                    (Some(f), _) => indicator.format(f, Role::Measured),
-                    (None, true) => "Not yet available".into(),
-                    (None, false) => String::new(),
-                },
-                last_year: last_years[index]
-                    .map(|f| indicator.format(f, Role::Measured))
-                    .unwrap_or_default(),
-                target: targets[index]
-                    .map(|f| indicator.format(f, Role::Target))
-                    .unwrap_or_default(),
-            })
-            .collect();
-        let measured = actuals.iter().flatten().count();
-        let latest = periods
-            .iter()
-            .zip(&actuals)
-            .filter_map(|(p, a)| a.map(|f| (p, f)))
-            .next_back();
-        let mut description = format!(
-            "Figures for {measured} of the {} periods of {year}",
-            periods.len()
-        );
-        if let Some((p, f)) = latest {
-            description.push_str(&format!(
-                "; the latest is {} for {p}",
-                indicator.format(f, Role::Measured)
-            ));
-        }
-        match indicator.annual_target {
-            Some(target) => description.push_str(&format!(
-                ", against an annual target of {}.",
-                indicator.format(target, Role::Target)
-            )),
-            None => description.push_str(". There is no target."),
-        }
-        Chart {
-            title: format!("{}, {year}", indicator.title),
-            description,
-            has_data: !values.is_empty(),
-            y_ticks,
-            x_ticks,
-            actual_lines: runs(&actuals),
-            actual_dots,
-            last_year_lines: runs(&last_years),
-            target_line,
-            target_label: if indicator.measure == MeasureType::Cumulative {
-                "Target profiled to date"
-            } else {
-                "Target"
-            },
-            rows,
-            plot_left: coordinate(LEFT),
-            plot_right: coordinate(WIDTH - RIGHT),
-            plot_bottom: coordinate(HEIGHT - BOTTOM),
-        }
-    }
-}
-
-/// The axis range and tick step: round steps of 1, 2, 2.5 or 5 times a power of ten, about
-/// five ticks, with zero included where the measure starts from it (year-to-date totals) or
-/// swings about it (changes).
-fn scale(values: &[f64], include_zero: bool) -> (f64, f64, f64) {
-    let mut low = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let mut high = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !low.is_finite() || !high.is_finite() {
-        return (0.0, 1.0, 0.25);
-    }
-    if include_zero {
-        low = low.min(0.0);
-        high = high.max(0.0);
-    }
-    if (high - low).abs() < f64::EPSILON {
-        let pad = if high.abs() > 0.0 {
-            high.abs() / 10.0
-        } else {
-            1.0
-        };
-        low -= pad;
-        high += pad;
-    }
-    let raw = (high - low) / 4.0;
-    let magnitude = 10_f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    (
-        (low / step).floor() * step,
-        (high / step).ceil() * step,
-        step,
-    )
-}
-
-fn coordinate(value: f64) -> String {
-    format!("{value:.1}")
-}
-
-/// "Apr", "Q1", "P1": the x-axis label of a period.
-fn short_name(period: Period) -> String {
-    match period.kind() {
-        PeriodKind::Month => period.start_date().format("%b").to_string(),
-        PeriodKind::Quarter => format!("Q{}", period.index()),
-        PeriodKind::FourWeek => format!("P{}", period.index()),
-        PeriodKind::Year => period.to_string(),
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scales_have_round_steps_and_cover_the_figures() {
-        assert_eq!(scale(&[80.1, 92.0, 77.1], false), (75.0, 95.0, 5.0));
-        assert_eq!(
-            scale(&[2_109_747.0, 3_000_000.0], true),
-            (0.0, 3_000_000.0, 1_000_000.0)
-        );
-        assert_eq!(scale(&[-4.3, 0.1, -5.0], true), (-6.0, 2.0, 2.0));
-        assert_eq!(scale(&[], false), (0.0, 1.0, 0.25));
-        let (low, high, _) = scale(&[7.0, 7.0], false);
-        assert!(low < 7.0 && high > 7.0);
-    }
-
-    #[test]
-    fn periods_have_short_axis_names() {
-        assert_eq!(short_name(Period::parse("September 2008").unwrap()), "Sep");
-        assert_eq!(short_name(Period::parse("Q2 2008-09").unwrap()), "Q2");
-        assert_eq!(short_name(Period::parse("P6 2008-09").unwrap()), "P6");
-    }
 }
