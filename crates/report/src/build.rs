@@ -311,6 +311,7 @@ impl IndicatorRow {
             previous_rag: previous.map(rag_of),
             period: evaluation.period.to_string(),
             period_end_iso: evaluation.period.end_date().to_string(),
+            chart: None,
         }
     }
 }

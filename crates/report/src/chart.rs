@@ -76,6 +76,9 @@ pub struct TrendChart {
     actual_lines: Vec<String>,
     actual_dots: Vec<Dot>,
     last_year_lines: Vec<String>,
+    /// Every figure of last year, so that one alone (a first year of comparisons) still shows.
+    #[serde(default)]
+    last_year_dots: Vec<Dot>,
     target_line: String,
     /// Whether any figure or target falls in the year.
     has_data: bool,
@@ -140,21 +143,25 @@ impl TrendChart {
                 label: short_name(*p),
             })
             .collect();
-        let actual_dots = actuals
-            .iter()
-            .enumerate()
-            .filter_map(|(index, figure)| {
-                figure.map(|f| Dot {
-                    x: coordinate(plot.x(index)),
-                    y: coordinate(plot.y(f.to_f64())),
-                    label: format!(
-                        "{}: {}",
-                        periods[index],
-                        indicator.format(f, Role::Measured)
-                    ),
+        let dots = |series: &[Option<Figure>], what: &str| -> Vec<Dot> {
+            series
+                .iter()
+                .enumerate()
+                .filter_map(|(index, figure)| {
+                    figure.map(|f| Dot {
+                        x: coordinate(plot.x(index)),
+                        y: coordinate(plot.y(f.to_f64())),
+                        label: format!(
+                            "{}{what}: {}",
+                            periods[index],
+                            indicator.format(f, Role::Measured)
+                        ),
+                    })
                 })
-            })
-            .collect();
+                .collect()
+        };
+        let actual_dots = dots(&actuals, "");
+        let last_year_dots = dots(&last_years, ", same period last year");
         let rows = periods
             .iter()
             .enumerate()
@@ -212,6 +219,7 @@ impl TrendChart {
             actual_lines: plot.runs(&actuals),
             actual_dots,
             last_year_lines: plot.runs(&last_years),
+            last_year_dots,
             target_line: plot.runs(&targets).join(" "),
             has_data: !values.is_empty(),
         }
@@ -252,6 +260,56 @@ impl TrendChart {
         }
         .render()
     }
+
+    /// The chart as a PNG, `scale` pixels per SVG unit, for documents that cannot hold SVG
+    /// (Word through docx-rs). Text is set in Libertinus Serif, the font the PDF falls back to,
+    /// from the fonts built into the binary: the machine's own fonts are never read, so the
+    /// picture is the same everywhere.
+    pub fn png(&self, scale: f32) -> Result<Vec<u8>, String> {
+        use resvg::{tiny_skia, usvg};
+        let svg = self
+            .svg("chart", ChartSize::Fixed)
+            .map_err(|e| e.to_string())?;
+        let options = usvg::Options {
+            font_family: RASTER_FONT.to_string(),
+            fontdb: raster_fonts(),
+            ..usvg::Options::default()
+        };
+        let tree = usvg::Tree::from_str(&svg, &options).map_err(|e| e.to_string())?;
+        let size = tree
+            .size()
+            .to_int_size()
+            .scale_by(scale)
+            .ok_or("empty chart")?;
+        let mut pixmap =
+            tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("empty chart")?;
+        pixmap.fill(tiny_skia::Color::WHITE);
+        resvg::render(
+            &tree,
+            tiny_skia::Transform::from_scale(scale, scale),
+            &mut pixmap.as_mut(),
+        );
+        pixmap.encode_png().map_err(|e| e.to_string())
+    }
+}
+
+const RASTER_FONT: &str = "Libertinus Serif";
+
+/// typst's bundled fonts, parsed once, with every generic family mapped to Libertinus Serif.
+fn raster_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    use std::sync::{Arc, OnceLock};
+    static FONTS: OnceLock<Arc<resvg::usvg::fontdb::Database>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| {
+            let mut db = resvg::usvg::fontdb::Database::new();
+            for data in typst_assets::fonts() {
+                db.load_font_data(data.to_vec());
+            }
+            db.set_serif_family(RASTER_FONT);
+            db.set_sans_serif_family(RASTER_FONT);
+            Arc::new(db)
+        })
+        .clone()
 }
 
 #[derive(Template)]
@@ -465,6 +523,11 @@ mod tests {
         assert_eq!(chart.actual_lines.len(), 1);
         assert_eq!(chart.actual_dots.len(), 2);
         assert_eq!(chart.last_year_lines.len(), 1);
+        assert_eq!(chart.last_year_dots.len(), 2);
+        assert_eq!(
+            chart.last_year_dots[1].label,
+            "Q2 2008-09, same period last year: 77.1%"
+        );
         assert_eq!(chart.target_line.split(' ').count(), 4);
     }
 
@@ -518,6 +581,16 @@ mod tests {
         );
         let fluid = chart.svg("chart", ChartSize::Fluid).unwrap();
         assert!(fluid.contains(r#"width="100%""#) && !fluid.contains("height="));
+    }
+
+    #[test]
+    fn the_chart_rasterises_to_a_png_for_word() {
+        let measurements = [Measurement::new(quarter(1), Figure::from_hundredths(7910))];
+        let chart = TrendChart::new(&satisfaction(), &measurements, quarter(1));
+        let png = chart.png(2.0).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+        // IHDR: 1440 × 640 pixels.
+        assert_eq!(&png[16..24], &[0, 0, 5, 160, 0, 0, 2, 128]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use docx_rs::{
     TableCell, TableRow, WidthType,
 };
 
+use crate::chart::TrendChart;
 use crate::model::{RagView, Report, UpdateEntry};
 use crate::{Layout, ReportError};
 
@@ -149,6 +150,9 @@ fn quarterly(doc: &mut Writer, report: &Report) {
             for row in &section.indicators {
                 doc.heading(3, &row.title);
                 doc.para(&row.sentence);
+                if let Some(chart) = &row.chart {
+                    doc.chart(chart);
+                }
             }
         }
     }
@@ -685,6 +689,25 @@ impl Writer {
             u32::try_from(height_emu).unwrap_or(u32::MAX),
         );
         self.add(Paragraph::new().add_run(Run::new().add_image(pic)));
+    }
+
+    /// A trend chart as a picture 15 cm wide with its description below it, which is also its
+    /// text alternative (docx-rs cannot set a picture's alt text). Skipped if it cannot be
+    /// drawn: the sentence above already gives the figures.
+    fn chart(&mut self, chart: &TrendChart) {
+        // Two pixels per SVG unit: sharp when printed at 15 cm (about 240 dpi).
+        let Ok(png) = chart.png(2.0) else { return };
+        let Some((width, height)) = png_size(&png) else {
+            return;
+        };
+        let width_emu = 15 * 360_000u64;
+        let height_emu = width_emu * u64::from(height) / u64::from(width.max(1));
+        let pic = Pic::new_with_dimensions(png, width, height).size(
+            u32::try_from(width_emu).unwrap_or(u32::MAX),
+            u32::try_from(height_emu).unwrap_or(u32::MAX),
+        );
+        self.add(Paragraph::new().add_run(Run::new().add_image(pic)));
+        self.muted(&chart.description);
     }
 
     /// A table whose first row repeats on every page. `widths` are percentages.

@@ -5,6 +5,7 @@
 
 use askama::Template;
 
+use crate::chart::ChartSize;
 use crate::model::{
     ActionRow, Cover, CoverPaper, Glossary, IndicatorRow, LocalPriority, ObjectiveSection,
     PerformanceGroup, ProgressAim, RagCounts, RagView, Report, SinceLastReport, TrackerRow,
@@ -127,5 +128,19 @@ impl ReportPage<'_> {
 
     fn has_rows(&self, rows: &[IndicatorRow]) -> bool {
         !rows.is_empty()
+    }
+
+    /// An indicator's trend chart as inline SVG, or nothing when it has none. The SVG comes
+    /// from the shared chart template, which escapes every text it draws, so it is inserted as
+    /// markup. Ids are numbered by objective and position so that each chart's title is its own.
+    fn chart_svg(&self, row: &IndicatorRow, number: &usize, index: &usize) -> String {
+        row.chart
+            .as_ref()
+            .and_then(|chart| {
+                chart
+                    .svg(&format!("chart-{number}-{index}"), ChartSize::Fixed)
+                    .ok()
+            })
+            .unwrap_or_default()
     }
 }

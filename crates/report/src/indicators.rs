@@ -1,7 +1,7 @@
 //! Indicator rows for a report, read from the store and evaluated with the core's rules: each
 //! indicator for the last period of its own calendar that has ended by the report date, as
 //! known at the report's second clock, beside the period before it (for "since the last
-//! report").
+//! report"), with a trend chart of the year's figures known by then.
 
 use chrono::{Days, NaiveDate};
 use waymark_core::indicator::{Calendar, Measurement, Period, evaluate};
@@ -9,6 +9,7 @@ use waymark_store::{Scope, Store};
 
 use crate::ReportError;
 use crate::build::ReportRequest;
+use crate::chart::TrendChart;
 use crate::model::IndicatorRow;
 
 /// The evaluated indicators of every plan in the request, in plan order.
@@ -38,11 +39,11 @@ pub async fn indicator_rows(
             let evaluation = evaluate(indicator, &known, period);
             let previous = period_before(indicator.calendar, period)
                 .map(|earlier| evaluate(indicator, &known, earlier));
-            rows.push(IndicatorRow::from_evaluation(
-                indicator,
-                &evaluation,
-                previous.as_ref(),
-            ));
+            let chart = TrendChart::new(indicator, &known, period);
+            rows.push(IndicatorRow {
+                chart: chart.has_data().then_some(chart),
+                ..IndicatorRow::from_evaluation(indicator, &evaluation, previous.as_ref())
+            });
         }
     }
     Ok(rows)

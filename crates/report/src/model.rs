@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use waymark_core::Rag;
 
+use crate::chart::TrendChart;
+
 /// Bumped when a field changes meaning, so stored JSON of an older shape can be recognised.
 pub const MODEL_VERSION: u32 = 1;
 
@@ -228,6 +230,10 @@ pub struct IndicatorRow {
     pub period: String,
     /// The last day of that period, ISO, used to date an indicator's RAG change.
     pub period_end_iso: String,
+    /// The year's figures as a trend chart, when there is anything to draw. Absent from reports
+    /// published before charts were added, which therefore still read as they did.
+    #[serde(default)]
+    pub chart: Option<TrendChart>,
 }
 
 /// One objective's rows of the performance summary table.

@@ -1,6 +1,7 @@
 //! PDF through typst, used as a library. A small `World` serves one layout's template, the
 //! shared `common.typ`, the report as a virtual `/data.json` and the logo; the templates read
-//! the data with `json("/data.json")`. User text therefore never becomes typst markup: a `#`,
+//! the data with `json("/data.json")`, and the quarterly layout places each indicator's trend
+//! chart from `/charts/{objective number}-{index}.svg`, drawn by [`crate::chart`]. User text therefore never becomes typst markup: a `#`,
 //! `*` or `$` in an update prints as itself.
 //!
 //! Fonts come from typst-assets, embedded in the binary and parsed once per process. The
@@ -18,6 +19,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
+use crate::chart::ChartSize;
 use crate::model::Report;
 use crate::{Layout, ReportError};
 
@@ -124,6 +126,22 @@ impl ReportWorld {
             file_id("/data.json")?,
             Bytes::new(serde_json::to_vec(report)?),
         );
+        if layout == Layout::Quarterly {
+            for section in &report.objectives {
+                for (index, row) in section.indicators.iter().enumerate() {
+                    if let Some(chart) = &row.chart {
+                        let svg = chart.svg(
+                            &format!("chart-{}-{index}", section.number),
+                            ChartSize::Fixed,
+                        )?;
+                        files.insert(
+                            file_id(&format!("/charts/{}-{index}.svg", section.number))?,
+                            Bytes::new(svg.into_bytes()),
+                        );
+                    }
+                }
+            }
+        }
         if let Some(logo) = &report.cover.logo {
             files.insert(
                 file_id(&format!("/logo.{}", logo.extension()))?,

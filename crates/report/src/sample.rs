@@ -3,7 +3,10 @@
 //! anyone who wants to preview a layout; all names and words are made up.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
-use waymark_core::indicator::Period;
+use waymark_core::indicator::{
+    Calendar, Direction, Figure, FinancialYear, Indicator, IndicatorId, MeasureType, Measurement,
+    Period, Unit, Wording,
+};
 use waymark_core::{
     Flag, FlexDate, ItemFields, ItemId, Marking, OrgId, Plan, PlanId, PlanKind, Rag, Update,
     UpdateCycle, UpdateId,
@@ -11,6 +14,7 @@ use waymark_core::{
 use waymark_store::{ItemState, PlanView};
 
 use crate::build::{ReportInputs, ReportRequest, ReportSettings, build_report};
+use crate::chart::TrendChart;
 use crate::model::{IndicatorRow, RagView, Report};
 
 /// How big a sample to make.
@@ -259,6 +263,7 @@ pub fn sample_indicators(objectives: usize) -> Vec<IndicatorRow> {
         previous_rag: Some(RagView::of(Some(Rag::Green))),
         period: "Q2 2008-09".into(),
         period_end_iso: "2008-09-30".into(),
+        chart: None,
     };
     // Objective item ids in the sample: objective o has id 1 + o * (actions + 1); only the
     // first is certain whatever the size, so most indicators hang off it or go to "other".
@@ -310,10 +315,80 @@ pub fn sample_indicators(objectives: usize) -> Vec<IndicatorRow> {
              below the target of 38% and the 32.9% of the same period last year.",
         ),
     ];
+    let charts = [
+        sample_chart(
+            &rows[0].title,
+            Unit::Count,
+            MeasureType::Level,
+            300.0,
+            [(248.0, 240.0), (280.0, 265.0)],
+        ),
+        sample_chart(
+            &rows[1].title,
+            Unit::Percent,
+            MeasureType::Level,
+            80.0,
+            [(79.1, 76.5), (80.1, 77.1)],
+        ),
+        sample_chart(
+            &rows[2].title,
+            Unit::Money,
+            MeasureType::Cumulative,
+            3_000_000.0,
+            [(900_000.0, 700_000.0), (2_109_747.0, 1_650_000.0)],
+        ),
+        sample_chart(
+            &rows[3].title,
+            Unit::Percent,
+            MeasureType::Level,
+            38.0,
+            [(33.0, 33.5), (31.7, 32.9)],
+        ),
+    ];
+    for (row, chart) in rows.iter_mut().zip(charts) {
+        row.chart = chart;
+    }
     if objectives == 0 {
         rows.clear();
     }
     rows
+}
+
+/// A higher-is-better quarterly indicator's chart for 2008-09 from its Q1 and Q2 figures, each
+/// with the same quarter last year.
+fn sample_chart(
+    title: &str,
+    unit: Unit,
+    measure: MeasureType,
+    target: f64,
+    quarters: [(f64, f64); 2],
+) -> Option<TrendChart> {
+    let indicator = Indicator {
+        annual_target: Figure::from_f64(target),
+        ..Indicator::new(
+            IndicatorId(0),
+            title,
+            Wording::new(title),
+            unit,
+            Direction::HigherIsBetter,
+            measure,
+            Calendar::Quarterly,
+        )
+    };
+    let year = FinancialYear::starting(2008).ok();
+    let measurements: Vec<Measurement> = quarters
+        .iter()
+        .zip(1..)
+        .filter_map(|((actual, last_year), quarter)| {
+            let period = Period::quarter(year?, quarter).ok()?;
+            Some(
+                Measurement::new(period, Figure::from_f64(*actual)?)
+                    .with_last_year(Figure::from_f64(*last_year)?),
+            )
+        })
+        .collect();
+    let q2 = measurements.last()?.period;
+    Some(TrendChart::new(&indicator, &measurements, q2))
 }
 
 /// A built sample report.

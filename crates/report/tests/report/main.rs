@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod charts;
 mod clocks;
 mod formats;
 mod helpers;
