@@ -15,6 +15,7 @@ mod indicators;
 mod owners;
 mod people;
 mod read;
+mod report_settings;
 mod reports;
 mod rows;
 mod search;
@@ -37,6 +38,9 @@ pub use indicators::{
 };
 pub use people::{PostHolding, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
+pub use report_settings::{
+    NewReportSettings, ReportSettingsFields, ReportSettingsVersion, StoredLogo,
+};
 pub use reports::{NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId};
 pub use uploads::PendingUpload;
 

@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod report_settings;
+
 use chrono::{NaiveDate, TimeZone, Utc};
 use waymark_core::{Flag, FlexDate, ItemFields, PlanKind, Rag, UpdateCycle};
 use waymark_store::{
