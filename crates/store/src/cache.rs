@@ -1,6 +1,10 @@
 //! A per-server cache of "as at" plan views. A view is reused only while the plan's revision in
 //! the database (bumped in the same transaction as every change set) is the one it was built
 //! from, so the cache can never serve a plan older than what is committed.
+//!
+//! The cache is bounded by an estimate of the memory its views hold, not by their number: a
+//! 100-item plan is about a hundred kilobytes, a 100,000-item plan a hundred megabytes. When it
+//! is full, the least recently used quarter of its views goes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -10,33 +14,164 @@ use waymark_core::PlanId;
 
 use crate::read::PlanView;
 
-/// Views kept before the cache starts again; a 100-item view is tens of kilobytes.
-const MAX_VIEWS: usize = 512;
+/// Memory the cached views may hold, estimated by `PlanView::approx_bytes`.
+const DEFAULT_BUDGET_BYTES: usize = 384 * 1024 * 1024;
 
 type Key = (PlanId, NaiveDate, Option<DateTime<Utc>>);
-/// A view and the plan revision it was built from.
-type Entry = (i64, Arc<PlanView>);
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug)]
+struct Entry {
+    /// The plan revision the view was built from.
+    revision: i64,
+    view: Arc<PlanView>,
+    bytes: usize,
+    /// When it was last used, on the cache's own clock of uses.
+    used: u64,
+}
+
+#[derive(Debug, Default)]
+struct Views {
+    entries: HashMap<Key, Entry>,
+    bytes: usize,
+    clock: u64,
+}
+
+#[derive(Debug, Clone)]
 pub(crate) struct ViewCache {
-    views: Arc<Mutex<HashMap<Key, Entry>>>,
+    views: Arc<Mutex<Views>>,
+    budget: usize,
+}
+
+impl Default for ViewCache {
+    fn default() -> Self {
+        ViewCache::with_budget(DEFAULT_BUDGET_BYTES)
+    }
 }
 
 impl ViewCache {
-    pub fn get(&self, key: &Key, revision: i64) -> Option<Arc<PlanView>> {
-        let views = self.views.lock().ok()?;
-        match views.get(key) {
-            Some((stored, view)) if *stored == revision => Some(Arc::clone(view)),
-            _ => None,
+    pub fn with_budget(budget: usize) -> Self {
+        ViewCache {
+            views: Arc::default(),
+            budget,
         }
     }
 
-    pub fn put(&self, key: Key, revision: i64, view: Arc<PlanView>) {
-        if let Ok(mut views) = self.views.lock() {
-            if views.len() >= MAX_VIEWS {
-                views.clear();
-            }
-            views.insert(key, (revision, view));
+    pub fn get(&self, key: &Key, revision: i64) -> Option<Arc<PlanView>> {
+        let mut views = self.views.lock().ok()?;
+        views.clock += 1;
+        let now = views.clock;
+        let entry = views.entries.get_mut(key)?;
+        if entry.revision != revision {
+            return None;
         }
+        entry.used = now;
+        Some(Arc::clone(&entry.view))
+    }
+
+    pub fn put(&self, key: Key, revision: i64, view: Arc<PlanView>) {
+        let bytes = view.approx_bytes();
+        if bytes > self.budget / 4 {
+            // One view that would push out most of the others is not worth keeping.
+            return;
+        }
+        let Ok(mut views) = self.views.lock() else {
+            return;
+        };
+        views.clock += 1;
+        let used = views.clock;
+        if let Some(old) = views.entries.insert(
+            key,
+            Entry {
+                revision,
+                view,
+                bytes,
+                used,
+            },
+        ) {
+            views.bytes -= old.bytes;
+        }
+        views.bytes += bytes;
+        if views.bytes > self.budget {
+            views.evict_to(self.budget * 3 / 4);
+        }
+    }
+}
+
+impl Views {
+    /// Drops the least recently used views until at most `target` bytes remain.
+    fn evict_to(&mut self, target: usize) {
+        let mut by_use: Vec<(u64, Key, usize)> = self
+            .entries
+            .iter()
+            .map(|(key, entry)| (entry.used, *key, entry.bytes))
+            .collect();
+        by_use.sort_unstable_by_key(|(used, _, _)| *used);
+        for (_, key, bytes) in by_use {
+            if self.bytes <= target {
+                break;
+            }
+            self.entries.remove(&key);
+            self.bytes -= bytes;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use waymark_core::{OrgId, Plan, PlanKind, UpdateCycle};
+
+    fn view(id: i64) -> Arc<PlanView> {
+        Arc::new(PlanView {
+            plan: Plan {
+                id: PlanId(id),
+                org: OrgId(1),
+                kind: PlanKind::Improvement,
+                title: "A plan".into(),
+                period: None,
+                level_names: Vec::new(),
+                owner_posts: Vec::new(),
+                source: None,
+                update_cycle: UpdateCycle::Monthly,
+            },
+            as_at: day(),
+            known_at: None,
+            items: Vec::new(),
+        })
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2015, 1, 31).unwrap()
+    }
+
+    #[test]
+    fn a_view_is_served_only_for_the_revision_it_was_built_from() {
+        let cache = ViewCache::default();
+        let key = (PlanId(1), day(), None);
+        cache.put(key, 3, view(1));
+        assert!(cache.get(&key, 3).is_some());
+        assert!(cache.get(&key, 4).is_none());
+        assert!(cache.get(&(PlanId(2), day(), None), 3).is_none());
+    }
+
+    #[test]
+    fn a_full_cache_drops_the_least_recently_used_views() {
+        let one = view(1).approx_bytes();
+        let cache = ViewCache::with_budget(one * 8);
+        for id in 0..8 {
+            cache.put((PlanId(id), day(), None), 1, view(id));
+        }
+        // Plan 0 is used again, so plan 1 is now the least recently used.
+        assert!(cache.get(&(PlanId(0), day(), None), 1).is_some());
+        cache.put((PlanId(8), day(), None), 1, view(8));
+        assert!(cache.get(&(PlanId(0), day(), None), 1).is_some());
+        assert!(cache.get(&(PlanId(1), day(), None), 1).is_none());
+        assert!(cache.get(&(PlanId(8), day(), None), 1).is_some());
+        let views = cache.views.lock().unwrap();
+        assert!(views.bytes <= one * 8);
+        assert_eq!(
+            views.bytes,
+            views.entries.values().map(|e| e.bytes).sum::<usize>()
+        );
     }
 }

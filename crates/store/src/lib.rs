@@ -10,6 +10,7 @@ mod cache;
 mod changes;
 mod diff;
 mod error;
+mod history_rows;
 mod import;
 mod indicators;
 mod owners;

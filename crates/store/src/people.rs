@@ -23,6 +23,8 @@ pub struct User {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub user: User,
+    /// The name of the user's organisation, which every page shows.
+    pub organisation_name: String,
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
 }
@@ -123,8 +125,10 @@ impl Store {
     /// The live session with this token hash, if any.
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
         let row = sqlx::query(
-            "SELECT u.id, u.org_id, u.email, u.name, u.is_admin, s.csrf_token, s.expires_at \
+            "SELECT u.id, u.org_id, u.email, u.name, u.is_admin, s.csrf_token, s.expires_at, \
+             o.name AS organisation_name \
              FROM sessions s JOIN users u ON u.id = s.user_id \
+             JOIN organisations o ON o.id = u.org_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash.to_string())
@@ -134,6 +138,7 @@ impl Store {
         row.map(|row| {
             Ok(Session {
                 user: user_from_row(&row)?,
+                organisation_name: row.try_get("organisation_name")?,
                 csrf_token: row.try_get("csrf_token")?,
                 expires_at: parse_instant(&row.try_get::<String, _>("expires_at")?)?,
             })

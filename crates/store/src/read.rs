@@ -3,20 +3,18 @@
 //! is `waymark_core`'s; this module only fetches rows and orders the tree.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
-use sqlx::any::AnyRow;
 use waymark_core::{
-    ChangeMeta, Flag, FlagSubject, ItemFields, ItemId, ItemVersion, Plan, PlanId, RagChange,
-    Update, UpdateId, flags_as_at, latest_update, rag_history, version_in_force, visible_updates,
+    Flag, FlagSubject, ItemFields, ItemId, ItemVersion, Plan, PlanId, RagChange, Update,
+    flags_as_at, latest_update, rag_history, version_in_force, visible_updates,
 };
 
 use crate::error::{Result, StoreError};
-use crate::rows::{
-    date_text, flex_date, instant_text, parse_day, parse_instant, parse_marking, parse_rag,
-    parse_strings, parse_tags,
-};
+use crate::history_rows::Bind;
+use crate::rows::{date_text, instant_text};
 use crate::{Scope, Store};
 
 /// One item as it stood on the day asked about.
@@ -52,6 +50,49 @@ impl PlanView {
     pub fn item(&self, id: ItemId) -> Option<&ItemState> {
         self.items.iter().find(|item| item.id == id)
     }
+
+    /// About how much memory the view holds: its structs and the text they point to. The view
+    /// cache budgets by it.
+    pub fn approx_bytes(&self) -> usize {
+        let strings = |values: &[String]| values.iter().map(|v| v.len() + 24).sum::<usize>();
+        let optional = |value: &Option<String>| value.as_ref().map_or(0, String::len);
+        let update_bytes = |update: &Update| {
+            std::mem::size_of::<Update>()
+                + update.text.len()
+                + optional(&update.author_person)
+                + optional(&update.author_post)
+        };
+        let plan = &self.plan;
+        let plan_bytes = std::mem::size_of::<PlanView>()
+            + plan.title.len()
+            + optional(&plan.period)
+            + optional(&plan.source)
+            + strings(&plan.level_names)
+            + strings(&plan.owner_posts);
+        plan_bytes
+            + self
+                .items
+                .iter()
+                .map(|item| {
+                    let fields = &item.fields;
+                    std::mem::size_of::<ItemState>()
+                        + fields.text.len()
+                        + optional(&fields.reference)
+                        + optional(&fields.description)
+                        + optional(&fields.strategic_lead)
+                        + strings(&fields.owners)
+                        + fields
+                            .tags
+                            .iter()
+                            .map(|t| t.taxonomy.len() + t.value.len() + 48)
+                            .sum::<usize>()
+                        + item.updates.iter().map(update_bytes).sum::<usize>()
+                        + item.latest_update.as_ref().map_or(0, update_bytes)
+                        + item.flags.len()
+                        + item.children.len() * std::mem::size_of::<ItemId>()
+                })
+                .sum::<usize>()
+    }
 }
 
 /// Everything ever recorded about one item.
@@ -66,13 +107,10 @@ pub struct ItemHistory {
     pub rag_history: Vec<RagChange>,
 }
 
-const VERSION_COLUMNS: &str = "id, item_id, effective, entered_at, author, reason, parent_id, \
-    position, reference, text, description, strategic_lead, owners, start_date, start_written, \
-    due_date, due_written, complete, completed_on, rag, tags, marking";
-const UPDATE_COLUMNS: &str = "id, item_id, as_of, entered_at, author_person, author_post, text, \
-    proposed_rag, supersedes_id";
 /// Stands for "no limit" on the second clock: sorts after every stored instant.
 const END_OF_TIME: &str = "9999-12-31T23:59:59.999999Z";
+const PLAN_AND_REVISION: &str = "SELECT id, org_id, kind, title, period, level_names, \
+    owner_posts, source, update_cycle, revision FROM plans WHERE id = $1";
 
 impl Store {
     /// The plan as it stood at the end of `as_at`, with each item's flags on that day.
@@ -83,20 +121,45 @@ impl Store {
         as_at: NaiveDate,
         known_at: Option<DateTime<Utc>>,
     ) -> Result<PlanView> {
-        let plan = self.plan(scope, plan_id).await?;
-        let revision: i64 = sqlx::query("SELECT revision FROM plans WHERE id = $1")
-            .bind(plan.id.0)
-            .fetch_one(self.pool())
-            .await?
-            .try_get("revision")?;
+        let view = self.plan_view(scope, plan_id, as_at, known_at).await?;
+        Ok(Arc::unwrap_or_clone(view))
+    }
+
+    /// `plan_as_at` shared rather than copied: the view may be the cache's own, which is what
+    /// makes a page over a cached plan cost one query.
+    pub async fn plan_view(
+        &self,
+        scope: Scope,
+        plan_id: PlanId,
+        as_at: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Arc<PlanView>> {
+        let (plan, revision) = self.plan_and_revision(scope, plan_id).await?;
         let key = (plan.id, as_at, known_at);
         if let Some(view) = self.views.get(&key, revision) {
-            return Ok(PlanView::clone(&view));
+            return Ok(view);
         }
-        let view = self.read_plan_as_at(plan, as_at, known_at).await?;
-        self.views
-            .put(key, revision, std::sync::Arc::new(view.clone()));
+        let view = Arc::new(self.read_plan_as_at(plan, as_at, known_at).await?);
+        self.views.put(key, revision, Arc::clone(&view));
         Ok(view)
+    }
+
+    /// The plan, if the scope may see it, and its revision, in one query.
+    async fn plan_and_revision(&self, scope: Scope, plan_id: PlanId) -> Result<(Plan, i64)> {
+        let row = sqlx::query(PLAN_AND_REVISION)
+            .bind(plan_id.0)
+            .fetch_optional(self.pool())
+            .await?;
+        let not_found = || StoreError::NotFound {
+            what: "plan",
+            id: plan_id.0,
+        };
+        let row = row.ok_or_else(not_found)?;
+        let plan = crate::plan_from_row(&row)?;
+        if !scope.allows(plan.org) {
+            return Err(not_found());
+        }
+        Ok((plan, row.try_get("revision")?))
     }
 
     /// Reads and derives a plan view from the history, without the cache.
@@ -109,34 +172,33 @@ impl Store {
         let known_text = known_at
             .map(instant_text)
             .unwrap_or_else(|| END_OF_TIME.into());
-        let version_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM item_versions \
-             WHERE plan_id = $1 AND effective <= $2 AND entered_at <= $3"
-        )))
-        .bind(plan.id.0)
-        .bind(date_text(as_at))
-        .bind(known_text.clone())
-        .fetch_all(self.pool())
-        .await?;
-        let update_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {UPDATE_COLUMNS} FROM updates WHERE plan_id = $1 AND entered_at <= $2"
-        )))
-        .bind(plan.id.0)
-        .bind(known_text)
-        .fetch_all(self.pool())
-        .await?;
+        let as_at_text = date_text(as_at);
+        let versions = self
+            .fetch_versions(
+                "FROM item_versions WHERE plan_id = $1 AND effective <= $2 AND entered_at <= $3",
+                &[
+                    Bind::Int(plan.id.0),
+                    Bind::Text(&as_at_text),
+                    Bind::Text(&known_text),
+                ],
+            )
+            .await?;
+        let updates = self
+            .fetch_updates(
+                "FROM updates WHERE plan_id = $1 AND entered_at <= $2",
+                &[Bind::Int(plan.id.0), Bind::Text(&known_text)],
+            )
+            .await?;
 
         let mut versions_by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
-        for row in &version_rows {
-            let version = version_from_row(row)?;
+        for version in versions {
             versions_by_item
                 .entry(version.item)
                 .or_default()
                 .push(version);
         }
         let mut updates_by_item: HashMap<ItemId, Vec<Update>> = HashMap::new();
-        for row in &update_rows {
-            let update = update_from_row(row)?;
+        for update in updates {
             updates_by_item.entry(update.item).or_default().push(update);
         }
 
@@ -240,27 +302,17 @@ impl Store {
                 what: "item",
                 id: item.0,
             })?;
-        let version_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM item_versions WHERE item_id = $1 \
-             ORDER BY effective, entered_at, id"
-        )))
-        .bind(item.0)
-        .fetch_all(self.pool())
-        .await?;
-        let update_rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {UPDATE_COLUMNS} FROM updates WHERE item_id = $1 ORDER BY entered_at, id"
-        )))
-        .bind(item.0)
-        .fetch_all(self.pool())
-        .await?;
-        let versions = version_rows
-            .iter()
-            .map(version_from_row)
-            .collect::<Result<Vec<_>>>()?;
-        let updates = update_rows
-            .iter()
-            .map(update_from_row)
-            .collect::<Result<Vec<_>>>()?;
+        let mut versions = self
+            .fetch_versions(
+                "FROM item_versions WHERE item_id = $1",
+                &[Bind::Int(item.0)],
+            )
+            .await?;
+        versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
+        let mut updates = self
+            .fetch_updates("FROM updates WHERE item_id = $1", &[Bind::Int(item.0)])
+            .await?;
+        updates.sort_by_key(|u| (u.entered_at, u.id));
         Ok(ItemHistory {
             rag_history: rag_history(&versions),
             plan,
@@ -314,54 +366,6 @@ fn tree_order(current: &HashMap<ItemId, (NaiveDate, &ItemVersion)>) -> Vec<(Item
     order
 }
 
-fn version_from_row(row: &AnyRow) -> Result<ItemVersion> {
-    Ok(ItemVersion {
-        item: ItemId(row.try_get("item_id")?),
-        seq: row.try_get("id")?,
-        meta: ChangeMeta {
-            effective: parse_day(&row.try_get::<String, _>("effective")?)?,
-            entered_at: parse_instant(&row.try_get::<String, _>("entered_at")?)?,
-            author: row.try_get("author")?,
-            reason: row.try_get("reason")?,
-        },
-        fields: ItemFields {
-            parent: row.try_get::<Option<i64>, _>("parent_id")?.map(ItemId),
-            position: row.try_get("position")?,
-            reference: row.try_get("reference")?,
-            text: row.try_get("text")?,
-            description: row.try_get("description")?,
-            strategic_lead: row.try_get("strategic_lead")?,
-            owners: parse_strings(&row.try_get::<String, _>("owners")?)?,
-            start: flex_date(row.try_get("start_date")?, row.try_get("start_written")?)?,
-            due: flex_date(row.try_get("due_date")?, row.try_get("due_written")?)?,
-            complete: row.try_get::<i64, _>("complete")? != 0,
-            completed_on: row
-                .try_get::<Option<String>, _>("completed_on")?
-                .map(|d| parse_day(&d))
-                .transpose()?,
-            rag: parse_rag(row.try_get("rag")?)?,
-            tags: parse_tags(&row.try_get::<String, _>("tags")?)?,
-            marking: parse_marking(row.try_get("marking")?),
-        },
-    })
-}
-
-fn update_from_row(row: &AnyRow) -> Result<Update> {
-    Ok(Update {
-        id: UpdateId(row.try_get("id")?),
-        item: ItemId(row.try_get("item_id")?),
-        as_of: parse_day(&row.try_get::<String, _>("as_of")?)?,
-        entered_at: parse_instant(&row.try_get::<String, _>("entered_at")?)?,
-        author_person: row.try_get("author_person")?,
-        author_post: row.try_get("author_post")?,
-        text: row.try_get("text")?,
-        proposed_rag: parse_rag(row.try_get("proposed_rag")?)?,
-        supersedes: row
-            .try_get::<Option<i64>, _>("supersedes_id")?
-            .map(UpdateId),
-    })
-}
-
 /// How many actions (items without children) had each shown RAG at the end of a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RagMix {
@@ -391,16 +395,15 @@ impl Store {
         let Some(last) = days.iter().max() else {
             return Ok(Vec::new());
         };
-        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT {VERSION_COLUMNS} FROM item_versions WHERE plan_id = $1 AND effective <= $2"
-        )))
-        .bind(plan.id.0)
-        .bind(date_text(*last))
-        .fetch_all(self.pool())
-        .await?;
+        let last_text = date_text(*last);
+        let versions = self
+            .fetch_versions(
+                "FROM item_versions WHERE plan_id = $1 AND effective <= $2",
+                &[Bind::Int(plan.id.0), Bind::Text(&last_text)],
+            )
+            .await?;
         let mut versions_by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
-        for row in &rows {
-            let version = version_from_row(row)?;
+        for version in versions {
             versions_by_item
                 .entry(version.item)
                 .or_default()

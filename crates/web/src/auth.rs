@@ -79,6 +79,7 @@ pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -
 #[derive(Debug, Clone)]
 pub struct Viewer {
     pub user: User,
+    pub organisation_name: String,
     /// The session's CSRF token, put into every form.
     pub csrf_token: String,
 }
@@ -147,6 +148,7 @@ impl FromRequestParts<AppState> for Viewer {
         match state.store.session(&token_hash(&token)).await {
             Ok(Some(session)) => Ok(Viewer {
                 user: session.user,
+                organisation_name: session.organisation_name,
                 csrf_token: session.csrf_token,
             }),
             Ok(None) => Err(not_signed_in()),

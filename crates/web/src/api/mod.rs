@@ -114,7 +114,7 @@ pub(crate) async fn items(
     let as_at = as_at_or_today(query.as_at.as_deref(), state.clock.today())?;
     let view = state
         .store
-        .plan_as_at(viewer.scope(), PlanId(id), as_at, None)
+        .plan_view(viewer.scope(), PlanId(id), as_at, None)
         .await?;
     Ok(Json(
         view.items
@@ -138,7 +138,7 @@ pub(crate) async fn check(
     let as_at = as_at_or_today(query.as_at.as_deref(), state.clock.today())?;
     let view = state
         .store
-        .plan_as_at(viewer.scope(), PlanId(id), as_at, None)
+        .plan_view(viewer.scope(), PlanId(id), as_at, None)
         .await?;
     Ok(Json(
         view.items

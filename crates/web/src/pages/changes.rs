@@ -84,11 +84,11 @@ async fn show(
     }
     let before = state
         .store
-        .plan_as_at(viewer.scope(), PlanId(id), from, None)
+        .plan_view(viewer.scope(), PlanId(id), from, None)
         .await?;
     let after = state
         .store
-        .plan_as_at(viewer.scope(), PlanId(id), to, None)
+        .plan_view(viewer.scope(), PlanId(id), to, None)
         .await?;
     let changes = changes_between(&before, &after);
     let label = |item: ItemId| label_of(&after, item);

@@ -76,7 +76,7 @@ async fn home(
     {
         let view = state
             .store
-            .plan_as_at(viewer.scope(), plan.id, today, None)
+            .plan_view(viewer.scope(), plan.id, today, None)
             .await?;
         let counts = PlanCounts::new(&view);
         let ends = month_ends(today);
@@ -182,16 +182,6 @@ fn stack(counts: &PlanCounts) -> Vec<(&'static str, &'static str, usize, f64, f6
 }
 
 /// The viewer's organisation name for the page header.
-pub async fn organisation_name(state: &AppState, viewer: &Viewer) -> Result<String, AppError> {
-    Ok(state
-        .store
-        .organisations()
-        .await?
-        .into_iter()
-        .find(|org| org.id == viewer.user.org)
-        .map(|org| org.name)
-        .unwrap_or_default())
-}
 
 #[cfg(test)]
 mod tests {

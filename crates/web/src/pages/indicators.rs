@@ -108,7 +108,7 @@ async fn list(
     let rows = plan_indicators(&state.store, viewer.scope(), plan.id, selected, None).await?;
     let view = state
         .store
-        .plan_as_at(viewer.scope(), plan.id, today, None)
+        .plan_view(viewer.scope(), plan.id, today, None)
         .await?;
 
     // Group by the objective each indicator serves, in the plan's order, as seed 004's report
@@ -452,7 +452,7 @@ async fn build(
     let objective = match stored.indicator.objective {
         Some(item) => state
             .store
-            .plan_as_at(viewer.scope(), plan.id, today, None)
+            .plan_view(viewer.scope(), plan.id, today, None)
             .await?
             .item(item)
             .map(|state| match &state.fields.reference {

@@ -199,7 +199,7 @@ async fn build(
     let history = state.store.item_history(viewer.scope(), id).await?;
     let view = state
         .store
-        .plan_as_at(viewer.scope(), history.plan.id, as_at, None)
+        .plan_view(viewer.scope(), history.plan.id, as_at, None)
         .await?;
     let Some(item) = view.item(id) else {
         // The item did not exist yet on that day.

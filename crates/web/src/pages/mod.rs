@@ -63,13 +63,13 @@ pub struct Chrome {
 impl Chrome {
     /// The layout for a signed-in viewer, with `section` highlighted in the navigation.
     pub async fn for_viewer(
-        state: &AppState,
+        _state: &AppState,
         viewer: &crate::auth::Viewer,
         section: &'static str,
     ) -> Result<Chrome, AppError> {
         Ok(Chrome {
             user_name: viewer.user.name.clone(),
-            organisation: home::organisation_name(state, viewer).await?,
+            organisation: viewer.organisation_name.clone(),
             csrf: viewer.csrf_token.clone(),
             section,
             is_admin: viewer.user.is_admin,

@@ -54,7 +54,7 @@ async fn my_actions(
     for plan_id in plan_ids {
         let view = state
             .store
-            .plan_as_at(viewer.scope(), plan_id, today, None)
+            .plan_view(viewer.scope(), plan_id, today, None)
             .await?;
         let plan = &view.plan;
         for item in &view.items {

@@ -98,7 +98,7 @@ async fn show(
     let as_at = as_at_or_today(query.as_at.as_deref(), today)?;
     let view = state
         .store
-        .plan_as_at(viewer.scope(), PlanId(id), as_at, None)
+        .plan_view(viewer.scope(), PlanId(id), as_at, None)
         .await?;
     let counts = PlanCounts::new(&view);
     let flag = query.flag.as_deref().and_then(Flag::from_name);

@@ -1,0 +1,180 @@
+//! Fetching versions and updates as one JSON array per query.
+//!
+//! A plan's history is hundreds of rows of twenty-odd columns. Through `sqlx::Any` every row and
+//! every column is copied, converted and dropped one by one, which cost more than SQLite's own
+//! work (BENCHMARKS.md, "Where the time goes"). Asking the database to aggregate the rows into
+//! one JSON text (`json_group_array` on SQLite, `json_agg` on PostgreSQL) moves one value per
+//! query, and serde reads it straight into the row structs below, columns in the order of the
+//! `*_COLUMNS` lists.
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use sqlx::Row;
+use waymark_core::{ChangeMeta, ItemFields, ItemId, ItemVersion, Update, UpdateId};
+
+use crate::error::{Result, StoreError};
+use crate::rows::{
+    flex_date, parse_day, parse_instant, parse_marking, parse_rag, parse_strings, parse_tags,
+};
+use crate::{Backend, Store};
+
+pub(crate) const VERSION_COLUMNS: &str = "id, item_id, effective, entered_at, author, reason, \
+    parent_id, position, reference, text, description, strategic_lead, owners, start_date, \
+    start_written, due_date, due_written, complete, completed_on, rag, tags, marking";
+pub(crate) const UPDATE_COLUMNS: &str = "id, item_id, as_of, entered_at, author_person, \
+    author_post, text, proposed_rag, supersedes_id";
+
+/// One `item_versions` row, fields in `VERSION_COLUMNS` order.
+#[derive(Deserialize)]
+struct VersionRow {
+    id: i64,
+    item_id: i64,
+    effective: String,
+    entered_at: String,
+    author: Option<String>,
+    reason: Option<String>,
+    parent_id: Option<i64>,
+    position: i64,
+    reference: Option<String>,
+    text: String,
+    description: Option<String>,
+    strategic_lead: Option<String>,
+    owners: String,
+    start_date: Option<String>,
+    start_written: Option<String>,
+    due_date: Option<String>,
+    due_written: Option<String>,
+    complete: i64,
+    completed_on: Option<String>,
+    rag: Option<String>,
+    tags: String,
+    marking: Option<String>,
+}
+
+/// One `updates` row, fields in `UPDATE_COLUMNS` order.
+#[derive(Deserialize)]
+struct UpdateRow {
+    id: i64,
+    item_id: i64,
+    as_of: String,
+    entered_at: String,
+    author_person: Option<String>,
+    author_post: Option<String>,
+    text: String,
+    proposed_rag: Option<String>,
+    supersedes_id: Option<i64>,
+}
+
+impl VersionRow {
+    fn into_version(self) -> Result<ItemVersion> {
+        Ok(ItemVersion {
+            item: ItemId(self.item_id),
+            seq: self.id,
+            meta: ChangeMeta {
+                effective: parse_day(&self.effective)?,
+                entered_at: parse_instant(&self.entered_at)?,
+                author: self.author,
+                reason: self.reason,
+            },
+            fields: ItemFields {
+                parent: self.parent_id.map(ItemId),
+                position: self.position,
+                reference: self.reference,
+                text: self.text,
+                description: self.description,
+                strategic_lead: self.strategic_lead,
+                owners: parse_strings(&self.owners)?,
+                start: flex_date(self.start_date, self.start_written)?,
+                due: flex_date(self.due_date, self.due_written)?,
+                complete: self.complete != 0,
+                completed_on: self.completed_on.map(|d| parse_day(&d)).transpose()?,
+                rag: parse_rag(self.rag)?,
+                tags: parse_tags(&self.tags)?,
+                marking: parse_marking(self.marking),
+            },
+        })
+    }
+}
+
+impl UpdateRow {
+    fn into_update(self) -> Result<Update> {
+        Ok(Update {
+            id: UpdateId(self.id),
+            item: ItemId(self.item_id),
+            as_of: parse_day(&self.as_of)?,
+            entered_at: parse_instant(&self.entered_at)?,
+            author_person: self.author_person,
+            author_post: self.author_post,
+            text: self.text,
+            proposed_rag: parse_rag(self.proposed_rag)?,
+            supersedes: self.supersedes_id.map(UpdateId),
+        })
+    }
+}
+
+impl Store {
+    /// `SELECT` of `columns` aggregated into one JSON array of arrays, for `from_where` (the
+    /// rest of the query: `FROM ... WHERE ...`, with `$n` parameters).
+    fn json_rows_sql(&self, columns: &str, from_where: &str) -> String {
+        match self.backend() {
+            Backend::Sqlite => {
+                format!("SELECT json_group_array(json_array({columns})) AS rows {from_where}")
+            }
+            Backend::Postgres => format!(
+                "SELECT COALESCE(json_agg(json_build_array({columns})), '[]'::json)::text AS rows \
+                 {from_where}"
+            ),
+        }
+    }
+
+    /// Versions matching `from_where` (which must read `FROM item_versions`), in no order.
+    pub(crate) async fn fetch_versions(
+        &self,
+        from_where: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Vec<ItemVersion>> {
+        let rows: Vec<VersionRow> = self
+            .fetch_json(&self.json_rows_sql(VERSION_COLUMNS, from_where), binds)
+            .await?;
+        rows.into_iter().map(VersionRow::into_version).collect()
+    }
+
+    /// Updates matching `from_where` (which must read `FROM updates`), in no order.
+    pub(crate) async fn fetch_updates(
+        &self,
+        from_where: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Vec<Update>> {
+        let rows: Vec<UpdateRow> = self
+            .fetch_json(&self.json_rows_sql(UPDATE_COLUMNS, from_where), binds)
+            .await?;
+        rows.into_iter().map(UpdateRow::into_update).collect()
+    }
+
+    async fn fetch_json<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Vec<T>> {
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
+        for bind in binds {
+            query = match bind {
+                Bind::Int(value) => query.bind(*value),
+                Bind::Text(value) => query.bind(value.to_string()),
+            };
+        }
+        let row = query.fetch_one(self.pool()).await?;
+        let text: Option<String> = row.try_get("rows")?;
+        match text {
+            None => Ok(Vec::new()),
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|error| StoreError::Corrupt(format!("history rows: {error}"))),
+        }
+    }
+}
+
+/// A query parameter of the history reads.
+pub(crate) enum Bind<'a> {
+    Int(i64),
+    Text(&'a str),
+}
