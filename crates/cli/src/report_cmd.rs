@@ -42,7 +42,8 @@ pub struct ReportArgs {
     #[arg(long)]
     pub all_updates: bool,
     /// Report settings as JSON: organisation_name, author, paper (meeting, purpose,
-    /// background, recommendations, for_decision, sponsor, author), glossary.
+    /// background, recommendations, for_decision, sponsor, author), glossary. Without it, the
+    /// settings the organisation saved on the web app's reports page are used.
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
     /// A PNG or SVG logo for the cover.
@@ -98,7 +99,8 @@ pub async fn run(store: &Store, args: ReportArgs) -> Result<()> {
             serde_json::from_str(&text)
                 .with_context(|| format!("{} is not valid report settings", path.display()))?
         }
-        None => ReportSettings::default(),
+        // Without a file, the settings the organisation saved on the web reports page.
+        None => ReportSettings::load(store, Scope::All, plan.org).await?,
     };
     if let Some(path) = &args.logo {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;

@@ -14,8 +14,8 @@ use waymark_core::date::format_long;
 use waymark_core::indicator::{
     Evaluation, Indicator, MeasureType, Period, Role, format_figure, format_signed,
 };
-use waymark_core::{Flag, ItemId, PlanId, Rag, RagChange, Update, rag_history};
-use waymark_store::{ItemState, PlanView, Scope, Store};
+use waymark_core::{Flag, ItemId, OrgId, PlanId, Rag, RagChange, Update, rag_history};
+use waymark_store::{ItemState, PlanView, ReportSettingsFields, Scope, Store};
 
 use crate::ReportError;
 use crate::glossary::glossary_for;
@@ -125,6 +125,44 @@ pub struct ReportSettings {
 }
 
 impl ReportSettings {
+    /// The settings an organisation saved in Waymark (its newest version), or the defaults
+    /// where it has saved none. A stored logo that is not PNG or SVG is left off.
+    pub async fn load(
+        store: &Store,
+        scope: Scope,
+        org: OrgId,
+    ) -> Result<ReportSettings, ReportError> {
+        Ok(store
+            .report_settings(scope, org)
+            .await?
+            .map(|version| ReportSettings::from_stored(&version.fields))
+            .unwrap_or_default())
+    }
+
+    /// Report settings from the words and logo an organisation stored.
+    pub fn from_stored(fields: &ReportSettingsFields) -> ReportSettings {
+        ReportSettings {
+            organisation_name: fields.organisation_name.clone(),
+            logo: fields
+                .logo
+                .as_ref()
+                .and_then(|logo| Logo::from_bytes(&logo.bytes).ok()),
+            author: fields.author.clone(),
+            paper: CoverPaper {
+                meeting: fields.meeting.clone(),
+                title: fields.paper_title.clone(),
+                purpose: fields.purpose.clone(),
+                background: fields.background.clone(),
+                recommendations: fields.recommendations.clone(),
+                for_decision: fields.for_decision,
+                sponsor: fields.sponsor.clone(),
+                author: fields.paper_author.clone(),
+            },
+            glossary: BTreeMap::new(),
+            updates: UpdatesShown::default(),
+        }
+    }
+
     /// Sets the logo from the bytes of a PNG or SVG file.
     pub fn set_logo(&mut self, bytes: &[u8]) -> Result<(), ReportError> {
         self.logo = Some(Logo::from_bytes(bytes)?);
@@ -952,6 +990,46 @@ mod tests {
         let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>"#;
         assert_eq!(Logo::from_bytes(svg).unwrap().extension(), "svg");
         assert!(Logo::from_bytes(b"GIF89a").is_err());
+    }
+
+    #[test]
+    fn stored_settings_become_report_settings() {
+        let stored = ReportSettingsFields {
+            organisation_name: Some("Northshire Police".into()),
+            author: Some("Head of Performance".into()),
+            paper_title: Some("Delivery plan: year end".into()),
+            recommendations: vec!["Note the progress".into()],
+            for_decision: true,
+            sponsor: Some("Deputy Chief Constable".into()),
+            logo: Some(waymark_store::StoredLogo {
+                media_type: "image/png".into(),
+                bytes: b"\x89PNG\r\n\x1a\nrest".to_vec(),
+            }),
+            ..ReportSettingsFields::default()
+        };
+        let settings = ReportSettings::from_stored(&stored);
+        assert_eq!(
+            settings.organisation_name.as_deref(),
+            Some("Northshire Police")
+        );
+        assert_eq!(
+            settings.paper.title.as_deref(),
+            Some("Delivery plan: year end")
+        );
+        assert_eq!(settings.paper.for_label(), "For: Decision");
+        assert_eq!(
+            settings.paper.sponsor.as_deref(),
+            Some("Deputy Chief Constable")
+        );
+        assert_eq!(settings.logo.unwrap().media_type, "image/png");
+        let gif = ReportSettingsFields {
+            logo: Some(waymark_store::StoredLogo {
+                media_type: "image/gif".into(),
+                bytes: b"GIF89a".to_vec(),
+            }),
+            ..ReportSettingsFields::default()
+        };
+        assert_eq!(ReportSettings::from_stored(&gif).logo, None);
     }
 
     #[test]
