@@ -1,9 +1,12 @@
 //! Board reports of a plan: preview and download any layout in any format, for a reporting
-//! period or as at a day, and publish one so that it reads the same for ever. Rendering (typst
-//! for PDF) is CPU work and runs on the blocking pool.
+//! period or as at a day, and publish one so that it reads the same for ever; and the
+//! organisation's report settings (`settings`), which every report uses. Rendering (typst for
+//! PDF) is CPU work and runs on the blocking pool.
+
+mod settings;
 
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -26,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/plans/{id}/reports", get(show))
         .route("/plans/{id}/reports/download", get(download))
         .route("/plans/{id}/reports/publish", post(publish))
+        .route(
+            "/plans/{id}/reports/settings",
+            post(settings::save).layer(DefaultBodyLimit::max(settings::MAX_LOGO_BYTES + 64 * 1024)),
+        )
         .route("/reports/{id}/{format}", get(published_file))
 }
 
@@ -50,11 +57,14 @@ struct ReportsPage {
     formats: Vec<(&'static str, &'static str)>,
     published: Vec<PublishedRow>,
     done: bool,
+    settings: settings::SettingsSection,
+    settings_saved: bool,
 }
 
 #[derive(Deserialize)]
 struct ShowQuery {
     published: Option<String>,
+    settings: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -72,6 +82,16 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Html<String>, AppError> {
+    let page = page(&state, &viewer, id).await?;
+    render(&ReportsPage {
+        done: query.published.is_some(),
+        settings_saved: query.settings.is_some(),
+        ..page
+    })
+}
+
+/// The page as it first shows, without a banner or a form's mistakes.
+async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportsPage, AppError> {
     let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
     let published = state
         .store
@@ -93,8 +113,8 @@ async fn show(
         })
         .collect();
     let today = state.clock.today();
-    render(&ReportsPage {
-        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+    Ok(ReportsPage {
+        chrome: Chrome::for_viewer(state, viewer, "plans").await?,
         id,
         title: plan.title,
         default_period: waymark_report::indicators::last_period_ended(
@@ -112,7 +132,9 @@ async fn show(
             .map(|f| (f.extension(), f.label()))
             .collect(),
         published,
-        done: query.published.is_some(),
+        done: false,
+        settings: settings::section(state, viewer).await?,
+        settings_saved: false,
     })
 }
 
@@ -124,7 +146,7 @@ async fn build(
     form: &ReportForm,
     known_at: Option<chrono::DateTime<Utc>>,
 ) -> Result<(Report, Layout), AppError> {
-    state.store.plan(viewer.scope(), plan).await?;
+    let org = state.store.plan(viewer.scope(), plan).await?.org;
     let layout: Layout = form
         .layout
         .parse()
@@ -165,10 +187,13 @@ async fn build(
         .into_iter()
         .map(|published| published.as_at)
         .find(|day| *day < request.as_at);
-    let settings = ReportSettings {
-        author: Some(viewer.user.name.clone()),
-        ..ReportSettings::default()
-    };
+    // The organisation's saved settings; a report with no author set is from whoever made it.
+    let mut settings = ReportSettings::load(&state.store, viewer.scope(), org)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    if settings.author.is_none() {
+        settings.author = Some(viewer.user.name.clone());
+    }
     let report = waymark_report::build_from_store(&state.store, viewer.scope(), request, &settings)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;

@@ -9,5 +9,6 @@ mod api;
 mod imports;
 mod indicators;
 mod pages;
+mod report_settings;
 mod reports;
 mod security;
