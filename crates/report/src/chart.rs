@@ -11,7 +11,7 @@
 use askama::Template;
 use serde::{Deserialize, Serialize};
 use waymark_core::indicator::{
-    Figure, Indicator, MeasureType, Measurement, Period, PeriodKind, Role, format_figure,
+    Figure, Indicator, MeasureType, Measurement, Period, PeriodKind, Role,
 };
 
 /// The SVG's coordinate space. Where the chart is drawn at its own size (a PDF, a picture in a
@@ -126,8 +126,9 @@ impl TrendChart {
         let mut y_ticks = Vec::new();
         let mut value = plot.low;
         while value <= plot.high + plot.step / 1000.0 {
+            // A change on last year reads with its sign, as its figures do: "+2.5%", "-5%".
             let label = Figure::from_f64(value)
-                .map(|f| format_figure(f, indicator.unit, Role::Target))
+                .map(|f| indicator.format(f, Role::Target))
                 .unwrap_or_default();
             y_ticks.push(Tick {
                 at: coordinate(plot.y(value)),
@@ -556,6 +557,30 @@ mod tests {
         assert_eq!(chart.y_ticks.first().unwrap().label, "£0");
         assert_eq!(chart.y_ticks.last().unwrap().label, "£3,000,000");
         assert_eq!(chart.rows[1].target, "£1,500,000");
+    }
+
+    #[test]
+    fn a_change_on_last_year_has_signed_ticks_about_zero() {
+        let indicator = Indicator {
+            annual_target: Some(Figure::whole(-5)),
+            ..Indicator::new(
+                IndicatorId(3),
+                "Reduce the level of serious acquisitive crime",
+                Wording::new("The level of serious acquisitive crime"),
+                Unit::Percent,
+                Direction::LowerIsBetter,
+                MeasureType::Change,
+                Calendar::Quarterly,
+            )
+        };
+        let measurements = [
+            Measurement::new(quarter(1), Figure::from_hundredths(70)),
+            Measurement::new(quarter(2), Figure::from_hundredths(10)),
+        ];
+        let chart = TrendChart::new(&indicator, &measurements, quarter(2));
+        let labels: Vec<&str> = chart.y_ticks.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(labels, ["-6%", "-4%", "-2%", "0%", "+2%"]);
+        assert_eq!(chart.rows[1].actual, "+0.1%");
     }
 
     #[test]
