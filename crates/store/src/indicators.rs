@@ -373,16 +373,6 @@ impl Store {
         rows.iter().map(entry_from_row).collect()
     }
 
-    /// A write transaction. On SQLite, IMMEDIATE takes the write lock at the start, so two
-    /// writers queue on busy_timeout instead of failing when a reader upgrades, and the MAX(id)
-    /// allocation below cannot race.
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
-        Ok(match self.backend() {
-            Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool().begin().await?,
-        })
-    }
-
     /// Reserves `count` measurement ids inside the transaction, so a batch can say which of its
     /// own rows a later row supersedes. Mirrors `write.rs`'s allocation for items and updates,
     /// which is private to that module.

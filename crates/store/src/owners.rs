@@ -7,40 +7,35 @@ use sqlx::{Any, Row, Transaction};
 use waymark_core::{ItemId, OrgId, PlanId};
 
 use crate::error::Result;
-use crate::rows::push_placeholders;
+use crate::rows::{Cell, Column, Rows, insert_rows, int, text};
 use crate::{Backend, Scope, Store};
 
 /// Adds (item, post) pairs, ignoring pairs already indexed.
 pub(crate) async fn index_owners(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Transaction<'_, Any>,
     backend: Backend,
     org: OrgId,
     plan: PlanId,
-    pairs: &[(ItemId, String)],
+    pairs: &[(ItemId, &str)],
 ) -> Result<()> {
     let unique: BTreeSet<(i64, String)> = pairs
         .iter()
         .map(|(item, post)| (item.0, post.trim().to_lowercase()))
         .filter(|(_, post)| !post.is_empty())
         .collect();
-    let unique: Vec<(i64, String)> = unique.into_iter().collect();
-    for chunk in unique.chunks(400) {
-        let mut sql =
-            String::from("INSERT INTO item_owner_posts (item_id, plan_id, org_id, post) VALUES ");
-        push_placeholders(&mut sql, backend, chunk.len(), 4);
-        sql.push_str(" ON CONFLICT DO NOTHING");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for (item, post) in chunk {
-            query = query
-                .bind(*item)
-                .bind(plan.0)
-                .bind(org.0)
-                .bind(post.clone());
-        }
-        query.execute(&mut **tx).await?;
+    let mut rows = Rows::new(OWNER_COLUMNS, unique.len());
+    for (item, post) in unique {
+        rows.push([
+            Cell::Int(item),
+            Cell::Int(plan.0),
+            Cell::Int(org.0),
+            Cell::string(post),
+        ])?;
     }
-    Ok(())
+    insert_rows(tx, backend, "item_owner_posts", &rows, true).await
 }
+
+const OWNER_COLUMNS: &[Column] = &[int("item_id"), int("plan_id"), int("org_id"), text("post")];
 
 impl Store {
     /// The plans in which any of `posts` owns, or has owned, an item.

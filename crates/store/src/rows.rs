@@ -1,9 +1,14 @@
 //! Conversions between stored text and domain values, in one place: ISO dates and instants,
-//! JSON arrays, RAG words.
+//! JSON arrays, RAG words; and the batch writer that moves many rows into a table at once.
+
+use std::borrow::Cow;
+use std::io::Write as _;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use sqlx::{Any, AssertSqlSafe, Transaction};
 use waymark_core::{FlexDate, Marking, PlanKind, Rag, Tag, UpdateCycle};
 
+use crate::Backend;
 use crate::error::{Result, StoreError};
 
 /// "2015-01-23". Written without a format string: imports call this for every row.
@@ -109,4 +114,212 @@ pub fn push_placeholders(sql: &mut String, backend: crate::Backend, rows: usize,
         }
         sql.push(')');
     }
+}
+
+/// Rows per INSERT of `insert_rows`: a few megabytes of JSON text per statement.
+const JSON_BATCH_ROWS: usize = 10_000;
+
+/// What a column holds, so PostgreSQL can be told the type of text taken out of JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Int,
+    Text,
+}
+
+/// One column of a table that `insert_rows` writes.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+}
+
+pub const fn int(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: Kind::Int,
+    }
+}
+
+pub const fn text(name: &'static str) -> Column {
+    Column {
+        name,
+        kind: Kind::Text,
+    }
+}
+
+/// One value of a row to insert.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    Null,
+    Int(i64),
+    Text(Cow<'a, str>),
+}
+
+impl<'a> Cell<'a> {
+    pub fn opt_int(value: Option<i64>) -> Self {
+        value.map_or(Cell::Null, Cell::Int)
+    }
+
+    pub fn str(value: &'a str) -> Self {
+        Cell::Text(Cow::Borrowed(value))
+    }
+
+    pub fn opt_str(value: Option<&'a str>) -> Self {
+        value.map_or(Cell::Null, Cell::str)
+    }
+
+    pub fn string(value: String) -> Self {
+        Cell::Text(Cow::Owned(value))
+    }
+
+    pub fn opt_string(value: Option<String>) -> Self {
+        value.map_or(Cell::Null, Cell::string)
+    }
+}
+
+/// Rows for one table, held flat: `columns.len()` cells per row.
+pub struct Rows<'a> {
+    columns: &'static [Column],
+    cells: Vec<Cell<'a>>,
+}
+
+impl<'a> Rows<'a> {
+    pub fn new(columns: &'static [Column], capacity: usize) -> Self {
+        Rows {
+            columns,
+            cells: Vec::with_capacity(capacity * columns.len()),
+        }
+    }
+
+    /// Appends a row; its cells are in the order of the columns.
+    pub fn push(&mut self, row: impl IntoIterator<Item = Cell<'a>>) -> Result<()> {
+        let before = self.cells.len();
+        self.cells.extend(row);
+        if self.cells.len() - before != self.columns.len() {
+            return Err(StoreError::Invalid(format!(
+                "a row of {} cells for {} columns",
+                self.cells.len() - before,
+                self.columns.len()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Inserts `rows` into `table` inside the caller's transaction, ignoring rows that conflict with
+/// an existing key when `ignore_conflicts` is set.
+///
+/// Each batch of rows goes to the database as one JSON array of arrays, unpacked by the database
+/// itself (`jsonb_each` on SQLite, `jsonb_array_elements` on PostgreSQL): binding every value
+/// through sqlx costs more than the database's own insert. A column that holds the same value in
+/// every row of a batch (the plan, the entry time, an empty description) is bound once instead,
+/// because taking a value out of JSON is most of SQLite's cost per row.
+pub async fn insert_rows(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    table: &str,
+    rows: &Rows<'_>,
+    ignore_conflicts: bool,
+) -> Result<()> {
+    let width = rows.columns.len();
+    if width == 0 {
+        return Ok(());
+    }
+    for batch in rows.cells.chunks(JSON_BATCH_ROWS * width) {
+        let first = &batch[..width];
+        let constant: Vec<bool> = (0..width)
+            .map(|column| batch.chunks(width).all(|row| row[column] == first[column]))
+            .collect();
+        let mut select = Vec::with_capacity(width);
+        let mut bound = Vec::new();
+        let mut varying = 0;
+        for (column, spec) in rows.columns.iter().enumerate() {
+            if constant[column] {
+                bound.push(&first[column]);
+                select.push(match backend {
+                    Backend::Sqlite => "?".to_string(),
+                    Backend::Postgres => format!("${}::{}", bound.len(), pg_type(spec.kind)),
+                });
+            } else {
+                select.push(match (backend, spec.kind) {
+                    (Backend::Sqlite, _) => format!("value ->> {varying}"),
+                    (Backend::Postgres, Kind::Text) => format!("value ->> {varying}"),
+                    (Backend::Postgres, Kind::Int) => format!("(value ->> {varying})::bigint"),
+                });
+                varying += 1;
+            }
+        }
+        let json = batch_json(batch, &constant)?;
+        let names: Vec<&str> = rows.columns.iter().map(|c| c.name).collect();
+        let source = match backend {
+            Backend::Sqlite => "jsonb_each(?)".to_string(),
+            Backend::Postgres => format!(
+                "jsonb_array_elements(${}::jsonb) AS batch(value)",
+                bound.len() + 1
+            ),
+        };
+        let sql = format!(
+            "INSERT INTO {table} ({}) SELECT {} FROM {source}{}",
+            names.join(", "),
+            select.join(", "),
+            if ignore_conflicts {
+                // SQLite needs the WHERE to tell the upsert's ON from a join's.
+                " WHERE true ON CONFLICT DO NOTHING"
+            } else {
+                ""
+            }
+        );
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        for cell in bound {
+            query = match cell {
+                Cell::Null => query.bind(None::<String>),
+                Cell::Int(n) => query.bind(*n),
+                Cell::Text(text) => query.bind(text.to_string()),
+            };
+        }
+        query.bind(json).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn pg_type(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Int => "bigint",
+        Kind::Text => "text",
+    }
+}
+
+/// The batch's varying columns as a JSON array of arrays (`[[1,"a"],[2,"b"]]`); a batch whose
+/// every column is constant still gives one (empty) array per row, which sets the row count.
+fn batch_json(batch: &[Cell<'_>], constant: &[bool]) -> Result<String> {
+    let width = constant.len();
+    let mut json: Vec<u8> = Vec::with_capacity(batch.len() * 16);
+    json.push(b'[');
+    for (n, row) in batch.chunks(width).enumerate() {
+        if n > 0 {
+            json.push(b',');
+        }
+        json.push(b'[');
+        let mut first = true;
+        for (cell, _) in row.iter().zip(constant).filter(|(_, constant)| !**constant) {
+            if !first {
+                json.push(b',');
+            }
+            first = false;
+            match cell {
+                Cell::Null => json.extend_from_slice(b"null"),
+                Cell::Int(value) => write!(json, "{value}").map_err(json_error)?,
+                Cell::Text(text) => {
+                    serde_json::to_writer(&mut json, text.as_ref()).map_err(json_error)?
+                }
+            }
+        }
+        json.push(b']');
+    }
+    json.push(b']');
+    String::from_utf8(json).map_err(json_error)
+}
+
+fn json_error(error: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(format!("cannot encode rows as JSON: {error}"))
 }

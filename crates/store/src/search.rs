@@ -1,46 +1,19 @@
-//! Full-text search over items and updates: FTS5 on SQLite, tsvector on PostgreSQL. The index is
-//! written by `apply_changes` in the same transaction as the rows it describes.
+//! Full-text search over items and their updates: FTS5 on SQLite, tsvector on PostgreSQL. Each
+//! item has one document holding every wording it has had and its updates' text, so a search
+//! finds the items where every word appears somewhere in the item's history. The documents are
+//! rebuilt by `write_changes` in the same transaction as the rows they describe.
 
 use std::collections::HashSet;
 
 use sqlx::{Any, Row, Transaction};
-use waymark_core::{ItemFields, ItemId, OrgId, PlanId};
+use waymark_core::{ItemFields, ItemId, Plan, PlanId};
 
 use crate::error::Result;
+use crate::rows::{Cell, Column, Rows, insert_rows, int, text};
 use crate::{Backend, Scope, Store};
 
 /// At most this many items come back from one search.
 const MAX_RESULTS: i64 = 1000;
-
-/// One document to index: the words of an item version or of an update.
-pub(crate) struct SearchDoc {
-    pub body: String,
-    pub kind: &'static str,
-    pub item: ItemId,
-}
-
-impl SearchDoc {
-    pub fn for_version(item: ItemId, fields: &ItemFields) -> Self {
-        let mut body = String::new();
-        for part in [
-            fields.reference.as_deref(),
-            Some(fields.text.as_str()),
-            fields.description.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            body.push_str(part);
-            body.push(' ');
-        }
-        body.push_str(&fields.owners.join(" "));
-        SearchDoc {
-            body,
-            kind: "item",
-            item,
-        }
-    }
-}
 
 impl Store {
     /// Items of a plan whose wording, owners or updates match every word of `query`.
@@ -51,11 +24,14 @@ impl Store {
                 let Some(expression) = fts5_expression(query) else {
                     return Ok(HashSet::new());
                 };
-                // The scope token narrows the match to the plan inside the index; the plan and
-                // organisation conditions stay as a guard.
+                // The scope token narrows the match to the plan inside the index. The index
+                // holds no columns to read back (its rowid is the item id), so the plan and
+                // organisation are checked against the items as a guard.
                 sqlx::query(
-                    "SELECT DISTINCT item_id FROM search_docs \
-                     WHERE search_docs MATCH $1 AND plan_id = $2 AND org_id = $3 LIMIT $4",
+                    "SELECT items.id AS item_id FROM search_docs \
+                     JOIN items ON items.id = search_docs.rowid \
+                     WHERE search_docs MATCH $1 AND items.plan_id = $2 AND items.org_id = $3 \
+                     LIMIT $4",
                 )
                 .bind(format!(
                     "scope : \"p{}\" AND body : ({expression})",
@@ -69,7 +45,7 @@ impl Store {
             }
             Backend::Postgres => {
                 sqlx::query(
-                    "SELECT DISTINCT item_id FROM search_docs \
+                    "SELECT item_id FROM search_docs \
                      WHERE tsv @@ plainto_tsquery('english', $1) AND plan_id = $2 AND org_id = $3 \
                      LIMIT $4",
                 )
@@ -87,32 +63,121 @@ impl Store {
     }
 }
 
-/// Writes search documents inside the caller's transaction.
-pub(crate) async fn index(
-    tx: &mut Transaction<'static, Any>,
+/// The words of one version of an item, as its search document holds them: reference, text,
+/// description and owners (the stored JSON array; its punctuation separates words). The SQL of
+/// `reindex_items` builds the same.
+pub(crate) fn version_words(fields: &ItemFields, owners_json: &str) -> String {
+    let parts = [
+        fields.reference.as_deref().unwrap_or(""),
+        fields.text.as_str(),
+        fields.description.as_deref().unwrap_or(""),
+        owners_json,
+    ];
+    parts.join(" ")
+}
+
+/// Indexes items created in the caller's transaction, given their documents.
+pub(crate) async fn index_new_items(
+    tx: &mut Transaction<'_, Any>,
     backend: Backend,
-    org: OrgId,
-    plan: PlanId,
-    docs: &[SearchDoc],
+    plan: &Plan,
+    docs: &[(ItemId, String)],
 ) -> Result<()> {
-    for chunk in docs.chunks(400) {
-        let mut sql = String::from(
-            "INSERT INTO search_docs (body, scope, kind, item_id, plan_id, org_id) VALUES ",
-        );
-        crate::rows::push_placeholders(&mut sql, backend, chunk.len(), 6);
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
-        for doc in chunk {
-            query = query
-                .bind(doc.body.clone())
-                .bind(format!("p{}", plan.0))
-                .bind(doc.kind.to_string())
-                .bind(doc.item.0)
-                .bind(plan.0)
-                .bind(org.0);
+    match backend {
+        Backend::Sqlite => {
+            let scope = format!("p{}", plan.id.0);
+            let mut rows = Rows::new(SQLITE_COLUMNS, docs.len());
+            for (item, body) in docs {
+                rows.push([Cell::Int(item.0), Cell::str(body), Cell::str(&scope)])?;
+            }
+            insert_rows(tx, backend, "search_docs", &rows, false).await
         }
-        query.execute(&mut **tx).await?;
+        Backend::Postgres => {
+            let mut rows = Rows::new(POSTGRES_COLUMNS, docs.len());
+            for (item, body) in docs {
+                rows.push([
+                    Cell::Int(item.0),
+                    Cell::Int(plan.id.0),
+                    Cell::Int(plan.org.0),
+                    Cell::str(body),
+                ])?;
+            }
+            insert_rows(tx, backend, "search_docs", &rows, false).await
+        }
+    }
+}
+
+const SQLITE_COLUMNS: &[Column] = &[int("rowid"), text("body"), text("scope")];
+const POSTGRES_COLUMNS: &[Column] = &[int("item_id"), int("plan_id"), int("org_id"), text("body")];
+
+/// Rebuilds the search documents of existing items from their history, as written so far in
+/// the caller's transaction.
+pub(crate) async fn reindex_items(
+    tx: &mut Transaction<'_, Any>,
+    backend: Backend,
+    items: &[ItemId],
+) -> Result<()> {
+    for chunk in items.chunks(REINDEX_BATCH) {
+        let ids = ids_json(chunk);
+        match backend {
+            Backend::Sqlite => {
+                sqlx::query(
+                    "DELETE FROM search_docs WHERE rowid IN (SELECT value FROM json_each(?))",
+                )
+                .bind(ids.clone())
+                .execute(&mut **tx)
+                .await?;
+                sqlx::query(SQLITE_REINDEX)
+                    .bind(ids)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            Backend::Postgres => {
+                sqlx::query(POSTGRES_REINDEX)
+                    .bind(ids)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
     }
     Ok(())
+}
+
+/// Items per reindexing statement.
+const REINDEX_BATCH: usize = 10_000;
+
+/// An item's document: the reference, text, description and owners of each of its versions
+/// (each distinct wording once, so old wording stays findable) and the text of its updates. The
+/// items are a JSON array of ids. The same expression fills the index in migration 0011.
+const SQLITE_REINDEX: &str = "INSERT INTO search_docs (rowid, body, scope) \
+     SELECT i.id, \
+       COALESCE((SELECT group_concat(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
+                   || COALESCE(v.description, '') || ' ' || v.owners) \
+                 FROM item_versions v WHERE v.item_id = i.id), '') || ' ' || \
+       COALESCE((SELECT group_concat(u.text, ' ') FROM updates u WHERE u.item_id = i.id), ''), \
+       'p' || i.plan_id \
+     FROM items i WHERE i.id IN (SELECT value FROM json_each(?))";
+
+const POSTGRES_REINDEX: &str = "INSERT INTO search_docs (item_id, plan_id, org_id, body) \
+     SELECT i.id, i.plan_id, i.org_id, \
+       COALESCE((SELECT string_agg(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
+                   || COALESCE(v.description, '') || ' ' || v.owners, ' ') \
+                 FROM item_versions v WHERE v.item_id = i.id), '') || ' ' || \
+       COALESCE((SELECT string_agg(u.text, ' ') FROM updates u WHERE u.item_id = i.id), '') \
+     FROM items i WHERE i.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint) \
+     ON CONFLICT (item_id) DO UPDATE SET body = EXCLUDED.body";
+
+fn ids_json(ids: &[ItemId]) -> String {
+    let mut json = String::with_capacity(ids.len() * 8 + 2);
+    json.push('[');
+    for (n, id) in ids.iter().enumerate() {
+        if n > 0 {
+            json.push(',');
+        }
+        json.push_str(&id.0.to_string());
+    }
+    json.push(']');
+    json
 }
 
 /// Turns what a person typed into an FTS5 expression that can't be a syntax error: each word

@@ -1,39 +1,105 @@
-//! Applying a change set: one transaction that creates items, appends versions and appends
-//! updates, all with the same entry time. Rows are written in batches because imports write
-//! hundreds of thousands of them.
+//! Writing a change set: one transaction that creates items, appends versions and updates (all
+//! with the same entry time), and brings the derived indexes (search, owners) up to date. The
+//! same `write_changes` serves `apply_changes` and `create_plan_with_changes`, on both backends.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::Utc;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
-use waymark_core::{ItemFields, ItemId, UpdateId};
+use waymark_core::{ItemFields, ItemId, Plan, UpdateId};
 
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
-use crate::owners;
-use crate::rows::{date_text, instant_text, push_placeholders, strings_json, tags_json};
-use crate::search::{self, SearchDoc};
-use crate::{Backend, Scope, Store};
+use crate::rows::{
+    Cell, Column, Rows, date_text, insert_rows, instant_text, int, strings_json, tags_json, text,
+};
+use crate::{Backend, Scope, Store, owners, search};
 
-/// Rows per INSERT: well inside SQLite's 32,766 and PostgreSQL's 65,535 bound parameters.
-const BATCH_ROWS: usize = 400;
+const ITEM_COLUMNS: &[Column] = &[int("id"), int("org_id"), int("plan_id"), text("created_at")];
+
+const VERSION_COLUMNS: &[Column] = &[
+    int("org_id"),
+    int("plan_id"),
+    int("item_id"),
+    text("effective"),
+    text("entered_at"),
+    text("author"),
+    text("reason"),
+    int("parent_id"),
+    int("position"),
+    text("reference"),
+    text("text"),
+    text("description"),
+    text("strategic_lead"),
+    text("owners"),
+    text("start_date"),
+    text("start_written"),
+    text("due_date"),
+    text("due_written"),
+    int("complete"),
+    text("completed_on"),
+    text("rag"),
+    text("tags"),
+    text("marking"),
+];
+
+const UPDATE_COLUMNS: &[Column] = &[
+    int("id"),
+    int("org_id"),
+    int("plan_id"),
+    int("item_id"),
+    text("as_of"),
+    text("entered_at"),
+    text("author_person"),
+    text("author_post"),
+    text("text"),
+    text("proposed_rag"),
+    int("supersedes_id"),
+];
 
 impl Store {
     /// Applies every change in one transaction: all of it is stored, or none of it.
     pub async fn apply_changes(&self, changes: &ChangeSet) -> Result<Applied> {
         let plan = self.plan(Scope::Org(changes.org), changes.plan).await?;
         let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
-        let mut tx = match self.backend() {
-            // IMMEDIATE takes the write lock at the start, so two writers queue on
-            // busy_timeout instead of failing when a reader upgrades.
+        let mut tx = self.begin_write().await?;
+        let applied = self
+            .write_changes(&mut tx, &plan, changes, &entered_at)
+            .await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    /// A write transaction. On SQLite, IMMEDIATE takes the write lock at the start, so two
+    /// writers queue on busy_timeout instead of failing when a reader upgrades, and the MAX(id)
+    /// allocations of `allocate_ids` cannot race.
+    pub(crate) async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend() {
             Backend::Sqlite => self.pool().begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool().begin().await?,
-        };
+        })
+    }
 
-        self.check_existing_items(&mut tx, changes).await?;
+    /// Writes a change set to `plan` inside the caller's transaction, every row entered at
+    /// `entered_at`: the rows, the search and owner indexes, and the plan's revision.
+    pub(crate) async fn write_changes(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        plan: &Plan,
+        changes: &ChangeSet,
+        entered_at: &str,
+    ) -> Result<Applied> {
+        let backend = self.backend();
+        // First, so that on PostgreSQL two writers to one plan queue on this row lock and each
+        // rebuilds its items' search documents from the other's committed rows.
+        sqlx::query("UPDATE plans SET revision = revision + 1 WHERE id = $1")
+            .bind(plan.id.0)
+            .execute(&mut **tx)
+            .await?;
+        self.check_existing_items(tx, changes).await?;
 
         let item_ids: Vec<ItemId> = self
-            .allocate_ids(&mut tx, "items", changes.new_items.len())
+            .allocate_ids(tx, "items", changes.new_items.len())
             .await?
             .into_iter()
             .map(ItemId)
@@ -46,153 +112,145 @@ impl Store {
                 }),
             }
         };
-
-        for chunk in item_ids.chunks(BATCH_ROWS) {
-            let mut sql =
-                String::from("INSERT INTO items (id, org_id, plan_id, created_at) VALUES ");
-            push_placeholders(&mut sql, self.backend(), chunk.len(), 4);
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for id in chunk {
-                query = query
-                    .bind(id.0)
-                    .bind(plan.org.0)
-                    .bind(plan.id.0)
-                    .bind(entered_at.clone());
-            }
-            query.execute(&mut *tx).await?;
+        let mut items = Rows::new(ITEM_COLUMNS, item_ids.len());
+        for id in &item_ids {
+            items.push([
+                Cell::Int(id.0),
+                Cell::Int(plan.org.0),
+                Cell::Int(plan.id.0),
+                Cell::str(entered_at),
+            ])?;
         }
+        insert_rows(tx, backend, "items", &items, false).await?;
 
-        let mut versions: Vec<VersionRow> = Vec::new();
-        for (index, item) in changes.new_items.iter().enumerate() {
-            versions.push(VersionRow {
-                item: item_ids[index],
+        let new_versions = changes.new_items.iter().zip(&item_ids).map(|(item, id)| {
+            Ok(VersionRow {
+                item: *id,
                 parent: item.parent.map(resolve).transpose()?,
                 fields: &item.fields,
                 effective: date_text(item.effective),
+                owners: strings_json(&item.fields.owners),
                 reason: None,
-            });
-        }
-        for version in &changes.versions {
-            versions.push(VersionRow {
+            })
+        });
+        let later_versions = changes.versions.iter().map(|version| {
+            Ok(VersionRow {
                 item: version.item,
                 parent: version.parent.map(resolve).transpose()?,
                 fields: &version.fields,
                 effective: date_text(version.effective),
-                reason: version.reason.clone(),
-            });
+                owners: strings_json(&version.fields.owners),
+                reason: version.reason.as_deref(),
+            })
+        });
+        let versions: Vec<VersionRow<'_>> =
+            new_versions.chain(later_versions).collect::<Result<_>>()?;
+        let mut version_rows = Rows::new(VERSION_COLUMNS, versions.len());
+        for row in &versions {
+            let f = row.fields;
+            version_rows.push([
+                Cell::Int(plan.org.0),
+                Cell::Int(plan.id.0),
+                Cell::Int(row.item.0),
+                Cell::str(&row.effective),
+                Cell::str(entered_at),
+                Cell::opt_str(changes.author.as_deref()),
+                Cell::opt_str(row.reason),
+                Cell::opt_int(row.parent.map(|p| p.0)),
+                Cell::Int(f.position),
+                Cell::opt_str(f.reference.as_deref()),
+                Cell::str(&f.text),
+                Cell::opt_str(f.description.as_deref()),
+                Cell::opt_str(f.strategic_lead.as_deref()),
+                Cell::str(&row.owners),
+                Cell::opt_string(f.start.as_ref().map(|d| date_text(d.date))),
+                Cell::opt_str(f.start.as_ref().and_then(|d| d.written.as_deref())),
+                Cell::opt_string(f.due.as_ref().map(|d| date_text(d.date))),
+                Cell::opt_str(f.due.as_ref().and_then(|d| d.written.as_deref())),
+                Cell::Int(i64::from(f.complete)),
+                Cell::opt_string(f.completed_on.map(date_text)),
+                Cell::opt_str(f.rag.map(|r| r.word())),
+                Cell::string(tags_json(&f.tags)),
+                Cell::opt_str(f.marking.map(|m| m.label())),
+            ])?;
         }
-        for chunk in versions.chunks(BATCH_ROWS) {
-            let mut sql = String::from(
-                "INSERT INTO item_versions (org_id, plan_id, item_id, effective, entered_at, author, \
-                 reason, parent_id, position, reference, text, description, strategic_lead, owners, \
-                 start_date, start_written, due_date, due_written, complete, completed_on, rag, tags, \
-                 marking) VALUES ",
-            );
-            push_placeholders(&mut sql, self.backend(), chunk.len(), 23);
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for row in chunk {
-                let f = row.fields;
-                query = query
-                    .bind(plan.org.0)
-                    .bind(plan.id.0)
-                    .bind(row.item.0)
-                    .bind(row.effective.clone())
-                    .bind(entered_at.clone())
-                    .bind(changes.author.clone())
-                    .bind(row.reason.clone())
-                    .bind(row.parent.map(|p| p.0))
-                    .bind(f.position)
-                    .bind(f.reference.clone())
-                    .bind(f.text.clone())
-                    .bind(f.description.clone())
-                    .bind(f.strategic_lead.clone())
-                    .bind(strings_json(&f.owners))
-                    .bind(f.start.as_ref().map(|d| date_text(d.date)))
-                    .bind(f.start.as_ref().and_then(|d| d.written.clone()))
-                    .bind(f.due.as_ref().map(|d| date_text(d.date)))
-                    .bind(f.due.as_ref().and_then(|d| d.written.clone()))
-                    .bind(i64::from(f.complete))
-                    .bind(f.completed_on.map(date_text))
-                    .bind(f.rag.map(|r| r.word().to_string()))
-                    .bind(tags_json(&f.tags))
-                    .bind(f.marking.map(|m| m.label().to_string()));
-            }
-            query.execute(&mut *tx).await?;
-        }
+        insert_rows(tx, backend, "item_versions", &version_rows, false).await?;
 
         let update_ids: Vec<UpdateId> = self
-            .allocate_ids(&mut tx, "updates", changes.updates.len())
+            .allocate_ids(tx, "updates", changes.updates.len())
             .await?
             .into_iter()
             .map(UpdateId)
             .collect();
-        let updates: Vec<(UpdateId, ItemId, &crate::changes::NewUpdate)> = changes
-            .updates
-            .iter()
-            .zip(&update_ids)
-            .map(|(update, id)| Ok((*id, resolve(update.item)?, update)))
-            .collect::<Result<_>>()?;
-        for chunk in updates.chunks(BATCH_ROWS) {
-            let mut sql = String::from(
-                "INSERT INTO updates (id, org_id, plan_id, item_id, as_of, entered_at, author_person, \
-                 author_post, text, proposed_rag, supersedes_id) VALUES ",
-            );
-            push_placeholders(&mut sql, self.backend(), chunk.len(), 11);
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for (id, item, update) in chunk {
-                query = query
-                    .bind(id.0)
-                    .bind(plan.org.0)
-                    .bind(plan.id.0)
-                    .bind(item.0)
-                    .bind(date_text(update.as_of))
-                    .bind(entered_at.clone())
-                    .bind(update.author_person.clone())
-                    .bind(update.author_post.clone())
-                    .bind(update.text.clone())
-                    .bind(update.proposed_rag.map(|r| r.word().to_string()))
-                    .bind(update.supersedes.map(|s| s.0));
-            }
-            query.execute(&mut *tx).await?;
+        let mut update_rows = Rows::new(UPDATE_COLUMNS, update_ids.len());
+        for (update, id) in changes.updates.iter().zip(&update_ids) {
+            let item = resolve(update.item)?;
+            update_rows.push([
+                Cell::Int(id.0),
+                Cell::Int(plan.org.0),
+                Cell::Int(plan.id.0),
+                Cell::Int(item.0),
+                Cell::string(date_text(update.as_of)),
+                Cell::str(entered_at),
+                Cell::opt_str(update.author_person.as_deref()),
+                Cell::opt_str(update.author_post.as_deref()),
+                Cell::str(&update.text),
+                Cell::opt_str(update.proposed_rag.map(|r| r.word())),
+                Cell::opt_int(update.supersedes.map(|s| s.0)),
+            ])?;
         }
+        insert_rows(tx, backend, "updates", &update_rows, false).await?;
 
-        let mut docs: Vec<SearchDoc> = versions
+        // Every item whose wording or updates changed gets its search document rebuilt. A new
+        // item's document is made here from what is being written (its one version and its
+        // updates); an existing item's is rebuilt from its whole history in the database.
+        let mut new_docs: Vec<String> = versions[..item_ids.len()]
             .iter()
-            .map(|row| SearchDoc::for_version(row.item, row.fields))
+            .map(|row| search::version_words(row.fields, &row.owners))
             .collect();
-        docs.extend(updates.iter().map(|(_, item, update)| SearchDoc {
-            body: update.text.clone(),
-            kind: "update",
-            item: *item,
-        }));
-        search::index(&mut tx, self.backend(), plan.org, plan.id, &docs).await?;
-        let owner_pairs: Vec<(ItemId, String)> = versions
+        let mut existing: BTreeSet<ItemId> = versions[item_ids.len()..]
+            .iter()
+            .map(|row| row.item)
+            .collect();
+        for update in &changes.updates {
+            match update.item {
+                ItemRef::New(index) => {
+                    if let Some(doc) = new_docs.get_mut(index) {
+                        doc.push(' ');
+                        doc.push_str(&update.text);
+                    }
+                }
+                ItemRef::Existing(id) => {
+                    existing.insert(id);
+                }
+            }
+        }
+        let new_docs: Vec<(ItemId, String)> = item_ids.iter().copied().zip(new_docs).collect();
+        let existing: Vec<ItemId> = existing.into_iter().collect();
+        search::index_new_items(tx, backend, plan, &new_docs).await?;
+        search::reindex_items(tx, backend, &existing).await?;
+        let owner_pairs: Vec<(ItemId, &str)> = versions
             .iter()
             .flat_map(|row| {
                 row.fields
                     .owners
                     .iter()
-                    .map(|post| (row.item, post.clone()))
+                    .map(|post| (row.item, post.as_str()))
             })
             .collect();
-        owners::index_owners(&mut tx, self.backend(), plan.org, plan.id, &owner_pairs).await?;
-        sqlx::query("UPDATE plans SET revision = revision + 1 WHERE id = $1")
-            .bind(plan.id.0)
-            .execute(&mut *tx)
-            .await?;
+        owners::index_owners(tx, backend, plan.org, plan.id, &owner_pairs).await?;
 
-        tx.commit().await?;
         Ok(Applied {
+            versions_written: versions.len(),
             item_ids,
             update_ids,
-            versions_written: versions.len(),
         })
     }
 
     /// Refuses a change set that touches items of another plan (or another organisation).
     async fn check_existing_items(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Transaction<'_, Any>,
         changes: &ChangeSet,
     ) -> Result<()> {
         let mut wanted: HashSet<i64> = HashSet::new();
@@ -233,7 +291,7 @@ impl Store {
     /// batches and still be referred to.
     pub(crate) async fn allocate_ids(
         &self,
-        tx: &mut Transaction<'static, Any>,
+        tx: &mut Transaction<'_, Any>,
         table: &'static str,
         count: usize,
     ) -> Result<Vec<i64>> {
@@ -264,10 +322,13 @@ impl Store {
     }
 }
 
+/// A version to write, whether of a new item or a later one of an existing item.
 struct VersionRow<'a> {
     item: ItemId,
     parent: Option<ItemId>,
     fields: &'a ItemFields,
     effective: String,
-    reason: Option<String>,
+    /// The owners as stored: a JSON array of post titles.
+    owners: String,
+    reason: Option<&'a str>,
 }

@@ -552,6 +552,92 @@ async fn search_stays_inside_its_plan() {
 }
 
 #[tokio::test]
+async fn search_follows_later_versions_and_updates() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut first = ChangeSet::new(org.id, plan.id);
+        first.new_items.push(NewItem {
+            parent: None,
+            fields: action("Refurbish the custody suite", None, None, &[]),
+            effective: day(2015, 1, 1),
+        });
+        first.new_items.push(NewItem {
+            parent: None,
+            fields: action("Train call handlers", None, None, &[]),
+            effective: day(2015, 1, 1),
+        });
+        let items = store.apply_changes(&first).await.unwrap().item_ids;
+        let mut later = ChangeSet::new(org.id, plan.id);
+        later.versions.push(NewVersion {
+            item: items[0],
+            parent: None,
+            fields: action(
+                "Refurbish the detention centre",
+                None,
+                None,
+                &["Head of Estates"],
+            ),
+            effective: day(2015, 2, 1),
+            reason: None,
+        });
+        later.updates.push(NewUpdate {
+            item: ItemRef::Existing(items[1]),
+            as_of: day(2015, 2, 1),
+            author_person: None,
+            author_post: None,
+            text: "Second cohort booked with the college.".into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        store.apply_changes(&later).await.unwrap();
+        let find = |q: &'static str| {
+            let store = store.clone();
+            async move {
+                let mut found: Vec<_> = store
+                    .search(Scope::Org(org.id), plan.id, q)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .collect();
+                found.sort_by_key(|id| id.0);
+                found
+            }
+        };
+        assert_eq!(
+            find("detention").await,
+            vec![items[0]],
+            "{backend}: new wording"
+        );
+        assert_eq!(
+            find("custody").await,
+            vec![items[0]],
+            "{backend}: old wording stays"
+        );
+        assert_eq!(
+            find("estates").await,
+            vec![items[0]],
+            "{backend}: new owner"
+        );
+        assert_eq!(
+            find("cohort").await,
+            vec![items[1]],
+            "{backend}: later update"
+        );
+        assert_eq!(
+            find("handlers college").await,
+            vec![items[1]],
+            "{backend}: words from an item's wording and its update together"
+        );
+        assert_eq!(
+            find("refurbish").await.len(),
+            1,
+            "{backend}: one hit per item"
+        );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn the_owner_index_finds_the_plans_a_post_owns_in() {
     for (backend, store) in stores().await {
         let (org, plan) = seeded(&store).await;
