@@ -1,6 +1,7 @@
-//! Times a long quarterly report: about 100 A4 pages of objectives, actions and updates, built
-//! from the synthetic sample and rendered to PDF (the target is under 2 s in release), and the
-//! same report as DOCX, XLSX and HTML for comparison. `cargo bench -p waymark-report`.
+//! Times a long quarterly report: about 100 A4 pages of objectives, indicators with their trend
+//! charts, actions and updates, built from the synthetic sample and rendered to PDF (the target
+//! is under 2 s in release), and the same report as DOCX, XLSX and HTML for comparison.
+//! `cargo bench -p waymark-report`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -24,7 +25,25 @@ fn main() {
     // narrative gets.
     let mut settings = sample_settings();
     settings.updates = UpdatesShown::Period;
-    let inputs = sample_inputs(size);
+    let mut inputs = sample_inputs(size);
+    // Two indicators with charts under every objective (seed 004 has seventeen across seven),
+    // so that the charts' cost shows: the sample hangs its four off the first objective only.
+    let charted: Vec<_> = inputs.indicators.iter().take(2).cloned().collect();
+    for objective in 1..size.objectives {
+        let id = 1 + objective * (size.actions_per_objective + 1);
+        for row in &charted {
+            let mut row = row.clone();
+            row.objective = Some(id as i64);
+            inputs.indicators.push(row);
+        }
+    }
+    // WAYMARK_BENCH_NO_CHARTS=1 keeps the indicators but drops their charts, to measure what the
+    // charts cost.
+    if std::env::var_os("WAYMARK_BENCH_NO_CHARTS").is_some() {
+        for row in &mut inputs.indicators {
+            row.chart = None;
+        }
+    }
     let started = Instant::now();
     let report = build_report(&inputs, &settings);
     let built = started.elapsed();
@@ -35,9 +54,15 @@ fn main() {
 
     let pages = pdf_page_count(&report, Layout::Quarterly).unwrap();
     let actions: usize = report.objectives.iter().map(|s| s.actions.len()).sum();
+    let charts = report
+        .objectives
+        .iter()
+        .flat_map(|s| &s.indicators)
+        .filter(|row| row.chart.is_some())
+        .count();
     println!(
-        "quarterly report: {} objectives, {actions} actions, {} updates each in the quarter, \
-         {pages} A4 pages",
+        "quarterly report: {} objectives, {charts} indicator charts, {actions} actions, {} \
+         updates each in the quarter, {pages} A4 pages",
         size.objectives, size.updates_per_action
     );
     let tracker_pages = pdf_page_count(&report, Layout::Tracker).unwrap();
