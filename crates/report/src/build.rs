@@ -171,16 +171,22 @@ impl ReportSettings {
 }
 
 impl Logo {
-    /// A logo from the bytes of a PNG or SVG file; other formats are refused.
+    /// A logo from the bytes of a PNG or SVG file; other formats are refused, and so is a file
+    /// that cannot be drawn, since every PDF with the logo would then fail to typeset. The
+    /// message says why, in words for the person who chose the file.
     pub fn from_bytes(bytes: &[u8]) -> Result<Logo, ReportError> {
         use base64::Engine as _;
         let media_type = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+            resvg::tiny_skia::Pixmap::decode_png(bytes).map_err(|_| {
+                ReportError::Invalid("The logo is not a PNG image that can be read".into())
+            })?;
             "image/png"
         } else if looks_like_svg(bytes) {
+            check_svg_logo(bytes)?;
             "image/svg+xml"
         } else {
             return Err(ReportError::Invalid(
-                "the logo must be a PNG or SVG file".into(),
+                "The logo must be a PNG or SVG file".into(),
             ));
         };
         Ok(Logo {
@@ -205,6 +211,34 @@ impl Logo {
             "png"
         }
     }
+}
+
+/// An SVG logo must parse, and must not link to other files or web addresses: the PDF
+/// renderer refuses linked images, and a report should not fetch anything to draw its cover.
+fn check_svg_logo(bytes: &[u8]) -> Result<(), ReportError> {
+    use resvg::usvg;
+    let linked = std::sync::atomic::AtomicBool::new(false);
+    let options = usvg::Options {
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_data: usvg::ImageHrefResolver::default_data_resolver(),
+            resolve_string: Box::new(|_, _| {
+                linked.store(true, std::sync::atomic::Ordering::Relaxed);
+                None
+            }),
+        },
+        ..usvg::Options::default()
+    };
+    usvg::Tree::from_data(bytes, &options).map_err(|e| {
+        ReportError::Invalid(format!(
+            "The logo is not an SVG image that can be read ({e})"
+        ))
+    })?;
+    if linked.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err(ReportError::Invalid(
+            "The logo must not link to other files or web addresses; embed its images".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn looks_like_svg(bytes: &[u8]) -> bool {
@@ -981,15 +1015,32 @@ mod tests {
         assert_eq!(rolled_up(&[None, None]), None);
     }
 
+    /// A 1 × 1 PNG.
+    const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\x9c\x63\x90\x2d\xd8\xf1\x1f\x00\x04\x38\x02\x45\xc4\x1d\x2b\xc2\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
+
     #[test]
     fn logos_must_be_png_or_svg() {
-        let png = b"\x89PNG\r\n\x1a\nrest";
-        let logo = Logo::from_bytes(png).unwrap();
+        let logo = Logo::from_bytes(PNG).unwrap();
         assert_eq!(logo.media_type, "image/png");
-        assert_eq!(logo.bytes().unwrap(), png);
-        let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>"#;
+        assert_eq!(logo.bytes().unwrap(), PNG);
+        let svg = br#"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>"#;
         assert_eq!(Logo::from_bytes(svg).unwrap().extension(), "svg");
         assert!(Logo::from_bytes(b"GIF89a").is_err());
+    }
+
+    #[test]
+    fn a_logo_that_cannot_be_drawn_is_refused_with_the_reason() {
+        let message = |bytes: &[u8]| Logo::from_bytes(bytes).unwrap_err().to_string();
+        assert_eq!(
+            message(b"\x89PNG\r\n\x1a\nrest"),
+            "The logo is not a PNG image that can be read"
+        );
+        assert!(
+            message(b"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect")
+                .starts_with("The logo is not an SVG image that can be read")
+        );
+        let linked = br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10"><image xlink:href="https://example.com/crest.png" width="10" height="10"/></svg>"#;
+        assert!(message(linked).starts_with("The logo must not link to other files"));
     }
 
     #[test]
@@ -1003,7 +1054,7 @@ mod tests {
             sponsor: Some("Deputy Chief Constable".into()),
             logo: Some(waymark_store::StoredLogo {
                 media_type: "image/png".into(),
-                bytes: b"\x89PNG\r\n\x1a\nrest".to_vec(),
+                bytes: PNG.to_vec(),
             }),
             ..ReportSettingsFields::default()
         };

@@ -256,11 +256,14 @@ fn check(
                     media_type: logo.media_type,
                     bytes: form.logo.clone(),
                 }),
-                Err(_) => {
-                    errors.push((
-                        "logo".to_string(),
-                        "The logo must be a PNG or SVG file".to_string(),
-                    ));
+                Err(error) => {
+                    // The report crate says why in words: not PNG or SVG, unreadable, or
+                    // linking to other files.
+                    let message = match error {
+                        waymark_report::ReportError::Invalid(message) => message,
+                        _ => "The logo must be a PNG or SVG file".to_string(),
+                    };
+                    errors.push(("logo".to_string(), message));
                     None
                 }
             }
@@ -382,5 +385,18 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(too_big[0].1, "The logo must be smaller than 512 KB");
+        let linked = check(
+            &SettingsForm {
+                logo: br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="9" height="9"><image xlink:href="crest.png" width="9" height="9"/></svg>"#.to_vec(),
+                ..SettingsForm::default()
+            },
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            linked[0]
+                .1
+                .starts_with("The logo must not link to other files")
+        );
     }
 }
