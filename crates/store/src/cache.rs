@@ -1,62 +1,107 @@
-//! A per-server cache of "as at" plan views. A view is reused only while the plan's revision in
-//! the database (bumped in the same transaction as every change set) is the one it was built
-//! from, so the cache can never serve a plan older than what is committed.
+//! Per-server caches of what is derived from a plan's history: "as at" views and monthly RAG
+//! mixes. A value is reused only while the plan's revision in the database (bumped in the same
+//! transaction as every change set) is the one it was built from, so a cache can never serve a
+//! plan older than what is committed.
 //!
-//! The cache is bounded by an estimate of the memory its views hold, not by their number: a
-//! 100-item plan is about a hundred kilobytes, a 100,000-item plan a hundred megabytes. When it
-//! is full, the least recently used quarter of its views goes.
+//! A cache is bounded by an estimate of the memory its values hold, not by their number: a
+//! 100-item plan view is about a hundred kilobytes, a 100,000-item one a hundred megabytes.
+//! When it is full, the least recently used quarter of its values goes.
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use waymark_core::PlanId;
 
-use crate::read::PlanView;
+use crate::read::{PlanView, RagMix};
 
 /// Memory the cached views may hold, estimated by `PlanView::approx_bytes`.
-const DEFAULT_BUDGET_BYTES: usize = 384 * 1024 * 1024;
+const VIEW_BUDGET_BYTES: usize = 384 * 1024 * 1024;
+/// Memory the cached monthly RAG mixes may hold.
+const MIX_BUDGET_BYTES: usize = 16 * 1024 * 1024;
 
-type Key = (PlanId, NaiveDate, Option<DateTime<Utc>>);
+/// What a cached value costs in memory, roughly.
+pub(crate) trait Cost {
+    fn approx_bytes(&self) -> usize;
+}
+
+impl Cost for PlanView {
+    fn approx_bytes(&self) -> usize {
+        PlanView::approx_bytes(self)
+    }
+}
+
+impl Cost for Vec<RagMix> {
+    fn approx_bytes(&self) -> usize {
+        std::mem::size_of::<Self>() + self.len() * std::mem::size_of::<RagMix>()
+    }
+}
+
+/// A plan on a day, as known at an instant (`None` = now).
+pub(crate) type ViewKey = (PlanId, NaiveDate, Option<DateTime<Utc>>);
+/// A plan over a list of days.
+pub(crate) type MixKey = (PlanId, Vec<NaiveDate>);
+pub(crate) type ViewCache = RevisionCache<ViewKey, PlanView>;
+pub(crate) type MixCache = RevisionCache<MixKey, Vec<RagMix>>;
+
+impl Default for ViewCache {
+    fn default() -> Self {
+        RevisionCache::with_budget(VIEW_BUDGET_BYTES)
+    }
+}
+
+impl Default for MixCache {
+    fn default() -> Self {
+        RevisionCache::with_budget(MIX_BUDGET_BYTES)
+    }
+}
 
 #[derive(Debug)]
-struct Entry {
-    /// The plan revision the view was built from.
+struct Entry<V> {
+    /// The plan revision the value was built from.
     revision: i64,
-    view: Arc<PlanView>,
+    value: Arc<V>,
     bytes: usize,
     /// When it was last used, on the cache's own clock of uses.
     used: u64,
 }
 
-#[derive(Debug, Default)]
-struct Views {
-    entries: HashMap<Key, Entry>,
+#[derive(Debug)]
+struct Entries<K, V> {
+    entries: HashMap<K, Entry<V>>,
     bytes: usize,
     clock: u64,
 }
 
-#[derive(Debug, Clone)]
-pub(crate) struct ViewCache {
-    views: Arc<Mutex<Views>>,
+#[derive(Debug)]
+pub(crate) struct RevisionCache<K, V> {
+    views: Arc<Mutex<Entries<K, V>>>,
     budget: usize,
 }
 
-impl Default for ViewCache {
-    fn default() -> Self {
-        ViewCache::with_budget(DEFAULT_BUDGET_BYTES)
+impl<K, V> Clone for RevisionCache<K, V> {
+    fn clone(&self) -> Self {
+        RevisionCache {
+            views: Arc::clone(&self.views),
+            budget: self.budget,
+        }
     }
 }
 
-impl ViewCache {
+impl<K: Hash + Eq + Clone, V: Cost> RevisionCache<K, V> {
     pub fn with_budget(budget: usize) -> Self {
-        ViewCache {
-            views: Arc::default(),
+        RevisionCache {
+            views: Arc::new(Mutex::new(Entries {
+                entries: HashMap::new(),
+                bytes: 0,
+                clock: 0,
+            })),
             budget,
         }
     }
 
-    pub fn get(&self, key: &Key, revision: i64) -> Option<Arc<PlanView>> {
+    pub fn get(&self, key: &K, revision: i64) -> Option<Arc<V>> {
         let mut views = self.views.lock().ok()?;
         views.clock += 1;
         let now = views.clock;
@@ -65,10 +110,10 @@ impl ViewCache {
             return None;
         }
         entry.used = now;
-        Some(Arc::clone(&entry.view))
+        Some(Arc::clone(&entry.value))
     }
 
-    pub fn put(&self, key: Key, revision: i64, view: Arc<PlanView>) {
+    pub fn put(&self, key: K, revision: i64, view: Arc<V>) {
         let bytes = view.approx_bytes();
         if bytes > self.budget / 4 {
             // One view that would push out most of the others is not worth keeping.
@@ -83,7 +128,7 @@ impl ViewCache {
             key,
             Entry {
                 revision,
-                view,
+                value: view,
                 bytes,
                 used,
             },
@@ -97,13 +142,13 @@ impl ViewCache {
     }
 }
 
-impl Views {
-    /// Drops the least recently used views until at most `target` bytes remain.
+impl<K: Hash + Eq + Clone, V> Entries<K, V> {
+    /// Drops the least recently used values until at most `target` bytes remain.
     fn evict_to(&mut self, target: usize) {
-        let mut by_use: Vec<(u64, Key, usize)> = self
+        let mut by_use: Vec<(u64, K, usize)> = self
             .entries
             .iter()
-            .map(|(key, entry)| (entry.used, *key, entry.bytes))
+            .map(|(key, entry)| (entry.used, key.clone(), entry.bytes))
             .collect();
         by_use.sort_unstable_by_key(|(used, _, _)| *used);
         for (_, key, bytes) in by_use {

@@ -10,19 +10,57 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use sqlx::Row;
-use waymark_core::{ChangeMeta, ItemFields, ItemId, ItemVersion, Update, UpdateId};
+use waymark_core::{
+    ChangeMeta, ItemFields, ItemId, ItemVersion, OrgId, Plan, PlanId, Update, UpdateId,
+};
 
 use crate::error::{Result, StoreError};
 use crate::rows::{
-    flex_date, parse_day, parse_instant, parse_marking, parse_rag, parse_strings, parse_tags,
+    flex_date, parse_cycle, parse_day, parse_instant, parse_kind, parse_marking, parse_rag,
+    parse_strings, parse_tags,
 };
 use crate::{Backend, Store};
 
 pub(crate) const VERSION_COLUMNS: &str = "id, item_id, effective, entered_at, author, reason, \
     parent_id, position, reference, text, description, strategic_lead, owners, start_date, \
-    start_written, due_date, due_written, complete, completed_on, rag, tags, marking";
+    start_written, due_date, due_written, complete, completed_on, rag, tags, marking, plan_id";
 pub(crate) const UPDATE_COLUMNS: &str = "id, item_id, as_of, entered_at, author_person, \
-    author_post, text, proposed_rag, supersedes_id";
+    author_post, text, proposed_rag, supersedes_id, plan_id";
+
+pub(crate) const PLAN_REVISION_COLUMNS: &str = "id, org_id, kind, title, period, level_names, \
+    owner_posts, source, update_cycle, revision";
+
+/// One `plans` row with its revision, fields in `PLAN_REVISION_COLUMNS` order.
+#[derive(Deserialize)]
+struct PlanRow {
+    id: i64,
+    org_id: i64,
+    kind: String,
+    title: String,
+    period: Option<String>,
+    level_names: String,
+    owner_posts: String,
+    source: Option<String>,
+    update_cycle: String,
+    revision: i64,
+}
+
+impl PlanRow {
+    fn into_plan(self) -> Result<(Plan, i64)> {
+        let plan = Plan {
+            id: PlanId(self.id),
+            org: OrgId(self.org_id),
+            kind: parse_kind(&self.kind),
+            title: self.title,
+            period: self.period,
+            level_names: parse_strings(&self.level_names)?,
+            owner_posts: parse_strings(&self.owner_posts)?,
+            source: self.source,
+            update_cycle: parse_cycle(&self.update_cycle)?,
+        };
+        Ok((plan, self.revision))
+    }
+}
 
 /// One `item_versions` row, fields in `VERSION_COLUMNS` order.
 #[derive(Deserialize)]
@@ -49,6 +87,7 @@ struct VersionRow {
     rag: Option<String>,
     tags: String,
     marking: Option<String>,
+    plan_id: i64,
 }
 
 /// One `updates` row, fields in `UPDATE_COLUMNS` order.
@@ -63,11 +102,13 @@ struct UpdateRow {
     text: String,
     proposed_rag: Option<String>,
     supersedes_id: Option<i64>,
+    plan_id: i64,
 }
 
 impl VersionRow {
-    fn into_version(self) -> Result<ItemVersion> {
-        Ok(ItemVersion {
+    fn into_version(self) -> Result<(PlanId, ItemVersion)> {
+        let plan = PlanId(self.plan_id);
+        let version = ItemVersion {
             item: ItemId(self.item_id),
             seq: self.id,
             meta: ChangeMeta {
@@ -92,13 +133,15 @@ impl VersionRow {
                 tags: parse_tags(&self.tags)?,
                 marking: parse_marking(self.marking),
             },
-        })
+        };
+        Ok((plan, version))
     }
 }
 
 impl UpdateRow {
-    fn into_update(self) -> Result<Update> {
-        Ok(Update {
+    fn into_update(self) -> Result<(PlanId, Update)> {
+        let plan = PlanId(self.plan_id);
+        let update = Update {
             id: UpdateId(self.id),
             item: ItemId(self.item_id),
             as_of: parse_day(&self.as_of)?,
@@ -108,7 +151,8 @@ impl UpdateRow {
             text: self.text,
             proposed_rag: parse_rag(self.proposed_rag)?,
             supersedes: self.supersedes_id.map(UpdateId),
-        })
+        };
+        Ok((plan, update))
     }
 }
 
@@ -127,24 +171,41 @@ impl Store {
         }
     }
 
-    /// Versions matching `from_where` (which must read `FROM item_versions`), in no order.
+    /// Versions matching `from_where` (which must read `FROM item_versions`), each with its
+    /// plan, in no order.
     pub(crate) async fn fetch_versions(
         &self,
         from_where: &str,
         binds: &[Bind<'_>],
-    ) -> Result<Vec<ItemVersion>> {
+    ) -> Result<Vec<(PlanId, ItemVersion)>> {
         let rows: Vec<VersionRow> = self
             .fetch_json(&self.json_rows_sql(VERSION_COLUMNS, from_where), binds)
             .await?;
         rows.into_iter().map(VersionRow::into_version).collect()
     }
 
-    /// Updates matching `from_where` (which must read `FROM updates`), in no order.
+    /// Plans with their revisions matching `from_where` (which must read `FROM plans`).
+    pub(crate) async fn fetch_plans(
+        &self,
+        from_where: &str,
+        binds: &[Bind<'_>],
+    ) -> Result<Vec<(Plan, i64)>> {
+        let rows: Vec<PlanRow> = self
+            .fetch_json(
+                &self.json_rows_sql(PLAN_REVISION_COLUMNS, from_where),
+                binds,
+            )
+            .await?;
+        rows.into_iter().map(PlanRow::into_plan).collect()
+    }
+
+    /// Updates matching `from_where` (which must read `FROM updates`), each with its plan, in
+    /// no order.
     pub(crate) async fn fetch_updates(
         &self,
         from_where: &str,
         binds: &[Bind<'_>],
-    ) -> Result<Vec<Update>> {
+    ) -> Result<Vec<(PlanId, Update)>> {
         let rows: Vec<UpdateRow> = self
             .fetch_json(&self.json_rows_sql(UPDATE_COLUMNS, from_where), binds)
             .await?;

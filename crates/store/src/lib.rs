@@ -6,6 +6,7 @@
 //! `sqlx::Any` so that one set of portable queries serves both backends; each backend has its own
 //! migrations folder, chosen by the URL's scheme. Rows become domain values in `rows`.
 
+mod batch;
 mod cache;
 mod changes;
 mod diff;
@@ -93,6 +94,7 @@ pub struct Store {
     pool: AnyPool,
     backend: Backend,
     views: cache::ViewCache,
+    mixes: cache::MixCache,
 }
 
 impl Store {
@@ -153,6 +155,7 @@ impl Store {
             pool,
             backend,
             views: cache::ViewCache::default(),
+            mixes: cache::MixCache::default(),
         })
     }
 

@@ -109,8 +109,6 @@ pub struct ItemHistory {
 
 /// Stands for "no limit" on the second clock: sorts after every stored instant.
 const END_OF_TIME: &str = "9999-12-31T23:59:59.999999Z";
-const PLAN_AND_REVISION: &str = "SELECT id, org_id, kind, title, period, level_names, \
-    owner_posts, source, update_cycle, revision FROM plans WHERE id = $1";
 
 impl Store {
     /// The plan as it stood at the end of `as_at`, with each item's flags on that day.
@@ -146,20 +144,16 @@ impl Store {
 
     /// The plan, if the scope may see it, and its revision, in one query.
     async fn plan_and_revision(&self, scope: Scope, plan_id: PlanId) -> Result<(Plan, i64)> {
-        let row = sqlx::query(PLAN_AND_REVISION)
-            .bind(plan_id.0)
-            .fetch_optional(self.pool())
+        let plans = self
+            .fetch_plans("FROM plans WHERE id = $1", &[Bind::Int(plan_id.0)])
             .await?;
-        let not_found = || StoreError::NotFound {
-            what: "plan",
-            id: plan_id.0,
-        };
-        let row = row.ok_or_else(not_found)?;
-        let plan = crate::plan_from_row(&row)?;
-        if !scope.allows(plan.org) {
-            return Err(not_found());
+        match plans.into_iter().next() {
+            Some((plan, revision)) if scope.allows(plan.org) => Ok((plan, revision)),
+            _ => Err(StoreError::NotFound {
+                what: "plan",
+                id: plan_id.0,
+            }),
         }
-        Ok((plan, row.try_get("revision")?))
     }
 
     /// Reads and derives a plan view from the history, without the cache.
@@ -190,101 +184,121 @@ impl Store {
             )
             .await?;
 
-        let mut versions_by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
-        for version in versions {
-            versions_by_item
-                .entry(version.item)
-                .or_default()
-                .push(version);
-        }
-        let mut updates_by_item: HashMap<ItemId, Vec<Update>> = HashMap::new();
-        for update in updates {
-            updates_by_item.entry(update.item).or_default().push(update);
-        }
-
-        let mut current: HashMap<ItemId, (NaiveDate, &ItemVersion)> = HashMap::new();
-        for (item, versions) in &versions_by_item {
-            if let Some(version) = version_in_force(versions, as_at, known_at) {
-                let exists_from = versions
-                    .iter()
-                    .map(|v| v.meta.effective)
-                    .min()
-                    .unwrap_or(version.meta.effective);
-                current.insert(*item, (exists_from, version));
-            }
-        }
-
-        let order = tree_order(&current);
-        let mut items: Vec<ItemState> = order
-            .iter()
-            .filter_map(|(id, depth)| {
-                let (exists_from, version) = current.get(id)?;
-                let visible: Vec<Update> = updates_by_item
-                    .get(id)
-                    .map(|all| {
-                        visible_updates(all, as_at, known_at)
-                            .into_iter()
-                            .cloned()
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let refs: Vec<&Update> = visible.iter().collect();
-                let latest = latest_update(&refs).cloned();
-                Some(ItemState {
-                    id: *id,
-                    depth: *depth,
-                    exists_from: *exists_from,
-                    fields: version.fields.clone(),
-                    changed_on: version.meta.effective,
-                    latest_update: latest,
-                    updates: visible,
-                    flags: Vec::new(),
-                    children: Vec::new(),
-                })
-            })
-            .collect();
-
-        let index: HashMap<ItemId, usize> = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| (item.id, i))
-            .collect();
-        let links: Vec<(usize, ItemId)> = items
-            .iter()
-            .filter_map(|item| {
-                let parent = item.fields.parent?;
-                Some((*index.get(&parent)?, item.id))
-            })
-            .collect();
-        for (parent, child) in links {
-            items[parent].children.push(child);
-        }
-
-        let flags = {
-            let subjects: Vec<FlagSubject<'_>> = items
-                .iter()
-                .map(|item| FlagSubject {
-                    item: item.id,
-                    fields: &item.fields,
-                    exists_from: item.exists_from,
-                    has_children: !item.children.is_empty(),
-                    updates: item.updates.iter().collect(),
-                })
-                .collect();
-            flags_as_at(&subjects, plan.update_cycle, as_at)
-        };
-        for (item, item_flags) in items.iter_mut().zip(flags) {
-            item.flags = item_flags;
-        }
-
-        Ok(PlanView {
+        Ok(derive_view(
             plan,
             as_at,
             known_at,
-            items,
-        })
+            versions.into_iter().map(|(_, v)| v).collect(),
+            updates.into_iter().map(|(_, u)| u).collect(),
+        ))
+    }
+}
+
+/// A plan view from the plan's versions and updates (as known at `known_at`): the version in
+/// force and the visible updates of each item on `as_at`, the tree, and the flags.
+pub(crate) fn derive_view(
+    plan: Plan,
+    as_at: NaiveDate,
+    known_at: Option<DateTime<Utc>>,
+    versions: Vec<ItemVersion>,
+    updates: Vec<Update>,
+) -> PlanView {
+    let mut versions_by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
+    for version in versions {
+        versions_by_item
+            .entry(version.item)
+            .or_default()
+            .push(version);
+    }
+    let mut updates_by_item: HashMap<ItemId, Vec<Update>> = HashMap::new();
+    for update in updates {
+        updates_by_item.entry(update.item).or_default().push(update);
     }
 
+    let mut current: HashMap<ItemId, (NaiveDate, &ItemVersion)> = HashMap::new();
+    for (item, versions) in &versions_by_item {
+        if let Some(version) = version_in_force(versions, as_at, known_at) {
+            let exists_from = versions
+                .iter()
+                .map(|v| v.meta.effective)
+                .min()
+                .unwrap_or(version.meta.effective);
+            current.insert(*item, (exists_from, version));
+        }
+    }
+
+    let order = tree_order(&current);
+    let mut items: Vec<ItemState> = order
+        .iter()
+        .filter_map(|(id, depth)| {
+            let (exists_from, version) = current.get(id)?;
+            let visible: Vec<Update> = updates_by_item
+                .get(id)
+                .map(|all| {
+                    visible_updates(all, as_at, known_at)
+                        .into_iter()
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            let refs: Vec<&Update> = visible.iter().collect();
+            let latest = latest_update(&refs).cloned();
+            Some(ItemState {
+                id: *id,
+                depth: *depth,
+                exists_from: *exists_from,
+                fields: version.fields.clone(),
+                changed_on: version.meta.effective,
+                latest_update: latest,
+                updates: visible,
+                flags: Vec::new(),
+                children: Vec::new(),
+            })
+        })
+        .collect();
+
+    let index: HashMap<ItemId, usize> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.id, i))
+        .collect();
+    let links: Vec<(usize, ItemId)> = items
+        .iter()
+        .filter_map(|item| {
+            let parent = item.fields.parent?;
+            Some((*index.get(&parent)?, item.id))
+        })
+        .collect();
+    for (parent, child) in links {
+        items[parent].children.push(child);
+    }
+
+    let flags = {
+        let subjects: Vec<FlagSubject<'_>> = items
+            .iter()
+            .map(|item| FlagSubject {
+                item: item.id,
+                fields: &item.fields,
+                exists_from: item.exists_from,
+                has_children: !item.children.is_empty(),
+                updates: item.updates.iter().collect(),
+            })
+            .collect();
+        flags_as_at(&subjects, plan.update_cycle, as_at)
+    };
+    for (item, item_flags) in items.iter_mut().zip(flags) {
+        item.flags = item_flags;
+    }
+
+    PlanView {
+        plan,
+        as_at,
+        known_at,
+        items,
+    }
+}
+
+impl Store {
     /// Every version and update of one item, if the scope may see its plan.
     pub async fn item_history(&self, scope: Scope, item: ItemId) -> Result<ItemHistory> {
         let row = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
@@ -302,16 +316,18 @@ impl Store {
                 what: "item",
                 id: item.0,
             })?;
-        let mut versions = self
+        let versions = self
             .fetch_versions(
                 "FROM item_versions WHERE item_id = $1",
                 &[Bind::Int(item.0)],
             )
             .await?;
+        let mut versions: Vec<ItemVersion> = versions.into_iter().map(|(_, v)| v).collect();
         versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
-        let mut updates = self
+        let updates = self
             .fetch_updates("FROM updates WHERE item_id = $1", &[Bind::Int(item.0)])
             .await?;
+        let mut updates: Vec<Update> = updates.into_iter().map(|(_, u)| u).collect();
         updates.sort_by_key(|u| (u.entered_at, u.id));
         Ok(ItemHistory {
             rag_history: rag_history(&versions),
@@ -391,45 +407,46 @@ impl Store {
         plan_id: PlanId,
         days: &[NaiveDate],
     ) -> Result<Vec<RagMix>> {
-        let plan = self.plan(scope, plan_id).await?;
-        let Some(last) = days.iter().max() else {
-            return Ok(Vec::new());
-        };
-        let last_text = date_text(*last);
-        let versions = self
-            .fetch_versions(
-                "FROM item_versions WHERE plan_id = $1 AND effective <= $2",
-                &[Bind::Int(plan.id.0), Bind::Text(&last_text)],
-            )
-            .await?;
-        let mut versions_by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
-        for version in versions {
-            versions_by_item
-                .entry(version.item)
-                .or_default()
-                .push(version);
+        let mixes = self.rag_mixes_at(scope, &[plan_id], days).await?;
+        match mixes.into_iter().next() {
+            Some((_, mix)) => Ok(Arc::unwrap_or_clone(mix)),
+            None => Err(StoreError::NotFound {
+                what: "plan",
+                id: plan_id.0,
+            }),
         }
-        Ok(days
-            .iter()
-            .map(|day| {
-                let current: Vec<&ItemVersion> = versions_by_item
-                    .values()
-                    .filter_map(|versions| version_in_force(versions, *day, None))
-                    .collect();
-                let parents: std::collections::HashSet<ItemId> =
-                    current.iter().filter_map(|v| v.fields.parent).collect();
-                let mut mix = RagMix::default();
-                for version in current.iter().filter(|v| !parents.contains(&v.item)) {
-                    match version.fields.shown_rag() {
-                        Some(waymark_core::Rag::Red) => mix.red += 1,
-                        Some(waymark_core::Rag::Amber) => mix.amber += 1,
-                        Some(waymark_core::Rag::Green) => mix.green += 1,
-                        Some(waymark_core::Rag::Blue) => mix.blue += 1,
-                        None => mix.not_assessed += 1,
-                    }
-                }
-                mix
-            })
-            .collect())
     }
+}
+
+/// The RAG mix of the actions (items without children) at the end of each of `days`, from the
+/// versions of one plan's items.
+pub(crate) fn rag_mixes(versions: Vec<ItemVersion>, days: &[NaiveDate]) -> Vec<RagMix> {
+    let mut versions_by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
+    for version in versions {
+        versions_by_item
+            .entry(version.item)
+            .or_default()
+            .push(version);
+    }
+    days.iter()
+        .map(|day| {
+            let current: Vec<&ItemVersion> = versions_by_item
+                .values()
+                .filter_map(|versions| version_in_force(versions, *day, None))
+                .collect();
+            let parents: std::collections::HashSet<ItemId> =
+                current.iter().filter_map(|v| v.fields.parent).collect();
+            let mut mix = RagMix::default();
+            for version in current.iter().filter(|v| !parents.contains(&v.item)) {
+                match version.fields.shown_rag() {
+                    Some(waymark_core::Rag::Red) => mix.red += 1,
+                    Some(waymark_core::Rag::Amber) => mix.amber += 1,
+                    Some(waymark_core::Rag::Green) => mix.green += 1,
+                    Some(waymark_core::Rag::Blue) => mix.blue += 1,
+                    None => mix.not_assessed += 1,
+                }
+            }
+            mix
+        })
+        .collect()
 }

@@ -1,0 +1,268 @@
+//! Reads of many plans at once, for the pages that show many: the home page (a page of plans,
+//! each with today's view and its RAG mix month by month) and My actions (every plan where the
+//! viewer's posts own something). Each asks the database for the plans' revisions in one
+//! query, serves what the caches hold at those revisions, and reads the rest of the plans'
+//! histories in one query per table, so a page costs a handful of queries however many plans
+//! it shows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use sqlx::Row;
+use waymark_core::{ItemId, ItemVersion, OrgId, Plan, PlanId, Update};
+
+use crate::error::Result;
+use crate::history_rows::Bind;
+use crate::read::{PlanView, RagMix, derive_view, rag_mixes};
+use crate::rows::date_text;
+use crate::{Backend, Scope, Store};
+
+/// Plans asked for in one query; more are read in several.
+const PLANS_PER_QUERY: usize = 200;
+
+impl Store {
+    /// How many plans the scope may see, and the `limit` of them from `offset` in id order.
+    pub async fn plans_page(
+        &self,
+        scope: Scope,
+        offset: usize,
+        limit: usize,
+    ) -> Result<(usize, Vec<Plan>)> {
+        let (count_sql, page_sql, org) = match scope {
+            Scope::All => (
+                "SELECT COUNT(*) AS n FROM plans WHERE $1 = $1",
+                "SELECT id, org_id, kind, title, period, level_names, owner_posts, source, \
+                 update_cycle FROM plans WHERE $1 = $1 ORDER BY id LIMIT $2 OFFSET $3",
+                0,
+            ),
+            Scope::Org(org) => (
+                "SELECT COUNT(*) AS n FROM plans WHERE org_id = $1",
+                "SELECT id, org_id, kind, title, period, level_names, owner_posts, source, \
+                 update_cycle FROM plans WHERE org_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
+                org.0,
+            ),
+        };
+        let count: i64 = sqlx::query(count_sql)
+            .bind(org)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
+        let rows = sqlx::query(page_sql)
+            .bind(org)
+            .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+            .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+            .fetch_all(self.pool())
+            .await?;
+        let plans = rows
+            .iter()
+            .map(crate::plan_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        Ok((usize::try_from(count).unwrap_or(0), plans))
+    }
+
+    /// Each of `plans` as it stood at the end of `as_at`, as known now, in the order asked;
+    /// plans the scope may not see, or that do not exist, are left out.
+    pub async fn plan_views(
+        &self,
+        scope: Scope,
+        plans: &[PlanId],
+        as_at: NaiveDate,
+    ) -> Result<Vec<Arc<PlanView>>> {
+        let mut views = Vec::with_capacity(plans.len());
+        for chunk in plans.chunks(PLANS_PER_QUERY) {
+            let revised = self.plans_with_revisions(scope, chunk).await?;
+            let mut found: HashMap<PlanId, Arc<PlanView>> = HashMap::new();
+            let mut missing: Vec<(Plan, i64)> = Vec::new();
+            for (plan, revision) in revised {
+                match self.views.get(&(plan.id, as_at, None), revision) {
+                    Some(view) => {
+                        found.insert(plan.id, view);
+                    }
+                    None => missing.push((plan, revision)),
+                }
+            }
+            if !missing.is_empty() {
+                let ids: Vec<PlanId> = missing.iter().map(|(plan, _)| plan.id).collect();
+                let (mut versions, mut updates) = self.histories(&ids, Some(as_at), true).await?;
+                for (plan, revision) in missing {
+                    let view = Arc::new(derive_view(
+                        plan.clone(),
+                        as_at,
+                        None,
+                        versions.remove(&plan.id).unwrap_or_default(),
+                        updates.remove(&plan.id).unwrap_or_default(),
+                    ));
+                    self.views
+                        .put((plan.id, as_at, None), revision, Arc::clone(&view));
+                    found.insert(plan.id, view);
+                }
+            }
+            views.extend(chunk.iter().filter_map(|id| found.remove(id)));
+        }
+        Ok(views)
+    }
+
+    /// The RAG mix of each plan's actions at the end of each of `days`, in the order asked;
+    /// plans the scope may not see are left out.
+    pub async fn rag_mixes_at(
+        &self,
+        scope: Scope,
+        plans: &[PlanId],
+        days: &[NaiveDate],
+    ) -> Result<Vec<(PlanId, Arc<Vec<RagMix>>)>> {
+        let Some(last) = days.iter().max().copied() else {
+            return Ok(plans
+                .iter()
+                .map(|plan| (*plan, Arc::new(Vec::new())))
+                .collect());
+        };
+        let mut mixes = Vec::with_capacity(plans.len());
+        for chunk in plans.chunks(PLANS_PER_QUERY) {
+            let revised = self.plans_with_revisions(scope, chunk).await?;
+            let mut found: HashMap<PlanId, Arc<Vec<RagMix>>> = HashMap::new();
+            let mut missing: Vec<(PlanId, i64)> = Vec::new();
+            for (plan, revision) in revised {
+                match self.mixes.get(&(plan.id, days.to_vec()), revision) {
+                    Some(mix) => {
+                        found.insert(plan.id, mix);
+                    }
+                    None => missing.push((plan.id, revision)),
+                }
+            }
+            if !missing.is_empty() {
+                let ids: Vec<PlanId> = missing.iter().map(|(plan, _)| *plan).collect();
+                let (mut versions, _) = self.histories(&ids, Some(last), false).await?;
+                for (plan, revision) in missing {
+                    let mix = Arc::new(rag_mixes(versions.remove(&plan).unwrap_or_default(), days));
+                    self.mixes
+                        .put((plan, days.to_vec()), revision, Arc::clone(&mix));
+                    found.insert(plan, mix);
+                }
+            }
+            mixes.extend(
+                chunk
+                    .iter()
+                    .filter_map(|id| found.remove(id).map(|mix| (*id, mix))),
+            );
+        }
+        Ok(mixes)
+    }
+
+    /// The items that any of `posts` owns or has owned (from the owner index), by plan, plans
+    /// in id order: My actions' candidates, to be checked against the owners in force.
+    pub async fn items_owned_by(
+        &self,
+        scope: Scope,
+        org: OrgId,
+        posts: &[String],
+    ) -> Result<Vec<(PlanId, Vec<ItemId>)>> {
+        if posts.is_empty() || !scope.allows(org) {
+            return Ok(Vec::new());
+        }
+        let posts: Vec<String> = posts.iter().map(|p| p.trim().to_lowercase()).collect();
+        let posts = serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into());
+        let list = match self.backend() {
+            Backend::Sqlite => "SELECT value FROM json_each($2)",
+            Backend::Postgres => "SELECT jsonb_array_elements_text($2::jsonb)",
+        };
+        let pairs = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT DISTINCT plan_id, item_id FROM item_owner_posts \
+             WHERE org_id = $1 AND post IN ({list}) ORDER BY plan_id, item_id"
+        )))
+        .bind(org.0)
+        .bind(posts)
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_plan: Vec<(PlanId, Vec<ItemId>)> = Vec::new();
+        for row in &pairs {
+            let plan = PlanId(row.try_get("plan_id")?);
+            let item = ItemId(row.try_get("item_id")?);
+            match by_plan.last_mut() {
+                Some((last, items)) if *last == plan => items.push(item),
+                _ => by_plan.push((plan, vec![item])),
+            }
+        }
+        Ok(by_plan)
+    }
+
+    /// The plans among `ids` that the scope may see, with their revisions, in one query.
+    async fn plans_with_revisions(&self, scope: Scope, ids: &[PlanId]) -> Result<Vec<(Plan, i64)>> {
+        let ids = id_list_json(ids);
+        let plans = self
+            .fetch_plans(
+                &format!("FROM plans WHERE id IN ({})", self.id_list_sql("$1")),
+                &[Bind::Text(&ids)],
+            )
+            .await?;
+        Ok(plans
+            .into_iter()
+            .filter(|(plan, _)| scope.allows(plan.org))
+            .collect())
+    }
+
+    /// The versions (effective on or before `until`, if given) and, if `with_updates`, the
+    /// updates of the items of `plans`, by plan, as known now.
+    async fn histories(
+        &self,
+        plans: &[PlanId],
+        until: Option<NaiveDate>,
+        with_updates: bool,
+    ) -> Result<(
+        HashMap<PlanId, Vec<ItemVersion>>,
+        HashMap<PlanId, Vec<Update>>,
+    )> {
+        let ids = id_list_json(plans);
+        let list = self.id_list_sql("$1");
+        let until_text = until.map(date_text);
+        let versions = match &until_text {
+            Some(until) => {
+                self.fetch_versions(
+                    &format!("FROM item_versions WHERE plan_id IN ({list}) AND effective <= $2"),
+                    &[Bind::Text(&ids), Bind::Text(until)],
+                )
+                .await?
+            }
+            None => {
+                self.fetch_versions(
+                    &format!("FROM item_versions WHERE plan_id IN ({list})"),
+                    &[Bind::Text(&ids)],
+                )
+                .await?
+            }
+        };
+        let mut versions_by_plan: HashMap<PlanId, Vec<ItemVersion>> = HashMap::new();
+        for (plan, version) in versions {
+            versions_by_plan.entry(plan).or_default().push(version);
+        }
+        let mut updates_by_plan: HashMap<PlanId, Vec<Update>> = HashMap::new();
+        if with_updates {
+            let updates = self
+                .fetch_updates(
+                    &format!("FROM updates WHERE plan_id IN ({list})"),
+                    &[Bind::Text(&ids)],
+                )
+                .await?;
+            for (plan, update) in updates {
+                updates_by_plan.entry(plan).or_default().push(update);
+            }
+        }
+        Ok((versions_by_plan, updates_by_plan))
+    }
+
+    /// A subquery listing the ids in the JSON array bound to `parameter`: one parameter
+    /// whatever the number of ids.
+    fn id_list_sql(&self, parameter: &str) -> String {
+        match self.backend() {
+            Backend::Sqlite => format!("SELECT value FROM json_each({parameter})"),
+            Backend::Postgres => {
+                format!("SELECT jsonb_array_elements_text({parameter}::jsonb)::bigint")
+            }
+        }
+    }
+}
+
+fn id_list_json(ids: &[PlanId]) -> String {
+    let numbers: Vec<i64> = ids.iter().map(|id| id.0).collect();
+    serde_json::to_string(&numbers).unwrap_or_else(|_| "[]".into())
+}
