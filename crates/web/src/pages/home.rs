@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
+use waymark_core::PlanId;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -65,28 +66,40 @@ async fn home(
     axum::extract::Query(query): axum::extract::Query<HomeQuery>,
 ) -> Result<Html<String>, AppError> {
     let today = state.clock.today();
-    let all_plans = state.store.plans(viewer.scope()).await?;
-    let pages = all_plans.len().div_ceil(PLANS_PER_PAGE).max(1);
+    let (total, plans) = state
+        .store
+        .plans_page(
+            viewer.scope(),
+            (query.page.unwrap_or(1).max(1) - 1) * PLANS_PER_PAGE,
+            PLANS_PER_PAGE,
+        )
+        .await?;
+    let pages = total.div_ceil(PLANS_PER_PAGE).max(1);
     let page = query.page.unwrap_or(1).clamp(1, pages);
-    let mut plans = Vec::new();
-    for plan in all_plans
-        .into_iter()
-        .skip((page - 1) * PLANS_PER_PAGE)
-        .take(PLANS_PER_PAGE)
-    {
-        let view = state
+    // A page number past the end shows the last page.
+    let plans = if plans.is_empty() && total > 0 {
+        state
             .store
-            .plan_view(viewer.scope(), plan.id, today, None)
-            .await?;
-        let counts = PlanCounts::new(&view);
-        let ends = month_ends(today);
-        let mixes = state
-            .store
-            .rag_mix_at(viewer.scope(), plan.id, &ends)
-            .await?;
+            .plans_page(viewer.scope(), (page - 1) * PLANS_PER_PAGE, PLANS_PER_PAGE)
+            .await?
+            .1
+    } else {
+        plans
+    };
+    let ids: Vec<PlanId> = plans.iter().map(|plan| plan.id).collect();
+    let ends = month_ends(today);
+    let views = state.store.plan_views(viewer.scope(), &ids, today).await?;
+    let mixes = state
+        .store
+        .rag_mixes_at(viewer.scope(), &ids, &ends)
+        .await?;
+    let mut cards = Vec::with_capacity(views.len());
+    for (view, (_, mixes)) in views.iter().zip(mixes.iter()) {
+        let plan = &view.plan;
+        let counts = PlanCounts::new(view);
         let months = ends
             .iter()
-            .zip(mixes)
+            .zip(mixes.iter())
             .enumerate()
             .map(|(index, (month_end, mix))| {
                 let month_counts = PlanCounts {
@@ -106,7 +119,7 @@ async fn home(
                 }
             })
             .collect();
-        plans.push(PlanCard {
+        cards.push(PlanCard {
             id: plan.id.0,
             title: plan.title.clone(),
             kind: plan.kind.as_str().to_string(),
@@ -116,6 +129,7 @@ async fn home(
             months,
         });
     }
+    let plans = cards;
     render(&HomePage {
         chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
         today: long_date(today),
@@ -180,8 +194,6 @@ fn stack(counts: &PlanCounts) -> Vec<(&'static str, &'static str, usize, f64, f6
     })
     .collect()
 }
-
-/// The viewer's organisation name for the page header.
 
 #[cfg(test)]
 mod tests {

@@ -6,7 +6,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
-use waymark_core::Flag;
+use std::collections::HashMap;
+
+use waymark_core::{Flag, ItemId, PlanId};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -46,18 +48,25 @@ async fn my_actions(
     let today = state.clock.today();
     let posts = state.store.posts_held(viewer.user.id, today).await?;
     let mut actions = Vec::new();
-    // Only plans where these posts own (or owned) something are worth reading.
-    let plan_ids = state
+    // The owner index names the items these posts own or have owned; only those are checked
+    // against the owners in force today.
+    let owned = state
         .store
-        .plans_owned_by(viewer.scope(), viewer.user.org, &posts)
+        .items_owned_by(viewer.scope(), viewer.user.org, &posts)
         .await?;
-    for plan_id in plan_ids {
-        let view = state
-            .store
-            .plan_view(viewer.scope(), plan_id, today, None)
-            .await?;
+    let plan_ids: Vec<PlanId> = owned.iter().map(|(plan, _)| *plan).collect();
+    let views = state
+        .store
+        .plan_views(viewer.scope(), &plan_ids, today)
+        .await?;
+    let candidates: HashMap<PlanId, &Vec<ItemId>> =
+        owned.iter().map(|(plan, items)| (*plan, items)).collect();
+    for view in &views {
         let plan = &view.plan;
-        for item in &view.items {
+        let Some(items) = candidates.get(&plan.id) else {
+            continue;
+        };
+        for item in items.iter().filter_map(|id| view.item(*id)) {
             let owned = item
                 .fields
                 .owners
