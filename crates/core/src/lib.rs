@@ -15,6 +15,7 @@ pub mod item;
 pub mod organisation;
 pub mod plan;
 pub mod rag;
+pub mod rollup;
 pub mod update;
 
 pub use date::{DateError, FlexDate, parse_date};
@@ -25,4 +26,5 @@ pub use item::{ItemFields, Marking, Tag};
 pub use organisation::{Organisation, Post, split_owners};
 pub use plan::{Plan, PlanKind, UpdateCycle};
 pub use rag::{Rag, RagError};
+pub use rollup::{RagRollup, rollup_tree};
 pub use update::{Update, latest_update, visible_updates};
