@@ -26,10 +26,13 @@ impl Store {
                 };
                 // The scope token narrows the match to the plan inside the index. The index
                 // holds no columns to read back (its rowid is the item id), so the plan and
-                // organisation are checked against the items as a guard.
+                // organisation are checked against the items as a guard. CROSS JOIN keeps the
+                // index as the outer loop: with a plain JOIN SQLite may walk the plan's items
+                // and run the whole MATCH once per item (30 ms instead of 1 ms on a plan of
+                // 100 items among 200,000).
                 sqlx::query(
                     "SELECT items.id AS item_id FROM search_docs \
-                     JOIN items ON items.id = search_docs.rowid \
+                     CROSS JOIN items ON items.id = search_docs.rowid \
                      WHERE search_docs MATCH $1 AND items.plan_id = $2 AND items.org_id = $3 \
                      LIMIT $4",
                 )
