@@ -11,6 +11,7 @@ mod cache;
 mod changes;
 mod diff;
 mod error;
+mod glossary;
 mod history_rows;
 mod import;
 mod indicators;
@@ -35,6 +36,10 @@ use waymark_core::{OrgId, Organisation, Plan, PlanId, PlanKind, UpdateCycle};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
 pub use diff::{PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
+pub use glossary::{
+    GlossaryChange, GlossaryTermVersion, MAX_MEANING as MAX_GLOSSARY_MEANING,
+    MAX_TERM as MAX_GLOSSARY_TERM, glossary_term_key,
+};
 pub use indicators::{
     MeasurementEntry, MeasurementId, NewIndicator, NewMeasurement, StoredIndicator,
 };

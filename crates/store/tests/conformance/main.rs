@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod batch;
+mod glossary;
 mod report_settings;
 
 use chrono::{NaiveDate, TimeZone, Utc};
