@@ -29,7 +29,7 @@ pub async fn add_update(
     let mut errors = Vec::new();
     let text = input.text.trim().to_string();
     if text.is_empty() {
-        errors.push(("text".to_string(), "Enter the update".to_string()));
+        errors.push(("text".to_string(), "Enter a progress update".to_string()));
     }
     let as_of = match input
         .as_of

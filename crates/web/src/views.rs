@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_core::date::format_long;
-use waymark_core::{Flag, Plan, Rag};
+use waymark_core::{Flag, Plan, Rag, RagRollup, Tag};
 use waymark_store::{ItemState, PlanView};
 
 /// A plan in lists (`plans --json`, `/api/plans`).
@@ -64,6 +64,15 @@ pub struct ItemJson {
     pub latest_update: Option<LatestUpdateJson>,
     pub updates: usize,
     pub flags: Vec<String>,
+    /// Tags from the plan's taxonomies: APACS category, inspection finding, theme.
+    pub tags: Vec<TagJson>,
+}
+
+/// A tag of an item: its taxonomy ("APACS") and value ("Promoting safety").
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TagJson {
+    pub taxonomy: String,
+    pub value: String,
 }
 
 impl ItemJson {
@@ -89,6 +98,59 @@ impl ItemJson {
             }),
             updates: item.updates.len(),
             flags: item.flags.iter().map(|f| f.name().to_string()).collect(),
+            tags: fields
+                .tags
+                .iter()
+                .map(|t| TagJson {
+                    taxonomy: t.taxonomy.clone(),
+                    value: t.value.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A tag as pages show it and as the plan page's tag filter names it: "Theme: Victims", or the
+/// value alone when it has no taxonomy.
+pub fn tag_label(tag: &Tag) -> String {
+    let taxonomy = tag.taxonomy.trim();
+    if taxonomy.is_empty() {
+        tag.value.trim().to_string()
+    } else {
+        format!("{taxonomy}: {}", tag.value.trim())
+    }
+}
+
+/// A parent's RAG derived from the actions beneath it, ready for a page: the word and colour of
+/// the worst open action, and what it was derived from, so it is never mistaken for a RAG an
+/// owner set.
+#[derive(Debug, Clone)]
+pub struct RollupView {
+    pub word: &'static str,
+    pub class: &'static str,
+    /// "from 4 actions".
+    pub source: String,
+    /// "1 Amber, 3 Green".
+    pub counts: String,
+}
+
+impl RollupView {
+    pub fn new(rollup: &RagRollup) -> Self {
+        let rag = crate::pages::RagView::new(rollup.rag());
+        let actions = rollup.actions();
+        RollupView {
+            word: rag.word,
+            class: rag.class,
+            source: format!(
+                "from {actions} action{}",
+                if actions == 1 { "" } else { "s" }
+            ),
+            counts: rollup
+                .counts()
+                .into_iter()
+                .map(|(rag, n)| format!("{n} {}", rag.map_or("not assessed", Rag::word)))
+                .collect::<Vec<_>>()
+                .join(", "),
         }
     }
 }

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::OpenApi;
 
 use crate::api::{CreatedJson, NewUpdateJson, SessionJson, UserJson};
-use crate::views::{CheckJson, ItemJson, LatestUpdateJson, PlanJson};
+use crate::views::{CheckJson, ItemJson, LatestUpdateJson, PlanJson, TagJson};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -26,6 +26,7 @@ use crate::views::{CheckJson, ItemJson, LatestUpdateJson, PlanJson};
         PlanJson,
         ItemJson,
         LatestUpdateJson,
+        TagJson,
         CheckJson,
         SessionJson,
         UserJson,

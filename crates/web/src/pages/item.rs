@@ -7,14 +7,14 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
-use waymark_core::{ItemId, Rag};
+use waymark_core::{ItemId, Rag, RagRollup, rollup_tree};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, RagView, as_at_or_today, long_date, render};
 use crate::service::{EditInput, UpdateInput, add_update, edit_item, may_edit, may_update};
 use crate::state::AppState;
-use crate::views::{flag_message, iso};
+use crate::views::{RollupView, flag_message, iso, tag_label};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -65,9 +65,12 @@ struct RagRow {
 
 struct Child {
     id: i64,
+    level: String,
     reference: String,
     text: String,
     rag: RagView,
+    /// For a child that is itself a parent with no RAG of its own: its derived RAG.
+    rollup: Option<RollupView>,
 }
 
 #[derive(Template)]
@@ -88,6 +91,9 @@ struct ItemPage {
     complete: bool,
     completed_on: String,
     rag: RagView,
+    /// For a parent with no RAG of its own: the RAG derived from its actions.
+    rollup: Option<RollupView>,
+    tags: Vec<String>,
     flags: Vec<String>,
     children: Vec<Child>,
     updates: Vec<UpdateRow>,
@@ -111,6 +117,14 @@ impl ItemPage {
     /// Whether a RAG radio starts checked: the word last submitted, else the current RAG.
     fn rag_checked(&self, option: &str) -> bool {
         self.form_rag.eq_ignore_ascii_case(option)
+    }
+
+    /// The message for a field that was refused, shown beside it as well as in the summary.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
     }
 }
 
@@ -233,15 +247,29 @@ async fn build(
             reason: change.reason.clone().unwrap_or_default(),
         })
         .collect();
+    // Parents' RAG rolled up from the actions beneath them, over the whole plan's tree.
+    let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+    let shown: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+    let rollups = rollup_tree(&depths, &shown);
+    let rollup_of = |wanted: ItemId| -> Option<RagRollup> {
+        let index = view.items.iter().position(|i| i.id == wanted)?;
+        let candidate = &view.items[index];
+        if candidate.children.is_empty() || candidate.fields.shown_rag().is_some() {
+            return None;
+        }
+        rollups.get(index).copied().flatten()
+    };
     let children = item
         .children
         .iter()
         .filter_map(|child| view.item(*child))
         .map(|child| Child {
             id: child.id.0,
+            level: view.plan.level_name(child.depth).to_string(),
             reference: child.fields.reference.clone().unwrap_or_default(),
             text: child.fields.text.clone(),
             rag: RagView::new(child.fields.shown_rag()),
+            rollup: rollup_of(child.id).map(|r| RollupView::new(&r)),
         })
         .collect();
     Ok(ItemPage {
@@ -268,6 +296,8 @@ async fn build(
         complete: fields.complete,
         completed_on: fields.completed_on.map(long_date).unwrap_or_default(),
         rag: RagView::new(fields.shown_rag()),
+        rollup: rollup_of(id).map(|r| RollupView::new(&r)),
+        tags: fields.tags.iter().map(tag_label).collect(),
         flags: item
             .flags
             .iter()

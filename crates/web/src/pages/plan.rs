@@ -1,4 +1,5 @@
-//! A plan's items as a table, as at today or any chosen day, with filters by flag and RAG.
+//! A plan's items as a table, as at today or any chosen day, with filters by flag, RAG, owner,
+//! level, tag and words, and each parent's RAG rolled up from its actions.
 
 use askama::Template;
 use axum::Router;
@@ -6,13 +7,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use axum::routing::get;
 use serde::Deserialize;
-use waymark_core::{Flag, PlanId, Rag};
+use waymark_core::{Flag, PlanId, Rag, rollup_tree};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, RagView, as_at_or_today, first_line, long_date, render};
 use crate::state::AppState;
-use crate::views::{PlanCounts, iso};
+use crate::views::{PlanCounts, RollupView, iso, tag_label};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/plans/{id}", get(show))
@@ -27,6 +28,8 @@ struct PlanQuery {
     q: Option<String>,
     owner: Option<String>,
     level: Option<String>,
+    /// A tag as the page writes it: "Theme: Victims".
+    tag: Option<String>,
     /// "plan" (document order), "due", "rag" (worst first) or "updated" (longest silent first).
     sort: Option<String>,
     /// Set after an import lands here.
@@ -42,6 +45,9 @@ struct Row {
     owners: Vec<String>,
     due: String,
     rag: RagView,
+    /// For a parent with no RAG of its own: the RAG derived from its actions.
+    rollup: Option<RollupView>,
+    tags: Vec<String>,
     latest_date: String,
     latest_text: String,
     latest_author: String,
@@ -62,7 +68,10 @@ struct PlanPage {
     as_at_iso: String,
     as_at_long: String,
     is_today: bool,
-    filter_label: String,
+    /// What the list is filtered by, one phrase each ("overdue", "owned by Head of Crime").
+    filter_labels: Vec<String>,
+    /// How many items the whole plan has, for "Showing 3 of 17 items".
+    total: usize,
     counts: PlanCounts,
     rows: Vec<Row>,
     q: String,
@@ -70,8 +79,80 @@ struct PlanPage {
     owners: Vec<String>,
     level: String,
     levels: Vec<(usize, String)>,
+    tag: String,
+    tags: Vec<String>,
+    /// The "show only" choice: a flag's name, "due_soon" or "data_quality".
+    show: String,
+    rag_choice: String,
     sort: String,
     imported: bool,
+}
+
+/// The "show only" choices: (query value, words).
+const SHOW_CHOICES: [(&str, &str); 5] = [
+    ("overdue", "Overdue"),
+    ("due_soon", "Due in the next 30 days"),
+    ("stale", "No recent update"),
+    ("no_due_date", "No due date"),
+    ("data_quality", "Data-quality findings"),
+];
+
+/// The RAG choices: (query value, words).
+const RAG_CHOICES: [(&str, &str); 5] = [
+    ("red", "Red"),
+    ("amber", "Amber"),
+    ("green", "Green"),
+    ("blue", "Blue (complete)"),
+    ("none", "Not assessed"),
+];
+
+/// What a "show only" value keeps.
+#[derive(Clone, Copy, PartialEq)]
+enum Show {
+    Flag(Flag),
+    DueSoon,
+    DataQuality,
+}
+
+impl Show {
+    fn parse(value: &str) -> Option<Show> {
+        match value {
+            "due_soon" => Some(Show::DueSoon),
+            "data_quality" => Some(Show::DataQuality),
+            name => Flag::from_name(name).map(Show::Flag),
+        }
+    }
+
+    fn label(self) -> String {
+        match self {
+            Show::Flag(Flag::Overdue) => "overdue".into(),
+            Show::Flag(Flag::Stale) => "with no recent update".into(),
+            Show::Flag(Flag::NoDueDate) => "without a due date".into(),
+            Show::Flag(flag) => format!("marked “{}”", flag.label()),
+            Show::DueSoon => "due in the next 30 days".into(),
+            Show::DataQuality => "with data-quality findings".into(),
+        }
+    }
+
+    fn keeps(self, item: &waymark_store::ItemState, as_at: chrono::NaiveDate) -> bool {
+        match self {
+            Show::Flag(flag) => item.flags.contains(&flag),
+            Show::DataQuality => {
+                item.flags.contains(&Flag::UpdateOutOfOrder)
+                    || item.flags.contains(&Flag::DuplicateUpdateText)
+            }
+            Show::DueSoon => {
+                let soon = as_at + chrono::Days::new(30);
+                item.children.is_empty()
+                    && !item.fields.complete
+                    && item
+                        .fields
+                        .due
+                        .as_ref()
+                        .is_some_and(|d| d.date >= as_at && d.date <= soon)
+            }
+        }
+    }
 }
 
 impl PlanPage {
@@ -85,6 +166,26 @@ impl PlanPage {
 
     fn sort_selected(&self, sort: &str) -> bool {
         self.sort == sort
+    }
+
+    fn tag_selected(&self, tag: &str) -> bool {
+        self.tag == tag
+    }
+
+    fn show_selected(&self, value: &str) -> bool {
+        self.show == value
+    }
+
+    fn rag_selected(&self, value: &str) -> bool {
+        self.rag_choice.eq_ignore_ascii_case(value)
+    }
+
+    fn show_choices(&self) -> &'static [(&'static str, &'static str)] {
+        &SHOW_CHOICES
+    }
+
+    fn rag_choices(&self) -> &'static [(&'static str, &'static str)] {
+        &RAG_CHOICES
     }
 }
 
@@ -101,21 +202,15 @@ async fn show(
         .plan_view(viewer.scope(), PlanId(id), as_at, None)
         .await?;
     let counts = PlanCounts::new(&view);
-    let flag = query.flag.as_deref().and_then(Flag::from_name);
-    let rag_filter = query.rag.as_deref().map(|word| {
-        if word.eq_ignore_ascii_case("none") {
-            None
-        } else {
-            Rag::parse(word).ok().flatten()
-        }
-    });
-    let mut filter_label = String::new();
-    if let Some(flag) = flag {
-        filter_label = format!("marked “{}”", flag.label());
-    }
-    if let Some(rag) = &rag_filter {
-        filter_label = format!("with RAG status {}", RagView::new(*rag).word);
-    }
+    let show_value = query.flag.clone().unwrap_or_default();
+    let show = Show::parse(&show_value);
+    let rag_value = query.rag.clone().unwrap_or_default();
+    // "none" keeps the actions not yet assessed; a word that is not a RAG filters nothing.
+    let rag_filter = if rag_value.eq_ignore_ascii_case("none") {
+        Some(None)
+    } else {
+        Rag::parse(&rag_value).ok().flatten().map(Some)
+    };
     let q = query
         .q
         .as_deref()
@@ -129,39 +224,73 @@ async fn show(
     };
     let owner = query.owner.clone().unwrap_or_default();
     let level: Option<usize> = query.level.as_deref().and_then(|l| l.parse().ok());
+    let tag = query
+        .tag
+        .as_deref()
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_string();
     let sort = query.sort.clone().unwrap_or_else(|| "plan".into());
+
+    // One phrase per filter in force, read together: "Showing 2 of 17 items: overdue, owned by …".
+    let mut filter_labels = Vec::new();
+    if let Some(show) = show {
+        filter_labels.push(show.label());
+    }
+    if let Some(rag) = &rag_filter {
+        filter_labels.push(format!("RAG status {}", RagView::new(*rag).word));
+    }
     if !q.is_empty() {
-        filter_label = format!("containing “{q}”");
+        filter_labels.push(format!("containing “{q}”"));
     }
     if !owner.is_empty() {
-        filter_label = format!("owned by {owner}");
+        filter_labels.push(format!("owned by {owner}"));
     }
-    let filtering = flag.is_some()
-        || rag_filter.is_some()
-        || found.is_some()
-        || !owner.is_empty()
-        || level.is_some()
-        || sort != "plan";
-    let mut selected: Vec<&waymark_store::ItemState> = view
-        .items
-        .iter()
-        .filter(|item| flag.is_none_or(|f| item.flags.contains(&f)))
-        .filter(|item| {
-            rag_filter.is_none_or(|r| item.children.is_empty() && item.fields.shown_rag() == r)
+    if let Some(level) = level {
+        filter_labels.push(format!("at level {}", view.plan.level_name(level)));
+    }
+    if !tag.is_empty() {
+        filter_labels.push(format!("tagged “{tag}”"));
+    }
+    let filtering = !filter_labels.is_empty() || sort != "plan";
+
+    // Each parent's RAG rolled up from the actions beneath it, in the view's tree order.
+    let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+    let shown: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+    let rollups = rollup_tree(&depths, &shown);
+    let effective_rag = |index: usize| {
+        let item = &view.items[index];
+        match (
+            item.fields.shown_rag(),
+            rollups.get(index).copied().flatten(),
+        ) {
+            (Some(own), _) => Some(own),
+            (None, Some(rollup)) if !item.children.is_empty() => rollup.rag(),
+            _ => None,
+        }
+    };
+
+    let mut selected: Vec<usize> = (0..view.items.len())
+        .filter(|&i| {
+            let item = &view.items[i];
+            show.is_none_or(|s| s.keeps(item, as_at))
+                && rag_filter
+                    .is_none_or(|r| item.children.is_empty() && item.fields.shown_rag() == r)
+                && found.as_ref().is_none_or(|ids| ids.contains(&item.id))
+                && (owner.is_empty() || item.fields.owners.contains(&owner))
+                && level.is_none_or(|l| item.depth == l)
+                && (tag.is_empty() || item.fields.tags.iter().any(|t| tag_label(t) == tag))
         })
-        .filter(|item| found.as_ref().is_none_or(|ids| ids.contains(&item.id)))
-        .filter(|item| owner.is_empty() || item.fields.owners.contains(&owner))
-        .filter(|item| level.is_none_or(|l| item.depth == l))
         .collect();
     match sort.as_str() {
-        "due" => selected.sort_by_key(|i| {
-            (
-                i.fields.due.is_none(),
-                i.fields.due.as_ref().map(|d| d.date),
-            )
+        "due" => selected.sort_by_key(|&i| {
+            let due = view.items[i].fields.due.as_ref().map(|d| d.date);
+            (due.is_none(), due)
         }),
-        "rag" => selected.sort_by_key(|i| i.fields.shown_rag().map_or(4, |r| r.severity())),
-        "updated" => selected.sort_by_key(|i| i.latest_update.as_ref().map(|u| u.as_of)),
+        "rag" => selected.sort_by_key(|&i| effective_rag(i).map_or(4, |r| r.severity())),
+        "updated" => {
+            selected.sort_by_key(|&i| view.items[i].latest_update.as_ref().map(|u| u.as_of))
+        }
         _ => {}
     }
     let mut owners: Vec<String> = view
@@ -171,14 +300,29 @@ async fn show(
         .collect();
     owners.sort();
     owners.dedup();
+    let mut tags: Vec<String> = view
+        .items
+        .iter()
+        .flat_map(|i| i.fields.tags.iter().map(tag_label))
+        .collect();
+    tags.sort();
+    tags.dedup();
     let max_depth = view.items.iter().map(|i| i.depth).max().unwrap_or(0);
     let levels: Vec<(usize, String)> = (0..=max_depth)
         .map(|depth| (depth, view.plan.level_name(depth).to_string()))
         .collect();
     let rows = selected
         .into_iter()
-        .map(|item| {
+        .map(|index| {
+            let item = &view.items[index];
             let latest = item.latest_update.as_ref();
+            let is_parent = !item.children.is_empty();
+            let rollup = rollups
+                .get(index)
+                .copied()
+                .flatten()
+                .filter(|_| is_parent && item.fields.shown_rag().is_none())
+                .map(|r| RollupView::new(&r));
             Row {
                 id: item.id.0,
                 depth: if filtering { 0 } else { item.depth.min(4) },
@@ -193,11 +337,13 @@ async fn show(
                     .map(|d| d.to_string())
                     .unwrap_or_default(),
                 rag: RagView::new(item.fields.shown_rag()),
+                rollup,
+                tags: item.fields.tags.iter().map(tag_label).collect(),
                 latest_date: latest.map(|u| long_date(u.as_of)).unwrap_or_default(),
                 latest_text: latest.map(|u| first_line(&u.text, 160)).unwrap_or_default(),
                 latest_author: latest.and_then(|u| u.author()).unwrap_or_default(),
                 flags: item.flags.iter().map(|f| f.label()).collect(),
-                is_parent: !item.children.is_empty(),
+                is_parent,
             }
         })
         .collect();
@@ -213,7 +359,8 @@ async fn show(
         as_at_iso: iso(as_at),
         as_at_long: long_date(as_at),
         is_today: as_at == today,
-        filter_label,
+        filter_labels,
+        total: view.items.len(),
         counts,
         rows,
         q,
@@ -221,6 +368,10 @@ async fn show(
         owners,
         level: level.map(|l| l.to_string()).unwrap_or_default(),
         levels,
+        tag,
+        tags,
+        show: show.map(|_| show_value).unwrap_or_default(),
+        rag_choice: rag_value,
         sort,
         imported: query.imported.is_some(),
     })

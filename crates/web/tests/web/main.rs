@@ -9,6 +9,7 @@ mod api;
 mod imports;
 mod indicators;
 mod pages;
+mod plan_filters;
 mod report_settings;
 mod reports;
 mod security;

@@ -143,7 +143,10 @@ async fn an_empty_update_is_refused_with_a_message_by_the_field() {
         .unwrap();
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
-    assert!(html.contains("<a href=\"#text\">Enter the update</a>"));
+    assert!(html.contains("<a href=\"#text\">Enter a progress update</a>"));
+    // …and beside the field itself, as the GOV.UK pattern asks.
+    assert!(html.contains("<p class=\"govuk-error-message\" id=\"text-error\">"));
+    assert!(html.contains("govuk-textarea govuk-textarea--error"));
     assert!(
         html.contains("<a href=\"#as_of\">The date of the update must be today or in the past</a>")
     );
@@ -267,9 +270,9 @@ async fn searching_a_word_from_an_update_finds_its_item() {
     };
     let html = get("practices").await;
     assert!(html.contains("Issue guidance on repeat and vulnerable victims"));
-    assert!(html.contains("Showing items containing “practices”."));
+    assert!(html.contains("Showing 1 of 2 items</strong>: containing “practices”."));
     let html = get("burglary").await;
-    assert!(html.contains("No items to show."));
+    assert!(html.contains("No items match."));
 }
 
 #[tokio::test]
