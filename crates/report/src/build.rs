@@ -6,7 +6,7 @@
 //! RAG in force on that day, and `known_at` (when set) hides everything entered after that
 //! instant, which is what makes a published report read the same for ever.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -18,7 +18,7 @@ use waymark_core::{Flag, ItemId, OrgId, PlanId, Rag, RagChange, Update, rag_hist
 use waymark_store::{ItemState, PlanView, ReportSettingsFields, Scope, Store};
 
 use crate::ReportError;
-use crate::glossary::glossary_for;
+use crate::glossary::{DefinedTerm, glossary_for, organisation_glossary};
 use crate::indicators::indicator_rows;
 use crate::model::{
     ActionRow, ChangeEntry, ChangeKind, Cover, CoverPaper, ExecutiveSummary, IndicatorRow,
@@ -120,6 +120,8 @@ pub struct ReportSettings {
     pub paper: CoverPaper,
     /// The organisation's own acronyms, term → meaning; they win over the starter list.
     pub glossary: BTreeMap<String, String>,
+    /// Starter-list terms the organisation removed from its glossary.
+    pub glossary_removed: BTreeSet<String>,
     /// The latest update per action, or every update in the period.
     pub updates: UpdatesShown,
 }
@@ -132,11 +134,54 @@ impl ReportSettings {
         scope: Scope,
         org: OrgId,
     ) -> Result<ReportSettings, ReportError> {
-        Ok(store
+        let mut settings = store
             .report_settings(scope, org)
             .await?
             .map(|version| ReportSettings::from_stored(&version.fields))
-            .unwrap_or_default())
+            .unwrap_or_default();
+        settings.load_glossary(store, scope, org).await?;
+        Ok(settings)
+    }
+
+    /// Adds the organisation's glossary, as edited in Waymark, under the terms already set:
+    /// a settings file's terms win, the organisation's stored terms and removals come next,
+    /// then the starter list.
+    pub async fn load_glossary(
+        &mut self,
+        store: &Store,
+        scope: Scope,
+        org: OrgId,
+    ) -> Result<(), ReportError> {
+        let set: BTreeSet<String> = self.glossary.keys().map(|t| t.to_uppercase()).collect();
+        for stored in store.glossary_terms(scope, org).await? {
+            if set.contains(&stored.term.to_uppercase()) {
+                continue;
+            }
+            match stored.meaning {
+                Some(meaning) => {
+                    self.glossary.insert(stored.term, meaning);
+                }
+                None => {
+                    self.glossary_removed.insert(stored.term);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The organisation's glossary as these settings have it: the starter list without the
+    /// removed terms, with the organisation's own over it.
+    pub fn glossary_definitions(&self) -> Vec<DefinedTerm> {
+        organisation_glossary(
+            self.glossary_removed
+                .iter()
+                .map(|term| (term.as_str(), None))
+                .chain(
+                    self.glossary
+                        .iter()
+                        .map(|(term, meaning)| (term.as_str(), Some(meaning.as_str()))),
+                ),
+        )
     }
 
     /// Report settings from the words and logo an organisation stored.
@@ -159,6 +204,7 @@ impl ReportSettings {
                 author: fields.paper_author.clone(),
             },
             glossary: BTreeMap::new(),
+            glossary_removed: BTreeSet::new(),
             updates: UpdatesShown::default(),
         }
     }
@@ -590,14 +636,9 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
         glossary: Default::default(),
         updates_shown: settings.updates,
     };
-    let organisation_terms: Vec<(String, String)> = settings
-        .glossary
-        .iter()
-        .map(|(term, meaning)| (term.clone(), meaning.clone()))
-        .collect();
     report.glossary = glossary_for(
         report_texts(&report).iter().map(String::as_str),
-        &organisation_terms,
+        &settings.glossary_definitions(),
     );
     report
 }

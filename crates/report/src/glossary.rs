@@ -86,17 +86,79 @@ pub fn starter_glossary() -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The glossary of a report whose words are `texts`: the acronyms used that the organisation's
-/// terms or the starter list define, and, separately, those used that neither defines. The
-/// organisation's wording wins over the starter list's.
+/// Where a term of an organisation's glossary comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermSource {
+    /// The starter list shipped with Waymark, as it is.
+    Starter,
+    /// The organisation added the term, or reworded a starter term.
+    Organisation,
+}
+
+/// One term of an organisation's glossary as it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefinedTerm {
+    pub term: String,
+    pub meaning: String,
+    pub source: TermSource,
+}
+
+/// An organisation's glossary as it stands: the starter list with the organisation's own
+/// entries over it, ordered by the term in capitals. `own` gives each term the organisation
+/// changed with its meaning, or `None` where it removed the term. Terms are the same whatever
+/// their capitals, so "MOPI" rewords the starter list's "MoPI" and removing "mopi" removes it.
+///
+/// The starter list is read, never copied into the organisation's glossary: a term added to it
+/// in a later release reaches every organisation that has not removed it.
+pub fn organisation_glossary<'a>(
+    own: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) -> Vec<DefinedTerm> {
+    let mut terms: BTreeMap<String, DefinedTerm> = starter_glossary()
+        .into_iter()
+        .map(|(term, meaning)| {
+            (
+                term.to_uppercase(),
+                DefinedTerm {
+                    term,
+                    meaning,
+                    source: TermSource::Starter,
+                },
+            )
+        })
+        .collect();
+    for (term, meaning) in own {
+        let term = term.trim();
+        let key = term.to_uppercase();
+        match meaning {
+            Some(meaning) => {
+                terms.insert(
+                    key,
+                    DefinedTerm {
+                        term: term.to_string(),
+                        meaning: meaning.trim().to_string(),
+                        source: TermSource::Organisation,
+                    },
+                );
+            }
+            None => {
+                terms.remove(&key);
+            }
+        }
+    }
+    terms.into_values().collect()
+}
+
+/// The glossary of a report whose words are `texts`: the acronyms used that `definitions` (an
+/// organisation's glossary, from [`organisation_glossary`]) define, and, separately, those used
+/// that it does not.
 pub fn glossary_for<'a>(
     texts: impl IntoIterator<Item = &'a str>,
-    organisation_terms: &[(String, String)],
+    definitions: &[DefinedTerm],
 ) -> Glossary {
-    let mut definitions = starter_glossary();
-    for (term, meaning) in organisation_terms {
-        definitions.insert(term.trim().to_string(), meaning.trim().to_string());
-    }
+    let definitions: BTreeMap<String, String> = definitions
+        .iter()
+        .map(|d| (d.term.clone(), d.meaning.clone()))
+        .collect();
     // Terms written in mixed case ("MoPI") are found by exact match, and also in capitals
     // ("MOPI"), since the detector sees only capitals.
     let by_capitals: BTreeMap<String, &String> = definitions
@@ -182,7 +244,7 @@ mod tests {
 
     #[test]
     fn glossary_lists_defined_terms_and_used_but_undefined_ones() {
-        let org = vec![("TVP".to_string(), "Thames Valley Police".to_string())];
+        let org = organisation_glossary([("TVP", Some("Thames Valley Police"))]);
         let glossary = glossary_for(
             [
                 "TVP's PCSOs worked with the CDRP and the XYZQ team.",
@@ -198,9 +260,42 @@ mod tests {
 
     #[test]
     fn the_organisation_rewords_a_starter_term() {
-        let org = vec![("BCU".to_string(), "Borough Command Unit".to_string())];
+        let org = organisation_glossary([("BCU", Some("Borough Command Unit"))]);
         let glossary = glossary_for(["The BCU"], &org);
         assert_eq!(glossary.entries[0].meaning, "Borough Command Unit");
+    }
+
+    #[test]
+    fn a_removed_starter_term_is_used_but_not_defined() {
+        let org = organisation_glossary([("bcu", None)]);
+        assert!(!org.iter().any(|d| d.term == "BCU"));
+        let glossary = glossary_for(["The BCU and the CPS"], &org);
+        assert_eq!(glossary.undefined, vec!["BCU"]);
+        assert_eq!(glossary.entries[0].term, "CPS");
+    }
+
+    #[test]
+    fn the_organisation_glossary_marks_its_own_terms_and_matches_any_capitals() {
+        let org = organisation_glossary([
+            (
+                "MOPI",
+                Some("Management of Police Information (our wording)"),
+            ),
+            ("XYZQ", Some("Example unit")),
+        ]);
+        let mopi: Vec<&DefinedTerm> = org
+            .iter()
+            .filter(|d| d.term.eq_ignore_ascii_case("mopi"))
+            .collect();
+        assert_eq!(mopi.len(), 1, "one term whatever its capitals");
+        assert_eq!(mopi[0].source, TermSource::Organisation);
+        assert!(
+            org.iter()
+                .any(|d| d.term == "CPS" && d.source == TermSource::Starter)
+        );
+        let glossary = glossary_for(["The XYZQ team"], &org);
+        assert!(glossary.undefined.is_empty());
+        assert_eq!(glossary.entries[0].meaning, "Example unit");
     }
 
     #[test]

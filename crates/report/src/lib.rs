@@ -28,7 +28,10 @@ use std::str::FromStr;
 pub use build::{
     ReportInputs, ReportRequest, ReportSettings, build_from_store, build_report, load_inputs,
 };
-pub use glossary::{AcronymUse, acronyms_in, glossary_for, starter_glossary};
+pub use glossary::{
+    AcronymUse, DefinedTerm, TermSource, acronyms_in, glossary_for, organisation_glossary,
+    starter_glossary,
+};
 pub use model::{
     ActionRow, ChangeEntry, ChangeKind, CoverPaper, IndicatorRow, Logo, RagView, Report,
     UpdatesShown,
