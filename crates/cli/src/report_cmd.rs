@@ -43,7 +43,8 @@ pub struct ReportArgs {
     pub all_updates: bool,
     /// Report settings as JSON: organisation_name, author, paper (meeting, purpose,
     /// background, recommendations, for_decision, sponsor, author), glossary. Without it, the
-    /// settings the organisation saved on the web app's reports page are used.
+    /// settings the organisation saved on the web app's reports page are used. Either way the
+    /// organisation's glossary (edited on the reports page) applies, under the file's terms.
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
     /// A PNG or SVG logo for the cover.
@@ -96,8 +97,11 @@ pub async fn run(store: &Store, args: ReportArgs) -> Result<()> {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            serde_json::from_str(&text)
-                .with_context(|| format!("{} is not valid report settings", path.display()))?
+            let mut settings: ReportSettings = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not valid report settings", path.display()))?;
+            // The organisation's glossary still applies; the file's terms win over it.
+            settings.load_glossary(store, Scope::All, plan.org).await?;
+            settings
         }
         // Without a file, the settings the organisation saved on the web reports page.
         None => ReportSettings::load(store, Scope::All, plan.org).await?,
