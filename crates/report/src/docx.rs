@@ -5,8 +5,8 @@
 
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, Header, LineSpacing, NumPages, PageMargin, PageNum,
-    PageOrientationType, Paragraph, Pic, Run, RunFonts, Shading, ShdType, Style, StyleType, Table,
-    TableCell, TableRow, WidthType,
+    PageOrientationType, Paragraph, Pic, Run, RunFonts, Shading, ShdType, SpecialIndentType, Style,
+    StyleType, Table, TableCell, TableCellMargins, TableRow, WidthType,
 };
 
 use crate::chart::TrendChart;
@@ -19,6 +19,13 @@ const A4_LONG: u32 = 16_838;
 /// 2 cm.
 const MARGIN: i32 = 1_134;
 const MUTED: &str = "505A5F";
+/// The paragraph style of text in tables: a point smaller than body text (two in the landscape
+/// tracker, whose nine columns are narrow), so that figures such as "£2,400,000" and words such
+/// as "Complete" fit their columns without breaking inside the word.
+const TABLE_TEXT: &str = "TableText";
+/// A bullet's hanging indent (0.5 cm), so that the tab after "•" lands on the text's edge
+/// rather than on the next default tab stop.
+const BULLET_INDENT: i32 = 284;
 
 pub(crate) fn render_docx(report: &Report, layout: Layout) -> Result<Vec<u8>, ReportError> {
     let mut doc = Writer::new(report, layout);
@@ -107,7 +114,7 @@ fn quarterly(doc: &mut Writer, report: &Report) {
                 "Same period last year",
                 "RAG",
             ],
-            &[46, 12, 12, 16, 14],
+            &[40, 15, 15, 15, 15],
             rows,
         );
     }
@@ -346,7 +353,7 @@ fn tracker(doc: &mut Writer, report: &Report) {
             "Complete",
             "RAG",
         ],
-        &[8, 19, 10, 10, 8, 29, 8, 7, 8],
+        &[6, 17, 10, 10, 9, 27, 9, 8, 9],
         rows,
     );
     glossary(doc, report, false);
@@ -453,7 +460,7 @@ fn progress(doc: &mut Writer, report: &Report) {
                 ])
             })
             .collect();
-        doc.table(&["Objective", "Progress", "RAG"], &[32, 54, 14], rows);
+        doc.table(&["Objective", "Progress", "RAG"], &[30, 54, 16], rows);
     }
     glossary(doc, report, false);
 }
@@ -617,7 +624,14 @@ impl Writer {
             .add_style(heading_style("Title", "Title", 48, None))
             .add_style(heading_style("Heading1", "heading 1", 36, Some(0)))
             .add_style(heading_style("Heading2", "heading 2", 28, Some(1)))
-            .add_style(heading_style("Heading3", "heading 3", 22, Some(2)));
+            .add_style(heading_style("Heading3", "heading 3", 22, Some(2)))
+            .add_style(
+                Style::new(TABLE_TEXT, StyleType::Paragraph)
+                    .name("Table text")
+                    .based_on("Normal")
+                    .q_format(true)
+                    .size(if landscape { 17 } else { 19 }),
+            );
         if landscape {
             docx = docx.page_orient(PageOrientationType::Landscape);
         }
@@ -724,7 +738,11 @@ impl Writer {
                     TableCell::new()
                         .width(*width, WidthType::Dxa)
                         .shading(fill("E0E0E0"))
-                        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(*text).bold()))
+                        .add_paragraph(
+                            Paragraph::new()
+                                .style(TABLE_TEXT)
+                                .add_run(Run::new().add_text(*text).bold()),
+                        )
                 })
                 .collect(),
         )
@@ -737,7 +755,11 @@ impl Writer {
                     TableCell::new()
                         .grid_span(columns.len())
                         .shading(fill("F3F2F1"))
-                        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(label).bold())),
+                        .add_paragraph(
+                            Paragraph::new()
+                                .style(TABLE_TEXT)
+                                .add_run(Run::new().add_text(label).bold()),
+                        ),
                 ],
                 Row::Cells(cells) => cells
                     .into_iter()
@@ -747,9 +769,12 @@ impl Writer {
             };
             table_rows.push(TableRow::new(cells));
         }
+        // Without cell margins LibreOffice sets text against the borders (Word takes 0.19 cm
+        // from its default table style, which docx-rs does not write).
         let table = Table::new(table_rows)
             .set_grid(columns)
-            .width(5000, WidthType::Pct);
+            .width(5000, WidthType::Pct)
+            .margins(TableCellMargins::new().margin(28, 85, 28, 85));
         let docx = std::mem::take(&mut self.docx);
         self.docx = docx.add_table(table);
         // Word needs a paragraph between two tables, or it merges them.
@@ -824,15 +849,27 @@ fn update_paragraphs(updates: &[UpdateEntry]) -> Vec<Paragraph> {
 }
 
 fn table_cell(cell: Cell) -> TableCell {
+    let styled = |paragraph: Paragraph| paragraph.style(TABLE_TEXT);
     match cell {
-        Cell::Text(text) => TableCell::new().add_paragraph(text_paragraph(&text, None)),
-        Cell::Bold(text) => TableCell::new()
-            .add_paragraph(Paragraph::new().add_run(Run::new().add_text(text).bold())),
+        Cell::Text(text) => TableCell::new().add_paragraph(styled(text_paragraph(&text, None))),
+        Cell::Bold(text) => TableCell::new().add_paragraph(styled(
+            Paragraph::new().add_run(Run::new().add_text(text).bold()),
+        )),
         Cell::Lines(lines) => {
             let mut cell = TableCell::new();
             for (index, line) in lines.iter().enumerate() {
-                let colour = (index > 0 && !line.starts_with('•')).then_some("942514");
-                cell = cell.add_paragraph(text_paragraph(line, colour));
+                let bullet = line.starts_with('•');
+                let colour = (index > 0 && !bullet).then_some("942514");
+                let mut paragraph = styled(text_paragraph(line, colour));
+                if bullet {
+                    paragraph = paragraph.indent(
+                        Some(BULLET_INDENT),
+                        Some(SpecialIndentType::Hanging(BULLET_INDENT)),
+                        None,
+                        None,
+                    );
+                }
+                cell = cell.add_paragraph(paragraph);
             }
             cell
         }
@@ -841,17 +878,20 @@ fn table_cell(cell: Cell) -> TableCell {
             // Word writes colours as upper-case hex without the "#".
             let background = background.trim_start_matches('#').to_ascii_uppercase();
             let ink = ink.trim_start_matches('#').to_ascii_uppercase();
-            TableCell::new().shading(fill(&background)).add_paragraph(
-                Paragraph::new().add_run(Run::new().add_text(&rag.word).bold().color(ink)),
-            )
+            TableCell::new()
+                .shading(fill(&background))
+                .add_paragraph(styled(
+                    Paragraph::new().add_run(Run::new().add_text(&rag.word).bold().color(ink)),
+                ))
         }
         Cell::Updates(updates) => {
             let mut cell = TableCell::new();
             if updates.is_empty() {
-                cell = cell.add_paragraph(text_paragraph("No update recorded.", Some(MUTED)));
+                cell =
+                    cell.add_paragraph(styled(text_paragraph("No update recorded.", Some(MUTED))));
             }
             for paragraph in update_paragraphs(&updates) {
-                cell = cell.add_paragraph(paragraph);
+                cell = cell.add_paragraph(styled(paragraph));
             }
             cell
         }
