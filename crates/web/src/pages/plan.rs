@@ -30,6 +30,8 @@ struct PlanQuery {
     level: Option<String>,
     /// A tag as the page writes it: "Theme: Victims".
     tag: Option<String>,
+    /// Set to keep only the actions owned by the posts the viewer holds today.
+    mine: Option<String>,
     /// "plan" (document order), "due", "rag" (worst first) or "updated" (longest silent first).
     sort: Option<String>,
     /// Set after an import lands here.
@@ -86,6 +88,12 @@ struct PlanPage {
     rag_choice: String,
     sort: String,
     imported: bool,
+    /// Whether only the viewer's own actions are shown.
+    mine: bool,
+    /// The viewer's own actions in this plan (by the posts they hold today) and how many are
+    /// overdue, so an action owner finds theirs from the plan page.
+    my_actions: usize,
+    my_overdue: usize,
 }
 
 /// The "show only" choices: (query value, words).
@@ -231,6 +239,22 @@ async fn show(
         .unwrap_or_default()
         .to_string();
     let sort = query.sort.clone().unwrap_or_else(|| "plan".into());
+    let my_posts = state.store.posts_held(viewer.user.id, today).await?;
+    let is_mine = |item: &waymark_store::ItemState| {
+        item.children.is_empty()
+            && item
+                .fields
+                .owners
+                .iter()
+                .any(|owner| my_posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
+    };
+    let mine = query.mine.is_some() && !my_posts.is_empty();
+    let my_actions = view.items.iter().filter(|i| is_mine(i)).count();
+    let my_overdue = view
+        .items
+        .iter()
+        .filter(|i| is_mine(i) && i.flags.contains(&Flag::Overdue))
+        .count();
 
     // One phrase per filter in force, read together: "Showing 2 of 17 items: overdue, owned by …".
     let mut filter_labels = Vec::new();
@@ -251,6 +275,13 @@ async fn show(
     }
     if !tag.is_empty() {
         filter_labels.push(format!("tagged “{tag}”"));
+    }
+    if mine {
+        filter_labels.push(format!(
+            "owned by your post{} ({})",
+            if my_posts.len() == 1 { "" } else { "s" },
+            my_posts.join(", ")
+        ));
     }
     let filtering = !filter_labels.is_empty() || sort != "plan";
 
@@ -280,6 +311,7 @@ async fn show(
                 && (owner.is_empty() || item.fields.owners.contains(&owner))
                 && level.is_none_or(|l| item.depth == l)
                 && (tag.is_empty() || item.fields.tags.iter().any(|t| tag_label(t) == tag))
+                && (!mine || is_mine(item))
         })
         .collect();
     match sort.as_str() {
@@ -374,5 +406,8 @@ async fn show(
         rag_choice: rag_value,
         sort,
         imported: query.imported.is_some(),
+        mine,
+        my_actions,
+        my_overdue,
     })
 }

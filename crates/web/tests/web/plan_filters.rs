@@ -183,3 +183,36 @@ async fn the_api_lists_each_items_tags() {
         ])
     );
 }
+
+#[tokio::test]
+async fn an_action_owner_is_pointed_to_their_own_overdue_actions() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let plan = format!("/plans/{}", app.plan);
+    let html = get(&app, &plan).await;
+    assert!(
+        html.contains("You own 1 action in this plan, and <strong>1 is overdue</strong>."),
+        "{html}"
+    );
+    assert!(html.contains(&format!(
+        "<a class=\"govuk-link\" href=\"{plan}?mine=1&amp;flag=overdue\">Show your overdue action</a>"
+    )));
+    let html = get(&app, &format!("{plan}?mine=1&flag=overdue")).await;
+    assert!(html.contains(
+        "Showing 1 of 2 items</strong>: overdue, owned by your post (Head of Contact Management)."
+    ));
+    assert!(html.contains("Issue guidance on repeat and vulnerable victims"));
+
+    // The administrator holds no post that owns an action here.
+    let admin = TestApp::new_client();
+    app.sign_in_as(&admin, "admin@test.example").await;
+    let html = admin
+        .get(app.url(&plan))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!html.contains("You own"));
+}
