@@ -209,7 +209,7 @@ async fn moving_someone_on_passes_their_actions_to_the_successor() {
         .text()
         .await
         .unwrap();
-    assert!(page.contains("<td class=\"govuk-table__cell\">Olu Owner</td>"));
+    assert!(page.contains("<td class=\"govuk-table__cell\" data-label=\"Person\">Olu Owner</td>"));
     let csrf = hidden_value(&page, "csrf");
     let people = app.store.users(waymark_store::Scope::All).await.unwrap();
     let id = |email: &str| {
