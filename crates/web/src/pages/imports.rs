@@ -49,6 +49,9 @@ struct FindingRow {
 }
 
 struct ItemRow {
+    /// The file's row the item was read from, as findings name it; blank for headings made
+    /// into parents.
+    row: String,
     depth: usize,
     reference: String,
     text: String,
@@ -277,6 +280,11 @@ async fn preview_page(
         .iter()
         .take(500)
         .map(|item| ItemRow {
+            row: item
+                .row
+                .filter(|_| !item.derived)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
             depth: item.depth.min(4),
             reference: item.reference.clone().unwrap_or_default(),
             text: item.text.clone(),
@@ -286,7 +294,10 @@ async fn preview_page(
                 .as_ref()
                 .map(|d| d.to_flex().to_string())
                 .unwrap_or_default(),
-            rag: item.rag.map(|r| format!("{r:?}")).unwrap_or_default(),
+            rag: item
+                .rag
+                .map(|r| format!("{r:?}"))
+                .unwrap_or_else(|| "Not assessed".to_string()),
             updates: item.updates.len(),
         })
         .collect();
