@@ -1,8 +1,11 @@
 //! Board reports of a plan: preview and download any layout in any format, for a reporting
 //! period or as at a day, and publish one so that it reads the same for ever; and the
-//! organisation's report settings (`settings`), which every report uses. Rendering (typst for
-//! PDF) is CPU work and runs on the blocking pool.
+//! organisation's report settings (`settings`) and glossary (`glossary`), which every report
+//! uses. The page checks a report's acronyms against the glossary and links each one it does not
+//! define to the glossary's form. Rendering (typst for PDF) is CPU work and runs on the
+//! blocking pool.
 
+mod glossary;
 mod settings;
 
 use askama::Template;
@@ -33,6 +36,14 @@ pub fn router() -> Router<AppState> {
             "/plans/{id}/reports/settings",
             post(settings::save).layer(DefaultBodyLimit::max(settings::MAX_LOGO_BYTES + 64 * 1024)),
         )
+        .route(
+            "/plans/{id}/reports/glossary",
+            get(glossary::show).post(glossary::save),
+        )
+        .route(
+            "/plans/{id}/reports/glossary/remove",
+            post(glossary::remove),
+        )
         .route("/reports/{id}/{format}", get(published_file))
 }
 
@@ -59,12 +70,58 @@ struct ReportsPage {
     done: bool,
     settings: settings::SettingsSection,
     settings_saved: bool,
+    acronyms: AcronymCheck,
+    /// Mistakes in the reporting period or day given to check acronyms.
+    form_errors: Vec<(String, String)>,
+    /// The period and day in the report form, as the viewer last gave them.
+    period: String,
+    as_at: String,
+    glossary_saved: bool,
+}
+
+/// The glossary section of the reports page: how the organisation's glossary is made up, and
+/// the acronyms a report uses that it does not define.
+struct AcronymCheck {
+    /// The report checked: "Q2 2026-27" or "As at 20 November 2026"; empty if not checked.
+    report: String,
+    /// Each acronym used but not defined, with the link that adds its definition.
+    undefined: Vec<(String, String)>,
+    /// Terms the organisation added or reworded.
+    own_terms: usize,
+    /// Terms in the glossary in all.
+    terms: usize,
+    can_edit: bool,
+}
+
+impl ReportsPage {
+    /// Every mistake on the page, for the error summary.
+    fn errors(&self) -> Vec<(String, String)> {
+        self.form_errors
+            .iter()
+            .chain(&self.settings.errors)
+            .cloned()
+            .collect()
+    }
+
+    /// The message for a field of the report form, if it has one.
+    fn form_error(&self, field: &str) -> String {
+        self.form_errors
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.clone())
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Deserialize)]
 struct ShowQuery {
     published: Option<String>,
     settings: Option<String>,
+    /// Set by the form's "Check acronyms" button: check the report for `period` or `as_at`.
+    check: Option<String>,
+    period: Option<String>,
+    as_at: Option<String>,
+    glossary: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -82,12 +139,64 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Html<String>, AppError> {
-    let page = page(&state, &viewer, id).await?;
+    let mut page = page(&state, &viewer, id).await?;
+    if query.check.is_some() {
+        page.period = query.period.unwrap_or_default();
+        page.as_at = query.as_at.unwrap_or_default();
+    }
+    check_acronyms(&state, &viewer, &mut page).await?;
     render(&ReportsPage {
         done: query.published.is_some(),
         settings_saved: query.settings.is_some(),
+        glossary_saved: query.glossary.is_some(),
         ..page
     })
+}
+
+/// Builds the report the page's form names (without rendering it) and lists the acronyms it
+/// uses that the organisation's glossary does not define; a period or day that is not one is
+/// named in the error summary instead.
+async fn check_acronyms(
+    state: &AppState,
+    viewer: &Viewer,
+    page: &mut ReportsPage,
+) -> Result<(), AppError> {
+    let form = ReportForm {
+        layout: Layout::Quarterly.as_str().to_string(),
+        format: None,
+        period: Some(page.period.clone()),
+        as_at: Some(page.as_at.clone()),
+    };
+    let report = match build(state, viewer, PlanId(page.id), &form, None).await {
+        Ok((report, _)) => report,
+        Err(AppError::Invalid(errors)) => {
+            page.form_errors = errors;
+            return Ok(());
+        }
+        Err(other) => return Err(other),
+    };
+    let back = format!(
+        "&from=reports&period={}&as_at={}",
+        glossary::encode(&page.period),
+        glossary::encode(&page.as_at)
+    );
+    page.acronyms.report = report.cover.period_label.clone();
+    page.acronyms.undefined = report
+        .glossary
+        .undefined
+        .iter()
+        .map(|term| {
+            (
+                term.clone(),
+                format!(
+                    "/plans/{}/reports/glossary?term={}{back}#term-form",
+                    page.id,
+                    glossary::encode(term)
+                ),
+            )
+        })
+        .collect();
+    Ok(())
 }
 
 /// The page as it first shows, without a banner or a form's mistakes.
@@ -113,16 +222,20 @@ async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportsPage,
         })
         .collect();
     let today = state.clock.today();
+    let default_period = waymark_report::indicators::last_period_ended(
+        waymark_core::indicator::Calendar::Quarterly,
+        today,
+    )
+    .map(|p| p.to_string())
+    .unwrap_or_default();
+    let definitions = glossary::definitions(state, viewer, plan.org).await?;
     Ok(ReportsPage {
         chrome: Chrome::for_viewer(state, viewer, "plans").await?,
         id,
         title: plan.title,
-        default_period: waymark_report::indicators::last_period_ended(
-            waymark_core::indicator::Calendar::Quarterly,
-            today,
-        )
-        .map(|p| p.to_string())
-        .unwrap_or_default(),
+        period: default_period.clone(),
+        as_at: String::new(),
+        default_period,
         layouts: Layout::ALL
             .iter()
             .map(|l| (l.as_str(), l.label()))
@@ -135,6 +248,18 @@ async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportsPage,
         done: false,
         settings: settings::section(state, viewer).await?,
         settings_saved: false,
+        acronyms: AcronymCheck {
+            report: String::new(),
+            undefined: Vec::new(),
+            own_terms: definitions
+                .iter()
+                .filter(|d| d.source == waymark_report::TermSource::Organisation)
+                .count(),
+            terms: definitions.len(),
+            can_edit: viewer.user.is_admin,
+        },
+        form_errors: Vec::new(),
+        glossary_saved: false,
     })
 }
 

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod api;
+mod glossary;
 mod imports;
 mod indicators;
 mod pages;
