@@ -82,7 +82,8 @@ struct ReportsPage {
 /// The glossary section of the reports page: how the organisation's glossary is made up, and
 /// the acronyms a report uses that it does not define.
 struct AcronymCheck {
-    /// The report checked: "Q2 2026-27" or "As at 20 November 2026"; empty if not checked.
+    /// The report checked: "Q2 2026-27 report" or "report as at 20 November 2026"; empty if
+    /// not checked.
     report: String,
     /// Each acronym used but not defined, with the link that adds its definition.
     undefined: Vec<(String, String)>,
@@ -180,7 +181,10 @@ async fn check_acronyms(
         glossary::encode(&page.period),
         glossary::encode(&page.as_at)
     );
-    page.acronyms.report = report.cover.period_label.clone();
+    page.acronyms.report = match report.cover.period_label.strip_prefix("As at ") {
+        Some(day) => format!("report as at {day}"),
+        None => format!("{} report", report.cover.period_label),
+    };
     page.acronyms.undefined = report
         .glossary
         .undefined

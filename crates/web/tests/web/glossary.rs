@@ -71,7 +71,9 @@ async fn an_acronym_a_report_uses_without_defining_is_added_from_the_reports_pag
     let (status, page) = get_text(&admin, &check).await;
     assert_eq!(status, 200);
     assert!(page.contains(r#"id="acronyms""#));
-    assert!(page.contains("uses 1 acronym that the glossary does not define"));
+    assert!(page.contains(
+        "The report as at 16 February 2015 uses 1 acronym that the glossary does not define"
+    ));
     assert!(page.contains("<dt class=\"govuk-summary-list__key\">XYZQ</dt>"));
     assert!(
         !page.contains("<dt class=\"govuk-summary-list__key\">PCSO</dt>"),
@@ -146,7 +148,7 @@ async fn an_acronym_a_report_uses_without_defining_is_added_from_the_reports_pag
     );
     let (_, page) = get_text(&admin, &app.url(&location)).await;
     assert!(page.contains("The glossary has been changed."));
-    assert!(page.contains("report defines every acronym it uses"));
+    assert!(page.contains("The report as at 16 February 2015 defines every acronym it uses."));
 
     // Kept with who, and used by the report.
     let terms = app
