@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 
 use anyhow::{Context, Result};
 use chrono::{Days, NaiveDate, TimeZone, Utc};
-use waymark_core::{FlexDate, ItemFields, ItemId, OrgId, PlanKind, Rag, UpdateCycle, split_owners};
+use waymark_core::{
+    FlexDate, ItemFields, ItemId, OrgId, PlanKind, Rag, Tag, UpdateCycle, split_owners,
+};
 use waymark_store::{ChangeSet, ItemRef, NewItem, NewPlan, NewUpdate, NewVersion, Store};
 use waymark_web::hash_password;
 
@@ -682,6 +684,58 @@ const STRATEGIC: &[Group] = &[
     },
 ];
 
+/// Tags by item reference: (reference, [(taxonomy, value)]). References are unique within each
+/// demo plan, so a table beside the plan keeps the items' definitions short.
+type TagTable = &'static [(&'static str, &'static [(&'static str, &'static str)])];
+
+const AFI: (&str, &str) = ("HMICFRS", "Area for improvement");
+const REC: (&str, &str) = ("HMICFRS", "Recommendation");
+
+const IMPROVEMENT_TAGS: TagTable = &[
+    ("AFI 1", &[AFI]),
+    ("AFI 2", &[AFI]),
+    ("AFI 3", &[AFI]),
+    ("AFI 4", &[AFI]),
+    ("Rec 1", &[REC]),
+    ("Rec 2", &[REC]),
+    ("1.1", &[("Theme", "Contact")]),
+    ("1.2", &[("Theme", "Contact")]),
+    ("2.1", &[("Theme", "Victims"), ("Theme", "Contact")]),
+    ("2.2", &[("Theme", "Victims")]),
+    ("3.1", &[("Theme", "Investigation")]),
+    ("3.2", &[("Theme", "Investigation")]),
+    ("4.1", &[("Theme", "Crime data integrity")]),
+    ("4.2", &[("Theme", "Crime data integrity")]),
+    ("5.1", &[("Theme", "Demand")]),
+    ("5.2", &[("Theme", "Demand")]),
+    ("6.1", &[("Theme", "Technology")]),
+];
+
+const STRATEGIC_TAGS: TagTable = &[
+    ("1.1", &[("APACS", "Serious crime and protection")]),
+    ("1.1a", &[("Theme", "Victims")]),
+    ("1.1b", &[("Theme", "Victims")]),
+    ("1.2", &[("APACS", "Promoting safety")]),
+    ("2.1", &[("APACS", "Tackling crime")]),
+    ("1.2a", &[("Theme", "Partnership")]),
+    ("2.1b", &[("Theme", "Victims")]),
+    ("2.2", &[("APACS", "Serious crime and protection")]),
+    ("3.1", &[("APACS", "Organisational management")]),
+    ("3.2", &[("APACS", "Organisational management")]),
+];
+
+fn tags_for(table: TagTable, reference: &str) -> Vec<Tag> {
+    table
+        .iter()
+        .filter(|(r, _)| *r == reference)
+        .flat_map(|(_, tags)| tags.iter())
+        .map(|(taxonomy, value)| Tag {
+            taxonomy: taxonomy.to_string(),
+            value: value.to_string(),
+        })
+        .collect()
+}
+
 /// Creates the demo organisation, its people and plans unless an organisation already exists.
 pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary> {
     let accounts = PEOPLE
@@ -723,7 +777,15 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         source: Some("PEEL inspection: responding to the public".into()),
         update_cycle: UpdateCycle::Monthly,
     };
-    load_plan(store, org.id, &improvement, IMPROVEMENT, today).await?;
+    load_plan(
+        store,
+        org.id,
+        &improvement,
+        IMPROVEMENT,
+        IMPROVEMENT_TAGS,
+        today,
+    )
+    .await?;
     let strategic = NewPlan {
         org: org.id,
         kind: PlanKind::Strategic,
@@ -734,7 +796,7 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         source: None,
         update_cycle: UpdateCycle::Quarterly,
     };
-    load_plan(store, org.id, &strategic, STRATEGIC, today).await?;
+    load_plan(store, org.id, &strategic, STRATEGIC, STRATEGIC_TAGS, today).await?;
     crate::demo_indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;
     Ok(DemoSummary {
         created: true,
@@ -777,6 +839,7 @@ async fn load_plan(
     org: OrgId,
     plan: &NewPlan,
     groups: &[Group],
+    tags: TagTable,
     today: NaiveDate,
 ) -> Result<()> {
     let plan = store
@@ -790,7 +853,7 @@ async fn load_plan(
     create.author = Some("Head of Performance and Planning".into());
     create.entered_at = Some(at(created));
     let mut actions: Vec<(usize, &Action)> = Vec::new();
-    add_groups(&mut create, &mut actions, groups, None, today);
+    add_groups(&mut create, &mut actions, groups, tags, None, today);
     let applied = store.apply_changes(&create).await?;
     let ids: Vec<ItemId> = applied.item_ids;
 
@@ -870,6 +933,7 @@ fn add_groups<'a>(
     changes: &mut ChangeSet,
     actions: &mut Vec<(usize, &'a Action)>,
     groups: &'a [Group],
+    tags: TagTable,
     parent: Option<usize>,
     today: NaiveDate,
 ) {
@@ -882,11 +946,12 @@ fn add_groups<'a>(
                 position: position as i64,
                 reference: Some(group.reference.to_string()),
                 text: group.text.to_string(),
+                tags: tags_for(tags, group.reference),
                 ..ItemFields::default()
             },
             effective: created,
         });
-        add_groups(changes, actions, group.children, Some(index), today);
+        add_groups(changes, actions, group.children, tags, Some(index), today);
         for (action_position, action) in group.actions.iter().enumerate() {
             let action_index = changes.new_items.len();
             changes.new_items.push(NewItem {
@@ -898,6 +963,7 @@ fn add_groups<'a>(
                     strategic_lead: Some(action.lead.to_string()),
                     owners: split_owners(action.owners),
                     due: action.due.map(|d| FlexDate::exact(offset(today, d))),
+                    tags: tags_for(tags, action.reference),
                     ..ItemFields::default()
                 },
                 effective: created,
