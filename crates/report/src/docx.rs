@@ -58,12 +58,18 @@ fn quarterly(doc: &mut Writer, report: &Report) {
             Run::new().add_text(cover.plan_periods.join(", ")).size(32),
         ]);
     }
-    doc.para_runs(vec![
-        Run::new()
-            .add_text(format!("{} report", cover.period_label))
-            .size(40),
-    ]);
-    doc.para(&format!("As at {}", cover.as_at));
+    // A report as at a day is labelled "As at 20 November 2026": the title says so once,
+    // rather than "As at 20 November 2026 report" over "As at 20 November 2026".
+    let as_at_report = cover.period_label.starts_with("As at ");
+    let title = if as_at_report {
+        format!("Report as at {}", cover.as_at)
+    } else {
+        format!("{} report", cover.period_label)
+    };
+    doc.para_runs(vec![Run::new().add_text(title).size(40)]);
+    if !as_at_report {
+        doc.para(&format!("As at {}", cover.as_at));
+    }
     if let Some(known) = &cover.known_at {
         doc.muted(&format!("Published with the information held on {known}"));
     }
@@ -293,13 +299,15 @@ fn tracker(doc: &mut Writer, report: &Report) {
             .style("Title")
             .add_run(Run::new().add_text(cover.plans.join(", "))),
     );
-    doc.heading(
-        2,
-        &format!(
+    let heading = if cover.period_label.starts_with("As at ") {
+        format!("Improvement plan tracker – as at {}", cover.as_at)
+    } else {
+        format!(
             "Improvement plan tracker – {} (as at {})",
             cover.period_label, cover.as_at
-        ),
-    );
+        )
+    };
+    doc.heading(2, &heading);
     if let Some(author) = &cover.author {
         doc.para(&format!("From: {author}"));
     }
