@@ -8,3 +8,4 @@ mod helpers;
 mod commands;
 mod durability;
 mod indicators;
+mod report;

@@ -1,0 +1,56 @@
+//! `waymark report` uses the organisation's glossary as edited on the web reports page, with a
+//! `--settings` file's terms over it.
+
+use chrono::Local;
+
+use crate::helpers::{client, fresh_data_dir, sign_in, start, waymark};
+
+#[tokio::test]
+async fn report_uses_the_glossary_edited_on_the_web_under_a_settings_files_terms() {
+    let dir = fresh_data_dir("glossary");
+    let server = start(&dir, "demo");
+    let client = client();
+    let csrf = sign_in(&client, &server.address, "priya.shah@northshire.example").await;
+    let response = client
+        .post(format!("{}/plans/1/reports/glossary", server.address))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("term", "ACC"),
+            ("meaning", "Assistant Chief Constable (Northshire wording)"),
+            ("original", "ACC"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    drop(server);
+
+    let today = Local::now().date_naive().to_string();
+    let report = |extra: &[&str]| -> String {
+        let out = dir.join("report.html");
+        let output = waymark(&dir)
+            .args(["report", "--plan", "1", "--as-at", &today, "--out"])
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        std::fs::read_to_string(&out).unwrap()
+    };
+    let html = report(&[]);
+    assert!(html.contains("Assistant Chief Constable (Northshire wording)"));
+
+    let settings = dir.join("settings.json");
+    std::fs::write(
+        &settings,
+        r#"{"author": "Head of Performance", "glossary": {"ACC": "From the file"}}"#,
+    )
+    .unwrap();
+    let html = report(&["--settings", settings.to_str().unwrap()]);
+    assert!(html.contains("From the file"));
+    assert!(!html.contains("(Northshire wording)"));
+}
