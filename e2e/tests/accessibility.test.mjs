@@ -3,7 +3,8 @@
 // once per kind of page: the same path with other ids or other values in the same query
 // parameters counts as the same kind (each plan is its own kind, so both plans are checked).
 // Pages only reached through forms (sign-in errors, an update with errors), pages "as at" an
-// earlier date, the error page and the action owner's "My actions" are added by hand. Every page
+// earlier date, the error page, the action owner's "My actions" and own overdue actions, a plan
+// filtered by tag and a parent item with a derived RAG are added by hand. Every page
 // is also saved as a full-page screenshot under target/e2e-screenshots/.
 
 import assert from 'node:assert/strict';
@@ -100,6 +101,58 @@ describe('accessibility of every page', { timeout: 600_000 }, () => {
       assert.equal(response.status(), 200);
       assert.ok(await page.locator('table.wm-items .wm-flag', { hasText: 'Overdue' }).count() > 0, 'an overdue action is listed');
       await assertAccessible(page, 'a11y my-actions action owner');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("the action owner's own overdue actions in a plan, from the plan page's pointer", async () => {
+    const context = await newContext(browser, server);
+    const page = await context.newPage();
+    try {
+      await signIn(page, server, ACTION_OWNER);
+      await page.goto('/plans/1');
+      const pointer = page.locator('.wm-my-actions');
+      assert.match(squash(await pointer.innerText()), /^You own \d+ actions? in this plan, and \d+ (is|are) overdue\./);
+      await Promise.all([
+        page.waitForURL((url) => url.searchParams.get('mine') === '1' && url.searchParams.get('flag') === 'overdue'),
+        pointer.getByRole('link', { name: /^Show your overdue action/ }).click(),
+      ]);
+      assert.match(squash(await page.locator('#filter-summary').innerText()), /overdue, owned by your post \(Head of Contact Management\)/);
+      await assertAccessible(page, 'a11y plan your overdue actions');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a plan filtered by a tag, and a parent item with the RAG derived from its actions', async () => {
+    const context = await newContext(browser, server);
+    const page = await context.newPage();
+    try {
+      await signIn(page, server, ADMIN);
+      await page.goto('/plans/2');
+      const tags = await page.locator('#tag option').evaluateAll((options) => options.map((o) => o.value).filter(Boolean));
+      assert.ok(tags.includes('Theme: Victims'), `the demo's delivery plan offers its tags: ${JSON.stringify(tags)}`);
+      await page.locator('#tag').selectOption('Theme: Victims');
+      await Promise.all([
+        page.waitForURL((url) => url.searchParams.get('tag') === 'Theme: Victims'),
+        page.locator('form[role=search]').getByRole('button', { name: 'Apply' }).click(),
+      ]);
+      const rows = page.locator('table.wm-items tbody tr');
+      assert.ok(await rows.count() > 0, 'some items are tagged Theme: Victims');
+      for (const row of await rows.all()) {
+        assert.ok((await row.locator('.wm-item-tag').allInnerTexts()).map(squash).includes('Theme: Victims'), `every row carries the tag: ${squash(await row.innerText())}`);
+      }
+      await assertAccessible(page, 'a11y plan filtered by tag');
+
+      // The delivery plan's first strategic aim has no RAG of its own: it shows its actions' worst.
+      await page.goto('/plans/2');
+      const aim = page.locator('table.wm-items tbody tr.wm-parent-row').first();
+      assert.match(squash(await aim.locator('td.wm-col-rag').innerText()), /^(Red|Amber|Green|Blue|Not assessed) from \d+ actions?$/);
+      await Promise.all([page.waitForURL(/\/items\/\d+$/), aim.getByRole('link').click()]);
+      const rag = page.locator('.govuk-summary-list__row').filter({ has: page.locator('dt', { hasText: 'RAG status' }) });
+      assert.match(squash(await rag.innerText()), /Worked out from the actions under this strategic aim/);
+      await assertAccessible(page, 'a11y parent item with derived RAG');
     } finally {
       await context.close();
     }

@@ -164,7 +164,7 @@ describe('an action owner updates an overdue action', { timeout: 180_000 }, () =
 
     assert.equal(await ragInSummary(page), RAG_AFTER, 'the summary shows the new RAG status');
 
-    const history = page.locator('table.govuk-table').filter({ has: page.locator('th', { hasText: 'Changed' }) });
+    const history = page.locator('table.govuk-table').filter({ has: page.locator('th', { hasText: /^Change$/ }) });
     const firstChange = history.locator('tbody tr').first();
     const cells = (await firstChange.locator('td').allInnerTexts()).map(squash);
     assert.equal(cells[0], todayLong, 'the RAG history starts with today');
