@@ -195,10 +195,11 @@ impl<'a> Rows<'a> {
     pub fn push(&mut self, row: impl IntoIterator<Item = Cell<'a>>) -> Result<()> {
         let before = self.cells.len();
         self.cells.extend(row);
-        if self.cells.len() - before != self.columns.len() {
+        let width = self.cells.len() - before;
+        if width != self.columns.len() {
+            self.cells.truncate(before);
             return Err(StoreError::Invalid(format!(
-                "a row of {} cells for {} columns",
-                self.cells.len() - before,
+                "a row of {width} cells for {} columns",
                 self.columns.len()
             )));
         }
@@ -322,4 +323,35 @@ fn batch_json(batch: &[Cell<'_>], constant: &[bool]) -> Result<String> {
 
 fn json_error(error: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("cannot encode rows as JSON: {error}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_sends_only_its_varying_columns_as_json() {
+        let cells = vec![
+            Cell::Int(1),
+            Cell::str("same"),
+            Cell::str("say \"hi\"\n"),
+            Cell::Int(2),
+            Cell::str("same"),
+            Cell::Null,
+        ];
+        assert_eq!(
+            batch_json(&cells, &[false, true, false]).unwrap(),
+            r#"[[1,"say \"hi\"\n"],[2,null]]"#
+        );
+        assert_eq!(batch_json(&cells, &[true, true, true]).unwrap(), "[[],[]]");
+    }
+
+    #[test]
+    fn a_row_of_the_wrong_width_is_refused() {
+        const COLUMNS: &[Column] = &[int("id"), text("name")];
+        let mut rows = Rows::new(COLUMNS, 1);
+        assert!(rows.push([Cell::Int(1), Cell::str("a")]).is_ok());
+        assert!(rows.push([Cell::Int(2)]).is_err());
+        assert_eq!(rows.cells.len(), 2, "the short row is not kept");
+    }
 }
