@@ -6,6 +6,7 @@
 //! Dependency-free on purpose: it compiles in seconds, before anything else is built.
 
 mod browser;
+mod office;
 mod postgres;
 mod system;
 
@@ -83,6 +84,7 @@ fn run_test() -> ExitCode {
                 browser::ensure_prerequisites(c, e2e)
             })?;
         }
+        steps.run("LibreOffice", &mut context, office::ensure)?;
         steps.run("cargo fmt --check", &mut context, |c| {
             cargo(c, &["fmt", "--all", "--", "--check"])
         })?;
