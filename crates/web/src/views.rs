@@ -66,6 +66,9 @@ pub struct ItemJson {
     pub flags: Vec<String>,
     /// Tags from the plan's taxonomies: APACS category, inspection finding, theme.
     pub tags: Vec<TagJson>,
+    /// For a parent with no RAG of its own: the RAG derived from the actions beneath it (the
+    /// worst open one; Blue once all are complete). `None` for actions and assessed parents.
+    pub derived_rag: Option<String>,
 }
 
 /// A tag of an item: its taxonomy ("APACS") and value ("Promoting safety").
@@ -106,7 +109,26 @@ impl ItemJson {
                     value: t.value.clone(),
                 })
                 .collect(),
+            derived_rag: None,
         }
+    }
+
+    /// Every item of a plan view, in tree order, with parents' derived RAG filled in.
+    pub fn all(view: &PlanView) -> Vec<ItemJson> {
+        let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+        let shown: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+        let rollups = waymark_core::rollup_tree(&depths, &shown);
+        view.items
+            .iter()
+            .zip(rollups)
+            .map(|(item, rollup)| {
+                let mut json = ItemJson::new(&view.plan, item);
+                if !item.children.is_empty() && item.fields.shown_rag().is_none() {
+                    json.derived_rag = rollup.and_then(|r| r.rag()).map(|r| r.word().to_string());
+                }
+                json
+            })
+            .collect()
     }
 }
 

@@ -116,12 +116,7 @@ pub(crate) async fn items(
         .store
         .plan_view(viewer.scope(), PlanId(id), as_at, None)
         .await?;
-    Ok(Json(
-        view.items
-            .iter()
-            .map(|item| ItemJson::new(&view.plan, item))
-            .collect(),
-    ))
+    Ok(Json(ItemJson::all(&view)))
 }
 
 /// The data-quality flags of a plan's items on a day, with a sentence for each.

@@ -156,7 +156,7 @@ async fn a_parent_without_its_own_rag_shows_the_rag_of_its_actions_as_derived() 
 }
 
 #[tokio::test]
-async fn the_api_lists_each_items_tags() {
+async fn the_api_lists_each_items_tags_and_parents_derived_rag() {
     let app = spawn_app().await;
     tag_the_action(&app).await;
     app.sign_in().await;
@@ -175,6 +175,16 @@ async fn the_api_lists_each_items_tags() {
         .iter()
         .find(|i| i["id"] == app.action.0)
         .unwrap();
+    // The recommendation has no RAG of its own: the API gives the one derived from its action.
+    let parent = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["parent"].is_null())
+        .unwrap();
+    assert_eq!(parent["rag"], serde_json::Value::Null);
+    assert_eq!(parent["derived_rag"], "Green");
+    assert_eq!(action["derived_rag"], serde_json::Value::Null);
     assert_eq!(
         action["tags"],
         serde_json::json!([
