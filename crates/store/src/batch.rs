@@ -71,31 +71,36 @@ impl Store {
     ) -> Result<Vec<Arc<PlanView>>> {
         let mut views = Vec::with_capacity(plans.len());
         for chunk in plans.chunks(PLANS_PER_QUERY) {
-            let revised = self.plans_with_revisions(scope, chunk).await?;
+            let revised = self.revisions(scope, chunk).await?;
             let mut found: HashMap<PlanId, Arc<PlanView>> = HashMap::new();
-            let mut missing: Vec<(Plan, i64)> = Vec::new();
+            let mut missing: HashMap<PlanId, i64> = HashMap::new();
             for (plan, revision) in revised {
-                match self.views.get(&(plan.id, as_at, None), revision) {
+                match self.views.get(&(plan, as_at, None), revision) {
                     Some(view) => {
-                        found.insert(plan.id, view);
+                        found.insert(plan, view);
                     }
-                    None => missing.push((plan, revision)),
+                    None => {
+                        missing.insert(plan, revision);
+                    }
                 }
             }
             if !missing.is_empty() {
-                let ids: Vec<PlanId> = missing.iter().map(|(plan, _)| plan.id).collect();
+                let ids: Vec<PlanId> = missing.keys().copied().collect();
+                let plans = self.plans_with_revisions(scope, &ids).await?;
                 let (mut versions, mut updates) = self.histories(&ids, Some(as_at), true).await?;
-                for (plan, revision) in missing {
+                for (plan, revision) in plans {
+                    // The revision read with the rows is the one they are as of: a change
+                    // committed between the two queries makes the view newer, never older.
+                    let id = plan.id;
                     let view = Arc::new(derive_view(
-                        plan.clone(),
+                        plan,
                         as_at,
                         None,
-                        versions.remove(&plan.id).unwrap_or_default(),
-                        updates.remove(&plan.id).unwrap_or_default(),
+                        versions.remove(&id).unwrap_or_default(),
+                        updates.remove(&id).unwrap_or_default(),
                     ));
-                    self.views
-                        .put((plan.id, as_at, None), revision, Arc::clone(&view));
-                    found.insert(plan.id, view);
+                    self.views.put((id, as_at, None), revision, Arc::clone(&view));
+                    found.insert(id, view);
                 }
             }
             views.extend(chunk.iter().filter_map(|id| found.remove(id)));
@@ -119,15 +124,15 @@ impl Store {
         };
         let mut mixes = Vec::with_capacity(plans.len());
         for chunk in plans.chunks(PLANS_PER_QUERY) {
-            let revised = self.plans_with_revisions(scope, chunk).await?;
+            let revised = self.revisions(scope, chunk).await?;
             let mut found: HashMap<PlanId, Arc<Vec<RagMix>>> = HashMap::new();
             let mut missing: Vec<(PlanId, i64)> = Vec::new();
             for (plan, revision) in revised {
-                match self.mixes.get(&(plan.id, days.to_vec()), revision) {
+                match self.mixes.get(&(plan, days.to_vec()), revision) {
                     Some(mix) => {
-                        found.insert(plan.id, mix);
+                        found.insert(plan, mix);
                     }
-                    None => missing.push((plan.id, revision)),
+                    None => missing.push((plan, revision)),
                 }
             }
             if !missing.is_empty() {
@@ -186,8 +191,28 @@ impl Store {
         Ok(by_plan)
     }
 
+    /// The revisions of the plans among `ids` that the scope may see, in one query: all a read
+    /// needs to know whether its cached views are current.
+    pub(crate) async fn revisions(
+        &self,
+        scope: Scope,
+        ids: &[PlanId],
+    ) -> Result<Vec<(PlanId, i64)>> {
+        let ids = id_list_json(ids);
+        let sql = self.json_rows_sql(
+            "id, org_id, revision",
+            &format!("FROM plans WHERE id IN ({})", self.id_list_sql("$1")),
+        );
+        let rows: Vec<(i64, i64, i64)> = self.fetch_json(&sql, &[Bind::Text(&ids)]).await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, org, _)| scope.allows(OrgId(*org)))
+            .map(|(id, _, revision)| (PlanId(id), revision))
+            .collect())
+    }
+
     /// The plans among `ids` that the scope may see, with their revisions, in one query.
-    async fn plans_with_revisions(&self, scope: Scope, ids: &[PlanId]) -> Result<Vec<(Plan, i64)>> {
+    pub(crate) async fn plans_with_revisions(&self, scope: Scope, ids: &[PlanId]) -> Result<Vec<(Plan, i64)>> {
         let ids = id_list_json(ids);
         let plans = self
             .fetch_plans(

@@ -159,7 +159,7 @@ impl UpdateRow {
 impl Store {
     /// `SELECT` of `columns` aggregated into one JSON array of arrays, for `from_where` (the
     /// rest of the query: `FROM ... WHERE ...`, with `$n` parameters).
-    fn json_rows_sql(&self, columns: &str, from_where: &str) -> String {
+    pub(crate) fn json_rows_sql(&self, columns: &str, from_where: &str) -> String {
         match self.backend() {
             Backend::Sqlite => {
                 format!("SELECT json_group_array(json_array({columns})) AS rows {from_where}")
@@ -212,7 +212,7 @@ impl Store {
         rows.into_iter().map(UpdateRow::into_update).collect()
     }
 
-    async fn fetch_json<T: DeserializeOwned>(
+    pub(crate) async fn fetch_json<T: DeserializeOwned>(
         &self,
         sql: &str,
         binds: &[Bind<'_>],

@@ -132,28 +132,29 @@ impl Store {
         as_at: NaiveDate,
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Arc<PlanView>> {
-        let (plan, revision) = self.plan_and_revision(scope, plan_id).await?;
-        let key = (plan.id, as_at, known_at);
+        let not_found = || StoreError::NotFound {
+            what: "plan",
+            id: plan_id.0,
+        };
+        let (_, revision) = self
+            .revisions(scope, &[plan_id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(not_found)?;
+        let key = (plan_id, as_at, known_at);
         if let Some(view) = self.views.get(&key, revision) {
             return Ok(view);
         }
+        let (plan, revision) = self
+            .plans_with_revisions(scope, &[plan_id])
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(not_found)?;
         let view = Arc::new(self.read_plan_as_at(plan, as_at, known_at).await?);
         self.views.put(key, revision, Arc::clone(&view));
         Ok(view)
-    }
-
-    /// The plan, if the scope may see it, and its revision, in one query.
-    async fn plan_and_revision(&self, scope: Scope, plan_id: PlanId) -> Result<(Plan, i64)> {
-        let plans = self
-            .fetch_plans("FROM plans WHERE id = $1", &[Bind::Int(plan_id.0)])
-            .await?;
-        match plans.into_iter().next() {
-            Some((plan, revision)) if scope.allows(plan.org) => Ok((plan, revision)),
-            _ => Err(StoreError::NotFound {
-                what: "plan",
-                id: plan_id.0,
-            }),
-        }
     }
 
     /// Reads and derives a plan view from the history, without the cache.
