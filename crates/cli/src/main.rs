@@ -157,13 +157,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Items(args) => {
             let (plan, as_at) = plan_and_day(&args)?;
             let view = store.plan_as_at(Scope::All, plan, as_at, None).await?;
-            print_json(
-                &view
-                    .items
-                    .iter()
-                    .map(|i| ItemJson::new(&view.plan, i))
-                    .collect::<Vec<_>>(),
-            )
+            print_json(&ItemJson::all(&view))
         }
         Command::Check(args) => {
             let (plan, as_at) = plan_and_day(&args)?;
