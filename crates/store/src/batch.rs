@@ -99,13 +99,34 @@ impl Store {
                         versions.remove(&id).unwrap_or_default(),
                         updates.remove(&id).unwrap_or_default(),
                     ));
-                    self.views.put((id, as_at, None), revision, Arc::clone(&view));
+                    self.views
+                        .put((id, as_at, None), revision, Arc::clone(&view));
                     found.insert(id, view);
                 }
             }
             views.extend(chunk.iter().filter_map(|id| found.remove(id)));
         }
         Ok(views)
+    }
+
+    /// Reads the view of every plan as at `as_at` into the cache, the most often revised plans
+    /// first, in batches, until the cache is three-quarters full; returns how many views it
+    /// holds. A server does this when it starts and when the day changes, so that the first
+    /// visitors to each plan do not each wait for its history to be read.
+    pub async fn warm_views(&self, as_at: NaiveDate) -> Result<usize> {
+        let mut rows: Vec<(i64, i64)> = self
+            .fetch_json(&self.json_rows_sql("id, revision", "FROM plans"), &[])
+            .await?;
+        rows.sort_unstable_by_key(|(id, revision)| std::cmp::Reverse((*revision, *id)));
+        let ids: Vec<PlanId> = rows.into_iter().map(|(id, _)| PlanId(id)).collect();
+        let mut warmed = 0;
+        for chunk in ids.chunks(PLANS_PER_QUERY) {
+            if self.views.nearly_full() {
+                break;
+            }
+            warmed += self.plan_views(Scope::All, chunk, as_at).await?.len();
+        }
+        Ok(warmed)
     }
 
     /// The RAG mix of each plan's actions at the end of each of `days`, in the order asked;
@@ -212,7 +233,11 @@ impl Store {
     }
 
     /// The plans among `ids` that the scope may see, with their revisions, in one query.
-    pub(crate) async fn plans_with_revisions(&self, scope: Scope, ids: &[PlanId]) -> Result<Vec<(Plan, i64)>> {
+    pub(crate) async fn plans_with_revisions(
+        &self,
+        scope: Scope,
+        ids: &[PlanId],
+    ) -> Result<Vec<(Plan, i64)>> {
         let ids = id_list_json(ids);
         let plans = self
             .fetch_plans(

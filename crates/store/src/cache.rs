@@ -113,6 +113,13 @@ impl<K: Hash + Eq + Clone, V: Cost> RevisionCache<K, V> {
         Some(Arc::clone(&entry.value))
     }
 
+    /// Whether the values held have reached the size eviction brings the cache back to.
+    pub fn nearly_full(&self) -> bool {
+        self.views
+            .lock()
+            .map_or(true, |views| views.bytes >= self.budget * 3 / 4)
+    }
+
     pub fn put(&self, key: K, revision: i64, view: Arc<V>) {
         let bytes = view.approx_bytes();
         if bytes > self.budget / 4 {

@@ -137,6 +137,29 @@ async fn many_plan_reads_agree_with_one_plan_reads() {
             "{backend}: a change is never hidden by the cache"
         );
 
+        // Warming reads every plan of every organisation into the cache.
+        assert_eq!(
+            store.warm_views(day(2015, 2, 1)).await.unwrap(),
+            4,
+            "{backend}"
+        );
+        let warm = store
+            .plan_view(Scope::Org(other.id), foreign, day(2015, 2, 1), None)
+            .await
+            .unwrap();
+        let cached = store
+            .plan_view(Scope::Org(other.id), foreign, day(2015, 2, 1), None)
+            .await
+            .unwrap();
+        assert!(std::sync::Arc::ptr_eq(&warm, &cached), "{backend}");
+        assert!(
+            store
+                .plan_view(scope, foreign, day(2015, 2, 1), None)
+                .await
+                .is_err(),
+            "{backend}: a warm cache keeps to the scope"
+        );
+
         // Monthly RAG mixes: one per plan, in the order asked, each as the one-plan read says.
         let days = [day(2014, 4, 1), day(2014, 4, 30), day(2015, 1, 31)];
         let mixes = store
