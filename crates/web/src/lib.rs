@@ -47,7 +47,34 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    let warming = tokio::spawn(keep_views_warm(state.store.clone(), state.clock.clone()));
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    warming.abort();
+    served
+}
+
+/// Fills the store's view cache with today's view of every plan (as many as its memory budget
+/// allows) when the server starts and again when the day changes, so that the first visitor to
+/// each plan gets a page as fast as the next. Pages are served meanwhile; a failure only means
+/// a colder cache.
+async fn keep_views_warm(store: waymark_store::Store, clock: Clock) {
+    let mut warmed_for = None;
+    loop {
+        let today = clock.today();
+        if warmed_for != Some(today) {
+            let started = std::time::Instant::now();
+            match store.warm_views(today).await {
+                Ok(views) => tracing::info!(
+                    views,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "view cache warmed"
+                ),
+                Err(error) => tracing::warn!(%error, "warming the view cache failed"),
+            }
+            warmed_for = Some(today);
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
 }
