@@ -192,18 +192,20 @@ impl Store {
             Backend::Sqlite => "SELECT value FROM json_each($2)",
             Backend::Postgres => "SELECT jsonb_array_elements_text($2::jsonb)",
         };
-        let pairs = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT DISTINCT plan_id, item_id FROM item_owner_posts \
-             WHERE org_id = $1 AND post IN ({list}) ORDER BY plan_id, item_id"
-        )))
-        .bind(org.0)
-        .bind(posts)
-        .fetch_all(self.pool())
-        .await?;
+        let sql = self.json_rows_sql(
+            "plan_id, item_id",
+            &format!(
+                "FROM (SELECT DISTINCT plan_id, item_id FROM item_owner_posts \
+                 WHERE org_id = $1 AND post IN ({list})) AS owned"
+            ),
+        );
+        let mut pairs: Vec<(i64, i64)> = self
+            .fetch_json(&sql, &[Bind::Int(org.0), Bind::Text(&posts)])
+            .await?;
+        pairs.sort_unstable();
         let mut by_plan: Vec<(PlanId, Vec<ItemId>)> = Vec::new();
-        for row in &pairs {
-            let plan = PlanId(row.try_get("plan_id")?);
-            let item = ItemId(row.try_get("item_id")?);
+        for (plan, item) in pairs {
+            let (plan, item) = (PlanId(plan), ItemId(item));
             match by_plan.last_mut() {
                 Some((last, items)) if *last == plan => items.push(item),
                 _ => by_plan.push((plan, vec![item])),
