@@ -216,7 +216,20 @@ fn main() -> BenchResult<()> {
     let address = format!("http://{}", listener.local_addr()?);
     // The server gets a store of its own, opened afresh, so that its view cache starts cold, as
     // a server's does after a restart: the store calls timed above have read every plan.
+    // `WAYMARK_BENCH_COLD=1` skips the warming below, to measure a server just started.
     let server_store = server_runtime.block_on(Store::open_sqlite_file(&path))?;
+    // The server warms its cache in the background when it starts (`waymark_web::serve`); the
+    // load starts once that is done, as it is on a server that has been up for a minute.
+    let warming = Instant::now();
+    let warmed = if std::env::var_os("WAYMARK_BENCH_COLD").is_some() {
+        0
+    } else {
+        server_runtime.block_on(server_store.warm_views(today()))?
+    };
+    println!(
+        "server view cache warmed: {warmed} views in {:.2} s",
+        warming.elapsed().as_secs_f64()
+    );
     let state = AppState {
         store: server_store,
         clock: Clock::fixed(today()),
