@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use waymark_core::{
-    Flag, FlagSubject, ItemFields, ItemId, ItemVersion, Plan, PlanId, RagChange, Update,
+    Flag, FlagSubject, ItemFields, ItemId, ItemVersion, Plan, PlanId, RagChange, Update, UpdateId,
     flags_as_at, latest_update, rag_history, version_in_force, visible_updates,
 };
 
@@ -216,40 +216,51 @@ pub(crate) fn derive_view(
         updates_by_item.entry(update.item).or_default().push(update);
     }
 
-    let mut current: HashMap<ItemId, (NaiveDate, &ItemVersion)> = HashMap::new();
-    for (item, versions) in &versions_by_item {
-        if let Some(version) = version_in_force(versions, as_at, known_at) {
-            let exists_from = versions
-                .iter()
-                .map(|v| v.meta.effective)
-                .min()
-                .unwrap_or(version.meta.effective);
-            current.insert(*item, (exists_from, version));
+    // Which version of each item is in force, and since when the item exists; the tree is
+    // ordered from borrowed versions, then the chosen ones are moved into the view rather than
+    // copied (a view is built for every cache miss).
+    let mut chosen: HashMap<ItemId, (NaiveDate, i64)> = HashMap::new();
+    let order = {
+        let mut current: HashMap<ItemId, (NaiveDate, &ItemVersion)> = HashMap::new();
+        for (item, versions) in &versions_by_item {
+            if let Some(version) = version_in_force(versions, as_at, known_at) {
+                let exists_from = versions
+                    .iter()
+                    .map(|v| v.meta.effective)
+                    .min()
+                    .unwrap_or(version.meta.effective);
+                current.insert(*item, (exists_from, version));
+                chosen.insert(*item, (exists_from, version.seq));
+            }
         }
-    }
-
-    let order = tree_order(&current);
+        tree_order(&current)
+    };
     let mut items: Vec<ItemState> = order
         .iter()
         .filter_map(|(id, depth)| {
-            let (exists_from, version) = current.get(id)?;
-            let visible: Vec<Update> = updates_by_item
-                .get(id)
-                .map(|all| {
-                    visible_updates(all, as_at, known_at)
-                        .into_iter()
-                        .cloned()
-                        .collect()
-                })
-                .unwrap_or_default();
+            let (exists_from, seq) = chosen.get(id)?;
+            let versions = versions_by_item.remove(id)?;
+            let version = versions.into_iter().find(|v| v.seq == *seq)?;
+            let visible: Vec<Update> = match updates_by_item.remove(id) {
+                Some(mut all) => {
+                    let shown: Vec<UpdateId> = visible_updates(&all, as_at, known_at)
+                        .iter()
+                        .map(|u| u.id)
+                        .collect();
+                    all.retain(|u| shown.contains(&u.id));
+                    all.sort_by_key(|u| (u.entered_at, u.id));
+                    all
+                }
+                None => Vec::new(),
+            };
             let refs: Vec<&Update> = visible.iter().collect();
             let latest = latest_update(&refs).cloned();
             Some(ItemState {
                 id: *id,
                 depth: *depth,
                 exists_from: *exists_from,
-                fields: version.fields.clone(),
                 changed_on: version.meta.effective,
+                fields: version.fields,
                 latest_update: latest,
                 updates: visible,
                 flags: Vec::new(),
