@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 pub const DEMO_PASSWORD: &str = "waymark-demo-2026";
 
 pub fn fresh_data_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "waymark-cli-{name}-{}-{}",
         std::process::id(),
         std::time::SystemTime::now()

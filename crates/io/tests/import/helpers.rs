@@ -52,7 +52,7 @@ pub fn temp_path(name: &str) -> PathBuf {
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::SeqCst)
     );
-    std::env::temp_dir().join(unique)
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(unique)
 }
 
 /// A fresh, migrated SQLite store with one organisation.

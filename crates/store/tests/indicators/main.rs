@@ -17,7 +17,7 @@ use waymark_store::{
 /// A fresh SQLite file, and a fresh PostgreSQL schema when a server is configured.
 async fn stores() -> Vec<(String, Store)> {
     let mut stores = Vec::new();
-    let path = std::env::temp_dir().join(format!(
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "waymark-indicators-{}-{}.db",
         std::process::id(),
         Utc::now().timestamp_nanos_opt().unwrap_or_default()

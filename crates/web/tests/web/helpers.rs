@@ -100,7 +100,7 @@ pub fn hidden_value(html: &str, name: &str) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
-    let path = std::env::temp_dir().join(format!(
+    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "waymark-web-{}-{}.db",
         std::process::id(),
         Utc::now().timestamp_nanos_opt().unwrap_or_default()
