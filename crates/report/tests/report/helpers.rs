@@ -327,7 +327,8 @@ pub fn settings() -> ReportSettings {
 /// The text of a PDF, one string per page, from poppler's `pdftotext`; `None` (with the reason
 /// printed) where it is not installed.
 pub fn pdf_pages(pdf: &[u8], name: &str) -> Option<Vec<String>> {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("waymark-report-test-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("waymark-report-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.pdf"));
     std::fs::write(&path, pdf).unwrap();
@@ -364,7 +365,8 @@ pub fn pdf_page_size(pdf: &[u8], name: &str) -> Option<(f64, f64)> {
 }
 
 pub fn temp_file(name: &str, extension: &str, bytes: &[u8]) -> PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("waymark-report-test-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("waymark-report-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.{extension}"));
     std::fs::write(&path, bytes).unwrap();
