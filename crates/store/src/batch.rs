@@ -8,14 +8,14 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
 use waymark_core::{ItemId, ItemVersion, OrgId, Plan, PlanId, Update};
 
 use crate::error::Result;
 use crate::history_rows::Bind;
-use crate::read::{PlanView, RagMix, derive_view, rag_mixes};
-use crate::rows::date_text;
+use crate::read::{END_OF_TIME, PlanView, RagMix, derive_view, rag_mixes};
+use crate::rows::{date_text, instant_text};
 use crate::{Backend, Scope, Store};
 
 /// Plans asked for in one query; more are read in several.
@@ -69,38 +69,47 @@ impl Store {
         plans: &[PlanId],
         as_at: NaiveDate,
     ) -> Result<Vec<Arc<PlanView>>> {
+        self.views_as_known(scope, plans, as_at, None).await
+    }
+
+    /// `plan_views` as known at `known_at` (`None` = now): the one path by which views are
+    /// served from the cache or built from the history, for one plan or many.
+    pub(crate) async fn views_as_known(
+        &self,
+        scope: Scope,
+        plans: &[PlanId],
+        as_at: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Arc<PlanView>>> {
         let mut views = Vec::with_capacity(plans.len());
         for chunk in plans.chunks(PLANS_PER_QUERY) {
-            let revised = self.revisions(scope, chunk).await?;
             let mut found: HashMap<PlanId, Arc<PlanView>> = HashMap::new();
-            let mut missing: HashMap<PlanId, i64> = HashMap::new();
-            for (plan, revision) in revised {
-                match self.views.get(&(plan, as_at, None), revision) {
+            let mut missing: Vec<PlanId> = Vec::new();
+            for (plan, revision) in self.revisions(scope, chunk).await? {
+                match self.views.get(&(plan, as_at, known_at), revision) {
                     Some(view) => {
                         found.insert(plan, view);
                     }
-                    None => {
-                        missing.insert(plan, revision);
-                    }
+                    None => missing.push(plan),
                 }
             }
             if !missing.is_empty() {
-                let ids: Vec<PlanId> = missing.keys().copied().collect();
-                let plans = self.plans_with_revisions(scope, &ids).await?;
-                let (mut versions, mut updates) = self.histories(&ids, Some(as_at), true).await?;
+                let plans = self.plans_with_revisions(scope, &missing).await?;
+                let (mut versions, mut updates) =
+                    self.histories(&missing, as_at, known_at, true).await?;
                 for (plan, revision) in plans {
-                    // The revision read with the rows is the one they are as of: a change
-                    // committed between the two queries makes the view newer, never older.
+                    // The revision read with the plan is at most the one the rows are as of: a
+                    // change committed between the queries makes the view newer, never older.
                     let id = plan.id;
                     let view = Arc::new(derive_view(
                         plan,
                         as_at,
-                        None,
+                        known_at,
                         versions.remove(&id).unwrap_or_default(),
                         updates.remove(&id).unwrap_or_default(),
                     ));
                     self.views
-                        .put((id, as_at, None), revision, Arc::clone(&view));
+                        .put((id, as_at, known_at), revision, Arc::clone(&view));
                     found.insert(id, view);
                 }
             }
@@ -158,7 +167,7 @@ impl Store {
             }
             if !missing.is_empty() {
                 let ids: Vec<PlanId> = missing.iter().map(|(plan, _)| *plan).collect();
-                let (mut versions, _) = self.histories(&ids, Some(last), false).await?;
+                let (mut versions, _) = self.histories(&ids, last, None, false).await?;
                 for (plan, revision) in missing {
                     let mix = Arc::new(rag_mixes(versions.remove(&plan).unwrap_or_default(), days));
                     self.mixes
@@ -253,12 +262,13 @@ impl Store {
             .collect())
     }
 
-    /// The versions (effective on or before `until`, if given) and, if `with_updates`, the
-    /// updates of the items of `plans`, by plan, as known now.
+    /// The versions effective on or before `until` and, if `with_updates`, the updates of the
+    /// items of `plans`, by plan, as known at `known_at` (`None` = now).
     async fn histories(
         &self,
         plans: &[PlanId],
-        until: Option<NaiveDate>,
+        until: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
         with_updates: bool,
     ) -> Result<(
         HashMap<PlanId, Vec<ItemVersion>>,
@@ -266,23 +276,19 @@ impl Store {
     )> {
         let ids = id_list_json(plans);
         let list = self.id_list_sql("$1");
-        let until_text = until.map(date_text);
-        let versions = match &until_text {
-            Some(until) => {
-                self.fetch_versions(
-                    &format!("FROM item_versions WHERE plan_id IN ({list}) AND effective <= $2"),
-                    &[Bind::Text(&ids), Bind::Text(until)],
-                )
-                .await?
-            }
-            None => {
-                self.fetch_versions(
-                    &format!("FROM item_versions WHERE plan_id IN ({list})"),
-                    &[Bind::Text(&ids)],
-                )
-                .await?
-            }
-        };
+        let until = date_text(until);
+        let known = known_at
+            .map(instant_text)
+            .unwrap_or_else(|| END_OF_TIME.into());
+        let versions = self
+            .fetch_versions(
+                &format!(
+                    "FROM item_versions WHERE plan_id IN ({list}) AND effective <= $2 \
+                     AND entered_at <= $3"
+                ),
+                &[Bind::Text(&ids), Bind::Text(&until), Bind::Text(&known)],
+            )
+            .await?;
         let mut versions_by_plan: HashMap<PlanId, Vec<ItemVersion>> = HashMap::new();
         for (plan, version) in versions {
             versions_by_plan.entry(plan).or_default().push(version);
@@ -291,8 +297,8 @@ impl Store {
         if with_updates {
             let updates = self
                 .fetch_updates(
-                    &format!("FROM updates WHERE plan_id IN ({list})"),
-                    &[Bind::Text(&ids)],
+                    &format!("FROM updates WHERE plan_id IN ({list}) AND entered_at <= $2"),
+                    &[Bind::Text(&ids), Bind::Text(&known)],
                 )
                 .await?;
             for (plan, update) in updates {

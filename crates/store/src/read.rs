@@ -14,7 +14,6 @@ use waymark_core::{
 
 use crate::error::{Result, StoreError};
 use crate::history_rows::Bind;
-use crate::rows::{date_text, instant_text};
 use crate::{Scope, Store};
 
 /// One item as it stood on the day asked about.
@@ -108,7 +107,7 @@ pub struct ItemHistory {
 }
 
 /// Stands for "no limit" on the second clock: sorts after every stored instant.
-const END_OF_TIME: &str = "9999-12-31T23:59:59.999999Z";
+pub(crate) const END_OF_TIME: &str = "9999-12-31T23:59:59.999999Z";
 
 impl Store {
     /// The plan as it stood at the end of `as_at`, with each item's flags on that day.
@@ -132,66 +131,14 @@ impl Store {
         as_at: NaiveDate,
         known_at: Option<DateTime<Utc>>,
     ) -> Result<Arc<PlanView>> {
-        let not_found = || StoreError::NotFound {
-            what: "plan",
-            id: plan_id.0,
-        };
-        let (_, revision) = self
-            .revisions(scope, &[plan_id])
+        self.views_as_known(scope, &[plan_id], as_at, known_at)
             .await?
             .into_iter()
             .next()
-            .ok_or_else(not_found)?;
-        let key = (plan_id, as_at, known_at);
-        if let Some(view) = self.views.get(&key, revision) {
-            return Ok(view);
-        }
-        let (plan, revision) = self
-            .plans_with_revisions(scope, &[plan_id])
-            .await?
-            .into_iter()
-            .next()
-            .ok_or_else(not_found)?;
-        let view = Arc::new(self.read_plan_as_at(plan, as_at, known_at).await?);
-        self.views.put(key, revision, Arc::clone(&view));
-        Ok(view)
-    }
-
-    /// Reads and derives a plan view from the history, without the cache.
-    async fn read_plan_as_at(
-        &self,
-        plan: Plan,
-        as_at: NaiveDate,
-        known_at: Option<DateTime<Utc>>,
-    ) -> Result<PlanView> {
-        let known_text = known_at
-            .map(instant_text)
-            .unwrap_or_else(|| END_OF_TIME.into());
-        let as_at_text = date_text(as_at);
-        let versions = self
-            .fetch_versions(
-                "FROM item_versions WHERE plan_id = $1 AND effective <= $2 AND entered_at <= $3",
-                &[
-                    Bind::Int(plan.id.0),
-                    Bind::Text(&as_at_text),
-                    Bind::Text(&known_text),
-                ],
-            )
-            .await?;
-        let updates = self
-            .fetch_updates(
-                "FROM updates WHERE plan_id = $1 AND entered_at <= $2",
-                &[Bind::Int(plan.id.0), Bind::Text(&known_text)],
-            )
-            .await?;
-
-        Ok(derive_view(
-            plan,
-            as_at,
-            known_at,
-            versions.into_iter().map(|(_, v)| v).collect(),
-            updates.into_iter().map(|(_, u)| u).collect(),
-        ))
+            .ok_or(StoreError::NotFound {
+                what: "plan",
+                id: plan_id.0,
+            })
     }
 }
 
