@@ -10,13 +10,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
-use waymark_core::{ItemId, ItemVersion, OrgId, Plan, PlanId, Update};
+use waymark_core::{ItemVersion, OrgId, Plan, PlanId, Update};
 
 use crate::error::Result;
-use crate::history_rows::Bind;
+use crate::history_rows::{Bind, ListOf};
 use crate::read::{END_OF_TIME, PlanView, RagMix, derive_view, rag_mixes};
 use crate::rows::{date_text, instant_text};
-use crate::{Backend, Scope, Store};
+use crate::{Scope, Store};
 
 /// Plans asked for in one query; more are read in several.
 const PLANS_PER_QUERY: usize = 200;
@@ -184,45 +184,6 @@ impl Store {
         Ok(mixes)
     }
 
-    /// The items that any of `posts` owns or has owned (from the owner index), by plan, plans
-    /// in id order: My actions' candidates, to be checked against the owners in force.
-    pub async fn items_owned_by(
-        &self,
-        scope: Scope,
-        org: OrgId,
-        posts: &[String],
-    ) -> Result<Vec<(PlanId, Vec<ItemId>)>> {
-        if posts.is_empty() || !scope.allows(org) {
-            return Ok(Vec::new());
-        }
-        let posts: Vec<String> = posts.iter().map(|p| p.trim().to_lowercase()).collect();
-        let posts = serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into());
-        let list = match self.backend() {
-            Backend::Sqlite => "SELECT value FROM json_each($2)",
-            Backend::Postgres => "SELECT jsonb_array_elements_text($2::jsonb)",
-        };
-        let sql = self.json_rows_sql(
-            "plan_id, item_id",
-            &format!(
-                "FROM (SELECT DISTINCT plan_id, item_id FROM item_owner_posts \
-                 WHERE org_id = $1 AND post IN ({list})) AS owned"
-            ),
-        );
-        let mut pairs: Vec<(i64, i64)> = self
-            .fetch_json(&sql, &[Bind::Int(org.0), Bind::Text(&posts)])
-            .await?;
-        pairs.sort_unstable();
-        let mut by_plan: Vec<(PlanId, Vec<ItemId>)> = Vec::new();
-        for (plan, item) in pairs {
-            let (plan, item) = (PlanId(plan), ItemId(item));
-            match by_plan.last_mut() {
-                Some((last, items)) if *last == plan => items.push(item),
-                _ => by_plan.push((plan, vec![item])),
-            }
-        }
-        Ok(by_plan)
-    }
-
     /// The revisions of the plans among `ids` that the scope may see, in one query: all a read
     /// needs to know whether its cached views are current.
     pub(crate) async fn revisions(
@@ -233,7 +194,10 @@ impl Store {
         let ids = id_list_json(ids);
         let sql = self.json_rows_sql(
             "id, org_id, revision",
-            &format!("FROM plans WHERE id IN ({})", self.id_list_sql("$1")),
+            &format!(
+                "FROM plans WHERE id IN ({})",
+                self.json_list_sql("$1", ListOf::Ids)
+            ),
         );
         let rows: Vec<(i64, i64, i64)> = self.fetch_json(&sql, &[Bind::Text(&ids)]).await?;
         Ok(rows
@@ -252,7 +216,10 @@ impl Store {
         let ids = id_list_json(ids);
         let plans = self
             .fetch_plans(
-                &format!("FROM plans WHERE id IN ({})", self.id_list_sql("$1")),
+                &format!(
+                    "FROM plans WHERE id IN ({})",
+                    self.json_list_sql("$1", ListOf::Ids)
+                ),
                 &[Bind::Text(&ids)],
             )
             .await?;
@@ -275,7 +242,7 @@ impl Store {
         HashMap<PlanId, Vec<Update>>,
     )> {
         let ids = id_list_json(plans);
-        let list = self.id_list_sql("$1");
+        let list = self.json_list_sql("$1", ListOf::Ids);
         let until = date_text(until);
         let known = known_at
             .map(instant_text)
@@ -306,17 +273,6 @@ impl Store {
             }
         }
         Ok((versions_by_plan, updates_by_plan))
-    }
-
-    /// A subquery listing the ids in the JSON array bound to `parameter`: one parameter
-    /// whatever the number of ids.
-    fn id_list_sql(&self, parameter: &str) -> String {
-        match self.backend() {
-            Backend::Sqlite => format!("SELECT value FROM json_each({parameter})"),
-            Backend::Postgres => {
-                format!("SELECT jsonb_array_elements_text({parameter}::jsonb)::bigint")
-            }
-        }
     }
 }
 

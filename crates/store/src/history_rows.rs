@@ -234,6 +234,30 @@ impl Store {
     }
 }
 
+/// What a JSON array bound as one parameter holds, for `Store::json_list_sql`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ListOf {
+    Ids,
+    Texts,
+}
+
+impl Store {
+    /// A subquery listing the values of the JSON array bound to `parameter`: one parameter
+    /// however many values (SQLite scans its parameter names linearly, and PostgreSQL caps
+    /// their number).
+    pub(crate) fn json_list_sql(&self, parameter: &str, of: ListOf) -> String {
+        match (self.backend(), of) {
+            (Backend::Sqlite, _) => format!("SELECT value FROM json_each({parameter})"),
+            (Backend::Postgres, ListOf::Ids) => {
+                format!("SELECT jsonb_array_elements_text({parameter}::jsonb)::bigint")
+            }
+            (Backend::Postgres, ListOf::Texts) => {
+                format!("SELECT jsonb_array_elements_text({parameter}::jsonb)")
+            }
+        }
+    }
+}
+
 /// A query parameter of the history reads.
 pub(crate) enum Bind<'a> {
     Int(i64),

@@ -1,12 +1,13 @@
 //! The owner index: which posts have owned which items. Written in the same transaction as the
-//! versions it describes; read by "My actions" to find the plans worth reading.
+//! versions it describes; read by "My actions" to find the items worth checking.
 
 use std::collections::BTreeSet;
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Transaction};
 use waymark_core::{ItemId, OrgId, PlanId};
 
 use crate::error::Result;
+use crate::history_rows::{Bind, ListOf};
 use crate::rows::{Cell, Column, Rows, insert_rows, int, text};
 use crate::{Backend, Scope, Store};
 
@@ -38,33 +39,39 @@ pub(crate) async fn index_owners(
 const OWNER_COLUMNS: &[Column] = &[int("item_id"), int("plan_id"), int("org_id"), text("post")];
 
 impl Store {
-    /// The plans in which any of `posts` owns, or has owned, an item.
-    pub async fn plans_owned_by(
+    /// The items that any of `posts` owns or has owned (from the owner index), by plan, plans
+    /// in id order: My actions' candidates, to be checked against the owners in force.
+    pub async fn items_owned_by(
         &self,
         scope: Scope,
         org: OrgId,
         posts: &[String],
-    ) -> Result<Vec<PlanId>> {
+    ) -> Result<Vec<(PlanId, Vec<ItemId>)>> {
         if posts.is_empty() || !scope.allows(org) {
             return Ok(Vec::new());
         }
-        let mut sql = String::from(
-            "SELECT DISTINCT plan_id FROM item_owner_posts WHERE org_id = $1 AND post IN (",
+        let posts: Vec<String> = posts.iter().map(|p| p.trim().to_lowercase()).collect();
+        let posts = serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into());
+        let list = self.json_list_sql("$2", ListOf::Texts);
+        let sql = self.json_rows_sql(
+            "plan_id, item_id",
+            &format!(
+                "FROM (SELECT DISTINCT plan_id, item_id FROM item_owner_posts \
+                 WHERE org_id = $1 AND post IN ({list})) AS owned"
+            ),
         );
-        for n in 0..posts.len() {
-            if n > 0 {
-                sql.push_str(", ");
+        let mut pairs: Vec<(i64, i64)> = self
+            .fetch_json(&sql, &[Bind::Int(org.0), Bind::Text(&posts)])
+            .await?;
+        pairs.sort_unstable();
+        let mut by_plan: Vec<(PlanId, Vec<ItemId>)> = Vec::new();
+        for (plan, item) in pairs {
+            let (plan, item) = (PlanId(plan), ItemId(item));
+            match by_plan.last_mut() {
+                Some((last, items)) if *last == plan => items.push(item),
+                _ => by_plan.push((plan, vec![item])),
             }
-            sql.push_str(&format!("${}", n + 2));
         }
-        sql.push_str(") ORDER BY plan_id");
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(org.0);
-        for post in posts {
-            query = query.bind(post.trim().to_lowercase());
-        }
-        let rows = query.fetch_all(self.pool()).await?;
-        rows.iter()
-            .map(|row| Ok(PlanId(row.try_get::<i64, _>("plan_id")?)))
-            .collect()
+        Ok(by_plan)
     }
 }

@@ -660,9 +660,12 @@ async fn the_owner_index_finds_the_plans_a_post_owns_in() {
             let store = store.clone();
             async move {
                 store
-                    .plans_owned_by(Scope::Org(org.id), org.id, &posts)
+                    .items_owned_by(Scope::Org(org.id), org.id, &posts)
                     .await
                     .unwrap()
+                    .into_iter()
+                    .map(|(plan, _)| plan)
+                    .collect::<Vec<_>>()
             }
         };
         assert_eq!(
@@ -682,7 +685,7 @@ async fn the_owner_index_finds_the_plans_a_post_owns_in() {
             .unwrap();
         assert!(
             store
-                .plans_owned_by(
+                .items_owned_by(
                     Scope::Org(other.id),
                     org.id,
                     &["Force Crime Registrar".into()]
