@@ -93,7 +93,7 @@ async fn show(
     let changes = changes_between(&before, &after);
     let label = |item: ItemId| label_of(&after, item);
     render(&ChangesPage {
-        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+        chrome: Chrome::for_viewer(&viewer, "plans"),
         id,
         title: after.plan.title.clone(),
         from_iso: iso(from),

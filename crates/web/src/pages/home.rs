@@ -131,7 +131,7 @@ async fn home(
     }
     let plans = cards;
     render(&HomePage {
-        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+        chrome: Chrome::for_viewer(&viewer, "plans"),
         today: long_date(today),
         plans,
         page,

@@ -99,7 +99,7 @@ async fn new_page(
         .map(|p| (p.id.0, p.title))
         .collect();
     Ok(NewImportPage {
-        chrome: Chrome::for_viewer(state, viewer, "import").await?,
+        chrome: Chrome::for_viewer(viewer, "import"),
         plans,
         errors,
     })
@@ -302,7 +302,7 @@ async fn preview_page(
         })
         .collect();
     Ok(PreviewPage {
-        chrome: Chrome::for_viewer(state, viewer, "import").await?,
+        chrome: Chrome::for_viewer(viewer, "import"),
         token,
         file_name: upload.file_name.clone(),
         target: outcome.plan_title.clone(),

@@ -162,7 +162,7 @@ async fn list(
         measured.extend(row.measurements.iter().map(|m| m.period));
     }
     render(&IndicatorsPage {
-        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+        chrome: Chrome::for_viewer(&viewer, "plans"),
         plan_id: plan.id.0,
         plan_title: plan.title.clone(),
         period: selected.to_string(),
@@ -495,7 +495,7 @@ async fn build(
         .map(|p| p.to_string())
         .unwrap_or_default();
     Ok(IndicatorPage {
-        chrome: Chrome::for_viewer(state, viewer, "plans").await?,
+        chrome: Chrome::for_viewer(viewer, "plans"),
         id: id.0,
         plan_id: plan.id.0,
         plan_title: plan.title.clone(),

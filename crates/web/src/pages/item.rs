@@ -273,7 +273,7 @@ async fn build(
         })
         .collect();
     Ok(ItemPage {
-        chrome: Chrome::for_viewer(state, viewer, "plans").await?,
+        chrome: Chrome::for_viewer(viewer, "plans"),
         id: id.0,
         plan_id: view.plan.id.0,
         plan_title: view.plan.title.clone(),

@@ -62,18 +62,14 @@ pub struct Chrome {
 
 impl Chrome {
     /// The layout for a signed-in viewer, with `section` highlighted in the navigation.
-    pub async fn for_viewer(
-        _state: &AppState,
-        viewer: &crate::auth::Viewer,
-        section: &'static str,
-    ) -> Result<Chrome, AppError> {
-        Ok(Chrome {
+    pub fn for_viewer(viewer: &crate::auth::Viewer, section: &'static str) -> Chrome {
+        Chrome {
             user_name: viewer.user.name.clone(),
             organisation: viewer.organisation_name.clone(),
             csrf: viewer.csrf_token.clone(),
             section,
             is_admin: viewer.user.is_admin,
-        })
+        }
     }
 }
 

@@ -110,7 +110,7 @@ async fn my_actions(
         .map(|(_, _, _, action)| action)
         .collect();
     render(&MyActionsPage {
-        chrome: Chrome::for_viewer(&state, &viewer, "my-actions").await?,
+        chrome: Chrome::for_viewer(&viewer, "my-actions"),
         overdue: actions.iter().filter(|a| a.overdue).count(),
         posts,
         actions,

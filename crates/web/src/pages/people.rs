@@ -195,7 +195,7 @@ async fn build(
         .map(|(id, title)| (id.0, title))
         .collect();
     Ok(PeoplePage {
-        chrome: Chrome::for_viewer(state, viewer, "people").await?,
+        chrome: Chrome::for_viewer(viewer, "people"),
         holdings,
         people,
         posts,

@@ -381,7 +381,7 @@ async fn show(
         .collect();
     let plan = &view.plan;
     render(&PlanPage {
-        chrome: Chrome::for_viewer(&state, &viewer, "plans").await?,
+        chrome: Chrome::for_viewer(&viewer, "plans"),
         id,
         title: plan.title.clone(),
         kind: plan.kind.as_str().to_string(),

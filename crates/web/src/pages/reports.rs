@@ -234,7 +234,7 @@ async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportsPage,
     .unwrap_or_default();
     let definitions = glossary::definitions(state, viewer, plan.org).await?;
     Ok(ReportsPage {
-        chrome: Chrome::for_viewer(state, viewer, "plans").await?,
+        chrome: Chrome::for_viewer(viewer, "plans"),
         id,
         title: plan.title,
         period: default_period.clone(),

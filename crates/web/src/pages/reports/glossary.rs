@@ -282,7 +282,7 @@ async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<GlossaryPage
         .filter(|d| d.source == TermSource::Organisation)
         .count();
     Ok(GlossaryPage {
-        chrome: Chrome::for_viewer(state, viewer, "plans").await?,
+        chrome: Chrome::for_viewer(viewer, "plans"),
         id,
         title: plan.title,
         can_edit: viewer.user.is_admin,
