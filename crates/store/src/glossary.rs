@@ -73,9 +73,7 @@ impl Store {
         changes: &[GlossaryChange],
         entered_by: Option<&str>,
     ) -> Result<Vec<GlossaryTermVersion>> {
-        if !scope.allows(org) {
-            return Err(not_found(org));
-        }
+        scope.require(org)?;
         let mut checked = Vec::with_capacity(changes.len());
         for change in changes {
             let term = change.term.trim();
@@ -131,9 +129,7 @@ impl Store {
         scope: Scope,
         org: OrgId,
     ) -> Result<Vec<GlossaryTermVersion>> {
-        if !scope.allows(org) {
-            return Err(not_found(org));
-        }
+        scope.require(org)?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM glossary_terms g WHERE org_id = $1 AND id = \
              (SELECT MAX(id) FROM glossary_terms n WHERE n.org_id = g.org_id \
@@ -152,9 +148,7 @@ impl Store {
         org: OrgId,
         limit: i64,
     ) -> Result<Vec<GlossaryTermVersion>> {
-        if !scope.allows(org) {
-            return Err(not_found(org));
-        }
+        scope.require(org)?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM glossary_terms WHERE org_id = $1 ORDER BY id DESC LIMIT $2"
         )))
@@ -163,13 +157,6 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(version_from_row).collect()
-    }
-}
-
-fn not_found(org: OrgId) -> StoreError {
-    StoreError::NotFound {
-        what: "organisation",
-        id: org.0,
     }
 }
 

@@ -78,6 +78,19 @@ impl Scope {
             Scope::Org(own) => own == org,
         }
     }
+
+    /// `Ok` where the scope may see `org`'s rows; otherwise the organisation is not found, so
+    /// that a caller learns nothing about another organisation.
+    pub(crate) fn require(self, org: OrgId) -> Result<()> {
+        if self.allows(org) {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound {
+                what: "organisation",
+                id: org.0,
+            })
+        }
+    }
 }
 
 /// A plan to create.

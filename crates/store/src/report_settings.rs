@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use waymark_core::OrgId;
 
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::rows::{instant_text, parse_instant, parse_strings, strings_json};
 use crate::{Scope, Store};
 
@@ -72,9 +72,7 @@ impl Store {
         scope: Scope,
         new: &NewReportSettings,
     ) -> Result<ReportSettingsVersion> {
-        if !scope.allows(new.org) {
-            return Err(not_found(new.org));
-        }
+        scope.require(new.org)?;
         let fields = &new.fields;
         let entered_at = parse_instant(&instant_text(Utc::now()))?;
         let row = sqlx::query(
@@ -117,9 +115,7 @@ impl Store {
         scope: Scope,
         org: OrgId,
     ) -> Result<Option<ReportSettingsVersion>> {
-        if !scope.allows(org) {
-            return Err(not_found(org));
-        }
+        scope.require(org)?;
         let row = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM report_settings WHERE org_id = $1 ORDER BY id DESC LIMIT 1"
         )))
@@ -135,9 +131,7 @@ impl Store {
         scope: Scope,
         org: OrgId,
     ) -> Result<Vec<ReportSettingsVersion>> {
-        if !scope.allows(org) {
-            return Err(not_found(org));
-        }
+        scope.require(org)?;
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM report_settings WHERE org_id = $1 ORDER BY id DESC"
         )))
@@ -145,13 +139,6 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(version_from_row).collect()
-    }
-}
-
-fn not_found(org: OrgId) -> StoreError {
-    StoreError::NotFound {
-        what: "organisation",
-        id: org.0,
     }
 }
 
