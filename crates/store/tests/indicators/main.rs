@@ -4,6 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, Indicator, IndicatorId, MeasureType, Measurement, Period,
@@ -14,44 +17,8 @@ use waymark_store::{
     ChangeSet, NewIndicator, NewItem, NewMeasurement, NewPlan, Scope, Store, StoreError,
 };
 
-/// A fresh SQLite file, and a fresh PostgreSQL schema when a server is configured.
 async fn stores() -> Vec<(String, Store)> {
-    let mut stores = Vec::new();
-    let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "waymark-indicators-{}-{}.db",
-        std::process::id(),
-        Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    ));
-    stores.push((
-        "sqlite".to_string(),
-        Store::open_sqlite_file(&path).await.unwrap(),
-    ));
-    match std::env::var("WAYMARK_TEST_DATABASE_URL") {
-        Ok(url) => stores.push(("postgres".to_string(), fresh_postgres(&url).await)),
-        Err(_) => eprintln!("WAYMARK_TEST_DATABASE_URL is not set: PostgreSQL conformance skipped"),
-    }
-    stores
-}
-
-/// Each test gets its own PostgreSQL schema so tests can run in parallel on one database.
-async fn fresh_postgres(url: &str) -> Store {
-    use sqlx::Executor;
-    let schema = format!(
-        "i{}_{}",
-        std::process::id(),
-        Utc::now().timestamp_nanos_opt().unwrap_or_default()
-    );
-    sqlx::any::install_default_drivers();
-    let admin = sqlx::AnyPool::connect(url).await.unwrap();
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .await
-        .unwrap();
-    admin.close().await;
-    let joiner = if url.contains('?') { '&' } else { '?' };
-    Store::connect(&format!("{url}{joiner}options=-c%20search_path%3D{schema}"))
-        .await
-        .unwrap()
+    common::stores("indicators").await
 }
 
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
