@@ -42,6 +42,18 @@ impl TestApp {
         format!("{}{}", self.address, path)
     }
 
+    /// The body of a GET of `path` by the app's client, whatever its status.
+    pub async fn text(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     /// A fresh client with its own cookie jar.
     pub fn new_client() -> reqwest::Client {
         reqwest::Client::builder()

@@ -11,15 +11,7 @@ Ref,Action,Owner,Due Date,Latest Update,RAG\n\
 1.2,Audit repeat caller flags,Force Crime Registrar,,21 Nov 2014 - First audit done.,Purple\n";
 
 async fn upload(app: &crate::helpers::TestApp, target: &str) -> reqwest::Response {
-    let page = app
-        .client
-        .get(app.url("/imports/new"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text("/imports/new").await;
     let action = page
         .split("action=\"/imports/preview?csrf=")
         .nth(1)
@@ -89,15 +81,7 @@ async fn the_preview_lists_findings_by_row_and_stores_nothing_until_confirmed() 
             .len(),
         plans_before + 1
     );
-    let plan = app
-        .client
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let plan = app.text(&location).await;
     assert!(plan.contains("The file has been imported."));
     assert!(plan.contains("Publish the call handling standard"));
 

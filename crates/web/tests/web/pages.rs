@@ -6,15 +6,7 @@ use crate::helpers::{hidden_value, spawn_app};
 async fn home_lists_the_plan_with_its_counts() {
     let app = spawn_app().await;
     app.sign_in().await;
-    let html = app
-        .client
-        .get(app.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.text("/").await;
     assert!(html.contains("Call handling improvement plan"));
     assert!(!html.contains("Other force"));
     // The one action was due on 31 January and "today" is 16 February.
@@ -28,15 +20,7 @@ async fn home_lists_the_plan_with_its_counts() {
 async fn the_plan_table_shows_reference_owner_due_rag_and_latest_update() {
     let app = spawn_app().await;
     app.sign_in().await;
-    let html = app
-        .client
-        .get(app.url(&format!("/plans/{}", app.plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.text(&format!("/plans/{}", app.plan)).await;
     for expected in [
         "4.43a",
         "Issue guidance on repeat and vulnerable victims",
@@ -56,15 +40,7 @@ async fn adding_an_update_with_a_rag_change_shows_in_history_and_not_before_its_
     let app = spawn_app().await;
     app.sign_in().await;
     let path = format!("/items/{}", app.action.0);
-    let page = app
-        .client
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&path).await;
     let csrf = hidden_value(&page, "csrf");
     let response = app
         .client
@@ -84,15 +60,7 @@ async fn adding_an_update_with_a_rag_change_shows_in_history_and_not_before_its_
     assert_eq!(response.status(), 303);
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(location, format!("{path}?added=1#updates"));
-    let html = app
-        .client
-        .get(app.url(&location))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.text(&location).await;
     assert!(html.contains("Your update has been added."));
     assert!(html.contains("<strong>10 February 2015</strong>, Olu Owner"));
     assert!(
@@ -102,15 +70,7 @@ async fn adding_an_update_with_a_rag_change_shows_in_history_and_not_before_its_
     // RAG history: Green then Amber, with who and why.
     assert!(html.contains("Progress update"));
 
-    let before = app
-        .client
-        .get(app.url(&format!("{path}?as_at=2015-02-09")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let before = app.text(&format!("{path}?as_at=2015-02-09")).await;
     assert!(!before.contains("compliance audit booked"));
     assert!(before.contains("wm-rag--green\">Green</strong></dd>"));
 }
@@ -120,15 +80,7 @@ async fn an_empty_update_is_refused_with_a_message_by_the_field() {
     let app = spawn_app().await;
     app.sign_in().await;
     let path = format!("/items/{}", app.action.0);
-    let page = app
-        .client
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&path).await;
     let csrf = hidden_value(&page, "csrf");
     let response = app
         .client
@@ -157,14 +109,8 @@ async fn the_plan_can_be_shown_as_it_stood_on_an_earlier_day() {
     let app = spawn_app().await;
     app.sign_in().await;
     let html = app
-        .client
-        .get(app.url(&format!("/plans/{}?as_at=2014-11-01", app.plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text(&format!("/plans/{}?as_at=2014-11-01", app.plan))
+        .await;
     assert!(html.contains("as it stood at the end of 1 November 2014"));
     assert!(html.contains("No items to show."));
 }
@@ -173,15 +119,7 @@ async fn the_plan_can_be_shown_as_it_stood_on_an_earlier_day() {
 async fn my_actions_lists_what_the_posts_i_hold_own() {
     let app = spawn_app().await;
     app.sign_in().await;
-    let html = app
-        .client
-        .get(app.url("/my-actions"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.text("/my-actions").await;
     assert!(html.contains("Actions owned by Head of Contact Management."));
     assert!(html.contains("<strong>1 is overdue.</strong>"));
     assert!(html.contains("Issue guidance on repeat and vulnerable victims"));
@@ -238,15 +176,7 @@ async fn moving_someone_on_passes_their_actions_to_the_successor() {
         .unwrap();
     assert_eq!(response.status(), 303);
 
-    let mine = app
-        .client
-        .get(app.url("/my-actions"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let mine = app.text("/my-actions").await;
     assert!(mine.contains("You do not hold a post yet"));
     let theirs = admin
         .get(app.url("/my-actions"))
@@ -290,17 +220,11 @@ async fn what_changed_lists_rag_changes_updates_and_newly_overdue_items() {
         .unwrap();
     assert_eq!(response.status(), 201);
     let html = app
-        .client
-        .get(app.url(&format!(
+        .text(&format!(
             "/plans/{}/changes?from=2015-01-20&to=2015-02-16",
             app.plan
-        )))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        ))
+        .await;
     assert!(html.contains("What changed between 20 January 2015 and 16 February 2015"));
     assert!(html.contains("RAG changes (1)"));
     assert!(html.contains("wm-rag--green\">Green</strong> to <strong class=\"wm-tag wm-rag--red\">Red</strong> on 12 February 2015"));

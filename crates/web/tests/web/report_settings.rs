@@ -200,15 +200,7 @@ async fn mistakes_are_named_by_field_and_nothing_is_saved() {
 async fn only_administrators_change_the_settings() {
     let app = spawn_app().await;
     app.sign_in().await;
-    let page = app
-        .client
-        .get(app.url(&format!("/plans/{}/reports", app.plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text(&format!("/plans/{}/reports", app.plan)).await;
     assert!(page.contains("Only administrators can change the report settings."));
     assert!(!page.contains("Save report settings"));
     let refused = post_settings(&app, &app.client, words()).await;

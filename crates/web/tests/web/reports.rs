@@ -51,14 +51,8 @@ async fn a_report_downloads_publishes_and_stays_frozen() {
         .unwrap();
     assert_eq!(published.status(), 303);
     let html = app
-        .client
-        .get(app.url(&format!("/plans/{}/reports?published=1", app.plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .text(&format!("/plans/{}/reports?published=1", app.plan))
+        .await;
     assert!(html.contains("The report has been published."));
     let link = html
         .split("href=\"/reports/")
@@ -97,17 +91,11 @@ async fn a_report_downloads_publishes_and_stays_frozen() {
     assert_eq!(response.status(), 201);
     assert_eq!(get_html().await.text().await.unwrap(), before);
     let fresh = app
-        .client
-        .get(app.url(&format!(
+        .text(&format!(
             "/plans/{}/reports/download?layout=tracker&format=html&as_at=2015-02-16",
             app.plan
-        )))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        ))
+        .await;
     assert!(fresh.contains("Entered after publication."));
     assert!(!before.contains("Entered after publication."));
 }

@@ -57,15 +57,7 @@ async fn pages_ask_for_sign_in_and_the_api_refuses_with_401() {
 #[tokio::test]
 async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong() {
     let app = spawn_app().await;
-    let page = app
-        .client
-        .get(app.url("/sign-in"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text("/sign-in").await;
     let csrf = crate::helpers::hidden_value(&page, "csrf");
     for email in ["owner@test.example", "nobody@test.example"] {
         let response = app
