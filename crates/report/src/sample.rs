@@ -207,18 +207,8 @@ pub fn sample_inputs(size: SampleSize) -> ReportInputs {
         items.push(objective);
         items.extend(actions);
     }
-    let view = PlanView {
-        plan: plan.clone(),
-        as_at,
-        known_at: None,
-        items,
-    };
-    let previous = PlanView {
-        plan,
-        as_at: since,
-        known_at: None,
-        items: previous_items,
-    };
+    let view = PlanView::new(plan.clone(), as_at, None, items);
+    let previous = PlanView::new(plan, since, None, previous_items);
     let period = Period::parse("Q2 2008-09").ok();
     ReportInputs {
         request: ReportRequest {

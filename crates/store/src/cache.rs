@@ -174,8 +174,8 @@ mod tests {
     use waymark_core::{OrgId, Plan, PlanKind, UpdateCycle};
 
     fn view(id: i64) -> Arc<PlanView> {
-        Arc::new(PlanView {
-            plan: Plan {
+        Arc::new(PlanView::new(
+            Plan {
                 id: PlanId(id),
                 org: OrgId(1),
                 kind: PlanKind::Improvement,
@@ -186,10 +186,10 @@ mod tests {
                 source: None,
                 update_cycle: UpdateCycle::Monthly,
             },
-            as_at: day(),
-            known_at: None,
-            items: Vec::new(),
-        })
+            day(),
+            None,
+            Vec::new(),
+        ))
     }
 
     fn day() -> NaiveDate {

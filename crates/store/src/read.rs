@@ -43,11 +43,40 @@ pub struct PlanView {
     pub known_at: Option<DateTime<Utc>>,
     /// Depth-first, siblings by position: the order of the plan document.
     pub items: Vec<ItemState>,
+    /// Where each item is in `items`: My actions looks up hundreds of items across hundreds of
+    /// cached views per request, and a scan of a view's items touches tens of kilobytes.
+    positions: HashMap<ItemId, usize>,
 }
 
 impl PlanView {
+    pub fn new(
+        plan: Plan,
+        as_at: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+        items: Vec<ItemState>,
+    ) -> PlanView {
+        let positions = items
+            .iter()
+            .enumerate()
+            .map(|(position, item)| (item.id, position))
+            .collect();
+        PlanView {
+            plan,
+            as_at,
+            known_at,
+            items,
+            positions,
+        }
+    }
+
     pub fn item(&self, id: ItemId) -> Option<&ItemState> {
-        self.items.iter().find(|item| item.id == id)
+        let indexed = self
+            .positions
+            .get(&id)
+            .and_then(|position| self.items.get(*position))
+            .filter(|item| item.id == id);
+        // `items` is public, so a caller may have reordered it since the index was made.
+        indexed.or_else(|| self.items.iter().find(|item| item.id == id))
     }
 
     /// About how much memory the view holds: its structs and the text they point to. The view
@@ -63,6 +92,7 @@ impl PlanView {
         };
         let plan = &self.plan;
         let plan_bytes = std::mem::size_of::<PlanView>()
+            + self.positions.len() * 2 * std::mem::size_of::<(ItemId, usize)>()
             + plan.title.len()
             + optional(&plan.period)
             + optional(&plan.source)
@@ -249,12 +279,7 @@ pub(crate) fn derive_view(
         item.flags = item_flags;
     }
 
-    PlanView {
-        plan,
-        as_at,
-        known_at,
-        items,
-    }
+    PlanView::new(plan, as_at, known_at, items)
 }
 
 impl Store {
