@@ -83,39 +83,78 @@ impl Store {
     ) -> Result<Vec<Arc<PlanView>>> {
         let mut views = Vec::with_capacity(plans.len());
         for chunk in plans.chunks(PLANS_PER_QUERY) {
-            let mut found: HashMap<PlanId, Arc<PlanView>> = HashMap::new();
-            let mut missing: Vec<PlanId> = Vec::new();
-            for (plan, revision) in self.revisions(scope, chunk).await? {
-                match self.views.get(&(plan, as_at, known_at), revision) {
-                    Some(view) => {
-                        found.insert(plan, view);
-                    }
-                    None => missing.push(plan),
-                }
-            }
-            if !missing.is_empty() {
-                let plans = self.plans_with_revisions(scope, &missing).await?;
-                let (mut versions, mut updates) =
-                    self.histories(&missing, as_at, known_at, true).await?;
-                for (plan, revision) in plans {
-                    // The revision read with the plan is at most the one the rows are as of: a
-                    // change committed between the queries makes the view newer, never older.
-                    let id = plan.id;
-                    let view = Arc::new(derive_view(
-                        plan,
-                        as_at,
-                        known_at,
-                        versions.remove(&id).unwrap_or_default(),
-                        updates.remove(&id).unwrap_or_default(),
-                    ));
-                    self.views
-                        .put((id, as_at, known_at), revision, Arc::clone(&view));
-                    found.insert(id, view);
-                }
-            }
+            let revised = self.revisions(scope, chunk).await?;
+            let mut found: HashMap<PlanId, Arc<PlanView>> = self
+                .views_of_revisions(scope, &revised, as_at, known_at)
+                .await?
+                .into_iter()
+                .map(|view| (view.plan.id, view))
+                .collect();
+            // In the order asked, which the database does not keep.
             views.extend(chunk.iter().filter_map(|id| found.remove(id)));
         }
         Ok(views)
+    }
+
+    /// `plan_views` for plans whose revisions the caller has just read (with the plans' other
+    /// rows, in one query): the cached views still current, the others built from the history.
+    /// The order is that of `revised`.
+    pub async fn plan_views_at_revisions(
+        &self,
+        scope: Scope,
+        revised: &[(PlanId, i64)],
+        as_at: NaiveDate,
+    ) -> Result<Vec<Arc<PlanView>>> {
+        let mut views = Vec::with_capacity(revised.len());
+        for chunk in revised.chunks(PLANS_PER_QUERY) {
+            views.extend(self.views_of_revisions(scope, chunk, as_at, None).await?);
+        }
+        Ok(views)
+    }
+
+    async fn views_of_revisions(
+        &self,
+        scope: Scope,
+        revised: &[(PlanId, i64)],
+        as_at: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Arc<PlanView>>> {
+        let mut found: HashMap<PlanId, Arc<PlanView>> = HashMap::new();
+        let mut missing: Vec<PlanId> = Vec::new();
+        for &(plan, revision) in revised {
+            match self.views.get(&(plan, as_at, known_at), revision) {
+                // The revisions may come from the caller: the scope is checked on the view too.
+                Some(view) if scope.allows(view.plan.org) => {
+                    found.insert(plan, view);
+                }
+                Some(_) => {}
+                None => missing.push(plan),
+            }
+        }
+        if !missing.is_empty() {
+            let plans = self.plans_with_revisions(scope, &missing).await?;
+            let (mut versions, mut updates) =
+                self.histories(&missing, as_at, known_at, true).await?;
+            for (plan, revision) in plans {
+                // The revision read with the plan is at most the one the rows are as of: a
+                // change committed between the queries makes the view newer, never older.
+                let id = plan.id;
+                let view = Arc::new(derive_view(
+                    plan,
+                    as_at,
+                    known_at,
+                    versions.remove(&id).unwrap_or_default(),
+                    updates.remove(&id).unwrap_or_default(),
+                ));
+                self.views
+                    .put((id, as_at, known_at), revision, Arc::clone(&view));
+                found.insert(id, view);
+            }
+        }
+        Ok(revised
+            .iter()
+            .filter_map(|(id, _)| found.remove(id))
+            .collect())
     }
 
     /// Reads the view of every plan as at `as_at` into the cache, the most often revised plans

@@ -43,6 +43,7 @@ pub use glossary::{
 pub use indicators::{
     MeasurementEntry, MeasurementId, NewIndicator, NewMeasurement, StoredIndicator,
 };
+pub use owners::OwnedItems;
 pub use people::{PostHolding, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
 pub use report_settings::{

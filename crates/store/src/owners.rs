@@ -38,6 +38,15 @@ pub(crate) async fn index_owners(
 
 const OWNER_COLUMNS: &[Column] = &[int("item_id"), int("plan_id"), int("org_id"), text("post")];
 
+/// The items a post owns or has owned in one plan, with the plan's revision as read in the same
+/// query, so the caller can take the plan's view from the cache without asking again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedItems {
+    pub plan: PlanId,
+    pub revision: i64,
+    pub items: Vec<ItemId>,
+}
+
 impl Store {
     /// The items that any of `posts` owns or has owned (from the owner index), by plan, plans
     /// in id order: My actions' candidates, to be checked against the owners in force.
@@ -46,7 +55,7 @@ impl Store {
         scope: Scope,
         org: OrgId,
         posts: &[String],
-    ) -> Result<Vec<(PlanId, Vec<ItemId>)>> {
+    ) -> Result<Vec<OwnedItems>> {
         if posts.is_empty() || !scope.allows(org) {
             return Ok(Vec::new());
         }
@@ -54,22 +63,27 @@ impl Store {
         let posts = serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into());
         let list = self.json_list_sql("$2", ListOf::Texts);
         let sql = self.json_rows_sql(
-            "plan_id, item_id",
+            "plan_id, revision, item_id",
             &format!(
-                "FROM (SELECT DISTINCT plan_id, item_id FROM item_owner_posts \
-                 WHERE org_id = $1 AND post IN ({list})) AS owned"
+                "FROM (SELECT DISTINCT o.plan_id, p.revision, o.item_id \
+                 FROM item_owner_posts o JOIN plans p ON p.id = o.plan_id \
+                 WHERE o.org_id = $1 AND o.post IN ({list})) AS owned"
             ),
         );
-        let mut pairs: Vec<(i64, i64)> = self
+        let mut rows: Vec<(i64, i64, i64)> = self
             .fetch_json(&sql, &[Bind::Int(org.0), Bind::Text(&posts)])
             .await?;
-        pairs.sort_unstable();
-        let mut by_plan: Vec<(PlanId, Vec<ItemId>)> = Vec::new();
-        for (plan, item) in pairs {
+        rows.sort_unstable();
+        let mut by_plan: Vec<OwnedItems> = Vec::new();
+        for (plan, revision, item) in rows {
             let (plan, item) = (PlanId(plan), ItemId(item));
             match by_plan.last_mut() {
-                Some((last, items)) if *last == plan => items.push(item),
-                _ => by_plan.push((plan, vec![item])),
+                Some(last) if last.plan == plan => last.items.push(item),
+                _ => by_plan.push(OwnedItems {
+                    plan,
+                    revision,
+                    items: vec![item],
+                }),
             }
         }
         Ok(by_plan)

@@ -226,6 +226,11 @@ async fn owned_items_and_plan_pages_keep_to_the_organisation() {
             .items_owned_by(Scope::Org(org.id), org.id, &[" head of custody ".into()])
             .await
             .unwrap();
+        assert!(
+            owned.iter().all(|o| o.revision == 1),
+            "{backend}: each plan's revision after its one change set: {owned:?}"
+        );
+        let owned: Vec<_> = owned.into_iter().map(|o| (o.plan, o.items)).collect();
         let expected: Vec<_> = plans
             .iter()
             .enumerate()
@@ -243,6 +248,25 @@ async fn owned_items_and_plan_pages_keep_to_the_organisation() {
                 .unwrap()
                 .is_empty(),
             "{backend}: another organisation's scope"
+        );
+        let revised: Vec<_> = plans.iter().map(|(plan, _)| (*plan, 1)).collect();
+        let at_revisions = store
+            .plan_views_at_revisions(Scope::Org(org.id), &revised, day(2015, 2, 1))
+            .await
+            .unwrap();
+        let ids: Vec<_> = plans.iter().map(|(plan, _)| *plan).collect();
+        let views = store
+            .plan_views(Scope::Org(org.id), &ids, day(2015, 2, 1))
+            .await
+            .unwrap();
+        assert_eq!(at_revisions, views, "{backend}: the same views, now cached");
+        assert!(
+            store
+                .plan_views_at_revisions(Scope::Org(other.id), &revised, day(2015, 2, 1))
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend}: cached views of another organisation are not served"
         );
 
         let (total, page) = store.plans_page(Scope::Org(org.id), 2, 2).await.unwrap();

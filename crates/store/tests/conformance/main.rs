@@ -631,7 +631,7 @@ async fn the_owner_index_finds_the_plans_a_post_owns_in() {
                     .await
                     .unwrap()
                     .into_iter()
-                    .map(|(plan, _)| plan)
+                    .map(|owned| owned.plan)
                     .collect::<Vec<_>>()
             }
         };

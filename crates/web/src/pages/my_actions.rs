@@ -54,13 +54,13 @@ async fn my_actions(
         .store
         .items_owned_by(viewer.scope(), viewer.user.org, &posts)
         .await?;
-    let plan_ids: Vec<PlanId> = owned.iter().map(|(plan, _)| *plan).collect();
+    let revised: Vec<(PlanId, i64)> = owned.iter().map(|o| (o.plan, o.revision)).collect();
     let views = state
         .store
-        .plan_views(viewer.scope(), &plan_ids, today)
+        .plan_views_at_revisions(viewer.scope(), &revised, today)
         .await?;
     let candidates: HashMap<PlanId, &Vec<ItemId>> =
-        owned.iter().map(|(plan, items)| (*plan, items)).collect();
+        owned.iter().map(|o| (o.plan, &o.items)).collect();
     for view in &views {
         let plan = &view.plan;
         let Some(items) = candidates.get(&plan.id) else {
