@@ -252,6 +252,96 @@ async fn a_failing_change_set_stores_nothing() {
 }
 
 #[tokio::test]
+async fn a_new_plan_with_its_items_is_checked_before_anything_is_stored() {
+    for (backend, store) in stores().await {
+        let (org, _) = seeded(&store).await;
+        let new_plan = |org| NewPlan {
+            org,
+            kind: PlanKind::Delivery,
+            title: "Imported plan".into(),
+            period: None,
+            level_names: PlanKind::Delivery.default_levels(),
+            owner_posts: Vec::new(),
+            source: None,
+            update_cycle: UpdateCycle::Monthly,
+        };
+        let mut changes = ChangeSet::new(org.id, waymark_core::PlanId(0));
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Objective", None, None, &[]),
+            effective: day(2015, 1, 1),
+        });
+        changes.new_items.push(NewItem {
+            parent: Some(ItemRef::New(0)),
+            fields: action(
+                "Action",
+                Some(day(2015, 3, 31)),
+                Some(Rag::Amber),
+                &["Head of Crime"],
+            ),
+            effective: day(2015, 1, 1),
+        });
+        let nobody = waymark_core::OrgId(9_999);
+        assert!(
+            matches!(
+                store
+                    .create_plan_with_changes(&new_plan(nobody), &changes)
+                    .await,
+                Err(StoreError::NotFound {
+                    what: "organisation",
+                    ..
+                })
+            ),
+            "{backend}: an organisation that does not exist"
+        );
+        let mut dangling = changes.clone();
+        dangling.new_items[1].parent = Some(ItemRef::New(7));
+        assert!(
+            store
+                .create_plan_with_changes(&new_plan(org.id), &dangling)
+                .await
+                .is_err(),
+            "{backend}: a parent outside the change set"
+        );
+        assert_eq!(
+            store.plans(Scope::Org(org.id)).await.unwrap().len(),
+            1,
+            "{backend}: neither refused import left a plan"
+        );
+
+        let (plan, applied) = store
+            .create_plan_with_changes(&new_plan(org.id), &changes)
+            .await
+            .unwrap();
+        let view = store
+            .plan_as_at(Scope::Org(org.id), plan.id, day(2015, 2, 1), None)
+            .await
+            .unwrap();
+        assert_eq!(view.items.len(), 2, "{backend}");
+        assert_eq!(
+            view.item(applied.item_ids[1]).unwrap().fields.parent,
+            Some(applied.item_ids[0]),
+            "{backend}"
+        );
+        // Later writes on any connection still have their references checked.
+        for _ in 0..10 {
+            let mut orphan = ChangeSet::new(org.id, plan.id);
+            orphan.updates.push(NewUpdate {
+                item: ItemRef::Existing(waymark_core::ItemId(123_456)),
+                as_of: day(2015, 1, 1),
+                author_person: None,
+                author_post: None,
+                text: "for an item that does not exist".into(),
+                proposed_rag: None,
+                supersedes: None,
+            });
+            assert!(store.apply_changes(&orphan).await.is_err(), "{backend}");
+        }
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn organisations_cannot_see_each_others_plans() {
     for (backend, store) in stores().await {
         let (org, plan) = seeded(&store).await;
