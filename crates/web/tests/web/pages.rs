@@ -14,6 +14,13 @@ async fn home_lists_the_plan_with_its_counts() {
         html.contains(&format!("/plans/{}?flag=overdue\">1</a>", app.plan)),
         "{html}"
     );
+    // Every count links to the list it counts, the ones at nought too.
+    for flag in ["due_soon", "stale", "no_due_date", "data_quality"] {
+        assert!(
+            html.contains(&format!("/plans/{}?flag={flag}\">", app.plan)),
+            "no link for {flag}"
+        );
+    }
 }
 
 #[tokio::test]
