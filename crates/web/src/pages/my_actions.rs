@@ -6,6 +6,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
+use chrono::NaiveDate;
 use std::collections::HashMap;
 
 use waymark_core::{Flag, ItemId, PlanId};
@@ -37,7 +38,10 @@ struct MyAction {
 struct MyActionsPage {
     chrome: Chrome,
     posts: Vec<String>,
-    actions: Vec<MyAction>,
+    /// Overdue first, then by due date.
+    open: Vec<MyAction>,
+    /// Kept apart, behind a "show" link: a to-do list is about what is left to do.
+    completed: Vec<MyAction>,
     overdue: usize,
 }
 
@@ -103,16 +107,18 @@ async fn my_actions(
             ));
         }
     }
-    // Open before complete, overdue first, then by due date (no due date last).
+    // Overdue first, then by due date (no due date last).
     actions.sort_by_key(|a| (a.0, a.1, a.2.is_none(), a.2));
-    let actions: Vec<MyAction> = actions
-        .into_iter()
-        .map(|(_, _, _, action)| action)
-        .collect();
+    let (completed, open): (Vec<_>, Vec<_>) = actions.into_iter().partition(|a| a.0);
+    let strip = |list: Vec<(bool, bool, Option<NaiveDate>, MyAction)>| -> Vec<MyAction> {
+        list.into_iter().map(|(_, _, _, action)| action).collect()
+    };
+    let (open, completed) = (strip(open), strip(completed));
     render(&MyActionsPage {
         chrome: Chrome::for_viewer(&viewer, "my-actions"),
-        overdue: actions.iter().filter(|a| a.overdue).count(),
+        overdue: open.iter().filter(|a| a.overdue).count(),
         posts,
-        actions,
+        open,
+        completed,
     })
 }

@@ -134,6 +134,44 @@ async fn my_actions_lists_what_the_posts_i_hold_own() {
 }
 
 #[tokio::test]
+async fn completed_actions_are_kept_apart_from_the_open_ones() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let before = app.text("/my-actions").await;
+    assert!(before.contains("Your open actions, overdue first"));
+    assert!(!before.contains("completed action"));
+
+    let path = format!("/items/{}", app.action.0);
+    let csrf = hidden_value(&app.text(&path).await, "csrf");
+    let response = app
+        .client
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "Guidance issued and audited."),
+            ("as_of", "2015-02-12"),
+            ("complete", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+
+    let after = app.text("/my-actions").await;
+    assert!(after.contains("All your actions are complete."), "{after}");
+    assert!(after.contains("Show 1 completed action<"), "{after}");
+    assert!(
+        !after.contains("is overdue"),
+        "a completed action is not overdue"
+    );
+    let completed = after
+        .split("Your completed actions")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(completed.contains("Issue guidance on repeat and vulnerable victims"));
+}
+
+#[tokio::test]
 async fn moving_someone_on_passes_their_actions_to_the_successor() {
     let app = spawn_app().await;
     app.sign_in().await;
