@@ -35,7 +35,7 @@ impl Rag {
             "green" | "g" | "amber/green" | "green/amber" => Some(Rag::Green),
             "blue" | "b" | "complete" | "completed" | "closed" | "done" => Some(Rag::Blue),
             _ => {
-                return Err(RagError {
+                return two_colours(&cleaned).map(Some).ok_or_else(|| RagError {
                     word: word.trim().to_string(),
                 });
             }
@@ -74,6 +74,20 @@ impl Rag {
     }
 }
 
+/// Two statuses written as one ("A/G", "Amber-Green", "R / A") read as the better of the two,
+/// as "Amber/Green" reads Green and "Amber/Red" Amber: the owner is saying it is between them
+/// and moving the better way.
+fn two_colours(cleaned: &str) -> Option<Rag> {
+    let (first, second) = cleaned.split_once(['/', '-'])?;
+    let first = Rag::parse(first).ok()??;
+    let second = Rag::parse(second).ok()??;
+    Some(if first.severity() >= second.severity() {
+        first
+    } else {
+        second
+    })
+}
+
 impl fmt::Display for Rag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.word())
@@ -104,6 +118,16 @@ mod tests {
         assert_eq!(Rag::parse("RED"), Ok(Some(Rag::Red)));
         assert_eq!(Rag::parse(""), Ok(None));
         assert_eq!(Rag::parse("Not assessed"), Ok(None));
+    }
+
+    #[test]
+    fn two_colours_read_as_the_better() {
+        assert_eq!(Rag::parse("A/G"), Ok(Some(Rag::Green)));
+        assert_eq!(Rag::parse("Amber-Green"), Ok(Some(Rag::Green)));
+        assert_eq!(Rag::parse("R / A"), Ok(Some(Rag::Amber)));
+        assert_eq!(Rag::parse("Red/Amber"), Ok(Some(Rag::Amber)));
+        assert!(Rag::parse("A/Purple").is_err());
+        assert!(Rag::parse("/").is_err());
     }
 
     #[test]
