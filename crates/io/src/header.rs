@@ -232,6 +232,11 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "rating",
             "current rag",
             "r a g",
+            "brag",
+            "brag status",
+            "brag rating",
+            "b rag",
+            "rag brag",
         ],
     ),
     (
@@ -283,8 +288,20 @@ pub fn normalise_header(header: &str) -> String {
     normal
 }
 
-/// The field a header names, if any.
+/// The field a header names, if any. A remark in brackets ("Progress (please date each
+/// entry)", "Due date (dd/mm/yy)") is an instruction to whoever fills the column, so it is
+/// read only when the words outside the brackets name nothing.
 pub fn field_for_header(header: &str) -> Option<Field> {
+    let outside = without_brackets(header);
+    if outside.trim() != header.trim()
+        && let Some(field) = field_for_words(&outside)
+    {
+        return Some(field);
+    }
+    field_for_words(header)
+}
+
+fn field_for_words(header: &str) -> Option<Field> {
     let normal = normalise_header(header);
     if normal.is_empty() || normal.split(' ').count() > HEADER_MAX_WORDS {
         return None;
@@ -436,6 +453,7 @@ fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
             columns[last].field = Field::Text;
         }
     }
+    settle_status_columns(&mut columns);
     // A field that only makes sense once keeps its first column; later ones are ignored so
     // that two "Owner" columns don't fight.
     let mut seen: Vec<Field> = Vec::new();
@@ -481,6 +499,39 @@ fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
     columns
 }
 
+/// With a "Status" column beside one that names RAG, the RAG column holds the colour and the
+/// status column says whether the item is done ("In progress", "Complete"), so it is read as
+/// the complete column where the sheet has none.
+fn settle_status_columns(columns: &mut [Column]) {
+    let names_rag = |column: &Column| {
+        let normal = normalise_header(&without_brackets(&column.header));
+        normal
+            .split(' ')
+            .any(|word| matches!(word, "rag" | "brag" | "r" | "rating"))
+    };
+    let rag_columns: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.field == Field::Rag)
+        .map(|(p, _)| p)
+        .collect();
+    if rag_columns.len() < 2 || !rag_columns.iter().any(|&p| names_rag(&columns[p])) {
+        return;
+    }
+    let mut has_complete = columns.iter().any(|c| c.field == Field::Complete);
+    for p in rag_columns {
+        if names_rag(&columns[p]) {
+            continue;
+        }
+        columns[p].field = if has_complete {
+            Field::Ignore
+        } else {
+            has_complete = true;
+            Field::Complete
+        };
+    }
+}
+
 /// What the rows above the header say about the plan.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 pub struct PreambleFacts {
@@ -511,6 +562,10 @@ pub fn read_preamble<'a>(lines: impl IntoIterator<Item = &'a str>) -> PreambleFa
                 facts.owner_posts.push(line.to_string());
                 continue;
             }
+            if label_words == "title" || label_words == "plan title" || label_words == "plan name" {
+                facts.title.get_or_insert_with(|| value.trim().to_string());
+                continue;
+            }
             if label_words.contains("period") || label_words == "year" {
                 facts.period.get_or_insert_with(|| value.trim().to_string());
                 continue;
@@ -530,6 +585,21 @@ pub fn read_preamble<'a>(lines: impl IntoIterator<Item = &'a str>) -> PreambleFa
         }
     }
     facts
+}
+
+/// The header with any bracketed remarks removed.
+fn without_brackets(header: &str) -> String {
+    let mut kept = String::with_capacity(header.len());
+    let mut depth = 0usize;
+    for c in header.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => kept.push(c),
+            _ => {}
+        }
+    }
+    kept
 }
 
 fn contains_words(haystack: &str, needle: &str) -> bool {
@@ -577,6 +647,38 @@ mod tests {
             assert_eq!(field_for_header(header), Some(field), "{header}");
         }
         assert_eq!(field_for_header("Budget"), None);
+    }
+
+    #[test]
+    fn other_spellings_name_their_fields() {
+        let cases = [
+            ("REF.", Field::Reference),
+            ("Action No", Field::Reference),
+            ("Recommendation No.", Field::Reference),
+            ("Owner(s)", Field::Owner),
+            ("Lead\nOfficer", Field::Owner),
+            ("Responsible Officer", Field::Owner),
+            ("Target Completion Date", Field::Due),
+            ("Timescale", Field::Due),
+            ("BRAG", Field::Rag),
+            ("B/RAG Status", Field::Rag),
+            ("Update / Commentary", Field::Updates),
+            ("Progress\n(please date each entry)", Field::Updates),
+            ("Due date (dd/mm/yy)", Field::Due),
+            ("Date Updated", Field::UpdateDate),
+            ("Last Updated", Field::UpdateDate),
+        ];
+        for (header, field) in cases {
+            assert_eq!(field_for_header(header), Some(field), "{header}");
+        }
+    }
+
+    #[test]
+    fn a_status_column_beside_a_rag_column_says_whether_done() {
+        let rows = vec![row(1, &["Action", "Current Status", "RAG"])];
+        let header = detect_header(&rows, &Mapping::default()).unwrap();
+        let fields: Vec<Field> = header.columns.iter().map(|c| c.field).collect();
+        assert_eq!(fields, vec![Field::Text, Field::Complete, Field::Rag]);
     }
 
     #[test]
