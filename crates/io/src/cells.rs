@@ -62,9 +62,28 @@ pub fn parse_date_cell(cell: &str) -> Result<Option<FlexDate>, String> {
     if trimmed.is_empty() || is_placeholder(trimmed) {
         return Ok(None);
     }
+    if let Some(date) = excel_serial_date(trimmed) {
+        return Ok(Some(FlexDate::exact(date)));
+    }
     parse_date(trimmed)
         .map(Some)
         .map_err(|error| error.to_string())
+}
+
+/// Excel's serial number for a day (42460 is 31 March 2016), as a date cell formatted
+/// "General" or a CSV saved from it shows. Only whole numbers from 1982 to 2118 are taken, so
+/// a year or a count is never read as a day.
+fn excel_serial_date(cell: &str) -> Option<NaiveDate> {
+    let whole = cell.strip_suffix(".0").unwrap_or(cell);
+    if whole.len() != 5 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let serial: u64 = whole.parse().ok()?;
+    if !(30_000..=80_000).contains(&serial) {
+        return None;
+    }
+    // Serials count from 30 December 1899, allowing for Excel's phantom 29 February 1900.
+    NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial))
 }
 
 /// A RAG cell. Besides the core synonyms it reads a word followed by a note ("Green - on track",
@@ -120,9 +139,13 @@ pub fn parse_complete_cell(cell: &str) -> Result<Completion, String> {
     let complete = match lower.trim_end_matches('.') {
         "" | "no" | "n" | "false" | "0" | "open" | "not complete" | "incomplete" | "ongoing"
         | "in progress" | "-" | "n/a" | "na" => Some(false),
-        "yes" | "y" | "true" | "1" | "complete" | "completed" | "closed" | "done" | "x" => {
-            Some(true)
-        }
+        // A status column read as the complete column says how an open item is going.
+        "not started" | "not yet started" | "started" | "on hold" | "pending" | "underway"
+        | "under way" | "in hand" | "on track" | "at risk" | "delayed" | "overdue"
+        | "open - in progress" | "live" | "active" | "not due" | "not yet due" | "planned"
+        | "proposed" => Some(false),
+        "yes" | "y" | "true" | "1" | "complete" | "completed" | "closed" | "done" | "x"
+        | "achieved" | "implemented" | "finished" | "complete - closed" => Some(true),
         _ => None,
     };
     if let Some(complete) = complete {
@@ -304,6 +327,17 @@ mod tests {
     }
 
     #[test]
+    fn excel_serial_numbers_in_date_cells_are_days() {
+        let due = parse_date_cell("42460").unwrap().unwrap();
+        assert_eq!(due, FlexDate::exact(ymd(2016, 3, 31)));
+        assert_eq!(
+            parse_date_cell("42460.0").unwrap().unwrap().date,
+            ymd(2016, 3, 31)
+        );
+        assert!(parse_date_cell("12345").is_err());
+    }
+
+    #[test]
     fn lone_dates_are_days_only() {
         assert_eq!(lone_date("23-Jan-15"), Some(ymd(2015, 1, 23)));
         assert_eq!(lone_date(" 2015-01-23 "), Some(ymd(2015, 1, 23)));
@@ -334,6 +368,8 @@ mod tests {
             Some(ymd(2015, 3, 31))
         );
         assert!(parse_complete_cell("maybe").is_err());
+        assert!(!parse_complete_cell("Not started").unwrap().complete);
+        assert!(parse_complete_cell("Achieved").unwrap().complete);
     }
 
     #[test]
