@@ -246,6 +246,9 @@ pub fn build_preview_with_progress(
 ) -> Result<ImportPreview, ImportError> {
     let mut builder = Builder::new(options);
     builder.is_document = workbook.format == Format::Docx;
+    // A document's preamble grows with what tables before the plan say about it: a table of
+    // "Plan owner | ACC Local Policing" facts, and the title above such a table.
+    let mut document_preamble: Vec<String> = workbook.preamble.clone();
     let mut preamble = read_preamble(workbook.preamble.iter().map(String::as_str));
     let mut headers: Vec<HeaderMatch> = Vec::new();
     let total_rows: usize = workbook.tables.iter().map(|t| t.rows.len()).sum();
@@ -254,6 +257,17 @@ pub fn build_preview_with_progress(
         if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
             && !wanted.eq_ignore_ascii_case(name)
         {
+            continue;
+        }
+        let facts = (workbook.tables.len() > 1)
+            .then(|| key_value_lines(&table.rows))
+            .flatten();
+        if let Some(lines) = facts {
+            if headers.is_empty() && workbook.format == Format::Docx {
+                document_preamble.extend(table.heading.iter().cloned());
+                document_preamble.extend(lines);
+                preamble = read_preamble(document_preamble.iter().map(String::as_str));
+            }
             continue;
         }
         let Some(header) = detect_header(&table.rows, &options.mapping) else {
@@ -1103,6 +1117,56 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
         return None;
     }
     (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some(cell)
+}
+
+/// Labels that name a fact about a plan in a two-column table of facts.
+const FACT_LABELS: [&str; 16] = [
+    "title",
+    "owner",
+    "lead",
+    "author",
+    "version",
+    "date",
+    "status",
+    "period",
+    "year",
+    "source",
+    "report",
+    "review",
+    "reviewed",
+    "approved",
+    "classification",
+    "marking",
+];
+
+/// A table of facts about the plan rather than a plan: two columns, most rows a short label
+/// ("Plan Owner", "Version:") and its value. Gives the rows as "Label: value" lines.
+fn key_value_lines(rows: &[Row]) -> Option<Vec<String>> {
+    let filled: Vec<&Row> = rows.iter().filter(|row| !row.is_blank()).collect();
+    if filled.len() < 2 || filled.iter().any(|row| row.filled().count() > 2) {
+        return None;
+    }
+    let mut lines = Vec::with_capacity(filled.len());
+    let mut labels = 0;
+    for row in &filled {
+        let mut cells = row.filled().map(|(_, cell)| clean_cell(cell));
+        let key = cells.next().unwrap_or_default();
+        let value = cells.next().unwrap_or_default();
+        let key = key.trim_end_matches(':').trim().to_string();
+        let words = normalise_header(&key);
+        let is_label = !value.is_empty()
+            && words.split(' ').count() <= 4
+            && words.split(' ').any(|word| FACT_LABELS.contains(&word));
+        if is_label {
+            labels += 1;
+        }
+        lines.push(if value.is_empty() {
+            key
+        } else {
+            format!("{key}: {value}")
+        });
+    }
+    (labels * 2 > filled.len()).then_some(lines)
 }
 
 /// The title of a document's table: the last row above its header holding a single cell (a
