@@ -11,3 +11,4 @@ mod layouts;
 mod reimport;
 mod seed000;
 mod seed004;
+mod unseen;
