@@ -105,6 +105,17 @@ pub fn long_date(date: NaiveDate) -> String {
     format_long(date)
 }
 
+/// A date field's value as people in the UK write it: "2026-11-23" becomes "23/11/2026". Date
+/// fields are text inputs, as GOV.UK advises, because a browser's own date picker shows the
+/// date in its own locale's order; any other text (what someone typed that did not parse) is
+/// shown back as it was.
+pub fn uk_day(value: &str) -> String {
+    match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        Ok(date) => date.format("%d/%m/%Y").to_string(),
+        Err(_) => value.to_string(),
+    }
+}
+
 /// The first line of a text, shortened for tables.
 pub fn first_line(text: &str, max_chars: usize) -> String {
     let line = text.lines().next().unwrap_or_default().trim();
@@ -122,5 +133,23 @@ pub fn as_at_or_today(value: Option<&str>, today: NaiveDate) -> Result<NaiveDate
         None => Ok(today),
         Some(text) => crate::service::parse_day(text)
             .ok_or_else(|| AppError::invalid("as_at", format!("\"{text}\" is not a date"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_field_shows_the_uk_order_and_reads_back_the_same_day() {
+        assert_eq!(uk_day("2026-11-23"), "23/11/2026");
+        assert_eq!(uk_day("2015-01-08"), "08/01/2015");
+        assert_eq!(uk_day("31 Feb"), "31 Feb", "what was typed is shown back");
+        let mut day = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or_default();
+        for _ in 0..800 {
+            let shown = uk_day(&day.format("%Y-%m-%d").to_string());
+            assert_eq!(crate::service::parse_day(&shown), Some(day), "{shown}");
+            day = day.succ_opt().unwrap_or_default();
+        }
     }
 }

@@ -80,7 +80,7 @@ async fn an_acronym_a_report_uses_without_defining_is_added_from_the_reports_pag
         "PCSO is in the starter list"
     );
     assert!(
-        page.contains(r#"id="as_at" name="as_at" type="date" value="2015-02-16""#),
+        page.contains(r#"id="as_at" name="as_at" type="text" spellcheck="false" autocomplete="off" value="16/02/2015""#),
         "the form keeps the day checked"
     );
 
