@@ -79,7 +79,9 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "no",
             "number",
             "id",
+            "rec",
             "rec no",
+            "serial",
             "recommendation no",
             "recommendation number",
             "action no",
@@ -111,12 +113,33 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "task",
             "activity",
             "milestone",
+            "milestones",
+            "key actions",
+            "what we will do",
+            "finding",
             "project",
             "deliverable",
             "issue",
         ],
     ),
-    (Field::Description, &["detail", "details", "further detail"]),
+    (
+        Field::Description,
+        &[
+            "detail",
+            "details",
+            "further detail",
+            // What an action should achieve describes it; it is not a parent level.
+            "expected outcome",
+            "expected outcomes",
+            "desired outcome",
+            "intended outcome",
+            "outcome sought",
+            "success measure",
+            "success measures",
+            "measure of success",
+            "measures of success",
+        ],
+    ),
     (
         Field::StrategicLead,
         &[
@@ -144,6 +167,11 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "accountable",
             "by whom",
             "who",
+            "assigned to",
+            "action lead",
+            "department",
+            "dept",
+            "lead department",
         ],
     ),
     (Field::Start, &["start", "start date", "date started"]),
@@ -162,6 +190,10 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "by when",
             "target",
             "end date",
+            "expected completion",
+            "forecast completion",
+            "timeline",
+            "revised deadline",
         ],
     ),
     (
@@ -183,6 +215,8 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "comment",
             "narrative",
             "current position",
+            "latest position",
+            "position statement",
             "response",
             "status update",
             "notes",
@@ -321,23 +355,41 @@ fn field_for_words(header: &str) -> Option<Field> {
         if has("start") || has("started") {
             return Some(Field::Start);
         }
-        if has("completed") || has("closed") {
+        if has("revised") {
+            return Some(Field::Due);
+        }
+        if has("completed") || has("complete") || has("closed") || has("closure") {
             return Some(Field::CompletedOn);
         }
         return Some(Field::UpdateDate);
     }
-    let mut best: Option<(usize, Field)> = None;
+    // "AFI No", "Item Ref", "Action #": a header ending in a numbering word numbers the items.
+    if header_words.len() > 1
+        && !has("yes")
+        && header_words.last().is_some_and(|last| {
+            matches!(*last, "no" | "number" | "ref" | "reference" | "hash" | "id")
+        })
+    {
+        return Some(Field::Reference);
+    }
+    // Otherwise the synonym that ends the header wins, since a header's last noun is its head
+    // ("Action Lead" is an owner, "Progress RAG" a RAG); then the longest found anywhere.
+    let mut best: Option<(bool, usize, Field)> = None;
     for (field, words) in SYNONYMS {
         for synonym in *words {
             if synonym.len() < 3 || field.is_date() {
                 continue;
             }
-            if contains_words(&normal, synonym) && best.is_none_or(|(len, _)| synonym.len() > len) {
-                best = Some((synonym.len(), *field));
+            if !contains_words(&normal, synonym) {
+                continue;
+            }
+            let ends = normal == *synonym || normal.ends_with(&format!(" {synonym}"));
+            if best.is_none_or(|(best_ends, len, _)| (ends, synonym.len()) > (best_ends, len)) {
+                best = Some((ends, synonym.len(), *field));
             }
         }
     }
-    best.map(|(_, field)| field)
+    best.map(|(_, _, field)| field)
 }
 
 /// The header row found in a table, and the field of each column.
@@ -667,6 +719,21 @@ mod tests {
             ("Due date (dd/mm/yy)", Field::Due),
             ("Date Updated", Field::UpdateDate),
             ("Last Updated", Field::UpdateDate),
+            ("Rec", Field::Reference),
+            ("AFI No", Field::Reference),
+            ("Item No", Field::Reference),
+            ("Action Lead", Field::Owner),
+            ("Recommendation Owner", Field::Owner),
+            ("Workstream Lead", Field::Owner),
+            ("Progress RAG", Field::Rag),
+            ("Date Complete", Field::CompletedOn),
+            ("Closure Date", Field::CompletedOn),
+            ("Revised Date", Field::Due),
+            ("Expected Completion", Field::Due),
+            ("Latest Position", Field::Updates),
+            ("Expected Outcome", Field::Description),
+            ("Success Measure", Field::Description),
+            ("Milestones", Field::Text),
         ];
         for (header, field) in cases {
             assert_eq!(field_for_header(header), Some(field), "{header}");
