@@ -270,7 +270,7 @@ pub fn build_preview_with_progress(
             }
             continue;
         }
-        let Some(header) = detect_header(&table.rows, &options.mapping) else {
+        let Some(mut header) = detect_header(&table.rows, &options.mapping) else {
             if let Some(first) = table.rows.iter().find(|row| !row.is_blank())
                 && workbook.format != Format::Docx
             {
@@ -285,6 +285,7 @@ pub fn build_preview_with_progress(
             }
             continue;
         };
+        ignore_rating_parents(&mut header, &table.rows, &options.mapping);
         if headers.is_empty() && workbook.format != Format::Docx {
             preamble = read_preamble(
                 table.rows[..header.index]
@@ -1117,6 +1118,50 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
         return None;
     }
     (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some(cell)
+}
+
+/// A "Priority" column holding High, Medium and Low (or 1 to 5) rates each row; it does not
+/// name parents, so it is ignored rather than grouping the plan under "High" and "Low".
+/// A mapping file that names the column is obeyed.
+fn ignore_rating_parents(header: &mut HeaderMatch, rows: &[Row], mapping: &Mapping) {
+    let body = &rows[(header.index + 1).min(rows.len())..];
+    for column in header.columns.iter_mut() {
+        if column.field != Field::Parent || mapping.field_for(&column.header).is_some() {
+            continue;
+        }
+        let mut values = body
+            .iter()
+            .map(|row| row.cell(column.index).trim())
+            .filter(|cell| !cell.is_empty())
+            .peekable();
+        if values.peek().is_none() {
+            continue;
+        }
+        let ratings = values.all(|cell| {
+            let lower = cell.to_ascii_lowercase();
+            let word = lower.trim_start_matches('p');
+            matches!(
+                word,
+                "high"
+                    | "medium"
+                    | "med"
+                    | "low"
+                    | "h"
+                    | "m"
+                    | "l"
+                    | "critical"
+                    | "urgent"
+                    | "1"
+                    | "2"
+                    | "3"
+                    | "4"
+                    | "5"
+            )
+        });
+        if ratings {
+            column.field = Field::Ignore;
+        }
+    }
 }
 
 /// Labels that name a fact about a plan in a two-column table of facts.
