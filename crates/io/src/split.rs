@@ -126,10 +126,14 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
             }
         }
     }
+    if cell[pos..].starts_with(['[', '(']) {
+        return bracketed_date_at(cell, at, pos);
+    }
     if !could_start_a_date(&cell[pos..]) {
         return None;
     }
     let (date, date_len) = parse_date_prefix(&cell[pos..])?;
+    let written = &cell[pos..pos + date_len];
     pos += date_len;
     // The separator may be glued to the date: "21/11/14: text", "8 Jan 2015- text".
     if cell[..pos].ends_with([':', '-', '–', '—']) {
@@ -162,6 +166,38 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
             author: None,
         });
     }
+    // "14 March 2016 (DCI Smith): text": the author in brackets, then a separator.
+    if let Some(inside) = rest.strip_prefix('(')
+        && let Some(close) = inside.split('\n').next().and_then(|line| line.find(')'))
+        && close > 0
+        && close <= AUTHOR_MAX_CHARS
+        && let Some(after) = separator(inside[close + 1..].trim_start_matches(' '))
+    {
+        return Some(EntryStart {
+            at,
+            text_at: cell.len() - after.len(),
+            date,
+            author: Some(inside[..close].trim().to_string()),
+        });
+    }
+    // A line that opens with a day written in figures and goes straight on to a sentence:
+    // "14/03/16 Meeting held with partners". Only at a line's start, where a date that begins a
+    // sentence ("31 March 2016 is the deadline") is not written in figures.
+    let line_start = cell[..at].trim_end_matches(' ').is_empty()
+        || cell[..at].trim_end_matches(' ').ends_with('\n');
+    if line_start
+        && written.starts_with(|c: char| c.is_ascii_digit())
+        && written.contains(['/', '.'])
+        && cell[pos..].starts_with(|c: char| c.is_uppercase())
+        && cell[..pos].ends_with(' ')
+    {
+        return Some(EntryStart {
+            at,
+            text_at: pos,
+            date,
+            author: None,
+        });
+    }
     let after_from = strip_prefix_ignore_case(rest, "from ")?;
     pos += rest.len() - after_from.len();
     // The author runs to the first separator, within a line and a short distance.
@@ -186,6 +222,32 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
         }
     }
     None
+}
+
+/// An entry opening with a date in brackets: "[14/03/2016] text", "(14 Mar 2016) - text". The
+/// brackets mark it as a heading, so no separator is needed after them.
+fn bracketed_date_at(cell: &str, at: usize, open_at: usize) -> Option<EntryStart> {
+    let close = if cell[open_at..].starts_with('[') {
+        ']'
+    } else {
+        ')'
+    };
+    let inner = &cell[open_at + 1..];
+    let end = inner.split('\n').next()?.find(close)?;
+    let (date, date_len) = parse_date_prefix(inner[..end].trim_start())?;
+    if !inner[..end].trim_start()[date_len..].trim().is_empty() {
+        return None;
+    }
+    let after = inner[end + 1..].trim_start_matches(' ');
+    let after = separator(after)
+        .unwrap_or(after)
+        .trim_start_matches([' ', '\n']);
+    Some(EntryStart {
+        at,
+        text_at: cell.len() - after.len(),
+        date,
+        author: None,
+    })
 }
 
 /// After a separator (a dash or colon followed by a space or the end), the text that follows.
@@ -276,6 +338,39 @@ mod tests {
         assert_eq!(entries.len(), 2);
         assert_eq!(entries[1].date, ymd(2014, 11, 26));
         assert_eq!(entries[1].text, "second");
+    }
+
+    #[test]
+    fn bracketed_dates_authors_and_figures_at_a_line_start_open_entries() {
+        let entries =
+            split_dated_entries("[14/03/2016] Audit done. [21/04/2016] Next steps agreed.");
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[1].date, ymd(2016, 4, 21));
+        assert_eq!(entries[1].text, "Next steps agreed.");
+        let entries =
+            split_dated_entries("Update (14/03/16): Panel met.\n(2 May 2016) - Report out.");
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[0].text, "Panel met.");
+        assert_eq!(entries[1].date, ymd(2016, 5, 2));
+        let entries = split_dated_entries("14 March 2016 (DCI Smith): Files reviewed.");
+        assert_eq!(entries[0].author.as_deref(), Some("DCI Smith"));
+        assert_eq!(entries[0].text, "Files reviewed.");
+        let entries = split_dated_entries("14/03/16 Meeting held.\n21/04/16 Plan agreed.");
+        assert_eq!(entries.len(), 2, "{entries:#?}");
+        assert_eq!(entries[1].date, ymd(2016, 4, 21));
+        // Within a sentence, or a date in words, it is not an entry.
+        assert_eq!(
+            split_dated_entries("31 March 2016 Is the deadline.").len(),
+            1
+        );
+        assert_eq!(
+            split_dated_entries("31 March 2016 is the deadline.")[0].date,
+            None
+        );
+        assert_eq!(
+            split_dated_entries("Work (due 14/03/16) continues.")[0].date,
+            None
+        );
     }
 
     fn words(text: &str) -> Vec<String> {
