@@ -162,10 +162,12 @@ pub fn parse_complete_cell(cell: &str) -> Result<Completion, String> {
     ))
 }
 
-/// Owner posts in a cell: "Head of Transformation / Head of Technology" is two posts.
+/// Owner posts in a cell: "Head of Transformation / Head of Technology" is two posts, and so
+/// is "Head of Crime; Head of Operations" (a comma is not a break: "Infrastructure Manager,
+/// Technology" is one post).
 pub fn parse_owner_cell(cell: &str) -> Vec<String> {
-    split_owners(cell)
-        .into_iter()
+    cell.split(';')
+        .flat_map(split_owners)
         .map(|owner| owner.trim_start_matches("• ").to_string())
         .filter(|owner| !owner.is_empty())
         .collect()
@@ -407,6 +409,14 @@ mod tests {
         assert_eq!(
             parse_owner_cell("Head of SDD / Head of Analysis and Performance"),
             vec!["Head of SDD", "Head of Analysis and Performance"]
+        );
+        assert_eq!(
+            parse_owner_cell("DCI Major Crime; Head of Forensics"),
+            vec!["DCI Major Crime", "Head of Forensics"]
+        );
+        assert_eq!(
+            parse_owner_cell("Infrastructure Manager, Technology"),
+            vec!["Infrastructure Manager, Technology"]
         );
     }
 }
