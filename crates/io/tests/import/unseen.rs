@@ -756,3 +756,69 @@ fn rag_words_in_every_form_users_write() {
     );
     assert_eq!(preview.findings_of(FindingKind::UnknownRag).count(), 0);
 }
+
+#[test]
+fn a_priority_column_of_high_and_low_rates_rows_rather_than_grouping_them() {
+    let csv = "Recommendation No.,Recommendation,Priority,Action Lead,Expected Completion,Progress RAG,Latest Position\n\
+               AFI 1,Improve the supervision of domestic abuse investigations,High,DCI Public Protection,31/12/2016,Red,\"9 Nov 2016 - Dip sample planned.\"\n\
+               AFI 2,Improve the quality of risk assessments,Medium,DS Safeguarding Hub,Mar-17,amber,\n\
+               AFI 3,Publish the domestic abuse action plan,High,Head of Public Protection,42551,Blue,\"30 Jun 2016 - Published.\"\n";
+    let preview = preview("da.csv", Format::Csv, csv.as_bytes());
+    assert_eq!(preview.item_count(), 3);
+    assert!(
+        preview
+            .items
+            .iter()
+            .all(|i| i.parent.is_none() && !i.derived)
+    );
+    assert_eq!(preview.metadata.level_names, vec!["Recommendation"]);
+    let first = by_ref(&preview, "AFI 1");
+    assert_eq!(first.owners, vec!["DCI Public Protection"]);
+    assert_eq!(first.rag, Some(RagView::Red));
+    assert_eq!(first.due.as_ref().unwrap().date, ymd(2016, 12, 31));
+    assert_eq!(first.updates[0].as_of, ymd(2016, 11, 9));
+    let second = by_ref(&preview, "AFI 2");
+    assert_eq!(second.rag, Some(RagView::Amber));
+    assert_eq!(second.due.as_ref().unwrap().date, ymd(2017, 3, 31));
+    let third = by_ref(&preview, "AFI 3");
+    assert_eq!(third.due.as_ref().unwrap().date, ymd(2016, 6, 30));
+    assert_eq!(third.rag, Some(RagView::Blue));
+    assert_eq!(preview.findings.len(), 0, "{:?}", preview.findings);
+}
+
+#[test]
+fn a_review_log_with_bracketed_dates_authors_in_brackets_and_semicolon_owners() {
+    let csv = "Major Crime Review - Recommendations Log\n\
+               Rec,Finding,Assigned to,Revised Date,Comments,Date Complete,Status (RAG)\n\
+               1,Policy files were not opened in every case,DCI Major Crime; Head of Forensics,30/09/2016,\"[14/03/2016] Template issued. [21/04/2016] Audit found 80% use.\",,Amber\n\
+               2,Family liaison logs were incomplete,FLO Co-ordinator,31/07/2016,\"14 March 2016 (DCI Major Crime): Guidance rewritten.\n2 Jun 2016 - Training delivered to 40 FLOs.\",15/06/2016,Green\n\
+               3,Exhibits were not tracked on one system,Head of Forensics,31/03/2017,\"14/03/16 Options paper drafted.\n21/04/16 Supplier demonstrations held.\",,r\n";
+    let preview = preview("review.csv", Format::Csv, csv.as_bytes());
+    assert_eq!(preview.item_count(), 3);
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("Major Crime Review - Recommendations Log")
+    );
+    let first = by_ref(&preview, "1");
+    assert_eq!(first.owners, vec!["DCI Major Crime", "Head of Forensics"]);
+    assert_eq!(first.due.as_ref().unwrap().date, ymd(2016, 9, 30));
+    assert_eq!(first.rag, Some(RagView::Amber));
+    assert_eq!(first.updates.len(), 2);
+    assert_eq!(first.updates[1].as_of, ymd(2016, 4, 21));
+    assert_eq!(first.updates[1].text, "Audit found 80% use.");
+    let second = by_ref(&preview, "2");
+    assert_eq!(second.completed_on, Some(ymd(2016, 6, 15)));
+    assert_eq!(second.updates.len(), 2);
+    assert_eq!(
+        second.updates[0].author_post.as_deref(),
+        Some("DCI Major Crime")
+    );
+    assert_eq!(second.updates[0].text, "Guidance rewritten.");
+    assert_eq!(second.updates[1].as_of, ymd(2016, 6, 2));
+    let third = by_ref(&preview, "3");
+    assert_eq!(third.rag, Some(RagView::Red));
+    assert_eq!(third.updates.len(), 2);
+    assert_eq!(third.updates[1].as_of, ymd(2016, 4, 21));
+    assert_eq!(third.updates[1].text, "Supplier demonstrations held.");
+    assert_eq!(preview.findings.len(), 0, "{:?}", preview.findings);
+}
