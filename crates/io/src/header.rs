@@ -397,6 +397,9 @@ fn field_for_words(header: &str) -> Option<Field> {
 pub struct HeaderMatch {
     /// Index into the table's rows.
     pub index: usize,
+    /// Index of the first row after the header: `index + 1`, or `index + 2` when a second
+    /// header row below names the columns under a group ("Dates" over "Start" and "Due").
+    pub body_start: usize,
     pub columns: Vec<Column>,
 }
 
@@ -454,10 +457,69 @@ pub fn detect_header(rows: &[Row], mapping: &Mapping) -> Option<HeaderMatch> {
             .as_ref()
             .is_none_or(|(score, _)| distinct.len() > *score)
         {
-            best = Some((distinct.len(), HeaderMatch { index, columns }));
+            best = Some((
+                distinct.len(),
+                HeaderMatch {
+                    index,
+                    body_start: index + 1,
+                    columns,
+                },
+            ));
         }
     }
-    best.map(|(_, header)| header)
+    let (score, header) = best?;
+    Some(with_sub_header(rows, header, score, mapping))
+}
+
+/// A header in two rows: the top row names most columns (its cells merged down) and the row
+/// below names the columns under a group heading ("Dates" over "Start" and "Due", "Progress"
+/// over "Update" and "Date"). The lower row is taken when every cell of it names a field and
+/// the two rows together name more fields than the top row alone.
+fn with_sub_header(
+    rows: &[Row],
+    header: HeaderMatch,
+    score: usize,
+    mapping: &Mapping,
+) -> HeaderMatch {
+    let Some(below) = rows.get(header.index + 1) else {
+        return header;
+    };
+    let filled: Vec<(usize, &str)> = below.filled().collect();
+    let names_fields = filled.len() >= 2
+        && filled
+            .iter()
+            .all(|(_, cell)| mapping.field_for(cell).is_some() || field_for_header(cell).is_some());
+    if !names_fields {
+        return header;
+    }
+    let top = &rows[header.index];
+    let width = top.cells.len().max(below.cells.len());
+    let merged = Row {
+        number: top.number,
+        cells: (0..width)
+            .map(|i| {
+                let lower = below.cell(i).trim();
+                if lower.is_empty() { top.cell(i) } else { lower }.to_string()
+            })
+            .collect(),
+    };
+    let columns = assign_fields(&merged, mapping);
+    let mut distinct: Vec<Field> = columns
+        .iter()
+        .map(|c| c.field)
+        .filter(|f| *f != Field::Ignore)
+        .collect();
+    distinct.sort_by_key(|f| *f as u8);
+    distinct.dedup();
+    if distinct.len() > score && distinct.contains(&Field::Text) {
+        HeaderMatch {
+            index: header.index,
+            body_start: header.index + 2,
+            columns,
+        }
+    } else {
+        header
+    }
 }
 
 /// Names the field of every non-blank header cell, then settles columns that compete: with
@@ -738,6 +800,52 @@ mod tests {
         for (header, field) in cases {
             assert_eq!(field_for_header(header), Some(field), "{header}");
         }
+    }
+
+    #[test]
+    fn a_header_in_two_rows_takes_the_names_under_a_group() {
+        let rows = vec![
+            row(1, &["Ref", "Action", "Owner", "Dates", "", "Progress", ""]),
+            row(2, &["", "", "", "Start", "Due", "Update", "Date"]),
+            row(
+                3,
+                &[
+                    "1",
+                    "Patrol",
+                    "Head of Ops",
+                    "1/4/16",
+                    "31/3/17",
+                    "Begun",
+                    "1/5/16",
+                ],
+            ),
+        ];
+        let header = detect_header(&rows, &Mapping::default()).unwrap();
+        assert_eq!((header.index, header.body_start), (0, 2));
+        let fields: Vec<Field> = header.columns.iter().map(|c| c.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                Field::Reference,
+                Field::Text,
+                Field::Owner,
+                Field::Start,
+                Field::Due,
+                Field::Updates,
+                Field::UpdateDate
+            ]
+        );
+        // A data row below is not a second header.
+        let rows = vec![
+            row(1, &["Ref", "Action", "Owner"]),
+            row(2, &["1", "Patrol hot spots", "Head of Ops"]),
+        ];
+        assert_eq!(
+            detect_header(&rows, &Mapping::default())
+                .unwrap()
+                .body_start,
+            1
+        );
     }
 
     #[test]

@@ -413,9 +413,9 @@ impl<'o> Builder<'o> {
         let mut level_stack: Vec<usize> = Vec::new();
         let header_row = &table.rows[header.index];
         let mut table_items: Vec<usize> = Vec::new();
-        for (offset, row) in table.rows[header.index + 1..].iter().enumerate() {
+        for (offset, row) in table.rows[header.body_start..].iter().enumerate() {
             if offset % 4096 == 0 {
-                progress(header.index + 1 + offset);
+                progress(header.body_start + offset);
             }
             if row.is_blank() || repeats_header(row, header_row) {
                 continue;
@@ -1124,7 +1124,7 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
 /// name parents, so it is ignored rather than grouping the plan under "High" and "Low".
 /// A mapping file that names the column is obeyed.
 fn ignore_rating_parents(header: &mut HeaderMatch, rows: &[Row], mapping: &Mapping) {
-    let body = &rows[(header.index + 1).min(rows.len())..];
+    let body = &rows[header.body_start.min(rows.len())..];
     for column in header.columns.iter_mut() {
         if column.field != Field::Parent || mapping.field_for(&column.header).is_some() {
             continue;
