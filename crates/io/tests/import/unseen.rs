@@ -822,3 +822,161 @@ fn a_review_log_with_bracketed_dates_authors_in_brackets_and_semicolon_owners() 
     assert_eq!(third.updates[1].text, "Supplier demonstrations held.");
     assert_eq!(preview.findings.len(), 0, "{:?}", preview.findings);
 }
+
+/// An inspection plan with several actions per recommendation: the recommendation's number
+/// and text merged down over its actions, and a header in two rows with "Dates" and
+/// "Progress" over the columns beneath them.
+fn recommendation_actions_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let plain = CellFormat::new();
+    let sheet = workbook.add_worksheet();
+    sheet
+        .write_string(0, 0, "HMICFRS PEEL Effectiveness 2016 - Action Plan")
+        .unwrap();
+    let top = [
+        "Rec No.",
+        "Recommendation",
+        "Action No.",
+        "Action",
+        "Lead Officer",
+        "Dates",
+        "",
+        "Progress",
+        "",
+        "RAG",
+    ];
+    let below = ["", "", "", "", "", "Start", "Due", "Update", "Date", ""];
+    for (column, (a, b)) in top.iter().zip(below.iter()).enumerate() {
+        if !a.is_empty() {
+            sheet.write_string(2, column as u16, *a).unwrap();
+        }
+        if !b.is_empty() {
+            sheet.write_string(3, column as u16, *b).unwrap();
+        }
+    }
+    sheet.merge_range(4, 0, 6, 0, "1", &plain).unwrap();
+    sheet
+        .merge_range(
+            4,
+            1,
+            6,
+            1,
+            "The force should improve how it identifies repeat victims of anti-social behaviour",
+            &plain,
+        )
+        .unwrap();
+    sheet.merge_range(7, 0, 8, 0, "2", &plain).unwrap();
+    sheet
+        .merge_range(
+            7,
+            1,
+            8,
+            1,
+            "The force should ensure neighbourhood officers are not routinely abstracted",
+            &plain,
+        )
+        .unwrap();
+    let actions: [[&str; 8]; 5] = [
+        [
+            "1.1",
+            "Add a repeat-caller flag to the command and control system",
+            "Head of Contact Management",
+            "01/04/2016",
+            "30/09/2016",
+            "Flag live in July.",
+            "01/08/2016",
+            "Green",
+        ],
+        [
+            "1.2",
+            "Brief call handlers on the flag",
+            "Contact Management Training Manager",
+            "01/07/2016",
+            "31/08/2016",
+            "",
+            "",
+            "Amber",
+        ],
+        [
+            "1.3",
+            "Audit a sample of repeat calls each quarter",
+            "Force Crime Registrar",
+            "",
+            "Q3 2016/17",
+            "",
+            "",
+            "Red",
+        ],
+        [
+            "2.1",
+            "Publish an abstraction policy",
+            "Supt Operations",
+            "01/05/2016",
+            "30/06/2016",
+            "Policy agreed at Chief Officer Group.",
+            "30/06/2016",
+            "Blue",
+        ],
+        [
+            "2.2",
+            "Report abstraction rates monthly",
+            "Head of Performance / Supt Operations",
+            "01/06/2016",
+            "31/03/2017",
+            "",
+            "",
+            "Green",
+        ],
+    ];
+    for (offset, cells) in actions.iter().enumerate() {
+        for (column, cell) in cells.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet
+                    .write_string(4 + offset as u32, 2 + column as u16, *cell)
+                    .unwrap();
+            }
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn recommendations_merged_over_their_actions_with_a_header_in_two_rows() {
+    let preview = preview(
+        "peel.xlsx",
+        Format::Xlsx,
+        &recommendation_actions_workbook(),
+    );
+    assert_eq!(preview.items.len(), 7, "{:#?}", tree(&preview));
+    assert_eq!(preview.item_count(), 5);
+    assert_eq!(
+        preview.metadata.level_names,
+        vec!["Recommendation", "Action"]
+    );
+    let rec1 = &preview.items[0];
+    assert!(rec1.text.starts_with("The force should improve"));
+    assert_eq!(rec1.reference.as_deref(), Some("1"));
+    assert_eq!(preview.items[4].reference.as_deref(), Some("2"));
+    for (reference, parent) in [("1.1", 0), ("1.2", 0), ("1.3", 0), ("2.1", 4), ("2.2", 4)] {
+        assert_eq!(
+            by_ref(&preview, reference).parent,
+            Some(parent),
+            "{reference}"
+        );
+    }
+    let flag = by_ref(&preview, "1.1");
+    assert_eq!(flag.start.as_ref().unwrap().date, ymd(2016, 4, 1));
+    assert_eq!(flag.due.as_ref().unwrap().date, ymd(2016, 9, 30));
+    assert_eq!(flag.effective, ymd(2016, 8, 1));
+    assert_eq!(flag.updates.len(), 1);
+    assert_eq!(flag.updates[0].as_of, ymd(2016, 8, 1));
+    assert_eq!(flag.rag, Some(RagView::Green));
+    assert_eq!(
+        by_ref(&preview, "1.3").due.as_ref().unwrap().date,
+        ymd(2016, 12, 31)
+    );
+    assert_eq!(by_ref(&preview, "2.1").rag, Some(RagView::Blue));
+    assert_eq!(by_ref(&preview, "2.2").owners.len(), 2);
+    assert_eq!(preview.findings_of(FindingKind::MissingText).count(), 0);
+    assert_eq!(preview.findings_of(FindingKind::UnparseableDate).count(), 0);
+}
