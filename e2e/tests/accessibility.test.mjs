@@ -84,7 +84,7 @@ describe('accessibility of every page', { timeout: 600_000 }, () => {
       await page.goto('/sign-in');
       await page.locator('#email').fill(ADMIN);
       await page.locator('#password').fill('not the password');
-      await Promise.all([page.waitForLoadState('load'), page.locator('main button[type=submit]').click()]);
+      await Promise.all([page.waitForLoadState('load'), page.locator('form:has(#email) button[type=submit]').click()]);
       await page.locator('.govuk-error-summary').waitFor();
       await assertAccessible(page, 'a11y sign-in error');
     } finally {

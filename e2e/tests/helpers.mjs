@@ -141,7 +141,7 @@ export async function signIn(page, server, email) {
   await page.locator('#password').fill(server.password);
   await Promise.all([
     page.waitForURL((url) => url.pathname !== '/sign-in'),
-    page.locator('main button[type=submit]').click(),
+    page.locator('form:has(#email) button[type=submit]').click(),
   ]);
 }
 

@@ -1,4 +1,5 @@
-// The action owner's story, step by step in one browser session: sign in, follow the improvement
+// The action owner's story, step by step in one browser session: sign in with the demo's own
+// button for the account (no instructions needed), follow the improvement
 // plan's overdue count to the overdue action, add an update that changes its RAG status, see the
 // change in the item's history and on the home page, find the update by searching, see the action
 // first in "My actions", and sign out.
@@ -6,13 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  ACTION_OWNER,
   checkPage,
   formatViolations,
   launchBrowser,
   newContext,
   screenshot,
-  signIn,
   signOut,
   squash,
   startWaymark,
@@ -95,8 +94,14 @@ describe('an action owner updates an overdue action', { timeout: 180_000 }, () =
     });
   }
 
-  step('signs in as the action owner', async () => {
-    await signIn(page, server, ACTION_OWNER);
+  step('signs in as the action owner with the demo sign-in page\'s own button', async () => {
+    // Someone trying the demo with no instructions: the sign-in page lists its accounts.
+    await page.goto('/sign-in');
+    await screenshot(page, 'story-00-sign-in-demo');
+    await Promise.all([
+      page.waitForURL((url) => url.pathname !== '/sign-in'),
+      page.getByRole('button', { name: 'Sign in as Sam Okafor', exact: true }).click(),
+    ]);
     assert.equal(new URL(page.url()).pathname, '/');
     assert.match(squash(await page.locator('.wm-header__user').innerText()), /^Sam Okafor, Northshire Police$/);
     await screenshot(page, 'story-01-home-before');

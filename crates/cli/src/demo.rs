@@ -13,7 +13,7 @@ use waymark_core::{
     FlexDate, ItemFields, ItemId, OrgId, PlanKind, Rag, Tag, UpdateCycle, split_owners,
 };
 use waymark_store::{ChangeSet, ItemRef, NewItem, NewPlan, NewUpdate, NewVersion, Store};
-use waymark_web::hash_password;
+use waymark_web::{DemoAccount, DemoSignIn, hash_password};
 
 /// The password of every demo account (printed at start; demo data only).
 pub const DEMO_PASSWORD: &str = "waymark-demo-2026";
@@ -25,6 +25,22 @@ pub struct DemoSummary {
 }
 
 impl DemoSummary {
+    /// The accounts for the sign-in page of the demo server.
+    pub fn sign_in(&self) -> DemoSignIn {
+        DemoSignIn {
+            password: DEMO_PASSWORD.to_string(),
+            accounts: self
+                .accounts
+                .iter()
+                .map(|(email, name, role)| DemoAccount {
+                    email: email.clone(),
+                    name: name.clone(),
+                    role: role.clone(),
+                })
+                .collect(),
+        }
+    }
+
     pub fn print(&self) {
         if self.created {
             println!("Created the demo organisation Northshire Police.");

@@ -239,11 +239,12 @@ async fn serve(store: Store, bind: &str, demo: Option<demo::DemoSummary>) -> Res
     let address = listener.local_addr()?;
     let shutdown = shutdown_signal()?;
     println!("Waymark is running at http://{address}/");
-    if let Some(summary) = demo {
+    if let Some(summary) = &demo {
         summary.print();
     }
     println!("Press Ctrl+C to stop.");
-    let state = AppState::new(store);
+    let mut state = AppState::new(store);
+    state.demo = demo.map(|summary| std::sync::Arc::new(summary.sign_in()));
     waymark_web::serve(listener, state, shutdown)
         .await
         .context("the web server stopped with an error")?;

@@ -238,6 +238,7 @@ fn main() -> BenchResult<()> {
         store: server_store,
         clock: Clock::fixed(today()),
         secure_cookies: false,
+        demo: None,
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     server_runtime.spawn(waymark_web::serve(listener, state, async {

@@ -23,7 +23,7 @@ use tokio::net::TcpListener;
 
 pub use auth::hash_password;
 pub use error::AppError;
-pub use state::{AppState, Clock};
+pub use state::{AppState, Clock, DemoAccount, DemoSignIn};
 
 /// Every route, with the security layers applied once around all of them.
 pub fn app(state: AppState) -> Router {

@@ -31,6 +31,24 @@ impl std::fmt::Debug for Clock {
     }
 }
 
+/// One demo account, shown on the sign-in page of a demo server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoAccount {
+    pub email: String,
+    pub name: String,
+    /// What the person does in the demo: "action owner, Head of Contact Management".
+    pub role: String,
+}
+
+/// The accounts of the demo data and their shared password. Set only by `waymark demo`, so
+/// that someone trying Waymark can sign in without reading the terminal; a real server never
+/// has it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoSignIn {
+    pub password: String,
+    pub accounts: Vec<DemoAccount>,
+}
+
 /// Shared state of the web application.
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -38,6 +56,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Whether cookies get the Secure attribute (behind HTTPS).
     pub secure_cookies: bool,
+    /// The demo's accounts, shown on the sign-in page; `None` except on a demo server.
+    pub demo: Option<Arc<DemoSignIn>>,
 }
 
 impl AppState {
@@ -46,6 +66,7 @@ impl AppState {
             store,
             clock: Clock::system(),
             secure_cookies: false,
+            demo: None,
         }
     }
 }

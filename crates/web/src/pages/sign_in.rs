@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use std::sync::Arc;
 
 use crate::auth::{
     self, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie, new_token, set_cookie,
@@ -14,7 +15,7 @@ use crate::auth::{
 };
 use crate::error::AppError;
 use crate::pages::render;
-use crate::state::AppState;
+use crate::state::{AppState, DemoSignIn};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,6 +30,7 @@ struct SignInPage {
     next: String,
     email: String,
     error: Option<String>,
+    demo: Option<Arc<DemoSignIn>>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +73,7 @@ async fn show(
         next: safe_next(query.next.as_deref()),
         email: String::new(),
         error: None,
+        demo: state.demo.clone(),
     };
     let mut response = render(&page)?.into_response();
     if let Some(value) = set.and_then(|v| HeaderValue::from_str(&v).ok()) {
@@ -100,6 +103,7 @@ async fn submit(
             next: safe_next(form.next.as_deref()),
             email: form.email,
             error: Some("Enter a correct email address and password".into()),
+            demo: state.demo.clone(),
         };
         let mut response = render(&page)?.into_response();
         *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;

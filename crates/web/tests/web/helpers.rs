@@ -112,6 +112,11 @@ pub fn hidden_value(html: &str, name: &str) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with_demo(None).await
+}
+
+/// As `spawn_app`, with the demo's sign-in accounts set as `waymark demo` sets them.
+pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestApp {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "waymark-web-{}-{}.db",
         std::process::id(),
@@ -215,6 +220,7 @@ pub async fn spawn_app() -> TestApp {
         store: store.clone(),
         clock: Clock::fixed(today()),
         secure_cookies: false,
+        demo: demo.map(std::sync::Arc::new),
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(waymark_web::serve(listener, state, async {

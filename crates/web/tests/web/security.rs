@@ -141,3 +141,48 @@ async fn nobody_sees_another_organisations_plans() {
         .unwrap();
     assert_eq!(item.status(), 404);
 }
+
+#[tokio::test]
+async fn only_a_demo_server_lists_accounts_on_the_sign_in_page() {
+    let plain = crate::helpers::spawn_app().await;
+    let page = plain.text("/sign-in").await;
+    assert!(!page.contains("Demonstration"));
+    assert!(!page.contains(crate::helpers::PASSWORD));
+
+    let demo = crate::helpers::spawn_app_with_demo(Some(waymark_web::DemoSignIn {
+        password: crate::helpers::PASSWORD.into(),
+        accounts: vec![waymark_web::DemoAccount {
+            email: "owner@test.example".into(),
+            name: "Olu Owner".into(),
+            role: "action owner, Head of Contact Management".into(),
+        }],
+    }))
+    .await;
+    let page = demo.text("/sign-in").await;
+    assert!(page.contains("This is a demonstration"));
+    assert!(
+        page.contains("<strong>Olu Owner</strong><br>action owner, Head of Contact Management")
+    );
+    assert!(page.contains("Sign in<span class=\"govuk-visually-hidden\"> as Olu Owner</span>"));
+    // The account's own button signs in with what the page holds.
+    let response = demo
+        .client
+        .post(demo.url("/sign-in"))
+        .form(&[
+            ("csrf", crate::helpers::hidden_value(&page, "csrf").as_str()),
+            ("next", "/my-actions"),
+            (
+                "email",
+                crate::helpers::hidden_value(&page, "email").as_str(),
+            ),
+            (
+                "password",
+                crate::helpers::hidden_value(&page, "password").as_str(),
+            ),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/my-actions");
+}
