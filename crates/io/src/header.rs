@@ -658,6 +658,23 @@ pub struct PreambleFacts {
     pub notes: Vec<String>,
 }
 
+/// Whether a line states a fact about the plan ("Strategic Lead: ACC Specialist Operations",
+/// "Period: 2016-17"), which makes it preamble rather than a heading naming a parent.
+pub fn is_plan_fact_line(line: &str) -> bool {
+    let Some((label, value)) = line.split_once(':') else {
+        return false;
+    };
+    let label = normalise_header(label);
+    !value.trim().is_empty()
+        && label.split(' ').count() <= 6
+        && label.split(' ').any(|word| {
+            matches!(
+                word,
+                "owner" | "lead" | "period" | "year" | "source" | "version" | "author" | "date"
+            )
+        })
+}
+
 /// Reads title, owners, period and source from lines above the header (or before a
 /// document's first table).
 pub fn read_preamble<'a>(lines: impl IntoIterator<Item = &'a str>) -> PreambleFacts {

@@ -7,6 +7,7 @@ use docx_rs::{DocumentChild, Paragraph, Table as DocxTable, TableCellContent, Ta
 use docx_rs::{TableRowChild, read_docx};
 
 use crate::error::ImportError;
+use crate::header::is_plan_fact_line;
 use crate::table::{Note, Row, Table};
 
 /// What a document holds, as tables with their headings and notes.
@@ -74,7 +75,9 @@ fn assemble(blocks: Vec<Block>) -> Document {
                     text,
                     styled_heading,
                     ..
-                } if *styled_heading || reads_as_heading(text) => Some(position - 1),
+                } if *styled_heading || (reads_as_heading(text) && !is_plan_fact_line(text)) => {
+                    Some(position - 1)
+                }
                 _ => None,
             }
         })
@@ -152,8 +155,9 @@ fn table_rows(table: &DocxTable) -> Vec<Row> {
             cells: row
                 .cells
                 .iter()
-                .map(|TableRowChild::TableCell(cell)| {
-                    cell.children
+                .flat_map(|TableRowChild::TableCell(cell)| {
+                    let text = cell
+                        .children
                         .iter()
                         .filter_map(|content| match content {
                             TableCellContent::Paragraph(paragraph) => Some(paragraph.raw_text()),
@@ -162,11 +166,26 @@ fn table_rows(table: &DocxTable) -> Vec<Row> {
                         .collect::<Vec<_>>()
                         .join("\n")
                         .trim()
-                        .to_string()
+                        .to_string();
+                    // A cell merged across columns is followed by blanks for the columns it
+                    // covers, so every row's cells stay under the header that names them.
+                    let covered = grid_span(cell).saturating_sub(1);
+                    std::iter::once(text).chain(std::iter::repeat_n(String::new(), covered))
                 })
                 .collect(),
         })
         .collect()
+}
+
+/// How many grid columns a cell spans. docx-rs keeps the span private but serialises it, so it
+/// is read from the cell's properties as serialised; a cell without one spans one column.
+fn grid_span(cell: &docx_rs::TableCell) -> usize {
+    serde_json::to_value(&cell.property)
+        .ok()
+        .and_then(|value| value.get("gridSpan")?.as_u64())
+        .and_then(|span| usize::try_from(span).ok())
+        .unwrap_or(1)
+        .clamp(1, 64)
 }
 
 #[cfg(test)]
@@ -185,6 +204,33 @@ mod tests {
                 .map(|text| TableCell::new().add_paragraph(paragraph(text)))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn merged_cells_keep_later_cells_under_their_headers_and_fact_lines_are_preamble() {
+        let mut bytes = Vec::new();
+        Docx::new()
+            .add_paragraph(paragraph("Strategic Lead: ACC Operations"))
+            .add_table(DocxTable::new(vec![
+                TableRow::new(vec![
+                    TableCell::new().add_paragraph(paragraph("Action")),
+                    TableCell::new()
+                        .add_paragraph(paragraph("Timescale"))
+                        .grid_span(2),
+                    TableCell::new().add_paragraph(paragraph("RAG")),
+                ]),
+                row(&["", "Start", "End", ""]),
+            ]))
+            .build()
+            .pack(std::io::Cursor::new(&mut bytes))
+            .unwrap();
+        let document = read_document("plan.docx", &bytes).unwrap();
+        assert_eq!(document.preamble, vec!["Strategic Lead: ACC Operations"]);
+        assert_eq!(document.tables[0].heading, None);
+        assert_eq!(
+            document.tables[0].rows[0].cells,
+            vec!["Action", "Timescale", "", "RAG"]
+        );
     }
 
     #[test]
