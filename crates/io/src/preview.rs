@@ -811,6 +811,17 @@ impl<'o> Builder<'o> {
                 Some((first, rest)) => (first, rest.trim()),
                 None => continue,
             };
+            // "Action 1.4 – The draft ..." names its item after a label.
+            let (first, rest) = match rest.split_once(char::is_whitespace) {
+                Some((number, after))
+                    if NOTE_LABELS.contains(&normalise_header(first).as_str())
+                        && numbered_reference(number).is_some() =>
+                {
+                    (number, after.trim())
+                }
+                _ => (first, rest),
+            };
+            let rest = rest.trim_start_matches(['-', '–', '—', ':']).trim_start();
             let reference = normalise_reference(first);
             let found = table_items
                 .iter()
@@ -1080,6 +1091,17 @@ fn guess_kind(
     };
     kind.to_string()
 }
+
+/// Labels a progress paragraph may put before its item's number: "Action 1.4 ...".
+const NOTE_LABELS: [&str; 7] = [
+    "action",
+    "recommendation",
+    "rec",
+    "objective",
+    "item",
+    "afi",
+    "ref",
+];
 
 /// Words that open a section row written in the text column.
 const SECTION_WORDS: [&str; 10] = [
