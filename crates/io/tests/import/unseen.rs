@@ -980,3 +980,94 @@ fn recommendations_merged_over_their_actions_with_a_header_in_two_rows() {
     assert_eq!(preview.findings_of(FindingKind::MissingText).count(), 0);
     assert_eq!(preview.findings_of(FindingKind::UnparseableDate).count(), 0);
 }
+
+/// A Word plan whose table has a header in two rows, "Timescale" merged across "Start Date"
+/// and "End Date", and progress paragraphs after it labelled "Action 1.2 –".
+fn spanned_header_docx() -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let spanned = TableRow::new(vec![
+        TableCell::new().add_paragraph(paragraph("Ref")),
+        TableCell::new().add_paragraph(paragraph("Action")),
+        TableCell::new().add_paragraph(paragraph("Responsible")),
+        TableCell::new()
+            .add_paragraph(paragraph("Timescale"))
+            .grid_span(2),
+        TableCell::new().add_paragraph(paragraph("RAG Status")),
+    ]);
+    Docx::new()
+        .add_paragraph(paragraph("Firearms Licensing Improvement Plan"))
+        .add_paragraph(paragraph("Strategic Lead: ACC Specialist Operations"))
+        .add_table(Table::new(vec![
+            spanned,
+            row(&["", "", "", "Start Date", "End Date", ""]),
+            row(&[
+                "1.1",
+                "Clear the backlog of renewals",
+                "Firearms Licensing Manager",
+                "01/04/2017",
+                "31/10/2017",
+                "Amber",
+            ]),
+            row(&[
+                "1.2",
+                "Introduce a GP marker on every certificate",
+                "Firearms Licensing Manager & Head of Information Management",
+                "01/05/2017",
+                "30/09/2017",
+                "Green",
+            ]),
+            row(&[
+                "1.3",
+                "Train enquiry officers in home visits",
+                "Head of Learning",
+                "",
+                "31/12/2017",
+                "Red",
+            ]),
+        ]))
+        .add_paragraph(paragraph(
+            "Action 1.1 – 12 Jun 2017 - Backlog down to 310 from 540. 3 Aug 2017 - Backlog at 120.",
+        ))
+        .add_paragraph(paragraph(
+            "Action 1.2 – The marker has been agreed with the local medical committee.",
+        ))
+        .build()
+        .pack(std::io::Cursor::new(&mut bytes))
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn a_word_table_with_a_merged_group_header_and_labelled_progress_paragraphs() {
+    let preview = preview("firearms.docx", Format::Docx, &spanned_header_docx());
+    assert_eq!(preview.item_count(), 3, "{:#?}", tree(&preview));
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("Firearms Licensing Improvement Plan")
+    );
+    assert_eq!(
+        preview.metadata.owner_posts,
+        vec!["Strategic Lead: ACC Specialist Operations"]
+    );
+    let backlog = by_ref(&preview, "1.1");
+    assert_eq!(backlog.start.as_ref().unwrap().date, ymd(2017, 4, 1));
+    assert_eq!(backlog.due.as_ref().unwrap().date, ymd(2017, 10, 31));
+    assert_eq!(backlog.rag, Some(RagView::Amber));
+    assert_eq!(backlog.updates.len(), 2);
+    assert_eq!(backlog.updates[1].as_of, ymd(2017, 8, 3));
+    assert_eq!(backlog.updates[1].text, "Backlog at 120.");
+    let marker = by_ref(&preview, "1.2");
+    assert_eq!(marker.owners.len(), 2);
+    assert_eq!(marker.rag, Some(RagView::Green));
+    assert_eq!(marker.updates.len(), 1);
+    assert!(
+        marker.updates[0]
+            .text
+            .starts_with("The marker has been agreed")
+    );
+    let training = by_ref(&preview, "1.3");
+    assert_eq!(training.rag, Some(RagView::Red));
+    assert!(training.start.is_none());
+    assert_eq!(preview.findings_of(FindingKind::UnknownRag).count(), 0);
+    assert_eq!(preview.findings_of(FindingKind::UnparseableDate).count(), 0);
+}
