@@ -426,6 +426,12 @@ impl<'o> Builder<'o> {
             {
                 self.heading_parents = true;
                 let parent = self.derived_parent(heading_parent, &title, table, Some(row.number));
+                // A section row may carry the section's own RAG.
+                if let Some(column) = header.first(Field::Rag)
+                    && let Ok(Some(rag)) = parse_rag_cell(row.cell(column.index))
+                {
+                    self.items[parent].rag = Some(rag.into());
+                }
                 section = Some(parent);
                 continue;
             }
@@ -1120,7 +1126,9 @@ const SECTION_WORDS: [&str; 10] = [
 /// A section row: a lone cell of several words outside the text column, such as a merged
 /// "Strategic objective 1: Reduce crime" row across a tracker.
 fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
-    let mut filled = row.filled();
+    // Its RAG, if it has one, is the section's own and does not make it an item.
+    let rag_column = header.first(Field::Rag).map(|c| c.index);
+    let mut filled = row.filled().filter(|(index, _)| Some(*index) != rag_column);
     let (index, cell) = filled.next()?;
     if filled.next().is_some() {
         return None;
@@ -1129,12 +1137,24 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
     let field = column.map(|c| c.field);
     let cell = clean_cell(cell);
     if field == Some(Field::Text) {
-        // Alone in the text column it is an item, unless it names a level and a number:
-        // "Objective 2: Reduce crime", "Theme 1 - Safer streets".
-        let first_word = normalise_header(cell.split_whitespace().next().unwrap_or(""));
+        // Alone in the text column it is an item, unless it names a level and a number or a
+        // colon ("Objective 2: Reduce crime", "Theme 1 - Safer streets", "Theme: Safer
+        // streets"), or is written in capitals as a banner ("REDUCING HARM").
+        let first = cell.split_whitespace().next().unwrap_or("");
+        let first_word = normalise_header(first);
         let names_a_level = SECTION_WORDS.contains(&first_word.as_str());
         let numbered = split_numbered_title(&cell).0.is_some();
-        return (names_a_level && numbered).then_some(cell);
+        if names_a_level && numbered {
+            return Some(cell);
+        }
+        if names_a_level && first.ends_with(':') {
+            return Some(cell[first.len()..].trim().to_string()).filter(|rest| !rest.is_empty());
+        }
+        let letters: Vec<char> = cell.chars().filter(|c| c.is_alphabetic()).collect();
+        let banner = cell.split_whitespace().count() >= 2
+            && letters.len() >= 8
+            && letters.iter().all(|c| c.is_uppercase());
+        return banner.then_some(cell);
     }
     if matches!(field, Some(Field::Updates) | Some(Field::Description)) {
         return None;
