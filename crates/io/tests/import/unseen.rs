@@ -1071,3 +1071,36 @@ fn a_word_table_with_a_merged_group_header_and_labelled_progress_paragraphs() {
     assert_eq!(preview.findings_of(FindingKind::UnknownRag).count(), 0);
     assert_eq!(preview.findings_of(FindingKind::UnparseableDate).count(), 0);
 }
+
+#[test]
+fn section_rows_as_labelled_lines_and_capital_banners_with_their_own_rag() {
+    let csv = "Neighbourhood Policing Programme\n\
+               Action,Lead,Due,Update,RAG\n\
+               Theme: Protecting vulnerable people,,,,Amber\n\
+               Refresh the missing persons policy,Head of Public Protection,30/06/2017,,Green\n\
+               Open a second sexual assault referral centre,Head of Public Protection,31/03/2018,\"2 May 2017 - Site identified.\",Red\n\
+               REDUCING CRIME AND ANTI-SOCIAL BEHAVIOUR,,,,\n\
+               Launch Operation Nightsafe in the city centre,Ch Insp City,31/07/2017,,Green\n\
+               Patrol plan agreed,Ch Insp City,31/05/2017,,Blue\n";
+    let preview = preview("np.csv", Format::Csv, csv.as_bytes());
+    assert_eq!(
+        tree(&preview)
+            .iter()
+            .map(|(d, t)| (*d, t.as_str()))
+            .collect::<Vec<_>>(),
+        vec![
+            (0, "Protecting vulnerable people"),
+            (1, "Refresh the missing persons policy"),
+            (1, "Open a second sexual assault referral centre"),
+            (0, "REDUCING CRIME AND ANTI-SOCIAL BEHAVIOUR"),
+            (1, "Launch Operation Nightsafe in the city centre"),
+            (1, "Patrol plan agreed"),
+        ]
+    );
+    assert_eq!(preview.items[0].rag, Some(RagView::Amber));
+    assert_eq!(preview.items[3].rag, None);
+    assert_eq!(preview.items[2].updates[0].as_of, ymd(2017, 5, 2));
+    assert_eq!(preview.metadata.level_names.len(), 2);
+    assert_eq!(preview.findings_of(FindingKind::MissingOwner).count(), 0);
+    assert_eq!(preview.findings_of(FindingKind::MissingDueDate).count(), 0);
+}
