@@ -11,6 +11,7 @@ use waymark_core::PlanId;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::my_actions::OwnedActions;
 use crate::pages::{Chrome, long_date, render};
 use crate::state::AppState;
 use crate::views::PlanCounts;
@@ -43,6 +44,9 @@ struct HomePage {
     chrome: Chrome,
     today: String,
     plans: Vec<PlanCard>,
+    /// The signed-in person's own open actions and how many are overdue; `None` when they hold
+    /// no post.
+    mine: Option<(usize, usize)>,
     page: usize,
     pages: usize,
     /// Page numbers to link, `None` for an ellipsis: first, last and two either side of this.
@@ -130,10 +134,13 @@ async fn home(
         });
     }
     let plans = cards;
+    let owned = OwnedActions::read(&state, &viewer, today).await?;
+    let mine = (!owned.posts.is_empty()).then(|| owned.open_and_overdue());
     render(&HomePage {
         chrome: Chrome::for_viewer(&viewer, "plans"),
         today: long_date(today),
         plans,
+        mine,
         page,
         pages,
         links: page_links(page, pages),

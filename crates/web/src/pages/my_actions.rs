@@ -8,8 +8,10 @@ use axum::response::Html;
 use axum::routing::get;
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use waymark_core::{Flag, ItemId, PlanId};
+use waymark_store::PlanView;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -45,40 +47,82 @@ struct MyActionsPage {
     overdue: usize,
 }
 
+/// The actions (items without children) that the posts a person holds today own today, with
+/// the views they were found in: the one reading behind My actions and the home page's
+/// summary of the person's own actions.
+pub(crate) struct OwnedActions {
+    pub posts: Vec<String>,
+    /// Each view with the ids of the owned actions in it, plans in id order.
+    pub found: Vec<(Arc<PlanView>, Vec<ItemId>)>,
+}
+
+impl OwnedActions {
+    pub(crate) async fn read(
+        state: &AppState,
+        viewer: &Viewer,
+        today: NaiveDate,
+    ) -> Result<OwnedActions, AppError> {
+        let posts = state.store.posts_held(viewer.user.id, today).await?;
+        // The owner index names the items these posts own or have owned; only those are
+        // checked against the owners in force today.
+        let owned = state
+            .store
+            .items_owned_by(viewer.scope(), viewer.user.org, &posts)
+            .await?;
+        let revised: Vec<(PlanId, i64)> = owned.iter().map(|o| (o.plan, o.revision)).collect();
+        let views = state
+            .store
+            .plan_views_at_revisions(viewer.scope(), &revised, today)
+            .await?;
+        let mut candidates: HashMap<PlanId, Vec<ItemId>> =
+            owned.into_iter().map(|o| (o.plan, o.items)).collect();
+        let found = views
+            .into_iter()
+            .filter_map(|view| {
+                let items: Vec<ItemId> = candidates
+                    .remove(&view.plan.id)?
+                    .into_iter()
+                    .filter(|id| {
+                        view.item(*id).is_some_and(|item| {
+                            item.children.is_empty()
+                                && item.fields.owners.iter().any(|owner| {
+                                    posts.iter().any(|post| post.eq_ignore_ascii_case(owner))
+                                })
+                        })
+                    })
+                    .collect();
+                (!items.is_empty()).then_some((view, items))
+            })
+            .collect();
+        Ok(OwnedActions { posts, found })
+    }
+
+    /// How many are open, and how many of those overdue.
+    pub(crate) fn open_and_overdue(&self) -> (usize, usize) {
+        let mut open = 0;
+        let mut overdue = 0;
+        for (view, ids) in &self.found {
+            for item in ids.iter().filter_map(|id| view.item(*id)) {
+                if !item.fields.complete {
+                    open += 1;
+                    overdue += usize::from(item.flags.contains(&Flag::Overdue));
+                }
+            }
+        }
+        (open, overdue)
+    }
+}
+
 async fn my_actions(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
     let today = state.clock.today();
-    let posts = state.store.posts_held(viewer.user.id, today).await?;
+    let OwnedActions { posts, found } = OwnedActions::read(&state, &viewer, today).await?;
     let mut actions = Vec::new();
-    // The owner index names the items these posts own or have owned; only those are checked
-    // against the owners in force today.
-    let owned = state
-        .store
-        .items_owned_by(viewer.scope(), viewer.user.org, &posts)
-        .await?;
-    let revised: Vec<(PlanId, i64)> = owned.iter().map(|o| (o.plan, o.revision)).collect();
-    let views = state
-        .store
-        .plan_views_at_revisions(viewer.scope(), &revised, today)
-        .await?;
-    let candidates: HashMap<PlanId, &Vec<ItemId>> =
-        owned.iter().map(|o| (o.plan, &o.items)).collect();
-    for view in &views {
+    for (view, ids) in &found {
         let plan = &view.plan;
-        let Some(items) = candidates.get(&plan.id) else {
-            continue;
-        };
-        for item in items.iter().filter_map(|id| view.item(*id)) {
-            let owned = item
-                .fields
-                .owners
-                .iter()
-                .any(|owner| posts.iter().any(|post| post.eq_ignore_ascii_case(owner)));
-            if !owned || !item.children.is_empty() {
-                continue;
-            }
+        for item in ids.iter().filter_map(|id| view.item(*id)) {
             actions.push((
                 item.fields.complete,
                 !item.flags.contains(&Flag::Overdue),

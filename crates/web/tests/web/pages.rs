@@ -14,6 +14,12 @@ async fn home_lists_the_plan_with_its_counts() {
         html.contains(&format!("/plans/{}?flag=overdue\">1</a>", app.plan)),
         "{html}"
     );
+    // The owner's own actions, one click from My actions.
+    assert!(
+        html.contains("You own 1 open action, and <strong>1 is overdue</strong>."),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/my-actions\">See your actions, overdue first</a>"));
     // Every count links to the list it counts, the ones at nought too.
     for flag in ["due_soon", "stale", "no_due_date", "data_quality"] {
         assert!(
