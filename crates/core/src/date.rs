@@ -138,7 +138,8 @@ const MONTHS: [(&str, &str); 12] = [
 ];
 
 /// Words that make a date vague or merely introduce it. Longest first.
-const PREFIXES: [&str; 17] = [
+const PREFIXES: [&str; 19] = [
+    "financial year",
     "no later than",
     "not later than",
     "by the end of",
@@ -156,6 +157,7 @@ const PREFIXES: [&str; 17] = [
     "by",
     "in",
     "w/c",
+    "fy",
 ];
 
 enum Parsed {
@@ -226,6 +228,15 @@ fn parse_tokens(tokens: &[&str]) -> Option<Parsed> {
             {
                 return NaiveDate::from_ymd_opt(end, 3, 31).map(Parsed::Period);
             }
+            // Summer 2016: the end of the season's last month; winter runs into the next year.
+            if let (Some(month), Some(y)) = (season_end_month(a), year(b)) {
+                return if month == 2 {
+                    end_of_month(y + 1, 2)
+                } else {
+                    end_of_month(y, month)
+                }
+                .map(Parsed::Period);
+            }
             // Q3 2014 (calendar quarter)
             if let (Some(q), Some(y)) = (quarter(a), year(b))
                 && b.len() == 4
@@ -281,6 +292,16 @@ fn year(token: &str) -> Option<i32> {
     match token.len() {
         2 => Some(2000 + value),
         4 if (1900..=2200).contains(&value) => Some(value),
+        _ => None,
+    }
+}
+
+fn season_end_month(token: &str) -> Option<u32> {
+    match token {
+        "spring" => Some(5),
+        "summer" => Some(8),
+        "autumn" | "fall" => Some(11),
+        "winter" => Some(2),
         _ => None,
     }
 }
@@ -342,6 +363,25 @@ mod tests {
             assert_eq!(parsed.date, date, "{text}");
             assert_eq!(parsed.is_vague(), vague, "{text}");
         }
+    }
+
+    #[test]
+    fn seasons_and_financial_years_are_periods() {
+        let cases = [
+            ("Summer 2016", ymd(2016, 8, 31)),
+            ("spring 2017", ymd(2017, 5, 31)),
+            ("Autumn 2016", ymd(2016, 11, 30)),
+            ("Winter 2016", ymd(2017, 2, 28)),
+            ("FY 2016/17", ymd(2017, 3, 31)),
+            ("Financial year 2016-17", ymd(2017, 3, 31)),
+            ("by Summer 2016", ymd(2016, 8, 31)),
+        ];
+        for (written, date) in cases {
+            let parsed = parse_date(written).unwrap();
+            assert_eq!(parsed.date, date, "{written}");
+            assert_eq!(parsed.written.as_deref(), Some(written));
+        }
+        assert!(parse_date("Summer").is_err());
     }
 
     #[test]
