@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
+use docx_rs::{Paragraph, Run, TableCell, TableRow};
+use rust_xlsxwriter::Worksheet;
 use waymark_core::{OrgId, PlanId};
 use waymark_io::preview::ImportPreview;
 use waymark_io::{NewPlanSpec, PreviewOptions, build_preview, read_file};
@@ -171,5 +173,36 @@ pub fn expect_file(name: &str, actual: &str) {
             expected.lines().nth(diff_at),
             actual.lines().nth(diff_at)
         );
+    }
+}
+
+/// A Word paragraph of plain text.
+pub fn paragraph(text: &str) -> Paragraph {
+    Paragraph::new().add_run(Run::new().add_text(text))
+}
+
+/// A Word table row; a cell's lines become its paragraphs.
+pub fn row(cells: &[&str]) -> TableRow {
+    TableRow::new(
+        cells
+            .iter()
+            .map(|text| {
+                text.split('\n').fold(TableCell::new(), |cell, line| {
+                    cell.add_paragraph(paragraph(line))
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Writes text cells into a sheet's row from `first_column` on, leaving empty ones blank as a
+/// person would.
+pub fn write_row(sheet: &mut Worksheet, row: u32, first_column: u16, cells: &[&str]) {
+    for (column, cell) in cells.iter().enumerate() {
+        if !cell.is_empty() {
+            sheet
+                .write_string(row, first_column + column as u16, *cell)
+                .unwrap();
+        }
     }
 }

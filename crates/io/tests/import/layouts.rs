@@ -2,12 +2,14 @@
 //! cells, a CSV with two parent levels and Windows line endings, and a Word plan with styled
 //! headings. Each imports with the right tree, RAG and updates and no mapping file.
 
-use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+use docx_rs::{Docx, Table, TableCell, TableRow};
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 use waymark_io::preview::RagView;
 use waymark_io::{FindingKind, Format, Mapping, PreviewOptions, build_preview, read_bytes};
 
-use crate::helpers::{as_at, dump, expect_file, fixtures_dir, preview_of, ymd};
+use crate::helpers::{
+    as_at, dump, expect_file, fixtures_dir, paragraph, preview_of, row, write_row, ymd,
+};
 
 /// Objective, reference, action, lead, due (y, m, d), progress, RAG.
 type SheetRow = (
@@ -43,9 +45,7 @@ pub fn strategic_workbook() -> Vec<u8> {
         "Progress",
         "RAG Status",
     ];
-    for (column, title) in header.iter().enumerate() {
-        sheet.write_string(3, column as u16, *title).unwrap();
-    }
+    write_row(sheet, 3, 0, &header);
     let rows: [SheetRow; 4] = [
         (
             "1. Keep people safe",
@@ -235,19 +235,6 @@ fn a_mapping_file_overrides_detection() {
         Some("Head of Crime & Head of Operations")
     );
     assert!(preview.items[2].owners.is_empty());
-}
-
-fn paragraph(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text))
-}
-
-fn row(cells: &[&str]) -> TableRow {
-    TableRow::new(
-        cells
-            .iter()
-            .map(|text| TableCell::new().add_paragraph(paragraph(text)))
-            .collect(),
-    )
 }
 
 /// A Word delivery plan: a title, an owner line, a styled heading per objective, a table of

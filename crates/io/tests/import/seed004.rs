@@ -2,17 +2,13 @@
 //! objective, a table "No. | Delivery Plan action description | RAG", then a paragraph of
 //! progress per action.
 
-use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+use docx_rs::{Docx, Table, TableCell, TableRow};
 use waymark_io::preview::RagView;
 use waymark_io::{Format, PreviewOptions, build_preview, read_bytes};
 
-use crate::helpers::{as_at, dump, expect_file, seed};
+use crate::helpers::{as_at, dump, expect_file, paragraph, seed};
 
 const SEED: &str = "004_37fc477e14c76a62.txt";
-
-fn paragraph(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text))
-}
 
 /// A Word document from text: lines with tabs are table rows, other lines paragraphs.
 pub fn docx_from_text(text: &str) -> Vec<u8> {

@@ -4,12 +4,12 @@
 //! references, a TSV with two parent levels, and Word documents with a metadata table and a
 //! table per objective. Every one imports with no mapping file.
 
-use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
+use docx_rs::{Docx, Table, TableCell, TableRow};
 use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, Workbook};
 use waymark_io::preview::{ImportPreview, PreviewItem, RagView};
 use waymark_io::{FindingKind, Format, PreviewOptions, build_preview, read_bytes};
 
-use crate::helpers::{as_at, ymd};
+use crate::helpers::{as_at, paragraph, row, write_row, ymd};
 
 fn preview(name: &str, format: Format, bytes: &[u8]) -> ImportPreview {
     let workbook = read_bytes(name, format, bytes).unwrap();
@@ -72,9 +72,7 @@ fn crime_data_workbook() -> Vec<u8> {
         "Progress Update",
         "Last Updated",
     ];
-    for (column, title) in header.iter().enumerate() {
-        sheet.write_string(3, column as u16, *title).unwrap();
-    }
+    write_row(sheet, 3, 0, &header);
     let rows: [(&str, &str, &str, &str, &str); 5] = [
         (
             "G",
@@ -259,9 +257,7 @@ fn wrapped_header_workbook() -> Vec<u8> {
         "Current\nStatus",
         "RAG",
     ];
-    for (column, title) in header.iter().enumerate() {
-        sheet.write_string(1, column as u16, *title).unwrap();
-    }
+    write_row(sheet, 1, 0, &header);
     let rows: [[&str; 7]; 3] = [
         [
             "C1",
@@ -292,13 +288,7 @@ fn wrapped_header_workbook() -> Vec<u8> {
         ],
     ];
     for (offset, cells) in rows.iter().enumerate() {
-        for (column, cell) in cells.iter().enumerate() {
-            if !cell.is_empty() {
-                sheet
-                    .write_string(2 + offset as u32, column as u16, *cell)
-                    .unwrap();
-            }
-        }
+        write_row(sheet, 2 + offset as u32, 0, cells);
     }
     workbook.save_to_buffer().unwrap()
 }
@@ -344,9 +334,7 @@ fn priority_rows_workbook() -> Vec<u8> {
         "Latest Update",
         "RAG Status",
     ];
-    for (column, title) in header.iter().enumerate() {
-        sheet.write_string(2, column as u16, *title).unwrap();
-    }
+    write_row(sheet, 2, 0, &header);
     let rows: [&[&str]; 7] = [
         &["Priority 1: Protecting the vulnerable"],
         &[
@@ -385,11 +373,7 @@ fn priority_rows_workbook() -> Vec<u8> {
         ],
     ];
     for (offset, cells) in rows.iter().enumerate() {
-        for (column, cell) in cells.iter().enumerate() {
-            sheet
-                .write_string(3 + offset as u32, column as u16, *cell)
-                .unwrap();
-        }
+        write_row(sheet, 3 + offset as u32, 0, cells);
     }
     workbook.save_to_buffer().unwrap()
 }
@@ -507,25 +491,6 @@ fn a_tsv_with_an_aim_and_an_objective_column() {
     assert_eq!(payroll.updates.len(), 2);
     assert_eq!(payroll.updates[1].as_of, ymd(2016, 9, 30));
     assert_eq!(payroll.due.as_ref().unwrap().date, ymd(2017, 3, 31));
-}
-
-fn paragraph(text: &str) -> Paragraph {
-    Paragraph::new().add_run(Run::new().add_text(text))
-}
-
-fn row(cells: &[&str]) -> TableRow {
-    TableRow::new(
-        cells
-            .iter()
-            .map(|text| {
-                let mut cell = TableCell::new();
-                for line in text.split('\n') {
-                    cell = cell.add_paragraph(paragraph(line));
-                }
-                cell
-            })
-            .collect(),
-    )
 }
 
 /// A Word plan opening with a two-column table of facts about the plan, then the plan's
