@@ -18,6 +18,9 @@ use waymark_web::{DemoAccount, DemoSignIn, hash_password};
 /// The password of every demo account (printed at start; demo data only).
 pub const DEMO_PASSWORD: &str = "waymark-demo-2026";
 
+/// The code of the demo's organisation, Northshire Police.
+const DEMO_ORGANISATION: &str = "NSP";
+
 /// Who can sign in to the demo.
 pub struct DemoSummary {
     pub created: bool,
@@ -758,14 +761,20 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         .iter()
         .map(|p| (p.email.to_string(), p.name.to_string(), p.role.to_string()))
         .collect();
-    if !store.organisations().await?.is_empty() {
+    // The demo's own organisation, not any: a data folder where something was imported first
+    // still gets the demo's plans and accounts.
+    if store
+        .organisation_by_code(DEMO_ORGANISATION)
+        .await?
+        .is_some()
+    {
         return Ok(DemoSummary {
             created: false,
             accounts,
         });
     }
     let org = store
-        .create_organisation("NSP", "Northshire Police")
+        .create_organisation(DEMO_ORGANISATION, "Northshire Police")
         .await?;
     let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
         .await?

@@ -94,7 +94,7 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
         }
         None => {
             let spec = NewPlanSpec {
-                org: default_organisation(store).await?,
+                org: import_organisation(store, args.dry_run).await?,
                 title: args.new_plan.clone(),
                 kind: args.kind.as_deref().map(PlanKind::parse),
             };
@@ -118,11 +118,15 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// The first organisation in the store, creating a default one on first use.
-pub async fn default_organisation(store: &Store) -> Result<OrgId> {
+/// The first organisation in the store, creating a default one on first use; a dry run
+/// stores nothing, so it plans against an organisation id that is never written.
+async fn import_organisation(store: &Store, dry_run: bool) -> Result<OrgId> {
     let organisations = store.organisations().await?;
     if let Some(first) = organisations.first() {
         return Ok(first.id);
+    }
+    if dry_run {
+        return Ok(OrgId(0));
     }
     let created = store
         .create_organisation("ORG", "Default organisation")

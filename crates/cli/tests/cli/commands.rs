@@ -44,6 +44,49 @@ async fn demo_serves_the_plan_list_and_each_plans_table() {
     }
 }
 
+/// Someone who tries an import on a fresh data folder before the demo: the dry run stores
+/// nothing, and the demo still brings its plans even after a real import made an organisation.
+#[test]
+fn a_dry_run_stores_nothing_and_the_demo_follows_an_import() {
+    let dir = fresh_data_dir("import-then-demo");
+    let tracker = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../io/tests/fixtures/community-safety.csv");
+    let tracker = tracker.to_str().unwrap();
+    let dry = json(&dir, &["import", tracker, "--dry-run", "--json"]);
+    assert!(dry["items"].as_u64().unwrap() > 0, "{dry}");
+    assert_eq!(json(&dir, &["plans", "--json"]), serde_json::json!([]));
+    let plans_of = |dir| {
+        json(dir, &["plans", "--json"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|plan| plan["title"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(plans_of(&dir).is_empty(), "the dry run stored a plan");
+
+    json(
+        &dir,
+        &[
+            "import",
+            tracker,
+            "--new-plan",
+            "Community safety",
+            "--json",
+        ],
+    );
+    drop(start(&dir, "demo"));
+    let titles = plans_of(&dir);
+    assert!(
+        titles.contains(&"Community safety".to_string()),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Responding to the public: inspection improvement plan".to_string()),
+        "the demo's plans came after the import: {titles:?}"
+    );
+}
+
 #[test]
 fn plans_and_items_meet_the_json_contract() {
     let dir = fresh_data_dir("contract");
