@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::Utc;
 use waymark_core::PlanId;
 use waymark_core::indicator::Period;
@@ -17,9 +17,10 @@ pub struct ReportArgs {
     #[arg(long)]
     pub plan: i64,
     /// The reporting period: "Q2 2008-09", "September 2008", "P6 2008-09" or "2008-09".
-    #[arg(long, conflicts_with = "as_at", required_unless_present = "as_at")]
+    #[arg(long, conflicts_with = "as_at")]
     pub period: Option<String>,
     /// Report the plan as it stood at the end of this day (ISO, or as users write dates).
+    /// Without --period or --as-at, the report is of the plan as it stands today.
     #[arg(long, value_name = "DATE")]
     pub as_at: Option<String>,
     /// quarterly (the delivery plan report), tracker (improvement plan, landscape) or progress
@@ -76,7 +77,7 @@ pub async fn run(store: &Store, args: ReportArgs) -> Result<()> {
             ReportRequest::for_period(plan_id, period, today)
         }
         (None, Some(day)) => ReportRequest::as_at(plan_id, parse_day(day, "--as-at")?, today),
-        (None, None) => bail!("pass --period or --as-at"),
+        (None, None) => ReportRequest::as_at(plan_id, today, today),
     };
     request.since = match &args.since {
         Some(day) => Some(parse_day(day, "--since")?),

@@ -54,3 +54,24 @@ async fn report_uses_the_glossary_edited_on_the_web_under_a_settings_files_terms
     assert!(html.contains("From the file"));
     assert!(!html.contains("(Northshire wording)"));
 }
+
+/// With neither --period nor --as-at, the report is of the plan as it stands today.
+#[test]
+fn a_report_without_a_period_is_as_at_today() {
+    let dir = fresh_data_dir("report-today");
+    drop(start(&dir, "demo"));
+    let out = dir.join("today.html");
+    let output = waymark(&dir)
+        .args(["report", "--plan", "1", "--layout", "tracker", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let today = waymark_core::date::format_long(Local::now().date_naive());
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains(&format!("As at {today}")), "{today}");
+}
