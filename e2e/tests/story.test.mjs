@@ -39,7 +39,7 @@ async function readCard(page) {
   const card = improvementCard(page);
   await card.waitFor();
   const legend = {};
-  for (const text of await card.locator('ul.wm-rag-legend li').allInnerTexts()) {
+  for (const text of await card.locator('ul.wm-rag-legend:not(.wm-chart-key) li').allInnerTexts()) {
     const match = squash(text).match(/^(.*\S)\s+(\d+)$/);
     assert.ok(match, `a RAG legend entry reads "word count", not ${JSON.stringify(text)}`);
     legend[match[1]] = Number(match[2]);
