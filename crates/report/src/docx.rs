@@ -511,7 +511,7 @@ fn summary_counts(doc: &mut Writer, report: &Report, with_since: bool) {
 
 fn glossary(doc: &mut Writer, report: &Report, always: bool) {
     let glossary = &report.glossary;
-    if !always && glossary.entries.is_empty() && glossary.undefined.is_empty() {
+    if !always && glossary.entries.is_empty() {
         return;
     }
     doc.heading_new_page(1, "Glossary of terms");
@@ -524,17 +524,6 @@ fn glossary(doc: &mut Writer, report: &Report, always: bool) {
             .map(|e| Row::Cells(vec![Cell::Bold(e.term.clone()), Cell::text(&e.meaning)]))
             .collect();
         doc.table(&["Term", "Meaning"], &[18, 82], rows);
-    }
-    if !glossary.undefined.is_empty() {
-        doc.para_runs(vec![
-            Run::new()
-                .add_text("Used in this report but not in the glossary: ")
-                .bold(),
-            Run::new().add_text(format!(
-                "{}. Add them to the organisation's glossary so the next report explains them.",
-                glossary.undefined.join(", ")
-            )),
-        ]);
     }
 }
 

@@ -473,18 +473,12 @@ fn progress_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxErro
 
 fn glossary_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> {
     prepare(sheet, "Glossary", report, false)?;
-    let mut rows: Vec<Vec<Value>> = report
+    let rows: Vec<Vec<Value>> = report
         .glossary
         .entries
         .iter()
         .map(|e| vec![text(&e.term), text(&e.meaning)])
         .collect();
-    for term in &report.glossary.undefined {
-        rows.push(vec![
-            text(term),
-            text("Used in this report but not in the glossary"),
-        ]);
-    }
     table(sheet, 0, &["Term", "Meaning"], &[16.0, 90.0], rows)?;
     Ok(())
 }

@@ -136,4 +136,15 @@ async fn glossary_lists_acronyms_used_and_those_not_defined() {
     for entry in &report.glossary.entries {
         assert!(!report.glossary.undefined.contains(&entry.term));
     }
+    // The editor sees them on the reports page ("Check acronyms"); the board paper does not
+    // carry the to-do.
+    let html = waymark_report::html::render_html(
+        &report,
+        waymark_report::Layout::Quarterly,
+        waymark_report::html::Stylesheet::Inline,
+    )
+    .unwrap();
+    assert!(html.contains("Glossary"));
+    assert!(!html.contains("not in the glossary"));
+    assert!(!html.contains("CCMT,"));
 }
