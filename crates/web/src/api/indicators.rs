@@ -18,6 +18,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct PeriodQuery {
     /// "Q2 2026-27", "September 2026", "2026-27"; the latest quarter ended when absent.
     period: Option<String>,

@@ -95,6 +95,7 @@ pub(crate) async fn plans(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct AsAtQuery {
     /// Show the plan as it stood at the end of this day (ISO date); today when absent.
     as_at: Option<String>,

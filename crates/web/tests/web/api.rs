@@ -120,6 +120,14 @@ async fn the_openapi_document_describes_every_route() {
         assert!(doc["paths"][path].is_object(), "{path} is not described");
     }
     assert!(doc["paths"]["/api/items/{id}/updates"]["post"]["requestBody"].is_object());
+    // "as at" is an optional query parameter, the plan id a required path one.
+    let params = doc["paths"]["/api/plans/{id}/items"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let param = |name: &str| params.iter().find(|p| p["name"] == name).unwrap();
+    assert_eq!(param("id")["in"], "path");
+    assert_eq!(param("as_at")["in"], "query");
+    assert_ne!(param("as_at")["required"], true);
     let item = &doc["components"]["schemas"]["ItemJson"]["properties"];
     for field in [
         "id",
