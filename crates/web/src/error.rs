@@ -89,7 +89,9 @@ impl IntoResponse for AppError {
             AppError::Unauthorised => ("You need to sign in".to_string(), "Sign in to continue.".to_string()),
             AppError::Forbidden => (
                 "You cannot do that".to_string(),
-                "The form may have expired. Go back, reload the page and try again.".to_string(),
+                // One status for both causes: a permission the person lacks, or a form whose
+                // security token has expired.
+                "You do not have permission to do that, or the form has expired. If you were filling in a form, go back, reload the page and try again.".to_string(),
             ),
             AppError::Invalid(fields) => (
                 "There is a problem".to_string(),

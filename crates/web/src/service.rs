@@ -30,6 +30,11 @@ pub async fn add_update(
     let text = input.text.trim().to_string();
     if text.is_empty() {
         errors.push(("text".to_string(), "Enter a progress update".to_string()));
+    } else if text.chars().count() > MAX_UPDATE_CHARS {
+        errors.push((
+            "text".to_string(),
+            "The progress update must be 10,000 characters or fewer".to_string(),
+        ));
     }
     let as_of = match input
         .as_of
@@ -50,7 +55,7 @@ pub async fn add_update(
             None => {
                 errors.push((
                     "as_of".into(),
-                    "Enter the date of the update as a real date, for example 8 1 2015".into(),
+                    "Enter the date of the update as a real date, for example 23/11/2026".into(),
                 ));
                 today
             }
@@ -213,6 +218,10 @@ pub async fn edit_item(
     state.store.apply_changes(&changes).await?;
     Ok(())
 }
+
+/// A progress update is a paragraph or a few, not a document: 10,000 characters is about four
+/// pages of A4.
+const MAX_UPDATE_CHARS: usize = 10_000;
 
 /// Reads a date typed into a form: ISO, or the forms users write ("8 Jan 2015").
 pub fn parse_day(text: &str) -> Option<NaiveDate> {

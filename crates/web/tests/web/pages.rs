@@ -140,6 +140,25 @@ async fn my_actions_lists_what_the_posts_i_hold_own() {
 }
 
 #[tokio::test]
+async fn an_update_longer_than_ten_thousand_characters_is_refused() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let path = format!("/items/{}", app.action.0);
+    let csrf = hidden_value(&app.text(&path).await, "csrf");
+    let long = "x".repeat(10_001);
+    let response = app
+        .client
+        .post(app.url(&path))
+        .form(&[("csrf", csrf.as_str()), ("text", long.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("The progress update must be 10,000 characters or fewer"));
+}
+
+#[tokio::test]
 async fn completed_actions_are_kept_apart_from_the_open_ones() {
     let app = spawn_app().await;
     app.sign_in().await;
@@ -228,7 +247,7 @@ async fn moving_someone_on_passes_their_actions_to_the_successor() {
     assert_eq!(response.status(), 303);
 
     let mine = app.text("/my-actions").await;
-    assert!(mine.contains("You do not hold a post yet"));
+    assert!(mine.contains("You do not hold a post today"));
     let theirs = admin
         .get(app.url("/my-actions"))
         .send()
