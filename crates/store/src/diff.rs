@@ -41,11 +41,15 @@ impl PlanChanges {
 pub fn changes_between(before: &PlanView, after: &PlanView) -> PlanChanges {
     let mut changes = PlanChanges::default();
     for item in &after.items {
-        let Some(old) = before.item(item.id) else {
+        // An item new in the period still brings its updates, its first RAG status, its
+        // completion and its being overdue: a period that starts before the plan existed shows
+        // everything that happened in it, not only a list of new items.
+        let old = before.item(item.id);
+        if old.is_none() {
             changes.new_items.push(item.id);
-            continue;
-        };
-        let (was, now) = (old.fields.shown_rag(), item.fields.shown_rag());
+        }
+        let was = old.and_then(|old| old.fields.shown_rag());
+        let now = item.fields.shown_rag();
         if was != now && item.children.is_empty() {
             changes.rag_changes.push(RagMove {
                 item: item.id,
@@ -54,10 +58,12 @@ pub fn changes_between(before: &PlanView, after: &PlanView) -> PlanChanges {
                 on: item.changed_on,
             });
         }
-        if item.fields.complete && !old.fields.complete {
+        if item.fields.complete && !old.is_some_and(|old| old.fields.complete) {
             changes.completed.push((item.id, item.fields.completed_on));
         }
-        if item.flags.contains(&Flag::Overdue) && !old.flags.contains(&Flag::Overdue) {
+        if item.flags.contains(&Flag::Overdue)
+            && !old.is_some_and(|old| old.flags.contains(&Flag::Overdue))
+        {
             changes
                 .newly_overdue
                 .push((item.id, item.fields.due.as_ref().map(|d| d.date)));

@@ -301,6 +301,17 @@ async fn what_changed_lists_rag_changes_updates_and_newly_overdue_items() {
     assert!(html.contains("Newly overdue (1)"));
     assert!(html.contains("due 31 January 2015"));
     assert!(html.contains("Compliance audit shows 75%."));
+
+    // From before the plan existed: its items are new, and what happened to them still shows.
+    let html = app
+        .text(&format!(
+            "/plans/{}/changes?from=2014-01-01&to=2015-02-16",
+            app.plan
+        ))
+        .await;
+    assert!(html.contains("Compliance audit shows 75%."), "{html}");
+    assert!(html.contains("Newly overdue (1)"), "{html}");
+    assert!(!html.contains("RAG changes (0)"), "{html}");
 }
 
 #[tokio::test]
