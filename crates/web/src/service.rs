@@ -94,15 +94,23 @@ pub async fn add_update(
         author_person: Some(viewer.user.name.clone()),
         author_post: None,
         text,
-        proposed_rag: rag,
+        // An update that completes the item proposes Blue, whatever radio was left chosen.
+        proposed_rag: if input.complete { Some(Rag::Blue) } else { rag },
         supersedes: None,
     });
     let mut fields = current.fields.clone();
-    let rag_changes = rag.is_some_and(|r| r != Rag::Blue && Some(r) != fields.rag);
+    // Choosing Red, Amber or Green for a completed item reopens it: the form says "choose
+    // another status to change it", and a completed item shows Blue.
+    let reopens = fields.complete && !input.complete && rag.is_some_and(|r| r != Rag::Blue);
+    let rag_changes = rag.is_some_and(|r| r != Rag::Blue && (Some(r) != fields.rag || reopens));
     let completes = (input.complete || rag == Some(Rag::Blue)) && !fields.complete;
     if rag_changes || completes {
         if rag_changes {
             fields.rag = rag;
+        }
+        if reopens {
+            fields.complete = false;
+            fields.completed_on = None;
         }
         if completes {
             fields.complete = true;

@@ -194,6 +194,36 @@ async fn completed_actions_are_kept_apart_from_the_open_ones() {
         .nth(1)
         .unwrap_or_default();
     assert!(completed.contains("Issue guidance on repeat and vulnerable victims"));
+    // The completing update proposes Blue, not the status the form had chosen.
+    let item = app.text(&path).await;
+    let before_text = item
+        .split("Guidance issued and audited.")
+        .next()
+        .unwrap_or_default();
+    let entry = &before_text[before_text.rfind("wm-update__meta").unwrap_or(0)..];
+    assert!(entry.contains("wm-rag--blue"), "{entry}");
+
+    // Choosing Amber for the completed action reopens it.
+    let csrf = hidden_value(&item, "csrf");
+    let response = app
+        .client
+        .post(app.url(&path))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("text", "Audit found gaps; reopened."),
+            ("as_of", "2015-02-14"),
+            ("rag", "Amber"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let reopened = app.text("/my-actions").await;
+    assert!(!reopened.contains("completed action"), "{reopened}");
+    assert!(
+        reopened.contains("wm-rag--amber\">Amber</strong>"),
+        "{reopened}"
+    );
 }
 
 #[tokio::test]
