@@ -571,6 +571,32 @@ impl<'o> Builder<'o> {
                 ),
             );
         }
+        // The converse slip: a sentence in a date column beside an empty updates column is the
+        // update, not an unreadable date (its date, if any, was moved above).
+        let updates_cell = cells.iter().position(|(f, _, _)| *f == Field::Updates);
+        let sentence_in_date_column = cells.iter().position(|(f, _, cell)| {
+            matches!(f, Field::Due | Field::Start)
+                && cell.split_whitespace().count() >= 3
+                && waymark_core::parse_date(cell).is_err()
+        });
+        if let (Some(to), Some(from)) = (updates_cell, sentence_in_date_column)
+            && cells
+                .iter()
+                .all(|(f, _, cell)| *f != Field::Updates || cell.is_empty())
+        {
+            let words = std::mem::take(&mut cells[from].2);
+            let from_header = cells[from].1.header.clone();
+            let to_header = cells[to].1.header.clone();
+            cells[to].2 = words;
+            note(
+                &from_header,
+                FindingKind::ShiftedCells,
+                format!(
+                    "\"{from_header}\" holds words, not a date, and \"{to_header}\" is empty: the \
+                     row's cells look shifted by one, so they are taken as its update"
+                ),
+            );
+        }
         let value = |field: Field| -> Option<(&Column, &str)> {
             cells
                 .iter()
@@ -1431,6 +1457,35 @@ mod tests {
         assert_eq!(shifted[0].column, "Latest Update");
         assert_eq!(preview.items[1].updates[0].as_of, ymd(2015, 1, 20));
         assert!(!preview.items[1].updates[0].dated);
+    }
+
+    #[test]
+    fn words_slipped_into_the_due_column_are_the_update() {
+        let book = workbook(vec![table(&[
+            &["Ref", "Action", "Owner", "Due Date", "Latest Update", "RAG"],
+            &[
+                "2.1",
+                "Monthly dip sample",
+                "FCIR",
+                "Dip sample done; 92% compliant",
+                "31/10/2026",
+                "G",
+            ],
+            &["2.2", "Quarterly audit", "FCIR", "Ongoing", "", "A"],
+        ])]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let slipped = &preview.items[0];
+        assert_eq!(slipped.updates.len(), 1, "{:?}", preview.findings);
+        assert_eq!(slipped.updates[0].text, "Dip sample done; 92% compliant");
+        assert_eq!(slipped.updates[0].as_of, ymd(2026, 10, 31));
+        assert!(slipped.due.is_none());
+        assert!(
+            preview
+                .findings_of(FindingKind::ShiftedCells)
+                .any(|f| f.row == 2 && f.column == "Due Date")
+        );
+        // A word or two in a date column is an unreadable date, not an update.
+        assert!(preview.items[1].updates.is_empty());
     }
 
     #[test]
