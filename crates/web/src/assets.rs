@@ -13,6 +13,7 @@ const GOVUK_CSS: &str = include_str!("../assets/vendor/govuk-frontend.min.css");
 const GOVUK_JS: &str = include_str!("../assets/vendor/govuk-frontend.min.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
 const APP_JS: &str = include_str!("../assets/app.js");
+const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -26,12 +27,23 @@ pub fn router() -> Router<AppState> {
         )
         .route("/assets/app.css", get(|| async { css(APP_CSS) }))
         .route("/assets/app.js", get(|| async { js(APP_JS) }))
+        .route("/assets/favicon.svg", get(|| async { svg(FAVICON) }))
 }
 
 fn css(body: &'static str) -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+}
+
+fn svg(body: &'static str) -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
         body,

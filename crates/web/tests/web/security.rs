@@ -11,6 +11,7 @@ async fn every_response_carries_the_security_headers() {
         "/",
         "/api/plans",
         "/assets/app.css",
+        "/assets/favicon.svg",
         "/no-such-page",
     ] {
         let response = app.client.get(app.url(path)).send().await.unwrap();
@@ -26,6 +27,19 @@ async fn every_response_carries_the_security_headers() {
         assert_eq!(headers["x-frame-options"], "DENY", "{path}");
         assert_eq!(headers["referrer-policy"], "same-origin", "{path}");
     }
+    let icon = app
+        .client
+        .get(app.url("/assets/favicon.svg"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(icon.status(), 200);
+    assert_eq!(icon.headers()["content-type"], "image/svg+xml");
+    assert!(
+        app.text("/sign-in")
+            .await
+            .contains("href=\"/assets/favicon.svg\"")
+    );
 }
 
 #[tokio::test]
