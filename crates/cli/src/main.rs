@@ -92,6 +92,7 @@ struct PlanArgs {
     /// Show the plan as it stood at the end of this day (ISO, or as users write dates).
     #[arg(long, value_name = "DATE")]
     as_at: Option<String>,
+    /// Print JSON (the only output format for now).
     #[arg(long)]
     json: bool,
 }
