@@ -84,12 +84,9 @@ impl Store {
         let mut views = Vec::with_capacity(plans.len());
         for chunk in plans.chunks(PLANS_PER_QUERY) {
             let revised = self.revisions(scope, chunk).await?;
-            let mut found: HashMap<PlanId, Arc<PlanView>> = self
+            let mut found = self
                 .views_of_revisions(scope, &revised, as_at, known_at)
-                .await?
-                .into_iter()
-                .map(|view| (view.plan.id, view))
-                .collect();
+                .await?;
             // In the order asked, which the database does not keep.
             views.extend(chunk.iter().filter_map(|id| found.remove(id)));
         }
@@ -107,18 +104,21 @@ impl Store {
     ) -> Result<Vec<Arc<PlanView>>> {
         let mut views = Vec::with_capacity(revised.len());
         for chunk in revised.chunks(PLANS_PER_QUERY) {
-            views.extend(self.views_of_revisions(scope, chunk, as_at, None).await?);
+            let mut found = self.views_of_revisions(scope, chunk, as_at, None).await?;
+            views.extend(chunk.iter().filter_map(|(id, _)| found.remove(id)));
         }
         Ok(views)
     }
 
+    /// The views of `revised`, by plan: cached where current, otherwise built from the history
+    /// and cached. Each caller orders them as it was asked.
     async fn views_of_revisions(
         &self,
         scope: Scope,
         revised: &[(PlanId, i64)],
         as_at: NaiveDate,
         known_at: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Arc<PlanView>>> {
+    ) -> Result<HashMap<PlanId, Arc<PlanView>>> {
         let mut found: HashMap<PlanId, Arc<PlanView>> = HashMap::new();
         let mut missing: Vec<PlanId> = Vec::new();
         for &(plan, revision) in revised {
@@ -151,10 +151,7 @@ impl Store {
                 found.insert(id, view);
             }
         }
-        Ok(revised
-            .iter()
-            .filter_map(|(id, _)| found.remove(id))
-            .collect())
+        Ok(found)
     }
 
     /// Reads the view of every plan as at `as_at` into the cache, the most often revised plans
