@@ -1,5 +1,6 @@
 //! Import throughput: a generated 100,000-row CSV read, previewed and written into a fresh
-//! SQLite database as one new plan. Run with `cargo bench -p waymark-io --bench import`; the
+//! SQLite database as one new plan (committed and readable; the search index, written after
+//! the commit, is timed apart). Run with `cargo bench -p waymark-io --bench import`; the
 //! figure goes in BENCHMARKS.md. (`harness = false`: a plain program that prints its timings.)
 
 use std::fmt::Write as _;
@@ -58,11 +59,12 @@ fn main() {
         let planned = plan_changes(&[], &preview, org.id, PlanId(0), None);
         let planning = write_started.elapsed();
         let plan = new_plan_from(&spec, &preview);
-        let (_, applied) = store
+        let (created, applied) = store
             .create_plan_with_changes(&plan, &planned.changes)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let written = write_started.elapsed();
+        let applied_plan = created.id;
         let written_cpu = process_cpu().saturating_sub(write_cpu);
         println!(
             "  of which planning the change set: {:.2} s; the store's transaction: {:.2} s",
@@ -73,6 +75,18 @@ fn main() {
             "  CPU time (all threads): read + preview {:.2} s; planning + store {:.2} s",
             parsed_cpu.as_secs_f64(),
             written_cpu.as_secs_f64()
+        );
+        // The plan's search documents follow the commit in a transaction of their own (the
+        // server does this in the background; a search that comes first waits for it).
+        let indexing = Instant::now();
+        let caught_up = store
+            .catch_up_search(applied_plan)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(caught_up);
+        println!(
+            "  then the search index, after the commit: {:.2} s",
+            indexing.elapsed().as_secs_f64()
         );
         let outcome_added = applied.item_ids.len();
         store.close().await;

@@ -3,22 +3,20 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::{Any, Transaction};
 use waymark_core::{ItemId, OrgId, PlanId};
 
 use crate::error::Result;
 use crate::history_rows::{Bind, ListOf};
-use crate::rows::{Cell, Column, Rows, insert_rows, int, text};
-use crate::{Backend, Scope, Store};
+use crate::rows::{Cell, Column, Rows, int, text};
+use crate::{Scope, Store};
 
-/// Adds (item, post) pairs, ignoring pairs already indexed.
-pub(crate) async fn index_owners(
-    tx: &mut Transaction<'_, Any>,
-    backend: Backend,
+/// The owner index's rows for (item, post) pairs: posts lower-cased, each pair once. They are
+/// inserted ignoring pairs already indexed.
+pub(crate) fn owner_rows(
     org: OrgId,
     plan: PlanId,
     pairs: &[(ItemId, &str)],
-) -> Result<()> {
+) -> Result<Rows<'static>> {
     let unique: BTreeSet<(i64, String)> = pairs
         .iter()
         .map(|(item, post)| (item.0, post.trim().to_lowercase()))
@@ -33,7 +31,7 @@ pub(crate) async fn index_owners(
             Cell::string(post),
         ])?;
     }
-    insert_rows(tx, backend, "item_owner_posts", &rows, true).await
+    Ok(rows)
 }
 
 const OWNER_COLUMNS: &[Column] = &[int("item_id"), int("plan_id"), int("org_id"), text("post")];

@@ -226,78 +226,188 @@ impl<'a> Rows<'a> {
 
 /// Inserts `rows` into `table` inside the caller's transaction, ignoring rows that conflict with
 /// an existing key when `ignore_conflicts` is set.
-///
-/// Each batch of rows goes to the database as one JSON array of arrays, unpacked by the database
-/// itself (`jsonb_each` on SQLite, `jsonb_array_elements` on PostgreSQL): binding every value
-/// through sqlx costs more than the database's own insert. A column that holds the same value in
-/// every row of a batch (the plan, the entry time, an empty description) is bound once instead,
-/// because taking a value out of JSON is most of SQLite's cost per row.
 pub async fn insert_rows(
     tx: &mut Transaction<'_, Any>,
     backend: Backend,
-    table: &str,
-    rows: &Rows<'_>,
+    table: &'static str,
+    rows: Rows<'_>,
     ignore_conflicts: bool,
 ) -> Result<()> {
-    let width = rows.columns.len();
-    if width == 0 {
-        return Ok(());
-    }
-    for batch in rows.cells.chunks(JSON_BATCH_ROWS * width) {
-        let first = &batch[..width];
-        let constant: Vec<bool> = (0..width)
-            .map(|column| batch.chunks(width).all(|row| row[column] == first[column]))
-            .collect();
-        let mut select = Vec::with_capacity(width);
-        let mut bound = Vec::new();
-        let mut varying = 0;
-        for (column, spec) in rows.columns.iter().enumerate() {
-            if constant[column] {
-                bound.push(&first[column]);
-                select.push(match backend {
-                    Backend::Sqlite => "?".to_string(),
-                    Backend::Postgres => format!("${}::{}", bound.len(), pg_type(spec.kind)),
-                });
-            } else {
-                select.push(match (backend, spec.kind) {
-                    (Backend::Sqlite, _) => format!("value ->> {varying}"),
-                    (Backend::Postgres, Kind::Text) => format!("value ->> {varying}"),
-                    (Backend::Postgres, Kind::Int) => format!("(value ->> {varying})::bigint"),
-                });
-                varying += 1;
-            }
-        }
-        let json = batch_json(batch, &constant)?;
-        let names: Vec<&str> = rows.columns.iter().map(|c| c.name).collect();
-        let source = match backend {
-            Backend::Sqlite => "jsonb_each(?)".to_string(),
-            Backend::Postgres => format!(
-                "jsonb_array_elements(${}::jsonb) AS batch(value)",
-                bound.len() + 1
-            ),
-        };
-        let sql = format!(
-            "INSERT INTO {table} ({}) SELECT {} FROM {source}{}",
-            names.join(", "),
-            select.join(", "),
-            if ignore_conflicts {
-                // SQLite needs the WHERE to tell the upsert's ON from a join's.
-                " WHERE true ON CONFLICT DO NOTHING"
-            } else {
-                ""
-            }
-        );
-        let mut query = sqlx::query(AssertSqlSafe(sql));
-        for cell in bound {
-            query = match cell {
-                Cell::Null => query.bind(None::<String>),
-                Cell::Int(n) => query.bind(*n),
-                Cell::Text(text) => query.bind(text.to_string()),
-            };
-        }
-        query.bind(json).execute(&mut **tx).await?;
+    run_pipelined(tx, rows.into_batches(backend, table, ignore_conflicts)).await
+}
+
+/// Runs `batches` in order inside the caller's transaction, making each batch while the
+/// database runs the one before. SQLite runs a statement on sqlx's worker thread, so the rows
+/// of the next batch are encoded on one core while SQLite writes on the other; a large import
+/// spends about as long in each.
+pub async fn run_pipelined(
+    tx: &mut Transaction<'_, Any>,
+    mut batches: impl Iterator<Item = Result<Batch>> + Send,
+) -> Result<()> {
+    let mut current = batches.next().transpose()?;
+    while let Some(batch) = current {
+        // `join!` polls the statement first, which hands it to the database, and only then
+        // makes the next batch.
+        let (ran, next) = tokio::join!(batch.run(tx), async { batches.next().transpose() });
+        ran?;
+        current = next?;
     }
     Ok(())
+}
+
+/// The batches a lazily made set of rows gives: `make` runs only when the first batch is asked
+/// for, so one table's rows are built while the database writes the table before.
+pub fn made_when_needed<'a>(
+    make: impl FnOnce() -> Result<Batches<'a>> + Send + 'a,
+) -> impl Iterator<Item = Result<Batch>> + Send + 'a {
+    std::iter::once_with(make).flat_map(|made| {
+        let (batches, failed) = match made {
+            Ok(batches) => (Some(batches), None),
+            Err(error) => (None, Some(Err(error))),
+        };
+        batches.into_iter().flatten().chain(failed)
+    })
+}
+
+/// One multi-row INSERT, ready to run.
+///
+/// Its rows go to the database as one JSON array of arrays, unpacked by the database itself
+/// (`jsonb_each` on SQLite, `jsonb_array_elements` on PostgreSQL): binding every value
+/// through sqlx costs more than the database's own insert. A column that holds the same value
+/// in every row of a batch (the plan, the entry time, an empty description) is bound once
+/// instead, because taking a value out of JSON is most of SQLite's cost per row.
+pub struct Batch {
+    sql: String,
+    bound: Vec<Bound>,
+    json: String,
+}
+
+/// A value bound once for a whole batch.
+enum Bound {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl Batch {
+    async fn run(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
+        let mut query = sqlx::query(AssertSqlSafe(self.sql));
+        for value in self.bound {
+            query = match value {
+                Bound::Null => query.bind(None::<String>),
+                Bound::Int(n) => query.bind(n),
+                Bound::Text(text) => query.bind(text),
+            };
+        }
+        query.bind(self.json).execute(&mut **tx).await?;
+        Ok(())
+    }
+}
+
+/// The rows of one table as batches of `JSON_BATCH_ROWS`, each encoded when asked for.
+pub struct Batches<'a> {
+    rows: Rows<'a>,
+    backend: Backend,
+    table: &'static str,
+    ignore_conflicts: bool,
+    /// Cells already handed out as batches.
+    done: usize,
+}
+
+impl<'a> Rows<'a> {
+    pub fn into_batches(
+        self,
+        backend: Backend,
+        table: &'static str,
+        ignore_conflicts: bool,
+    ) -> Batches<'a> {
+        Batches {
+            rows: self,
+            backend,
+            table,
+            ignore_conflicts,
+            done: 0,
+        }
+    }
+}
+
+impl Iterator for Batches<'_> {
+    type Item = Result<Batch>;
+
+    fn next(&mut self) -> Option<Result<Batch>> {
+        let width = self.rows.columns.len();
+        if width == 0 || self.done >= self.rows.cells.len() {
+            return None;
+        }
+        let end = (self.done + JSON_BATCH_ROWS * width).min(self.rows.cells.len());
+        let batch = &self.rows.cells[self.done..end];
+        self.done = end;
+        Some(encode_batch(
+            self.backend,
+            self.table,
+            self.rows.columns,
+            batch,
+            self.ignore_conflicts,
+        ))
+    }
+}
+
+fn encode_batch(
+    backend: Backend,
+    table: &str,
+    columns: &[Column],
+    batch: &[Cell<'_>],
+    ignore_conflicts: bool,
+) -> Result<Batch> {
+    let width = columns.len();
+    let first = &batch[..width];
+    let constant: Vec<bool> = (0..width)
+        .map(|column| batch.chunks(width).all(|row| row[column] == first[column]))
+        .collect();
+    let mut select = Vec::with_capacity(width);
+    let mut bound = Vec::new();
+    let mut varying = 0;
+    for (column, spec) in columns.iter().enumerate() {
+        if constant[column] {
+            bound.push(match &first[column] {
+                Cell::Null => Bound::Null,
+                Cell::Int(n) => Bound::Int(*n),
+                Cell::Text(text) => Bound::Text(text.to_string()),
+            });
+            select.push(match backend {
+                Backend::Sqlite => "?".to_string(),
+                Backend::Postgres => format!("${}::{}", bound.len(), pg_type(spec.kind)),
+            });
+        } else {
+            select.push(match (backend, spec.kind) {
+                (Backend::Sqlite, _) => format!("value ->> {varying}"),
+                (Backend::Postgres, Kind::Text) => format!("value ->> {varying}"),
+                (Backend::Postgres, Kind::Int) => format!("(value ->> {varying})::bigint"),
+            });
+            varying += 1;
+        }
+    }
+    let json = batch_json(batch, &constant)?;
+    let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
+    let source = match backend {
+        Backend::Sqlite => "jsonb_each(?)".to_string(),
+        Backend::Postgres => format!(
+            "jsonb_array_elements(${}::jsonb) AS batch(value)",
+            bound.len() + 1
+        ),
+    };
+    let sql = format!(
+        "INSERT INTO {table} ({}) SELECT {} FROM {source}{}",
+        names.join(", "),
+        select.join(", "),
+        if ignore_conflicts {
+            // SQLite needs the WHERE to tell the upsert's ON from a join's.
+            " WHERE true ON CONFLICT DO NOTHING"
+        } else {
+            ""
+        }
+    );
+    Ok(Batch { sql, bound, json })
 }
 
 fn pg_type(kind: Kind) -> &'static str {

@@ -11,7 +11,8 @@ use waymark_core::{ItemFields, ItemId, Plan, UpdateId};
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
 use crate::rows::{
-    Cell, Column, Rows, date_text, insert_rows, instant_text, int, strings_json, tags_json, text,
+    Cell, Column, Rows, date_text, instant_text, int, made_when_needed, run_pipelined,
+    strings_json, tags_json, text,
 };
 use crate::{Backend, Scope, Store, owners, search};
 
@@ -64,7 +65,7 @@ impl Store {
         let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
         let mut tx = self.begin_write().await?;
         let applied = self
-            .write_changes(&mut tx, &plan, changes, &entered_at)
+            .write_changes(&mut tx, &plan, changes, &entered_at, SearchDocs::Now)
             .await?;
         tx.commit().await?;
         Ok(applied)
@@ -81,13 +82,15 @@ impl Store {
     }
 
     /// Writes a change set to `plan` inside the caller's transaction, every row entered at
-    /// `entered_at`: the rows, the search and owner indexes, and the plan's revision.
+    /// `entered_at`: the rows, the owner index, the plan's revision, and the search documents
+    /// now or (for a new plan) a place in the search backlog.
     pub(crate) async fn write_changes(
         &self,
         tx: &mut Transaction<'_, Any>,
         plan: &Plan,
         changes: &ChangeSet,
         entered_at: &str,
+        search_docs: SearchDocs,
     ) -> Result<Applied> {
         let backend = self.backend();
         // First, so that on PostgreSQL two writers to one plan queue on this row lock and each
@@ -104,6 +107,12 @@ impl Store {
             .into_iter()
             .map(ItemId)
             .collect();
+        let update_ids: Vec<UpdateId> = self
+            .allocate_ids(tx, "updates", changes.updates.len())
+            .await?
+            .into_iter()
+            .map(UpdateId)
+            .collect();
         let resolve = |reference: ItemRef| -> Result<ItemId> {
             match reference {
                 ItemRef::Existing(id) => Ok(id),
@@ -112,98 +121,77 @@ impl Store {
                 }),
             }
         };
-        let mut items = Rows::new(ITEM_COLUMNS, item_ids.len());
-        for id in &item_ids {
-            items.push([
-                Cell::Int(id.0),
-                Cell::Int(plan.org.0),
-                Cell::Int(plan.id.0),
-                Cell::str(entered_at),
-            ])?;
-        }
-        insert_rows(tx, backend, "items", &items, false).await?;
 
-        let new_versions = changes.new_items.iter().zip(&item_ids).map(|(item, id)| {
-            Ok(VersionRow {
-                item: *id,
-                parent: item.parent.map(resolve).transpose()?,
-                fields: &item.fields,
-                effective: date_text(item.effective),
-                owners: strings_json(&item.fields.owners),
-                reason: None,
-            })
+        // Each table's rows are made while the database writes the table before (see
+        // `run_pipelined`): on SQLite, a large import's Rust and SQLite halves overlap.
+        let items = item_rows(plan, &item_ids, entered_at)?.into_batches(backend, "items", false);
+        let (ran, versions) = tokio::join!(run_pipelined(tx, items), async {
+            version_rows_of(changes, &item_ids, &resolve)
         });
-        let later_versions = changes.versions.iter().map(|version| {
-            Ok(VersionRow {
-                item: version.item,
-                parent: version.parent.map(resolve).transpose()?,
-                fields: &version.fields,
-                effective: date_text(version.effective),
-                owners: strings_json(&version.fields.owners),
-                reason: version.reason.as_deref(),
+        ran?;
+        let versions = versions?;
+        let owner_pairs: Vec<(ItemId, &str)> = versions
+            .iter()
+            .flat_map(|row| {
+                row.fields
+                    .owners
+                    .iter()
+                    .map(|post| (row.item, post.as_str()))
             })
-        });
-        let versions: Vec<VersionRow<'_>> =
-            new_versions.chain(later_versions).collect::<Result<_>>()?;
-        let mut version_rows = Rows::new(VERSION_COLUMNS, versions.len());
-        for row in &versions {
-            let f = row.fields;
-            version_rows.push([
-                Cell::Int(plan.org.0),
-                Cell::Int(plan.id.0),
-                Cell::Int(row.item.0),
-                Cell::str(&row.effective),
-                Cell::str(entered_at),
-                Cell::opt_str(changes.author.as_deref()),
-                Cell::opt_str(row.reason),
-                Cell::opt_int(row.parent.map(|p| p.0)),
-                Cell::Int(f.position),
-                Cell::opt_str(f.reference.as_deref()),
-                Cell::str(&f.text),
-                Cell::opt_str(f.description.as_deref()),
-                Cell::opt_str(f.strategic_lead.as_deref()),
-                Cell::str(&row.owners),
-                Cell::opt_string(f.start.as_ref().map(|d| date_text(d.date))),
-                Cell::opt_str(f.start.as_ref().and_then(|d| d.written.as_deref())),
-                Cell::opt_string(f.due.as_ref().map(|d| date_text(d.date))),
-                Cell::opt_str(f.due.as_ref().and_then(|d| d.written.as_deref())),
-                Cell::Int(i64::from(f.complete)),
-                Cell::opt_string(f.completed_on.map(date_text)),
-                Cell::opt_str(f.rag.map(|r| r.word())),
-                Cell::string(tags_json(&f.tags)),
-                Cell::opt_str(f.marking.map(|m| m.label())),
-            ])?;
-        }
-        insert_rows(tx, backend, "item_versions", &version_rows, false).await?;
-
-        let update_ids: Vec<UpdateId> = self
-            .allocate_ids(tx, "updates", changes.updates.len())
-            .await?
-            .into_iter()
-            .map(UpdateId)
             .collect();
-        let mut update_rows = Rows::new(UPDATE_COLUMNS, update_ids.len());
-        for (update, id) in changes.updates.iter().zip(&update_ids) {
-            let item = resolve(update.item)?;
-            update_rows.push([
-                Cell::Int(id.0),
-                Cell::Int(plan.org.0),
-                Cell::Int(plan.id.0),
-                Cell::Int(item.0),
-                Cell::string(date_text(update.as_of)),
-                Cell::str(entered_at),
-                Cell::opt_str(update.author_person.as_deref()),
-                Cell::opt_str(update.author_post.as_deref()),
-                Cell::str(&update.text),
-                Cell::opt_str(update.proposed_rag.map(|r| r.word())),
-                Cell::opt_int(update.supersedes.map(|s| s.0)),
-            ])?;
-        }
-        insert_rows(tx, backend, "updates", &update_rows, false).await?;
+        let writes = made_when_needed(|| {
+            Ok(
+                version_cells(plan, changes, &versions, entered_at)?.into_batches(
+                    backend,
+                    "item_versions",
+                    false,
+                ),
+            )
+        })
+        .chain(made_when_needed(|| {
+            Ok(
+                update_cells(plan, changes, &update_ids, entered_at, &resolve)?
+                    .into_batches(backend, "updates", false),
+            )
+        }))
+        .chain(made_when_needed(|| {
+            Ok(
+                owners::owner_rows(plan.org, plan.id, &owner_pairs)?.into_batches(
+                    backend,
+                    "item_owner_posts",
+                    true,
+                ),
+            )
+        }));
+        run_pipelined(tx, writes).await?;
 
-        // Every item whose wording or updates changed gets its search document rebuilt. A new
-        // item's document is made here from what is being written (its one version and its
-        // updates); an existing item's is rebuilt from its whole history in the database.
+        match search_docs {
+            SearchDocs::Now => {
+                self.write_search_docs(tx, plan, changes, &versions, &item_ids)
+                    .await?
+            }
+            SearchDocs::Later => search::queue_plan(tx, plan, entered_at).await?,
+        }
+
+        Ok(Applied {
+            versions_written: versions.len(),
+            item_ids,
+            update_ids,
+        })
+    }
+
+    /// Rebuilds the search document of every item whose wording or updates the change set
+    /// touches. A new item's document is made from what is being written (its one version and
+    /// its updates); an existing item's is rebuilt from its whole history in the database.
+    async fn write_search_docs(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        plan: &Plan,
+        changes: &ChangeSet,
+        versions: &[VersionRow<'_>],
+        item_ids: &[ItemId],
+    ) -> Result<()> {
+        let backend = self.backend();
         let mut new_docs: Vec<String> = versions[..item_ids.len()]
             .iter()
             .map(|row| search::version_words(row.fields, &row.owners))
@@ -229,22 +217,7 @@ impl Store {
         let existing: Vec<ItemId> = existing.into_iter().collect();
         search::index_new_items(tx, backend, plan, &new_docs).await?;
         search::reindex_items(tx, backend, &existing).await?;
-        let owner_pairs: Vec<(ItemId, &str)> = versions
-            .iter()
-            .flat_map(|row| {
-                row.fields
-                    .owners
-                    .iter()
-                    .map(|post| (row.item, post.as_str()))
-            })
-            .collect();
-        owners::index_owners(tx, backend, plan.org, plan.id, &owner_pairs).await?;
-
-        Ok(Applied {
-            versions_written: versions.len(),
-            item_ids,
-            update_ids,
-        })
+        Ok(())
     }
 
     /// Refuses a change set that touches items of another plan (or another organisation).
@@ -320,6 +293,124 @@ impl Store {
             }
         }
     }
+}
+
+fn item_rows<'a>(plan: &Plan, item_ids: &[ItemId], entered_at: &'a str) -> Result<Rows<'a>> {
+    let mut items = Rows::new(ITEM_COLUMNS, item_ids.len());
+    for id in item_ids {
+        items.push([
+            Cell::Int(id.0),
+            Cell::Int(plan.org.0),
+            Cell::Int(plan.id.0),
+            Cell::str(entered_at),
+        ])?;
+    }
+    Ok(items)
+}
+
+/// The versions a change set writes: each new item's first, then the later versions of
+/// existing items.
+fn version_rows_of<'a>(
+    changes: &'a ChangeSet,
+    item_ids: &[ItemId],
+    resolve: &impl Fn(ItemRef) -> Result<ItemId>,
+) -> Result<Vec<VersionRow<'a>>> {
+    let new_versions = changes.new_items.iter().zip(item_ids).map(|(item, id)| {
+        Ok(VersionRow {
+            item: *id,
+            parent: item.parent.map(resolve).transpose()?,
+            fields: &item.fields,
+            effective: date_text(item.effective),
+            owners: strings_json(&item.fields.owners),
+            reason: None,
+        })
+    });
+    let later_versions = changes.versions.iter().map(|version| {
+        Ok(VersionRow {
+            item: version.item,
+            parent: version.parent.map(resolve).transpose()?,
+            fields: &version.fields,
+            effective: date_text(version.effective),
+            owners: strings_json(&version.fields.owners),
+            reason: version.reason.as_deref(),
+        })
+    });
+    new_versions.chain(later_versions).collect()
+}
+
+fn version_cells<'a>(
+    plan: &Plan,
+    changes: &'a ChangeSet,
+    versions: &'a [VersionRow<'a>],
+    entered_at: &'a str,
+) -> Result<Rows<'a>> {
+    let mut rows = Rows::new(VERSION_COLUMNS, versions.len());
+    for row in versions {
+        let f = row.fields;
+        rows.push([
+            Cell::Int(plan.org.0),
+            Cell::Int(plan.id.0),
+            Cell::Int(row.item.0),
+            Cell::str(&row.effective),
+            Cell::str(entered_at),
+            Cell::opt_str(changes.author.as_deref()),
+            Cell::opt_str(row.reason),
+            Cell::opt_int(row.parent.map(|p| p.0)),
+            Cell::Int(f.position),
+            Cell::opt_str(f.reference.as_deref()),
+            Cell::str(&f.text),
+            Cell::opt_str(f.description.as_deref()),
+            Cell::opt_str(f.strategic_lead.as_deref()),
+            Cell::str(&row.owners),
+            Cell::opt_string(f.start.as_ref().map(|d| date_text(d.date))),
+            Cell::opt_str(f.start.as_ref().and_then(|d| d.written.as_deref())),
+            Cell::opt_string(f.due.as_ref().map(|d| date_text(d.date))),
+            Cell::opt_str(f.due.as_ref().and_then(|d| d.written.as_deref())),
+            Cell::Int(i64::from(f.complete)),
+            Cell::opt_string(f.completed_on.map(date_text)),
+            Cell::opt_str(f.rag.map(|r| r.word())),
+            Cell::string(tags_json(&f.tags)),
+            Cell::opt_str(f.marking.map(|m| m.label())),
+        ])?;
+    }
+    Ok(rows)
+}
+
+fn update_cells<'a>(
+    plan: &Plan,
+    changes: &'a ChangeSet,
+    update_ids: &[UpdateId],
+    entered_at: &'a str,
+    resolve: &impl Fn(ItemRef) -> Result<ItemId>,
+) -> Result<Rows<'a>> {
+    let mut rows = Rows::new(UPDATE_COLUMNS, update_ids.len());
+    for (update, id) in changes.updates.iter().zip(update_ids) {
+        let item = resolve(update.item)?;
+        rows.push([
+            Cell::Int(id.0),
+            Cell::Int(plan.org.0),
+            Cell::Int(plan.id.0),
+            Cell::Int(item.0),
+            Cell::string(date_text(update.as_of)),
+            Cell::str(entered_at),
+            Cell::opt_str(update.author_person.as_deref()),
+            Cell::opt_str(update.author_post.as_deref()),
+            Cell::str(&update.text),
+            Cell::opt_str(update.proposed_rag.map(|r| r.word())),
+            Cell::opt_int(update.supersedes.map(|s| s.0)),
+        ])?;
+    }
+    Ok(rows)
+}
+
+/// When `write_changes` writes the search documents of the items it touches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SearchDocs {
+    /// In the same transaction: a change to a plan is findable the moment it commits.
+    Now,
+    /// After the transaction, through the search backlog: a new plan's import commits without
+    /// them, and they are written by `Store::catch_up_search` (migration 0014 says how).
+    Later,
 }
 
 /// A version to write, whether of a new item or a later one of an existing item.

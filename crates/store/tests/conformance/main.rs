@@ -11,7 +11,7 @@ mod glossary;
 mod report_settings;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use waymark_core::{Flag, FlexDate, ItemFields, PlanKind, Rag, UpdateCycle};
+use waymark_core::{Flag, FlexDate, ItemFields, PlanId, PlanKind, Rag, UpdateCycle};
 use waymark_store::{
     ChangeSet, ItemRef, NewItem, NewPlan, NewUpdate, NewVersion, Scope, Store, StoreError,
 };
@@ -337,6 +337,79 @@ async fn a_new_plan_with_its_items_is_checked_before_anything_is_stored() {
             });
             assert!(store.apply_changes(&orphan).await.is_err(), "{backend}");
         }
+        store.close().await;
+    }
+}
+
+/// A new plan commits before its search documents exist; it waits in the search backlog, a
+/// search of it catches up first (so it never answers from a partial index), and catching up
+/// twice does nothing the second time.
+#[tokio::test]
+async fn a_new_plans_search_documents_follow_its_commit() {
+    for (backend, store) in stores().await {
+        let org = store
+            .create_organisation("SRC", "Search Police")
+            .await
+            .unwrap();
+        let new_plan = |title: &str| NewPlan {
+            org: org.id,
+            kind: PlanKind::Improvement,
+            title: title.into(),
+            period: None,
+            level_names: Vec::new(),
+            owner_posts: Vec::new(),
+            source: None,
+            update_cycle: UpdateCycle::Monthly,
+        };
+        let mut changes = ChangeSet::new(org.id, PlanId(0));
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Review custody handovers", None, None, &["Head of Custody"]),
+            effective: day(2015, 1, 1),
+        });
+        changes.updates.push(NewUpdate {
+            item: ItemRef::New(0),
+            as_of: day(2015, 1, 20),
+            author_person: None,
+            author_post: None,
+            text: "Detention officers briefed".into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        let (first, applied) = store
+            .create_plan_with_changes(&new_plan("First"), &changes)
+            .await
+            .unwrap();
+        let (second, _) = store
+            .create_plan_with_changes(&new_plan("Second"), &changes)
+            .await
+            .unwrap();
+        assert!(store.search_pending(first.id).await.unwrap(), "{backend}");
+
+        // A search before the catch-up finds the item by its wording and its update's words.
+        let scope = Scope::Org(org.id);
+        let found = store.search(scope, first.id, "detention").await.unwrap();
+        assert_eq!(
+            found,
+            std::collections::HashSet::from([applied.item_ids[0]]),
+            "{backend}"
+        );
+        assert!(!store.search_pending(first.id).await.unwrap(), "{backend}");
+        assert!(!store.catch_up_search(first.id).await.unwrap(), "{backend}");
+
+        // The server's catch-up at start takes what is left: the second plan only.
+        assert!(store.search_pending(second.id).await.unwrap(), "{backend}");
+        assert_eq!(store.catch_up_all_search().await.unwrap(), 1, "{backend}");
+        assert_eq!(store.catch_up_all_search().await.unwrap(), 0, "{backend}");
+        assert_eq!(
+            store
+                .search(scope, second.id, "custody")
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "{backend}"
+        );
         store.close().await;
     }
 }

@@ -252,7 +252,23 @@ async fn run_import(
                 title: upload.new_title.clone(),
                 kind: upload.new_kind.as_deref().map(PlanKind::parse),
             };
-            import_into_new_plan(&state.store, &spec, &preview, author, dry_run).await
+            let outcome =
+                import_into_new_plan(&state.store, &spec, &preview, author, dry_run).await;
+            // The new plan's search documents are written after its commit, in the background:
+            // the person sees the plan at once, and a search that comes first catches up itself.
+            if let Ok(ImportOutcome {
+                plan: Some(plan), ..
+            }) = &outcome
+            {
+                let store = state.store.clone();
+                let plan = PlanId(*plan);
+                tokio::spawn(async move {
+                    if let Err(error) = store.catch_up_search(plan).await {
+                        tracing::warn!(%error, plan = plan.0, "indexing an imported plan for search failed");
+                    }
+                });
+            }
+            outcome
         }
     };
     outcome.map_err(|e| AppError::invalid("file", e.to_string()))
