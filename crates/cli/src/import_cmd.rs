@@ -104,13 +104,13 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
     if let Some(bar) = writing {
         bar.finish_and_clear();
     }
-    // A new plan commits before its search documents are written; the command writes them
-    // before it ends, so the plan is findable at once by whoever searches next.
+    // A new plan commits before its search documents and owner index rows are written; the
+    // command writes them before it ends, so the next reader need not.
     if target.is_none()
         && let Some(plan) = outcome.plan
     {
         let indexing = spinner(&args, "Indexing for search");
-        store.catch_up_search(PlanId(plan)).await?;
+        store.catch_up_indexes(PlanId(plan)).await?;
         if let Some(bar) = indexing {
             bar.finish_and_clear();
         }

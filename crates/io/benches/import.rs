@@ -1,6 +1,6 @@
 //! Import throughput: a generated 100,000-row CSV read, previewed and written into a fresh
-//! SQLite database as one new plan (committed and readable; the search index, written after
-//! the commit, is timed apart). Run with `cargo bench -p waymark-io --bench import`; the
+//! SQLite database as one new plan (committed and readable; the search and owner indexes,
+//! written after the commit, are timed apart). Run with `cargo bench -p waymark-io --bench import`; the
 //! figure goes in BENCHMARKS.md. (`harness = false`: a plain program that prints its timings.)
 
 use std::fmt::Write as _;
@@ -76,16 +76,16 @@ fn main() {
             parsed_cpu.as_secs_f64(),
             written_cpu.as_secs_f64()
         );
-        // The plan's search documents follow the commit in a transaction of their own (the
+        // The plan's search documents and owner index follow the commit in a transaction of their own (the
         // server does this in the background; a search that comes first waits for it).
         let indexing = Instant::now();
         let caught_up = store
-            .catch_up_search(applied_plan)
+            .catch_up_indexes(applied_plan)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(caught_up);
         println!(
-            "  then the search index, after the commit: {:.2} s",
+            "  then the search and owner indexes, after the commit: {:.2} s",
             indexing.elapsed().as_secs_f64()
         );
         let outcome_added = applied.item_ids.len();

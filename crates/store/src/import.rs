@@ -9,14 +9,14 @@ use waymark_core::{Plan, PlanId};
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
 use crate::rows::{instant_text, strings_json};
-use crate::write::SearchDocs;
+use crate::write::DerivedIndexes;
 use crate::{Backend, NewPlan, Store};
 
 impl Store {
     /// Creates a plan and applies `changes` to it in one transaction: the plan and all of its
-    /// content are stored, or none of it. The items' search documents are left to
-    /// `catch_up_search` (the plan is in the search backlog until then; a search of it catches
-    /// up first), so a large import commits without waiting for the index. `changes.org` and `changes.plan` are ignored; the
+    /// content are stored, or none of it. The items' search documents and owner index rows are
+    /// left to `catch_up_indexes` (the plan is in the index backlog until then, and the reads
+    /// that need them catch up first), so a large import commits without waiting for them. `changes.org` and `changes.plan` are ignored; the
     /// change set may only create items (there are no existing ones to refer to).
     pub async fn create_plan_with_changes(
         &self,
@@ -55,7 +55,7 @@ impl Store {
         let mut tx = match self.backend() {
             Backend::Sqlite => {
                 conn.close_on_drop();
-                sqlx::query("PRAGMA foreign_keys = OFF")
+                sqlx::query("PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 0")
                     .execute(&mut *conn)
                     .await?;
                 conn.begin_with("BEGIN IMMEDIATE").await?
@@ -100,7 +100,13 @@ impl Store {
             update_cycle: plan.update_cycle,
         };
         let applied = self
-            .write_changes(&mut tx, &created, changes, &entered_at, SearchDocs::Later)
+            .write_changes(
+                &mut tx,
+                &created,
+                changes,
+                &entered_at,
+                DerivedIndexes::Later,
+            )
             .await?;
         tx.commit().await?;
         Ok((created, applied))

@@ -6,6 +6,7 @@
 //! `sqlx::Any` so that one set of portable queries serves both backends; each backend has its own
 //! migrations folder, chosen by the URL's scheme. Rows become domain values in `rows`.
 
+mod backlog;
 mod batch;
 mod cache;
 mod changes;

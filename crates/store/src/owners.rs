@@ -1,5 +1,6 @@
 //! The owner index: which posts have owned which items. Written in the same transaction as the
-//! versions it describes; read by "My actions" to find the items worth checking.
+//! versions it describes (a new plan's just after, through the index backlog); read by "My
+//! actions" to find the items worth checking.
 
 use std::collections::BTreeSet;
 
@@ -57,6 +58,8 @@ impl Store {
         if posts.is_empty() || !scope.allows(org) {
             return Ok(Vec::new());
         }
+        // Plans imported moments ago may not be in the index yet.
+        self.catch_up_organisation(org).await?;
         let posts: Vec<String> = posts.iter().map(|p| p.trim().to_lowercase()).collect();
         let posts = serde_json::to_string(&posts).unwrap_or_else(|_| "[]".into());
         let list = self.json_list_sql("$2", ListOf::Texts);

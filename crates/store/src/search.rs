@@ -2,8 +2,8 @@
 //! item has one document holding every wording it has had and its updates' text, so a search
 //! finds the items where every word appears somewhere in the item's history. The documents are
 //! rebuilt by `write_changes` in the same transaction as the rows they describe, except a new
-//! plan's: its import lists the plan in the search backlog, and `catch_up_search` writes them
-//! after the commit, or a search of the plan does before it reads (migration 0014).
+//! plan's: its import lists the plan in the index backlog (`backlog`), and a search of a plan
+//! still listed catches it up before it reads.
 
 use std::collections::HashSet;
 
@@ -21,8 +21,8 @@ impl Store {
     /// Items of a plan whose wording, owners or updates match every word of `query`.
     pub async fn search(&self, scope: Scope, plan: PlanId, query: &str) -> Result<HashSet<ItemId>> {
         let plan = self.plan(scope, plan).await?;
-        if self.search_pending(plan.id).await? {
-            self.catch_up_search(plan.id).await?;
+        if self.indexes_pending(plan.id).await? {
+            self.catch_up_indexes(plan.id).await?;
         }
         let rows = match self.backend() {
             Backend::Sqlite => {
@@ -69,81 +69,6 @@ impl Store {
             .map(|row| Ok(ItemId(row.try_get::<i64, _>("item_id")?)))
             .collect()
     }
-}
-
-impl Store {
-    /// True while `plan` is in the search backlog: its items have no search documents yet.
-    pub async fn search_pending(&self, plan: PlanId) -> Result<bool> {
-        Ok(
-            sqlx::query("SELECT plan_id FROM search_backlog WHERE plan_id = $1")
-                .bind(plan.0)
-                .fetch_optional(self.pool())
-                .await?
-                .is_some(),
-        )
-    }
-
-    /// Writes the search documents of `plan`'s items if the plan is in the search backlog, and
-    /// takes it out, in one transaction; false when there was nothing to do. Two servers (or a
-    /// server and a search) catching up at once queue on the write lock, and the second finds
-    /// the plan gone from the backlog.
-    pub async fn catch_up_search(&self, plan: PlanId) -> Result<bool> {
-        let mut tx = self.begin_write().await?;
-        let taken = sqlx::query("DELETE FROM search_backlog WHERE plan_id = $1 RETURNING plan_id")
-            .bind(plan.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .is_some();
-        if !taken {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        let items: Vec<ItemId> = sqlx::query("SELECT id FROM items WHERE plan_id = $1 ORDER BY id")
-            .bind(plan.0)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|row| Ok(ItemId(row.try_get::<i64, _>("id")?)))
-            .collect::<Result<_>>()?;
-        reindex_items(&mut tx, self.backend(), &items).await?;
-        tx.commit().await?;
-        Ok(true)
-    }
-
-    /// Catches up every plan in the search backlog, oldest first; returns how many it indexed.
-    /// A server runs this when it starts, for imports whose documents a crash left unwritten.
-    pub async fn catch_up_all_search(&self) -> Result<usize> {
-        let plans: Vec<i64> =
-            sqlx::query("SELECT plan_id FROM search_backlog ORDER BY queued_at, plan_id")
-                .fetch_all(self.pool())
-                .await?
-                .iter()
-                .map(|row| row.try_get::<i64, _>("plan_id"))
-                .collect::<std::result::Result<_, _>>()?;
-        let mut indexed = 0;
-        for plan in plans {
-            if self.catch_up_search(PlanId(plan)).await? {
-                indexed += 1;
-            }
-        }
-        Ok(indexed)
-    }
-}
-
-/// Lists a plan in the search backlog inside the caller's transaction, so its items' documents
-/// are written after the commit.
-pub(crate) async fn queue_plan(
-    tx: &mut Transaction<'_, Any>,
-    plan: &Plan,
-    entered_at: &str,
-) -> Result<()> {
-    sqlx::query("INSERT INTO search_backlog (plan_id, org_id, queued_at) VALUES ($1, $2, $3)")
-        .bind(plan.id.0)
-        .bind(plan.org.0)
-        .bind(entered_at.to_string())
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// The words of one version of an item, as its search document holds them: reference, text,

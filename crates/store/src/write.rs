@@ -14,7 +14,7 @@ use crate::rows::{
     Cell, Column, Rows, date_text, instant_text, int, made_when_needed, run_pipelined,
     strings_json, tags_json, text,
 };
-use crate::{Backend, Scope, Store, owners, search};
+use crate::{Backend, Scope, Store, backlog, owners, search};
 
 const ITEM_COLUMNS: &[Column] = &[int("id"), int("org_id"), int("plan_id"), text("created_at")];
 
@@ -65,7 +65,7 @@ impl Store {
         let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
         let mut tx = self.begin_write().await?;
         let applied = self
-            .write_changes(&mut tx, &plan, changes, &entered_at, SearchDocs::Now)
+            .write_changes(&mut tx, &plan, changes, &entered_at, DerivedIndexes::Now)
             .await?;
         tx.commit().await?;
         Ok(applied)
@@ -82,15 +82,15 @@ impl Store {
     }
 
     /// Writes a change set to `plan` inside the caller's transaction, every row entered at
-    /// `entered_at`: the rows, the owner index, the plan's revision, and the search documents
-    /// now or (for a new plan) a place in the search backlog.
+    /// `entered_at`: the rows, the plan's revision, and the derived indexes (search documents,
+    /// owner index) now or, for a new plan, a place in the index backlog.
     pub(crate) async fn write_changes(
         &self,
         tx: &mut Transaction<'_, Any>,
         plan: &Plan,
         changes: &ChangeSet,
         entered_at: &str,
-        search_docs: SearchDocs,
+        indexes: DerivedIndexes,
     ) -> Result<Applied> {
         let backend = self.backend();
         // First, so that on PostgreSQL two writers to one plan queue on this row lock and each
@@ -154,23 +154,30 @@ impl Store {
                     .into_batches(backend, "updates", false),
             )
         }))
-        .chain(made_when_needed(|| {
-            Ok(
-                owners::owner_rows(plan.org, plan.id, &owner_pairs)?.into_batches(
-                    backend,
-                    "item_owner_posts",
-                    true,
-                ),
-            )
-        }));
+        .chain(
+            (indexes == DerivedIndexes::Now)
+                .then(|| {
+                    made_when_needed(|| {
+                        Ok(
+                            owners::owner_rows(plan.org, plan.id, &owner_pairs)?.into_batches(
+                                backend,
+                                "item_owner_posts",
+                                true,
+                            ),
+                        )
+                    })
+                })
+                .into_iter()
+                .flatten(),
+        );
         run_pipelined(tx, writes).await?;
 
-        match search_docs {
-            SearchDocs::Now => {
+        match indexes {
+            DerivedIndexes::Now => {
                 self.write_search_docs(tx, plan, changes, &versions, &item_ids)
                     .await?
             }
-            SearchDocs::Later => search::queue_plan(tx, plan, entered_at).await?,
+            DerivedIndexes::Later => backlog::queue_plan(tx, plan, entered_at).await?,
         }
 
         Ok(Applied {
@@ -403,13 +410,14 @@ fn update_cells<'a>(
     Ok(rows)
 }
 
-/// When `write_changes` writes the search documents of the items it touches.
+/// When `write_changes` writes the derived indexes (search documents, owner index) of the
+/// items it touches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum SearchDocs {
+pub(crate) enum DerivedIndexes {
     /// In the same transaction: a change to a plan is findable the moment it commits.
     Now,
-    /// After the transaction, through the search backlog: a new plan's import commits without
-    /// them, and they are written by `Store::catch_up_search` (migration 0014 says how).
+    /// After the transaction, through the index backlog (`backlog`): a new plan's import
+    /// commits without them.
     Later,
 }
 

@@ -60,11 +60,11 @@ pub async fn serve(
 /// each plan gets a page as fast as the next. Pages are served meanwhile; a failure only means
 /// a colder cache.
 async fn keep_views_warm(store: waymark_store::Store, clock: Clock) {
-    // Plans whose import committed but whose search documents a stop left unwritten.
-    match store.catch_up_all_search().await {
+    // Plans whose import committed but whose derived indexes a stop left unwritten.
+    match store.catch_up_all_indexes().await {
         Ok(0) => {}
-        Ok(plans) => tracing::info!(plans, "search index caught up"),
-        Err(error) => tracing::warn!(%error, "catching up the search index failed"),
+        Ok(plans) => tracing::info!(plans, "index backlog caught up"),
+        Err(error) => tracing::warn!(%error, "catching up the index backlog failed"),
     }
     let mut warmed_for = None;
     loop {

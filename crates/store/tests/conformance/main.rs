@@ -341,11 +341,11 @@ async fn a_new_plan_with_its_items_is_checked_before_anything_is_stored() {
     }
 }
 
-/// A new plan commits before its search documents exist; it waits in the search backlog, a
-/// search of it catches up first (so it never answers from a partial index), and catching up
-/// twice does nothing the second time.
+/// A new plan commits before its search documents and owner index rows exist; it waits in the
+/// index backlog, a search of it or My actions catches up first (so neither answers from a
+/// partial index), and catching up twice does nothing the second time.
 #[tokio::test]
-async fn a_new_plans_search_documents_follow_its_commit() {
+async fn a_new_plans_derived_indexes_follow_its_commit() {
     for (backend, store) in stores().await {
         let org = store
             .create_organisation("SRC", "Search Police")
@@ -384,7 +384,7 @@ async fn a_new_plans_search_documents_follow_its_commit() {
             .create_plan_with_changes(&new_plan("Second"), &changes)
             .await
             .unwrap();
-        assert!(store.search_pending(first.id).await.unwrap(), "{backend}");
+        assert!(store.indexes_pending(first.id).await.unwrap(), "{backend}");
 
         // A search before the catch-up finds the item by its wording and its update's words.
         let scope = Scope::Org(org.id);
@@ -394,13 +394,16 @@ async fn a_new_plans_search_documents_follow_its_commit() {
             std::collections::HashSet::from([applied.item_ids[0]]),
             "{backend}"
         );
-        assert!(!store.search_pending(first.id).await.unwrap(), "{backend}");
-        assert!(!store.catch_up_search(first.id).await.unwrap(), "{backend}");
+        assert!(!store.indexes_pending(first.id).await.unwrap(), "{backend}");
+        assert!(
+            !store.catch_up_indexes(first.id).await.unwrap(),
+            "{backend}"
+        );
 
         // The server's catch-up at start takes what is left: the second plan only.
-        assert!(store.search_pending(second.id).await.unwrap(), "{backend}");
-        assert_eq!(store.catch_up_all_search().await.unwrap(), 1, "{backend}");
-        assert_eq!(store.catch_up_all_search().await.unwrap(), 0, "{backend}");
+        assert!(store.indexes_pending(second.id).await.unwrap(), "{backend}");
+        assert_eq!(store.catch_up_all_indexes().await.unwrap(), 1, "{backend}");
+        assert_eq!(store.catch_up_all_indexes().await.unwrap(), 0, "{backend}");
         assert_eq!(
             store
                 .search(scope, second.id, "custody")
@@ -410,6 +413,23 @@ async fn a_new_plans_search_documents_follow_its_commit() {
             1,
             "{backend}"
         );
+
+        // My actions in the organisation catches up a third plan before it reads the index.
+        let (third, third_applied) = store
+            .create_plan_with_changes(&new_plan("Third"), &changes)
+            .await
+            .unwrap();
+        let owned = store
+            .items_owned_by(scope, org.id, &["head of custody".to_string()])
+            .await
+            .unwrap();
+        assert_eq!(
+            owned.iter().map(|o| o.plan).collect::<Vec<_>>(),
+            vec![first.id, second.id, third.id],
+            "{backend}"
+        );
+        assert_eq!(owned[2].items, third_applied.item_ids, "{backend}");
+        assert!(!store.indexes_pending(third.id).await.unwrap(), "{backend}");
         store.close().await;
     }
 }

@@ -254,8 +254,9 @@ async fn run_import(
             };
             let outcome =
                 import_into_new_plan(&state.store, &spec, &preview, author, dry_run).await;
-            // The new plan's search documents are written after its commit, in the background:
-            // the person sees the plan at once, and a search that comes first catches up itself.
+            // The new plan's search documents and owner index are written after its commit, in the
+            // background: the person sees the plan at once, and a read that needs them first
+            // catches up itself.
             if let Ok(ImportOutcome {
                 plan: Some(plan), ..
             }) = &outcome
@@ -263,8 +264,8 @@ async fn run_import(
                 let store = state.store.clone();
                 let plan = PlanId(*plan);
                 tokio::spawn(async move {
-                    if let Err(error) = store.catch_up_search(plan).await {
-                        tracing::warn!(%error, plan = plan.0, "indexing an imported plan for search failed");
+                    if let Err(error) = store.catch_up_indexes(plan).await {
+                        tracing::warn!(%error, plan = plan.0, "indexing an imported plan failed");
                     }
                 });
             }
