@@ -364,17 +364,35 @@ fn encode_batch(
     let constant: Vec<bool> = (0..width)
         .map(|column| batch.chunks(width).all(|row| row[column] == first[column]))
         .collect();
+    // On SQLite an id column that counts up by one (a table's new ids) is its first value plus
+    // the row's index in the batch (jsonb_each's `key`), so it stays out of the JSON too.
+    let counting: Vec<bool> = (0..width)
+        .map(|column| {
+            backend == Backend::Sqlite
+                && !constant[column]
+                && matches!(first[column], Cell::Int(_))
+                && batch.chunks(width).enumerate().all(|(index, row)| {
+                    match (&row[column], &first[column]) {
+                        (Cell::Int(n), Cell::Int(start)) => {
+                            i64::try_from(index).is_ok_and(|index| *n == start + index)
+                        }
+                        _ => false,
+                    }
+                })
+        })
+        .collect();
     let mut select = Vec::with_capacity(width);
     let mut bound = Vec::new();
     let mut varying = 0;
     for (column, spec) in columns.iter().enumerate() {
-        if constant[column] {
+        if constant[column] || counting[column] {
             bound.push(match &first[column] {
                 Cell::Null => Bound::Null,
                 Cell::Int(n) => Bound::Int(*n),
                 Cell::Text(text) => Bound::Text(text.to_string()),
             });
             select.push(match backend {
+                Backend::Sqlite if counting[column] => "(? + key)".to_string(),
                 Backend::Sqlite => "?".to_string(),
                 Backend::Postgres => format!("${}::{}", bound.len(), pg_type(spec.kind)),
             });
@@ -387,7 +405,12 @@ fn encode_batch(
             varying += 1;
         }
     }
-    let json = batch_json(batch, &constant)?;
+    let left_out: Vec<bool> = constant
+        .iter()
+        .zip(&counting)
+        .map(|(constant, counting)| *constant || *counting)
+        .collect();
+    let json = batch_json(batch, &left_out)?;
     let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
     let source = match backend {
         Backend::Sqlite => "jsonb_each(?)".to_string(),
@@ -417,10 +440,11 @@ fn pg_type(kind: Kind) -> &'static str {
     }
 }
 
-/// The batch's varying columns as a JSON array of arrays (`[[1,"a"],[2,"b"]]`); a batch whose
-/// every column is constant still gives one (empty) array per row, which sets the row count.
-fn batch_json(batch: &[Cell<'_>], constant: &[bool]) -> Result<String> {
-    let width = constant.len();
+/// The batch's columns not `left_out` (bound once instead) as a JSON array of arrays
+/// (`[[1,"a"],[2,"b"]]`); a batch whose every column is left out still gives one (empty) array
+/// per row, which sets the row count.
+fn batch_json(batch: &[Cell<'_>], left_out: &[bool]) -> Result<String> {
+    let width = left_out.len();
     let mut json: Vec<u8> = Vec::with_capacity(batch.len() * 16);
     json.push(b'[');
     for (n, row) in batch.chunks(width).enumerate() {
@@ -429,7 +453,7 @@ fn batch_json(batch: &[Cell<'_>], constant: &[bool]) -> Result<String> {
         }
         json.push(b'[');
         let mut first = true;
-        for (cell, _) in row.iter().zip(constant).filter(|(_, constant)| !**constant) {
+        for (cell, _) in row.iter().zip(left_out).filter(|(_, left_out)| !**left_out) {
             if !first {
                 json.push(b',');
             }
@@ -483,6 +507,31 @@ mod tests {
             r#"[[1,"say \"hi\"\n"],[2,null]]"#
         );
         assert_eq!(batch_json(&cells, &[true, true, true]).unwrap(), "[[],[]]");
+    }
+
+    #[test]
+    fn counting_ids_and_constant_columns_stay_out_of_the_json_on_sqlite() {
+        const COLUMNS: &[Column] = &[int("id"), int("plan_id"), text("text")];
+        let mut rows = Rows::new(COLUMNS, 3);
+        for (id, words) in [(41, "a"), (42, "b"), (43, "c")] {
+            rows.push([Cell::Int(id), Cell::Int(7), Cell::str(words)]).unwrap();
+        }
+        let cells = rows.cells.clone();
+        let batch = encode_batch(Backend::Sqlite, "t", COLUMNS, &cells, false).unwrap();
+        assert_eq!(
+            batch.sql,
+            "INSERT INTO t (id, plan_id, text) SELECT (? + key), ?, value ->> 0 FROM jsonb_each(?)"
+        );
+        assert_eq!(batch.json, r#"[["a"],["b"],["c"]]"#);
+        assert!(matches!(batch.bound[..], [Bound::Int(41), Bound::Int(7)]));
+        // PostgreSQL's batch has no index column: the ids go in the JSON.
+        let batch = encode_batch(Backend::Postgres, "t", COLUMNS, &cells, false).unwrap();
+        assert_eq!(batch.json, r#"[[41,"a"],[42,"b"],[43,"c"]]"#);
+        // A gap in the ids keeps them in the JSON on SQLite too.
+        let mut gapped = cells.clone();
+        gapped[6] = Cell::Int(45);
+        let batch = encode_batch(Backend::Sqlite, "t", COLUMNS, &gapped, false).unwrap();
+        assert_eq!(batch.json, r#"[[41,"a"],[42,"b"],[45,"c"]]"#);
     }
 
     #[test]
