@@ -1,20 +1,28 @@
 //! Cells as users fill them in: spacing, bullet lists, dates written any way, RAG words and
 //! their synonyms, yes/no columns, several owners in one cell, references with a title.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use waymark_core::{FlexDate, Rag, parse_date, split_owners};
 
 /// Tidies a cell without changing its words: line endings, non-breaking and repeated spaces,
 /// blank lines at either end, and bullets written as "•", "-", "*" or "·" all become "• ".
 pub fn clean_cell(raw: &str) -> String {
-    let simple = !raw
-        .chars()
-        .any(|c| (c.is_whitespace() && c != ' ') || matches!(c, '•' | '·' | '\u{f0a7}'))
-        && !raw.contains("  ")
-        && !raw.trim_start().starts_with(['-', '*', 'o']);
+    clean_cell_cow(raw).into_owned()
+}
+
+/// As `clean_cell`, borrowing the cell when it is already tidy: most cells of a large file
+/// are, and a copy of each is most of what reading them costs.
+pub fn clean_cell_cow(raw: &str) -> Cow<'_, str> {
+    let simple = if raw.is_ascii() {
+        is_tidy_ascii(raw)
+    } else {
+        is_tidy(raw)
+    };
     if simple {
         // The common case in a large file: a single tidy line.
-        return raw.trim_matches(' ').to_string();
+        return Cow::Borrowed(raw.trim_matches(' '));
     }
     let text = raw.replace("\r\n", "\n").replace(
         ['\r', '\u{2028}', '\u{2029}', '\u{b}', '\u{c}', '\u{85}'],
@@ -36,7 +44,25 @@ pub fn clean_cell(raw: &str) -> String {
     while kept.last().is_some_and(|line| line.is_empty()) {
         kept.pop();
     }
-    kept.join("\n")
+    Cow::Owned(kept.join("\n"))
+}
+
+/// Whether a cell is a single tidy line that cleaning leaves as it is, but for spaces at its
+/// ends.
+fn is_tidy(raw: &str) -> bool {
+    !raw.chars()
+        .any(|c| (c.is_whitespace() && c != ' ') || matches!(c, '•' | '·' | '\u{f0a7}'))
+        && !raw.contains("  ")
+        && !raw.trim_start().starts_with(['-', '*', 'o'])
+}
+
+/// `is_tidy` for ASCII text, in one pass over its bytes: most cells of a large file.
+fn is_tidy_ascii(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    // The ASCII characters `char::is_whitespace` knows are the space and b'\t'..=b'\r'.
+    !bytes.iter().any(|b| matches!(b, b'\t'..=b'\r'))
+        && !bytes.windows(2).any(|pair| pair == b"  ")
+        && !raw.trim_start_matches(' ').starts_with(['-', '*', 'o'])
 }
 
 /// An exact day written alone in a cell ("23-Jan-15"), as the shifted rows of a tracker leave
@@ -65,9 +91,37 @@ pub fn parse_date_cell(cell: &str) -> Result<Option<FlexDate>, String> {
     if let Some(date) = excel_serial_date(trimmed) {
         return Ok(Some(FlexDate::exact(date)));
     }
+    if let Some(date) = numeric_day(trimmed) {
+        return Ok(Some(FlexDate::exact(date)));
+    }
     parse_date(trimmed)
         .map(Some)
         .map_err(|error| error.to_string())
+}
+
+/// A day written in figures, day first ("31/03/2016", "8-1-15", "15.04.11"): the form most
+/// date columns hold, read without the general parser's lowercased copy and token list. It
+/// takes only what `parse_date` would read as that same day; anything else is left to it.
+fn numeric_day(cell: &str) -> Option<NaiveDate> {
+    let mut parts = cell.split(['/', '-', '.']);
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let figures = |part: &str, lengths: &[usize]| {
+        (lengths.contains(&part.len()) && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let day = figures(day, &[1, 2])?;
+    let month = figures(month, &[1, 2]).filter(|m| (1..=12).contains(m))?;
+    let year = match year.len() {
+        2 => 2000 + figures(year, &[2])? as i32,
+        _ => figures(year, &[4])
+            .map(|y| y as i32)
+            .filter(|y| (1900..=2200).contains(y))?,
+    };
+    NaiveDate::from_ymd_opt(year, month, day)
 }
 
 /// Excel's serial number for a day (42460 is 31 March 2016), as a date cell formatted
@@ -168,7 +222,11 @@ pub fn parse_complete_cell(cell: &str) -> Result<Completion, String> {
 pub fn parse_owner_cell(cell: &str) -> Vec<String> {
     cell.split(';')
         .flat_map(split_owners)
-        .map(|owner| owner.trim_start_matches("• ").to_string())
+        .map(|owner| match owner.trim_start_matches("• ") {
+            // Most posts have no bullet: keep the string `split_owners` made.
+            trimmed if trimmed.len() == owner.len() => owner,
+            trimmed => trimmed.to_string(),
+        })
         .filter(|owner| !owner.is_empty())
         .collect()
 }
@@ -258,10 +316,10 @@ pub fn could_start_a_date(text: &str) -> bool {
 
 /// Words users put in a cell to say it is empty.
 fn is_placeholder(text: &str) -> bool {
-    matches!(
-        text.to_ascii_lowercase().as_str(),
-        "-" | "n/a" | "na" | "tbc" | "tba" | "none" | "?"
-    )
+    // Compared in place: every date cell passes through here.
+    ["-", "n/a", "na", "tbc", "tba", "none", "?"]
+        .iter()
+        .any(|word| text.eq_ignore_ascii_case(word))
 }
 
 /// "• first • second" written on one line becomes a list of lines.
@@ -309,6 +367,33 @@ fn tidy_line(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The quick reading of a day in figures finds only what the general parser would.
+        #[test]
+        fn numeric_days_agree_with_the_parser(
+            text in "[0-9]{0,3}[/.-][0-9]{0,3}[/.-][0-9]{0,5}"
+        ) {
+            if let Some(day) = numeric_day(&text) {
+                prop_assert_eq!(Ok(FlexDate::exact(day)), parse_date(&text));
+            }
+        }
+
+        #[test]
+        fn tidy_ascii_is_told_apart_as_before(text in "( |\\t|\\x0b|\\x1c|-|o|\\*|[\\x00-\\x7f]){0,12}") {
+            prop_assert_eq!(is_tidy_ascii(&text), is_tidy(&text));
+        }
+    }
+
+    #[test]
+    fn numeric_days_are_read() {
+        assert_eq!(numeric_day("31/03/2016"), Some(ymd(2016, 3, 31)));
+        assert_eq!(numeric_day("8-1-15"), Some(ymd(2015, 1, 8)));
+        assert_eq!(numeric_day("31/02/2016"), None);
+        assert_eq!(numeric_day("1/13/2016"), None);
+        assert_eq!(numeric_day("1/1/1850"), None);
+    }
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()

@@ -301,6 +301,13 @@ const HEADER_MAX_WORDS: usize = 7;
 /// Lower case, punctuation as spaces, single spaces: "Complete Yes/No" → "complete yes no".
 pub fn normalise_header(header: &str) -> String {
     let mut normal = String::with_capacity(header.len());
+    normalise_header_into(header, &mut normal);
+    normal
+}
+
+/// As `normalise_header`, into a buffer the caller reuses (it is cleared first).
+pub fn normalise_header_into(header: &str, normal: &mut String) {
+    normal.clear();
     let mut pending_space = false;
     for c in header.trim().chars() {
         if c == '#' {
@@ -319,7 +326,6 @@ pub fn normalise_header(header: &str) -> String {
             pending_space = true;
         }
     }
-    normal
 }
 
 /// The field a header names, if any. A remark in brackets ("Progress (please date each

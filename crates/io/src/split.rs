@@ -27,28 +27,49 @@ pub struct DatedEntry {
 /// Splits a cell into entries. Every word of the cell is in exactly one entry's heading or text,
 /// so nothing a user wrote is lost.
 pub fn split_dated_entries(cell: &str) -> Vec<DatedEntry> {
+    split_dated_spans(cell)
+        .into_iter()
+        .map(|span| DatedEntry {
+            date: span.date,
+            author: span.author,
+            heading: span.heading.to_string(),
+            text: span.text.to_string(),
+        })
+        .collect()
+}
+
+/// A `DatedEntry` whose heading and text borrow from the cell, for callers that keep only
+/// some entries' text and never the heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedSpan<'a> {
+    pub date: Option<NaiveDate>,
+    pub author: Option<String>,
+    pub heading: &'a str,
+    pub text: &'a str,
+}
+
+/// As `split_dated_entries`, borrowing from the cell.
+pub fn split_dated_spans(cell: &str) -> Vec<DatedSpan<'_>> {
     let starts = entry_starts(cell);
     let mut entries = Vec::with_capacity(starts.len() + 1);
     let first_start = starts.first().map(|start| start.at).unwrap_or(cell.len());
     let before = cell[..first_start].trim();
     if !before.is_empty() {
-        entries.push(DatedEntry {
+        entries.push(DatedSpan {
             date: None,
             author: None,
-            heading: String::new(),
-            text: before.to_string(),
+            heading: "",
+            text: before,
         });
     }
-    for (index, start) in starts.iter().enumerate() {
-        let end = starts
-            .get(index + 1)
-            .map(|next| next.at)
-            .unwrap_or(cell.len());
-        entries.push(DatedEntry {
+    let mut starts = starts.into_iter().peekable();
+    while let Some(start) = starts.next() {
+        let end = starts.peek().map(|next| next.at).unwrap_or(cell.len());
+        entries.push(DatedSpan {
             date: Some(start.date),
-            author: start.author.clone(),
-            heading: cell[start.at..start.text_at].trim().to_string(),
-            text: cell[start.text_at..end].trim().to_string(),
+            author: start.author,
+            heading: cell[start.at..start.text_at].trim(),
+            text: cell[start.text_at..end].trim(),
         });
     }
     entries
@@ -132,7 +153,8 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
     if !could_start_a_date(&cell[pos..]) {
         return None;
     }
-    let (date, date_len) = parse_date_prefix(&cell[pos..])?;
+    let (date, date_len) =
+        day_month_year_prefix(&cell[pos..]).or_else(|| parse_date_prefix(&cell[pos..]))?;
     let written = &cell[pos..pos + date_len];
     pos += date_len;
     // The separator may be glued to the date: "21/11/14: text", "8 Jan 2015- text".
@@ -224,6 +246,50 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
     None
 }
 
+/// "21 Nov 2014" at the start of text, then a space or the end: the way most entries open,
+/// read without `parse_date_prefix`'s lowercased copies and token lists. `None` leaves the
+/// text to `parse_date_prefix`, and a day found here is the one it would find: with three
+/// such words first, it tries them together before any shorter run.
+fn day_month_year_prefix(text: &str) -> Option<(NaiveDate, usize)> {
+    let mut words = text.splitn(4, ' ');
+    let (day, month, year) = (words.next()?, words.next()?, words.next()?);
+    let end = day.len() + month.len() + year.len() + 2;
+    // The year must end a word as `parse_date_prefix` sees words.
+    if !text[end..].chars().next().is_none_or(char::is_whitespace) {
+        return None;
+    }
+    let figures = |word: &str, lengths: std::ops::RangeInclusive<usize>| {
+        (lengths.contains(&word.len()) && word.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| word.parse::<u32>().ok())
+            .flatten()
+    };
+    let day = figures(day, 1..=2).filter(|d| (1..=31).contains(d))?;
+    if month.len() < 3 || !month.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    // A month is any start of its name from three letters ("Sept", "Janu"), as the parser has it.
+    let month = MONTHS.iter().position(|name| {
+        name.len() >= month.len() && name[..month.len()].eq_ignore_ascii_case(month)
+    })? as u32
+        + 1;
+    let year = figures(year, 4..=4).filter(|y| (1900..=2200).contains(y))? as i32;
+    NaiveDate::from_ymd_opt(year, month, day).map(|date| (date, end))
+}
+
 /// An entry opening with a date in brackets: "[14/03/2016] text", "(14 Mar 2016) - text". The
 /// brackets mark it as a heading, so no separator is needed after them.
 fn bracketed_date_at(cell: &str, at: usize, open_at: usize) -> Option<EntryStart> {
@@ -280,6 +346,29 @@ fn leading_spaces(text: &str) -> usize {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    proptest! {
+        /// The quick reading of "21 Nov 2014" finds only what the general one would.
+        #[test]
+        fn day_month_year_prefixes_agree_with_the_parser(
+            text in "[0-9]{0,3} [A-Za-z]{0,10} [0-9]{1,5}([ \t\n,:-][ -~]{0,12})?"
+        ) {
+            if let Some(found) = day_month_year_prefix(&text) {
+                prop_assert_eq!(Some(found), parse_date_prefix(&text));
+            }
+        }
+    }
+
+    #[test]
+    fn day_month_year_prefixes_are_read() {
+        assert_eq!(
+            day_month_year_prefix("8 Sept 2015 - text"),
+            Some((ymd(2015, 9, 8).unwrap(), 11))
+        );
+        assert_eq!(day_month_year_prefix("31 Feb 2015 - text"), None);
+        assert_eq!(day_month_year_prefix("8 Ja 2015"), None);
+        assert_eq!(day_month_year_prefix("8 Jan 2015-"), None);
+    }
 
     fn ymd(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
         NaiveDate::from_ymd_opt(y, m, d)
