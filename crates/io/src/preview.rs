@@ -2,6 +2,7 @@
 //! fields and dated updates, and every finding. It touches no store, so the command line's
 //! dry run and the web app's upload page show the same thing; it serialises to JSON for both.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -10,14 +11,17 @@ use waymark_core::flags::normalise_text;
 use waymark_core::{FlexDate, ItemFields, Rag};
 
 use crate::cells::{
-    clean_cell, lone_date, numbered_reference, parent_reference, parse_complete_cell,
-    parse_date_cell, parse_owner_cell, parse_rag_cell, split_numbered_title,
+    clean_cell, clean_cell_cow, lone_date, numbered_reference, parent_reference,
+    parse_complete_cell, parse_date_cell, parse_owner_cell, parse_rag_cell, split_numbered_title,
 };
 use crate::error::ImportError;
 use crate::findings::{Finding, FindingKind, list_rows};
-use crate::header::{Column, Field, HeaderMatch, detect_header, normalise_header, read_preamble};
+use crate::header::{
+    Column, Field, HeaderMatch, detect_header, normalise_header, normalise_header_into,
+    read_preamble,
+};
 use crate::mapping::Mapping;
-use crate::split::split_dated_entries;
+use crate::split::{split_dated_entries, split_dated_spans};
 use crate::table::{Format, Note, Row, Table, Workbook};
 
 /// How to read a file.
@@ -244,7 +248,17 @@ pub fn build_preview_with_progress(
     options: &PreviewOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportPreview, ImportError> {
+    build_preview_in(workbook, options, progress, Parallelism::available())
+}
+
+fn build_preview_in(
+    workbook: &Workbook,
+    options: &PreviewOptions,
+    progress: &mut dyn FnMut(usize, usize),
+    parallelism: Parallelism,
+) -> Result<ImportPreview, ImportError> {
     let mut builder = Builder::new(options);
+    builder.parallelism = parallelism;
     builder.is_document = workbook.format == Format::Docx;
     // A document's preamble grows with what tables before the plan say about it: a table of
     // "Plan owner | ACC Local Policing" facts, and the title above such a table.
@@ -360,6 +374,7 @@ struct Builder<'o> {
     is_document: bool,
     /// Paragraphs above tables that titled themselves; the first may title the plan.
     unused_headings: Vec<String>,
+    parallelism: Parallelism,
 }
 
 impl<'o> Builder<'o> {
@@ -376,6 +391,7 @@ impl<'o> Builder<'o> {
             heading_levels_named: false,
             is_document: false,
             unused_headings: Vec::new(),
+            parallelism: Parallelism::available(),
         }
     }
 
@@ -407,48 +423,64 @@ impl<'o> Builder<'o> {
         if self.leaf_level_header.is_none() {
             self.leaf_level_header = header.first(Field::Text).map(|c| c.header.clone());
         }
-        let parent_columns: Vec<&Column> = header.all(Field::Parent).collect();
-        let mut filled_down: Vec<String> = vec![String::new(); parent_columns.len()];
+        let reader = TableReader::new(self.options, table, header);
+        let body = &table.rows[header.body_start..];
+        // Reading rows needs no state, so a large table's rows are read on several threads;
+        // placing them in the tree below is done in row order, as one thread would.
+        let runs = self.parallelism.read_rows(&reader, body);
+        self.items.reserve(body.len());
+        if header.has(Field::Reference) {
+            self.by_reference.reserve(body.len());
+        }
+        let mut filled_down: Vec<String> = vec![String::new(); reader.parent_columns.len()];
         let mut section: Option<usize> = None;
         let mut level_stack: Vec<usize> = Vec::new();
-        let header_row = &table.rows[header.index];
         let mut table_items: Vec<usize> = Vec::new();
-        for (offset, row) in table.rows[header.body_start..].iter().enumerate() {
-            if offset % 4096 == 0 {
-                progress(header.body_start + offset);
-            }
-            if row.is_blank() || repeats_header(row, header_row) {
-                continue;
-            }
-            if parent_columns.is_empty()
-                && !header.has(Field::Level)
-                && let Some(title) = section_title(row, header)
-            {
-                self.heading_parents = true;
-                let parent = self.derived_parent(heading_parent, &title, table, Some(row.number));
-                // A section row may carry the section's own RAG.
-                if let Some(column) = header.first(Field::Rag)
-                    && let Ok(Some(rag)) = parse_rag_cell(row.cell(column.index))
+        let mut rows = body.iter().enumerate();
+        for run in runs {
+            let mut items = run.items.into_iter();
+            for reading in run.readings {
+                let Some((offset, row)) = rows.next() else {
+                    break;
+                };
+                if offset % 4096 == 0 {
+                    progress(header.body_start + offset);
+                }
+                let (parent_cells, placement, findings) = match reading {
+                    RowReading::Skip => continue,
+                    RowReading::Section { title, rag } => {
+                        self.heading_parents = true;
+                        let parent =
+                            self.derived_parent(heading_parent, &title, table, Some(row.number));
+                        // A section row may carry the section's own RAG.
+                        if let Some(rag) = rag {
+                            self.items[parent].rag = Some(rag.into());
+                        }
+                        section = Some(parent);
+                        continue;
+                    }
+                    RowReading::Row {
+                        parent_cells,
+                        placement,
+                        findings,
+                    } => (parent_cells, placement, findings),
+                };
+                let mut parent = section.or(heading_parent);
+                for (cell, value) in parent_cells.into_iter().zip(filled_down.iter_mut()) {
+                    if !cell.is_empty() {
+                        *value = cell;
+                    }
+                    if !value.is_empty() {
+                        parent = Some(self.derived_parent(parent, value, table, Some(row.number)));
+                    }
+                }
+                if let Some(placement) = placement
+                    && let Some(item) = items.next()
                 {
-                    self.items[parent].rag = Some(rag.into());
+                    table_items.push(self.place(item, placement, parent, &mut level_stack));
                 }
-                section = Some(parent);
-                continue;
+                self.absorb(findings);
             }
-            let mut parent = section.or(heading_parent);
-            for (column, value) in parent_columns.iter().zip(filled_down.iter_mut()) {
-                let cell = clean_cell(row.cell(column.index));
-                if !cell.is_empty() {
-                    *value = cell;
-                }
-                if !value.is_empty() {
-                    parent = Some(self.derived_parent(parent, value, table, Some(row.number)));
-                }
-            }
-            let Some(index) = self.read_row(table, header, row, parent, &mut level_stack) else {
-                continue;
-            };
-            table_items.push(index);
         }
         self.read_notes(table, &table_items);
     }
@@ -467,342 +499,74 @@ impl<'o> Builder<'o> {
             return existing;
         }
         let (reference, text) = split_numbered_title(title);
-        let index = self.push_item(PreviewItem {
-            parent,
-            depth: 0,
-            position: 0,
-            table: table.name.clone(),
-            row,
-            derived: true,
-            reference: reference.clone(),
-            text,
-            description: None,
-            strategic_lead: None,
-            owners: Vec::new(),
-            start: None,
-            due: None,
-            complete: false,
-            completed_on: None,
-            rag: None,
-            effective: self.options.as_at,
-            exists_from: self.options.as_at,
-            updates: Vec::new(),
-        });
+        let reference_key = reference.as_deref().map(normalise_reference);
+        let index = self.push_item(
+            PreviewItem {
+                parent,
+                depth: 0,
+                position: 0,
+                table: table.name.clone(),
+                row,
+                derived: true,
+                reference,
+                text,
+                description: None,
+                strategic_lead: None,
+                owners: Vec::new(),
+                start: None,
+                due: None,
+                complete: false,
+                completed_on: None,
+                rag: None,
+                effective: self.options.as_at,
+                exists_from: self.options.as_at,
+                updates: Vec::new(),
+            },
+            reference_key,
+        );
         self.derived.insert(key, index);
         index
     }
 
-    fn push_item(&mut self, item: PreviewItem) -> usize {
+    /// Adds an item; `reference_key` is its reference normalised, to nest later items under it.
+    fn push_item(&mut self, item: PreviewItem, reference_key: Option<String>) -> usize {
         let index = self.items.len();
-        if let Some(reference) = &item.reference {
-            self.by_reference
-                .insert(normalise_reference(reference), index);
+        if let Some(key) = reference_key {
+            self.by_reference.insert(key, index);
         }
         self.items.push(item);
         index
     }
 
-    /// Reads one data row into an item; `None` when the row holds nothing to import.
-    fn read_row(
+    /// Puts a row's item in the tree. A level column decides outright; otherwise it goes under
+    /// its parent column or heading, or under an earlier item whose number its reference
+    /// extends.
+    fn place(
         &mut self,
-        table: &Table,
-        header: &HeaderMatch,
-        row: &Row,
+        mut item: PreviewItem,
+        placement: Placement,
         parent: Option<usize>,
         level_stack: &mut Vec<usize>,
-    ) -> Option<usize> {
-        let mut findings: Vec<Finding> = Vec::new();
-        let mut note = |column: &str, kind: FindingKind, message: String| {
-            let mut finding = Finding::new(row.number, column, kind, message);
-            finding.table = table.name.clone();
-            findings.push(finding);
-        };
-        // Cells by field, with lone dates in text columns moved to the date column they
-        // slipped from.
-        let mut cells: Vec<(Field, &Column, String)> = header
-            .columns
-            .iter()
-            .filter(|c| c.field != Field::Ignore)
-            .map(|c| (c.field, c, clean_cell(row.cell(c.index))))
-            .collect();
-        let mut shifted_dates: Vec<(NaiveDate, usize, String)> = Vec::new();
-        for (field, column, cell) in cells.iter_mut() {
-            let texty = matches!(
-                field,
-                Field::Text
-                    | Field::Description
-                    | Field::StrategicLead
-                    | Field::Owner
-                    | Field::Updates
-                    | Field::Parent
-            );
-            if texty && let Some(date) = lone_date(cell) {
-                shifted_dates.push((date, column.index, column.header.clone()));
-                cell.clear();
-            }
-        }
-        let mut update_date: Option<NaiveDate> = None;
-        for (date, from_index, from_header) in shifted_dates {
-            // The nearest empty date column is where the date belongs.
-            let target = cells
-                .iter_mut()
-                .filter(|(field, _, cell)| {
-                    matches!(field, Field::UpdateDate | Field::Due | Field::Start)
-                        && cell.is_empty()
-                })
-                .min_by_key(|(_, column, _)| column.index.abs_diff(from_index));
-            let taken_as = match target {
-                Some((field, column, cell)) => {
-                    *cell = date.format("%Y-%m-%d").to_string();
-                    format!("its {}", describe_field(*field, &column.header))
-                }
-                None => {
-                    update_date.get_or_insert(date);
-                    "its date of update".to_string()
-                }
-            };
-            note(
-                &from_header,
-                FindingKind::ShiftedCells,
-                format!(
-                    "\"{from_header}\" holds only the date {}: the row's cells look shifted by \
-                     one, so it is taken as {taken_as}",
-                    waymark_core::date::format_long(date)
-                ),
-            );
-        }
-        // The converse slip: a sentence in a date column beside an empty updates column is the
-        // update, not an unreadable date (its date, if any, was moved above).
-        let updates_cell = cells.iter().position(|(f, _, _)| *f == Field::Updates);
-        let sentence_in_date_column = cells.iter().position(|(f, _, cell)| {
-            matches!(f, Field::Due | Field::Start)
-                && cell.split_whitespace().count() >= 3
-                && waymark_core::parse_date(cell).is_err()
-        });
-        if let (Some(to), Some(from)) = (updates_cell, sentence_in_date_column)
-            && cells
-                .iter()
-                .all(|(f, _, cell)| *f != Field::Updates || cell.is_empty())
-        {
-            let words = std::mem::take(&mut cells[from].2);
-            let from_header = cells[from].1.header.clone();
-            let to_header = cells[to].1.header.clone();
-            cells[to].2 = words;
-            note(
-                &from_header,
-                FindingKind::ShiftedCells,
-                format!(
-                    "\"{from_header}\" holds words, not a date, and \"{to_header}\" is empty: the \
-                     row's cells look shifted by one, so they are taken as its update"
-                ),
-            );
-        }
-        let value = |field: Field| -> Option<(&Column, &str)> {
-            cells
-                .iter()
-                .find(|(f, _, cell)| *f == field && !cell.is_empty())
-                .map(|(_, column, cell)| (*column, cell.as_str()))
-        };
-        let header_of = |field: Field| {
-            header
-                .first(field)
-                .map(|c| c.header.clone())
-                .unwrap_or_default()
-        };
-
-        let reference = value(Field::Reference).map(|(_, cell)| cell.to_string());
-        let text = value(Field::Text)
-            .map(|(_, cell)| cell.to_string())
-            .unwrap_or_default();
-        let has_updates = cells
-            .iter()
-            .any(|(f, _, cell)| *f == Field::Updates && !cell.is_empty());
-        if text.is_empty() {
-            if reference.is_none() && !has_updates {
-                let others = cells.iter().filter(|(_, _, cell)| !cell.is_empty()).count();
-                if others > 0 {
-                    note(
-                        &header_of(Field::Text),
-                        FindingKind::MissingText,
-                        "The row has no item text or reference, so it was skipped".to_string(),
-                    );
-                    self.absorb(findings);
-                }
-                return None;
-            }
-            note(
-                &header_of(Field::Text),
-                FindingKind::MissingText,
-                "The row has no item text".to_string(),
-            );
-        }
-
-        if let Some((column, cell)) = value(Field::UpdateDate) {
-            match parse_date_cell(cell) {
-                Ok(date) => update_date = date.map(|d| d.date).or(update_date),
-                Err(message) => note(&column.header, FindingKind::UnparseableDate, message),
-            }
-        }
-        let mut date_field = |field: Field| -> Option<FlexDate> {
-            let (column, cell) = value(field)?;
-            match parse_date_cell(cell) {
-                Ok(date) => date,
-                Err(message) => {
-                    note(&column.header, FindingKind::UnparseableDate, message);
-                    None
-                }
-            }
-        };
-        let due = date_field(Field::Due);
-        let start = date_field(Field::Start);
-        let completed_on = date_field(Field::CompletedOn).map(|d| d.date);
-        let mut complete = false;
-        let mut completed_on = completed_on;
-        if let Some((column, cell)) = value(Field::Complete) {
-            match parse_complete_cell(cell) {
-                Ok(completion) => {
-                    complete = completion.complete;
-                    completed_on = completed_on.or(completion.on);
-                }
-                Err(message) => note(&column.header, FindingKind::UnknownComplete, message),
-            }
-        }
-        let mut rag = None;
-        if let Some((column, cell)) = value(Field::Rag) {
-            match parse_rag_cell(cell) {
-                Ok(parsed) => rag = parsed,
-                Err(message) => note(&column.header, FindingKind::UnknownRag, message),
-            }
-        }
-        let owners = value(Field::Owner)
-            .map(|(_, cell)| parse_owner_cell(cell))
-            .unwrap_or_default();
-        if header.has(Field::Due) && due.is_none() && !complete && value(Field::Due).is_none() {
-            note(
-                &header_of(Field::Due),
-                FindingKind::MissingDueDate,
-                "No due date".to_string(),
-            );
-        }
-        if header.has(Field::Owner) && owners.is_empty() {
-            note(
-                &header_of(Field::Owner),
-                FindingKind::MissingOwner,
-                "No owner".to_string(),
-            );
-        }
-
-        let effective = update_date.unwrap_or(self.options.as_at);
-        let mut updates: Vec<PreviewUpdate> = Vec::new();
-        for (field, column, cell) in &cells {
-            if *field != Field::Updates || cell.is_empty() {
-                continue;
-            }
-            let entries = split_dated_entries(cell);
-            let dated: Vec<NaiveDate> = entries.iter().filter_map(|e| e.date).collect();
-            if dated.windows(2).any(|pair| pair[1] < pair[0]) {
-                note(
-                    &column.header,
-                    FindingKind::EntriesOutOfOrder,
-                    format!(
-                        "The dated entries are not in date order ({}); they are stored in date order",
-                        dated
-                            .iter()
-                            .map(|d| waymark_core::date::format_long(*d))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                );
-            }
-            for entry in entries {
-                if entry.text.is_empty() {
-                    continue;
-                }
-                let update = PreviewUpdate {
-                    as_of: entry.date.unwrap_or(effective),
-                    dated: entry.date.is_some(),
-                    author_post: entry.author,
-                    text: entry.text,
-                    column: column.header.clone(),
-                };
-                let duplicate = updates.iter().any(|u| {
-                    u.as_of == update.as_of
-                        && normalise_text(&u.text) == normalise_text(&update.text)
-                });
-                if !duplicate {
-                    updates.push(update);
-                }
-            }
-        }
-        updates.sort_by_key(|u| u.as_of);
-        if let (Some(row_date), Some(newest)) = (
-            update_date,
-            updates.iter().filter(|u| u.dated).map(|u| u.as_of).max(),
-        ) && row_date < newest
-        {
-            note(
-                &header_of(Field::UpdateDate),
-                FindingKind::UpdateDateBeforeEntry,
-                format!(
-                    "The date of update ({}) is earlier than the newest entry in the row ({})",
-                    waymark_core::date::format_long(row_date),
-                    waymark_core::date::format_long(newest)
-                ),
-            );
-        }
-
-        // Where the item goes: a level column decides outright; otherwise under its parent
-        // column or heading, or under an earlier item whose number its reference extends.
+    ) -> usize {
         let mut parent = parent;
-        let mut depth_from_level = None;
-        if let Some((_, cell)) = value(Field::Level) {
-            let depth = level_depth(cell, &self.options.level_names);
+        if let Some(depth) = placement.level_depth {
             level_stack.truncate(depth);
             parent = level_stack.last().copied();
-            depth_from_level = Some(depth);
-        } else if let Some(parent_ref) = reference.as_deref().and_then(parent_reference)
-            && let Some(&candidate) = self.by_reference.get(&normalise_reference(&parent_ref))
+        } else if let Some(parent_key) = placement.parent_key()
+            && let Some(&candidate) = self.by_reference.get(parent_key)
             && (parent.is_none()
                 || parent == Some(candidate)
                 || self.is_descendant(candidate, parent))
         {
             parent = Some(candidate);
         }
-
-        let description = value(Field::Description).map(|(_, c)| c.to_string());
-        let strategic_lead = value(Field::StrategicLead).map(|(_, c)| c.to_string());
-        let exists_from = updates
-            .iter()
-            .map(|u| u.as_of)
-            .min()
-            .map_or(effective, |earliest| earliest.min(effective));
-        let index = self.push_item(PreviewItem {
-            parent,
-            depth: 0,
-            position: 0,
-            table: table.name.clone(),
-            row: Some(row.number),
-            derived: false,
-            reference,
-            text,
-            description,
-            strategic_lead,
-            owners,
-            start: start.as_ref().map(DateView::from),
-            due: due.as_ref().map(DateView::from),
-            complete,
-            completed_on,
-            rag: rag.map(RagView::from),
-            effective,
-            exists_from,
-            updates,
-        });
-        if let Some(depth) = depth_from_level {
+        item.parent = parent;
+        let index = self.push_item(item, placement.reference_key);
+        if let Some(depth) = placement.level_depth {
             level_stack.truncate(depth);
             level_stack.push(index);
         }
-        self.absorb(findings);
-        Some(index)
+        index
     }
 
     fn absorb(&mut self, findings: Vec<Finding>) {
@@ -972,9 +736,10 @@ impl<'o> Builder<'o> {
     }
 
     fn find_duplicate_updates(&mut self) {
-        // Normalised text → (item, update) of its first wording and the rows carrying it. A
-        // hash map of indexes, because a large file has as many distinct texts as rows.
-        let mut rows_by_text: HashMap<String, ((usize, usize), Vec<usize>)> = HashMap::new();
+        // Normalised text → (item, update) of its first wording and the items carrying it. A
+        // hash map of indexes, because a large file has as many distinct texts as rows; the
+        // first item is kept apart, so that a text found once allocates no list.
+        let mut rows_by_text: HashMap<String, TextSeen> = HashMap::with_capacity(self.items.len());
         for (item_index, item) in self.items.iter().enumerate() {
             if item.derived || item.row.is_none() {
                 continue;
@@ -987,17 +752,24 @@ impl<'o> Builder<'o> {
                 if text.chars().count() < DUPLICATE_TEXT_MIN_CHARS {
                     continue;
                 }
-                let (_, items) = rows_by_text
-                    .entry(text)
-                    .or_insert_with(|| ((item_index, update_index), Vec::new()));
-                if items.last() != Some(&item_index) {
-                    items.push(item_index);
+                let seen = rows_by_text.entry(text).or_insert_with(|| TextSeen {
+                    first: (item_index, update_index),
+                    more: Vec::new(),
+                });
+                if seen.more.last().unwrap_or(&seen.first.0) != &item_index {
+                    seen.more.push(item_index);
                 }
             }
         }
         let mut groups: Vec<((usize, usize), Vec<usize>)> = rows_by_text
             .into_values()
-            .filter(|(_, items)| items.len() > 1)
+            .filter(|seen| !seen.more.is_empty())
+            .map(|TextSeen { first, more }| {
+                let mut items = Vec::with_capacity(more.len() + 1);
+                items.push(first.0);
+                items.extend(more);
+                (first, items)
+            })
             .collect();
         groups.sort();
         for ((first_item, first_update), items) in groups {
@@ -1023,6 +795,507 @@ impl<'o> Builder<'o> {
             }
         }
     }
+}
+
+/// Tables with fewer body rows than this are read on one thread: for them, starting a thread
+/// costs more than it saves.
+const PARALLEL_MIN_ROWS: usize = 2_000;
+
+/// How many threads read a table's rows, and from how many rows.
+#[derive(Debug, Clone, Copy)]
+struct Parallelism {
+    threads: usize,
+    min_rows: usize,
+}
+
+impl Parallelism {
+    fn available() -> Self {
+        Parallelism {
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            min_rows: PARALLEL_MIN_ROWS,
+        }
+    }
+
+    /// Each row's reading, in row order, in consecutive runs (one per thread).
+    fn read_rows(self, reader: &TableReader<'_>, rows: &[Row]) -> Vec<RunReading> {
+        let read_run = |rows: &[Row]| -> RunReading {
+            let mut run = RunReading {
+                readings: Vec::with_capacity(rows.len()),
+                items: Vec::with_capacity(rows.len()),
+            };
+            let mut scratch = String::new();
+            for row in rows {
+                let reading = reader.read(row, &mut scratch, &mut run.items);
+                run.readings.push(reading);
+            }
+            run
+        };
+        if self.threads < 2 || rows.len() < self.min_rows.max(2) {
+            return vec![read_run(rows)];
+        }
+        let read_run = &read_run;
+        let length = rows.len().div_ceil(self.threads);
+        std::thread::scope(|scope| {
+            let mut runs = rows.chunks(length);
+            let first = runs.next().unwrap_or_default();
+            let spawned: Vec<_> = runs
+                .map(|run| {
+                    let thread =
+                        std::thread::Builder::new().spawn_scoped(scope, move || read_run(run));
+                    (run, thread)
+                })
+                .collect();
+            let mut readings = Vec::with_capacity(self.threads);
+            readings.push(read_run(first));
+            for (run, thread) in spawned {
+                readings.push(match thread {
+                    Ok(thread) => thread
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                    // No thread to be had: read its rows here instead.
+                    Err(_) => read_run(run),
+                });
+            }
+            readings
+        })
+    }
+}
+
+/// A run of consecutive rows, read.
+struct RunReading {
+    readings: Vec<RowReading>,
+    /// The items of the rows that have one, in row order. Kept apart from the readings so
+    /// that each item is moved once, into the preview, rather than along with its reading.
+    items: Vec<PreviewItem>,
+}
+
+/// What one body row holds, read without the builder's state.
+enum RowReading {
+    /// Blank, or the header repeated.
+    Skip,
+    /// A section row: its title and the section's own RAG.
+    Section { title: String, rag: Option<Rag> },
+    Row {
+        /// The cleaned cells of the parent columns, in order; blank ones are filled down.
+        parent_cells: Vec<String>,
+        /// Where its item goes (the item is the run's next); `None` when the row holds nothing
+        /// to import.
+        placement: Option<Placement>,
+        findings: Vec<Finding>,
+    },
+}
+
+/// What places a row's item in the tree.
+struct Placement {
+    reference_key: Option<String>,
+    /// The normalised reference its own extends ("1" for "1.1"), when no level column places it.
+    parent_reference_key: ParentKey,
+    /// The depth a level column gives it.
+    level_depth: Option<usize>,
+}
+
+/// A parent's normalised reference: nearly always the start of the child's own key, kept as a
+/// length so that no string is made on a reading thread only to be freed on another.
+enum ParentKey {
+    None,
+    StartOfOwn(usize),
+    Other(String),
+}
+
+impl Placement {
+    fn parent_key(&self) -> Option<&str> {
+        match &self.parent_reference_key {
+            ParentKey::None => None,
+            ParentKey::StartOfOwn(length) => self.reference_key.as_deref()?.get(..*length),
+            ParentKey::Other(key) => Some(key),
+        }
+    }
+}
+
+/// A table's header, prepared once for reading its body rows in any order.
+struct TableReader<'a> {
+    options: &'a PreviewOptions,
+    table: &'a Table,
+    header: &'a HeaderMatch,
+    header_row: &'a Row,
+    /// The header row's cells normalised once, to spot the header repeated down the table.
+    header_words: Vec<String>,
+    parent_columns: Vec<&'a Column>,
+    /// Whether a lone cell may be a section row: not when parent or level columns make the tree.
+    sections: bool,
+}
+
+impl<'a> TableReader<'a> {
+    fn new(options: &'a PreviewOptions, table: &'a Table, header: &'a HeaderMatch) -> Self {
+        let header_row = &table.rows[header.index];
+        let parent_columns: Vec<&Column> = header.all(Field::Parent).collect();
+        TableReader {
+            options,
+            table,
+            header,
+            header_row,
+            header_words: header_row
+                .cells
+                .iter()
+                .map(|c| normalise_header(c))
+                .collect(),
+            sections: parent_columns.is_empty() && !header.has(Field::Level),
+            parent_columns,
+        }
+    }
+
+    /// Reads a row; its item, if it has one, is pushed onto `items`.
+    fn read(&self, row: &Row, scratch: &mut String, items: &mut Vec<PreviewItem>) -> RowReading {
+        if row.is_blank() || self.repeats_header(row, scratch) {
+            return RowReading::Skip;
+        }
+        if self.sections
+            && let Some(title) = section_title(row, self.header)
+        {
+            let rag = self
+                .header
+                .first(Field::Rag)
+                .and_then(|column| parse_rag_cell(row.cell(column.index)).ok().flatten());
+            return RowReading::Section { title, rag };
+        }
+        let parent_cells = self
+            .parent_columns
+            .iter()
+            .map(|column| clean_cell(row.cell(column.index)))
+            .collect();
+        let (item, findings) = self.read_item(row);
+        let placement = item.map(|(item, placement)| {
+            items.push(item);
+            placement
+        });
+        RowReading::Row {
+            parent_cells,
+            placement,
+            findings,
+        }
+    }
+
+    /// Whether the row repeats the header (as a sheet printed in pages does).
+    fn repeats_header(&self, row: &Row, scratch: &mut String) -> bool {
+        let mut any = false;
+        for (index, cell) in row.filled() {
+            let header = self.header_row.cell(index);
+            // Headers are short; a long cell settles it without normalising anything.
+            if cell.len() > header.len() + 8 {
+                return false;
+            }
+            normalise_header_into(cell, scratch);
+            if self.header_words.get(index).map_or("", String::as_str) != scratch.as_str() {
+                return false;
+            }
+            any = true;
+        }
+        any
+    }
+
+    /// Reads one data row into an item and its findings; no item when the row holds nothing
+    /// to import.
+    fn read_item(&self, row: &Row) -> (Option<(PreviewItem, Placement)>, Vec<Finding>) {
+        let (table, header) = (self.table, self.header);
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut note = |column: &str, kind: FindingKind, message: String| {
+            let mut finding = Finding::new(row.number, column, kind, message);
+            finding.table = table.name.clone();
+            findings.push(finding);
+        };
+        // Cells by field, with lone dates in text columns moved to the date column they
+        // slipped from. Tidy cells are borrowed from the row.
+        let mut cells: Vec<(Field, &Column, Cow<'_, str>)> = header
+            .columns
+            .iter()
+            .filter(|c| c.field != Field::Ignore)
+            .map(|c| (c.field, c, clean_cell_cow(row.cell(c.index))))
+            .collect();
+        let mut shifted_dates: Vec<(NaiveDate, usize, &str)> = Vec::new();
+        for (field, column, cell) in cells.iter_mut() {
+            let texty = matches!(
+                field,
+                Field::Text
+                    | Field::Description
+                    | Field::StrategicLead
+                    | Field::Owner
+                    | Field::Updates
+                    | Field::Parent
+            );
+            let column: &Column = column;
+            if texty && let Some(date) = lone_date(cell) {
+                shifted_dates.push((date, column.index, column.header.as_str()));
+                *cell = Cow::Borrowed("");
+            }
+        }
+        let mut update_date: Option<NaiveDate> = None;
+        for (date, from_index, from_header) in shifted_dates {
+            // The nearest empty date column is where the date belongs.
+            let target = cells
+                .iter_mut()
+                .filter(|(field, _, cell)| {
+                    matches!(field, Field::UpdateDate | Field::Due | Field::Start)
+                        && cell.is_empty()
+                })
+                .min_by_key(|(_, column, _)| column.index.abs_diff(from_index));
+            let taken_as = match target {
+                Some((field, column, cell)) => {
+                    *cell = Cow::Owned(date.format("%Y-%m-%d").to_string());
+                    format!("its {}", describe_field(*field, &column.header))
+                }
+                None => {
+                    update_date.get_or_insert(date);
+                    "its date of update".to_string()
+                }
+            };
+            note(
+                from_header,
+                FindingKind::ShiftedCells,
+                format!(
+                    "\"{from_header}\" holds only the date {}: the row's cells look shifted by \
+                     one, so it is taken as {taken_as}",
+                    waymark_core::date::format_long(date)
+                ),
+            );
+        }
+        // The converse slip: a sentence in a date column beside an empty updates column is the
+        // update, not an unreadable date (its date, if any, was moved above).
+        let updates_cell = cells.iter().position(|(f, _, _)| *f == Field::Updates);
+        let sentence_in_date_column = cells.iter().position(|(f, _, cell)| {
+            matches!(f, Field::Due | Field::Start)
+                && cell.split_whitespace().count() >= 3
+                && waymark_core::parse_date(cell).is_err()
+        });
+        if let (Some(to), Some(from)) = (updates_cell, sentence_in_date_column)
+            && cells
+                .iter()
+                .all(|(f, _, cell)| *f != Field::Updates || cell.is_empty())
+        {
+            let words = std::mem::take(&mut cells[from].2);
+            let from_header = &cells[from].1.header;
+            let to_header = &cells[to].1.header;
+            note(
+                from_header,
+                FindingKind::ShiftedCells,
+                format!(
+                    "\"{from_header}\" holds words, not a date, and \"{to_header}\" is empty: the \
+                     row's cells look shifted by one, so they are taken as its update"
+                ),
+            );
+            cells[to].2 = words;
+        }
+        let value = |field: Field| -> Option<(&Column, &str)> {
+            cells
+                .iter()
+                .find(|(f, _, cell)| *f == field && !cell.is_empty())
+                .map(|(_, column, cell)| (*column, cell.as_ref()))
+        };
+        let header_of = |field: Field| header.first(field).map_or("", |c| c.header.as_str());
+
+        let reference = value(Field::Reference).map(|(_, cell)| cell.to_string());
+        let text = value(Field::Text)
+            .map(|(_, cell)| cell.to_string())
+            .unwrap_or_default();
+        let has_updates = cells
+            .iter()
+            .any(|(f, _, cell)| *f == Field::Updates && !cell.is_empty());
+        if text.is_empty() {
+            if reference.is_none() && !has_updates {
+                let others = cells.iter().filter(|(_, _, cell)| !cell.is_empty()).count();
+                if others == 0 {
+                    // Nothing to import and nothing to say: what was noted goes unsaid.
+                    return (None, Vec::new());
+                }
+                note(
+                    header_of(Field::Text),
+                    FindingKind::MissingText,
+                    "The row has no item text or reference, so it was skipped".to_string(),
+                );
+                return (None, findings);
+            }
+            note(
+                header_of(Field::Text),
+                FindingKind::MissingText,
+                "The row has no item text".to_string(),
+            );
+        }
+
+        if let Some((column, cell)) = value(Field::UpdateDate) {
+            match parse_date_cell(cell) {
+                Ok(date) => update_date = date.map(|d| d.date).or(update_date),
+                Err(message) => note(&column.header, FindingKind::UnparseableDate, message),
+            }
+        }
+        let mut date_field = |field: Field| -> Option<FlexDate> {
+            let (column, cell) = value(field)?;
+            match parse_date_cell(cell) {
+                Ok(date) => date,
+                Err(message) => {
+                    note(&column.header, FindingKind::UnparseableDate, message);
+                    None
+                }
+            }
+        };
+        let due = date_field(Field::Due);
+        let start = date_field(Field::Start);
+        let completed_on = date_field(Field::CompletedOn).map(|d| d.date);
+        let mut complete = false;
+        let mut completed_on = completed_on;
+        if let Some((column, cell)) = value(Field::Complete) {
+            match parse_complete_cell(cell) {
+                Ok(completion) => {
+                    complete = completion.complete;
+                    completed_on = completed_on.or(completion.on);
+                }
+                Err(message) => note(&column.header, FindingKind::UnknownComplete, message),
+            }
+        }
+        let mut rag = None;
+        if let Some((column, cell)) = value(Field::Rag) {
+            match parse_rag_cell(cell) {
+                Ok(parsed) => rag = parsed,
+                Err(message) => note(&column.header, FindingKind::UnknownRag, message),
+            }
+        }
+        let owners = value(Field::Owner)
+            .map(|(_, cell)| parse_owner_cell(cell))
+            .unwrap_or_default();
+        if header.has(Field::Due) && due.is_none() && !complete && value(Field::Due).is_none() {
+            note(
+                header_of(Field::Due),
+                FindingKind::MissingDueDate,
+                "No due date".to_string(),
+            );
+        }
+        if header.has(Field::Owner) && owners.is_empty() {
+            note(
+                header_of(Field::Owner),
+                FindingKind::MissingOwner,
+                "No owner".to_string(),
+            );
+        }
+
+        let effective = update_date.unwrap_or(self.options.as_at);
+        let mut updates: Vec<PreviewUpdate> = Vec::new();
+        for (field, column, cell) in &cells {
+            if *field != Field::Updates || cell.is_empty() {
+                continue;
+            }
+            let entries = split_dated_spans(cell);
+            let dated: Vec<NaiveDate> = entries.iter().filter_map(|e| e.date).collect();
+            if dated.windows(2).any(|pair| pair[1] < pair[0]) {
+                note(
+                    &column.header,
+                    FindingKind::EntriesOutOfOrder,
+                    format!(
+                        "The dated entries are not in date order ({}); they are stored in date order",
+                        dated
+                            .iter()
+                            .map(|d| waymark_core::date::format_long(*d))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+            for entry in entries {
+                if entry.text.is_empty() {
+                    continue;
+                }
+                let as_of = entry.date.unwrap_or(effective);
+                // Normalised only when an earlier entry shares the day, which is rare.
+                let duplicate = updates.iter().any(|u| u.as_of == as_of) && {
+                    let normal = normalise_text(entry.text);
+                    updates
+                        .iter()
+                        .any(|u| u.as_of == as_of && normalise_text(&u.text) == normal)
+                };
+                if !duplicate {
+                    updates.push(PreviewUpdate {
+                        as_of,
+                        dated: entry.date.is_some(),
+                        author_post: entry.author,
+                        text: entry.text.to_string(),
+                        column: column.header.clone(),
+                    });
+                }
+            }
+        }
+        updates.sort_by_key(|u| u.as_of);
+        if let (Some(row_date), Some(newest)) = (
+            update_date,
+            updates.iter().filter(|u| u.dated).map(|u| u.as_of).max(),
+        ) && row_date < newest
+        {
+            note(
+                header_of(Field::UpdateDate),
+                FindingKind::UpdateDateBeforeEntry,
+                format!(
+                    "The date of update ({}) is earlier than the newest entry in the row ({})",
+                    waymark_core::date::format_long(row_date),
+                    waymark_core::date::format_long(newest)
+                ),
+            );
+        }
+
+        let level_depth =
+            value(Field::Level).map(|(_, cell)| level_depth(cell, &self.options.level_names));
+        let reference_key = reference.as_deref().map(normalise_reference);
+        let parent_key = match level_depth {
+            Some(_) => None,
+            None => reference
+                .as_deref()
+                .and_then(parent_reference)
+                .map(|parent| normalise_reference(&parent)),
+        };
+        let parent_reference_key = match (parent_key, &reference_key) {
+            (None, _) => ParentKey::None,
+            (Some(parent), Some(own)) if own.starts_with(&parent) => {
+                ParentKey::StartOfOwn(parent.len())
+            }
+            (Some(parent), _) => ParentKey::Other(parent),
+        };
+        let description = value(Field::Description).map(|(_, c)| c.to_string());
+        let strategic_lead = value(Field::StrategicLead).map(|(_, c)| c.to_string());
+        let exists_from = updates
+            .iter()
+            .map(|u| u.as_of)
+            .min()
+            .map_or(effective, |earliest| earliest.min(effective));
+        let item = PreviewItem {
+            parent: None,
+            depth: 0,
+            position: 0,
+            table: table.name.clone(),
+            row: Some(row.number),
+            derived: false,
+            reference,
+            text,
+            description,
+            strategic_lead,
+            owners,
+            start: start.as_ref().map(DateView::from),
+            due: due.as_ref().map(DateView::from),
+            complete,
+            completed_on,
+            rag: rag.map(RagView::from),
+            effective,
+            exists_from,
+            updates,
+        };
+        let placement = Placement {
+            reference_key,
+            parent_reference_key,
+            level_depth,
+        };
+        (Some((item, placement)), findings)
+    }
+}
+
+/// An update text as first found: (item, update) of its first wording, and the later items
+/// that carry it too.
+struct TextSeen {
+    first: (usize, usize),
+    more: Vec<usize>,
 }
 
 /// What the file's columns provide, for re-imports.
@@ -1292,19 +1565,6 @@ fn table_title(above_header: &[Row]) -> Option<String> {
     })
 }
 
-fn repeats_header(row: &Row, header_row: &Row) -> bool {
-    let mut any = false;
-    for (index, cell) in row.filled() {
-        let header = header_row.cell(index);
-        // Headers are short; a long cell settles it without normalising anything.
-        if cell.len() > header.len() + 8 || normalise_header(cell) != normalise_header(header) {
-            return false;
-        }
-        any = true;
-    }
-    any
-}
-
 /// The depth a "Level" cell names: a number from 1, or a level name of the plan.
 fn level_depth(cell: &str, level_names: &[String]) -> usize {
     let trimmed = cell.trim();
@@ -1570,6 +1830,187 @@ mod tests {
             preview.metadata.level_names,
             vec!["Strategic objective", "Delivery plan action"]
         );
+    }
+
+    /// A preview built with each table's rows read on `threads` threads from any size.
+    fn preview_on(book: &Workbook, options: &PreviewOptions, threads: usize) -> ImportPreview {
+        let parallelism = Parallelism {
+            threads,
+            min_rows: 0,
+        };
+        build_preview_in(book, options, &mut |_, _| {}, parallelism).unwrap()
+    }
+
+    /// Rows of every kind the reader treats differently: numbered references that nest,
+    /// shifted and unreadable dates, pasted updates, blank and repeated header rows, rows with
+    /// no text, unknown RAG words.
+    fn varied_rows(count: usize, header: &[&str]) -> Vec<Vec<String>> {
+        let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        for n in 0..count {
+            let day = n % 28 + 1;
+            let cells: Vec<String> = match n % 11 {
+                0 => vec![
+                    format!("{}", n / 11 + 1),
+                    format!("Theme {n}"),
+                    String::new(),
+                ],
+                1 => vec![String::new(); 3],
+                2 => header.iter().map(|h| h.to_string()).take(3).collect(),
+                3 => vec![String::new(), String::new(), "Orange".into()],
+                // Under the previous group's last action.
+                4 => vec![format!("{}.10a", n / 11), "Sub-step".into()],
+                _ => vec![format!("{}.{}", n / 11 + 1, n % 11), format!("Action {n}")],
+            };
+            let mut cells = cells;
+            cells.resize(3, String::new());
+            cells.extend([
+                format!("Head of Unit {} / Head of Crime", n % 5),
+                match n % 13 {
+                    0 => "23-Jan-15".into(),
+                    1 => "soon".into(),
+                    2 => "Words slipped into the date column".into(),
+                    _ => "31/03/2016".into(),
+                },
+                match n % 7 {
+                    0 => "BTP has been in contact with the College of Policing.".into(),
+                    1 => String::new(),
+                    2 => format!(
+                        "{day} Jan 2015 - note {n}. Update 2 Jan 2015 from Supt Ops - earlier"
+                    ),
+                    _ => format!("{day} Jan 2015 - Progress note {n} for this action"),
+                },
+                match n % 17 {
+                    0 => "never".into(),
+                    1 => String::new(),
+                    2 => "01/12/2014".into(),
+                    _ => format!("{day:02}/01/2015"),
+                },
+                ["Green", "Amber", "Red", "Purple", "Complete"][n % 5].into(),
+            ]);
+            rows.push(cells);
+        }
+        rows
+    }
+
+    fn table_of(rows: Vec<Vec<String>>, name: Option<&str>) -> Table {
+        Table {
+            name: name.map(str::to_string),
+            rows: rows
+                .into_iter()
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: i + 1,
+                    cells,
+                })
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    #[test]
+    fn rows_read_on_several_threads_give_the_same_preview() {
+        let tracker = [
+            "Ref",
+            "Action",
+            "RAG",
+            "Owner",
+            "Due Date",
+            "Latest Update",
+            "Date of Update",
+            "Status",
+        ];
+        let grouped = [
+            "Ref",
+            "Objective",
+            "Action",
+            "Owner",
+            "Due Date",
+            "Latest Update",
+            "Date of Update",
+            "RAG",
+        ];
+        let levelled = [
+            "Ref", "Level", "Action", "Owner", "Due", "Update", "Updated", "RAG",
+        ];
+        let mut books = vec![
+            workbook(vec![table_of(varied_rows(2_500, &tracker), None)]),
+            workbook(vec![
+                table_of(varied_rows(700, &grouped), Some("One")),
+                table_of(varied_rows(301, &levelled), Some("Two")),
+                table_of(varied_rows(3, &tracker), Some("Three")),
+            ]),
+        ];
+        let mut document = workbook(vec![table_of(varied_rows(400, &tracker), None)]);
+        document.format = Format::Docx;
+        document.tables[0].heading = Some("To strengthen neighbourhood policing".into());
+        books.push(document);
+        // The shared seeds too, where this clone has them beside it.
+        let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        for dir in [seeds, fixtures] {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                if let Ok(book) = crate::read::read_file(&entry.path()) {
+                    books.push(book);
+                }
+            }
+        }
+        // The generated files exercise what they are meant to.
+        let tracker = build_preview(&books[0], &options()).unwrap();
+        for kind in [
+            FindingKind::ShiftedCells,
+            FindingKind::UnparseableDate,
+            FindingKind::DuplicateUpdateText,
+            FindingKind::UnknownRag,
+            FindingKind::MissingText,
+            FindingKind::EntriesOutOfOrder,
+            FindingKind::UpdateDateBeforeEntry,
+        ] {
+            assert!(tracker.findings_of(kind).count() > 0, "{kind:?}");
+        }
+        assert!(tracker.items.iter().any(|item| item.depth == 2));
+        let grouped = build_preview(&books[1], &options()).unwrap();
+        assert!(grouped.items.iter().any(|item| item.derived));
+        assert!(
+            grouped
+                .items
+                .iter()
+                .any(|item| !item.derived && item.parent.is_some_and(|p| grouped.items[p].derived))
+        );
+        let mut level_options = options();
+        level_options.level_names = vec!["Objective".into(), "Action".into()];
+        for book in &books {
+            for options in [options(), level_options.clone()] {
+                let one = build_preview_in(
+                    book,
+                    &options,
+                    &mut |_, _| {},
+                    Parallelism {
+                        threads: 1,
+                        min_rows: 0,
+                    },
+                );
+                let Ok(one) = one else {
+                    assert!(preview_on_fails(book, &options));
+                    continue;
+                };
+                for threads in [2, 3, 7] {
+                    assert_eq!(
+                        preview_on(book, &options, threads),
+                        one,
+                        "{} on {threads} threads",
+                        book.file
+                    );
+                }
+            }
+        }
+    }
+
+    fn preview_on_fails(book: &Workbook, options: &PreviewOptions) -> bool {
+        let parallelism = Parallelism {
+            threads: 3,
+            min_rows: 0,
+        };
+        build_preview_in(book, options, &mut |_, _| {}, parallelism).is_err()
     }
 
     #[test]
