@@ -134,7 +134,7 @@ pub fn push_placeholders(sql: &mut String, backend: crate::Backend, rows: usize,
 }
 
 /// Rows per INSERT of `insert_rows`: a few megabytes of JSON text per statement.
-const JSON_BATCH_ROWS: usize = 10_000;
+pub const BATCH_ROWS: usize = 10_000;
 
 /// What a column holds, so PostgreSQL can be told the type of text taken out of JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -304,7 +304,7 @@ impl Batch {
     }
 }
 
-/// The rows of one table as batches of `JSON_BATCH_ROWS`, each encoded when asked for.
+/// The rows of one table as batches of `BATCH_ROWS`, each encoded when asked for.
 pub struct Batches<'a> {
     rows: Rows<'a>,
     backend: Backend,
@@ -339,7 +339,7 @@ impl Iterator for Batches<'_> {
         if width == 0 || self.done >= self.rows.cells.len() {
             return None;
         }
-        let end = (self.done + JSON_BATCH_ROWS * width).min(self.rows.cells.len());
+        let end = (self.done + BATCH_ROWS * width).min(self.rows.cells.len());
         let batch = &self.rows.cells[self.done..end];
         self.done = end;
         Some(encode_batch(
@@ -514,7 +514,8 @@ mod tests {
         const COLUMNS: &[Column] = &[int("id"), int("plan_id"), text("text")];
         let mut rows = Rows::new(COLUMNS, 3);
         for (id, words) in [(41, "a"), (42, "b"), (43, "c")] {
-            rows.push([Cell::Int(id), Cell::Int(7), Cell::str(words)]).unwrap();
+            rows.push([Cell::Int(id), Cell::Int(7), Cell::str(words)])
+                .unwrap();
         }
         let cells = rows.cells.clone();
         let batch = encode_batch(Backend::Sqlite, "t", COLUMNS, &cells, false).unwrap();

@@ -8,10 +8,10 @@ use chrono::Utc;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use waymark_core::{ItemFields, ItemId, Plan, UpdateId};
 
-use crate::changes::{Applied, ChangeSet, ItemRef};
+use crate::changes::{Applied, ChangeSet, ItemRef, NewUpdate};
 use crate::error::{Result, StoreError};
 use crate::rows::{
-    Cell, Column, Rows, date_text, instant_text, int, made_when_needed, run_pipelined,
+    BATCH_ROWS, Cell, Column, Rows, date_text, instant_text, int, made_when_needed, run_pipelined,
     strings_json, tags_json, text,
 };
 use crate::{Backend, Scope, Store, backlog, owners, search};
@@ -139,37 +139,46 @@ impl Store {
                     .map(|post| (row.item, post.as_str()))
             })
             .collect();
-        let writes = made_when_needed(|| {
-            Ok(
-                version_cells(plan, changes, &versions, entered_at)?.into_batches(
-                    backend,
-                    "item_versions",
-                    false,
-                ),
-            )
-        })
-        .chain(made_when_needed(|| {
-            Ok(
-                update_cells(plan, changes, &update_ids, entered_at, &resolve)?
-                    .into_batches(backend, "updates", false),
-            )
-        }))
-        .chain(
-            (indexes == DerivedIndexes::Now)
-                .then(|| {
-                    made_when_needed(|| {
+        // Rows are made a batch at a time, so that only the first batch of versions is made
+        // before SQLite has work.
+        let writes =
+            versions
+                .chunks(BATCH_ROWS)
+                .flat_map(|chunk| {
+                    made_when_needed(move || {
                         Ok(
-                            owners::owner_rows(plan.org, plan.id, &owner_pairs)?.into_batches(
+                            version_cells(plan, changes, chunk, entered_at)?.into_batches(
                                 backend,
-                                "item_owner_posts",
-                                true,
+                                "item_versions",
+                                false,
                             ),
                         )
                     })
                 })
-                .into_iter()
-                .flatten(),
-        );
+                .chain(
+                    changes
+                        .updates
+                        .chunks(BATCH_ROWS)
+                        .zip(update_ids.chunks(BATCH_ROWS))
+                        .flat_map(|(updates, ids)| {
+                            let resolve = &resolve;
+                            made_when_needed(move || {
+                                Ok(update_cells(plan, updates, ids, entered_at, resolve)?
+                                    .into_batches(backend, "updates", false))
+                            })
+                        }),
+                )
+                .chain(
+                    (indexes == DerivedIndexes::Now)
+                        .then(|| {
+                            made_when_needed(|| {
+                                Ok(owners::owner_rows(plan.org, plan.id, &owner_pairs)?
+                                    .into_batches(backend, "item_owner_posts", true))
+                            })
+                        })
+                        .into_iter()
+                        .flatten(),
+                );
         run_pipelined(tx, writes).await?;
 
         match indexes {
@@ -385,13 +394,13 @@ fn version_cells<'a>(
 
 fn update_cells<'a>(
     plan: &Plan,
-    changes: &'a ChangeSet,
+    updates: &'a [NewUpdate],
     update_ids: &[UpdateId],
     entered_at: &'a str,
     resolve: &impl Fn(ItemRef) -> Result<ItemId>,
 ) -> Result<Rows<'a>> {
     let mut rows = Rows::new(UPDATE_COLUMNS, update_ids.len());
-    for (update, id) in changes.updates.iter().zip(update_ids) {
+    for (update, id) in updates.iter().zip(update_ids) {
         let item = resolve(update.item)?;
         rows.push([
             Cell::Int(id.0),
