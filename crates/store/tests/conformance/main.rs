@@ -386,8 +386,29 @@ async fn a_new_plans_derived_indexes_follow_its_commit() {
             .unwrap();
         assert!(store.indexes_pending(first.id).await.unwrap(), "{backend}");
 
-        // A search before the catch-up finds the item by its wording and its update's words.
+        // A change written before the catch-up indexes its item at once; the catch-up then
+        // rebuilds the same document, without losing the change's words or doubling any.
+        let mut later = ChangeSet::new(org.id, first.id);
+        later.updates.push(NewUpdate {
+            item: ItemRef::Existing(applied.item_ids[0]),
+            as_of: day(2015, 2, 3),
+            author_person: None,
+            author_post: None,
+            text: "Sergeants trained".into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        store.apply_changes(&later).await.unwrap();
+        assert!(store.indexes_pending(first.id).await.unwrap(), "{backend}");
+
+        // A search before the catch-up finds the item by its wording and its updates' words.
         let scope = Scope::Org(org.id);
+        let found = store.search(scope, first.id, "sergeants").await.unwrap();
+        assert_eq!(
+            found,
+            std::collections::HashSet::from([applied.item_ids[0]]),
+            "{backend}"
+        );
         let found = store.search(scope, first.id, "detention").await.unwrap();
         assert_eq!(
             found,
