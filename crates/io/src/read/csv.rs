@@ -1,6 +1,8 @@
 //! CSV and tab-separated text (`.csv`, `.tsv`, `.txt`), in UTF-8 or the Windows-1252 that older
 //! Excel exports use. Rows keep their line numbers so findings point at what a user sees.
 
+use std::borrow::Cow;
+
 use crate::error::ImportError;
 use crate::table::{Row, Table};
 
@@ -66,12 +68,12 @@ pub fn read_delimited(
     })
 }
 
-/// UTF-8 (without its byte-order mark), or Windows-1252 when the bytes are not UTF-8.
-pub fn decode_text(bytes: &[u8]) -> String {
+/// UTF-8 (without its byte-order mark), borrowed, or Windows-1252 when the bytes are not UTF-8.
+pub fn decode_text(bytes: &[u8]) -> Cow<'_, str> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => bytes.iter().map(|&b| windows_1252(b)).collect(),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => Cow::Owned(bytes.iter().map(|&b| windows_1252(b)).collect()),
     }
 }
 
