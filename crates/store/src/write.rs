@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use waymark_core::{ItemFields, ItemId, Plan, UpdateId};
 
@@ -122,14 +122,10 @@ impl Store {
             }
         };
 
-        // Each table's rows are made while the database writes the table before (see
-        // `run_pipelined`): on SQLite, a large import's Rust and SQLite halves overlap.
-        let items = item_rows(plan, &item_ids, entered_at)?.into_batches(backend, "items", false);
-        let (ran, versions) = tokio::join!(run_pipelined(tx, items), async {
-            version_rows_of(changes, &item_ids, &resolve)
-        });
-        ran?;
-        let versions = versions?;
+        // Each batch of rows is made while the database writes the batch before (see
+        // `run_pipelined`): on SQLite, a large import's Rust and SQLite halves overlap. Only
+        // references are gathered beforehand, so SQLite has work within milliseconds.
+        let versions = version_rows_of(changes, &item_ids, &resolve)?;
         let owner_pairs: Vec<(ItemId, &str)> = versions
             .iter()
             .flat_map(|row| {
@@ -139,46 +135,38 @@ impl Store {
                     .map(|post| (row.item, post.as_str()))
             })
             .collect();
-        // Rows are made a batch at a time, so that only the first batch of versions is made
-        // before SQLite has work.
-        let writes =
-            versions
-                .chunks(BATCH_ROWS)
-                .flat_map(|chunk| {
+        let item_batches = item_ids.chunks(BATCH_ROWS).flat_map(|ids| {
+            made_when_needed(move || {
+                Ok(item_rows(plan, ids, entered_at)?.into_batches(backend, "items", false))
+            })
+        });
+        let version_batches = versions.chunks(BATCH_ROWS).flat_map(|chunk| {
+            made_when_needed(move || {
+                let rows = version_cells(plan, changes, chunk, entered_at)?;
+                Ok(rows.into_batches(backend, "item_versions", false))
+            })
+        });
+        let update_chunks = changes.updates.chunks(BATCH_ROWS);
+        let update_batches =
+            update_chunks
+                .zip(update_ids.chunks(BATCH_ROWS))
+                .flat_map(|(updates, ids)| {
+                    let resolve = &resolve;
                     made_when_needed(move || {
-                        Ok(
-                            version_cells(plan, changes, chunk, entered_at)?.into_batches(
-                                backend,
-                                "item_versions",
-                                false,
-                            ),
-                        )
+                        let rows = update_cells(plan, updates, ids, entered_at, resolve)?;
+                        Ok(rows.into_batches(backend, "updates", false))
                     })
-                })
-                .chain(
-                    changes
-                        .updates
-                        .chunks(BATCH_ROWS)
-                        .zip(update_ids.chunks(BATCH_ROWS))
-                        .flat_map(|(updates, ids)| {
-                            let resolve = &resolve;
-                            made_when_needed(move || {
-                                Ok(update_cells(plan, updates, ids, entered_at, resolve)?
-                                    .into_batches(backend, "updates", false))
-                            })
-                        }),
-                )
-                .chain(
-                    (indexes == DerivedIndexes::Now)
-                        .then(|| {
-                            made_when_needed(|| {
-                                Ok(owners::owner_rows(plan.org, plan.id, &owner_pairs)?
-                                    .into_batches(backend, "item_owner_posts", true))
-                            })
-                        })
-                        .into_iter()
-                        .flatten(),
-                );
+                });
+        let owner_batches = (indexes == DerivedIndexes::Now).then(|| {
+            made_when_needed(|| {
+                let rows = owners::owner_rows(plan.org, plan.id, &owner_pairs)?;
+                Ok(rows.into_batches(backend, "item_owner_posts", true))
+            })
+        });
+        let writes = item_batches
+            .chain(version_batches)
+            .chain(update_batches)
+            .chain(owner_batches.into_iter().flatten());
         run_pipelined(tx, writes).await?;
 
         match indexes {
@@ -210,7 +198,7 @@ impl Store {
         let backend = self.backend();
         let mut new_docs: Vec<String> = versions[..item_ids.len()]
             .iter()
-            .map(|row| search::version_words(row.fields, &row.owners))
+            .map(|row| search::version_words(row.fields, &strings_json(&row.fields.owners)))
             .collect();
         let mut existing: BTreeSet<ItemId> = versions[item_ids.len()..]
             .iter()
@@ -336,8 +324,7 @@ fn version_rows_of<'a>(
             item: *id,
             parent: item.parent.map(resolve).transpose()?,
             fields: &item.fields,
-            effective: date_text(item.effective),
-            owners: strings_json(&item.fields.owners),
+            effective: item.effective,
             reason: None,
         })
     });
@@ -346,8 +333,7 @@ fn version_rows_of<'a>(
             item: version.item,
             parent: version.parent.map(resolve).transpose()?,
             fields: &version.fields,
-            effective: date_text(version.effective),
-            owners: strings_json(&version.fields.owners),
+            effective: version.effective,
             reason: version.reason.as_deref(),
         })
     });
@@ -367,7 +353,7 @@ fn version_cells<'a>(
             Cell::Int(plan.org.0),
             Cell::Int(plan.id.0),
             Cell::Int(row.item.0),
-            Cell::str(&row.effective),
+            Cell::string(date_text(row.effective)),
             Cell::str(entered_at),
             Cell::opt_str(changes.author.as_deref()),
             Cell::opt_str(row.reason),
@@ -377,7 +363,7 @@ fn version_cells<'a>(
             Cell::str(&f.text),
             Cell::opt_str(f.description.as_deref()),
             Cell::opt_str(f.strategic_lead.as_deref()),
-            Cell::str(&row.owners),
+            Cell::string(strings_json(&f.owners)),
             Cell::opt_string(f.start.as_ref().map(|d| date_text(d.date))),
             Cell::opt_str(f.start.as_ref().and_then(|d| d.written.as_deref())),
             Cell::opt_string(f.due.as_ref().map(|d| date_text(d.date))),
@@ -430,13 +416,12 @@ pub(crate) enum DerivedIndexes {
     Later,
 }
 
-/// A version to write, whether of a new item or a later one of an existing item.
+/// A version to write, whether of a new item or a later one of an existing item: references
+/// only, so gathering them costs nothing; its stored text is made batch by batch.
 struct VersionRow<'a> {
     item: ItemId,
     parent: Option<ItemId>,
     fields: &'a ItemFields,
-    effective: String,
-    /// The owners as stored: a JSON array of post titles.
-    owners: String,
+    effective: NaiveDate,
     reason: Option<&'a str>,
 }
