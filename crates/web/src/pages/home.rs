@@ -22,7 +22,13 @@ pub fn router() -> Router<AppState> {
 
 /// One month's bar of the RAG trend chart: a stack of (colour class, word, count, y, height).
 struct MonthBar {
+    /// "Dec" under the bar.
     label: String,
+    /// The year under the label, on the first bar and each January, so twelve months that span
+    /// two years read unambiguously.
+    year: Option<String>,
+    /// "December 2025", for the figures table and each segment's tooltip.
+    name: String,
     x: usize,
     segments: Vec<(&'static str, &'static str, usize, f64, f64)>,
     counts: PlanCounts,
@@ -117,6 +123,9 @@ async fn home(
                 };
                 MonthBar {
                     label: month_label(*month_end),
+                    year: (index == 0 || month_end.month() == 1)
+                        .then(|| month_end.year().to_string()),
+                    name: format!("{} {}", month_name(*month_end), month_end.year()),
                     x: index * 20,
                     segments: stack(&month_counts),
                     counts: month_counts,
@@ -175,10 +184,25 @@ fn month_ends(today: NaiveDate) -> Vec<NaiveDate> {
 }
 
 fn month_label(day: NaiveDate) -> String {
-    const SHORT: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    month_name(day).chars().take(3).collect()
+}
+
+fn month_name(day: NaiveDate) -> &'static str {
+    const NAMES: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ];
-    SHORT[day.month0() as usize].to_string()
+    NAMES[day.month0() as usize]
 }
 
 /// Stacked segments of a month's bar, scaled so a bar of every action fills the plot height.
@@ -233,5 +257,7 @@ mod tests {
         assert_eq!(ends[0], NaiveDate::from_ymd_opt(2014, 4, 30).unwrap());
         assert_eq!(ends[10], NaiveDate::from_ymd_opt(2015, 2, 28).unwrap());
         assert_eq!(ends[11], today);
+        assert_eq!(month_label(ends[0]), "Apr");
+        assert_eq!(month_name(ends[9]), "January");
     }
 }

@@ -20,6 +20,12 @@ async fn home_lists_the_plan_with_its_counts() {
         "{html}"
     );
     assert!(html.contains("href=\"/my-actions\">See your actions, overdue first</a>"));
+    // The twelve months of the RAG chart span two years: the figures name each month in full
+    // and the chart puts the year under the first bar and under January.
+    assert!(html.contains(">March 2014</th>"), "{html}");
+    assert!(html.contains(">February 2015</th>"), "{html}");
+    assert_eq!(html.matches(">2014</text>").count(), 1, "{html}");
+    assert_eq!(html.matches(">2015</text>").count(), 1, "{html}");
     // Every count links to the list it counts, the ones at nought too.
     for flag in ["due_soon", "stale", "no_due_date", "data_quality"] {
         assert!(
