@@ -1,9 +1,9 @@
 //! Security applied once around every route: response headers, and CSRF checks on every
 //! request that changes something.
 
-use axum::body::{Body, to_bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::body::{Body, Bytes, to_bytes};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -13,6 +13,14 @@ use crate::state::AppState;
 
 /// Form bodies larger than this are refused before parsing.
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
+
+/// The largest file any upload accepts, in MB: board packs with many tables stay well under this.
+const MAX_UPLOAD_MB: usize = 20;
+
+/// The largest multipart body any route accepts: the largest file and the form's other fields.
+/// The CSRF guard reads multipart bodies up to this size to find their token; a route may accept
+/// less (`DefaultBodyLimit`), never more.
+pub(crate) const MAX_MULTIPART_BYTES: usize = MAX_UPLOAD_MB * 1024 * 1024 + 64 * 1024;
 
 /// Strict headers on every response: no framing, no sniffing, only our own scripts and styles.
 pub async fn security_headers(request: Request, next: Next) -> Response {
@@ -41,8 +49,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 }
 
 /// Refuses any state-changing request whose CSRF token does not match the session's (or, before
-/// sign-in, the CSRF cookie's). The token comes from the `X-CSRF-Token` header, the `csrf` field
-/// of a URL-encoded form, or the `csrf` query parameter (multipart uploads).
+/// sign-in, the CSRF cookie's). The token comes from the `X-CSRF-Token` header or the `csrf` field
+/// of a URL-encoded or multipart form; never from the URL, where logs, history and Referer
+/// headers would keep it.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     if matches!(
         *request.method(),
@@ -75,41 +84,49 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         };
     };
 
-    let from_header = request
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let from_query = request.uri().query().and_then(|q| {
-        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v)
-    });
-    if let Some(given) = from_header.or(from_query) {
-        return if constant_time_eq(&given, &expected) {
+    if let Some(given) = request.headers().get("x-csrf-token") {
+        return if given
+            .to_str()
+            .is_ok_and(|given| constant_time_eq(given, &expected))
+        {
             next.run(request).await
         } else {
             refuse()
         };
     }
 
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let multipart = if content_type.starts_with("application/x-www-form-urlencoded") {
+        false
+    } else if content_type.starts_with("multipart/form-data") {
+        true
+    } else {
         return refuse();
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return AppError::invalid("form", "The form is too large.").into_response();
     };
-    let given = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-        .ok()
-        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v));
+    let (parts, body) = request.into_parts();
+    let limit = if multipart {
+        MAX_MULTIPART_BYTES
+    } else {
+        MAX_FORM_BYTES
+    };
+    let Ok(bytes) = to_bytes(body, limit).await else {
+        let message = if multipart {
+            format!("The upload is too large. Files must be smaller than {MAX_UPLOAD_MB} MB.")
+        } else {
+            "The form is too large.".to_string()
+        };
+        return AppError::invalid("form", message).into_response();
+    };
+    let given = if multipart {
+        multipart_token(&parts.headers, bytes.clone()).await
+    } else {
+        form_token(&bytes)
+    };
     match given {
         Some(given) if constant_time_eq(&given, &expected) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
@@ -117,6 +134,32 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         }
         _ => refuse(),
     }
+}
+
+/// The `csrf` field of a URL-encoded form.
+fn form_token(body: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
+}
+
+/// The `csrf` field of a multipart form, read from a copy of its buffered body (`Bytes` share
+/// their memory, so the handler still gets the body as sent). Our forms put it first.
+async fn multipart_token(headers: &HeaderMap, body: Bytes) -> Option<String> {
+    let mut copy = Request::new(Body::from(body));
+    copy.headers_mut().insert(
+        header::CONTENT_TYPE,
+        headers.get(header::CONTENT_TYPE)?.clone(),
+    );
+    let mut multipart = Multipart::from_request(copy, &()).await.ok()?;
+    while let Some(field) = multipart.next_field().await.ok()? {
+        if field.name() == Some("csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// Compares tokens without leaking how many leading characters matched.

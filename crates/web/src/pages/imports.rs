@@ -18,17 +18,15 @@ use waymark_store::PendingUpload;
 use crate::auth::{Viewer, new_token, token_hash};
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
+use crate::security::MAX_MULTIPART_BYTES;
 use crate::state::AppState;
-
-/// Largest file accepted: board packs with many tables stay well under this.
-const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/imports/new", get(new_import))
         .route(
             "/imports/preview",
-            post(preview).layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES + 64 * 1024)),
+            post(preview).layer(DefaultBodyLimit::max(MAX_MULTIPART_BYTES)),
         )
         .route("/imports/{token}/confirm", post(confirm))
 }

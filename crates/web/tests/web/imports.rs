@@ -10,23 +10,36 @@ Ref,Action,Owner,Due Date,Latest Update,RAG\n\
 1.1,Publish the call handling standard,Head of Contact Management,31/03/2015,8 Jan 2015 - Draft agreed.,Green\n\
 1.2,Audit repeat caller flags,Force Crime Registrar,,21 Nov 2014 - First audit done.,Purple\n";
 
-async fn upload(app: &crate::helpers::TestApp, target: &str) -> reqwest::Response {
+/// The upload form's fields, after a CSRF token where a browser sends it: first.
+fn tracker_form(csrf: Option<&str>, target: &str) -> Form {
+    let form = match csrf {
+        Some(csrf) => Form::new().text("csrf", csrf.to_string()),
+        None => Form::new(),
+    };
+    form.part(
+        "file",
+        Part::bytes(TRACKER.as_bytes().to_vec()).file_name("tracker.csv"),
+    )
+    .text("target", target.to_string())
+    .text("title", "Call handling tracker")
+}
+
+/// The upload page's CSRF token, from its form (and never from its action address).
+async fn upload_csrf(app: &crate::helpers::TestApp) -> String {
     let page = app.text("/imports/new").await;
-    let action = page
-        .split("action=\"/imports/preview?csrf=")
-        .nth(1)
-        .unwrap();
-    let csrf = action.split('"').next().unwrap().to_string();
-    let form = Form::new()
-        .part(
-            "file",
-            Part::bytes(TRACKER.as_bytes().to_vec()).file_name("tracker.csv"),
-        )
-        .text("target", target.to_string())
-        .text("title", "Call handling tracker");
+    assert!(
+        page.contains(r#"<form method="post" action="/imports/preview" enctype="multipart/form-data" novalidate>
+  <input type="hidden" name="csrf" value=""#),
+        "the token is the form's first field: {page}"
+    );
+    hidden_value(&page, "csrf")
+}
+
+async fn upload(app: &crate::helpers::TestApp, target: &str) -> reqwest::Response {
+    let csrf = upload_csrf(app).await;
     app.client
-        .post(app.url(&format!("/imports/preview?csrf={csrf}")))
-        .multipart(form)
+        .post(app.url("/imports/preview"))
+        .multipart(tracker_form(Some(&csrf), target))
         .send()
         .await
         .unwrap()
@@ -102,4 +115,63 @@ async fn an_upload_without_a_file_or_into_another_organisations_plan_is_refused(
     app.sign_in().await;
     let response = upload(&app, &app.other_plan.to_string()).await;
     assert_eq!(response.status(), 404);
+}
+
+#[tokio::test]
+async fn an_upload_needs_the_csrf_token_in_its_form_not_its_address() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let csrf = upload_csrf(&app).await;
+    let post = |url: String, form: Form| {
+        let request = app.client.post(app.url(&url)).multipart(form);
+        async move { request.send().await.unwrap() }
+    };
+    let missing = post("/imports/preview".into(), tracker_form(None, "new")).await;
+    assert_eq!(missing.status(), 403);
+    let wrong = post(
+        "/imports/preview".into(),
+        tracker_form(Some("not the token"), "new"),
+    )
+    .await;
+    assert_eq!(wrong.status(), 403);
+    // The address's token, which logs and browser history would keep, no longer counts.
+    let in_the_address = post(
+        format!("/imports/preview?csrf={csrf}"),
+        tracker_form(None, "new"),
+    )
+    .await;
+    assert_eq!(in_the_address.status(), 403);
+    let right = post("/imports/preview".into(), tracker_form(Some(&csrf), "new")).await;
+    assert_eq!(right.status(), 200);
+    assert!(
+        right
+            .text()
+            .await
+            .unwrap()
+            .contains("Nothing has been stored yet.")
+    );
+}
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused_as_too_large() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let csrf = upload_csrf(&app).await;
+    let form = Form::new().text("csrf", csrf).part(
+        "file",
+        Part::bytes(vec![b'a'; 21 * 1024 * 1024]).file_name("tracker.csv"),
+    );
+    let response = app
+        .client
+        .post(app.url("/imports/preview"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert!(
+        html.contains("The upload is too large. Files must be smaller than 20 MB."),
+        "{html}"
+    );
 }

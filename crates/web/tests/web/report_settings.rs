@@ -10,30 +10,36 @@ use crate::helpers::{TestApp, hidden_value, spawn_app};
 
 const PNG: &[u8] = b"\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\x0d\x49\x44\x41\x54\x78\x9c\x63\x90\x2d\xd8\xf1\x1f\x00\x04\x38\x02\x45\xc4\x1d\x2b\xc2\x00\x00\x00\x00\x49\x45\x4e\x44\xae\x42\x60\x82";
 
-fn words() -> Form {
-    Form::new()
-        .text(
-            "organisation_name",
-            "Test Constabulary and Police Authority",
-        )
-        .text("author", "Head of Performance and Planning")
-        .text("meeting", "Police and Crime Panel, 12 June 2015")
-        .text("paper_title", "")
-        .text("purpose", "To report progress at the end of the year.")
-        .text(
-            "background",
-            "The plan answers the inspection of call handling.",
-        )
-        .text(
-            "recommendations",
-            "Note the progress made.\r\nAgree the actions carried forward.",
-        )
-        .text("for", "decision")
-        .text("sponsor", "Deputy Chief Constable")
-        .text("paper_author", "")
+/// The form's words, after whatever `form` already has (a browser sends the CSRF token first).
+fn words(form: Form) -> Form {
+    form.text(
+        "organisation_name",
+        "Test Constabulary and Police Authority",
+    )
+    .text("author", "Head of Performance and Planning")
+    .text("meeting", "Police and Crime Panel, 12 June 2015")
+    .text("paper_title", "")
+    .text("purpose", "To report progress at the end of the year.")
+    .text(
+        "background",
+        "The plan answers the inspection of call handling.",
+    )
+    .text(
+        "recommendations",
+        "Note the progress made.\r\nAgree the actions carried forward.",
+    )
+    .text("for", "decision")
+    .text("sponsor", "Deputy Chief Constable")
+    .text("paper_author", "")
 }
 
-async fn post_settings(app: &TestApp, client: &reqwest::Client, form: Form) -> reqwest::Response {
+/// Posts the settings form as a browser would: the page's CSRF token first, then the words,
+/// then whatever `more` adds.
+async fn post_settings(
+    app: &TestApp,
+    client: &reqwest::Client,
+    more: impl FnOnce(Form) -> Form,
+) -> reqwest::Response {
     let page = client
         .get(app.url(&format!("/plans/{}/reports", app.plan)))
         .send()
@@ -44,8 +50,8 @@ async fn post_settings(app: &TestApp, client: &reqwest::Client, form: Form) -> r
         .unwrap();
     let csrf = hidden_value(&page, "csrf");
     client
-        .post(app.url(&format!("/plans/{}/reports/settings?csrf={csrf}", app.plan)))
-        .multipart(form)
+        .post(app.url(&format!("/plans/{}/reports/settings", app.plan)))
+        .multipart(more(words(Form::new().text("csrf", csrf))))
         .send()
         .await
         .unwrap()
@@ -84,7 +90,7 @@ async fn an_administrator_saves_the_settings_and_reports_use_them() {
         .file_name("crest.png")
         .mime_str("image/png")
         .unwrap();
-    let saved = post_settings(&app, &admin, words().part("logo", logo)).await;
+    let saved = post_settings(&app, &admin, |form| form.part("logo", logo)).await;
     assert_eq!(saved.status(), 303);
     assert_eq!(
         saved.headers()["location"],
@@ -143,7 +149,7 @@ async fn an_administrator_saves_the_settings_and_reports_use_them() {
     }
 
     // Saving again without a file keeps the logo; the checkbox removes it.
-    let kept = post_settings(&app, &admin, words().text("for", "information")).await;
+    let kept = post_settings(&app, &admin, |form| form.text("for", "information")).await;
     assert_eq!(kept.status(), 303);
     let now = app
         .store
@@ -153,7 +159,7 @@ async fn an_administrator_saves_the_settings_and_reports_use_them() {
         .unwrap();
     assert!(now.fields.logo.is_some());
     assert!(!now.fields.for_decision);
-    let removed = post_settings(&app, &admin, words().text("remove_logo", "yes")).await;
+    let removed = post_settings(&app, &admin, |form| form.text("remove_logo", "yes")).await;
     assert_eq!(removed.status(), 303);
     let history = app
         .store
@@ -170,11 +176,9 @@ async fn mistakes_are_named_by_field_and_nothing_is_saved() {
     let admin = TestApp::new_client();
     app.sign_in_as(&admin, "admin@test.example").await;
     let gif = Part::bytes(b"GIF89a\x01\x00".to_vec()).file_name("crest.gif");
-    let response = post_settings(
-        &app,
-        &admin,
-        words().text("sponsor", "x".repeat(201)).part("logo", gif),
-    )
+    let response = post_settings(&app, &admin, |form| {
+        form.text("sponsor", "x".repeat(201)).part("logo", gif)
+    })
     .await;
     assert_eq!(response.status(), 422);
     let html = response.text().await.unwrap();
@@ -203,19 +207,40 @@ async fn only_administrators_change_the_settings() {
     let page = app.text(&format!("/plans/{}/reports", app.plan)).await;
     assert!(page.contains("Only administrators can change the report settings."));
     assert!(!page.contains("Save report settings"));
-    let refused = post_settings(&app, &app.client, words()).await;
+    let refused = post_settings(&app, &app.client, |form| form).await;
     assert_eq!(refused.status(), 403);
 
-    // Without the CSRF token even an administrator is refused.
+    // Without the CSRF token in the form even an administrator is refused: with none, with a
+    // wrong one, or with the right one only in the address.
     let admin = TestApp::new_client();
     app.sign_in_as(&admin, "admin@test.example").await;
-    let forged = admin
-        .post(app.url(&format!("/plans/{}/reports/settings", app.plan)))
-        .multipart(words())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(forged.status(), 403);
+    let csrf = hidden_value(
+        &admin
+            .get(app.url(&format!("/plans/{}/reports", app.plan)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "csrf",
+    );
+    for (query, form) in [
+        (String::new(), words(Form::new())),
+        (
+            String::new(),
+            words(Form::new().text("csrf", "not the token")),
+        ),
+        (format!("?csrf={csrf}"), words(Form::new())),
+    ] {
+        let forged = admin
+            .post(app.url(&format!("/plans/{}/reports/settings{query}", app.plan)))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), 403, "{query}");
+    }
     assert!(
         app.store
             .report_settings(Scope::All, org(&app).await)
