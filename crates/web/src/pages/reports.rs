@@ -30,7 +30,11 @@ use crate::state::AppState;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/plans/{id}/reports", get(show))
-        .route("/plans/{id}/reports/download", get(download))
+        .route(
+            "/plans/{id}/reports/download",
+            get(download).post(download_posted),
+        )
+        .route("/plans/{id}/reports/check", post(check_posted))
         .route("/plans/{id}/reports/publish", post(publish))
         .route(
             "/plans/{id}/reports/settings",
@@ -118,7 +122,8 @@ impl ReportsPage {
 struct ShowQuery {
     published: Option<String>,
     settings: Option<String>,
-    /// Set by the form's "Check acronyms" button: check the report for `period` or `as_at`.
+    /// Set by the form's "Check acronyms" button (through `check_posted`) and on return from
+    /// the glossary: check the report for `period` or `as_at`.
     check: Option<String>,
     period: Option<String>,
     as_at: Option<String>,
@@ -334,6 +339,32 @@ async fn render_bytes(report: Report, layout: Layout, format: Format) -> Result<
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
         .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The report form's "Preview or download" button. The form posts, so that its CSRF token (which
+/// Publish needs) never rides in a URL; reading a report changes nothing, so this only passes
+/// the form on to the GET address, which can be bookmarked, reloaded and shared.
+async fn download_posted(Path(id): Path<i64>, Form(form): Form<ReportForm>) -> Redirect {
+    let query = serde_urlencoded::to_string([
+        ("layout", form.layout.as_str()),
+        ("format", form.format.as_deref().unwrap_or_default()),
+        ("period", form.period.as_deref().unwrap_or_default()),
+        ("as_at", form.as_at.as_deref().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    Redirect::to(&format!("/plans/{id}/reports/download?{query}"))
+}
+
+/// The report form's "Check acronyms" button: as `download_posted`, back to the page with the
+/// acronyms of the report the form names.
+async fn check_posted(Path(id): Path<i64>, Form(form): Form<ReportForm>) -> Redirect {
+    let query = serde_urlencoded::to_string([
+        ("check", "1"),
+        ("period", form.period.as_deref().unwrap_or_default()),
+        ("as_at", form.as_at.as_deref().unwrap_or_default()),
+    ])
+    .unwrap_or_default();
+    Redirect::to(&format!("/plans/{id}/reports?{query}#acronyms"))
 }
 
 async fn download(

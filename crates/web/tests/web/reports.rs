@@ -99,3 +99,101 @@ async fn a_report_downloads_publishes_and_stays_frozen() {
     assert!(fresh.contains("Entered after publication."));
     assert!(!before.contains("Entered after publication."));
 }
+
+/// The `<form ...>` tags of a page that submit with GET (the default method).
+fn get_forms(html: &str) -> Vec<String> {
+    html.split("<form")
+        .skip(1)
+        .map(|form| form.split("</form>").next().unwrap_or_default().to_string())
+        .filter(|form| {
+            let tag = form.split('>').next().unwrap_or_default();
+            !tag.contains(r#"method="post""#)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_report_form_keeps_its_csrf_token_out_of_urls() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let html = app.text(&format!("/plans/{}/reports", app.plan)).await;
+    for form in get_forms(&html) {
+        assert!(
+            !form.contains("csrf"),
+            "a GET form carries the token: {form}"
+        );
+    }
+    assert!(
+        html.contains(&format!(
+            r#"<form method="post" action="/plans/{}/reports/download" novalidate>"#,
+            app.plan
+        )),
+        "{html}"
+    );
+    let csrf = hidden_value(&html, "csrf");
+
+    // "Preview or download" posts the form and is sent on to the download's GET address,
+    // without the token.
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("layout", "tracker"),
+        ("period", ""),
+        ("as_at", "16/02/2015"),
+        ("format", "html"),
+    ];
+    let posted = app
+        .client
+        .post(app.url(&format!("/plans/{}/reports/download", app.plan)))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 303);
+    let location = posted.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        location,
+        format!(
+            "/plans/{}/reports/download?layout=tracker&format=html&period=&as_at=16%2F02%2F2015",
+            app.plan
+        )
+    );
+    let preview = app.client.get(app.url(&location)).send().await.unwrap();
+    assert_eq!(preview.status(), 200);
+    assert!(
+        preview.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("inline")
+    );
+    assert!(preview.text().await.unwrap().contains("<html"));
+
+    // "Check acronyms" likewise returns to the page's GET address.
+    let checked = app
+        .client
+        .post(app.url(&format!("/plans/{}/reports/check", app.plan)))
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(checked.status(), 303);
+    let location = checked.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        location,
+        format!(
+            "/plans/{}/reports?check=1&period=&as_at=16%2F02%2F2015#acronyms",
+            app.plan
+        )
+    );
+    let page = app.text(&location).await;
+    assert!(page.contains("The report as at 16 February 2015"), "{page}");
+
+    // Without the token, even a read-only post is refused, like every post.
+    let forged = app
+        .client
+        .post(app.url(&format!("/plans/{}/reports/download", app.plan)))
+        .form(&fields[1..])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+}
