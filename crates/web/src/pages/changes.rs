@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::Response;
 use axum::routing::get;
 use chrono::Days;
 use serde::Deserialize;
@@ -13,9 +13,8 @@ use waymark_store::{PlanView, changes_between};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::{Chrome, RagView, as_at_or_today, first_line, long_date, render};
+use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
 use crate::state::AppState;
-use crate::views::iso;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/plans/{id}/changes", get(show))
@@ -55,10 +54,15 @@ struct ChangesPage {
     chrome: Chrome,
     id: i64,
     title: String,
-    from_iso: String,
-    to_iso: String,
     from_long: String,
     to_long: String,
+    /// What the two date fields show and, if refused, why.
+    from_value: String,
+    from_error: String,
+    to_value: String,
+    to_error: String,
+    /// The error summary: (field id, message).
+    errors: Vec<(String, String)>,
     rag_changes: Vec<RagRow>,
     updates: Vec<UpdateRow>,
     completed: Vec<Named>,
@@ -71,17 +75,23 @@ async fn show(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(query): Query<ChangesQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let today = state.clock.today();
-    let to = as_at_or_today(query.to.as_deref(), today)?;
+    // A date that cannot be read, or a range the wrong way round, shows the 30 days up to the
+    // other date (or today), with the field in error.
+    let to_field = DateField::read("to", query.to.as_deref(), today);
+    let to = to_field.day;
     let default_from = to.checked_sub_days(Days::new(30)).unwrap_or(to);
-    let from = as_at_or_today(query.from.as_deref(), default_from)?;
-    if from >= to {
-        return Err(AppError::invalid(
-            "from",
-            "The first date must be before the second",
-        ));
+    let mut from_field = DateField::read("from", query.from.as_deref(), default_from);
+    if from_field.day >= to {
+        from_field.refuse(
+            "Enter a date before the date in ‘To the end of’".to_string(),
+            default_from,
+        );
     }
+    let from = from_field.day;
+    let errors = DateField::summary(&[&from_field, &to_field]);
+    let has_errors = !errors.is_empty();
     let before = state
         .store
         .plan_view(viewer.scope(), PlanId(id), from, None)
@@ -92,14 +102,17 @@ async fn show(
         .await?;
     let changes = changes_between(&before, &after);
     let label = |item: ItemId| label_of(&after, item);
-    render(&ChangesPage {
+    let html = render(&ChangesPage {
         chrome: Chrome::for_viewer(&viewer, "plans"),
         id,
         title: after.plan.title.clone(),
-        from_iso: iso(from),
-        to_iso: iso(to),
         from_long: long_date(from),
         to_long: long_date(to),
+        from_value: from_field.value.clone(),
+        from_error: from_field.message(),
+        to_value: to_field.value.clone(),
+        to_error: to_field.message(),
+        errors,
         rag_changes: changes
             .rag_changes
             .iter()
@@ -136,7 +149,8 @@ async fn show(
                     .unwrap_or_default(),
             })
             .collect(),
-    })
+    })?;
+    Ok(with_errors(html, has_errors))
 }
 
 fn named(

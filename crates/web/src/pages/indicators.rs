@@ -22,7 +22,7 @@ use waymark_store::{MeasurementEntry, NewMeasurement, StoredIndicator};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::{Chrome, RagView, long_date, render};
+use crate::pages::{Chrome, RagView, long_date, quoted, render, with_errors};
 use crate::state::AppState;
 use crate::views_indicators::{
     IndicatorRow, MeasurementInput, calendar_words, check_measurement, evaluate_row, latest_ended,
@@ -89,6 +89,10 @@ struct IndicatorsPage {
     period: String,
     period_query: String,
     choices: Vec<PeriodChoice>,
+    /// Why the period asked for was refused; the page then shows the default period.
+    period_error: String,
+    /// The error summary: (field id, message).
+    errors: Vec<(String, String)>,
     groups: Vec<Group>,
     /// (colour class, word, count) for the RAG summary.
     summary: Vec<(&'static str, &'static str, usize)>,
@@ -100,10 +104,28 @@ async fn list(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(query): Query<PeriodQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let today = state.clock.today();
-    let selected = parse_period(query.period.as_deref(), today)
-        .map_err(|message| AppError::invalid("period", message))?;
+    // A period that cannot be read shows the default period, with the field in error.
+    let (selected, period_error) = match parse_period(query.period.as_deref(), today) {
+        Ok(period) => (period, String::new()),
+        Err(_) => {
+            let typed = query.period.as_deref().unwrap_or_default().trim();
+            let message = format!(
+                "Choose a period from the list – “{}” is not a period",
+                quoted(typed)
+            );
+            let default = parse_period(None, today)
+                .map_err(|message| AppError::invalid("period", message))?;
+            (default, message)
+        }
+    };
+    let errors = if period_error.is_empty() {
+        Vec::new()
+    } else {
+        vec![("period".to_string(), period_error.clone())]
+    };
+    let has_errors = !errors.is_empty();
     let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
     let rows = plan_indicators(&state.store, viewer.scope(), plan.id, selected, None).await?;
     let view = state
@@ -161,17 +183,20 @@ async fn list(
     for row in &rows {
         measured.extend(row.measurements.iter().map(|m| m.period));
     }
-    render(&IndicatorsPage {
+    let html = render(&IndicatorsPage {
         chrome: Chrome::for_viewer(&viewer, "plans"),
         plan_id: plan.id.0,
         plan_title: plan.title.clone(),
         period: selected.to_string(),
         period_query: period_query(selected),
         choices: period_choices(today, selected, &measured),
+        period_error,
+        errors,
         summary: summary(&rows),
         count: rows.len(),
         groups,
-    })
+    })?;
+    Ok(with_errors(html, has_errors))
 }
 
 fn table_row(row: &IndicatorRow, selected: Period) -> Row {

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use waymark_core::{ItemId, Rag, RagRollup, rollup_tree};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::{Chrome, RagView, as_at_or_today, long_date, render};
+use crate::pages::{Chrome, DateField, RagView, long_date, render, with_errors};
 use crate::service::{EditInput, UpdateInput, add_update, edit_item, may_edit, may_update};
 use crate::state::AppState;
 use crate::views::{RollupView, flag_message, iso, tag_label};
@@ -100,6 +100,8 @@ struct ItemPage {
     rag_history: Vec<RagRow>,
     as_at_long: String,
     is_today: bool,
+    /// What the "as it stood at the end of" field shows: the day, or what was typed if refused.
+    as_at_value: String,
     today_iso: String,
     added: bool,
     edited: bool,
@@ -133,15 +135,33 @@ async fn show(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(query): Query<ItemQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let today = state.clock.today();
-    let as_at = as_at_or_today(query.as_at.as_deref(), today)?;
-    let page = build(&state, &viewer, ItemId(id), as_at).await?;
-    render(&ItemPage {
+    // A date that cannot be read, or a day before the item existed, shows the item as it is
+    // today with the field in error.
+    let mut as_at = DateField::read("as_at", query.as_at.as_deref(), today);
+    let page = match build(&state, &viewer, ItemId(id), as_at.day).await {
+        Err(AppError::Invalid(fields)) if fields.iter().any(|(field, _)| field == "as_at") => {
+            let message = fields
+                .into_iter()
+                .map(|(_, message)| message)
+                .collect::<Vec<_>>()
+                .join(" ");
+            as_at.refuse(message, today);
+            build(&state, &viewer, ItemId(id), today).await?
+        }
+        other => other?,
+    };
+    let errors = DateField::summary(&[&as_at]);
+    let has_errors = !errors.is_empty();
+    let html = render(&ItemPage {
         added: query.added.is_some(),
         edited: query.edited.is_some(),
+        as_at_value: as_at.value,
+        errors,
         ..page
-    })
+    })?;
+    Ok(with_errors(html, has_errors))
 }
 
 async fn add(
@@ -219,7 +239,10 @@ async fn build(
         // The item did not exist yet on that day.
         return Err(AppError::invalid(
             "as_at",
-            format!("This item did not exist on {}.", long_date(as_at)),
+            format!(
+                "Enter a later date – this item did not exist yet at the end of {}",
+                long_date(as_at)
+            ),
         ));
     };
     let fields = &item.fields;
@@ -308,6 +331,7 @@ async fn build(
         rag_history,
         as_at_long: long_date(as_at),
         is_today: as_at == today,
+        as_at_value: as_at.format("%d/%m/%Y").to_string(),
         today_iso: iso(today),
         added: false,
         edited: false,

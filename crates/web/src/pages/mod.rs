@@ -127,13 +127,105 @@ pub fn first_line(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// Reads an optional `as_at` query value, defaulting to today.
+/// Reads an optional `as_at` query value, defaulting to today. The JSON API refuses a date it
+/// cannot read with this; a page reads its date fields with [`DateField::read`] instead.
 pub fn as_at_or_today(value: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(today),
         Some(text) => crate::service::parse_day(text)
             .ok_or_else(|| AppError::invalid("as_at", format!("\"{text}\" is not a date"))),
     }
+}
+
+/// The longest part of what someone typed that an error message quotes back.
+const QUOTED_CHARS: usize = 40;
+
+/// A date field of a read page's query (`?as_at=`, `?from=`, `?to=`), read as the API reads it.
+/// Where the API refuses text that is not a date, a page shows itself for `fallback` with the
+/// GOV.UK error pattern: an error summary, the message above the field, and the field showing
+/// what was typed, so the reader can see what went wrong and correct it in place.
+pub struct DateField {
+    /// The field's id and name in the page's form, which the error summary links to.
+    pub name: &'static str,
+    /// The day the page shows: the one asked for, or `fallback` when none could be read.
+    pub day: NaiveDate,
+    /// What the field shows: what was typed when it was refused, else the day in UK order.
+    pub value: String,
+    /// Why the field was refused, for the summary and above the field.
+    pub error: Option<String>,
+}
+
+impl DateField {
+    /// Reads the field `name` from its query text; blank means `fallback`.
+    pub fn read(name: &'static str, text: Option<&str>, fallback: NaiveDate) -> DateField {
+        let typed = text.map(str::trim).filter(|t| !t.is_empty());
+        match typed.map(|t| (t, crate::service::parse_day(t))) {
+            None => DateField::valid(name, fallback),
+            Some((_, Some(day))) => DateField::valid(name, day),
+            Some((typed, None)) => DateField {
+                name,
+                day: fallback,
+                value: typed.to_string(),
+                error: Some(format!(
+                    "Enter a real date, for example 31/03/2026 – “{}” is not a date",
+                    quoted(typed)
+                )),
+            },
+        }
+    }
+
+    fn valid(name: &'static str, day: NaiveDate) -> DateField {
+        DateField {
+            name,
+            day,
+            value: day.format("%d/%m/%Y").to_string(),
+            error: None,
+        }
+    }
+
+    /// Refuses a day that was read but does not fit (a range the wrong way round, a day before
+    /// an item existed): the page shows `fallback` and the field keeps what was typed.
+    pub fn refuse(&mut self, message: String, fallback: NaiveDate) {
+        self.day = fallback;
+        self.error = Some(message);
+    }
+
+    /// The field's message, or "" for a template's `{% if !error.is_empty() %}`.
+    pub fn message(&self) -> String {
+        self.error.clone().unwrap_or_default()
+    }
+
+    /// The (field id, message) pairs of `fields` for the error summary, in the page's order.
+    pub fn summary(fields: &[&DateField]) -> Vec<(String, String)> {
+        fields
+            .iter()
+            .filter_map(|f| f.error.clone().map(|m| (f.name.to_string(), m)))
+            .collect()
+    }
+}
+
+/// What someone typed, cut short for quoting in a message. Templates escape it like any text.
+pub fn quoted(typed: &str) -> String {
+    if typed.chars().count() <= QUOTED_CHARS {
+        typed.to_string()
+    } else {
+        let cut: String = typed.chars().take(QUOTED_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// The status of a read page that shows itself with a field refused: 422, as the form pages
+/// answer when they show their errors. The body is the whole page, which browsers and screen
+/// readers present just as they would at 200; what GOV.UK asks for is the "Error: " title, the
+/// summary and the message by the field. The status tells scripts, link checkers and logs that
+/// the address asked for something that could not be shown.
+pub fn with_errors(html: Html<String>, has_errors: bool) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = html.into_response();
+    if has_errors {
+        *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
 }
 
 #[cfg(test)]
@@ -151,5 +243,28 @@ mod tests {
             assert_eq!(crate::service::parse_day(&shown), Some(day), "{shown}");
             day = day.succ_opt().unwrap_or_default();
         }
+    }
+
+    #[test]
+    fn a_date_field_keeps_what_was_typed_when_it_is_not_a_date() {
+        let today = NaiveDate::from_ymd_opt(2026, 5, 1).unwrap_or_default();
+        let field = DateField::read("as_at", Some(" 31/02/2027 "), today);
+        assert_eq!(field.day, today);
+        assert_eq!(field.value, "31/02/2027");
+        assert_eq!(
+            field.message(),
+            "Enter a real date, for example 31/03/2026 – “31/02/2027” is not a date"
+        );
+        let blank = DateField::read("as_at", Some("  "), today);
+        assert_eq!((blank.day, blank.error), (today, None));
+        let good = DateField::read("as_at", Some("2026-03-31"), today);
+        assert_eq!(good.value, "31/03/2026");
+        assert_eq!(DateField::summary(&[&good, &field]).len(), 1);
+        let long = DateField::read("as_at", Some(&"x".repeat(500)), today);
+        assert!(
+            long.message()
+                .contains(&format!("“{}…”", "x".repeat(QUOTED_CHARS)))
+        );
+        assert_eq!(long.value.len(), 500, "the field shows all of it");
     }
 }

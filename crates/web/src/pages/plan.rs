@@ -4,14 +4,14 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Html;
+use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
 use waymark_core::{Flag, PlanId, Rag, rollup_tree};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::{Chrome, RagView, as_at_or_today, first_line, long_date, render};
+use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
 use crate::state::AppState;
 use crate::views::{PlanCounts, RollupView, iso, tag_label};
 
@@ -70,6 +70,11 @@ struct PlanPage {
     as_at_iso: String,
     as_at_long: String,
     is_today: bool,
+    /// The "as it stood at the end of" field: what it shows and, if refused, why.
+    as_at_value: String,
+    as_at_error: String,
+    /// The error summary: (field id, message).
+    errors: Vec<(String, String)>,
     /// What the list is filtered by, one phrase each ("overdue", "owned by Head of Crime").
     filter_labels: Vec<String>,
     /// How many items the whole plan has, for "Showing 3 of 17 items".
@@ -202,9 +207,11 @@ async fn show(
     viewer: Viewer,
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let today = state.clock.today();
-    let as_at = as_at_or_today(query.as_at.as_deref(), today)?;
+    // A date that cannot be read shows the plan as it is today, with the field in error.
+    let as_at_field = DateField::read("as_at", query.as_at.as_deref(), today);
+    let as_at = as_at_field.day;
     let view = state
         .store
         .plan_view(viewer.scope(), PlanId(id), as_at, None)
@@ -380,7 +387,9 @@ async fn show(
         })
         .collect();
     let plan = &view.plan;
-    render(&PlanPage {
+    let errors = DateField::summary(&[&as_at_field]);
+    let has_errors = !errors.is_empty();
+    let html = render(&PlanPage {
         chrome: Chrome::for_viewer(&viewer, "plans"),
         id,
         title: plan.title.clone(),
@@ -391,6 +400,9 @@ async fn show(
         as_at_iso: iso(as_at),
         as_at_long: long_date(as_at),
         is_today: as_at == today,
+        as_at_value: as_at_field.value.clone(),
+        as_at_error: as_at_field.message(),
+        errors,
         filter_labels,
         total: view.items.len(),
         counts,
@@ -409,5 +421,6 @@ async fn show(
         mine,
         my_actions,
         my_overdue,
-    })
+    })?;
+    Ok(with_errors(html, has_errors))
 }

@@ -198,12 +198,41 @@ async fn the_table_shows_every_indicator_for_the_latest_quarter_with_rag_as_word
         "actual and last year"
     );
 
-    let (status, _) = text(
+    // A period that is not one: the page for the latest quarter, with the GOV.UK error pattern.
+    let (status, bad) = text(
         &app,
         &format!("/plans/{}/indicators?period=Q5+2014-15", app.plan),
     )
     .await;
     assert_eq!(status, 422);
+    let message = "Choose a period from the list – “Q5 2014-15” is not a period";
+    assert!(
+        bad.contains("<title>Error: Performance indicators, Q3 2014-15"),
+        "{bad}"
+    );
+    assert!(
+        bad.contains(&format!("<a href=\"#period\">{message}</a>")),
+        "{bad}"
+    );
+    assert!(
+        bad.contains("govuk-form-group govuk-form-group--error"),
+        "{bad}"
+    );
+    assert!(
+        bad.contains(&format!(
+            "<p id=\"period-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {message}</p>"
+        )),
+        "{bad}"
+    );
+    assert!(
+        bad.contains("govuk-select govuk-select--error\" id=\"period\" name=\"period\" aria-describedby=\"period-error\""),
+        "{bad}"
+    );
+    assert!(
+        bad.contains("<option value=\"Q3 2014-15\" selected>"),
+        "{bad}"
+    );
+    assert!(bad.contains("Increase satisfaction with the overall service provided"));
 }
 
 #[tokio::test]

@@ -472,3 +472,177 @@ async fn an_administrator_edits_an_item_and_the_old_wording_stays_in_history() {
         .unwrap();
     assert_eq!(refused.status(), 403);
 }
+
+/// The GOV.UK error pattern for a date field that was refused: the summary links to the field,
+/// the message sits above it, and the field shows what was typed.
+fn assert_date_field_refused(html: &str, field: &str, message: &str, typed: &str) {
+    assert!(html.contains("<title>Error: "), "{html}");
+    assert!(html.contains("govuk-error-summary"), "{html}");
+    assert!(
+        html.contains(&format!("<a href=\"#{field}\">{message}</a>")),
+        "summary: {html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "<p id=\"{field}-error\" class=\"govuk-error-message\"><span class=\"govuk-visually-hidden\">Error:</span> {message}</p>"
+        )),
+        "message above the field: {html}"
+    );
+    assert!(
+        html.contains("govuk-form-group govuk-form-group--error"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "govuk-input--error\" id=\"{field}\" name=\"{field}\" type=\"text\" spellcheck=\"false\" autocomplete=\"off\" value=\"{typed}\" aria-describedby=\"{field}-hint {field}-error\""
+        )),
+        "the field shows what was typed: {html}"
+    );
+}
+
+fn not_a_date(typed: &str) -> String {
+    format!("Enter a real date, for example 31/03/2026 – “{typed}” is not a date")
+}
+
+#[tokio::test]
+async fn a_plan_asked_for_on_a_day_that_is_not_a_date_shows_today_with_the_field_in_error() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    for typed in ["31/02/2027", "banana"] {
+        let response = app
+            .client
+            .get(app.url(&format!("/plans/{}?as_at={typed}", app.plan)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{typed}");
+        let html = response.text().await.unwrap();
+        assert_date_field_refused(&html, "as_at", &not_a_date(typed), typed);
+        // Today's plan, with its items; the earlier-day form is open to correct the date.
+        assert!(html.contains("<h1 class=\"govuk-heading-l\">Call handling improvement plan</h1>"));
+        assert!(html.contains("Issue guidance on repeat and vulnerable victims"));
+        assert!(!html.contains("as it stood at the end of 16 February 2015"));
+        assert!(html.contains("<details class=\"govuk-details wm-no-print\" open>"));
+        // Links and forms carry the day shown (today, so none), never what was typed.
+        assert!(!html.contains("as_at="), "{html}");
+        assert!(!html.contains("name=\"as_at\" value=\""), "{html}");
+    }
+
+    // What was typed is shown back escaped, in the message and in the field.
+    let html = app
+        .text(&format!(
+            "/plans/{}?as_at=%22%3E%3Cscript%3Ealert(1)%3C/script%3E",
+            app.plan
+        ))
+        .await;
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(
+        html.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{html}"
+    );
+
+    // A good day still works, and links carry it.
+    let html = app
+        .text(&format!("/plans/{}?as_at=01/02/2015", app.plan))
+        .await;
+    assert!(!html.contains("govuk-error-summary"));
+    assert!(html.contains("as it stood at the end of 1 February 2015"));
+    assert!(html.contains(&format!("/items/{}?as_at=2015-02-01", app.action.0)));
+    assert!(html.contains("value=\"01/02/2015\""));
+}
+
+#[tokio::test]
+async fn an_item_asked_for_on_a_day_that_is_not_a_date_shows_today_with_the_field_in_error() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let path = format!("/items/{}", app.action.0);
+    let response = app
+        .client
+        .get(app.url(&format!("{path}?as_at=banana")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert_date_field_refused(&html, "as_at", &not_a_date("banana"), "banana");
+    assert!(html.contains("Issue guidance on repeat and vulnerable victims"));
+    assert!(html.contains("Guidance drafted following the review of practices."));
+    assert!(!html.contains("As it stood at the end of"));
+
+    // A day before the item existed: today's item, and the day kept in the field.
+    let response = app
+        .client
+        .get(app.url(&format!("{path}?as_at=2014-01-01")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert_date_field_refused(
+        &html,
+        "as_at",
+        "Enter a later date – this item did not exist yet at the end of 1 January 2014",
+        "01/01/2014",
+    );
+    assert!(html.contains("Guidance drafted following the review of practices."));
+
+    // The item's own earlier-day form reads a good day.
+    let html = app.text(&format!("{path}?as_at=01/12/2014")).await;
+    assert!(html.contains("As it stood at the end of 1 December 2014."));
+    assert!(html.contains("value=\"01/12/2014\""));
+    assert!(!html.contains("govuk-error-summary"));
+}
+
+#[tokio::test]
+async fn what_changed_with_a_date_that_is_not_a_date_shows_the_other_range_with_the_field_in_error()
+{
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let changes = format!("/plans/{}/changes", app.plan);
+
+    let response = app
+        .client
+        .get(app.url(&format!("{changes}?from=banana&to=2015-02-10")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let html = response.text().await.unwrap();
+    assert_date_field_refused(&html, "from", &not_a_date("banana"), "banana");
+    // The 30 days up to the good date.
+    assert!(html.contains("What changed between 11 January 2015 and 10 February 2015"));
+    assert!(html.contains("value=\"10/02/2015\""));
+    assert!(html.contains("Call handling improvement plan"));
+    assert!(html.contains("Newly overdue (1)"), "{html}");
+
+    let html = app.text(&format!("{changes}?to=31/02/2015")).await;
+    assert_date_field_refused(&html, "to", &not_a_date("31/02/2015"), "31/02/2015");
+    assert!(html.contains("What changed between 17 January 2015 and 16 February 2015"));
+
+    // The range the wrong way round: the field keeps the day typed.
+    let html = app
+        .text(&format!("{changes}?from=2015-02-16&to=2015-02-01"))
+        .await;
+    assert_date_field_refused(
+        &html,
+        "from",
+        "Enter a date before the date in ‘To the end of’",
+        "16/02/2015",
+    );
+    assert!(html.contains("What changed between 2 January 2015 and 1 February 2015"));
+}
+
+#[tokio::test]
+async fn the_api_still_refuses_a_date_that_is_not_a_date_with_json() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let response = app
+        .client
+        .get(app.url(&format!("/api/plans/{}/items?as_at=banana", app.plan)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["fields"][0]["field"], "as_at", "{body}");
+}
