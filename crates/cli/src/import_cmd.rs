@@ -315,6 +315,7 @@ fn print_findings(findings: &[Finding]) {
         println!("\nFindings:");
         for finding in findings {
             let place = match (&finding.table, finding.column.is_empty()) {
+                _ if finding.row == 0 => "the file".to_string(),
                 (Some(table), false) => format!("{table}, row {}, {}", finding.row, finding.column),
                 (Some(table), true) => format!("{table}, row {}", finding.row),
                 (None, false) => format!("row {}, {}", finding.row, finding.column),

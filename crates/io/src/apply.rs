@@ -7,7 +7,7 @@ use waymark_core::{OrgId, PlanId, PlanKind, UpdateCycle};
 use waymark_store::{NewPlan, Scope, Store};
 
 use crate::error::ImportError;
-use crate::findings::Finding;
+use crate::findings::{Finding, FindingKind};
 use crate::preview::ImportPreview;
 use crate::reimport::{ImportSummary, plan_changes};
 
@@ -47,6 +47,24 @@ pub async fn import_into_new_plan(
     let planned = plan_changes(&[], preview, spec.org, PlanId(0), author);
     let mut findings = preview.findings.clone();
     findings.extend(planned.findings);
+    // A second plan of the same name is most often a re-import aimed at the wrong target.
+    if let Some(existing) = plan_titled(store, spec.org, &new_plan.title).await? {
+        findings.insert(
+            0,
+            Finding::new(
+                0,
+                "",
+                FindingKind::PlanExists,
+                format!(
+                    "A plan called \"{}\" already exists (plan {id}), so this import makes a \
+                     second one. To bring that plan up to date instead, import the file into \
+                     plan {id}.",
+                    existing.title,
+                    id = existing.id.0
+                ),
+            ),
+        );
+    }
     let plan = if dry_run {
         None
     } else {
@@ -62,6 +80,20 @@ pub async fn import_into_new_plan(
         summary: planned.summary,
         findings,
     })
+}
+
+/// The organisation's plan whose title is `title`, ignoring case and spaces at either end.
+async fn plan_titled(
+    store: &Store,
+    org: OrgId,
+    title: &str,
+) -> Result<Option<waymark_core::Plan>, ImportError> {
+    let wanted = title.trim().to_lowercase();
+    Ok(store
+        .plans(Scope::Org(org))
+        .await?
+        .into_iter()
+        .find(|plan| plan.title.trim().to_lowercase() == wanted))
 }
 
 /// Imports a preview into an existing plan: matches items, adds only what is new, and changes

@@ -33,6 +33,9 @@ pub enum FindingKind {
     /// A figure (target, baseline, actual) or an indicator setting (unit, direction, measure
     /// type) that cannot be read, or a setting that had to be assumed.
     BadFigure,
+    /// The organisation already has a plan of the title a first import would give its new plan
+    /// (about the whole file: row 0).
+    PlanExists,
 }
 
 impl FindingKind {
@@ -52,6 +55,7 @@ impl FindingKind {
             FindingKind::UnmatchedParagraph => "unmatched_paragraph",
             FindingKind::LooseMatch => "loose_match",
             FindingKind::BadFigure => "bad_figure",
+            FindingKind::PlanExists => "plan_exists",
         }
     }
 }
@@ -59,7 +63,8 @@ impl FindingKind {
 /// One thing found wrong, where it was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The row (or a document's paragraph) number as the user sees it, from 1.
+    /// The row (or a document's paragraph) number as the user sees it, from 1; 0 when the
+    /// finding is about the whole file.
     pub row: usize,
     /// The column's header as written ("Due Date"), or "" when the finding is about a row.
     pub column: String,

@@ -198,3 +198,47 @@ fn the_json_outcome_has_the_contracted_keys() {
         );
     });
 }
+
+/// Importing a file as a new plan when the organisation already has a plan of that title says
+/// so first (a second plan is most often a re-import aimed at the wrong target), on a dry run
+/// too, and still does what was asked.
+#[test]
+fn a_new_plan_named_like_an_existing_one_is_a_finding() {
+    let csv = "Ref,Action,Owner,Due Date\n1,Review call handling,Head of Contact,31/03/2026\n";
+    let workbook = read_bytes("tracker.csv", Format::Csv, csv.as_bytes()).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(ymd(2026, 1, 5))).unwrap();
+    runtime().block_on(async {
+        let (store, org) = fresh_store().await;
+        let mut named = spec(org);
+        named.title = Some("Contact plan".into());
+        let first = import_into_new_plan(&store, &named, &preview, None, false)
+            .await
+            .unwrap();
+        assert!(
+            first
+                .findings
+                .iter()
+                .all(|f| f.kind.name() != "plan_exists"),
+            "{:?}",
+            first.findings
+        );
+        named.title = Some(" contact PLAN ".into());
+        for dry_run in [true, false] {
+            let again = import_into_new_plan(&store, &named, &preview, None, dry_run)
+                .await
+                .unwrap();
+            let finding = &again.findings[0];
+            assert_eq!(finding.kind.name(), "plan_exists");
+            assert_eq!((finding.row, finding.column.as_str()), (0, ""));
+            assert!(
+                finding.message.contains(&format!(
+                    "\"Contact plan\" already exists (plan {})",
+                    first.plan.unwrap()
+                )),
+                "{}",
+                finding.message
+            );
+        }
+        assert_eq!(store.plans(Scope::Org(org)).await.unwrap().len(), 2);
+    });
+}

@@ -40,7 +40,8 @@ struct NewImportPage {
 }
 
 struct FindingRow {
-    row: usize,
+    /// Blank for a finding about the whole file.
+    row: String,
     column: String,
     kind: String,
     message: String,
@@ -332,7 +333,11 @@ async fn preview_page(
             .findings
             .iter()
             .map(|f| FindingRow {
-                row: f.row,
+                row: if f.row == 0 {
+                    String::new()
+                } else {
+                    f.row.to_string()
+                },
                 column: f.column.clone(),
                 kind: finding_label(f.kind.name()),
                 message: f.message.clone(),
@@ -359,6 +364,7 @@ fn finding_label(name: &str) -> String {
         "shifted_cells" => "Cells shifted by one".to_string(),
         "update_date_before_entry" => "Date of update earlier than an entry".to_string(),
         "duplicate_update_text" => "Same update on several rows".to_string(),
+        "plan_exists" => "A plan of this name exists".to_string(),
         other => sentence_case(other),
     }
 }
