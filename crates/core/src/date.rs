@@ -55,12 +55,12 @@ impl fmt::Display for FlexDate {
 
 /// "8 January 2015": the form every page and report uses.
 pub fn format_long(date: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[date.month0() as usize].0,
-        date.year()
-    )
+    format!("{} {} {}", date.day(), month_name(date), date.year())
+}
+
+/// "January": the month of `date`, in full.
+pub fn month_name(date: NaiveDate) -> &'static str {
+    MONTHS[date.month0() as usize].0
 }
 
 /// Parses a date as users write it. See the module documentation for the forms.
@@ -122,7 +122,8 @@ pub fn parse_date_prefix(text: &str) -> Option<(NaiveDate, usize)> {
     None
 }
 
-const MONTHS: [(&str, &str); 12] = [
+/// Each month's name and its three-letter short form, in lower case.
+pub(crate) const MONTHS: [(&str, &str); 12] = [
     ("January", "jan"),
     ("February", "feb"),
     ("March", "mar"),

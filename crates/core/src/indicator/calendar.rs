@@ -12,20 +12,7 @@ use std::str::FromStr;
 
 use chrono::{Datelike, Days, NaiveDate};
 
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
+use crate::date::{MONTHS, month_name};
 
 /// The years a financial year may start in. Bounded so that every date below is a real date and
 /// no date arithmetic can overflow.
@@ -353,9 +340,7 @@ impl Period {
         match self.kind {
             PeriodKind::Year => self.year.to_string(),
             PeriodKind::FourWeek => format!("P{}", self.index),
-            PeriodKind::Quarter | PeriodKind::Month => {
-                MONTH_NAMES[self.end_date().month0() as usize].to_string()
-            }
+            PeriodKind::Quarter | PeriodKind::Month => month_name(self.end_date()).to_string(),
         }
     }
 
@@ -413,12 +398,7 @@ impl fmt::Display for Period {
             PeriodKind::FourWeek => write!(f, "P{} {}", self.index, self.year),
             PeriodKind::Month => {
                 let start = self.start_date();
-                write!(
-                    f,
-                    "{} {}",
-                    MONTH_NAMES[start.month0() as usize],
-                    start.year()
-                )
+                write!(f, "{} {}", month_name(start), start.year())
             }
         }
     }
@@ -592,12 +572,9 @@ fn month_number(token: &str) -> Option<u32> {
     if token == "sept" {
         return Some(9);
     }
-    MONTH_NAMES
+    MONTHS
         .iter()
-        .position(|name| {
-            let lower = name.to_ascii_lowercase();
-            token == lower || (token.len() == 3 && lower.starts_with(token))
-        })
+        .position(|(name, short)| token == name.to_ascii_lowercase() || token == *short)
         .and_then(|position| u32::try_from(position + 1).ok())
 }
 

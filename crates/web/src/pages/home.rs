@@ -8,6 +8,7 @@ use axum::response::Html;
 use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
 use waymark_core::PlanId;
+use waymark_core::date::month_name;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -185,24 +186,6 @@ fn month_ends(today: NaiveDate) -> Vec<NaiveDate> {
 
 fn month_label(day: NaiveDate) -> String {
     month_name(day).chars().take(3).collect()
-}
-
-fn month_name(day: NaiveDate) -> &'static str {
-    const NAMES: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    NAMES[day.month0() as usize]
 }
 
 /// Stacked segments of a month's bar, scaled so a bar of every action fills the plot height.
