@@ -72,7 +72,7 @@ struct PlanPage {
     is_today: bool,
     /// The "as it stood at the end of" field: what it shows and, if refused, why.
     as_at_value: String,
-    as_at_error: String,
+    as_at_error: Option<String>,
     /// The error summary: (field id, message).
     errors: Vec<(String, String)>,
     /// What the list is filtered by, one phrase each ("overdue", "owned by Head of Crime").
@@ -401,7 +401,7 @@ async fn show(
         as_at_long: long_date(as_at),
         is_today: as_at == today,
         as_at_value: as_at_field.value.clone(),
-        as_at_error: as_at_field.message(),
+        as_at_error: as_at_field.error.clone(),
         errors,
         filter_labels,
         total: view.items.len(),
