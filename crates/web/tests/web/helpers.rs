@@ -44,7 +44,12 @@ impl TestApp {
 
     /// The body of a GET of `path` by the app's client, whatever its status.
     pub async fn text(&self, path: &str) -> String {
-        self.client
+        self.text_as(&self.client, path).await
+    }
+
+    /// The body of a GET of `path` by `client` (another person's cookie jar).
+    pub async fn text_as(&self, client: &reqwest::Client, path: &str) -> String {
+        client
             .get(self.url(path))
             .send()
             .await

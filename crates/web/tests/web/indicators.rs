@@ -502,14 +502,9 @@ async fn another_organisation_sees_no_indicators() {
         let response = other.get(app.url(&path)).send().await.unwrap();
         assert_eq!(response.status(), 404, "{path}");
     }
-    let page = other
-        .get(app.url(&format!("/plans/{}/indicators", app.other_plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .text_as(&other, &format!("/plans/{}/indicators", app.other_plan))
+        .await;
     assert!(page.contains("This plan has no performance indicators yet."));
     let csrf = hidden_value(&page, "csrf");
     let response = other

@@ -245,14 +245,7 @@ async fn moving_someone_on_passes_their_actions_to_the_successor() {
         app.sign_in_as(&admin, "admin@test.example").await.status(),
         303
     );
-    let page = admin
-        .get(app.url("/people"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text_as(&admin, "/people").await;
     assert!(page.contains("<td class=\"govuk-table__cell\" data-label=\"Person\">Olu Owner</td>"));
     let csrf = hidden_value(&page, "csrf");
     let people = app.store.users(waymark_store::Scope::All).await.unwrap();
@@ -284,14 +277,7 @@ async fn moving_someone_on_passes_their_actions_to_the_successor() {
 
     let mine = app.text("/my-actions").await;
     assert!(mine.contains("You do not hold a post today"));
-    let theirs = admin
-        .get(app.url("/my-actions"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let theirs = app.text_as(&admin, "/my-actions").await;
     assert!(theirs.contains("Issue guidance on repeat and vulnerable victims"));
 }
 
@@ -367,14 +353,7 @@ async fn only_owners_and_administrators_can_add_updates() {
         303
     );
     let path = format!("/items/{}", app.action.0);
-    let page = reader
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text_as(&reader, &path).await;
     assert!(
         page.contains("Only the owners of this item and the performance team can add updates.")
     );
@@ -398,14 +377,7 @@ async fn an_administrator_edits_an_item_and_the_old_wording_stays_in_history() {
         303
     );
     let path = format!("/items/{}", app.action.0);
-    let page = admin
-        .get(app.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text_as(&admin, &path).await;
     assert!(
         page.contains("Change this item&#x27;s details")
             || page.contains("Change this item's details")
@@ -430,14 +402,7 @@ async fn an_administrator_edits_an_item_and_the_old_wording_stays_in_history() {
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    let page = admin
-        .get(app.url(&format!("{path}?edited=1")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.text_as(&admin, &format!("{path}?edited=1")).await;
     assert!(page.contains("Your changes have been saved."));
     assert!(page.contains("end June 2015"));
     assert!(page.contains("Head of Public Protection"));

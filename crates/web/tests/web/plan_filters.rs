@@ -216,13 +216,6 @@ async fn an_action_owner_is_pointed_to_their_own_overdue_actions() {
     // The administrator holds no post that owns an action here.
     let admin = TestApp::new_client();
     app.sign_in_as(&admin, "admin@test.example").await;
-    let html = admin
-        .get(app.url(&plan))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.text_as(&admin, &plan).await;
     assert!(!html.contains("You own"));
 }

@@ -40,14 +40,9 @@ async fn post_settings(
     client: &reqwest::Client,
     more: impl FnOnce(Form) -> Form,
 ) -> reqwest::Response {
-    let page = client
-        .get(app.url(&format!("/plans/{}/reports", app.plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .text_as(client, &format!("/plans/{}/reports", app.plan))
+        .await;
     let csrf = hidden_value(&page, "csrf");
     client
         .post(app.url(&format!("/plans/{}/reports/settings", app.plan)))
@@ -74,14 +69,9 @@ async fn an_administrator_saves_the_settings_and_reports_use_them() {
         app.sign_in_as(&admin, "admin@test.example").await.status(),
         303
     );
-    let page = admin
-        .get(app.url(&format!("/plans/{}/reports", app.plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .text_as(&admin, &format!("/plans/{}/reports", app.plan))
+        .await;
     assert!(page.contains(r#"<h2 class="govuk-heading-m" id="settings">Report settings</h2>"#));
     assert!(page.contains("Leave blank to use Test Constabulary."));
     assert!(page.contains(r#"enctype="multipart/form-data""#));
@@ -97,14 +87,12 @@ async fn an_administrator_saves_the_settings_and_reports_use_them() {
         format!("/plans/{}/reports?settings=saved#settings", app.plan).as_str()
     );
 
-    let page = admin
-        .get(app.url(&format!("/plans/{}/reports?settings=saved", app.plan)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .text_as(
+            &admin,
+            &format!("/plans/{}/reports?settings=saved", app.plan),
+        )
+        .await;
     assert!(page.contains("The report settings have been saved."));
     assert!(page.contains(r#"value="Deputy Chief Constable""#));
     assert!(
@@ -215,14 +203,8 @@ async fn only_administrators_change_the_settings() {
     let admin = TestApp::new_client();
     app.sign_in_as(&admin, "admin@test.example").await;
     let csrf = hidden_value(
-        &admin
-            .get(app.url(&format!("/plans/{}/reports", app.plan)))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
+        &app.text_as(&admin, &format!("/plans/{}/reports", app.plan))
+            .await,
         "csrf",
     );
     for (query, form) in [
