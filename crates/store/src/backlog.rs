@@ -4,10 +4,11 @@
 //! history in a transaction of its own. Reads that depend on an index catch up first, so none
 //! answers from a partial one.
 
-use sqlx::{Any, AssertSqlSafe, Row, Transaction};
+use sqlx::{Any, Row, Transaction};
 use waymark_core::{ItemId, OrgId, Plan, PlanId};
 
-use crate::error::{Result, StoreError};
+use crate::error::Result;
+use crate::history_rows::{Bind, fetch_json_on};
 use crate::{Store, owners, search};
 
 impl Store {
@@ -53,13 +54,7 @@ impl Store {
     /// Catches up every plan of `org` in the backlog: what a read across the organisation's
     /// plans (My actions) does first.
     pub(crate) async fn catch_up_organisation(&self, org: OrgId) -> Result<()> {
-        for plan in self
-            .backlog(
-                "SELECT plan_id FROM index_backlog WHERE org_id = $1",
-                Some(org),
-            )
-            .await?
-        {
+        for plan in self.backlog(Some(org)).await? {
             self.catch_up_indexes(plan).await?;
         }
         Ok(())
@@ -69,14 +64,7 @@ impl Store {
     /// runs this when it starts, for imports whose indexes a stop left unwritten.
     pub async fn catch_up_all_indexes(&self) -> Result<usize> {
         let mut indexed = 0;
-        for plan in self
-            .backlog(
-                "SELECT plan_id FROM index_backlog WHERE $1 IS NULL OR org_id = $1 \
-                 ORDER BY queued_at, plan_id",
-                None,
-            )
-            .await?
-        {
+        for plan in self.backlog(None).await? {
             if self.catch_up_indexes(plan).await? {
                 indexed += 1;
             }
@@ -84,14 +72,18 @@ impl Store {
         Ok(indexed)
     }
 
-    async fn backlog(&self, sql: &'static str, org: Option<OrgId>) -> Result<Vec<PlanId>> {
-        sqlx::query(sql)
-            .bind(org.map(|org| org.0))
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|row| Ok(PlanId(row.try_get::<i64, _>("plan_id")?)))
-            .collect()
+    /// The plans in the backlog, of `org` or of every organisation, oldest first.
+    async fn backlog(&self, org: Option<OrgId>) -> Result<Vec<PlanId>> {
+        sqlx::query(
+            "SELECT plan_id FROM index_backlog WHERE $1 IS NULL OR org_id = $1 \
+             ORDER BY queued_at, plan_id",
+        )
+        .bind(org.map(|org| org.0))
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| Ok(PlanId(row.try_get::<i64, _>("plan_id")?)))
+        .collect()
     }
 
     /// The owner index rows of every version of `plan`, from the committed history, made by the
@@ -103,16 +95,8 @@ impl Store {
         plan: PlanId,
     ) -> Result<()> {
         let sql = self.json_rows_sql("item_id, owners", "FROM item_versions WHERE plan_id = $1");
-        let text: Option<String> = sqlx::query(AssertSqlSafe(sql))
-            .bind(plan.0)
-            .fetch_one(&mut **tx)
-            .await?
-            .try_get("rows")?;
-        let versions: Vec<(i64, String)> = match text {
-            None => Vec::new(),
-            Some(text) => serde_json::from_str(&text)
-                .map_err(|error| StoreError::Corrupt(format!("owners of plan: {error}")))?,
-        };
+        let versions: Vec<(i64, String)> =
+            fetch_json_on(&mut **tx, &sql, &[Bind::Int(plan.0)]).await?;
         let owners: Vec<(ItemId, Vec<String>)> = versions
             .into_iter()
             .map(|(item, owners)| Ok((ItemId(item), crate::rows::parse_strings(&owners)?)))

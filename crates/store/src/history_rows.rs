@@ -217,20 +217,29 @@ impl Store {
         sql: &str,
         binds: &[Bind<'_>],
     ) -> Result<Vec<T>> {
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
-        for bind in binds {
-            query = match bind {
-                Bind::Int(value) => query.bind(*value),
-                Bind::Text(value) => query.bind(value.to_string()),
-            };
-        }
-        let row = query.fetch_one(self.pool()).await?;
-        let text: Option<String> = row.try_get("rows")?;
-        match text {
-            None => Ok(Vec::new()),
-            Some(text) => serde_json::from_str(&text)
-                .map_err(|error| StoreError::Corrupt(format!("history rows: {error}"))),
-        }
+        fetch_json_on(self.pool(), sql, binds).await
+    }
+}
+
+/// `Store::fetch_json` on a given connection or transaction.
+pub(crate) async fn fetch_json_on<'c, T: DeserializeOwned>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    sql: &str,
+    binds: &[Bind<'_>],
+) -> Result<Vec<T>> {
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.to_string()));
+    for bind in binds {
+        query = match bind {
+            Bind::Int(value) => query.bind(*value),
+            Bind::Text(value) => query.bind(value.to_string()),
+        };
+    }
+    let row = query.fetch_one(executor).await?;
+    let text: Option<String> = row.try_get("rows")?;
+    match text {
+        None => Ok(Vec::new()),
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|error| StoreError::Corrupt(format!("history rows: {error}"))),
     }
 }
 
