@@ -2,7 +2,7 @@
 
 use chrono::{Days, Local};
 
-use crate::helpers::{client, fresh_data_dir, json, sign_in, start, waymark};
+use crate::helpers::{client, fresh_data_dir, json, sign_in, start, succeed, waymark};
 
 #[tokio::test]
 async fn demo_serves_the_plan_list_and_each_plans_table() {
@@ -313,16 +313,7 @@ fn backup_writes_a_database_that_opens_with_the_same_plans() {
     let dir = fresh_data_dir("backup");
     drop(start(&dir, "demo"));
     let copy = dir.join("copy.db");
-    let output = waymark(&dir)
-        .args(["backup", "--out"])
-        .arg(&copy)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    succeed(waymark(&dir).args(["backup", "--out"]).arg(&copy));
     let restored = fresh_data_dir("restored");
     std::fs::copy(&copy, restored.join("waymark.db")).unwrap();
     assert_eq!(

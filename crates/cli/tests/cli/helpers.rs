@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 pub const DEMO_PASSWORD: &str = "waymark-demo-2026";
 
@@ -32,13 +32,19 @@ pub fn waymark(data_dir: &PathBuf) -> Command {
 
 /// Runs a command to completion and parses its standard output as JSON.
 pub fn json(data_dir: &PathBuf, args: &[&str]) -> serde_json::Value {
-    let output = waymark(data_dir).args(args).output().unwrap();
+    let output = succeed(waymark(data_dir).args(args));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Runs a command to completion, failing the test with its standard error unless it succeeds.
+pub fn succeed(command: &mut Command) -> Output {
+    let output = command.output().unwrap();
     assert!(
         output.status.success(),
-        "waymark {args:?} failed: {}",
+        "{command:?} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).unwrap()
+    output
 }
 
 /// A running server and its address.

@@ -3,7 +3,7 @@
 
 use chrono::Local;
 
-use crate::helpers::{client, fresh_data_dir, sign_in, start, waymark};
+use crate::helpers::{client, fresh_data_dir, sign_in, start, succeed, waymark};
 
 #[tokio::test]
 async fn report_uses_the_glossary_edited_on_the_web_under_a_settings_files_terms() {
@@ -28,16 +28,11 @@ async fn report_uses_the_glossary_edited_on_the_web_under_a_settings_files_terms
     let today = Local::now().date_naive().to_string();
     let report = |extra: &[&str]| -> String {
         let out = dir.join("report.html");
-        let output = waymark(&dir)
-            .args(["report", "--plan", "1", "--as-at", &today, "--out"])
-            .arg(&out)
-            .args(extra)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
+        succeed(
+            waymark(&dir)
+                .args(["report", "--plan", "1", "--as-at", &today, "--out"])
+                .arg(&out)
+                .args(extra),
         );
         std::fs::read_to_string(&out).unwrap()
     };
@@ -61,15 +56,10 @@ fn a_report_without_a_period_is_as_at_today() {
     let dir = fresh_data_dir("report-today");
     drop(start(&dir, "demo"));
     let out = dir.join("today.html");
-    let output = waymark(&dir)
-        .args(["report", "--plan", "1", "--layout", "tracker", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
+    succeed(
+        waymark(&dir)
+            .args(["report", "--plan", "1", "--layout", "tracker", "--out"])
+            .arg(&out),
     );
     let today = waymark_core::date::format_long(Local::now().date_naive());
     let html = std::fs::read_to_string(&out).unwrap();
