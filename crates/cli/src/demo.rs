@@ -801,6 +801,7 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         ],
         source: Some("PEEL inspection: responding to the public".into()),
         update_cycle: UpdateCycle::Monthly,
+        marking: waymark_core::Classification::OFFICIAL,
     };
     load_plan(
         store,
@@ -820,6 +821,7 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         owner_posts: vec!["Plan owner: Chief Constable".into()],
         source: None,
         update_cycle: UpdateCycle::Quarterly,
+        marking: waymark_core::Classification::OFFICIAL,
     };
     load_plan(store, org.id, &strategic, STRATEGIC, STRATEGIC_TAGS, today).await?;
     crate::demo_indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;

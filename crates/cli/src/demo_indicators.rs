@@ -432,6 +432,7 @@ pub async fn add_demo_indicators(
             measurement,
             entered_by: by.to_string(),
             entered_at: Some(when),
+            reason: None,
         };
         // Every period ended by today, last year's first, with the figure entered for it.
         let mut ended: Vec<Measurement> = Vec::new();

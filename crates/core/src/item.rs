@@ -15,11 +15,15 @@ pub struct Tag {
     pub value: String,
 }
 
-/// Government Security Classifications as forces apply them to plan content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Government Security Classifications as forces apply them to plan content. Ordered from
+/// least to most sensitive, so a ceiling is a comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Marking {
+    #[default]
     Official,
     OfficialSensitive,
+    /// Recognised so that an import can refuse it: SECRET material needs an accredited system,
+    /// and Waymark never holds it.
     Secret,
 }
 
@@ -27,8 +31,13 @@ impl Marking {
     pub fn parse(word: &str) -> Option<Marking> {
         match word
             .trim()
+            .trim_matches(['(', ')', '[', ']'])
+            .trim()
             .to_ascii_uppercase()
             .replace(['-', '_'], " ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
             .as_str()
         {
             "OFFICIAL" => Some(Marking::Official),
@@ -44,6 +53,113 @@ impl Marking {
             Marking::OfficialSensitive => "OFFICIAL-SENSITIVE",
             Marking::Secret => "SECRET",
         }
+    }
+
+    /// The markings Waymark holds, least sensitive first, for forms and ceilings.
+    pub const HELD: [Marking; 2] = [Marking::Official, Marking::OfficialSensitive];
+}
+
+/// A handling descriptor added to OFFICIAL-SENSITIVE to say why it is sensitive, after the
+/// Government Security Classifications: "OFFICIAL-SENSITIVE PERSONAL".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Descriptor {
+    Personal,
+    Commercial,
+    /// Locally sensitive: material whose release would harm a particular place.
+    LocSen,
+}
+
+impl Descriptor {
+    pub const ALL: [Descriptor; 3] = [
+        Descriptor::Personal,
+        Descriptor::Commercial,
+        Descriptor::LocSen,
+    ];
+
+    pub fn parse(word: &str) -> Option<Descriptor> {
+        match word
+            .trim()
+            .trim_matches(['[', ']', '(', ')'])
+            .to_ascii_uppercase()
+            .as_str()
+        {
+            "PERSONAL" => Some(Descriptor::Personal),
+            "COMMERCIAL" => Some(Descriptor::Commercial),
+            "LOCSEN" => Some(Descriptor::LocSen),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Descriptor::Personal => "PERSONAL",
+            Descriptor::Commercial => "COMMERCIAL",
+            Descriptor::LocSen => "LOCSEN",
+        }
+    }
+}
+
+/// A protective marking with its optional handling descriptor. Sensitivity is the marking's;
+/// the descriptor says why and how to handle it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Classification {
+    pub marking: Marking,
+    pub descriptor: Option<Descriptor>,
+}
+
+impl Classification {
+    pub const OFFICIAL: Classification = Classification {
+        marking: Marking::Official,
+        descriptor: None,
+    };
+
+    pub fn new(marking: Marking) -> Classification {
+        Classification {
+            marking,
+            descriptor: None,
+        }
+    }
+
+    /// Reads a marking as people write it: "OFFICIAL", "Official-Sensitive",
+    /// "OFFICIAL-SENSITIVE PERSONAL", "OFFICIAL-SENSITIVE [COMMERCIAL]", "(OFFICIAL)". A
+    /// descriptor is only allowed on OFFICIAL-SENSITIVE.
+    pub fn parse(text: &str) -> Option<Classification> {
+        let cleaned = text.trim().trim_matches(['(', ')']).trim();
+        if let Some(marking) = Marking::parse(cleaned) {
+            return Some(Classification::new(marking));
+        }
+        let (head, tail) = cleaned.rsplit_once([' ', '[', '-'])?;
+        let descriptor = Descriptor::parse(tail)?;
+        let marking = Marking::parse(head.trim_end_matches(['[', ' ', '-', ':']))?;
+        (marking == Marking::OfficialSensitive).then_some(Classification {
+            marking,
+            descriptor: Some(descriptor),
+        })
+    }
+
+    /// "OFFICIAL-SENSITIVE PERSONAL", as banners, headers and the store write it.
+    pub fn label(&self) -> String {
+        match self.descriptor {
+            Some(descriptor) => format!("{} {}", self.marking.label(), descriptor.label()),
+            None => self.marking.label().to_string(),
+        }
+    }
+
+    /// The more sensitive of two classifications; on a tie of markings, the one with a
+    /// descriptor, so a banner never drops a handling instruction.
+    pub fn max(self, other: Classification) -> Classification {
+        match self.marking.cmp(&other.marking) {
+            std::cmp::Ordering::Less => other,
+            std::cmp::Ordering::Greater => self,
+            std::cmp::Ordering::Equal if self.descriptor.is_none() => other,
+            std::cmp::Ordering::Equal => self,
+        }
+    }
+}
+
+impl std::fmt::Display for Classification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.label())
     }
 }
 
@@ -68,7 +184,12 @@ pub struct ItemFields {
     /// The RAG the owner set; `None` is not assessed.
     pub rag: Option<Rag>,
     pub tags: Vec<Tag>,
-    pub marking: Option<Marking>,
+    /// The item's own marking; `None` is the plan's. An item is at least as sensitive as its
+    /// plan and its parents (see `access::effective_markings`).
+    pub marking: Option<Classification>,
+    /// Archived items are kept with their history but are no longer part of the plan from the
+    /// version's effective date: nothing is ever deleted.
+    pub archived: bool,
 }
 
 impl ItemFields {
@@ -105,6 +226,7 @@ impl ItemFields {
         check("rag", self.rag != other.rag);
         check("tags", self.tags != other.tags);
         check("marking", self.marking != other.marking);
+        check("archived", self.archived != other.archived);
         check("position", self.position != other.position);
         changed
     }
@@ -153,5 +275,37 @@ mod tests {
             Some(Marking::OfficialSensitive)
         );
         assert_eq!(Marking::parse("restricted"), None);
+        assert_eq!(Marking::parse("(OFFICIAL)"), Some(Marking::Official));
+    }
+
+    #[test]
+    fn classifications_read_descriptors_and_order_by_marking() {
+        let personal = Classification::parse("OFFICIAL-SENSITIVE PERSONAL").unwrap();
+        assert_eq!(personal.marking, Marking::OfficialSensitive);
+        assert_eq!(personal.descriptor, Some(Descriptor::Personal));
+        assert_eq!(personal.label(), "OFFICIAL-SENSITIVE PERSONAL");
+        assert_eq!(
+            Classification::parse("Official-Sensitive [Commercial]")
+                .unwrap()
+                .label(),
+            "OFFICIAL-SENSITIVE COMMERCIAL"
+        );
+        assert_eq!(
+            Classification::parse("(OFFICIAL)"),
+            Some(Classification::OFFICIAL)
+        );
+        assert_eq!(
+            Classification::parse("OFFICIAL PERSONAL"),
+            None,
+            "descriptors need -SENSITIVE"
+        );
+        assert_eq!(Classification::parse("TOP SECRET"), None);
+        let sensitive = Classification::new(Marking::OfficialSensitive);
+        assert_eq!(Classification::OFFICIAL.max(sensitive), sensitive);
+        assert_eq!(sensitive.max(personal), personal);
+        assert_eq!(personal.max(sensitive), personal);
+        for c in [Classification::OFFICIAL, sensitive, personal] {
+            assert_eq!(Classification::parse(&c.label()), Some(c), "{c}");
+        }
     }
 }

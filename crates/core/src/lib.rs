@@ -6,6 +6,7 @@
 //! of problems rather than stopping at the first one). Other crates convert to and from their own
 //! row, wire and view types.
 
+pub mod access;
 pub mod date;
 pub mod flags;
 pub mod history;
@@ -18,12 +19,16 @@ pub mod rag;
 pub mod rollup;
 pub mod update;
 
+pub use access::{
+    AccessLevel, PlanAccess, Role, RoleGrant, Share, ShareAccess, Subject, effective_markings,
+    plan_access, visible_items,
+};
 pub use date::{DateError, FlexDate, parse_date};
 pub use flags::{Flag, FlagSubject, flags_as_at};
 pub use history::{ChangeMeta, ItemVersion, RagChange, rag_history, version_in_force};
 pub use ids::{ItemId, OrgId, PlanId, PostId, UpdateId, UserId};
-pub use item::{ItemFields, Marking, Tag};
-pub use organisation::{Organisation, Post, split_owners};
+pub use item::{Classification, Descriptor, ItemFields, Marking, Tag};
+pub use organisation::{Organisation, OrganisationKind, Post, split_owners};
 pub use plan::{Plan, PlanKind, UpdateCycle};
 pub use rag::{Rag, RagError};
 pub use rollup::{RagRollup, rollup_tree};

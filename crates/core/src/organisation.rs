@@ -12,6 +12,62 @@ pub struct Organisation {
     /// Share of government grant in parts per million, used to share collaboration costs.
     /// Integer so that shares add up exactly.
     pub grant_share_ppm: Option<i64>,
+    pub kind: OrganisationKind,
+}
+
+/// What sort of body an organisation is: a force, a police and crime commissioner's office,
+/// a local authority, or another partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum OrganisationKind {
+    #[default]
+    Force,
+    PccOffice,
+    LocalAuthority,
+    Partner,
+}
+
+impl OrganisationKind {
+    pub const ALL: [OrganisationKind; 4] = [
+        OrganisationKind::Force,
+        OrganisationKind::PccOffice,
+        OrganisationKind::LocalAuthority,
+        OrganisationKind::Partner,
+    ];
+
+    pub fn parse(word: &str) -> Option<OrganisationKind> {
+        match word
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], " ")
+            .as_str()
+        {
+            "force" | "police force" => Some(OrganisationKind::Force),
+            "pcc" | "pcc office" | "opcc" | "authority" | "police authority" => {
+                Some(OrganisationKind::PccOffice)
+            }
+            "local authority" | "council" | "la" => Some(OrganisationKind::LocalAuthority),
+            "partner" | "other" | "other partner" => Some(OrganisationKind::Partner),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganisationKind::Force => "force",
+            OrganisationKind::PccOffice => "pcc-office",
+            OrganisationKind::LocalAuthority => "local-authority",
+            OrganisationKind::Partner => "partner",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrganisationKind::Force => "Police force",
+            OrganisationKind::PccOffice => "Police and crime commissioner's office",
+            OrganisationKind::LocalAuthority => "Local authority",
+            OrganisationKind::Partner => "Other partner",
+        }
+    }
 }
 
 /// A role such as "Head of Contact Management". Actions are owned by posts, not people, so

@@ -4,6 +4,7 @@
 use chrono::{Months, NaiveDate};
 
 use crate::ids::{OrgId, PlanId};
+use crate::item::Classification;
 
 /// What kind of plan this is. Kinds only change wording and default levels; the rules are the
 /// same for all.
@@ -118,6 +119,10 @@ pub struct Plan {
     /// What the plan answers, such as an inspection report.
     pub source: Option<String>,
     pub update_cycle: UpdateCycle,
+    /// The plan's protective marking: every item is at least this sensitive.
+    pub marking: Classification,
+    /// An archived plan is kept with its history, read-only, and listed apart.
+    pub archived: bool,
 }
 
 impl Plan {

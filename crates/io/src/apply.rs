@@ -1,15 +1,15 @@
-//! Storing a preview: into a new plan (created in the same transaction as its items) or into
-//! an existing plan as a re-import. A dry run plans the same change set and stores nothing.
+//! Planning what a preview stores: a new plan with its items, or the changes a re-import makes
+//! to an existing plan. Planning is pure; the application layer stores the result in one
+//! transaction, and a dry run plans the same and stores nothing.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_core::{OrgId, PlanId, PlanKind, UpdateCycle};
-use waymark_store::{NewPlan, Scope, Store};
+use waymark_store::{NewPlan, PlanView};
 
-use crate::error::ImportError;
 use crate::findings::{Finding, FindingKind};
 use crate::preview::ImportPreview;
-use crate::reimport::{ImportSummary, plan_changes};
+use crate::reimport::{ImportSummary, PlannedChanges, plan_changes};
 
 /// How to create the plan for a first import.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,21 +34,36 @@ pub struct ImportOutcome {
     pub findings: Vec<Finding>,
 }
 
-/// Imports a preview as a new plan in one transaction.
-pub async fn import_into_new_plan(
-    store: &Store,
+/// What a first import stores: the plan, its content as one change set, and what it amounts
+/// to. The application layer stores both in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewPlanImport {
+    pub plan: NewPlan,
+    pub changes: waymark_store::ChangeSet,
+    pub summary: ImportSummary,
+    /// The file's findings, then any from planning the change set.
+    pub findings: Vec<Finding>,
+}
+
+/// Plans a first import of a preview: the new plan and everything to create in it. `existing`
+/// is the organisation's plans, so that a second plan of a name already used (most often a
+/// re-import aimed at the wrong target) is named in the findings.
+pub fn plan_new_plan_import(
     spec: &NewPlanSpec,
     preview: &ImportPreview,
     author: Option<String>,
-    dry_run: bool,
-) -> Result<ImportOutcome, ImportError> {
+    existing: &[waymark_core::Plan],
+) -> NewPlanImport {
     let new_plan = new_plan_from(spec, preview);
     // The plan id is not known yet; the change set's own is ignored on creation.
     let planned = plan_changes(&[], preview, spec.org, PlanId(0), author);
     let mut findings = preview.findings.clone();
     findings.extend(planned.findings);
-    // A second plan of the same name is most often a re-import aimed at the wrong target.
-    if let Some(existing) = plan_titled(store, spec.org, &new_plan.title).await? {
+    let wanted = new_plan.title.trim().to_lowercase();
+    if let Some(existing) = existing
+        .iter()
+        .find(|plan| plan.org == spec.org && plan.title.trim().to_lowercase() == wanted)
+    {
         findings.insert(
             0,
             Finding::new(
@@ -65,63 +80,26 @@ pub async fn import_into_new_plan(
             ),
         );
     }
-    let plan = if dry_run {
-        None
-    } else {
-        let (plan, _) = store
-            .create_plan_with_changes(&new_plan, &planned.changes)
-            .await?;
-        Some(plan.id.0)
-    };
-    Ok(ImportOutcome {
-        plan,
-        plan_title: new_plan.title,
-        dry_run,
+    NewPlanImport {
+        plan: new_plan,
+        changes: planned.changes,
         summary: planned.summary,
         findings,
-    })
+    }
 }
 
-/// The organisation's plan whose title is `title`, ignoring case and spaces at either end.
-async fn plan_titled(
-    store: &Store,
-    org: OrgId,
-    title: &str,
-) -> Result<Option<waymark_core::Plan>, ImportError> {
-    let wanted = title.trim().to_lowercase();
-    Ok(store
-        .plans(Scope::Org(org))
-        .await?
-        .into_iter()
-        .find(|plan| plan.title.trim().to_lowercase() == wanted))
-}
-
-/// Imports a preview into an existing plan: matches items, adds only what is new, and changes
-/// only what differs, in one transaction.
-pub async fn import_into_plan(
-    store: &Store,
-    plan_id: PlanId,
+/// Plans a re-import of a preview into a plan whose every item (as it stands) is `view`'s:
+/// matches items, adds only what is new, and changes only what differs.
+pub fn plan_reimport(
+    view: &PlanView,
     preview: &ImportPreview,
     author: Option<String>,
-    dry_run: bool,
-) -> Result<ImportOutcome, ImportError> {
-    let plan = store.plan(Scope::All, plan_id).await?;
-    let view = store
-        .plan_as_at(Scope::All, plan_id, end_of_time(), None)
-        .await?;
-    let planned = plan_changes(&view.items, preview, plan.org, plan.id, author);
+) -> PlannedChanges {
+    let mut planned = plan_changes(&view.items, preview, view.plan.org, view.plan.id, author);
     let mut findings = preview.findings.clone();
-    findings.extend(planned.findings);
-    if !dry_run && !planned.changes.is_empty() {
-        store.apply_changes(&planned.changes).await?;
-    }
-    Ok(ImportOutcome {
-        plan: Some(plan.id.0),
-        plan_title: plan.title,
-        dry_run,
-        summary: planned.summary,
-        findings,
-    })
+    findings.append(&mut planned.findings);
+    planned.findings = findings;
+    planned
 }
 
 /// The plan a first import creates, from the spec and what the file says about itself.
@@ -135,7 +113,7 @@ pub fn new_plan_from(spec: &NewPlanSpec, preview: &ImportPreview) -> NewPlan {
         .title
         .clone()
         .or_else(|| metadata.title.clone())
-        .unwrap_or_else(|| file_stem(&preview.file));
+        .unwrap_or_else(|| file_title(&preview.file));
     let level_names = if metadata.level_names.is_empty() {
         kind.default_levels()
     } else {
@@ -150,6 +128,12 @@ pub fn new_plan_from(spec: &NewPlanSpec, preview: &ImportPreview) -> NewPlan {
         owner_posts: metadata.owner_posts.clone(),
         source: metadata.source.clone(),
         update_cycle: UpdateCycle::Monthly,
+        marking: metadata
+            .marking
+            .as_deref()
+            .and_then(waymark_core::Classification::parse)
+            .filter(|c| c.marking != waymark_core::Marking::Secret)
+            .unwrap_or(waymark_core::Classification::OFFICIAL),
     }
 }
 
@@ -158,7 +142,8 @@ pub fn end_of_time() -> NaiveDate {
     NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
 }
 
-fn file_stem(file: &str) -> String {
+/// A plan title from a file name: "tracker v2.xlsx" is "tracker v2".
+pub fn file_title(file: &str) -> String {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
     name.rsplit_once('.')
         .map(|(stem, _)| stem)
@@ -172,7 +157,7 @@ mod tests {
 
     #[test]
     fn file_stems_name_untitled_plans() {
-        assert_eq!(file_stem("/data/tracker v2.xlsx"), "tracker v2");
-        assert_eq!(file_stem("plan"), "plan");
+        assert_eq!(file_title("/data/tracker v2.xlsx"), "tracker v2");
+        assert_eq!(file_title("plan"), "plan");
     }
 }

@@ -1,7 +1,7 @@
 //! Errors that stop an import or export. Problems with single cells are findings, not errors;
-//! these are the few things that leave nothing to import, and each names the file.
-
-use waymark_store::StoreError;
+//! these are the few things that leave nothing to import, and each names the file. Nothing here
+//! is about the database: io never touches it, so no store failure can be reported as a
+//! problem with someone's file.
 
 /// What stopped an import or export.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,4 @@ pub enum ImportError {
     },
     #[error("{file}: {message}")]
     Write { file: String, message: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }

@@ -30,6 +30,24 @@ impl ExportFormat {
             _ => None,
         }
     }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Xlsx => {
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Json => "application/json",
+        }
+    }
 }
 
 /// The export's columns, in order. Each is a header the importer maps without a mapping file.
@@ -62,13 +80,34 @@ pub fn export_plan(view: &PlanView, format: ExportFormat, path: &Path) -> Result
     })
 }
 
-/// The bytes of the export, for files and for downloads from the web app.
+/// The bytes of the export, for files and for downloads from the web app, carrying the plan's
+/// own marking.
 pub fn export_bytes(view: &PlanView, format: ExportFormat) -> Result<Vec<u8>, String> {
+    export_bytes_marked(view, format, &view.plan.marking.label())
+}
+
+/// The bytes of the export carrying `marking` (the most sensitive marking of what it holds):
+/// in the header and footer of every printed XLSX page, on the first line of the CSV (a line
+/// the importer reads back as the plan's marking), and as the JSON's `marking`.
+pub fn export_bytes_marked(
+    view: &PlanView,
+    format: ExportFormat,
+    marking: &str,
+) -> Result<Vec<u8>, String> {
     match format {
-        ExportFormat::Xlsx => xlsx(view).map_err(|error| error.to_string()),
-        ExportFormat::Csv => csv(view),
+        ExportFormat::Xlsx => xlsx(view, marking).map_err(|error| error.to_string()),
+        ExportFormat::Csv => {
+            let mut bytes = format!("Protective marking: {marking}\n").into_bytes();
+            bytes.extend(csv(view)?);
+            Ok(bytes)
+        }
         ExportFormat::Json => {
-            serde_json::to_vec_pretty(&json_view(view)).map_err(|error| error.to_string())
+            let mut value =
+                serde_json::to_value(json_view(view)).map_err(|error| error.to_string())?;
+            if let Some(object) = value.as_object_mut() {
+                object.insert("marking".into(), serde_json::Value::from(marking));
+            }
+            serde_json::to_vec_pretty(&value).map_err(|error| error.to_string())
         }
     }
 }
@@ -176,10 +215,14 @@ const WIDTHS: [f64; 14] = [
     18.0, 12.0, 50.0, 30.0, 22.0, 28.0, 14.0, 14.0, 10.0, 14.0, 10.0, 60.0, 14.0, 80.0,
 ];
 
-fn xlsx(view: &PlanView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+fn xlsx(view: &PlanView, marking: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet();
     sheet.set_name("Plan")?;
+    // "&" starts an Excel header code; the marking has none, but keep it literal.
+    let marking = marking.replace('&', "&&");
+    sheet.set_header(format!("&C&B{marking}"));
+    sheet.set_footer(format!("&C&B{marking}&RPage &P of &N"));
     let header = CellFormat::new()
         .set_bold()
         .set_text_wrap()

@@ -3,7 +3,8 @@
 //! measurements, and stored into an existing plan: objectives matched to its items or created as
 //! items, indicators matched by title or created, and only new measurements appended.
 //!
-//! Parsing is pure ([`parse_indicator_table`]); only [`import_indicators`] touches the store.
+//! Everything here is pure: parsing ([`parse_indicator_table`]) and planning what an import
+//! stores ([`plan_indicator_import`]); the application layer stores it in one transaction.
 
 use std::collections::HashMap;
 
@@ -13,11 +14,12 @@ use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, Indicator, IndicatorId, MeasureType, Measurement, Period,
     PeriodKind, Unit, Wording,
 };
-use waymark_core::{ItemFields, ItemId, PlanId};
-use waymark_store::{ChangeSet, NewIndicator, NewItem, NewMeasurement, Scope, Store};
+use waymark_core::{ItemFields, ItemId};
+use waymark_store::{
+    ChangeSet, IndicatorImportSet, IndicatorRef, ItemRef, MeasurementsByIndicator, NewIndicator,
+    NewItem, PlanView, StoredIndicator,
+};
 
-use crate::apply::end_of_time;
-use crate::error::ImportError;
 use crate::findings::{Finding, FindingKind};
 use crate::table::{Row, Table, Workbook};
 
@@ -589,26 +591,26 @@ pub struct IndicatorOutcome {
     pub findings: Vec<Finding>,
 }
 
-/// Stores parsed indicators into an existing plan. Objectives are matched to the plan's items
-/// by text (ignoring case) or reference and the missing ones created as top-level items in one
-/// change set; indicators are matched by title or created; measurements are appended in one
-/// transaction, skipping any equal to the one in force for its period, so importing the same
-/// file again adds nothing.
-pub async fn import_indicators(
-    store: &Store,
-    plan_id: PlanId,
+/// Plans storing parsed indicators into an existing plan, whose every item is `view`'s and
+/// whose indicators and measurements in force are `existing` and `in_force`. Objectives are
+/// matched to the plan's items by text (ignoring case) or reference and the missing ones
+/// created as top-level items; indicators are matched by title or created; measurements are
+/// appended, skipping any equal to the one in force for its period, so importing the same file
+/// again adds nothing. The application layer stores the result in one transaction.
+pub fn plan_indicator_import(
+    view: &PlanView,
+    existing: &[StoredIndicator],
+    in_force: &MeasurementsByIndicator,
     import: &IndicatorImport,
     entered_by: &str,
+    today: NaiveDate,
     dry_run: bool,
-) -> Result<IndicatorOutcome, ImportError> {
-    let plan = store.plan(Scope::All, plan_id).await?;
+) -> (IndicatorImportSet, IndicatorOutcome) {
+    let plan = &view.plan;
     let mut findings = import.findings.clone();
 
     // Objectives: existing items, else new top-level items.
-    let view = store
-        .plan_as_at(Scope::All, plan.id, end_of_time(), None)
-        .await?;
-    let mut objective_ids: HashMap<String, Option<ItemId>> = HashMap::new();
+    let mut objective_ids: HashMap<String, ItemRef> = HashMap::new();
     let mut changes = ChangeSet::new(plan.org, plan.id);
     changes.author = Some(entered_by.to_string());
     let mut next_position = view
@@ -618,7 +620,6 @@ pub async fn import_indicators(
         .map(|item| item.fields.position + 1)
         .max()
         .unwrap_or(0);
-    let mut new_objectives: Vec<String> = Vec::new();
     for indicator in &import.indicators {
         let Some(text) = &indicator.objective else {
             continue;
@@ -635,80 +636,73 @@ pub async fn import_indicators(
                     .as_deref()
                     .is_some_and(|r| r.trim().to_lowercase() == key)
         });
-        objective_ids.insert(key.clone(), found.map(|item| item.id));
-        if found.is_none() {
-            let effective = earliest_start(import, &key).unwrap_or_else(today);
-            changes.new_items.push(NewItem {
-                parent: None,
-                fields: ItemFields {
-                    position: next_position,
-                    text: text.clone(),
-                    ..ItemFields::default()
-                },
-                effective,
-            });
-            next_position += 1;
-            new_objectives.push(key);
+        match found {
+            Some(item) => {
+                objective_ids.insert(key, ItemRef::Existing(item.id));
+            }
+            None => {
+                let effective = earliest_start(import, &key).unwrap_or(today);
+                objective_ids.insert(key, ItemRef::New(changes.new_items.len()));
+                changes.new_items.push(NewItem {
+                    parent: None,
+                    fields: ItemFields {
+                        position: next_position,
+                        text: text.clone(),
+                        ..ItemFields::default()
+                    },
+                    effective,
+                });
+                next_position += 1;
+            }
         }
     }
     let objectives_created = changes.new_items.len();
-    if !dry_run && !changes.is_empty() {
-        let applied = store.apply_changes(&changes).await?;
-        for (key, id) in new_objectives.iter().zip(applied.item_ids) {
-            objective_ids.insert(key.clone(), Some(id));
-        }
-    }
 
     // Indicators: matched by title, else created.
-    let existing = store.indicators(Scope::All, plan.id).await?;
-    let in_force = store.plan_measurements(Scope::All, plan.id, None).await?;
     let mut next_position = existing
         .iter()
         .map(|stored| stored.position + 1)
         .max()
         .unwrap_or(0);
-    let mut indicators_created = 0;
     let mut indicators_matched = 0;
-    let mut news: Vec<NewMeasurement> = Vec::new();
-    let mut measurements_added = 0;
+    let mut new_indicators = Vec::new();
+    let mut measurements = Vec::new();
     for parsed in &import.indicators {
         let key = parsed.title.trim().to_lowercase();
         let matched = existing
             .iter()
             .find(|stored| stored.indicator.title.trim().to_lowercase() == key);
-        let (id, calendar) = match matched {
+        let (target, calendar) = match matched {
             Some(stored) => {
                 indicators_matched += 1;
-                (Some(stored.indicator.id), stored.indicator.calendar)
+                (
+                    IndicatorRef::Existing(stored.indicator.id),
+                    stored.indicator.calendar,
+                )
             }
             None => {
-                indicators_created += 1;
                 let objective = parsed
                     .objective
                     .as_ref()
-                    .and_then(|text| objective_ids.get(&text.to_lowercase()).copied().flatten());
-                let id = if dry_run {
-                    None
-                } else {
-                    let created = store
-                        .create_indicator(&NewIndicator {
-                            org: plan.org,
-                            plan: plan.id,
-                            indicator: to_indicator(parsed, objective),
-                            owner_post: parsed.owner.clone(),
-                            position: next_position,
-                        })
-                        .await?;
-                    Some(created.indicator.id)
-                };
+                    .and_then(|text| objective_ids.get(&text.to_lowercase()).copied());
+                new_indicators.push((
+                    NewIndicator {
+                        org: plan.org,
+                        plan: plan.id,
+                        indicator: to_indicator(parsed, None),
+                        owner_post: parsed.owner.clone(),
+                        position: next_position,
+                    },
+                    objective,
+                ));
                 next_position += 1;
-                (id, parsed.calendar)
+                (IndicatorRef::New(new_indicators.len() - 1), parsed.calendar)
             }
         };
-        let held: &[Measurement] = id
-            .and_then(|id| in_force.get(&id))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
+        let held: &[Measurement] = match target {
+            IndicatorRef::Existing(id) => in_force.get(&id).map(Vec::as_slice).unwrap_or(&[]),
+            IndicatorRef::New(_) => &[],
+        };
         for measurement in &parsed.measurements {
             if measurement.period.kind() != calendar.kind() {
                 findings.push(Finding::new(
@@ -726,28 +720,26 @@ pub async fn import_indicators(
             if held.contains(measurement) {
                 continue;
             }
-            measurements_added += 1;
-            if let Some(indicator) = id {
-                news.push(NewMeasurement {
-                    indicator,
-                    measurement: *measurement,
-                    entered_by: entered_by.to_string(),
-                    entered_at: None,
-                });
-            }
+            measurements.push((target, *measurement));
         }
     }
-    if !dry_run && !news.is_empty() {
-        store.record_measurements(Scope::All, &news).await?;
-    }
-    Ok(IndicatorOutcome {
-        indicators_created,
+    let outcome = IndicatorOutcome {
+        indicators_created: new_indicators.len(),
         indicators_matched,
-        measurements_added,
+        measurements_added: measurements.len(),
         objectives_created,
         dry_run,
         findings,
-    })
+    };
+    let set = IndicatorImportSet {
+        new_plan: None,
+        changes,
+        indicators: new_indicators,
+        measurements,
+        entered_by: entered_by.to_string(),
+        audit: None,
+    };
+    (set, outcome)
 }
 
 /// The core indicator for a parsed one; the store gives the id.
@@ -781,10 +773,6 @@ fn earliest_start(import: &IndicatorImport, objective_key: &str) -> Option<Naive
         })
         .flat_map(|i| i.measurements.iter().map(|m| m.period.start_date()))
         .min()
-}
-
-fn today() -> NaiveDate {
-    chrono::Local::now().date_naive()
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! `.tsv`, `.txt`) and the tables of Word documents (`.docx`) read exactly as users keep them,
 //! with every problem reported by row and column; plans written back out as XLSX, CSV or JSON.
 //!
-//! Reading is pure: `read` gives tables of strings, `preview` turns them into an item tree with
-//! dated updates and findings, touching no store. Only `apply` and `reimport` write, each as one
-//! change set in one transaction.
+//! Everything here is pure: `read` gives tables of strings, `preview` turns them into an item
+//! tree with dated updates and findings, and `apply`, `reimport` and `indicators` plan the
+//! change sets an import makes. Nothing here writes to the store; the application layer
+//! (`waymark-app`) checks who may import and stores each plan in one transaction.
 
 pub mod apply;
 pub mod cells;
@@ -21,12 +22,14 @@ pub mod reimport;
 pub mod split;
 pub mod table;
 
-pub use apply::{ImportOutcome, NewPlanSpec, import_into_new_plan, import_into_plan};
+pub use apply::{
+    ImportOutcome, NewPlanImport, NewPlanSpec, new_plan_from, plan_new_plan_import, plan_reimport,
+};
 pub use error::ImportError;
 pub use export::{ExportFormat, export_plan};
 pub use findings::{Finding, FindingKind};
 pub use mapping::Mapping;
 pub use preview::{ImportPreview, PreviewOptions, build_preview, build_preview_with_progress};
 pub use read::{read_bytes, read_file};
-pub use reimport::{ImportSummary, plan_changes};
+pub use reimport::{ImportSummary, PlannedChanges, plan_changes};
 pub use table::{Format, Workbook};

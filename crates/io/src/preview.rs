@@ -71,6 +71,9 @@ pub struct PlanMetadata {
     pub level_names: Vec<String>,
     /// The plan kind the file looks like: improvement, strategic, delivery, collaboration.
     pub kind: String,
+    /// The protective marking the file states ("Classification: OFFICIAL-SENSITIVE", or
+    /// "(OFFICIAL)" after its title), as the core labels it; proposed for a new plan.
+    pub marking: Option<String>,
 }
 
 /// The fields a file has columns for.
@@ -196,6 +199,7 @@ impl PreviewItem {
             rag: self.rag.map(Rag::from),
             tags: Vec::new(),
             marking: None,
+            archived: false,
         }
     }
 }
@@ -337,7 +341,8 @@ fn build_preview_in(
         file: workbook.file.clone(),
         format: workbook.format,
         metadata: PlanMetadata {
-            title: preamble.title,
+            marking: stated_marking(preamble.title.as_deref(), &preamble.notes),
+            title: preamble.title.map(|title| without_marking(&title)),
             owner_posts: preamble.owner_posts,
             period: preamble.period,
             source: preamble.source,
@@ -350,6 +355,60 @@ fn build_preview_in(
         items,
         findings,
     })
+}
+
+/// The protective marking a file states about itself: a "Classification:", "Protective
+/// marking:" or "Security classification:" line, a line that is only a marking, or a marking
+/// in brackets in the title. The most sensitive wins, so a file marked twice is never read as
+/// the lower.
+pub fn stated_marking(title: Option<&str>, notes: &[String]) -> Option<String> {
+    use waymark_core::Classification;
+    let mut found: Option<Classification> = None;
+    let mut consider = |text: &str| {
+        if let Some(marking) = Classification::parse(text) {
+            found = Some(found.map_or(marking, |f| f.max(marking)));
+        }
+    };
+    for line in notes {
+        let lower = line.to_lowercase();
+        let labelled = ["classification", "security classification", "protective marking", "marking", "gsc"]
+            .iter()
+            .any(|label| lower.trim_start().starts_with(label));
+        match line.split_once(':') {
+            Some((_, value)) if labelled => consider(value),
+            _ => consider(line),
+        }
+    }
+    if let Some(title) = title {
+        for part in title.split(['(', '[']).skip(1) {
+            consider(part.split([')', ']']).next().unwrap_or_default());
+        }
+    }
+    found.map(|c| c.label())
+}
+
+/// A title without a marking in brackets: "Custody improvement plan (OFFICIAL)" is the
+/// custody improvement plan, marked OFFICIAL.
+fn without_marking(title: &str) -> String {
+    let mut kept = title.to_string();
+    for (open, close) in [('(', ')'), ('[', ']')] {
+        while let Some(start) = kept.find(open) {
+            let Some(length) = kept[start..].find(close) else {
+                break;
+            };
+            let inner = &kept[start + 1..start + length];
+            if waymark_core::Classification::parse(inner).is_none() {
+                break;
+            }
+            kept.replace_range(start..=start + length, "");
+        }
+    }
+    let trimmed = kept.trim().trim_end_matches(['-', '–', ':']).trim();
+    if trimmed.is_empty() {
+        title.trim().to_string()
+    } else {
+        trimmed.to_string()
+    }
 }
 
 /// Texts shorter than this are too generic ("No update") to call a copy-and-paste.

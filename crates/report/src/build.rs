@@ -7,6 +7,7 @@
 //! instant, which is what makes a published report read the same for ever.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
 
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,7 +16,10 @@ use waymark_core::indicator::{
     Evaluation, Indicator, MeasureType, Period, Role, format_figure, format_signed,
 };
 use waymark_core::{Flag, ItemId, OrgId, PlanId, Rag, RagChange, Update, rag_history};
-use waymark_store::{ItemState, PlanView, ReportSettingsFields, Scope, Store};
+use waymark_store::{
+    GlossaryTermVersion, ItemState, MeasurementsByIndicator, PlanView, ReportSettingsFields,
+    StoredIndicator,
+};
 
 use crate::ReportError;
 use crate::glossary::{DefinedTerm, glossary_for, organisation_glossary};
@@ -127,46 +131,36 @@ pub struct ReportSettings {
 }
 
 impl ReportSettings {
-    /// The settings an organisation saved in Waymark (its newest version), or the defaults
-    /// where it has saved none. A stored logo that is not PNG or SVG is left off.
-    pub async fn load(
-        store: &Store,
-        scope: Scope,
-        org: OrgId,
-    ) -> Result<ReportSettings, ReportError> {
-        let mut settings = store
-            .report_settings(scope, org)
-            .await?
-            .map(|version| ReportSettings::from_stored(&version.fields))
-            .unwrap_or_default();
-        settings.load_glossary(store, scope, org).await?;
-        Ok(settings)
+    /// The settings an organisation saved in Waymark (its newest version, if any), with its
+    /// glossary as edited in Waymark; the defaults where it has saved none. A stored logo that
+    /// is not PNG or SVG is left off.
+    pub fn from_saved(
+        fields: Option<&ReportSettingsFields>,
+        glossary: &[GlossaryTermVersion],
+    ) -> ReportSettings {
+        let mut settings = fields.map(ReportSettings::from_stored).unwrap_or_default();
+        settings.add_glossary(glossary);
+        settings
     }
 
     /// Adds the organisation's glossary, as edited in Waymark, under the terms already set:
     /// a settings file's terms win, the organisation's stored terms and removals come next,
     /// then the starter list.
-    pub async fn load_glossary(
-        &mut self,
-        store: &Store,
-        scope: Scope,
-        org: OrgId,
-    ) -> Result<(), ReportError> {
+    pub fn add_glossary(&mut self, terms: &[GlossaryTermVersion]) {
         let set: BTreeSet<String> = self.glossary.keys().map(|t| t.to_uppercase()).collect();
-        for stored in store.glossary_terms(scope, org).await? {
+        for stored in terms {
             if set.contains(&stored.term.to_uppercase()) {
                 continue;
             }
-            match stored.meaning {
+            match &stored.meaning {
                 Some(meaning) => {
-                    self.glossary.insert(stored.term, meaning);
+                    self.glossary.insert(stored.term.clone(), meaning.clone());
                 }
                 None => {
-                    self.glossary_removed.insert(stored.term);
+                    self.glossary_removed.insert(stored.term.clone());
                 }
             }
         }
-        Ok(())
     }
 
     /// The organisation's glossary as these settings have it: the starter list without the
@@ -308,12 +302,58 @@ pub struct ReportInputs {
     pub indicators: Vec<IndicatorRow>,
 }
 
-/// Reads what a report needs from the store: each plan as at the report date and as at the last
-/// report, the RAG history of items whose RAG changed in between, and the evaluated indicators,
-/// all as known at `request.known_at`.
+/// Where a report's data comes from: the application layer, which answers each read with only
+/// what the person asking may see, or (in tests) the store itself. Reading is all a report
+/// does; it never writes.
+pub trait ReportSource: Sync {
+    /// A plan as it stood at the end of `as_at`, as known at `known_at`.
+    fn plan_as_at(
+        &self,
+        plan: PlanId,
+        as_at: NaiveDate,
+        known_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<PlanView, ReportError>> + Send;
+
+    /// An item's RAG changes, oldest first, as known at `known_at`.
+    fn rag_changes(
+        &self,
+        item: ItemId,
+        known_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<Vec<RagChange>, ReportError>> + Send;
+
+    /// A plan's indicators and their measurements in force as known at `known_at`.
+    fn indicators(
+        &self,
+        plan: PlanId,
+        known_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<(Vec<StoredIndicator>, MeasurementsByIndicator), ReportError>>
+    + Send;
+
+    /// An organisation's name.
+    fn organisation_name(
+        &self,
+        org: OrgId,
+    ) -> impl Future<Output = Result<String, ReportError>> + Send;
+}
+
+/// The RAG changes of an item's versions known by `known_at`: `rag_history` over every version
+/// would show changes entered after it.
+pub fn rag_changes_known(
+    versions: Vec<waymark_core::ItemVersion>,
+    known_at: Option<DateTime<Utc>>,
+) -> Vec<RagChange> {
+    let known: Vec<_> = versions
+        .into_iter()
+        .filter(|v| known_at.is_none_or(|limit| v.meta.entered_at <= limit))
+        .collect();
+    rag_history(&known)
+}
+
+/// Reads what a report needs: each plan as at the report date and as at the last report, the
+/// RAG history of items whose RAG changed in between, and the evaluated indicators, all as
+/// known at `request.known_at`.
 pub async fn load_inputs(
-    store: &Store,
-    scope: Scope,
+    source: &impl ReportSource,
     request: ReportRequest,
 ) -> Result<ReportInputs, ReportError> {
     if request.plans.is_empty() {
@@ -326,44 +366,31 @@ pub async fn load_inputs(
     let mut previous = Vec::new();
     for plan in &request.plans {
         views.push(
-            store
-                .plan_as_at(scope, *plan, request.as_at, request.known_at)
+            source
+                .plan_as_at(*plan, request.as_at, request.known_at)
                 .await?,
         );
-        previous.push(
-            store
-                .plan_as_at(scope, *plan, since, request.known_at)
-                .await?,
-        );
+        previous.push(source.plan_as_at(*plan, since, request.known_at).await?);
     }
     let mut rag_changes = HashMap::new();
     for (view, before) in views.iter().zip(&previous) {
         for item in &view.items {
             let was = before.item(item.id).map(|old| old.fields.shown_rag());
             if was.is_some_and(|was| was != item.fields.shown_rag()) {
-                let history = store.item_history(scope, item.id).await?;
-                // rag_history over every version would show changes entered after known_at.
-                let known: Vec<_> = history
-                    .versions
-                    .into_iter()
-                    .filter(|v| {
-                        request
-                            .known_at
-                            .is_none_or(|limit| v.meta.entered_at <= limit)
-                    })
-                    .collect();
-                rag_changes.insert(item.id, rag_history(&known));
+                rag_changes.insert(
+                    item.id,
+                    source.rag_changes(item.id, request.known_at).await?,
+                );
             }
         }
     }
-    let indicators = indicator_rows(store, scope, &request).await?;
-    let organisation = match store
-        .organisations()
-        .await?
-        .into_iter()
-        .find(|org| views.first().is_some_and(|view| view.plan.org == org.id))
-    {
-        Some(org) => org.name,
+    let mut indicators = Vec::new();
+    for plan in &request.plans {
+        let (stored, measurements) = source.indicators(*plan, request.known_at).await?;
+        indicators.extend(indicator_rows(stored, measurements, &request));
+    }
+    let organisation = match views.first() {
+        Some(view) => source.organisation_name(view.plan.org).await?,
         None => String::new(),
     };
     Ok(ReportInputs {
@@ -377,13 +404,12 @@ pub async fn load_inputs(
 }
 
 /// Loads and builds in one call.
-pub async fn build_from_store(
-    store: &Store,
-    scope: Scope,
+pub async fn build_from_source(
+    source: &impl ReportSource,
     request: ReportRequest,
     settings: &ReportSettings,
 ) -> Result<Report, ReportError> {
-    let inputs = load_inputs(store, scope, request).await?;
+    let inputs = load_inputs(source, request).await?;
     Ok(build_report(&inputs, settings))
 }
 
@@ -448,9 +474,11 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
     let mut counts = RagCounts::default();
     let mut completed = 0;
     let mut overdue = 0;
-    let mut marking = None;
+    let mut marking = waymark_core::Classification::OFFICIAL;
 
     for view in &inputs.views {
+        let effective = item_markings(view);
+        marking = effective.values().fold(marking.max(view.plan.marking), |a, b| a.max(*b));
         let shown = |item: &ItemState| -> Vec<UpdateEntry> {
             shown_updates(item, settings.updates, period_start, request.as_at)
         };
@@ -488,7 +516,13 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                 let reference = item.fields.reference.clone().unwrap_or(generated);
                 references.insert(item.id, reference.clone());
                 section_of.insert(item.id, objectives.len());
-                actions.push(action_row(item, *depth, reference, shown(item)));
+                let mut row = action_row(item, *depth, reference, shown(item));
+                // An item marked above its plan says so on its own row.
+                row.marking = effective
+                    .get(&item.id)
+                    .filter(|m| m.marking > view.plan.marking.marking)
+                    .map(|m| m.label());
+                actions.push(row);
             }
             objectives.push(ObjectiveSection {
                 number,
@@ -501,7 +535,6 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
             progress.push(progress_aim(view, &group, &references, &shown));
         }
         for item in &view.items {
-            marking = marking.max(item.fields.marking);
             if item.children.is_empty() {
                 counts.add(item.fields.shown_rag());
                 if item.fields.complete {
@@ -598,7 +631,7 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
             )
         }),
         author: settings.author.clone(),
-        marking: marking.map(|m| m.label().to_string()),
+        marking: Some(marking.label()),
         generated_on: format_long(request.today),
         level_names: inputs
             .views
@@ -736,8 +769,17 @@ fn action_row(
         rag: RagView::of(fields.shown_rag()),
         flags: item.flags.iter().map(|f| f.label().to_string()).collect(),
         updates,
-        marking: fields.marking.map(|m| m.label().to_string()),
+        marking: fields.marking.map(|m| m.label()),
     }
+}
+
+/// Each item's effective marking: the most sensitive of its plan's, its parents' and its own.
+fn item_markings(view: &PlanView) -> HashMap<ItemId, waymark_core::Classification> {
+    let markings = waymark_core::effective_markings(
+        view.plan.marking,
+        view.items.iter().map(|i| (i.depth, i.fields.marking)),
+    );
+    view.items.iter().map(|i| i.id).zip(markings).collect()
 }
 
 fn tracker_row(item: &ItemState, references: &HashMap<ItemId, String>) -> TrackerRow {

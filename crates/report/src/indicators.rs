@@ -3,65 +3,53 @@
 //! known at the report's second clock, beside the period before it (for "since the last
 //! report"), with a trend chart of the year's figures known by then.
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use waymark_core::indicator::{Calendar, Measurement, Period, evaluate};
-use waymark_store::{Scope, Store};
+use waymark_store::{MeasurementsByIndicator, StoredIndicator};
 
-use crate::ReportError;
 use crate::build::ReportRequest;
 use crate::chart::TrendChart;
 use crate::model::IndicatorRow;
 
-/// The evaluated indicators of every plan in the request, in plan order.
-pub async fn indicator_rows(
-    store: &Store,
-    scope: Scope,
+/// The evaluated indicators of one plan, in plan order, from its indicators and their
+/// measurements in force as known at the report's second clock.
+pub fn indicator_rows(
+    indicators: Vec<StoredIndicator>,
+    mut measurements: MeasurementsByIndicator,
     request: &ReportRequest,
-) -> Result<Vec<IndicatorRow>, ReportError> {
+) -> Vec<IndicatorRow> {
     let mut rows = Vec::new();
-    for plan in &request.plans {
-        let indicators = store.indicators(scope, *plan).await?;
-        let mut measurements = store
-            .plan_measurements(scope, *plan, request.known_at)
-            .await?;
-        for stored in indicators {
-            let indicator = &stored.indicator;
-            let Some(period) = last_period_ended(indicator.calendar, request.as_at) else {
-                continue;
-            };
-            // A period that ends after the report date has no figure yet, as at that date.
-            let known: Vec<Measurement> = measurements
-                .remove(&indicator.id)
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|m| m.period.end_date() <= request.as_at)
-                .collect();
-            let evaluation = evaluate(indicator, &known, period);
-            let previous = period_before(indicator.calendar, period)
-                .map(|earlier| evaluate(indicator, &known, earlier));
-            let chart = TrendChart::new(indicator, &known, period);
-            rows.push(IndicatorRow {
-                chart: chart.has_data().then_some(chart),
-                ..IndicatorRow::from_evaluation(indicator, &evaluation, previous.as_ref())
-            });
-        }
+    for stored in indicators {
+        let indicator = &stored.indicator;
+        let Some(period) = last_period_ended(indicator.calendar, request.as_at) else {
+            continue;
+        };
+        // A period that ends after the report date has no figure yet, as at that date.
+        let known: Vec<Measurement> = measurements
+            .remove(&indicator.id)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|m| m.period.end_date() <= request.as_at)
+            .collect();
+        let evaluation = evaluate(indicator, &known, period);
+        let previous = period_before(indicator.calendar, period)
+            .map(|earlier| evaluate(indicator, &known, earlier));
+        let chart = TrendChart::new(indicator, &known, period);
+        rows.push(IndicatorRow {
+            chart: chart.has_data().then_some(chart),
+            ..IndicatorRow::from_evaluation(indicator, &evaluation, previous.as_ref())
+        });
     }
-    Ok(rows)
+    rows
 }
 
 /// The last period of `calendar` that has ended by the end of `day`.
 pub fn last_period_ended(calendar: Calendar, day: NaiveDate) -> Option<Period> {
-    let containing = calendar.period_containing(day).ok()?;
-    if containing.end_date() <= day {
-        Some(containing)
-    } else {
-        period_before(calendar, containing)
-    }
+    calendar.last_ended(day)
 }
 
 fn period_before(calendar: Calendar, period: Period) -> Option<Period> {
-    let day_before = period.start_date().checked_sub_days(Days::new(1))?;
-    calendar.period_containing(day_before).ok()
+    calendar.before(period)
 }
 
 #[cfg(test)]

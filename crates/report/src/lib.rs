@@ -26,7 +26,8 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use build::{
-    ReportInputs, ReportRequest, ReportSettings, build_from_store, build_report, load_inputs,
+    ReportInputs, ReportRequest, ReportSettings, ReportSource, build_from_source, build_report,
+    load_inputs, rag_changes_known,
 };
 pub use glossary::{
     AcronymUse, DefinedTerm, TermSource, acronyms_in, glossary_for, organisation_glossary,

@@ -8,7 +8,7 @@ use waymark_core::indicator::{
     Period, Unit, Wording,
 };
 use waymark_core::{
-    Flag, FlexDate, ItemFields, ItemId, Marking, OrgId, Plan, PlanId, PlanKind, Rag, Update,
+    Classification, Flag, FlexDate, ItemFields, ItemId, Marking, OrgId, Plan, PlanId, PlanKind, Rag, Update,
     UpdateCycle, UpdateId,
 };
 use waymark_store::{ItemState, PlanView};
@@ -87,6 +87,8 @@ pub fn sample_inputs(size: SampleSize) -> ReportInputs {
         owner_posts: vec!["Deputy Chief Constable".into()],
         source: None,
         update_cycle: UpdateCycle::Quarterly,
+        marking: Classification::OFFICIAL,
+        archived: false,
     };
     let rags = [
         Some(Rag::Green),
@@ -163,7 +165,7 @@ pub fn sample_inputs(size: SampleSize) -> ReportInputs {
                 complete,
                 completed_on: complete.then_some(day(2008, 9, 1)),
                 rag,
-                marking: (o == 3 && a == 2).then_some(Marking::OfficialSensitive),
+                marking: (o == 3 && a == 2).then_some(Classification::new(Marking::OfficialSensitive)),
                 ..ItemFields::default()
             };
             // A quarter earlier some actions were Green and none were complete, so "since the

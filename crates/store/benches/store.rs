@@ -203,6 +203,7 @@ async fn create_plan(store: &Store, org: OrgId, title: &str) -> BenchResult<Plan
             owner_posts: vec!["Plan Owner: Deputy Chief Constable".into()],
             source: None,
             update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
         })
         .await?;
     Ok(plan.id)

@@ -185,6 +185,8 @@ mod tests {
                 owner_posts: Vec::new(),
                 source: None,
                 update_cycle: UpdateCycle::Monthly,
+                marking: Default::default(),
+                archived: false,
             },
             day(),
             None,

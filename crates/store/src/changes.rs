@@ -5,6 +5,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use waymark_core::{ItemFields, ItemId, OrgId, PlanId, Rag, UpdateId};
 
+use crate::audit::NewAuditEvent;
+
 /// Refers to an item that already exists or to one created earlier in the same change set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemRef {
@@ -59,6 +61,12 @@ pub struct ChangeSet {
     pub new_items: Vec<NewItem>,
     pub versions: Vec<NewVersion>,
     pub updates: Vec<NewUpdate>,
+    /// Items whose latest version (by entry) must still be the one named, or the change set
+    /// is refused with a conflict: an edit made from a form that someone else's change has
+    /// overtaken.
+    pub expected_versions: Vec<(ItemId, i64)>,
+    /// The audit record written in the same transaction; its plan is filled in.
+    pub audit: Option<NewAuditEvent>,
 }
 
 impl ChangeSet {
@@ -71,6 +79,8 @@ impl ChangeSet {
             new_items: Vec::new(),
             versions: Vec::new(),
             updates: Vec::new(),
+            expected_versions: Vec::new(),
+            audit: None,
         }
     }
 

@@ -19,6 +19,13 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    /// An edit started from a version that is no longer the latest.
+    #[error("{what} {id} was changed by someone else (now at version {current})")]
+    Conflict {
+        what: &'static str,
+        id: i64,
+        current: i64,
+    },
     #[error("the database URL {0:?} is not sqlite: or postgres:")]
     UnsupportedUrl(String),
 }

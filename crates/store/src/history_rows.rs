@@ -16,19 +16,20 @@ use waymark_core::{
 
 use crate::error::{Result, StoreError};
 use crate::rows::{
-    flex_date, parse_cycle, parse_day, parse_instant, parse_kind, parse_marking, parse_rag,
+    flex_date, parse_classification, parse_cycle, parse_day, parse_instant, parse_kind, parse_marking, parse_rag,
     parse_strings, parse_tags,
 };
 use crate::{Backend, Store};
 
 pub(crate) const VERSION_COLUMNS: &str = "id, item_id, effective, entered_at, author, reason, \
     parent_id, position, reference, text, description, strategic_lead, owners, start_date, \
-    start_written, due_date, due_written, complete, completed_on, rag, tags, marking, plan_id";
+    start_written, due_date, due_written, complete, completed_on, rag, tags, marking, plan_id, \
+    archived";
 pub(crate) const UPDATE_COLUMNS: &str = "id, item_id, as_of, entered_at, author_person, \
     author_post, text, proposed_rag, supersedes_id, plan_id";
 
 pub(crate) const PLAN_REVISION_COLUMNS: &str = "id, org_id, kind, title, period, level_names, \
-    owner_posts, source, update_cycle, revision";
+    owner_posts, source, update_cycle, revision, marking, archived_at";
 
 /// One `plans` row with its revision, fields in `PLAN_REVISION_COLUMNS` order.
 #[derive(Deserialize)]
@@ -43,6 +44,8 @@ struct PlanRow {
     source: Option<String>,
     update_cycle: String,
     revision: i64,
+    marking: String,
+    archived_at: Option<String>,
 }
 
 impl PlanRow {
@@ -57,6 +60,8 @@ impl PlanRow {
             owner_posts: parse_strings(&self.owner_posts)?,
             source: self.source,
             update_cycle: parse_cycle(&self.update_cycle)?,
+            marking: parse_classification(&self.marking)?,
+            archived: self.archived_at.is_some(),
         };
         Ok((plan, self.revision))
     }
@@ -88,6 +93,7 @@ struct VersionRow {
     tags: String,
     marking: Option<String>,
     plan_id: i64,
+    archived: i64,
 }
 
 /// One `updates` row, fields in `UPDATE_COLUMNS` order.
@@ -132,6 +138,7 @@ impl VersionRow {
                 rag: parse_rag(self.rag)?,
                 tags: parse_tags(&self.tags)?,
                 marking: parse_marking(self.marking),
+                archived: self.archived != 0,
             },
         };
         Ok((plan, version))

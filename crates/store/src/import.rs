@@ -3,12 +3,12 @@
 //! `write_changes` as `apply_changes`.
 
 use chrono::Utc;
-use sqlx::{Connection, Row};
-use waymark_core::{Plan, PlanId};
+use sqlx::Connection;
+use waymark_core::Plan;
 
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
-use crate::rows::{instant_text, strings_json};
+use crate::rows::instant_text;
 use crate::write::DerivedIndexes;
 use crate::{Backend, NewPlan, Store};
 
@@ -73,32 +73,7 @@ impl Store {
                 id: plan.org.0,
             });
         }
-        let row = sqlx::query(
-            "INSERT INTO plans (org_id, kind, title, period, level_names, owner_posts, source, \
-             update_cycle, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(plan.org.0)
-        .bind(plan.kind.as_str().to_string())
-        .bind(plan.title.clone())
-        .bind(plan.period.clone())
-        .bind(strings_json(&plan.level_names))
-        .bind(strings_json(&plan.owner_posts))
-        .bind(plan.source.clone())
-        .bind(plan.update_cycle.as_string())
-        .bind(entered_at.clone())
-        .fetch_one(&mut *tx)
-        .await?;
-        let created = Plan {
-            id: PlanId(row.try_get("id")?),
-            org: plan.org,
-            kind: plan.kind.clone(),
-            title: plan.title.clone(),
-            period: plan.period.clone(),
-            level_names: plan.level_names.clone(),
-            owner_posts: plan.owner_posts.clone(),
-            source: plan.source.clone(),
-            update_cycle: plan.update_cycle,
-        };
+        let created = crate::plan_edit::insert_plan(&mut tx, plan, &entered_at).await?;
         let applied = self
             .write_changes(
                 &mut tx,
@@ -118,6 +93,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use sqlx::Row;
+    use waymark_core::PlanId;
     use crate::changes::NewItem;
     use waymark_core::{ItemFields, PlanKind, UpdateCycle};
 
@@ -153,6 +130,7 @@ mod tests {
             owner_posts: Vec::new(),
             source: None,
             update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
         };
         for _ in 0..3 {
             store

@@ -19,6 +19,7 @@ use waymark_core::indicator::{
 };
 use waymark_core::{ItemId, OrgId, PlanId, PostId};
 
+use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
 use crate::rows::{instant_text, parse_instant};
 use crate::{Backend, Scope, Store};
@@ -61,6 +62,35 @@ pub struct NewMeasurement {
     pub entered_by: String,
     /// Entry time; `None` means now. Set only by imports, the demo and tests.
     pub entered_at: Option<DateTime<Utc>>,
+    /// Why a figure already recorded for the period is replaced.
+    pub reason: Option<String>,
+}
+
+/// The measurements in force of a plan's indicators, by indicator, in period order.
+pub type MeasurementsByIndicator = HashMap<IndicatorId, Vec<Measurement>>;
+
+/// An indicator named by id, or by its place among an import's new indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndicatorRef {
+    Existing(IndicatorId),
+    New(usize),
+}
+
+/// Everything an indicator import stores, applied in one transaction by
+/// [`Store::import_indicators`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndicatorImportSet {
+    /// A plan to create for the import, in the same transaction; `None` imports into the plan
+    /// `changes` names.
+    pub new_plan: Option<crate::NewPlan>,
+    /// New objectives as new items (and nothing else); its org and plan name the plan (the
+    /// plan is ignored where `new_plan` is set).
+    pub changes: ChangeSet,
+    /// Indicators to create, each serving an existing item, a new one, or none.
+    pub indicators: Vec<(NewIndicator, Option<ItemRef>)>,
+    pub measurements: Vec<(IndicatorRef, Measurement)>,
+    pub entered_by: String,
+    pub audit: Option<crate::audit::NewAuditEvent>,
 }
 
 /// One stored measurement with who entered it and when.
@@ -73,6 +103,8 @@ pub struct MeasurementEntry {
     pub entered_by: String,
     /// The entry this one corrects.
     pub supersedes: Option<MeasurementId>,
+    /// Why it replaced the entry before, where someone said.
+    pub reason: Option<String>,
 }
 
 /// Rows per INSERT: eleven columns, well inside both backends' bound-parameter limits.
@@ -92,63 +124,118 @@ const INDICATOR_FROM: &str =
     "FROM indicators i LEFT JOIN posts p ON p.org_id = i.org_id AND p.title = i.owner_post";
 
 const MEASUREMENT_COLUMNS: &str = "m.id, m.indicator_id, m.period, m.actual, m.not_yet_available, \
-    m.same_period_last_year, m.entered_at, m.entered_by, m.supersedes_id";
+    m.same_period_last_year, m.entered_at, m.entered_by, m.supersedes_id, m.reason";
 
 impl Store {
     /// Creates an indicator in a plan of `new.org`, optionally serving one of the plan's items.
     pub async fn create_indicator(&self, new: &NewIndicator) -> Result<StoredIndicator> {
         let plan = self.plan(Scope::Org(new.org), new.plan).await?;
-        let indicator = &new.indicator;
-        if let Some(objective) = indicator.objective {
-            let found = sqlx::query("SELECT id FROM items WHERE id = $1 AND plan_id = $2")
-                .bind(objective.0)
-                .bind(plan.id.0)
-                .fetch_optional(self.pool())
-                .await?;
-            if found.is_none() {
-                return Err(StoreError::NotFound {
-                    what: "objective item",
-                    id: objective.0,
-                });
+        let mut tx = self.begin_write().await?;
+        let id = insert_indicator_on(&mut tx, &plan, new).await?;
+        tx.commit().await?;
+        self.indicator(Scope::Org(new.org), id).await
+    }
+
+    /// Stores an indicator import in one transaction: the objectives it creates (a change set
+    /// of new items), the indicators it creates (serving existing or new items), and the
+    /// measurements it appends (to existing or new indicators), with its audit record. All of
+    /// it is stored, or none.
+    pub async fn import_indicators(
+        &self,
+        import: &IndicatorImportSet,
+    ) -> Result<(waymark_core::Plan, Applied)> {
+        let existing = match &import.new_plan {
+            Some(_) => None,
+            None => Some(
+                self.plan(Scope::Org(import.changes.org), import.changes.plan)
+                    .await?,
+            ),
+        };
+        // Calendars of the indicators measured, to check each measurement's period.
+        let mut calendars: HashMap<IndicatorId, (OrgId, Calendar)> = HashMap::new();
+        for (target, _) in &import.measurements {
+            if let IndicatorRef::Existing(id) = target
+                && !calendars.contains_key(id)
+            {
+                let stored = self.indicator(Scope::Org(import.changes.org), *id).await?;
+                calendars.insert(*id, (stored.org, stored.indicator.calendar));
             }
         }
-        let wording = &indicator.wording;
-        let counted = wording.counted.as_ref();
-        let row = sqlx::query(
-            "INSERT INTO indicators (org_id, plan_id, objective_item_id, owner_post, title, \
-             subject, subject_plural, counted_singular, counted_plural, counted_predicate, unit, \
-             direction, measure, calendar, annual_target, baseline, minimum, stretch, profile, \
-             tolerance_mode, tolerance_amount, position, created_at) VALUES ($1, $2, $3, $4, $5, \
-             $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-             $23) RETURNING id",
-        )
-        .bind(plan.org.0)
-        .bind(plan.id.0)
-        .bind(indicator.objective.map(|item| item.0))
-        .bind(new.owner_post.clone())
-        .bind(indicator.title.clone())
-        .bind(wording.subject.clone())
-        .bind(i64::from(wording.plural))
-        .bind(counted.map(|c| c.singular.clone()))
-        .bind(counted.map(|c| c.plural.clone()))
-        .bind(counted.map(|c| c.predicate.clone()))
-        .bind(indicator.unit.as_str().to_string())
-        .bind(indicator.direction.as_str().to_string())
-        .bind(indicator.measure.as_str().to_string())
-        .bind(indicator.calendar.as_str().to_string())
-        .bind(indicator.annual_target.map(Figure::hundredths))
-        .bind(indicator.baseline.map(Figure::hundredths))
-        .bind(indicator.minimum.map(Figure::hundredths))
-        .bind(indicator.stretch.map(Figure::hundredths))
-        .bind(profile_json(&indicator.profile))
-        .bind(tolerance_mode_text(indicator.tolerance.mode).to_string())
-        .bind(indicator.tolerance.amount.hundredths())
-        .bind(new.position)
-        .bind(instant_text(Utc::now()))
-        .fetch_one(self.pool())
-        .await?;
-        let id = IndicatorId(row.try_get("id")?);
-        self.indicator(Scope::Org(new.org), id).await
+        let entered_at = instant_text(import.changes.entered_at.unwrap_or_else(Utc::now));
+        let mut tx = self.begin_write().await?;
+        let plan = match (&import.new_plan, existing) {
+            (_, Some(plan)) => plan,
+            (Some(new_plan), None) => {
+                crate::plan_edit::insert_plan(&mut tx, new_plan, &entered_at).await?
+            }
+            (None, None) => {
+                return Err(StoreError::Invalid("an indicator import names no plan".into()));
+            }
+        };
+        let mut changes = import.changes.clone();
+        changes.org = plan.org;
+        changes.plan = plan.id;
+        let applied = if changes.is_empty() {
+            Applied::default()
+        } else {
+            self.write_changes(
+                &mut tx,
+                &plan,
+                &changes,
+                &entered_at,
+                crate::write::DerivedIndexes::Now,
+            )
+            .await?
+        };
+        let mut created: Vec<IndicatorId> = Vec::with_capacity(import.indicators.len());
+        for (new, objective) in &import.indicators {
+            let mut new = new.clone();
+            new.org = plan.org;
+            new.plan = plan.id;
+            new.indicator.objective = match objective {
+                Some(ItemRef::Existing(id)) => Some(*id),
+                Some(ItemRef::New(index)) => Some(*applied.item_ids.get(*index).ok_or_else(
+                    || StoreError::Invalid(format!("indicator import refers to new item {index}")),
+                )?),
+                None => None,
+            };
+            let id = insert_indicator_on(&mut tx, &plan, &new).await?;
+            calendars.insert(id, (plan.org, new.indicator.calendar));
+            created.push(id);
+        }
+        let news = import
+            .measurements
+            .iter()
+            .map(|(target, measurement)| {
+                let indicator = match target {
+                    IndicatorRef::Existing(id) => *id,
+                    IndicatorRef::New(index) => *created.get(*index).ok_or_else(|| {
+                        StoreError::Invalid(format!("measurement refers to new indicator {index}"))
+                    })?,
+                };
+                Ok(NewMeasurement {
+                    indicator,
+                    measurement: *measurement,
+                    entered_by: import.entered_by.clone(),
+                    entered_at: None,
+                    reason: None,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        for new in &news {
+            if let Some((_, calendar)) = calendars.get(&new.indicator) {
+                check_period(*calendar, new.measurement.period)?;
+            }
+        }
+        self.write_measurements_on(&mut tx, &calendars, &news).await?;
+        if let Some(audit) = &import.audit {
+            let mut audit = audit.clone();
+            audit.plan = Some(plan.id);
+            audit.org = Some(plan.org);
+            crate::audit::record_audit_on(&mut tx, &audit).await?;
+        }
+        tx.commit().await?;
+        Ok((plan, applied))
     }
 
     /// A plan's indicators in plan order, if the scope may see the plan.
@@ -204,6 +291,16 @@ impl Store {
         scope: Scope,
         news: &[NewMeasurement],
     ) -> Result<Vec<MeasurementId>> {
+        self.record_measurements_audited(scope, news, None).await
+    }
+
+    /// [`Store::record_measurements`] with the audit record written in the same transaction.
+    pub async fn record_measurements_audited(
+        &self,
+        scope: Scope,
+        news: &[NewMeasurement],
+        audit: Option<&crate::audit::NewAuditEvent>,
+    ) -> Result<Vec<MeasurementId>> {
         if news.is_empty() {
             return Ok(Vec::new());
         }
@@ -222,81 +319,13 @@ impl Store {
             check_period(calendar, new.measurement.period)?;
         }
 
-        let now = Utc::now();
         let mut tx = self.begin_write().await?;
-        // What is already stored for these indicators, to find what each new row supersedes.
-        let mut existing: HashMap<(IndicatorId, String), Vec<(String, i64)>> = HashMap::new();
-        for indicator in owners.keys() {
-            let rows = sqlx::query(
-                "SELECT id, period, entered_at FROM measurements WHERE indicator_id = $1",
-            )
-            .bind(indicator.0)
-            .fetch_all(&mut *tx)
-            .await?;
-            for row in &rows {
-                existing
-                    .entry((*indicator, row.try_get("period")?))
-                    .or_default()
-                    .push((row.try_get("entered_at")?, row.try_get("id")?));
-            }
-        }
-
-        let ids = self.allocate_measurement_ids(&mut tx, news.len()).await?;
-        let mut rows = Vec::with_capacity(news.len());
-        for (new, id) in news.iter().zip(&ids) {
-            let entered_at = instant_text(new.entered_at.unwrap_or(now));
-            let period = new.measurement.period.to_string();
-            let earlier = existing.entry((new.indicator, period.clone())).or_default();
-            // In force at this row's entry time: the latest (entered_at, id) not after it. New
-            // ids are higher than every stored one, so a tie on time goes to the new row.
-            let supersedes = earlier
-                .iter()
-                .filter(|(at, _)| *at <= entered_at)
-                .max()
-                .map(|(_, id)| *id);
-            earlier.push((entered_at.clone(), *id));
-            let (org, _) = owners
-                .get(&new.indicator)
-                .copied()
-                .ok_or(StoreError::NotFound {
-                    what: "indicator",
-                    id: new.indicator.0,
-                })?;
-            rows.push(MeasurementRow {
-                id: *id,
-                org,
-                new,
-                period,
-                entered_at,
-                supersedes,
-            });
-        }
-        for chunk in rows.chunks(BATCH_ROWS) {
-            let mut sql = String::from(
-                "INSERT INTO measurements (id, org_id, indicator_id, period, actual, \
-                 not_yet_available, same_period_last_year, entered_at, entered_by, supersedes_id) \
-                 VALUES ",
-            );
-            crate::rows::push_placeholders(&mut sql, self.backend(), chunk.len(), 10);
-            let mut query = sqlx::query(AssertSqlSafe(sql));
-            for row in chunk {
-                let measurement = &row.new.measurement;
-                query = query
-                    .bind(row.id)
-                    .bind(row.org.0)
-                    .bind(row.new.indicator.0)
-                    .bind(row.period.clone())
-                    .bind(measurement.actual.figure().map(Figure::hundredths))
-                    .bind(i64::from(measurement.actual == Actual::NotYetAvailable))
-                    .bind(measurement.same_period_last_year.map(Figure::hundredths))
-                    .bind(row.entered_at.clone())
-                    .bind(row.new.entered_by.clone())
-                    .bind(row.supersedes);
-            }
-            query.execute(&mut *tx).await?;
+        let ids = self.write_measurements_on(&mut tx, &owners, news).await?;
+        if let Some(audit) = audit {
+            crate::audit::record_audit_on(&mut tx, audit).await?;
         }
         tx.commit().await?;
-        Ok(ids.into_iter().map(MeasurementId).collect())
+        Ok(ids)
     }
 
     /// The measurements of one indicator in force as known at `known_at` (`None` = now), one per
@@ -404,6 +433,154 @@ impl Store {
                     .collect()
             }
         }
+    }
+}
+
+
+/// Inserts an indicator of `plan` inside the caller's transaction.
+async fn insert_indicator_on(
+    tx: &mut Transaction<'static, Any>,
+    plan: &waymark_core::Plan,
+    new: &NewIndicator,
+) -> Result<IndicatorId> {
+        let indicator = &new.indicator;
+        if let Some(objective) = indicator.objective {
+            let found = sqlx::query("SELECT id FROM items WHERE id = $1 AND plan_id = $2")
+                .bind(objective.0)
+                .bind(plan.id.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+            if found.is_none() {
+                return Err(StoreError::NotFound {
+                    what: "objective item",
+                    id: objective.0,
+                });
+            }
+        }
+        let wording = &indicator.wording;
+        let counted = wording.counted.as_ref();
+        let row = sqlx::query(
+            "INSERT INTO indicators (org_id, plan_id, objective_item_id, owner_post, title, \
+             subject, subject_plural, counted_singular, counted_plural, counted_predicate, unit, \
+             direction, measure, calendar, annual_target, baseline, minimum, stretch, profile, \
+             tolerance_mode, tolerance_amount, position, created_at) VALUES ($1, $2, $3, $4, $5, \
+             $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+             $23) RETURNING id",
+        )
+        .bind(plan.org.0)
+        .bind(plan.id.0)
+        .bind(indicator.objective.map(|item| item.0))
+        .bind(new.owner_post.clone())
+        .bind(indicator.title.clone())
+        .bind(wording.subject.clone())
+        .bind(i64::from(wording.plural))
+        .bind(counted.map(|c| c.singular.clone()))
+        .bind(counted.map(|c| c.plural.clone()))
+        .bind(counted.map(|c| c.predicate.clone()))
+        .bind(indicator.unit.as_str().to_string())
+        .bind(indicator.direction.as_str().to_string())
+        .bind(indicator.measure.as_str().to_string())
+        .bind(indicator.calendar.as_str().to_string())
+        .bind(indicator.annual_target.map(Figure::hundredths))
+        .bind(indicator.baseline.map(Figure::hundredths))
+        .bind(indicator.minimum.map(Figure::hundredths))
+        .bind(indicator.stretch.map(Figure::hundredths))
+        .bind(profile_json(&indicator.profile))
+        .bind(tolerance_mode_text(indicator.tolerance.mode).to_string())
+        .bind(indicator.tolerance.amount.hundredths())
+        .bind(new.position)
+        .bind(instant_text(Utc::now()))
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(IndicatorId(row.try_get("id")?))
+}
+
+impl Store {
+    /// Appends measurements inside the caller's transaction; `owners` gives each indicator's
+    /// organisation (which every row carries). Returns the new ids in order.
+    async fn write_measurements_on(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        owners: &HashMap<IndicatorId, (OrgId, Calendar)>,
+        news: &[NewMeasurement],
+    ) -> Result<Vec<MeasurementId>> {
+        if news.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = Utc::now();
+        // What is already stored for these indicators, to find what each new row supersedes.
+        let mut existing: HashMap<(IndicatorId, String), Vec<(String, i64)>> = HashMap::new();
+        for indicator in owners.keys() {
+            let rows = sqlx::query(
+                "SELECT id, period, entered_at FROM measurements WHERE indicator_id = $1",
+            )
+            .bind(indicator.0)
+            .fetch_all(&mut **tx)
+            .await?;
+            for row in &rows {
+                existing
+                    .entry((*indicator, row.try_get("period")?))
+                    .or_default()
+                    .push((row.try_get("entered_at")?, row.try_get("id")?));
+            }
+        }
+
+        let ids = self.allocate_measurement_ids(tx, news.len()).await?;
+        let mut rows = Vec::with_capacity(news.len());
+        for (new, id) in news.iter().zip(&ids) {
+            let entered_at = instant_text(new.entered_at.unwrap_or(now));
+            let period = new.measurement.period.to_string();
+            let earlier = existing.entry((new.indicator, period.clone())).or_default();
+            // In force at this row's entry time: the latest (entered_at, id) not after it. New
+            // ids are higher than every stored one, so a tie on time goes to the new row.
+            let supersedes = earlier
+                .iter()
+                .filter(|(at, _)| *at <= entered_at)
+                .max()
+                .map(|(_, id)| *id);
+            earlier.push((entered_at.clone(), *id));
+            let (org, _) = owners
+                .get(&new.indicator)
+                .copied()
+                .ok_or(StoreError::NotFound {
+                    what: "indicator",
+                    id: new.indicator.0,
+                })?;
+            rows.push(MeasurementRow {
+                id: *id,
+                org,
+                new,
+                period,
+                entered_at,
+                supersedes,
+            });
+        }
+        for chunk in rows.chunks(BATCH_ROWS) {
+            let mut sql = String::from(
+                "INSERT INTO measurements (id, org_id, indicator_id, period, actual, \
+                 not_yet_available, same_period_last_year, entered_at, entered_by, supersedes_id, \
+                 reason) VALUES ",
+            );
+            crate::rows::push_placeholders(&mut sql, self.backend(), chunk.len(), 11);
+            let mut query = sqlx::query(AssertSqlSafe(sql));
+            for row in chunk {
+                let measurement = &row.new.measurement;
+                query = query
+                    .bind(row.id)
+                    .bind(row.org.0)
+                    .bind(row.new.indicator.0)
+                    .bind(row.period.clone())
+                    .bind(measurement.actual.figure().map(Figure::hundredths))
+                    .bind(i64::from(measurement.actual == Actual::NotYetAvailable))
+                    .bind(measurement.same_period_last_year.map(Figure::hundredths))
+                    .bind(row.entered_at.clone())
+                    .bind(row.new.entered_by.clone())
+                    .bind(row.supersedes)
+                    .bind(row.new.reason.clone());
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(ids.into_iter().map(MeasurementId).collect())
     }
 }
 
@@ -548,6 +725,7 @@ fn entry_from_row(row: &AnyRow) -> Result<MeasurementEntry> {
         supersedes: row
             .try_get::<Option<i64>, _>("supersedes_id")?
             .map(MeasurementId),
+        reason: row.try_get("reason")?,
     })
 }
 
@@ -609,6 +787,7 @@ mod tests {
             entered_at: parse_instant(at).unwrap(),
             entered_by: "Analyst".into(),
             supersedes: None,
+            reason: None,
         }
     }
 

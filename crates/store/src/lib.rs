@@ -6,6 +6,7 @@
 //! `sqlx::Any` so that one set of portable queries serves both backends; each backend has its own
 //! migrations folder, chosen by the URL's scheme. Rows become domain values in `rows`.
 
+mod audit;
 mod backlog;
 mod batch;
 mod cache;
@@ -18,11 +19,13 @@ mod import;
 mod indicators;
 mod owners;
 mod people;
+mod plan_edit;
 mod read;
 mod report_settings;
 mod reports;
 mod rows;
 mod search;
+mod sharing;
 mod uploads;
 mod write;
 
@@ -32,7 +35,9 @@ use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor, Row};
-use waymark_core::{OrgId, Organisation, Plan, PlanId, PlanKind, UpdateCycle};
+use waymark_core::{
+    Classification, OrgId, Organisation, OrganisationKind, Plan, PlanId, PlanKind, UpdateCycle,
+};
 
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
 pub use diff::{PlanChanges, RagMove, changes_between};
@@ -42,15 +47,20 @@ pub use glossary::{
     MAX_TERM as MAX_GLOSSARY_TERM, glossary_term_key,
 };
 pub use indicators::{
-    MeasurementEntry, MeasurementId, NewIndicator, NewMeasurement, StoredIndicator,
+    IndicatorImportSet, IndicatorRef, MeasurementEntry, MeasurementsByIndicator, MeasurementId, NewIndicator,
+    NewMeasurement, StoredIndicator,
 };
 pub use owners::OwnedItems;
-pub use people::{PostHolding, Session, User};
+pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
+pub use people::{NewPerson, PostChange, PostHolding, PostRef, Session, User};
+pub use sharing::{ApiToken, NewShare, StoredShare};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
 pub use report_settings::{
     NewReportSettings, ReportSettingsFields, ReportSettingsVersion, StoredLogo,
 };
-pub use reports::{NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId};
+pub use reports::{
+    NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId, Withdrawal,
+};
 pub use uploads::PendingUpload;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -106,6 +116,7 @@ pub struct NewPlan {
     pub owner_posts: Vec<String>,
     pub source: Option<String>,
     pub update_cycle: UpdateCycle,
+    pub marking: Classification,
 }
 
 /// The database behind Waymark.
@@ -199,28 +210,50 @@ impl Store {
 
     /// Creates an organisation. Its code is unique.
     pub async fn create_organisation(&self, code: &str, name: &str) -> Result<Organisation> {
+        self.create_organisation_of_kind(code, name, OrganisationKind::Force)
+            .await
+    }
+
+    /// Creates an organisation of a kind (a force, a PCC's office, a partner). Its code is
+    /// unique, ignoring case.
+    pub async fn create_organisation_of_kind(
+        &self,
+        code: &str,
+        name: &str,
+        kind: OrganisationKind,
+    ) -> Result<Organisation> {
+        let code = code.trim().to_string();
+        if self.organisation_by_code(&code).await?.is_some() {
+            return Err(StoreError::Invalid(format!(
+                "an organisation with the code {code} already exists"
+            )));
+        }
         let now = rows::instant_text(chrono::Utc::now());
         let row = sqlx::query(
-            "INSERT INTO organisations (code, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+            "INSERT INTO organisations (code, name, kind, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id",
         )
-        .bind(code.to_string())
-        .bind(name.to_string())
+        .bind(code.clone())
+        .bind(name.trim().to_string())
+        .bind(kind.as_str().to_string())
         .bind(now)
         .fetch_one(&self.pool)
         .await?;
         Ok(Organisation {
             id: OrgId(row.try_get("id")?),
-            code: code.to_string(),
-            name: name.to_string(),
+            code,
+            name: name.trim().to_string(),
             grant_share_ppm: None,
+            kind,
         })
     }
 
     pub async fn organisations(&self) -> Result<Vec<Organisation>> {
-        let rows =
-            sqlx::query("SELECT id, code, name, grant_share_ppm FROM organisations ORDER BY id")
-                .fetch_all(&self.pool)
-                .await?;
+        let rows = sqlx::query(
+            "SELECT id, code, name, grant_share_ppm, kind FROM organisations ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter()
             .map(|row| {
                 Ok(Organisation {
@@ -228,9 +261,22 @@ impl Store {
                     code: row.try_get("code")?,
                     name: row.try_get("name")?,
                     grant_share_ppm: row.try_get("grant_share_ppm")?,
+                    kind: OrganisationKind::parse(&row.try_get::<String, _>("kind")?)
+                        .unwrap_or_default(),
                 })
             })
             .collect()
+    }
+
+    pub async fn organisation(&self, id: OrgId) -> Result<Organisation> {
+        self.organisations()
+            .await?
+            .into_iter()
+            .find(|org| org.id == id)
+            .ok_or(StoreError::NotFound {
+                what: "organisation",
+                id: id.0,
+            })
     }
 
     pub async fn organisation_by_code(&self, code: &str) -> Result<Option<Organisation>> {
@@ -238,38 +284,16 @@ impl Store {
             .organisations()
             .await?
             .into_iter()
-            .find(|org| org.code.eq_ignore_ascii_case(code)))
+            .find(|org| org.code.eq_ignore_ascii_case(code.trim())))
     }
 
     /// Creates a plan with no items.
     pub async fn create_plan(&self, plan: &NewPlan) -> Result<Plan> {
-        let now = rows::instant_text(chrono::Utc::now());
-        let row = sqlx::query(
-            "INSERT INTO plans (org_id, kind, title, period, level_names, owner_posts, source, \
-             update_cycle, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-        )
-        .bind(plan.org.0)
-        .bind(plan.kind.as_str().to_string())
-        .bind(plan.title.clone())
-        .bind(plan.period.clone())
-        .bind(rows::strings_json(&plan.level_names))
-        .bind(rows::strings_json(&plan.owner_posts))
-        .bind(plan.source.clone())
-        .bind(plan.update_cycle.as_string())
-        .bind(now)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Plan {
-            id: PlanId(row.try_get("id")?),
-            org: plan.org,
-            kind: plan.kind.clone(),
-            title: plan.title.clone(),
-            period: plan.period.clone(),
-            level_names: plan.level_names.clone(),
-            owner_posts: plan.owner_posts.clone(),
-            source: plan.source.clone(),
-            update_cycle: plan.update_cycle,
-        })
+        let mut tx = self.begin_write().await?;
+        let created =
+            plan_edit::insert_plan(&mut tx, plan, &rows::instant_text(chrono::Utc::now())).await?;
+        tx.commit().await?;
+        Ok(created)
     }
 
     /// The plans a scope may see, oldest first.
@@ -303,13 +327,14 @@ impl Store {
 }
 
 const PLAN_COLUMNS_ALL: &str = "SELECT id, org_id, kind, title, period, level_names, owner_posts, \
-                                source, update_cycle FROM plans ORDER BY id";
+                                source, update_cycle, marking, archived_at FROM plans ORDER BY id";
 const PLAN_COLUMNS_ORG: &str = "SELECT id, org_id, kind, title, period, level_names, owner_posts, \
-                                source, update_cycle FROM plans WHERE org_id = $1 ORDER BY id";
+                                source, update_cycle, marking, archived_at FROM plans \
+                                WHERE org_id = $1 ORDER BY id";
 const PLAN_BY_ID: &str = "SELECT id, org_id, kind, title, period, level_names, owner_posts, \
-                          source, update_cycle FROM plans WHERE id = $1";
+                          source, update_cycle, marking, archived_at FROM plans WHERE id = $1";
 
-fn plan_from_row(row: &sqlx::any::AnyRow) -> Result<Plan> {
+pub(crate) fn plan_from_row(row: &sqlx::any::AnyRow) -> Result<Plan> {
     Ok(Plan {
         id: PlanId(row.try_get("id")?),
         org: OrgId(row.try_get("org_id")?),
@@ -320,6 +345,8 @@ fn plan_from_row(row: &sqlx::any::AnyRow) -> Result<Plan> {
         owner_posts: rows::parse_strings(&row.try_get::<String, _>("owner_posts")?)?,
         source: row.try_get("source")?,
         update_cycle: rows::parse_cycle(&row.try_get::<String, _>("update_cycle")?)?,
+        marking: rows::parse_classification(&row.try_get::<String, _>("marking")?)?,
+        archived: row.try_get::<Option<String>, _>("archived_at")?.is_some(),
     })
 }
 

@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
-use waymark_core::{OrgId, PostId, UserId};
+use waymark_core::{Marking, OrgId, PostId, Role, RoleGrant, UserId};
 
+use crate::audit::{NewAuditEvent, record_audit_on};
 use crate::error::{Result, StoreError};
 use crate::rows::{date_text, instant_text, parse_day, parse_instant};
 use crate::{Scope, Store};
@@ -16,7 +17,19 @@ pub struct User {
     pub org: OrgId,
     pub email: String,
     pub name: String,
-    pub is_admin: bool,
+    /// The most sensitive marking the person may see.
+    pub clearance: Marking,
+}
+
+/// A person to add, with their organisation-wide role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPerson {
+    pub org: OrgId,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub clearance: Marking,
 }
 
 /// A stored session, found by the hash of its cookie token.
@@ -41,7 +54,8 @@ pub struct PostHolding {
 }
 
 impl Store {
-    /// Adds a person. The email is unique across organisations; it is stored lower-case.
+    /// Adds a person; an administrator when `is_admin`, else a contributor. See
+    /// [`Store::create_person`].
     pub async fn create_user(
         &self,
         org: OrgId,
@@ -50,18 +64,43 @@ impl Store {
         password_hash: &str,
         is_admin: bool,
     ) -> Result<User> {
-        let email = email.trim().to_lowercase();
+        let person = NewPerson {
+            org,
+            email: email.to_string(),
+            name: name.to_string(),
+            password_hash: password_hash.to_string(),
+            role: if is_admin {
+                Role::Administrator
+            } else {
+                Role::Contributor
+            },
+            clearance: Marking::OfficialSensitive,
+        };
+        self.create_person(&person, None).await
+    }
+
+    /// Adds a person with their organisation-wide role, and the audit record of it, in one
+    /// transaction. The email is unique across organisations; it is stored lower-case.
+    pub async fn create_person(
+        &self,
+        person: &NewPerson,
+        audit: Option<&NewAuditEvent>,
+    ) -> Result<User> {
+        let email = person.email.trim().to_lowercase();
+        let now = instant_text(Utc::now());
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "INSERT INTO users (org_id, email, name, password_hash, is_admin, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            "INSERT INTO users (org_id, email, name, password_hash, is_admin, clearance, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
-        .bind(org.0)
+        .bind(person.org.0)
         .bind(email.clone())
-        .bind(name.to_string())
-        .bind(password_hash.to_string())
-        .bind(i64::from(is_admin))
-        .bind(instant_text(Utc::now()))
-        .fetch_one(self.pool())
+        .bind(person.name.trim().to_string())
+        .bind(person.password_hash.clone())
+        .bind(i64::from(person.role == Role::Administrator))
+        .bind(person.clearance.label())
+        .bind(now.clone())
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| match &e {
             sqlx::Error::Database(db)
@@ -72,19 +111,153 @@ impl Store {
             }
             _ => StoreError::Database(e),
         })?;
+        let id = UserId(row.try_get("id")?);
+        sqlx::query(
+            "INSERT INTO user_roles (org_id, user_id, role, plan_id, granted_at, granted_by) \
+             VALUES ($1, $2, $3, NULL, $4, $5)",
+        )
+        .bind(person.org.0)
+        .bind(id.0)
+        .bind(person.role.as_str())
+        .bind(now)
+        .bind(audit.map(|a| a.actor.clone()))
+        .execute(&mut *tx)
+        .await?;
+        if let Some(audit) = audit {
+            let mut audit = audit.clone();
+            audit.detail = Some(serde_json::json!({
+                "after": {"email": email, "name": person.name.trim(), "role": person.role.as_str(),
+                          "clearance": person.clearance.label()}
+            }));
+            record_audit_on(&mut tx, &audit).await?;
+        }
+        tx.commit().await?;
         Ok(User {
-            id: UserId(row.try_get("id")?),
-            org,
+            id,
+            org: person.org,
             email,
-            name: name.to_string(),
-            is_admin,
+            name: person.name.trim().to_string(),
+            clearance: person.clearance,
         })
+    }
+
+    /// The person with this id.
+    pub async fn user(&self, id: UserId) -> Result<User> {
+        let row = sqlx::query(
+            "SELECT id, org_id, email, name, clearance FROM users WHERE id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or(StoreError::NotFound {
+            what: "person",
+            id: id.0,
+        })?;
+        user_from_row(&row)
+    }
+
+    /// The roles a person holds, organisation-wide and per plan.
+    pub async fn roles_of(&self, user: UserId) -> Result<Vec<RoleGrant>> {
+        let rows = sqlx::query("SELECT role, plan_id FROM user_roles WHERE user_id = $1 ORDER BY id")
+            .bind(user.0)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(grant_from_row).collect()
+    }
+
+    /// Every role held in an organisation, by person.
+    pub async fn roles_in(&self, org: OrgId) -> Result<Vec<(UserId, RoleGrant)>> {
+        let rows = sqlx::query(
+            "SELECT user_id, role, plan_id FROM user_roles WHERE org_id = $1 ORDER BY id",
+        )
+        .bind(org.0)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| Ok((UserId(row.try_get("user_id")?), grant_from_row(row)?)))
+            .collect()
+    }
+
+    /// Replaces a person's roles, with the audit record of the change, in one transaction.
+    pub async fn set_roles(
+        &self,
+        user: &User,
+        grants: &[RoleGrant],
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let now = instant_text(Utc::now());
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+            .bind(user.id.0)
+            .execute(&mut *tx)
+            .await?;
+        for grant in grants {
+            sqlx::query(
+                "INSERT INTO user_roles (org_id, user_id, role, plan_id, granted_at, granted_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(user.org.0)
+            .bind(user.id.0)
+            .bind(grant.role.as_str())
+            .bind(grant.plan.map(|p| p.0))
+            .bind(now.clone())
+            .bind(audit.actor.clone())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let is_admin = grants
+            .iter()
+            .any(|g| g.role == Role::Administrator && g.plan.is_none());
+        sqlx::query("UPDATE users SET is_admin = $1 WHERE id = $2")
+            .bind(i64::from(is_admin))
+            .bind(user.id.0)
+            .execute(&mut *tx)
+            .await?;
+        record_audit_on(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes a person's clearance, with its audit record.
+    pub async fn set_clearance(
+        &self,
+        user: UserId,
+        clearance: Marking,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET clearance = $1 WHERE id = $2")
+            .bind(clearance.label())
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        record_audit_on(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets a person's password hash, with its audit record.
+    pub async fn set_password_hash(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash.to_string())
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        record_audit_on(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The user with this email and their password hash, for signing in.
     pub async fn user_for_sign_in(&self, email: &str) -> Result<Option<(User, String)>> {
         let row = sqlx::query(
-            "SELECT id, org_id, email, name, is_admin, password_hash FROM users WHERE email = $1",
+            "SELECT id, org_id, email, name, clearance, password_hash FROM users WHERE email = $1",
         )
         .bind(email.trim().to_lowercase())
         .fetch_optional(self.pool())
@@ -94,7 +267,7 @@ impl Store {
     }
 
     pub async fn users(&self, scope: Scope) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT id, org_id, email, name, is_admin FROM users ORDER BY name")
+        let rows = sqlx::query("SELECT id, org_id, email, name, clearance FROM users ORDER BY name")
             .fetch_all(self.pool())
             .await?;
         let users = rows.iter().map(user_from_row).collect::<Result<Vec<_>>>()?;
@@ -125,7 +298,7 @@ impl Store {
     /// The live session with this token hash, if any.
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
         let row = sqlx::query(
-            "SELECT u.id, u.org_id, u.email, u.name, u.is_admin, s.csrf_token, s.expires_at, \
+            "SELECT u.id, u.org_id, u.email, u.name, u.clearance, s.csrf_token, s.expires_at, \
              o.name AS organisation_name \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              JOIN organisations o ON o.id = u.org_id \
@@ -227,7 +400,16 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
         org: OrgId(row.try_get("org_id")?),
         email: row.try_get("email")?,
         name: row.try_get("name")?,
-        is_admin: row.try_get::<i64, _>("is_admin")? != 0,
+        clearance: Marking::parse(&row.try_get::<String, _>("clearance")?)
+            .ok_or_else(|| StoreError::Corrupt("a person's clearance".into()))?,
+    })
+}
+
+fn grant_from_row(row: &sqlx::any::AnyRow) -> Result<RoleGrant> {
+    let word: String = row.try_get("role")?;
+    Ok(RoleGrant {
+        role: Role::parse(&word).ok_or_else(|| StoreError::Corrupt(format!("role {word:?}")))?,
+        plan: row.try_get::<Option<i64>, _>("plan_id")?.map(waymark_core::PlanId),
     })
 }
 
@@ -285,4 +467,123 @@ impl Store {
             .map(|row| Ok((PostId(row.try_get("id")?), row.try_get("title")?)))
             .collect()
     }
+}
+
+/// A change of who holds a post, made in one transaction with its audit record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostChange {
+    /// A person takes up a post (an existing one, or one created by its title) from a day.
+    Assign {
+        org: OrgId,
+        post: PostRef,
+        user: UserId,
+        since: NaiveDate,
+    },
+    /// A person leaves a post on a day, and a successor may take it up the same day.
+    MoveOn {
+        org: OrgId,
+        post: PostId,
+        user: UserId,
+        until: NaiveDate,
+        successor: Option<UserId>,
+    },
+}
+
+/// A post named by id, or by a title to create it under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostRef {
+    Existing(PostId),
+    Titled(String),
+}
+
+impl Store {
+    /// Applies a change of post holding and records it, all or nothing.
+    pub async fn change_post_holding(
+        &self,
+        change: &PostChange,
+        audit: &NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        match change {
+            PostChange::Assign {
+                org,
+                post,
+                user,
+                since,
+            } => {
+                let post = match post {
+                    PostRef::Existing(id) => *id,
+                    PostRef::Titled(title) => {
+                        let title = title.trim().to_string();
+                        let existing =
+                            sqlx::query("SELECT id FROM posts WHERE org_id = $1 AND title = $2")
+                                .bind(org.0)
+                                .bind(title.clone())
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        match existing {
+                            Some(row) => PostId(row.try_get("id")?),
+                            None => PostId(
+                                sqlx::query(
+                                    "INSERT INTO posts (org_id, title) VALUES ($1, $2) RETURNING id",
+                                )
+                                .bind(org.0)
+                                .bind(title)
+                                .fetch_one(&mut *tx)
+                                .await?
+                                .try_get("id")?,
+                            ),
+                        }
+                    }
+                };
+                insert_holding(&mut tx, *org, post, *user, *since).await?;
+            }
+            PostChange::MoveOn {
+                org,
+                post,
+                user,
+                until,
+                successor,
+            } => {
+                let ended = sqlx::query(
+                    "UPDATE post_holders SET until = $1 \
+                     WHERE org_id = $2 AND post_id = $3 AND user_id = $4 AND until IS NULL",
+                )
+                .bind(date_text(*until))
+                .bind(org.0)
+                .bind(post.0)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+                if ended.rows_affected() == 0 {
+                    return Err(StoreError::Invalid(
+                        "that person does not currently hold that post".into(),
+                    ));
+                }
+                if let Some(successor) = successor {
+                    insert_holding(&mut tx, *org, *post, *successor, *until).await?;
+                }
+            }
+        }
+        record_audit_on(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+async fn insert_holding(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    org: OrgId,
+    post: PostId,
+    user: UserId,
+    since: NaiveDate,
+) -> Result<()> {
+    sqlx::query("INSERT INTO post_holders (org_id, post_id, user_id, since) VALUES ($1, $2, $3, $4)")
+        .bind(org.0)
+        .bind(post.0)
+        .bind(user.0)
+        .bind(date_text(since))
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -210,7 +210,26 @@ pub(crate) fn derive_view(
                 chosen.insert(*item, (exists_from, version.seq));
             }
         }
+        // An archived item has left the plan, and what is under it with it.
+        let mut archived_at: Option<usize> = None;
         tree_order(&current)
+            .into_iter()
+            .filter(|(id, depth)| {
+                if archived_at.is_some_and(|at| *depth <= at) {
+                    archived_at = None;
+                }
+                if archived_at.is_some() {
+                    return false;
+                }
+                let archived = current
+                    .get(id)
+                    .is_some_and(|(_, version)| version.fields.archived);
+                if archived {
+                    archived_at = Some(*depth);
+                }
+                !archived
+            })
+            .collect::<Vec<_>>()
     };
     let mut items: Vec<ItemState> = order
         .iter()
@@ -320,6 +339,30 @@ impl Store {
             versions,
             updates,
         })
+    }
+
+    /// Every version of every item of a plan, by item (each oldest first by effective
+    /// date): what archiving and restoring look through for items no longer in the plan.
+    pub async fn plan_item_versions(
+        &self,
+        scope: Scope,
+        plan: PlanId,
+    ) -> Result<HashMap<ItemId, Vec<ItemVersion>>> {
+        let plan = self.plan(scope, plan).await?;
+        let versions = self
+            .fetch_versions(
+                "FROM item_versions WHERE plan_id = $1",
+                &[Bind::Int(plan.id.0)],
+            )
+            .await?;
+        let mut by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
+        for (_, version) in versions {
+            by_item.entry(version.item).or_default().push(version);
+        }
+        for versions in by_item.values_mut() {
+            versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
+        }
+        Ok(by_item)
     }
 }
 

@@ -33,6 +33,8 @@ pub struct NewPublishedReport {
     pub model_json: String,
     /// The rendered files, one per format.
     pub files: Vec<PublishedFile>,
+    /// The highest marking of what the report contains, as its pages carry it.
+    pub marking: String,
 }
 
 /// One rendered file of a published report.
@@ -58,21 +60,55 @@ pub struct PublishedReport {
     pub published_at: DateTime<Utc>,
     /// The formats stored, alphabetical.
     pub formats: Vec<String>,
+    /// 1 for the first publication of a plan's report for a period in a layout; a second is
+    /// version 2 of it, and supersedes the first.
+    pub version: i64,
+    pub marking: String,
+    pub withdrawn: Option<Withdrawal>,
+}
+
+/// Why and when a published report was withdrawn. It stays listed, marked withdrawn.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Withdrawal {
+    pub at: DateTime<Utc>,
+    pub by: Option<String>,
+    pub reason: String,
 }
 
 const REPORT_COLUMNS: &str = "id, org_id, plan_id, period_label, as_at, layout, known_at, \
-    published_by, created_at";
+    published_by, created_at, version, marking, withdrawn_at, withdrawn_by, withdraw_reason";
 
 impl Store {
-    /// Stores a published report and its files in one transaction.
+    /// Stores a published report and its files in one transaction. A report for a period and
+    /// layout already published becomes the next version of it.
     pub async fn publish_report(&self, new: &NewPublishedReport) -> Result<PublishedReport> {
+        self.publish_report_audited(new, None).await
+    }
+
+    /// [`Store::publish_report`] with its audit record in the same transaction.
+    pub async fn publish_report_audited(
+        &self,
+        new: &NewPublishedReport,
+        audit: Option<&crate::audit::NewAuditEvent>,
+    ) -> Result<PublishedReport> {
         let plan = self.plan(Scope::Org(new.org), new.plan).await?;
         let now = Utc::now();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
+        let version: i64 = sqlx::query(
+            "SELECT COUNT(*) AS n FROM published_reports WHERE plan_id = $1 \
+             AND period_label = $2 AND layout = $3",
+        )
+        .bind(plan.id.0)
+        .bind(new.period_label.clone())
+        .bind(new.layout.clone())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get::<i64, _>("n")?
+            + 1;
         let row = sqlx::query(
             "INSERT INTO published_reports (org_id, plan_id, period_label, as_at, layout, \
-             known_at, published_by, model_json, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             known_at, published_by, model_json, created_at, version, marking) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(plan.org.0)
         .bind(plan.id.0)
@@ -83,6 +119,8 @@ impl Store {
         .bind(new.published_by.clone())
         .bind(new.model_json.clone())
         .bind(instant_text(now))
+        .bind(version)
+        .bind(new.marking.clone())
         .fetch_one(&mut *tx)
         .await?;
         let id = PublishedReportId(row.try_get("id")?);
@@ -99,6 +137,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        if let Some(audit) = audit {
+            let mut audit = audit.clone();
+            audit.detail = Some(serde_json::json!({
+                "report": id.0, "version": version, "period": new.period_label,
+                "layout": new.layout, "marking": new.marking,
+            }));
+            crate::audit::record_audit_on(&mut tx, &audit).await?;
+        }
         tx.commit().await?;
         let mut formats: Vec<String> = new.files.iter().map(|f| f.format.clone()).collect();
         formats.sort();
@@ -113,7 +159,41 @@ impl Store {
             published_by: new.published_by.clone(),
             published_at: parse_instant(&instant_text(now))?,
             formats,
+            version,
+            marking: new.marking.clone(),
+            withdrawn: None,
         })
+    }
+
+    /// Withdraws a published report with a reason; it stays listed, and its files stay
+    /// readable to those who may see them, marked withdrawn.
+    pub async fn withdraw_report(
+        &self,
+        id: PublishedReportId,
+        by: &str,
+        reason: &str,
+        audit: &crate::audit::NewAuditEvent,
+    ) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE published_reports SET withdrawn_at = $1, withdrawn_by = $2, \
+             withdraw_reason = $3 WHERE id = $4 AND withdrawn_at IS NULL",
+        )
+        .bind(instant_text(Utc::now()))
+        .bind(by.to_string())
+        .bind(reason.to_string())
+        .bind(id.0)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "published report",
+                id: id.0,
+            });
+        }
+        crate::audit::record_audit_on(&mut tx, audit).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// The published reports of a plan, newest report date first (then newest published).
@@ -224,5 +304,17 @@ fn report_from_row(row: &AnyRow) -> Result<PublishedReport> {
         published_by: row.try_get("published_by")?,
         published_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
         formats: Vec::new(),
+        version: row.try_get("version")?,
+        marking: row.try_get("marking")?,
+        withdrawn: match row.try_get::<Option<String>, _>("withdrawn_at")? {
+            Some(at) => Some(Withdrawal {
+                at: parse_instant(&at)?,
+                by: row.try_get("withdrawn_by")?,
+                reason: row
+                    .try_get::<Option<String>, _>("withdraw_reason")?
+                    .unwrap_or_default(),
+            }),
+            None => None,
+        },
     })
 }

@@ -6,7 +6,7 @@ use std::io::Write as _;
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use sqlx::{Any, AssertSqlSafe, Transaction};
-use waymark_core::{FlexDate, Marking, PlanKind, Rag, Tag, UpdateCycle};
+use waymark_core::{Classification, FlexDate, PlanKind, Rag, Tag, UpdateCycle};
 
 use crate::Backend;
 use crate::error::{Result, StoreError};
@@ -83,8 +83,13 @@ pub fn parse_rag(text: Option<String>) -> Result<Option<Rag>> {
     .transpose()
 }
 
-pub fn parse_marking(text: Option<String>) -> Option<Marking> {
-    text.and_then(|word| Marking::parse(&word))
+pub fn parse_marking(text: Option<String>) -> Option<Classification> {
+    text.and_then(|word| Classification::parse(&word))
+}
+
+/// A plan's marking, which is always set.
+pub fn parse_classification(text: &str) -> Result<Classification> {
+    Classification::parse(text).ok_or_else(|| StoreError::Corrupt(format!("marking {text:?}")))
 }
 
 pub fn flex_date(date: Option<String>, written: Option<String>) -> Result<Option<FlexDate>> {

@@ -42,6 +42,7 @@ const VERSION_COLUMNS: &[Column] = &[
     text("rag"),
     text("tags"),
     text("marking"),
+    int("archived"),
 ];
 
 const UPDATE_COLUMNS: &[Column] = &[
@@ -100,6 +101,26 @@ impl Store {
             .execute(&mut **tx)
             .await?;
         self.check_existing_items(tx, changes).await?;
+        for (item, expected) in &changes.expected_versions {
+            let row = sqlx::query("SELECT MAX(id) AS latest FROM item_versions WHERE item_id = $1")
+                .bind(item.0)
+                .fetch_one(&mut **tx)
+                .await?;
+            let latest: Option<i64> = row.try_get("latest")?;
+            if latest != Some(*expected) {
+                return Err(StoreError::Conflict {
+                    what: "item",
+                    id: item.0,
+                    current: latest.unwrap_or_default(),
+                });
+            }
+        }
+        if let Some(audit) = &changes.audit {
+            let mut audit = audit.clone();
+            audit.plan = Some(plan.id);
+            audit.org = Some(plan.org);
+            crate::audit::record_audit_on(tx, &audit).await?;
+        }
 
         let item_ids: Vec<ItemId> = self
             .allocate_ids(tx, "items", changes.new_items.len())
@@ -372,7 +393,8 @@ fn version_cells<'a>(
             Cell::opt_string(f.completed_on.map(date_text)),
             Cell::opt_str(f.rag.map(|r| r.word())),
             Cell::string(tags_json(&f.tags)),
-            Cell::opt_str(f.marking.map(|m| m.label())),
+            Cell::opt_string(f.marking.map(|m| m.label())),
+            Cell::Int(i64::from(f.archived)),
         ])?;
     }
     Ok(rows)

@@ -367,6 +367,7 @@ async fn build_dataset(store: &Store, sizes: Sizes) -> BenchResult<Dataset> {
                 owner_posts: vec!["Plan owner: Assistant Chief Constable".into()],
                 source: Some(format!("Inspection report {number}")),
                 update_cycle: UpdateCycle::Monthly,
+                marking: waymark_core::Classification::OFFICIAL,
             })
             .await?
             .id;

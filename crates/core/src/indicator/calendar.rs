@@ -187,6 +187,23 @@ impl Calendar {
             .collect()
     }
 
+    /// The latest period of this calendar that has ended by the end of `day`: what a report
+    /// or page speaking for that day shows. `None` only outside the years the core accepts.
+    pub fn last_ended(self, day: NaiveDate) -> Option<Period> {
+        let containing = self.period_containing(day).ok()?;
+        if containing.end_date() <= day {
+            Some(containing)
+        } else {
+            self.before(containing)
+        }
+    }
+
+    /// The period of this calendar before `period`, across the year end.
+    pub fn before(self, period: Period) -> Option<Period> {
+        let day_before = period.start_date().pred_opt()?;
+        self.period_containing(day_before).ok()
+    }
+
     /// The period of this calendar a day falls in.
     pub fn period_containing(self, date: NaiveDate) -> Result<Period, PeriodError> {
         let year = FinancialYear::containing(date)?;

@@ -40,6 +40,7 @@ fn an_indicator_csv_imports_once() {
                 owner_posts: Vec::new(),
                 source: None,
                 update_cycle: UpdateCycle::Monthly,
+                marking: waymark_core::Classification::OFFICIAL,
             })
             .await
             .unwrap();

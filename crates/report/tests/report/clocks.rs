@@ -128,6 +128,7 @@ async fn a_published_report_is_unchanged_by_later_updates() {
                 content_type: Format::Html.content_type().into(),
                 content: html.clone(),
             }],
+            marking: "OFFICIAL".into(),
         })
         .await
         .unwrap();

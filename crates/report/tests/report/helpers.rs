@@ -69,6 +69,7 @@ pub async fn fixture() -> Fixture {
             owner_posts: vec!["Deputy Chief Constable".into()],
             source: None,
             update_cycle: UpdateCycle::Quarterly,
+            marking: waymark_core::Classification::OFFICIAL,
         })
         .await
         .unwrap();
@@ -170,7 +171,7 @@ pub async fn fixture() -> Fixture {
             item.due = Some(FlexDate::exact(day(2008, 8, 31)));
         }
         if row.reference == "4.6" {
-            item.marking = Some(Marking::OfficialSensitive);
+            item.marking = Some(waymark_core::Classification::new(Marking::OfficialSensitive));
         }
         fields.insert(row.reference.clone(), item.clone());
         second.versions.push(NewVersion {
@@ -286,6 +287,7 @@ async fn add_indicators(
                     measurement,
                     entered_by: "Performance team".into(),
                     entered_at: Some(entered),
+                    reason: None,
                 },
             )
             .await
@@ -303,7 +305,8 @@ impl Fixture {
     }
 
     pub async fn report(&self, request: ReportRequest) -> Report {
-        waymark_report::build_from_store(&self.store, Scope::All, request, &settings())
+        let source = StoreSource(&self.store);
+        waymark_report::build_from_source(&source, request, &settings())
             .await
             .unwrap()
     }
@@ -385,4 +388,52 @@ pub fn zip_part(bytes: &[u8], part: &str) -> String {
 pub fn zip_names(bytes: &[u8]) -> Vec<String> {
     let archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     archive.file_names().map(str::to_string).collect()
+}
+
+/// The report's reads straight from the store, unfiltered: the application layer's source
+/// narrows them to what a person may see; these tests are about the report itself.
+pub struct StoreSource<'a>(pub &'a waymark_store::Store);
+
+impl waymark_report::ReportSource for StoreSource<'_> {
+    async fn plan_as_at(
+        &self,
+        plan: PlanId,
+        as_at: chrono::NaiveDate,
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<waymark_store::PlanView, waymark_report::ReportError> {
+        Ok(self.0.plan_as_at(Scope::All, plan, as_at, known_at).await?)
+    }
+
+    async fn rag_changes(
+        &self,
+        item: waymark_core::ItemId,
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<waymark_core::RagChange>, waymark_report::ReportError> {
+        let history = self.0.item_history(Scope::All, item).await?;
+        Ok(waymark_report::rag_changes_known(history.versions, known_at))
+    }
+
+    async fn indicators(
+        &self,
+        plan: PlanId,
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<
+        (
+            Vec<waymark_store::StoredIndicator>,
+            waymark_store::MeasurementsByIndicator,
+        ),
+        waymark_report::ReportError,
+    > {
+        Ok((
+            self.0.indicators(Scope::All, plan).await?,
+            self.0.plan_measurements(Scope::All, plan, known_at).await?,
+        ))
+    }
+
+    async fn organisation_name(
+        &self,
+        org: waymark_core::OrgId,
+    ) -> Result<String, waymark_report::ReportError> {
+        Ok(self.0.organisation(org).await?.name)
+    }
 }

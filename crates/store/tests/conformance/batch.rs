@@ -24,6 +24,7 @@ async fn plan_with_actions(
             owner_posts: Vec::new(),
             source: None,
             update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
         })
         .await
         .unwrap();

@@ -49,6 +49,7 @@ async fn seeded(store: &Store) -> (waymark_core::Organisation, waymark_core::Pla
             owner_posts: vec!["Improvement Plan Owner: Chief Superintendent".into()],
             source: Some("Inspection report".into()),
             update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
         })
         .await
         .unwrap();
@@ -264,6 +265,7 @@ async fn a_new_plan_with_its_items_is_checked_before_anything_is_stored() {
             owner_posts: Vec::new(),
             source: None,
             update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
         };
         let mut changes = ChangeSet::new(org.id, waymark_core::PlanId(0));
         changes.new_items.push(NewItem {
@@ -360,6 +362,7 @@ async fn a_new_plans_derived_indexes_follow_its_commit() {
             owner_posts: Vec::new(),
             source: None,
             update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
         };
         let mut changes = ChangeSet::new(org.id, PlanId(0));
         changes.new_items.push(NewItem {
@@ -693,6 +696,7 @@ async fn search_stays_inside_its_plan() {
                 owner_posts: vec![],
                 source: None,
                 update_cycle: UpdateCycle::Quarterly,
+                marking: waymark_core::Classification::OFFICIAL,
             })
             .await
             .unwrap();

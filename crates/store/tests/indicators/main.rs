@@ -49,6 +49,7 @@ async fn seeded(store: &Store, code: &str) -> (Organisation, Plan, waymark_core:
             owner_posts: vec![],
             source: None,
             update_cycle: UpdateCycle::Quarterly,
+            marking: waymark_core::Classification::OFFICIAL,
         })
         .await
         .unwrap();
@@ -91,6 +92,7 @@ fn recorded(
         measurement,
         entered_by: "Performance analyst".into(),
         entered_at: Some(when),
+        reason: None,
     }
 }
 
@@ -363,6 +365,7 @@ async fn a_batch_is_one_transaction_and_later_rows_supersede_earlier_ones() {
                 measurement: Measurement::new(september, hundredths(h)),
                 entered_by: "Contact management analyst".into(),
                 entered_at: None,
+                reason: None,
             })
             .collect();
         let ids = store.record_measurements(scope, &batch).await.unwrap();
@@ -385,12 +388,14 @@ async fn a_batch_is_one_transaction_and_later_rows_supersede_earlier_ones() {
                 measurement: Measurement::new(period("October 2008"), hundredths(9300)),
                 entered_by: "Analyst".into(),
                 entered_at: None,
+                reason: None,
             },
             NewMeasurement {
                 indicator: monthly,
                 measurement: Measurement::new(period("Q3 2008-09"), hundredths(9300)),
                 entered_by: "Analyst".into(),
                 entered_at: None,
+                reason: None,
             },
         ];
         let refused = store.record_measurements(scope, &mixed).await;

@@ -428,6 +428,7 @@ async fn record(
                         measurement,
                         entered_by: viewer.user.name.clone(),
                         entered_at: None,
+                        reason: None,
                     },
                 )
                 .await?;

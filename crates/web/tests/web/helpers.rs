@@ -168,6 +168,7 @@ pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestA
             owner_posts: vec!["Plan owner: Chief Superintendent".into()],
             source: Some("Inspection of call handling".into()),
             update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
         })
         .await
         .unwrap();
@@ -215,6 +216,7 @@ pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestA
             owner_posts: vec![],
             source: None,
             update_cycle: UpdateCycle::Quarterly,
+            marking: waymark_core::Classification::OFFICIAL,
         })
         .await
         .unwrap();

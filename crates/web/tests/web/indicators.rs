@@ -106,6 +106,7 @@ async fn with_indicators(app: &TestApp) -> Fixture {
         measurement,
         entered_by: "Performance analyst".into(),
         entered_at: Some(entered),
+        reason: None,
     };
     store
         .record_measurements(

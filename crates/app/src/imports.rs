@@ -1,0 +1,449 @@
+//! Imports: a tracker or an indicator table, read as it is, previewed, and stored in one
+//! transaction with its audit record. The web's upload, preview and confirmation and
+//! `waymark import` share these, so the page and the CLI choose the same pipeline (a plan of
+//! items, or indicators) and store the same things. Creating a plan by import needs the right
+//! to create plans; importing into a plan needs to manage it.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use waymark_core::{Marking, OrgId, PlanId, PlanKind};
+use waymark_io::indicators::{IndicatorImport, IndicatorOutcome};
+use waymark_io::{Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions, Workbook};
+use waymark_store::{PendingUpload, Scope};
+
+use crate::actor::Actor;
+use crate::error::{AppError, Result};
+use crate::App;
+
+/// Where an import goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportTarget {
+    /// Into an existing plan, matching its items.
+    Existing(PlanId),
+    /// A new plan: in the actor's organisation (the operator names one), titled and of a kind
+    /// as asked, else as the file says.
+    New {
+        org: Option<OrgId>,
+        title: Option<String>,
+        kind: Option<PlanKind>,
+    },
+}
+
+/// A file read and parsed into one of the two things Waymark imports.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    Items(Box<ImportPreview>),
+    Indicators(IndicatorImport),
+}
+
+/// What an import did, or would do on a dry run.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ImportResult {
+    Items {
+        #[serde(flatten)]
+        outcome: ImportOutcome,
+    },
+    Indicators {
+        /// The plan written to; `None` on a dry run that would create one.
+        plan: Option<i64>,
+        plan_title: String,
+        #[serde(flatten)]
+        outcome: IndicatorOutcome,
+    },
+}
+
+impl ImportResult {
+    /// The plan stored into, once stored.
+    pub fn plan(&self) -> Option<PlanId> {
+        match self {
+            ImportResult::Items { outcome } => outcome.plan.map(PlanId),
+            ImportResult::Indicators { plan, .. } => plan.map(PlanId),
+        }
+    }
+}
+
+/// A file uploaded in the browser or through the API.
+#[derive(Debug, Clone, Default)]
+pub struct Upload {
+    pub file_name: String,
+    pub content: Vec<u8>,
+    pub target: Option<PlanId>,
+    pub new_title: Option<String>,
+    pub new_kind: Option<String>,
+}
+
+/// An upload previewed and kept for confirmation.
+#[derive(Debug, Clone)]
+pub struct UploadPreview {
+    /// The confirmation's secret: only its hash is stored.
+    pub token: String,
+    pub upload: PendingUpload,
+    pub parsed: Parsed,
+    pub result: ImportResult,
+    pub target_title: String,
+}
+
+/// Reads a file's bytes into a workbook and parses it, off the async threads: parsing a large
+/// workbook is CPU work.
+pub async fn parse_bytes(file_name: &str, content: Vec<u8>, options: PreviewOptions) -> Result<Parsed> {
+    let format = Format::from_file_name(file_name).ok_or_else(|| {
+        AppError::invalid(
+            "file",
+            "The file must be a spreadsheet (.xlsx, .xls, .ods, .csv, .tsv or .txt) or a Word \
+             document (.docx)",
+        )
+    })?;
+    let name = file_name.to_string();
+    tokio::task::spawn_blocking(move || {
+        let workbook = waymark_io::read_bytes(&name, format, &content)?;
+        parse_workbook(&workbook, &options)
+    })
+    .await?
+}
+
+/// Parses a workbook: indicator tables become indicators, anything else a plan of items.
+pub fn parse_workbook(workbook: &Workbook, options: &PreviewOptions) -> Result<Parsed> {
+    if waymark_io::indicators::is_indicator_workbook(workbook) {
+        return Ok(Parsed::Indicators(
+            waymark_io::indicators::parse_indicator_workbook(workbook),
+        ));
+    }
+    Ok(Parsed::Items(Box::new(waymark_io::build_preview(workbook, options)?)))
+}
+
+impl App {
+    /// The options a preview of a file for `target` is built with: the target plan's level
+    /// names (to read a "Level" column), and `as_at` for undated rows.
+    pub async fn preview_options(
+        &self,
+        actor: &Actor,
+        target: &ImportTarget,
+        as_at: Option<NaiveDate>,
+    ) -> Result<PreviewOptions> {
+        let mut options = PreviewOptions::new(as_at.unwrap_or_else(|| self.today()));
+        if let ImportTarget::Existing(plan) = target {
+            options.level_names = self.managed_plan(actor, *plan).await?.plan.level_names;
+        }
+        Ok(options)
+    }
+
+    /// Stores a parsed file (or, on a dry run, works out what storing it would do): one
+    /// transaction with its audit record. `file_name` names the import in the plan's history.
+    pub async fn import_parsed(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        parsed: &Parsed,
+        target: &ImportTarget,
+        dry_run: bool,
+    ) -> Result<ImportResult> {
+        let author = format!("Import of {file_name} by {}", actor.name());
+        match (parsed, target) {
+            (Parsed::Items(preview), ImportTarget::Existing(plan)) => {
+                let visible = self.managed_plan(actor, *plan).await?;
+                // Every item the plan has, archived ones aside, as it stands.
+                let view = self
+                    .store()
+                    .plan_as_at(visible.scope(), *plan, waymark_io::apply::end_of_time(), None)
+                    .await?;
+                let mut planned = waymark_io::plan_reimport(&view, preview, Some(author));
+                if !dry_run && !planned.changes.is_empty() {
+                    let mut audit = actor.audit("import.items");
+                    audit.subject = Some(file_name.to_string());
+                    audit.detail = Some(serde_json::json!({
+                        "file": file_name, "added": planned.summary.added,
+                        "changed": planned.summary.changed,
+                        "updates_added": planned.summary.updates_added,
+                    }));
+                    planned.changes.audit = Some(audit);
+                    self.store().apply_changes(&planned.changes).await?;
+                }
+                Ok(ImportResult::Items {
+                    outcome: ImportOutcome {
+                        plan: Some(plan.0),
+                        plan_title: visible.plan.title,
+                        dry_run,
+                        summary: planned.summary,
+                        findings: planned.findings,
+                    },
+                })
+            }
+            (Parsed::Items(preview), ImportTarget::New { org, title, kind }) => {
+                refuse_secret(preview.metadata.marking.as_deref())?;
+                let org = self.organisation_for(actor, *org).await?;
+                if !actor.subject.may_create_plans(org) {
+                    return Err(AppError::Forbidden);
+                }
+                let existing = self.store().plans(Scope::Org(org)).await?;
+                let spec = NewPlanSpec {
+                    org,
+                    title: title.clone(),
+                    kind: kind.clone(),
+                };
+                let mut planned =
+                    waymark_io::plan_new_plan_import(&spec, preview, Some(author), &existing);
+                let plan = if dry_run {
+                    None
+                } else {
+                    let mut audit = actor.audit("import.new_plan");
+                    audit.org = Some(org);
+                    audit.subject = Some(planned.plan.title.clone());
+                    audit.detail = Some(serde_json::json!({
+                        "file": file_name, "items": planned.summary.added,
+                        "updates": planned.summary.updates_added,
+                        "marking": planned.plan.marking.label(),
+                    }));
+                    planned.changes.audit = Some(audit);
+                    let (plan, _) = self
+                        .store()
+                        .create_plan_with_changes(&planned.plan, &planned.changes)
+                        .await?;
+                    Some(plan.id.0)
+                };
+                Ok(ImportResult::Items {
+                    outcome: ImportOutcome {
+                        plan,
+                        plan_title: planned.plan.title,
+                        dry_run,
+                        summary: planned.summary,
+                        findings: planned.findings,
+                    },
+                })
+            }
+            (Parsed::Indicators(import), target) => {
+                self.import_indicators(actor, file_name, import, target, dry_run)
+                    .await
+            }
+        }
+    }
+
+    async fn import_indicators(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        import: &IndicatorImport,
+        target: &ImportTarget,
+        dry_run: bool,
+    ) -> Result<ImportResult> {
+        let entered_by = format!("Import of {file_name} by {}", actor.name());
+        let today = self.today();
+        let (view, existing, in_force, new_plan) = match target {
+            ImportTarget::Existing(plan) => {
+                let visible = self.managed_plan(actor, *plan).await?;
+                let view = self
+                    .store()
+                    .plan_as_at(visible.scope(), *plan, waymark_io::apply::end_of_time(), None)
+                    .await?;
+                let existing = self.store().indicators(visible.scope(), *plan).await?;
+                let in_force = self
+                    .store()
+                    .plan_measurements(visible.scope(), *plan, None)
+                    .await?;
+                (view, existing, in_force, None)
+            }
+            ImportTarget::New { org, title, kind } => {
+                // A person with only an indicator table creates the plan with it: a delivery
+                // plan of objectives, named as asked or after the file.
+                let org = self.organisation_for(actor, *org).await?;
+                if !actor.subject.may_create_plans(org) {
+                    return Err(AppError::Forbidden);
+                }
+                let kind = kind.clone().unwrap_or(PlanKind::Delivery);
+                let new_plan = waymark_store::NewPlan {
+                    org,
+                    title: title
+                        .clone()
+                        .unwrap_or_else(|| waymark_io::apply::file_title(file_name)),
+                    period: None,
+                    level_names: vec!["Objective".into(), "Action".into()],
+                    owner_posts: Vec::new(),
+                    source: None,
+                    update_cycle: waymark_core::UpdateCycle::Quarterly,
+                    marking: waymark_core::Classification::OFFICIAL,
+                    kind,
+                };
+                let empty = waymark_store::PlanView::new(
+                    waymark_core::Plan {
+                        id: PlanId(0),
+                        org,
+                        kind: new_plan.kind.clone(),
+                        title: new_plan.title.clone(),
+                        period: None,
+                        level_names: new_plan.level_names.clone(),
+                        owner_posts: Vec::new(),
+                        source: None,
+                        update_cycle: new_plan.update_cycle,
+                        marking: new_plan.marking,
+                        archived: false,
+                    },
+                    today,
+                    None,
+                    Vec::new(),
+                );
+                (empty, Vec::new(), Default::default(), Some(new_plan))
+            }
+        };
+        let (mut set, outcome) = waymark_io::indicators::plan_indicator_import(
+            &view,
+            &existing,
+            &in_force,
+            import,
+            &entered_by,
+            today,
+            dry_run,
+        );
+        let plan_title = view.plan.title.clone();
+        if dry_run {
+            return Ok(ImportResult::Indicators {
+                plan: new_plan.is_none().then_some(view.plan.id.0),
+                plan_title,
+                outcome,
+            });
+        }
+        let mut audit = actor.audit("import.indicators");
+        audit.subject = Some(file_name.to_string());
+        audit.detail = Some(serde_json::json!({
+            "file": file_name, "indicators_created": outcome.indicators_created,
+            "measurements": outcome.measurements_added,
+            "objectives_created": outcome.objectives_created,
+            "new_plan": new_plan.is_some(),
+        }));
+        set.audit = Some(audit);
+        set.new_plan = new_plan;
+        let (plan, _) = self.store().import_indicators(&set).await?;
+        Ok(ImportResult::Indicators {
+            plan: Some(plan.id.0),
+            plan_title: plan.title,
+            outcome,
+        })
+    }
+
+    /// Reads an upload, works out what importing it would do, and keeps it for confirmation.
+    pub async fn preview_upload(&self, actor: &Actor, upload: Upload) -> Result<UploadPreview> {
+        let user = actor.user().ok_or(AppError::Forbidden)?.clone();
+        if upload.content.is_empty() {
+            return Err(AppError::invalid("file", "Choose a file to import"));
+        }
+        let target = target_of(&upload);
+        // Refuse early, before reading the file, where the person may not import there.
+        match &target {
+            ImportTarget::Existing(plan) => {
+                self.managed_plan(actor, *plan).await?;
+            }
+            ImportTarget::New { .. } => {
+                if !actor.may_create_plans() {
+                    return Err(AppError::Forbidden);
+                }
+            }
+        }
+        let options = self.preview_options(actor, &target, None).await?;
+        let parsed = parse_bytes(&upload.file_name, upload.content.clone(), options).await?;
+        let result = self
+            .import_parsed(actor, &upload.file_name, &parsed, &target, true)
+            .await?;
+        let token = crate::sessions::new_token()?;
+        let pending = PendingUpload {
+            org: user.org,
+            user: user.id,
+            file_name: upload.file_name.clone(),
+            content: upload.content,
+            plan: upload.target,
+            new_title: upload.new_title.clone(),
+            new_kind: upload.new_kind.clone(),
+        };
+        self.store()
+            .save_upload(&crate::sessions::token_hash(&token), &pending)
+            .await?;
+        let target_title = match &result {
+            ImportResult::Items { outcome } => outcome.plan_title.clone(),
+            ImportResult::Indicators { plan_title, .. } => plan_title.clone(),
+        };
+        Ok(UploadPreview {
+            token,
+            upload: pending,
+            parsed,
+            result,
+            target_title,
+        })
+    }
+
+    /// An upload the actor previewed, for showing its preview again.
+    pub async fn pending_upload(&self, actor: &Actor, token: &str) -> Result<PendingUpload> {
+        let user = actor.user().ok_or(AppError::NotFound)?;
+        self.store()
+            .pending_upload(&crate::sessions::token_hash(token), user.id)
+            .await?
+            .filter(|upload| upload.org == user.org)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Imports an upload the actor previewed; the upload is then forgotten.
+    pub async fn confirm_upload(&self, actor: &Actor, token: &str) -> Result<ImportResult> {
+        let upload = self.pending_upload(actor, token).await?;
+        let target = target_of(&Upload {
+            file_name: upload.file_name.clone(),
+            content: Vec::new(),
+            target: upload.plan,
+            new_title: upload.new_title.clone(),
+            new_kind: upload.new_kind.clone(),
+        });
+        let options = self.preview_options(actor, &target, None).await?;
+        let parsed = parse_bytes(&upload.file_name, upload.content.clone(), options).await?;
+        let result = self
+            .import_parsed(actor, &upload.file_name, &parsed, &target, false)
+            .await?;
+        self.store()
+            .delete_upload(&crate::sessions::token_hash(token))
+            .await?;
+        if let (ImportTarget::New { .. }, Some(plan)) = (&target, result.plan()) {
+            self.index_in_background(plan);
+        }
+        Ok(result)
+    }
+
+    /// Writes a new plan's search documents and owner index after its import committed, in
+    /// the background: the person sees the plan at once, and a read that needs them first
+    /// catches up itself.
+    pub fn index_in_background(&self, plan: PlanId) {
+        let store = self.store().clone();
+        tokio::spawn(async move {
+            if let Err(error) = store.catch_up_indexes(plan).await {
+                tracing::warn!(%error, plan = plan.0, "indexing an imported plan failed");
+            }
+        });
+    }
+
+    /// Writes a new plan's search documents and owner index now: the command line does, before
+    /// it exits, so the next reader need not.
+    pub async fn finish_indexing(&self, plan: PlanId) -> Result<()> {
+        self.store().catch_up_indexes(plan).await?;
+        Ok(())
+    }
+}
+
+fn target_of(upload: &Upload) -> ImportTarget {
+    match upload.target {
+        Some(plan) => ImportTarget::Existing(plan),
+        None => ImportTarget::New {
+            org: None,
+            title: upload.new_title.clone(),
+            kind: upload.new_kind.as_deref().map(PlanKind::parse),
+        },
+    }
+}
+
+/// A file that says it is SECRET is not imported: Waymark is not accredited for it.
+fn refuse_secret(stated: Option<&str>) -> Result<()> {
+    let secret = stated
+        .and_then(waymark_core::Classification::parse)
+        .is_some_and(|c| c.marking == Marking::Secret);
+    if secret {
+        return Err(AppError::invalid(
+            "file",
+            "The file is marked SECRET. Waymark must not hold SECRET material: it is not an \
+             accredited system, so nothing was imported",
+        ));
+    }
+    Ok(())
+}

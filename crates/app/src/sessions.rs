@@ -1,0 +1,227 @@
+//! Signing in and out, sessions, and personal API tokens: how a request becomes an [`Actor`].
+//! Tokens are random 256-bit values; only their SHA-256 hashes are stored, so a copy of the
+//! database is no key. Every sign-in, failed sign-in and token change is audited.
+
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use waymark_store::{ApiToken, User};
+
+use crate::actor::{Actor, Via, Who};
+use crate::error::{AppError, Result};
+use crate::App;
+
+/// How long a session lasts.
+pub const SESSION_HOURS: i64 = 12;
+
+/// The prefix of a personal API token, so a leaked one is recognisable in logs and scans.
+pub const TOKEN_PREFIX: &str = "wmk_";
+
+/// A random 256-bit token, hex encoded.
+pub fn new_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
+    Ok(hex(&bytes))
+}
+
+/// Tokens are stored by their hash.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A session just started.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    /// The cookie's value.
+    pub token: String,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// A token just created: its value is shown once and never again.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub value: String,
+    pub token: ApiToken,
+}
+
+impl App {
+    /// The actor a person is, with their roles, clearance and the posts they hold today.
+    pub(crate) async fn actor_for_user(&self, user: User, via: Via) -> Result<Actor> {
+        let roles = self.store().roles_of(user.id).await?;
+        let posts = self.store().posts_held(user.id, self.today()).await?;
+        let organisation = self.store().organisation(user.org).await?;
+        Ok(Actor {
+            subject: waymark_core::Subject {
+                org: Some(user.org),
+                roles,
+                clearance: user.clearance,
+            },
+            who: Who::Person(user),
+            posts,
+            organisation: Some(organisation),
+            address: None,
+            via,
+        })
+    }
+
+    /// The signed-in person behind a session cookie, and the session's CSRF token.
+    pub async fn actor_for_session(&self, token: &str) -> Result<Option<(Actor, String)>> {
+        match self.store().session(&token_hash(token)).await? {
+            Some(session) => {
+                let actor = self.actor_for_user(session.user, Via::Session).await?;
+                Ok(Some((actor, session.csrf_token)))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The person behind an API token (`Authorization: Bearer wmk_…`); a token acts with its
+    /// person's roles.
+    pub async fn actor_for_bearer(&self, token: &str) -> Result<Option<Actor>> {
+        let Some(value) = token.trim().strip_prefix(TOKEN_PREFIX) else {
+            return Ok(None);
+        };
+        match self.store().user_for_token(&token_hash(value)).await? {
+            Some((user, id)) => Ok(Some(self.actor_for_user(user, Via::Token(id)).await?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The CSRF token of a live session, for the guard on every form.
+    pub async fn session_csrf(&self, token: &str) -> Result<Option<String>> {
+        Ok(self
+            .store()
+            .session(&token_hash(token))
+            .await?
+            .map(|session| session.csrf_token))
+    }
+
+    /// Signs a person in with email and password, starting a session; a wrong email or
+    /// password gets the same answer, and both are audited.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        address: Option<String>,
+    ) -> Result<SignedIn> {
+        let found = self.store().user_for_sign_in(email).await?;
+        // Verify even when the email is unknown, so timing doesn't reveal which emails exist.
+        let (user, stored_hash) = match found {
+            Some((user, hash)) => (Some(user), hash),
+            None => (None, crate::password::DUMMY_HASH.to_string()),
+        };
+        let verified = crate::password::verify(password, &stored_hash).await?;
+        let Some(user) = user.filter(|_| verified) else {
+            let mut audit = waymark_store::NewAuditEvent {
+                actor: format!("someone signing in as {}", email.trim().to_lowercase()),
+                address,
+                action: "sign_in.failed".into(),
+                ..Default::default()
+            };
+            if let Some((known, _)) = self.store().user_for_sign_in(email).await? {
+                audit.org = Some(known.org);
+                audit.user = Some(known.id);
+            }
+            self.store().record_audit(&audit).await?;
+            return Err(AppError::SignInFailed);
+        };
+        let token = new_token()?;
+        let csrf = new_token()?;
+        let expires_at = Utc::now() + chrono::Duration::hours(SESSION_HOURS);
+        self.store()
+            .create_session(&token_hash(&token), user.id, &csrf, expires_at)
+            .await?;
+        self.store()
+            .record_audit(&waymark_store::NewAuditEvent {
+                org: Some(user.org),
+                user: Some(user.id),
+                actor: format!("{} <{}>", user.name, user.email),
+                address,
+                action: "sign_in".into(),
+                ..Default::default()
+            })
+            .await?;
+        tracing::info!(user = user.id.0, "signed in");
+        Ok(SignedIn {
+            token,
+            csrf_token: csrf,
+            expires_at,
+            user,
+        })
+    }
+
+    /// Ends a session on the server.
+    pub async fn sign_out(&self, token: &str) -> Result<()> {
+        if let Some((actor, _)) = self.actor_for_session(token).await? {
+            self.store().record_audit(&actor.audit("sign_out")).await?;
+        }
+        self.store().delete_session(&token_hash(token)).await?;
+        Ok(())
+    }
+
+    /// Creates a personal API token for the actor (or, for the operator, for the person with
+    /// `email`). The value is returned once; only its hash is kept.
+    pub async fn create_token(
+        &self,
+        actor: &Actor,
+        for_email: Option<&str>,
+        name: &str,
+    ) -> Result<NewToken> {
+        let user = match (actor.user(), for_email) {
+            (Some(user), None) => user.clone(),
+            (Some(user), Some(email)) if user.email.eq_ignore_ascii_case(email.trim()) => {
+                user.clone()
+            }
+            (Some(_), Some(_)) => return Err(AppError::Forbidden),
+            (None, Some(email)) => {
+                self.store()
+                    .user_for_sign_in(email)
+                    .await?
+                    .ok_or_else(|| {
+                        AppError::invalid("email", format!("No one has the email {email}"))
+                    })?
+                    .0
+            }
+            (None, None) => {
+                return Err(AppError::invalid("email", "Name the person the token is for"));
+            }
+        };
+        let name = match crate::text::required_line(name, 100) {
+            Ok(name) => name,
+            Err(crate::text::LineProblem::Missing) => "API token".to_string(),
+            Err(problem) => return Err(AppError::invalid("name", problem.message("the token's name"))),
+        };
+        let value = new_token()?;
+        let mut audit = actor.audit("token.create");
+        audit.org = Some(user.org);
+        audit.subject = Some(format!("{} for {} <{}>", name, user.name, user.email));
+        let token = self
+            .store()
+            .create_token(&user, &name, &token_hash(&value), &audit)
+            .await?;
+        Ok(NewToken {
+            value: format!("{TOKEN_PREFIX}{value}"),
+            token,
+        })
+    }
+
+    /// The actor's own tokens, revoked ones included.
+    pub async fn tokens(&self, actor: &Actor) -> Result<Vec<ApiToken>> {
+        let user = actor.user().ok_or(AppError::Forbidden)?;
+        Ok(self.store().tokens_of(user.id).await?)
+    }
+
+    /// Revokes one of the actor's own tokens.
+    pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<()> {
+        let user = actor.user().ok_or(AppError::Forbidden)?;
+        let mut audit = actor.audit("token.revoke");
+        audit.subject = Some(format!("token {id}"));
+        self.store().revoke_token(user.id, id, &audit).await?;
+        Ok(())
+    }
+}
