@@ -16,9 +16,9 @@ use waymark_core::{
 };
 use waymark_store::{ItemState, PlanView, Scope};
 
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::App;
 
 /// A plan the actor may see, with what they may do in it.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,7 +234,9 @@ impl App {
 pub fn narrow(view: Arc<PlanView>, access: &PlanAccess, current: Option<&PlanView>) -> PlanRead {
     let mut markings = effective_markings(
         view.plan.marking,
-        view.items.iter().map(|item| (item.depth, item.fields.marking)),
+        view.items
+            .iter()
+            .map(|item| (item.depth, item.fields.marking)),
     );
     if let Some(current) = current {
         let now: HashMap<ItemId, Classification> = current
@@ -287,7 +289,10 @@ pub fn narrow(view: Arc<PlanView>, access: &PlanAccess, current: Option<&PlanVie
     let mut item_markings = HashMap::with_capacity(kept.len());
     let mut ancestors: Vec<(usize, bool)> = Vec::new();
     for ((item, marking), shown) in view.items.iter().zip(&markings).zip(&visible) {
-        while ancestors.last().is_some_and(|(depth, _)| *depth >= item.depth) {
+        while ancestors
+            .last()
+            .is_some_and(|(depth, _)| *depth >= item.depth)
+        {
             ancestors.pop();
         }
         let visible_ancestors = ancestors.iter().filter(|(_, shown)| *shown).count();

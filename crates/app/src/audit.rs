@@ -3,9 +3,9 @@
 
 use waymark_store::{AuditEvent, AuditFilter};
 
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::App;
 
 impl App {
     /// The events matching `filter` (narrowed to the actor's organisation), newest first, and
@@ -33,7 +33,14 @@ impl App {
         let write_error = |e: csv::Error| AppError::Internal(format!("audit CSV: {e}"));
         writer
             .write_record([
-                "When (UTC)", "Who", "Address", "Action", "Plan", "Item", "What", "Detail",
+                "When (UTC)",
+                "Who",
+                "Address",
+                "Action",
+                "Plan",
+                "Item",
+                "What",
+                "Detail",
             ])
             .map_err(write_error)?;
         for event in &events {

@@ -17,6 +17,10 @@ pub enum AppError {
     /// The thing does not exist, or the person may not know it does.
     #[error("not found")]
     NotFound,
+    /// The thing does not exist (as the store says: "plan 99 was not found"). Pages and the
+    /// API answer it exactly as `NotFound`, so nobody learns more from it than from that.
+    #[error("{what} {id} was not found")]
+    Missing { what: &'static str, id: i64 },
     /// The person may see the thing but not do this to it.
     #[error("you do not have permission to do that")]
     Forbidden,
@@ -97,7 +101,7 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> AppError {
         match error {
-            StoreError::NotFound { .. } => AppError::NotFound,
+            StoreError::NotFound { what, id } => AppError::Missing { what, id },
             StoreError::Invalid(message) => AppError::invalid("form", message),
             StoreError::Conflict { what, id, current } => AppError::Conflict(Box::new(Conflict {
                 what,

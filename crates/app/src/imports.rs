@@ -11,9 +11,9 @@ use waymark_io::indicators::{IndicatorImport, IndicatorOutcome};
 use waymark_io::{Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions, Workbook};
 use waymark_store::{PendingUpload, Scope};
 
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::App;
 
 /// Where an import goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,7 +86,11 @@ pub struct UploadPreview {
 
 /// Reads a file's bytes into a workbook and parses it, off the async threads: parsing a large
 /// workbook is CPU work.
-pub async fn parse_bytes(file_name: &str, content: Vec<u8>, options: PreviewOptions) -> Result<Parsed> {
+pub async fn parse_bytes(
+    file_name: &str,
+    content: Vec<u8>,
+    options: PreviewOptions,
+) -> Result<Parsed> {
     let format = Format::from_file_name(file_name).ok_or_else(|| {
         AppError::invalid(
             "file",
@@ -109,7 +113,9 @@ pub fn parse_workbook(workbook: &Workbook, options: &PreviewOptions) -> Result<P
             waymark_io::indicators::parse_indicator_workbook(workbook),
         ));
     }
-    Ok(Parsed::Items(Box::new(waymark_io::build_preview(workbook, options)?)))
+    Ok(Parsed::Items(Box::new(waymark_io::build_preview(
+        workbook, options,
+    )?)))
 }
 
 impl App {
@@ -145,7 +151,12 @@ impl App {
                 // Every item the plan has, archived ones aside, as it stands.
                 let view = self
                     .store()
-                    .plan_as_at(visible.scope(), *plan, waymark_io::apply::end_of_time(), None)
+                    .plan_as_at(
+                        visible.scope(),
+                        *plan,
+                        waymark_io::apply::end_of_time(),
+                        None,
+                    )
                     .await?;
                 let mut planned = waymark_io::plan_reimport(&view, preview, Some(author));
                 if !dry_run && !planned.changes.is_empty() {
@@ -171,7 +182,9 @@ impl App {
             }
             (Parsed::Items(preview), ImportTarget::New { org, title, kind }) => {
                 refuse_secret(preview.metadata.marking.as_deref())?;
-                let org = self.organisation_for(actor, *org).await?;
+                let org = self
+                    .organisation_to_import_into(actor, *org, dry_run)
+                    .await?;
                 if !actor.subject.may_create_plans(org) {
                     return Err(AppError::Forbidden);
                 }
@@ -233,7 +246,12 @@ impl App {
                 let visible = self.managed_plan(actor, *plan).await?;
                 let view = self
                     .store()
-                    .plan_as_at(visible.scope(), *plan, waymark_io::apply::end_of_time(), None)
+                    .plan_as_at(
+                        visible.scope(),
+                        *plan,
+                        waymark_io::apply::end_of_time(),
+                        None,
+                    )
                     .await?;
                 let existing = self.store().indicators(visible.scope(), *plan).await?;
                 let in_force = self
@@ -245,7 +263,9 @@ impl App {
             ImportTarget::New { org, title, kind } => {
                 // A person with only an indicator table creates the plan with it: a delivery
                 // plan of objectives, named as asked or after the file.
-                let org = self.organisation_for(actor, *org).await?;
+                let org = self
+                    .organisation_to_import_into(actor, *org, dry_run)
+                    .await?;
                 if !actor.subject.may_create_plans(org) {
                     return Err(AppError::Forbidden);
                 }
@@ -317,6 +337,28 @@ impl App {
             plan_title: plan.title,
             outcome,
         })
+    }
+
+    /// The organisation a new plan is imported into. The operator's dry run on a data folder
+    /// with no organisation yet plans against one that is never written: a dry run stores
+    /// nothing, not even an organisation.
+    async fn organisation_to_import_into(
+        &self,
+        actor: &Actor,
+        org: Option<OrgId>,
+        dry_run: bool,
+    ) -> Result<OrgId> {
+        match self.organisation_for(actor, org).await {
+            Ok(org) => Ok(org),
+            Err(_)
+                if dry_run
+                    && actor.is_operator()
+                    && self.store().organisations().await?.is_empty() =>
+            {
+                Ok(OrgId(0))
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Reads an upload, works out what importing it would do, and keeps it for confirmation.

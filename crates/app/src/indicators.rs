@@ -12,10 +12,10 @@ use waymark_core::indicator::{
 use waymark_core::{ItemId, PlanId};
 use waymark_store::{MeasurementEntry, NewMeasurement, Scope, StoredIndicator};
 
+use crate::App;
 use crate::access::VisiblePlan;
 use crate::actor::Actor;
 use crate::error::{AppError, FieldError, Result};
-use crate::App;
 
 /// One indicator evaluated for one period: a row of the table, the API and the CLI.
 #[derive(Debug, Clone)]
@@ -40,6 +40,8 @@ pub struct IndicatorRead {
     pub history: Vec<MeasurementEntry>,
     /// Whether the actor may record figures for it.
     pub may_record: bool,
+    /// The person holding the owner post today, where someone does.
+    pub owner_holder: Option<String>,
 }
 
 /// What a person typed to record a measurement.
@@ -137,7 +139,10 @@ pub fn check_measurement(
                 None
             }
             Ok(period) if period.start_date() > today => {
-                errors.push(("period".to_string(), format!("{period} has not started yet")));
+                errors.push((
+                    "period".to_string(),
+                    format!("{period} has not started yet"),
+                ));
                 None
             }
             Ok(period) => Some(period),
@@ -280,14 +285,33 @@ impl App {
             && (plan.access.may_manage()
                 || (plan.access.level >= waymark_core::AccessLevel::Contribute
                     && stored.owner_post.as_ref().is_some_and(|post| {
-                        actor.posts.iter().any(|held| held.eq_ignore_ascii_case(post))
+                        actor
+                            .posts
+                            .iter()
+                            .any(|held| held.eq_ignore_ascii_case(post))
                     })));
+        let today = self.today();
+        let owner_holder = match &stored.owner_post {
+            Some(post) => self
+                .store()
+                .post_holdings(stored.org)
+                .await?
+                .into_iter()
+                .find(|h| {
+                    h.post_title.eq_ignore_ascii_case(post)
+                        && h.since <= today
+                        && h.until.is_none_or(|until| until >= today)
+                })
+                .map(|h| h.user_name),
+            None => None,
+        };
         Ok(IndicatorRead {
             plan,
             stored,
             measurements,
             history,
             may_record,
+            owner_holder,
         })
     }
 
@@ -360,7 +384,10 @@ impl App {
         });
         audit.org = Some(read.plan.plan.org);
         audit.plan = Some(read.plan.plan.id);
-        audit.subject = Some(format!("{}: {}", read.stored.indicator.title, measurement.period));
+        audit.subject = Some(format!(
+            "{}: {}",
+            read.stored.indicator.title, measurement.period
+        ));
         audit.detail = Some(serde_json::json!({
             "indicator": id.0,
             "period": measurement.period.to_string(),
@@ -428,7 +455,10 @@ mod tests {
 
     #[test]
     fn the_default_is_the_latest_quarter_ended() {
-        assert_eq!(default_period(day(2026, 11, 23)), Some(period("Q2 2026-27")));
+        assert_eq!(
+            default_period(day(2026, 11, 23)),
+            Some(period("Q2 2026-27"))
+        );
         assert_eq!(default_period(day(2026, 9, 30)), Some(period("Q2 2026-27")));
         assert_eq!(default_period(day(2026, 5, 1)), Some(period("Q4 2025-26")));
         assert_eq!(

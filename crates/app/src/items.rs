@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use waymark_core::{ItemFields, ItemId, ItemVersion, PlanId, Rag, version_in_force};
 use waymark_store::{ChangeSet, ItemHistory, ItemRef, NewItem, NewUpdate, NewVersion, Scope};
 
+use crate::App;
 use crate::access::{PlanRead, VisiblePlan};
 use crate::actor::Actor;
 use crate::error::{AppError, Conflict, FieldError, Result};
 use crate::plans::read_marking;
 use crate::text::{MAX_UPDATE_CHARS, optional, parse_day, required_line};
-use crate::App;
 
 /// One item as it stood on a day, with everything recorded about it.
 #[derive(Debug, Clone)]
@@ -106,7 +106,9 @@ impl App {
             ));
         }
         let version = latest(&history).map(|v| v.seq).unwrap_or_default();
-        let current = latest(&history).map(|v| v.fields.clone()).unwrap_or_default();
+        let current = latest(&history)
+            .map(|v| v.fields.clone())
+            .unwrap_or_default();
         let may_update =
             !visible.plan.archived && visible.access.may_update(&current.owners, &actor.posts);
         let may_edit = !visible.plan.archived && visible.access.may_manage();
@@ -135,7 +137,12 @@ impl App {
                 "The progress update must be 10,000 characters or fewer".to_string(),
             ));
         }
-        let as_of = match input.as_of.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let as_of = match input
+            .as_of
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             None => today,
             Some(written) => match parse_day(written) {
                 Some(day) if day > today => {
@@ -276,7 +283,10 @@ impl App {
         if let Some(parent) = parent
             && read.view.item(parent).is_none()
         {
-            return Err(AppError::invalid("parent", "Choose a parent item from this plan"));
+            return Err(AppError::invalid(
+                "parent",
+                "Choose a parent item from this plan",
+            ));
         }
         let mut errors = Vec::new();
         if input.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
@@ -292,7 +302,8 @@ impl App {
         changes.author = Some(actor.name());
         let mut audit = actor.audit("item.add");
         audit.subject = Some(item_label(&fields));
-        audit.detail = Some(serde_json::json!({"after": fields_json(&fields, &ItemFields::default())}));
+        audit.detail =
+            Some(serde_json::json!({"after": fields_json(&fields, &ItemFields::default())}));
         changes.audit = Some(audit);
         changes.new_items.push(NewItem {
             parent: parent.map(ItemRef::Existing),
@@ -320,7 +331,10 @@ impl App {
         let today = self.plan_today(&read).await?;
         if let Some(parent) = parent {
             if today.view.item(parent).is_none() {
-                return Err(AppError::invalid("parent", "Choose a parent item from this plan"));
+                return Err(AppError::invalid(
+                    "parent",
+                    "Choose a parent item from this plan",
+                ));
             }
             if parent == item || descendants(&today, item).contains(&parent) {
                 return Err(AppError::invalid(
@@ -352,7 +366,12 @@ impl App {
     }
 
     /// Swaps an item with the sibling before or after it.
-    pub async fn reorder_item(&self, actor: &Actor, item: ItemId, direction: Direction) -> Result<()> {
+    pub async fn reorder_item(
+        &self,
+        actor: &Actor,
+        item: ItemId,
+        direction: Direction,
+    ) -> Result<()> {
         let read = self.item_for_change(actor, item).await?;
         let today = self.plan_today(&read).await?;
         let state = today.view.item(item).ok_or(AppError::NotFound)?;
@@ -360,7 +379,12 @@ impl App {
             Some(parent) => today
                 .view
                 .item(parent)
-                .map(|p| p.children.iter().filter_map(|c| today.view.item(*c)).collect())
+                .map(|p| {
+                    p.children
+                        .iter()
+                        .filter_map(|c| today.view.item(*c))
+                        .collect()
+                })
                 .unwrap_or_default(),
             None => today.view.items.iter().filter(|i| i.depth == 0).collect(),
         };
@@ -397,7 +421,12 @@ impl App {
 
     /// Closes an item as complete today, or reopens it. Contributors may close and reopen the
     /// items their posts own, as an update can; managers any item.
-    pub async fn set_item_complete(&self, actor: &Actor, item: ItemId, complete: bool) -> Result<()> {
+    pub async fn set_item_complete(
+        &self,
+        actor: &Actor,
+        item: ItemId,
+        complete: bool,
+    ) -> Result<()> {
         let read = self.item(actor, item, self.today()).await?;
         if !read.may_update {
             return Err(AppError::Forbidden);
@@ -409,7 +438,15 @@ impl App {
         let mut fields = current.fields.clone();
         fields.complete = complete;
         fields.completed_on = complete.then(|| self.today());
-        let mut changes = self.change_set(actor, &read, if complete { "item.close" } else { "item.reopen" });
+        let mut changes = self.change_set(
+            actor,
+            &read,
+            if complete {
+                "item.close"
+            } else {
+                "item.reopen"
+            },
+        );
         self.describe_change(&mut changes, &current.fields, &fields);
         changes.versions.push(NewVersion {
             item,
@@ -424,19 +461,31 @@ impl App {
 
     /// Archives an item and what is under it (they leave the plan from today; their history
     /// stays), or restores it. Never a deletion.
-    pub async fn set_item_archived(&self, actor: &Actor, item: ItemId, archived: bool) -> Result<()> {
+    pub async fn set_item_archived(
+        &self,
+        actor: &Actor,
+        item: ItemId,
+        archived: bool,
+    ) -> Result<()> {
         let (visible, history) = self.item_plan(actor, item).await?;
         if !visible.access.may_manage() || !visible.is_own() {
             return Err(AppError::Forbidden);
         }
         if visible.plan.archived {
-            return Err(AppError::invalid("form", "This plan is archived: restore it first"));
+            return Err(AppError::invalid(
+                "form",
+                "This plan is archived: restore it first",
+            ));
         }
         let today = self.today();
         let mut changes = ChangeSet::new(visible.plan.org, visible.plan.id);
         changes.author = Some(actor.name());
         let current = latest(&history).ok_or(AppError::NotFound)?;
-        let mut audit = actor.audit(if archived { "item.archive" } else { "item.restore" });
+        let mut audit = actor.audit(if archived {
+            "item.archive"
+        } else {
+            "item.restore"
+        });
         audit.item = Some(item);
         audit.subject = Some(item_label(&current.fields));
         let mut ids = vec![item];
@@ -472,7 +521,8 @@ impl App {
                 reason: Some(if archived { "Archived" } else { "Restored" }.into()),
             });
         }
-        audit.detail = Some(serde_json::json!({"items": ids.iter().map(|i| i.0).collect::<Vec<_>>()}));
+        audit.detail =
+            Some(serde_json::json!({"items": ids.iter().map(|i| i.0).collect::<Vec<_>>()}));
         changes.audit = Some(audit);
         if !changes.versions.is_empty() {
             self.store().apply_changes(&changes).await?;
@@ -500,9 +550,10 @@ impl App {
         let mut changes = ChangeSet::new(visible.plan.org, visible.plan.id);
         changes.author = Some(actor.name());
         for id in items {
-            let state = read.view.item(*id).ok_or_else(|| {
-                AppError::invalid("items", "Choose items of this plan")
-            })?;
+            let state = read
+                .view
+                .item(*id)
+                .ok_or_else(|| AppError::invalid("items", "Choose items of this plan"))?;
             if state.fields.owners == owners {
                 continue;
             }
@@ -530,7 +581,11 @@ impl App {
     }
 
     /// The items of a plan archived as it stands today, for managers to restore.
-    pub async fn archived_items(&self, actor: &Actor, plan: PlanId) -> Result<Vec<(ItemId, ItemFields)>> {
+    pub async fn archived_items(
+        &self,
+        actor: &Actor,
+        plan: PlanId,
+    ) -> Result<Vec<(ItemId, ItemFields)>> {
         let visible = self.plan(actor, plan).await?;
         if !visible.access.may_manage() || !visible.is_own() {
             return Ok(Vec::new());
@@ -614,8 +669,12 @@ impl App {
                     id: read.item.0,
                     current_version: current,
                     changed_by: newest.and_then(|v| v.meta.author.clone()),
-                    changed_at: newest
-                        .map(|v| v.meta.entered_at.format("%-d %B %Y at %H:%M UTC").to_string()),
+                    changed_at: newest.map(|v| {
+                        v.meta
+                            .entered_at
+                            .format("%-d %B %Y at %H:%M UTC")
+                            .to_string()
+                    }),
                     current: newest.map(|v| fields_shown(&v.fields)).unwrap_or_default(),
                 })))
             }
@@ -641,7 +700,11 @@ fn latest_in_force(history: &ItemHistory) -> Result<&ItemVersion> {
 fn read_rag(word: Option<&str>, field: &str, errors: &mut Vec<FieldError>) -> Option<Rag> {
     match word.map(str::trim).filter(|s| !s.is_empty()) {
         None => None,
-        Some(word) if word.eq_ignore_ascii_case("none") || word.eq_ignore_ascii_case("not assessed") => None,
+        Some(word)
+            if word.eq_ignore_ascii_case("none") || word.eq_ignore_ascii_case("not assessed") =>
+        {
+            None
+        }
         Some(word) => match Rag::parse(word) {
             Ok(rag) => rag,
             Err(error) => {
@@ -661,38 +724,53 @@ fn apply_input(fields: &ItemFields, input: &ItemInput, errors: &mut Vec<FieldErr
             Err(problem) => errors.push(("text".into(), problem.message("the item's wording"))),
         }
     }
-    let mut short = |value: &Option<String>, field: &str, label: &str, max: usize| -> Option<Option<String>> {
-        let value = value.as_ref()?;
-        if value.trim().chars().count() > max {
-            errors.push((field.to_string(), format!("{label} must be {max} characters or fewer")));
-        }
-        Some(optional(value))
-    };
+    let mut short =
+        |value: &Option<String>, field: &str, label: &str, max: usize| -> Option<Option<String>> {
+            let value = value.as_ref()?;
+            if value.trim().chars().count() > max {
+                errors.push((
+                    field.to_string(),
+                    format!("{label} must be {max} characters or fewer"),
+                ));
+            }
+            Some(optional(value))
+        };
     if let Some(value) = short(&input.reference, "reference", "The reference", 100) {
         fields.reference = value;
     }
-    if let Some(value) = short(&input.strategic_lead, "strategic_lead", "The strategic lead", 200) {
+    if let Some(value) = short(
+        &input.strategic_lead,
+        "strategic_lead",
+        "The strategic lead",
+        200,
+    ) {
         fields.strategic_lead = value;
     }
-    if let Some(value) = short(&input.description, "description", "The description", MAX_UPDATE_CHARS) {
+    if let Some(value) = short(
+        &input.description,
+        "description",
+        "The description",
+        MAX_UPDATE_CHARS,
+    ) {
         fields.description = value;
     }
     if let Some(owners) = &input.owners {
         fields.owners = waymark_core::split_owners(owners);
     }
-    let mut date = |value: &Option<String>, field: &str| -> Option<Option<waymark_core::FlexDate>> {
-        let value = value.as_ref()?;
-        match value.trim() {
-            "" => Some(None),
-            written => match waymark_core::parse_date(written) {
-                Ok(date) => Some(Some(date)),
-                Err(error) => {
-                    errors.push((field.to_string(), error.to_string()));
-                    None
-                }
-            },
-        }
-    };
+    let mut date =
+        |value: &Option<String>, field: &str| -> Option<Option<waymark_core::FlexDate>> {
+            let value = value.as_ref()?;
+            match value.trim() {
+                "" => Some(None),
+                written => match waymark_core::parse_date(written) {
+                    Ok(date) => Some(Some(date)),
+                    Err(error) => {
+                        errors.push((field.to_string(), error.to_string()));
+                        None
+                    }
+                },
+            }
+        };
     if let Some(start) = date(&input.start, "start") {
         fields.start = start;
     }
@@ -702,7 +780,10 @@ fn apply_input(fields: &ItemFields, input: &ItemInput, errors: &mut Vec<FieldErr
     if input.rag.is_some() {
         let rag = read_rag(input.rag.as_deref(), "rag", errors);
         if rag == Some(Rag::Blue) {
-            errors.push(("rag".into(), "Close the item to make it Blue (complete)".into()));
+            errors.push((
+                "rag".into(),
+                "Close the item to make it Blue (complete)".into(),
+            ));
         } else {
             fields.rag = rag;
         }
@@ -822,15 +903,26 @@ pub(crate) fn fields_shown(fields: &ItemFields) -> Vec<(String, String)> {
         ("Owners".into(), fields.owners.join(" / ")),
         (
             "Due".into(),
-            fields.due.as_ref().map(|d| d.to_string()).unwrap_or_default(),
+            fields
+                .due
+                .as_ref()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         ),
         (
             "RAG status".into(),
-            fields.shown_rag().map(|r| r.word()).unwrap_or("Not assessed").to_string(),
+            fields
+                .shown_rag()
+                .map(|r| r.word())
+                .unwrap_or("Not assessed")
+                .to_string(),
         ),
         (
             "Protective marking".into(),
-            fields.marking.map(|m| m.label()).unwrap_or_else(|| "As the plan".into()),
+            fields
+                .marking
+                .map(|m| m.label())
+                .unwrap_or_else(|| "As the plan".into()),
         ),
     ]
 }

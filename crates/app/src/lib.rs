@@ -11,6 +11,7 @@
 pub mod access;
 pub mod actor;
 pub mod audit;
+pub mod demo;
 pub mod error;
 pub mod imports;
 pub mod indicators;
@@ -37,11 +38,11 @@ pub use error::{AppError, Conflict, FieldError, Result};
 /// The read types the edges render. They are values; the store that makes them stays here.
 pub mod model {
     pub use waymark_store::{
-        ApiToken, AuditEvent, AuditFilter, Backend, GlossaryTermVersion, ItemHistory, ItemState,
-        MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MeasurementEntry, PendingUpload, PlanChanges,
-        PlanView, PostHolding, PublishedReport, PublishedReportId, RagMix, RagMove,
-        ReportSettingsFields, ReportSettingsVersion, StoredIndicator, StoredLogo, StoredShare,
-        User, Withdrawal, changes_between, glossary_term_key, redact,
+        ApiToken, AuditEvent, AuditFilter, Backend, GlossaryChange, GlossaryTermVersion,
+        ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MeasurementEntry,
+        PendingUpload, PlanChanges, PlanView, PostHolding, PublishedReport, PublishedReportId,
+        RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion, StoredIndicator, StoredLogo,
+        StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
     };
 }
 

@@ -6,9 +6,9 @@
 use waymark_core::{ItemId, Marking, OrgId, Organisation, OrganisationKind, PlanId, ShareAccess};
 use waymark_store::{NewShare, StoredShare};
 
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::App;
 
 /// A share to make.
 #[derive(Debug, Clone)]
@@ -35,7 +35,12 @@ impl App {
             .store()
             .organisation_by_code(code)
             .await?
-            .ok_or_else(|| AppError::invalid("organisation", format!("No organisation has the code {code}")))?;
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "organisation",
+                    format!("No organisation has the code {code}"),
+                )
+            })?;
         if actor.org().is_some_and(|own| own != found.id) && !actor.is_administrator() {
             return Err(AppError::NotFound);
         }
@@ -67,7 +72,10 @@ impl App {
         let name = match crate::text::required_line(name, 200) {
             Ok(name) => name,
             Err(problem) => {
-                errors.push(("name".to_string(), problem.message("the organisation's name")));
+                errors.push((
+                    "name".to_string(),
+                    problem.message("the organisation's name"),
+                ));
                 String::new()
             }
         };
@@ -110,11 +118,16 @@ impl App {
             ));
         }
         if input.ceiling == Marking::Secret {
-            return Err(AppError::invalid("ceiling", "Choose OFFICIAL or OFFICIAL-SENSITIVE"));
+            return Err(AppError::invalid(
+                "ceiling",
+                "Choose OFFICIAL or OFFICIAL-SENSITIVE",
+            ));
         }
-        let partner = self.store().organisation(input.with).await.map_err(|_| {
-            AppError::invalid("with", "Choose an organisation to share with")
-        })?;
+        let partner = self
+            .store()
+            .organisation(input.with)
+            .await
+            .map_err(|_| AppError::invalid("with", "Choose an organisation to share with"))?;
         if let Some(items) = &input.items {
             if items.is_empty() {
                 return Err(AppError::invalid("items", "Choose the items to share"));
@@ -160,7 +173,10 @@ impl App {
         let stored = self.store().share(share).await?;
         let visible = self.shareable_plan(actor, stored.share.plan).await?;
         if !stored.is_active() {
-            return Err(AppError::invalid("share", "That share has already been revoked"));
+            return Err(AppError::invalid(
+                "share",
+                "That share has already been revoked",
+            ));
         }
         let reason = crate::text::optional(reason);
         let partner = self.store().organisation(stored.share.with_org).await?;

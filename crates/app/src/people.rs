@@ -6,9 +6,9 @@ use chrono::NaiveDate;
 use waymark_core::{Marking, OrgId, PostId, Role, RoleGrant, UserId};
 use waymark_store::{NewPerson, PostChange, PostHolding, PostRef, User};
 
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::App;
 
 /// A person with their roles, for the people page and the API.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,13 +102,27 @@ impl App {
         })
     }
 
+    /// A person of an organisation the actor administers, found by email, with their roles.
+    pub async fn person_by_email(&self, actor: &Actor, email: &str) -> Result<Person> {
+        let (user, _) =
+            self.store().user_for_sign_in(email).await?.ok_or_else(|| {
+                AppError::invalid("email", format!("No one has the email {email}"))
+            })?;
+        let user = self.administered_person(actor, user.id).await?;
+        let roles = self.store().roles_of(user.id).await?;
+        Ok(Person { user, roles })
+    }
+
     /// Adds a person who can sign in, with their organisation-wide role and clearance.
     pub async fn add_person(&self, actor: &Actor, input: &PersonInput) -> Result<User> {
         let org = self.administered(actor, input.org).await?;
         let mut errors = Vec::new();
         let email = input.email.trim().to_lowercase();
         if !looks_like_email(&email) {
-            errors.push(("email".to_string(), "Enter an email address, like name@force.police.uk".to_string()));
+            errors.push((
+                "email".to_string(),
+                "Enter an email address, like name@force.police.uk".to_string(),
+            ));
         }
         let name = match crate::text::required_line(&input.name, 200) {
             Ok(name) => name,
@@ -183,9 +197,15 @@ impl App {
             .into_iter()
             .collect();
         for (plan, role) in plan_roles {
-            let found = self.store().plan(waymark_store::Scope::Org(person.org), *plan).await;
+            let found = self
+                .store()
+                .plan(waymark_store::Scope::Org(person.org), *plan)
+                .await;
             if found.is_err() {
-                return Err(AppError::invalid("plan", "Choose a plan of the organisation"));
+                return Err(AppError::invalid(
+                    "plan",
+                    "Choose a plan of the organisation",
+                ));
             }
             grants.push(RoleGrant {
                 role: *role,
@@ -204,10 +224,18 @@ impl App {
     }
 
     /// Changes the most sensitive marking a person may see.
-    pub async fn set_clearance(&self, actor: &Actor, user: UserId, clearance: Marking) -> Result<()> {
+    pub async fn set_clearance(
+        &self,
+        actor: &Actor,
+        user: UserId,
+        clearance: Marking,
+    ) -> Result<()> {
         let person = self.administered_person(actor, user).await?;
         if clearance == Marking::Secret {
-            return Err(AppError::invalid("clearance", "Choose OFFICIAL or OFFICIAL-SENSITIVE"));
+            return Err(AppError::invalid(
+                "clearance",
+                "Choose OFFICIAL or OFFICIAL-SENSITIVE",
+            ));
         }
         let mut audit = actor.audit("person.clearance");
         audit.org = Some(person.org);
@@ -268,10 +296,14 @@ impl App {
                     }
                     (Some(post), _) => (
                         PostRef::Existing(*post),
-                        post_named(*post).ok_or_else(|| AppError::invalid("post", "Choose a post"))?,
+                        post_named(*post)
+                            .ok_or_else(|| AppError::invalid("post", "Choose a post"))?,
                     ),
                     _ => {
-                        return Err(AppError::invalid("post", "Choose a post or enter a new one"));
+                        return Err(AppError::invalid(
+                            "post",
+                            "Choose a post or enter a new one",
+                        ));
                     }
                 };
                 (
@@ -291,7 +323,8 @@ impl App {
                 successor,
             } => {
                 let who = person(*user, "person")?;
-                let title = post_named(*post).ok_or_else(|| AppError::invalid("post", "Choose a post"))?;
+                let title =
+                    post_named(*post).ok_or_else(|| AppError::invalid("post", "Choose a post"))?;
                 let next = match successor {
                     Some(id) => Some(person(*id, "successor")?.name.clone()),
                     None => None,
@@ -314,7 +347,9 @@ impl App {
         let mut audit = actor.audit("post.holding");
         audit.org = Some(org);
         audit.subject = Some(subject);
-        self.store().change_post_holding(&store_change, &audit).await?;
+        self.store()
+            .change_post_holding(&store_change, &audit)
+            .await?;
         Ok(())
     }
 }

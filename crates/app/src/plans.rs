@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use waymark_core::{Classification, Marking, PlanId, PlanKind, UpdateCycle};
 use waymark_store::{NewPlan, RagMix, Scope};
 
+use crate::App;
 use crate::access::{PlanRead, VisiblePlan, narrow};
 use crate::actor::Actor;
 use crate::error::{AppError, Conflict, FieldError, Result};
 use crate::text::{optional, required_line};
-use crate::App;
 
 /// One page of the plans an actor may see, each as it stands today with its RAG mix at the
 /// end of each of the days asked for.
@@ -212,8 +212,10 @@ impl App {
         let (total, page): (usize, Vec<VisiblePlan>) =
             match (actor.org(), actor.org_role().is_some()) {
                 (Some(org), true) => {
-                    let (own_total, own) =
-                        self.store().plans_page(Scope::Org(org), offset, limit).await?;
+                    let (own_total, own) = self
+                        .store()
+                        .plans_page(Scope::Org(org), offset, limit)
+                        .await?;
                     let mut page: Vec<VisiblePlan> = own
                         .into_iter()
                         .filter_map(|plan| {
@@ -270,7 +272,11 @@ impl App {
         Ok(PlanPage { total, plans })
     }
 
-    async fn narrowed_mixes(&self, visible: &VisiblePlan, days: &[NaiveDate]) -> Result<Vec<RagMix>> {
+    async fn narrowed_mixes(
+        &self,
+        visible: &VisiblePlan,
+        days: &[NaiveDate],
+    ) -> Result<Vec<RagMix>> {
         let current = self
             .store()
             .plan_view(visible.scope(), visible.plan.id, self.today(), None)
@@ -391,7 +397,11 @@ impl App {
         if !visible.access.may_manage() {
             return Err(AppError::Forbidden);
         }
-        let mut audit = actor.audit(if archived { "plan.archive" } else { "plan.restore" });
+        let mut audit = actor.audit(if archived {
+            "plan.archive"
+        } else {
+            "plan.restore"
+        });
         audit.org = Some(visible.plan.org);
         audit.plan = Some(id);
         audit.subject = Some(visible.plan.title.clone());

@@ -10,10 +10,10 @@ use waymark_core::{Classification, ItemId, Marking, PlanAccess, PlanId, plan_acc
 use waymark_io::ExportFormat;
 use waymark_store::{PlanChanges, PlanView, Scope, changes_between};
 
+use crate::App;
 use crate::access::{PlanRead, narrow};
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::App;
 
 /// The actions (items without children) that the posts a person holds today own today, with
 /// the narrowed views they were found in.
@@ -22,6 +22,8 @@ pub struct OwnedActions {
     pub posts: Vec<String>,
     /// Each view with the ids of the owned actions in it, plans in id order.
     pub found: Vec<(Arc<PlanView>, Vec<ItemId>)>,
+    /// The most sensitive marking of the actions found, for the page's banner.
+    pub marking: Classification,
 }
 
 impl OwnedActions {
@@ -62,7 +64,12 @@ pub struct Exported {
 impl App {
     /// The ids of the items of a plan that contain `query` (in their fields or updates), of
     /// those the actor may see.
-    pub async fn search(&self, actor: &Actor, plan: PlanId, query: &str) -> Result<HashSet<ItemId>> {
+    pub async fn search(
+        &self,
+        actor: &Actor,
+        plan: PlanId,
+        query: &str,
+    ) -> Result<HashSet<ItemId>> {
         let read = self.plan_view(actor, plan, self.today()).await?;
         let found = self
             .store()
@@ -86,7 +93,7 @@ impl App {
         if posts.is_empty() {
             return Ok(OwnedActions {
                 posts,
-                found: Vec::new(),
+                ..OwnedActions::default()
             });
         }
         let owns = |item: &waymark_store::ItemState| {
@@ -111,6 +118,7 @@ impl App {
         let mut candidates: HashMap<PlanId, Vec<ItemId>> =
             owned.into_iter().map(|o| (o.plan, o.items)).collect();
         let mut found = Vec::new();
+        let mut marking = Classification::OFFICIAL;
         for view in views {
             let Some(ids) = candidates.remove(&view.plan.id) else {
                 continue;
@@ -124,6 +132,9 @@ impl App {
                 .filter(|id| read.view.item(*id).is_some_and(owns))
                 .collect();
             if !items.is_empty() {
+                marking = items
+                    .iter()
+                    .fold(marking, |m, id| m.max(read.marking_of(*id)));
                 found.push((read.view, items));
             }
         }
@@ -140,10 +151,17 @@ impl App {
                 .map(|item| item.id)
                 .collect();
             if !items.is_empty() {
+                marking = items
+                    .iter()
+                    .fold(marking, |m, id| m.max(read.marking_of(*id)));
                 found.push((read.view, items));
             }
         }
-        Ok(OwnedActions { posts, found })
+        Ok(OwnedActions {
+            posts,
+            found,
+            marking,
+        })
     }
 
     /// A plan as it stood on two days, and what changed between them, narrowed.

@@ -15,11 +15,11 @@ use waymark_store::{
     PublishedReportId, Scope, StoredIndicator,
 };
 
+use crate::App;
 use crate::access::VisiblePlan;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
 use crate::text::parse_day;
-use crate::App;
 
 /// What report to make: one plan, a layout, and a reporting period or a day (today when
 /// neither is given).
@@ -30,8 +30,25 @@ pub struct ReportAsk {
     /// A reporting period such as "Q2 2026-27"; takes precedence over `as_at`.
     pub period: Option<String>,
     pub as_at: Option<String>,
-    /// Settings that replace the organisation's for this report (`waymark report --settings`).
+    /// Settings that replace the organisation's for this report (`waymark report --settings`);
+    /// the organisation's glossary still applies under their terms.
     pub settings: Option<ReportSettings>,
+    /// Count changes since this day instead of since the last published report.
+    pub since: Option<NaiveDate>,
+}
+
+impl ReportAsk {
+    /// A report of `plan` in `layout` as it stands today, with the organisation's settings.
+    pub fn new(plan: PlanId, layout: Layout) -> ReportAsk {
+        ReportAsk {
+            plan,
+            layout,
+            period: None,
+            as_at: None,
+            settings: None,
+            since: None,
+        }
+    }
 }
 
 /// The report's reads, narrowed to what one actor may see of one plan.
@@ -68,7 +85,10 @@ impl ReportSource for ActorSource<'_> {
             .store()
             .item_history(self.visible.scope(), item)
             .await?;
-        Ok(waymark_report::rag_changes_known(history.versions, known_at))
+        Ok(waymark_report::rag_changes_known(
+            history.versions,
+            known_at,
+        ))
     }
 
     async fn indicators(
@@ -107,10 +127,22 @@ fn report_error(error: AppError) -> ReportError {
 impl App {
     /// The request a report ask stands for: its period or day read, the day of the last
     /// published report before it as "since".
-    async fn report_request(&self, visible: &VisiblePlan, ask: &ReportAsk) -> Result<ReportRequest> {
+    async fn report_request(
+        &self,
+        visible: &VisiblePlan,
+        ask: &ReportAsk,
+    ) -> Result<ReportRequest> {
         let today = self.today();
-        let period = ask.period.as_deref().map(str::trim).filter(|p| !p.is_empty());
-        let day = ask.as_at.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        let period = ask
+            .period
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty());
+        let day = ask
+            .as_at
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty());
         let mut request = match (period, day) {
             (Some(period), _) => ReportRequest::for_period(
                 visible.plan.id,
@@ -125,21 +157,39 @@ impl App {
             (None, Some(day)) => ReportRequest::as_at(
                 visible.plan.id,
                 parse_day(day).ok_or_else(|| {
-                    AppError::invalid("as_at", format!("\"{day}\" is not a date: enter a real date"))
+                    AppError::invalid(
+                        "as_at",
+                        format!("\"{day}\" is not a date: enter a real date"),
+                    )
                 })?,
                 today,
             ),
             (None, None) => ReportRequest::as_at(visible.plan.id, today, today),
         };
-        request.since = self
-            .store()
-            .published_reports(visible.scope(), visible.plan.id)
-            .await?
-            .into_iter()
-            .filter(|published| published.withdrawn.is_none())
-            .map(|published| published.as_at)
-            .find(|day| *day < request.as_at);
+        request.since = match ask.since {
+            Some(day) => Some(day),
+            // The last published report before this one is "the last report".
+            None => self
+                .store()
+                .published_reports(visible.scope(), visible.plan.id)
+                .await?
+                .into_iter()
+                .filter(|published| published.withdrawn.is_none())
+                .map(|published| published.as_at)
+                .find(|day| *day < request.as_at),
+        };
         Ok(request)
+    }
+
+    /// The report settings a plan's reports are made with (its organisation's), for a caller
+    /// that adjusts them for one report.
+    pub async fn report_settings_of_plan(
+        &self,
+        actor: &Actor,
+        plan: PlanId,
+    ) -> Result<ReportSettings> {
+        let visible = self.plan(actor, plan).await?;
+        self.report_settings_for(visible.plan.org).await
     }
 
     /// Builds a report of a plan as the actor may see it, as known now or at `known_at`.
@@ -164,17 +214,21 @@ impl App {
         if settings.author.is_none() {
             settings.author = Some(actor.name());
         }
-        let source = ActorSource {
-            app: self,
-            visible,
-        };
+        let source = ActorSource { app: self, visible };
         Ok(waymark_report::build_from_source(&source, request, &settings).await?)
     }
 
     /// Renders a report, off the async threads: typesetting is CPU work.
-    pub async fn render_report(&self, report: Report, layout: Layout, format: Format) -> Result<Vec<u8>> {
-        Ok(tokio::task::spawn_blocking(move || waymark_report::render(&report, layout, format))
-            .await??)
+    pub async fn render_report(
+        &self,
+        report: Report,
+        layout: Layout,
+        format: Format,
+    ) -> Result<Vec<u8>> {
+        Ok(
+            tokio::task::spawn_blocking(move || waymark_report::render(&report, layout, format))
+                .await??,
+        )
     }
 
     /// Builds and renders a report in one call, for downloads and `waymark report`; an
@@ -216,7 +270,9 @@ impl App {
             files.push(PublishedFile {
                 format: format.extension().to_string(),
                 content_type: format.content_type().to_string(),
-                content: self.render_report(report.clone(), ask.layout, format).await?,
+                content: self
+                    .render_report(report.clone(), ask.layout, format)
+                    .await?,
             });
         }
         let mut audit = actor.audit("report.publish");
@@ -258,11 +314,12 @@ impl App {
         actor: &Actor,
         id: PublishedReportId,
         reason: &str,
-    ) -> Result<()> {
+    ) -> Result<PlanId> {
         let (published, _) = self.store().published_report(Scope::All, id).await?;
         let visible = self.managed_plan(actor, published.plan).await?;
-        let reason = crate::text::required_line(reason, 500)
-            .map_err(|problem| AppError::invalid("reason", problem.message("why the report is withdrawn")))?;
+        let reason = crate::text::required_line(reason, 500).map_err(|problem| {
+            AppError::invalid("reason", problem.message("why the report is withdrawn"))
+        })?;
         let mut audit = actor.audit("report.withdraw");
         audit.org = Some(visible.plan.org);
         audit.plan = Some(visible.plan.id);
@@ -274,12 +331,16 @@ impl App {
         self.store()
             .withdraw_report(id, &actor.name(), &reason, &audit)
             .await?;
-        Ok(())
+        Ok(visible.plan.id)
     }
 
     /// A plan's published reports the actor may read: all of them for the plan's own people,
     /// and for a partner only those within their ceiling, where the whole plan is shared.
-    pub async fn published_reports(&self, actor: &Actor, plan: PlanId) -> Result<Vec<PublishedReport>> {
+    pub async fn published_reports(
+        &self,
+        actor: &Actor,
+        plan: PlanId,
+    ) -> Result<Vec<PublishedReport>> {
         let visible = self.plan(actor, plan).await?;
         let reports = self
             .store()
@@ -317,7 +378,8 @@ impl App {
                 "published report {} ({}), version {}",
                 id.0, published.period_label, published.version
             ));
-            audit.detail = Some(serde_json::json!({"format": format, "marking": published.marking}));
+            audit.detail =
+                Some(serde_json::json!({"format": format, "marking": published.marking}));
             self.store().record_audit(&audit).await?;
         }
         Ok((published, content_type, bytes))

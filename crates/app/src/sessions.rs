@@ -6,9 +6,9 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use waymark_store::{ApiToken, User};
 
+use crate::App;
 use crate::actor::{Actor, Via, Who};
 use crate::error::{AppError, Result};
-use crate::App;
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
@@ -188,13 +188,21 @@ impl App {
                     .0
             }
             (None, None) => {
-                return Err(AppError::invalid("email", "Name the person the token is for"));
+                return Err(AppError::invalid(
+                    "email",
+                    "Name the person the token is for",
+                ));
             }
         };
         let name = match crate::text::required_line(name, 100) {
             Ok(name) => name,
             Err(crate::text::LineProblem::Missing) => "API token".to_string(),
-            Err(problem) => return Err(AppError::invalid("name", problem.message("the token's name"))),
+            Err(problem) => {
+                return Err(AppError::invalid(
+                    "name",
+                    problem.message("the token's name"),
+                ));
+            }
         };
         let value = new_token()?;
         let mut audit = actor.audit("token.create");

@@ -9,9 +9,9 @@ use waymark_store::{
     ReportSettingsVersion, Scope,
 };
 
+use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::App;
 
 impl App {
     /// The organisation whose settings an actor reads: their own (partners read their own

@@ -4,10 +4,11 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
+use waymark_app::{Actor, App};
 use waymark_core::PlanId;
-use waymark_io::{ExportFormat, export_plan};
-use waymark_store::{Scope, Store};
+use waymark_io::ExportFormat;
 
+use crate::failed;
 use crate::import_cmd::parse_day;
 
 /// Export a plan to a spreadsheet, CSV or JSON file.
@@ -27,7 +28,7 @@ pub struct ExportArgs {
     pub as_at: Option<String>,
 }
 
-pub async fn run(store: &Store, args: ExportArgs) -> Result<()> {
+pub async fn run(app: &App, operator: &Actor, args: ExportArgs) -> Result<()> {
     let format_word = match &args.format {
         Some(word) => word.clone(),
         None => args
@@ -43,17 +44,26 @@ pub async fn run(store: &Store, args: ExportArgs) -> Result<()> {
         Some(text) => parse_day(text).with_context(|| format!("--as-at {text}"))?,
         None => chrono::Local::now().date_naive(),
     };
-    let view = store
-        .plan_as_at(Scope::All, PlanId(args.plan), as_at, None)
+    let title = app
+        .plan(operator, PlanId(args.plan))
         .await
-        .with_context(|| format!("plan {}", args.plan))?;
-    export_plan(&view, format, &args.out)?;
+        .map_err(failed)
+        .with_context(|| format!("plan {}", args.plan))?
+        .plan
+        .title;
+    let exported = app
+        .export_plan(operator, PlanId(args.plan), as_at, format)
+        .await
+        .map_err(failed)?;
+    std::fs::write(&args.out, &exported.bytes)
+        .with_context(|| format!("writing {}", args.out.display()))?;
     println!(
-        "Wrote {} items of plan {} \"{}\" to {}.",
-        view.items.len(),
-        view.plan.id,
-        view.plan.title,
-        args.out.display()
+        "Wrote {} items of plan {} \"{}\" to {} ({}).",
+        exported.items,
+        args.plan,
+        title,
+        args.out.display(),
+        exported.marking.label()
     );
     Ok(())
 }

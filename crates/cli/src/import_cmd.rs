@@ -8,13 +8,17 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use waymark_core::{OrgId, PlanId, PlanKind, parse_date};
-use waymark_io::apply::{ImportOutcome, NewPlanSpec};
+use waymark_app::imports::{ImportResult, ImportTarget, Parsed};
+use waymark_app::{Actor, App};
+use waymark_core::{OrganisationKind, PlanId, PlanKind, parse_date};
+use waymark_io::apply::ImportOutcome;
+use waymark_io::indicators::IndicatorOutcome;
 use waymark_io::preview::{ImportPreview, PlanMetadata};
 use waymark_io::{
     Finding, Mapping, PreviewOptions, Workbook, build_preview_with_progress, read_file,
 };
-use waymark_store::{Scope, Store};
+
+use crate::failed;
 
 /// Import a plan from .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, exactly as it is.
 #[derive(clap::Args, Debug)]
@@ -30,6 +34,9 @@ pub struct ImportArgs {
     /// Kind of the new plan: improvement, strategic, delivery, collaboration, policing.
     #[arg(long, value_name = "KIND")]
     pub kind: Option<String>,
+    /// The organisation of a new plan, by code; needed where there are several.
+    #[arg(long, value_name = "CODE", conflicts_with = "plan")]
+    pub organisation: Option<String>,
     /// Date for rows with no date of update and for undated notes (default: today).
     #[arg(long, value_name = "DATE")]
     pub as_at: Option<String>,
@@ -53,131 +60,142 @@ struct ImportJson<'a> {
     metadata: &'a PlanMetadata,
 }
 
-pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
+pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     let as_at = match &args.as_at {
         Some(text) => parse_day(text).with_context(|| format!("--as-at {text}"))?,
         None => chrono::Local::now().date_naive(),
     };
-    let mut options = PreviewOptions::new(as_at);
+    let target = match args.plan {
+        Some(id) => ImportTarget::Existing(PlanId(id)),
+        None => ImportTarget::New {
+            org: import_organisation(app, operator, args.organisation.as_deref(), args.dry_run)
+                .await?,
+            title: args.new_plan.clone(),
+            kind: args.kind.as_deref().map(PlanKind::parse),
+        },
+    };
+    let mut options = app
+        .preview_options(operator, &target, Some(as_at))
+        .await
+        .map_err(failed)
+        .with_context(|| match args.plan {
+            Some(id) => format!("plan {id}"),
+            None => "the new plan".to_string(),
+        })?;
     if let Some(path) = &args.mapping {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the mapping file {}", path.display()))?;
         options.mapping = Mapping::parse(&text).with_context(|| format!("{}", path.display()))?;
     }
-    let target = match args.plan {
-        Some(id) => {
-            let plan = store
-                .plan(Scope::All, PlanId(id))
-                .await
-                .with_context(|| format!("plan {id}"))?;
-            options.level_names = plan.level_names.clone();
-            Some(plan)
-        }
-        None => None,
-    };
 
     let workbook = read_with_spinner(&args)?;
-    if waymark_io::indicators::is_indicator_workbook(&workbook) {
-        return import_indicator_tables(store, &args, &workbook, target.map(|plan| plan.id)).await;
-    }
-    let preview = preview_with_progress(&args, &workbook, &options)?;
+    let parsed = if waymark_io::indicators::is_indicator_workbook(&workbook) {
+        Parsed::Indicators(waymark_io::indicators::parse_indicator_workbook(&workbook))
+    } else {
+        Parsed::Items(Box::new(preview_with_progress(&args, &workbook, &options)?))
+    };
     let file_name = args
         .file
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_else(|| preview.file.clone());
-    let author = Some(format!("Import of {file_name}"));
+        .unwrap_or_else(|| workbook.file.clone());
     let writing = spinner(&args, "Writing to the database");
-    let outcome = match &target {
-        Some(plan) => {
-            waymark_io::import_into_plan(store, plan.id, &preview, author, args.dry_run).await?
-        }
-        None => {
-            let spec = NewPlanSpec {
-                org: import_organisation(store, args.dry_run).await?,
-                title: args.new_plan.clone(),
-                kind: args.kind.as_deref().map(PlanKind::parse),
-            };
-            waymark_io::import_into_new_plan(store, &spec, &preview, author, args.dry_run).await?
-        }
-    };
+    let result = app
+        .import_parsed(operator, &file_name, &parsed, &target, args.dry_run)
+        .await
+        .map_err(failed)?;
     if let Some(bar) = writing {
         bar.finish_and_clear();
     }
     // A new plan commits before its search documents and owner index rows are written; the
     // command writes them before it ends, so the next reader need not.
-    if target.is_none()
-        && let Some(plan) = outcome.plan
+    if let (ImportTarget::New { .. }, Some(plan)) = (&target, result.plan())
+        && !args.dry_run
     {
         let indexing = spinner(&args, "Indexing for search");
-        store.catch_up_indexes(PlanId(plan)).await?;
+        app.finish_indexing(plan).await.map_err(failed)?;
         if let Some(bar) = indexing {
             bar.finish_and_clear();
         }
     }
-
-    if args.json {
-        let json = ImportJson {
-            file: &preview.file,
-            outcome: &outcome,
-            metadata: &preview.metadata,
-        };
-        println!("{}", serde_json::to_string_pretty(&json)?);
-    } else {
-        print_text(&preview, &outcome, target.is_some());
+    match (&parsed, &result) {
+        (Parsed::Items(preview), ImportResult::Items { outcome }) => {
+            if args.json {
+                let json = ImportJson {
+                    file: &preview.file,
+                    outcome,
+                    metadata: &preview.metadata,
+                };
+                println!("{}", serde_json::to_string_pretty(&json)?);
+            } else {
+                print_text(preview, outcome, args.plan.is_some());
+            }
+        }
+        (
+            Parsed::Indicators(import),
+            ImportResult::Indicators {
+                plan,
+                plan_title,
+                outcome,
+            },
+        ) => {
+            print_indicators(&args, import.indicators.len(), *plan, plan_title, outcome)?;
+        }
+        _ => bail!("the import answered for another kind of file"),
     }
     Ok(())
 }
 
-/// The first organisation in the store, creating a default one on first use; a dry run
-/// stores nothing, so it plans against an organisation id that is never written.
-async fn import_organisation(store: &Store, dry_run: bool) -> Result<OrgId> {
-    let organisations = store.organisations().await?;
-    if let Some(first) = organisations.first() {
-        return Ok(first.id);
+/// The organisation of a new plan: the one named, the only one, or on a fresh data folder a
+/// default one (created unless this is a dry run, which stores nothing).
+async fn import_organisation(
+    app: &App,
+    operator: &Actor,
+    code: Option<&str>,
+    dry_run: bool,
+) -> Result<Option<waymark_core::OrgId>> {
+    if let Some(code) = code {
+        return Ok(Some(
+            app.organisation_by_code(operator, code)
+                .await
+                .map_err(failed)?
+                .id,
+        ));
+    }
+    let organisations = app.organisations(operator).await.map_err(failed)?;
+    if !organisations.is_empty() {
+        return Ok(organisations
+            .first()
+            .map(|o| o.id)
+            .filter(|_| organisations.len() == 1));
     }
     if dry_run {
-        return Ok(OrgId(0));
+        return Ok(None);
     }
-    let created = store
-        .create_organisation("ORG", "Default organisation")
+    let created = app
+        .add_organisation(
+            operator,
+            "ORG",
+            "Default organisation",
+            OrganisationKind::Force,
+        )
         .await
+        .map_err(failed)
         .context("creating the default organisation")?;
-    Ok(created.id)
+    Ok(Some(created.id))
 }
 
-/// Reads the file, with a spinner on a terminal.
-fn read_with_spinner(args: &ImportArgs) -> Result<Workbook> {
-    let reading = spinner(args, &format!("Reading {}", args.file.display()));
-    let workbook = read_file(&args.file)?;
-    if let Some(bar) = reading {
-        bar.finish_and_clear();
-    }
-    Ok(workbook)
-}
-
-/// Imports a file of indicator tables into an existing plan: indicators, their measurements,
-/// and their objectives as items where the plan has none of that text.
-async fn import_indicator_tables(
-    store: &Store,
+fn print_indicators(
     args: &ImportArgs,
-    workbook: &Workbook,
-    plan: Option<PlanId>,
+    read: usize,
+    plan: Option<i64>,
+    plan_title: &str,
+    outcome: &IndicatorOutcome,
 ) -> Result<()> {
-    let Some(plan) = plan else {
-        bail!(
-            "{} is an indicator table: indicators import into an existing plan, so give \
-             --plan ID (create the plan first; --new-plan is for plans of items)",
-            args.file.display()
-        );
-    };
-    let import = waymark_io::indicators::parse_indicator_workbook(workbook);
-    let entered_by = format!("Import of {}", workbook.file);
-    let outcome =
-        waymark_io::indicators::import_indicators(store, plan, &import, &entered_by, args.dry_run)
-            .await?;
     if args.json {
         let json = serde_json::json!({
+            "plan": plan,
+            "plan_title": plan_title,
             "indicators": outcome.indicators_created + outcome.indicators_matched,
             "indicators_created": outcome.indicators_created,
             "measurements": outcome.measurements_added,
@@ -193,10 +211,13 @@ async fn import_indicator_tables(
     } else {
         "Imported"
     };
+    let into = match plan {
+        Some(id) => format!("plan {id} \"{plan_title}\""),
+        None => format!("a new plan \"{plan_title}\""),
+    };
     println!(
-        "{lead} {} indicators into plan {plan} ({} new, {} already there), {} measurements and \
+        "{lead} {read} indicators into {into} ({} new, {} already there), {} measurements and \
          {} new objectives, with {} findings.",
-        import.indicators.len(),
         outcome.indicators_created,
         outcome.indicators_matched,
         outcome.measurements_added,
@@ -208,6 +229,16 @@ async fn import_indicator_tables(
     }
     print_findings(&outcome.findings);
     Ok(())
+}
+
+/// Reads the file, with a spinner on a terminal.
+fn read_with_spinner(args: &ImportArgs) -> Result<Workbook> {
+    let reading = spinner(args, &format!("Reading {}", args.file.display()));
+    let workbook = read_file(&args.file)?;
+    if let Some(bar) = reading {
+        bar.finish_and_clear();
+    }
+    Ok(workbook)
 }
 
 /// Previews the workbook, with a progress bar on a terminal.

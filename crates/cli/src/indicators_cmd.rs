@@ -2,10 +2,12 @@
 //! same objects as `GET /api/plans/{id}/indicators`) or as lines to read.
 
 use anyhow::{Result, anyhow};
+use waymark_app::{Actor, App};
 use waymark_core::PlanId;
 use waymark_core::indicator::Role;
-use waymark_store::{Scope, Store};
-use waymark_web::views_indicators::{IndicatorJson, parse_period, plan_indicators};
+use waymark_web::views_indicators::{IndicatorJson, parse_period};
+
+use crate::failed;
 
 /// Show a plan's performance indicators for a period: target, actual, RAG and forecast.
 #[derive(clap::Args, Debug)]
@@ -22,11 +24,14 @@ pub struct IndicatorsArgs {
     pub json: bool,
 }
 
-pub async fn run(store: &Store, args: IndicatorsArgs) -> Result<()> {
+pub async fn run(app: &App, operator: &Actor, args: IndicatorsArgs) -> Result<()> {
     let today = chrono::Local::now().date_naive();
     let period =
         parse_period(args.period.as_deref(), today).map_err(|e| anyhow!("--period: {e}"))?;
-    let rows = plan_indicators(store, Scope::All, PlanId(args.plan), period, None).await?;
+    let (_, rows) = app
+        .plan_indicators(operator, PlanId(args.plan), period, None)
+        .await
+        .map_err(failed)?;
     if args.json {
         let json: Vec<IndicatorJson> = rows.iter().map(IndicatorJson::new).collect();
         println!("{}", serde_json::to_string_pretty(&json)?);

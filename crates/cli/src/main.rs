@@ -1,8 +1,11 @@
-//! The `waymark` command: serve the web application, run the demo, and read plans, items and
-//! flags as JSON. Errors are reported with what went wrong and a non-zero exit.
+//! The `waymark` command: serve the web application, run the demo, administer organisations,
+//! people, sharing and tokens, build plans, and read plans, items and flags as JSON. Every
+//! command acts as the operator at the command line through the application layer
+//! (`waymark_app`); the CLI holds no rules of its own and never reaches the store. Errors are
+//! reported with what went wrong and a non-zero exit.
 
-mod demo;
-mod demo_indicators;
+mod admin;
+mod build_cmd;
 mod export_cmd;
 mod import_cmd;
 mod indicators_cmd;
@@ -10,14 +13,14 @@ mod report_cmd;
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use tokio::net::TcpListener;
+use waymark_app::{Actor, App, Clock};
 use waymark_core::PlanId;
-use waymark_store::{Scope, Store};
 use waymark_web::views::{CheckJson, ItemJson, PlanJson};
-use waymark_web::{AppState, hash_password};
+use waymark_web::{AppState, DemoAccount, DemoSignIn};
 
 /// Waymark: plans, actions, updates and performance for police forces and their partners.
 #[derive(Parser, Debug)]
@@ -43,7 +46,7 @@ struct Cli {
 enum Command {
     /// Serve the web application.
     Serve(ServeArgs),
-    /// Create the demo organisation on first run, then serve it.
+    /// Create the demo organisations on first run, then serve them.
     Demo(ServeArgs),
     /// List plans.
     Plans(JsonArgs),
@@ -59,7 +62,21 @@ enum Command {
     },
     /// Manage people who sign in.
     #[command(subcommand)]
-    User(UserCommand),
+    User(admin::UserCommand),
+    /// Manage organisations: forces, PCC offices, local authorities and other partners.
+    #[command(subcommand)]
+    Org(admin::OrgCommand),
+    /// Share a plan with another organisation, up to a protective marking.
+    Share(admin::ShareArgs),
+    /// Personal API tokens for scripts.
+    #[command(subcommand)]
+    Token(admin::TokenCommand),
+    /// Create a plan, change it, or archive it.
+    #[command(subcommand)]
+    Plan(build_cmd::PlanCommand),
+    /// Add, change, close, reopen or archive a plan's items.
+    #[command(subcommand)]
+    Item(build_cmd::ItemCommand),
     /// Import a plan from a spreadsheet or Word document, exactly as it is.
     Import(import_cmd::ImportArgs),
     /// Export a plan as XLSX, CSV or JSON.
@@ -97,23 +114,6 @@ struct PlanArgs {
     json: bool,
 }
 
-#[derive(Subcommand, Debug)]
-enum UserCommand {
-    /// Add a person who can sign in. The password is read from WAYMARK_PASSWORD or standard input.
-    Add {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        name: String,
-        /// Can administer the organisation.
-        #[arg(long)]
-        admin: bool,
-        /// The organisation's code; the first organisation when omitted.
-        #[arg(long)]
-        organisation: Option<String>,
-    },
-}
-
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logging();
@@ -142,29 +142,51 @@ fn init_logging() {
         .init();
 }
 
+/// A use case's error as the command line says it: the messages of what was entered wrong,
+/// else the error and its causes.
+pub fn failed(error: waymark_app::AppError) -> anyhow::Error {
+    match error {
+        waymark_app::AppError::Invalid(_) => anyhow::anyhow!("{}", error.messages()),
+        other => anyhow::Error::new(other),
+    }
+}
+
 async fn run(cli: Cli) -> Result<()> {
-    let store = open_store(&cli).await?;
+    let app = open_app(&cli).await?;
+    let operator = Actor::operator();
     let result = match cli.command {
-        Command::Serve(args) => serve(store.clone(), &args.bind, None).await,
+        Command::Serve(args) => serve(app.clone(), &args.bind, None).await,
         Command::Demo(args) => {
             let today = chrono::Local::now().date_naive();
-            let created = demo::ensure_demo(&store, today).await?;
-            serve(store.clone(), &args.bind, Some(created)).await
+            let created = app.ensure_demo(&operator, today).await.map_err(failed)?;
+            serve(app.clone(), &args.bind, Some(created)).await
         }
         Command::Plans(_) => {
-            let plans = store.plans(Scope::All).await?;
-            print_json(&plans.iter().map(PlanJson::new).collect::<Vec<_>>())
+            let plans = app.visible_plans(&operator).await.map_err(failed)?;
+            print_json(
+                &plans
+                    .iter()
+                    .map(|v| PlanJson::new(&v.plan))
+                    .collect::<Vec<_>>(),
+            )
         }
         Command::Items(args) => {
             let (plan, as_at) = plan_and_day(&args)?;
-            let view = store.plan_as_at(Scope::All, plan, as_at, None).await?;
-            print_json(&ItemJson::all(&view))
+            let read = app
+                .plan_view(&operator, plan, as_at)
+                .await
+                .map_err(failed)?;
+            print_json(&ItemJson::all_marked(&read))
         }
         Command::Check(args) => {
             let (plan, as_at) = plan_and_day(&args)?;
-            let view = store.plan_as_at(Scope::All, plan, as_at, None).await?;
+            let read = app
+                .plan_view(&operator, plan, as_at)
+                .await
+                .map_err(failed)?;
             print_json(
-                &view
+                &read
+                    .view
                     .items
                     .iter()
                     .map(|i| CheckJson::new(i, as_at))
@@ -172,35 +194,41 @@ async fn run(cli: Cli) -> Result<()> {
             )
         }
         Command::Backup { out } => {
-            store
-                .backup_to(&out)
+            app.backup_to(&operator, &out)
                 .await
+                .map_err(failed)
                 .with_context(|| format!("backing up to {}", out.display()))?;
             println!("Backed up to {}.", out.display());
             Ok(())
         }
-        Command::User(UserCommand::Add {
-            email,
-            name,
-            admin,
-            organisation,
-        }) => add_user(&store, &email, &name, admin, organisation.as_deref()).await,
-        Command::Import(args) => import_cmd::run(&store, args).await,
-        Command::Export(args) => export_cmd::run(&store, args).await,
-        Command::Report(args) => report_cmd::run(&store, args).await,
-        Command::Indicators(args) => indicators_cmd::run(&store, args).await,
+        Command::User(command) => admin::user(&app, &operator, command).await,
+        Command::Org(command) => admin::org(&app, &operator, command).await,
+        Command::Share(args) => admin::share(&app, &operator, args).await,
+        Command::Token(command) => admin::token(&app, &operator, command).await,
+        Command::Plan(command) => build_cmd::plan(&app, &operator, command).await,
+        Command::Item(command) => build_cmd::item(&app, &operator, command).await,
+        Command::Import(args) => import_cmd::run(&app, &operator, args).await,
+        Command::Export(args) => export_cmd::run(&app, &operator, args).await,
+        Command::Report(args) => report_cmd::run(&app, &operator, args).await,
+        Command::Indicators(args) => indicators_cmd::run(&app, &operator, args).await,
     };
-    store.close().await;
+    app.close().await;
     result
 }
 
-/// The store named by --database-url, else the SQLite file in --data-dir (or the user's data
-/// folder).
-async fn open_store(cli: &Cli) -> Result<Store> {
+/// The database named by --database-url, else the SQLite file in --data-dir (or the user's
+/// data folder).
+async fn open_app(cli: &Cli) -> Result<App> {
     if let Some(url) = &cli.database_url {
-        return Store::connect(url)
+        return App::connect(url, Clock::system())
             .await
-            .with_context(|| format!("opening the database at {}", waymark_store::redact(url)));
+            .map_err(failed)
+            .with_context(|| {
+                format!(
+                    "opening the database at {}",
+                    waymark_app::model::redact(url)
+                )
+            });
     }
     let dir = match &cli.data_dir {
         Some(dir) => dir.clone(),
@@ -211,8 +239,9 @@ async fn open_store(cli: &Cli) -> Result<Store> {
     std::fs::create_dir_all(&dir)
         .with_context(|| format!("creating the data folder {}", dir.display()))?;
     let path = dir.join("waymark.db");
-    Store::open_sqlite_file(&path)
+    App::open_sqlite_file(&path, Clock::system())
         .await
+        .map_err(failed)
         .with_context(|| format!("opening the database {}", path.display()))
 }
 
@@ -228,12 +257,12 @@ fn plan_and_day(args: &PlanArgs) -> Result<(PlanId, NaiveDate)> {
     Ok((PlanId(args.plan), as_at))
 }
 
-fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
-async fn serve(store: Store, bind: &str, demo: Option<demo::DemoSummary>) -> Result<()> {
+async fn serve(app: App, bind: &str, demo: Option<waymark_app::demo::DemoSummary>) -> Result<()> {
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -244,8 +273,21 @@ async fn serve(store: Store, bind: &str, demo: Option<demo::DemoSummary>) -> Res
         summary.print();
     }
     println!("Press Ctrl+C to stop.");
-    let mut state = AppState::new(store);
-    state.demo = demo.map(|summary| std::sync::Arc::new(summary.sign_in()));
+    let mut state = AppState::new(app);
+    state.demo = demo.map(|summary| {
+        std::sync::Arc::new(DemoSignIn {
+            password: summary.password.clone(),
+            accounts: summary
+                .accounts
+                .iter()
+                .map(|(email, name, role)| DemoAccount {
+                    email: email.clone(),
+                    name: name.clone(),
+                    role: role.clone(),
+                })
+                .collect(),
+        })
+    });
     waymark_web::serve(listener, state, shutdown)
         .await
         .context("the web server stopped with an error")?;
@@ -271,51 +313,4 @@ fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>> {
         }
         tracing::info!("shutting down");
     })
-}
-
-async fn add_user(
-    store: &Store,
-    email: &str,
-    name: &str,
-    admin: bool,
-    organisation: Option<&str>,
-) -> Result<()> {
-    let org = match organisation {
-        Some(code) => store
-            .organisation_by_code(code)
-            .await?
-            .with_context(|| format!("no organisation has the code {code:?}"))?,
-        None => match store.organisations().await?.into_iter().next() {
-            Some(org) => org,
-            None => {
-                store
-                    .create_organisation("ORG", "Default organisation")
-                    .await?
-            }
-        },
-    };
-    let password = match std::env::var("WAYMARK_PASSWORD") {
-        Ok(password) => password,
-        Err(_) => {
-            eprintln!("Password for {email} (then Enter):");
-            let mut line = String::new();
-            std::io::stdin().read_line(&mut line)?;
-            line.trim_end_matches(['\r', '\n']).to_string()
-        }
-    };
-    if password.chars().count() < 10 {
-        bail!("the password must be at least 10 characters long");
-    }
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await?
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let user = store.create_user(org.id, email, name, &hash, admin).await?;
-    println!(
-        "Added {} <{}> to {}{}.",
-        user.name,
-        user.email,
-        org.name,
-        if admin { " as an administrator" } else { "" }
-    );
-    Ok(())
 }

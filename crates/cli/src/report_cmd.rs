@@ -4,11 +4,13 @@
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
-use chrono::Utc;
+use waymark_app::reports::ReportAsk;
+use waymark_app::{Actor, App};
 use waymark_core::PlanId;
 use waymark_core::indicator::Period;
-use waymark_report::{Format, Layout, Report, ReportRequest, ReportSettings, UpdatesShown};
-use waymark_store::{NewPublishedReport, PublishedFile, Scope, Store};
+use waymark_report::{Format, Layout, ReportSettings, UpdatesShown};
+
+use crate::failed;
 
 /// Produce a board report of a plan.
 #[derive(clap::Args, Debug)]
@@ -56,7 +58,7 @@ pub struct ReportArgs {
     pub author: Option<String>,
 }
 
-pub async fn run(store: &Store, args: ReportArgs) -> Result<()> {
+pub async fn run(app: &App, operator: &Actor, args: ReportArgs) -> Result<()> {
     let layout: Layout = args.layout.parse()?;
     let format: Format = match &args.format {
         Some(format) => format.parse()?,
@@ -68,44 +70,19 @@ pub async fn run(store: &Store, args: ReportArgs) -> Result<()> {
             .parse()?,
     };
     let plan_id = PlanId(args.plan);
-    let plan = store.plan(Scope::All, plan_id).await?;
-    let today = chrono::Local::now().date_naive();
-    let mut request = match (&args.period, &args.as_at) {
-        (Some(period), _) => {
-            let period = Period::parse(period)
-                .with_context(|| format!("--period {period:?} is not a reporting period"))?;
-            ReportRequest::for_period(plan_id, period, today)
-        }
-        (None, Some(day)) => ReportRequest::as_at(plan_id, parse_day(day, "--as-at")?, today),
-        (None, None) => ReportRequest::as_at(plan_id, today, today),
-    };
-    request.since = match &args.since {
-        Some(day) => Some(parse_day(day, "--since")?),
-        // The last published report before this one is "the last report".
-        None => store
-            .published_reports(Scope::All, plan_id)
-            .await?
-            .into_iter()
-            .map(|published| published.as_at)
-            .find(|day| *day < request.as_at),
-    };
-    if args.publish {
-        // Publishing fixes the second clock: the report shows what is known now, for ever.
-        request.known_at = Some(Utc::now());
-    }
-
+    let plan = app.plan(operator, plan_id).await.map_err(failed)?.plan;
     let mut settings: ReportSettings = match &args.settings {
         Some(path) => {
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("reading {}", path.display()))?;
-            let mut settings: ReportSettings = serde_json::from_str(&text)
-                .with_context(|| format!("{} is not valid report settings", path.display()))?;
-            // The organisation's glossary still applies; the file's terms win over it.
-            settings.load_glossary(store, Scope::All, plan.org).await?;
-            settings
+            serde_json::from_str(&text)
+                .with_context(|| format!("{} is not valid report settings", path.display()))?
         }
         // Without a file, the settings the organisation saved on the web reports page.
-        None => ReportSettings::load(store, Scope::All, plan.org).await?,
+        None => app
+            .report_settings_of_plan(operator, plan_id)
+            .await
+            .map_err(failed)?,
     };
     if let Some(path) = &args.logo {
         let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -117,11 +94,60 @@ pub async fn run(store: &Store, args: ReportArgs) -> Result<()> {
     if args.all_updates {
         settings.updates = UpdatesShown::Period;
     }
+    let since = match &args.since {
+        Some(day) => Some(parse_day(day, "--since")?),
+        None => None,
+    };
+    if let Some(period) = &args.period {
+        Period::parse(period)
+            .with_context(|| format!("--period {period:?} is not a reporting period"))?;
+    }
+    if let Some(day) = &args.as_at {
+        parse_day(day, "--as-at")?;
+    }
+    let ask = ReportAsk {
+        plan: plan_id,
+        layout,
+        period: args.period.clone(),
+        as_at: args.as_at.clone(),
+        settings: Some(settings),
+        since,
+    };
 
-    let known_at = request.known_at;
-    let as_at = request.as_at;
-    let report = waymark_report::build_from_store(store, Scope::All, request, &settings).await?;
-    let bytes = render(report.clone(), layout, format).await?;
+    if args.publish {
+        // Publishing fixes the second clock: the report shows what is known now, for ever. The
+        // file written is the published one, byte for byte.
+        let published = app.publish_report(operator, &ask).await.map_err(failed)?;
+        let (_, _, bytes) = app
+            .published_file(operator, published.id, format.extension())
+            .await
+            .map_err(failed)?;
+        std::fs::write(&args.out, &bytes)
+            .with_context(|| format!("writing {}", args.out.display()))?;
+        println!(
+            "Wrote {}: {} – {} – {}.",
+            args.out.display(),
+            layout.label(),
+            plan.title,
+            published.period_label
+        );
+        println!(
+            "Published as report {} ({}){}, frozen as known at {}.",
+            published.id.0,
+            published.formats.join(", "),
+            if published.version > 1 {
+                format!(", version {}", published.version)
+            } else {
+                String::new()
+            },
+            published.known_at.format("%Y-%m-%d %H:%M:%S UTC")
+        );
+        return Ok(());
+    }
+    let (report, bytes) = app
+        .report_file(operator, &ask, format)
+        .await
+        .map_err(failed)?;
     std::fs::write(&args.out, &bytes).with_context(|| format!("writing {}", args.out.display()))?;
     println!(
         "Wrote {}: {} – {} – {}.",
@@ -130,51 +156,7 @@ pub async fn run(store: &Store, args: ReportArgs) -> Result<()> {
         plan.title,
         report.cover.period_label
     );
-
-    if let Some(known_at) = known_at {
-        let mut files = Vec::new();
-        for other in Format::ALL {
-            let content = if other == format {
-                bytes.clone()
-            } else {
-                render(report.clone(), layout, other).await?
-            };
-            files.push(PublishedFile {
-                format: other.extension().to_string(),
-                content_type: other.content_type().to_string(),
-                content,
-            });
-        }
-        let published = store
-            .publish_report(&NewPublishedReport {
-                org: plan.org,
-                plan: plan.id,
-                period_label: report.cover.period_label.clone(),
-                as_at,
-                layout: layout.as_str().to_string(),
-                known_at,
-                published_by: settings.author.clone(),
-                model_json: serde_json::to_string(&report)?,
-                files,
-            })
-            .await?;
-        println!(
-            "Published as report {} ({}), frozen as known at {}.",
-            published.id.0,
-            published.formats.join(", "),
-            known_at.format("%Y-%m-%d %H:%M:%S UTC")
-        );
-    }
     Ok(())
-}
-
-/// Renders off the async runtime: typesetting is CPU-bound.
-async fn render(report: Report, layout: Layout, format: Format) -> Result<Vec<u8>> {
-    let bytes =
-        tokio::task::spawn_blocking(move || waymark_report::render(&report, layout, format))
-            .await
-            .context("the renderer stopped unexpectedly")??;
-    Ok(bytes)
 }
 
 fn parse_day(text: &str, flag: &str) -> Result<chrono::NaiveDate> {

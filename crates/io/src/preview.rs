@@ -371,9 +371,15 @@ pub fn stated_marking(title: Option<&str>, notes: &[String]) -> Option<String> {
     };
     for line in notes {
         let lower = line.to_lowercase();
-        let labelled = ["classification", "security classification", "protective marking", "marking", "gsc"]
-            .iter()
-            .any(|label| lower.trim_start().starts_with(label));
+        let labelled = [
+            "classification",
+            "security classification",
+            "protective marking",
+            "marking",
+            "gsc",
+        ]
+        .iter()
+        .any(|label| lower.trim_start().starts_with(label));
         match line.split_once(':') {
             Some((_, value)) if labelled => consider(value),
             _ => consider(line),

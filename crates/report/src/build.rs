@@ -326,8 +326,7 @@ pub trait ReportSource: Sync {
         &self,
         plan: PlanId,
         known_at: Option<DateTime<Utc>>,
-    ) -> impl Future<Output = Result<(Vec<StoredIndicator>, MeasurementsByIndicator), ReportError>>
-    + Send;
+    ) -> impl Future<Output = Result<(Vec<StoredIndicator>, MeasurementsByIndicator), ReportError>> + Send;
 
     /// An organisation's name.
     fn organisation_name(
@@ -478,7 +477,9 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
 
     for view in &inputs.views {
         let effective = item_markings(view);
-        marking = effective.values().fold(marking.max(view.plan.marking), |a, b| a.max(*b));
+        marking = effective
+            .values()
+            .fold(marking.max(view.plan.marking), |a, b| a.max(*b));
         let shown = |item: &ItemState| -> Vec<UpdateEntry> {
             shown_updates(item, settings.updates, period_start, request.as_at)
         };

@@ -8,8 +8,8 @@ use waymark_core::indicator::{
     Period, Unit, Wording,
 };
 use waymark_core::{
-    Classification, Flag, FlexDate, ItemFields, ItemId, Marking, OrgId, Plan, PlanId, PlanKind, Rag, Update,
-    UpdateCycle, UpdateId,
+    Classification, Flag, FlexDate, ItemFields, ItemId, Marking, OrgId, Plan, PlanId, PlanKind,
+    Rag, Update, UpdateCycle, UpdateId,
 };
 use waymark_store::{ItemState, PlanView};
 
@@ -165,7 +165,8 @@ pub fn sample_inputs(size: SampleSize) -> ReportInputs {
                 complete,
                 completed_on: complete.then_some(day(2008, 9, 1)),
                 rag,
-                marking: (o == 3 && a == 2).then_some(Classification::new(Marking::OfficialSensitive)),
+                marking: (o == 3 && a == 2)
+                    .then_some(Classification::new(Marking::OfficialSensitive)),
                 ..ItemFields::default()
             };
             // A quarter earlier some actions were Green and none were complete, so "since the

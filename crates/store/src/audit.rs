@@ -92,7 +92,10 @@ impl Store {
         if let Some(day) = filter.day {
             texts.push(format!("{}T00:00:00", day.format("%Y-%m-%d")));
             conditions.push(format!("at >= ${}", base + texts.len()));
-            texts.push(format!("{}T00:00:00", (day + chrono::Days::new(1)).format("%Y-%m-%d")));
+            texts.push(format!(
+                "{}T00:00:00",
+                (day + chrono::Days::new(1)).format("%Y-%m-%d")
+            ));
             conditions.push(format!("at < ${}", base + texts.len()));
         }
         if let Some(action) = filter.action.as_ref().filter(|a| !a.is_empty()) {

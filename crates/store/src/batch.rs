@@ -33,13 +33,15 @@ impl Store {
             Scope::All => (
                 "SELECT COUNT(*) AS n FROM plans WHERE $1 = $1",
                 "SELECT id, org_id, kind, title, period, level_names, owner_posts, source, \
-                 update_cycle FROM plans WHERE $1 = $1 ORDER BY id LIMIT $2 OFFSET $3",
+                 update_cycle, marking, archived_at FROM plans WHERE $1 = $1 ORDER BY id \
+                 LIMIT $2 OFFSET $3",
                 0,
             ),
             Scope::Org(org) => (
                 "SELECT COUNT(*) AS n FROM plans WHERE org_id = $1",
                 "SELECT id, org_id, kind, title, period, level_names, owner_posts, source, \
-                 update_cycle FROM plans WHERE org_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
+                 update_cycle, marking, archived_at FROM plans WHERE org_id = $1 ORDER BY id \
+                 LIMIT $2 OFFSET $3",
                 org.0,
             ),
         };

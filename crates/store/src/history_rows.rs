@@ -16,8 +16,8 @@ use waymark_core::{
 
 use crate::error::{Result, StoreError};
 use crate::rows::{
-    flex_date, parse_classification, parse_cycle, parse_day, parse_instant, parse_kind, parse_marking, parse_rag,
-    parse_strings, parse_tags,
+    flex_date, parse_classification, parse_cycle, parse_day, parse_instant, parse_kind,
+    parse_marking, parse_rag, parse_strings, parse_tags,
 };
 use crate::{Backend, Store};
 

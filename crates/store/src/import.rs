@@ -93,9 +93,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use crate::changes::NewItem;
     use sqlx::Row;
     use waymark_core::PlanId;
-    use crate::changes::NewItem;
     use waymark_core::{ItemFields, PlanKind, UpdateCycle};
 
     /// The import's connection turns SQLite's foreign-key checks off; no connection the pool

@@ -169,7 +169,9 @@ impl Store {
                 crate::plan_edit::insert_plan(&mut tx, new_plan, &entered_at).await?
             }
             (None, None) => {
-                return Err(StoreError::Invalid("an indicator import names no plan".into()));
+                return Err(StoreError::Invalid(
+                    "an indicator import names no plan".into(),
+                ));
             }
         };
         let mut changes = import.changes.clone();
@@ -194,9 +196,11 @@ impl Store {
             new.plan = plan.id;
             new.indicator.objective = match objective {
                 Some(ItemRef::Existing(id)) => Some(*id),
-                Some(ItemRef::New(index)) => Some(*applied.item_ids.get(*index).ok_or_else(
-                    || StoreError::Invalid(format!("indicator import refers to new item {index}")),
-                )?),
+                Some(ItemRef::New(index)) => {
+                    Some(*applied.item_ids.get(*index).ok_or_else(|| {
+                        StoreError::Invalid(format!("indicator import refers to new item {index}"))
+                    })?)
+                }
                 None => None,
             };
             let id = insert_indicator_on(&mut tx, &plan, &new).await?;
@@ -227,7 +231,8 @@ impl Store {
                 check_period(*calendar, new.measurement.period)?;
             }
         }
-        self.write_measurements_on(&mut tx, &calendars, &news).await?;
+        self.write_measurements_on(&mut tx, &calendars, &news)
+            .await?;
         if let Some(audit) = &import.audit {
             let mut audit = audit.clone();
             audit.plan = Some(plan.id);
@@ -436,62 +441,61 @@ impl Store {
     }
 }
 
-
 /// Inserts an indicator of `plan` inside the caller's transaction.
 async fn insert_indicator_on(
     tx: &mut Transaction<'static, Any>,
     plan: &waymark_core::Plan,
     new: &NewIndicator,
 ) -> Result<IndicatorId> {
-        let indicator = &new.indicator;
-        if let Some(objective) = indicator.objective {
-            let found = sqlx::query("SELECT id FROM items WHERE id = $1 AND plan_id = $2")
-                .bind(objective.0)
-                .bind(plan.id.0)
-                .fetch_optional(&mut **tx)
-                .await?;
-            if found.is_none() {
-                return Err(StoreError::NotFound {
-                    what: "objective item",
-                    id: objective.0,
-                });
-            }
+    let indicator = &new.indicator;
+    if let Some(objective) = indicator.objective {
+        let found = sqlx::query("SELECT id FROM items WHERE id = $1 AND plan_id = $2")
+            .bind(objective.0)
+            .bind(plan.id.0)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if found.is_none() {
+            return Err(StoreError::NotFound {
+                what: "objective item",
+                id: objective.0,
+            });
         }
-        let wording = &indicator.wording;
-        let counted = wording.counted.as_ref();
-        let row = sqlx::query(
-            "INSERT INTO indicators (org_id, plan_id, objective_item_id, owner_post, title, \
+    }
+    let wording = &indicator.wording;
+    let counted = wording.counted.as_ref();
+    let row = sqlx::query(
+        "INSERT INTO indicators (org_id, plan_id, objective_item_id, owner_post, title, \
              subject, subject_plural, counted_singular, counted_plural, counted_predicate, unit, \
              direction, measure, calendar, annual_target, baseline, minimum, stretch, profile, \
              tolerance_mode, tolerance_amount, position, created_at) VALUES ($1, $2, $3, $4, $5, \
              $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
              $23) RETURNING id",
-        )
-        .bind(plan.org.0)
-        .bind(plan.id.0)
-        .bind(indicator.objective.map(|item| item.0))
-        .bind(new.owner_post.clone())
-        .bind(indicator.title.clone())
-        .bind(wording.subject.clone())
-        .bind(i64::from(wording.plural))
-        .bind(counted.map(|c| c.singular.clone()))
-        .bind(counted.map(|c| c.plural.clone()))
-        .bind(counted.map(|c| c.predicate.clone()))
-        .bind(indicator.unit.as_str().to_string())
-        .bind(indicator.direction.as_str().to_string())
-        .bind(indicator.measure.as_str().to_string())
-        .bind(indicator.calendar.as_str().to_string())
-        .bind(indicator.annual_target.map(Figure::hundredths))
-        .bind(indicator.baseline.map(Figure::hundredths))
-        .bind(indicator.minimum.map(Figure::hundredths))
-        .bind(indicator.stretch.map(Figure::hundredths))
-        .bind(profile_json(&indicator.profile))
-        .bind(tolerance_mode_text(indicator.tolerance.mode).to_string())
-        .bind(indicator.tolerance.amount.hundredths())
-        .bind(new.position)
-        .bind(instant_text(Utc::now()))
-        .fetch_one(&mut **tx)
-        .await?;
+    )
+    .bind(plan.org.0)
+    .bind(plan.id.0)
+    .bind(indicator.objective.map(|item| item.0))
+    .bind(new.owner_post.clone())
+    .bind(indicator.title.clone())
+    .bind(wording.subject.clone())
+    .bind(i64::from(wording.plural))
+    .bind(counted.map(|c| c.singular.clone()))
+    .bind(counted.map(|c| c.plural.clone()))
+    .bind(counted.map(|c| c.predicate.clone()))
+    .bind(indicator.unit.as_str().to_string())
+    .bind(indicator.direction.as_str().to_string())
+    .bind(indicator.measure.as_str().to_string())
+    .bind(indicator.calendar.as_str().to_string())
+    .bind(indicator.annual_target.map(Figure::hundredths))
+    .bind(indicator.baseline.map(Figure::hundredths))
+    .bind(indicator.minimum.map(Figure::hundredths))
+    .bind(indicator.stretch.map(Figure::hundredths))
+    .bind(profile_json(&indicator.profile))
+    .bind(tolerance_mode_text(indicator.tolerance.mode).to_string())
+    .bind(indicator.tolerance.amount.hundredths())
+    .bind(new.position)
+    .bind(instant_text(Utc::now()))
+    .fetch_one(&mut **tx)
+    .await?;
     Ok(IndicatorId(row.try_get("id")?))
 }
 

@@ -39,6 +39,7 @@ use waymark_core::{
     Classification, OrgId, Organisation, OrganisationKind, Plan, PlanId, PlanKind, UpdateCycle,
 };
 
+pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
 pub use diff::{PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
@@ -47,13 +48,11 @@ pub use glossary::{
     MAX_TERM as MAX_GLOSSARY_TERM, glossary_term_key,
 };
 pub use indicators::{
-    IndicatorImportSet, IndicatorRef, MeasurementEntry, MeasurementsByIndicator, MeasurementId, NewIndicator,
-    NewMeasurement, StoredIndicator,
+    IndicatorImportSet, IndicatorRef, MeasurementEntry, MeasurementId, MeasurementsByIndicator,
+    NewIndicator, NewMeasurement, StoredIndicator,
 };
 pub use owners::OwnedItems;
-pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use people::{NewPerson, PostChange, PostHolding, PostRef, Session, User};
-pub use sharing::{ApiToken, NewShare, StoredShare};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
 pub use report_settings::{
     NewReportSettings, ReportSettingsFields, ReportSettingsVersion, StoredLogo,
@@ -61,6 +60,7 @@ pub use report_settings::{
 pub use reports::{
     NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId, Withdrawal,
 };
+pub use sharing::{ApiToken, NewShare, StoredShare};
 pub use uploads::PendingUpload;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -143,25 +143,24 @@ impl Store {
 
     /// The person with this id.
     pub async fn user(&self, id: UserId) -> Result<User> {
-        let row = sqlx::query(
-            "SELECT id, org_id, email, name, clearance FROM users WHERE id = $1",
-        )
-        .bind(id.0)
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound {
-            what: "person",
-            id: id.0,
-        })?;
+        let row = sqlx::query("SELECT id, org_id, email, name, clearance FROM users WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound {
+                what: "person",
+                id: id.0,
+            })?;
         user_from_row(&row)
     }
 
     /// The roles a person holds, organisation-wide and per plan.
     pub async fn roles_of(&self, user: UserId) -> Result<Vec<RoleGrant>> {
-        let rows = sqlx::query("SELECT role, plan_id FROM user_roles WHERE user_id = $1 ORDER BY id")
-            .bind(user.0)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT role, plan_id FROM user_roles WHERE user_id = $1 ORDER BY id")
+                .bind(user.0)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter().map(grant_from_row).collect()
     }
 
@@ -267,9 +266,10 @@ impl Store {
     }
 
     pub async fn users(&self, scope: Scope) -> Result<Vec<User>> {
-        let rows = sqlx::query("SELECT id, org_id, email, name, clearance FROM users ORDER BY name")
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, org_id, email, name, clearance FROM users ORDER BY name")
+                .fetch_all(self.pool())
+                .await?;
         let users = rows.iter().map(user_from_row).collect::<Result<Vec<_>>>()?;
         Ok(users.into_iter().filter(|u| scope.allows(u.org)).collect())
     }
@@ -409,7 +409,9 @@ fn grant_from_row(row: &sqlx::any::AnyRow) -> Result<RoleGrant> {
     let word: String = row.try_get("role")?;
     Ok(RoleGrant {
         role: Role::parse(&word).ok_or_else(|| StoreError::Corrupt(format!("role {word:?}")))?,
-        plan: row.try_get::<Option<i64>, _>("plan_id")?.map(waymark_core::PlanId),
+        plan: row
+            .try_get::<Option<i64>, _>("plan_id")?
+            .map(waymark_core::PlanId),
     })
 }
 
@@ -578,12 +580,14 @@ async fn insert_holding(
     user: UserId,
     since: NaiveDate,
 ) -> Result<()> {
-    sqlx::query("INSERT INTO post_holders (org_id, post_id, user_id, since) VALUES ($1, $2, $3, $4)")
-        .bind(org.0)
-        .bind(post.0)
-        .bind(user.0)
-        .bind(date_text(since))
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO post_holders (org_id, post_id, user_id, since) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(org.0)
+    .bind(post.0)
+    .bind(user.0)
+    .bind(date_text(since))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }

@@ -59,11 +59,7 @@ const SHARE_COLUMNS: &str = "id, org_id, plan_id, with_org_id, access, ceiling, 
 
 impl Store {
     /// Shares a plan of `org`'s with another organisation, with its audit record.
-    pub async fn create_share(
-        &self,
-        new: &NewShare,
-        audit: &NewAuditEvent,
-    ) -> Result<StoredShare> {
+    pub async fn create_share(&self, new: &NewShare, audit: &NewAuditEvent) -> Result<StoredShare> {
         let plan = self.plan(Scope::All, new.plan).await?;
         if plan.org == new.with_org {
             return Err(StoreError::Invalid(

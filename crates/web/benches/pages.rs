@@ -235,8 +235,7 @@ fn main() -> BenchResult<()> {
         warming.elapsed().as_secs_f64()
     );
     let state = AppState {
-        store: server_store,
-        clock: Clock::fixed(today()),
+        app: waymark_app::App::new(server_store, Clock::fixed(today())),
         secure_cookies: false,
         demo: None,
     };
@@ -330,7 +329,7 @@ async fn build_dataset(store: &Store, sizes: Sizes) -> BenchResult<Dataset> {
         .create_organisation("BENCH", "Benchmark Constabulary")
         .await?
         .id;
-    let hash = waymark_web::hash_password(PASSWORD)?;
+    let hash = waymark_app::password::hash_now(PASSWORD).map_err(|e| e.to_string())?;
     let user = store
         .create_user(org, EMAIL, "Bea Bench", &hash, false)
         .await?;

@@ -1,15 +1,15 @@
-//! Who is asking: password hashing (argon2id), session tokens and the `Viewer` extractor that
-//! every page and API handler takes. A viewer always carries an organisation, and that
-//! organisation scopes every read and write; roles and partner access will add checks here.
+//! Who is asking: the session cookie (pages and the API from a browser) or a personal API
+//! token (`Authorization: Bearer wmk_…`, scripts), turned into the application layer's
+//! `Actor` by the `Viewer` extractor that every handler takes. The rules of what the actor may
+//! do are the application layer's.
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
-use argon2::{Argon2, PasswordHash};
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use sha2::{Digest, Sha256};
-use waymark_store::{Scope, User};
+use waymark_app::Actor;
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -18,44 +18,7 @@ use crate::state::AppState;
 pub const SESSION_COOKIE: &str = "waymark_session";
 /// The cookie holding the CSRF token before sign-in (double-submit).
 pub const PRE_SESSION_CSRF_COOKIE: &str = "waymark_csrf";
-/// How long a session lasts.
-pub const SESSION_HOURS: i64 = 12;
-
-/// Hashes a password with argon2id and a fresh salt. Slow on purpose (~75 ms): call it from
-/// `spawn_blocking` in request handlers.
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|hash| hash.to_string())
-        .map_err(|e| AppError::Internal(format!("password hashing failed: {e}")))
-}
-
-/// Checks a password against a stored argon2 hash.
-pub fn verify_password(password: &str, stored_hash: &str) -> bool {
-    PasswordHash::new(stored_hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// A random 256-bit token, hex encoded.
-pub fn new_token() -> Result<String, AppError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("no randomness: {e}")))?;
-    Ok(hex(&bytes))
-}
-
-/// Sessions are stored by the hash of their token, so a copy of the database is no key.
-pub fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use waymark_app::sessions::SESSION_HOURS;
 
 /// Reads one cookie from the request headers.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
@@ -69,25 +32,52 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
+/// The token of an `Authorization: Bearer` header.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
 /// A Set-Cookie value: HttpOnly, SameSite=Lax, whole site.
 pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
     format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}")
 }
 
+/// The client's address, where the server knows it.
+pub fn client_address(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(address)| address.ip().to_string())
+}
+
+/// The client's address as an extractor, for handlers that act before anyone is signed in.
+pub struct ClientAddress(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(client_address(parts)))
+    }
+}
+
 /// The signed-in person making the request.
 #[derive(Debug, Clone)]
 pub struct Viewer {
-    pub user: User,
-    pub organisation_name: String,
-    /// The session's CSRF token, put into every form.
+    pub actor: Actor,
+    /// The session's CSRF token, put into every form; empty for an API token, which needs none.
     pub csrf_token: String,
 }
 
 impl Viewer {
-    /// The rows this viewer may see: their own organisation.
-    pub fn scope(&self) -> Scope {
-        Scope::Org(self.user.org)
+    /// The person's name, for history and pages.
+    pub fn name(&self) -> String {
+        self.actor.name()
     }
 }
 
@@ -130,6 +120,7 @@ impl FromRequestParts<AppState> for Viewer {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let is_api = parts.uri.path().starts_with("/api/");
+        let address = client_address(parts);
         let not_signed_in = || {
             if is_api {
                 NotSignedIn::Api
@@ -142,14 +133,23 @@ impl FromRequestParts<AppState> for Viewer {
                 NotSignedIn::Page(next)
             }
         };
+        if is_api && let Some(token) = bearer(&parts.headers) {
+            return match state.app.actor_for_bearer(&token).await {
+                Ok(Some(actor)) => Ok(Viewer {
+                    actor: actor.with_address(address),
+                    csrf_token: String::new(),
+                }),
+                Ok(None) => Err(NotSignedIn::Api),
+                Err(error) => Err(NotSignedIn::Failed(error.into())),
+            };
+        }
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Err(not_signed_in());
         };
-        match state.store.session(&token_hash(&token)).await {
-            Ok(Some(session)) => Ok(Viewer {
-                user: session.user,
-                organisation_name: session.organisation_name,
-                csrf_token: session.csrf_token,
+        match state.app.actor_for_session(&token).await {
+            Ok(Some((actor, csrf_token))) => Ok(Viewer {
+                actor: actor.with_address(address),
+                csrf_token,
             }),
             Ok(None) => Err(not_signed_in()),
             Err(error) => Err(NotSignedIn::Failed(error.into())),
@@ -162,29 +162,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn passwords_verify_only_against_their_own_hash() {
-        let hash = hash_password("correct horse battery staple").unwrap();
-        assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery staple", &hash));
-        assert!(!verify_password("Correct horse battery staple", &hash));
-        assert!(!verify_password("anything", "not a hash"));
-    }
-
-    #[test]
-    fn tokens_are_random_and_hashes_stable() {
-        let a = new_token().unwrap();
-        let b = new_token().unwrap();
-        assert_eq!(a.len(), 64);
-        assert_ne!(a, b);
-        assert_eq!(token_hash(&a), token_hash(&a));
-        assert_ne!(token_hash(&a), a);
-    }
-
-    #[test]
     fn cookies_are_read_from_any_cookie_header() {
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, "a=1; waymark_session=abc".parse().unwrap());
         assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    #[test]
+    fn bearer_tokens_are_read_from_the_authorization_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, "Bearer wmk_abc".parse().unwrap());
+        assert_eq!(bearer(&headers).as_deref(), Some("wmk_abc"));
+        headers.insert(header::AUTHORIZATION, "Basic abc".parse().unwrap());
+        assert_eq!(bearer(&headers), None);
     }
 }

@@ -1,9 +1,10 @@
 //! One error type for handlers: a status code per variant, a plain page (or JSON body for the
-//! API) that quotes a reference, and the internal cause logged once under that reference.
+//! API) that quotes a reference, and the internal cause logged once under that reference. The
+//! application layer's errors map here in one place.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use waymark_store::StoreError;
+use waymark_app::Conflict;
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -17,8 +18,18 @@ pub enum AppError {
     /// Field → message pairs for the GOV.UK error summary.
     #[error("there is a problem with what you entered")]
     Invalid(Vec<(String, String)>),
+    /// Someone else's change came first.
+    #[error("{0}")]
+    Conflict(Box<Conflict>),
+    /// The request's body is larger than the route accepts.
+    #[error("the upload is too large")]
+    TooLarge(String),
+    /// A failure the person cannot fix; the cause is logged with a reference.
     #[error("internal error: {0}")]
     Internal(String),
+    /// As `Internal`, keeping the application layer's error and its causes for the log.
+    #[error("internal error: {0}")]
+    Failed(#[source] waymark_app::AppError),
 }
 
 impl AppError {
@@ -28,7 +39,9 @@ impl AppError {
             AppError::Unauthorised => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) | AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
@@ -43,6 +56,20 @@ impl AppError {
         bytes.iter().map(|b| format!("{b:02X}")).collect()
     }
 
+    /// Logs an internal failure with its whole chain of causes, and returns the reference.
+    fn log_internal(&self) -> String {
+        let reference = Self::reference();
+        let mut cause = self.to_string();
+        let mut source = std::error::Error::source(self);
+        while let Some(next) = source {
+            cause.push_str(": ");
+            cause.push_str(&next.to_string());
+            source = next.source();
+        }
+        tracing::error!(%reference, %cause, "internal error");
+        reference
+    }
+
     /// The JSON body for API callers.
     pub fn into_json_response(self) -> Response {
         let status = self.status_code();
@@ -51,23 +78,46 @@ impl AppError {
                 "error": self.to_string(),
                 "fields": fields.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
             }),
-            AppError::Internal(cause) => {
-                let reference = Self::reference();
-                tracing::error!(%reference, %cause, "internal error");
+            AppError::Conflict(conflict) => serde_json::json!({
+                "error": conflict.to_string(),
+                "current_version": conflict.current_version,
+                "changed_by": conflict.changed_by,
+                "changed_at": conflict.changed_at,
+                "current": conflict.current.iter().map(|(f, v)| serde_json::json!({"field": f, "value": v})).collect::<Vec<_>>(),
+            }),
+            AppError::TooLarge(message) => serde_json::json!({"error": message}),
+            AppError::Internal(_) | AppError::Failed(_) => {
+                let reference = self.log_internal();
                 serde_json::json!({"error": "internal error", "reference": reference})
             }
             _ => serde_json::json!({"error": self.to_string()}),
         };
-        (status, axum::Json(body)).into_response()
+        let mut response = (status, axum::Json(body)).into_response();
+        if let AppError::Conflict(conflict) = &self
+            && let Ok(value) = format!("\"{}\"", conflict.current_version).parse()
+        {
+            response
+                .headers_mut()
+                .insert(axum::http::header::ETAG, value);
+        }
+        response
     }
 }
 
-impl From<StoreError> for AppError {
-    fn from(error: StoreError) -> Self {
+impl From<waymark_app::AppError> for AppError {
+    fn from(error: waymark_app::AppError) -> Self {
+        use waymark_app::AppError as UseCase;
         match error {
-            StoreError::NotFound { .. } => AppError::NotFound,
-            StoreError::Invalid(message) => AppError::invalid("form", message),
-            other => AppError::Internal(other.to_string()),
+            UseCase::NotFound | UseCase::Missing { .. } => AppError::NotFound,
+            UseCase::Forbidden => AppError::Forbidden,
+            UseCase::Invalid(fields) => AppError::Invalid(fields),
+            UseCase::Conflict(conflict) => AppError::Conflict(conflict),
+            UseCase::SignInFailed => {
+                AppError::invalid("email", "Enter a correct email address and password")
+            }
+            // A file's problem is the person's to fix, and says so with the file's name.
+            UseCase::File(problem) => AppError::invalid("file", problem.to_string()),
+            other => AppError::Failed(other),
         }
     }
 }
@@ -84,22 +134,26 @@ impl IntoResponse for AppError {
         let (title, detail) = match &self {
             AppError::NotFound => (
                 "Page not found".to_string(),
-                "If you typed the web address, check it is correct. The page may belong to another organisation.".to_string(),
+                "If you typed the web address, check it is correct. The page may belong to another organisation, or not be shared with yours.".to_string(),
             ),
             AppError::Unauthorised => ("You need to sign in".to_string(), "Sign in to continue.".to_string()),
             AppError::Forbidden => (
                 "You cannot do that".to_string(),
                 // One status for both causes: a permission the person lacks, or a form whose
                 // security token has expired.
-                "You do not have permission to do that, or the form has expired. If you were filling in a form, go back, reload the page and try again.".to_string(),
+                "Your role does not allow it, or the form has expired. If you were filling in a form, go back, reload the page and try again. Your administrator can change your role.".to_string(),
             ),
             AppError::Invalid(fields) => (
                 "There is a problem".to_string(),
                 fields.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "),
             ),
-            AppError::Internal(cause) => {
-                let reference = Self::reference();
-                tracing::error!(%reference, %cause, "internal error");
+            AppError::Conflict(conflict) => (
+                "Someone else changed this first".to_string(),
+                format!("{conflict}. Go back, reload the page to see their change, and make yours again."),
+            ),
+            AppError::TooLarge(message) => ("The file is too large".to_string(), message.clone()),
+            AppError::Internal(_) | AppError::Failed(_) => {
+                let reference = self.log_internal();
                 (
                     "Sorry, there is a problem with the service".to_string(),
                     format!("Try again later. If it keeps happening, quote reference {reference} to your administrator."),

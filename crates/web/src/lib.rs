@@ -2,8 +2,9 @@
 //! with sessions, CSRF protection and security headers applied once for every route.
 //!
 //! Only this crate knows HTTP and HTML. Handlers are thin: they extract the signed-in viewer
-//! (whose organisation scopes every read and write), call the store or a shared view function,
-//! and render. The same view structs back the pages, the JSON API and the CLI's `--json`.
+//! (an application-layer `Actor`), call one use case of `waymark_app`, and render its answer;
+//! this crate cannot reach the store, so every read is narrowed and every write checked there.
+//! The same view structs back the pages, the JSON API and the CLI's `--json`.
 
 pub mod api;
 mod assets;
@@ -11,7 +12,6 @@ pub mod auth;
 mod error;
 mod pages;
 mod security;
-mod service;
 mod state;
 pub mod views;
 pub mod views_indicators;
@@ -21,7 +21,6 @@ use std::future::Future;
 use axum::Router;
 use tokio::net::TcpListener;
 
-pub use auth::hash_password;
 pub use error::AppError;
 pub use state::{AppState, Clock, DemoAccount, DemoSignIn};
 
@@ -47,40 +46,16 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let warming = tokio::spawn(keep_views_warm(state.store.clone(), state.clock.clone()));
-    let served = axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let application = state.app.clone();
+    // Fills the view cache with today's view of every plan when the server starts and again
+    // when the day changes, so the first visitor to each plan gets a page as fast as the next.
+    let warming = tokio::spawn(async move { application.keep_views_warm().await });
+    let served = axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     warming.abort();
     served
-}
-
-/// Fills the store's view cache with today's view of every plan (as many as its memory budget
-/// allows) when the server starts and again when the day changes, so that the first visitor to
-/// each plan gets a page as fast as the next. Pages are served meanwhile; a failure only means
-/// a colder cache.
-async fn keep_views_warm(store: waymark_store::Store, clock: Clock) {
-    // Plans whose import committed but whose derived indexes a stop left unwritten.
-    match store.catch_up_all_indexes().await {
-        Ok(0) => {}
-        Ok(plans) => tracing::info!(plans, "index backlog caught up"),
-        Err(error) => tracing::warn!(%error, "catching up the index backlog failed"),
-    }
-    let mut warmed_for = None;
-    loop {
-        let today = clock.today();
-        if warmed_for != Some(today) {
-            let started = std::time::Instant::now();
-            match store.warm_views(today).await {
-                Ok(views) => tracing::info!(
-                    views,
-                    elapsed_ms = started.elapsed().as_millis() as u64,
-                    "view cache warmed"
-                ),
-                Err(error) => tracing::warn!(%error, "warming the view cache failed"),
-            }
-            warmed_for = Some(today);
-        }
-        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
-    }
 }

@@ -1,35 +1,10 @@
-//! What every handler can reach: the store and the clock.
+//! What every handler can reach: the application layer and how the server is set up. Handlers
+//! never reach the store: every read and write goes through `waymark_app`.
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-use waymark_store::Store;
-
-/// Today's date, injectable so that tests and demos can pin it.
-#[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> NaiveDate + Send + Sync>);
-
-impl Clock {
-    /// The server's local calendar date.
-    pub fn system() -> Self {
-        Clock(Arc::new(|| chrono::Local::now().date_naive()))
-    }
-
-    /// Always the same day.
-    pub fn fixed(day: NaiveDate) -> Self {
-        Clock(Arc::new(move || day))
-    }
-
-    pub fn today(&self) -> NaiveDate {
-        (self.0)()
-    }
-}
-
-impl std::fmt::Debug for Clock {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Clock(today = {})", self.today())
-    }
-}
+use waymark_app::App;
+pub use waymark_app::Clock;
 
 /// One demo account, shown on the sign-in page of a demo server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,8 +27,7 @@ pub struct DemoSignIn {
 /// Shared state of the web application.
 #[derive(Clone, Debug)]
 pub struct AppState {
-    pub store: Store,
-    pub clock: Clock,
+    pub app: App,
     /// Whether cookies get the Secure attribute (behind HTTPS).
     pub secure_cookies: bool,
     /// The demo's accounts, shown on the sign-in page; `None` except on a demo server.
@@ -61,12 +35,16 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store) -> Self {
+    pub fn new(app: App) -> Self {
         AppState {
-            store,
-            clock: Clock::system(),
+            app,
             secure_cookies: false,
             demo: None,
         }
+    }
+
+    /// Today, by the application's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.app.today()
     }
 }

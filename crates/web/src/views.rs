@@ -3,9 +3,9 @@
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use waymark_app::model::{ItemState, PlanView};
 use waymark_core::date::format_long;
 use waymark_core::{Flag, Plan, Rag, RagRollup, Tag};
-use waymark_store::{ItemState, PlanView};
 
 /// A plan in lists (`plans --json`, `/api/plans`).
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -19,6 +19,9 @@ pub struct PlanJson {
     pub owner_posts: Vec<String>,
     pub source: Option<String>,
     pub update_cycle: String,
+    /// The plan's protective marking.
+    pub marking: String,
+    pub archived: bool,
 }
 
 impl PlanJson {
@@ -33,6 +36,8 @@ impl PlanJson {
             owner_posts: plan.owner_posts.clone(),
             source: plan.source.clone(),
             update_cycle: plan.update_cycle.as_string(),
+            marking: plan.marking.label(),
+            archived: plan.archived,
         }
     }
 }
@@ -69,6 +74,9 @@ pub struct ItemJson {
     /// For a parent with no RAG of its own: the RAG derived from the actions beneath it (the
     /// worst open one; Blue once all are complete). `None` for actions and assessed parents.
     pub derived_rag: Option<String>,
+    /// The item's protective marking: the most sensitive of its plan's, its parents' and its
+    /// own ("OFFICIAL", "OFFICIAL-SENSITIVE PERSONAL").
+    pub marking: String,
 }
 
 /// A tag of an item: its taxonomy ("APACS") and value ("Promoting safety").
@@ -110,7 +118,17 @@ impl ItemJson {
                 })
                 .collect(),
             derived_rag: None,
+            marking: plan.marking.label(),
         }
+    }
+
+    /// Every item of a plan as the actor may see it, each with its effective marking.
+    pub fn all_marked(read: &waymark_app::PlanRead) -> Vec<ItemJson> {
+        let mut items = ItemJson::all(&read.view);
+        for item in &mut items {
+            item.marking = read.marking_of(waymark_core::ItemId(item.id)).label();
+        }
+        items
     }
 
     /// Every item of a plan view, in tree order, with parents' derived RAG filled in.

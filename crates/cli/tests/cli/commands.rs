@@ -104,7 +104,7 @@ fn plans_and_items_meet_the_json_contract() {
 
     let items = json(&dir, &["items", "--plan", "1", "--json"]);
     let items = items.as_array().unwrap();
-    assert_eq!(items.len(), 17, "6 recommendations and 11 actions");
+    assert_eq!(items.len(), 19, "7 recommendations and 12 actions");
     for item in items {
         for key in [
             "id",

@@ -4,7 +4,9 @@
 use calamine::{Data, Reader, open_workbook_auto_from_rs};
 use waymark_io::apply::end_of_time;
 use waymark_io::export::{ExportFormat, export_bytes};
-use waymark_io::{Format, PreviewOptions, build_preview, import_into_plan, read_bytes};
+use waymark_io::{Format, PreviewOptions, build_preview, read_bytes};
+
+use crate::helpers::import_into_plan;
 use waymark_store::Scope;
 
 use crate::helpers::{as_at, fixtures_dir, fresh_store, import_new, preview_of, seed, ymd};

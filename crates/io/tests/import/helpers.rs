@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 use docx_rs::{Paragraph, Run, TableCell, TableRow};
 use rust_xlsxwriter::Worksheet;
 use waymark_core::{OrgId, PlanId};
+use waymark_io::indicators::{IndicatorImport, IndicatorOutcome};
 use waymark_io::preview::ImportPreview;
-use waymark_io::{NewPlanSpec, PreviewOptions, build_preview, read_file};
-use waymark_store::Store;
+use waymark_io::{ImportOutcome, NewPlanSpec, PreviewOptions, build_preview, read_file};
+use waymark_store::{Scope, Store, StoreError};
 
 /// The shared seeds, or `None` (with the reason printed) when this clone has none beside it.
 pub fn seeds_dir() -> Option<PathBuf> {
@@ -77,10 +78,97 @@ pub fn spec(org: OrgId) -> NewPlanSpec {
 }
 
 pub async fn import_new(store: &Store, org: OrgId, preview: &ImportPreview) -> PlanId {
-    let outcome = waymark_io::import_into_new_plan(store, &spec(org), preview, None, false)
+    let outcome = import_into_new_plan(store, &spec(org), preview, None, false)
         .await
         .unwrap();
     PlanId(outcome.plan.unwrap())
+}
+
+// The importer plans; storing is the application layer's, with its permission checks. These
+// tests are about what the importer plans, so they store the plan straight into a store the
+// way the application layer does, each in one transaction.
+
+/// A first import of a preview as a new plan.
+pub async fn import_into_new_plan(
+    store: &Store,
+    spec: &NewPlanSpec,
+    preview: &ImportPreview,
+    author: Option<String>,
+    dry_run: bool,
+) -> Result<ImportOutcome, StoreError> {
+    let existing = store.plans(Scope::Org(spec.org)).await.unwrap_or_default();
+    let planned = waymark_io::plan_new_plan_import(spec, preview, author, &existing);
+    let plan = if dry_run {
+        None
+    } else {
+        Some(
+            store
+                .create_plan_with_changes(&planned.plan, &planned.changes)
+                .await?
+                .0
+                .id
+                .0,
+        )
+    };
+    Ok(ImportOutcome {
+        plan,
+        plan_title: planned.plan.title,
+        dry_run,
+        summary: planned.summary,
+        findings: planned.findings,
+    })
+}
+
+/// A re-import of a preview into an existing plan.
+pub async fn import_into_plan(
+    store: &Store,
+    plan: PlanId,
+    preview: &ImportPreview,
+    author: Option<String>,
+    dry_run: bool,
+) -> Result<ImportOutcome, StoreError> {
+    let view = store
+        .plan_as_at(Scope::All, plan, waymark_io::apply::end_of_time(), None)
+        .await?;
+    let planned = waymark_io::plan_reimport(&view, preview, author);
+    if !dry_run && !planned.changes.is_empty() {
+        store.apply_changes(&planned.changes).await?;
+    }
+    Ok(ImportOutcome {
+        plan: Some(plan.0),
+        plan_title: view.plan.title.clone(),
+        dry_run,
+        summary: planned.summary,
+        findings: planned.findings,
+    })
+}
+
+/// An import of parsed indicators into an existing plan.
+pub async fn import_indicators(
+    store: &Store,
+    plan: PlanId,
+    import: &IndicatorImport,
+    entered_by: &str,
+    dry_run: bool,
+) -> Result<IndicatorOutcome, StoreError> {
+    let view = store
+        .plan_as_at(Scope::All, plan, waymark_io::apply::end_of_time(), None)
+        .await?;
+    let existing = store.indicators(Scope::All, plan).await?;
+    let in_force = store.plan_measurements(Scope::All, plan, None).await?;
+    let (set, outcome) = waymark_io::indicators::plan_indicator_import(
+        &view,
+        &existing,
+        &in_force,
+        import,
+        entered_by,
+        as_at(),
+        dry_run,
+    );
+    if !dry_run {
+        store.import_indicators(&set).await?;
+    }
+    Ok(outcome)
 }
 
 /// A readable projection of a preview: items as a tree with their fields and updates, then

@@ -5,11 +5,11 @@
 use waymark_core::indicator::{Figure, Measurement, Period, evaluate};
 use waymark_core::{PlanKind, Rag, UpdateCycle};
 use waymark_io::apply::end_of_time;
-use waymark_io::indicators::{import_indicators, is_indicator_workbook, parse_indicator_workbook};
+use waymark_io::indicators::{is_indicator_workbook, parse_indicator_workbook};
 use waymark_io::read_file;
 use waymark_store::{NewPlan, Scope};
 
-use crate::helpers::{fresh_store, temp_path};
+use crate::helpers::{fresh_store, import_indicators, temp_path};
 
 const CSV: &str = "\
 Objective,Indicator,Unit,Direction,Measure type,Annual target,Baseline,Minimum target,Stretch target,Period,Actual,Same period last year

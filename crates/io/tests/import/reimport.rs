@@ -4,12 +4,13 @@
 
 use waymark_core::PlanId;
 use waymark_io::apply::end_of_time;
-use waymark_io::{
-    Format, PreviewOptions, build_preview, import_into_new_plan, import_into_plan, read_bytes,
-};
+use waymark_io::{Format, PreviewOptions, build_preview, read_bytes};
 use waymark_store::{Scope, Store};
 
-use crate::helpers::{as_at, fresh_store, import_new, preview_of, seed, spec, ymd};
+use crate::helpers::{
+    as_at, fresh_store, import_into_new_plan, import_into_plan, import_new, preview_of, seed, spec,
+    ymd,
+};
 
 const SEED: &str = "000_ffc31558cea22b14.txt";
 

@@ -171,7 +171,9 @@ pub async fn fixture() -> Fixture {
             item.due = Some(FlexDate::exact(day(2008, 8, 31)));
         }
         if row.reference == "4.6" {
-            item.marking = Some(waymark_core::Classification::new(Marking::OfficialSensitive));
+            item.marking = Some(waymark_core::Classification::new(
+                Marking::OfficialSensitive,
+            ));
         }
         fields.insert(row.reference.clone(), item.clone());
         second.versions.push(NewVersion {
@@ -410,7 +412,10 @@ impl waymark_report::ReportSource for StoreSource<'_> {
         known_at: Option<chrono::DateTime<chrono::Utc>>,
     ) -> Result<Vec<waymark_core::RagChange>, waymark_report::ReportError> {
         let history = self.0.item_history(Scope::All, item).await?;
-        Ok(waymark_report::rag_changes_known(history.versions, known_at))
+        Ok(waymark_report::rag_changes_known(
+            history.versions,
+            known_at,
+        ))
     }
 
     async fn indicators(

@@ -11,7 +11,7 @@ use crate::api::ApiError;
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::views_indicators::{IndicatorJson, parse_period, plan_indicators};
+use crate::views_indicators::{IndicatorJson, parse_period};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/plans/{id}/indicators", get(indicators))
@@ -37,8 +37,11 @@ pub(crate) async fn indicators(
     Path(id): Path<i64>,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Json<Vec<IndicatorJson>>, ApiError> {
-    let period = parse_period(query.period.as_deref(), state.clock.today())
+    let period = parse_period(query.period.as_deref(), state.today())
         .map_err(|message| AppError::invalid("period", message))?;
-    let rows = plan_indicators(&state.store, viewer.scope(), PlanId(id), period, None).await?;
+    let (_, rows) = state
+        .app
+        .plan_indicators(&viewer.actor, PlanId(id), period, None)
+        .await?;
     Ok(Json(rows.iter().map(IndicatorJson::new).collect()))
 }

@@ -13,9 +13,9 @@ use waymark_core::{ItemId, PlanId};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::as_at_or_today;
-use crate::service::{UpdateInput, add_update};
 use crate::state::AppState;
 use crate::views::{CheckJson, ItemJson, PlanJson};
+use waymark_app::items::UpdateInput;
 
 mod indicators;
 mod openapi;
@@ -40,8 +40,8 @@ impl From<AppError> for ApiError {
     }
 }
 
-impl From<waymark_store::StoreError> for ApiError {
-    fn from(error: waymark_store::StoreError) -> Self {
+impl From<waymark_app::AppError> for ApiError {
+    fn from(error: waymark_app::AppError) -> Self {
         ApiError(error.into())
     }
 }
@@ -65,22 +65,33 @@ pub(crate) struct UserJson {
     email: String,
     organisation: i64,
     is_admin: bool,
+    /// admin, manager, contributor or viewer: the role for the whole organisation.
+    role: Option<String>,
+    /// The most sensitive marking the person may see.
+    clearance: String,
+    /// The posts the person holds today.
+    posts: Vec<String>,
 }
 
 /// Who is signed in, and the CSRF token to send with writes.
 #[utoipa::path(get, path = "/api/session", tag = "session",
     responses((status = 200, body = SessionJson), (status = 401, description = "Not signed in")))]
-pub(crate) async fn session(viewer: Viewer) -> Json<SessionJson> {
-    Json(SessionJson {
+pub(crate) async fn session(viewer: Viewer) -> Result<Json<SessionJson>, ApiError> {
+    let actor = &viewer.actor;
+    let user = actor.user().ok_or(AppError::Unauthorised)?;
+    Ok(Json(SessionJson {
         user: UserJson {
-            id: viewer.user.id.0,
-            name: viewer.user.name.clone(),
-            email: viewer.user.email.clone(),
-            organisation: viewer.user.org.0,
-            is_admin: viewer.user.is_admin,
+            id: user.id.0,
+            name: user.name.clone(),
+            email: user.email.clone(),
+            organisation: user.org.0,
+            is_admin: actor.is_administrator(),
+            role: actor.org_role().map(|r| r.as_str().to_string()),
+            clearance: user.clearance.label().to_string(),
+            posts: actor.posts.clone(),
         },
-        csrf_token: viewer.csrf_token,
-    })
+        csrf_token: viewer.csrf_token.clone(),
+    }))
 }
 
 /// The plans of the signed-in user's organisation.
@@ -90,8 +101,8 @@ pub(crate) async fn plans(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Json<Vec<PlanJson>>, ApiError> {
-    let plans = state.store.plans(viewer.scope()).await?;
-    Ok(Json(plans.iter().map(PlanJson::new).collect()))
+    let plans = state.app.visible_plans(&viewer.actor).await?;
+    Ok(Json(plans.iter().map(|v| PlanJson::new(&v.plan)).collect()))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -112,12 +123,12 @@ pub(crate) async fn items(
     Path(id): Path<i64>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Json<Vec<ItemJson>>, ApiError> {
-    let as_at = as_at_or_today(query.as_at.as_deref(), state.clock.today())?;
-    let view = state
-        .store
-        .plan_view(viewer.scope(), PlanId(id), as_at, None)
+    let as_at = as_at_or_today(query.as_at.as_deref(), state.today())?;
+    let read = state
+        .app
+        .plan_view(&viewer.actor, PlanId(id), as_at)
         .await?;
-    Ok(Json(ItemJson::all(&view)))
+    Ok(Json(ItemJson::all_marked(&read)))
 }
 
 /// The data-quality flags of a plan's items on a day, with a sentence for each.
@@ -131,11 +142,12 @@ pub(crate) async fn check(
     Path(id): Path<i64>,
     Query(query): Query<AsAtQuery>,
 ) -> Result<Json<Vec<CheckJson>>, ApiError> {
-    let as_at = as_at_or_today(query.as_at.as_deref(), state.clock.today())?;
-    let view = state
-        .store
-        .plan_view(viewer.scope(), PlanId(id), as_at, None)
+    let as_at = as_at_or_today(query.as_at.as_deref(), state.today())?;
+    let read = state
+        .app
+        .plan_view(&viewer.actor, PlanId(id), as_at)
         .await?;
+    let view = &read.view;
     Ok(Json(
         view.items
             .iter()
@@ -183,6 +195,9 @@ pub(crate) async fn create_update(
         rag: body.rag,
         complete: body.complete,
     };
-    let id = add_update(&state, &viewer, ItemId(id), input).await?;
+    let id = state
+        .app
+        .add_update(&viewer.actor, ItemId(id), input)
+        .await?;
     Ok((StatusCode::CREATED, Json(CreatedJson { id })))
 }

@@ -8,8 +8,8 @@ use axum::response::Response;
 use axum::routing::get;
 use chrono::Days;
 use serde::Deserialize;
+use waymark_app::model::PlanView;
 use waymark_core::{ItemId, PlanId};
-use waymark_store::{PlanView, changes_between};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -76,7 +76,7 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<ChangesQuery>,
 ) -> Result<Response, AppError> {
-    let today = state.clock.today();
+    let today = state.today();
     // A date that cannot be read, or a range the wrong way round, shows the 30 days up to the
     // other date (or today), with the field in error.
     let to_field = DateField::read("to", query.to.as_deref(), today);
@@ -92,18 +92,16 @@ async fn show(
     let from = from_field.day;
     let errors = DateField::summary(&[&from_field, &to_field]);
     let has_errors = !errors.is_empty();
-    let before = state
-        .store
-        .plan_view(viewer.scope(), PlanId(id), from, None)
+    let read = state
+        .app
+        .plan_changes(&viewer.actor, PlanId(id), from, to)
         .await?;
-    let after = state
-        .store
-        .plan_view(viewer.scope(), PlanId(id), to, None)
-        .await?;
-    let changes = changes_between(&before, &after);
+    let changes = read.changes;
+    let after = read.after.view.clone();
+    let marking = read.before.highest.max(read.after.highest);
     let label = |item: ItemId| label_of(&after, item);
     let html = render(&ChangesPage {
-        chrome: Chrome::for_viewer(&viewer, "plans"),
+        chrome: Chrome::for_viewer(&viewer, "plans").marked(marking),
         id,
         title: after.plan.title.clone(),
         from_long: long_date(from),

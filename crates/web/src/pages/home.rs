@@ -7,12 +7,10 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use chrono::{Datelike, Months, NaiveDate};
-use waymark_core::PlanId;
 use waymark_core::date::month_name;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::my_actions::OwnedActions;
 use crate::pages::{Chrome, long_date, render};
 use crate::state::AppState;
 use crate::views::PlanCounts;
@@ -43,6 +41,9 @@ struct PlanCard {
     counts: PlanCounts,
     shares: Vec<(&'static str, &'static str, usize, f64, f64)>,
     months: Vec<MonthBar>,
+    archived: bool,
+    /// Another organisation's plan, shared with the viewer's.
+    shared: bool,
 }
 
 #[derive(Template)]
@@ -76,37 +77,38 @@ async fn home(
     viewer: Viewer,
     axum::extract::Query(query): axum::extract::Query<HomeQuery>,
 ) -> Result<Html<String>, AppError> {
-    let today = state.clock.today();
-    let (total, plans) = state
-        .store
-        .plans_page(
-            viewer.scope(),
-            (query.page.unwrap_or(1).max(1) - 1) * PLANS_PER_PAGE,
+    let today = state.today();
+    let ends = month_ends(today);
+    let requested = query.page.unwrap_or(1).max(1);
+    let mut listed = state
+        .app
+        .plan_page(
+            &viewer.actor,
+            (requested - 1) * PLANS_PER_PAGE,
             PLANS_PER_PAGE,
+            &ends,
         )
         .await?;
-    let pages = total.div_ceil(PLANS_PER_PAGE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let pages = listed.total.div_ceil(PLANS_PER_PAGE).max(1);
+    let page = requested.clamp(1, pages);
     // A page number past the end shows the last page.
-    let plans = if plans.is_empty() && total > 0 {
-        state
-            .store
-            .plans_page(viewer.scope(), (page - 1) * PLANS_PER_PAGE, PLANS_PER_PAGE)
-            .await?
-            .1
-    } else {
-        plans
-    };
-    let ids: Vec<PlanId> = plans.iter().map(|plan| plan.id).collect();
-    let ends = month_ends(today);
-    let views = state.store.plan_views(viewer.scope(), &ids, today).await?;
-    let mixes = state
-        .store
-        .rag_mixes_at(viewer.scope(), &ids, &ends)
-        .await?;
-    let mut cards = Vec::with_capacity(views.len());
-    for (view, (_, mixes)) in views.iter().zip(mixes.iter()) {
+    if listed.plans.is_empty() && listed.total > 0 {
+        listed = state
+            .app
+            .plan_page(
+                &viewer.actor,
+                (page - 1) * PLANS_PER_PAGE,
+                PLANS_PER_PAGE,
+                &ends,
+            )
+            .await?;
+    }
+    let mut highest = waymark_core::Classification::OFFICIAL;
+    let mut cards = Vec::with_capacity(listed.plans.len());
+    for (read, mixes) in &listed.plans {
+        let view = &read.view;
         let plan = &view.plan;
+        highest = highest.max(read.highest);
         let counts = PlanCounts::new(view);
         let months = ends
             .iter()
@@ -141,13 +143,21 @@ async fn home(
             shares: counts.shares(),
             counts,
             months,
+            archived: plan.archived,
+            shared: read.access.share.is_some(),
         });
     }
     let plans = cards;
-    let owned = OwnedActions::read(&state, &viewer, today).await?;
+    let owned = state.app.owned_actions(&viewer.actor).await?;
     let mine = (!owned.posts.is_empty()).then(|| owned.open_and_overdue());
+    let chrome = Chrome::for_viewer(&viewer, "plans");
+    let chrome = if plans.is_empty() {
+        chrome
+    } else {
+        chrome.marked(highest)
+    };
     render(&HomePage {
-        chrome: Chrome::for_viewer(&viewer, "plans"),
+        chrome,
         today: long_date(today),
         plans,
         mine,

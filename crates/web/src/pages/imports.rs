@@ -1,6 +1,7 @@
 //! Importing a spreadsheet or Word document: upload, a preview of everything the file would
 //! create with its findings listed by row, and only then, on confirmation, one transaction.
-//! The same `waymark_io` functions back `waymark import`, so the page and the CLI agree.
+//! The same application-layer use cases back `waymark import`, so the page and the CLI choose
+//! the same pipeline (a plan of items, or indicators) and store the same things.
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -8,14 +9,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use waymark_core::{PlanId, PlanKind};
-use waymark_io::{
-    Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions, build_preview,
-    import_into_new_plan, import_into_plan, read_bytes,
-};
-use waymark_store::PendingUpload;
+use waymark_app::imports::{ImportResult, Parsed, Upload, UploadPreview};
+use waymark_core::PlanId;
+use waymark_io::Format;
 
-use crate::auth::{Viewer, new_token, token_hash};
+use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
 use crate::security::MAX_MULTIPART_BYTES;
@@ -76,6 +74,17 @@ struct PreviewPage {
     reimport: bool,
     findings: Vec<FindingRow>,
     rows: Vec<ItemRow>,
+    /// For an indicator table: what the import would store, and each indicator read.
+    indicators: Option<IndicatorSummary>,
+}
+
+struct IndicatorSummary {
+    created: usize,
+    matched: usize,
+    measurements: usize,
+    objectives: usize,
+    /// (title, periods with figures).
+    read: Vec<(String, String)>,
 }
 
 async fn new_import(
@@ -90,12 +99,14 @@ async fn new_page(
     viewer: &Viewer,
     errors: Vec<(String, String)>,
 ) -> Result<NewImportPage, AppError> {
+    // Only plans the person manages can be imported into.
     let plans = state
-        .store
-        .plans(viewer.scope())
+        .app
+        .visible_plans(&viewer.actor)
         .await?
         .into_iter()
-        .map(|p| (p.id.0, p.title))
+        .filter(|v| v.access.may_manage() && !v.plan.archived)
+        .map(|v| (v.plan.id.0, v.plan.title))
         .collect();
     Ok(NewImportPage {
         chrome: Chrome::for_viewer(viewer, "import"),
@@ -153,10 +164,10 @@ async fn preview(
             "The file must be a spreadsheet (.xlsx, .xls, .ods, .csv, .tsv or .txt) or a Word document (.docx)".to_string(),
         ));
     }
-    let plan = match form.target.as_str() {
+    let target = match form.target.as_str() {
         "" | "new" => None,
         id => match id.parse::<i64>() {
-            Ok(id) => Some(state.store.plan(viewer.scope(), PlanId(id)).await?.id),
+            Ok(id) => Some(PlanId(id)),
             Err(_) => {
                 errors.push(("target".into(), "Choose a plan".into()));
                 None
@@ -166,26 +177,21 @@ async fn preview(
     if !errors.is_empty() {
         return invalid(&state, &viewer, errors).await;
     }
-    let upload = PendingUpload {
-        org: viewer.user.org,
-        user: viewer.user.id,
+    let upload = Upload {
         file_name: form.file_name,
         content: form.content,
-        plan,
+        target,
         new_title: Some(form.title.trim().to_string()).filter(|t| !t.is_empty()),
         new_kind: Some(form.kind.trim().to_string()).filter(|k| !k.is_empty()),
     };
-    let outcome = match run_import(&state, &viewer, &upload, true).await {
-        Ok(outcome) => outcome,
-        Err(AppError::Invalid(errors)) => return invalid(&state, &viewer, errors).await,
-        Err(other) => return Err(other),
+    let previewed = match state.app.preview_upload(&viewer.actor, upload).await {
+        Ok(previewed) => previewed,
+        Err(error) => match AppError::from(error) {
+            AppError::Invalid(errors) => return invalid(&state, &viewer, errors).await,
+            other => return Err(other),
+        },
     };
-    let token = new_token()?;
-    state
-        .store
-        .save_upload(&token_hash(&token), &upload)
-        .await?;
-    Ok(render(&preview_page(&state, &viewer, token, &upload, outcome).await?)?.into_response())
+    Ok(render(&preview_page(&viewer, previewed))?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -200,137 +206,98 @@ async fn confirm(
     Path(token): Path<String>,
     Form(_form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    let hash = token_hash(&token);
-    let upload = state
-        .store
-        .pending_upload(&hash, viewer.user.id)
-        .await?
-        .filter(|u| u.org == viewer.user.org)
-        .ok_or(AppError::NotFound)?;
-    let outcome = run_import(&state, &viewer, &upload, false).await?;
-    state.store.delete_upload(&hash).await?;
-    let plan = outcome
-        .plan
+    let result = state.app.confirm_upload(&viewer.actor, &token).await?;
+    let plan = result
+        .plan()
         .ok_or_else(|| AppError::Internal("import stored no plan".into()))?;
-    Ok(Redirect::to(&format!("/plans/{plan}?imported=1")).into_response())
-}
-
-/// Reads the file and imports it (or, on a dry run, works out what importing would do).
-async fn run_import(
-    state: &AppState,
-    viewer: &Viewer,
-    upload: &PendingUpload,
-    dry_run: bool,
-) -> Result<ImportOutcome, AppError> {
-    let format = Format::from_file_name(&upload.file_name)
-        .ok_or_else(|| AppError::invalid("file", "That kind of file cannot be imported"))?;
-    let today = state.clock.today();
-    let file_name = upload.file_name.clone();
-    let content = upload.content.clone();
-    let mut options = PreviewOptions::new(today);
-    if let Some(plan) = upload.plan {
-        options.level_names = state.store.plan(viewer.scope(), plan).await?.level_names;
-    }
-    // Parsing a large workbook is CPU work: keep it off the async workers.
-    let preview: ImportPreview = tokio::task::spawn_blocking(move || {
-        let workbook = read_bytes(&file_name, format, &content)?;
-        build_preview(&workbook, &options)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::invalid("file", e.to_string()))?;
-    let author = Some(format!(
-        "Import of {} by {}",
-        upload.file_name, viewer.user.name
-    ));
-    let outcome = match upload.plan {
-        Some(plan) => import_into_plan(&state.store, plan, &preview, author, dry_run).await,
-        None => {
-            let spec = NewPlanSpec {
-                org: viewer.user.org,
-                title: upload.new_title.clone(),
-                kind: upload.new_kind.as_deref().map(PlanKind::parse),
-            };
-            let outcome =
-                import_into_new_plan(&state.store, &spec, &preview, author, dry_run).await;
-            // The new plan's search documents and owner index are written after its commit, in the
-            // background: the person sees the plan at once, and a read that needs them first
-            // catches up itself.
-            if let Ok(ImportOutcome {
-                plan: Some(plan), ..
-            }) = &outcome
-            {
-                let store = state.store.clone();
-                let plan = PlanId(*plan);
-                tokio::spawn(async move {
-                    if let Err(error) = store.catch_up_indexes(plan).await {
-                        tracing::warn!(%error, plan = plan.0, "indexing an imported plan failed");
-                    }
-                });
-            }
-            outcome
-        }
+    let anchor = match result {
+        ImportResult::Indicators { .. } => format!("/plans/{}/indicators?imported=1", plan.0),
+        ImportResult::Items { .. } => format!("/plans/{}?imported=1", plan.0),
     };
-    outcome.map_err(|e| AppError::invalid("file", e.to_string()))
+    Ok(Redirect::to(&anchor).into_response())
 }
 
-async fn preview_page(
-    state: &AppState,
-    viewer: &Viewer,
-    token: String,
-    upload: &PendingUpload,
-    outcome: ImportOutcome,
-) -> Result<PreviewPage, AppError> {
-    let format = Format::from_file_name(&upload.file_name).ok_or(AppError::NotFound)?;
-    let file_name = upload.file_name.clone();
-    let content = upload.content.clone();
-    let options = PreviewOptions::new(state.clock.today());
-    let preview = tokio::task::spawn_blocking(move || {
-        read_bytes(&file_name, format, &content).and_then(|w| build_preview(&w, &options))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::invalid("file", e.to_string()))?;
-    let rows = preview
-        .items
-        .iter()
-        .take(500)
-        .map(|item| ItemRow {
-            row: item
-                .row
-                .filter(|_| !item.derived)
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
-            depth: item.depth.min(4),
-            reference: item.reference.clone().unwrap_or_default(),
-            text: item.text.clone(),
-            owners: item.owners.join(", "),
-            due: item
-                .due
-                .as_ref()
-                .map(|d| d.to_flex().to_string())
-                .unwrap_or_default(),
-            rag: item
-                .rag
-                .map(|r| format!("{r:?}"))
-                .unwrap_or_else(|| "Not assessed".to_string()),
-            updates: item.updates.len(),
-        })
-        .collect();
-    Ok(PreviewPage {
+fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
+    let (summary, findings, reimport) = match &previewed.result {
+        ImportResult::Items { outcome } => (
+            Some(outcome.summary.clone()),
+            outcome.findings.clone(),
+            previewed.upload.plan.is_some(),
+        ),
+        ImportResult::Indicators { outcome, .. } => (
+            None,
+            outcome.findings.clone(),
+            previewed.upload.plan.is_some(),
+        ),
+    };
+    let rows = match &previewed.parsed {
+        Parsed::Items(preview) => preview
+            .items
+            .iter()
+            .take(500)
+            .map(|item| ItemRow {
+                row: item
+                    .row
+                    .filter(|_| !item.derived)
+                    .map(|r| r.to_string())
+                    .unwrap_or_default(),
+                depth: item.depth.min(4),
+                reference: item.reference.clone().unwrap_or_default(),
+                text: item.text.clone(),
+                owners: item.owners.join(", "),
+                due: item
+                    .due
+                    .as_ref()
+                    .map(|d| d.to_flex().to_string())
+                    .unwrap_or_default(),
+                rag: item
+                    .rag
+                    .map(|r| format!("{r:?}"))
+                    .unwrap_or_else(|| "Not assessed".to_string()),
+                updates: item.updates.len(),
+            })
+            .collect(),
+        Parsed::Indicators(_) => Vec::new(),
+    };
+    let indicators = match (&previewed.parsed, &previewed.result) {
+        (Parsed::Indicators(import), ImportResult::Indicators { outcome, .. }) => {
+            Some(IndicatorSummary {
+                created: outcome.indicators_created,
+                matched: outcome.indicators_matched,
+                measurements: outcome.measurements_added,
+                objectives: outcome.objectives_created,
+                read: import
+                    .indicators
+                    .iter()
+                    .map(|i| {
+                        (
+                            i.title.clone(),
+                            i.measurements
+                                .iter()
+                                .map(|m| m.period.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                        )
+                    })
+                    .collect(),
+            })
+        }
+        _ => None,
+    };
+    let summary = summary.unwrap_or_default();
+    PreviewPage {
         chrome: Chrome::for_viewer(viewer, "import"),
-        token,
-        file_name: upload.file_name.clone(),
-        target: outcome.plan_title.clone(),
-        items: outcome.summary.items,
-        updates: outcome.summary.updates,
-        added: outcome.summary.added,
-        changed: outcome.summary.changed,
-        unchanged: outcome.summary.unchanged,
-        updates_added: outcome.summary.updates_added,
-        reimport: upload.plan.is_some(),
-        findings: outcome
-            .findings
+        token: previewed.token,
+        file_name: previewed.upload.file_name.clone(),
+        target: previewed.target_title.clone(),
+        items: summary.items,
+        updates: summary.updates,
+        added: summary.added,
+        changed: summary.changed,
+        unchanged: summary.unchanged,
+        updates_added: summary.updates_added,
+        reimport,
+        findings: findings
             .iter()
             .map(|f| FindingRow {
                 row: if f.row == 0 {
@@ -344,7 +311,8 @@ async fn preview_page(
             })
             .collect(),
         rows,
-    })
+        indicators,
+    }
 }
 
 async fn invalid(

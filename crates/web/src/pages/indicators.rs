@@ -12,21 +12,21 @@ use axum::routing::get;
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use waymark_app::model::{MeasurementEntry, StoredIndicator};
 use waymark_core::indicator::{
     Calendar, Direction, Figure, IndicatorId, IndicatorState, MeasureType, Period, PeriodKind,
     Role, ToleranceMode, Unit, format_figure,
 };
 use waymark_core::{PlanId, Rag};
 use waymark_report::chart::{ChartSize, TrendChart};
-use waymark_store::{MeasurementEntry, NewMeasurement, StoredIndicator};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, RagView, long_date, quoted, render, with_errors};
 use crate::state::AppState;
 use crate::views_indicators::{
-    IndicatorRow, MeasurementInput, calendar_words, check_measurement, evaluate_row, latest_ended,
-    measure_words, parse_period, period_for, plan_indicators, previous_period,
+    IndicatorRow, MeasurementInput, calendar_words, evaluate_row, latest_ended, measure_words,
+    parse_period, period_for, previous_period,
 };
 
 pub fn router() -> Router<AppState> {
@@ -49,6 +49,9 @@ struct MeasurementForm {
     not_yet_available: Option<String>,
     #[serde(default)]
     same_period_last_year: String,
+    /// Why a figure already recorded for the period is replaced.
+    #[serde(default)]
+    reason: String,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,7 +108,7 @@ async fn list(
     Path(id): Path<i64>,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, AppError> {
-    let today = state.clock.today();
+    let today = state.today();
     // A period that cannot be read shows the default period, with the field in error.
     let (selected, period_error) = match parse_period(query.period.as_deref(), today) {
         Ok(period) => (period, String::new()),
@@ -126,12 +129,13 @@ async fn list(
         vec![("period".to_string(), period_error.clone())]
     };
     let has_errors = !errors.is_empty();
-    let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
-    let rows = plan_indicators(&state.store, viewer.scope(), plan.id, selected, None).await?;
-    let view = state
-        .store
-        .plan_view(viewer.scope(), plan.id, today, None)
+    let (visible, rows) = state
+        .app
+        .plan_indicators(&viewer.actor, PlanId(id), selected, None)
         .await?;
+    let plan = visible.plan;
+    let read = state.app.plan_view(&viewer.actor, plan.id, today).await?;
+    let view = read.view.clone();
 
     // Group by the objective each indicator serves, in the plan's order, as seed 004's report
     // lists its indicators under each strategic objective.
@@ -184,7 +188,7 @@ async fn list(
         measured.extend(row.measurements.iter().map(|m| m.period));
     }
     let html = render(&IndicatorsPage {
-        chrome: Chrome::for_viewer(&viewer, "plans"),
+        chrome: Chrome::for_viewer(&viewer, "plans").marked(plan.marking),
         plan_id: plan.id.0,
         plan_title: plan.title.clone(),
         period: selected.to_string(),
@@ -344,6 +348,8 @@ struct HistoryRow {
     entered: String,
     by: String,
     replaced: bool,
+    /// Why this entry replaced the one before, where someone said.
+    reason: String,
 }
 
 #[derive(Template)]
@@ -372,8 +378,10 @@ struct IndicatorPage {
     form_actual: String,
     form_not_yet_available: bool,
     form_last_year: String,
+    form_reason: String,
     period_hint: String,
     figure_hint: String,
+    may_record: bool,
 }
 
 impl IndicatorPage {
@@ -406,39 +414,27 @@ async fn record(
     Path(id): Path<i64>,
     Form(form): Form<MeasurementForm>,
 ) -> Result<Response, AppError> {
-    let today = state.clock.today();
-    let stored = state
-        .store
-        .indicator(viewer.scope(), IndicatorId(id))
-        .await?;
     let input = MeasurementInput {
         period: form.period.clone(),
         actual: form.actual.clone(),
         not_yet_available: form.not_yet_available.is_some(),
         same_period_last_year: form.same_period_last_year.clone(),
+        reason: form.reason.clone(),
     };
-    match check_measurement(&stored, &input, today) {
+    let recorded = state
+        .app
+        .record_measurement(&viewer.actor, IndicatorId(id), &input)
+        .await
+        .map_err(AppError::from);
+    match recorded {
         Ok(measurement) => {
-            state
-                .store
-                .record_measurement(
-                    viewer.scope(),
-                    &NewMeasurement {
-                        indicator: stored.indicator.id,
-                        measurement,
-                        entered_by: viewer.user.name.clone(),
-                        entered_at: None,
-                        reason: None,
-                    },
-                )
-                .await?;
             let query = period_query(measurement.period);
             Ok(
                 Redirect::to(&format!("/indicators/{id}?{query}&recorded=1#history"))
                     .into_response(),
             )
         }
-        Err(errors) => {
+        Err(AppError::Invalid(errors)) => {
             let page = build(&state, &viewer, IndicatorId(id), None).await?;
             let mut response = render(&IndicatorPage {
                 errors,
@@ -446,23 +442,25 @@ async fn record(
                 form_actual: form.actual,
                 form_not_yet_available: input.not_yet_available,
                 form_last_year: form.same_period_last_year,
+                form_reason: form.reason,
                 ..page
             })?
             .into_response();
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
             Ok(response)
         }
+        Err(other) => Err(other),
     }
 }
-
 async fn build(
     state: &AppState,
     viewer: &Viewer,
     id: IndicatorId,
     period: Option<&str>,
 ) -> Result<IndicatorPage, AppError> {
-    let today = state.clock.today();
-    let stored = state.store.indicator(viewer.scope(), id).await?;
+    let today = state.today();
+    let read = state.app.indicator(&viewer.actor, id).await?;
+    let stored = read.stored.clone();
     let calendar = stored.indicator.calendar;
     // The indicator's own latest period ended by today, unless another is asked for.
     let selected = match period.map(str::trim).filter(|p| !p.is_empty()) {
@@ -472,14 +470,15 @@ async fn build(
         None => latest_ended(calendar, today)
             .ok_or_else(|| AppError::invalid("period", "There is no period ended by today"))?,
     };
-    let plan = state.store.plan(viewer.scope(), stored.plan).await?;
-    let measurements = state.store.measurements(viewer.scope(), id, None).await?;
-    let history = state.store.measurement_history(viewer.scope(), id).await?;
+    let plan = read.plan.plan.clone();
+    let measurements = read.measurements.clone();
+    let history = read.history.clone();
     let objective = match stored.indicator.objective {
         Some(item) => state
-            .store
-            .plan_view(viewer.scope(), plan.id, today, None)
+            .app
+            .plan_view(&viewer.actor, plan.id, today)
             .await?
+            .view
             .item(item)
             .map(|state| match &state.fields.reference {
                 Some(reference) => format!("{reference} {}", state.fields.text),
@@ -488,24 +487,10 @@ async fn build(
             .unwrap_or_default(),
         None => String::new(),
     };
-    let owner = match &stored.owner_post {
-        Some(post) => {
-            let holder = state
-                .store
-                .post_holdings(stored.org)
-                .await?
-                .into_iter()
-                .find(|h| {
-                    h.post_title.eq_ignore_ascii_case(post)
-                        && h.since <= today
-                        && h.until.is_none_or(|until| until >= today)
-                });
-            match holder {
-                Some(holding) => format!("{post} ({})", holding.user_name),
-                None => post.clone(),
-            }
-        }
-        None => "Not recorded".to_string(),
+    let owner = match (&stored.owner_post, &read.owner_holder) {
+        (Some(post), Some(holder)) => format!("{post} ({holder})"),
+        (Some(post), None) => post.clone(),
+        (None, _) => "Not recorded".to_string(),
     };
 
     let row = evaluate_row(stored.clone(), measurements, selected);
@@ -521,7 +506,7 @@ async fn build(
         .map(|p| p.to_string())
         .unwrap_or_default();
     Ok(IndicatorPage {
-        chrome: Chrome::for_viewer(viewer, "plans"),
+        chrome: Chrome::for_viewer(viewer, "plans").marked(plan.marking),
         id: id.0,
         plan_id: plan.id.0,
         plan_title: plan.title.clone(),
@@ -549,6 +534,8 @@ async fn build(
         form_actual: String::new(),
         form_not_yet_available: false,
         form_last_year: String::new(),
+        form_reason: String::new(),
+        may_record: read.may_record,
         period_hint: format!(
             "This indicator is reported {}. For example, {}.",
             calendar_words(calendar),
@@ -671,6 +658,7 @@ fn history_rows(
                 ),
                 by: entry.entered_by.clone(),
                 replaced: replaced.contains(&entry.id.0),
+                reason: entry.reason.clone().unwrap_or_default(),
             }
         })
         .collect()

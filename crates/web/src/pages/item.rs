@@ -12,9 +12,9 @@ use waymark_core::{ItemId, Rag, RagRollup, rollup_tree};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, DateField, RagView, long_date, render, with_errors};
-use crate::service::{EditInput, UpdateInput, add_update, edit_item, may_edit, may_update};
 use crate::state::AppState;
 use crate::views::{RollupView, flag_message, iso, tag_label};
+use waymark_app::items::{ItemInput, UpdateInput};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -38,6 +38,13 @@ struct EditForm {
     due: String,
     description: String,
     reason: String,
+    #[serde(default)]
+    marking: Option<String>,
+    #[serde(default)]
+    descriptor: Option<String>,
+    /// The version the form was shown with: a later change by someone else is a conflict.
+    #[serde(default)]
+    version: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -113,12 +120,79 @@ struct ItemPage {
     can_edit: bool,
     edit_owners: String,
     edit_due: String,
+    /// The latest version's number, which the edit form carries.
+    version: i64,
+    /// The item's effective marking, and its own (empty: as the plan).
+    marking: String,
+    own_marking: String,
+    own_descriptor: String,
+    /// Someone else's change that came first, shown above the edit form.
+    conflict: Option<waymark_app::Conflict>,
+    /// What the person typed into the edit form, kept after a mistake or a conflict.
+    edit_values: Option<EditValues>,
+}
+
+/// The edit form's fields as typed.
+struct EditValues {
+    reference: String,
+    text: String,
+    owners: String,
+    strategic_lead: String,
+    due: String,
+    description: String,
+    reason: String,
+}
+
+fn form_values(form: &EditForm) -> EditValues {
+    EditValues {
+        reference: form.reference.clone(),
+        text: form.text.clone(),
+        owners: form.owners.clone(),
+        strategic_lead: form.strategic_lead.clone(),
+        due: form.due.clone(),
+        description: form.description.clone(),
+        reason: form.reason.clone(),
+    }
 }
 
 impl ItemPage {
     /// Whether a RAG radio starts checked: the word last submitted, else the current RAG.
     fn rag_checked(&self, option: &str) -> bool {
         self.form_rag.eq_ignore_ascii_case(option)
+    }
+
+    /// Whether the edit form opens by itself: after a mistake or a conflict.
+    fn editing(&self) -> bool {
+        self.conflict.is_some()
+            || self
+                .errors
+                .iter()
+                .any(|(field, _)| field.starts_with("edit-"))
+    }
+
+    /// An edit field's value: what the person typed, else the item as it is.
+    fn edit_value(&self, field: &str) -> String {
+        if let Some(typed) = &self.edit_values {
+            return match field {
+                "reference" => typed.reference.clone(),
+                "text" => typed.text.clone(),
+                "owners" => typed.owners.clone(),
+                "strategic_lead" => typed.strategic_lead.clone(),
+                "due" => typed.due.clone(),
+                "description" => typed.description.clone(),
+                "reason" => typed.reason.clone(),
+                _ => String::new(),
+            };
+        }
+        match field {
+            "reference" => self.reference.clone(),
+            "text" => self.text.clone(),
+            "owners" => self.edit_owners.clone(),
+            "strategic_lead" => self.strategic_lead.clone(),
+            "due" => self.edit_due.clone(),
+            "description" => self.description.clone(),
+            _ => String::new(),
+        }
     }
 
     /// The message for a field that was refused, shown beside it as well as in the summary.
@@ -136,7 +210,7 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<ItemQuery>,
 ) -> Result<Response, AppError> {
-    let today = state.clock.today();
+    let today = state.today();
     // A date that cannot be read, or a day before the item existed, shows the item as it is
     // today with the field in error.
     let mut as_at = DateField::read("as_at", query.as_at.as_deref(), today);
@@ -176,10 +250,15 @@ async fn add(
         rag: form.rag.clone(),
         complete: form.complete.is_some(),
     };
-    match add_update(&state, &viewer, ItemId(id), input).await {
+    match state
+        .app
+        .add_update(&viewer.actor, ItemId(id), input)
+        .await
+        .map_err(AppError::from)
+    {
         Ok(_) => Ok(Redirect::to(&format!("/items/{id}?added=1#updates")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let today = state.clock.today();
+            let today = state.today();
             let page = build(&state, &viewer, ItemId(id), today).await?;
             let mut response = render(&ItemPage {
                 errors,
@@ -202,21 +281,51 @@ async fn edit(
     Path(id): Path<i64>,
     Form(form): Form<EditForm>,
 ) -> Result<Response, AppError> {
-    let input = EditInput {
-        reference: form.reference,
-        text: form.text,
-        owners: form.owners,
-        strategic_lead: form.strategic_lead,
-        due: form.due,
-        description: form.description,
-        reason: form.reason,
+    let input = ItemInput {
+        reference: Some(form.reference.clone()),
+        text: Some(form.text.clone()),
+        owners: Some(form.owners.clone()),
+        strategic_lead: Some(form.strategic_lead.clone()),
+        due: Some(form.due.clone()),
+        description: Some(form.description.clone()),
+        reason: Some(form.reason.clone()),
+        marking: form.marking.clone(),
+        descriptor: form.descriptor.clone(),
+        ..ItemInput::default()
     };
-    match edit_item(&state, &viewer, ItemId(id), input).await {
-        Ok(()) => Ok(Redirect::to(&format!("/items/{id}?edited=1")).into_response()),
+    let edited = state
+        .app
+        .edit_item(&viewer.actor, ItemId(id), &input, form.version)
+        .await
+        .map_err(AppError::from);
+    match edited {
+        Ok(_) => Ok(Redirect::to(&format!("/items/{id}?edited=1")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let page = build(&state, &viewer, ItemId(id), state.clock.today()).await?;
-            let mut response = render(&ItemPage { errors, ..page })?.into_response();
+            let page = build(&state, &viewer, ItemId(id), state.today()).await?;
+            // The edit form's fields are named apart from the update form's on the same page.
+            let errors = errors
+                .into_iter()
+                .map(|(field, message)| (format!("edit-{field}"), message))
+                .collect();
+            let mut response = render(&ItemPage {
+                errors,
+                edit_values: Some(form_values(&form)),
+                ..page
+            })?
+            .into_response();
             *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(AppError::Conflict(conflict)) => {
+            // The other change is shown beside what the person typed, which is kept.
+            let page = build(&state, &viewer, ItemId(id), state.today()).await?;
+            let mut response = render(&ItemPage {
+                conflict: Some(*conflict),
+                edit_values: Some(form_values(&form)),
+                ..page
+            })?
+            .into_response();
+            *response.status_mut() = axum::http::StatusCode::CONFLICT;
             Ok(response)
         }
         Err(other) => Err(other),
@@ -229,22 +338,11 @@ async fn build(
     id: ItemId,
     as_at: chrono::NaiveDate,
 ) -> Result<ItemPage, AppError> {
-    let today = state.clock.today();
-    let history = state.store.item_history(viewer.scope(), id).await?;
-    let view = state
-        .store
-        .plan_view(viewer.scope(), history.plan.id, as_at, None)
-        .await?;
-    let Some(item) = view.item(id) else {
-        // The item did not exist yet on that day.
-        return Err(AppError::invalid(
-            "as_at",
-            format!(
-                "Enter a later date – this item did not exist yet at the end of {}",
-                long_date(as_at)
-            ),
-        ));
-    };
+    let today = state.today();
+    let read = state.app.item(&viewer.actor, id, as_at).await?;
+    let history = &read.history;
+    let view = read.plan.view.clone();
+    let item = read.state().ok_or(AppError::NotFound)?;
     let fields = &item.fields;
     let mut newest_first: Vec<&waymark_core::Update> = item.updates.iter().collect();
     newest_first.sort_by_key(|u| std::cmp::Reverse((u.as_of, u.entered_at, u.id)));
@@ -296,7 +394,7 @@ async fn build(
         })
         .collect();
     Ok(ItemPage {
-        chrome: Chrome::for_viewer(viewer, "plans"),
+        chrome: Chrome::for_viewer(viewer, "plans").marked(read.plan.marking_of(id)),
         id: id.0,
         plan_id: view.plan.id.0,
         plan_title: view.plan.title.clone(),
@@ -339,8 +437,21 @@ async fn build(
         form_text: String::new(),
         form_as_of: String::new(),
         form_rag: fields.rag.map(Rag::word).unwrap_or_default().to_string(),
-        can_update: may_update(state, viewer, fields).await?,
-        can_edit: may_edit(viewer),
+        can_update: read.may_update,
+        can_edit: read.may_edit,
+        version: read.version,
+        marking: read.plan.marking_of(id).label(),
+        own_marking: fields
+            .marking
+            .map(|m| m.marking.label().to_string())
+            .unwrap_or_default(),
+        own_descriptor: fields
+            .marking
+            .and_then(|m| m.descriptor)
+            .map(|d| d.label().to_string())
+            .unwrap_or_default(),
+        conflict: None,
+        edit_values: None,
         edit_owners: fields.owners.join(" / "),
         edit_due: fields
             .due

@@ -56,20 +56,45 @@ pub struct Chrome {
     pub csrf: String,
     /// Which navigation entry is current.
     pub section: &'static str,
-    /// Administrators see the people and posts page.
+    /// Administrators see the people, organisations and audit pages.
     pub is_admin: bool,
+    /// People who may create plans see "Create a plan" and the import page.
+    pub may_create: bool,
+    /// The protective marking of what the page shows, in a banner at its top and bottom;
+    /// `None` for pages that show no plan content.
+    pub marking: Option<String>,
 }
 
 impl Chrome {
     /// The layout for a signed-in viewer, with `section` highlighted in the navigation.
     pub fn for_viewer(viewer: &crate::auth::Viewer, section: &'static str) -> Chrome {
+        let actor = &viewer.actor;
         Chrome {
-            user_name: viewer.user.name.clone(),
-            organisation: viewer.organisation_name.clone(),
+            user_name: actor.name(),
+            organisation: actor
+                .organisation
+                .as_ref()
+                .map(|org| org.name.clone())
+                .unwrap_or_default(),
             csrf: viewer.csrf_token.clone(),
             section,
-            is_admin: viewer.user.is_admin,
+            is_admin: actor.is_administrator(),
+            may_create: actor.may_create_plans(),
+            marking: None,
         }
+    }
+
+    /// The same, with the marking banner of the most sensitive thing the page shows.
+    pub fn marked(mut self, marking: waymark_core::Classification) -> Chrome {
+        self.marking = Some(marking.label());
+        self
+    }
+
+    /// Whether the banner is OFFICIAL-SENSITIVE, for its colour.
+    pub fn marking_is_sensitive(&self) -> bool {
+        self.marking
+            .as_deref()
+            .is_some_and(|m| m.starts_with("OFFICIAL-SENSITIVE"))
     }
 }
 
@@ -132,7 +157,7 @@ pub fn first_line(text: &str, max_chars: usize) -> String {
 pub fn as_at_or_today(value: Option<&str>, today: NaiveDate) -> Result<NaiveDate, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(today),
-        Some(text) => crate::service::parse_day(text)
+        Some(text) => waymark_app::text::parse_day(text)
             .ok_or_else(|| AppError::invalid("as_at", format!("\"{text}\" is not a date"))),
     }
 }
@@ -159,7 +184,7 @@ impl DateField {
     /// Reads the field `name` from its query text; blank means `fallback`.
     pub fn read(name: &'static str, text: Option<&str>, fallback: NaiveDate) -> DateField {
         let typed = text.map(str::trim).filter(|t| !t.is_empty());
-        match typed.map(|t| (t, crate::service::parse_day(t))) {
+        match typed.map(|t| (t, waymark_app::text::parse_day(t))) {
             None => DateField::valid(name, fallback),
             Some((_, Some(day))) => DateField::valid(name, day),
             Some((typed, None)) => DateField {
@@ -240,7 +265,7 @@ mod tests {
         let mut day = NaiveDate::from_ymd_opt(2014, 1, 1).unwrap_or_default();
         for _ in 0..800 {
             let shown = uk_day(&day.format("%Y-%m-%d").to_string());
-            assert_eq!(crate::service::parse_day(&shown), Some(day), "{shown}");
+            assert_eq!(waymark_app::text::parse_day(&shown), Some(day), "{shown}");
             day = day.succ_opt().unwrap_or_default();
         }
     }

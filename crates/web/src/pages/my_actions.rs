@@ -7,11 +7,8 @@ use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use chrono::NaiveDate;
-use std::collections::HashMap;
-use std::sync::Arc;
-
-use waymark_core::{Flag, ItemId, PlanId};
-use waymark_store::PlanView;
+use waymark_app::reads::OwnedActions;
+use waymark_core::Flag;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -47,78 +44,15 @@ struct MyActionsPage {
     overdue: usize,
 }
 
-/// The actions (items without children) that the posts a person holds today own today, with
-/// the views they were found in: the one reading behind My actions and the home page's
-/// summary of the person's own actions.
-pub(crate) struct OwnedActions {
-    pub posts: Vec<String>,
-    /// Each view with the ids of the owned actions in it, plans in id order.
-    pub found: Vec<(Arc<PlanView>, Vec<ItemId>)>,
-}
-
-impl OwnedActions {
-    pub(crate) async fn read(
-        state: &AppState,
-        viewer: &Viewer,
-        today: NaiveDate,
-    ) -> Result<OwnedActions, AppError> {
-        let posts = state.store.posts_held(viewer.user.id, today).await?;
-        // The owner index names the items these posts own or have owned; only those are
-        // checked against the owners in force today.
-        let owned = state
-            .store
-            .items_owned_by(viewer.scope(), viewer.user.org, &posts)
-            .await?;
-        let revised: Vec<(PlanId, i64)> = owned.iter().map(|o| (o.plan, o.revision)).collect();
-        let views = state
-            .store
-            .plan_views_at_revisions(viewer.scope(), &revised, today)
-            .await?;
-        let mut candidates: HashMap<PlanId, Vec<ItemId>> =
-            owned.into_iter().map(|o| (o.plan, o.items)).collect();
-        let found = views
-            .into_iter()
-            .filter_map(|view| {
-                let items: Vec<ItemId> = candidates
-                    .remove(&view.plan.id)?
-                    .into_iter()
-                    .filter(|id| {
-                        view.item(*id).is_some_and(|item| {
-                            item.children.is_empty()
-                                && item.fields.owners.iter().any(|owner| {
-                                    posts.iter().any(|post| post.eq_ignore_ascii_case(owner))
-                                })
-                        })
-                    })
-                    .collect();
-                (!items.is_empty()).then_some((view, items))
-            })
-            .collect();
-        Ok(OwnedActions { posts, found })
-    }
-
-    /// How many are open, and how many of those overdue.
-    pub(crate) fn open_and_overdue(&self) -> (usize, usize) {
-        let mut open = 0;
-        let mut overdue = 0;
-        for (view, ids) in &self.found {
-            for item in ids.iter().filter_map(|id| view.item(*id)) {
-                if !item.fields.complete {
-                    open += 1;
-                    overdue += usize::from(item.flags.contains(&Flag::Overdue));
-                }
-            }
-        }
-        (open, overdue)
-    }
-}
-
 async fn my_actions(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
-    let today = state.clock.today();
-    let OwnedActions { posts, found } = OwnedActions::read(&state, &viewer, today).await?;
+    let OwnedActions {
+        posts,
+        found,
+        marking,
+    } = state.app.owned_actions(&viewer.actor).await?;
     let mut actions = Vec::new();
     for (view, ids) in &found {
         let plan = &view.plan;
@@ -159,7 +93,7 @@ async fn my_actions(
     };
     let (open, completed) = (strip(open), strip(completed));
     render(&MyActionsPage {
-        chrome: Chrome::for_viewer(&viewer, "my-actions"),
+        chrome: Chrome::for_viewer(&viewer, "my-actions").marked(marking),
         overdue: open.iter().filter(|a| a.overdue).count(),
         posts,
         open,

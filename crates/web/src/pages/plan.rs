@@ -99,6 +99,11 @@ struct PlanPage {
     /// overdue, so an action owner finds theirs from the plan page.
     my_actions: usize,
     my_overdue: usize,
+    /// Plan managers are offered the plan's structure, sharing and archiving.
+    may_manage: bool,
+    archived: bool,
+    /// Another organisation's plan, shared with the viewer's.
+    shared: bool,
 }
 
 /// The "show only" choices: (query value, words).
@@ -147,7 +152,7 @@ impl Show {
         }
     }
 
-    fn keeps(self, item: &waymark_store::ItemState, as_at: chrono::NaiveDate) -> bool {
+    fn keeps(self, item: &waymark_app::model::ItemState, as_at: chrono::NaiveDate) -> bool {
         match self {
             Show::Flag(flag) => item.flags.contains(&flag),
             Show::DataQuality => {
@@ -208,14 +213,15 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
 ) -> Result<Response, AppError> {
-    let today = state.clock.today();
+    let today = state.today();
     // A date that cannot be read shows the plan as it is today, with the field in error.
     let as_at_field = DateField::read("as_at", query.as_at.as_deref(), today);
     let as_at = as_at_field.day;
-    let view = state
-        .store
-        .plan_view(viewer.scope(), PlanId(id), as_at, None)
+    let read = state
+        .app
+        .plan_view(&viewer.actor, PlanId(id), as_at)
         .await?;
+    let view = read.view.clone();
     let counts = PlanCounts::new(&view);
     let show_value = query.flag.clone().unwrap_or_default();
     let show = Show::parse(&show_value);
@@ -235,7 +241,7 @@ async fn show(
     let found = if q.is_empty() {
         None
     } else {
-        Some(state.store.search(viewer.scope(), PlanId(id), &q).await?)
+        Some(state.app.search(&viewer.actor, PlanId(id), &q).await?)
     };
     let owner = query.owner.clone().unwrap_or_default();
     let level: Option<usize> = query.level.as_deref().and_then(|l| l.parse().ok());
@@ -246,8 +252,8 @@ async fn show(
         .unwrap_or_default()
         .to_string();
     let sort = query.sort.clone().unwrap_or_else(|| "plan".into());
-    let my_posts = state.store.posts_held(viewer.user.id, today).await?;
-    let is_mine = |item: &waymark_store::ItemState| {
+    let my_posts = viewer.actor.posts.clone();
+    let is_mine = |item: &waymark_app::model::ItemState| {
         item.children.is_empty()
             && item
                 .fields
@@ -390,7 +396,10 @@ async fn show(
     let errors = DateField::summary(&[&as_at_field]);
     let has_errors = !errors.is_empty();
     let html = render(&PlanPage {
-        chrome: Chrome::for_viewer(&viewer, "plans"),
+        chrome: Chrome::for_viewer(&viewer, "plans").marked(read.highest),
+        may_manage: read.may_manage() && !plan.archived,
+        archived: plan.archived,
+        shared: read.access.share.is_some(),
         id,
         title: plan.title.clone(),
         kind: plan.kind.as_str().to_string(),

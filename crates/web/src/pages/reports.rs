@@ -16,15 +16,14 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::Utc;
 use serde::Deserialize;
+use waymark_app::model::PublishedReportId;
+use waymark_app::reports::ReportAsk;
 use waymark_core::PlanId;
-use waymark_core::indicator::Period;
-use waymark_report::{Format, Layout, Report, ReportRequest, ReportSettings};
-use waymark_store::{NewPublishedReport, PublishedFile, PublishedReportId};
+use waymark_report::{Format, Layout, Report};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, long_date, render};
-use crate::service::parse_day;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -48,6 +47,7 @@ pub fn router() -> Router<AppState> {
             "/plans/{id}/reports/glossary/remove",
             post(glossary::remove),
         )
+        .route("/reports/{id}/withdraw", post(withdraw))
         .route("/reports/{id}/{format}", get(published_file))
 }
 
@@ -59,6 +59,10 @@ struct PublishedRow {
     published_at: String,
     by: String,
     formats: Vec<String>,
+    version: i64,
+    marking: String,
+    /// Why and when it was withdrawn, if it was.
+    withdrawn: Option<String>,
 }
 
 #[derive(Template)]
@@ -81,6 +85,8 @@ struct ReportsPage {
     period: String,
     as_at: String,
     glossary_saved: bool,
+    /// Plan managers publish and withdraw.
+    may_publish: bool,
 }
 
 /// The glossary section of the reports page: how the organisation's glossary is made up, and
@@ -210,10 +216,11 @@ async fn check_acronyms(
 
 /// The page as it first shows, without a banner or a form's mistakes.
 async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportsPage, AppError> {
-    let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
+    let visible = state.app.plan(&viewer.actor, PlanId(id)).await?;
+    let plan = visible.plan.clone();
     let published = state
-        .store
-        .published_reports(viewer.scope(), plan.id)
+        .app
+        .published_reports(&viewer.actor, plan.id)
         .await?
         .into_iter()
         .map(|r| PublishedRow {
@@ -228,18 +235,29 @@ async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportsPage,
             published_at: long_date(r.published_at.date_naive()),
             by: r.published_by.unwrap_or_default(),
             formats: r.formats,
+            version: r.version,
+            marking: r.marking,
+            withdrawn: r.withdrawn.map(|w| {
+                format!(
+                    "Withdrawn on {} by {}: {}",
+                    long_date(w.at.date_naive()),
+                    w.by.unwrap_or_default(),
+                    w.reason
+                )
+            }),
         })
         .collect();
-    let today = state.clock.today();
+    let today = state.today();
     let default_period = waymark_report::indicators::last_period_ended(
         waymark_core::indicator::Calendar::Quarterly,
         today,
     )
     .map(|p| p.to_string())
     .unwrap_or_default();
-    let definitions = glossary::definitions(state, viewer, plan.org).await?;
+    let definitions = glossary::definitions(state, viewer).await?;
     Ok(ReportsPage {
-        chrome: Chrome::for_viewer(viewer, "plans"),
+        chrome: Chrome::for_viewer(viewer, "plans").marked(plan.marking),
+        may_publish: visible.access.may_manage() && !plan.archived,
         id,
         title: plan.title,
         period: default_period.clone(),
@@ -265,10 +283,26 @@ async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<ReportsPage,
                 .filter(|d| d.source == waymark_report::TermSource::Organisation)
                 .count(),
             terms: definitions.len(),
-            can_edit: viewer.user.is_admin,
+            can_edit: viewer.actor.is_administrator() && visible.is_own(),
         },
         form_errors: Vec::new(),
         glossary_saved: false,
+    })
+}
+
+/// The report a form asks for, as the application layer reads it.
+fn ask(plan: PlanId, form: &ReportForm) -> Result<ReportAsk, AppError> {
+    let layout: Layout = form
+        .layout
+        .parse()
+        .map_err(|_| AppError::invalid("layout", "Choose a layout"))?;
+    Ok(ReportAsk {
+        plan,
+        layout,
+        period: form.period.clone(),
+        as_at: form.as_at.clone(),
+        settings: None,
+        since: None,
     })
 }
 
@@ -280,65 +314,12 @@ async fn build(
     form: &ReportForm,
     known_at: Option<chrono::DateTime<Utc>>,
 ) -> Result<(Report, Layout), AppError> {
-    let org = state.store.plan(viewer.scope(), plan).await?.org;
-    let layout: Layout = form
-        .layout
-        .parse()
-        .map_err(|_| AppError::invalid("layout", "Choose a layout"))?;
-    let today = state.clock.today();
-    let mut request = match (
-        form.period
-            .as_deref()
-            .map(str::trim)
-            .filter(|p| !p.is_empty()),
-        form.as_at
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty()),
-    ) {
-        (Some(period), _) => ReportRequest::for_period(
-            plan,
-            Period::parse(period).map_err(|_| {
-                AppError::invalid(
-                    "period",
-                    format!("\"{period}\" is not a reporting period, for example Q2 2026-27"),
-                )
-            })?,
-            today,
-        ),
-        (None, Some(day)) => ReportRequest::as_at(
-            plan,
-            parse_day(day).ok_or_else(|| AppError::invalid("as_at", "Enter a real date"))?,
-            today,
-        ),
-        (None, None) => ReportRequest::as_at(plan, today, today),
-    };
-    request.known_at = known_at;
-    request.since = state
-        .store
-        .published_reports(viewer.scope(), plan)
-        .await?
-        .into_iter()
-        .map(|published| published.as_at)
-        .find(|day| *day < request.as_at);
-    // The organisation's saved settings; a report with no author set is from whoever made it.
-    let mut settings = ReportSettings::load(&state.store, viewer.scope(), org)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    if settings.author.is_none() {
-        settings.author = Some(viewer.user.name.clone());
-    }
-    let report = waymark_report::build_from_store(&state.store, viewer.scope(), request, &settings)
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok((report, layout))
-}
-
-async fn render_bytes(report: Report, layout: Layout, format: Format) -> Result<Vec<u8>, AppError> {
-    tokio::task::spawn_blocking(move || waymark_report::render(&report, layout, format))
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Internal(e.to_string()))
+    let ask = ask(plan, form)?;
+    let report = state
+        .app
+        .build_report(&viewer.actor, &ask, known_at)
+        .await?;
+    Ok((report, ask.layout))
 }
 
 /// The report form's "Preview or download" button. The form posts, so that its CSRF token (which
@@ -379,9 +360,9 @@ async fn download(
         .unwrap_or("pdf")
         .parse()
         .map_err(|_| AppError::invalid("format", "Choose a format"))?;
-    let (report, layout) = build(&state, &viewer, PlanId(id), &form, None).await?;
-    let name = waymark_report::file_name(&report, layout, format);
-    let bytes = render_bytes(report, layout, format).await?;
+    let ask = ask(PlanId(id), &form)?;
+    let (report, bytes) = state.app.report_file(&viewer.actor, &ask, format).await?;
+    let name = waymark_report::file_name(&report, ask.layout, format);
     Ok(file_response(
         format.content_type(),
         &name,
@@ -390,41 +371,95 @@ async fn download(
     ))
 }
 
+#[derive(Deserialize)]
+struct PublishForm {
+    layout: String,
+    period: Option<String>,
+    as_at: Option<String>,
+    /// Set by the confirmation page's button: without it, publishing asks first.
+    confirm: Option<String>,
+}
+
+/// The report form's "Publish": first a page that says what will be frozen and asks to
+/// confirm; its button publishes.
 async fn publish(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<ReportForm>,
+    Form(form): Form<PublishForm>,
 ) -> Result<Response, AppError> {
-    let known_at = Utc::now();
-    let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
-    let (report, layout) = build(&state, &viewer, plan.id, &form, Some(known_at)).await?;
-    let as_at = chrono::NaiveDate::parse_from_str(&report.cover.as_at_iso, "%Y-%m-%d")
-        .map_err(|e| AppError::Internal(format!("report date: {e}")))?;
-    let mut files = Vec::new();
-    for format in Format::ALL {
-        files.push(PublishedFile {
-            format: format.extension().to_string(),
-            content_type: format.content_type().to_string(),
-            content: render_bytes(report.clone(), layout, format).await?,
-        });
-    }
-    state
-        .store
-        .publish_report(&NewPublishedReport {
-            org: plan.org,
-            plan: plan.id,
+    let report_form = ReportForm {
+        layout: form.layout.clone(),
+        format: None,
+        period: form.period.clone(),
+        as_at: form.as_at.clone(),
+    };
+    let ask = ask(PlanId(id), &report_form)?;
+    if form.confirm.as_deref() != Some("yes") {
+        let visible = state.app.managed_plan(&viewer.actor, PlanId(id)).await?;
+        let report = state.app.build_report(&viewer.actor, &ask, None).await?;
+        let earlier = state
+            .app
+            .published_reports(&viewer.actor, PlanId(id))
+            .await?
+            .into_iter()
+            .filter(|r| {
+                r.period_label == report.cover.period_label && r.layout == ask.layout.as_str()
+            })
+            .count();
+        return Ok(render(&ConfirmPublishPage {
+            chrome: Chrome::for_viewer(&viewer, "plans").marked(visible.plan.marking),
+            id,
+            title: visible.plan.title,
+            layout: form.layout,
+            layout_label: ask.layout.label().to_string(),
+            period: form.period.unwrap_or_default(),
+            as_at: form.as_at.unwrap_or_default(),
             period_label: report.cover.period_label.clone(),
-            as_at,
-            layout: layout.as_str().to_string(),
-            known_at,
-            published_by: Some(viewer.user.name.clone()),
-            model_json: serde_json::to_string(&report)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            files,
-        })
-        .await?;
+            marking: report.cover.marking.clone().unwrap_or_default(),
+            next_version: earlier as i64 + 1,
+        })?
+        .into_response());
+    }
+    state.app.publish_report(&viewer.actor, &ask).await?;
     Ok(Redirect::to(&format!("/plans/{id}/reports?published=1")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "report_publish.html")]
+struct ConfirmPublishPage {
+    chrome: Chrome,
+    id: i64,
+    title: String,
+    layout: String,
+    layout_label: String,
+    period: String,
+    as_at: String,
+    period_label: String,
+    marking: String,
+    /// 1 for a first publication; more where the period has been published before.
+    next_version: i64,
+}
+
+#[derive(Deserialize)]
+struct WithdrawForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Withdraws a published report with a reason; it stays listed, marked withdrawn.
+async fn withdraw(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<WithdrawForm>,
+) -> Result<Response, AppError> {
+    let published = state
+        .app
+        .withdraw_report(&viewer.actor, PublishedReportId(id), &form.reason)
+        .await;
+    let plan = published?;
+    Ok(Redirect::to(&format!("/plans/{plan}/reports?withdrawn=1#published")).into_response())
 }
 
 async fn published_file(
@@ -432,11 +467,10 @@ async fn published_file(
     viewer: Viewer,
     Path((id, format)): Path<(i64, String)>,
 ) -> Result<Response, AppError> {
-    let (content_type, bytes) = state
-        .store
-        .published_report_file(viewer.scope(), PublishedReportId(id), &format)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let (_, content_type, bytes) = state
+        .app
+        .published_file(&viewer.actor, PublishedReportId(id), &format)
+        .await?;
     let name = format!("report-{id}.{format}");
     Ok(file_response(&content_type, &name, format == "html", bytes))
 }

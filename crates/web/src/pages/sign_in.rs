@@ -10,12 +10,12 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::auth::{
-    self, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie, new_token, set_cookie,
-    token_hash, verify_password,
+    self, ClientAddress, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie, set_cookie,
 };
 use crate::error::AppError;
 use crate::pages::render;
 use crate::state::{AppState, DemoSignIn};
+use waymark_app::sessions::new_token;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -84,43 +84,34 @@ async fn show(
 
 async fn submit(
     State(state): State<AppState>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
-    let found = state.store.user_for_sign_in(&form.email).await?;
-    let password = form.password.clone();
-    // Verify even when the email is unknown, so timing doesn't reveal which emails exist.
-    let (user, stored_hash) = match found {
-        Some((user, hash)) => (Some(user), hash),
-        None => (None, DUMMY_HASH.to_string()),
-    };
-    let verified = tokio::task::spawn_blocking(move || verify_password(&password, &stored_hash))
+    let signed_in = match state
+        .app
+        .sign_in(&form.email, &form.password, address)
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    let Some(user) = user.filter(|_| verified) else {
-        let page = SignInPage {
-            csrf: cookie(&headers, PRE_SESSION_CSRF_COOKIE).unwrap_or_default(),
-            next: safe_next(form.next.as_deref()),
-            email: form.email,
-            error: Some("Enter a correct email address and password".into()),
-            demo: state.demo.clone(),
-        };
-        let mut response = render(&page)?.into_response();
-        *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-        return Ok(response);
+    {
+        Ok(signed_in) => signed_in,
+        Err(waymark_app::AppError::SignInFailed) => {
+            let page = SignInPage {
+                csrf: cookie(&headers, PRE_SESSION_CSRF_COOKIE).unwrap_or_default(),
+                next: safe_next(form.next.as_deref()),
+                email: form.email,
+                error: Some("Enter a correct email address and password".into()),
+                demo: state.demo.clone(),
+            };
+            let mut response = render(&page)?.into_response();
+            *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
+            return Ok(response);
+        }
+        Err(other) => return Err(other.into()),
     };
-    let token = new_token()?;
-    let csrf = new_token()?;
-    let expires = chrono::Utc::now() + chrono::Duration::hours(SESSION_HOURS);
-    state
-        .store
-        .create_session(&token_hash(&token), user.id, &csrf, expires)
-        .await?;
-    tracing::info!(user = user.id.0, "signed in");
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     let cookie = set_cookie(
         SESSION_COOKIE,
-        &token,
+        &signed_in.token,
         SESSION_HOURS * 3600,
         state.secure_cookies,
     );
@@ -132,7 +123,7 @@ async fn submit(
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
     if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
-        state.store.delete_session(&token_hash(&token)).await?;
+        state.app.sign_out(&token).await?;
     }
     let mut response = Redirect::to("/sign-in").into_response();
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.secure_cookies);
@@ -141,9 +132,6 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     }
     Ok(response)
 }
-
-/// A valid argon2id hash of a random password, verified against when the email is unknown.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$RdescudvJCsgt3ub+b+dWRWJTmaaJObG6Kx5Bd3qgRs";
 
 #[cfg(test)]
 mod tests {

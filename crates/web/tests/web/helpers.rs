@@ -86,8 +86,15 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Signs the app's client in as the action owner (a contributor).
     pub async fn sign_in(&self) {
         let response = self.sign_in_as(&self.client, "owner@test.example").await;
+        assert_eq!(response.status(), 303);
+    }
+
+    /// Signs the app's client in as the administrator.
+    pub async fn sign_in_admin(&self) {
+        let response = self.sign_in_as(&self.client, "admin@test.example").await;
         assert_eq!(response.status(), 303);
     }
 
@@ -136,7 +143,7 @@ pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestA
         .create_organisation("OTH", "Other Police")
         .await
         .unwrap();
-    let hash = waymark_web::hash_password(PASSWORD).unwrap();
+    let hash = waymark_app::password::hash_now(PASSWORD).unwrap();
     let owner = store
         .create_user(org.id, "owner@test.example", "Olu Owner", &hash, false)
         .await
@@ -224,8 +231,7 @@ pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestA
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = format!("http://{}", listener.local_addr().unwrap());
     let state = AppState {
-        store: store.clone(),
-        clock: Clock::fixed(today()),
+        app: waymark_app::App::new(store.clone(), Clock::fixed(today())),
         secure_cookies: false,
         demo: demo.map(std::sync::Arc::new),
     };

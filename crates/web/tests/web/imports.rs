@@ -48,7 +48,7 @@ async fn upload(app: &crate::helpers::TestApp, target: &str) -> reqwest::Respons
 #[tokio::test]
 async fn the_preview_lists_findings_by_row_and_stores_nothing_until_confirmed() {
     let app = spawn_app().await;
-    app.sign_in().await;
+    app.sign_in_admin().await;
     let response = upload(&app, "new").await;
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
@@ -112,7 +112,7 @@ async fn the_preview_lists_findings_by_row_and_stores_nothing_until_confirmed() 
 #[tokio::test]
 async fn an_upload_without_a_file_or_into_another_organisations_plan_is_refused() {
     let app = spawn_app().await;
-    app.sign_in().await;
+    app.sign_in_admin().await;
     let response = upload(&app, &app.other_plan.to_string()).await;
     assert_eq!(response.status(), 404);
 }
@@ -120,7 +120,7 @@ async fn an_upload_without_a_file_or_into_another_organisations_plan_is_refused(
 #[tokio::test]
 async fn an_upload_needs_the_csrf_token_in_its_form_not_its_address() {
     let app = spawn_app().await;
-    app.sign_in().await;
+    app.sign_in_admin().await;
     let csrf = upload_csrf(&app).await;
     let post = |url: String, form: Form| {
         let request = app.client.post(app.url(&url)).multipart(form);
@@ -155,7 +155,7 @@ async fn an_upload_needs_the_csrf_token_in_its_form_not_its_address() {
 #[tokio::test]
 async fn an_upload_over_the_limit_is_refused_as_too_large() {
     let app = spawn_app().await;
-    app.sign_in().await;
+    app.sign_in_admin().await;
     let csrf = upload_csrf(&app).await;
     let form = Form::new().text("csrf", csrf).part(
         "file",

@@ -373,8 +373,15 @@ async fn recording_a_figure_appends_it_and_mistakes_are_explained() {
     assert!(after.contains("£2,400,000"));
     assert!(after.contains("Olu Owner"));
 
-    // Not yet available is a figure of its own; a later entry replaces it and both are kept.
+    // Not yet available is a figure of its own: the fixture's Q3 is one, so entering it again
+    // stores nothing; the figure that arrives later replaces it (saying why) and both are kept.
     let survey = format!("/indicators/{}", fixture.survey.0);
+    let before = app
+        .store
+        .measurement_history(scope, fixture.survey)
+        .await
+        .unwrap()
+        .len();
     for fields in [
         vec![
             ("period", "Q3 2014-15".to_string()),
@@ -383,6 +390,7 @@ async fn recording_a_figure_appends_it_and_mistakes_are_explained() {
         vec![
             ("period", "Q3 2014-15".to_string()),
             ("actual", "36.4%".to_string()),
+            ("reason", "The survey's results arrived".to_string()),
         ],
     ] {
         let mut form = fields;
@@ -401,8 +409,17 @@ async fn recording_a_figure_appends_it_and_mistakes_are_explained() {
         .measurement_history(scope, fixture.survey)
         .await
         .unwrap();
-    assert_eq!(survey_history.len(), 3);
-    assert_eq!(survey_history[2].supersedes, Some(survey_history[1].id));
+    assert_eq!(survey_history.len(), before + 1, "{survey_history:?}");
+    let (nya, figure) = (&survey_history[before - 1], &survey_history[before]);
+    assert_eq!(
+        nya.measurement.actual,
+        waymark_core::indicator::Actual::NotYetAvailable
+    );
+    assert_eq!(figure.supersedes, Some(nya.id));
+    assert_eq!(
+        figure.reason.as_deref(),
+        Some("The survey's results arrived")
+    );
     let (_, survey_page) = text(&app, &survey).await;
     assert!(survey_page.contains("Replaced by a later entry"));
     assert!(survey_page.contains("36.4%"));

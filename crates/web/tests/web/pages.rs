@@ -339,7 +339,7 @@ async fn what_changed_lists_rag_changes_updates_and_newly_overdue_items() {
 #[tokio::test]
 async fn only_owners_and_administrators_can_add_updates() {
     let app = spawn_app().await;
-    let hash = waymark_web::hash_password(crate::helpers::PASSWORD).unwrap();
+    let hash = waymark_app::password::hash_now(crate::helpers::PASSWORD).unwrap();
     let org = app.store.organisations().await.unwrap()[0].id;
     app.store
         .create_user(org, "reader@test.example", "Rita Reader", &hash, false)

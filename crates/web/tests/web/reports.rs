@@ -6,7 +6,7 @@ use crate::helpers::{hidden_value, spawn_app};
 #[tokio::test]
 async fn a_report_downloads_publishes_and_stays_frozen() {
     let app = spawn_app().await;
-    app.sign_in().await;
+    app.sign_in_admin().await;
     let page = app
         .client
         .get(app.url(&format!("/plans/{}/reports", app.plan)))
@@ -37,6 +37,56 @@ async fn a_report_downloads_publishes_and_stays_frozen() {
     assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
 
     let csrf = hidden_value(&html, "csrf");
+    // Publishing first asks to confirm, and stores nothing until it is.
+    let asked = app
+        .client
+        .post(app.url(&format!("/plans/{}/reports/publish", app.plan)))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("layout", "tracker"),
+            ("as_at", "2015-02-16"),
+            ("period", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asked.status(), 200);
+    let asked = asked.text().await.unwrap();
+    assert!(
+        asked.contains("Publish the As at 16 February 2015 report?"),
+        "{asked}"
+    );
+    assert!(asked.contains("cannot be changed or deleted afterwards"));
+    assert!(
+        app.store
+            .published_reports(waymark_store::Scope::All, waymark_core::PlanId(app.plan))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An action owner may read and download reports, but not publish them.
+    let owner = crate::helpers::TestApp::new_client();
+    app.sign_in_as(&owner, "owner@test.example").await;
+    let owner_page = app
+        .text_as(&owner, &format!("/plans/{}/reports", app.plan))
+        .await;
+    assert!(
+        !owner_page.contains("/reports/publish\""),
+        "no Publish button for an owner"
+    );
+    let owner_csrf = hidden_value(&owner_page, "csrf");
+    let refused = owner
+        .post(app.url(&format!("/plans/{}/reports/publish", app.plan)))
+        .form(&[
+            ("csrf", owner_csrf.as_str()),
+            ("layout", "tracker"),
+            ("as_at", "2015-02-16"),
+            ("confirm", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
     let published = app
         .client
         .post(app.url(&format!("/plans/{}/reports/publish", app.plan)))
@@ -45,6 +95,7 @@ async fn a_report_downloads_publishes_and_stays_frozen() {
             ("layout", "tracker"),
             ("as_at", "2015-02-16"),
             ("period", ""),
+            ("confirm", "yes"),
         ])
         .send()
         .await

@@ -10,11 +10,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use waymark_core::PlanId;
-use waymark_report::{DefinedTerm, TermSource};
-use waymark_store::{
+use waymark_app::model::{
     GlossaryChange, GlossaryTermVersion, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, glossary_term_key,
 };
+use waymark_core::PlanId;
+use waymark_report::{DefinedTerm, TermSource};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -148,10 +148,10 @@ pub(super) async fn save(
     Path(id): Path<i64>,
     Form(form): Form<TermForm>,
 ) -> Result<Response, AppError> {
-    if !viewer.user.is_admin {
+    if !viewer.actor.is_administrator() {
         return Err(AppError::Forbidden);
     }
-    let org = state.store.plan(viewer.scope(), PlanId(id)).await?.org;
+    state.app.plan(&viewer.actor, PlanId(id)).await?;
     let errors = check(&form);
     if !errors.is_empty() {
         let mut page = page(&state, &viewer, id).await?;
@@ -169,10 +169,7 @@ pub(super) async fn save(
         changes.push(GlossaryChange::remove(original));
     }
     changes.push(GlossaryChange::define(term, &form.meaning));
-    state
-        .store
-        .change_glossary(viewer.scope(), org, &changes, Some(&viewer.user.name))
-        .await?;
+    state.app.change_glossary(&viewer.actor, &changes).await?;
     let target = if form.from == "reports" {
         format!(
             "/plans/{id}/reports?check=1&period={}&as_at={}&glossary=saved#acronyms",
@@ -197,11 +194,11 @@ pub(super) async fn remove(
     Path(id): Path<i64>,
     Form(form): Form<RemoveForm>,
 ) -> Result<Response, AppError> {
-    if !viewer.user.is_admin {
+    if !viewer.actor.is_administrator() {
         return Err(AppError::Forbidden);
     }
-    let org = state.store.plan(viewer.scope(), PlanId(id)).await?.org;
-    let definitions = definitions(&state, &viewer, org).await?;
+    state.app.plan(&viewer.actor, PlanId(id)).await?;
+    let definitions = definitions(&state, &viewer).await?;
     let key = glossary_term_key(&form.term);
     let Some(existing) = definitions
         .iter()
@@ -210,13 +207,8 @@ pub(super) async fn remove(
         return Err(AppError::NotFound);
     };
     state
-        .store
-        .change_glossary(
-            viewer.scope(),
-            org,
-            &[GlossaryChange::remove(&existing.term)],
-            Some(&viewer.user.name),
-        )
+        .app
+        .change_glossary(&viewer.actor, &[GlossaryChange::remove(&existing.term)])
         .await?;
     Ok(Redirect::to(&format!(
         "/plans/{id}/reports/glossary?removed={}#terms",
@@ -229,9 +221,8 @@ pub(super) async fn remove(
 pub(super) async fn definitions(
     state: &AppState,
     viewer: &Viewer,
-    org: waymark_core::OrgId,
 ) -> Result<Vec<DefinedTerm>, AppError> {
-    let own = state.store.glossary_terms(viewer.scope(), org).await?;
+    let own = state.app.glossary_terms(&viewer.actor).await?;
     Ok(waymark_report::organisation_glossary(own.iter().map(
         |stored| (stored.term.as_str(), stored.meaning.as_deref()),
     )))
@@ -270,12 +261,12 @@ fn check(form: &TermForm) -> Vec<(String, String)> {
 }
 
 async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<GlossaryPage, AppError> {
-    let plan = state.store.plan(viewer.scope(), PlanId(id)).await?;
-    let organisation = viewer.organisation_name.clone();
-    let definitions = definitions(state, viewer, plan.org).await?;
+    let plan = state.app.plan(&viewer.actor, PlanId(id)).await?.plan;
+    let organisation = state.app.organisation_name(&viewer.actor).await?;
+    let definitions = definitions(state, viewer).await?;
     let history = state
-        .store
-        .glossary_history(viewer.scope(), plan.org, HISTORY_SHOWN)
+        .app
+        .glossary_history(&viewer.actor, HISTORY_SHOWN)
         .await?;
     let own_count = definitions
         .iter()
@@ -285,7 +276,7 @@ async fn page(state: &AppState, viewer: &Viewer, id: i64) -> Result<GlossaryPage
         chrome: Chrome::for_viewer(viewer, "plans"),
         id,
         title: plan.title,
-        can_edit: viewer.user.is_admin,
+        can_edit: viewer.actor.is_administrator(),
         terms: definitions
             .into_iter()
             .map(|d| TermRow {

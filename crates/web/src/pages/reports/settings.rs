@@ -5,8 +5,7 @@
 
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use waymark_core::OrgId;
-use waymark_store::{NewReportSettings, ReportSettingsFields, ReportSettingsVersion, StoredLogo};
+use waymark_app::model::{ReportSettingsFields, ReportSettingsVersion, StoredLogo};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -89,15 +88,14 @@ pub(super) async fn section(
     state: &AppState,
     viewer: &Viewer,
 ) -> Result<SettingsSection, AppError> {
-    let org = viewer.user.org;
     let history = state
-        .store
-        .report_settings_history(viewer.scope(), org)
+        .app
+        .report_settings_history(&viewer.actor, None)
         .await?;
     let current = history.first();
     Ok(SettingsSection {
-        can_edit: viewer.user.is_admin,
-        organisation: organisation_name(state, org).await?,
+        can_edit: viewer.actor.is_administrator(),
+        organisation: state.app.organisation_name(&viewer.actor).await?,
         values: current
             .map(|version| SettingsValues::of(&version.fields))
             .unwrap_or_default(),
@@ -115,26 +113,19 @@ pub(super) async fn save(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
-    if !viewer.user.is_admin {
+    if !viewer.actor.is_administrator() {
         return Err(AppError::Forbidden);
     }
     let form = read_form(multipart).await?;
-    let current = state
-        .store
-        .report_settings(viewer.scope(), viewer.user.org)
+    let history = state
+        .app
+        .report_settings_history(&viewer.actor, None)
         .await?;
-    match check(&form, current.as_ref()) {
+    match check(&form, history.first()) {
         Ok(fields) => {
             state
-                .store
-                .save_report_settings(
-                    viewer.scope(),
-                    &NewReportSettings {
-                        org: viewer.user.org,
-                        fields,
-                        entered_by: Some(viewer.user.name.clone()),
-                    },
-                )
+                .app
+                .save_report_settings(&viewer.actor, fields)
                 .await?;
             Ok(
                 Redirect::to(&format!("/plans/{id}/reports?settings=saved#settings"))
@@ -290,17 +281,6 @@ fn check(
         paper_author,
         logo,
     })
-}
-
-async fn organisation_name(state: &AppState, org: OrgId) -> Result<String, AppError> {
-    Ok(state
-        .store
-        .organisations()
-        .await?
-        .into_iter()
-        .find(|o| o.id == org)
-        .map(|o| o.name)
-        .unwrap_or_default())
 }
 
 /// "PNG logo, 12 KB".

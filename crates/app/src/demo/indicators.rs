@@ -8,7 +8,7 @@
 //! Like the rest of the demo, dates are relative to today: last year's figures were "imported"
 //! when the plan was set up, and this year's are entered a week or so after each period ends.
 
-use anyhow::{Context, Result};
+use crate::error::{AppError, Result};
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, FinancialYear, Indicator, IndicatorId, MeasureType,
@@ -401,7 +401,7 @@ pub async fn add_demo_indicators(
         .await?
         .into_iter()
         .find(|plan| plan.title == plan_title)
-        .with_context(|| format!("the demo plan {plan_title:?} is missing"))?;
+        .ok_or_else(|| AppError::Internal(format!("the demo plan {plan_title:?} is missing")))?;
     let view = store.plan_as_at(scope, plan.id, today, None).await?;
     let objective = |reference: &str| -> Option<ItemId> {
         view.items
@@ -409,8 +409,9 @@ pub async fn add_demo_indicators(
             .find(|item| item.fields.reference.as_deref() == Some(reference))
             .map(|item| item.id)
     };
-    let this_year = FinancialYear::containing(today).context("today is out of range")?;
-    let last_year = this_year.previous().context("today is out of range")?;
+    let out_of_range = || AppError::Internal("today is out of the demo's range".into());
+    let this_year = FinancialYear::containing(today).map_err(|_| out_of_range())?;
+    let last_year = this_year.previous().ok_or_else(out_of_range)?;
     // Last year's figures came from a workbook imported when the plan was set up.
     let set_up = today.checked_sub_days(Days::new(185)).unwrap_or(today);
     let import = format!("Import of the {last_year} performance workbook");
@@ -493,10 +494,7 @@ pub async fn add_demo_indicators(
             measurements.push(entry(measurement, by, when));
         }
     }
-    store
-        .record_measurements(scope, &measurements)
-        .await
-        .context("recording the demo's indicator figures")?;
+    store.record_measurements(scope, &measurements).await?;
     Ok(())
 }
 

@@ -4,16 +4,29 @@
 //!
 //! Events are applied day by day, each as its own change set entered on that day, so the
 //! history (and "as at" views of it) reads as if the plans had been kept in Waymark all along.
+//!
+//! There is an account of every role, a partner organisation (the county council) with the
+//! police and crime plan shared with it up to OFFICIAL and one of its actions owned by the
+//! council's post, and one OFFICIAL-SENSITIVE recommendation the partner never sees. Loading
+//! the demo is the operator's: it writes straight to the store, as set-up, with the audit
+//! trail recording that it did.
 
 use std::collections::BTreeMap;
 
-use anyhow::{Context, Result};
+mod indicators;
+
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use waymark_core::{
-    FlexDate, ItemFields, ItemId, OrgId, PlanKind, Rag, Tag, UpdateCycle, split_owners,
+    Classification, FlexDate, ItemFields, ItemId, Marking, OrgId, OrganisationKind, PlanKind, Rag,
+    Role, ShareAccess, Tag, UpdateCycle, split_owners,
 };
-use waymark_store::{ChangeSet, ItemRef, NewItem, NewPlan, NewUpdate, NewVersion, Store};
-use waymark_web::{DemoAccount, DemoSignIn, hash_password};
+use waymark_store::{
+    ChangeSet, ItemRef, NewItem, NewPerson, NewPlan, NewShare, NewUpdate, NewVersion, Store,
+};
+
+use crate::App;
+use crate::actor::Actor;
+use crate::error::{AppError, Result};
 
 /// The password of every demo account (printed at start; demo data only).
 pub const DEMO_PASSWORD: &str = "waymark-demo-2026";
@@ -21,36 +34,27 @@ pub const DEMO_PASSWORD: &str = "waymark-demo-2026";
 /// The code of the demo's organisation, Northshire Police.
 const DEMO_ORGANISATION: &str = "NSP";
 
-/// Who can sign in to the demo.
+/// The code of the demo's partner organisation, Northshire County Council.
+const DEMO_PARTNER: &str = "NCC";
+
+/// Who can sign in to the demo: (email, name, what they do).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoSummary {
     pub created: bool,
     pub accounts: Vec<(String, String, String)>,
+    pub password: String,
 }
 
 impl DemoSummary {
-    /// The accounts for the sign-in page of the demo server.
-    pub fn sign_in(&self) -> DemoSignIn {
-        DemoSignIn {
-            password: DEMO_PASSWORD.to_string(),
-            accounts: self
-                .accounts
-                .iter()
-                .map(|(email, name, role)| DemoAccount {
-                    email: email.clone(),
-                    name: name.clone(),
-                    role: role.clone(),
-                })
-                .collect(),
-        }
-    }
-
     pub fn print(&self) {
         if self.created {
-            println!("Created the demo organisation Northshire Police.");
+            println!(
+                "Created the demo organisations Northshire Police and Northshire County Council."
+            );
         }
-        println!("Sign in as any of these (password {DEMO_PASSWORD}):");
+        println!("Sign in as any of these (password {}):", self.password);
         for (email, name, role) in &self.accounts {
-            println!("  {email:<34} {name}, {role}");
+            println!("  {email:<38} {name}, {role}");
         }
     }
 }
@@ -58,39 +62,69 @@ impl DemoSummary {
 struct Person {
     email: &'static str,
     name: &'static str,
-    role: &'static str,
-    admin: bool,
+    /// What they do, as the sign-in page says it.
+    does: &'static str,
+    role: Role,
+    clearance: Marking,
     post: Option<&'static str>,
+    /// In the partner organisation rather than the force.
+    partner: bool,
 }
 
-const PEOPLE: [Person; 4] = [
+const PEOPLE: [Person; 6] = [
     Person {
         email: "priya.shah@northshire.example",
         name: "Priya Shah",
-        role: "performance manager (administrator)",
-        admin: true,
+        does: "administrator, Head of Performance and Planning",
+        role: Role::Administrator,
+        clearance: Marking::OfficialSensitive,
         post: Some("Head of Performance and Planning"),
+        partner: false,
+    },
+    Person {
+        email: "dev.patel@northshire.example",
+        name: "Dev Patel",
+        does: "plan manager, Performance and Planning Officer",
+        role: Role::PlanManager,
+        clearance: Marking::OfficialSensitive,
+        post: Some("Performance and Planning Officer"),
+        partner: false,
     },
     Person {
         email: "sam.okafor@northshire.example",
         name: "Sam Okafor",
-        role: "action owner, Head of Contact Management",
-        admin: false,
+        does: "contributor, Head of Contact Management",
+        role: Role::Contributor,
+        clearance: Marking::OfficialSensitive,
         post: Some("Head of Contact Management"),
+        partner: false,
     },
     Person {
         email: "jo.whitfield@northshire.example",
         name: "Jo Whitfield",
-        role: "action owner, Force Crime and Incident Registrar",
-        admin: false,
+        does: "contributor, Force Crime and Incident Registrar",
+        role: Role::Contributor,
+        clearance: Marking::OfficialSensitive,
         post: Some("Force Crime and Incident Registrar"),
+        partner: false,
     },
     Person {
         email: "alex.morgan@northshire.example",
         name: "Alex Morgan",
-        role: "reader, police and crime panel member",
-        admin: false,
+        does: "viewer, police and crime panel member (cleared to OFFICIAL)",
+        role: Role::Viewer,
+        clearance: Marking::Official,
         post: None,
+        partner: false,
+    },
+    Person {
+        email: "kim.lee@northshire-council.example",
+        name: "Kim Lee",
+        does: "partner contributor, Northshire County Council's Community Safety Manager",
+        role: Role::Contributor,
+        clearance: Marking::OfficialSensitive,
+        post: Some("Community Safety Manager"),
+        partner: true,
     },
 ];
 
@@ -391,6 +425,26 @@ const IMPROVEMENT: &[Group] = &[
         ],
     },
     Group {
+        reference: "Rec 3",
+        text: "The force should clear its vetting backlog for staff in contact management and review how it manages the risk of officers with outstanding vetting.",
+        children: &[],
+        actions: &[Action {
+            reference: "7.1",
+            text: "Clear the vetting renewals outstanding for contact management staff",
+            owners: "Head of Professional Standards",
+            lead: "Deputy Chief Constable",
+            due: Some(60),
+            completed: None,
+            backdated: None,
+            events: &[ev(
+                -30,
+                A,
+                "34 renewals outstanding, 12 of them over six months old; two staff moved to restricted duties while theirs are completed.",
+                "Head of Professional Standards",
+            )],
+        }],
+    },
+    Group {
         reference: "AFI 4",
         text: "The force should make better use of mobile technology on the front line.",
         children: &[],
@@ -493,7 +547,7 @@ const STRATEGIC: &[Group] = &[
                     Action {
                         reference: "1.2a",
                         text: "Deliver the serious violence duty plan with community safety partners",
-                        owners: "Superintendent Partnerships",
+                        owners: "Superintendent Partnerships / Community Safety Manager",
                         lead: "ACC Local Policing",
                         due: Some(100),
                         completed: None,
@@ -717,6 +771,7 @@ const IMPROVEMENT_TAGS: TagTable = &[
     ("AFI 4", &[AFI]),
     ("Rec 1", &[REC]),
     ("Rec 2", &[REC]),
+    ("Rec 3", &[REC]),
     ("1.1", &[("Theme", "Contact")]),
     ("1.2", &[("Theme", "Contact")]),
     ("2.1", &[("Theme", "Victims"), ("Theme", "Contact")]),
@@ -728,6 +783,7 @@ const IMPROVEMENT_TAGS: TagTable = &[
     ("5.1", &[("Theme", "Demand")]),
     ("5.2", &[("Theme", "Demand")]),
     ("6.1", &[("Theme", "Technology")]),
+    ("7.1", &[("Theme", "Vetting")]),
 ];
 
 const STRATEGIC_TAGS: TagTable = &[
@@ -743,6 +799,16 @@ const STRATEGIC_TAGS: TagTable = &[
     ("3.2", &[("APACS", "Organisational management")]),
 ];
 
+/// Items marked OFFICIAL-SENSITIVE, by reference: the vetting recommendation (and so its action)
+/// and the organised crime action, which a partner whose share stops at OFFICIAL never sees.
+const SENSITIVE: &[&str] = &["Rec 3", "2.2a"];
+
+fn marking_for(reference: &str) -> Option<Classification> {
+    SENSITIVE
+        .contains(&reference)
+        .then(|| Classification::new(Marking::OfficialSensitive))
+}
+
 fn tags_for(table: TagTable, reference: &str) -> Vec<Tag> {
     table
         .iter()
@@ -755,12 +821,31 @@ fn tags_for(table: TagTable, reference: &str) -> Vec<Tag> {
         .collect()
 }
 
-/// Creates the demo organisation, its people and plans unless an organisation already exists.
-pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary> {
-    let accounts = PEOPLE
+impl App {
+    /// Creates the demo organisations, their people and plans, unless the demo's organisation
+    /// already exists. The operator's alone.
+    pub async fn ensure_demo(&self, actor: &Actor, today: NaiveDate) -> Result<DemoSummary> {
+        if !actor.is_operator() {
+            return Err(AppError::Forbidden);
+        }
+        ensure_demo(self.store(), actor, today).await
+    }
+}
+
+/// The demo's accounts.
+fn accounts() -> Vec<(String, String, String)> {
+    PEOPLE
         .iter()
-        .map(|p| (p.email.to_string(), p.name.to_string(), p.role.to_string()))
-        .collect();
+        .map(|p| (p.email.to_string(), p.name.to_string(), p.does.to_string()))
+        .collect()
+}
+
+async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<DemoSummary> {
+    let summary = |created| DemoSummary {
+        created,
+        accounts: accounts(),
+        password: DEMO_PASSWORD.to_string(),
+    };
     // The demo's own organisation, not any: a data folder where something was imported first
     // still gets the demo's plans and accounts.
     if store
@@ -768,25 +853,38 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         .await?
         .is_some()
     {
-        return Ok(DemoSummary {
-            created: false,
-            accounts,
-        });
+        return Ok(summary(false));
     }
     let org = store
         .create_organisation(DEMO_ORGANISATION, "Northshire Police")
         .await?;
-    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
-        .await?
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let partner = store
+        .create_organisation_of_kind(
+            DEMO_PARTNER,
+            "Northshire County Council",
+            OrganisationKind::LocalAuthority,
+        )
+        .await?;
+    let hash = crate::password::hash(DEMO_PASSWORD).await?;
     let start = offset(today, -185);
     for person in &PEOPLE {
+        let person_org = if person.partner { partner.id } else { org.id };
         let user = store
-            .create_user(org.id, person.email, person.name, &hash, person.admin)
+            .create_person(
+                &NewPerson {
+                    org: person_org,
+                    email: person.email.to_string(),
+                    name: person.name.to_string(),
+                    password_hash: hash.clone(),
+                    role: person.role,
+                    clearance: person.clearance,
+                },
+                None,
+            )
             .await?;
         if let Some(post) = person.post {
-            let post = store.ensure_post(org.id, post).await?;
-            store.assign_post(org.id, post, user.id, start).await?;
+            let post = store.ensure_post(person_org, post).await?;
+            store.assign_post(person_org, post, user.id, start).await?;
         }
     }
     let improvement = NewPlan {
@@ -801,7 +899,7 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         ],
         source: Some("PEEL inspection: responding to the public".into()),
         update_cycle: UpdateCycle::Monthly,
-        marking: waymark_core::Classification::OFFICIAL,
+        marking: Classification::OFFICIAL,
     };
     load_plan(
         store,
@@ -821,14 +919,35 @@ pub async fn ensure_demo(store: &Store, today: NaiveDate) -> Result<DemoSummary>
         owner_posts: vec!["Plan owner: Chief Constable".into()],
         source: None,
         update_cycle: UpdateCycle::Quarterly,
-        marking: waymark_core::Classification::OFFICIAL,
+        marking: Classification::OFFICIAL,
     };
-    load_plan(store, org.id, &strategic, STRATEGIC, STRATEGIC_TAGS, today).await?;
-    crate::demo_indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;
-    Ok(DemoSummary {
-        created: true,
-        accounts,
-    })
+    let strategic_plan =
+        load_plan(store, org.id, &strategic, STRATEGIC, STRATEGIC_TAGS, today).await?;
+    indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;
+    // The police and crime plan is shared with the county council, which contributes to the
+    // actions its Community Safety Manager owns, up to OFFICIAL.
+    let mut audit = actor.audit("demo.share");
+    audit.org = Some(org.id);
+    audit.plan = Some(strategic_plan);
+    audit.subject = Some("Police and crime plan with Northshire County Council".into());
+    store
+        .create_share(
+            &NewShare {
+                plan: strategic_plan,
+                with_org: partner.id,
+                access: ShareAccess::Contribute,
+                ceiling: Marking::Official,
+                items: None,
+                created_by: "Priya Shah".into(),
+            },
+            &audit,
+        )
+        .await?;
+    let mut loaded = actor.audit("demo.load");
+    loaded.org = Some(org.id);
+    loaded.subject = Some("The demo organisations, people and plans".into());
+    store.record_audit(&loaded).await?;
+    Ok(summary(true))
 }
 
 fn offset(today: NaiveDate, days: i64) -> NaiveDate {
@@ -868,11 +987,8 @@ async fn load_plan(
     groups: &[Group],
     tags: TagTable,
     today: NaiveDate,
-) -> Result<()> {
-    let plan = store
-        .create_plan(plan)
-        .await
-        .context("creating a demo plan")?;
+) -> Result<waymark_core::PlanId> {
+    let plan = store.create_plan(plan).await?;
     let created = offset(today, -185);
 
     // Every item is created on the plan's first day, with the fields it had then.
@@ -953,7 +1069,7 @@ async fn load_plan(
         }
         store.apply_changes(&changes).await?;
     }
-    Ok(())
+    Ok(plan.id)
 }
 
 fn add_groups<'a>(
@@ -974,6 +1090,7 @@ fn add_groups<'a>(
                 reference: Some(group.reference.to_string()),
                 text: group.text.to_string(),
                 tags: tags_for(tags, group.reference),
+                marking: marking_for(group.reference),
                 ..ItemFields::default()
             },
             effective: created,
@@ -991,6 +1108,7 @@ fn add_groups<'a>(
                     owners: split_owners(action.owners),
                     due: action.due.map(|d| FlexDate::exact(offset(today, d))),
                     tags: tags_for(tags, action.reference),
+                    marking: marking_for(action.reference),
                     ..ItemFields::default()
                 },
                 effective: created,
