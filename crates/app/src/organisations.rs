@@ -162,6 +162,19 @@ impl App {
             .await?)
     }
 
+    /// The organisations a plan may be shared with, for those who may share it.
+    pub async fn sharing_partners(&self, actor: &Actor, plan: PlanId) -> Result<Vec<Organisation>> {
+        self.shareable_plan(actor, plan).await?;
+        Ok(self.store().organisations().await?)
+    }
+
+    /// The plan a share is of, for those who may share that plan.
+    pub async fn share_plan_id(&self, actor: &Actor, share: i64) -> Result<PlanId> {
+        let stored = self.store().share(share).await?;
+        self.shareable_plan(actor, stored.share.plan).await?;
+        Ok(stored.share.plan)
+    }
+
     /// Every share of a plan, active and revoked, for those who may share it.
     pub async fn plan_shares(&self, actor: &Actor, plan: PlanId) -> Result<Vec<StoredShare>> {
         self.shareable_plan(actor, plan).await?;

@@ -263,10 +263,54 @@ impl App {
         Ok(())
     }
 
+    /// Changes the actor's own password, given their current one.
+    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        let user = actor.user().ok_or(AppError::Forbidden)?;
+        let (_, stored) = self
+            .store()
+            .user_for_sign_in(&user.email)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !crate::password::verify(current, &stored).await? {
+            return Err(AppError::invalid(
+                "current",
+                "Enter your current password correctly",
+            ));
+        }
+        if new.is_empty() {
+            return Err(AppError::invalid("password", "Enter a new password"));
+        }
+        crate::password::check_new_password(new)?;
+        let hash = crate::password::hash(new).await?;
+        let mut audit = actor.audit("person.password");
+        audit.subject = Some(format!(
+            "{} <{}> changed their own password",
+            user.name, user.email
+        ));
+        self.store()
+            .set_password_hash(user.id, &hash, &audit)
+            .await?;
+        Ok(())
+    }
+
     /// Gives a person a post, or moves them on from one (and hands it to a successor); the
     /// post's actions stay with the post.
     pub async fn change_holding(&self, actor: &Actor, change: &HoldingChange) -> Result<()> {
-        let org = self.administered(actor, None).await?;
+        // The organisation is the person's: the operator may change anyone's, an
+        // administrator only their own organisation's people.
+        let person = match change {
+            HoldingChange::Assign { user, .. } | HoldingChange::MoveOn { user, .. } => *user,
+        };
+        let org = match self.store().user(person).await {
+            Ok(user) if actor.subject.administers(user.org) => user.org,
+            Ok(_) => {
+                return Err(AppError::invalid(
+                    "person",
+                    "Choose a person from your organisation",
+                ));
+            }
+            Err(_) => return Err(AppError::invalid("person", "Choose a person")),
+        };
         let people = self.store().users(waymark_store::Scope::Org(org)).await?;
         let person = |id: UserId, field: &str| -> Result<&User> {
             people

@@ -289,7 +289,11 @@ pub struct Batch {
 
 /// A value bound once for a whole batch.
 enum Bound {
-    Null,
+    /// A NULL of the column's own type: PostgreSQL prepares a statement once with each
+    /// parameter's type, so a NULL bound as text where the same statement later binds an
+    /// integer would make that integer arrive as text bytes.
+    NullInt,
+    NullText,
     Int(i64),
     Text(String),
 }
@@ -299,7 +303,8 @@ impl Batch {
         let mut query = sqlx::query(AssertSqlSafe(self.sql));
         for value in self.bound {
             query = match value {
-                Bound::Null => query.bind(None::<String>),
+                Bound::NullInt => query.bind(None::<i64>),
+                Bound::NullText => query.bind(None::<String>),
                 Bound::Int(n) => query.bind(n),
                 Bound::Text(text) => query.bind(text),
             };
@@ -392,7 +397,10 @@ fn encode_batch(
     for (column, spec) in columns.iter().enumerate() {
         if constant[column] || counting[column] {
             bound.push(match &first[column] {
-                Cell::Null => Bound::Null,
+                Cell::Null => match spec.kind {
+                    Kind::Int => Bound::NullInt,
+                    Kind::Text => Bound::NullText,
+                },
                 Cell::Int(n) => Bound::Int(*n),
                 Cell::Text(text) => Bound::Text(text.to_string()),
             });

@@ -1,14 +1,18 @@
 //! Server-rendered pages, one module per page, merged into one router here.
 
+mod account;
+mod audit;
 mod changes;
 mod home;
 mod imports;
 mod indicators;
 mod item;
 mod my_actions;
+mod organisations;
 mod people;
 mod plan;
 mod reports;
+mod sharing;
 mod sign_in;
 
 use askama::Template;
@@ -33,6 +37,10 @@ pub fn router() -> Router<AppState> {
         .merge(my_actions::router())
         .merge(people::router())
         .merge(reports::router())
+        .merge(sharing::router())
+        .merge(organisations::router())
+        .merge(audit::router())
+        .merge(account::router())
         .route("/health", axum::routing::get(|| async { "ok" }))
 }
 
@@ -139,6 +147,19 @@ pub fn uk_day(value: &str) -> String {
         Ok(date) => date.format("%d/%m/%Y").to_string(),
         Err(_) => value.to_string(),
     }
+}
+
+/// Percent-encodes a query value.
+pub fn encode_query(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }
 
 /// The first line of a text, shortened for tables.

@@ -317,18 +317,7 @@ fn history_row(version: &GlossaryTermVersion) -> (String, String, String) {
     )
 }
 
-/// Percent-encodes a query value.
-pub(super) fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
+pub(super) use crate::pages::encode_query as encode;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)] // Tests fail loudly by design.
