@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod admin_pages;
 mod api;
 mod glossary;
 mod imports;
