@@ -42,6 +42,8 @@ function pageKind(url) {
 /** Links worth following: same origin, HTML pages, not assets, the API or actions. */
 function followable(url, origin) {
   if (url.origin !== origin) return false;
+  // Downloads (a plan's export, the audit trail's CSV) are files, not pages.
+  if (/\/export$|\.csv$/.test(url.pathname)) return false;
   return !/^\/(assets|api)\//.test(url.pathname) && !['/health', '/sign-out'].includes(url.pathname);
 }
 

@@ -35,6 +35,9 @@ pub struct ReportAsk {
     pub settings: Option<ReportSettings>,
     /// Count changes since this day instead of since the last published report.
     pub since: Option<NaiveDate>,
+    /// Build the body from OFFICIAL items only and put the OFFICIAL-SENSITIVE ones in an
+    /// appendix marked apart, so the body can go to a wider audience.
+    pub sensitive_appendix: bool,
 }
 
 impl ReportAsk {
@@ -47,6 +50,7 @@ impl ReportAsk {
             as_at: None,
             settings: None,
             since: None,
+            sensitive_appendix: false,
         }
     }
 }
@@ -214,8 +218,32 @@ impl App {
         if settings.author.is_none() {
             settings.author = Some(actor.name());
         }
-        let source = ActorSource { app: self, visible };
-        Ok(waymark_report::build_from_source(&source, request, &settings).await?)
+        if !ask.sensitive_appendix {
+            let source = ActorSource { app: self, visible };
+            return Ok(waymark_report::build_from_source(&source, request, &settings).await?);
+        }
+        // The body from what is marked OFFICIAL, the appendix from the rest the reader may see.
+        if visible.plan.marking.marking > Marking::Official {
+            return Err(AppError::invalid(
+                "sensitive_appendix",
+                "The plan itself is marked OFFICIAL-SENSITIVE, so every page of its report is: \
+                 there is no OFFICIAL body to keep apart",
+            ));
+        }
+        let mut body_access = visible.access.clone();
+        body_access.ceiling = body_access.ceiling.min(Marking::Official);
+        let body_source = ActorSource {
+            app: self,
+            visible: VisiblePlan {
+                plan: visible.plan.clone(),
+                access: body_access,
+            },
+        };
+        let body =
+            waymark_report::build_from_source(&body_source, request.clone(), &settings).await?;
+        let full_source = ActorSource { app: self, visible };
+        let full = waymark_report::build_from_source(&full_source, request, &settings).await?;
+        Ok(waymark_report::with_sensitive_appendix(body, &full))
     }
 
     /// Renders a report, off the async threads: typesetting is CPU work.
@@ -243,7 +271,12 @@ impl App {
         let bytes = self
             .render_report(report.clone(), ask.layout, format)
             .await?;
-        if is_sensitive(report.cover.marking.as_deref()) {
+        let marking = report
+            .appendix
+            .as_ref()
+            .map(|a| a.marking.clone())
+            .or_else(|| report.cover.marking.clone());
+        if is_sensitive(marking.as_deref()) {
             let mut audit = actor.audit("report.download");
             audit.plan = Some(ask.plan);
             audit.subject = Some(report.cover.period_label.clone());
@@ -275,6 +308,12 @@ impl App {
                     .await?,
             });
         }
+        let marking = report
+            .appendix
+            .as_ref()
+            .map(|a| a.marking.clone())
+            .or_else(|| report.cover.marking.clone())
+            .unwrap_or_else(|| Marking::Official.label().to_string());
         let mut audit = actor.audit("report.publish");
         audit.org = Some(visible.plan.org);
         audit.plan = Some(visible.plan.id);
@@ -297,11 +336,7 @@ impl App {
                     model_json: serde_json::to_string(&report)
                         .map_err(|e| AppError::Internal(e.to_string()))?,
                     files,
-                    marking: report
-                        .cover
-                        .marking
-                        .clone()
-                        .unwrap_or_else(|| Marking::Official.label().to_string()),
+                    marking,
                 },
                 Some(&audit),
             )

@@ -56,6 +56,10 @@ pub struct ReportArgs {
     /// Who the report is from, such as "Head of Performance and Planning".
     #[arg(long)]
     pub author: Option<String>,
+    /// Build the body from OFFICIAL items only and put the OFFICIAL-SENSITIVE ones in an
+    /// appendix marked apart, so the body can go to a wider audience.
+    #[arg(long)]
+    pub sensitive_appendix: bool,
 }
 
 pub async fn run(app: &App, operator: &Actor, args: ReportArgs) -> Result<()> {
@@ -112,6 +116,7 @@ pub async fn run(app: &App, operator: &Actor, args: ReportArgs) -> Result<()> {
         as_at: args.as_at.clone(),
         settings: Some(settings),
         since,
+        sensitive_appendix: args.sensitive_appendix,
     };
 
     if args.publish {

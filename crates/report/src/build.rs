@@ -27,8 +27,8 @@ use crate::indicators::indicator_rows;
 use crate::model::{
     ActionRow, ChangeEntry, ChangeKind, Cover, CoverPaper, ExecutiveSummary, IndicatorRow,
     LocalPriority, Logo, MODEL_VERSION, ObjectiveSection, PerformanceGroup, ProgressAim,
-    ProgressObjective, RagCounts, RagView, Report, SinceLastReport, TrackerRow, UpdateEntry,
-    UpdatesShown,
+    ProgressObjective, RagCounts, RagView, Report, SensitiveAppendix, SinceLastReport, TrackerRow,
+    UpdateEntry, UpdatesShown,
 };
 
 /// What to report on, and as at when.
@@ -402,6 +402,32 @@ pub async fn load_inputs(
     })
 }
 
+/// Puts the items of `full` that `body` leaves out (being marked above it) into `body`'s
+/// appendix: the OFFICIAL body and the OFFICIAL-SENSITIVE appendix of one report, from the
+/// same data. `body` is the report built from a view narrowed to its marking; `full` the same
+/// report with everything the reader may see.
+pub fn with_sensitive_appendix(mut body: Report, full: &Report) -> Report {
+    let in_body: BTreeSet<(&str, &str)> = body
+        .tracker
+        .iter()
+        .map(|row| (row.reference.as_str(), row.area.as_str()))
+        .collect();
+    let rows: Vec<TrackerRow> = full
+        .tracker
+        .iter()
+        .filter(|row| !in_body.contains(&(row.reference.as_str(), row.area.as_str())))
+        .cloned()
+        .collect();
+    if !rows.is_empty() {
+        body.appendix = Some(SensitiveAppendix {
+            marking: full.cover.marking.clone().unwrap_or_default(),
+            body_marking: body.cover.marking.clone().unwrap_or_default(),
+            rows,
+        });
+    }
+    body
+}
+
 /// Loads and builds in one call.
 pub async fn build_from_source(
     source: &impl ReportSource,
@@ -669,6 +695,7 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
         progress,
         glossary: Default::default(),
         updates_shown: settings.updates,
+        appendix: None,
     };
     report.glossary = glossary_for(
         report_texts(&report).iter().map(String::as_str),

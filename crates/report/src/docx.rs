@@ -34,7 +34,48 @@ pub(crate) fn render_docx(report: &Report, layout: Layout) -> Result<Vec<u8>, Re
         Layout::Tracker => tracker(&mut doc, report),
         Layout::Progress => progress(&mut doc, report),
     }
+    if let Some(appendix) = &report.appendix {
+        sensitive_appendix(&mut doc, appendix);
+    }
     doc.finish()
+}
+
+/// The items marked above the body, after it, under their own marking.
+fn sensitive_appendix(doc: &mut Writer, appendix: &crate::model::SensitiveAppendix) {
+    doc.heading_new_page(1, &format!("Appendix: items marked {}", appendix.marking));
+    doc.para_runs(vec![Run::new().add_text(&appendix.marking).bold().size(28)]);
+    doc.para(&format!(
+        "These items are marked {} and are kept apart from the body of the report, which is \
+         marked {}. Handle these pages as {}; the body can be shared without them.",
+        appendix.marking, appendix.body_marking, appendix.marking
+    ));
+    let rows = appendix
+        .rows
+        .iter()
+        .map(|r| {
+            let updates: Vec<UpdateEntry> = r
+                .latest_update
+                .iter()
+                .chain(r.initial_response.iter())
+                .take(1)
+                .cloned()
+                .collect();
+            Row::Cells(vec![
+                Cell::text(&r.reference),
+                Cell::Lines(vec![format!("{}{}", "    ".repeat(r.depth), r.area)]),
+                Cell::text(r.owner.as_deref().unwrap_or("")),
+                Cell::text(r.due.as_deref().unwrap_or("")),
+                Cell::Updates(updates),
+                Cell::Rag(r.rag.clone()),
+            ])
+        })
+        .collect();
+    doc.table(
+        &["Ref", "Item", "Owner", "Due date", "Latest update", "RAG"],
+        &[8, 25, 14, 10, 33, 10],
+        rows,
+    );
+    doc.para_runs(vec![Run::new().add_text(&appendix.marking).bold().size(28)]);
 }
 
 fn quarterly(doc: &mut Writer, report: &Report) {
@@ -573,7 +614,14 @@ impl Writer {
         let running = format!("{} – {}", cover.plans.join(", "), cover.period_label);
         let mut header = Header::new();
         let mut footer = Footer::new();
-        if let Some(marking) = &cover.marking {
+        // A document with a sensitive appendix holds it, so its pages carry its marking: the
+        // file as a whole is never marked below what it contains.
+        let page_marking = report
+            .appendix
+            .as_ref()
+            .map(|a| a.marking.clone())
+            .or_else(|| cover.marking.clone());
+        if let Some(marking) = &page_marking {
             header = header.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Center)
@@ -596,7 +644,7 @@ impl Writer {
                 .add_run(Run::new().add_text(" of ").size(16))
                 .add_num_pages(NumPages::new()),
         );
-        if let Some(marking) = &cover.marking {
+        if let Some(marking) = &page_marking {
             footer = footer.add_paragraph(
                 Paragraph::new()
                     .align(AlignmentType::Center)

@@ -80,6 +80,7 @@ pub fn render_html(
             UpdatesShown::Period => "No update in this period.",
         },
         for_label: report.paper.for_label(),
+        appendix: report.appendix.as_ref(),
     };
     Ok(page.render()?)
 }
@@ -114,9 +115,19 @@ struct ReportPage<'a> {
     action_level: String,
     no_update: &'static str,
     for_label: &'static str,
+    appendix: Option<&'a crate::model::SensitiveAppendix>,
 }
 
 impl ReportPage<'_> {
+    /// The marking printed at the top and bottom of every page of the document: the
+    /// appendix's where there is one, since the file as a whole holds it.
+    fn page_marking(&self) -> Option<String> {
+        match self.appendix {
+            Some(appendix) => Some(appendix.marking.clone()),
+            None => self.cover.marking.clone(),
+        }
+    }
+
     /// "are" or "is" for a count.
     fn verb(&self, count: &usize, singular: &'static str, plural: &'static str) -> &'static str {
         if *count == 1 { singular } else { plural }

@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 pub use build::{
     ReportInputs, ReportRequest, ReportSettings, ReportSource, build_from_source, build_report,
-    load_inputs, rag_changes_known,
+    load_inputs, rag_changes_known, with_sensitive_appendix,
 };
 pub use glossary::{
     AcronymUse, DefinedTerm, TermSource, acronyms_in, glossary_for, organisation_glossary,
@@ -35,7 +35,7 @@ pub use glossary::{
 };
 pub use model::{
     ActionRow, ChangeEntry, ChangeKind, CoverPaper, IndicatorRow, Logo, RagView, Report,
-    UpdatesShown,
+    SensitiveAppendix, UpdatesShown,
 };
 pub use pdf::{clear_typesetting_cache, pdf_page_count, warm_up};
 

@@ -33,6 +33,22 @@ pub struct Report {
     pub glossary: Glossary,
     /// How updates were chosen: "latest" or "period".
     pub updates_shown: UpdatesShown,
+    /// The items marked above the body's marking, in an appendix marked apart, so that the
+    /// body can go to a wider audience without them. `None`: every item is in the body.
+    #[serde(default)]
+    pub appendix: Option<SensitiveAppendix>,
+}
+
+/// The items of a report kept out of its body because they are marked above it: printed on
+/// pages of their own, under their own marking at the top and bottom of each page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SensitiveAppendix {
+    /// The appendix's marking: "OFFICIAL-SENSITIVE".
+    pub marking: String,
+    /// The body's marking, which the appendix's pages say they are kept apart from.
+    pub body_marking: String,
+    /// The sensitive items in plan order, as the tracker lists items.
+    pub rows: Vec<TrackerRow>,
 }
 
 /// What the cover and every page header say.

@@ -30,7 +30,49 @@ pub(crate) fn render_xlsx(report: &Report, layout: Layout) -> Result<Vec<u8>, Re
         }
     }
     glossary_sheet(workbook.add_worksheet(), report)?;
+    if let Some(appendix) = &report.appendix {
+        appendix_sheet(workbook.add_worksheet(), report, appendix)?;
+    }
     Ok(workbook.save_to_buffer()?)
+}
+
+/// The sensitive appendix on a sheet of its own, marked with its own marking top and bottom.
+fn appendix_sheet(
+    sheet: &mut Worksheet,
+    report: &Report,
+    appendix: &crate::model::SensitiveAppendix,
+) -> Result<(), XlsxError> {
+    let mut marked = report.clone();
+    marked.cover.marking = Some(appendix.marking.clone());
+    prepare(sheet, "Appendix", &marked, true)?;
+    let rows = appendix
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                text(&r.reference),
+                text(format!("{}{}", "    ".repeat(r.depth), r.area)),
+                opt(&r.owner),
+                opt(&r.due),
+                text(updates_text(
+                    &r.initial_response
+                        .iter()
+                        .chain(&r.latest_update)
+                        .cloned()
+                        .collect::<Vec<_>>(),
+                )),
+                Value::Rag(r.rag.clone()),
+            ]
+        })
+        .collect();
+    table(
+        sheet,
+        0,
+        &["Ref", "Item", "Owner", "Due date", "Updates", "RAG"],
+        &[14.0, 45.0, 18.0, 14.0, 80.0, 13.0],
+        rows,
+    )?;
+    Ok(())
 }
 
 /// A cell value.

@@ -179,6 +179,44 @@ async fn exports_and_reports_carry_the_highest_marking_and_nothing_above_the_cei
         );
         assert!(html.contains("appropriate adult"));
 
+        // The same report as an OFFICIAL body with the sensitive items in an appendix marked
+        // apart, from the same data.
+        let split = ReportAsk {
+            sensitive_appendix: true,
+            ..ReportAsk::new(f.plan, Layout::Tracker)
+        };
+        let (report, html) = f
+            .app
+            .report_file(&admin, &split, Format::Html)
+            .await
+            .unwrap();
+        assert_eq!(report.cover.marking.as_deref(), Some("OFFICIAL"));
+        let body: Vec<&str> = report
+            .tracker
+            .iter()
+            .map(|r| r.reference.as_str())
+            .collect();
+        assert_eq!(body, ["Rec 1", "1.1", "1.2"], "{}", f.backend);
+        let appendix = report.appendix.as_ref().unwrap();
+        assert_eq!(appendix.marking, "OFFICIAL-SENSITIVE");
+        let refs: Vec<&str> = appendix.rows.iter().map(|r| r.reference.as_str()).collect();
+        assert_eq!(refs, ["Rec 2", "2.1"]);
+        let html = String::from_utf8_lossy(&html).to_string();
+        assert!(html.contains("Appendix: items marked OFFICIAL-SENSITIVE"));
+        let (_, xlsx) = f
+            .app
+            .report_file(&admin, &split, Format::Xlsx)
+            .await
+            .unwrap();
+        assert!(!xlsx.is_empty());
+        // For the partner there is nothing sensitive to put in an appendix.
+        let (report, _) = f
+            .app
+            .report_file(&partner, &split, Format::Html)
+            .await
+            .unwrap();
+        assert!(report.appendix.is_none());
+
         // A published report holds what its publisher saw: the partner may not read it.
         let published = f.app.publish_report(&admin, &ask).await.unwrap();
         assert_eq!(published.marking, "OFFICIAL-SENSITIVE");

@@ -143,6 +143,8 @@ struct ReportForm {
     /// A reporting period such as "Q2 2026-27"; takes precedence over `as_at`.
     period: Option<String>,
     as_at: Option<String>,
+    /// Set to put OFFICIAL-SENSITIVE items in an appendix marked apart from the body.
+    sensitive_appendix: Option<String>,
 }
 
 async fn show(
@@ -178,6 +180,7 @@ async fn check_acronyms(
         format: None,
         period: Some(page.period.clone()),
         as_at: Some(page.as_at.clone()),
+        sensitive_appendix: None,
     };
     let report = match build(state, viewer, PlanId(page.id), &form, None).await {
         Ok((report, _)) => report,
@@ -303,6 +306,10 @@ fn ask(plan: PlanId, form: &ReportForm) -> Result<ReportAsk, AppError> {
         as_at: form.as_at.clone(),
         settings: None,
         since: None,
+        sensitive_appendix: form
+            .sensitive_appendix
+            .as_deref()
+            .is_some_and(|v| !v.is_empty()),
     })
 }
 
@@ -333,7 +340,16 @@ async fn download_posted(Path(id): Path<i64>, Form(form): Form<ReportForm>) -> R
         ("as_at", form.as_at.as_deref().unwrap_or_default()),
     ])
     .unwrap_or_default();
-    Redirect::to(&format!("/plans/{id}/reports/download?{query}"))
+    let appendix = if form
+        .sensitive_appendix
+        .as_deref()
+        .is_some_and(|v| !v.is_empty())
+    {
+        "&sensitive_appendix=yes"
+    } else {
+        ""
+    };
+    Redirect::to(&format!("/plans/{id}/reports/download?{query}{appendix}"))
 }
 
 /// The report form's "Check acronyms" button: as `download_posted`, back to the page with the
@@ -376,6 +392,7 @@ struct PublishForm {
     layout: String,
     period: Option<String>,
     as_at: Option<String>,
+    sensitive_appendix: Option<String>,
     /// Set by the confirmation page's button: without it, publishing asks first.
     confirm: Option<String>,
 }
@@ -393,6 +410,7 @@ async fn publish(
         format: None,
         period: form.period.clone(),
         as_at: form.as_at.clone(),
+        sensitive_appendix: form.sensitive_appendix.clone(),
     };
     let ask = ask(PlanId(id), &report_form)?;
     if form.confirm.as_deref() != Some("yes") {
@@ -415,8 +433,15 @@ async fn publish(
             layout_label: ask.layout.label().to_string(),
             period: form.period.unwrap_or_default(),
             as_at: form.as_at.unwrap_or_default(),
+            sensitive_appendix: form.sensitive_appendix.is_some(),
             period_label: report.cover.period_label.clone(),
-            marking: report.cover.marking.clone().unwrap_or_default(),
+            marking: match &report.appendix {
+                Some(appendix) => format!(
+                    "{} body, with an appendix marked {}",
+                    appendix.body_marking, appendix.marking
+                ),
+                None => report.cover.marking.clone().unwrap_or_default(),
+            },
             next_version: earlier as i64 + 1,
         })?
         .into_response());
@@ -437,6 +462,7 @@ struct ConfirmPublishPage {
     as_at: String,
     period_label: String,
     marking: String,
+    sensitive_appendix: bool,
     /// 1 for a first publication; more where the period has been published before.
     next_version: i64,
 }
