@@ -3,6 +3,8 @@
 
 use std::borrow::Cow;
 
+use waymark_core::text::unquote_spreadsheet;
+
 use crate::error::ImportError;
 use crate::read::limits::{Budget, Place, ReadLimits};
 use crate::table::{Row, Table};
@@ -69,7 +71,12 @@ pub fn read_delimited(
         }
         rows.push(Row {
             number,
-            cells: record.iter().map(str::to_string).collect(),
+            // A quote Waymark's export (or a careful user) put before formula-like text is
+            // not part of the text.
+            cells: record
+                .iter()
+                .map(|cell| unquote_spreadsheet(cell).to_string())
+                .collect(),
         });
     }
     Ok(Table {
