@@ -1,6 +1,12 @@
 //! Importing a spreadsheet or Word document: upload, a preview of everything the file would
 //! create with its findings listed by row, and only then, on confirmation, one transaction.
 //! The same `waymark_io` functions back `waymark import`, so the page and the CLI agree.
+//!
+//! Reading an upload is CPU work off the async workers, within `waymark_io::ReadLimits`, at
+//! most two at once and for at most 30 seconds (`parse_upload`): a hostile file is refused
+//! with the form and a message, and cannot hold the server.
+
+use std::time::Duration;
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -8,10 +14,11 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use tokio::sync::Semaphore;
 use waymark_core::{PlanId, PlanKind};
 use waymark_io::{
     Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions, build_preview,
-    import_into_new_plan, import_into_plan, read_bytes,
+    import_into_new_plan, import_into_plan, read_bytes, upload_name,
 };
 use waymark_store::PendingUpload;
 
@@ -122,7 +129,8 @@ async fn read_form(mut multipart: Multipart) -> Result<UploadForm, AppError> {
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or_default() {
             "file" => {
-                form.file_name = field.file_name().unwrap_or_default().to_string();
+                // Only a label: its last component, never a path.
+                form.file_name = upload_name(field.file_name().unwrap_or_default());
                 form.content = field.bytes().await.map_err(bad)?.to_vec();
             }
             "target" => form.target = field.text().await.map_err(bad)?,
@@ -231,14 +239,7 @@ async fn run_import(
     if let Some(plan) = upload.plan {
         options.level_names = state.store.plan(viewer.scope(), plan).await?.level_names;
     }
-    // Parsing a large workbook is CPU work: keep it off the async workers.
-    let preview: ImportPreview = tokio::task::spawn_blocking(move || {
-        let workbook = read_bytes(&file_name, format, &content)?;
-        build_preview(&workbook, &options)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::invalid("file", e.to_string()))?;
+    let preview = parse_upload(file_name, format, content, options, PARSE_TIME_LIMIT).await?;
     let author = Some(format!(
         "Import of {} by {}",
         upload.file_name, viewer.user.name
@@ -285,12 +286,7 @@ async fn preview_page(
     let file_name = upload.file_name.clone();
     let content = upload.content.clone();
     let options = PreviewOptions::new(state.clock.today());
-    let preview = tokio::task::spawn_blocking(move || {
-        read_bytes(&file_name, format, &content).and_then(|w| build_preview(&w, &options))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::invalid("file", e.to_string()))?;
+    let preview = parse_upload(file_name, format, content, options, PARSE_TIME_LIMIT).await?;
     let rows = preview
         .items
         .iter()
@@ -347,6 +343,52 @@ async fn preview_page(
     })
 }
 
+/// Uploads read at once. Each takes a core and, for the largest trackers, a few hundred MB.
+const PARSES_AT_ONCE: usize = 2;
+
+/// How long reading and previewing an upload may take, its wait for a turn included.
+const PARSE_TIME_LIMIT: Duration = Duration::from_secs(30);
+
+static PARSES: Semaphore = Semaphore::const_new(PARSES_AT_ONCE);
+
+/// Reads an upload and works out its preview on a blocking thread, at most `PARSES_AT_ONCE` at
+/// a time and within `limit`. A file the readers refuse, or one not read in time, is a message
+/// on the form. The turn is held until the blocking work ends, even after a timeout, so a
+/// file that outlasts its time still counts against the uploads read at once.
+async fn parse_upload(
+    file_name: String,
+    format: Format,
+    content: Vec<u8>,
+    options: PreviewOptions,
+    limit: Duration,
+) -> Result<ImportPreview, AppError> {
+    let work = async {
+        let turn = PARSES
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        tokio::task::spawn_blocking(move || {
+            let _turn = turn;
+            read_bytes(&file_name, format, &content).and_then(|w| build_preview(&w, &options))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))
+    };
+    match tokio::time::timeout(limit, work).await {
+        Ok(Ok(Ok(preview))) => Ok(preview),
+        Ok(Ok(Err(refused))) => Err(AppError::invalid("file", refused.to_string())),
+        Ok(Err(error)) => Err(error),
+        Err(_) => Err(AppError::invalid(
+            "file",
+            format!(
+                "Waymark could not read this file within {} seconds, so it stopped. Try again \
+                 in a minute, or split the file into smaller ones.",
+                limit.as_secs()
+            ),
+        )),
+    }
+}
+
 async fn invalid(
     state: &AppState,
     viewer: &Viewer,
@@ -376,5 +418,65 @@ fn sentence_case(name: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn options() -> PreviewOptions {
+        PreviewOptions::new(NaiveDate::from_ymd_opt(2015, 2, 1).unwrap())
+    }
+
+    fn message(error: AppError) -> String {
+        match error {
+            AppError::Invalid(fields) => fields[0].1.clone(),
+            other => panic!("not a message on the form: {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_upload_is_a_message_naming_the_limit() {
+        let csv = format!("Action,Owner\n\"{}\",x\n", "a".repeat(40_000));
+        let error = parse_upload(
+            "tracker.csv".into(),
+            Format::Csv,
+            csv.into_bytes(),
+            options(),
+            PARSE_TIME_LIMIT,
+        )
+        .await
+        .unwrap_err();
+        assert!(message(error).starts_with("tracker.csv: the file, row 2, has a cell longer than"),);
+    }
+
+    #[tokio::test]
+    async fn an_upload_that_waits_past_its_time_is_a_message() {
+        // Every turn taken, as by two slow uploads: the third gives up at its time limit.
+        let held = PARSES.acquire_many(PARSES_AT_ONCE as u32).await.unwrap();
+        let error = parse_upload(
+            "tracker.csv".into(),
+            Format::Csv,
+            b"Action,Owner\nA,B\n".to_vec(),
+            options(),
+            Duration::from_millis(50),
+        )
+        .await
+        .unwrap_err();
+        drop(held);
+        assert!(message(error).starts_with("Waymark could not read this file within"));
+        let preview = parse_upload(
+            "tracker.csv".into(),
+            Format::Csv,
+            b"Action,Owner\nA,B\n".to_vec(),
+            options(),
+            PARSE_TIME_LIMIT,
+        )
+        .await
+        .unwrap();
+        assert_eq!(preview.items.len(), 1);
     }
 }
