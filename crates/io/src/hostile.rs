@@ -344,6 +344,28 @@ pub fn cases() -> Vec<Case> {
             never_read: None,
         },
     ];
+    cases.push(Case {
+        name: "XLS: two cells, in A1 and in row 65,536 of column 65,536",
+        file: "tracker.xls".into(),
+        format: Format::Xls,
+        bytes: xls(&[(0, 0), (65_535, 65_535)], (0, 1)),
+        limits: defaults,
+        refusal: Some(
+            "tracker.xls: sheet \"Actions\" has more than 1,000 columns; Waymark reads at most 1,000",
+        ),
+        never_read: None,
+    });
+    cases.push(Case {
+        name: "XLS: a DIMENSIONS record claiming 4 billion rows",
+        file: "tracker.xls".into(),
+        format: Format::Xls,
+        bytes: xls(&[(0, 0)], (4_000_000_000, 200)),
+        limits: defaults,
+        refusal: Some(
+            "tracker.xls: sheet \"Actions\" has more than 500,000 rows; Waymark reads at most 500,000",
+        ),
+        never_read: None,
+    });
     // External entities: each reader either refuses the file or reads the entity as nothing.
     for (format, file) in [
         (Format::Xlsx, "entities.xlsx"),
@@ -744,6 +766,113 @@ pub fn docx(document: Entry) -> Vec<u8> {
     ])
 }
 
+/// An Excel 97–2003 workbook with one sheet, "Actions", holding the number 1 at each (row,
+/// column) given, and a DIMENSIONS record claiming `claimed` (rows, columns): the BIFF8
+/// records inside the smallest compound file that holds them.
+pub fn xls(cells: &[(u16, u16)], claimed: (u32, u16)) -> Vec<u8> {
+    fn record(out: &mut Vec<u8>, kind: u16, data: &[u8]) {
+        out.extend(kind.to_le_bytes());
+        out.extend((data.len() as u16).to_le_bytes());
+        out.extend(data);
+    }
+    let bof = |kind: u16| {
+        let mut data = vec![0u8; 16];
+        data[0..2].copy_from_slice(&0x0600u16.to_le_bytes());
+        data[2..4].copy_from_slice(&kind.to_le_bytes());
+        data
+    };
+    let name = b"Actions";
+    let mut globals = Vec::new();
+    record(&mut globals, 0x0809, &bof(0x0005));
+    let boundsheet_at = globals.len();
+    let mut boundsheet = vec![0u8; 6];
+    boundsheet.push(name.len() as u8);
+    boundsheet.push(0);
+    boundsheet.extend(name);
+    record(&mut globals, 0x0085, &boundsheet);
+    record(&mut globals, 0x000A, &[]);
+    let sheet_at = globals.len() as u32;
+    globals[boundsheet_at + 4..boundsheet_at + 8].copy_from_slice(&sheet_at.to_le_bytes());
+    let mut stream = globals;
+    record(&mut stream, 0x0809, &bof(0x0010));
+    let mut dimensions = Vec::new();
+    dimensions.extend(0u32.to_le_bytes());
+    dimensions.extend(claimed.0.to_le_bytes());
+    dimensions.extend(0u16.to_le_bytes());
+    dimensions.extend(claimed.1.to_le_bytes());
+    dimensions.extend(0u16.to_le_bytes());
+    record(&mut stream, 0x0200, &dimensions);
+    for &(row, column) in cells {
+        let mut number = Vec::new();
+        number.extend(row.to_le_bytes());
+        number.extend(column.to_le_bytes());
+        number.extend(0u16.to_le_bytes());
+        number.extend(1.0f64.to_le_bytes());
+        record(&mut stream, 0x0203, &number);
+    }
+    record(&mut stream, 0x000A, &[]);
+    // At least 4,096 bytes, so the stream lives in ordinary sectors, not the mini stream.
+    stream.resize(stream.len().max(4096).div_ceil(512) * 512, 0);
+    compound_file(&stream)
+}
+
+/// A version 3 compound file: the header, one allocation (FAT) sector, one directory sector
+/// (the root and `Workbook`), then the stream.
+fn compound_file(stream: &[u8]) -> Vec<u8> {
+    const FREE: u32 = 0xFFFF_FFFF;
+    const END: u32 = 0xFFFF_FFFE;
+    let sectors = stream.len() / 512;
+    let mut header = vec![0u8; 512];
+    header[0..8].copy_from_slice(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+    header[0x18..0x1A].copy_from_slice(&0x3Eu16.to_le_bytes());
+    header[0x1A..0x1C].copy_from_slice(&3u16.to_le_bytes());
+    header[0x1C..0x1E].copy_from_slice(&0xFFFEu16.to_le_bytes());
+    header[0x1E..0x20].copy_from_slice(&9u16.to_le_bytes());
+    header[0x20..0x22].copy_from_slice(&6u16.to_le_bytes());
+    header[0x2C..0x30].copy_from_slice(&1u32.to_le_bytes());
+    header[0x30..0x34].copy_from_slice(&1u32.to_le_bytes());
+    header[0x38..0x3C].copy_from_slice(&4096u32.to_le_bytes());
+    header[0x3C..0x40].copy_from_slice(&END.to_le_bytes());
+    header[0x44..0x48].copy_from_slice(&END.to_le_bytes());
+    for index in 0..109 {
+        let id = if index == 0 { 0 } else { FREE };
+        header[0x4C + index * 4..0x50 + index * 4].copy_from_slice(&id.to_le_bytes());
+    }
+    let mut fat = vec![0xFFFF_FFFDu32, END];
+    for index in 0..sectors {
+        fat.push(if index + 1 == sectors {
+            END
+        } else {
+            3 + index as u32
+        });
+    }
+    fat.resize(128, FREE);
+    let entry = |name: &str, kind: u8, child: u32, start: u32, size: u32| {
+        let mut entry = vec![0u8; 128];
+        let units: Vec<u16> = name.encode_utf16().chain([0]).collect();
+        for (index, unit) in units.iter().enumerate() {
+            entry[index * 2..index * 2 + 2].copy_from_slice(&unit.to_le_bytes());
+        }
+        entry[0x40..0x42].copy_from_slice(&((units.len() * 2) as u16).to_le_bytes());
+        entry[0x42] = kind;
+        entry[0x43] = 1;
+        entry[0x44..0x48].copy_from_slice(&FREE.to_le_bytes());
+        entry[0x48..0x4C].copy_from_slice(&FREE.to_le_bytes());
+        entry[0x4C..0x50].copy_from_slice(&child.to_le_bytes());
+        entry[0x74..0x78].copy_from_slice(&start.to_le_bytes());
+        entry[0x78..0x7C].copy_from_slice(&size.to_le_bytes());
+        entry
+    };
+    let mut out = header;
+    out.extend(fat.iter().flat_map(|id| id.to_le_bytes()));
+    out.extend(entry("Root Entry", 5, 1, END, 0));
+    out.extend(entry("Workbook", 2, FREE, 2, stream.len() as u32));
+    out.extend(entry("", 0, FREE, 0, 0));
+    out.extend(entry("", 0, FREE, 0, 0));
+    out.extend(stream);
+    out
+}
+
 /// A file whose main XML declares an external entity for /etc/passwd and uses it in a cell or
 /// paragraph.
 fn external_entity(format: Format) -> Vec<u8> {
@@ -786,6 +915,18 @@ fn external_entity(format: Format) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    #[test]
+    fn the_hand_made_xls_opens_in_calamine() {
+        use calamine::Reader;
+        let bytes = xls(&[(0, 0), (2, 3)], (3, 4));
+        let mut workbook = calamine::Xls::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(workbook.sheet_names(), vec!["Actions"]);
+        let range = workbook.worksheet_range("Actions").unwrap();
+        assert_eq!(range.get_size(), (3, 4));
+        let read = crate::read_bytes("t.xls", Format::Xls, &xls(&[(1, 1)], (2, 2))).unwrap();
+        assert_eq!(read.tables[0].rows[0].cells, vec!["", "1"]);
+    }
 
     #[test]
     fn the_deflate_bombs_inflate_to_what_they_say() {

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod docx;
 pub mod limits;
 pub mod spreadsheet;
+mod xls_scan;
 mod xml_scan;
 
 use std::io::Read;

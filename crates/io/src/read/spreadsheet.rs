@@ -41,7 +41,9 @@ pub fn read_spreadsheet(
                     .to_string(),
             ));
         }
-        // Excel 97–2003 (a compound file, not a zip); calamine lays each sheet out whole.
+        // Excel 97–2003 (a compound file, not a zip); calamine lays each sheet out whole, so
+        // its cells are measured first.
+        crate::read::xls_scan::check_xls(bytes, &budget)?;
         let mut workbook = Xls::new(Cursor::new(bytes))
             .map_err(|error| read_error(format!("not a spreadsheet Waymark can read: {error}")))?;
         return sheets_by_range(&mut workbook, &mut budget, read_error);

@@ -124,3 +124,43 @@ fn the_hand_made_workbooks_read_as_workbooks() {
         ]
     );
 }
+
+/// An XLS that Excel's format as LibreOffice writes it passes the compound-file check and reads
+/// like the XLSX it was made from.
+#[test]
+fn an_xls_written_by_libreoffice_reads_like_its_xlsx() {
+    if !waymark_testing::have_program("soffice", &["--version"], "libreoffice-calc-nogui") {
+        return;
+    }
+    let xlsx = crate::layouts::strategic_workbook();
+    let dir = crate::helpers::temp_path("xls");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("strategic.xlsx");
+    std::fs::write(&path, &xlsx).unwrap();
+    let profile = format!("file://{}", dir.join("profile").display());
+    let output = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", "xls", "--outdir"])
+        .arg(&dir)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let xls = std::fs::read(dir.join("strategic.xls")).unwrap_or_else(|_| {
+        panic!(
+            "LibreOffice did not convert: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let from_xls = waymark_io::read_bytes("strategic.xls", Format::Xls, &xls).unwrap();
+    let from_xlsx = waymark_io::read_bytes("strategic.xlsx", Format::Xlsx, &xlsx).unwrap();
+    let texts = |workbook: &waymark_io::Workbook| -> Vec<Vec<String>> {
+        workbook.tables[0]
+            .rows
+            .iter()
+            .map(|row| row.cells.clone())
+            .filter(|cells| !cells.is_empty())
+            .collect()
+    };
+    assert_eq!(texts(&from_xls), texts(&from_xlsx));
+}
