@@ -11,9 +11,7 @@
 
 use std::io::{Cursor, Read, Seek};
 
-use calamine::{
-    Cell, Data, DataRef, Ods, Range, Reader, Xls, Xlsb, Xlsx, XlsxError, open_workbook_auto_from_rs,
-};
+use calamine::{Cell, Data, DataRef, Ods, Range, Reader, Xls, Xlsb, Xlsx, XlsxError};
 
 use crate::error::ImportError;
 use crate::read::archive::{Parts, check_archive, is_zip};
@@ -76,7 +74,12 @@ pub fn read_spreadsheet(
             tables.push(sheet(name.clone(), rows));
         }
         Ok(tables)
-    } else if is_xlsx(&parts) {
+    } else if parts.has("content.xml") && !is_xlsx(&parts) {
+        let mut workbook =
+            Ods::new(Cursor::new(bytes)).map_err(|error| open_error(error.to_string()))?;
+        sheets_by_range(&mut workbook, &mut budget, read_error)
+    } else {
+        // Anything else zipped is read as XLSX, streamed; never laid out whole.
         let mut workbook =
             Xlsx::new(Cursor::new(bytes)).map_err(|error| open_error(error.to_string()))?;
         let mut tables = Vec::new();
@@ -99,15 +102,6 @@ pub fn read_spreadsheet(
             tables.push(sheet(name.clone(), rows));
         }
         Ok(tables)
-    } else if parts.has("content.xml") {
-        let mut workbook =
-            Ods::new(Cursor::new(bytes)).map_err(|error| open_error(error.to_string()))?;
-        sheets_by_range(&mut workbook, &mut budget, read_error)
-    } else {
-        // Whatever calamine makes of it, now that every part is known to be within bounds.
-        let mut workbook = open_workbook_auto_from_rs(Cursor::new(bytes))
-            .map_err(|error| open_error(error.to_string()))?;
-        sheets_by_range(&mut workbook, &mut budget, read_error)
     }
 }
 
