@@ -1,7 +1,9 @@
 //! `cargo xtask`: project chores beyond cargo. `cargo xtask test` is the README's test command
 //! (and what `.ci/run` calls): it provides what the tests need on a fresh Debian machine
-//! (PostgreSQL; Chromium and npm packages once `e2e/` exists), then runs fmt, clippy and the
-//! workspace tests, stopping at the first failure. `cargo xtask bench` runs the benchmarks.
+//! (PostgreSQL, LibreOffice Writer and Calc, poppler-utils; Chromium and npm packages once
+//! `e2e/` exists), then runs fmt, clippy and the workspace tests, stopping at the first failure.
+//! Under CI=true a test whose prerequisite is missing fails rather than skips
+//! (`waymark-testing`). `cargo xtask bench` runs the benchmarks.
 //!
 //! Dependency-free on purpose: it compiles in seconds, before anything else is built.
 
@@ -21,15 +23,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  test    provide PostgreSQL (and the browser-test prerequisites once e2e/ exists), then run
-          cargo fmt --check, cargo clippy -D warnings, cargo test and the e2e tests
+  test    provide PostgreSQL, LibreOffice (Writer, Calc) and poppler-utils (and the
+          browser-test prerequisites once e2e/ exists), then run cargo fmt --check,
+          cargo clippy -D warnings, cargo test and the e2e tests
   bench   provide PostgreSQL, then run the benchmark binaries in release mode; arguments
           after `bench` replace the default selection (`--workspace --bench '*'`), for example
           `cargo xtask bench -p waymark-store --bench store`
 
 environment:
   WAYMARK_TEST_DATABASE_URL  PostgreSQL for the store tests; when set, nothing is installed
-  CI=true                    a missing PostgreSQL is an error rather than a warning";
+  CI=true                    a missing PostgreSQL, LibreOffice or poppler is an error rather
+                             than a warning, and so is a test that cannot find what it needs";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -84,7 +88,7 @@ fn run_test() -> ExitCode {
                 browser::ensure_prerequisites(c, e2e)
             })?;
         }
-        steps.run("LibreOffice", &mut context, office::ensure)?;
+        steps.run("LibreOffice and poppler", &mut context, office::ensure)?;
         steps.run("cargo fmt --check", &mut context, |c| {
             cargo(c, &["fmt", "--all", "--", "--check"])
         })?;

@@ -1,37 +1,71 @@
-//! LibreOffice, for the report test that converts each layout's Word document to PDF (the
-//! reports issue asks that the DOCX opens in LibreOffice). Installed from Debian when missing;
-//! in CI a failure to install stops the run, elsewhere the test is skipped with a warning.
+//! The programs the report and export tests open files with: LibreOffice Writer (each report
+//! layout's Word document converts to PDF), LibreOffice Calc (exported CSV and XLSX cells that
+//! look like formulas come back as text) and poppler's `pdftotext` and `pdfinfo` (the PDF
+//! reports' text and page size). Installed from Debian when missing. Under CI a test that
+//! cannot find one fails (`waymark-testing`), so here too a failure to install stops the run;
+//! elsewhere those checks are skipped, with a warning.
 
 use std::path::Path;
 
 use crate::Context;
 use crate::system::Failure;
 
-const SOFFICE: &str = "/usr/bin/soffice";
+/// What each package provides, by a file it installs.
+const PACKAGES: [(&str, &str, &str); 3] = [
+    (
+        "libreoffice-writer-nogui",
+        "/usr/lib/libreoffice/program/libswlo.so",
+        "the Word-to-PDF conversion test",
+    ),
+    (
+        "libreoffice-calc-nogui",
+        "/usr/lib/libreoffice/program/libsclo.so",
+        "the formula-as-text checks of the CSV and XLSX exports",
+    ),
+    (
+        "poppler-utils",
+        "/usr/bin/pdftotext",
+        "the PDF reports' text and page-size checks",
+    ),
+];
 
 pub fn ensure(context: &mut Context) -> Result<(), Failure> {
-    if Path::new(SOFFICE).is_file() {
-        println!("{SOFFICE} is installed");
+    let missing: Vec<&(&str, &str, &str)> = PACKAGES
+        .iter()
+        .filter(|(package, file, _)| {
+            let installed = Path::new(file).is_file();
+            if installed {
+                println!("{package} is installed ({file})");
+            }
+            !installed
+        })
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    match context
-        .apt
-        .install(&["--no-install-recommends", "libreoffice-writer-nogui"])
-    {
+    let mut packages = vec!["--no-install-recommends"];
+    packages.extend(missing.iter().map(|(package, _, _)| *package));
+    let uses: Vec<&str> = missing.iter().map(|(_, _, used_for)| *used_for).collect();
+    match context.apt.install(&packages) {
         Ok(()) => Ok(()),
         Err(failure) if context.ci => Err(Failure::new(format!(
-            "CI needs LibreOffice for the Word conversion test: {}",
+            "CI needs {} for {}: {}",
+            packages[1..].join(", "),
+            uses.join("; "),
             failure.message
         ))),
         Err(failure) => {
             eprintln!(
-                "WARNING: LibreOffice is not available ({}); the Word-to-PDF conversion test \
-                 will be skipped",
-                failure.message
+                "WARNING: {} could not be installed ({}); {} will be skipped",
+                packages[1..].join(", "),
+                failure.message,
+                uses.join("; ")
             );
             context.warnings.push(format!(
-                "LibreOffice was not installed ({}); the DOCX conversion test was skipped",
-                failure.message
+                "{} not installed ({}); skipped: {}",
+                packages[1..].join(", "),
+                failure.message,
+                uses.join("; ")
             ));
             Ok(())
         }

@@ -84,12 +84,34 @@ pub struct UploadPreview {
     pub target_title: String,
 }
 
-/// Reads a file's bytes into a workbook and parses it, off the async threads: parsing a large
-/// workbook is CPU work.
+/// How long reading and parsing an upload may take, its wait for a turn included.
+pub const PARSE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Uploads read at once: each may use a core and a few hundred megabytes within the read
+/// limits, and the machine serves pages meanwhile.
+const PARSES_AT_ONCE: usize = 2;
+
+static PARSES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(PARSES_AT_ONCE);
+
+/// Reads a file's bytes into a workbook and parses it on a blocking thread, within
+/// `waymark_io::ReadLimits`, at most two at a time and within [`PARSE_TIME_LIMIT`]. A file the
+/// readers refuse, or one not read in time, is a problem with the file (a message on the
+/// form). The turn is held until the blocking work ends, even after a timeout, so a file that
+/// outlasts its time still counts against the uploads read at once.
 pub async fn parse_bytes(
     file_name: &str,
     content: Vec<u8>,
     options: PreviewOptions,
+) -> Result<Parsed> {
+    parse_bytes_within(file_name, content, options, PARSE_TIME_LIMIT).await
+}
+
+/// [`parse_bytes`] with a time limit of its own, for tests.
+pub async fn parse_bytes_within(
+    file_name: &str,
+    content: Vec<u8>,
+    options: PreviewOptions,
+    limit: std::time::Duration,
 ) -> Result<Parsed> {
     let format = Format::from_file_name(file_name).ok_or_else(|| {
         AppError::invalid(
@@ -98,12 +120,33 @@ pub async fn parse_bytes(
              document (.docx)",
         )
     })?;
-    let name = file_name.to_string();
-    tokio::task::spawn_blocking(move || {
-        let workbook = waymark_io::read_bytes(&name, format, &content)?;
-        parse_workbook(&workbook, &options)
-    })
-    .await?
+    let name = waymark_io::upload_name(file_name);
+    let work = async {
+        let turn = PARSES
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok::<_, AppError>(
+            tokio::task::spawn_blocking(move || {
+                let _turn = turn;
+                let workbook = waymark_io::read_bytes(&name, format, &content)?;
+                parse_workbook(&workbook, &options)
+            })
+            .await?,
+        )
+    };
+    match tokio::time::timeout(limit, work).await {
+        Ok(Ok(parsed)) => parsed,
+        Ok(Err(error)) => Err(error),
+        Err(_) => Err(AppError::invalid(
+            "file",
+            format!(
+                "Waymark could not read this file within {} seconds, so it stopped. Try again \
+                 in a minute, or split the file into smaller ones.",
+                limit.as_secs()
+            ),
+        )),
+    }
 }
 
 /// Parses a workbook: indicator tables become indicators, anything else a plan of items.

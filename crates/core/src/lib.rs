@@ -17,6 +17,7 @@ pub mod organisation;
 pub mod plan;
 pub mod rag;
 pub mod rollup;
+pub mod text;
 pub mod update;
 
 pub use access::{

@@ -10,6 +10,9 @@ pub enum ImportError {
     UnknownFormat { file: String },
     #[error("{file}: {message}")]
     Read { file: String, message: String },
+    /// The file crosses one of the `ReadLimits`; the message names the limit.
+    #[error("{file}: {message}")]
+    TooLarge { file: String, message: String },
     #[error(
         "{file}: no table has a header row Waymark recognises (for example \"Ref\", \
          \"Recommendation\" or \"Action\", \"Owner\", \"Due date\"); a mapping file can name the columns"

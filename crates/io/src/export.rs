@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{Color, ExcelDateTime, Format as CellFormat, FormatBorder, Workbook};
 use serde::Serialize;
 use waymark_core::date::format_long;
+use waymark_core::text::{spreadsheet_safe, starts_like_formula};
 use waymark_core::{FlexDate, Rag, Update};
 use waymark_store::{ItemState, PlanView};
 
@@ -194,8 +195,9 @@ fn csv(view: &PlanView) -> Result<Vec<u8>, String> {
         .write_record(COLUMNS)
         .map_err(|error| error.to_string())?;
     for item in &view.items {
+        let texts = row_texts(view, item);
         writer
-            .write_record(row_texts(view, item))
+            .write_record(texts.iter().map(|text| spreadsheet_safe(text).into_owned()))
             .map_err(|error| error.to_string())?;
     }
     writer.into_inner().map_err(|error| error.to_string())
@@ -232,6 +234,10 @@ fn xlsx(view: &PlanView, marking: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
         .set_align(rust_xlsxwriter::FormatAlign::Top);
     let date = wrap.clone().set_num_format("d mmmm yyyy");
     let parent = wrap.clone().set_bold();
+    // Text is always written as a string cell, never a formula; formula-like text is also
+    // marked "quote prefix", so editing the cell in Excel keeps it text.
+    let quoted_wrap = wrap.clone().set_quote_prefix();
+    let quoted_parent = parent.clone().set_quote_prefix();
     for (column, (title, width)) in COLUMNS.iter().zip(WIDTHS).enumerate() {
         sheet.write_string_with_format(0, column as u16, *title, &header)?;
         sheet.set_column_width(column as u16, width)?;
@@ -240,10 +246,10 @@ fn xlsx(view: &PlanView, marking: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
     for (index, item) in view.items.iter().enumerate() {
         let row = index as u32 + 1;
         let texts = row_texts(view, item);
-        let base = if item.children.is_empty() {
-            &wrap
+        let (base, quoted) = if item.children.is_empty() {
+            (&wrap, &quoted_wrap)
         } else {
-            &parent
+            (&parent, &quoted_parent)
         };
         for (column, text) in texts.iter().enumerate() {
             let column16 = column as u16;
@@ -273,7 +279,12 @@ fn xlsx(view: &PlanView, marking: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
                 continue;
             }
             if !text.is_empty() {
-                sheet.write_string_with_format(row, column16, text, base)?;
+                let format = if starts_like_formula(text) {
+                    quoted
+                } else {
+                    base
+                };
+                sheet.write_string_with_format(row, column16, text, format)?;
             }
         }
     }

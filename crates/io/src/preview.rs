@@ -2012,6 +2012,12 @@ mod tests {
         // The shared seeds too, where this clone has them beside it.
         let seeds = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
         let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        if !seeds.is_dir() {
+            waymark_testing::missing(
+                &format!("the shared seeds folder at {}", seeds.display()),
+                "a checkout with shared/ beside the repository",
+            );
+        }
         for dir in [seeds, fixtures] {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 if let Ok(book) = crate::read::read_file(&entry.path()) {

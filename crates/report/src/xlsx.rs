@@ -3,6 +3,7 @@
 //! every printed page's header and footer, A4.
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use waymark_core::text::starts_like_formula;
 
 use crate::model::{RagView, Report, UpdateEntry};
 use crate::{Layout, ReportError};
@@ -101,6 +102,23 @@ fn updates_text(updates: &[UpdateEntry]) -> String {
         .join("\n\n")
 }
 
+/// Writes text as a string cell (never a formula). Formula-like text (`waymark_core::text`) is
+/// also marked "quote prefix", so that editing the cell in Excel keeps it text.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    if starts_like_formula(text) {
+        sheet.write_string_with_format(row, col, text, &format.clone().set_quote_prefix())?;
+    } else {
+        sheet.write_string_with_format(row, col, text, format)?;
+    }
+    Ok(())
+}
+
 /// Escapes user text for Excel's header and footer codes, where `&` starts a code.
 fn header_text(text: &str) -> String {
     text.replace('&', "&&")
@@ -165,7 +183,10 @@ fn table(
         for (col, value) in row.into_iter().enumerate() {
             let col = u16::try_from(col).unwrap_or(u16::MAX);
             match value {
-                Value::Text(text) => sheet.write_string_with_format(row_index, col, text, &body)?,
+                Value::Text(text) => {
+                    write_text(sheet, row_index, col, &text, &body)?;
+                    continue;
+                }
                 Value::Number(number) => {
                     sheet.write_number_with_format(row_index, col, number, &body)?
                 }
@@ -244,7 +265,7 @@ fn cover_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError> 
     for (row, (label, value)) in facts.into_iter().enumerate() {
         let row = u32::try_from(row).unwrap_or(u32::MAX);
         sheet.write_string_with_format(row, 0, label, &bold)?;
-        sheet.write_string_with_format(row, 1, value, &wrap)?;
+        write_text(sheet, row, 1, &value, &wrap)?;
     }
     Ok(())
 }
@@ -279,7 +300,7 @@ fn summary_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
         sheet.write_string_with_format(0, 3, "Performance in brief", &bold)?;
         for (index, sentence) in summary.sentences.iter().enumerate() {
             let row = u32::try_from(index + 1).unwrap_or(u32::MAX);
-            sheet.write_string_with_format(row, 3, sentence, &wrap)?;
+            write_text(sheet, row, 3, sentence, &wrap)?;
         }
     }
     Ok(())

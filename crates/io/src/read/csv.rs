@@ -3,18 +3,25 @@
 
 use std::borrow::Cow;
 
+use waymark_core::text::unquote_spreadsheet;
+
 use crate::error::ImportError;
+use crate::read::limits::{Budget, Place, ReadLimits};
 use crate::table::{Row, Table};
 
-/// Reads delimited text. With no delimiter given, a comma unless the first lines have more
-/// semicolons (as European Excel writes) or tabs.
+/// Reads delimited text within `limits`. With no delimiter given, a comma unless the first
+/// lines have more semicolons (as European Excel writes) or tabs.
 pub fn read_delimited(
     file: &str,
     bytes: &[u8],
     delimiter: Option<u8>,
+    limits: &ReadLimits,
 ) -> Result<Table, ImportError> {
+    limits.check_file_size(file, bytes.len() as u64)?;
+    let mut budget = Budget::new(file, limits);
     let text = decode_text(bytes);
     let delimiter = delimiter.unwrap_or_else(|| guess_delimiter(&text));
+    count_within_limits(&text, delimiter, &budget)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -57,15 +64,55 @@ pub fn read_delimited(
             counted_to = start;
         }
         let number = line;
+        budget.row(&Place::File, rows.len() + 1)?;
+        budget.column(&Place::File, record.len())?;
+        for field in record.iter() {
+            budget.cells(&Place::File, number, 1, field)?;
+        }
         rows.push(Row {
             number,
-            cells: record.iter().map(str::to_string).collect(),
+            // A quote Waymark's export (or a careful user) put before formula-like text is
+            // not part of the text.
+            cells: record
+                .iter()
+                .map(|cell| unquote_spreadsheet(cell).to_string())
+                .collect(),
         });
     }
     Ok(Table {
         rows,
         ..Table::default()
     })
+}
+
+/// Refuses text with more rows, columns or cells than the limits allow before any row is kept,
+/// so a refusal costs one record's memory. Counting delimiters and line breaks bounds both
+/// from above at the speed of a byte scan; only text that could be over a limit is parsed to
+/// count exactly (a quoted cell can hold line breaks and delimiters).
+fn count_within_limits(text: &str, delimiter: u8, budget: &Budget<'_>) -> Result<(), ImportError> {
+    let limits = budget.limits;
+    let bytes = text.as_bytes();
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
+    let fields = bytes.iter().filter(|&&b| b == delimiter).count() + lines;
+    if lines <= limits.max_rows && fields <= limits.max_cells {
+        return Ok(());
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let (mut rows, mut cells) = (0usize, 0usize);
+    // A record that cannot be parsed is reported, with its line, by the reading pass.
+    while let Ok(true) = reader.read_byte_record(&mut record) {
+        rows += 1;
+        cells += record.len();
+        budget.row(&Place::File, rows)?;
+        budget.column(&Place::File, record.len())?;
+        budget.check_cell_count(cells)?;
+    }
+    Ok(())
 }
 
 /// UTF-8 (without its byte-order mark), borrowed, or Windows-1252 when the bytes are not UTF-8.
@@ -110,7 +157,7 @@ mod tests {
     #[test]
     fn rows_keep_their_line_numbers_and_quoted_line_breaks() {
         let text = "Title\n\nRef,Action\n1,\"two\nlines\"\n2,next\n";
-        let table = read_delimited("t.csv", text.as_bytes(), None).unwrap();
+        let table = read_delimited("t.csv", text.as_bytes(), None, &ReadLimits::default()).unwrap();
         let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
         assert_eq!(numbers, vec![1, 3, 4, 6]);
         assert_eq!(table.rows[2].cells[1], "two\nlines");
@@ -119,7 +166,7 @@ mod tests {
     #[test]
     fn tabs_and_windows_1252_are_read() {
         let bytes = b"Ref\tCost\n1\t\xa3100 \x96 approx\n";
-        let table = read_delimited("t.txt", bytes, None).unwrap();
+        let table = read_delimited("t.txt", bytes, None, &ReadLimits::default()).unwrap();
         assert_eq!(table.rows[1].cells[1], "£100 – approx");
     }
 }

@@ -8,6 +8,10 @@ use docx_rs::{TableRowChild, read_docx};
 
 use crate::error::ImportError;
 use crate::header::is_plan_fact_line;
+use crate::read::archive::check_archive;
+use crate::read::limits::{Budget, Place, ReadLimits, thousands, too_large};
+use crate::read::spreadsheet::scan_part;
+use crate::read::xml_scan::XmlEvent;
 use crate::table::{Note, Row, Table};
 
 /// What a document holds, as tables with their headings and notes.
@@ -29,19 +33,70 @@ enum Block {
     Table(Vec<Row>),
 }
 
-/// Reads a document's tables, headings and paragraphs.
-pub fn read_document(file: &str, bytes: &[u8]) -> Result<Document, ImportError> {
+/// Reads a document's tables, headings and paragraphs within `limits`. Every part is inflated
+/// and its XML measured (elements, nesting) before docx-rs builds the document, which it does
+/// whole and recursively: a million empty paragraphs would cost gigabytes, and nesting a
+/// thousand tables deep would overflow the stack.
+pub fn read_document(
+    file: &str,
+    bytes: &[u8],
+    limits: &ReadLimits,
+) -> Result<Document, ImportError> {
+    const NOT_READABLE: &str = "not a Word document Waymark can read";
+    let mut elements = 0u64;
+    check_archive(file, bytes, limits, NOT_READABLE, |name, part| {
+        let lower = name.to_ascii_lowercase();
+        if !(lower.ends_with(".xml") || lower.ends_with(".rels")) {
+            return Ok(());
+        }
+        let mut depth = 0usize;
+        scan_part(file, name, part, |event| {
+            match event {
+                XmlEvent::Start { .. } => {
+                    depth += 1;
+                    elements += 1;
+                    if depth > limits.max_xml_depth {
+                        return Err(too_large(
+                            file,
+                            format!(
+                                "part \"{name}\" nests elements more than {} deep; Waymark \
+                                 reads at most {}",
+                                limits.max_xml_depth, limits.max_xml_depth
+                            ),
+                        ));
+                    }
+                    if elements > limits.max_xml_elements {
+                        return Err(too_large(
+                            file,
+                            format!(
+                                "the document has more than {} XML elements; Waymark reads at \
+                                 most {}",
+                                thousands(limits.max_xml_elements),
+                                thousands(limits.max_xml_elements)
+                            ),
+                        ));
+                    }
+                }
+                XmlEvent::End => depth = depth.saturating_sub(1),
+                XmlEvent::Text(_) => {}
+            }
+            Ok(())
+        })
+    })?;
     let docx = read_docx(bytes).map_err(|error| ImportError::Read {
         file: file.to_string(),
-        message: format!("not a Word document Waymark can read: {error}"),
+        message: format!("{NOT_READABLE}: {error}"),
     })?;
+    let mut budget = Budget::new(file, limits);
     let mut blocks = Vec::new();
     let mut paragraph_number = 0;
+    let mut tables = 0;
     for child in &docx.document.children {
         match child {
             DocumentChild::Paragraph(paragraph) => {
                 paragraph_number += 1;
                 let text = paragraph_text(paragraph);
+                budget.add_text_bytes(text.len() as u64)?;
                 if !text.is_empty() {
                     blocks.push(Block::Paragraph {
                         number: paragraph_number,
@@ -50,11 +105,29 @@ pub fn read_document(file: &str, bytes: &[u8]) -> Result<Document, ImportError> 
                     });
                 }
             }
-            DocumentChild::Table(table) => blocks.push(Block::Table(table_rows(table))),
+            DocumentChild::Table(table) => {
+                tables += 1;
+                let rows = table_rows(table);
+                check_table(&mut budget, tables, &rows)?;
+                blocks.push(Block::Table(rows));
+            }
             _ => {}
         }
     }
     Ok(assemble(blocks))
+}
+
+/// A table's rows, columns, cells and text against the limits.
+fn check_table(budget: &mut Budget<'_>, number: usize, rows: &[Row]) -> Result<(), ImportError> {
+    let place = Place::Table(number);
+    for row in rows {
+        budget.row(&place, row.number)?;
+        budget.column(&place, row.cells.len())?;
+        for cell in &row.cells {
+            budget.cells(&place, row.number, 1, cell)?;
+        }
+    }
+    Ok(())
 }
 
 /// Groups blocks into tables, each with the heading above it and the paragraphs after it.
@@ -224,7 +297,7 @@ mod tests {
             .build()
             .pack(std::io::Cursor::new(&mut bytes))
             .unwrap();
-        let document = read_document("plan.docx", &bytes).unwrap();
+        let document = read_document("plan.docx", &bytes, &ReadLimits::default()).unwrap();
         assert_eq!(document.preamble, vec!["Strategic Lead: ACC Operations"]);
         assert_eq!(document.tables[0].heading, None);
         assert_eq!(
@@ -249,7 +322,7 @@ mod tests {
             .build()
             .pack(std::io::Cursor::new(&mut bytes))
             .unwrap();
-        let document = read_document("report.docx", &bytes).unwrap();
+        let document = read_document("report.docx", &bytes, &ReadLimits::default()).unwrap();
         assert_eq!(document.preamble, vec!["Delivery plan report"]);
         assert_eq!(document.tables.len(), 2);
         let first = &document.tables[0];

@@ -112,3 +112,99 @@ fn the_xlsx_has_labelled_rag_cells_and_update_history() {
         assert_eq!(hub[0], "Action");
     });
 }
+
+/// A tracker whose cells, as users typed them, start like spreadsheet formulas.
+const FORMULA_LIKE: &str = "Ref,Action,Owner,Due date,RAG\n\
+    1,=1+1,\"=HYPERLINK(\"\"http://example.com\"\")\",31 March 2016,Amber\n\
+    2,+2+3,@Supt Operations,31 March 2016,Green\n\
+    3,-4+5,Supt Operations,31 March 2016,Red\n";
+
+#[test]
+fn formula_like_text_exports_as_text_and_re_imports_unchanged() {
+    let workbook = read_bytes("formulas.csv", Format::Csv, FORMULA_LIKE.as_bytes()).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    let texts: Vec<&str> = preview.items.iter().map(|i| i.text.as_str()).collect();
+    assert_eq!(texts, vec!["=1+1", "+2+3", "-4+5"]);
+    round_trip(preview.clone());
+    runtime().block_on(async {
+        let (store, org) = fresh_store().await;
+        let plan = import_new(&store, org, &preview).await;
+        let view = store
+            .plan_as_at(Scope::All, plan, end_of_time(), None)
+            .await
+            .unwrap();
+        let csv = String::from_utf8(export_bytes(&view, ExportFormat::Csv).unwrap()).unwrap();
+        assert!(csv.contains(",'=1+1,"), "{csv}");
+        assert!(csv.contains(",'+2+3,"), "{csv}");
+        assert!(csv.contains(",'@Supt Operations,"), "{csv}");
+        assert!(
+            csv.contains(",\"'=HYPERLINK(\"\"http://example.com\"\")\","),
+            "{csv}"
+        );
+        // In the XLSX every such cell is a string cell with the quote-prefix style, never a
+        // formula.
+        let xlsx = export_bytes(&view, ExportFormat::Xlsx).unwrap();
+        let sheet = zip_part(&xlsx, "xl/worksheets/sheet1.xml");
+        assert!(!sheet.contains("<f>"), "a formula was written");
+        let styles = zip_part(&xlsx, "xl/styles.xml");
+        assert!(styles.contains("quotePrefix=\"1\""), "{styles}");
+        if !waymark_testing::have_program("soffice", &["--version"], "libreoffice-calc-nogui") {
+            return;
+        }
+        // LibreOffice opens both files and writes what it shows as CSV: the text, not 2 or 5.
+        for (name, bytes) in [("export.xlsx", xlsx), ("export.csv", csv.into_bytes())] {
+            let shown = libreoffice_csv(name, &bytes);
+            for text in ["=1+1", "+2+3", "-4+5", "@Supt Operations", "=HYPERLINK("] {
+                assert!(
+                    shown.contains(text),
+                    "{name}: {text:?} not shown as text in {shown}"
+                );
+            }
+            for line in shown.lines().skip(1) {
+                let item = line.split(',').nth(2).unwrap_or_default();
+                assert!(
+                    !["2", "5", "1", "3"].contains(&item.trim_matches('"')),
+                    "{name}: LibreOffice evaluated a cell: {line}"
+                );
+            }
+        }
+    });
+}
+
+fn zip_part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+/// What LibreOffice shows of a file, converted headless to CSV with its own profile.
+fn libreoffice_csv(name: &str, bytes: &[u8]) -> String {
+    let dir = crate::helpers::temp_path("soffice");
+    let out = dir.join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let profile = format!("file://{}", dir.join("profile").display());
+    let output = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args(["--headless", "--convert-to", "csv", "--outdir"])
+        .arg(&out)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stem = name.rsplit_once('.').unwrap().0;
+    // soffice exits 0 even when it converts nothing, so the file is what counts.
+    std::fs::read_to_string(out.join(format!("{stem}.csv"))).unwrap_or_else(|_| {
+        panic!(
+            "LibreOffice did not convert {name}: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}

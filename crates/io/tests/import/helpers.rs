@@ -13,20 +13,33 @@ use waymark_io::preview::ImportPreview;
 use waymark_io::{ImportOutcome, NewPlanSpec, PreviewOptions, build_preview, read_file};
 use waymark_store::{Scope, Store, StoreError};
 
-/// The shared seeds, or `None` (with the reason printed) when this clone has none beside it.
+/// The shared seeds, or `None` when this clone has none beside it: the test is then skipped
+/// with the reason printed, or fails under CI (`waymark_testing::missing`).
 pub fn seeds_dir() -> Option<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: no seeds folder at {}", dir.display());
+        waymark_testing::missing(
+            &format!("the shared seeds folder at {}", dir.display()),
+            "a checkout with shared/ beside the repository",
+        );
         None
     }
 }
 
+/// A seed by name, as `seeds_dir`.
 pub fn seed(name: &str) -> Option<PathBuf> {
     let path = seeds_dir()?.join(name);
-    path.is_file().then_some(path)
+    if path.is_file() {
+        Some(path)
+    } else {
+        waymark_testing::missing(
+            &format!("the seed {}", path.display()),
+            "the shared seeds folder as the project keeps it",
+        );
+        None
+    }
 }
 
 pub fn fixtures_dir() -> PathBuf {

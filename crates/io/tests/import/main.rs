@@ -6,6 +6,7 @@
 
 mod export;
 mod helpers;
+mod hostile;
 mod indicators;
 mod layouts;
 mod reimport;

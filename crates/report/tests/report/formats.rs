@@ -197,16 +197,12 @@ async fn docx_has_word_headings_tables_with_repeating_headers_and_rag_shading() 
 
 /// The issue's check: each layout's DOCX opens in LibreOffice, whose headless conversion to PDF
 /// succeeds, with the tracker's pages landscape. Skipped, with the reason printed, where
-/// LibreOffice (`soffice`) is not installed; the README's test command does not install it
-/// (a few hundred megabytes for one test). Set `WAYMARK_KEEP_CONVERSIONS=DIR` to keep the
-/// documents and PDFs for turning into images.
+/// LibreOffice (`soffice`) is not installed, and failed under CI (`cargo xtask test` installs
+/// it). Set `WAYMARK_KEEP_CONVERSIONS=DIR` to keep the documents and PDFs for turning into
+/// images.
 #[tokio::test]
 async fn docx_converts_to_pdf_in_libreoffice() {
-    if Command::new("soffice").arg("--version").output().is_err() {
-        eprintln!(
-            "soffice (LibreOffice) is not on PATH: DOCX conversion check skipped; \
-             apt-get install libreoffice-writer-nogui to run it"
-        );
+    if !waymark_testing::have_program("soffice", &["--version"], "libreoffice-writer-nogui") {
         return;
     }
     let fixture = fixture().await;
@@ -356,4 +352,66 @@ async fn html_is_a_print_ready_document_with_the_same_sections_and_no_scripts() 
     .unwrap();
     assert!(linked.contains(r#"<link rel="stylesheet" href="/assets/report.css">"#));
     assert!(!linked.contains("<style>"));
+}
+
+/// Text that starts like a formula (an item named "=1+1", an update "@SUM(1,2)") is written
+/// as string cells marked quote-prefix, never as formulas: LibreOffice shows the text, not 2.
+#[tokio::test]
+async fn formula_like_text_in_the_xlsx_stays_text() {
+    let fixture = fixture().await;
+    let mut report = fixture.report(fixture.request_q2()).await;
+    report.tracker[0].area = "=1+1".to_string();
+    report.tracker[0].owner = Some("@SUM(1,2)".to_string());
+    report.tracker[1].area = "-4+5".to_string();
+    let xlsx = render(&report, Layout::Tracker, Format::Xlsx).unwrap();
+    for name in zip_names(&xlsx) {
+        if name.starts_with("xl/worksheets/") {
+            assert!(!zip_part(&xlsx, &name).contains("<f>"), "{name}: a formula");
+        }
+    }
+    assert!(zip_part(&xlsx, "xl/styles.xml").contains("quotePrefix=\"1\""));
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.clone())).unwrap();
+    let sheet = workbook.worksheet_range("Tracker").unwrap();
+    assert!(
+        sheet
+            .rows()
+            .any(|row| row[1] == Data::String("=1+1".into()))
+    );
+    if !waymark_testing::have_program("soffice", &["--version"], "libreoffice-calc-nogui") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("waymark-formulas-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("tracker.xlsx");
+    std::fs::write(&path, &xlsx).unwrap();
+    let profile = format!("file://{}", dir.join("profile").display());
+    // The CSV filter's twelfth option, -1, writes every sheet to a file of its own
+    // (tracker-Tracker.csv); 76 is UTF-8.
+    let output = Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .arg(&path)
+        .output()
+        .unwrap();
+    let shown = std::fs::read_to_string(dir.join("tracker-Tracker.csv")).unwrap_or_else(|_| {
+        panic!(
+            "LibreOffice did not convert the XLSX: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let rows: Vec<&str> = shown.lines().collect();
+    assert!(
+        rows[1].contains(",=1+1,") || rows[1].contains(",\"=1+1\","),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[1].contains("@SUM(1,2)"), "{}", rows[1]);
+    assert!(rows[2].contains("-4+5"), "{}", rows[2]);
 }

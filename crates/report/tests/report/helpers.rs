@@ -329,8 +329,8 @@ pub fn settings() -> ReportSettings {
     settings
 }
 
-/// The text of a PDF, one string per page, from poppler's `pdftotext`; `None` (with the reason
-/// printed) where it is not installed.
+/// The text of a PDF, one string per page, from poppler's `pdftotext`; `None` where it is not
+/// installed (the check is skipped with the reason printed, or fails under CI).
 pub fn pdf_pages(pdf: &[u8], name: &str) -> Option<Vec<String>> {
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("waymark-report-test-{}", std::process::id()));
@@ -344,8 +344,12 @@ pub fn pdf_pages(pdf: &[u8], name: &str) -> Option<Vec<String>> {
         .output()
     {
         Ok(output) if output.status.success() => output,
-        _ => {
-            eprintln!("pdftotext (poppler-utils) is not installed: PDF text checks skipped");
+        Ok(output) => panic!(
+            "pdftotext could not read {name}.pdf: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ),
+        Err(_) => {
+            waymark_testing::missing("the program `pdftotext`", "apt-get install poppler-utils");
             return None;
         }
     };
@@ -357,10 +361,17 @@ pub fn pdf_pages(pdf: &[u8], name: &str) -> Option<Vec<String>> {
     Some(pages)
 }
 
-/// A PDF's page size in points, from `pdfinfo`.
+/// A PDF's page size in points, from `pdfinfo`; `None` where it is not installed (as
+/// `pdf_pages`).
 pub fn pdf_page_size(pdf: &[u8], name: &str) -> Option<(f64, f64)> {
     let path = temp_file(name, "pdf", pdf);
-    let output = Command::new("pdfinfo").arg(&path).output().ok()?;
+    let output = match Command::new("pdfinfo").arg(&path).output() {
+        Ok(output) => output,
+        Err(_) => {
+            waymark_testing::missing("the program `pdfinfo`", "apt-get install poppler-utils");
+            return None;
+        }
+    };
     let text = String::from_utf8_lossy(&output.stdout);
     let line = text.lines().find(|l| l.starts_with("Page size:"))?;
     let mut numbers = line

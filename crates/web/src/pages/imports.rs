@@ -2,6 +2,11 @@
 //! create with its findings listed by row, and only then, on confirmation, one transaction.
 //! The same application-layer use cases back `waymark import`, so the page and the CLI choose
 //! the same pipeline (a plan of items, or indicators) and store the same things.
+//!
+//! Reading an upload is the application layer's (`waymark_app::imports::parse_bytes`): off the
+//! async workers, within `waymark_io::ReadLimits`, at most two at once and for at most 30
+//! seconds, so a hostile file is refused with the form and a message and cannot hold the
+//! server. The upload's name is cut to its last component and is never used as a path.
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
@@ -133,7 +138,7 @@ async fn read_form(mut multipart: Multipart) -> Result<UploadForm, AppError> {
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or_default() {
             "file" => {
-                form.file_name = field.file_name().unwrap_or_default().to_string();
+                form.file_name = waymark_io::upload_name(field.file_name().unwrap_or_default());
                 form.content = field.bytes().await.map_err(bad)?.to_vec();
             }
             "target" => form.target = field.text().await.map_err(bad)?,
