@@ -1,7 +1,8 @@
 //! The JSON API: the same data and operations as the pages, for programs, described at
 //! `/api/openapi.json`. Every call needs a personal API token (`Authorization: Bearer wmk_…`)
 //! or a session cookie (401 otherwise); a cookie session's calls that change something also
-//! need the session's CSRF token in the `X-CSRF-Token` header.
+//! need the session's CSRF token in the `X-CSRF-Token` header. Edits name the version they
+//! started from in `If-Match` (428 without it, 409 when someone else's change came first).
 //!
 //! One module per area, each exporting its `router()`, merged here; each handler reads its
 //! input, calls one use case of `waymark_app`, and renders the answer as JSON.
@@ -22,9 +23,20 @@ use crate::state::AppState;
 use crate::views::{CheckJson, ItemJson, PlanJson};
 use waymark_app::items::UpdateInput;
 
+mod audit;
 mod extract;
+mod imports;
 mod indicators;
+mod items;
+mod measurements;
 pub(crate) mod openapi;
+mod organisations;
+mod people;
+mod plan_reads;
+mod plans;
+mod reports;
+mod shares;
+mod tokens;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,6 +47,17 @@ pub fn router() -> Router<AppState> {
         .route("/api/plans/{id}/check", get(check))
         .route("/api/items/{id}/updates", post(create_update))
         .merge(indicators::router())
+        .merge(plans::router())
+        .merge(items::router())
+        .merge(plan_reads::router())
+        .merge(measurements::router())
+        .merge(imports::router())
+        .merge(reports::router())
+        .merge(people::router())
+        .merge(organisations::router())
+        .merge(shares::router())
+        .merge(audit::router())
+        .merge(tokens::router())
 }
 
 /// Errors from API handlers are JSON, never HTML.

@@ -12,13 +12,17 @@ use crate::error::ErrorJson;
 #[openapi(
     info(
         title = "Waymark API",
-        description = "Plans, items, updates, flags and indicators. Scripts authenticate with \
-                       a personal API token (`Authorization: Bearer wmk_…`, created with \
-                       `waymark token create`), which acts with its person's roles and needs no \
-                       CSRF token. A browser's session cookie also authenticates API calls; its \
-                       writes send the session's CSRF token (from GET /api/session) in \
-                       `X-CSRF-Token`. Every error is an ErrorJson. Dates are ISO (2015-02-16), \
-                       field names snake_case."
+        description = "Plans, items, updates, indicators, imports, reports, people, sharing and \
+                       the audit trail: everything the pages do. Scripts authenticate with a \
+                       personal API token (`Authorization: Bearer wmk_…`, created with \
+                       POST /api/tokens or `waymark token create --email E`), \
+                       which acts with its person's roles and needs no CSRF token. A browser's \
+                       session cookie also authenticates API calls; its writes send the \
+                       session's CSRF token (from GET /api/session) in `X-CSRF-Token`. Edits \
+                       (PATCH) name the version they started from in `If-Match`, the `ETag` of \
+                       the GET they read: without one they get 428, and a stale one 409 with \
+                       the thing as it now is. Every error is an ErrorJson. Dates are ISO \
+                       (2015-02-16), instants RFC 3339 in UTC, field names snake_case."
     ),
     modifiers(&SecuritySchemes),
     security(("bearer" = []), ("session" = [])),
@@ -28,7 +32,50 @@ use crate::error::ErrorJson;
         crate::api::items,
         crate::api::check,
         crate::api::create_update,
-        crate::api::indicators::indicators
+        crate::api::indicators::indicators,
+        crate::api::plans::create_plan,
+        crate::api::plans::plan,
+        crate::api::plans::patch_plan,
+        crate::api::plans::archive_plan,
+        crate::api::plans::restore_plan,
+        crate::api::items::add_item,
+        crate::api::items::item,
+        crate::api::items::patch_item,
+        crate::api::items::move_item,
+        crate::api::items::reorder_item,
+        crate::api::items::close_item,
+        crate::api::items::reopen_item,
+        crate::api::items::archive_item,
+        crate::api::items::restore_item,
+        crate::api::items::assign_owners,
+        crate::api::plan_reads::search,
+        crate::api::plan_reads::changes,
+        crate::api::measurements::indicator,
+        crate::api::measurements::record_measurement,
+        crate::api::imports::preview,
+        crate::api::imports::confirm,
+        crate::api::reports::report_file,
+        crate::api::reports::publish_report,
+        crate::api::reports::published_reports,
+        crate::api::reports::published_file,
+        crate::api::reports::withdraw_report,
+        crate::api::people::people,
+        crate::api::people::add_person,
+        crate::api::people::set_roles,
+        crate::api::people::set_clearance,
+        crate::api::people::set_password,
+        crate::api::people::assign_post,
+        crate::api::people::leave_post,
+        crate::api::organisations::organisations,
+        crate::api::organisations::add_organisation,
+        crate::api::shares::plan_shares,
+        crate::api::shares::share_plan,
+        crate::api::shares::revoke_share,
+        crate::api::audit::audit_events,
+        crate::api::audit::audit_csv,
+        crate::api::tokens::tokens,
+        crate::api::tokens::create_token,
+        crate::api::tokens::revoke_token
     ),
     components(
         schemas(ErrorJson),

@@ -6,6 +6,7 @@
 mod helpers;
 
 mod api;
+mod api_access;
 mod glossary;
 mod imports;
 mod indicators;
