@@ -10,6 +10,8 @@
 
 pub mod access;
 pub mod actor;
+pub mod api_reads;
+pub mod api_writes;
 pub mod audit;
 pub mod demo;
 pub mod error;

@@ -4,12 +4,13 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
 use waymark_app::Conflict;
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("page not found")]
+    #[error("not found")]
     NotFound,
     #[error("you need to sign in")]
     Unauthorised,
@@ -24,6 +25,9 @@ pub enum AppError {
     /// The request's body is larger than the route accepts.
     #[error("the upload is too large")]
     TooLarge(String),
+    /// An edit through the API that does not say which version it started from (`If-Match`).
+    #[error("{0}")]
+    PreconditionRequired(String),
     /// A failure the person cannot fix; the cause is logged with a reference.
     #[error("internal error: {0}")]
     Internal(String),
@@ -41,6 +45,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             AppError::Internal(_) | AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -70,27 +75,46 @@ impl AppError {
         reference
     }
 
-    /// The JSON body for API callers.
+    /// The JSON body for API callers, with the current version as the ETag of a conflict.
     pub fn into_json_response(self) -> Response {
         let status = self.status_code();
         let body = match &self {
-            AppError::Invalid(fields) => serde_json::json!({
-                "error": self.to_string(),
-                "fields": fields.iter().map(|(f, m)| serde_json::json!({"field": f, "message": m})).collect::<Vec<_>>(),
-            }),
-            AppError::Conflict(conflict) => serde_json::json!({
-                "error": conflict.to_string(),
-                "current_version": conflict.current_version,
-                "changed_by": conflict.changed_by,
-                "changed_at": conflict.changed_at,
-                "current": conflict.current.iter().map(|(f, v)| serde_json::json!({"field": f, "value": v})).collect::<Vec<_>>(),
-            }),
-            AppError::TooLarge(message) => serde_json::json!({"error": message}),
-            AppError::Internal(_) | AppError::Failed(_) => {
-                let reference = self.log_internal();
-                serde_json::json!({"error": "internal error", "reference": reference})
+            AppError::Invalid(fields) => ErrorJson {
+                fields: Some(
+                    fields
+                        .iter()
+                        .map(|(field, message)| FieldErrorJson {
+                            field: field.clone(),
+                            message: message.clone(),
+                        })
+                        .collect(),
+                ),
+                ..ErrorJson::new(self.to_string())
+            },
+            AppError::Conflict(conflict) => ErrorJson {
+                current_version: Some(conflict.current_version),
+                changed_by: conflict.changed_by.clone(),
+                changed_at: conflict.changed_at.clone(),
+                current: Some(
+                    conflict
+                        .current
+                        .iter()
+                        .map(|(field, value)| CurrentFieldJson {
+                            field: field.clone(),
+                            value: value.clone(),
+                        })
+                        .collect(),
+                ),
+                ..ErrorJson::new(conflict.to_string())
+            },
+            AppError::TooLarge(message) | AppError::PreconditionRequired(message) => {
+                ErrorJson::new(message.clone())
             }
-            _ => serde_json::json!({"error": self.to_string()}),
+            AppError::Internal(_) | AppError::Failed(_) => ErrorJson {
+                reference: Some(self.log_internal()),
+                ..ErrorJson::new("internal error".to_string())
+            },
+            _ => ErrorJson::new(self.to_string()),
         };
         let mut response = (status, axum::Json(body)).into_response();
         if let AppError::Conflict(conflict) = &self
@@ -102,6 +126,61 @@ impl AppError {
         }
         response
     }
+}
+
+/// The body of every error the JSON API answers: always `error`, a sentence; the other fields
+/// only where they apply.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorJson {
+    /// What went wrong, in a sentence.
+    pub error: String,
+    /// 422: each field that was refused, by the name the request gave it, with its message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldErrorJson>>,
+    /// 409: the version the thing is at now (also the response's ETag); send it in `If-Match`
+    /// to make the change again over the other one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_version: Option<i64>,
+    /// 409: who made the change that came first, and when, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub changed_at: Option<String>,
+    /// 409: the fields as they are now, labelled as the page labels them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current: Option<Vec<CurrentFieldJson>>,
+    /// 500: the reference logged with the cause, to quote to an administrator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}
+
+impl ErrorJson {
+    fn new(error: String) -> ErrorJson {
+        ErrorJson {
+            error,
+            fields: None,
+            current_version: None,
+            changed_by: None,
+            changed_at: None,
+            current: None,
+            reference: None,
+        }
+    }
+}
+
+/// One refused field of a 422.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldErrorJson {
+    pub field: String,
+    pub message: String,
+}
+
+/// One field of the thing as it is now, in a 409.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CurrentFieldJson {
+    /// "Wording", "Due", "RAG status".
+    pub field: String,
+    pub value: String,
 }
 
 impl From<waymark_app::AppError> for AppError {
@@ -152,6 +231,9 @@ impl IntoResponse for AppError {
                 format!("{conflict}. Go back, reload the page to see their change, and make yours again."),
             ),
             AppError::TooLarge(message) => ("The file is too large".to_string(), message.clone()),
+            AppError::PreconditionRequired(message) => {
+                ("Say which version you changed".to_string(), message.clone())
+            }
             AppError::Internal(_) | AppError::Failed(_) => {
                 let reference = self.log_internal();
                 (

@@ -30,13 +30,23 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(api::router())
         .merge(assets::router())
-        .fallback(|| async { AppError::NotFound })
+        .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_guard,
         ))
         .layer(axum::middleware::from_fn(security::security_headers))
         .with_state(state)
+}
+
+/// The answer to an address no route serves: JSON under `/api/`, like every API answer, and
+/// the not-found page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        AppError::NotFound.into_json_response()
+    } else {
+        axum::response::IntoResponse::into_response(AppError::NotFound)
+    }
 }
 
 /// Serves the app on an already-bound listener until `shutdown` completes, then finishes the

@@ -125,7 +125,11 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         } else {
             "The form is too large.".to_string()
         };
-        return AppError::invalid("form", message).into_response();
+        return if is_api {
+            AppError::TooLarge(message).into_json_response()
+        } else {
+            AppError::invalid("form", message).into_response()
+        };
     };
     let given = if multipart {
         multipart_token(&parts.headers, bytes.clone()).await

@@ -1,15 +1,16 @@
 //! `GET /api/plans/{id}/indicators?period=Q2+2026-27`: a plan's indicators evaluated for a
 //! period, the same objects `waymark indicators --json` prints.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use waymark_core::PlanId;
 
 use crate::api::ApiError;
+use crate::api::extract::{ApiPath, ApiQuery};
 use crate::auth::Viewer;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorJson};
 use crate::state::AppState;
 use crate::views_indicators::{IndicatorJson, parse_period};
 
@@ -28,14 +29,16 @@ pub(crate) struct PeriodQuery {
 /// year, RAG or the reason there is none, forecast, on track, and the sentence a report prints.
 #[utoipa::path(get, path = "/api/plans/{id}/indicators", tag = "plans",
     params(("id" = i64, Path, description = "Plan id"), PeriodQuery),
-    responses((status = 200, body = [IndicatorJson]), (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such plan in your organisation"),
-        (status = 422, description = "The period is not one")))]
+    responses((status = 200, body = [IndicatorJson]),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 422, description = "The period is not one", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn indicators(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Query(query): Query<PeriodQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> Result<Json<Vec<IndicatorJson>>, ApiError> {
     let period = parse_period(query.period.as_deref(), state.today())
         .map_err(|message| AppError::invalid("period", message))?;

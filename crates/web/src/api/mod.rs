@@ -1,8 +1,13 @@
-//! The JSON API: the same data and operations as the pages, for programs. Every call needs a
-//! session (401 otherwise); calls that change something also need the session's CSRF token in
-//! the `X-CSRF-Token` header.
+//! The JSON API: the same data and operations as the pages, for programs, described at
+//! `/api/openapi.json`. Every call needs a personal API token (`Authorization: Bearer wmk_…`)
+//! or a session cookie (401 otherwise); a cookie session's calls that change something also
+//! need the session's CSRF token in the `X-CSRF-Token` header. Edits name the version they
+//! started from in `If-Match` (428 without it, 409 when someone else's change came first).
+//!
+//! One module per area, each exporting its `router()`, merged here; each handler reads its
+//! input, calls one use case of `waymark_app`, and renders the answer as JSON.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -10,15 +15,28 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use waymark_core::{ItemId, PlanId};
 
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery};
 use crate::auth::Viewer;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorJson};
 use crate::pages::as_at_or_today;
 use crate::state::AppState;
 use crate::views::{CheckJson, ItemJson, PlanJson};
 use waymark_app::items::UpdateInput;
 
+mod audit;
+mod extract;
+mod imports;
 mod indicators;
-mod openapi;
+mod items;
+mod measurements;
+pub(crate) mod openapi;
+mod organisations;
+mod people;
+mod plan_reads;
+mod plans;
+mod reports;
+mod shares;
+mod tokens;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,6 +47,17 @@ pub fn router() -> Router<AppState> {
         .route("/api/plans/{id}/check", get(check))
         .route("/api/items/{id}/updates", post(create_update))
         .merge(indicators::router())
+        .merge(plans::router())
+        .merge(items::router())
+        .merge(plan_reads::router())
+        .merge(measurements::router())
+        .merge(imports::router())
+        .merge(reports::router())
+        .merge(people::router())
+        .merge(organisations::router())
+        .merge(shares::router())
+        .merge(audit::router())
+        .merge(tokens::router())
 }
 
 /// Errors from API handlers are JSON, never HTML.
@@ -73,9 +102,12 @@ pub(crate) struct UserJson {
     posts: Vec<String>,
 }
 
-/// Who is signed in, and the CSRF token to send with writes.
+/// Who is signed in, and the CSRF token a cookie session sends with writes (empty for an API
+/// token, which needs none).
 #[utoipa::path(get, path = "/api/session", tag = "session",
-    responses((status = 200, body = SessionJson), (status = 401, description = "Not signed in")))]
+    responses((status = 200, body = SessionJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn session(viewer: Viewer) -> Result<Json<SessionJson>, ApiError> {
     let actor = &viewer.actor;
     let user = actor.user().ok_or(AppError::Unauthorised)?;
@@ -94,9 +126,11 @@ pub(crate) async fn session(viewer: Viewer) -> Result<Json<SessionJson>, ApiErro
     }))
 }
 
-/// The plans of the signed-in user's organisation.
+/// The plans the caller may see: their organisation's, then those shared with it.
 #[utoipa::path(get, path = "/api/plans", tag = "plans",
-    responses((status = 200, body = [PlanJson]), (status = 401, description = "Not signed in")))]
+    responses((status = 200, body = [PlanJson]),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn plans(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -115,13 +149,16 @@ pub(crate) struct AsAtQuery {
 /// A plan's items as they stood at the end of a day, in tree order, with their flags.
 #[utoipa::path(get, path = "/api/plans/{id}/items", tag = "plans",
     params(("id" = i64, Path, description = "Plan id"), AsAtQuery),
-    responses((status = 200, body = [ItemJson]), (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such plan in your organisation")))]
+    responses((status = 200, body = [ItemJson]),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 422, description = "`as_at` is not a date", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn items(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Query(query): Query<AsAtQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<AsAtQuery>,
 ) -> Result<Json<Vec<ItemJson>>, ApiError> {
     let as_at = as_at_or_today(query.as_at.as_deref(), state.today())?;
     let read = state
@@ -134,13 +171,16 @@ pub(crate) async fn items(
 /// The data-quality flags of a plan's items on a day, with a sentence for each.
 #[utoipa::path(get, path = "/api/plans/{id}/check", tag = "plans",
     params(("id" = i64, Path, description = "Plan id"), AsAtQuery),
-    responses((status = 200, body = [CheckJson]), (status = 401, description = "Not signed in"),
-        (status = 404, description = "No such plan in your organisation")))]
+    responses((status = 200, body = [CheckJson]),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 422, description = "`as_at` is not a date", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn check(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Query(query): Query<AsAtQuery>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<AsAtQuery>,
 ) -> Result<Json<Vec<CheckJson>>, ApiError> {
     let as_at = as_at_or_today(query.as_at.as_deref(), state.today())?;
     let read = state
@@ -174,20 +214,23 @@ pub(crate) struct CreatedJson {
 }
 
 /// Adds a progress update to an item; a RAG change or completion becomes a new version of the
-/// item effective on the update's date. Needs the `X-CSRF-Token` header.
+/// item effective on the update's date. Plan managers update any item; contributors the items
+/// their posts own.
 #[utoipa::path(post, path = "/api/items/{id}/updates", tag = "items",
-    params(("id" = i64, Path, description = "Item id"),
-        ("X-CSRF-Token" = String, Header, description = "The session's CSRF token from /api/session")),
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Item id", minimum = 1)),
     request_body = NewUpdateJson,
-    responses((status = 201, body = CreatedJson), (status = 401, description = "Not signed in"),
-        (status = 403, description = "Missing or wrong CSRF token"),
-        (status = 404, description = "No such item in your organisation"),
-        (status = 422, description = "Invalid fields, listed by name")))]
+    responses((status = 201, body = CreatedJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not update this item (your posts do not own it); or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
+        (status = 422, description = "Fields refused, each named in `fields`", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn create_update(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<i64>,
-    Json(body): Json<NewUpdateJson>,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewUpdateJson>,
 ) -> Result<(StatusCode, Json<CreatedJson>), ApiError> {
     let input = UpdateInput {
         as_of: body.as_of,

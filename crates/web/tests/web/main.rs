@@ -7,6 +7,7 @@ mod helpers;
 
 mod admin_pages;
 mod api;
+mod api_access;
 mod glossary;
 mod imports;
 mod indicators;

@@ -1,0 +1,73 @@
+//! Reads shaped for programs (the JSON API): a plan with the version an edit of it starts
+//! from, and a search that answers with the items it found rather than their ids alone. Both
+//! go through the one visibility rule in [`crate::access`], like every other read.
+
+use waymark_core::{ItemId, PlanId};
+
+use crate::App;
+use crate::access::{PlanRead, VisiblePlan};
+use crate::actor::Actor;
+use crate::error::{AppError, Result};
+
+/// The longest search a person or program may ask for, in characters.
+pub const MAX_SEARCH_CHARS: usize = 200;
+
+/// A plan the actor may see, with what they may do in it and the version of its own fields
+/// (the API's ETag, which an edit names in `If-Match`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanDetail {
+    pub visible: VisiblePlan,
+    pub version: i64,
+}
+
+/// What a search of a plan found: the plan as it stands today, narrowed, and the items found
+/// in the plan's order.
+#[derive(Debug, Clone)]
+pub struct SearchRead {
+    pub read: PlanRead,
+    pub found: Vec<ItemId>,
+}
+
+impl App {
+    /// One plan the actor may see, with its version; not found otherwise.
+    pub async fn plan_detail(&self, actor: &Actor, id: PlanId) -> Result<PlanDetail> {
+        let mut visible = self.plan(actor, id).await?;
+        // The plan is read again with its version, so that the fields and the version agree.
+        let (plan, version) = self
+            .store()
+            .plan_with_version(visible.scope(), visible.plan.id)
+            .await?;
+        visible.plan = plan;
+        Ok(PlanDetail { visible, version })
+    }
+
+    /// The items of a plan that contain every word of `query` (in their fields or updates),
+    /// of those the actor may see, in the plan's order.
+    pub async fn search_items(
+        &self,
+        actor: &Actor,
+        plan: PlanId,
+        query: &str,
+    ) -> Result<SearchRead> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Err(AppError::invalid("q", "Enter the words to search for"));
+        }
+        if query.chars().count() > MAX_SEARCH_CHARS {
+            return Err(AppError::invalid(
+                "q",
+                format!("Search for {MAX_SEARCH_CHARS} characters or fewer"),
+            ));
+        }
+        let read = self.plan_view(actor, plan, self.today()).await?;
+        let found = self.search(actor, plan, query).await?;
+        let found = read
+            .view
+            .items
+            .iter()
+            .map(|item| item.id)
+            .filter(|id| found.contains(id))
+            .collect();
+        Ok(SearchRead { read, found })
+    }
+}

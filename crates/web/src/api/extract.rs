@@ -1,0 +1,225 @@
+//! What the API's handlers share on the way in and out: JSON, path and query extractors whose
+//! refusals are JSON errors like every other answer (never axum's plain-text ones), the version
+//! an edit names in `If-Match`, responses that carry their version as an `ETag`, and the few
+//! shapes of request field the API reads in several places (a day, a nullable field, owners).
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
+
+use crate::api::ApiError;
+use crate::error::AppError;
+
+/// A JSON body; one that cannot be read is a 422 naming the field `body`.
+pub(crate) struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(request, state).await {
+            Ok(Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(body_error(&rejection).into()),
+        }
+    }
+}
+
+fn body_error(rejection: &JsonRejection) -> AppError {
+    let message = match rejection {
+        JsonRejection::MissingJsonContentType(_) => {
+            "Send the body as JSON, with Content-Type: application/json".to_string()
+        }
+        other => other.body_text(),
+    };
+    AppError::invalid("body", message)
+}
+
+/// The ids in a path. One that is not a number names nothing, so it is a 404 like an id that
+/// names nothing the caller may see.
+pub(crate) struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(PathRejection::FailedToDeserializePathParams(_)) => Err(AppError::NotFound.into()),
+            Err(other) => Err(AppError::Internal(other.body_text()).into()),
+        }
+    }
+}
+
+/// The query string; one that cannot be read is a 422 naming the field `query`.
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(value)) => Ok(ApiQuery(value)),
+            Err(rejection) => Err(query_error(&rejection).into()),
+        }
+    }
+}
+
+fn query_error(rejection: &QueryRejection) -> AppError {
+    AppError::invalid("query", rejection.body_text())
+}
+
+/// The version an edit started from, which it must name: 428 Precondition Required without
+/// one, so that no script overwrites a change it never saw.
+pub(crate) fn required_version(headers: &HeaderMap) -> Result<i64, ApiError> {
+    if_match(headers)?.ok_or_else(|| {
+        AppError::PreconditionRequired(
+            "Send the version you started from in an If-Match header: the ETag of the GET you \
+             read it with, such as If-Match: \"3\""
+                .to_string(),
+        )
+        .into()
+    })
+}
+
+/// The version named in `If-Match`, where there is one. A header that names no single
+/// version (`*`, a list, a weak tag) is refused as 428 too: it is no version to check.
+pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    let unquoted = text
+        .strip_prefix('"')
+        .and_then(|t| t.strip_suffix('"'))
+        .unwrap_or(text);
+    match unquoted.parse::<i64>() {
+        Ok(version) if version >= 0 => Ok(Some(version)),
+        _ => Err(AppError::PreconditionRequired(format!(
+            "If-Match must name one version, as the ETag you read it with, such as \"3\"; \
+             {text:?} is not one"
+        ))
+        .into()),
+    }
+}
+
+/// A response carrying the version of what it holds as its strong `ETag`: `"3"`.
+pub(crate) struct Tagged<T>(pub i64, pub T);
+
+impl<T: IntoResponse> IntoResponse for Tagged<T> {
+    fn into_response(self) -> Response {
+        let mut response = self.1.into_response();
+        if let Ok(value) = HeaderValue::from_str(&format!("\"{}\"", self.0)) {
+            response.headers_mut().insert(header::ETAG, value);
+        }
+        response
+    }
+}
+
+/// A file to download: its content type, and a name made safe for the header.
+pub(crate) fn attachment(content_type: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    let safe_name: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{safe_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// A day a request names (ISO, or as people write them), or `default` where it names none;
+/// one that is not a day is a 422 naming `field`.
+pub(crate) fn day_or(
+    field: &str,
+    value: Option<&str>,
+    default: NaiveDate,
+) -> Result<NaiveDate, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(default),
+        Some(text) => waymark_app::text::parse_day(text).ok_or_else(|| {
+            AppError::invalid(
+                field,
+                format!("\"{text}\" is not a date: give one such as 2015-02-16"),
+            )
+        }),
+    }
+}
+
+/// An instant as the API writes it: RFC 3339 in UTC, to the second.
+pub(crate) fn instant(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A field that may be absent (leave it) or null (clear it): `None`, `Some(None)`,
+/// `Some(Some(value))`. Use with `#[serde(default, deserialize_with = "nullable")]`.
+pub(crate) fn nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A nullable text field as the application layer's inputs take it: absent leaves the field,
+/// null or "" clears it.
+pub(crate) fn clearing(value: Option<Option<String>>) -> Option<String> {
+    value.map(Option::unwrap_or_default)
+}
+
+/// Owner posts: a list, or one string with posts separated by " / " as trackers write them.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub(crate) enum OwnersJson {
+    Posts(Vec<String>),
+    Written(String),
+}
+
+impl OwnersJson {
+    /// As the application layer reads owners: one post per line.
+    pub(crate) fn written(&self) -> String {
+        match self {
+            OwnersJson::Posts(posts) => posts.join("\n"),
+            OwnersJson::Written(text) => text.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
+mod tests {
+    use super::*;
+
+    fn with_if_match(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::IF_MATCH, value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn if_match_names_one_version() {
+        assert_eq!(if_match(&with_if_match("\"7\"")).ok().flatten(), Some(7));
+        assert_eq!(if_match(&with_if_match("7")).ok().flatten(), Some(7));
+        assert_eq!(if_match(&HeaderMap::new()).ok().flatten(), None);
+        for refused in ["*", "W/\"7\"", "\"7\", \"8\"", "\"seven\"", "\"-1\""] {
+            assert!(if_match(&with_if_match(refused)).is_err(), "{refused}");
+        }
+        assert!(required_version(&HeaderMap::new()).is_err());
+    }
+}

@@ -1,0 +1,266 @@
+//! Imports through the API, in the page's two steps: upload a file and get a preview (what it
+//! would create or change, and every finding by row and column) with a token, then confirm the
+//! token to store it in one transaction. Nothing is stored before the confirmation.
+
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Serialize;
+use waymark_app::imports::{ImportResult, Upload, UploadPreview};
+use waymark_core::PlanId;
+use waymark_io::Finding;
+
+use crate::api::ApiError;
+use crate::api::extract::ApiPath;
+use crate::auth::Viewer;
+use crate::error::{AppError, ErrorJson};
+use crate::security::MAX_MULTIPART_BYTES;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/api/imports",
+            post(preview).layer(DefaultBodyLimit::max(MAX_MULTIPART_BYTES)),
+        )
+        .route("/api/imports/{token}/confirm", post(confirm))
+}
+
+/// The form of `POST /api/imports`, as multipart/form-data.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Read field by field from the multipart body; the struct describes it.
+pub(crate) struct UploadForm {
+    /// The file: .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, under 20 MB.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// The id of the plan to import into; empty or "new" for a new plan.
+    target: Option<String>,
+    /// A new plan's title; the file's when absent.
+    title: Option<String>,
+    /// A new plan's kind: improvement, strategic, delivery, collaboration, policing.
+    kind: Option<String>,
+}
+
+/// An upload read and kept for confirmation.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PreviewJson {
+    /// Confirms the import at `POST /api/imports/{token}/confirm`; only its uploader can.
+    token: String,
+    file_name: String,
+    /// The plan imported into; null for a new plan.
+    target_plan: Option<i64>,
+    /// The plan's title, or the new plan's.
+    target_title: String,
+    /// What storing it would do (`dry_run` is true).
+    result: ImportResultJson,
+}
+
+/// What an import did, or (in a preview) would do.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ImportResultJson {
+    /// items for a tracker, indicators for an indicator table.
+    #[schema(value_type = String, example = "items")]
+    kind: &'static str,
+    /// The plan stored into; null in the preview of a new plan.
+    plan: Option<i64>,
+    plan_title: String,
+    dry_run: bool,
+    /// For a tracker: what it holds and what it changes.
+    items: Option<ItemCountsJson>,
+    /// For an indicator table: what it creates and records.
+    indicators: Option<IndicatorCountsJson>,
+    /// Every problem found, by row and column.
+    findings: Vec<FindingJson>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ItemCountsJson {
+    items: usize,
+    /// Dated update entries in the file.
+    updates: usize,
+    added: usize,
+    changed: usize,
+    unchanged: usize,
+    updates_added: usize,
+    /// Items of the plan the file no longer has; they are kept.
+    missing: usize,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct IndicatorCountsJson {
+    indicators_created: usize,
+    indicators_matched: usize,
+    measurements_added: usize,
+    objectives_created: usize,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct FindingJson {
+    /// The row (or a document's paragraph) from 1; 0 for the whole file.
+    row: usize,
+    /// The column's header as written; empty for a whole row.
+    column: String,
+    /// missing_due_date, unknown_rag, shifted_cells, …
+    #[schema(value_type = String)]
+    kind: &'static str,
+    message: String,
+    /// The sheet or table, in a file with several.
+    table: Option<String>,
+}
+
+impl ImportResultJson {
+    fn new(result: &ImportResult) -> ImportResultJson {
+        let findings = |list: &[Finding]| {
+            list.iter()
+                .map(|f| FindingJson {
+                    row: f.row,
+                    column: f.column.clone(),
+                    kind: f.kind.name(),
+                    message: f.message.clone(),
+                    table: f.table.clone(),
+                })
+                .collect()
+        };
+        match result {
+            ImportResult::Items { outcome } => ImportResultJson {
+                kind: "items",
+                plan: outcome.plan,
+                plan_title: outcome.plan_title.clone(),
+                dry_run: outcome.dry_run,
+                items: Some(ItemCountsJson {
+                    items: outcome.summary.items,
+                    updates: outcome.summary.updates,
+                    added: outcome.summary.added,
+                    changed: outcome.summary.changed,
+                    unchanged: outcome.summary.unchanged,
+                    updates_added: outcome.summary.updates_added,
+                    missing: outcome.summary.missing,
+                }),
+                indicators: None,
+                findings: findings(&outcome.findings),
+            },
+            ImportResult::Indicators {
+                plan,
+                plan_title,
+                outcome,
+            } => ImportResultJson {
+                kind: "indicators",
+                plan: *plan,
+                plan_title: plan_title.clone(),
+                dry_run: outcome.dry_run,
+                items: None,
+                indicators: Some(IndicatorCountsJson {
+                    indicators_created: outcome.indicators_created,
+                    indicators_matched: outcome.indicators_matched,
+                    measurements_added: outcome.measurements_added,
+                    objectives_created: outcome.objectives_created,
+                }),
+                findings: findings(&outcome.findings),
+            },
+        }
+    }
+}
+
+impl PreviewJson {
+    fn new(preview: &UploadPreview) -> PreviewJson {
+        PreviewJson {
+            token: preview.token.clone(),
+            file_name: preview.upload.file_name.clone(),
+            target_plan: preview.upload.plan.map(|p| p.0),
+            target_title: preview.target_title.clone(),
+            result: ImportResultJson::new(&preview.result),
+        }
+    }
+}
+
+/// Reads the multipart form into an upload; a form that cannot be read is a 422 naming `file`.
+async fn read_upload(request: Request) -> Result<Upload, AppError> {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge("The upload is too large. Files must be smaller than 20 MB.".into())
+        } else {
+            AppError::invalid("file", format!("The upload could not be read: {e}"))
+        }
+    };
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
+        AppError::invalid(
+            "file",
+            format!("Send the file as multipart/form-data: {}", e.body_text()),
+        )
+    })?;
+    let mut upload = Upload::default();
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                upload.file_name = field.file_name().unwrap_or_default().to_string();
+                upload.content = field.bytes().await.map_err(bad)?.to_vec();
+            }
+            "target" => {
+                let target = field.text().await.map_err(bad)?;
+                upload.target = match target.trim() {
+                    "" | "new" => None,
+                    id => Some(PlanId(id.parse().map_err(|_| {
+                        AppError::invalid(
+                            "target",
+                            "Give the id of a plan, or nothing for a new one",
+                        )
+                    })?)),
+                };
+            }
+            "title" => {
+                upload.new_title = Some(field.text().await.map_err(bad)?.trim().to_string())
+                    .filter(|t| !t.is_empty());
+            }
+            "kind" => {
+                upload.new_kind = Some(field.text().await.map_err(bad)?.trim().to_string())
+                    .filter(|k| !k.is_empty());
+            }
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// Uploads a file and previews what importing it would do: nothing is stored until the
+/// preview's token is confirmed. Importing into a plan needs to manage it; a new plan, the
+/// right to create plans.
+#[utoipa::path(post, path = "/api/imports", tag = "imports",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, body = PreviewJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not import into that plan, or create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such target plan, or not one you may see", body = ErrorJson),
+        (status = 413, description = "The upload is over 20 MB", body = ErrorJson),
+        (status = 422, description = "No file, a file that cannot be read, or a bad `target`, named in `fields`", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn preview(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    request: Request,
+) -> Result<Json<PreviewJson>, ApiError> {
+    let upload = read_upload(request).await?;
+    let preview = state.app.preview_upload(&viewer.actor, upload).await?;
+    Ok(Json(PreviewJson::new(&preview)))
+}
+
+/// Imports a previewed upload in one transaction; the token is then spent.
+#[utoipa::path(post, path = "/api/imports/{token}/confirm", tag = "imports",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("token" = String, Path, description = "The preview's token")),
+    responses(
+        (status = 200, description = "Stored: `plan` is the plan imported into", body = ImportResultJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may no longer import there; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No preview of yours has that token (or it was confirmed already)", body = ErrorJson),
+        (status = 422, description = "The file can no longer be imported", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn confirm(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(token): ApiPath<String>,
+) -> Result<Json<ImportResultJson>, ApiError> {
+    let result = state.app.confirm_upload(&viewer.actor, &token).await?;
+    Ok(Json(ImportResultJson::new(&result)))
+}

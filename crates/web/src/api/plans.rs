@@ -1,0 +1,300 @@
+//! Plans as a whole through the API: create one, read one with what the caller may do in it and
+//! its version, change its own fields (marking included) with `If-Match`, and archive or
+//! restore it. The list (`GET /api/plans`) and a plan's items are `api`'s own, unchanged.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use waymark_app::api_reads::PlanDetail;
+use waymark_app::api_writes::PlanPatch;
+use waymark_app::plans::PlanInput;
+use waymark_core::{AccessLevel, PlanId};
+
+use crate::api::ApiError;
+use crate::api::extract::{ApiJson, ApiPath, Tagged, clearing, nullable, required_version};
+use crate::auth::Viewer;
+use crate::error::ErrorJson;
+use crate::state::AppState;
+use crate::views::PlanJson;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/plans", post(create_plan))
+        .route("/api/plans/{id}", get(plan).patch(patch_plan))
+        .route("/api/plans/{id}/archive", post(archive_plan))
+        .route("/api/plans/{id}/restore", post(restore_plan))
+}
+
+/// One plan with what the caller may do in it, and the version its edits start from (also the
+/// response's `ETag`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct PlanDetailJson {
+    #[serde(flatten)]
+    plan: PlanJson,
+    /// The version of the plan's own fields: send it as `If-Match` to change them.
+    version: i64,
+    /// What the caller may do in the plan: read, contribute (updates to the items their posts
+    /// own) or manage (structure, markings, imports, reports, sharing).
+    #[schema(value_type = String, example = "manage")]
+    access: &'static str,
+    /// Whether the plan is another organisation's, shared with the caller's.
+    shared: bool,
+    /// The most sensitive marking the caller sees in this plan: their clearance, or a share's
+    /// lower ceiling.
+    #[schema(value_type = String, example = "OFFICIAL-SENSITIVE")]
+    ceiling: &'static str,
+    /// Whether only chosen items of the plan are shared with the caller.
+    chosen_items_only: bool,
+}
+
+impl PlanDetailJson {
+    pub(crate) fn new(detail: &PlanDetail) -> PlanDetailJson {
+        let access = &detail.visible.access;
+        PlanDetailJson {
+            plan: PlanJson::new(&detail.visible.plan),
+            version: detail.version,
+            access: access_word(access.level),
+            shared: !detail.visible.is_own(),
+            ceiling: access.ceiling.label(),
+            chosen_items_only: access.items.is_some(),
+        }
+    }
+}
+
+/// "read", "contribute" or "manage".
+pub(crate) fn access_word(level: AccessLevel) -> &'static str {
+    match level {
+        AccessLevel::Read => "read",
+        AccessLevel::Contribute => "contribute",
+        AccessLevel::Manage => "manage",
+    }
+}
+
+fn tagged(detail: &PlanDetail) -> Response {
+    Tagged(detail.version, Json(PlanDetailJson::new(detail))).into_response()
+}
+
+/// The body of `POST /api/plans`.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewPlanJson {
+    /// 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
+    title: String,
+    /// improvement, strategic, delivery, collaboration, policing, or a word of the plan's own
+    /// (40 characters or fewer); improvement when absent.
+    #[serde(default)]
+    kind: Option<String>,
+    /// "2026-27".
+    #[serde(default)]
+    period: Option<String>,
+    /// At most six, top level first, each 60 characters or fewer; the kind's own when absent.
+    #[serde(default)]
+    #[schema(max_items = 6)]
+    level_names: Vec<String>,
+    /// Posts answerable for the plan, each 200 characters or fewer.
+    #[serde(default)]
+    owner_posts: Vec<String>,
+    /// What the plan answers: "HMICFRS inspection of call handling".
+    #[serde(default)]
+    source: Option<String>,
+    /// weekly, monthly, quarterly, or "N days"; monthly when absent.
+    #[serde(default)]
+    update_cycle: Option<String>,
+    /// OFFICIAL or OFFICIAL-SENSITIVE; OFFICIAL when absent.
+    #[serde(default)]
+    marking: Option<String>,
+    /// PERSONAL, COMMERCIAL or LOCSEN, with OFFICIAL-SENSITIVE only.
+    #[serde(default)]
+    descriptor: Option<String>,
+}
+
+impl NewPlanJson {
+    fn input(self) -> PlanInput {
+        PlanInput {
+            title: self.title,
+            kind: self.kind.unwrap_or_default(),
+            period: self.period.unwrap_or_default(),
+            level_names: self.level_names.join("\n"),
+            owner_posts: self.owner_posts.join("\n"),
+            source: self.source.unwrap_or_default(),
+            update_cycle: self.update_cycle.unwrap_or_default(),
+            marking: self.marking.unwrap_or_default(),
+            descriptor: self.descriptor.unwrap_or_default(),
+        }
+    }
+}
+
+/// Creates an empty plan in the caller's organisation. Administrators and plan managers only.
+#[utoipa::path(post, path = "/api/plans", tag = "plans",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    request_body = NewPlanJson,
+    responses(
+        (status = 201, description = "The plan created, with its version as the ETag",
+            body = PlanDetailJson, headers(("ETag" = String, description = "The plan's version, quoted"))),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "Only administrators and plan managers create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 422, description = "Fields refused, each named in `fields`", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn create_plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(body): ApiJson<NewPlanJson>,
+) -> Result<Response, ApiError> {
+    let detail = state
+        .app
+        .create_plan_detail(&viewer.actor, &body.input())
+        .await?;
+    Ok((StatusCode::CREATED, tagged(&detail)).into_response())
+}
+
+/// One plan: its fields and marking, whether it is archived or shared, what the caller may do
+/// in it, and its version (also the `ETag`).
+#[utoipa::path(get, path = "/api/plans/{id}", tag = "plans",
+    params(("id" = i64, Path, description = "Plan id", minimum = 1)),
+    responses(
+        (status = 200, body = PlanDetailJson,
+            headers(("ETag" = String, description = "The plan's version, quoted: send it as If-Match"))),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    let detail = state.app.plan_detail(&viewer.actor, PlanId(id)).await?;
+    Ok(tagged(&detail))
+}
+
+/// The body of `PATCH /api/plans/{id}`: only the fields given change. A null clears a field
+/// (or, for kind, update cycle and marking, returns it to its default).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PlanPatchJson {
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    title: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    kind: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    period: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<String>>, max_items = 6)]
+    level_names: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<Vec<String>>)]
+    owner_posts: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    source: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    update_cycle: Option<Option<String>>,
+    /// OFFICIAL or OFFICIAL-SENSITIVE. Given without `descriptor`, it drops the descriptor.
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    marking: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<String>)]
+    descriptor: Option<Option<String>>,
+}
+
+impl PlanPatchJson {
+    fn patch(self) -> PlanPatch {
+        PlanPatch {
+            title: clearing(self.title),
+            kind: clearing(self.kind),
+            period: clearing(self.period),
+            level_names: self.level_names.map(Option::unwrap_or_default),
+            owner_posts: self.owner_posts.map(Option::unwrap_or_default),
+            source: clearing(self.source),
+            update_cycle: clearing(self.update_cycle),
+            marking: clearing(self.marking),
+            descriptor: clearing(self.descriptor),
+        }
+    }
+}
+
+/// Changes a plan's own fields, its protective marking included, if it is still at the version
+/// named in `If-Match`. Plan managers only; an archived plan is restored first.
+#[utoipa::path(patch, path = "/api/plans/{id}", tag = "plans",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1),
+        ("If-Match" = String, Header, description = "The version the change starts from, as the ETag of a GET: \"3\"")),
+    request_body = PlanPatchJson,
+    responses(
+        (status = 200, description = "The plan as it now is, with its new version as the ETag",
+            body = PlanDetailJson, headers(("ETag" = String, description = "The plan's new version, quoted"))),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 409, description = "Someone changed the plan since that version: `current` shows it as it is now, `current_version` (and the ETag) its version",
+            body = ErrorJson, headers(("ETag" = String, description = "The plan's current version, quoted"))),
+        (status = 422, description = "Fields refused, each named in `fields`; or the plan is archived", body = ErrorJson),
+        (status = 428, description = "No If-Match header, or one that names no single version", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn patch_plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<PlanPatchJson>,
+) -> Result<Response, ApiError> {
+    let version = required_version(&headers)?;
+    let detail = state
+        .app
+        .patch_plan(&viewer.actor, PlanId(id), &body.patch(), version)
+        .await?;
+    Ok(tagged(&detail))
+}
+
+/// Archives a plan: kept with its history, read-only, listed as archived. Its version
+/// changes. Plan managers only.
+#[utoipa::path(post, path = "/api/plans/{id}/archive", tag = "plans",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1)),
+    responses(
+        (status = 204, description = "Archived"),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn archive_plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .app
+        .set_plan_archived(&viewer.actor, PlanId(id), true)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Restores an archived plan. Its version changes. Plan managers only.
+#[utoipa::path(post, path = "/api/plans/{id}/restore", tag = "plans",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1)),
+    responses(
+        (status = 204, description = "Restored"),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn restore_plan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, ApiError> {
+    state
+        .app
+        .set_plan_archived(&viewer.actor, PlanId(id), false)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
