@@ -91,10 +91,16 @@ impl App {
         if now.view.item(id).is_none() && !archived_but_managed {
             return Err(AppError::NotFound);
         }
-        let plan = if as_at == today {
-            now
-        } else {
-            self.read_view(&visible, as_at, None).await?
+        // An archived item is shown to its managers as it stood just before it was archived
+        // (as known the moment before), so its history stays readable where it is restored.
+        let plan = match latest(&history) {
+            Some(version) if archived_but_managed => {
+                let before = version.meta.entered_at - chrono::Duration::microseconds(1);
+                self.read_view(&visible, as_at.min(version.meta.effective), Some(before))
+                    .await?
+            }
+            _ if as_at == today => now,
+            _ => self.read_view(&visible, as_at, None).await?,
         };
         if plan.view.item(id).is_none() {
             return Err(AppError::invalid(
@@ -241,6 +247,13 @@ impl App {
         let fields = apply_input(&current.fields, input, &mut errors);
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
+        }
+        // A stale form is refused even when it changes nothing: it was filled in against an
+        // item that has changed since.
+        if let Some(expected) = expected_version
+            && expected != read.version
+        {
+            return Err(conflict_of(&read));
         }
         if fields.changed_fields(&current.fields).is_empty() {
             return Ok(read.version);
@@ -658,29 +671,37 @@ impl App {
                     .await?;
                 Ok(latest(&history).map(|v| v.seq).unwrap_or_default())
             }
-            Err(waymark_store::StoreError::Conflict { current, .. }) => {
+            Err(waymark_store::StoreError::Conflict { .. }) => {
                 let history = self
                     .store()
                     .item_history(Scope::Org(read.plan.view.plan.org), read.item)
                     .await?;
-                let newest = latest(&history);
-                Err(AppError::Conflict(Box::new(Conflict {
-                    what: "item",
-                    id: read.item.0,
-                    current_version: current,
-                    changed_by: newest.and_then(|v| v.meta.author.clone()),
-                    changed_at: newest.map(|v| {
-                        v.meta
-                            .entered_at
-                            .format("%-d %B %Y at %H:%M UTC")
-                            .to_string()
-                    }),
-                    current: newest.map(|v| fields_shown(&v.fields)).unwrap_or_default(),
-                })))
+                Err(conflict_of(&ItemRead {
+                    history,
+                    ..read.clone()
+                }))
             }
             Err(other) => Err(other.into()),
         }
     }
+}
+
+/// The conflict an edit from a stale form meets: the item as it is now, and who changed it.
+fn conflict_of(read: &ItemRead) -> AppError {
+    let newest = latest(&read.history);
+    AppError::Conflict(Box::new(Conflict {
+        what: "item",
+        id: read.item.0,
+        current_version: newest.map(|v| v.seq).unwrap_or_default(),
+        changed_by: newest.and_then(|v| v.meta.author.clone()),
+        changed_at: newest.map(|v| {
+            v.meta
+                .entered_at
+                .format("%-d %B %Y at %H:%M UTC")
+                .to_string()
+        }),
+        current: newest.map(|v| fields_shown(&v.fields)).unwrap_or_default(),
+    }))
 }
 
 /// The latest version entered, which an edit's expected version names.

@@ -149,6 +149,13 @@ async fn managers_build_the_tree_and_a_stale_edit_is_refused_with_the_other_chan
             }
             other => panic!("expected a conflict, got {other:?}"),
         }
+        // Even an edit that changes nothing is refused from a stale form.
+        assert!(matches!(
+            f.app
+                .edit_item(&manager, f.action11, &ItemInput::default(), Some(version))
+                .await,
+            Err(AppError::Conflict(_))
+        ));
         // With the current version it goes through.
         f.app
             .edit_item(&manager, f.action11, &mine, Some(after))
@@ -202,6 +209,16 @@ async fn managers_build_the_tree_and_a_stale_edit_is_refused_with_the_other_chan
         assert!(read.view.item(f.rec2).is_none() && read.view.item(f.action21).is_none());
         let archived = f.app.archived_items(&manager, f.plan).await.unwrap();
         assert_eq!(archived.len(), 1, "the archived root: {archived:?}");
+        // Its managers still read it, as it stood before it left the plan; others cannot.
+        let kept = f.app.item(&manager, f.rec2, today()).await.unwrap();
+        assert_eq!(
+            kept.state().unwrap().fields.text,
+            "Clear the vetting backlog of custody detention officers"
+        );
+        assert!(matches!(
+            f.app.item(&f.viewer().await, f.rec2, today()).await,
+            Err(AppError::NotFound)
+        ));
         f.app
             .set_item_archived(&manager, f.rec2, false)
             .await
