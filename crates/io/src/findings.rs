@@ -73,6 +73,32 @@ pub struct Finding {
     /// The sheet or table, when the file has several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table: Option<String>,
+    /// Every row a finding about several rows is about (the rows sharing a pasted update), as
+    /// inclusive runs `[first, last]` in row order: rows 2 to 51 and 60 are `[[2, 51], [60,
+    /// 60]]`. One finding names the whole group, so findings grow with the rows of a file and
+    /// not with the pairs of rows. Empty, and left out of JSON, when the finding is about `row`
+    /// alone; when it is not, `row` is its first row.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowRange>,
+}
+
+/// Rows `first` to `last`, both included; `[first, last]` in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct RowRange(pub usize, pub usize);
+
+impl RowRange {
+    pub fn len(self) -> usize {
+        self.1 + 1 - self.0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.1 < self.0
+    }
+
+    /// Each row of the run, in order.
+    pub fn rows(self) -> std::ops::RangeInclusive<usize> {
+        self.0..=self.1
+    }
 }
 
 impl Finding {
@@ -83,28 +109,133 @@ impl Finding {
             kind,
             message: message.into(),
             table: None,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Every row the finding is about: those of `rows`, else `row` alone.
+    pub fn all_rows(&self) -> Vec<usize> {
+        if self.rows.is_empty() {
+            vec![self.row]
+        } else {
+            self.rows.iter().flat_map(|range| range.rows()).collect()
         }
     }
 }
 
-/// "rows 18, 24 and 47": how messages list rows.
-pub fn list_rows(rows: &[usize]) -> String {
-    let words: Vec<String> = rows.iter().map(usize::to_string).collect();
-    match words.as_slice() {
-        [] => String::new(),
-        [one] => format!("row {one}"),
-        [init @ .., last] => format!("rows {} and {last}", init.join(", ")),
+/// Row numbers (in any order, repeats allowed) as the runs of consecutive rows they make.
+pub fn row_ranges(rows: &[usize]) -> Vec<RowRange> {
+    let mut sorted = rows.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut ranges: Vec<RowRange> = Vec::new();
+    for row in sorted {
+        match ranges.last_mut() {
+            Some(last) if last.1 + 1 == row => last.1 = row,
+            _ => ranges.push(RowRange(row, row)),
+        }
     }
+    ranges
+}
+
+/// How many runs a message lists before it counts the rest: a message stays a sentence however
+/// many rows share a text, and `Finding::rows` has them all.
+const LISTED_RUNS: usize = 8;
+
+/// "rows 18, 24 and 47", "rows 2–51 and 60 (51 rows)", "rows 2, 9, … and 40 others (48
+/// rows)": how messages name rows. Three or more consecutive rows are written as a run; the
+/// count is added when it is not plain from the list.
+pub fn describe_rows(ranges: &[RowRange]) -> String {
+    let total: usize = ranges.iter().map(|range| range.len()).sum();
+    let mut parts: Vec<String> = Vec::new();
+    let mut listed = 0;
+    for range in ranges {
+        if parts.len() >= LISTED_RUNS {
+            break;
+        }
+        if range.len() >= 3 {
+            parts.push(format!("{}–{}", range.0, range.1));
+            listed += range.len();
+        } else {
+            for row in range.rows() {
+                if parts.len() < LISTED_RUNS {
+                    parts.push(row.to_string());
+                    listed += 1;
+                }
+            }
+        }
+    }
+    let others = total - listed;
+    let mut text = match parts.as_slice() {
+        [] => return String::new(),
+        [one] if total == 1 => return format!("row {one}"),
+        [one] => format!("rows {one}"),
+        [init @ .., last] if others == 0 => format!("rows {} and {last}", init.join(", ")),
+        all => format!(
+            "rows {} and {others} {}",
+            all.join(", "),
+            if others == 1 { "other" } else { "others" }
+        ),
+    };
+    if parts.len() < total {
+        text.push_str(&format!(" ({} rows)", thousands(total)));
+    }
+    text
+}
+
+/// 200000 as "200,000".
+fn thousands(count: usize) -> String {
+    let digits = count.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn described(rows: &[usize]) -> String {
+        describe_rows(&row_ranges(rows))
+    }
+
     #[test]
-    fn rows_are_listed_in_plain_english() {
-        assert_eq!(list_rows(&[3]), "row 3");
-        assert_eq!(list_rows(&[18, 24, 47]), "rows 18, 24 and 47");
+    fn rows_are_described_in_plain_english_and_runs_are_shortened() {
+        assert_eq!(described(&[3]), "row 3");
+        assert_eq!(described(&[47, 18, 24, 18]), "rows 18, 24 and 47");
+        assert_eq!(described(&[11, 12]), "rows 11 and 12");
+        let fifty_and_one: Vec<usize> = (2..=51).chain([60]).collect();
+        assert_eq!(described(&fifty_and_one), "rows 2–51 and 60 (51 rows)");
+        assert_eq!(
+            described(&(2..=200_001).collect::<Vec<_>>()),
+            "rows 2–200001 (200,000 rows)"
+        );
+        // However many rows, the message lists a few and counts the rest.
+        let scattered: Vec<usize> = (0..48).map(|n| 2 + n * 7).collect();
+        assert_eq!(
+            described(&scattered),
+            "rows 2, 9, 16, 23, 30, 37, 44, 51 and 40 others (48 rows)"
+        );
+        assert_eq!(
+            described(&[2, 3, 4, 10, 20, 30, 40, 50, 60, 70, 80]),
+            "rows 2–4, 10, 20, 30, 40, 50, 60, 70 and 1 other (11 rows)"
+        );
+    }
+
+    #[test]
+    fn row_ranges_are_the_runs_of_consecutive_rows() {
+        assert_eq!(
+            row_ranges(&[60, 2, 3, 4, 5, 9, 10]),
+            vec![RowRange(2, 5), RowRange(9, 10), RowRange(60, 60)]
+        );
+        assert_eq!(row_ranges(&[]), vec![]);
+        let json = serde_json::to_string(&row_ranges(&[2, 3, 60])).unwrap();
+        assert_eq!(json, "[[2,3],[60,60]]");
     }
 
     #[test]

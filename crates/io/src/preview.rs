@@ -15,7 +15,7 @@ use crate::cells::{
     parse_complete_cell, parse_date_cell, parse_owner_cell, parse_rag_cell, split_numbered_title,
 };
 use crate::error::ImportError;
-use crate::findings::{Finding, FindingKind, list_rows};
+use crate::findings::{Finding, FindingKind, describe_rows, row_ranges};
 use crate::header::{
     Column, Field, HeaderMatch, detect_header, normalise_header, normalise_header_into,
     read_preamble,
@@ -771,30 +771,65 @@ impl<'o> Builder<'o> {
                 (first, items)
             })
             .collect();
-        groups.sort();
+        groups.sort_unstable();
+        // One finding per text (and per table it is found in) naming all its rows: a finding
+        // per row that listed every other row grew with the square of the rows.
         for ((first_item, first_update), items) in groups {
-            let wording = &self.items[first_item].updates[first_update].text;
-            let flat = wording.replace('\n', " ");
-            let excerpt: String = flat.chars().take(60).collect();
-            let ellipsis = if flat.chars().count() > 60 { "…" } else { "" };
-            let numbers: Vec<usize> = items.iter().filter_map(|&i| self.items[i].row).collect();
-            let column = self.items[first_item].updates[first_update].column.clone();
+            let wording = &self.items[first_item].updates[first_update];
+            let excerpt = quoted_excerpt(&wording.text);
+            let column = wording.column.clone();
+            // Rows by table, tables in the order the text is first found in them.
+            let mut tables: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+            let mut table_at: HashMap<Option<&str>, usize> = HashMap::new();
             for &item_index in &items {
                 let item = &self.items[item_index];
+                let Some(row) = item.row else { continue };
+                let at = *table_at.entry(item.table.as_deref()).or_insert_with(|| {
+                    tables.push((item.table.clone(), Vec::new()));
+                    tables.len() - 1
+                });
+                tables[at].1.push(row);
+            }
+            let all_rows: usize = tables.iter().map(|(_, rows)| rows.len()).sum();
+            for (table, rows) in tables {
+                let ranges = row_ranges(&rows);
+                let elsewhere = all_rows - rows.len();
+                let also = match elsewhere {
+                    0 => String::new(),
+                    1 => ", and on 1 row of another table".to_string(),
+                    n => format!(", and on {n} rows of other tables"),
+                };
                 let mut finding = Finding::new(
-                    item.row.unwrap_or(0),
+                    ranges.first().map_or(0, |range| range.0),
                     &column,
                     FindingKind::DuplicateUpdateText,
                     format!(
-                        "The same update text is on {}: \"{excerpt}{ellipsis}\"",
-                        list_rows(&numbers)
+                        "The same update text is on {}{also}: {excerpt}",
+                        describe_rows(&ranges)
                     ),
                 );
-                finding.table = item.table.clone();
+                finding.table = table;
+                finding.rows = ranges;
                 self.findings.push(finding);
             }
         }
     }
+}
+
+/// How many characters of a pasted update its finding quotes.
+const EXCERPT_CHARS: usize = 60;
+
+/// An update's first words on one line, in quotes, cut with an ellipsis when longer.
+fn quoted_excerpt(text: &str) -> String {
+    let mut excerpt = String::with_capacity(EXCERPT_CHARS + 4);
+    excerpt.push('"');
+    let mut chars = text.chars().map(|c| if c == '\n' { ' ' } else { c });
+    excerpt.extend(chars.by_ref().take(EXCERPT_CHARS));
+    if chars.next().is_some() {
+        excerpt.push('…');
+    }
+    excerpt.push('"');
+    excerpt
 }
 
 /// Tables with fewer body rows than this are read on one thread: for them, starting a thread
@@ -1609,6 +1644,7 @@ fn describe_field(field: Field, header: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::RowRange;
 
     fn table(rows: &[&[&str]]) -> Table {
         Table {
@@ -1779,7 +1815,7 @@ mod tests {
     }
 
     #[test]
-    fn pasted_text_is_found_on_every_row() {
+    fn pasted_text_makes_one_finding_naming_every_row() {
         let pasted = "BTP has been in contact with the College of Policing.";
         let book = workbook(vec![table(&[
             &["Ref", "Action", "Update"],
@@ -1788,16 +1824,119 @@ mod tests {
             &["3", "C", pasted],
         ])]);
         let preview = build_preview(&book, &options()).unwrap();
-        let rows: Vec<usize> = preview
+        let found: Vec<&Finding> = preview
             .findings_of(FindingKind::DuplicateUpdateText)
-            .map(|f| f.row)
             .collect();
-        assert_eq!(rows, vec![2, 4]);
-        assert!(
-            preview
-                .findings_of(FindingKind::DuplicateUpdateText)
-                .all(|f| f.message.contains("rows 2 and 4"))
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].row, 2);
+        assert_eq!(found[0].column, "Update");
+        assert_eq!(found[0].rows, vec![RowRange(2, 2), RowRange(4, 4)]);
+        assert_eq!(
+            found[0].message,
+            "The same update text is on rows 2 and 4: \"BTP has been in contact with the College of Policing.\""
         );
+    }
+
+    #[test]
+    fn a_text_pasted_down_a_long_sheet_is_one_short_finding() {
+        let pasted = "No update this period: the work continues as planned with partners.";
+        let mut rows = vec![vec!["Ref".to_string(), "Action".into(), "Update".into()]];
+        for n in 0..3_000 {
+            rows.push(vec![n.to_string(), format!("Action {n}"), pasted.into()]);
+        }
+        let book = workbook(vec![table_of(rows, None)]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let found: Vec<&Finding> = preview
+            .findings_of(FindingKind::DuplicateUpdateText)
+            .collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rows, vec![RowRange(2, 3_001)]);
+        assert_eq!(
+            found[0].message,
+            "The same update text is on rows 2–3001 (3,000 rows): \"No update this period: the work continues as planned with pa…\""
+        );
+    }
+
+    #[test]
+    fn a_text_on_several_sheets_makes_a_finding_in_each() {
+        let pasted = "BTP has been in contact with the College of Policing.";
+        let sheet = |name: &str| {
+            let mut sheet = table(&[
+                &["Ref", "Action", "Update"],
+                &["1", "A", pasted],
+                &["2", "B", pasted],
+            ]);
+            sheet.name = Some(name.into());
+            sheet
+        };
+        let mut three = sheet("Three");
+        three.rows.truncate(2);
+        let book = workbook(vec![sheet("One"), sheet("Two"), three]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let found: Vec<(Option<&str>, Vec<usize>, &str)> = preview
+            .findings_of(FindingKind::DuplicateUpdateText)
+            .map(|f| (f.table.as_deref(), f.all_rows(), f.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, Some("One"));
+        assert_eq!(found[0].1, vec![2, 3]);
+        assert!(
+            found[0]
+                .2
+                .contains("rows 2 and 3, and on 3 rows of other tables")
+        );
+        // Findings are in table-name order.
+        assert_eq!(found[1].0, Some("Three"));
+        assert!(found[1].2.contains("row 2, and on 4 rows of other tables"));
+    }
+
+    proptest::proptest! {
+        /// The grouped finding of a pasted text names exactly the rows that share it.
+        #[test]
+        fn grouped_findings_name_exactly_the_rows_sharing_a_text(
+            picks in proptest::collection::vec((0usize..7, 0usize..3), 1..60)
+        ) {
+            const TEXTS: [&str; 7] = [
+                "Meeting held with partners to agree the plan",
+                "No update this period, work continues",
+                "Ongoing",
+                "",
+                "Training has been booked for every supervisor",
+                "The audit found that most records were complete",
+                "Awaiting the outcome of the national review",
+            ];
+            // Spellings that normalise alike: case, a closing full stop, spaces at the ends.
+            let spell = |text: &str, how: usize| match how {
+                0 => text.to_string(),
+                1 => format!("{}.", text.to_uppercase()),
+                _ => format!("  {text}  "),
+            };
+            let mut rows = vec![vec!["Ref".to_string(), "Action".into(), "Update".into()]];
+            for (n, (text, how)) in picks.iter().enumerate() {
+                let update = if TEXTS[*text].is_empty() { String::new() } else { spell(TEXTS[*text], *how) };
+                rows.push(vec![n.to_string(), format!("Action {n}"), update]);
+            }
+            let mut expected: HashMap<String, Vec<usize>> = HashMap::new();
+            for (n, (text, _)) in picks.iter().enumerate() {
+                let normal = normalise_text(TEXTS[*text]);
+                if normal.chars().count() >= DUPLICATE_TEXT_MIN_CHARS {
+                    expected.entry(normal).or_default().push(n + 2);
+                }
+            }
+            expected.retain(|_, rows| rows.len() > 1);
+            let book = workbook(vec![table_of(rows, None)]);
+            let preview = build_preview(&book, &options()).unwrap();
+            let found: Vec<&Finding> = preview
+                .findings_of(FindingKind::DuplicateUpdateText)
+                .collect();
+            proptest::prop_assert_eq!(found.len(), expected.len());
+            for finding in found {
+                let rows = finding.all_rows();
+                let text = normalise_text(TEXTS[picks[rows[0] - 2].0]);
+                proptest::prop_assert_eq!(Some(&rows), expected.get(&text));
+                proptest::prop_assert_eq!(finding.row, rows[0]);
+            }
+        }
     }
 
     #[test]

@@ -129,8 +129,22 @@ pub fn dump(preview: &ImportPreview) -> String {
     }
     out.push_str("\nfindings:\n");
     for finding in &preview.findings {
+        // A finding about several rows lists them all, as its `rows` runs.
+        let rows: Vec<String> = finding
+            .rows
+            .iter()
+            .map(|range| match range.len() {
+                1 => range.0.to_string(),
+                _ => format!("{}-{}", range.0, range.1),
+            })
+            .collect();
+        let rows = if rows.is_empty() {
+            String::new()
+        } else {
+            format!(" rows={}", rows.join(","))
+        };
         out.push_str(&format!(
-            "row {} [{}] {}: {}\n",
+            "row {} [{}] {}{rows}: {}\n",
             finding.row,
             finding.column,
             finding.kind.name(),
