@@ -3,7 +3,7 @@
 //! dry run and the web app's upload page show the same thing; it serialises to JSON for both.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -332,7 +332,7 @@ fn build_preview_in(
         level_names
     };
     let (items, mut findings) = builder.finish();
-    findings.sort_by_key(|f| (f.table.clone(), f.row, f.kind));
+    findings.sort_by(|a, b| (&a.table, a.row, a.kind).cmp(&(&b.table, b.row, b.kind)));
     Ok(ImportPreview {
         file: workbook.file.clone(),
         format: workbook.format,
@@ -591,6 +591,17 @@ impl<'o> Builder<'o> {
     /// Paragraphs after a document's table that start with an item's reference become that
     /// item's progress; bullet paragraphs right after continue it.
     fn read_notes(&mut self, table: &Table, table_items: &[usize]) {
+        if table.notes.is_empty() {
+            return;
+        }
+        // The table's last item with each reference, found by hashing rather than by a scan
+        // of the table for every paragraph.
+        let mut in_table: HashMap<String, usize> = HashMap::with_capacity(table_items.len());
+        for &index in table_items {
+            if let Some(reference) = &self.items[index].reference {
+                in_table.insert(normalise_reference(reference), index);
+            }
+        }
         let mut last: Option<usize> = None;
         for Note { number, text } in &table.notes {
             if text.starts_with(['•', '-', '*', '\u{f0a7}']) {
@@ -619,17 +630,10 @@ impl<'o> Builder<'o> {
             };
             let rest = rest.trim_start_matches(['-', '–', '—', ':']).trim_start();
             let reference = normalise_reference(first);
-            let found = table_items
-                .iter()
-                .rev()
-                .copied()
-                .find(|&i| {
-                    self.items[i]
-                        .reference
-                        .as_deref()
-                        .is_some_and(|r| normalise_reference(r) == reference)
-                })
-                .or_else(|| self.by_reference.get(&reference).copied());
+            let found = in_table
+                .get(&reference)
+                .or_else(|| self.by_reference.get(&reference))
+                .copied();
             let Some(index) = found else {
                 if numbered_reference(first).is_some_and(|n| n.contains('.')) {
                     let mut finding = Finding::new(
@@ -704,22 +708,36 @@ impl<'o> Builder<'o> {
             *position += 1;
         }
         // A heading without a number ("To strengthen ...", numbered by Word itself) takes the
-        // number its children's references share.
-        for index in 0..self.items.len() {
-            if !self.items[index].derived || self.items[index].reference.is_some() {
+        // number its children's references share. One pass over the children gathers what each
+        // such heading's children share; children come after their parents, so none has been
+        // given a number yet when its parent is looked at.
+        let mut shared: HashMap<usize, SharedNumber> = HashMap::new();
+        for child in &self.items {
+            let Some(parent) = child.parent else { continue };
+            let item = &self.items[parent];
+            if !item.derived || item.reference.is_some() {
                 continue;
             }
-            let shared: Vec<Option<String>> = self
-                .items
-                .iter()
-                .filter(|child| child.parent == Some(index))
-                .map(|child| child.reference.as_deref().and_then(parent_reference))
-                .collect();
-            if let Some(Some(first)) = shared.first()
-                && shared.iter().all(|r| r.as_ref() == Some(first))
-                && !self.by_reference.contains_key(&normalise_reference(first))
+            let number = child.reference.as_deref().and_then(parent_reference);
+            shared
+                .entry(parent)
+                .and_modify(|seen| {
+                    if let SharedNumber::Same(first) = seen
+                        && number.as_ref() != Some(first)
+                    {
+                        *seen = SharedNumber::Mixed;
+                    }
+                })
+                .or_insert_with(|| match number {
+                    Some(first) => SharedNumber::Same(first),
+                    None => SharedNumber::Mixed,
+                });
+        }
+        for (index, seen) in shared {
+            if let SharedNumber::Same(first) = seen
+                && !self.by_reference.contains_key(&normalise_reference(&first))
             {
-                self.items[index].reference = Some(first.clone());
+                self.items[index].reference = Some(first);
             }
         }
         for index in (0..self.items.len()).rev() {
@@ -1212,6 +1230,7 @@ impl<'a> TableReader<'a> {
 
         let effective = update_date.unwrap_or(self.options.as_at);
         let mut updates: Vec<PreviewUpdate> = Vec::new();
+        let mut seen: Option<HashSet<(NaiveDate, String)>> = None;
         for (field, column, cell) in &cells {
             if *field != Field::Updates || cell.is_empty() {
                 continue;
@@ -1237,12 +1256,16 @@ impl<'a> TableReader<'a> {
                     continue;
                 }
                 let as_of = entry.date.unwrap_or(effective);
-                // Normalised only when an earlier entry shares the day, which is rare.
-                let duplicate = updates.iter().any(|u| u.as_of == as_of) && {
-                    let normal = normalise_text(entry.text);
-                    updates
-                        .iter()
-                        .any(|u| u.as_of == as_of && normalise_text(&u.text) == normal)
+                // An entry repeated on the same day is kept once. Most rows have one entry, so
+                // the set of those seen is made only for a second one.
+                let duplicate = !updates.is_empty() && {
+                    let seen = seen.get_or_insert_with(|| {
+                        updates
+                            .iter()
+                            .map(|u| (u.as_of, normalise_text(&u.text)))
+                            .collect()
+                    });
+                    !seen.insert((as_of, normalise_text(entry.text)))
                 };
                 if !duplicate {
                     updates.push(PreviewUpdate {
@@ -1324,6 +1347,13 @@ impl<'a> TableReader<'a> {
         };
         (Some((item, placement)), findings)
     }
+}
+
+/// What the children of a heading without a number have in common: all the same parent
+/// number, or not.
+enum SharedNumber {
+    Same(String),
+    Mixed,
 }
 
 /// An update text as first found: (item, update) of its first wording, and the later items
