@@ -57,7 +57,7 @@ pub struct PlannedChanges {
 const SAME_REFERENCE_SIMILARITY: f64 = 0.5;
 /// Similarity above which an item with no reference in common is the same item.
 const TEXT_ONLY_SIMILARITY: f64 = 0.8;
-/// Beyond this many unmatched pairs, loose text matching is skipped to stay fast.
+/// Beyond this many candidate pairs for loose text matching, it is skipped to stay fast.
 const FUZZY_PAIR_LIMIT: usize = 4_000_000;
 
 /// Plans the changes that bring `existing` (a plan's items as they stand) up to the file.
@@ -256,22 +256,60 @@ fn match_items(existing: &[ItemState], preview: &ImportPreview) -> Vec<Option<Ma
         }
     }
 
-    // 2. Same reference, similar text: the best pairs first.
-    let mut by_reference: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Each text's words, made once: a pair's similarity is then a merge of two short lists.
+    let mut vocabulary = Vocabulary::default();
+    let file_words: Vec<Vec<u32>> = file_keys
+        .iter()
+        .zip(&result)
+        .map(|((_, text), found)| match found {
+            Some(_) => Vec::new(),
+            None => vocabulary.words(text),
+        })
+        .collect();
+    let existing_words: Vec<Vec<u32>> = keys
+        .iter()
+        .zip(&taken)
+        .map(|((_, text), &taken)| {
+            if taken {
+                Vec::new()
+            } else {
+                vocabulary.words(text)
+            }
+        })
+        .collect();
+    let score = |index: usize, candidate: usize| {
+        if file_keys[index].1 == keys[candidate].1 {
+            1.0
+        } else {
+            word_similarity(&file_words[index], &existing_words[candidate])
+        }
+    };
+
+    // 2. Same reference, similar text: the best pairs first. Items are compared within their
+    // reference only, and within a large group (a reference on hundreds of rows) only with the
+    // items near their own place in it, so the pairs grow with the rows, not their square.
+    let mut by_reference: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for (index, (reference, _)) in keys.iter().enumerate() {
         if !taken[index] && !reference.is_empty() {
-            by_reference.entry(reference).or_default().push(index);
+            by_reference.entry(reference).or_default().1.push(index);
+        }
+    }
+    for (index, (reference, _)) in file_keys.iter().enumerate() {
+        if result[index].is_none()
+            && let Some((file_items, _)) = by_reference.get_mut(reference.as_str())
+        {
+            file_items.push(index);
         }
     }
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for (index, (reference, text)) in file_keys.iter().enumerate() {
-        if result[index].is_some() || reference.is_empty() {
-            continue;
-        }
-        for &candidate in by_reference.get(reference.as_str()).into_iter().flatten() {
-            let score = similarity(text, &keys[candidate].1);
-            if score >= SAME_REFERENCE_SIMILARITY {
-                pairs.push((score, index, candidate));
+    for (file_items, candidates) in by_reference.values() {
+        for (rank, &index) in file_items.iter().enumerate() {
+            let nearby = nearby(rank, file_items.len(), candidates.len());
+            for &candidate in &candidates[nearby] {
+                let score = score(index, candidate);
+                if score >= SAME_REFERENCE_SIMILARITY {
+                    pairs.push((score, index, candidate));
+                }
             }
         }
     }
@@ -305,23 +343,161 @@ fn match_items(existing: &[ItemState], preview: &ImportPreview) -> Vec<Option<Ma
         .filter(|&i| result[i].is_none())
         .collect();
     let unmatched_existing: Vec<usize> = (0..keys.len()).filter(|&i| !taken[i]).collect();
-    if unmatched_file
-        .len()
-        .saturating_mul(unmatched_existing.len())
-        <= FUZZY_PAIR_LIMIT
+    let mut pairs = loosely_similar_pairs(
+        &unmatched_file,
+        &unmatched_existing,
+        &file_words,
+        &existing_words,
+        vocabulary.len(),
+    )
+    .into_iter()
+    .map(|(index, candidate)| (score(index, candidate), index, candidate))
+    .filter(|(score, _, _)| *score >= TEXT_ONLY_SIMILARITY)
+    .collect::<Vec<_>>();
+    assign_best(&mut pairs, &mut result, &mut taken, existing, true);
+    result
+}
+
+/// A group of items sharing a reference larger than this many pairs compares each file item
+/// with `NEARBY` existing items either side of its own place in the group, not with all.
+const ALL_PAIRS_IN_GROUP: usize = 4_096;
+const NEARBY: usize = 32;
+
+/// The existing items (by their place among `candidates` of them) that the `rank`th of
+/// `file_items` file items with the same reference is compared with.
+fn nearby(rank: usize, file_items: usize, candidates: usize) -> std::ops::Range<usize> {
+    if file_items.saturating_mul(candidates) <= ALL_PAIRS_IN_GROUP {
+        return 0..candidates;
+    }
+    let centre = rank * candidates / file_items.max(1);
+    centre.saturating_sub(NEARBY)..(centre + NEARBY + 1).min(candidates)
+}
+
+/// Every (file item, existing item) pair whose word sets might be similar enough to be the same
+/// item (Dice similarity of at least `TEXT_ONLY_SIMILARITY`), found without comparing all pairs:
+/// a pair that similar shares one of the rarest words of each text (prefix filtering), so only
+/// items sharing such a word are candidates. Candidates are many only when many texts are made
+/// of the same few words; beyond `FUZZY_PAIR_LIMIT` of them the step is skipped, as it was
+/// before for more than that many pairs.
+fn loosely_similar_pairs(
+    file_items: &[usize],
+    existing_items: &[usize],
+    file_words: &[Vec<u32>],
+    existing_words: &[Vec<u32>],
+    vocabulary: usize,
+) -> Vec<(usize, usize)> {
+    if file_items.is_empty() || existing_items.is_empty() {
+        return Vec::new();
+    }
+    let mut frequency = vec![0u32; vocabulary];
+    for words in file_items
+        .iter()
+        .map(|&i| &file_words[i])
+        .chain(existing_items.iter().map(|&i| &existing_words[i]))
     {
-        let mut pairs = Vec::new();
-        for &index in &unmatched_file {
-            for &candidate in &unmatched_existing {
-                let score = similarity(&file_keys[index].1, &keys[candidate].1);
-                if score >= TEXT_ONLY_SIMILARITY {
-                    pairs.push((score, index, candidate));
+        for &word in words {
+            frequency[word as usize] += 1;
+        }
+    }
+    // A set's rarest words: with a similarity of 0.8 (a Jaccard index of 2/3), two sets share a
+    // word among the first `n - ceil(2n/3) + 1` of each when both are in this order.
+    let prefix = |words: &[u32]| -> Vec<u32> {
+        let mut rarest = words.to_vec();
+        rarest.sort_unstable_by_key(|&word| (frequency[word as usize], word));
+        let length = words.len();
+        rarest.truncate(length - (2 * length).div_ceil(3) + 1);
+        rarest
+    };
+    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (place, &candidate) in existing_items.iter().enumerate() {
+        let words = &existing_words[candidate];
+        if words.is_empty() {
+            continue;
+        }
+        for word in prefix(words) {
+            postings.entry(word).or_default().push(place);
+        }
+    }
+    let probes: Vec<(usize, Vec<u32>)> = file_items
+        .iter()
+        .filter(|&&index| !file_words[index].is_empty())
+        .map(|&index| (index, prefix(&file_words[index])))
+        .collect();
+    let work: usize = probes
+        .iter()
+        .flat_map(|(_, words)| words.iter())
+        .map(|word| postings.get(word).map_or(0, Vec::len))
+        .sum();
+    if work > FUZZY_PAIR_LIMIT {
+        return Vec::new();
+    }
+    let mut pairs = Vec::new();
+    let mut last_probe = vec![usize::MAX; existing_items.len()];
+    for (probe, (index, words)) in probes.iter().enumerate() {
+        let size = file_words[*index].len();
+        for word in words {
+            for &place in postings.get(word).into_iter().flatten() {
+                if std::mem::replace(&mut last_probe[place], probe) == probe {
+                    continue;
+                }
+                let candidate = existing_items[place];
+                let other = existing_words[candidate].len();
+                // Sets of such different sizes cannot be that similar.
+                if 3 * other >= 2 * size && 3 * size >= 2 * other {
+                    pairs.push((*index, candidate));
                 }
             }
         }
-        assign_best(&mut pairs, &mut result, &mut taken, existing, true);
     }
-    result
+    pairs
+}
+
+/// Words as small numbers, so that a text's words are a sorted list of numbers.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// The distinct words of a text (split and lowercased as `similarity` does), sorted.
+    fn words(&mut self, text: &str) -> Vec<u32> {
+        let mut words: Vec<u32> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|word| {
+                let next = self.ids.len() as u32;
+                *self.ids.entry(word.to_lowercase()).or_insert(next)
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// `similarity` of two texts given as their sorted word lists (without its shortcut for equal
+/// texts).
+fn word_similarity(left: &[u32], right: &[u32]) -> f64 {
+    if left.is_empty() || right.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < left.len() && j < right.len() {
+        match left[i].cmp(&right[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (left.len() + right.len()) as f64
 }
 
 fn assign_best(
@@ -437,6 +613,219 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preview::{PlanMetadata, Provided};
+    use crate::table::Format;
+    use proptest::prelude::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2015, 2, 1).unwrap()
+    }
+
+    fn existing_item(id: i64, reference: &str, text: &str) -> ItemState {
+        ItemState {
+            id: ItemId(id),
+            depth: 0,
+            exists_from: day(),
+            fields: ItemFields {
+                reference: Some(reference.to_string()).filter(|r| !r.is_empty()),
+                text: text.to_string(),
+                ..ItemFields::default()
+            },
+            changed_on: day(),
+            updates: Vec::new(),
+            latest_update: None,
+            flags: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    fn file_item(reference: &str, text: &str) -> PreviewItem {
+        PreviewItem {
+            parent: None,
+            depth: 0,
+            position: 0,
+            table: None,
+            row: Some(2),
+            derived: false,
+            reference: Some(reference.to_string()).filter(|r| !r.is_empty()),
+            text: text.to_string(),
+            description: None,
+            strategic_lead: None,
+            owners: Vec::new(),
+            start: None,
+            due: None,
+            complete: false,
+            completed_on: None,
+            rag: None,
+            effective: day(),
+            exists_from: day(),
+            updates: Vec::new(),
+        }
+    }
+
+    fn preview_of(items: Vec<PreviewItem>) -> ImportPreview {
+        ImportPreview {
+            file: "test.csv".into(),
+            format: Format::Csv,
+            metadata: PlanMetadata::default(),
+            has_parent_column: false,
+            provided: Provided::default(),
+            items,
+            findings: Vec::new(),
+        }
+    }
+
+    /// The matching as it was before candidates were found by shared words: every pair of a
+    /// reference compared, then every unmatched pair.
+    fn match_by_all_pairs(existing: &[ItemState], preview: &ImportPreview) -> Vec<Option<ItemId>> {
+        let key = |reference: Option<&str>, text: &str| {
+            (
+                reference.map(normalise_reference).unwrap_or_default(),
+                normalise_text(text),
+            )
+        };
+        let keys: Vec<(String, String)> = existing
+            .iter()
+            .map(|s| key(s.fields.reference.as_deref(), &s.fields.text))
+            .collect();
+        let file_keys: Vec<(String, String)> = preview
+            .items
+            .iter()
+            .map(|i| key(i.reference.as_deref(), &i.text))
+            .collect();
+        let mut result: Vec<Option<Matched>> = vec![None; file_keys.len()];
+        let mut taken = vec![false; keys.len()];
+        let mut exact: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (index, (reference, text)) in keys.iter().enumerate().rev() {
+            exact.entry((reference, text)).or_default().push(index);
+        }
+        for (index, (reference, text)) in file_keys.iter().enumerate() {
+            if let Some(found) = exact
+                .get_mut(&(reference.as_str(), text.as_str()))
+                .and_then(Vec::pop)
+            {
+                taken[found] = true;
+                result[index] = Some(Matched {
+                    id: existing[found].id,
+                    loose: false,
+                });
+            }
+        }
+        let mut pairs = Vec::new();
+        for (index, (reference, text)) in file_keys.iter().enumerate() {
+            for (candidate, (other_reference, other_text)) in keys.iter().enumerate() {
+                if result[index].is_none()
+                    && !reference.is_empty()
+                    && !taken[candidate]
+                    && other_reference == reference
+                {
+                    let score = similarity(text, other_text);
+                    if score >= SAME_REFERENCE_SIMILARITY {
+                        pairs.push((score, index, candidate));
+                    }
+                }
+            }
+        }
+        assign_best(&mut pairs, &mut result, &mut taken, existing, false);
+        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, (_, text)) in keys.iter().enumerate().rev() {
+            if !taken[index] {
+                by_text.entry(text).or_default().push(index);
+            }
+        }
+        for (index, (_, text)) in file_keys.iter().enumerate() {
+            if result[index].is_some() {
+                continue;
+            }
+            if let Some(queue) = by_text.get_mut(text.as_str()) {
+                while let Some(found) = queue.pop() {
+                    if !taken[found] {
+                        taken[found] = true;
+                        result[index] = Some(Matched {
+                            id: existing[found].id,
+                            loose: false,
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        for index in (0..file_keys.len()).filter(|&i| result[i].is_none()) {
+            for candidate in (0..keys.len()).filter(|&i| !taken[i]) {
+                let score = similarity(&file_keys[index].1, &keys[candidate].1);
+                if score >= TEXT_ONLY_SIMILARITY {
+                    pairs.push((score, index, candidate));
+                }
+            }
+        }
+        assign_best(&mut pairs, &mut result, &mut taken, existing, true);
+        result.into_iter().map(|m| m.map(|m| m.id)).collect()
+    }
+
+    const WORDS: [&str; 8] = [
+        "review", "the", "plan", "by", "march", "audit", "calls", "train",
+    ];
+
+    fn text_of(words: &[usize]) -> String {
+        words
+            .iter()
+            .map(|&w| WORDS[w])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    proptest! {
+        /// Matching by shared rare words finds what comparing every pair found.
+        #[test]
+        fn matching_agrees_with_comparing_every_pair(
+            existing in proptest::collection::vec((0usize..4, proptest::collection::vec(0usize..8, 0..6)), 0..25),
+            file in proptest::collection::vec((0usize..4, proptest::collection::vec(0usize..8, 0..6)), 0..25),
+        ) {
+            let references = ["", "1", "1.1", "2"];
+            let existing: Vec<ItemState> = existing
+                .iter()
+                .enumerate()
+                .map(|(n, (r, words))| existing_item(n as i64 + 1, references[*r], &text_of(words)))
+                .collect();
+            let preview = preview_of(
+                file.iter().map(|(r, words)| file_item(references[*r], &text_of(words))).collect(),
+            );
+            let found: Vec<Option<ItemId>> = match_items(&existing, &preview)
+                .into_iter()
+                .map(|m| m.map(|m| m.id))
+                .collect();
+            prop_assert_eq!(found, match_by_all_pairs(&existing, &preview));
+        }
+    }
+
+    #[test]
+    fn a_reference_on_hundreds_of_rows_still_matches_edited_texts() {
+        // 600 actions all under "see appendix", each with its own words; the file edits each.
+        let existing: Vec<ItemState> = (0..600)
+            .map(|n| {
+                existing_item(
+                    n + 1,
+                    "see appendix",
+                    &format!("action {n} review calls {n}x"),
+                )
+            })
+            .collect();
+        let preview = preview_of(
+            (0..600)
+                .map(|n| {
+                    file_item(
+                        "see appendix",
+                        &format!("action {n} review calls {n}x today"),
+                    )
+                })
+                .collect(),
+        );
+        let found = match_items(&existing, &preview);
+        for (n, matched) in found.iter().enumerate() {
+            assert_eq!(matched.map(|m| m.id), Some(ItemId(n as i64 + 1)), "row {n}");
+        }
+    }
 
     #[test]
     fn similarity_compares_words() {
