@@ -9,6 +9,7 @@ mod helpers;
 mod indicators;
 mod layouts;
 mod reimport;
+mod scaling;
 mod seed000;
 mod seed004;
 mod unseen;
