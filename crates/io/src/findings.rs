@@ -1,6 +1,8 @@
 //! What an import found wrong, each by row and column, so a user can fix the source or accept
 //! it knowingly. Findings never stop an import: the good rows are kept and every bad one named.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 /// The kinds of finding, with their short snake_case names used in JSON and tests.
@@ -56,6 +58,27 @@ impl FindingKind {
             FindingKind::LooseMatch => "loose_match",
             FindingKind::BadFigure => "bad_figure",
             FindingKind::PlanExists => "plan_exists",
+        }
+    }
+
+    /// The words the import page and the command line's summary show for the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingKind::NoHeaderRow => "No header row",
+            FindingKind::MissingText => "Missing text",
+            FindingKind::MissingDueDate => "Missing due date",
+            FindingKind::MissingOwner => "Missing owner",
+            FindingKind::UnparseableDate => "Unparseable date",
+            FindingKind::ShiftedCells => "Cells shifted by one",
+            FindingKind::UpdateDateBeforeEntry => "Date of update earlier than an entry",
+            FindingKind::EntriesOutOfOrder => "Entries out of order",
+            FindingKind::DuplicateUpdateText => "Same update on several rows",
+            FindingKind::UnknownRag => "Unknown RAG status",
+            FindingKind::UnknownComplete => "Unknown complete",
+            FindingKind::UnmatchedParagraph => "Unmatched paragraph",
+            FindingKind::LooseMatch => "Loose match",
+            FindingKind::BadFigure => "Bad figure",
+            FindingKind::PlanExists => "A plan of this name exists",
         }
     }
 }
@@ -120,6 +143,69 @@ impl Finding {
         } else {
             self.rows.iter().flat_map(|range| range.rows()).collect()
         }
+    }
+}
+
+/// The columns of `findings_csv`.
+const CSV_COLUMNS: [&str; 7] = [
+    "Row", "Rows", "Table", "Column", "Kind", "Finding", "Detail",
+];
+
+/// Every finding as CSV, one a line, for the import page's download: its first row, all its
+/// rows ("18, 24, 34–35"), table, column, kind (its JSON name and its words) and message. A
+/// cell a spreadsheet would run as a formula (one opening with = + - @, a tab or a carriage
+/// return) is written after a single quote, since headers, sheet names and quoted updates are
+/// the file's own text.
+pub fn findings_csv(findings: &[Finding]) -> Result<Vec<u8>, String> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(CSV_COLUMNS)
+        .map_err(|error| error.to_string())?;
+    for finding in findings {
+        let rows: Vec<String> = match finding.rows.as_slice() {
+            [] if finding.row == 0 => Vec::new(),
+            [] => vec![finding.row.to_string()],
+            ranges => ranges
+                .iter()
+                .map(|range| match range.len() {
+                    1 => range.0.to_string(),
+                    _ => format!("{}–{}", range.0, range.1),
+                })
+                .collect(),
+        };
+        let row = if finding.row == 0 {
+            String::new()
+        } else {
+            finding.row.to_string()
+        };
+        let cells = [
+            row.as_str(),
+            &rows.join(", "),
+            finding.table.as_deref().unwrap_or(""),
+            &finding.column,
+            finding.kind.name(),
+            finding.kind.label(),
+            &finding.message,
+        ];
+        for cell in cells {
+            writer
+                .write_field(spreadsheet_safe(cell).as_bytes())
+                .map_err(|error| error.to_string())?;
+        }
+        writer
+            .write_record(None::<&[u8]>)
+            .map_err(|error| error.to_string())?;
+    }
+    writer.into_inner().map_err(|error| error.to_string())
+}
+
+/// A cell as text a spreadsheet shows rather than runs: one opening with a formula's first
+/// character (= + - @) or a tab or carriage return gets a single quote in front.
+pub fn spreadsheet_safe(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
     }
 }
 
@@ -225,6 +311,53 @@ mod tests {
             described(&[2, 3, 4, 10, 20, 30, 40, 50, 60, 70, 80]),
             "rows 2–4, 10, 20, 30, 40, 50, 60, 70 and 1 other (11 rows)"
         );
+    }
+
+    #[test]
+    fn findings_download_as_csv_that_a_spreadsheet_cannot_run() {
+        let mut pasted = Finding::new(
+            2,
+            "=HYPERLINK(\"http://evil.example\")",
+            FindingKind::DuplicateUpdateText,
+            "The same update text is on rows 2–4 and 9 (4 rows): \"x\"",
+        );
+        pasted.rows = row_ranges(&[2, 3, 4, 9]);
+        pasted.table = Some("@SUM(A1)".into());
+        let findings = [
+            pasted,
+            Finding::new(13, "Due Date", FindingKind::MissingDueDate, "No due date"),
+            Finding::new(0, "", FindingKind::PlanExists, "+cmd|' /C calc'!A0"),
+            Finding::new(
+                5,
+                "\tTabbed",
+                FindingKind::UnknownRag,
+                "-1 is not a RAG status",
+            ),
+            Finding::new(
+                6,
+                "\rReturn",
+                FindingKind::UnknownRag,
+                "\"Purple\" is not a RAG status",
+            ),
+        ];
+        let csv = String::from_utf8(findings_csv(&findings).unwrap()).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines[0], "Row,Rows,Table,Column,Kind,Finding,Detail");
+        assert_eq!(
+            lines[1],
+            "2,\"2–4, 9\",'@SUM(A1),\"'=HYPERLINK(\"\"http://evil.example\"\")\",duplicate_update_text,\
+             Same update on several rows,\"The same update text is on rows 2–4 and 9 (4 rows): \"\"x\"\"\""
+        );
+        assert_eq!(
+            lines[2],
+            "13,13,,Due Date,missing_due_date,Missing due date,No due date"
+        );
+        assert_eq!(
+            lines[3],
+            ",,,,plan_exists,A plan of this name exists,'+cmd|' /C calc'!A0"
+        );
+        assert!(lines[4].starts_with("5,5,,'\tTabbed,unknown_rag,Unknown RAG status,'-1 is"));
+        assert!(csv.contains("6,6,,\"'\rReturn\",unknown_rag"), "{csv}");
     }
 
     #[test]
