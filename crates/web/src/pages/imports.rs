@@ -1,17 +1,20 @@
 //! Importing a spreadsheet or Word document: upload, a preview of everything the file would
-//! create with its findings listed by row, and only then, on confirmation, one transaction.
-//! The same `waymark_io` functions back `waymark import`, so the page and the CLI agree.
+//! create with its findings counted by kind (the first rows of each listed, all of them a CSV
+//! download away), and only then, on confirmation, one transaction. The same `waymark_io`
+//! functions back `waymark import`, so the page and the CLI agree.
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use waymark_core::{PlanId, PlanKind};
+use waymark_io::findings::findings_csv;
 use waymark_io::{
-    Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions, build_preview,
-    import_into_new_plan, import_into_plan, read_bytes,
+    Finding, FindingKind, Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions,
+    build_preview, import_into_new_plan, import_into_plan, read_bytes,
 };
 use waymark_store::PendingUpload;
 
@@ -29,6 +32,7 @@ pub fn router() -> Router<AppState> {
             post(preview).layer(DefaultBodyLimit::max(MAX_MULTIPART_BYTES)),
         )
         .route("/imports/{token}/confirm", post(confirm))
+        .route("/imports/{token}/findings.csv", get(findings_download))
 }
 
 #[derive(Template)]
@@ -46,6 +50,15 @@ struct FindingRow {
     kind: String,
     message: String,
 }
+
+/// One kind of finding: how many there are, and the first few listed.
+struct FindingKindCount {
+    kind: &'static str,
+    count: usize,
+}
+
+/// How many findings of each kind the page lists; the download has them all.
+const LISTED_PER_KIND: usize = 10;
 
 struct ItemRow {
     /// The file's row the item was read from, as findings name it; blank for headings made
@@ -74,7 +87,12 @@ struct PreviewPage {
     unchanged: usize,
     updates_added: usize,
     reimport: bool,
+    /// Every finding, counted.
+    findings_total: usize,
+    kinds: Vec<FindingKindCount>,
+    /// The first `LISTED_PER_KIND` of each kind, kind by kind.
     findings: Vec<FindingRow>,
+    listed_per_kind: usize,
     rows: Vec<ItemRow>,
 }
 
@@ -175,8 +193,8 @@ async fn preview(
         new_title: Some(form.title.trim().to_string()).filter(|t| !t.is_empty()),
         new_kind: Some(form.kind.trim().to_string()).filter(|k| !k.is_empty()),
     };
-    let outcome = match run_import(&state, &viewer, &upload, true).await {
-        Ok(outcome) => outcome,
+    let (preview, outcome) = match run_import(&state, &viewer, &upload, true).await {
+        Ok(read) => read,
         Err(AppError::Invalid(errors)) => return invalid(&state, &viewer, errors).await,
         Err(other) => return Err(other),
     };
@@ -185,7 +203,7 @@ async fn preview(
         .store
         .save_upload(&token_hash(&token), &upload)
         .await?;
-    Ok(render(&preview_page(&state, &viewer, token, &upload, outcome).await?)?.into_response())
+    Ok(render(&preview_page(&viewer, token, &upload, &preview, &outcome))?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -200,19 +218,57 @@ async fn confirm(
     Path(token): Path<String>,
     Form(_form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    let hash = token_hash(&token);
+    let (hash, upload) = pending_upload(&state, &viewer, &token).await?;
+    let (_, outcome) = run_import(&state, &viewer, &upload, false).await?;
+    state.store.delete_upload(&hash).await?;
+    let plan = outcome
+        .plan
+        .ok_or_else(|| AppError::Internal("import stored no plan".into()))?;
+    Ok(Redirect::to(&format!("/plans/{plan}?imported=1")).into_response())
+}
+
+/// Every finding of a pending upload as CSV, worked out again by a dry run: the page lists
+/// only the first few of each kind. Only the person who uploaded the file may download it, as
+/// only they may confirm it.
+async fn findings_download(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let (_, upload) = pending_upload(&state, &viewer, &token).await?;
+    let (_, outcome) = run_import(&state, &viewer, &upload, true).await?;
+    let csv = tokio::task::spawn_blocking(move || findings_csv(&outcome.findings))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)?;
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"import-findings.csv\""),
+    );
+    Ok(response)
+}
+
+/// The pending upload a token names, with the token's hash: only the person who uploaded it,
+/// in their organisation, gets it; anyone else is told it does not exist.
+async fn pending_upload(
+    state: &AppState,
+    viewer: &Viewer,
+    token: &str,
+) -> Result<(String, PendingUpload), AppError> {
+    let hash = token_hash(token);
     let upload = state
         .store
         .pending_upload(&hash, viewer.user.id)
         .await?
         .filter(|u| u.org == viewer.user.org)
         .ok_or(AppError::NotFound)?;
-    let outcome = run_import(&state, &viewer, &upload, false).await?;
-    state.store.delete_upload(&hash).await?;
-    let plan = outcome
-        .plan
-        .ok_or_else(|| AppError::Internal("import stored no plan".into()))?;
-    Ok(Redirect::to(&format!("/plans/{plan}?imported=1")).into_response())
+    Ok((hash, upload))
 }
 
 /// Reads the file and imports it (or, on a dry run, works out what importing would do).
@@ -221,7 +277,7 @@ async fn run_import(
     viewer: &Viewer,
     upload: &PendingUpload,
     dry_run: bool,
-) -> Result<ImportOutcome, AppError> {
+) -> Result<(ImportPreview, ImportOutcome), AppError> {
     let format = Format::from_file_name(&upload.file_name)
         .ok_or_else(|| AppError::invalid("file", "That kind of file cannot be imported"))?;
     let today = state.clock.today();
@@ -271,26 +327,19 @@ async fn run_import(
             outcome
         }
     };
-    outcome.map_err(|e| AppError::invalid("file", e.to_string()))
+    let outcome = outcome.map_err(|e| AppError::invalid("file", e.to_string()))?;
+    Ok((preview, outcome))
 }
 
-async fn preview_page(
-    state: &AppState,
+/// The preview page, from the preview and dry run the upload has just had (the file is read
+/// once).
+fn preview_page(
     viewer: &Viewer,
     token: String,
     upload: &PendingUpload,
-    outcome: ImportOutcome,
-) -> Result<PreviewPage, AppError> {
-    let format = Format::from_file_name(&upload.file_name).ok_or(AppError::NotFound)?;
-    let file_name = upload.file_name.clone();
-    let content = upload.content.clone();
-    let options = PreviewOptions::new(state.clock.today());
-    let preview = tokio::task::spawn_blocking(move || {
-        read_bytes(&file_name, format, &content).and_then(|w| build_preview(&w, &options))
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::invalid("file", e.to_string()))?;
+    preview: &ImportPreview,
+    outcome: &ImportOutcome,
+) -> PreviewPage {
     let rows = preview
         .items
         .iter()
@@ -317,7 +366,34 @@ async fn preview_page(
             updates: item.updates.len(),
         })
         .collect();
-    Ok(PreviewPage {
+    // Findings kind by kind (in the order of the kinds), each kind's in the file's order.
+    let mut by_kind: std::collections::BTreeMap<FindingKind, Vec<&Finding>> =
+        std::collections::BTreeMap::new();
+    for finding in &outcome.findings {
+        by_kind.entry(finding.kind).or_default().push(finding);
+    }
+    let kinds = by_kind
+        .iter()
+        .map(|(kind, of_kind)| FindingKindCount {
+            kind: kind.label(),
+            count: of_kind.len(),
+        })
+        .collect();
+    let findings = by_kind
+        .values()
+        .flat_map(|of_kind| of_kind.iter().take(LISTED_PER_KIND))
+        .map(|f| FindingRow {
+            row: if f.row == 0 {
+                String::new()
+            } else {
+                f.row.to_string()
+            },
+            column: f.column.clone(),
+            kind: f.kind.label().to_string(),
+            message: f.message.clone(),
+        })
+        .collect();
+    PreviewPage {
         chrome: Chrome::for_viewer(viewer, "import"),
         token,
         file_name: upload.file_name.clone(),
@@ -329,22 +405,12 @@ async fn preview_page(
         unchanged: outcome.summary.unchanged,
         updates_added: outcome.summary.updates_added,
         reimport: upload.plan.is_some(),
-        findings: outcome
-            .findings
-            .iter()
-            .map(|f| FindingRow {
-                row: if f.row == 0 {
-                    String::new()
-                } else {
-                    f.row.to_string()
-                },
-                column: f.column.clone(),
-                kind: finding_label(f.kind.name()),
-                message: f.message.clone(),
-            })
-            .collect(),
+        findings_total: outcome.findings.len(),
+        kinds,
+        findings,
+        listed_per_kind: LISTED_PER_KIND,
         rows,
-    })
+    }
 }
 
 async fn invalid(
@@ -355,26 +421,4 @@ async fn invalid(
     let mut response = render(&new_page(state, viewer, errors).await?)?.into_response();
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
-}
-
-/// The words shown for a kind of finding.
-fn finding_label(name: &str) -> String {
-    match name {
-        "unknown_rag" => "Unknown RAG status".to_string(),
-        "shifted_cells" => "Cells shifted by one".to_string(),
-        "update_date_before_entry" => "Date of update earlier than an entry".to_string(),
-        "duplicate_update_text" => "Same update on several rows".to_string(),
-        "plan_exists" => "A plan of this name exists".to_string(),
-        other => sentence_case(other),
-    }
-}
-
-/// "missing_due_date" becomes "Missing due date".
-fn sentence_case(name: &str) -> String {
-    let words = name.replace('_', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
