@@ -1,6 +1,7 @@
 //! `waymark import`: reads a spreadsheet or Word document as it is, shows what it found, and
 //! stores it as a new plan or as a re-import into an existing plan, in one transaction.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -12,7 +13,7 @@ use waymark_core::{OrgId, PlanId, PlanKind, parse_date};
 use waymark_io::apply::{ImportOutcome, NewPlanSpec};
 use waymark_io::preview::{ImportPreview, PlanMetadata};
 use waymark_io::{
-    Finding, Mapping, PreviewOptions, Workbook, build_preview_with_progress, read_file,
+    Finding, FindingKind, Mapping, PreviewOptions, Workbook, build_preview_with_progress, read_file,
 };
 use waymark_store::{Scope, Store};
 
@@ -42,6 +43,10 @@ pub struct ImportArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// List every finding (by default the text output counts the findings of each kind and
+    /// shows the first few; `--json` always has them all).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// The JSON `import --json` prints.
@@ -124,7 +129,7 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
         };
         println!("{}", serde_json::to_string_pretty(&json)?);
     } else {
-        print_text(&preview, &outcome, target.is_some());
+        print_text(&preview, &outcome, target.is_some(), args.all);
     }
     Ok(())
 }
@@ -206,7 +211,7 @@ async fn import_indicator_tables(
     if args.dry_run {
         println!("Dry run: nothing was stored.");
     }
-    print_findings(&outcome.findings);
+    print_findings(&outcome.findings, args.all);
     Ok(())
 }
 
@@ -249,7 +254,7 @@ fn spinner(args: &ImportArgs, message: &str) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) {
+fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool, all: bool) {
     let summary = &outcome.summary;
     let grouping = preview.items.len() - preview.item_count();
     let parents = if grouping > 0 {
@@ -307,22 +312,65 @@ fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) 
     if outcome.dry_run {
         println!("Dry run: nothing was stored.");
     }
-    print_findings(&outcome.findings);
+    print_findings(&outcome.findings, all);
 }
 
-fn print_findings(findings: &[Finding]) {
-    if !findings.is_empty() {
+/// How many findings of each kind the text output shows without `--all`.
+const SHOWN_PER_KIND: usize = 5;
+
+/// Every finding with `all`; otherwise the count of each kind and its first few, so that a
+/// file with a finding on each of 200,000 rows prints a screenful rather than 200,000 lines.
+fn print_findings(findings: &[Finding], all: bool) {
+    if findings.is_empty() {
+        return;
+    }
+    if all {
         println!("\nFindings:");
         for finding in findings {
-            let place = match (&finding.table, finding.column.is_empty()) {
-                _ if finding.row == 0 => "the file".to_string(),
-                (Some(table), false) => format!("{table}, row {}, {}", finding.row, finding.column),
-                (Some(table), true) => format!("{table}, row {}", finding.row),
-                (None, false) => format!("row {}, {}", finding.row, finding.column),
-                (None, true) => format!("row {}", finding.row),
-            };
-            println!("  {place}: {} ({})", finding.message, finding.kind.name());
+            println!(
+                "  {}: {} ({})",
+                place(finding),
+                finding.message,
+                finding.kind.name()
+            );
         }
+        return;
+    }
+    let mut by_kind: BTreeMap<FindingKind, Vec<&Finding>> = BTreeMap::new();
+    for finding in findings {
+        by_kind.entry(finding.kind).or_default().push(finding);
+    }
+    let hidden: usize = by_kind
+        .values()
+        .map(|of_kind| of_kind.len().saturating_sub(SHOWN_PER_KIND))
+        .sum();
+    if hidden == 0 {
+        println!("\nFindings, by kind:");
+    } else {
+        println!(
+            "\nFindings, by kind, with the first {SHOWN_PER_KIND} of each ({hidden} more with \
+             --all; --json gives them all):"
+        );
+    }
+    for (kind, of_kind) in by_kind {
+        println!("  {} ({}): {}", kind.label(), kind.name(), of_kind.len());
+        for finding in of_kind.iter().take(SHOWN_PER_KIND) {
+            println!("    {}: {}", place(finding), finding.message);
+        }
+        if of_kind.len() > SHOWN_PER_KIND {
+            println!("    … and {} more", of_kind.len() - SHOWN_PER_KIND);
+        }
+    }
+}
+
+/// Where a finding is: "Sheet 1, row 12, Due Date", "row 12", "the file".
+fn place(finding: &Finding) -> String {
+    match (&finding.table, finding.column.is_empty()) {
+        _ if finding.row == 0 => "the file".to_string(),
+        (Some(table), false) => format!("{table}, row {}, {}", finding.row, finding.column),
+        (Some(table), true) => format!("{table}, row {}", finding.row),
+        (None, false) => format!("row {}, {}", finding.row, finding.column),
+        (None, true) => format!("row {}", finding.row),
     }
 }
 
