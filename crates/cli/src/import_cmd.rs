@@ -127,7 +127,7 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
             outcome: &outcome,
             metadata: &preview.metadata,
         };
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        println!("{}", crate::json_out::to_json(&json)?);
     } else {
         print_text(&preview, &outcome, target.is_some(), args.all);
     }
@@ -190,7 +190,7 @@ async fn import_indicator_tables(
             "dry_run": outcome.dry_run,
             "findings": outcome.findings,
         });
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        println!("{}", crate::json_out::to_json(&json)?);
         return Ok(());
     }
     let lead = if args.dry_run {

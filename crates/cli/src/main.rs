@@ -6,6 +6,7 @@ mod demo_indicators;
 mod export_cmd;
 mod import_cmd;
 mod indicators_cmd;
+mod json_out;
 mod report_cmd;
 
 use std::path::PathBuf;

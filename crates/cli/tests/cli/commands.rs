@@ -376,7 +376,10 @@ fn import_text_sums_up_findings_by_kind_unless_asked_for_all() {
     );
     assert!(all.contains("  row 41, Due: No due date (missing_due_date)\n"));
 
-    let json = json(&dir, &["import", tracker, "--dry-run", "--json"]);
+    let printed = text(&["--json"]);
+    // A finding's rows take one line.
+    assert!(printed.contains("\"rows\": [[2, 41]]\n"), "{printed}");
+    let json: serde_json::Value = serde_json::from_str(&printed).unwrap();
     let findings = json["findings"].as_array().unwrap();
     assert_eq!(findings.len(), 41);
     let pasted: Vec<&serde_json::Value> = findings
