@@ -86,6 +86,9 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
         return import_indicator_tables(store, &args, &workbook, target.map(|plan| plan.id)).await;
     }
     let preview = preview_with_progress(&args, &workbook, &options)?;
+    // The cells are all in the preview now; a large file's table need not stay in memory
+    // while it is written.
+    drop(workbook);
     let file_name = args
         .file
         .file_name()
