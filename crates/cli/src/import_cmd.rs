@@ -85,10 +85,9 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
     if waymark_io::indicators::is_indicator_workbook(&workbook) {
         return import_indicator_tables(store, &args, &workbook, target.map(|plan| plan.id)).await;
     }
-    let preview = preview_with_progress(&args, &workbook, &options)?;
-    // The cells are all in the preview now; a large file's table need not stay in memory
-    // while it is written.
-    drop(workbook);
+    // The workbook is handed over: its rows are freed as they become items, so a large file's
+    // table is not in memory beside the preview (nor while the plan is written).
+    let preview = preview_with_progress(&args, workbook, &options)?;
     let file_name = args
         .file
         .file_name()
@@ -221,7 +220,7 @@ async fn import_indicator_tables(
 /// Previews the workbook, with a progress bar on a terminal.
 fn preview_with_progress(
     args: &ImportArgs,
-    workbook: &Workbook,
+    workbook: Workbook,
     options: &PreviewOptions,
 ) -> Result<ImportPreview> {
     let show = !args.json && std::io::stderr().is_terminal();

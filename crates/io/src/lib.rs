@@ -26,7 +26,9 @@ pub use error::ImportError;
 pub use export::{ExportFormat, export_plan};
 pub use findings::{Finding, FindingKind};
 pub use mapping::Mapping;
-pub use preview::{ImportPreview, PreviewOptions, build_preview, build_preview_with_progress};
+pub use preview::{
+    ImportPreview, PreviewOptions, build_preview, build_preview_owned, build_preview_with_progress,
+};
 pub use read::{read_bytes, read_file};
 pub use reimport::{ImportSummary, plan_changes};
 pub use table::{Format, Workbook};

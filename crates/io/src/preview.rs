@@ -239,45 +239,76 @@ pub fn build_preview(
     workbook: &Workbook,
     options: &PreviewOptions,
 ) -> Result<ImportPreview, ImportError> {
+    build_preview_in(
+        Cow::Borrowed(workbook),
+        options,
+        &mut |_, _| {},
+        Parallelism::available(),
+    )
+}
+
+/// As `build_preview`, for a caller done with the workbook: its rows are freed a block at a
+/// time as they are read, so a large file's cells and the items made of them are not all in
+/// memory at once.
+pub fn build_preview_owned(
+    workbook: Workbook,
+    options: &PreviewOptions,
+) -> Result<ImportPreview, ImportError> {
     build_preview_with_progress(workbook, options, &mut |_, _| {})
 }
 
-/// As `build_preview`, calling `progress(rows_done, rows_total)` as it goes, for a progress bar.
+/// As `build_preview_owned`, calling `progress(rows_done, rows_total)` as it goes, for a
+/// progress bar.
 pub fn build_preview_with_progress(
-    workbook: &Workbook,
+    workbook: Workbook,
     options: &PreviewOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportPreview, ImportError> {
-    build_preview_in(workbook, options, progress, Parallelism::available())
+    build_preview_in(
+        Cow::Owned(workbook),
+        options,
+        progress,
+        Parallelism::available(),
+    )
 }
 
 fn build_preview_in(
-    workbook: &Workbook,
+    workbook: Cow<'_, Workbook>,
     options: &PreviewOptions,
     progress: &mut dyn FnMut(usize, usize),
     parallelism: Parallelism,
 ) -> Result<ImportPreview, ImportError> {
+    let parallelism = Parallelism {
+        block_rows: parallelism.block_rows.max(1),
+        ..parallelism
+    };
     let mut builder = Builder::new(options);
     builder.parallelism = parallelism;
-    builder.is_document = workbook.format == Format::Docx;
+    let (file, format) = (workbook.file.clone(), workbook.format);
+    builder.is_document = format == Format::Docx;
     // A document's preamble grows with what tables before the plan say about it: a table of
     // "Plan owner | ACC Local Policing" facts, and the title above such a table.
     let mut document_preamble: Vec<String> = workbook.preamble.clone();
     let mut preamble = read_preamble(workbook.preamble.iter().map(String::as_str));
     let mut headers: Vec<HeaderMatch> = Vec::new();
     let total_rows: usize = workbook.tables.iter().map(|t| t.rows.len()).sum();
+    let several_tables = workbook.tables.len() > 1;
+    let tables: Vec<Cow<'_, Table>> = match workbook {
+        Cow::Borrowed(workbook) => workbook.tables.iter().map(Cow::Borrowed).collect(),
+        Cow::Owned(workbook) => workbook.tables.into_iter().map(Cow::Owned).collect(),
+    };
     let mut rows_done = 0;
-    for table in &workbook.tables {
+    for table in tables {
         if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
             && !wanted.eq_ignore_ascii_case(name)
         {
             continue;
         }
-        let facts = (workbook.tables.len() > 1)
+        let facts = several_tables
             .then(|| key_value_lines(&table.rows))
             .flatten();
         if let Some(lines) = facts {
-            if headers.is_empty() && workbook.format == Format::Docx {
+            if headers.is_empty() && format == Format::Docx {
                 document_preamble.extend(table.heading.iter().cloned());
                 document_preamble.extend(lines);
                 preamble = read_preamble(document_preamble.iter().map(String::as_str));
@@ -286,7 +317,7 @@ fn build_preview_in(
         }
         let Some(mut header) = detect_header(&table.rows, &options.mapping) else {
             if let Some(first) = table.rows.iter().find(|row| !row.is_blank())
-                && workbook.format != Format::Docx
+                && format != Format::Docx
             {
                 let mut finding = Finding::new(
                     first.number,
@@ -300,23 +331,38 @@ fn build_preview_in(
             continue;
         };
         ignore_rating_parents(&mut header, &table.rows, &options.mapping);
-        if headers.is_empty() && workbook.format != Format::Docx {
+        if headers.is_empty() && format != Format::Docx {
             preamble = read_preamble(
                 table.rows[..header.index]
                     .iter()
                     .flat_map(|row| row.cells.iter().map(String::as_str)),
             );
         }
-        builder.read_table(table, &header, &mut |done| {
+        let table_rows = table.rows.len();
+        let body_start = header.body_start.min(table_rows);
+        // The rows above the body stay with the table; an owned table's body is handed over
+        // to be freed as it is read.
+        let (head, body) = match table {
+            Cow::Borrowed(table) => (
+                Cow::Borrowed(table),
+                BodyRows::Borrowed(table.rows[body_start..].chunks(parallelism.block_rows)),
+            ),
+            Cow::Owned(mut table) => {
+                let body = table.rows.split_off(body_start);
+                (
+                    Cow::Owned(table),
+                    BodyRows::Owned(body.into_iter(), parallelism.block_rows),
+                )
+            }
+        };
+        builder.read_table(&head, &header, body, table_rows - body_start, &mut |done| {
             progress(rows_done + done, total_rows)
         });
-        rows_done += table.rows.len();
+        rows_done += table_rows;
         headers.push(header);
     }
     if headers.is_empty() {
-        return Err(ImportError::NoHeader {
-            file: workbook.file.clone(),
-        });
+        return Err(ImportError::NoHeader { file });
     }
     progress(total_rows, total_rows);
     if preamble.title.is_none() {
@@ -334,8 +380,8 @@ fn build_preview_in(
     let (items, mut findings) = builder.finish();
     findings.sort_by(|a, b| (&a.table, a.row, a.kind).cmp(&(&b.table, b.row, b.kind)));
     Ok(ImportPreview {
-        file: workbook.file.clone(),
-        format: workbook.format,
+        file,
+        format,
         metadata: PlanMetadata {
             title: preamble.title,
             owner_posts: preamble.owner_posts,
@@ -395,7 +441,16 @@ impl<'o> Builder<'o> {
         }
     }
 
-    fn read_table(&mut self, table: &Table, header: &HeaderMatch, progress: &mut dyn FnMut(usize)) {
+    /// Reads a table's body rows into the tree. `table` holds at least the rows above the body
+    /// (the header among them), `body` the body's `body_rows` rows.
+    fn read_table(
+        &mut self,
+        table: &Table,
+        header: &HeaderMatch,
+        mut body: BodyRows<'_>,
+        body_rows: usize,
+        progress: &mut dyn FnMut(usize),
+    ) {
         // A document's table may carry its own title in a merged first row above the header.
         // That row is more specific than the paragraph above the table, which then is more
         // likely the document's own title.
@@ -424,63 +479,73 @@ impl<'o> Builder<'o> {
             self.leaf_level_header = header.first(Field::Text).map(|c| c.header.clone());
         }
         let reader = TableReader::new(self.options, table, header);
-        let body = &table.rows[header.body_start..];
-        // Reading rows needs no state, so a large table's rows are read on several threads;
-        // placing them in the tree below is done in row order, as one thread would.
-        let runs = self.parallelism.read_rows(&reader, body);
-        self.items.reserve(body.len());
+        self.items.reserve(body_rows);
         if header.has(Field::Reference) {
-            self.by_reference.reserve(body.len());
+            self.by_reference.reserve(body_rows);
         }
         let mut filled_down: Vec<String> = vec![String::new(); reader.parent_columns.len()];
         let mut section: Option<usize> = None;
         let mut level_stack: Vec<usize> = Vec::new();
         let mut table_items: Vec<usize> = Vec::new();
-        let mut rows = body.iter().enumerate();
-        for run in runs {
-            let mut items = run.items.into_iter();
-            for reading in run.readings {
-                let Some((offset, row)) = rows.next() else {
-                    break;
-                };
-                if offset % 4096 == 0 {
-                    progress(header.body_start + offset);
-                }
-                let (parent_cells, placement, findings) = match reading {
-                    RowReading::Skip => continue,
-                    RowReading::Section { title, rag } => {
-                        self.heading_parents = true;
-                        let parent =
-                            self.derived_parent(heading_parent, &title, table, Some(row.number));
-                        // A section row may carry the section's own RAG.
-                        if let Some(rag) = rag {
-                            self.items[parent].rag = Some(rag.into());
+        let mut block_start = 0;
+        // Reading rows needs no state, so a large table's rows are read on several threads, a
+        // block at a time; placing them in the tree below is done in row order, as one thread
+        // would. A block's readings (and an owned block's rows) are freed before the next.
+        while let Some(block) = body.next_block() {
+            let runs = self.parallelism.read_rows(&reader, &block);
+            let mut rows = block.iter().enumerate();
+            for run in runs {
+                let mut items = run.items.into_iter();
+                for reading in run.readings {
+                    let Some((offset, row)) = rows.next() else {
+                        break;
+                    };
+                    let offset = block_start + offset;
+                    if offset % 4096 == 0 {
+                        progress(header.body_start + offset);
+                    }
+                    let (parent_cells, placement, findings) = match reading {
+                        RowReading::Skip => continue,
+                        RowReading::Section { title, rag } => {
+                            self.heading_parents = true;
+                            let parent = self.derived_parent(
+                                heading_parent,
+                                &title,
+                                table,
+                                Some(row.number),
+                            );
+                            // A section row may carry the section's own RAG.
+                            if let Some(rag) = rag {
+                                self.items[parent].rag = Some(rag.into());
+                            }
+                            section = Some(parent);
+                            continue;
                         }
-                        section = Some(parent);
-                        continue;
+                        RowReading::Row {
+                            parent_cells,
+                            placement,
+                            findings,
+                        } => (parent_cells, placement, findings),
+                    };
+                    let mut parent = section.or(heading_parent);
+                    for (cell, value) in parent_cells.into_iter().zip(filled_down.iter_mut()) {
+                        if !cell.is_empty() {
+                            *value = cell;
+                        }
+                        if !value.is_empty() {
+                            parent =
+                                Some(self.derived_parent(parent, value, table, Some(row.number)));
+                        }
                     }
-                    RowReading::Row {
-                        parent_cells,
-                        placement,
-                        findings,
-                    } => (parent_cells, placement, findings),
-                };
-                let mut parent = section.or(heading_parent);
-                for (cell, value) in parent_cells.into_iter().zip(filled_down.iter_mut()) {
-                    if !cell.is_empty() {
-                        *value = cell;
+                    if let Some(placement) = placement
+                        && let Some(item) = items.next()
+                    {
+                        table_items.push(self.place(item, placement, parent, &mut level_stack));
                     }
-                    if !value.is_empty() {
-                        parent = Some(self.derived_parent(parent, value, table, Some(row.number)));
-                    }
+                    self.absorb(findings);
                 }
-                if let Some(placement) = placement
-                    && let Some(item) = items.next()
-                {
-                    table_items.push(self.place(item, placement, parent, &mut level_stack));
-                }
-                self.absorb(findings);
             }
+            block_start += block.len();
         }
         self.read_notes(table, &table_items);
     }
@@ -850,15 +915,40 @@ fn quoted_excerpt(text: &str) -> String {
     excerpt
 }
 
+/// Body rows read (on several threads) and placed before the next are read: what is held at
+/// once of the rows' readings, and of an owned table's rows, is a block's worth.
+const READ_BLOCK_ROWS: usize = 16_384;
+
+/// A table's body rows, borrowed from a workbook the caller keeps, or owned and dropped a block
+/// at a time once read.
+enum BodyRows<'t> {
+    Borrowed(std::slice::Chunks<'t, Row>),
+    /// The rows, and how many make a block.
+    Owned(std::vec::IntoIter<Row>, usize),
+}
+
+impl<'t> BodyRows<'t> {
+    fn next_block(&mut self) -> Option<Cow<'t, [Row]>> {
+        match self {
+            BodyRows::Borrowed(blocks) => blocks.next().map(Cow::Borrowed),
+            BodyRows::Owned(rows, block_rows) => {
+                let block: Vec<Row> = rows.by_ref().take(*block_rows).collect();
+                (!block.is_empty()).then_some(Cow::Owned(block))
+            }
+        }
+    }
+}
+
 /// Tables with fewer body rows than this are read on one thread: for them, starting a thread
 /// costs more than it saves.
 const PARALLEL_MIN_ROWS: usize = 2_000;
 
-/// How many threads read a table's rows, and from how many rows.
+/// How many threads read a table's rows, from how many rows, and how many rows make a block.
 #[derive(Debug, Clone, Copy)]
 struct Parallelism {
     threads: usize,
     min_rows: usize,
+    block_rows: usize,
 }
 
 impl Parallelism {
@@ -866,6 +956,7 @@ impl Parallelism {
         Parallelism {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             min_rows: PARALLEL_MIN_ROWS,
+            block_rows: READ_BLOCK_ROWS,
         }
     }
 
@@ -2001,11 +2092,24 @@ mod tests {
         );
     }
 
-    /// A preview built with each table's rows read on `threads` threads from any size.
-    fn preview_on(book: &Workbook, options: &PreviewOptions, threads: usize) -> ImportPreview {
+    /// A preview built with each table's rows read on `threads` threads from any size, in
+    /// blocks of `block_rows`, from the workbook borrowed or (`owned`) handed over.
+    fn preview_on(
+        book: &Workbook,
+        options: &PreviewOptions,
+        threads: usize,
+        block_rows: usize,
+        owned: bool,
+    ) -> ImportPreview {
         let parallelism = Parallelism {
             threads,
             min_rows: 0,
+            block_rows,
+        };
+        let book = if owned {
+            Cow::Owned(book.clone())
+        } else {
+            Cow::Borrowed(book)
         };
         build_preview_in(book, options, &mut |_, _| {}, parallelism).unwrap()
     }
@@ -2077,7 +2181,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_read_on_several_threads_give_the_same_preview() {
+    fn rows_read_on_several_threads_in_blocks_borrowed_or_owned_give_the_same_preview() {
         let tracker = [
             "Ref",
             "Action",
@@ -2150,23 +2254,31 @@ mod tests {
         for book in &books {
             for options in [options(), level_options.clone()] {
                 let one = build_preview_in(
-                    book,
+                    Cow::Borrowed(book),
                     &options,
                     &mut |_, _| {},
                     Parallelism {
                         threads: 1,
                         min_rows: 0,
+                        block_rows: usize::MAX,
                     },
                 );
                 let Ok(one) = one else {
                     assert!(preview_on_fails(book, &options));
                     continue;
                 };
-                for threads in [2, 3, 7] {
+                for (threads, block_rows, owned) in [
+                    (2, usize::MAX, false),
+                    (3, usize::MAX, true),
+                    (7, usize::MAX, false),
+                    (1, 97, true),
+                    (2, 1, false),
+                    (3, 500, true),
+                ] {
                     assert_eq!(
-                        preview_on(book, &options, threads),
+                        preview_on(book, &options, threads, block_rows, owned),
                         one,
-                        "{} on {threads} threads",
+                        "{} on {threads} threads in blocks of {block_rows}, owned: {owned}",
                         book.file
                     );
                 }
@@ -2178,8 +2290,15 @@ mod tests {
         let parallelism = Parallelism {
             threads: 3,
             min_rows: 0,
+            block_rows: 97,
         };
-        build_preview_in(book, options, &mut |_, _| {}, parallelism).is_err()
+        build_preview_in(
+            Cow::Owned(book.clone()),
+            options,
+            &mut |_, _| {},
+            parallelism,
+        )
+        .is_err()
     }
 
     #[test]

@@ -14,7 +14,7 @@ use waymark_core::{PlanId, PlanKind};
 use waymark_io::findings::findings_csv;
 use waymark_io::{
     Finding, FindingKind, Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions,
-    build_preview, import_into_new_plan, import_into_plan, read_bytes,
+    build_preview_owned, import_into_new_plan, import_into_plan, read_bytes,
 };
 use waymark_store::PendingUpload;
 
@@ -290,7 +290,7 @@ async fn run_import(
     // Parsing a large workbook is CPU work: keep it off the async workers.
     let preview: ImportPreview = tokio::task::spawn_blocking(move || {
         let workbook = read_bytes(&file_name, format, &content)?;
-        build_preview(&workbook, &options)
+        build_preview_owned(workbook, &options)
     })
     .await
     .map_err(|e| AppError::Internal(e.to_string()))?
