@@ -94,6 +94,7 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| preview.file.clone());
     let author = Some(format!("Import of {file_name}"));
+    let read = FileRead::of(&preview);
     let writing = spinner(&args, "Writing to the database");
     let outcome = match &target {
         Some(plan) => {
@@ -105,7 +106,13 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
                 title: args.new_plan.clone(),
                 kind: args.kind.as_deref().map(PlanKind::parse),
             };
-            waymark_io::import_into_new_plan(store, &spec, &preview, author, args.dry_run).await?
+            if args.dry_run {
+                waymark_io::import_into_new_plan(store, &spec, &preview, author, true).await?
+            } else {
+                // The preview's items move into the plan's change set: what is printed below
+                // was taken from it above.
+                waymark_io::import_into_new_plan_owned(store, &spec, preview, author).await?
+            }
         }
     };
     if let Some(bar) = writing {
@@ -125,15 +132,39 @@ pub async fn run(store: &Store, args: ImportArgs) -> Result<()> {
 
     if args.json {
         let json = ImportJson {
-            file: &preview.file,
+            file: &read.file,
             outcome: &outcome,
-            metadata: &preview.metadata,
+            metadata: &read.metadata,
         };
         println!("{}", crate::json_out::to_json(&json)?);
     } else {
-        print_text(&preview, &outcome, target.is_some(), args.all);
+        print_text(&read, &outcome, target.is_some(), args.all);
     }
     Ok(())
+}
+
+/// What the output says about the file read, taken from its preview before an import may
+/// consume it.
+struct FileRead {
+    file: String,
+    metadata: PlanMetadata,
+    /// Items as the JSON contract counts them, and all of them (parents named in parent
+    /// columns too).
+    items: usize,
+    all_items: usize,
+    updates: usize,
+}
+
+impl FileRead {
+    fn of(preview: &ImportPreview) -> Self {
+        FileRead {
+            file: preview.file.clone(),
+            metadata: preview.metadata.clone(),
+            items: preview.item_count(),
+            all_items: preview.items.len(),
+            updates: preview.update_count(),
+        }
+    }
 }
 
 /// The first organisation in the store, creating a default one on first use; a dry run
@@ -256,9 +287,9 @@ fn spinner(args: &ImportArgs, message: &str) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool, all: bool) {
+fn print_text(read: &FileRead, outcome: &ImportOutcome, reimport: bool, all: bool) {
     let summary = &outcome.summary;
-    let grouping = preview.items.len() - preview.item_count();
+    let grouping = read.all_items - read.items;
     let parents = if grouping > 0 {
         format!(" (and {grouping} parents named in its parent columns)")
     } else {
@@ -266,9 +297,9 @@ fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool, 
     };
     println!(
         "Read {}: {} items{parents} and {} updates, with {} findings.",
-        preview.file,
-        preview.item_count(),
-        preview.update_count(),
+        read.file,
+        read.items,
+        read.updates,
         outcome.findings.len()
     );
     if reimport {

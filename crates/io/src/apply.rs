@@ -9,7 +9,9 @@ use waymark_store::{NewPlan, Scope, Store};
 use crate::error::ImportError;
 use crate::findings::{Finding, FindingKind};
 use crate::preview::ImportPreview;
-use crate::reimport::{ImportSummary, plan_changes};
+use crate::reimport::{
+    ImportSummary, PlannedChanges, plan_changes, plan_changes_owned, plan_summary,
+};
 
 /// How to create the plan for a first import.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +36,8 @@ pub struct ImportOutcome {
     pub findings: Vec<Finding>,
 }
 
-/// Imports a preview as a new plan in one transaction.
+/// Imports a preview as a new plan in one transaction. A dry run works out every change and
+/// keeps none of them.
 pub async fn import_into_new_plan(
     store: &Store,
     spec: &NewPlanSpec,
@@ -44,11 +47,41 @@ pub async fn import_into_new_plan(
 ) -> Result<ImportOutcome, ImportError> {
     let new_plan = new_plan_from(spec, preview);
     // The plan id is not known yet; the change set's own is ignored on creation.
-    let planned = plan_changes(&[], preview, spec.org, PlanId(0), author);
-    let mut findings = preview.findings.clone();
+    let planned = if dry_run {
+        plan_summary(&[], preview)
+    } else {
+        plan_changes(&[], preview, spec.org, PlanId(0), author)
+    };
+    store_new_plan(store, new_plan, preview.findings.clone(), planned, dry_run).await
+}
+
+/// As `import_into_new_plan` (not a dry run), for a caller done with the preview: its items
+/// move into the change set instead of being copied, so a large file is in memory once while
+/// it is written.
+pub async fn import_into_new_plan_owned(
+    store: &Store,
+    spec: &NewPlanSpec,
+    mut preview: ImportPreview,
+    author: Option<String>,
+) -> Result<ImportOutcome, ImportError> {
+    let new_plan = new_plan_from(spec, &preview);
+    let findings = std::mem::take(&mut preview.findings);
+    let planned = plan_changes_owned(&[], preview, spec.org, PlanId(0), author);
+    store_new_plan(store, new_plan, findings, planned, false).await
+}
+
+/// Creates the new plan with the planned change set (unless a dry run), after the file's
+/// findings and the planning's, and says so first if the title is taken.
+async fn store_new_plan(
+    store: &Store,
+    new_plan: NewPlan,
+    mut findings: Vec<Finding>,
+    planned: PlannedChanges,
+    dry_run: bool,
+) -> Result<ImportOutcome, ImportError> {
     findings.extend(planned.findings);
     // A second plan of the same name is most often a re-import aimed at the wrong target.
-    if let Some(existing) = plan_titled(store, spec.org, &new_plan.title).await? {
+    if let Some(existing) = plan_titled(store, new_plan.org, &new_plan.title).await? {
         findings.insert(
             0,
             Finding::new(
@@ -109,7 +142,11 @@ pub async fn import_into_plan(
     let view = store
         .plan_as_at(Scope::All, plan_id, end_of_time(), None)
         .await?;
-    let planned = plan_changes(&view.items, preview, plan.org, plan.id, author);
+    let planned = if dry_run {
+        plan_summary(&view.items, preview)
+    } else {
+        plan_changes(&view.items, preview, plan.org, plan.id, author)
+    };
     let mut findings = preview.findings.clone();
     findings.extend(planned.findings);
     if !dry_run && !planned.changes.is_empty() {

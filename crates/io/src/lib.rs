@@ -21,7 +21,9 @@ pub mod reimport;
 pub mod split;
 pub mod table;
 
-pub use apply::{ImportOutcome, NewPlanSpec, import_into_new_plan, import_into_plan};
+pub use apply::{
+    ImportOutcome, NewPlanSpec, import_into_new_plan, import_into_new_plan_owned, import_into_plan,
+};
 pub use error::ImportError;
 pub use export::{ExportFormat, export_plan};
 pub use findings::{Finding, FindingKind};
@@ -30,5 +32,5 @@ pub use preview::{
     ImportPreview, PreviewOptions, build_preview, build_preview_owned, build_preview_with_progress,
 };
 pub use read::{read_bytes, read_file};
-pub use reimport::{ImportSummary, plan_changes};
+pub use reimport::{ImportSummary, plan_changes, plan_changes_owned, plan_summary};
 pub use table::{Format, Workbook};

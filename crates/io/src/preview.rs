@@ -200,6 +200,36 @@ impl PreviewItem {
     }
 }
 
+impl PreviewItem {
+    /// As `to_fields`, moving the text out of the item, with its updates: for an import that
+    /// is done with the preview.
+    pub fn into_fields(self) -> (ItemFields, Vec<PreviewUpdate>) {
+        let fields = ItemFields {
+            parent: None,
+            position: self.position,
+            reference: self.reference,
+            text: self.text,
+            description: self.description,
+            strategic_lead: self.strategic_lead,
+            owners: self.owners,
+            start: self.start.map(|date| FlexDate {
+                date: date.date,
+                written: date.written,
+            }),
+            due: self.due.map(|date| FlexDate {
+                date: date.date,
+                written: date.written,
+            }),
+            complete: self.complete,
+            completed_on: self.completed_on,
+            rag: self.rag.map(Rag::from),
+            tags: Vec::new(),
+            marking: None,
+        };
+        (fields, self.updates)
+    }
+}
+
 /// One dated progress note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PreviewUpdate {
@@ -1850,6 +1880,32 @@ mod tests {
             vec!["Strategic objective", "Action"]
         );
         assert_eq!(preview.findings_of(FindingKind::MissingDueDate).count(), 1);
+    }
+
+    #[test]
+    fn an_item_moved_into_its_fields_is_what_copying_gives() {
+        let book = workbook(vec![table(&[
+            &[
+                "Ref", "Action", "Lead", "Owner", "Start", "Due", "Complete", "RAG", "Update",
+            ],
+            &[
+                "1.1",
+                "Patrol hot spots",
+                "ACC Ops",
+                "Head of Ops & Head of Crime",
+                "1/4/2014",
+                "End of March 2015",
+                "Yes 12/01/2015",
+                "Amber",
+                "8 Jan 2015 - Started",
+            ],
+        ])]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let item = preview.items[0].clone();
+        let (fields, updates) = item.clone().into_fields();
+        assert_eq!(fields, item.to_fields());
+        assert_eq!(updates, item.updates);
+        assert!(fields.due.is_some_and(|due| due.written.is_some()));
     }
 
     #[test]

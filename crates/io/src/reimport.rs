@@ -6,6 +6,7 @@
 //! match by reference and text: exact matches first, then the same reference with similar text
 //! (an edited recommendation), then the same text under a new reference.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -15,7 +16,7 @@ use waymark_core::{ItemFields, ItemId, OrgId, PlanId};
 use waymark_store::{ChangeSet, ItemRef, ItemState, NewItem, NewUpdate, NewVersion};
 
 use crate::findings::{Finding, FindingKind};
-use crate::preview::{ImportPreview, PreviewItem, normalise_reference};
+use crate::preview::{ImportPreview, PreviewItem, PreviewUpdate, Provided, normalise_reference};
 
 /// What an import does (or would do) to a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -69,69 +70,149 @@ pub fn plan_changes(
     author: Option<String>,
 ) -> PlannedChanges {
     let matches = match_items(existing, preview);
+    let file = FileFacts::of(preview);
+    let items = preview.items.iter().map(Cow::Borrowed);
+    plan_matched(existing, &matches, &file, items, org, plan, author, true)
+}
+
+/// What `plan_changes` would do, for a dry run: every change worked out and counted in the
+/// summary, with its findings, but none kept, so a dry run of a large file holds no second copy
+/// of it. The change set is empty.
+pub fn plan_summary(existing: &[ItemState], preview: &ImportPreview) -> PlannedChanges {
+    let matches = match_items(existing, preview);
+    let file = FileFacts::of(preview);
+    let items = preview.items.iter().map(Cow::Borrowed);
+    plan_matched(
+        existing,
+        &matches,
+        &file,
+        items,
+        OrgId(0),
+        PlanId(0),
+        None,
+        false,
+    )
+}
+
+/// As `plan_changes`, moving the preview's items (and the text in them) into the change set
+/// rather than copying them: for an import that is done with the preview.
+pub fn plan_changes_owned(
+    existing: &[ItemState],
+    preview: ImportPreview,
+    org: OrgId,
+    plan: PlanId,
+    author: Option<String>,
+) -> PlannedChanges {
+    let matches = match_items(existing, &preview);
+    let file = FileFacts::of(&preview);
+    let items = preview.items.into_iter().map(Cow::Owned);
+    plan_matched(existing, &matches, &file, items, org, plan, author, true)
+}
+
+/// What planning needs to know of a file besides its items.
+struct FileFacts {
+    file: String,
+    provided: Provided,
+    has_parent_column: bool,
+    updates: usize,
+}
+
+impl FileFacts {
+    fn of(preview: &ImportPreview) -> Self {
+        FileFacts {
+            file: preview.file.clone(),
+            provided: preview.provided,
+            has_parent_column: preview.has_parent_column,
+            updates: preview.update_count(),
+        }
+    }
+}
+
+/// The change set (when `keep`) and summary for the file's items, given what each matched.
+/// One pass in the items' order, parents before children, so an item's parent is placed
+/// before it; an owned item's fields and updates move into the change set.
+#[allow(clippy::too_many_arguments)]
+fn plan_matched<'p>(
+    existing: &[ItemState],
+    matches: &[Option<Matched>],
+    file: &FileFacts,
+    items: impl Iterator<Item = Cow<'p, PreviewItem>>,
+    org: OrgId,
+    plan: PlanId,
+    author: Option<String>,
+    keep: bool,
+) -> PlannedChanges {
     let mut changes = ChangeSet::new(org, plan);
-    changes.author = author.clone();
+    changes.author = author;
+    if keep {
+        // Made to size: a large import's change set is not copied as it grows.
+        changes
+            .new_items
+            .reserve(matches.iter().filter(|m| m.is_none()).count());
+        changes.updates.reserve(file.updates);
+    }
     let mut summary = ImportSummary {
-        updates: preview.update_count(),
+        updates: file.updates,
         missing: existing.len() - matches.iter().filter(|m| m.is_some()).count(),
         ..ImportSummary::default()
     };
     let mut findings = Vec::new();
     let by_id: HashMap<ItemId, &ItemState> = existing.iter().map(|i| (i.id, i)).collect();
-
     // Where each file item lives in the change set.
-    let mut targets: Vec<ItemRef> = Vec::with_capacity(preview.items.len());
-    for (index, item) in preview.items.iter().enumerate() {
-        match &matches[index] {
-            Some(found) => {
-                targets.push(ItemRef::Existing(found.id));
-                if found.loose {
-                    let row = item.row.unwrap_or(0);
-                    findings.push(Finding::new(
-                        row,
-                        "",
-                        FindingKind::LooseMatch,
-                        format!(
-                            "Matched to the existing item \"{}\" by similar text; check it is the same item",
-                            excerpt(&found_text(&by_id, found.id))
-                        ),
-                    ));
-                }
+    let mut targets: Vec<ItemRef> = Vec::with_capacity(matches.len());
+    for (index, item) in items.enumerate() {
+        let Some(found) = matches.get(index).copied().flatten() else {
+            // Every item added so far is in the change set before this one.
+            let target = ItemRef::New(summary.added);
+            targets.push(target);
+            summary.added += 1;
+            if !(item.derived && file.has_parent_column && item.row.is_some()) {
+                summary.items += 1;
             }
-            None => {
-                targets.push(ItemRef::New(changes.new_items.len()));
-                let mut fields = item.to_fields();
+            summary.updates_added += item.updates.len();
+            if keep {
+                let parent = item.parent.map(|p| targets[p]);
+                let effective = item.exists_from;
+                let (mut fields, updates) = match item {
+                    Cow::Borrowed(item) => (item.to_fields(), item.updates.clone()),
+                    Cow::Owned(item) => item.into_fields(),
+                };
                 fields.parent = None;
                 changes.new_items.push(NewItem {
-                    parent: item.parent.map(|p| targets[p]),
+                    parent,
                     fields,
-                    effective: item.exists_from,
+                    effective,
                 });
-                summary.added += 1;
-                if !(item.derived && preview.has_parent_column && item.row.is_some()) {
-                    summary.items += 1;
-                }
-            }
-        }
-    }
-
-    for (index, item) in preview.items.iter().enumerate() {
-        let ItemRef::Existing(id) = targets[index] else {
-            for update in &item.updates {
-                changes.updates.push(new_update(targets[index], update));
+                changes
+                    .updates
+                    .extend(updates.into_iter().map(|update| new_update(target, update)));
             }
             continue;
         };
+        let id = found.id;
+        targets.push(ItemRef::Existing(id));
+        if found.loose {
+            let row = item.row.unwrap_or(0);
+            findings.push(Finding::new(
+                row,
+                "",
+                FindingKind::LooseMatch,
+                format!(
+                    "Matched to the existing item \"{}\" by similar text; check it is the same item",
+                    excerpt(&found_text(&by_id, id))
+                ),
+            ));
+        }
         let Some(state) = by_id.get(&id) else {
             continue;
         };
-        let keep_place = !preview.provided.structure && state.fields.parent.is_some();
+        let keep_place = !file.provided.structure && state.fields.parent.is_some();
         let parent = if keep_place {
             state.fields.parent.map(ItemRef::Existing)
         } else {
             item.parent.map(|p| targets[p])
         };
-        let mut fields = overlay(&state.fields, item, preview);
+        let mut fields = overlay(&state.fields, &item, file.provided);
         // A re-sorted spreadsheet (by owner, by RAG) is not a change to the plan: matched
         // items keep their place among their siblings.
         fields.position = state.fields.position;
@@ -154,15 +235,17 @@ pub fn plan_changes(
                 text: excerpt(&item.text),
                 fields: changed.iter().map(|f| f.to_string()).collect(),
             });
-            changes.versions.push(NewVersion {
-                item: id,
-                parent,
-                fields,
-                // A change cannot take effect before the version it replaces, or it would be
-                // hidden behind it and every re-import would make it again.
-                effective: item.effective.max(state.changed_on),
-                reason: Some(format!("Imported from {}", preview.file)),
-            });
+            if keep {
+                changes.versions.push(NewVersion {
+                    item: id,
+                    parent,
+                    fields,
+                    // A change cannot take effect before the version it replaces, or it would
+                    // be hidden behind it and every re-import would make it again.
+                    effective: item.effective.max(state.changed_on),
+                    reason: Some(format!("Imported from {}", file.file)),
+                });
+            }
         }
         let known: HashSet<(NaiveDate, String)> = state
             .updates
@@ -184,13 +267,15 @@ pub fn plan_changes(
                 known_texts.contains(&text)
             };
             if !already {
-                changes
-                    .updates
-                    .push(new_update(ItemRef::Existing(id), update));
+                summary.updates_added += 1;
+                if keep {
+                    changes
+                        .updates
+                        .push(new_update(ItemRef::Existing(id), update.clone()));
+                }
             }
         }
     }
-    summary.updates_added = changes.updates.len();
     PlannedChanges {
         changes,
         summary,
@@ -540,7 +625,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 /// The existing fields with what the file provides laid over them; fields the file has no
 /// column for keep their values.
-fn overlay(existing: &ItemFields, item: &PreviewItem, preview: &ImportPreview) -> ItemFields {
+fn overlay(existing: &ItemFields, item: &PreviewItem, provided: Provided) -> ItemFields {
     let mut fields = existing.clone();
     let file = item.to_fields();
     fields.text = file.text;
@@ -551,7 +636,6 @@ fn overlay(existing: &ItemFields, item: &PreviewItem, preview: &ImportPreview) -
         }
         return fields;
     }
-    let provided = preview.provided;
     if provided.reference {
         fields.reference = file.reference;
     }
@@ -582,13 +666,13 @@ fn overlay(existing: &ItemFields, item: &PreviewItem, preview: &ImportPreview) -
     fields
 }
 
-fn new_update(item: ItemRef, update: &crate::preview::PreviewUpdate) -> NewUpdate {
+fn new_update(item: ItemRef, update: PreviewUpdate) -> NewUpdate {
     NewUpdate {
         item,
         as_of: update.as_of,
         author_person: None,
-        author_post: update.author_post.clone(),
-        text: update.text.clone(),
+        author_post: update.author_post,
+        text: update.text,
         proposed_rag: None,
         supersedes: None,
     }
@@ -613,7 +697,7 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::preview::{PlanMetadata, Provided};
+    use crate::preview::PlanMetadata;
     use crate::table::Format;
     use proptest::prelude::*;
 
@@ -797,6 +881,51 @@ mod tests {
                 .collect();
             prop_assert_eq!(found, match_by_all_pairs(&existing, &preview));
         }
+    }
+
+    #[test]
+    fn planning_by_copy_by_move_and_for_a_dry_run_agree() {
+        let existing = vec![
+            existing_item(1, "1", "review the plan"),
+            existing_item(2, "2", "audit the calls"),
+        ];
+        let update = |text: &str| PreviewUpdate {
+            as_of: day(),
+            dated: true,
+            author_post: Some("Head of Unit".into()),
+            text: text.into(),
+            column: "Update".into(),
+        };
+        let mut items = vec![
+            file_item("1", "review the plan by march"),
+            file_item("3", "train the staff"),
+            file_item("3.1", "train the trainers"),
+            file_item("9", "audit the calls"),
+        ];
+        items[0].updates.push(update("Reviewed with the board"));
+        items[2].parent = Some(1);
+        items[2].updates.push(update("Trainers booked"));
+        items[2].owners = vec!["Head of Training".into()];
+        let mut preview = preview_of(items);
+        preview.provided.reference = true;
+        preview.provided.owners = true;
+        let author = Some("Import of test.csv".to_string());
+        let copied = plan_changes(&existing, &preview, OrgId(1), PlanId(7), author.clone());
+        let moved = plan_changes_owned(&existing, preview.clone(), OrgId(1), PlanId(7), author);
+        assert_eq!(copied, moved);
+        assert_eq!(copied.changes.new_items.len(), 2);
+        assert_eq!(copied.changes.new_items[1].parent, Some(ItemRef::New(0)));
+        assert_eq!(
+            copied.changes.new_items[1].fields.owners,
+            vec!["Head of Training"]
+        );
+        assert_eq!(copied.changes.versions.len(), 2, "{:?}", copied.summary);
+        assert_eq!(copied.changes.updates.len(), 2);
+        assert_eq!(copied.summary.updates_added, 2);
+        let dry = plan_summary(&existing, &preview);
+        assert_eq!(dry.summary, copied.summary);
+        assert_eq!(dry.findings, copied.findings);
+        assert!(dry.changes.is_empty());
     }
 
     #[test]

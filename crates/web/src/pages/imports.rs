@@ -14,7 +14,8 @@ use waymark_core::{PlanId, PlanKind};
 use waymark_io::findings::findings_csv;
 use waymark_io::{
     Finding, FindingKind, Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions,
-    build_preview_owned, import_into_new_plan, import_into_plan, read_bytes,
+    build_preview_owned, import_into_new_plan, import_into_new_plan_owned, import_into_plan,
+    read_bytes,
 };
 use waymark_store::PendingUpload;
 
@@ -193,7 +194,7 @@ async fn preview(
         new_title: Some(form.title.trim().to_string()).filter(|t| !t.is_empty()),
         new_kind: Some(form.kind.trim().to_string()).filter(|k| !k.is_empty()),
     };
-    let (preview, outcome) = match run_import(&state, &viewer, &upload, true).await {
+    let (preview, outcome) = match dry_run(&state, &viewer, &upload).await {
         Ok(read) => read,
         Err(AppError::Invalid(errors)) => return invalid(&state, &viewer, errors).await,
         Err(other) => return Err(other),
@@ -219,7 +220,7 @@ async fn confirm(
     Form(_form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let (hash, upload) = pending_upload(&state, &viewer, &token).await?;
-    let (_, outcome) = run_import(&state, &viewer, &upload, false).await?;
+    let outcome = store_import(&state, &viewer, &upload).await?;
     state.store.delete_upload(&hash).await?;
     let plan = outcome
         .plan
@@ -236,7 +237,7 @@ async fn findings_download(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let (_, upload) = pending_upload(&state, &viewer, &token).await?;
-    let (_, outcome) = run_import(&state, &viewer, &upload, true).await?;
+    let (_, outcome) = dry_run(&state, &viewer, &upload).await?;
     let csv = tokio::task::spawn_blocking(move || findings_csv(&outcome.findings))
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?
@@ -271,44 +272,39 @@ async fn pending_upload(
     Ok((hash, upload))
 }
 
-/// Reads the file and imports it (or, on a dry run, works out what importing would do).
-async fn run_import(
+/// Reads the file and works out what importing it would do, storing nothing.
+async fn dry_run(
     state: &AppState,
     viewer: &Viewer,
     upload: &PendingUpload,
-    dry_run: bool,
 ) -> Result<(ImportPreview, ImportOutcome), AppError> {
-    let format = Format::from_file_name(&upload.file_name)
-        .ok_or_else(|| AppError::invalid("file", "That kind of file cannot be imported"))?;
-    let today = state.clock.today();
-    let file_name = upload.file_name.clone();
-    let content = upload.content.clone();
-    let mut options = PreviewOptions::new(today);
-    if let Some(plan) = upload.plan {
-        options.level_names = state.store.plan(viewer.scope(), plan).await?.level_names;
-    }
-    // Parsing a large workbook is CPU work: keep it off the async workers.
-    let preview: ImportPreview = tokio::task::spawn_blocking(move || {
-        let workbook = read_bytes(&file_name, format, &content)?;
-        build_preview_owned(workbook, &options)
-    })
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?
-    .map_err(|e| AppError::invalid("file", e.to_string()))?;
-    let author = Some(format!(
-        "Import of {} by {}",
-        upload.file_name, viewer.user.name
-    ));
+    let preview = read_upload(state, viewer, upload).await?;
+    let author = author_of(viewer, upload);
     let outcome = match upload.plan {
-        Some(plan) => import_into_plan(&state.store, plan, &preview, author, dry_run).await,
+        Some(plan) => import_into_plan(&state.store, plan, &preview, author, true).await,
         None => {
-            let spec = NewPlanSpec {
-                org: viewer.user.org,
-                title: upload.new_title.clone(),
-                kind: upload.new_kind.as_deref().map(PlanKind::parse),
-            };
-            let outcome =
-                import_into_new_plan(&state.store, &spec, &preview, author, dry_run).await;
+            let spec = new_plan_spec(viewer, upload);
+            import_into_new_plan(&state.store, &spec, &preview, author, true).await
+        }
+    };
+    let outcome = outcome.map_err(|e| AppError::invalid("file", e.to_string()))?;
+    Ok((preview, outcome))
+}
+
+/// Reads the file and imports it in one transaction.
+async fn store_import(
+    state: &AppState,
+    viewer: &Viewer,
+    upload: &PendingUpload,
+) -> Result<ImportOutcome, AppError> {
+    let preview = read_upload(state, viewer, upload).await?;
+    let author = author_of(viewer, upload);
+    let outcome = match upload.plan {
+        Some(plan) => import_into_plan(&state.store, plan, &preview, author, false).await,
+        None => {
+            // The preview's items move into the new plan's change set rather than being copied.
+            let spec = new_plan_spec(viewer, upload);
+            let outcome = import_into_new_plan_owned(&state.store, &spec, preview, author).await;
             // The new plan's search documents and owner index are written after its commit, in the
             // background: the person sees the plan at once, and a read that needs them first
             // catches up itself.
@@ -327,8 +323,47 @@ async fn run_import(
             outcome
         }
     };
-    let outcome = outcome.map_err(|e| AppError::invalid("file", e.to_string()))?;
-    Ok((preview, outcome))
+    outcome.map_err(|e| AppError::invalid("file", e.to_string()))
+}
+
+/// The upload's file read into a preview, off the async workers.
+async fn read_upload(
+    state: &AppState,
+    viewer: &Viewer,
+    upload: &PendingUpload,
+) -> Result<ImportPreview, AppError> {
+    let format = Format::from_file_name(&upload.file_name)
+        .ok_or_else(|| AppError::invalid("file", "That kind of file cannot be imported"))?;
+    let today = state.clock.today();
+    let file_name = upload.file_name.clone();
+    let content = upload.content.clone();
+    let mut options = PreviewOptions::new(today);
+    if let Some(plan) = upload.plan {
+        options.level_names = state.store.plan(viewer.scope(), plan).await?.level_names;
+    }
+    // Parsing a large workbook is CPU work: keep it off the async workers.
+    tokio::task::spawn_blocking(move || {
+        let workbook = read_bytes(&file_name, format, &content)?;
+        build_preview_owned(workbook, &options)
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+    .map_err(|e| AppError::invalid("file", e.to_string()))
+}
+
+fn author_of(viewer: &Viewer, upload: &PendingUpload) -> Option<String> {
+    Some(format!(
+        "Import of {} by {}",
+        upload.file_name, viewer.user.name
+    ))
+}
+
+fn new_plan_spec(viewer: &Viewer, upload: &PendingUpload) -> NewPlanSpec {
+    NewPlanSpec {
+        org: viewer.user.org,
+        title: upload.new_title.clone(),
+        kind: upload.new_kind.as_deref().map(PlanKind::parse),
+    }
 }
 
 /// The preview page, from the preview and dry run the upload has just had (the file is read
