@@ -1,7 +1,8 @@
 //! JSON as `waymark import --json` prints it: indented like `serde_json::to_string_pretty`, but
-//! an array of numbers (or of arrays of numbers) on one line. A finding's `rows` (`[[2, 51],
-//! [60, 60]]`) then takes one line rather than four lines a run, which keeps the findings of a
-//! large file a quarter smaller and readable.
+//! an array of numbers (or of arrays of numbers) on one line, and each object in an array on a
+//! line of its own. A finding (with its `rows`, `[[2, 51], [60, 60]]`) then takes one line
+//! rather than eight and more, so 20,000 findings are 20,000 lines to read, grep or count, and
+//! a quarter smaller.
 
 use std::io;
 
@@ -33,10 +34,14 @@ struct NumbersOnOneLine {
     indent: usize,
     has_value: bool,
     arrays: Vec<ArrayLayout>,
-    /// Arrays on one line now open: inside one, everything is written compactly.
+    /// Arrays and objects on one line now open: inside one, everything is on that line.
     one_line: usize,
+    /// For each open object, whether it is on one line (it is a value of an array).
+    objects: Vec<bool>,
     /// An undecided array's first value is about to be written.
     deciding: bool,
+    /// A value of an array written a value a line is about to be written.
+    in_array: bool,
 }
 
 impl NumbersOnOneLine {
@@ -47,6 +52,7 @@ impl NumbersOnOneLine {
         writer: &mut W,
         number_or_array: bool,
     ) -> io::Result<()> {
+        self.in_array = false;
         if !self.deciding {
             return Ok(());
         }
@@ -163,6 +169,7 @@ impl Formatter for NumbersOnOneLine {
             }
             _ => {
                 writer.write_all(if first { b"" } else { b"," })?;
+                self.in_array = true;
                 self.new_line(writer)
             }
         }
@@ -174,16 +181,25 @@ impl Formatter for NumbersOnOneLine {
     }
 
     fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        let in_array = self.deciding || self.in_array;
         self.first_value(writer, false)?;
-        if self.one_line == 0 {
+        // An object that is a value of an array goes on one line.
+        let one_line = self.one_line > 0 || in_array;
+        if one_line {
+            self.one_line += 1;
+        } else {
             self.indent += 1;
             self.has_value = false;
         }
+        self.objects.push(one_line);
+        self.in_array = false;
         writer.write_all(b"{")
     }
 
     fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
-        if self.one_line == 0 {
+        if self.objects.pop().unwrap_or(false) {
+            self.one_line -= 1;
+        } else {
             self.indent -= 1;
             if self.has_value {
                 self.new_line(writer)?;
@@ -231,35 +247,29 @@ mod tests {
             ],
             "counts": [1, 2.5, -3],
             "nested": [[], [1]],
+            "object": {"list": ["x", {"y": 1}]},
         });
         let expected = r#"{
   "counts": [1, 2.5, -3],
   "findings": [
-    {
-      "message": "a",
-      "row": 2,
-      "rows": [[2, 51], [60, 60]]
-    },
-    {
-      "column": "Due",
-      "empty": [],
-      "none": {},
-      "row": 13,
-      "tags": [
-        "x",
-        "y"
-      ]
-    }
+    {"message": "a", "row": 2, "rows": [[2, 51], [60, 60]]},
+    {"column": "Due", "empty": [], "none": {}, "row": 13, "tags": ["x", "y"]}
   ],
-  "nested": [[], [1]]
+  "nested": [[], [1]],
+  "object": {
+    "list": [
+      "x",
+      {"y": 1}
+    ]
+  }
 }"#;
         let written = to_json(&value).unwrap();
         assert_eq!(written, expected);
         // Whatever the layout, it is the same JSON.
         let read: serde_json::Value = serde_json::from_str(&written).unwrap();
         assert_eq!(read, value);
-        // Without arrays of numbers it is serde_json's own pretty printing.
-        let plain = serde_json::json!({"a": [{"b": "c"}, "d"], "e": {"f": null, "g": true}});
+        // Without arrays of numbers or of objects it is serde_json's own pretty printing.
+        let plain = serde_json::json!({"a": ["b", "d"], "e": {"f": null, "g": true}});
         assert_eq!(
             to_json(&plain).unwrap(),
             serde_json::to_string_pretty(&plain).unwrap()
