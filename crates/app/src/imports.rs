@@ -130,7 +130,8 @@ pub async fn parse_bytes_within(
             tokio::task::spawn_blocking(move || {
                 let _turn = turn;
                 let workbook = waymark_io::read_bytes(&name, format, &content)?;
-                parse_workbook(&workbook, &options)
+                drop(content);
+                parse_workbook(workbook, &options)
             })
             .await?,
         )
@@ -149,14 +150,15 @@ pub async fn parse_bytes_within(
     }
 }
 
-/// Parses a workbook: indicator tables become indicators, anything else a plan of items.
-pub fn parse_workbook(workbook: &Workbook, options: &PreviewOptions) -> Result<Parsed> {
-    if waymark_io::indicators::is_indicator_workbook(workbook) {
+/// Parses a workbook: indicator tables become indicators, anything else a plan of items. The
+/// workbook's rows are freed as they become items, so a large file is not in memory twice.
+pub fn parse_workbook(workbook: Workbook, options: &PreviewOptions) -> Result<Parsed> {
+    if waymark_io::indicators::is_indicator_workbook(&workbook) {
         return Ok(Parsed::Indicators(
-            waymark_io::indicators::parse_indicator_workbook(workbook),
+            waymark_io::indicators::parse_indicator_workbook(&workbook),
         ));
     }
-    Ok(Parsed::Items(Box::new(waymark_io::build_preview(
+    Ok(Parsed::Items(Box::new(waymark_io::build_preview_owned(
         workbook, options,
     )?)))
 }
@@ -201,7 +203,7 @@ impl App {
                         None,
                     )
                     .await?;
-                let mut planned = waymark_io::plan_reimport(&view, preview, Some(author));
+                let mut planned = waymark_io::plan_reimport(&view, preview, Some(author), dry_run);
                 if !dry_run && !planned.changes.is_empty() {
                     let mut audit = actor.audit("import.items");
                     audit.subject = Some(file_name.to_string());
@@ -237,41 +239,96 @@ impl App {
                     title: title.clone(),
                     kind: kind.clone(),
                 };
-                let mut planned =
-                    waymark_io::plan_new_plan_import(&spec, preview, Some(author), &existing);
-                let plan = if dry_run {
-                    None
-                } else {
-                    let mut audit = actor.audit("import.new_plan");
-                    audit.org = Some(org);
-                    audit.subject = Some(planned.plan.title.clone());
-                    audit.detail = Some(serde_json::json!({
-                        "file": file_name, "items": planned.summary.added,
-                        "updates": planned.summary.updates_added,
-                        "marking": planned.plan.marking.label(),
-                    }));
-                    planned.changes.audit = Some(audit);
-                    let (plan, _) = self
-                        .store()
-                        .create_plan_with_changes(&planned.plan, &planned.changes)
-                        .await?;
-                    Some(plan.id.0)
-                };
-                Ok(ImportResult::Items {
-                    outcome: ImportOutcome {
-                        plan,
-                        plan_title: planned.plan.title,
-                        dry_run,
-                        summary: planned.summary,
-                        findings: planned.findings,
-                    },
-                })
+                let planned = waymark_io::plan_new_plan_import(
+                    &spec,
+                    preview,
+                    Some(author),
+                    &existing,
+                    dry_run,
+                );
+                self.store_new_plan_import(actor, file_name, planned, dry_run)
+                    .await
             }
             (Parsed::Indicators(import), target) => {
                 self.import_indicators(actor, file_name, import, target, dry_run)
                     .await
             }
         }
+    }
+
+    /// As [`App::import_parsed`] (never a dry run), for a caller done with the parsed file: a
+    /// new plan's items move into its change set rather than being copied, so a large file is
+    /// in memory once while it is written.
+    pub async fn import_parsed_owned(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        parsed: Parsed,
+        target: &ImportTarget,
+    ) -> Result<ImportResult> {
+        let (Parsed::Items(preview), ImportTarget::New { org, title, kind }) = (&parsed, target)
+        else {
+            return self
+                .import_parsed(actor, file_name, &parsed, target, false)
+                .await;
+        };
+        refuse_secret(preview.metadata.marking.as_deref())?;
+        let org = self.organisation_to_import_into(actor, *org, false).await?;
+        if !actor.subject.may_create_plans(org) {
+            return Err(AppError::Forbidden);
+        }
+        let existing = self.store().plans(Scope::Org(org)).await?;
+        let spec = NewPlanSpec {
+            org,
+            title: title.clone(),
+            kind: kind.clone(),
+        };
+        let Parsed::Items(preview) = parsed else {
+            return Err(AppError::Internal("the parsed file changed kind".into()));
+        };
+        let author = format!("Import of {file_name} by {}", actor.name());
+        let planned =
+            waymark_io::plan_new_plan_import_owned(&spec, *preview, Some(author), &existing);
+        self.store_new_plan_import(actor, file_name, planned, false)
+            .await
+    }
+
+    /// Creates a planned new plan with its items and audit record in one transaction, unless a
+    /// dry run, and says what it did.
+    async fn store_new_plan_import(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        mut planned: waymark_io::NewPlanImport,
+        dry_run: bool,
+    ) -> Result<ImportResult> {
+        let plan = if dry_run {
+            None
+        } else {
+            let mut audit = actor.audit("import.new_plan");
+            audit.org = Some(planned.plan.org);
+            audit.subject = Some(planned.plan.title.clone());
+            audit.detail = Some(serde_json::json!({
+                "file": file_name, "items": planned.summary.added,
+                "updates": planned.summary.updates_added,
+                "marking": planned.plan.marking.label(),
+            }));
+            planned.changes.audit = Some(audit);
+            let (plan, _) = self
+                .store()
+                .create_plan_with_changes(&planned.plan, &planned.changes)
+                .await?;
+            Some(plan.id.0)
+        };
+        Ok(ImportResult::Items {
+            outcome: ImportOutcome {
+                plan,
+                plan_title: planned.plan.title,
+                dry_run,
+                summary: planned.summary,
+                findings: planned.findings,
+            },
+        })
     }
 
     async fn import_indicators(
@@ -463,20 +520,35 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
+    /// Every finding of an upload the actor previewed, worked out again by a dry run: the
+    /// preview lists only the first few of each kind. Only the person who uploaded the file
+    /// gets them, as only they may confirm it.
+    pub async fn upload_findings(
+        &self,
+        actor: &Actor,
+        token: &str,
+    ) -> Result<Vec<waymark_io::Finding>> {
+        let upload = self.pending_upload(actor, token).await?;
+        let target = pending_target(&upload);
+        let options = self.preview_options(actor, &target, None).await?;
+        let parsed = parse_bytes(&upload.file_name, upload.content, options).await?;
+        let result = self
+            .import_parsed(actor, &upload.file_name, &parsed, &target, true)
+            .await?;
+        Ok(match result {
+            ImportResult::Items { outcome } => outcome.findings,
+            ImportResult::Indicators { outcome, .. } => outcome.findings,
+        })
+    }
+
     /// Imports an upload the actor previewed; the upload is then forgotten.
     pub async fn confirm_upload(&self, actor: &Actor, token: &str) -> Result<ImportResult> {
         let upload = self.pending_upload(actor, token).await?;
-        let target = target_of(&Upload {
-            file_name: upload.file_name.clone(),
-            content: Vec::new(),
-            target: upload.plan,
-            new_title: upload.new_title.clone(),
-            new_kind: upload.new_kind.clone(),
-        });
+        let target = pending_target(&upload);
         let options = self.preview_options(actor, &target, None).await?;
-        let parsed = parse_bytes(&upload.file_name, upload.content.clone(), options).await?;
+        let parsed = parse_bytes(&upload.file_name, upload.content, options).await?;
         let result = self
-            .import_parsed(actor, &upload.file_name, &parsed, &target, false)
+            .import_parsed_owned(actor, &upload.file_name, parsed, &target)
             .await?;
         self.store()
             .delete_upload(&crate::sessions::token_hash(token))
@@ -505,6 +577,16 @@ impl App {
         self.store().catch_up_indexes(plan).await?;
         Ok(())
     }
+}
+
+fn pending_target(upload: &PendingUpload) -> ImportTarget {
+    target_of(&Upload {
+        file_name: upload.file_name.clone(),
+        content: Vec::new(),
+        target: upload.plan,
+        new_title: upload.new_title.clone(),
+        new_kind: upload.new_kind.clone(),
+    })
 }
 
 fn target_of(upload: &Upload) -> ImportTarget {

@@ -1,6 +1,7 @@
 //! `waymark import`: reads a spreadsheet or Word document as it is, shows what it found, and
 //! stores it as a new plan or as a re-import into an existing plan, in one transaction.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -15,7 +16,7 @@ use waymark_io::apply::ImportOutcome;
 use waymark_io::indicators::IndicatorOutcome;
 use waymark_io::preview::{ImportPreview, PlanMetadata};
 use waymark_io::{
-    Finding, Mapping, PreviewOptions, Workbook, build_preview_with_progress, read_file,
+    Finding, FindingKind, Mapping, PreviewOptions, Workbook, build_preview_with_progress, read_file,
 };
 
 use crate::failed;
@@ -49,6 +50,10 @@ pub struct ImportArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// List every finding (by default the text output counts the findings of each kind and
+    /// shows the first few; `--json` always has them all).
+    #[arg(long)]
+    pub all: bool,
 }
 
 /// The JSON `import --json` prints.
@@ -89,21 +94,30 @@ pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     }
 
     let workbook = read_with_spinner(&args)?;
-    let parsed = if waymark_io::indicators::is_indicator_workbook(&workbook) {
-        Parsed::Indicators(waymark_io::indicators::parse_indicator_workbook(&workbook))
-    } else {
-        Parsed::Items(Box::new(preview_with_progress(&args, &workbook, &options)?))
-    };
     let file_name = args
         .file
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| workbook.file.clone());
+    let parsed = if waymark_io::indicators::is_indicator_workbook(&workbook) {
+        Parsed::Indicators(waymark_io::indicators::parse_indicator_workbook(&workbook))
+    } else {
+        // The workbook is handed over: its rows are freed as they become items, so a large
+        // file's table is not in memory beside the preview (nor while the plan is written).
+        Parsed::Items(Box::new(preview_with_progress(&args, workbook, &options)?))
+    };
+    let read = FileRead::of(&parsed);
     let writing = spinner(&args, "Writing to the database");
-    let result = app
-        .import_parsed(operator, &file_name, &parsed, &target, args.dry_run)
-        .await
-        .map_err(failed)?;
+    let result = if args.dry_run {
+        app.import_parsed(operator, &file_name, &parsed, &target, true)
+            .await
+    } else {
+        // The file's items move into the plan's change set: what is printed below was taken
+        // from them above.
+        app.import_parsed_owned(operator, &file_name, parsed, &target)
+            .await
+    }
+    .map_err(failed)?;
     if let Some(bar) = writing {
         bar.finish_and_clear();
     }
@@ -118,32 +132,64 @@ pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
             bar.finish_and_clear();
         }
     }
-    match (&parsed, &result) {
-        (Parsed::Items(preview), ImportResult::Items { outcome }) => {
+    match (&read, &result) {
+        (FileRead::Items(read), ImportResult::Items { outcome }) => {
             if args.json {
                 let json = ImportJson {
-                    file: &preview.file,
+                    file: &read.file,
                     outcome,
-                    metadata: &preview.metadata,
+                    metadata: &read.metadata,
                 };
-                println!("{}", serde_json::to_string_pretty(&json)?);
+                println!("{}", crate::json_out::to_json(&json)?);
             } else {
-                print_text(preview, outcome, args.plan.is_some());
+                print_text(read, outcome, args.plan.is_some(), args.all);
             }
         }
         (
-            Parsed::Indicators(import),
+            FileRead::Indicators(indicators),
             ImportResult::Indicators {
                 plan,
                 plan_title,
                 outcome,
             },
         ) => {
-            print_indicators(&args, import.indicators.len(), *plan, plan_title, outcome)?;
+            print_indicators(&args, *indicators, *plan, plan_title, outcome)?;
         }
         _ => bail!("the import answered for another kind of file"),
     }
     Ok(())
+}
+
+/// What the output says about the file read, taken from it before an import may consume it.
+enum FileRead {
+    Items(Box<ItemsRead>),
+    /// The indicators read.
+    Indicators(usize),
+}
+
+struct ItemsRead {
+    file: String,
+    metadata: PlanMetadata,
+    /// Items as the JSON contract counts them, and all of them (parents named in parent
+    /// columns too).
+    items: usize,
+    all_items: usize,
+    updates: usize,
+}
+
+impl FileRead {
+    fn of(parsed: &Parsed) -> Self {
+        match parsed {
+            Parsed::Items(preview) => FileRead::Items(Box::new(ItemsRead {
+                file: preview.file.clone(),
+                metadata: preview.metadata.clone(),
+                items: preview.item_count(),
+                all_items: preview.items.len(),
+                updates: preview.update_count(),
+            })),
+            Parsed::Indicators(import) => FileRead::Indicators(import.indicators.len()),
+        }
+    }
 }
 
 /// The organisation of a new plan: the one named, the only one, or on a fresh data folder a
@@ -203,7 +249,7 @@ fn print_indicators(
             "dry_run": outcome.dry_run,
             "findings": outcome.findings,
         });
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        println!("{}", crate::json_out::to_json(&json)?);
         return Ok(());
     }
     let lead = if args.dry_run {
@@ -227,7 +273,7 @@ fn print_indicators(
     if args.dry_run {
         println!("Dry run: nothing was stored.");
     }
-    print_findings(&outcome.findings);
+    print_findings(&outcome.findings, args.all);
     Ok(())
 }
 
@@ -244,7 +290,7 @@ fn read_with_spinner(args: &ImportArgs) -> Result<Workbook> {
 /// Previews the workbook, with a progress bar on a terminal.
 fn preview_with_progress(
     args: &ImportArgs,
-    workbook: &Workbook,
+    workbook: Workbook,
     options: &PreviewOptions,
 ) -> Result<ImportPreview> {
     let show = !args.json && std::io::stderr().is_terminal();
@@ -280,9 +326,9 @@ fn spinner(args: &ImportArgs, message: &str) -> Option<ProgressBar> {
     Some(bar)
 }
 
-fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) {
+fn print_text(read: &ItemsRead, outcome: &ImportOutcome, reimport: bool, all: bool) {
     let summary = &outcome.summary;
-    let grouping = preview.items.len() - preview.item_count();
+    let grouping = read.all_items - read.items;
     let parents = if grouping > 0 {
         format!(" (and {grouping} parents named in its parent columns)")
     } else {
@@ -290,9 +336,9 @@ fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) 
     };
     println!(
         "Read {}: {} items{parents} and {} updates, with {} findings.",
-        preview.file,
-        preview.item_count(),
-        preview.update_count(),
+        read.file,
+        read.items,
+        read.updates,
         outcome.findings.len()
     );
     if reimport {
@@ -338,22 +384,63 @@ fn print_text(preview: &ImportPreview, outcome: &ImportOutcome, reimport: bool) 
     if outcome.dry_run {
         println!("Dry run: nothing was stored.");
     }
-    print_findings(&outcome.findings);
+    print_findings(&outcome.findings, all);
 }
 
-fn print_findings(findings: &[Finding]) {
-    if !findings.is_empty() {
+/// How many findings of each kind the text output shows without `--all`.
+const SHOWN_PER_KIND: usize = 5;
+
+fn print_findings(findings: &[Finding], all: bool) {
+    if findings.is_empty() {
+        return;
+    }
+    if all {
         println!("\nFindings:");
         for finding in findings {
-            let place = match (&finding.table, finding.column.is_empty()) {
-                _ if finding.row == 0 => "the file".to_string(),
-                (Some(table), false) => format!("{table}, row {}, {}", finding.row, finding.column),
-                (Some(table), true) => format!("{table}, row {}", finding.row),
-                (None, false) => format!("row {}, {}", finding.row, finding.column),
-                (None, true) => format!("row {}", finding.row),
-            };
-            println!("  {place}: {} ({})", finding.message, finding.kind.name());
+            println!(
+                "  {}: {} ({})",
+                place(finding),
+                finding.message,
+                finding.kind.name()
+            );
         }
+        return;
+    }
+    let mut by_kind: BTreeMap<FindingKind, Vec<&Finding>> = BTreeMap::new();
+    for finding in findings {
+        by_kind.entry(finding.kind).or_default().push(finding);
+    }
+    let hidden: usize = by_kind
+        .values()
+        .map(|of_kind| of_kind.len().saturating_sub(SHOWN_PER_KIND))
+        .sum();
+    if hidden == 0 {
+        println!("\nFindings, by kind:");
+    } else {
+        println!(
+            "\nFindings, by kind, with the first {SHOWN_PER_KIND} of each ({hidden} more with \
+             --all; --json gives them all):"
+        );
+    }
+    for (kind, of_kind) in by_kind {
+        println!("  {} ({}): {}", kind.label(), kind.name(), of_kind.len());
+        for finding in of_kind.iter().take(SHOWN_PER_KIND) {
+            println!("    {}: {}", place(finding), finding.message);
+        }
+        if of_kind.len() > SHOWN_PER_KIND {
+            println!("    … and {} more", of_kind.len() - SHOWN_PER_KIND);
+        }
+    }
+}
+
+/// Where a finding is: "Sheet 1, row 12, Due Date", "row 12", "the file".
+fn place(finding: &Finding) -> String {
+    match (&finding.table, finding.column.is_empty()) {
+        _ if finding.row == 0 => "the file".to_string(),
+        (Some(table), false) => format!("{table}, row {}, {}", finding.row, finding.column),
+        (Some(table), true) => format!("{table}, row {}", finding.row),
+        (None, false) => format!("row {}, {}", finding.row, finding.column),
+        (None, true) => format!("row {}", finding.row),
     }
 }
 

@@ -9,6 +9,7 @@ mod build_cmd;
 mod export_cmd;
 mod import_cmd;
 mod indicators_cmd;
+mod json_out;
 mod report_cmd;
 
 use std::path::PathBuf;

@@ -1,5 +1,6 @@
 //! Data-quality flags on actions, computed "as at" a day: what contradicts the RAG an owner set.
 
+use std::collections::hash_map::Entry;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -143,21 +144,39 @@ fn is_stale(subject: &FlagSubject<'_>, cycle: UpdateCycle, as_at: NaiveDate) -> 
     }
 }
 
+/// The items with an update whose text another item's update has too. One entry per distinct
+/// text (its first item, and whether a second item has it), so a plan's check grows with its
+/// updates, however many items share a text.
 fn items_sharing_update_text(subjects: &[FlagSubject<'_>]) -> HashSet<ItemId> {
-    let mut items_by_text: HashMap<String, HashSet<ItemId>> = HashMap::new();
+    let mut first_by_text: HashMap<String, (ItemId, bool)> = HashMap::new();
+    let mut sharing: HashSet<ItemId> = HashSet::new();
     for subject in subjects {
         for update in &subject.updates {
             let text = normalise_text(&update.text);
-            if text.chars().count() >= DUPLICATE_TEXT_MIN_CHARS {
-                items_by_text.entry(text).or_default().insert(subject.item);
+            if text.chars().count() < DUPLICATE_TEXT_MIN_CHARS {
+                continue;
+            }
+            match first_by_text.entry(text) {
+                Entry::Occupied(mut seen) => {
+                    let (first, shared) = seen.get_mut();
+                    if *first != subject.item {
+                        *shared = true;
+                        sharing.insert(subject.item);
+                    }
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert((subject.item, false));
+                }
             }
         }
     }
-    items_by_text
-        .into_values()
-        .filter(|items| items.len() > 1)
-        .flatten()
-        .collect()
+    sharing.extend(
+        first_by_text
+            .into_values()
+            .filter(|(_, shared)| *shared)
+            .map(|(first, _)| first),
+    );
+    sharing
 }
 
 #[cfg(test)]
@@ -308,6 +327,47 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Items sharing a text are those of every text on two items or more, as defined.
+        #[test]
+        fn items_sharing_a_text_are_found_as_defined(
+            updates in proptest::collection::vec((1i64..8, 0usize..4), 0..40)
+        ) {
+            const TEXTS: [&str; 4] = [
+                "Meeting held with partners to agree the plan",
+                "MEETING HELD WITH PARTNERS TO AGREE THE PLAN.",
+                "No update this period, work continues",
+                "Ongoing",
+            ];
+            let stored: Vec<Update> = updates
+                .iter()
+                .enumerate()
+                .map(|(n, (item, text))| update(n as i64, *item, day(2015, 1, 1), TEXTS[*text]))
+                .collect();
+            let plain = fields(None, false);
+            let subjects: Vec<FlagSubject<'_>> = (1..8)
+                .map(|item| FlagSubject {
+                    item: ItemId(item),
+                    fields: &plain,
+                    exists_from: day(2015, 1, 1),
+                    has_children: false,
+                    updates: stored.iter().filter(|u| u.item == ItemId(item)).collect(),
+                })
+                .collect();
+            let mut items_by_text: HashMap<String, HashSet<ItemId>> = HashMap::new();
+            for update in &stored {
+                let text = normalise_text(&update.text);
+                if text.chars().count() >= DUPLICATE_TEXT_MIN_CHARS {
+                    items_by_text.entry(text).or_default().insert(update.item);
+                }
+            }
+            let defined: HashSet<ItemId> = items_by_text
+                .into_values()
+                .filter(|items| items.len() > 1)
+                .flatten()
+                .collect();
+            proptest::prop_assert_eq!(items_sharing_update_text(&subjects), defined);
+        }
+
         /// The one-buffer normalisation says exactly what the plain definition says.
         #[test]
         fn normalising_matches_its_definition(text in "[ \t\nA-Za-z.ÀÉΣσς0-9]{0,40}") {

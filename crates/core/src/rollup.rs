@@ -36,6 +36,14 @@ impl RagRollup {
         rollup
     }
 
+    fn add(&mut self, other: RagRollup) {
+        self.red += other.red;
+        self.amber += other.amber;
+        self.green += other.green;
+        self.blue += other.blue;
+        self.not_assessed += other.not_assessed;
+    }
+
     /// Every action counted.
     pub fn actions(&self) -> usize {
         self.red + self.amber + self.green + self.blue + self.not_assessed
@@ -79,21 +87,36 @@ impl RagRollup {
 pub fn rollup_tree(depths: &[usize], rags: &[Option<Rag>]) -> Vec<Option<RagRollup>> {
     let count = depths.len().min(rags.len());
     let mut result = vec![None; count];
-    for index in 0..count {
-        let depth = depths[index];
-        let descendants = depths[index + 1..count]
-            .iter()
-            .take_while(|d| **d > depth)
-            .count();
-        if descendants == 0 {
-            continue;
+    // One pass with the open ancestors on a stack: an item's count is added to its parent's
+    // when the item is closed, so each item is counted once, not once per ancestor (which grew
+    // with the square of a deep tree).
+    let is_leaf = |index: usize| index + 1 >= count || depths[index + 1] <= depths[index];
+    let mut open: Vec<(usize, RagRollup)> = Vec::new();
+    let close = |open: &mut Vec<(usize, RagRollup)>, result: &mut Vec<Option<RagRollup>>| {
+        let Some((index, rollup)) = open.pop() else {
+            return;
+        };
+        let counted = if is_leaf(index) {
+            RagRollup::from_actions([rags[index]])
+        } else {
+            result[index] = Some(rollup);
+            rollup
+        };
+        if let Some((_, parent)) = open.last_mut() {
+            parent.add(counted);
         }
-        let range = index + 1..index + 1 + descendants;
-        let leaves = range
-            .clone()
-            .filter(|&i| i + 1 >= count || depths[i + 1] <= depths[i])
-            .map(|i| rags[i]);
-        result[index] = Some(RagRollup::from_actions(leaves));
+    };
+    for index in 0..count {
+        while open
+            .last()
+            .is_some_and(|&(top, _)| depths[top] >= depths[index])
+        {
+            close(&mut open, &mut result);
+        }
+        open.push((index, RagRollup::default()));
+    }
+    while !open.is_empty() {
+        close(&mut open, &mut result);
     }
     result
 }
@@ -150,6 +173,56 @@ mod tests {
         // Leaves and childless items have no roll-up.
         assert_eq!(rolled[2], None);
         assert_eq!(rolled[6], None);
+    }
+
+    /// The roll-up as defined: each item's descendants are the run of deeper items after it,
+    /// and its count is that of the leaves among them.
+    fn rollup_by_definition(depths: &[usize], rags: &[Option<Rag>]) -> Vec<Option<RagRollup>> {
+        let count = depths.len().min(rags.len());
+        (0..count)
+            .map(|index| {
+                let descendants = depths[index + 1..count]
+                    .iter()
+                    .take_while(|d| **d > depths[index])
+                    .count();
+                (descendants > 0).then(|| {
+                    RagRollup::from_actions(
+                        (index + 1..index + 1 + descendants)
+                            .filter(|&i| i + 1 >= count || depths[i + 1] <= depths[i])
+                            .map(|i| rags[i]),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_one_pass_rollup_is_the_rollup_by_definition(
+            items in proptest::collection::vec((0usize..5, 0usize..5), 0..60)
+        ) {
+            let depths: Vec<usize> = items.iter().map(|(depth, _)| *depth).collect();
+            let rags: Vec<Option<Rag>> =
+                items.iter().map(|(_, rag)| [None, R, A, G, B][*rag]).collect();
+            proptest::prop_assert_eq!(
+                rollup_tree(&depths, &rags),
+                rollup_by_definition(&depths, &rags)
+            );
+        }
+    }
+
+    #[test]
+    fn a_chain_of_a_thousand_levels_rolls_up_its_one_action() {
+        let depths: Vec<usize> = (0..1_000).collect();
+        let mut rags = vec![None; 1_000];
+        rags[999] = R;
+        let rolled = rollup_tree(&depths, &rags);
+        assert!(
+            rolled[..999]
+                .iter()
+                .all(|r| r.map(|r| (r.rag(), r.actions())) == Some((R, 1)))
+        );
+        assert_eq!(rolled[999], None);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Dated progress updates. Append-only: a correction is a new entry that supersedes an earlier
 //! one, never an edit in place. "Latest update" is derived, never stored.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::ids::{ItemId, UpdateId};
@@ -47,7 +49,9 @@ pub fn visible_updates(
     known_at: Option<DateTime<Utc>>,
 ) -> Vec<&Update> {
     let known = |update: &Update| known_at.is_none_or(|limit| update.entered_at <= limit);
-    let superseded: Vec<UpdateId> = updates
+    // A set, because every update is looked up in it: an item with a long trail of
+    // corrections would otherwise cost the square of its updates.
+    let superseded: HashSet<UpdateId> = updates
         .iter()
         .filter(|u| known(u))
         .filter_map(|u| u.supersedes)

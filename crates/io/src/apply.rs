@@ -9,7 +9,9 @@ use waymark_store::{NewPlan, PlanView};
 
 use crate::findings::{Finding, FindingKind};
 use crate::preview::ImportPreview;
-use crate::reimport::{ImportSummary, PlannedChanges, plan_changes};
+use crate::reimport::{
+    ImportSummary, PlannedChanges, plan_changes, plan_changes_owned, plan_summary,
+};
 
 /// How to create the plan for a first import.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,25 +41,58 @@ pub struct ImportOutcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewPlanImport {
     pub plan: NewPlan,
+    /// Empty on a dry run, which counts what it would store and keeps none of it.
     pub changes: waymark_store::ChangeSet,
     pub summary: ImportSummary,
     /// The file's findings, then any from planning the change set.
     pub findings: Vec<Finding>,
 }
 
-/// Plans a first import of a preview: the new plan and everything to create in it. `existing`
-/// is the organisation's plans, so that a second plan of a name already used (most often a
-/// re-import aimed at the wrong target) is named in the findings.
+/// Plans a first import of a preview: the new plan and everything to create in it (on a dry
+/// run, only what it amounts to). `existing` is the organisation's plans, so that a second
+/// plan of a name already used (most often a re-import aimed at the wrong target) is named in
+/// the findings.
 pub fn plan_new_plan_import(
     spec: &NewPlanSpec,
     preview: &ImportPreview,
     author: Option<String>,
     existing: &[waymark_core::Plan],
+    dry_run: bool,
 ) -> NewPlanImport {
     let new_plan = new_plan_from(spec, preview);
     // The plan id is not known yet; the change set's own is ignored on creation.
-    let planned = plan_changes(&[], preview, spec.org, PlanId(0), author);
-    let mut findings = preview.findings.clone();
+    let planned = if dry_run {
+        plan_summary(&[], preview)
+    } else {
+        plan_changes(&[], preview, spec.org, PlanId(0), author)
+    };
+    new_plan_import(spec, new_plan, preview.findings.clone(), planned, existing)
+}
+
+/// As `plan_new_plan_import` (not a dry run), for a caller done with the preview: its items
+/// move into the change set instead of being copied, so a large file is in memory once while
+/// it is written.
+pub fn plan_new_plan_import_owned(
+    spec: &NewPlanSpec,
+    mut preview: ImportPreview,
+    author: Option<String>,
+    existing: &[waymark_core::Plan],
+) -> NewPlanImport {
+    let new_plan = new_plan_from(spec, &preview);
+    let findings = std::mem::take(&mut preview.findings);
+    let planned = plan_changes_owned(&[], preview, spec.org, PlanId(0), author);
+    new_plan_import(spec, new_plan, findings, planned, existing)
+}
+
+/// The new plan with its planned change set, after the file's findings and the planning's,
+/// and first a finding if the title is taken.
+fn new_plan_import(
+    spec: &NewPlanSpec,
+    new_plan: NewPlan,
+    mut findings: Vec<Finding>,
+    planned: PlannedChanges,
+    existing: &[waymark_core::Plan],
+) -> NewPlanImport {
     findings.extend(planned.findings);
     let wanted = new_plan.title.trim().to_lowercase();
     if let Some(existing) = existing
@@ -89,13 +124,19 @@ pub fn plan_new_plan_import(
 }
 
 /// Plans a re-import of a preview into a plan whose every item (as it stands) is `view`'s:
-/// matches items, adds only what is new, and changes only what differs.
+/// matches items, adds only what is new, and changes only what differs. A dry run counts the
+/// changes and keeps none of them.
 pub fn plan_reimport(
     view: &PlanView,
     preview: &ImportPreview,
     author: Option<String>,
+    dry_run: bool,
 ) -> PlannedChanges {
-    let mut planned = plan_changes(&view.items, preview, view.plan.org, view.plan.id, author);
+    let mut planned = if dry_run {
+        plan_summary(&view.items, preview)
+    } else {
+        plan_changes(&view.items, preview, view.plan.org, view.plan.id, author)
+    };
     let mut findings = preview.findings.clone();
     findings.append(&mut planned.findings);
     planned.findings = findings;

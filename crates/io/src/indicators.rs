@@ -6,7 +6,7 @@
 //! Everything here is pure: parsing ([`parse_indicator_table`]) and planning what an import
 //! stores ([`plan_indicator_import`]); the application layer stores it in one transaction.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -147,8 +147,11 @@ struct Gathered {
     baseline: Option<Figure>,
     minimum: Option<Figure>,
     stretch: Option<Figure>,
-    /// With the row each came from, for findings.
-    measurements: Vec<(usize, Measurement)>,
+    /// With the row each came from, for findings; a later row for the same period replaces an
+    /// earlier one, which is left as `None` where it was.
+    measurements: Vec<Option<(usize, Measurement)>>,
+    /// Where each period's measurement is in `measurements`.
+    measured: HashMap<Period, usize>,
     first_row: usize,
 }
 
@@ -438,8 +441,10 @@ impl RowReader<'_> {
                 same_period_last_year: last_year,
             };
             // A later row for the same period replaces an earlier one.
-            entry.measurements.retain(|(_, held)| held.period != period);
-            entry.measurements.push((row.number, measurement));
+            if let Some(earlier) = entry.measured.insert(period, entry.measurements.len()) {
+                entry.measurements[earlier] = None;
+            }
+            entry.measurements.push(Some((row.number, measurement)));
         }
     }
 }
@@ -477,6 +482,7 @@ fn settle(
         let mut kinds: Vec<PeriodKind> = entry
             .measurements
             .iter()
+            .flatten()
             .map(|(_, m)| m.period.kind())
             .collect();
         kinds.dedup();
@@ -487,7 +493,7 @@ fn settle(
         }
     });
     let mut measurements = Vec::with_capacity(entry.measurements.len());
-    for (row, measurement) in entry.measurements {
+    for (row, measurement) in entry.measurements.into_iter().flatten() {
         if measurement.period.kind() == calendar.kind() {
             measurements.push(measurement);
         } else {
@@ -620,6 +626,21 @@ pub fn plan_indicator_import(
         .map(|item| item.fields.position + 1)
         .max()
         .unwrap_or(0);
+    // The plan's first item with each text, and with each reference, ignoring case and spaces
+    // at either end; the earliest period measured for each objective.
+    let mut by_text: HashMap<String, usize> = HashMap::new();
+    let mut by_reference: HashMap<String, usize> = HashMap::new();
+    for (index, item) in view.items.iter().enumerate() {
+        by_text
+            .entry(item.fields.text.trim().to_lowercase())
+            .or_insert(index);
+        if let Some(reference) = &item.fields.reference {
+            by_reference
+                .entry(reference.trim().to_lowercase())
+                .or_insert(index);
+        }
+    }
+    let earliest = earliest_starts(import);
     for indicator in &import.indicators {
         let Some(text) = &indicator.objective else {
             continue;
@@ -628,20 +649,17 @@ pub fn plan_indicator_import(
         if objective_ids.contains_key(&key) {
             continue;
         }
-        let found = view.items.iter().find(|item| {
-            item.fields.text.trim().to_lowercase() == key
-                || item
-                    .fields
-                    .reference
-                    .as_deref()
-                    .is_some_and(|r| r.trim().to_lowercase() == key)
-        });
+        let found = [by_text.get(&key), by_reference.get(&key)]
+            .into_iter()
+            .flatten()
+            .min()
+            .map(|&index| &view.items[index]);
         match found {
             Some(item) => {
                 objective_ids.insert(key, ItemRef::Existing(item.id));
             }
             None => {
-                let effective = earliest_start(import, &key).unwrap_or(today);
+                let effective = earliest.get(&key).copied().unwrap_or(today);
                 objective_ids.insert(key, ItemRef::New(changes.new_items.len()));
                 changes.new_items.push(NewItem {
                     parent: None,
@@ -667,11 +685,15 @@ pub fn plan_indicator_import(
     let mut indicators_matched = 0;
     let mut new_indicators = Vec::new();
     let mut measurements = Vec::new();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
+    for (index, stored) in existing.iter().enumerate() {
+        by_title
+            .entry(stored.indicator.title.trim().to_lowercase())
+            .or_insert(index);
+    }
     for parsed in &import.indicators {
         let key = parsed.title.trim().to_lowercase();
-        let matched = existing
-            .iter()
-            .find(|stored| stored.indicator.title.trim().to_lowercase() == key);
+        let matched = by_title.get(&key).map(|&index| &existing[index]);
         let (target, calendar) = match matched {
             Some(stored) => {
                 indicators_matched += 1;
@@ -699,9 +721,9 @@ pub fn plan_indicator_import(
                 (IndicatorRef::New(new_indicators.len() - 1), parsed.calendar)
             }
         };
-        let held: &[Measurement] = match target {
-            IndicatorRef::Existing(id) => in_force.get(&id).map(Vec::as_slice).unwrap_or(&[]),
-            IndicatorRef::New(_) => &[],
+        let held: HashSet<&Measurement> = match target {
+            IndicatorRef::Existing(id) => in_force.get(&id).into_iter().flatten().collect(),
+            IndicatorRef::New(_) => HashSet::new(),
         };
         for measurement in &parsed.measurements {
             if measurement.period.kind() != calendar.kind() {
@@ -762,17 +784,28 @@ fn to_indicator(parsed: &ParsedIndicator, objective: Option<ItemId>) -> Indicato
     }
 }
 
-/// The start of the earliest period measured for an objective's indicators: the day its item
-/// comes into existence, so the plan as at that day shows it.
-fn earliest_start(import: &IndicatorImport, objective_key: &str) -> Option<NaiveDate> {
-    import
-        .indicators
-        .iter()
-        .filter(|i| {
-            i.objective.as_ref().map(|o| o.to_lowercase()).as_deref() == Some(objective_key)
-        })
-        .flat_map(|i| i.measurements.iter().map(|m| m.period.start_date()))
-        .min()
+/// The start of the earliest period measured for each objective's indicators (by its text in
+/// lower case): the day its item comes into existence, so the plan as at that day shows it.
+fn earliest_starts(import: &IndicatorImport) -> HashMap<String, NaiveDate> {
+    let mut earliest: HashMap<String, NaiveDate> = HashMap::new();
+    for indicator in &import.indicators {
+        let Some(objective) = &indicator.objective else {
+            continue;
+        };
+        let Some(start) = indicator
+            .measurements
+            .iter()
+            .map(|m| m.period.start_date())
+            .min()
+        else {
+            continue;
+        };
+        earliest
+            .entry(objective.to_lowercase())
+            .and_modify(|day| *day = (*day).min(start))
+            .or_insert(start);
+    }
+    earliest
 }
 
 #[cfg(test)]

@@ -24,13 +24,16 @@ pub mod split;
 pub mod table;
 
 pub use apply::{
-    ImportOutcome, NewPlanImport, NewPlanSpec, new_plan_from, plan_new_plan_import, plan_reimport,
+    ImportOutcome, NewPlanImport, NewPlanSpec, new_plan_from, plan_new_plan_import,
+    plan_new_plan_import_owned, plan_reimport,
 };
 pub use error::ImportError;
 pub use export::{ExportFormat, export_plan};
 pub use findings::{Finding, FindingKind};
 pub use mapping::Mapping;
-pub use preview::{ImportPreview, PreviewOptions, build_preview, build_preview_with_progress};
+pub use preview::{
+    ImportPreview, PreviewOptions, build_preview, build_preview_owned, build_preview_with_progress,
+};
 pub use read::{ReadLimits, read_bytes, read_bytes_with, read_file, read_file_with, upload_name};
-pub use reimport::{ImportSummary, PlannedChanges, plan_changes};
+pub use reimport::{ImportSummary, PlannedChanges, plan_changes, plan_changes_owned, plan_summary};
 pub use table::{Format, Workbook};

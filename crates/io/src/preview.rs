@@ -3,7 +3,7 @@
 //! dry run and the web app's upload page show the same thing; it serialises to JSON for both.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -15,7 +15,7 @@ use crate::cells::{
     parse_complete_cell, parse_date_cell, parse_owner_cell, parse_rag_cell, split_numbered_title,
 };
 use crate::error::ImportError;
-use crate::findings::{Finding, FindingKind, list_rows};
+use crate::findings::{Finding, FindingKind, describe_rows, row_ranges};
 use crate::header::{
     Column, Field, HeaderMatch, detect_header, normalise_header, normalise_header_into,
     read_preamble,
@@ -204,6 +204,37 @@ impl PreviewItem {
     }
 }
 
+impl PreviewItem {
+    /// As `to_fields`, moving the text out of the item, with its updates: for an import that
+    /// is done with the preview.
+    pub fn into_fields(self) -> (ItemFields, Vec<PreviewUpdate>) {
+        let fields = ItemFields {
+            parent: None,
+            position: self.position,
+            reference: self.reference,
+            text: self.text,
+            description: self.description,
+            strategic_lead: self.strategic_lead,
+            owners: self.owners,
+            start: self.start.map(|date| FlexDate {
+                date: date.date,
+                written: date.written,
+            }),
+            due: self.due.map(|date| FlexDate {
+                date: date.date,
+                written: date.written,
+            }),
+            complete: self.complete,
+            completed_on: self.completed_on,
+            rag: self.rag.map(Rag::from),
+            tags: Vec::new(),
+            marking: None,
+            archived: false,
+        };
+        (fields, self.updates)
+    }
+}
+
 /// One dated progress note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PreviewUpdate {
@@ -243,45 +274,76 @@ pub fn build_preview(
     workbook: &Workbook,
     options: &PreviewOptions,
 ) -> Result<ImportPreview, ImportError> {
+    build_preview_in(
+        Cow::Borrowed(workbook),
+        options,
+        &mut |_, _| {},
+        Parallelism::available(),
+    )
+}
+
+/// As `build_preview`, for a caller done with the workbook: its rows are freed a block at a
+/// time as they are read, so a large file's cells and the items made of them are not all in
+/// memory at once.
+pub fn build_preview_owned(
+    workbook: Workbook,
+    options: &PreviewOptions,
+) -> Result<ImportPreview, ImportError> {
     build_preview_with_progress(workbook, options, &mut |_, _| {})
 }
 
-/// As `build_preview`, calling `progress(rows_done, rows_total)` as it goes, for a progress bar.
+/// As `build_preview_owned`, calling `progress(rows_done, rows_total)` as it goes, for a
+/// progress bar.
 pub fn build_preview_with_progress(
-    workbook: &Workbook,
+    workbook: Workbook,
     options: &PreviewOptions,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<ImportPreview, ImportError> {
-    build_preview_in(workbook, options, progress, Parallelism::available())
+    build_preview_in(
+        Cow::Owned(workbook),
+        options,
+        progress,
+        Parallelism::available(),
+    )
 }
 
 fn build_preview_in(
-    workbook: &Workbook,
+    workbook: Cow<'_, Workbook>,
     options: &PreviewOptions,
     progress: &mut dyn FnMut(usize, usize),
     parallelism: Parallelism,
 ) -> Result<ImportPreview, ImportError> {
+    let parallelism = Parallelism {
+        block_rows: parallelism.block_rows.max(1),
+        ..parallelism
+    };
     let mut builder = Builder::new(options);
     builder.parallelism = parallelism;
-    builder.is_document = workbook.format == Format::Docx;
+    let (file, format) = (workbook.file.clone(), workbook.format);
+    builder.is_document = format == Format::Docx;
     // A document's preamble grows with what tables before the plan say about it: a table of
     // "Plan owner | ACC Local Policing" facts, and the title above such a table.
     let mut document_preamble: Vec<String> = workbook.preamble.clone();
     let mut preamble = read_preamble(workbook.preamble.iter().map(String::as_str));
     let mut headers: Vec<HeaderMatch> = Vec::new();
     let total_rows: usize = workbook.tables.iter().map(|t| t.rows.len()).sum();
+    let several_tables = workbook.tables.len() > 1;
+    let tables: Vec<Cow<'_, Table>> = match workbook {
+        Cow::Borrowed(workbook) => workbook.tables.iter().map(Cow::Borrowed).collect(),
+        Cow::Owned(workbook) => workbook.tables.into_iter().map(Cow::Owned).collect(),
+    };
     let mut rows_done = 0;
-    for table in &workbook.tables {
+    for table in tables {
         if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
             && !wanted.eq_ignore_ascii_case(name)
         {
             continue;
         }
-        let facts = (workbook.tables.len() > 1)
+        let facts = several_tables
             .then(|| key_value_lines(&table.rows))
             .flatten();
         if let Some(lines) = facts {
-            if headers.is_empty() && workbook.format == Format::Docx {
+            if headers.is_empty() && format == Format::Docx {
                 document_preamble.extend(table.heading.iter().cloned());
                 document_preamble.extend(lines);
                 preamble = read_preamble(document_preamble.iter().map(String::as_str));
@@ -290,7 +352,7 @@ fn build_preview_in(
         }
         let Some(mut header) = detect_header(&table.rows, &options.mapping) else {
             if let Some(first) = table.rows.iter().find(|row| !row.is_blank())
-                && workbook.format != Format::Docx
+                && format != Format::Docx
             {
                 let mut finding = Finding::new(
                     first.number,
@@ -304,23 +366,38 @@ fn build_preview_in(
             continue;
         };
         ignore_rating_parents(&mut header, &table.rows, &options.mapping);
-        if headers.is_empty() && workbook.format != Format::Docx {
+        if headers.is_empty() && format != Format::Docx {
             preamble = read_preamble(
                 table.rows[..header.index]
                     .iter()
                     .flat_map(|row| row.cells.iter().map(String::as_str)),
             );
         }
-        builder.read_table(table, &header, &mut |done| {
+        let table_rows = table.rows.len();
+        let body_start = header.body_start.min(table_rows);
+        // The rows above the body stay with the table; an owned table's body is handed over
+        // to be freed as it is read.
+        let (head, body) = match table {
+            Cow::Borrowed(table) => (
+                Cow::Borrowed(table),
+                BodyRows::Borrowed(table.rows[body_start..].chunks(parallelism.block_rows)),
+            ),
+            Cow::Owned(mut table) => {
+                let body = table.rows.split_off(body_start);
+                (
+                    Cow::Owned(table),
+                    BodyRows::Owned(body.into_iter(), parallelism.block_rows),
+                )
+            }
+        };
+        builder.read_table(&head, &header, body, table_rows - body_start, &mut |done| {
             progress(rows_done + done, total_rows)
         });
-        rows_done += table.rows.len();
+        rows_done += table_rows;
         headers.push(header);
     }
     if headers.is_empty() {
-        return Err(ImportError::NoHeader {
-            file: workbook.file.clone(),
-        });
+        return Err(ImportError::NoHeader { file });
     }
     progress(total_rows, total_rows);
     if preamble.title.is_none() {
@@ -336,10 +413,10 @@ fn build_preview_in(
         level_names
     };
     let (items, mut findings) = builder.finish();
-    findings.sort_by_key(|f| (f.table.clone(), f.row, f.kind));
+    findings.sort_by(|a, b| (&a.table, a.row, a.kind).cmp(&(&b.table, b.row, b.kind)));
     Ok(ImportPreview {
-        file: workbook.file.clone(),
-        format: workbook.format,
+        file,
+        format,
         metadata: PlanMetadata {
             marking: stated_marking(preamble.title.as_deref(), &preamble.notes),
             title: preamble.title.map(|title| without_marking(&title)),
@@ -460,7 +537,16 @@ impl<'o> Builder<'o> {
         }
     }
 
-    fn read_table(&mut self, table: &Table, header: &HeaderMatch, progress: &mut dyn FnMut(usize)) {
+    /// Reads a table's body rows into the tree. `table` holds at least the rows above the body
+    /// (the header among them), `body` the body's `body_rows` rows.
+    fn read_table(
+        &mut self,
+        table: &Table,
+        header: &HeaderMatch,
+        mut body: BodyRows<'_>,
+        body_rows: usize,
+        progress: &mut dyn FnMut(usize),
+    ) {
         // A document's table may carry its own title in a merged first row above the header.
         // That row is more specific than the paragraph above the table, which then is more
         // likely the document's own title.
@@ -489,63 +575,73 @@ impl<'o> Builder<'o> {
             self.leaf_level_header = header.first(Field::Text).map(|c| c.header.clone());
         }
         let reader = TableReader::new(self.options, table, header);
-        let body = &table.rows[header.body_start..];
-        // Reading rows needs no state, so a large table's rows are read on several threads;
-        // placing them in the tree below is done in row order, as one thread would.
-        let runs = self.parallelism.read_rows(&reader, body);
-        self.items.reserve(body.len());
+        self.items.reserve(body_rows);
         if header.has(Field::Reference) {
-            self.by_reference.reserve(body.len());
+            self.by_reference.reserve(body_rows);
         }
         let mut filled_down: Vec<String> = vec![String::new(); reader.parent_columns.len()];
         let mut section: Option<usize> = None;
         let mut level_stack: Vec<usize> = Vec::new();
         let mut table_items: Vec<usize> = Vec::new();
-        let mut rows = body.iter().enumerate();
-        for run in runs {
-            let mut items = run.items.into_iter();
-            for reading in run.readings {
-                let Some((offset, row)) = rows.next() else {
-                    break;
-                };
-                if offset % 4096 == 0 {
-                    progress(header.body_start + offset);
-                }
-                let (parent_cells, placement, findings) = match reading {
-                    RowReading::Skip => continue,
-                    RowReading::Section { title, rag } => {
-                        self.heading_parents = true;
-                        let parent =
-                            self.derived_parent(heading_parent, &title, table, Some(row.number));
-                        // A section row may carry the section's own RAG.
-                        if let Some(rag) = rag {
-                            self.items[parent].rag = Some(rag.into());
+        let mut block_start = 0;
+        // Reading rows needs no state, so a large table's rows are read on several threads, a
+        // block at a time; placing them in the tree below is done in row order, as one thread
+        // would. A block's readings (and an owned block's rows) are freed before the next.
+        while let Some(block) = body.next_block() {
+            let runs = self.parallelism.read_rows(&reader, &block);
+            let mut rows = block.iter().enumerate();
+            for run in runs {
+                let mut items = run.items.into_iter();
+                for reading in run.readings {
+                    let Some((offset, row)) = rows.next() else {
+                        break;
+                    };
+                    let offset = block_start + offset;
+                    if offset % 4096 == 0 {
+                        progress(header.body_start + offset);
+                    }
+                    let (parent_cells, placement, findings) = match reading {
+                        RowReading::Skip => continue,
+                        RowReading::Section { title, rag } => {
+                            self.heading_parents = true;
+                            let parent = self.derived_parent(
+                                heading_parent,
+                                &title,
+                                table,
+                                Some(row.number),
+                            );
+                            // A section row may carry the section's own RAG.
+                            if let Some(rag) = rag {
+                                self.items[parent].rag = Some(rag.into());
+                            }
+                            section = Some(parent);
+                            continue;
                         }
-                        section = Some(parent);
-                        continue;
+                        RowReading::Row {
+                            parent_cells,
+                            placement,
+                            findings,
+                        } => (parent_cells, placement, findings),
+                    };
+                    let mut parent = section.or(heading_parent);
+                    for (cell, value) in parent_cells.into_iter().zip(filled_down.iter_mut()) {
+                        if !cell.is_empty() {
+                            *value = cell;
+                        }
+                        if !value.is_empty() {
+                            parent =
+                                Some(self.derived_parent(parent, value, table, Some(row.number)));
+                        }
                     }
-                    RowReading::Row {
-                        parent_cells,
-                        placement,
-                        findings,
-                    } => (parent_cells, placement, findings),
-                };
-                let mut parent = section.or(heading_parent);
-                for (cell, value) in parent_cells.into_iter().zip(filled_down.iter_mut()) {
-                    if !cell.is_empty() {
-                        *value = cell;
+                    if let Some(placement) = placement
+                        && let Some(item) = items.next()
+                    {
+                        table_items.push(self.place(item, placement, parent, &mut level_stack));
                     }
-                    if !value.is_empty() {
-                        parent = Some(self.derived_parent(parent, value, table, Some(row.number)));
-                    }
+                    self.absorb(findings);
                 }
-                if let Some(placement) = placement
-                    && let Some(item) = items.next()
-                {
-                    table_items.push(self.place(item, placement, parent, &mut level_stack));
-                }
-                self.absorb(findings);
             }
+            block_start += block.len();
         }
         self.read_notes(table, &table_items);
     }
@@ -656,6 +752,17 @@ impl<'o> Builder<'o> {
     /// Paragraphs after a document's table that start with an item's reference become that
     /// item's progress; bullet paragraphs right after continue it.
     fn read_notes(&mut self, table: &Table, table_items: &[usize]) {
+        if table.notes.is_empty() {
+            return;
+        }
+        // The table's last item with each reference, found by hashing rather than by a scan
+        // of the table for every paragraph.
+        let mut in_table: HashMap<String, usize> = HashMap::with_capacity(table_items.len());
+        for &index in table_items {
+            if let Some(reference) = &self.items[index].reference {
+                in_table.insert(normalise_reference(reference), index);
+            }
+        }
         let mut last: Option<usize> = None;
         for Note { number, text } in &table.notes {
             if text.starts_with(['•', '-', '*', '\u{f0a7}']) {
@@ -684,17 +791,10 @@ impl<'o> Builder<'o> {
             };
             let rest = rest.trim_start_matches(['-', '–', '—', ':']).trim_start();
             let reference = normalise_reference(first);
-            let found = table_items
-                .iter()
-                .rev()
-                .copied()
-                .find(|&i| {
-                    self.items[i]
-                        .reference
-                        .as_deref()
-                        .is_some_and(|r| normalise_reference(r) == reference)
-                })
-                .or_else(|| self.by_reference.get(&reference).copied());
+            let found = in_table
+                .get(&reference)
+                .or_else(|| self.by_reference.get(&reference))
+                .copied();
             let Some(index) = found else {
                 if numbered_reference(first).is_some_and(|n| n.contains('.')) {
                     let mut finding = Finding::new(
@@ -769,22 +869,36 @@ impl<'o> Builder<'o> {
             *position += 1;
         }
         // A heading without a number ("To strengthen ...", numbered by Word itself) takes the
-        // number its children's references share.
-        for index in 0..self.items.len() {
-            if !self.items[index].derived || self.items[index].reference.is_some() {
+        // number its children's references share. One pass over the children gathers what each
+        // such heading's children share; children come after their parents, so none has been
+        // given a number yet when its parent is looked at.
+        let mut shared: HashMap<usize, SharedNumber> = HashMap::new();
+        for child in &self.items {
+            let Some(parent) = child.parent else { continue };
+            let item = &self.items[parent];
+            if !item.derived || item.reference.is_some() {
                 continue;
             }
-            let shared: Vec<Option<String>> = self
-                .items
-                .iter()
-                .filter(|child| child.parent == Some(index))
-                .map(|child| child.reference.as_deref().and_then(parent_reference))
-                .collect();
-            if let Some(Some(first)) = shared.first()
-                && shared.iter().all(|r| r.as_ref() == Some(first))
-                && !self.by_reference.contains_key(&normalise_reference(first))
+            let number = child.reference.as_deref().and_then(parent_reference);
+            shared
+                .entry(parent)
+                .and_modify(|seen| {
+                    if let SharedNumber::Same(first) = seen
+                        && number.as_ref() != Some(first)
+                    {
+                        *seen = SharedNumber::Mixed;
+                    }
+                })
+                .or_insert_with(|| match number {
+                    Some(first) => SharedNumber::Same(first),
+                    None => SharedNumber::Mixed,
+                });
+        }
+        for (index, seen) in shared {
+            if let SharedNumber::Same(first) = seen
+                && !self.by_reference.contains_key(&normalise_reference(&first))
             {
-                self.items[index].reference = Some(first.clone());
+                self.items[index].reference = Some(first);
             }
         }
         for index in (0..self.items.len()).rev() {
@@ -836,27 +950,86 @@ impl<'o> Builder<'o> {
                 (first, items)
             })
             .collect();
-        groups.sort();
+        groups.sort_unstable();
+        // One finding per text (and per table it is found in) naming all its rows: a finding
+        // per row that listed every other row grew with the square of the rows.
         for ((first_item, first_update), items) in groups {
-            let wording = &self.items[first_item].updates[first_update].text;
-            let flat = wording.replace('\n', " ");
-            let excerpt: String = flat.chars().take(60).collect();
-            let ellipsis = if flat.chars().count() > 60 { "…" } else { "" };
-            let numbers: Vec<usize> = items.iter().filter_map(|&i| self.items[i].row).collect();
-            let column = self.items[first_item].updates[first_update].column.clone();
+            let wording = &self.items[first_item].updates[first_update];
+            let excerpt = quoted_excerpt(&wording.text);
+            let column = wording.column.clone();
+            // Rows by table, tables in the order the text is first found in them.
+            let mut tables: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+            let mut table_at: HashMap<Option<&str>, usize> = HashMap::new();
             for &item_index in &items {
                 let item = &self.items[item_index];
+                let Some(row) = item.row else { continue };
+                let at = *table_at.entry(item.table.as_deref()).or_insert_with(|| {
+                    tables.push((item.table.clone(), Vec::new()));
+                    tables.len() - 1
+                });
+                tables[at].1.push(row);
+            }
+            let all_rows: usize = tables.iter().map(|(_, rows)| rows.len()).sum();
+            for (table, rows) in tables {
+                let ranges = row_ranges(&rows);
+                let elsewhere = all_rows - rows.len();
+                let also = match elsewhere {
+                    0 => String::new(),
+                    1 => ", and on 1 row of another table".to_string(),
+                    n => format!(", and on {n} rows of other tables"),
+                };
                 let mut finding = Finding::new(
-                    item.row.unwrap_or(0),
+                    ranges.first().map_or(0, |range| range.0),
                     &column,
                     FindingKind::DuplicateUpdateText,
                     format!(
-                        "The same update text is on {}: \"{excerpt}{ellipsis}\"",
-                        list_rows(&numbers)
+                        "The same update text is on {}{also}: {excerpt}",
+                        describe_rows(&ranges)
                     ),
                 );
-                finding.table = item.table.clone();
+                finding.table = table;
+                finding.rows = ranges;
                 self.findings.push(finding);
+            }
+        }
+    }
+}
+
+/// How many characters of a pasted update its finding quotes.
+const EXCERPT_CHARS: usize = 60;
+
+/// An update's first words on one line, in quotes, cut with an ellipsis when longer.
+fn quoted_excerpt(text: &str) -> String {
+    let mut excerpt = String::with_capacity(EXCERPT_CHARS + 4);
+    excerpt.push('"');
+    let mut chars = text.chars().map(|c| if c == '\n' { ' ' } else { c });
+    excerpt.extend(chars.by_ref().take(EXCERPT_CHARS));
+    if chars.next().is_some() {
+        excerpt.push('…');
+    }
+    excerpt.push('"');
+    excerpt
+}
+
+/// Body rows read (on several threads) and placed before the next are read: what is held at
+/// once of the rows' readings, and of an owned table's rows, is a block's worth.
+const READ_BLOCK_ROWS: usize = 16_384;
+
+/// A table's body rows, borrowed from a workbook the caller keeps, or owned and dropped a block
+/// at a time once read.
+enum BodyRows<'t> {
+    Borrowed(std::slice::Chunks<'t, Row>),
+    /// The rows, and how many make a block.
+    Owned(std::vec::IntoIter<Row>, usize),
+}
+
+impl<'t> BodyRows<'t> {
+    fn next_block(&mut self) -> Option<Cow<'t, [Row]>> {
+        match self {
+            BodyRows::Borrowed(blocks) => blocks.next().map(Cow::Borrowed),
+            BodyRows::Owned(rows, block_rows) => {
+                let block: Vec<Row> = rows.by_ref().take(*block_rows).collect();
+                (!block.is_empty()).then_some(Cow::Owned(block))
             }
         }
     }
@@ -866,11 +1039,12 @@ impl<'o> Builder<'o> {
 /// costs more than it saves.
 const PARALLEL_MIN_ROWS: usize = 2_000;
 
-/// How many threads read a table's rows, and from how many rows.
+/// How many threads read a table's rows, from how many rows, and how many rows make a block.
 #[derive(Debug, Clone, Copy)]
 struct Parallelism {
     threads: usize,
     min_rows: usize,
+    block_rows: usize,
 }
 
 impl Parallelism {
@@ -878,6 +1052,7 @@ impl Parallelism {
         Parallelism {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             min_rows: PARALLEL_MIN_ROWS,
+            block_rows: READ_BLOCK_ROWS,
         }
     }
 
@@ -1242,6 +1417,7 @@ impl<'a> TableReader<'a> {
 
         let effective = update_date.unwrap_or(self.options.as_at);
         let mut updates: Vec<PreviewUpdate> = Vec::new();
+        let mut seen: Option<HashSet<(NaiveDate, String)>> = None;
         for (field, column, cell) in &cells {
             if *field != Field::Updates || cell.is_empty() {
                 continue;
@@ -1267,12 +1443,16 @@ impl<'a> TableReader<'a> {
                     continue;
                 }
                 let as_of = entry.date.unwrap_or(effective);
-                // Normalised only when an earlier entry shares the day, which is rare.
-                let duplicate = updates.iter().any(|u| u.as_of == as_of) && {
-                    let normal = normalise_text(entry.text);
-                    updates
-                        .iter()
-                        .any(|u| u.as_of == as_of && normalise_text(&u.text) == normal)
+                // An entry repeated on the same day is kept once. Most rows have one entry, so
+                // the set of those seen is made only for a second one.
+                let duplicate = !updates.is_empty() && {
+                    let seen = seen.get_or_insert_with(|| {
+                        updates
+                            .iter()
+                            .map(|u| (u.as_of, normalise_text(&u.text)))
+                            .collect()
+                    });
+                    !seen.insert((as_of, normalise_text(entry.text)))
                 };
                 if !duplicate {
                     updates.push(PreviewUpdate {
@@ -1354,6 +1534,13 @@ impl<'a> TableReader<'a> {
         };
         (Some((item, placement)), findings)
     }
+}
+
+/// What the children of a heading without a number have in common: all the same parent
+/// number, or not.
+enum SharedNumber {
+    Same(String),
+    Mixed,
 }
 
 /// An update text as first found: (item, update) of its first wording, and the later items
@@ -1674,6 +1861,7 @@ fn describe_field(field: Field, header: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::findings::RowRange;
 
     fn table(rows: &[&[&str]]) -> Table {
         Table {
@@ -1761,6 +1949,32 @@ mod tests {
     }
 
     #[test]
+    fn an_item_moved_into_its_fields_is_what_copying_gives() {
+        let book = workbook(vec![table(&[
+            &[
+                "Ref", "Action", "Lead", "Owner", "Start", "Due", "Complete", "RAG", "Update",
+            ],
+            &[
+                "1.1",
+                "Patrol hot spots",
+                "ACC Ops",
+                "Head of Ops & Head of Crime",
+                "1/4/2014",
+                "End of March 2015",
+                "Yes 12/01/2015",
+                "Amber",
+                "8 Jan 2015 - Started",
+            ],
+        ])]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let item = preview.items[0].clone();
+        let (fields, updates) = item.clone().into_fields();
+        assert_eq!(fields, item.to_fields());
+        assert_eq!(updates, item.updates);
+        assert!(fields.due.is_some_and(|due| due.written.is_some()));
+    }
+
+    #[test]
     fn shifted_dates_are_taken_as_the_date_of_update() {
         let book = workbook(vec![table(&[
             &[
@@ -1844,7 +2058,7 @@ mod tests {
     }
 
     #[test]
-    fn pasted_text_is_found_on_every_row() {
+    fn pasted_text_makes_one_finding_naming_every_row() {
         let pasted = "BTP has been in contact with the College of Policing.";
         let book = workbook(vec![table(&[
             &["Ref", "Action", "Update"],
@@ -1853,16 +2067,119 @@ mod tests {
             &["3", "C", pasted],
         ])]);
         let preview = build_preview(&book, &options()).unwrap();
-        let rows: Vec<usize> = preview
+        let found: Vec<&Finding> = preview
             .findings_of(FindingKind::DuplicateUpdateText)
-            .map(|f| f.row)
             .collect();
-        assert_eq!(rows, vec![2, 4]);
-        assert!(
-            preview
-                .findings_of(FindingKind::DuplicateUpdateText)
-                .all(|f| f.message.contains("rows 2 and 4"))
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].row, 2);
+        assert_eq!(found[0].column, "Update");
+        assert_eq!(found[0].rows, vec![RowRange(2, 2), RowRange(4, 4)]);
+        assert_eq!(
+            found[0].message,
+            "The same update text is on rows 2 and 4: \"BTP has been in contact with the College of Policing.\""
         );
+    }
+
+    #[test]
+    fn a_text_pasted_down_a_long_sheet_is_one_short_finding() {
+        let pasted = "No update this period: the work continues as planned with partners.";
+        let mut rows = vec![vec!["Ref".to_string(), "Action".into(), "Update".into()]];
+        for n in 0..3_000 {
+            rows.push(vec![n.to_string(), format!("Action {n}"), pasted.into()]);
+        }
+        let book = workbook(vec![table_of(rows, None)]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let found: Vec<&Finding> = preview
+            .findings_of(FindingKind::DuplicateUpdateText)
+            .collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].rows, vec![RowRange(2, 3_001)]);
+        assert_eq!(
+            found[0].message,
+            "The same update text is on rows 2–3001 (3,000 rows): \"No update this period: the work continues as planned with pa…\""
+        );
+    }
+
+    #[test]
+    fn a_text_on_several_sheets_makes_a_finding_in_each() {
+        let pasted = "BTP has been in contact with the College of Policing.";
+        let sheet = |name: &str| {
+            let mut sheet = table(&[
+                &["Ref", "Action", "Update"],
+                &["1", "A", pasted],
+                &["2", "B", pasted],
+            ]);
+            sheet.name = Some(name.into());
+            sheet
+        };
+        let mut three = sheet("Three");
+        three.rows.truncate(2);
+        let book = workbook(vec![sheet("One"), sheet("Two"), three]);
+        let preview = build_preview(&book, &options()).unwrap();
+        let found: Vec<(Option<&str>, Vec<usize>, &str)> = preview
+            .findings_of(FindingKind::DuplicateUpdateText)
+            .map(|f| (f.table.as_deref(), f.all_rows(), f.message.as_str()))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0].0, Some("One"));
+        assert_eq!(found[0].1, vec![2, 3]);
+        assert!(
+            found[0]
+                .2
+                .contains("rows 2 and 3, and on 3 rows of other tables")
+        );
+        // Findings are in table-name order.
+        assert_eq!(found[1].0, Some("Three"));
+        assert!(found[1].2.contains("row 2, and on 4 rows of other tables"));
+    }
+
+    proptest::proptest! {
+        /// The grouped finding of a pasted text names exactly the rows that share it.
+        #[test]
+        fn grouped_findings_name_exactly_the_rows_sharing_a_text(
+            picks in proptest::collection::vec((0usize..7, 0usize..3), 1..60)
+        ) {
+            const TEXTS: [&str; 7] = [
+                "Meeting held with partners to agree the plan",
+                "No update this period, work continues",
+                "Ongoing",
+                "",
+                "Training has been booked for every supervisor",
+                "The audit found that most records were complete",
+                "Awaiting the outcome of the national review",
+            ];
+            // Spellings that normalise alike: case, a closing full stop, spaces at the ends.
+            let spell = |text: &str, how: usize| match how {
+                0 => text.to_string(),
+                1 => format!("{}.", text.to_uppercase()),
+                _ => format!("  {text}  "),
+            };
+            let mut rows = vec![vec!["Ref".to_string(), "Action".into(), "Update".into()]];
+            for (n, (text, how)) in picks.iter().enumerate() {
+                let update = if TEXTS[*text].is_empty() { String::new() } else { spell(TEXTS[*text], *how) };
+                rows.push(vec![n.to_string(), format!("Action {n}"), update]);
+            }
+            let mut expected: HashMap<String, Vec<usize>> = HashMap::new();
+            for (n, (text, _)) in picks.iter().enumerate() {
+                let normal = normalise_text(TEXTS[*text]);
+                if normal.chars().count() >= DUPLICATE_TEXT_MIN_CHARS {
+                    expected.entry(normal).or_default().push(n + 2);
+                }
+            }
+            expected.retain(|_, rows| rows.len() > 1);
+            let book = workbook(vec![table_of(rows, None)]);
+            let preview = build_preview(&book, &options()).unwrap();
+            let found: Vec<&Finding> = preview
+                .findings_of(FindingKind::DuplicateUpdateText)
+                .collect();
+            proptest::prop_assert_eq!(found.len(), expected.len());
+            for finding in found {
+                let rows = finding.all_rows();
+                let text = normalise_text(TEXTS[picks[rows[0] - 2].0]);
+                proptest::prop_assert_eq!(Some(&rows), expected.get(&text));
+                proptest::prop_assert_eq!(finding.row, rows[0]);
+            }
+        }
     }
 
     #[test]
@@ -1897,11 +2214,24 @@ mod tests {
         );
     }
 
-    /// A preview built with each table's rows read on `threads` threads from any size.
-    fn preview_on(book: &Workbook, options: &PreviewOptions, threads: usize) -> ImportPreview {
+    /// A preview built with each table's rows read on `threads` threads from any size, in
+    /// blocks of `block_rows`, from the workbook borrowed or (`owned`) handed over.
+    fn preview_on(
+        book: &Workbook,
+        options: &PreviewOptions,
+        threads: usize,
+        block_rows: usize,
+        owned: bool,
+    ) -> ImportPreview {
         let parallelism = Parallelism {
             threads,
             min_rows: 0,
+            block_rows,
+        };
+        let book = if owned {
+            Cow::Owned(book.clone())
+        } else {
+            Cow::Borrowed(book)
         };
         build_preview_in(book, options, &mut |_, _| {}, parallelism).unwrap()
     }
@@ -1973,7 +2303,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_read_on_several_threads_give_the_same_preview() {
+    fn rows_read_on_several_threads_in_blocks_borrowed_or_owned_give_the_same_preview() {
         let tracker = [
             "Ref",
             "Action",
@@ -2052,23 +2382,31 @@ mod tests {
         for book in &books {
             for options in [options(), level_options.clone()] {
                 let one = build_preview_in(
-                    book,
+                    Cow::Borrowed(book),
                     &options,
                     &mut |_, _| {},
                     Parallelism {
                         threads: 1,
                         min_rows: 0,
+                        block_rows: usize::MAX,
                     },
                 );
                 let Ok(one) = one else {
                     assert!(preview_on_fails(book, &options));
                     continue;
                 };
-                for threads in [2, 3, 7] {
+                for (threads, block_rows, owned) in [
+                    (2, usize::MAX, false),
+                    (3, usize::MAX, true),
+                    (7, usize::MAX, false),
+                    (1, 97, true),
+                    (2, 1, false),
+                    (3, 500, true),
+                ] {
                     assert_eq!(
-                        preview_on(book, &options, threads),
+                        preview_on(book, &options, threads, block_rows, owned),
                         one,
-                        "{} on {threads} threads",
+                        "{} on {threads} threads in blocks of {block_rows}, owned: {owned}",
                         book.file
                     );
                 }
@@ -2080,8 +2418,15 @@ mod tests {
         let parallelism = Parallelism {
             threads: 3,
             min_rows: 0,
+            block_rows: 97,
         };
-        build_preview_in(book, options, &mut |_, _| {}, parallelism).is_err()
+        build_preview_in(
+            Cow::Owned(book.clone()),
+            options,
+            &mut |_, _| {},
+            parallelism,
+        )
+        .is_err()
     }
 
     #[test]

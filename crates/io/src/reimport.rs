@@ -6,6 +6,7 @@
 //! match by reference and text: exact matches first, then the same reference with similar text
 //! (an edited recommendation), then the same text under a new reference.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -15,7 +16,7 @@ use waymark_core::{ItemFields, ItemId, OrgId, PlanId};
 use waymark_store::{ChangeSet, ItemRef, ItemState, NewItem, NewUpdate, NewVersion};
 
 use crate::findings::{Finding, FindingKind};
-use crate::preview::{ImportPreview, PreviewItem, normalise_reference};
+use crate::preview::{ImportPreview, PreviewItem, PreviewUpdate, Provided, normalise_reference};
 
 /// What an import does (or would do) to a plan.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -57,7 +58,7 @@ pub struct PlannedChanges {
 const SAME_REFERENCE_SIMILARITY: f64 = 0.5;
 /// Similarity above which an item with no reference in common is the same item.
 const TEXT_ONLY_SIMILARITY: f64 = 0.8;
-/// Beyond this many unmatched pairs, loose text matching is skipped to stay fast.
+/// Beyond this many candidate pairs for loose text matching, it is skipped to stay fast.
 const FUZZY_PAIR_LIMIT: usize = 4_000_000;
 
 /// Plans the changes that bring `existing` (a plan's items as they stand) up to the file.
@@ -69,69 +70,149 @@ pub fn plan_changes(
     author: Option<String>,
 ) -> PlannedChanges {
     let matches = match_items(existing, preview);
+    let file = FileFacts::of(preview);
+    let items = preview.items.iter().map(Cow::Borrowed);
+    plan_matched(existing, &matches, &file, items, org, plan, author, true)
+}
+
+/// What `plan_changes` would do, for a dry run: every change worked out and counted in the
+/// summary, with its findings, but none kept, so a dry run of a large file holds no second copy
+/// of it. The change set is empty.
+pub fn plan_summary(existing: &[ItemState], preview: &ImportPreview) -> PlannedChanges {
+    let matches = match_items(existing, preview);
+    let file = FileFacts::of(preview);
+    let items = preview.items.iter().map(Cow::Borrowed);
+    plan_matched(
+        existing,
+        &matches,
+        &file,
+        items,
+        OrgId(0),
+        PlanId(0),
+        None,
+        false,
+    )
+}
+
+/// As `plan_changes`, moving the preview's items (and the text in them) into the change set
+/// rather than copying them: for an import that is done with the preview.
+pub fn plan_changes_owned(
+    existing: &[ItemState],
+    preview: ImportPreview,
+    org: OrgId,
+    plan: PlanId,
+    author: Option<String>,
+) -> PlannedChanges {
+    let matches = match_items(existing, &preview);
+    let file = FileFacts::of(&preview);
+    let items = preview.items.into_iter().map(Cow::Owned);
+    plan_matched(existing, &matches, &file, items, org, plan, author, true)
+}
+
+/// What planning needs to know of a file besides its items.
+struct FileFacts {
+    file: String,
+    provided: Provided,
+    has_parent_column: bool,
+    updates: usize,
+}
+
+impl FileFacts {
+    fn of(preview: &ImportPreview) -> Self {
+        FileFacts {
+            file: preview.file.clone(),
+            provided: preview.provided,
+            has_parent_column: preview.has_parent_column,
+            updates: preview.update_count(),
+        }
+    }
+}
+
+/// The change set (when `keep`) and summary for the file's items, given what each matched.
+/// One pass in the items' order, parents before children, so an item's parent is placed
+/// before it; an owned item's fields and updates move into the change set.
+#[allow(clippy::too_many_arguments)]
+fn plan_matched<'p>(
+    existing: &[ItemState],
+    matches: &[Option<Matched>],
+    file: &FileFacts,
+    items: impl Iterator<Item = Cow<'p, PreviewItem>>,
+    org: OrgId,
+    plan: PlanId,
+    author: Option<String>,
+    keep: bool,
+) -> PlannedChanges {
     let mut changes = ChangeSet::new(org, plan);
-    changes.author = author.clone();
+    changes.author = author;
+    if keep {
+        // Made to size: a large import's change set is not copied as it grows.
+        changes
+            .new_items
+            .reserve(matches.iter().filter(|m| m.is_none()).count());
+        changes.updates.reserve(file.updates);
+    }
     let mut summary = ImportSummary {
-        updates: preview.update_count(),
+        updates: file.updates,
         missing: existing.len() - matches.iter().filter(|m| m.is_some()).count(),
         ..ImportSummary::default()
     };
     let mut findings = Vec::new();
     let by_id: HashMap<ItemId, &ItemState> = existing.iter().map(|i| (i.id, i)).collect();
-
     // Where each file item lives in the change set.
-    let mut targets: Vec<ItemRef> = Vec::with_capacity(preview.items.len());
-    for (index, item) in preview.items.iter().enumerate() {
-        match &matches[index] {
-            Some(found) => {
-                targets.push(ItemRef::Existing(found.id));
-                if found.loose {
-                    let row = item.row.unwrap_or(0);
-                    findings.push(Finding::new(
-                        row,
-                        "",
-                        FindingKind::LooseMatch,
-                        format!(
-                            "Matched to the existing item \"{}\" by similar text; check it is the same item",
-                            excerpt(&found_text(&by_id, found.id))
-                        ),
-                    ));
-                }
+    let mut targets: Vec<ItemRef> = Vec::with_capacity(matches.len());
+    for (index, item) in items.enumerate() {
+        let Some(found) = matches.get(index).copied().flatten() else {
+            // Every item added so far is in the change set before this one.
+            let target = ItemRef::New(summary.added);
+            targets.push(target);
+            summary.added += 1;
+            if !(item.derived && file.has_parent_column && item.row.is_some()) {
+                summary.items += 1;
             }
-            None => {
-                targets.push(ItemRef::New(changes.new_items.len()));
-                let mut fields = item.to_fields();
+            summary.updates_added += item.updates.len();
+            if keep {
+                let parent = item.parent.map(|p| targets[p]);
+                let effective = item.exists_from;
+                let (mut fields, updates) = match item {
+                    Cow::Borrowed(item) => (item.to_fields(), item.updates.clone()),
+                    Cow::Owned(item) => item.into_fields(),
+                };
                 fields.parent = None;
                 changes.new_items.push(NewItem {
-                    parent: item.parent.map(|p| targets[p]),
+                    parent,
                     fields,
-                    effective: item.exists_from,
+                    effective,
                 });
-                summary.added += 1;
-                if !(item.derived && preview.has_parent_column && item.row.is_some()) {
-                    summary.items += 1;
-                }
-            }
-        }
-    }
-
-    for (index, item) in preview.items.iter().enumerate() {
-        let ItemRef::Existing(id) = targets[index] else {
-            for update in &item.updates {
-                changes.updates.push(new_update(targets[index], update));
+                changes
+                    .updates
+                    .extend(updates.into_iter().map(|update| new_update(target, update)));
             }
             continue;
         };
+        let id = found.id;
+        targets.push(ItemRef::Existing(id));
+        if found.loose {
+            let row = item.row.unwrap_or(0);
+            findings.push(Finding::new(
+                row,
+                "",
+                FindingKind::LooseMatch,
+                format!(
+                    "Matched to the existing item \"{}\" by similar text; check it is the same item",
+                    excerpt(&found_text(&by_id, id))
+                ),
+            ));
+        }
         let Some(state) = by_id.get(&id) else {
             continue;
         };
-        let keep_place = !preview.provided.structure && state.fields.parent.is_some();
+        let keep_place = !file.provided.structure && state.fields.parent.is_some();
         let parent = if keep_place {
             state.fields.parent.map(ItemRef::Existing)
         } else {
             item.parent.map(|p| targets[p])
         };
-        let mut fields = overlay(&state.fields, item, preview);
+        let mut fields = overlay(&state.fields, &item, file.provided);
         // A re-sorted spreadsheet (by owner, by RAG) is not a change to the plan: matched
         // items keep their place among their siblings.
         fields.position = state.fields.position;
@@ -154,15 +235,17 @@ pub fn plan_changes(
                 text: excerpt(&item.text),
                 fields: changed.iter().map(|f| f.to_string()).collect(),
             });
-            changes.versions.push(NewVersion {
-                item: id,
-                parent,
-                fields,
-                // A change cannot take effect before the version it replaces, or it would be
-                // hidden behind it and every re-import would make it again.
-                effective: item.effective.max(state.changed_on),
-                reason: Some(format!("Imported from {}", preview.file)),
-            });
+            if keep {
+                changes.versions.push(NewVersion {
+                    item: id,
+                    parent,
+                    fields,
+                    // A change cannot take effect before the version it replaces, or it would
+                    // be hidden behind it and every re-import would make it again.
+                    effective: item.effective.max(state.changed_on),
+                    reason: Some(format!("Imported from {}", file.file)),
+                });
+            }
         }
         let known: HashSet<(NaiveDate, String)> = state
             .updates
@@ -184,13 +267,15 @@ pub fn plan_changes(
                 known_texts.contains(&text)
             };
             if !already {
-                changes
-                    .updates
-                    .push(new_update(ItemRef::Existing(id), update));
+                summary.updates_added += 1;
+                if keep {
+                    changes
+                        .updates
+                        .push(new_update(ItemRef::Existing(id), update.clone()));
+                }
             }
         }
     }
-    summary.updates_added = changes.updates.len();
     PlannedChanges {
         changes,
         summary,
@@ -256,22 +341,60 @@ fn match_items(existing: &[ItemState], preview: &ImportPreview) -> Vec<Option<Ma
         }
     }
 
-    // 2. Same reference, similar text: the best pairs first.
-    let mut by_reference: HashMap<&str, Vec<usize>> = HashMap::new();
+    // Each text's words, made once: a pair's similarity is then a merge of two short lists.
+    let mut vocabulary = Vocabulary::default();
+    let file_words: Vec<Vec<u32>> = file_keys
+        .iter()
+        .zip(&result)
+        .map(|((_, text), found)| match found {
+            Some(_) => Vec::new(),
+            None => vocabulary.words(text),
+        })
+        .collect();
+    let existing_words: Vec<Vec<u32>> = keys
+        .iter()
+        .zip(&taken)
+        .map(|((_, text), &taken)| {
+            if taken {
+                Vec::new()
+            } else {
+                vocabulary.words(text)
+            }
+        })
+        .collect();
+    let score = |index: usize, candidate: usize| {
+        if file_keys[index].1 == keys[candidate].1 {
+            1.0
+        } else {
+            word_similarity(&file_words[index], &existing_words[candidate])
+        }
+    };
+
+    // 2. Same reference, similar text: the best pairs first. Items are compared within their
+    // reference only, and within a large group (a reference on hundreds of rows) only with the
+    // items near their own place in it, so the pairs grow with the rows, not their square.
+    let mut by_reference: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for (index, (reference, _)) in keys.iter().enumerate() {
         if !taken[index] && !reference.is_empty() {
-            by_reference.entry(reference).or_default().push(index);
+            by_reference.entry(reference).or_default().1.push(index);
+        }
+    }
+    for (index, (reference, _)) in file_keys.iter().enumerate() {
+        if result[index].is_none()
+            && let Some((file_items, _)) = by_reference.get_mut(reference.as_str())
+        {
+            file_items.push(index);
         }
     }
     let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
-    for (index, (reference, text)) in file_keys.iter().enumerate() {
-        if result[index].is_some() || reference.is_empty() {
-            continue;
-        }
-        for &candidate in by_reference.get(reference.as_str()).into_iter().flatten() {
-            let score = similarity(text, &keys[candidate].1);
-            if score >= SAME_REFERENCE_SIMILARITY {
-                pairs.push((score, index, candidate));
+    for (file_items, candidates) in by_reference.values() {
+        for (rank, &index) in file_items.iter().enumerate() {
+            let nearby = nearby(rank, file_items.len(), candidates.len());
+            for &candidate in &candidates[nearby] {
+                let score = score(index, candidate);
+                if score >= SAME_REFERENCE_SIMILARITY {
+                    pairs.push((score, index, candidate));
+                }
             }
         }
     }
@@ -305,23 +428,161 @@ fn match_items(existing: &[ItemState], preview: &ImportPreview) -> Vec<Option<Ma
         .filter(|&i| result[i].is_none())
         .collect();
     let unmatched_existing: Vec<usize> = (0..keys.len()).filter(|&i| !taken[i]).collect();
-    if unmatched_file
-        .len()
-        .saturating_mul(unmatched_existing.len())
-        <= FUZZY_PAIR_LIMIT
+    let mut pairs = loosely_similar_pairs(
+        &unmatched_file,
+        &unmatched_existing,
+        &file_words,
+        &existing_words,
+        vocabulary.len(),
+    )
+    .into_iter()
+    .map(|(index, candidate)| (score(index, candidate), index, candidate))
+    .filter(|(score, _, _)| *score >= TEXT_ONLY_SIMILARITY)
+    .collect::<Vec<_>>();
+    assign_best(&mut pairs, &mut result, &mut taken, existing, true);
+    result
+}
+
+/// A group of items sharing a reference larger than this many pairs compares each file item
+/// with `NEARBY` existing items either side of its own place in the group, not with all.
+const ALL_PAIRS_IN_GROUP: usize = 4_096;
+const NEARBY: usize = 32;
+
+/// The existing items (by their place among `candidates` of them) that the `rank`th of
+/// `file_items` file items with the same reference is compared with.
+fn nearby(rank: usize, file_items: usize, candidates: usize) -> std::ops::Range<usize> {
+    if file_items.saturating_mul(candidates) <= ALL_PAIRS_IN_GROUP {
+        return 0..candidates;
+    }
+    let centre = rank * candidates / file_items.max(1);
+    centre.saturating_sub(NEARBY)..(centre + NEARBY + 1).min(candidates)
+}
+
+/// Every (file item, existing item) pair whose word sets might be similar enough to be the same
+/// item (Dice similarity of at least `TEXT_ONLY_SIMILARITY`), found without comparing all pairs:
+/// a pair that similar shares one of the rarest words of each text (prefix filtering), so only
+/// items sharing such a word are candidates. Candidates are many only when many texts are made
+/// of the same few words; beyond `FUZZY_PAIR_LIMIT` of them the step is skipped, as it was
+/// before for more than that many pairs.
+fn loosely_similar_pairs(
+    file_items: &[usize],
+    existing_items: &[usize],
+    file_words: &[Vec<u32>],
+    existing_words: &[Vec<u32>],
+    vocabulary: usize,
+) -> Vec<(usize, usize)> {
+    if file_items.is_empty() || existing_items.is_empty() {
+        return Vec::new();
+    }
+    let mut frequency = vec![0u32; vocabulary];
+    for words in file_items
+        .iter()
+        .map(|&i| &file_words[i])
+        .chain(existing_items.iter().map(|&i| &existing_words[i]))
     {
-        let mut pairs = Vec::new();
-        for &index in &unmatched_file {
-            for &candidate in &unmatched_existing {
-                let score = similarity(&file_keys[index].1, &keys[candidate].1);
-                if score >= TEXT_ONLY_SIMILARITY {
-                    pairs.push((score, index, candidate));
+        for &word in words {
+            frequency[word as usize] += 1;
+        }
+    }
+    // A set's rarest words: with a similarity of 0.8 (a Jaccard index of 2/3), two sets share a
+    // word among the first `n - ceil(2n/3) + 1` of each when both are in this order.
+    let prefix = |words: &[u32]| -> Vec<u32> {
+        let mut rarest = words.to_vec();
+        rarest.sort_unstable_by_key(|&word| (frequency[word as usize], word));
+        let length = words.len();
+        rarest.truncate(length - (2 * length).div_ceil(3) + 1);
+        rarest
+    };
+    let mut postings: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (place, &candidate) in existing_items.iter().enumerate() {
+        let words = &existing_words[candidate];
+        if words.is_empty() {
+            continue;
+        }
+        for word in prefix(words) {
+            postings.entry(word).or_default().push(place);
+        }
+    }
+    let probes: Vec<(usize, Vec<u32>)> = file_items
+        .iter()
+        .filter(|&&index| !file_words[index].is_empty())
+        .map(|&index| (index, prefix(&file_words[index])))
+        .collect();
+    let work: usize = probes
+        .iter()
+        .flat_map(|(_, words)| words.iter())
+        .map(|word| postings.get(word).map_or(0, Vec::len))
+        .sum();
+    if work > FUZZY_PAIR_LIMIT {
+        return Vec::new();
+    }
+    let mut pairs = Vec::new();
+    let mut last_probe = vec![usize::MAX; existing_items.len()];
+    for (probe, (index, words)) in probes.iter().enumerate() {
+        let size = file_words[*index].len();
+        for word in words {
+            for &place in postings.get(word).into_iter().flatten() {
+                if std::mem::replace(&mut last_probe[place], probe) == probe {
+                    continue;
+                }
+                let candidate = existing_items[place];
+                let other = existing_words[candidate].len();
+                // Sets of such different sizes cannot be that similar.
+                if 3 * other >= 2 * size && 3 * size >= 2 * other {
+                    pairs.push((*index, candidate));
                 }
             }
         }
-        assign_best(&mut pairs, &mut result, &mut taken, existing, true);
     }
-    result
+    pairs
+}
+
+/// Words as small numbers, so that a text's words are a sorted list of numbers.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    /// The distinct words of a text (split and lowercased as `similarity` does), sorted.
+    fn words(&mut self, text: &str) -> Vec<u32> {
+        let mut words: Vec<u32> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|word| {
+                let next = self.ids.len() as u32;
+                *self.ids.entry(word.to_lowercase()).or_insert(next)
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words
+    }
+
+    fn len(&self) -> usize {
+        self.ids.len()
+    }
+}
+
+/// `similarity` of two texts given as their sorted word lists (without its shortcut for equal
+/// texts).
+fn word_similarity(left: &[u32], right: &[u32]) -> f64 {
+    if left.is_empty() || right.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < left.len() && j < right.len() {
+        match left[i].cmp(&right[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f64 / (left.len() + right.len()) as f64
 }
 
 fn assign_best(
@@ -364,7 +625,7 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 
 /// The existing fields with what the file provides laid over them; fields the file has no
 /// column for keep their values.
-fn overlay(existing: &ItemFields, item: &PreviewItem, preview: &ImportPreview) -> ItemFields {
+fn overlay(existing: &ItemFields, item: &PreviewItem, provided: Provided) -> ItemFields {
     let mut fields = existing.clone();
     let file = item.to_fields();
     fields.text = file.text;
@@ -375,7 +636,6 @@ fn overlay(existing: &ItemFields, item: &PreviewItem, preview: &ImportPreview) -
         }
         return fields;
     }
-    let provided = preview.provided;
     if provided.reference {
         fields.reference = file.reference;
     }
@@ -406,13 +666,13 @@ fn overlay(existing: &ItemFields, item: &PreviewItem, preview: &ImportPreview) -
     fields
 }
 
-fn new_update(item: ItemRef, update: &crate::preview::PreviewUpdate) -> NewUpdate {
+fn new_update(item: ItemRef, update: PreviewUpdate) -> NewUpdate {
     NewUpdate {
         item,
         as_of: update.as_of,
         author_person: None,
-        author_post: update.author_post.clone(),
-        text: update.text.clone(),
+        author_post: update.author_post,
+        text: update.text,
         proposed_rag: None,
         supersedes: None,
     }
@@ -437,6 +697,264 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preview::PlanMetadata;
+    use crate::table::Format;
+    use proptest::prelude::*;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2015, 2, 1).unwrap()
+    }
+
+    fn existing_item(id: i64, reference: &str, text: &str) -> ItemState {
+        ItemState {
+            id: ItemId(id),
+            depth: 0,
+            exists_from: day(),
+            fields: ItemFields {
+                reference: Some(reference.to_string()).filter(|r| !r.is_empty()),
+                text: text.to_string(),
+                ..ItemFields::default()
+            },
+            changed_on: day(),
+            updates: Vec::new(),
+            latest_update: None,
+            flags: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    fn file_item(reference: &str, text: &str) -> PreviewItem {
+        PreviewItem {
+            parent: None,
+            depth: 0,
+            position: 0,
+            table: None,
+            row: Some(2),
+            derived: false,
+            reference: Some(reference.to_string()).filter(|r| !r.is_empty()),
+            text: text.to_string(),
+            description: None,
+            strategic_lead: None,
+            owners: Vec::new(),
+            start: None,
+            due: None,
+            complete: false,
+            completed_on: None,
+            rag: None,
+            effective: day(),
+            exists_from: day(),
+            updates: Vec::new(),
+        }
+    }
+
+    fn preview_of(items: Vec<PreviewItem>) -> ImportPreview {
+        ImportPreview {
+            file: "test.csv".into(),
+            format: Format::Csv,
+            metadata: PlanMetadata::default(),
+            has_parent_column: false,
+            provided: Provided::default(),
+            items,
+            findings: Vec::new(),
+        }
+    }
+
+    /// The matching as it was before candidates were found by shared words: every pair of a
+    /// reference compared, then every unmatched pair.
+    fn match_by_all_pairs(existing: &[ItemState], preview: &ImportPreview) -> Vec<Option<ItemId>> {
+        let key = |reference: Option<&str>, text: &str| {
+            (
+                reference.map(normalise_reference).unwrap_or_default(),
+                normalise_text(text),
+            )
+        };
+        let keys: Vec<(String, String)> = existing
+            .iter()
+            .map(|s| key(s.fields.reference.as_deref(), &s.fields.text))
+            .collect();
+        let file_keys: Vec<(String, String)> = preview
+            .items
+            .iter()
+            .map(|i| key(i.reference.as_deref(), &i.text))
+            .collect();
+        let mut result: Vec<Option<Matched>> = vec![None; file_keys.len()];
+        let mut taken = vec![false; keys.len()];
+        let mut exact: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+        for (index, (reference, text)) in keys.iter().enumerate().rev() {
+            exact.entry((reference, text)).or_default().push(index);
+        }
+        for (index, (reference, text)) in file_keys.iter().enumerate() {
+            if let Some(found) = exact
+                .get_mut(&(reference.as_str(), text.as_str()))
+                .and_then(Vec::pop)
+            {
+                taken[found] = true;
+                result[index] = Some(Matched {
+                    id: existing[found].id,
+                    loose: false,
+                });
+            }
+        }
+        let mut pairs = Vec::new();
+        for (index, (reference, text)) in file_keys.iter().enumerate() {
+            for (candidate, (other_reference, other_text)) in keys.iter().enumerate() {
+                if result[index].is_none()
+                    && !reference.is_empty()
+                    && !taken[candidate]
+                    && other_reference == reference
+                {
+                    let score = similarity(text, other_text);
+                    if score >= SAME_REFERENCE_SIMILARITY {
+                        pairs.push((score, index, candidate));
+                    }
+                }
+            }
+        }
+        assign_best(&mut pairs, &mut result, &mut taken, existing, false);
+        let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (index, (_, text)) in keys.iter().enumerate().rev() {
+            if !taken[index] {
+                by_text.entry(text).or_default().push(index);
+            }
+        }
+        for (index, (_, text)) in file_keys.iter().enumerate() {
+            if result[index].is_some() {
+                continue;
+            }
+            if let Some(queue) = by_text.get_mut(text.as_str()) {
+                while let Some(found) = queue.pop() {
+                    if !taken[found] {
+                        taken[found] = true;
+                        result[index] = Some(Matched {
+                            id: existing[found].id,
+                            loose: false,
+                        });
+                        break;
+                    }
+                }
+            }
+        }
+        let mut pairs = Vec::new();
+        for index in (0..file_keys.len()).filter(|&i| result[i].is_none()) {
+            for candidate in (0..keys.len()).filter(|&i| !taken[i]) {
+                let score = similarity(&file_keys[index].1, &keys[candidate].1);
+                if score >= TEXT_ONLY_SIMILARITY {
+                    pairs.push((score, index, candidate));
+                }
+            }
+        }
+        assign_best(&mut pairs, &mut result, &mut taken, existing, true);
+        result.into_iter().map(|m| m.map(|m| m.id)).collect()
+    }
+
+    const WORDS: [&str; 8] = [
+        "review", "the", "plan", "by", "march", "audit", "calls", "train",
+    ];
+
+    fn text_of(words: &[usize]) -> String {
+        words
+            .iter()
+            .map(|&w| WORDS[w])
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    proptest! {
+        /// Matching by shared rare words finds what comparing every pair found.
+        #[test]
+        fn matching_agrees_with_comparing_every_pair(
+            existing in proptest::collection::vec((0usize..4, proptest::collection::vec(0usize..8, 0..6)), 0..25),
+            file in proptest::collection::vec((0usize..4, proptest::collection::vec(0usize..8, 0..6)), 0..25),
+        ) {
+            let references = ["", "1", "1.1", "2"];
+            let existing: Vec<ItemState> = existing
+                .iter()
+                .enumerate()
+                .map(|(n, (r, words))| existing_item(n as i64 + 1, references[*r], &text_of(words)))
+                .collect();
+            let preview = preview_of(
+                file.iter().map(|(r, words)| file_item(references[*r], &text_of(words))).collect(),
+            );
+            let found: Vec<Option<ItemId>> = match_items(&existing, &preview)
+                .into_iter()
+                .map(|m| m.map(|m| m.id))
+                .collect();
+            prop_assert_eq!(found, match_by_all_pairs(&existing, &preview));
+        }
+    }
+
+    #[test]
+    fn planning_by_copy_by_move_and_for_a_dry_run_agree() {
+        let existing = vec![
+            existing_item(1, "1", "review the plan"),
+            existing_item(2, "2", "audit the calls"),
+        ];
+        let update = |text: &str| PreviewUpdate {
+            as_of: day(),
+            dated: true,
+            author_post: Some("Head of Unit".into()),
+            text: text.into(),
+            column: "Update".into(),
+        };
+        let mut items = vec![
+            file_item("1", "review the plan by march"),
+            file_item("3", "train the staff"),
+            file_item("3.1", "train the trainers"),
+            file_item("9", "audit the calls"),
+        ];
+        items[0].updates.push(update("Reviewed with the board"));
+        items[2].parent = Some(1);
+        items[2].updates.push(update("Trainers booked"));
+        items[2].owners = vec!["Head of Training".into()];
+        let mut preview = preview_of(items);
+        preview.provided.reference = true;
+        preview.provided.owners = true;
+        let author = Some("Import of test.csv".to_string());
+        let copied = plan_changes(&existing, &preview, OrgId(1), PlanId(7), author.clone());
+        let moved = plan_changes_owned(&existing, preview.clone(), OrgId(1), PlanId(7), author);
+        assert_eq!(copied, moved);
+        assert_eq!(copied.changes.new_items.len(), 2);
+        assert_eq!(copied.changes.new_items[1].parent, Some(ItemRef::New(0)));
+        assert_eq!(
+            copied.changes.new_items[1].fields.owners,
+            vec!["Head of Training"]
+        );
+        assert_eq!(copied.changes.versions.len(), 2, "{:?}", copied.summary);
+        assert_eq!(copied.changes.updates.len(), 2);
+        assert_eq!(copied.summary.updates_added, 2);
+        let dry = plan_summary(&existing, &preview);
+        assert_eq!(dry.summary, copied.summary);
+        assert_eq!(dry.findings, copied.findings);
+        assert!(dry.changes.is_empty());
+    }
+
+    #[test]
+    fn a_reference_on_hundreds_of_rows_still_matches_edited_texts() {
+        // 600 actions all under "see appendix", each with its own words; the file edits each.
+        let existing: Vec<ItemState> = (0..600)
+            .map(|n| {
+                existing_item(
+                    n + 1,
+                    "see appendix",
+                    &format!("action {n} review calls {n}x"),
+                )
+            })
+            .collect();
+        let preview = preview_of(
+            (0..600)
+                .map(|n| {
+                    file_item(
+                        "see appendix",
+                        &format!("action {n} review calls {n}x today"),
+                    )
+                })
+                .collect(),
+        );
+        let found = match_items(&existing, &preview);
+        for (n, matched) in found.iter().enumerate() {
+            assert_eq!(matched.map(|m| m.id), Some(ItemId(n as i64 + 1)), "row {n}");
+        }
+    }
 
     #[test]
     fn similarity_compares_words() {

@@ -190,7 +190,7 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
     }
     // "14 March 2016 (DCI Smith): text": the author in brackets, then a separator.
     if let Some(inside) = rest.strip_prefix('(')
-        && let Some(close) = inside.split('\n').next().and_then(|line| line.find(')'))
+        && let Some(close) = find_in_line(inside, b')', AUTHOR_MAX_CHARS + 1)
         && close > 0
         && close <= AUTHOR_MAX_CHARS
         && let Some(after) = separator(inside[close + 1..].trim_start_matches(' '))
@@ -223,7 +223,12 @@ fn entry_at(cell: &str, at: usize) -> Option<EntryStart> {
     let after_from = strip_prefix_ignore_case(rest, "from ")?;
     pos += rest.len() - after_from.len();
     // The author runs to the first separator, within a line and a short distance.
-    let line = after_from.split('\n').next().unwrap_or("");
+    // Only the line's first characters are looked at, so a newline far off is not looked for:
+    // every date in a long paragraph would otherwise scan the rest of it.
+    let line = match find_in_line(after_from, b'\n', LINE_LOOKAHEAD_BYTES) {
+        Some(end) => &after_from[..end],
+        None => after_from,
+    };
     for (offset, _) in line.char_indices().take(AUTHOR_MAX_CHARS) {
         let candidate = &line[offset..];
         if (candidate.starts_with(' ') || candidate.starts_with(':'))
@@ -294,12 +299,14 @@ fn day_month_year_prefix(text: &str) -> Option<(NaiveDate, usize)> {
 /// brackets mark it as a heading, so no separator is needed after them.
 fn bracketed_date_at(cell: &str, at: usize, open_at: usize) -> Option<EntryStart> {
     let close = if cell[open_at..].starts_with('[') {
-        ']'
+        b']'
     } else {
-        ')'
+        b')'
     };
     let inner = &cell[open_at + 1..];
-    let end = inner.split('\n').next()?.find(close)?;
+    // A date in brackets is short: the closing bracket is looked for near the opening one, not
+    // to the end of the line, which would make every bracket of a long paragraph scan the rest.
+    let end = find_in_line(inner, close, BRACKETED_DATE_MAX_BYTES)?;
     let (date, date_len) = parse_date_prefix(inner[..end].trim_start())?;
     if !inner[..end].trim_start()[date_len..].trim().is_empty() {
         return None;
@@ -314,6 +321,21 @@ fn bracketed_date_at(cell: &str, at: usize, open_at: usize) -> Option<EntryStart
         date,
         author: None,
     })
+}
+
+/// How far a bracketed date's closing bracket may be from its opening one.
+const BRACKETED_DATE_MAX_BYTES: usize = 64;
+/// How far ahead a newline ends the line an author is read from: beyond the 80 characters the
+/// author may take (at most 4 bytes each) and the separator after it.
+const LINE_LOOKAHEAD_BYTES: usize = 4 * AUTHOR_MAX_CHARS + 64;
+
+/// The byte index of the ASCII `wanted` in `text`'s first line, looking at no more than
+/// `within` bytes.
+fn find_in_line(text: &str, wanted: u8, within: usize) -> Option<usize> {
+    text.bytes()
+        .take(within)
+        .take_while(|&b| b == wanted || b != b'\n')
+        .position(|b| b == wanted)
 }
 
 /// After a separator (a dash or colon followed by a space or the end), the text that follows.

@@ -1,10 +1,12 @@
 //! "What changed" between two days of a plan: RAG changes, new updates, items completed, items
 //! newly overdue and new items, derived from two "as at" views.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use waymark_core::{Flag, ItemId, Rag, Update};
 
-use crate::read::PlanView;
+use crate::read::{ItemState, PlanView};
 
 /// One item's RAG moving between the two days.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,11 +42,15 @@ impl PlanChanges {
 /// Compares a plan as it stood on two days (`before.as_at` earlier than `after.as_at`).
 pub fn changes_between(before: &PlanView, after: &PlanView) -> PlanChanges {
     let mut changes = PlanChanges::default();
+    // The earlier day's items by id, made here: `PlanView::item` looks through every item for
+    // an id it does not have, which each item new in the period is.
+    let earlier: HashMap<ItemId, &ItemState> =
+        before.items.iter().map(|item| (item.id, item)).collect();
     for item in &after.items {
         // An item new in the period still brings its updates, its first RAG status, its
         // completion and its being overdue: a period that starts before the plan existed shows
         // everything that happened in it, not only a list of new items.
-        let old = before.item(item.id);
+        let old = earlier.get(&item.id).copied();
         if old.is_none() {
             changes.new_items.push(item.id);
         }

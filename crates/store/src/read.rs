@@ -2,7 +2,7 @@
 //! versions and updates, never from stored copies. The choice of version and of visible updates
 //! is `waymark_core`'s; this module only fetches rows and orders the tree.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -239,7 +239,7 @@ pub(crate) fn derive_view(
             let version = versions.into_iter().find(|v| v.seq == *seq)?;
             let visible: Vec<Update> = match updates_by_item.remove(id) {
                 Some(mut all) => {
-                    let shown: Vec<UpdateId> = visible_updates(&all, as_at, known_at)
+                    let shown: HashSet<UpdateId> = visible_updates(&all, as_at, known_at)
                         .iter()
                         .map(|u| u.id)
                         .collect();

@@ -330,3 +330,75 @@ fn backup_writes_a_database_that_opens_with_the_same_plans() {
         "an existing file must not be overwritten"
     );
 }
+
+/// A dry run of a tracker with a finding on each of its 40 rows: the text counts each kind and
+/// shows its first five, `--all` every finding, `--json` every finding with the pasted update's
+/// rows as runs.
+#[test]
+fn import_text_sums_up_findings_by_kind_unless_asked_for_all() {
+    let dir = fresh_data_dir("import-findings");
+    let tracker = dir.join("tracker.csv");
+    let mut csv = String::from("Action,Owner,Due,RAG,Latest update\n");
+    for n in 1..=40 {
+        csv.push_str(&format!(
+            "Action {n},Head of Unit,,Green,No update this period: work continues with partners.\n"
+        ));
+    }
+    std::fs::write(&tracker, csv).unwrap();
+    let tracker = tracker.to_str().unwrap();
+    let text = |extra: &[&str]| {
+        let mut args = vec!["import", tracker, "--dry-run"];
+        args.extend(extra);
+        String::from_utf8(succeed(waymark(&dir).args(&args)).stdout).unwrap()
+    };
+
+    let summary = text(&[]);
+    assert!(summary.contains("with 41 findings."), "{summary}");
+    assert!(
+        summary.contains("Findings, by kind, with the first 5 of each (35 more with --all; --json gives them all):"),
+        "{summary}"
+    );
+    assert!(
+        summary
+            .contains("  Missing due date (missing_due_date): 40\n    row 2, Due: No due date\n")
+    );
+    assert!(summary.contains("    … and 35 more\n"), "{summary}");
+    assert!(!summary.contains("row 7, Due"), "{summary}");
+    assert!(summary.contains(
+        "  Same update on several rows (duplicate_update_text): 1\n    row 2, Latest update: The same update text is on rows 2–41 (40 rows): \"No update this period: work continues with partners.\"\n"
+    ), "{summary}");
+
+    let all = text(&["--all"]);
+    assert_eq!(
+        all.matches("No due date (missing_due_date)").count(),
+        40,
+        "{all}"
+    );
+    assert!(all.contains("  row 41, Due: No due date (missing_due_date)\n"));
+
+    let printed = text(&["--json"]);
+    // A finding, its rows too, takes one line.
+    assert!(
+        printed.lines().any(|line| line.starts_with(
+            "    {\"row\": 2, \"column\": \"Latest update\", \"kind\": \"duplicate_update_text\""
+        ) && line.ends_with("\"rows\": [[2, 41]]},")),
+        "{printed}"
+    );
+    assert_eq!(
+        printed
+            .lines()
+            .filter(|line| line.contains("\"kind\": \"missing_due_date\""))
+            .count(),
+        40
+    );
+    let json: serde_json::Value = serde_json::from_str(&printed).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 41);
+    let pasted: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["kind"] == "duplicate_update_text")
+        .collect();
+    assert_eq!(pasted.len(), 1);
+    assert_eq!(pasted[0]["row"], 2);
+    assert_eq!(pasted[0]["rows"], serde_json::json!([[2, 41]]));
+}

@@ -155,7 +155,10 @@ fn assemble(blocks: Vec<Block>) -> Document {
             }
         })
         .collect();
-    let is_heading = |index: usize| headings.contains(&Some(index));
+    // Looked up for every paragraph, so a set rather than a scan of every table's heading.
+    let heading_blocks: std::collections::HashSet<usize> =
+        headings.iter().flatten().copied().collect();
+    let is_heading = |index: usize| heading_blocks.contains(&index);
     let mut document = Document::default();
     let first_table = table_positions.first().copied().unwrap_or(blocks.len());
     for (index, block) in blocks.iter().enumerate().take(first_table) {

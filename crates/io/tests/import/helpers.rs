@@ -110,7 +110,27 @@ pub async fn import_into_new_plan(
     dry_run: bool,
 ) -> Result<ImportOutcome, StoreError> {
     let existing = store.plans(Scope::Org(spec.org)).await.unwrap_or_default();
-    let planned = waymark_io::plan_new_plan_import(spec, preview, author, &existing);
+    let planned = waymark_io::plan_new_plan_import(spec, preview, author, &existing, dry_run);
+    store_new_plan(store, planned, dry_run).await
+}
+
+/// As `import_into_new_plan` (not a dry run), handing the preview over.
+pub async fn import_into_new_plan_owned(
+    store: &Store,
+    spec: &NewPlanSpec,
+    preview: ImportPreview,
+    author: Option<String>,
+) -> Result<ImportOutcome, StoreError> {
+    let existing = store.plans(Scope::Org(spec.org)).await.unwrap_or_default();
+    let planned = waymark_io::plan_new_plan_import_owned(spec, preview, author, &existing);
+    store_new_plan(store, planned, false).await
+}
+
+async fn store_new_plan(
+    store: &Store,
+    planned: waymark_io::NewPlanImport,
+    dry_run: bool,
+) -> Result<ImportOutcome, StoreError> {
     let plan = if dry_run {
         None
     } else {
@@ -143,7 +163,7 @@ pub async fn import_into_plan(
     let view = store
         .plan_as_at(Scope::All, plan, waymark_io::apply::end_of_time(), None)
         .await?;
-    let planned = waymark_io::plan_reimport(&view, preview, author);
+    let planned = waymark_io::plan_reimport(&view, preview, author, dry_run);
     if !dry_run && !planned.changes.is_empty() {
         store.apply_changes(&planned.changes).await?;
     }
@@ -230,8 +250,22 @@ pub fn dump(preview: &ImportPreview) -> String {
     }
     out.push_str("\nfindings:\n");
     for finding in &preview.findings {
+        // A finding about several rows lists them all, as its `rows` runs.
+        let rows: Vec<String> = finding
+            .rows
+            .iter()
+            .map(|range| match range.len() {
+                1 => range.0.to_string(),
+                _ => format!("{}-{}", range.0, range.1),
+            })
+            .collect();
+        let rows = if rows.is_empty() {
+            String::new()
+        } else {
+            format!(" rows={}", rows.join(","))
+        };
         out.push_str(&format!(
-            "row {} [{}] {}: {}\n",
+            "row {} [{}] {}{rows}: {}\n",
             finding.row,
             finding.column,
             finding.kind.name(),

@@ -10,6 +10,7 @@ mod hostile;
 mod indicators;
 mod layouts;
 mod reimport;
+mod scaling;
 mod seed000;
 mod seed004;
 mod unseen;

@@ -8,8 +8,8 @@ use waymark_io::{Format, PreviewOptions, build_preview, read_bytes};
 use waymark_store::{Scope, Store};
 
 use crate::helpers::{
-    as_at, fresh_store, import_into_new_plan, import_into_plan, import_new, preview_of, seed, spec,
-    ymd,
+    as_at, fresh_store, import_into_new_plan, import_into_new_plan_owned, import_into_plan,
+    import_new, preview_of, seed, spec, ymd,
 };
 
 const SEED: &str = "000_ffc31558cea22b14.txt";
@@ -241,5 +241,55 @@ fn a_new_plan_named_like_an_existing_one_is_a_finding() {
             );
         }
         assert_eq!(store.plans(Scope::Org(org)).await.unwrap().len(), 2);
+    });
+}
+
+/// A first import that hands its preview over stores what one that copies it stores, and a dry
+/// run says what either does.
+#[test]
+fn an_import_that_moves_the_preview_stores_what_one_that_copies_it_stores() {
+    let Some(path) = seed(SEED) else { return };
+    let preview = preview_of(&path);
+    runtime().block_on(async {
+        let (copied_store, org) = fresh_store().await;
+        let dry = import_into_new_plan(&copied_store, &spec(org), &preview, None, true)
+            .await
+            .unwrap();
+        let copied = import_into_new_plan(&copied_store, &spec(org), &preview, None, false)
+            .await
+            .unwrap();
+        let (moved_store, org) = fresh_store().await;
+        let moved = import_into_new_plan_owned(&moved_store, &spec(org), preview, None)
+            .await
+            .unwrap();
+        assert_eq!(moved, copied);
+        assert_eq!(
+            (dry.summary, dry.findings),
+            (copied.summary, copied.findings)
+        );
+        let view = |store: Store, plan: Option<i64>| async move {
+            store
+                .plan_as_at(Scope::All, PlanId(plan.unwrap()), end_of_time(), None)
+                .await
+                .unwrap()
+        };
+        let (copied, moved) = (
+            view(copied_store, copied.plan).await,
+            view(moved_store, moved.plan).await,
+        );
+        assert_eq!(copied.items.len(), 40);
+        for (a, b) in copied.items.iter().zip(&moved.items) {
+            assert_eq!(
+                (&a.fields, a.depth, a.exists_from),
+                (&b.fields, b.depth, b.exists_from)
+            );
+            let texts = |item: &waymark_store::ItemState| {
+                item.updates
+                    .iter()
+                    .map(|u| (u.as_of, u.author_post.clone(), u.text.clone()))
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(texts(a), texts(b));
+        }
     });
 }

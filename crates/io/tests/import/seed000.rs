@@ -25,12 +25,33 @@ fn the_dry_run_counts_forty_recommendations_and_their_dated_entries() {
         .map(|f| f.row)
         .collect();
     assert_eq!(shifted, (20..=35).collect::<Vec<_>>());
-    let college = preview
+    // The update pasted onto eight rows is one finding naming the eight.
+    let college: Vec<&waymark_io::Finding> = preview
         .findings_of(FindingKind::DuplicateUpdateText)
         .filter(|f| f.message.contains("College of Policing"))
-        .filter(|f| f.message.contains("rows 18, 24, 34, 35, 38, 39, 42 and 47"))
-        .count();
-    assert_eq!(college, 8);
+        .collect();
+    assert_eq!(college.len(), 1, "{college:?}");
+    assert_eq!(college[0].row, 18);
+    assert_eq!(college[0].all_rows(), vec![18, 24, 34, 35, 38, 39, 42, 47]);
+    assert!(
+        college[0]
+            .message
+            .contains("rows 18, 24, 34, 35, 38, 39, 42 and 47: \"BTP has been in contact with the College of Policing in rela…\""),
+        "{}",
+        college[0].message
+    );
+    let json = serde_json::to_value(college[0]).unwrap();
+    assert_eq!(
+        json["rows"],
+        serde_json::json!([[18, 18], [24, 24], [34, 35], [38, 39], [42, 42], [47, 47]])
+    );
+    // With the five texts each on two rows, six findings, where there were one per row (18).
+    assert_eq!(
+        preview
+            .findings_of(FindingKind::DuplicateUpdateText)
+            .count(),
+        6
+    );
     assert_eq!(preview.metadata.owner_posts.len(), 2);
     assert_eq!(
         preview.metadata.title.as_deref(),

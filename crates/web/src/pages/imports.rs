@@ -1,7 +1,9 @@
 //! Importing a spreadsheet or Word document: upload, a preview of everything the file would
-//! create with its findings listed by row, and only then, on confirmation, one transaction.
-//! The same application-layer use cases back `waymark import`, so the page and the CLI choose
-//! the same pipeline (a plan of items, or indicators) and store the same things.
+//! Importing a spreadsheet or Word document: upload, a preview of everything the file would
+//! create with its findings counted by kind (the first rows of each listed, all of them a CSV
+//! download away), and only then, on confirmation, one transaction. The same application-layer
+//! use cases back `waymark import`, so the page and the CLI choose the same pipeline (a plan of
+//! items, or indicators) and store the same things.
 //!
 //! Reading an upload is the application layer's (`waymark_app::imports::parse_bytes`): off the
 //! async workers, within `waymark_io::ReadLimits`, at most two at once and for at most 30
@@ -10,13 +12,15 @@
 
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 use waymark_app::imports::{ImportResult, Parsed, Upload, UploadPreview};
 use waymark_core::PlanId;
-use waymark_io::Format;
+use waymark_io::findings::findings_csv;
+use waymark_io::{Finding, FindingKind, Format};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -32,6 +36,7 @@ pub fn router() -> Router<AppState> {
             post(preview).layer(DefaultBodyLimit::max(MAX_MULTIPART_BYTES)),
         )
         .route("/imports/{token}/confirm", post(confirm))
+        .route("/imports/{token}/findings.csv", get(findings_download))
 }
 
 #[derive(Template)]
@@ -49,6 +54,15 @@ struct FindingRow {
     kind: String,
     message: String,
 }
+
+/// One kind of finding: how many there are, and the first few listed.
+struct FindingKindCount {
+    kind: &'static str,
+    count: usize,
+}
+
+/// How many findings of each kind the page lists; the download has them all.
+const LISTED_PER_KIND: usize = 10;
 
 struct ItemRow {
     /// The file's row the item was read from, as findings name it; blank for headings made
@@ -77,7 +91,12 @@ struct PreviewPage {
     unchanged: usize,
     updates_added: usize,
     reimport: bool,
+    /// Every finding, counted.
+    findings_total: usize,
+    kinds: Vec<FindingKindCount>,
+    /// The first `LISTED_PER_KIND` of each kind, kind by kind.
     findings: Vec<FindingRow>,
+    listed_per_kind: usize,
     rows: Vec<ItemRow>,
     /// For an indicator table: what the import would store, and each indicator read.
     indicators: Option<IndicatorSummary>,
@@ -222,6 +241,32 @@ async fn confirm(
     Ok(Redirect::to(&anchor).into_response())
 }
 
+/// Every finding of a pending upload as CSV, worked out again by a dry run: the page lists
+/// only the first few of each kind. Only the person who uploaded the file may download it, as
+/// only they may confirm it.
+async fn findings_download(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let findings = state.app.upload_findings(&viewer.actor, &token).await?;
+    let csv = tokio::task::spawn_blocking(move || findings_csv(&findings))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(AppError::Internal)?;
+    let mut response = csv.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"import-findings.csv\""),
+    );
+    Ok(response)
+}
+
 fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
     let (summary, findings, reimport) = match &previewed.result {
         ImportResult::Items { outcome } => (
@@ -290,6 +335,33 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         _ => None,
     };
     let summary = summary.unwrap_or_default();
+    // Findings kind by kind (in the order of the kinds), each kind's in the file's order.
+    let mut by_kind: std::collections::BTreeMap<FindingKind, Vec<&Finding>> =
+        std::collections::BTreeMap::new();
+    for finding in &findings {
+        by_kind.entry(finding.kind).or_default().push(finding);
+    }
+    let kinds = by_kind
+        .iter()
+        .map(|(kind, of_kind)| FindingKindCount {
+            kind: kind.label(),
+            count: of_kind.len(),
+        })
+        .collect();
+    let listed = by_kind
+        .values()
+        .flat_map(|of_kind| of_kind.iter().take(LISTED_PER_KIND))
+        .map(|f| FindingRow {
+            row: if f.row == 0 {
+                String::new()
+            } else {
+                f.row.to_string()
+            },
+            column: f.column.clone(),
+            kind: f.kind.label().to_string(),
+            message: f.message.clone(),
+        })
+        .collect();
     PreviewPage {
         chrome: Chrome::for_viewer(viewer, "import"),
         token: previewed.token,
@@ -302,19 +374,10 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         unchanged: summary.unchanged,
         updates_added: summary.updates_added,
         reimport,
-        findings: findings
-            .iter()
-            .map(|f| FindingRow {
-                row: if f.row == 0 {
-                    String::new()
-                } else {
-                    f.row.to_string()
-                },
-                column: f.column.clone(),
-                kind: finding_label(f.kind.name()),
-                message: f.message.clone(),
-            })
-            .collect(),
+        findings_total: findings.len(),
+        kinds,
+        findings: listed,
+        listed_per_kind: LISTED_PER_KIND,
         rows,
         indicators,
     }
@@ -328,26 +391,4 @@ async fn invalid(
     let mut response = render(&new_page(state, viewer, errors).await?)?.into_response();
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
-}
-
-/// The words shown for a kind of finding.
-fn finding_label(name: &str) -> String {
-    match name {
-        "unknown_rag" => "Unknown RAG status".to_string(),
-        "shifted_cells" => "Cells shifted by one".to_string(),
-        "update_date_before_entry" => "Date of update earlier than an entry".to_string(),
-        "duplicate_update_text" => "Same update on several rows".to_string(),
-        "plan_exists" => "A plan of this name exists".to_string(),
-        other => sentence_case(other),
-    }
-}
-
-/// "missing_due_date" becomes "Missing due date".
-fn sentence_case(name: &str) -> String {
-    let words = name.replace('_', " ");
-    let mut chars = words.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }

@@ -175,3 +175,145 @@ async fn an_upload_over_the_limit_is_refused_as_too_large() {
         "{html}"
     );
 }
+
+/// A tracker with a finding on each of its 30 rows (no due date), one update pasted onto all of
+/// them, and a header a spreadsheet would run as a formula.
+fn long_tracker() -> String {
+    let mut csv = String::from("Ref,Action,Owner,Due Date,Latest Update,=RAG\n");
+    for n in 1..=30 {
+        csv.push_str(&format!(
+            "{n},Action number {n},Head of Contact Management,,Work continues with partners on this action.,Purple\n"
+        ));
+    }
+    csv
+}
+
+async fn upload_long_tracker(app: &crate::helpers::TestApp) -> String {
+    let csrf = upload_csrf(app).await;
+    let form = Form::new()
+        .text("csrf", csrf)
+        .part(
+            "file",
+            Part::bytes(long_tracker().into_bytes()).file_name("long.csv"),
+        )
+        .text("target", "new")
+        .text("title", "Long tracker");
+    let response = app
+        .client
+        .post(app.url("/imports/preview"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_preview_counts_findings_by_kind_and_lists_the_first_of_each() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let html = upload_long_tracker(&app).await;
+    // 30 missing due dates, 30 unknown RAG words, and one finding for the pasted update.
+    assert!(html.contains("What Waymark found (61)"), "{html}");
+    for (kind, count) in [
+        ("Missing due date", 30),
+        ("Same update on several rows", 1),
+        ("Unknown RAG status", 30),
+    ] {
+        assert!(
+            html.contains(&format!(
+                "<th scope=\"row\" class=\"govuk-table__header\">{kind}</th>\n      <td class=\"govuk-table__cell govuk-table__cell--numeric\">{count}</td>"
+            )),
+            "{kind}: {html}"
+        );
+    }
+    assert!(html.contains("The first 10 of each kind are listed below."));
+    assert_eq!(
+        html.matches("data-label=\"Detail\">No due date</td>")
+            .count(),
+        10
+    );
+    assert!(html.contains("The same update text is on rows 2–31 (30 rows)"));
+    let token = html
+        .split("action=\"/imports/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(html.contains(&format!(
+        "<a class=\"govuk-link\" href=\"/imports/{token}/findings.csv\" download>Download all 61 findings (CSV)</a>"
+    )));
+}
+
+#[tokio::test]
+async fn every_finding_downloads_as_csv_for_the_uploader_only() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let html = upload_long_tracker(&app).await;
+    let token = html
+        .split("action=\"/imports/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let path = format!("/imports/{token}/findings.csv");
+    let response = app.client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let csv = response.text().await.unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Row,Rows,Table,Column,Kind,Finding,Detail");
+    assert_eq!(lines.len(), 62, "{csv}");
+    assert!(lines.contains(&"31,31,,Due Date,missing_due_date,Missing due date,No due date"));
+    assert!(lines.iter().any(|line| {
+        line.starts_with("2,2–31,,Latest Update,duplicate_update_text,Same update on several rows,")
+    }));
+    // The header "=RAG" is the file's own text, shown and never run by a spreadsheet.
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.starts_with("31,31,,'=RAG,unknown_rag,Unknown RAG status,")),
+        "{csv}"
+    );
+
+    // Another person of the same organisation, and one of another, are told there is none.
+    for email in ["owner@test.example", "other@other.example"] {
+        let client = crate::helpers::TestApp::new_client();
+        app.sign_in_as(&client, email).await;
+        let response = client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{email}");
+    }
+    // Someone not signed in is sent to sign in.
+    let response = crate::helpers::TestApp::new_client()
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    // Once the import is confirmed the upload is gone, and so is its download.
+    let csrf = hidden_value(&html, "csrf");
+    let confirmed = app
+        .client
+        .post(app.url(&format!("/imports/{token}/confirm")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 303);
+    let response = app.client.get(app.url(&path)).send().await.unwrap();
+    assert_eq!(response.status(), 404);
+}
