@@ -11,6 +11,7 @@
 pub mod access;
 pub mod actor;
 pub mod audit;
+pub mod building;
 pub mod demo;
 pub mod error;
 pub mod imports;
