@@ -39,9 +39,11 @@ function pageKind(url) {
   return names.length ? `${path}?${names.join('&')}` : path;
 }
 
-/** Links worth following: same origin, HTML pages, not assets, the API or actions. */
+/** Links worth following: same origin, HTML pages, not assets, the API, actions or downloads. */
 function followable(url, origin) {
   if (url.origin !== origin) return false;
+  // A plan's export is a file download, which a page cannot be opened on.
+  if (/^\/plans\/\d+\/export$/.test(url.pathname)) return false;
   return !/^\/(assets|api)\//.test(url.pathname) && !['/health', '/sign-out'].includes(url.pathname);
 }
 
