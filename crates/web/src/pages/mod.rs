@@ -8,6 +8,7 @@ mod item;
 mod my_actions;
 mod people;
 mod plan;
+mod plan_build;
 mod reports;
 mod sign_in;
 
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(changes::router())
         .merge(imports::router())
         .merge(plan::router())
+        .merge(plan_build::router())
         .merge(item::router())
         .merge(indicators::router())
         .merge(my_actions::router())
