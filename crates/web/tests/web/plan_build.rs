@@ -275,6 +275,11 @@ async fn a_plan_manager_builds_a_plan_from_nothing_in_the_browser() {
     assert_eq!(refused.status(), 422);
     let html = refused.text().await.unwrap();
     assert!(html.contains("<a href=\"#text\">Enter the item"), "{html}");
+    assert_eq!(
+        html.matches("<a href=\"#text\">").count(),
+        1,
+        "said once: {html}"
+    );
     assert!(html.contains("<a href=\"#due\">"), "{html}");
     assert!(html.contains("value=\"1.1\""), "{html}");
     assert!(
