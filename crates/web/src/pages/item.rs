@@ -184,6 +184,12 @@ impl ItemPage {
         self.form_rag.eq_ignore_ascii_case(option)
     }
 
+    /// The colour of a RAG word shown in words elsewhere (a conflict's fields), so that it is
+    /// shown as word and colour like every other RAG.
+    fn rag_class_of(&self, word: &str) -> &'static str {
+        RagView::new(Rag::parse(word).ok().flatten()).class
+    }
+
     /// Whether the edit form opens by itself: after a mistake or a conflict.
     fn editing(&self) -> bool {
         self.conflict.is_some()
@@ -351,9 +357,15 @@ async fn edit(
         Err(AppError::Conflict(conflict)) => {
             // The other change is shown beside what the person typed, which is kept.
             let page = build(&state, &viewer, ItemId(id), state.today()).await?;
+            // The error summary at the top of the page points to it, as for any mistake.
+            let errors = vec![(
+                "conflict".to_string(),
+                "Someone else changed this item after you opened it: check their change and save yours again".to_string(),
+            )];
             let mut response = render(&ItemPage {
                 conflict: Some(*conflict),
                 edit_values: Some(form_values(&form)),
+                errors,
                 ..page
             })?
             .into_response();

@@ -681,6 +681,14 @@ async fn a_stale_edit_shows_the_other_change_and_keeps_what_was_typed() {
     );
     // (When it was saved is the real clock's, not the test's "today".)
     assert!(html.contains("Ada Admin saved a change on "));
+    // The summary at the top of the page points to it; its RAG is word and colour.
+    assert!(html.contains("<title>Error: "), "{html}");
+    assert!(
+        html.contains("<a href=\"#conflict\">Someone else changed this item after you opened it")
+    );
+    // The item's own RAG status and the conflict's, both as word and colour.
+    let rag_row = "<dt class=\"govuk-summary-list__key\">RAG status</dt><dd class=\"govuk-summary-list__value\"><strong class=\"wm-tag wm-rag--green\">Green</strong></dd>";
+    assert_eq!(html.matches(rag_row).count(), 2, "{html}");
     // The other change, as it is now…
     assert!(html.contains(
         "<dt class=\"govuk-summary-list__key\">Wording</dt><dd class=\"govuk-summary-list__value\">Issue guidance on repeat, vulnerable and intimidated victims</dd>"
