@@ -39,7 +39,7 @@ function pageKind(url) {
   return names.length ? `${path}?${names.join('&')}` : path;
 }
 
-/** Links worth following: same origin, HTML pages, not assets, the API or actions. */
+/** Links worth following: same origin, HTML pages, not assets, the API, actions or downloads. */
 function followable(url, origin) {
   if (url.origin !== origin) return false;
   // Downloads (a plan's export, the audit trail's CSV) are files, not pages.

@@ -302,7 +302,8 @@ impl App {
             ));
         }
         let mut errors = Vec::new();
-        if input.text.as_deref().is_none_or(|t| t.trim().is_empty()) {
+        // Wording that is there but blank is refused by `apply_input`, once.
+        if input.text.is_none() {
             errors.push(("text".to_string(), "Enter the item's wording".to_string()));
         }
         let mut fields = apply_input(&ItemFields::default(), input, &mut errors);

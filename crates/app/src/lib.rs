@@ -13,6 +13,7 @@ pub mod actor;
 pub mod api_reads;
 pub mod api_writes;
 pub mod audit;
+pub mod building;
 pub mod demo;
 pub mod error;
 pub mod imports;

@@ -1,8 +1,12 @@
-//! One item: every field, its children, its update history newest first, its RAG history, and
-//! the form to add an update.
+//! One item: every field, its children, its update history newest first, its RAG history, its
+//! versions, and the form to add an update. Plan managers also get the forms that change it
+//! (edit, move, reorder, close, reopen, archive), which post to `plan_build`.
+
+mod history;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
@@ -11,7 +15,7 @@ use waymark_core::{ItemId, Rag, RagRollup, rollup_tree};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::{Chrome, DateField, RagView, long_date, render, with_errors};
+use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
 use crate::state::AppState;
 use crate::views::{RollupView, flag_message, iso, tag_label};
 use waymark_app::items::{ItemInput, UpdateInput};
@@ -27,6 +31,8 @@ struct ItemQuery {
     as_at: Option<String>,
     added: Option<String>,
     edited: Option<String>,
+    /// What was just done to the item, for the success banner: "moved", "closed", …
+    done: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -35,6 +41,8 @@ struct EditForm {
     text: String,
     owners: String,
     strategic_lead: String,
+    #[serde(default)]
+    start: Option<String>,
     due: String,
     description: String,
     reason: String,
@@ -130,6 +138,19 @@ struct ItemPage {
     conflict: Option<waymark_app::Conflict>,
     /// What the person typed into the edit form, kept after a mistake or a conflict.
     edit_values: Option<EditValues>,
+    edit_start: String,
+    /// The success banner's words, after a change.
+    done: Option<String>,
+    /// Where a plan manager may move it: (parent id or "" for the top level, words, whether
+    /// it is there now).
+    move_choices: Vec<(String, String, bool)>,
+    /// Whether there is an item before or after it among its siblings.
+    can_move_up: bool,
+    can_move_down: bool,
+    /// Archiving is for the plan's own organisation's managers (not a partner's).
+    can_archive: bool,
+    /// Every version of the item, newest first.
+    history: Vec<history::VersionRow>,
 }
 
 /// The edit form's fields as typed.
@@ -138,6 +159,7 @@ struct EditValues {
     text: String,
     owners: String,
     strategic_lead: String,
+    start: String,
     due: String,
     description: String,
     reason: String,
@@ -149,6 +171,7 @@ fn form_values(form: &EditForm) -> EditValues {
         text: form.text.clone(),
         owners: form.owners.clone(),
         strategic_lead: form.strategic_lead.clone(),
+        start: form.start.clone().unwrap_or_default(),
         due: form.due.clone(),
         description: form.description.clone(),
         reason: form.reason.clone(),
@@ -159,6 +182,12 @@ impl ItemPage {
     /// Whether a RAG radio starts checked: the word last submitted, else the current RAG.
     fn rag_checked(&self, option: &str) -> bool {
         self.form_rag.eq_ignore_ascii_case(option)
+    }
+
+    /// The colour of a RAG word shown in words elsewhere (a conflict's fields), so that it is
+    /// shown as word and colour like every other RAG.
+    fn rag_class_of(&self, word: &str) -> &'static str {
+        RagView::new(Rag::parse(word).ok().flatten()).class
     }
 
     /// Whether the edit form opens by itself: after a mistake or a conflict.
@@ -178,6 +207,7 @@ impl ItemPage {
                 "text" => typed.text.clone(),
                 "owners" => typed.owners.clone(),
                 "strategic_lead" => typed.strategic_lead.clone(),
+                "start" => typed.start.clone(),
                 "due" => typed.due.clone(),
                 "description" => typed.description.clone(),
                 "reason" => typed.reason.clone(),
@@ -189,10 +219,16 @@ impl ItemPage {
             "text" => self.text.clone(),
             "owners" => self.edit_owners.clone(),
             "strategic_lead" => self.strategic_lead.clone(),
+            "start" => self.edit_start.clone(),
             "due" => self.edit_due.clone(),
             "description" => self.description.clone(),
             _ => String::new(),
         }
+    }
+
+    /// The message for `field`, or "" when it is fine.
+    fn error(&self, field: &str) -> &str {
+        self.error_for(field).unwrap_or_default()
     }
 
     /// The message for a field that was refused, shown beside it as well as in the summary.
@@ -231,6 +267,7 @@ async fn show(
     let html = render(&ItemPage {
         added: query.added.is_some(),
         edited: query.edited.is_some(),
+        done: done_message(query.done.as_deref()),
         as_at_value: as_at.value,
         errors,
         ..page
@@ -286,6 +323,7 @@ async fn edit(
         text: Some(form.text.clone()),
         owners: Some(form.owners.clone()),
         strategic_lead: Some(form.strategic_lead.clone()),
+        start: form.start.clone(),
         due: Some(form.due.clone()),
         description: Some(form.description.clone()),
         reason: Some(form.reason.clone()),
@@ -319,9 +357,15 @@ async fn edit(
         Err(AppError::Conflict(conflict)) => {
             // The other change is shown beside what the person typed, which is kept.
             let page = build(&state, &viewer, ItemId(id), state.today()).await?;
+            // The error summary at the top of the page points to it, as for any mistake.
+            let errors = vec![(
+                "conflict".to_string(),
+                "Someone else changed this item after you opened it: check their change and save yours again".to_string(),
+            )];
             let mut response = render(&ItemPage {
                 conflict: Some(*conflict),
                 edit_values: Some(form_values(&form)),
+                errors,
                 ..page
             })?
             .into_response();
@@ -330,6 +374,37 @@ async fn edit(
         }
         Err(other) => Err(other),
     }
+}
+
+/// The item page as it is today with the errors of a form that posted from it (`errors` named
+/// by the fields' ids), answered with `status`: 422 for a mistake, 409 for someone else's
+/// change that came first.
+pub(crate) async fn show_with_errors(
+    state: &AppState,
+    viewer: &Viewer,
+    id: ItemId,
+    errors: Vec<(String, String)>,
+    status: StatusCode,
+) -> Result<Response, AppError> {
+    let page = build(state, viewer, id, state.today()).await?;
+    let mut response = render(&ItemPage { errors, ..page })?.into_response();
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// The success banner's words for what was just done to the item.
+fn done_message(done: Option<&str>) -> Option<String> {
+    let words = match done? {
+        "created" => "The item has been added to the plan.",
+        "moved" => "The item has been moved, with any items under it.",
+        "moved-up" => "The item has been moved up.",
+        "moved-down" => "The item has been moved down.",
+        "closed" => "The item has been closed as complete.",
+        "reopened" => "The item has been reopened.",
+        "restored" => "The item has been restored to the plan, with any items archived with it.",
+        _ => return None,
+    };
+    Some(words.to_string())
 }
 
 async fn build(
@@ -393,8 +468,62 @@ async fn build(
             rollup: rollup_of(child.id).map(|r| RollupView::new(&r)),
         })
         .collect();
+    // Where it may move: the top level or any item not itself or under it.
+    let index = view.items.iter().position(|i| i.id == id);
+    let under: Vec<ItemId> = index
+        .map(|index| {
+            view.items[index + 1..]
+                .iter()
+                .take_while(|i| i.depth > item.depth)
+                .map(|i| i.id)
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut move_choices = vec![(
+        String::new(),
+        "The top level of the plan".to_string(),
+        fields.parent.is_none(),
+    )];
+    move_choices.extend(
+        view.items
+            .iter()
+            .filter(|other| other.id != id && !under.contains(&other.id))
+            .map(|other| {
+                let level = view.plan.level_name(other.depth);
+                let named = match &other.fields.reference {
+                    Some(reference) => format!("{level} {reference}"),
+                    None => level.to_string(),
+                };
+                (
+                    other.id.0.to_string(),
+                    format!("{named}: {}", first_line(&other.fields.text, 70)),
+                    fields.parent == Some(other.id),
+                )
+            }),
+    );
+    let siblings: Vec<ItemId> = match fields.parent.and_then(|p| view.item(p)) {
+        Some(parent) => parent.children.clone(),
+        None => view
+            .items
+            .iter()
+            .filter(|i| i.depth == 0)
+            .map(|i| i.id)
+            .collect(),
+    };
+    let place = siblings.iter().position(|s| *s == id);
     Ok(ItemPage {
         chrome: Chrome::for_viewer(viewer, "plans").marked(read.plan.marking_of(id)),
+        done: None,
+        can_move_up: place.is_some_and(|p| p > 0),
+        can_move_down: place.is_some_and(|p| p + 1 < siblings.len()),
+        move_choices,
+        can_archive: read.may_edit && read.plan.access.share.is_none(),
+        history: history::version_rows(&history.versions, &view, as_at),
+        edit_start: fields
+            .start
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
         id: id.0,
         plan_id: view.plan.id.0,
         plan_title: view.plan.title.clone(),

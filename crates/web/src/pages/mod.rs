@@ -11,6 +11,7 @@ mod my_actions;
 mod organisations;
 mod people;
 mod plan;
+mod plan_build;
 mod reports;
 mod sharing;
 mod sign_in;
@@ -32,6 +33,7 @@ pub fn router() -> Router<AppState> {
         .merge(changes::router())
         .merge(imports::router())
         .merge(plan::router())
+        .merge(plan_build::router())
         .merge(item::router())
         .merge(indicators::router())
         .merge(my_actions::router())

@@ -1,13 +1,15 @@
 //! A plan's items as a table, as at today or any chosen day, with filters by flag, RAG, owner,
-//! level, tag and words, and each parent's RAG rolled up from its actions.
+//! level, tag and words, and each parent's RAG rolled up from its actions. Plan managers also
+//! see a checkbox by each item to give several the same owners, and the archived items.
 
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use waymark_core::{Flag, PlanId, Rag, rollup_tree};
+use waymark_core::{Flag, ItemId, PlanId, Rag, rollup_tree};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -19,7 +21,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/plans/{id}", get(show))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 struct PlanQuery {
     as_at: Option<String>,
     flag: Option<String>,
@@ -36,6 +38,23 @@ struct PlanQuery {
     sort: Option<String>,
     /// Set after an import lands here.
     imported: Option<String>,
+    /// What was just done to the plan, for the success banner: "created", "edited", …
+    done: Option<String>,
+    /// How many items were just given new owners.
+    assigned: Option<usize>,
+}
+
+/// What the person typed into the owner assignment before it was refused, kept in the form.
+pub(crate) struct AssignTyped {
+    pub owners: String,
+    pub chosen: Vec<i64>,
+}
+
+/// An archived item, which a plan manager may restore.
+struct ArchivedRow {
+    id: i64,
+    reference: String,
+    text: String,
 }
 
 struct Row {
@@ -104,6 +123,17 @@ struct PlanPage {
     archived: bool,
     /// Another organisation's plan, shared with the viewer's.
     shared: bool,
+    /// An archived plan's managers may restore it.
+    may_restore: bool,
+    /// Whether the table offers a checkbox by each item, to give several the same owners:
+    /// only to plan managers, and only for the plan as it is today.
+    selectable: bool,
+    /// The success banner's words, after a change.
+    done: Option<String>,
+    archived_items: Vec<ArchivedRow>,
+    /// The owner assignment as typed, after a mistake.
+    assign_owners: String,
+    chosen: Vec<i64>,
 }
 
 /// The "show only" choices: (query value, words).
@@ -174,6 +204,19 @@ impl Show {
 }
 
 impl PlanPage {
+    fn is_chosen(&self, id: &i64) -> bool {
+        self.chosen.contains(id)
+    }
+
+    /// The message for `field`, or "" when it is fine.
+    fn error(&self, field: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+            .unwrap_or_default()
+    }
+
     fn owner_selected(&self, owner: &str) -> bool {
         self.owner == owner
     }
@@ -213,6 +256,71 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
 ) -> Result<Response, AppError> {
+    let page = build(&state, &viewer, id, query).await?;
+    let has_errors = !page.errors.is_empty();
+    Ok(with_errors(render(&page)?, has_errors))
+}
+
+/// The plan page as it is today, with the owner assignment's mistakes by its fields and
+/// what was typed into it kept.
+pub(crate) async fn show_with_assign_errors(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    errors: Vec<(String, String)>,
+    typed: AssignTyped,
+) -> Result<Response, AppError> {
+    let mut page = build(state, viewer, id, PlanQuery::default()).await?;
+    // The summary links to the field in error: the owner posts, or the first checkbox.
+    let first_box = page.rows.first().map(|row| format!("pick-{}", row.id));
+    page.errors = errors
+        .into_iter()
+        .map(|(field, message)| match field.as_str() {
+            "owners" => ("assign-owners".to_string(), message),
+            "items" => (
+                first_box.clone().unwrap_or_else(|| "assign-owners".into()),
+                message,
+            ),
+            _ => (field, message),
+        })
+        .collect();
+    page.assign_owners = typed.owners;
+    page.chosen = typed.chosen;
+    let mut response = render(&page)?.into_response();
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// The success banner's words for what was just done.
+fn done_message(done: Option<&str>, assigned: Option<usize>) -> Option<String> {
+    if let Some(count) = assigned {
+        return Some(match count {
+            0 => "Those items already had those owners: nothing has changed.".to_string(),
+            1 => "Owners assigned to 1 item.".to_string(),
+            count => format!("Owners assigned to {count} items."),
+        });
+    }
+    let words = match done? {
+        "created" => "The plan has been created. Add its first item.",
+        "edited" => "The plan's details have been saved.",
+        "archived" => {
+            "The plan has been archived. It is kept with its history; restore it to change it again."
+        }
+        "restored" => "The plan has been restored.",
+        "item-archived" => {
+            "The item has been archived, with any items under it. It is listed under archived items, where it can be restored."
+        }
+        _ => return None,
+    };
+    Some(words.to_string())
+}
+
+async fn build(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    query: PlanQuery,
+) -> Result<PlanPage, AppError> {
     let today = state.today();
     // A date that cannot be read shows the plan as it is today, with the field in error.
     let as_at_field = DateField::read("as_at", query.as_at.as_deref(), today);
@@ -394,10 +502,30 @@ async fn show(
         .collect();
     let plan = &view.plan;
     let errors = DateField::summary(&[&as_at_field]);
-    let has_errors = !errors.is_empty();
-    let html = render(&PlanPage {
-        chrome: Chrome::for_viewer(&viewer, "plans").marked(read.highest),
+    let archived_items = if read.may_manage() && !plan.archived {
+        state
+            .app
+            .archived_items(&viewer.actor, PlanId(id))
+            .await?
+            .into_iter()
+            .map(|(item, fields): (ItemId, _)| ArchivedRow {
+                id: item.0,
+                reference: fields.reference.unwrap_or_default(),
+                text: first_line(&fields.text, 160),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(PlanPage {
+        chrome: Chrome::for_viewer(viewer, "plans").marked(read.highest),
         may_manage: read.may_manage() && !plan.archived,
+        may_restore: read.may_manage() && plan.archived,
+        selectable: read.may_manage() && !plan.archived && as_at == today,
+        done: done_message(query.done.as_deref(), query.assigned),
+        archived_items,
+        assign_owners: String::new(),
+        chosen: Vec::new(),
         archived: plan.archived,
         shared: read.access.share.is_some(),
         id,
@@ -430,6 +558,5 @@ async fn show(
         mine,
         my_actions,
         my_overdue,
-    })?;
-    Ok(with_errors(html, has_errors))
+    })
 }

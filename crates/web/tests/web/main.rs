@@ -12,6 +12,7 @@ mod glossary;
 mod imports;
 mod indicators;
 mod pages;
+mod plan_build;
 mod plan_filters;
 mod report_settings;
 mod reports;
