@@ -43,7 +43,7 @@ impl Actor {
     pub fn operator() -> Actor {
         let account = std::env::var("USER")
             .or_else(|_| std::env::var("LOGNAME"))
-            .unwrap_or_else(|_| "unknown".into());
+            .unwrap_or_default();
         Actor {
             who: Who::Operator(account),
             subject: Subject::operator(),
@@ -74,10 +74,12 @@ impl Actor {
         self.subject.org
     }
 
-    /// The name history and reports show: the person's, or "command line (account)".
+    /// The name history and reports show: the person's, or "command line (account)", or just
+    /// "command line" where the environment names no account (a service or container).
     pub fn name(&self) -> String {
         match &self.who {
             Who::Person(user) => user.name.clone(),
+            Who::Operator(account) if account.is_empty() => "command line".into(),
             Who::Operator(account) => format!("command line ({account})"),
         }
     }
