@@ -14,6 +14,7 @@ mod indicators;
 mod pages;
 mod plan_build;
 mod plan_filters;
+mod plan_filters_paging;
 mod report_settings;
 mod reports;
 mod security;
