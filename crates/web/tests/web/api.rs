@@ -145,4 +145,32 @@ async fn the_openapi_document_describes_every_route() {
     ] {
         assert!(item[field].is_object(), "ItemJson.{field} is not described");
     }
+    // The list's filters and paging, and an answer that says its total and where the rest are.
+    for name in [
+        "flag", "rag", "q", "owner", "level", "tag", "mine", "sort", "limit", "cursor", "page",
+    ] {
+        assert_eq!(param(name)["in"], "query", "{name}");
+    }
+    assert_eq!(param("limit")["schema"]["maximum"], 1000);
+    let ok = &doc["paths"]["/api/plans/{id}/items"]["get"]["responses"];
+    assert_eq!(
+        ok["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ItemPageJson"
+    );
+    assert!(ok["400"].is_object());
+    for schema in ["ItemPageJson", "SearchJson"] {
+        let properties = &doc["components"]["schemas"][schema]["properties"];
+        for field in ["items", "total", "limit", "offset", "next_cursor", "next"] {
+            assert!(
+                properties[field].is_object(),
+                "{schema}.{field} is not described"
+            );
+        }
+    }
+    let search = doc["paths"]["/api/plans/{id}/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    for name in ["q", "sort", "limit", "cursor", "page"] {
+        assert!(search.iter().any(|p| p["name"] == name), "search {name}");
+    }
 }
