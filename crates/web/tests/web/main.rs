@@ -11,6 +11,7 @@ mod api_access;
 mod glossary;
 mod imports;
 mod indicators;
+mod measure;
 mod pages;
 mod plan_build;
 mod plan_filters;
