@@ -1,13 +1,14 @@
 //! Reads shaped for programs (the JSON API): a plan with the version an edit of it starts
-//! from, and a search that answers with the items it found rather than their ids alone. Both
+//! from, and a search that answers with the items it found, ranked, rather than their ids alone. Both
 //! go through the one visibility rule in [`crate::access`], like every other read.
 
-use waymark_core::{ItemId, PlanId};
+use waymark_core::PlanId;
 
 use crate::App;
-use crate::access::{PlanRead, VisiblePlan};
+use crate::access::VisiblePlan;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
+use crate::item_list::{ItemFilter, ItemList, ListParams};
 
 /// The longest search a person or program may ask for, in characters.
 pub const MAX_SEARCH_CHARS: usize = 200;
@@ -18,14 +19,6 @@ pub const MAX_SEARCH_CHARS: usize = 200;
 pub struct PlanDetail {
     pub visible: VisiblePlan,
     pub version: i64,
-}
-
-/// What a search of a plan found: the plan as it stands today, narrowed, and the items found
-/// in the plan's order.
-#[derive(Debug, Clone)]
-pub struct SearchRead {
-    pub read: PlanRead,
-    pub found: Vec<ItemId>,
 }
 
 impl App {
@@ -42,32 +35,27 @@ impl App {
     }
 
     /// The items of a plan that contain every word of `query` (in their fields or updates),
-    /// of those the actor may see, in the plan's order.
+    /// of those the actor may see, as the plan stands today: best match first unless `sort`
+    /// says otherwise, and every match (none is capped).
     pub async fn search_items(
         &self,
         actor: &Actor,
         plan: PlanId,
         query: &str,
-    ) -> Result<SearchRead> {
+        sort: Option<String>,
+    ) -> Result<ItemList> {
         let query = query.trim();
         if query.is_empty() {
             return Err(AppError::invalid("q", "Enter the words to search for"));
         }
-        if query.chars().count() > MAX_SEARCH_CHARS {
-            return Err(AppError::invalid(
-                "q",
-                format!("Search for {MAX_SEARCH_CHARS} characters or fewer"),
-            ));
+        let (filter, problems) = ItemFilter::read(&ListParams {
+            q: Some(query.to_string()),
+            sort,
+            ..ListParams::default()
+        });
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
         }
-        let read = self.plan_view(actor, plan, self.today()).await?;
-        let found = self.search(actor, plan, query).await?;
-        let found = read
-            .view
-            .items
-            .iter()
-            .map(|item| item.id)
-            .filter(|id| found.contains(id))
-            .collect();
-        Ok(SearchRead { read, found })
+        self.list_items(actor, plan, self.today(), filter).await
     }
 }

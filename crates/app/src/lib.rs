@@ -18,6 +18,7 @@ pub mod demo;
 pub mod error;
 pub mod imports;
 pub mod indicators;
+pub mod item_list;
 pub mod items;
 pub mod organisations;
 pub mod password;

@@ -14,9 +14,11 @@ pub mod ids;
 pub mod indicator;
 pub mod item;
 pub mod organisation;
+pub mod paging;
 pub mod plan;
 pub mod rag;
 pub mod rollup;
+pub mod search_text;
 pub mod text;
 pub mod update;
 
@@ -30,7 +32,9 @@ pub use history::{ChangeMeta, ItemVersion, RagChange, rag_history, version_in_fo
 pub use ids::{ItemId, OrgId, PlanId, PostId, UpdateId, UserId};
 pub use item::{Classification, Descriptor, ItemFields, Marking, Tag};
 pub use organisation::{Organisation, OrganisationKind, Post, split_owners};
+pub use paging::{Page, PageLink};
 pub use plan::{Plan, PlanKind, UpdateCycle};
 pub use rag::{Rag, RagError};
 pub use rollup::{RagRollup, rollup_tree};
+pub use search_text::{highlight, search_terms, terms_in, word_matches};
 pub use update::{Update, latest_update, visible_updates};

@@ -19,6 +19,10 @@ pub enum AppError {
     /// Field → message pairs for the GOV.UK error summary.
     #[error("there is a problem with what you entered")]
     Invalid(Vec<(String, String)>),
+    /// A query parameter of an API read that cannot be read (a `limit` out of range, a RAG
+    /// that is no RAG): 400 with the parameters named, as the `fields` of the JSON body.
+    #[error("a query parameter is not right")]
+    BadQuery(Vec<(String, String)>),
     /// Someone else's change came first.
     #[error("{0}")]
     Conflict(Box<Conflict>),
@@ -43,6 +47,7 @@ impl AppError {
             AppError::Unauthorised => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
@@ -79,7 +84,7 @@ impl AppError {
     pub fn into_json_response(self) -> Response {
         let status = self.status_code();
         let body = match &self {
-            AppError::Invalid(fields) => ErrorJson {
+            AppError::Invalid(fields) | AppError::BadQuery(fields) => ErrorJson {
                 fields: Some(
                     fields
                         .iter()
@@ -134,7 +139,7 @@ impl AppError {
 pub struct ErrorJson {
     /// What went wrong, in a sentence.
     pub error: String,
-    /// 422: each field that was refused, by the name the request gave it, with its message.
+    /// 422 and 400: each field or query parameter that was refused, by the name the request gave it, with its message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Vec<FieldErrorJson>>,
     /// 409: the version the thing is at now (also the response's ETag); send it in `If-Match`
@@ -168,7 +173,7 @@ impl ErrorJson {
     }
 }
 
-/// One refused field of a 422.
+/// One refused field of a 422, or query parameter of a 400.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldErrorJson {
     pub field: String,
@@ -222,7 +227,7 @@ impl IntoResponse for AppError {
                 // security token has expired.
                 "Your role does not allow it, or the form has expired. If you were filling in a form, go back, reload the page and try again. Your administrator can change your role.".to_string(),
             ),
-            AppError::Invalid(fields) => (
+            AppError::Invalid(fields) | AppError::BadQuery(fields) => (
                 "There is a problem".to_string(),
                 fields.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "),
             ),

@@ -131,6 +131,32 @@ impl ItemJson {
         items
     }
 
+    /// The items of a list at `positions` (in its plan view), each with its effective marking
+    /// and a parent's derived RAG: a page of the list, built without the rest.
+    pub fn of_list(list: &waymark_app::item_list::ItemList, positions: &[usize]) -> Vec<ItemJson> {
+        let view = &list.read.view;
+        let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+        let shown: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+        let rollups = waymark_core::rollup_tree(&depths, &shown);
+        positions
+            .iter()
+            .filter_map(|&at| {
+                let item = view.items.get(at)?;
+                let mut json = ItemJson::new(&view.plan, item);
+                if !item.children.is_empty() && item.fields.shown_rag().is_none() {
+                    json.derived_rag = rollups
+                        .get(at)
+                        .copied()
+                        .flatten()
+                        .and_then(|r| r.rag())
+                        .map(|r| r.word().to_string());
+                }
+                json.marking = list.read.marking_of(item.id).label();
+                Some(json)
+            })
+            .collect()
+    }
+
     /// Every item of a plan view, in tree order, with parents' derived RAG filled in.
     pub fn all(view: &PlanView) -> Vec<ItemJson> {
         let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
@@ -153,12 +179,7 @@ impl ItemJson {
 /// A tag as pages show it and as the plan page's tag filter names it: "Theme: Victims", or the
 /// value alone when it has no taxonomy.
 pub fn tag_label(tag: &Tag) -> String {
-    let taxonomy = tag.taxonomy.trim();
-    if taxonomy.is_empty() {
-        tag.value.trim().to_string()
-    } else {
-        format!("{taxonomy}: {}", tag.value.trim())
-    }
+    waymark_app::item_list::tag_label(tag)
 }
 
 /// A parent's RAG derived from the actions beneath it, ready for a page: the word and colour of

@@ -310,3 +310,54 @@ async fn chosen_items_share_what_is_under_them_and_a_revoked_share_shows_nothing
         let _ = f.share;
     }
 }
+
+#[tokio::test]
+async fn the_list_of_items_finds_stemmed_words_on_both_backends_within_the_ceiling() {
+    use waymark_app::item_list::{ItemFilter, ListParams, Sort};
+    for f in fixtures("app_reads_item_list").await {
+        let admin = f.admin().await;
+        let partner = f.partner().await;
+        let filter = |q: &str| {
+            let (filter, problems) = ItemFilter::read(&ListParams {
+                q: Some(q.into()),
+                ..ListParams::default()
+            });
+            assert!(problems.is_empty());
+            filter
+        };
+        let found = |list: &waymark_app::item_list::ItemList| -> Vec<ItemId> {
+            list.kept
+                .iter()
+                .map(|&i| list.read.view.items[i].id)
+                .collect()
+        };
+        // "renewal" finds "renewals" through each backend's stemming, and marks it.
+        let list = f
+            .app
+            .list_items(&admin, f.plan, today(), filter("renewal"))
+            .await
+            .unwrap();
+        assert_eq!(found(&list), vec![f.action21], "{}", f.backend);
+        assert_eq!(list.filter.sort, Sort::Relevance);
+        let text = &list.read.view.items[list.kept[0]].fields.text;
+        let marked: Vec<String> = waymark_core::highlight(text, &list.terms)
+            .into_iter()
+            .filter(|(_, hit)| *hit)
+            .map(|(run, _)| run)
+            .collect();
+        assert_eq!(marked, vec!["renewals"]);
+        // Every match, in plan order among equals; none past the partner's ceiling.
+        let list = f
+            .app
+            .list_items(&admin, f.plan, today(), filter("vetting"))
+            .await
+            .unwrap();
+        assert_eq!(found(&list), vec![f.rec2, f.action21], "{}", f.backend);
+        let list = f
+            .app
+            .list_items(&partner, f.plan, today(), filter("vetting"))
+            .await
+            .unwrap();
+        assert!(list.kept.is_empty(), "{}", f.backend);
+    }
+}

@@ -562,6 +562,34 @@ async fn search_finds_items_by_their_words_and_their_updates() {
 }
 
 #[tokio::test]
+async fn search_returns_every_match_with_no_cap() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        // 1,200 items say "recruit" in some form, 300 don't: more than the old cap of 1,000.
+        for n in 0..1500 {
+            let text = if n % 5 == 4 {
+                format!("Review patrol plan {n}")
+            } else {
+                format!("Recruiting officers for area {n}")
+            };
+            changes.new_items.push(NewItem {
+                parent: None,
+                fields: action(&text, None, None, &[]),
+                effective: day(2015, 1, 1),
+            });
+        }
+        store.apply_changes(&changes).await.unwrap();
+        let found = store
+            .search(Scope::Org(org.id), plan.id, "recruit")
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 1200, "{backend}");
+        store.close().await;
+    }
+}
+
+#[tokio::test]
 async fn the_monthly_rag_mix_agrees_with_as_at_reads() {
     for (backend, store) in stores().await {
         let (org, plan) = seeded(&store).await;

@@ -20,7 +20,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, ErrorJson};
 use crate::pages::as_at_or_today;
 use crate::state::AppState;
-use crate::views::{CheckJson, ItemJson, PlanJson};
+use crate::views::{CheckJson, PlanJson};
 use waymark_app::items::UpdateInput;
 
 mod audit;
@@ -43,7 +43,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi::document))
         .route("/api/session", get(session))
         .route("/api/plans", get(plans))
-        .route("/api/plans/{id}/items", get(items))
         .route("/api/plans/{id}/check", get(check))
         .route("/api/items/{id}/updates", post(create_update))
         .merge(indicators::router())
@@ -144,28 +143,6 @@ pub(crate) async fn plans(
 pub(crate) struct AsAtQuery {
     /// Show the plan as it stood at the end of this day (ISO date); today when absent.
     as_at: Option<String>,
-}
-
-/// A plan's items as they stood at the end of a day, in tree order, with their flags.
-#[utoipa::path(get, path = "/api/plans/{id}/items", tag = "plans",
-    params(("id" = i64, Path, description = "Plan id"), AsAtQuery),
-    responses((status = 200, body = [ItemJson]),
-        (status = 401, response = crate::api::openapi::NotSignedIn),
-        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "`as_at` is not a date", body = ErrorJson),
-        (status = 500, response = crate::api::openapi::ServerError)))]
-pub(crate) async fn items(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    ApiPath(id): ApiPath<i64>,
-    ApiQuery(query): ApiQuery<AsAtQuery>,
-) -> Result<Json<Vec<ItemJson>>, ApiError> {
-    let as_at = as_at_or_today(query.as_at.as_deref(), state.today())?;
-    let read = state
-        .app
-        .plan_view(&viewer.actor, PlanId(id), as_at)
-        .await?;
-    Ok(Json(ItemJson::all_marked(&read)))
 }
 
 /// The data-quality flags of a plan's items on a day, with a sentence for each.

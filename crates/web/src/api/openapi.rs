@@ -29,7 +29,7 @@ use crate::error::ErrorJson;
     paths(
         crate::api::session,
         crate::api::plans,
-        crate::api::items,
+        crate::api::plan_reads::items,
         crate::api::check,
         crate::api::create_update,
         crate::api::indicators::indicators,

@@ -9,11 +9,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
-use waymark_core::{Flag, ItemId, PlanId, Rag, rollup_tree};
+use waymark_app::item_list::{ItemFilter, ListParams, Show};
+use waymark_core::{Flag, ItemId, Page, PageLink, PlanId, Rag, highlight, rollup_tree};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
-use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
+use crate::pages::{
+    Chrome, DateField, RagView, encode_query, first_line, long_date, render, with_errors,
+};
 use crate::state::AppState;
 use crate::views::{PlanCounts, RollupView, iso, tag_label};
 
@@ -34,8 +37,11 @@ struct PlanQuery {
     tag: Option<String>,
     /// Set to keep only the actions owned by the posts the viewer holds today.
     mine: Option<String>,
-    /// "plan" (document order), "due", "rag" (worst first) or "updated" (longest silent first).
+    /// "plan" (document order), "due", "rag" (worst first), "updated" (longest silent first)
+    /// or "relevance" (best match of the search first; the default with `q`).
     sort: Option<String>,
+    /// The page of rows, from 1; past the last page shows the last.
+    page: Option<String>,
     /// Set after an import lands here.
     imported: Option<String>,
     /// What was just done to the plan, for the success banner: "created", "edited", …
@@ -63,6 +69,11 @@ struct Row {
     level: String,
     reference: String,
     text: String,
+    /// The text cut into runs, the words searched for marked (each run escaped on output).
+    text_runs: Vec<(String, bool)>,
+    /// The parent's reference, where the row is shown apart from its parent (a flat list, or
+    /// the first row of a page that starts inside a branch).
+    parent_reference: String,
     owners: Vec<String>,
     due: String,
     rag: RagView,
@@ -70,7 +81,7 @@ struct Row {
     rollup: Option<RollupView>,
     tags: Vec<String>,
     latest_date: String,
-    latest_text: String,
+    latest_runs: Vec<(String, bool)>,
     latest_author: String,
     flags: Vec<&'static str>,
     is_parent: bool,
@@ -96,8 +107,10 @@ struct PlanPage {
     errors: Vec<(String, String)>,
     /// What the list is filtered by, one phrase each ("overdue", "owned by Head of Crime").
     filter_labels: Vec<String>,
-    /// How many items the whole plan has, for "Showing 3 of 17 items".
-    total: usize,
+    /// How many items the list holds over every page (the whole plan's, unfiltered), and
+    /// the rows this page shows: "Showing 101–200 of 3,038 items".
+    showing: String,
+    pagination: Option<Pagination>,
     counts: PlanCounts,
     rows: Vec<Row>,
     q: String,
@@ -154,53 +167,79 @@ const RAG_CHOICES: [(&str, &str); 5] = [
     ("none", "Not assessed"),
 ];
 
-/// What a "show only" value keeps.
-#[derive(Clone, Copy, PartialEq)]
-enum Show {
-    Flag(Flag),
-    DueSoon,
-    DataQuality,
+/// Words for what a "show only" value keeps, read into the summary.
+fn show_label(show: Show) -> String {
+    match show {
+        Show::Flag(Flag::Overdue) => "overdue".into(),
+        Show::Flag(Flag::Stale) => "with no recent update".into(),
+        Show::Flag(Flag::NoDueDate) => "without a due date".into(),
+        Show::Flag(flag) => format!("marked “{}”", flag.label()),
+        Show::DueSoon => "due in the next 30 days".into(),
+        Show::DataQuality => "with data-quality findings".into(),
+    }
 }
 
-impl Show {
-    fn parse(value: &str) -> Option<Show> {
-        match value {
-            "due_soon" => Some(Show::DueSoon),
-            "data_quality" => Some(Show::DataQuality),
-            name => Flag::from_name(name).map(Show::Flag),
-        }
-    }
+/// Rows of the plan page at a time: Redmine's default, and about 115 KB of HTML.
+const ROWS_PER_PAGE: usize = 100;
 
-    fn label(self) -> String {
-        match self {
-            Show::Flag(Flag::Overdue) => "overdue".into(),
-            Show::Flag(Flag::Stale) => "with no recent update".into(),
-            Show::Flag(Flag::NoDueDate) => "without a due date".into(),
-            Show::Flag(flag) => format!("marked “{}”", flag.label()),
-            Show::DueSoon => "due in the next 30 days".into(),
-            Show::DataQuality => "with data-quality findings".into(),
-        }
-    }
+/// The GOV.UK pagination component's links, each keeping the list's filters.
+pub(crate) struct Pagination {
+    previous: Option<String>,
+    next: Option<String>,
+    /// Numbered links: (number, href, whether it is this page); `None` for an ellipsis.
+    links: Vec<Option<(usize, String, bool)>>,
+}
 
-    fn keeps(self, item: &waymark_app::model::ItemState, as_at: chrono::NaiveDate) -> bool {
-        match self {
-            Show::Flag(flag) => item.flags.contains(&flag),
-            Show::DataQuality => {
-                item.flags.contains(&Flag::UpdateOutOfOrder)
-                    || item.flags.contains(&Flag::DuplicateUpdateText)
-            }
-            Show::DueSoon => {
-                let soon = as_at + chrono::Days::new(30);
-                item.children.is_empty()
-                    && !item.fields.complete
-                    && item
-                        .fields
-                        .due
-                        .as_ref()
-                        .is_some_and(|d| d.date >= as_at && d.date <= soon)
-            }
+impl Pagination {
+    /// Links to the pages of `page`, from `base` ("/plans/3?q=call&" or "/plans/3?").
+    fn new(page: &Page, base: &str) -> Option<Pagination> {
+        if page.pages() <= 1 {
+            return None;
         }
+        let href = |n: usize| format!("{base}page={n}");
+        Some(Pagination {
+            previous: page.previous().map(href),
+            next: page.next().map(href),
+            links: page
+                .links()
+                .into_iter()
+                .map(|link| match link {
+                    PageLink::Number(n) => Some((n, href(n), n == page.number)),
+                    PageLink::Ellipsis => None,
+                })
+                .collect(),
+        })
     }
+}
+
+/// "Showing 101–200 of 3,038 items" on a page of several; "Showing 12 items", "Showing 1
+/// item" when one page holds them all.
+fn showing(page: &Page) -> String {
+    let noun = if page.total == 1 { "item" } else { "items" };
+    let (first, last) = page.shown();
+    if page.pages() == 1 {
+        format!("Showing {} {noun}", thousands(page.total))
+    } else {
+        format!(
+            "Showing {}–{} of {} {noun}",
+            thousands(first),
+            thousands(last),
+            thousands(page.total)
+        )
+    }
+}
+
+/// A count with thousands separators: "3,038".
+fn thousands(count: usize) -> String {
+    let digits = count.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (n, digit) in digits.chars().enumerate() {
+        if n > 0 && (digits.len() - n).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 impl PlanPage {
@@ -325,41 +364,26 @@ async fn build(
     // A date that cannot be read shows the plan as it is today, with the field in error.
     let as_at_field = DateField::read("as_at", query.as_at.as_deref(), today);
     let as_at = as_at_field.day;
-    let read = state
+    // The page shows what it can read of its filters and ignores the rest, as it always has;
+    // the API refuses them. Both filter through the one list in the application layer.
+    let (filter, _ignored) = ItemFilter::read(&ListParams {
+        flag: query.flag.clone(),
+        rag: query.rag.clone(),
+        q: query.q.clone(),
+        owner: query.owner.clone(),
+        level: query.level.clone(),
+        tag: query.tag.clone(),
+        mine: query.mine.is_some(),
+        sort: query.sort.clone(),
+    });
+    let list = state
         .app
-        .plan_view(&viewer.actor, PlanId(id), as_at)
+        .list_items(&viewer.actor, PlanId(id), as_at, filter)
         .await?;
+    let read = &list.read;
     let view = read.view.clone();
+    let filter = &list.filter;
     let counts = PlanCounts::new(&view);
-    let show_value = query.flag.clone().unwrap_or_default();
-    let show = Show::parse(&show_value);
-    let rag_value = query.rag.clone().unwrap_or_default();
-    // "none" keeps the actions not yet assessed; a word that is not a RAG filters nothing.
-    let rag_filter = if rag_value.eq_ignore_ascii_case("none") {
-        Some(None)
-    } else {
-        Rag::parse(&rag_value).ok().flatten().map(Some)
-    };
-    let q = query
-        .q
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_string();
-    let found = if q.is_empty() {
-        None
-    } else {
-        Some(state.app.search(&viewer.actor, PlanId(id), &q).await?)
-    };
-    let owner = query.owner.clone().unwrap_or_default();
-    let level: Option<usize> = query.level.as_deref().and_then(|l| l.parse().ok());
-    let tag = query
-        .tag
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or_default()
-        .to_string();
-    let sort = query.sort.clone().unwrap_or_else(|| "plan".into());
     let my_posts = viewer.actor.posts.clone();
     let is_mine = |item: &waymark_app::model::ItemState| {
         item.children.is_empty()
@@ -369,7 +393,7 @@ async fn build(
                 .iter()
                 .any(|owner| my_posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
     };
-    let mine = query.mine.is_some() && !my_posts.is_empty();
+    let mine = filter.mine && !my_posts.is_empty();
     let my_actions = view.items.iter().filter(|i| is_mine(i)).count();
     let my_overdue = view
         .items
@@ -379,23 +403,23 @@ async fn build(
 
     // One phrase per filter in force, read together: "Showing 2 of 17 items: overdue, owned by …".
     let mut filter_labels = Vec::new();
-    if let Some(show) = show {
-        filter_labels.push(show.label());
+    if let Some(show) = filter.show {
+        filter_labels.push(show_label(show));
     }
-    if let Some(rag) = &rag_filter {
+    if let Some(rag) = &filter.rag {
         filter_labels.push(format!("RAG status {}", RagView::new(*rag).word));
     }
-    if !q.is_empty() {
-        filter_labels.push(format!("containing “{q}”"));
+    if !filter.q.is_empty() {
+        filter_labels.push(format!("containing “{}”", filter.q));
     }
-    if !owner.is_empty() {
-        filter_labels.push(format!("owned by {owner}"));
+    if !filter.owner.is_empty() {
+        filter_labels.push(format!("owned by {}", filter.owner));
     }
-    if let Some(level) = level {
+    if let Some(level) = filter.level {
         filter_labels.push(format!("at level {}", view.plan.level_name(level)));
     }
-    if !tag.is_empty() {
-        filter_labels.push(format!("tagged “{tag}”"));
+    if !filter.tag.is_empty() {
+        filter_labels.push(format!("tagged “{}”", filter.tag));
     }
     if mine {
         filter_labels.push(format!(
@@ -404,48 +428,22 @@ async fn build(
             my_posts.join(", ")
         ));
     }
-    let filtering = !filter_labels.is_empty() || sort != "plan";
+    // A filtered or reordered list is flat, each row with its parent's reference; the plan in
+    // its own order stays a tree, paged by rows.
+    let flat = filter.narrows_or_reorders();
 
-    // Each parent's RAG rolled up from the actions beneath it, in the view's tree order.
     let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
     let shown: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
     let rollups = rollup_tree(&depths, &shown);
-    let effective_rag = |index: usize| {
-        let item = &view.items[index];
-        match (
-            item.fields.shown_rag(),
-            rollups.get(index).copied().flatten(),
-        ) {
-            (Some(own), _) => Some(own),
-            (None, Some(rollup)) if !item.children.is_empty() => rollup.rag(),
-            _ => None,
-        }
-    };
 
-    let mut selected: Vec<usize> = (0..view.items.len())
-        .filter(|&i| {
-            let item = &view.items[i];
-            show.is_none_or(|s| s.keeps(item, as_at))
-                && rag_filter
-                    .is_none_or(|r| item.children.is_empty() && item.fields.shown_rag() == r)
-                && found.as_ref().is_none_or(|ids| ids.contains(&item.id))
-                && (owner.is_empty() || item.fields.owners.contains(&owner))
-                && level.is_none_or(|l| item.depth == l)
-                && (tag.is_empty() || item.fields.tags.iter().any(|t| tag_label(t) == tag))
-                && (!mine || is_mine(item))
-        })
-        .collect();
-    match sort.as_str() {
-        "due" => selected.sort_by_key(|&i| {
-            let due = view.items[i].fields.due.as_ref().map(|d| d.date);
-            (due.is_none(), due)
-        }),
-        "rag" => selected.sort_by_key(|&i| effective_rag(i).map_or(4, |r| r.severity())),
-        "updated" => {
-            selected.sort_by_key(|&i| view.items[i].latest_update.as_ref().map(|u| u.as_of))
-        }
-        _ => {}
-    }
+    let requested = query
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse().ok())
+        .unwrap_or(1);
+    let page = Page::clamped(requested, ROWS_PER_PAGE, list.kept.len());
+    let pagination = Pagination::new(&page, &page_base(id, &query, as_at == today));
+    let selected = list.kept[page.rows()].to_vec();
     let mut owners: Vec<String> = view
         .items
         .iter()
@@ -464,9 +462,11 @@ async fn build(
     let levels: Vec<(usize, String)> = (0..=max_depth)
         .map(|depth| (depth, view.plan.level_name(depth).to_string()))
         .collect();
+    let terms = &list.terms;
     let rows = selected
         .into_iter()
-        .map(|index| {
+        .enumerate()
+        .map(|(n, index)| {
             let item = &view.items[index];
             let latest = item.latest_update.as_ref();
             let is_parent = !item.children.is_empty();
@@ -476,12 +476,24 @@ async fn build(
                 .flatten()
                 .filter(|_| is_parent && item.fields.shown_rag().is_none())
                 .map(|r| RollupView::new(&r));
+            let parent_reference = if flat || (n == 0 && item.depth > 0) {
+                item.fields
+                    .parent
+                    .and_then(|p| view.item(p))
+                    .and_then(|p| p.fields.reference.clone())
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            let latest_text = latest.map(|u| first_line(&u.text, 160)).unwrap_or_default();
             Row {
                 id: item.id.0,
-                depth: if filtering { 0 } else { item.depth.min(4) },
+                depth: if flat { 0 } else { item.depth.min(4) },
                 level: view.plan.level_name(item.depth).to_string(),
                 reference: item.fields.reference.clone().unwrap_or_default(),
                 text: item.fields.text.clone(),
+                text_runs: highlight(&item.fields.text, terms),
+                parent_reference,
                 owners: item.fields.owners.clone(),
                 due: item
                     .fields
@@ -493,7 +505,7 @@ async fn build(
                 rollup,
                 tags: item.fields.tags.iter().map(tag_label).collect(),
                 latest_date: latest.map(|u| long_date(u.as_of)).unwrap_or_default(),
-                latest_text: latest.map(|u| first_line(&u.text, 160)).unwrap_or_default(),
+                latest_runs: highlight(&latest_text, terms),
                 latest_author: latest.and_then(|u| u.author()).unwrap_or_default(),
                 flags: item.flags.iter().map(|f| f.label()).collect(),
                 is_parent,
@@ -541,22 +553,71 @@ async fn build(
         as_at_error: as_at_field.error.clone(),
         errors,
         filter_labels,
-        total: view.items.len(),
+        showing: showing(&page),
+        pagination,
         counts,
         rows,
-        q,
-        owner,
+        q: filter.q.clone(),
+        owner: filter.owner.clone(),
         owners,
-        level: level.map(|l| l.to_string()).unwrap_or_default(),
+        level: filter.level.map(|l| l.to_string()).unwrap_or_default(),
         levels,
-        tag,
+        tag: filter.tag.clone(),
         tags,
-        show: show.map(|_| show_value).unwrap_or_default(),
-        rag_choice: rag_value,
-        sort,
+        show: filter
+            .show
+            .map(|_| query.flag.clone().unwrap_or_default())
+            .unwrap_or_default(),
+        rag_choice: query.rag.clone().unwrap_or_default(),
+        sort: filter.sort.as_str().to_string(),
         imported: query.imported.is_some(),
         mine,
         my_actions,
         my_overdue,
     })
+}
+
+/// The start of a link to another page of the same list: every filter kept, `page=` to follow.
+fn page_base(id: i64, query: &PlanQuery, is_today: bool) -> String {
+    let mut base = format!("/plans/{id}?");
+    let kept = [
+        ("as_at", query.as_at.as_deref().filter(|_| !is_today)),
+        ("q", query.q.as_deref()),
+        ("flag", query.flag.as_deref()),
+        ("rag", query.rag.as_deref()),
+        ("owner", query.owner.as_deref()),
+        ("level", query.level.as_deref()),
+        ("tag", query.tag.as_deref()),
+        ("mine", query.mine.as_deref()),
+        ("sort", query.sort.as_deref()),
+    ];
+    for (name, value) in kept {
+        if let Some(value) = value.map(str::trim).filter(|v| !v.is_empty()) {
+            base.push_str(&format!("{name}={}&", encode_query(value)));
+        }
+    }
+    base
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(3038), "3,038");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(
+            showing(&Page::clamped(1, 100, 3038)),
+            "Showing 1–100 of 3,038 items"
+        );
+        assert_eq!(
+            showing(&Page::clamped(31, 100, 3038)),
+            "Showing 3,001–3,038 of 3,038 items"
+        );
+        assert_eq!(showing(&Page::clamped(1, 100, 1)), "Showing 1 item");
+        assert_eq!(showing(&Page::clamped(1, 100, 0)), "Showing 0 items");
+    }
 }

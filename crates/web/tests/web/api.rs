@@ -6,7 +6,7 @@ use crate::helpers::spawn_app;
 async fn items_meet_the_json_contract() {
     let app = spawn_app().await;
     app.sign_in().await;
-    let items: Vec<serde_json::Value> = app
+    let answer: serde_json::Value = app
         .client
         .get(app.url(&format!("/api/plans/{}/items", app.plan)))
         .send()
@@ -15,6 +15,7 @@ async fn items_meet_the_json_contract() {
         .json()
         .await
         .unwrap();
+    let items = answer["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     let action = &items[1];
     assert_eq!(action["reference"], "4.43a");
@@ -49,7 +50,7 @@ async fn an_update_posted_to_the_api_is_stored_and_changes_the_rag() {
         .await
         .unwrap();
     assert_eq!(response.status(), 201);
-    let items: Vec<serde_json::Value> = app
+    let answer: serde_json::Value = app
         .client
         .get(app.url(&format!("/api/plans/{}/items", app.plan)))
         .send()
@@ -58,11 +59,12 @@ async fn an_update_posted_to_the_api_is_stored_and_changes_the_rag() {
         .json()
         .await
         .unwrap();
+    let items = answer["items"].as_array().unwrap();
     assert_eq!(items[1]["rag"], "Red");
     assert_eq!(items[1]["latest_update"]["text"], "Compliance is 75%.");
     assert_eq!(items[1]["latest_update"]["date"], "2015-02-12");
 
-    let earlier: Vec<serde_json::Value> = app
+    let earlier: serde_json::Value = app
         .client
         .get(app.url(&format!("/api/plans/{}/items?as_at=2015-02-11", app.plan)))
         .send()
@@ -71,7 +73,7 @@ async fn an_update_posted_to_the_api_is_stored_and_changes_the_rag() {
         .json()
         .await
         .unwrap();
-    assert_eq!(earlier[1]["rag"], "Green");
+    assert_eq!(earlier["items"][1]["rag"], "Green");
 }
 
 #[tokio::test]
@@ -142,5 +144,33 @@ async fn the_openapi_document_describes_every_route() {
         "parent",
     ] {
         assert!(item[field].is_object(), "ItemJson.{field} is not described");
+    }
+    // The list's filters and paging, and an answer that says its total and where the rest are.
+    for name in [
+        "flag", "rag", "q", "owner", "level", "tag", "mine", "sort", "limit", "cursor", "page",
+    ] {
+        assert_eq!(param(name)["in"], "query", "{name}");
+    }
+    assert_eq!(param("limit")["schema"]["maximum"], 1000);
+    let ok = &doc["paths"]["/api/plans/{id}/items"]["get"]["responses"];
+    assert_eq!(
+        ok["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/ItemPageJson"
+    );
+    assert!(ok["400"].is_object());
+    for schema in ["ItemPageJson", "SearchJson"] {
+        let properties = &doc["components"]["schemas"][schema]["properties"];
+        for field in ["items", "total", "limit", "offset", "next_cursor", "next"] {
+            assert!(
+                properties[field].is_object(),
+                "{schema}.{field} is not described"
+            );
+        }
+    }
+    let search = doc["paths"]["/api/plans/{id}/search"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    for name in ["q", "sort", "limit", "cursor", "page"] {
+        assert!(search.iter().any(|p| p["name"] == name), "search {name}");
     }
 }

@@ -308,8 +308,7 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
 
     // The list is unchanged in form, and holds the tree in order.
     let items = script.get(&format!("/api/plans/{id}/items")).await;
-    let references: Vec<&Value> = items
-        .body
+    let references: Vec<&Value> = items.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -499,10 +498,7 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
         )
         .await;
     assert_eq!(reordered.status, 204, "{}", reordered.body);
-    let order: Vec<Value> = script
-        .get(&format!("/api/plans/{id}/items"))
-        .await
-        .body
+    let order: Vec<Value> = script.get(&format!("/api/plans/{id}/items")).await.body["items"]
         .as_array()
         .unwrap()
         .iter()
@@ -1105,8 +1101,7 @@ async fn an_import_is_previewed_and_stored_only_once_confirmed() {
     assert_eq!(confirmed.body["plan_title"], "Call handling tracker");
     let plan = confirmed.body["plan"].as_i64().unwrap();
     let items = script.get(&format!("/api/plans/{plan}/items")).await;
-    let texts: Vec<&Value> = items
-        .body
+    let texts: Vec<&Value> = items.body["items"]
         .as_array()
         .unwrap()
         .iter()
