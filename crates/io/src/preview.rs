@@ -512,6 +512,9 @@ struct Builder<'o> {
     /// Whether headings or section rows made parents (their level is named by the plan kind).
     heading_parents: bool,
     heading_levels_named: bool,
+    /// The word section rows name their level by ("Theme" in "Theme 1: Prevention"), which
+    /// names the parents' level in place of the plan kind's default.
+    section_word: Option<String>,
     /// Reading a Word document, whose tables may title themselves in a merged first row.
     is_document: bool,
     /// Paragraphs above tables that titled themselves; the first may title the plan.
@@ -531,6 +534,7 @@ impl<'o> Builder<'o> {
             leaf_level_header: None,
             heading_parents: false,
             heading_levels_named: false,
+            section_word: None,
             is_document: false,
             unused_headings: Vec::new(),
             parallelism: Parallelism::available(),
@@ -602,8 +606,11 @@ impl<'o> Builder<'o> {
                     }
                     let (parent_cells, placement, findings) = match reading {
                         RowReading::Skip => continue,
-                        RowReading::Section { title, rag } => {
+                        RowReading::Section { title, rag, level } => {
                             self.heading_parents = true;
+                            if self.section_word.is_none() {
+                                self.section_word = level;
+                            }
                             let parent = self.derived_parent(
                                 heading_parent,
                                 &title,
@@ -1114,7 +1121,12 @@ enum RowReading {
     /// Blank, or the header repeated.
     Skip,
     /// A section row: its title and the section's own RAG.
-    Section { title: String, rag: Option<Rag> },
+    Section {
+        title: String,
+        rag: Option<Rag>,
+        /// The level the row names itself by ("Theme" in "Theme 1: Prevention").
+        level: Option<String>,
+    },
     Row {
         /// The cleaned cells of the parent columns, in order; blank ones are filled down.
         parent_cells: Vec<String>,
@@ -1190,13 +1202,13 @@ impl<'a> TableReader<'a> {
             return RowReading::Skip;
         }
         if self.sections
-            && let Some(title) = section_title(row, self.header)
+            && let Some((title, level)) = section_title(row, self.header)
         {
             let rag = self
                 .header
                 .first(Field::Rag)
                 .and_then(|column| parse_rag_cell(row.cell(column.index)).ok().flatten());
-            return RowReading::Section { title, rag };
+            return RowReading::Section { title, rag, level };
         }
         let parent_cells = self
             .parent_columns
@@ -1396,6 +1408,12 @@ impl<'a> TableReader<'a> {
                 Ok(parsed) => rag = parsed,
                 Err(message) => note(&column.header, FindingKind::UnknownRag, message),
             }
+        }
+        // A status that says the item is done ("Complete", "Closed", "Achieved", Blue) closes
+        // it, unless the sheet's own complete column says otherwise; an open Blue item would
+        // be flagged overdue for work that is finished.
+        if rag == Some(Rag::Blue) && value(Field::Complete).is_none() {
+            complete = true;
         }
         let owners = value(Field::Owner)
             .map(|(_, cell)| parse_owner_cell(cell))
@@ -1604,9 +1622,10 @@ fn with_default_parent_levels(
         return names;
     }
     let defaults = waymark_core::PlanKind::parse(kind).default_levels();
-    let top = defaults
-        .first()
-        .cloned()
+    let top = builder
+        .section_word
+        .clone()
+        .or_else(|| defaults.first().cloned())
         .unwrap_or_else(|| "Objective".to_string());
     let mut with_top = vec![top];
     with_top.extend(names);
@@ -1674,9 +1693,49 @@ const SECTION_WORDS: [&str; 10] = [
     "area",
 ];
 
+/// The level a section row names by its opening words, when a number or a colon follows them,
+/// and what follows: "Theme 1: Prevention" → ("Theme", "1: Prevention"), "STRATEGIC OBJECTIVE
+/// 2 - Reduce crime" → ("Strategic objective", "2 - Reduce crime"), "Workstream: Custody" →
+/// ("Workstream", "Custody"). A title without such words names none.
+fn section_label(title: &str) -> Option<(String, &str)> {
+    let title = title.trim();
+    let mut words: Vec<String> = Vec::new();
+    let mut rest = None;
+    let mut at = 0;
+    for word in title.split_whitespace().take(4) {
+        let start = at + title[at..].find(word)?;
+        at = start + word.len();
+        if word.starts_with(|c: char| c.is_ascii_digit()) {
+            rest = Some(&title[start..]);
+            break;
+        }
+        let bare = word.trim_end_matches([':', '-', '\u{2013}', '.']);
+        if bare.is_empty() || !bare.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        words.push(bare.to_lowercase());
+        if word.ends_with(':') {
+            rest = Some(title[at..].trim());
+            break;
+        }
+        if bare.len() != word.len() {
+            return None;
+        }
+    }
+    let rest = rest?;
+    let first_word = words.first()?;
+    if words.len() > 3 || !SECTION_WORDS.contains(&first_word.as_str()) {
+        return None;
+    }
+    let phrase = words.join(" ");
+    let mut chars = phrase.chars();
+    let first: String = chars.next()?.to_uppercase().collect();
+    Some((first + chars.as_str(), rest))
+}
+
 /// A section row: a lone cell of several words outside the text column, such as a merged
 /// "Strategic objective 1: Reduce crime" row across a tracker.
-fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
+fn section_title(row: &Row, header: &HeaderMatch) -> Option<(String, Option<String>)> {
     // Its RAG, if it has one, is the section's own and does not make it an item.
     let rag_column = header.first(Field::Rag).map(|c| c.index);
     let mut filled = row.filled().filter(|(index, _)| Some(*index) != rag_column);
@@ -1687,30 +1746,27 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
     let column = header.columns.iter().find(|c| c.index == index);
     let field = column.map(|c| c.field);
     let cell = clean_cell(cell);
+    let label = section_label(&cell);
+    let level = label.as_ref().map(|(level, _)| level.clone());
     if field == Some(Field::Text) {
         // Alone in the text column it is an item, unless it names a level and a number or a
-        // colon ("Objective 2: Reduce crime", "Theme 1 - Safer streets", "Theme: Safer
-        // streets"), or is written in capitals as a banner ("REDUCING HARM").
-        let first = cell.split_whitespace().next().unwrap_or("");
-        let first_word = normalise_header(first);
-        let names_a_level = SECTION_WORDS.contains(&first_word.as_str());
-        let numbered = split_numbered_title(&cell).0.is_some();
-        if names_a_level && numbered {
-            return Some(cell);
-        }
-        if names_a_level && first.ends_with(':') {
-            return Some(cell[first.len()..].trim().to_string()).filter(|rest| !rest.is_empty());
+        // colon ("Objective 2: Reduce crime", "Strategic objective 1 - Safer streets",
+        // "Theme: Safer streets"), or is written in capitals as a banner ("REDUCING HARM").
+        if let Some((_, rest)) = &label
+            && !rest.is_empty()
+        {
+            return Some((rest.to_string(), level));
         }
         let letters: Vec<char> = cell.chars().filter(|c| c.is_alphabetic()).collect();
         let banner = cell.split_whitespace().count() >= 2
             && letters.len() >= 8
             && letters.iter().all(|c| c.is_uppercase());
-        return banner.then_some(cell);
+        return banner.then_some((cell, None));
     }
     if matches!(field, Some(Field::Updates) | Some(Field::Description)) {
         return None;
     }
-    (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some(cell)
+    (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some((cell, level))
 }
 
 /// A "Priority" column holding High, Medium and Low (or 1 to 5) rates each row; it does not
