@@ -38,6 +38,9 @@ pub enum FindingKind {
     /// The organisation already has a plan of the title a first import would give its new plan
     /// (about the whole file: row 0).
     PlanExists,
+    /// The workbook's key defined the letters or words of its status column, and the import
+    /// read them by it (about the key's row).
+    KeyApplied,
 }
 
 impl FindingKind {
@@ -58,6 +61,7 @@ impl FindingKind {
             FindingKind::LooseMatch => "loose_match",
             FindingKind::BadFigure => "bad_figure",
             FindingKind::PlanExists => "plan_exists",
+            FindingKind::KeyApplied => "key_applied",
         }
     }
 
@@ -79,6 +83,7 @@ impl FindingKind {
             FindingKind::LooseMatch => "Loose match",
             FindingKind::BadFigure => "Bad figure",
             FindingKind::PlanExists => "A plan of this name exists",
+            FindingKind::KeyApplied => "Key applied",
         }
     }
 }

@@ -744,6 +744,26 @@ pub fn read_preamble<'a>(lines: impl IntoIterator<Item = &'a str>) -> PreambleFa
                 facts.source.get_or_insert_with(|| value.trim().to_string());
                 continue;
             }
+            // Facts about the document, not its title: kept as notes, where the marking is
+            // read from.
+            let about_the_document = label_words.split(' ').any(|word| {
+                matches!(
+                    word,
+                    "classification"
+                        | "marking"
+                        | "version"
+                        | "author"
+                        | "date"
+                        | "status"
+                        | "review"
+                        | "reviewed"
+                        | "approved"
+                )
+            });
+            if about_the_document {
+                facts.notes.push(line.to_string());
+                continue;
+            }
         }
         if facts.title.is_none() {
             facts.title = Some(line.to_string());

@@ -16,6 +16,7 @@ pub mod fuzz;
 pub mod header;
 pub mod hostile;
 pub mod indicators;
+pub mod legend;
 pub mod mapping;
 pub mod preview;
 pub mod read;

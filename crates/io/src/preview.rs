@@ -332,6 +332,11 @@ fn build_preview_in(
         Cow::Borrowed(workbook) => workbook.tables.iter().map(Cow::Borrowed).collect(),
         Cow::Owned(workbook) => workbook.tables.into_iter().map(Cow::Owned).collect(),
     };
+    builder.legend = crate::legend::find_legend(tables.iter().map(|table| table.as_ref()));
+    if let Some(finding) = key_finding(&builder.legend) {
+        builder.findings.push(finding);
+    }
+    let mut cover_lines: Vec<String> = Vec::new();
     let mut rows_done = 0;
     for table in tables {
         if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
@@ -343,16 +348,29 @@ fn build_preview_in(
             .then(|| key_value_lines(&table.rows))
             .flatten();
         if let Some(lines) = facts {
-            if headers.is_empty() && format == Format::Docx {
-                document_preamble.extend(table.heading.iter().cloned());
-                document_preamble.extend(lines);
-                preamble = read_preamble(document_preamble.iter().map(String::as_str));
+            if format == Format::Docx {
+                if headers.is_empty() {
+                    document_preamble.extend(table.heading.iter().cloned());
+                    document_preamble.extend(lines);
+                    preamble = read_preamble(document_preamble.iter().map(String::as_str));
+                }
+            } else {
+                // A cover or metadata sheet ("Owner:", "Version:", "Classification:") fills
+                // the plan's facts that the table's own sheet leaves out.
+                cover_lines.extend(lines);
             }
             continue;
         }
         let Some(mut header) = detect_header(&table.rows, &options.mapping) else {
+            // A sheet that holds only a key has been read for it, and says so in its finding.
+            let holds_the_key = builder
+                .legend
+                .entries
+                .iter()
+                .any(|entry| entry.table == table.name);
             if let Some(first) = table.rows.iter().find(|row| !row.is_blank())
                 && format != Format::Docx
+                && !holds_the_key
             {
                 let mut finding = Finding::new(
                     first.number,
@@ -400,6 +418,12 @@ fn build_preview_in(
         return Err(ImportError::NoHeader { file });
     }
     progress(total_rows, total_rows);
+    if !cover_lines.is_empty() {
+        fill_from_cover(
+            &mut preamble,
+            read_preamble(cover_lines.iter().map(String::as_str)),
+        );
+    }
     if preamble.title.is_none() {
         preamble.title = builder.unused_headings.first().cloned();
     }
@@ -432,6 +456,59 @@ fn build_preview_in(
         items,
         findings,
     })
+}
+
+/// Takes from a cover sheet's facts what the table's own sheet did not say.
+fn fill_from_cover(
+    preamble: &mut crate::header::PreambleFacts,
+    cover: crate::header::PreambleFacts,
+) {
+    if preamble.title.is_none() {
+        preamble.title = cover.title;
+    } else if let Some(title) = cover.title {
+        preamble.notes.push(title);
+    }
+    if preamble.owner_posts.is_empty() {
+        preamble.owner_posts = cover.owner_posts;
+    }
+    if preamble.period.is_none() {
+        preamble.period = cover.period;
+    }
+    if preamble.source.is_none() {
+        preamble.source = cover.source;
+    }
+    preamble.notes.extend(cover.notes);
+}
+
+/// One finding that says which key the import read the status cells by.
+fn key_finding(legend: &crate::legend::Legend) -> Option<Finding> {
+    let first = legend.entries.first()?;
+    let read: Vec<String> = legend
+        .entries
+        .iter()
+        .map(|entry| {
+            let rag = entry.rag.map_or("no RAG".to_string(), |rag| match rag {
+                Rag::Blue => "Blue (complete)".to_string(),
+                other => other.word().to_string(),
+            });
+            format!("{} = {rag}", entry.code)
+        })
+        .collect();
+    let place = match &first.table {
+        Some(sheet) => format!("on sheet {sheet}, row {}", first.row),
+        None => format!("at row {}", first.row),
+    };
+    let mut finding = Finding::new(
+        first.row,
+        "",
+        FindingKind::KeyApplied,
+        format!(
+            "Read the status cells by the key {place}: {}",
+            read.join(", ")
+        ),
+    );
+    finding.table = first.table.clone();
+    Some(finding)
 }
 
 /// The protective marking a file states about itself: a "Classification:", "Protective
@@ -515,6 +592,8 @@ struct Builder<'o> {
     /// The word section rows name their level by ("Theme" in "Theme 1: Prevention"), which
     /// names the parents' level in place of the plan kind's default.
     section_word: Option<String>,
+    /// What the workbook's keys say its status letters and words mean.
+    legend: crate::legend::Legend,
     /// Reading a Word document, whose tables may title themselves in a merged first row.
     is_document: bool,
     /// Paragraphs above tables that titled themselves; the first may title the plan.
@@ -535,6 +614,7 @@ impl<'o> Builder<'o> {
             heading_parents: false,
             heading_levels_named: false,
             section_word: None,
+            legend: crate::legend::Legend::default(),
             is_document: false,
             unused_headings: Vec::new(),
             parallelism: Parallelism::available(),
@@ -578,7 +658,9 @@ impl<'o> Builder<'o> {
         if self.leaf_level_header.is_none() {
             self.leaf_level_header = header.first(Field::Text).map(|c| c.header.clone());
         }
-        let reader = TableReader::new(self.options, table, header);
+        // The reader borrows the key while rows are placed into `self`; a key is a few codes.
+        let legend = self.legend.clone();
+        let reader = TableReader::new(self.options, table, header, &legend);
         self.items.reserve(body_rows);
         if header.has(Field::Reference) {
             self.by_reference.reserve(body_rows);
@@ -1167,6 +1249,7 @@ impl Placement {
 /// A table's header, prepared once for reading its body rows in any order.
 struct TableReader<'a> {
     options: &'a PreviewOptions,
+    legend: &'a crate::legend::Legend,
     table: &'a Table,
     header: &'a HeaderMatch,
     header_row: &'a Row,
@@ -1178,11 +1261,17 @@ struct TableReader<'a> {
 }
 
 impl<'a> TableReader<'a> {
-    fn new(options: &'a PreviewOptions, table: &'a Table, header: &'a HeaderMatch) -> Self {
+    fn new(
+        options: &'a PreviewOptions,
+        table: &'a Table,
+        header: &'a HeaderMatch,
+        legend: &'a crate::legend::Legend,
+    ) -> Self {
         let header_row = &table.rows[header.index];
         let parent_columns: Vec<&Column> = header.all(Field::Parent).collect();
         TableReader {
             options,
+            legend,
             table,
             header,
             header_row,
@@ -1199,6 +1288,14 @@ impl<'a> TableReader<'a> {
     /// Reads a row; its item, if it has one, is pushed onto `items`.
     fn read(&self, row: &Row, scratch: &mut String, items: &mut Vec<PreviewItem>) -> RowReading {
         if row.is_blank() || self.repeats_header(row, scratch) {
+            return RowReading::Skip;
+        }
+        // A key written below or above the table ("RAG: G = on track, ...") is not an item.
+        if !self.legend.is_empty()
+            && let mut filled = row.filled()
+            && let (Some((_, cell)), None) = (filled.next(), filled.next())
+            && crate::legend::is_key_line(cell)
+        {
             return RowReading::Skip;
         }
         if self.sections
@@ -1404,9 +1501,12 @@ impl<'a> TableReader<'a> {
         }
         let mut rag = None;
         if let Some((column, cell)) = value(Field::Rag) {
-            match parse_rag_cell(cell) {
-                Ok(parsed) => rag = parsed,
-                Err(message) => note(&column.header, FindingKind::UnknownRag, message),
+            match self.legend.lookup(cell) {
+                Some(entry) => rag = entry.rag,
+                None => match parse_rag_cell(cell) {
+                    Ok(parsed) => rag = parsed,
+                    Err(message) => note(&column.header, FindingKind::UnknownRag, message),
+                },
             }
         }
         // A status that says the item is done ("Complete", "Closed", "Achieved", Blue) closes
@@ -1844,8 +1944,15 @@ fn key_value_lines(rows: &[Row]) -> Option<Vec<String>> {
     let mut labels = 0;
     for row in &filled {
         let mut cells = row.filled().map(|(_, cell)| clean_cell(cell));
-        let key = cells.next().unwrap_or_default();
-        let value = cells.next().unwrap_or_default();
+        let mut key = cells.next().unwrap_or_default();
+        let mut value = cells.next().unwrap_or_default();
+        // "Owner: Chief Superintendent" written in one cell.
+        if value.is_empty()
+            && let Some((label, rest)) = key.split_once(':')
+            && !rest.trim().is_empty()
+        {
+            (key, value) = (label.trim().to_string(), rest.trim().to_string());
+        }
         let key = key.trim_end_matches(':').trim().to_string();
         let words = normalise_header(&key);
         let is_label = !value.is_empty()

@@ -1,11 +1,13 @@
 //! Trackers from the second round of trying layouts nobody here had seen (issue #15): a
 //! progress header in capitals joined by a slash, done words in the status column, and section
-//! rows that name their own level.
+//! rows that name their own level, a cover sheet of the plan's facts, and a key on a guidance
+//! sheet that defines the status letters.
 
+use rust_xlsxwriter::Workbook;
 use waymark_io::preview::{ImportPreview, RagView};
-use waymark_io::{Format, PreviewOptions, build_preview, read_bytes};
+use waymark_io::{FindingKind, Format, PreviewOptions, build_preview, read_bytes};
 
-use crate::helpers::as_at;
+use crate::helpers::{as_at, write_row};
 
 fn preview(name: &str, csv: &str) -> ImportPreview {
     let workbook = read_bytes(name, Format::Csv, csv.as_bytes()).unwrap();
@@ -117,4 +119,176 @@ fn section_rows_name_the_level_by_their_own_word() {
         preview.metadata.level_names.first().map(String::as_str),
         Some("Strategic objective")
     );
+}
+
+/// A custody improvement tracker as a force keeps it: a cover sheet, a guidance sheet with the
+/// RAG key, and the tracker itself with letters for status.
+fn covered_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let cover = workbook.add_worksheet().set_name("Cover").unwrap();
+    write_row(cover, 0, 0, &["Custody Improvement Plan 2015"]);
+    write_row(
+        cover,
+        2,
+        0,
+        &["Owner:", "Chief Superintendent, Criminal Justice"],
+    );
+    write_row(cover, 3, 0, &["Version:", "0.4 draft"]);
+    write_row(cover, 4, 0, &["Classification: OFFICIAL-SENSITIVE"]);
+    let guidance = workbook.add_worksheet().set_name("Guidance").unwrap();
+    write_row(guidance, 0, 0, &["How to complete this tracker"]);
+    write_row(
+        guidance,
+        1,
+        0,
+        &["Update the Progress column each month, dated."],
+    );
+    write_row(
+        guidance,
+        3,
+        0,
+        &["RAG: G = on track, A = some risk, R = off track, C = complete"],
+    );
+    let tracker = workbook.add_worksheet().set_name("Tracker").unwrap();
+    write_row(
+        tracker,
+        0,
+        0,
+        &["Ref", "Action", "Owner", "Due date", "RAG"],
+    );
+    write_row(
+        tracker,
+        1,
+        0,
+        &[
+            "1",
+            "Train custody staff",
+            "Custody Inspector",
+            "31/12/2014",
+            "C",
+        ],
+    );
+    write_row(
+        tracker,
+        2,
+        0,
+        &[
+            "2",
+            "Replace cell call bells",
+            "Estates Manager",
+            "30/04/2015",
+            "A",
+        ],
+    );
+    write_row(
+        tracker,
+        3,
+        0,
+        &[
+            "3",
+            "Audit detention logs",
+            "Custody Inspector",
+            "31/03/2015",
+            "G",
+        ],
+    );
+    write_row(
+        tracker,
+        4,
+        0,
+        &[
+            "4",
+            "Review the custody contract",
+            "Head of Finance",
+            "31/01/2015",
+            "R",
+        ],
+    );
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_cover_sheet_fills_the_plan_facts_and_a_guidance_key_defines_the_letters() {
+    let bytes = covered_workbook();
+    let workbook = read_bytes("custody.xlsx", Format::Xlsx, &bytes).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("Custody Improvement Plan 2015")
+    );
+    assert_eq!(
+        preview.metadata.owner_posts,
+        vec!["Owner: Chief Superintendent, Criminal Justice".to_string()]
+    );
+    assert_eq!(
+        preview.metadata.marking.as_deref(),
+        Some("OFFICIAL-SENSITIVE")
+    );
+    let read: Vec<(&str, Option<RagView>, bool)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.rag, item.complete))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("Train custody staff", Some(RagView::Blue), true),
+            ("Replace cell call bells", Some(RagView::Amber), false),
+            ("Audit detention logs", Some(RagView::Green), false),
+            ("Review the custody contract", Some(RagView::Red), false),
+        ]
+    );
+    let kinds: Vec<FindingKind> = preview.findings.iter().map(|f| f.kind).collect();
+    assert!(
+        !kinds.contains(&FindingKind::UnknownRag),
+        "{:?}",
+        preview.findings
+    );
+    assert!(
+        !kinds.contains(&FindingKind::NoHeaderRow),
+        "{:?}",
+        preview.findings
+    );
+    let key = preview
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::KeyApplied)
+        .expect("the import says it applied the key");
+    assert_eq!((key.table.as_deref(), key.row), (Some("Guidance"), 4));
+    assert_eq!(
+        key.message,
+        "Read the status cells by the key on sheet Guidance, row 4: G = Green, A = Amber, \
+         R = Red, C = Blue (complete)"
+    );
+}
+
+#[test]
+fn a_key_below_the_table_is_applied_and_is_not_an_item() {
+    let csv = "Action,Owner,Due,Status\n\
+               Patrol hot spots,Head of Operations,31/03/2016,OT\n\
+               Target burglars,Head of Crime,31/03/2016,B\n\
+               Close the old station,Estates Manager,31/12/2014,D\n\
+               \n\
+               \"Key: OT - on track; B - behind schedule; D - done\",,,\n";
+    let preview = preview("patrols.csv", csv);
+    let read: Vec<(&str, Option<RagView>, bool)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.rag, item.complete))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("Patrol hot spots", Some(RagView::Green), false),
+            ("Target burglars", Some(RagView::Red), false),
+            ("Close the old station", Some(RagView::Blue), true),
+        ]
+    );
+    assert_eq!(
+        preview.findings_of(FindingKind::KeyApplied).count(),
+        1,
+        "{:?}",
+        preview.findings
+    );
+    assert_eq!(preview.findings_of(FindingKind::UnknownRag).count(), 0);
 }
