@@ -41,6 +41,10 @@ pub enum FindingKind {
     /// The workbook's key defined the letters or words of its status column, and the import
     /// read them by it (about the key's row).
     KeyApplied,
+    /// A status cell's word and its fill colour name different RAGs; the word is used.
+    ColourDisagrees,
+    /// The RAG column's fill colours were read as RAG (about the whole column).
+    ColoursRead,
 }
 
 impl FindingKind {
@@ -62,6 +66,8 @@ impl FindingKind {
             FindingKind::BadFigure => "bad_figure",
             FindingKind::PlanExists => "plan_exists",
             FindingKind::KeyApplied => "key_applied",
+            FindingKind::ColourDisagrees => "colour_disagrees",
+            FindingKind::ColoursRead => "colours_read",
         }
     }
 
@@ -84,6 +90,8 @@ impl FindingKind {
             FindingKind::BadFigure => "Bad figure",
             FindingKind::PlanExists => "A plan of this name exists",
             FindingKind::KeyApplied => "Key applied",
+            FindingKind::ColourDisagrees => "Word and colour disagree",
+            FindingKind::ColoursRead => "RAG read from colours",
         }
     }
 }

@@ -281,8 +281,7 @@ mod tests {
                     cells: cells.iter().map(|c| c.to_string()).collect(),
                 })
                 .collect(),
-            heading: None,
-            notes: Vec::new(),
+            ..Table::default()
         }
     }
 

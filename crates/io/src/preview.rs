@@ -408,6 +408,9 @@ fn build_preview_in(
                 )
             }
         };
+        if let Some(finding) = colours_finding(&head, &header) {
+            builder.findings.push(finding);
+        }
         builder.read_table(&head, &header, body, table_rows - body_start, &mut |done| {
             progress(rows_done + done, total_rows)
         });
@@ -478,6 +481,55 @@ fn fill_from_cover(
         preamble.source = cover.source;
     }
     preamble.notes.extend(cover.notes);
+}
+
+/// One finding per table that reads RAG from colours: each colour seen in the RAG column's
+/// body, how many cells had it, and what it became.
+fn colours_finding(table: &Table, header: &HeaderMatch) -> Option<Finding> {
+    let column = header.first(Field::Rag)?;
+    let first_body_row = table
+        .rows
+        .get(header.body_start)
+        .map_or(usize::MAX, |row| row.number);
+    let mut seen: Vec<([u8; 3], usize)> = Vec::new();
+    for fill in table
+        .fills
+        .iter()
+        .filter(|fill| fill.column == column.index && fill.row >= first_body_row)
+    {
+        match seen.iter_mut().find(|(rgb, _)| *rgb == fill.rgb) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((fill.rgb, 1)),
+        }
+    }
+    if seen.is_empty() {
+        return None;
+    }
+    seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let described: Vec<String> = seen
+        .iter()
+        .map(|(rgb, count)| {
+            let read = match crate::colour::colour_rag(*rgb) {
+                crate::colour::ColourRag::Rag(rag) => rag.word(),
+                crate::colour::ColourRag::NoRag => "no RAG",
+            };
+            let cells = if *count == 1 { "cell" } else { "cells" };
+            format!("{} ({count} {cells}) as {read}", crate::colour::hex(*rgb))
+        })
+        .collect();
+    let mut finding = Finding::new(
+        header.index + 1,
+        &column.header,
+        FindingKind::ColoursRead,
+        format!(
+            "The {} column's fill colours were read as RAG where a cell has no word: {}",
+            column.header,
+            described.join(", ")
+        ),
+    );
+    finding.row = table.rows.get(header.index).map_or(0, |row| row.number);
+    finding.table = table.name.clone();
+    Some(finding)
 }
 
 /// One finding that says which key the import read the status cells by.
@@ -1507,6 +1559,32 @@ impl<'a> TableReader<'a> {
                     Ok(parsed) => rag = parsed,
                     Err(message) => note(&column.header, FindingKind::UnknownRag, message),
                 },
+            }
+        }
+        // Many trackers colour the status cell and type nothing: the fill is the RAG. A word
+        // and a colour that disagree keep the word, and say so.
+        if let Some(column) = header.first(Field::Rag)
+            && let Some(rgb) = table.fill_at(row.number, column.index)
+        {
+            let colour = crate::colour::colour_rag(rgb);
+            let typed = value(Field::Rag).is_some();
+            match colour {
+                crate::colour::ColourRag::Rag(from_colour) if !typed => rag = Some(from_colour),
+                crate::colour::ColourRag::Rag(from_colour)
+                    if rag.is_some_and(|r| r != from_colour) =>
+                {
+                    note(
+                        &column.header,
+                        FindingKind::ColourDisagrees,
+                        format!(
+                            "The cell says {} but is coloured {} ({}); the word is used",
+                            rag.map_or("no RAG", Rag::word),
+                            from_colour.word(),
+                            crate::colour::hex(rgb)
+                        ),
+                    );
+                }
+                _ => {}
             }
         }
         // A status that says the item is done ("Complete", "Closed", "Achieved", Blue) closes

@@ -1,9 +1,9 @@
 //! Trackers from the second round of trying layouts nobody here had seen (issue #15): a
 //! progress header in capitals joined by a slash, done words in the status column, and section
 //! rows that name their own level, a cover sheet of the plan's facts, and a key on a guidance
-//! sheet that defines the status letters.
+//! sheet that defines the status letters, and RAG recorded only as the cell's colour.
 
-use rust_xlsxwriter::Workbook;
+use rust_xlsxwriter::{Color, Format as CellFormat, Workbook};
 use waymark_io::preview::{ImportPreview, RagView};
 use waymark_io::{FindingKind, Format, PreviewOptions, build_preview, read_bytes};
 
@@ -291,4 +291,90 @@ fn a_key_below_the_table_is_applied_and_is_not_an_item() {
         preview.findings
     );
     assert_eq!(preview.findings_of(FindingKind::UnknownRag).count(), 0);
+}
+
+/// A tracker whose RAG column is only coloured: red, amber and green fills (one of them a
+/// theme colour with a tint, as Excel's palette writes it), a grey, and one cell whose word
+/// disagrees with its colour.
+fn coloured_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("Actions").unwrap();
+    write_row(sheet, 0, 0, &["Action", "Owner", "Due date", "RAG"]);
+    let fill = |color: Color| CellFormat::new().set_background_color(color);
+    let rows: [(&str, Color, &str); 6] = [
+        ("Recruit two vetting officers", Color::RGB(0xFF0000), ""),
+        ("Clear the vetting backlog", Color::RGB(0xFFC000), ""),
+        ("Publish the vetting policy", Color::RGB(0x00B050), ""),
+        // Accent 3 of the workbook's own theme (9BBB59, green), lightened; the Office 2013
+        // default's accent 3 is grey, so this reads the file's theme.
+        ("Audit the vetting files", Color::Theme(6, 2), ""),
+        ("Brief the new chief officers", Color::RGB(0xBFBFBF), ""),
+        ("Renew the vetting contract", Color::RGB(0xFF0000), "Green"),
+    ];
+    for (at, (action, color, word)) in rows.iter().enumerate() {
+        let row = at as u32 + 1;
+        write_row(sheet, row, 0, &[action, "Head of PSD", "31/03/2015"]);
+        if word.is_empty() {
+            sheet.write_blank(row, 3, &fill(*color)).unwrap();
+        } else {
+            sheet
+                .write_string_with_format(row, 3, *word, &fill(*color))
+                .unwrap();
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn rag_recorded_only_as_cell_colour_is_read_by_hue() {
+    let bytes = coloured_workbook();
+    let workbook = read_bytes("vetting.xlsx", Format::Xlsx, &bytes).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    let read: Vec<(&str, Option<RagView>)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.rag))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("Recruit two vetting officers", Some(RagView::Red)),
+            ("Clear the vetting backlog", Some(RagView::Amber)),
+            ("Publish the vetting policy", Some(RagView::Green)),
+            ("Audit the vetting files", Some(RagView::Green)),
+            ("Brief the new chief officers", None),
+            ("Renew the vetting contract", Some(RagView::Green)),
+        ]
+    );
+    let disagrees: Vec<&str> = preview
+        .findings_of(FindingKind::ColourDisagrees)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        disagrees,
+        vec!["The cell says Green but is coloured Red (#FF0000); the word is used"]
+    );
+    let colours = preview
+        .findings_of(FindingKind::ColoursRead)
+        .next()
+        .expect("the import reports the colours it read");
+    assert_eq!(colours.table.as_deref(), Some("Actions"));
+    assert!(
+        colours.message.starts_with(
+            "The RAG column's fill colours were read as RAG where a cell has no word: \
+             #FF0000 (2 cells) as Red, "
+        ),
+        "{}",
+        colours.message
+    );
+    assert!(
+        colours.message.contains("#BFBFBF (1 cell) as no RAG"),
+        "{}",
+        colours.message
+    );
+    assert!(
+        colours.message.contains("#00B050 (1 cell) as Green"),
+        "{}",
+        colours.message
+    );
 }
