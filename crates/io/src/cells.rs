@@ -171,7 +171,7 @@ fn status_words(cell: &str) -> Option<Option<Rag>> {
         "off track" | "delayed" | "behind" | "behind schedule" | "overdue" | "not achieved" => {
             Some(Rag::Red)
         }
-        "achieved" => Some(Rag::Blue),
+        "achieved" | "discharged" | "c" | "implemented" | "finished" => Some(Rag::Blue),
         "not started" | "not yet started" | "not due" | "not yet due" => None,
         _ => return None,
     };

@@ -38,6 +38,13 @@ pub enum FindingKind {
     /// The organisation already has a plan of the title a first import would give its new plan
     /// (about the whole file: row 0).
     PlanExists,
+    /// The workbook's key defined the letters or words of its status column, and the import
+    /// read them by it (about the key's row).
+    KeyApplied,
+    /// A status cell's word and its fill colour name different RAGs; the word is used.
+    ColourDisagrees,
+    /// The RAG column's fill colours were read as RAG (about the whole column).
+    ColoursRead,
 }
 
 impl FindingKind {
@@ -58,6 +65,9 @@ impl FindingKind {
             FindingKind::LooseMatch => "loose_match",
             FindingKind::BadFigure => "bad_figure",
             FindingKind::PlanExists => "plan_exists",
+            FindingKind::KeyApplied => "key_applied",
+            FindingKind::ColourDisagrees => "colour_disagrees",
+            FindingKind::ColoursRead => "colours_read",
         }
     }
 
@@ -79,6 +89,9 @@ impl FindingKind {
             FindingKind::LooseMatch => "Loose match",
             FindingKind::BadFigure => "Bad figure",
             FindingKind::PlanExists => "A plan of this name exists",
+            FindingKind::KeyApplied => "Key applied",
+            FindingKind::ColourDisagrees => "Word and colour disagree",
+            FindingKind::ColoursRead => "RAG read from colours",
         }
     }
 }

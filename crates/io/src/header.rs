@@ -334,11 +334,41 @@ pub fn normalise_header_into(header: &str, normal: &mut String) {
 pub fn field_for_header(header: &str) -> Option<Field> {
     let outside = without_brackets(header);
     if outside.trim() != header.trim()
-        && let Some(field) = field_for_words(&outside)
+        && let Some(field) = field_for_joined(&outside)
     {
         return Some(field);
     }
-    field_for_words(header)
+    field_for_joined(header)
+}
+
+/// A header that joins names with "/" or "&" ("PROGRESS / OUTCOME", "Update & Evidence") is
+/// read by the names it joins, not as one phrase whose last word decides. A header that is
+/// itself a known phrase ("Complete Yes/No", "R/A/G") is read whole first. Where the joined
+/// names disagree, a column of notes or any other field beats a parent level: a column that
+/// holds dated notes must never become a level of the plan.
+fn field_for_joined(header: &str) -> Option<Field> {
+    let normal = normalise_header(header);
+    let exact = SYNONYMS
+        .iter()
+        .find(|(_, words)| words.contains(&normal.as_str()))
+        .map(|(field, _)| *field);
+    if exact.is_some() || !header.contains(['/', '&']) {
+        return exact.or_else(|| field_for_words(header));
+    }
+    let parts: Vec<Field> = header
+        .split(['/', '&'])
+        .filter(|part| !part.trim().is_empty())
+        .filter_map(field_for_words)
+        .collect();
+    if parts.is_empty() {
+        return field_for_words(header);
+    }
+    parts
+        .iter()
+        .copied()
+        .find(|field| *field == Field::Updates)
+        .or_else(|| parts.iter().copied().find(|field| *field != Field::Parent))
+        .or_else(|| parts.first().copied())
 }
 
 fn field_for_words(header: &str) -> Option<Field> {
@@ -714,6 +744,26 @@ pub fn read_preamble<'a>(lines: impl IntoIterator<Item = &'a str>) -> PreambleFa
                 facts.source.get_or_insert_with(|| value.trim().to_string());
                 continue;
             }
+            // Facts about the document, not its title: kept as notes, where the marking is
+            // read from.
+            let about_the_document = label_words.split(' ').any(|word| {
+                matches!(
+                    word,
+                    "classification"
+                        | "marking"
+                        | "version"
+                        | "author"
+                        | "date"
+                        | "status"
+                        | "review"
+                        | "reviewed"
+                        | "approved"
+                )
+            });
+            if about_the_document {
+                facts.notes.push(line.to_string());
+                continue;
+            }
         }
         if facts.title.is_none() {
             facts.title = Some(line.to_string());
@@ -784,6 +834,26 @@ mod tests {
             assert_eq!(field_for_header(header), Some(field), "{header}");
         }
         assert_eq!(field_for_header("Budget"), None);
+    }
+
+    #[test]
+    fn joined_headers_are_read_by_the_names_they_join() {
+        let cases = [
+            // A progress column must never become a level of the plan.
+            ("PROGRESS / OUTCOME", Field::Updates),
+            ("Outcome / Progress", Field::Updates),
+            ("UPDATE & EVIDENCE", Field::Updates),
+            ("ACTION OWNER / LEAD", Field::Owner),
+            ("THEME / ACTION", Field::Text),
+            ("DUE DATE / TIMESCALE", Field::Due),
+            // Known phrases with a slash are read whole.
+            ("Complete Yes/No", Field::Complete),
+            ("R/A/G", Field::Rag),
+            ("B/RAG", Field::Rag),
+        ];
+        for (header, field) in cases {
+            assert_eq!(field_for_header(header), Some(field), "{header}");
+        }
     }
 
     #[test]

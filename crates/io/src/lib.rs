@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod cells;
+pub mod colour;
 pub mod error;
 pub mod export;
 pub mod findings;
@@ -16,6 +17,7 @@ pub mod fuzz;
 pub mod header;
 pub mod hostile;
 pub mod indicators;
+pub mod legend;
 pub mod mapping;
 pub mod preview;
 pub mod read;

@@ -332,6 +332,11 @@ fn build_preview_in(
         Cow::Borrowed(workbook) => workbook.tables.iter().map(Cow::Borrowed).collect(),
         Cow::Owned(workbook) => workbook.tables.into_iter().map(Cow::Owned).collect(),
     };
+    builder.legend = crate::legend::find_legend(tables.iter().map(|table| table.as_ref()));
+    if let Some(finding) = key_finding(&builder.legend) {
+        builder.findings.push(finding);
+    }
+    let mut cover_lines: Vec<String> = Vec::new();
     let mut rows_done = 0;
     for table in tables {
         if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
@@ -343,16 +348,29 @@ fn build_preview_in(
             .then(|| key_value_lines(&table.rows))
             .flatten();
         if let Some(lines) = facts {
-            if headers.is_empty() && format == Format::Docx {
-                document_preamble.extend(table.heading.iter().cloned());
-                document_preamble.extend(lines);
-                preamble = read_preamble(document_preamble.iter().map(String::as_str));
+            if format == Format::Docx {
+                if headers.is_empty() {
+                    document_preamble.extend(table.heading.iter().cloned());
+                    document_preamble.extend(lines);
+                    preamble = read_preamble(document_preamble.iter().map(String::as_str));
+                }
+            } else {
+                // A cover or metadata sheet ("Owner:", "Version:", "Classification:") fills
+                // the plan's facts that the table's own sheet leaves out.
+                cover_lines.extend(lines);
             }
             continue;
         }
         let Some(mut header) = detect_header(&table.rows, &options.mapping) else {
+            // A sheet that holds only a key has been read for it, and says so in its finding.
+            let holds_the_key = builder
+                .legend
+                .entries
+                .iter()
+                .any(|entry| entry.table == table.name);
             if let Some(first) = table.rows.iter().find(|row| !row.is_blank())
                 && format != Format::Docx
+                && !holds_the_key
             {
                 let mut finding = Finding::new(
                     first.number,
@@ -390,6 +408,9 @@ fn build_preview_in(
                 )
             }
         };
+        if let Some(finding) = colours_finding(&head, &header) {
+            builder.findings.push(finding);
+        }
         builder.read_table(&head, &header, body, table_rows - body_start, &mut |done| {
             progress(rows_done + done, total_rows)
         });
@@ -400,6 +421,12 @@ fn build_preview_in(
         return Err(ImportError::NoHeader { file });
     }
     progress(total_rows, total_rows);
+    if !cover_lines.is_empty() {
+        fill_from_cover(
+            &mut preamble,
+            read_preamble(cover_lines.iter().map(String::as_str)),
+        );
+    }
     if preamble.title.is_none() {
         preamble.title = builder.unused_headings.first().cloned();
     }
@@ -432,6 +459,108 @@ fn build_preview_in(
         items,
         findings,
     })
+}
+
+/// Takes from a cover sheet's facts what the table's own sheet did not say.
+fn fill_from_cover(
+    preamble: &mut crate::header::PreambleFacts,
+    cover: crate::header::PreambleFacts,
+) {
+    if preamble.title.is_none() {
+        preamble.title = cover.title;
+    } else if let Some(title) = cover.title {
+        preamble.notes.push(title);
+    }
+    if preamble.owner_posts.is_empty() {
+        preamble.owner_posts = cover.owner_posts;
+    }
+    if preamble.period.is_none() {
+        preamble.period = cover.period;
+    }
+    if preamble.source.is_none() {
+        preamble.source = cover.source;
+    }
+    preamble.notes.extend(cover.notes);
+}
+
+/// One finding per table that reads RAG from colours: each colour seen in the RAG column's
+/// body, how many cells had it, and what it became.
+fn colours_finding(table: &Table, header: &HeaderMatch) -> Option<Finding> {
+    let column = header.first(Field::Rag)?;
+    let first_body_row = table
+        .rows
+        .get(header.body_start)
+        .map_or(usize::MAX, |row| row.number);
+    let mut seen: Vec<([u8; 3], usize)> = Vec::new();
+    for fill in table
+        .fills
+        .iter()
+        .filter(|fill| fill.column == column.index && fill.row >= first_body_row)
+    {
+        match seen.iter_mut().find(|(rgb, _)| *rgb == fill.rgb) {
+            Some((_, count)) => *count += 1,
+            None => seen.push((fill.rgb, 1)),
+        }
+    }
+    if seen.is_empty() {
+        return None;
+    }
+    seen.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let described: Vec<String> = seen
+        .iter()
+        .map(|(rgb, count)| {
+            let read = match crate::colour::colour_rag(*rgb) {
+                crate::colour::ColourRag::Rag(rag) => rag.word(),
+                crate::colour::ColourRag::NoRag => "no RAG",
+            };
+            let cells = if *count == 1 { "cell" } else { "cells" };
+            format!("{} ({count} {cells}) as {read}", crate::colour::hex(*rgb))
+        })
+        .collect();
+    let mut finding = Finding::new(
+        header.index + 1,
+        &column.header,
+        FindingKind::ColoursRead,
+        format!(
+            "The {} column's fill colours were read as RAG where a cell has no word: {}",
+            column.header,
+            described.join(", ")
+        ),
+    );
+    finding.row = table.rows.get(header.index).map_or(0, |row| row.number);
+    finding.table = table.name.clone();
+    Some(finding)
+}
+
+/// One finding that says which key the import read the status cells by.
+fn key_finding(legend: &crate::legend::Legend) -> Option<Finding> {
+    let first = legend.entries.first()?;
+    let read: Vec<String> = legend
+        .entries
+        .iter()
+        .map(|entry| {
+            let rag = entry.rag.map_or("no RAG".to_string(), |rag| match rag {
+                Rag::Blue => "Blue (complete)".to_string(),
+                other => other.word().to_string(),
+            });
+            format!("{} = {rag}", entry.code)
+        })
+        .collect();
+    let place = match &first.table {
+        Some(sheet) => format!("on sheet {sheet}, row {}", first.row),
+        None => format!("at row {}", first.row),
+    };
+    let mut finding = Finding::new(
+        first.row,
+        "",
+        FindingKind::KeyApplied,
+        format!(
+            "Read the status cells by the key {place}: {}",
+            read.join(", ")
+        ),
+    );
+    finding.table = first.table.clone();
+    Some(finding)
 }
 
 /// The protective marking a file states about itself: a "Classification:", "Protective
@@ -512,6 +641,11 @@ struct Builder<'o> {
     /// Whether headings or section rows made parents (their level is named by the plan kind).
     heading_parents: bool,
     heading_levels_named: bool,
+    /// The word section rows name their level by ("Theme" in "Theme 1: Prevention"), which
+    /// names the parents' level in place of the plan kind's default.
+    section_word: Option<String>,
+    /// What the workbook's keys say its status letters and words mean.
+    legend: crate::legend::Legend,
     /// Reading a Word document, whose tables may title themselves in a merged first row.
     is_document: bool,
     /// Paragraphs above tables that titled themselves; the first may title the plan.
@@ -531,6 +665,8 @@ impl<'o> Builder<'o> {
             leaf_level_header: None,
             heading_parents: false,
             heading_levels_named: false,
+            section_word: None,
+            legend: crate::legend::Legend::default(),
             is_document: false,
             unused_headings: Vec::new(),
             parallelism: Parallelism::available(),
@@ -574,7 +710,9 @@ impl<'o> Builder<'o> {
         if self.leaf_level_header.is_none() {
             self.leaf_level_header = header.first(Field::Text).map(|c| c.header.clone());
         }
-        let reader = TableReader::new(self.options, table, header);
+        // The reader borrows the key while rows are placed into `self`; a key is a few codes.
+        let legend = self.legend.clone();
+        let reader = TableReader::new(self.options, table, header, &legend);
         self.items.reserve(body_rows);
         if header.has(Field::Reference) {
             self.by_reference.reserve(body_rows);
@@ -602,8 +740,11 @@ impl<'o> Builder<'o> {
                     }
                     let (parent_cells, placement, findings) = match reading {
                         RowReading::Skip => continue,
-                        RowReading::Section { title, rag } => {
+                        RowReading::Section { title, rag, level } => {
                             self.heading_parents = true;
+                            if self.section_word.is_none() {
+                                self.section_word = level;
+                            }
                             let parent = self.derived_parent(
                                 heading_parent,
                                 &title,
@@ -1114,7 +1255,12 @@ enum RowReading {
     /// Blank, or the header repeated.
     Skip,
     /// A section row: its title and the section's own RAG.
-    Section { title: String, rag: Option<Rag> },
+    Section {
+        title: String,
+        rag: Option<Rag>,
+        /// The level the row names itself by ("Theme" in "Theme 1: Prevention").
+        level: Option<String>,
+    },
     Row {
         /// The cleaned cells of the parent columns, in order; blank ones are filled down.
         parent_cells: Vec<String>,
@@ -1155,6 +1301,7 @@ impl Placement {
 /// A table's header, prepared once for reading its body rows in any order.
 struct TableReader<'a> {
     options: &'a PreviewOptions,
+    legend: &'a crate::legend::Legend,
     table: &'a Table,
     header: &'a HeaderMatch,
     header_row: &'a Row,
@@ -1166,11 +1313,17 @@ struct TableReader<'a> {
 }
 
 impl<'a> TableReader<'a> {
-    fn new(options: &'a PreviewOptions, table: &'a Table, header: &'a HeaderMatch) -> Self {
+    fn new(
+        options: &'a PreviewOptions,
+        table: &'a Table,
+        header: &'a HeaderMatch,
+        legend: &'a crate::legend::Legend,
+    ) -> Self {
         let header_row = &table.rows[header.index];
         let parent_columns: Vec<&Column> = header.all(Field::Parent).collect();
         TableReader {
             options,
+            legend,
             table,
             header,
             header_row,
@@ -1189,14 +1342,22 @@ impl<'a> TableReader<'a> {
         if row.is_blank() || self.repeats_header(row, scratch) {
             return RowReading::Skip;
         }
+        // A key written below or above the table ("RAG: G = on track, ...") is not an item.
+        if !self.legend.is_empty()
+            && let mut filled = row.filled()
+            && let (Some((_, cell)), None) = (filled.next(), filled.next())
+            && crate::legend::is_key_line(cell)
+        {
+            return RowReading::Skip;
+        }
         if self.sections
-            && let Some(title) = section_title(row, self.header)
+            && let Some((title, level)) = section_title(row, self.header)
         {
             let rag = self
                 .header
                 .first(Field::Rag)
                 .and_then(|column| parse_rag_cell(row.cell(column.index)).ok().flatten());
-            return RowReading::Section { title, rag };
+            return RowReading::Section { title, rag, level };
         }
         let parent_cells = self
             .parent_columns
@@ -1392,10 +1553,45 @@ impl<'a> TableReader<'a> {
         }
         let mut rag = None;
         if let Some((column, cell)) = value(Field::Rag) {
-            match parse_rag_cell(cell) {
-                Ok(parsed) => rag = parsed,
-                Err(message) => note(&column.header, FindingKind::UnknownRag, message),
+            match self.legend.lookup(cell) {
+                Some(entry) => rag = entry.rag,
+                None => match parse_rag_cell(cell) {
+                    Ok(parsed) => rag = parsed,
+                    Err(message) => note(&column.header, FindingKind::UnknownRag, message),
+                },
             }
+        }
+        // Many trackers colour the status cell and type nothing: the fill is the RAG. A word
+        // and a colour that disagree keep the word, and say so.
+        if let Some(column) = header.first(Field::Rag)
+            && let Some(rgb) = table.fill_at(row.number, column.index)
+        {
+            let colour = crate::colour::colour_rag(rgb);
+            let typed = value(Field::Rag).is_some();
+            match colour {
+                crate::colour::ColourRag::Rag(from_colour) if !typed => rag = Some(from_colour),
+                crate::colour::ColourRag::Rag(from_colour)
+                    if rag.is_some_and(|r| r != from_colour) =>
+                {
+                    note(
+                        &column.header,
+                        FindingKind::ColourDisagrees,
+                        format!(
+                            "The cell says {} but is coloured {} ({}); the word is used",
+                            rag.map_or("no RAG", Rag::word),
+                            from_colour.word(),
+                            crate::colour::hex(rgb)
+                        ),
+                    );
+                }
+                _ => {}
+            }
+        }
+        // A status that says the item is done ("Complete", "Closed", "Achieved", Blue) closes
+        // it, unless the sheet's own complete column says otherwise; an open Blue item would
+        // be flagged overdue for work that is finished.
+        if rag == Some(Rag::Blue) && value(Field::Complete).is_none() {
+            complete = true;
         }
         let owners = value(Field::Owner)
             .map(|(_, cell)| parse_owner_cell(cell))
@@ -1604,9 +1800,10 @@ fn with_default_parent_levels(
         return names;
     }
     let defaults = waymark_core::PlanKind::parse(kind).default_levels();
-    let top = defaults
-        .first()
-        .cloned()
+    let top = builder
+        .section_word
+        .clone()
+        .or_else(|| defaults.first().cloned())
         .unwrap_or_else(|| "Objective".to_string());
     let mut with_top = vec![top];
     with_top.extend(names);
@@ -1674,9 +1871,49 @@ const SECTION_WORDS: [&str; 10] = [
     "area",
 ];
 
+/// The level a section row names by its opening words, when a number or a colon follows them,
+/// and what follows: "Theme 1: Prevention" → ("Theme", "1: Prevention"), "STRATEGIC OBJECTIVE
+/// 2 - Reduce crime" → ("Strategic objective", "2 - Reduce crime"), "Workstream: Custody" →
+/// ("Workstream", "Custody"). A title without such words names none.
+fn section_label(title: &str) -> Option<(String, &str)> {
+    let title = title.trim();
+    let mut words: Vec<String> = Vec::new();
+    let mut rest = None;
+    let mut at = 0;
+    for word in title.split_whitespace().take(4) {
+        let start = at + title[at..].find(word)?;
+        at = start + word.len();
+        if word.starts_with(|c: char| c.is_ascii_digit()) {
+            rest = Some(&title[start..]);
+            break;
+        }
+        let bare = word.trim_end_matches([':', '-', '\u{2013}', '.']);
+        if bare.is_empty() || !bare.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        words.push(bare.to_lowercase());
+        if word.ends_with(':') {
+            rest = Some(title[at..].trim());
+            break;
+        }
+        if bare.len() != word.len() {
+            return None;
+        }
+    }
+    let rest = rest?;
+    let first_word = words.first()?;
+    if words.len() > 3 || !SECTION_WORDS.contains(&first_word.as_str()) {
+        return None;
+    }
+    let phrase = words.join(" ");
+    let mut chars = phrase.chars();
+    let first: String = chars.next()?.to_uppercase().collect();
+    Some((first + chars.as_str(), rest))
+}
+
 /// A section row: a lone cell of several words outside the text column, such as a merged
 /// "Strategic objective 1: Reduce crime" row across a tracker.
-fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
+fn section_title(row: &Row, header: &HeaderMatch) -> Option<(String, Option<String>)> {
     // Its RAG, if it has one, is the section's own and does not make it an item.
     let rag_column = header.first(Field::Rag).map(|c| c.index);
     let mut filled = row.filled().filter(|(index, _)| Some(*index) != rag_column);
@@ -1687,30 +1924,27 @@ fn section_title(row: &Row, header: &HeaderMatch) -> Option<String> {
     let column = header.columns.iter().find(|c| c.index == index);
     let field = column.map(|c| c.field);
     let cell = clean_cell(cell);
+    let label = section_label(&cell);
+    let level = label.as_ref().map(|(level, _)| level.clone());
     if field == Some(Field::Text) {
         // Alone in the text column it is an item, unless it names a level and a number or a
-        // colon ("Objective 2: Reduce crime", "Theme 1 - Safer streets", "Theme: Safer
-        // streets"), or is written in capitals as a banner ("REDUCING HARM").
-        let first = cell.split_whitespace().next().unwrap_or("");
-        let first_word = normalise_header(first);
-        let names_a_level = SECTION_WORDS.contains(&first_word.as_str());
-        let numbered = split_numbered_title(&cell).0.is_some();
-        if names_a_level && numbered {
-            return Some(cell);
-        }
-        if names_a_level && first.ends_with(':') {
-            return Some(cell[first.len()..].trim().to_string()).filter(|rest| !rest.is_empty());
+        // colon ("Objective 2: Reduce crime", "Strategic objective 1 - Safer streets",
+        // "Theme: Safer streets"), or is written in capitals as a banner ("REDUCING HARM").
+        if let Some((_, rest)) = &label
+            && !rest.is_empty()
+        {
+            return Some((rest.to_string(), level));
         }
         let letters: Vec<char> = cell.chars().filter(|c| c.is_alphabetic()).collect();
         let banner = cell.split_whitespace().count() >= 2
             && letters.len() >= 8
             && letters.iter().all(|c| c.is_uppercase());
-        return banner.then_some(cell);
+        return banner.then_some((cell, None));
     }
     if matches!(field, Some(Field::Updates) | Some(Field::Description)) {
         return None;
     }
-    (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some(cell)
+    (cell.split_whitespace().count() >= 3 && lone_date(&cell).is_none()).then_some((cell, level))
 }
 
 /// A "Priority" column holding High, Medium and Low (or 1 to 5) rates each row; it does not
@@ -1788,8 +2022,15 @@ fn key_value_lines(rows: &[Row]) -> Option<Vec<String>> {
     let mut labels = 0;
     for row in &filled {
         let mut cells = row.filled().map(|(_, cell)| clean_cell(cell));
-        let key = cells.next().unwrap_or_default();
-        let value = cells.next().unwrap_or_default();
+        let mut key = cells.next().unwrap_or_default();
+        let mut value = cells.next().unwrap_or_default();
+        // "Owner: Chief Superintendent" written in one cell.
+        if value.is_empty()
+            && let Some((label, rest)) = key.split_once(':')
+            && !rest.trim().is_empty()
+        {
+            (key, value) = (label.trim().to_string(), rest.trim().to_string());
+        }
         let key = key.trim_end_matches(':').trim().to_string();
         let words = normalise_header(&key);
         let is_label = !value.is_empty()

@@ -65,6 +65,29 @@ pub struct Table {
     pub heading: Option<String>,
     /// The paragraphs after a document's table, up to the next table's heading.
     pub notes: Vec<Note>,
+    /// The cells a spreadsheet fills with a colour, in (row, column) order; colour is the
+    /// only RAG some trackers record.
+    pub fills: Vec<CellFill>,
+}
+
+/// A cell's fill colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CellFill {
+    /// The row's number as the sheet shows it, from 1.
+    pub row: usize,
+    /// The column's index, from 0, as `Row::cell` takes it.
+    pub column: usize,
+    pub rgb: [u8; 3],
+}
+
+impl Table {
+    /// The fill colour of a cell, if the sheet colours it.
+    pub fn fill_at(&self, row: usize, column: usize) -> Option<[u8; 3]> {
+        self.fills
+            .binary_search_by_key(&(row, column), |fill| (fill.row, fill.column))
+            .ok()
+            .map(|at| self.fills[at].rgb)
+    }
 }
 
 /// A row of cells with its number in the source (1-based, as a user sees it).

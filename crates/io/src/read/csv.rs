@@ -1,5 +1,6 @@
 //! CSV and tab-separated text (`.csv`, `.tsv`, `.txt`), in UTF-8 or the Windows-1252 that older
-//! Excel exports use. Rows keep their line numbers so findings point at what a user sees.
+//! Excel exports use. Rows keep the numbers a spreadsheet program shows them with (a blank line
+//! is a row; a line break inside a quoted cell is not), so findings point at what a user sees.
 
 use std::borrow::Cow;
 
@@ -29,10 +30,12 @@ pub fn read_delimited(
         .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
-    // Line numbers come from byte offsets, counted incrementally: the csv crate's own line
-    // count skips blank lines, and findings must quote the line a user sees in an editor.
+    // Row numbers come from byte offsets, counted incrementally (the csv crate's own line count
+    // skips blank lines, which Excel and LibreOffice show as rows), less the line breaks inside
+    // quoted cells of the rows before, which those programs show within one row.
     let mut counted_to = 0usize;
     let mut line = 1usize;
+    let mut breaks_in_cells = 0usize;
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -63,7 +66,11 @@ pub fn read_delimited(
                 .count();
             counted_to = start;
         }
-        let number = line;
+        let number = line - breaks_in_cells;
+        breaks_in_cells += record
+            .iter()
+            .map(|field| field.bytes().filter(|&b| b == b'\n').count())
+            .sum::<usize>();
         budget.row(&Place::File, rows.len() + 1)?;
         budget.column(&Place::File, record.len())?;
         for field in record.iter() {
@@ -155,11 +162,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_keep_their_line_numbers_and_quoted_line_breaks() {
-        let text = "Title\n\nRef,Action\n1,\"two\nlines\"\n2,next\n";
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        // Excel shows: 1 Title, 2 blank, 3 header, 4 the two-line cell, 5 next, 6 after it.
+        let text = "Title\n\nRef,Action\n1,\"two\nlines\"\n2,next\n3,\"a\r\nb\nc\"\n\n4,last\n";
         let table = read_delimited("t.csv", text.as_bytes(), None, &ReadLimits::default()).unwrap();
         let numbers: Vec<usize> = table.rows.iter().map(|r| r.number).collect();
-        assert_eq!(numbers, vec![1, 3, 4, 6]);
+        assert_eq!(numbers, vec![1, 3, 4, 5, 6, 8]);
         assert_eq!(table.rows[2].cells[1], "two\nlines");
     }
 

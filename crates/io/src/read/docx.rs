@@ -197,6 +197,7 @@ fn assemble(blocks: Vec<Block>) -> Document {
             rows: rows.clone(),
             heading,
             notes,
+            fills: Vec::new(),
         });
     }
     document

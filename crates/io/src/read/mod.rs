@@ -8,6 +8,7 @@
 mod archive;
 pub mod csv;
 pub mod docx;
+mod fills;
 pub mod limits;
 pub mod spreadsheet;
 mod xls_scan;

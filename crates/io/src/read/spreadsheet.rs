@@ -15,6 +15,7 @@ use calamine::{Cell, Data, DataRef, Ods, Range, Reader, Xls, Xlsb, Xlsx, XlsxErr
 
 use crate::error::ImportError;
 use crate::read::archive::{Parts, check_archive, is_zip};
+use crate::read::fills::{StyledCells, Styles, Theme, sheet_fills};
 use crate::read::limits::{Budget, Place, ReadLimits, thousands, too_large};
 use crate::read::xml_scan::{ScanError, XmlEvent, attribute, scan_xml, tag_name};
 use crate::table::{Row, Table};
@@ -99,7 +100,9 @@ pub fn read_spreadsheet(
                     .next_cell()
                     .map_err(|error| read_error(format!("sheet \"{name}\": {error}")))
             })?;
-            tables.push(sheet(name.clone(), rows));
+            let mut table = sheet(name.clone(), rows);
+            table.fills = sheets.fills_of(&name);
+            tables.push(table);
         }
         Ok(tables)
     }
@@ -305,11 +308,34 @@ fn inspect_part(
     let lower = name.to_ascii_lowercase();
     if lower.starts_with("xl/worksheets/") && lower.ends_with(".xml") {
         let mut size = SheetSize::default();
+        // Styled cells are kept for their fill colours, 12 bytes each; a million is more than
+        // any tracker colours, and bounds a sheet of styled blanks to 12 MB.
+        let mut styled = StyledCells::new(limits.max_cells.min(1_000_000));
         scan_part(file, name, part, |event| {
-            size.event(event);
+            if let XmlEvent::Start { tag, .. } = event
+                && let Some((row, column)) = size.event(event)
+            {
+                styled.cell(tag, row, column);
+            }
             Ok(())
         })?;
         sheets.sizes.push((name.to_string(), size));
+        sheets.styled.push((name.to_string(), styled));
+        return Ok(());
+    }
+    if lower == "xl/styles.xml" {
+        return scan_part(file, name, part, |event| {
+            sheets.styles.event(event);
+            Ok(())
+        });
+    }
+    if lower.starts_with("xl/theme/") && lower.ends_with(".xml") && sheets.theme.is_none() {
+        let mut theme = Theme::default();
+        scan_part(file, name, part, |event| {
+            theme.event(event);
+            Ok(())
+        })?;
+        sheets.theme = Some(theme);
         return Ok(());
     }
     if lower == "xl/workbook.xml" {
@@ -377,6 +403,10 @@ struct XlsxMeasure {
     names: Vec<(String, String)>,
     /// (relationship id, target part), from the workbook's relationships.
     targets: Vec<(String, String)>,
+    /// (part name, the cells it styles).
+    styled: Vec<(String, StyledCells)>,
+    styles: Styles,
+    theme: Option<Theme>,
 }
 
 impl XlsxMeasure {
@@ -395,6 +425,17 @@ impl XlsxMeasure {
             budget.check_cell_count(cells)?;
         }
         Ok(())
+    }
+
+    /// The fill colours of the named sheet's cells.
+    fn fills_of(&self, sheet: &str) -> Vec<crate::table::CellFill> {
+        let default_theme = Theme::default();
+        let theme = self.theme.as_ref().unwrap_or(&default_theme);
+        self.styled
+            .iter()
+            .find(|(part, _)| self.sheet_name(part).as_deref() == Some(sheet))
+            .map(|(_, cells)| sheet_fills(cells, &self.styles, theme))
+            .unwrap_or_default()
     }
 
     fn sheet_name(&self, part: &str) -> Option<String> {
@@ -422,9 +463,10 @@ struct SheetSize {
 }
 
 impl SheetSize {
-    fn event(&mut self, event: XmlEvent<'_>) {
+    /// Counts one event; for a cell's start tag, gives its (row, column), both from 1.
+    fn event(&mut self, event: XmlEvent<'_>) -> Option<(u64, u64)> {
         let XmlEvent::Start { tag, empty } = event else {
-            return;
+            return None;
         };
         match local_name(tag_name(tag)) {
             b"row" => {
@@ -443,9 +485,11 @@ impl SheetSize {
                     self.last_row = self.last_row.max(row);
                     self.last_column = self.last_column.max(column);
                 }
+                return Some((row, column));
             }
             _ => {}
         }
+        None
     }
 }
 

@@ -11,6 +11,7 @@ mod indicators;
 mod layouts;
 mod reimport;
 mod scaling;
+mod second_round;
 mod seed000;
 mod seed004;
 mod unseen;

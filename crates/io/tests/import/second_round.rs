@@ -1,0 +1,380 @@
+//! Trackers from the second round of trying layouts nobody here had seen (issue #15): a
+//! progress header in capitals joined by a slash, done words in the status column, and section
+//! rows that name their own level, a cover sheet of the plan's facts, and a key on a guidance
+//! sheet that defines the status letters, and RAG recorded only as the cell's colour.
+
+use rust_xlsxwriter::{Color, Format as CellFormat, Workbook};
+use waymark_io::preview::{ImportPreview, RagView};
+use waymark_io::{FindingKind, Format, PreviewOptions, build_preview, read_bytes};
+
+use crate::helpers::{as_at, write_row};
+
+fn preview(name: &str, csv: &str) -> ImportPreview {
+    let workbook = read_bytes(name, Format::Csv, csv.as_bytes()).unwrap();
+    build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap()
+}
+
+#[test]
+fn a_progress_header_in_capitals_joined_by_a_slash_holds_updates_not_a_level() {
+    let csv = "REF,ACTION,OWNER,DUE DATE,RAG,PROGRESS / OUTCOME\n\
+               1,Recruit two vetting officers,Head of PSD,31/03/2015,Amber,12/01/2015 Advert closed; interviews booked\n\
+               2,Clear the vetting backlog,Head of PSD,30/06/2015,Red,20/01/2015 Backlog 410 cases\n\
+               3,Publish the vetting policy,Head of Legal,28/02/2015,Green,\n";
+    let preview = preview("vetting.csv", csv);
+    let texts: Vec<(usize, &str)> = preview
+        .items
+        .iter()
+        .map(|item| (item.depth, item.text.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        vec![
+            (0, "Recruit two vetting officers"),
+            (0, "Clear the vetting backlog"),
+            (0, "Publish the vetting policy"),
+        ],
+        "each row is one action, and no progress text became an item"
+    );
+    assert!(!preview.has_parent_column);
+    let first = &preview.items[0];
+    assert_eq!(first.updates.len(), 1);
+    assert_eq!(first.updates[0].text, "Advert closed; interviews booked");
+    assert_eq!(first.updates[0].as_of.to_string(), "2015-01-12");
+    assert_eq!(preview.items[1].updates[0].text, "Backlog 410 cases");
+    assert!(preview.items[2].updates.is_empty());
+}
+
+#[test]
+fn done_words_in_the_status_column_close_the_item() {
+    let csv = "Action,Owner,Due,Status\n\
+               Train custody staff,Custody Inspector,31/12/2014,Complete\n\
+               Replace cell call bells,Estates Manager,30/11/2014,C\n\
+               Audit detention logs,Custody Inspector,31/10/2014,Discharged\n\
+               Review the custody contract,Head of Finance,31/01/2015,Closed\n\
+               Refresh the use-of-force policy,Head of Training,15/01/2015,Achieved\n\
+               Install new CCTV,Estates Manager,31/01/2015,Amber\n";
+    let preview = preview("custody.csv", csv);
+    let closed: Vec<(&str, bool, Option<RagView>)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.complete, item.rag))
+        .collect();
+    assert_eq!(
+        closed,
+        vec![
+            ("Train custody staff", true, Some(RagView::Blue)),
+            ("Replace cell call bells", true, Some(RagView::Blue)),
+            ("Audit detention logs", true, Some(RagView::Blue)),
+            ("Review the custody contract", true, Some(RagView::Blue)),
+            ("Refresh the use-of-force policy", true, Some(RagView::Blue)),
+            ("Install new CCTV", false, Some(RagView::Amber)),
+        ]
+    );
+    assert!(
+        preview
+            .findings
+            .iter()
+            .all(|f| !f.message.contains("\"C\"")),
+        "the letter C is read, not reported: {:?}",
+        preview.findings
+    );
+}
+
+#[test]
+fn a_complete_column_that_says_no_keeps_a_blue_item_open() {
+    let csv = "Action,Owner,Due,RAG,Complete (Y/N)\n\
+               Train custody staff,Custody Inspector,31/12/2014,Blue,N\n";
+    let preview = preview("custody.csv", csv);
+    assert!(
+        !preview.items[0].complete,
+        "the sheet's own complete column decides"
+    );
+}
+
+#[test]
+fn section_rows_name_the_level_by_their_own_word() {
+    let csv = "Action,Owner,Due date,RAG\n\
+               Theme 1: Prevention,,,\n\
+               Expand school liaison,Head of Neighbourhoods,31/03/2016,Green\n\
+               Theme 2: Protection,,,\n\
+               Safeguard adults,Head of Public Protection,31/03/2016,Red\n";
+    let preview = preview("themes.csv", csv);
+    assert_eq!(
+        preview.metadata.level_names.first().map(String::as_str),
+        Some("Theme")
+    );
+    let tops: Vec<&str> = preview
+        .items
+        .iter()
+        .filter(|item| item.depth == 0)
+        .map(|item| item.text.as_str())
+        .collect();
+    assert_eq!(tops, vec!["Prevention", "Protection"]);
+
+    let csv = "Action,Owner,Due date,RAG\n\
+               STRATEGIC OBJECTIVE 1 - Reduce crime,,,\n\
+               Patrol hot spots,Head of Operations,31/03/2016,Green\n";
+    let preview = self::preview("objectives.csv", csv);
+    assert_eq!(
+        preview.metadata.level_names.first().map(String::as_str),
+        Some("Strategic objective")
+    );
+}
+
+/// A custody improvement tracker as a force keeps it: a cover sheet, a guidance sheet with the
+/// RAG key, and the tracker itself with letters for status.
+fn covered_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let cover = workbook.add_worksheet().set_name("Cover").unwrap();
+    write_row(cover, 0, 0, &["Custody Improvement Plan 2015"]);
+    write_row(
+        cover,
+        2,
+        0,
+        &["Owner:", "Chief Superintendent, Criminal Justice"],
+    );
+    write_row(cover, 3, 0, &["Version:", "0.4 draft"]);
+    write_row(cover, 4, 0, &["Classification: OFFICIAL-SENSITIVE"]);
+    let guidance = workbook.add_worksheet().set_name("Guidance").unwrap();
+    write_row(guidance, 0, 0, &["How to complete this tracker"]);
+    write_row(
+        guidance,
+        1,
+        0,
+        &["Update the Progress column each month, dated."],
+    );
+    write_row(
+        guidance,
+        3,
+        0,
+        &["RAG: G = on track, A = some risk, R = off track, C = complete"],
+    );
+    let tracker = workbook.add_worksheet().set_name("Tracker").unwrap();
+    write_row(
+        tracker,
+        0,
+        0,
+        &["Ref", "Action", "Owner", "Due date", "RAG"],
+    );
+    write_row(
+        tracker,
+        1,
+        0,
+        &[
+            "1",
+            "Train custody staff",
+            "Custody Inspector",
+            "31/12/2014",
+            "C",
+        ],
+    );
+    write_row(
+        tracker,
+        2,
+        0,
+        &[
+            "2",
+            "Replace cell call bells",
+            "Estates Manager",
+            "30/04/2015",
+            "A",
+        ],
+    );
+    write_row(
+        tracker,
+        3,
+        0,
+        &[
+            "3",
+            "Audit detention logs",
+            "Custody Inspector",
+            "31/03/2015",
+            "G",
+        ],
+    );
+    write_row(
+        tracker,
+        4,
+        0,
+        &[
+            "4",
+            "Review the custody contract",
+            "Head of Finance",
+            "31/01/2015",
+            "R",
+        ],
+    );
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_cover_sheet_fills_the_plan_facts_and_a_guidance_key_defines_the_letters() {
+    let bytes = covered_workbook();
+    let workbook = read_bytes("custody.xlsx", Format::Xlsx, &bytes).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(
+        preview.metadata.title.as_deref(),
+        Some("Custody Improvement Plan 2015")
+    );
+    assert_eq!(
+        preview.metadata.owner_posts,
+        vec!["Owner: Chief Superintendent, Criminal Justice".to_string()]
+    );
+    assert_eq!(
+        preview.metadata.marking.as_deref(),
+        Some("OFFICIAL-SENSITIVE")
+    );
+    let read: Vec<(&str, Option<RagView>, bool)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.rag, item.complete))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("Train custody staff", Some(RagView::Blue), true),
+            ("Replace cell call bells", Some(RagView::Amber), false),
+            ("Audit detention logs", Some(RagView::Green), false),
+            ("Review the custody contract", Some(RagView::Red), false),
+        ]
+    );
+    let kinds: Vec<FindingKind> = preview.findings.iter().map(|f| f.kind).collect();
+    assert!(
+        !kinds.contains(&FindingKind::UnknownRag),
+        "{:?}",
+        preview.findings
+    );
+    assert!(
+        !kinds.contains(&FindingKind::NoHeaderRow),
+        "{:?}",
+        preview.findings
+    );
+    let key = preview
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::KeyApplied)
+        .expect("the import says it applied the key");
+    assert_eq!((key.table.as_deref(), key.row), (Some("Guidance"), 4));
+    assert_eq!(
+        key.message,
+        "Read the status cells by the key on sheet Guidance, row 4: G = Green, A = Amber, \
+         R = Red, C = Blue (complete)"
+    );
+}
+
+#[test]
+fn a_key_below_the_table_is_applied_and_is_not_an_item() {
+    let csv = "Action,Owner,Due,Status\n\
+               Patrol hot spots,Head of Operations,31/03/2016,OT\n\
+               Target burglars,Head of Crime,31/03/2016,B\n\
+               Close the old station,Estates Manager,31/12/2014,D\n\
+               \n\
+               \"Key: OT - on track; B - behind schedule; D - done\",,,\n";
+    let preview = preview("patrols.csv", csv);
+    let read: Vec<(&str, Option<RagView>, bool)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.rag, item.complete))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("Patrol hot spots", Some(RagView::Green), false),
+            ("Target burglars", Some(RagView::Red), false),
+            ("Close the old station", Some(RagView::Blue), true),
+        ]
+    );
+    assert_eq!(
+        preview.findings_of(FindingKind::KeyApplied).count(),
+        1,
+        "{:?}",
+        preview.findings
+    );
+    assert_eq!(preview.findings_of(FindingKind::UnknownRag).count(), 0);
+}
+
+/// A tracker whose RAG column is only coloured: red, amber and green fills (one of them a
+/// theme colour with a tint, as Excel's palette writes it), a grey, and one cell whose word
+/// disagrees with its colour.
+fn coloured_workbook() -> Vec<u8> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet().set_name("Actions").unwrap();
+    write_row(sheet, 0, 0, &["Action", "Owner", "Due date", "RAG"]);
+    let fill = |color: Color| CellFormat::new().set_background_color(color);
+    let rows: [(&str, Color, &str); 6] = [
+        ("Recruit two vetting officers", Color::RGB(0xFF0000), ""),
+        ("Clear the vetting backlog", Color::RGB(0xFFC000), ""),
+        ("Publish the vetting policy", Color::RGB(0x00B050), ""),
+        // Accent 3 of the workbook's own theme (9BBB59, green), lightened; the Office 2013
+        // default's accent 3 is grey, so this reads the file's theme.
+        ("Audit the vetting files", Color::Theme(6, 2), ""),
+        ("Brief the new chief officers", Color::RGB(0xBFBFBF), ""),
+        ("Renew the vetting contract", Color::RGB(0xFF0000), "Green"),
+    ];
+    for (at, (action, color, word)) in rows.iter().enumerate() {
+        let row = at as u32 + 1;
+        write_row(sheet, row, 0, &[action, "Head of PSD", "31/03/2015"]);
+        if word.is_empty() {
+            sheet.write_blank(row, 3, &fill(*color)).unwrap();
+        } else {
+            sheet
+                .write_string_with_format(row, 3, *word, &fill(*color))
+                .unwrap();
+        }
+    }
+    workbook.save_to_buffer().unwrap()
+}
+
+#[test]
+fn rag_recorded_only_as_cell_colour_is_read_by_hue() {
+    let bytes = coloured_workbook();
+    let workbook = read_bytes("vetting.xlsx", Format::Xlsx, &bytes).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    let read: Vec<(&str, Option<RagView>)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.rag))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("Recruit two vetting officers", Some(RagView::Red)),
+            ("Clear the vetting backlog", Some(RagView::Amber)),
+            ("Publish the vetting policy", Some(RagView::Green)),
+            ("Audit the vetting files", Some(RagView::Green)),
+            ("Brief the new chief officers", None),
+            ("Renew the vetting contract", Some(RagView::Green)),
+        ]
+    );
+    let disagrees: Vec<&str> = preview
+        .findings_of(FindingKind::ColourDisagrees)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        disagrees,
+        vec!["The cell says Green but is coloured Red (#FF0000); the word is used"]
+    );
+    let colours = preview
+        .findings_of(FindingKind::ColoursRead)
+        .next()
+        .expect("the import reports the colours it read");
+    assert_eq!(colours.table.as_deref(), Some("Actions"));
+    assert!(
+        colours.message.starts_with(
+            "The RAG column's fill colours were read as RAG where a cell has no word: \
+             #FF0000 (2 cells) as Red, "
+        ),
+        "{}",
+        colours.message
+    );
+    assert!(
+        colours.message.contains("#BFBFBF (1 cell) as no RAG"),
+        "{}",
+        colours.message
+    );
+    assert!(
+        colours.message.contains("#00B050 (1 cell) as Green"),
+        "{}",
+        colours.message
+    );
+}
