@@ -3,6 +3,7 @@
 //! JSON API (`/api/plans/{id}/items` and `/search`) all read their lists here, so they cannot
 //! disagree; they page the answer with [`waymark_core::Page`].
 
+use crate::text::given;
 use chrono::{Days, NaiveDate};
 use waymark_core::{Flag, PlanId, Rag, Tag, rollup_tree, search_terms, terms_in};
 use waymark_store::ItemState;
@@ -127,13 +128,6 @@ impl ItemFilter {
     /// the API refuses the call.
     pub fn read(params: &ListParams) -> (ItemFilter, Vec<FieldError>) {
         let mut problems: Vec<FieldError> = Vec::new();
-        let given = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
         let show = given(&params.flag).and_then(|value| {
             let show = Show::parse(&value);
             if show.is_none() {

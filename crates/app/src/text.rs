@@ -61,6 +61,16 @@ pub fn parse_day(text: &str) -> Option<NaiveDate> {
 /// pages of A4.
 pub const MAX_UPDATE_CHARS: usize = 10_000;
 
+/// A query or form value as given: trimmed, and `None` when it is missing or blank, so that
+/// an empty `?rag=` reads as no filter.
+pub fn given(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 //! between two days (RAG changes, new updates, items completed, newly overdue and new).
 
 use std::ops::Range;
+use waymark_app::text::given;
 
 use axum::extract::State;
 use axum::routing::get;
@@ -276,13 +277,6 @@ struct Part {
 impl Window {
     /// Reads `limit`, `cursor` and `page`, adding a problem for each that cannot be read.
     fn read(paging: &PagingQuery, problems: &mut Vec<(String, String)>) -> Window {
-        let given = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
         let limit = match given(&paging.limit) {
             None => DEFAULT_LIMIT,
             Some(text) => match text.parse::<usize>() {
