@@ -347,13 +347,11 @@ pub fn field_for_header(header: &str) -> Option<Field> {
 /// names disagree, a column of notes or any other field beats a parent level: a column that
 /// holds dated notes must never become a level of the plan.
 fn field_for_joined(header: &str) -> Option<Field> {
-    let normal = normalise_header(header);
-    let exact = SYNONYMS
-        .iter()
-        .find(|(_, words)| words.contains(&normal.as_str()))
-        .map(|(field, _)| *field);
-    if exact.is_some() || !header.contains(['/', '&']) {
-        return exact.or_else(|| field_for_words(header));
+    if !header.contains(['/', '&']) {
+        return field_for_words(header);
+    }
+    if let Some(field) = exact_synonym(&normalise_header(header)) {
+        return Some(field);
     }
     let parts: Vec<Field> = header
         .split(['/', '&'])
@@ -376,10 +374,8 @@ fn field_for_words(header: &str) -> Option<Field> {
     if normal.is_empty() || normal.split(' ').count() > HEADER_MAX_WORDS {
         return None;
     }
-    for (field, words) in SYNONYMS {
-        if words.contains(&normal.as_str()) {
-            return Some(*field);
-        }
+    if let Some(field) = exact_synonym(&normal) {
+        return Some(field);
     }
     let header_words: Vec<&str> = normal.split(' ').collect();
     let has = |word: &str| header_words.contains(&word);
@@ -426,6 +422,14 @@ fn field_for_words(header: &str) -> Option<Field> {
         }
     }
     best.map(|(_, _, field)| field)
+}
+
+/// The field whose synonyms hold the normalised header exactly.
+fn exact_synonym(normal: &str) -> Option<Field> {
+    SYNONYMS
+        .iter()
+        .find(|(_, words)| words.contains(&normal))
+        .map(|(field, _)| *field)
 }
 
 /// The header row found in a table, and the field of each column.
