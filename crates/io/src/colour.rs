@@ -23,14 +23,7 @@ pub fn colour_rag(rgb: [u8; 3]) -> ColourRag {
     if saturation < 0.15 || max < 0.15 {
         return ColourRag::NoRag;
     }
-    let hue = if max == r {
-        60.0 * (((g - b) / chroma).rem_euclid(6.0))
-    } else if max == g {
-        60.0 * ((b - r) / chroma + 2.0)
-    } else {
-        60.0 * ((r - g) / chroma + 4.0)
-    };
-    let rag = match hue {
+    let rag = match hue(rgb) {
         h if h < 15.0 => Rag::Red,
         h if h < 70.0 => Rag::Amber,
         h if h < 170.0 => Rag::Green,
@@ -38,6 +31,22 @@ pub fn colour_rag(rgb: [u8; 3]) -> ColourRag {
         _ => Rag::Red,
     };
     ColourRag::Rag(rag)
+}
+
+/// The colour's hue in degrees, 0 to 360 (0 for greys, which have none).
+fn hue(rgb: [u8; 3]) -> f64 {
+    let [r, g, b] = rgb.map(f64::from);
+    let max = r.max(g).max(b);
+    let chroma = max - r.min(g).min(b);
+    if chroma == 0.0 {
+        0.0
+    } else if max == r {
+        60.0 * (((g - b) / chroma).rem_euclid(6.0))
+    } else if max == g {
+        60.0 * ((b - r) / chroma + 2.0)
+    } else {
+        60.0 * ((r - g) / chroma + 4.0)
+    }
 }
 
 /// "#FFC7CE", as findings name a colour.
@@ -89,14 +98,7 @@ mod tests {
                 // Mixing with white keeps the hue up to rounding, so only hues near a boundary
                 // may differ; the full colour's own hue decides it.
                 let near = |h: f64| [15.0, 70.0, 170.0, 275.0].iter().any(|edge| (h - edge).abs() < 3.0);
-                let hue = {
-                    let [r, g, b] = rgb.map(f64::from);
-                    let max = r.max(g).max(b);
-                    let chroma = max - r.min(g).min(b);
-                    if max == r { 60.0 * (((g - b) / chroma).rem_euclid(6.0)) }
-                    else if max == g { 60.0 * ((b - r) / chroma + 2.0) }
-                    else { 60.0 * ((r - g) / chroma + 4.0) }
-                };
+                let hue = hue(rgb);
                 prop_assert!(full == pale || near(hue), "{} {:?} vs {} {:?}", hex(rgb), full, hex(tint), pale);
             }
         }
