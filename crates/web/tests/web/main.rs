@@ -16,4 +16,5 @@ mod plan_build;
 mod plan_filters;
 mod report_settings;
 mod reports;
+mod route_roles;
 mod security;
