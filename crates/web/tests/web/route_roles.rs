@@ -476,6 +476,49 @@ fn source_routes() -> BTreeSet<(String, String)> {
     routes
 }
 
+/// Tables a refused write may still change. None: not even the audit trail or the sessions
+/// move when a write is refused.
+const CHANGE_ON_ANY_REQUEST: &[&str] = &[];
+
+/// Every table's row count and a checksum of its rows, read straight from the SQLite file.
+async fn snapshot(db: &sqlx::SqlitePool) -> Vec<(String, i64, u64)> {
+    use sqlx::Row;
+    use std::hash::{Hash, Hasher};
+    let tables: Vec<String> = sqlx::query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         ORDER BY name",
+    )
+    .fetch_all(db)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| r.get::<String, _>(0))
+    .collect();
+    let mut out = vec![];
+    for table in tables {
+        let columns: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{table}')"
+        )))
+        .fetch_all(db)
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| format!("quote(\"{}\")", r.get::<String, _>(0)))
+        .collect();
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT count(*), coalesce(group_concat({}, '|'), '') FROM (SELECT * FROM \"{table}\" ORDER BY 1)",
+            columns.join(" || ',' || ")
+        )))
+        .fetch_one(db)
+        .await
+        .unwrap();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        row.get::<String, _>(1).hash(&mut hasher);
+        out.push((table, row.get::<i64, _>(0), hasher.finish()));
+    }
+    out
+}
+
 /// A signed-in actor's means: a cookie session with its CSRF token for pages, a bearer token
 /// for the API.
 struct Means {
@@ -693,6 +736,9 @@ async fn every_route_answers_every_kind_of_person_as_its_rule_says() {
     assert_eq!(added.status(), 201);
     let added: Value = added.json().await.unwrap();
     let sensitive = added["id"].as_i64().unwrap();
+    let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path.display()))
+        .await
+        .unwrap();
     let secrets = ["Other force's confidential plan", SENSITIVE];
 
     let mut mismatches = vec![];
@@ -729,6 +775,7 @@ async fn every_route_answers_every_kind_of_person_as_its_rule_says() {
                 continue;
             }
             let m = &means[&actor];
+            let write = method != Method::GET;
             let mut path = path.clone();
             if method == Method::GET && !row.body.is_empty() {
                 path = format!("{path}?{}", row.body);
@@ -756,6 +803,11 @@ async fn every_route_answers_every_kind_of_person_as_its_rule_says() {
                     .header("content-type", "application/x-www-form-urlencoded")
                     .body(body);
             }
+            let before = if write {
+                Some(snapshot(&db).await)
+            } else {
+                None
+            };
             let response = request.send().await.unwrap();
             sent += 1;
             let status = response.status();
@@ -765,6 +817,24 @@ async fn every_route_answers_every_kind_of_person_as_its_rule_says() {
                 .map(|l| l.to_str().unwrap().to_string());
             let text: String = response.text().await.unwrap_or_default();
             let mut got = classify(status, location.as_deref());
+            if let Some(before) = before {
+                let after = snapshot(&db).await;
+                let changed: Vec<&str> = before
+                    .iter()
+                    .zip(&after)
+                    .filter(|(b, a)| b != a && !CHANGE_ON_ANY_REQUEST.contains(&b.0.as_str()))
+                    .map(|(b, _)| b.0.as_str())
+                    .collect();
+                if before.len() != after.len() || !changed.is_empty() {
+                    mismatches.push(format!(
+                        "{:<6} {:<40} {:<10} {:<20} refused write changed {changed:?}",
+                        row.method,
+                        row.path,
+                        format!("{target:?}"),
+                        format!("{actor:?}")
+                    ));
+                }
+            }
             let mut text = text;
             // A form that only redirects to the page that reads (the report form's buttons) is
             // judged by that page: follow a redirect the rule says should have been refused.
@@ -774,7 +844,6 @@ async fn every_route_answers_every_kind_of_person_as_its_rule_says() {
                 got = classify(followed.status(), None);
                 text = followed.text().await.unwrap_or_default();
             }
-            let write = method != Method::GET;
             // Nobody's write without a session has no CSRF token either: a 403 before the
             // sign-in check tells them nothing and changes nothing, as a security officer wants.
             let nobody_refused = write && expect == Class::SignInNeeded && got == Class::Refused;
