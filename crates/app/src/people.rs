@@ -247,13 +247,11 @@ impl App {
         Ok(())
     }
 
-    /// Sets a person's password: their own, or (administrators) anyone's in the organisation.
+    /// Sets a person's password: administrators, anyone's in the organisation. A person changes
+    /// their own with their current one (`change_own_password`), so that a leaked API token or
+    /// an unattended session cannot take the account over.
     pub async fn set_password(&self, actor: &Actor, user: UserId, password: &str) -> Result<()> {
-        let person = if actor.user().is_some_and(|me| me.id == user) {
-            self.store().user(user).await?
-        } else {
-            self.administered_person(actor, user).await?
-        };
+        let person = self.administered_person(actor, user).await?;
         crate::password::check_new_password(password)?;
         let hash = crate::password::hash(password).await?;
         let mut audit = actor.audit("person.password");

@@ -301,7 +301,8 @@ pub(crate) struct PasswordJson {
     password: String,
 }
 
-/// Sets a person's password: your own, or (administrators) anyone's in your organisation.
+/// Sets a person's password (administrators, anyone's in your organisation); your own is changed
+/// at /account/password with your current one.
 #[utoipa::path(put, path = "/api/people/{id}/password", tag = "people",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Person id", minimum = 1)),
@@ -310,7 +311,7 @@ pub(crate) struct PasswordJson {
         (status = 204, description = "Password set"),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such person in your organisation, or not yourself", body = ErrorJson),
+        (status = 404, description = "No such person in your organisation", body = ErrorJson),
         (status = 422, description = "The password does not meet the rules", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn set_password(

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub plan: i64,
     pub action: ItemId,
     pub other_plan: i64,
+    /// The SQLite file the server uses.
+    pub db_path: std::path::PathBuf,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -246,6 +248,7 @@ pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestA
         plan: plan.id.0,
         action: applied.item_ids[1],
         other_plan: other_plan.id.0,
+        db_path: path,
         shutdown: Some(tx),
     }
 }

@@ -18,4 +18,5 @@ mod plan_filters;
 mod plan_filters_paging;
 mod report_settings;
 mod reports;
+mod route_roles;
 mod security;
