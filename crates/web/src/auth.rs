@@ -6,6 +6,8 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
+#[cfg(test)]
+use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -92,13 +94,64 @@ impl IntoResponse for NotSignedIn {
     fn into_response(self) -> Response {
         match self {
             NotSignedIn::Page(next) => {
-                let target = format!("/sign-in?next={}", percent_encode_path(&next));
+                let target = format!("/sign-in?next={}", percent_encode_path(&local_path(&next)));
                 Redirect::to(&target).into_response()
             }
             NotSignedIn::Api => AppError::Unauthorised.into_json_response(),
             NotSignedIn::Failed(error) => error.into_response(),
         }
     }
+}
+
+/// The one rule for a `next` address, wherever it is read or written: a path on this server,
+/// else `/`. It must start with a single `/` not followed by `/` or `\\` (which browsers read
+/// as another host), and hold no control character, raw or percent-encoded (a tab or line
+/// feed is dropped by URL parsers, so `/\t/evil.example` is `//evil.example`, and a line feed
+/// cannot go into a `Location` header). Bytes outside printable ASCII are percent-encoded, so
+/// the answer always fits a header.
+pub fn local_path(next: &str) -> String {
+    let decoded = percent_decode(next);
+    let bytes = decoded.as_slice();
+    let local = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !bytes.contains(&b'\\')
+        && !bytes.iter().any(|b| b.is_ascii_control())
+        && !next.chars().any(char::is_control);
+    if !local {
+        return "/".to_string();
+    }
+    next.bytes()
+        .map(|b| {
+            if b.is_ascii_graphic() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Percent-decoding, byte by byte; a `%` not followed by two hex digits stays as it is.
+fn percent_decode(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[at], bytes.get(at + 1), bytes.get(at + 2)) {
+            (b'%', Some(&h), Some(&l)) if hex(h).is_some() && hex(l).is_some() => {
+                out.push((hex(h).unwrap_or(0) * 16 + hex(l).unwrap_or(0)) as u8);
+                at += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                at += 1;
+            }
+        }
+    }
+    out
 }
 
 fn percent_encode_path(path: &str) -> String {
@@ -167,6 +220,68 @@ mod tests {
         headers.insert(header::COOKIE, "a=1; waymark_session=abc".parse().unwrap());
         assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    /// Known open-redirect tricks: each must come back as `/`.
+    #[test]
+    fn open_redirect_tricks_stay_on_this_server() {
+        let tricks = [
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n/evil.example",
+            "/%0a/evil.example",
+            "/%0D/evil.example",
+            "/\r/evil.example",
+            "/\u{b}/evil.example",
+            "/%0B/evil.example",
+            "/%2F/evil.example",
+            "/%5C/evil.example",
+            "/%5cevil.example",
+            "/%00/evil.example",
+            "/\u{7f}/evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            " /evil",
+            "\t//evil.example",
+            "",
+            "/a\\b",
+            "/\u{85}/evil.example",
+        ];
+        for trick in tricks {
+            assert_eq!(local_path(trick), "/", "{trick:?}");
+        }
+    }
+
+    #[test]
+    fn local_paths_are_kept() {
+        assert_eq!(local_path("/plans/3"), "/plans/3");
+        assert_eq!(
+            local_path("/plans/3?as_at=2015-01-08&rag=red"),
+            "/plans/3?as_at=2015-01-08&rag=red"
+        );
+        assert_eq!(local_path("/items/4#updates"), "/items/4#updates");
+        assert_eq!(local_path("/search?q=caf\u{e9}"), "/search?q=caf%C3%A9");
+        assert_eq!(local_path("/a b"), "/a%20b");
+        assert_eq!(local_path("/"), "/");
+    }
+
+    proptest::proptest! {
+        /// Whatever `next` is, the answer resolves to this server and fits a `Location` header.
+        #[test]
+        fn no_next_leaves_the_site(next in "\\PC*|[/\\\\%0-9a-fA-F\t\n\r\u{b}:.@]{0,12}(evil.example)?") {
+            let path = local_path(&next);
+            proptest::prop_assert!(HeaderValue::from_str(&path).is_ok(), "{path:?}");
+            let base = url::Url::parse("https://waymark.test/plans/1?x=1").unwrap();
+            let joined = base.join(&path).unwrap();
+            proptest::prop_assert_eq!(joined.host_str(), Some("waymark.test"), "{:?} -> {:?}", next, path);
+            proptest::prop_assert_eq!(joined.scheme(), "https");
+        }
     }
 
     #[test]

@@ -45,14 +45,9 @@ struct SignInForm {
     next: Option<String>,
 }
 
-/// Only local paths may follow sign-in, so the form can't be used to send people elsewhere.
+/// Only paths on this server may follow sign-in, so the form can't send people elsewhere.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_string()
-        }
-        _ => "/".to_string(),
-    }
+    auth::local_path(next.unwrap_or("/"))
 }
 
 async fn show(
@@ -108,6 +103,10 @@ async fn submit(
         }
         Err(other) => return Err(other.into()),
     };
+    // A new session replaces the browser's earlier one, which ends on the server too.
+    if let Some(earlier) = cookie(&headers, SESSION_COOKIE) {
+        state.app.sign_out(&earlier).await?;
+    }
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     let cookie = set_cookie(
         SESSION_COOKIE,
