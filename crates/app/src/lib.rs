@@ -14,6 +14,7 @@ pub mod api_reads;
 pub mod api_writes;
 pub mod audit;
 pub mod building;
+pub mod cleanup;
 pub mod demo;
 pub mod error;
 pub mod imports;
