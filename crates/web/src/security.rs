@@ -117,12 +117,14 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         };
     }
 
-    let content_type = request
+    // The boundary is case-sensitive (a browser's is mixed case): keep the header as sent.
+    let sent_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_ascii_lowercase();
+        .to_string();
+    let content_type = sent_type.to_ascii_lowercase();
     let multipart = if content_type.starts_with("application/x-www-form-urlencoded") {
         false
     } else if content_type.starts_with("multipart/form-data") {
@@ -134,7 +136,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     if multipart {
         // Only the form's first part is read here, so the upload itself streams on to the
         // handler, whose route sets the body's limit (a 413 naming it).
-        let (given, body) = multipart_token(&content_type, body).await;
+        let (given, body) = multipart_token(&sent_type, body).await;
         return match given {
             Some(given) if constant_time_eq(&given, &expected) => {
                 next.run(Request::from_parts(parts, body)).await
@@ -204,7 +206,7 @@ async fn multipart_token(content_type: &str, body: Body) -> (Option<String>, Bod
 
 /// The boundary parameter of a `multipart/form-data` content type.
 fn boundary(content_type: &str) -> Option<String> {
-    let at = content_type.find("boundary=")? + "boundary=".len();
+    let at = content_type.to_ascii_lowercase().find("boundary=")? + "boundary=".len();
     let value = content_type[at..]
         .split(';')
         .next()?
@@ -262,4 +264,24 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A browser's boundary is mixed case; the token is read from the first part only.
+    #[tokio::test]
+    async fn the_csrf_part_is_read_and_the_body_handed_on_whole() {
+        let content_type = "multipart/form-data; boundary=----WebKitFormBoundaryAbC123";
+        let body = "------WebKitFormBoundaryAbC123\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok3n\r\n------WebKitFormBoundaryAbC123\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nRef,Action\r\n------WebKitFormBoundaryAbC123--\r\n";
+        let (token, rest) = multipart_token(content_type, Body::from(body)).await;
+        assert_eq!(token.as_deref(), Some("tok3n"));
+        let rest = to_bytes(rest, 1 << 20).await.unwrap();
+        assert_eq!(rest, body.as_bytes());
+
+        let file_first = body.replacen("name=\"csrf\"", "name=\"file\"", 1);
+        let (token, _) = multipart_token(content_type, Body::from(file_first)).await;
+        assert_eq!(token, None, "the token must come first");
+    }
 }
