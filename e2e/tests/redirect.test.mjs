@@ -24,6 +24,11 @@ const TRICKS = [
   '//evil.example@127.0.0.1/',
   'javascript:alert(document.domain)',
   ' //evil.example',
+  '/%0a/evil.example',
+  '/%0d/evil.example',
+  '%2F%2Fevil.example',
+  '%5C%5Cevil.example',
+  '%2F%09%2Fevil.example',
 ];
 
 describe('the page after sign-in', { timeout: 180_000 }, () => {
@@ -71,5 +76,20 @@ describe('the page after sign-in', { timeout: 180_000 }, () => {
       await context.close();
     }
     assert.deepEqual(leaks, [], `sign-in left the site:\n${leaks.join('\n')}`);
+  });
+
+  it('keeps a path on this server, signing in again while signed in', async () => {
+    const context = await newContext(browser, server);
+    const page = await context.newPage();
+    for (const next of ['/', '/my-actions']) {
+      await page.goto(`/sign-in?next=${encodeURIComponent(next)}`);
+      await page.locator('#email').fill(ADMIN);
+      await page.locator('#password').fill(server.password);
+      await Promise.all([
+        page.waitForURL((url) => url.pathname === next),
+        page.locator('form:has(#email) button[type=submit]').click(),
+      ]);
+    }
+    await context.close();
   });
 });

@@ -79,6 +79,17 @@ impl AppError {
         AppError::Invalid(vec![(field.to_string(), message.into())])
     }
 
+    /// True when the database could not store anything because its disk is full.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, AppError::Store(store) if store.is_disk_full())
+            || matches!(self, AppError::Report(ReportError::Store(store)) if store.is_disk_full())
+    }
+
+    /// True for a failure of the database itself (its detail is for the log only).
+    pub fn is_database(&self) -> bool {
+        matches!(self, AppError::Store(_))
+    }
+
     /// The messages of an `Invalid`, joined, for the CLI.
     pub fn messages(&self) -> String {
         match self {

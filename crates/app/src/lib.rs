@@ -14,6 +14,7 @@ pub mod api_reads;
 pub mod api_writes;
 pub mod audit;
 pub mod building;
+pub mod cleanup;
 pub mod demo;
 pub mod error;
 pub mod imports;
@@ -45,8 +46,8 @@ pub mod model {
         ApiToken, AuditEvent, AuditFilter, Backend, GlossaryChange, GlossaryTermVersion,
         ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MeasurementEntry,
         PendingUpload, PlanChanges, PlanView, PostHolding, PublishedReport, PublishedReportId,
-        RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion, StoredIndicator, StoredLogo,
-        StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
+        RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion, StoreError, StoredIndicator,
+        StoredLogo, StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
     };
 }
 

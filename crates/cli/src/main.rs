@@ -61,6 +61,12 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Delete uploads previewed and never confirmed, and expired sessions (audited in counts).
+    Clean {
+        /// Delete unconfirmed uploads older than this many hours.
+        #[arg(long, default_value_t = waymark_app::cleanup::UNCONFIRMED_UPLOAD_HOURS)]
+        upload_hours: u64,
+    },
     /// Manage people who sign in.
     #[command(subcommand)]
     User(admin::UserCommand),
@@ -93,6 +99,10 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     bind: String,
+    /// Delete uploads previewed and never confirmed after this many hours (checked hourly,
+    /// with expired sessions).
+    #[arg(long, default_value_t = waymark_app::cleanup::UNCONFIRMED_UPLOAD_HOURS)]
+    upload_hours: u64,
 }
 
 #[derive(Args, Debug)]
@@ -156,11 +166,11 @@ async fn run(cli: Cli) -> Result<()> {
     let app = open_app(&cli).await?;
     let operator = Actor::operator();
     let result = match cli.command {
-        Command::Serve(args) => serve(app.clone(), &args.bind, None).await,
+        Command::Serve(args) => serve(app.clone(), &args, None).await,
         Command::Demo(args) => {
             let today = chrono::Local::now().date_naive();
             let created = app.ensure_demo(&operator, today).await.map_err(failed)?;
-            serve(app.clone(), &args.bind, Some(created)).await
+            serve(app.clone(), &args, Some(created)).await
         }
         Command::Plans(_) => {
             let plans = app.visible_plans(&operator).await.map_err(failed)?;
@@ -193,6 +203,14 @@ async fn run(cli: Cli) -> Result<()> {
                     .map(|i| CheckJson::new(i, as_at))
                     .collect::<Vec<_>>(),
             )
+        }
+        Command::Clean { upload_hours } => {
+            let removed = app
+                .clean_up(&operator, hours(upload_hours))
+                .await
+                .map_err(failed)?;
+            println!("{removed}.");
+            Ok(())
         }
         Command::Backup { out } => {
             app.backup_to(&operator, &out)
@@ -263,7 +281,16 @@ pub fn print_json<T: serde::Serialize>(value: &T) -> Result<()> {
     Ok(())
 }
 
-async fn serve(app: App, bind: &str, demo: Option<waymark_app::demo::DemoSummary>) -> Result<()> {
+fn hours(hours: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(hours.saturating_mul(3600))
+}
+
+async fn serve(
+    app: App,
+    args: &ServeArgs,
+    demo: Option<waymark_app::demo::DemoSummary>,
+) -> Result<()> {
+    let bind = args.bind.as_str();
     let listener = TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -289,9 +316,16 @@ async fn serve(app: App, bind: &str, demo: Option<waymark_app::demo::DemoSummary
                 .collect(),
         })
     });
-    waymark_web::serve(listener, state, shutdown)
-        .await
-        .context("the web server stopped with an error")?;
+    let cleaner = state.app.clone();
+    let upload_age = hours(args.upload_hours);
+    let cleaning = tokio::spawn(async move {
+        cleaner
+            .keep_clean(std::time::Duration::from_secs(3600), upload_age)
+            .await
+    });
+    let served = waymark_web::serve(listener, state, shutdown).await;
+    cleaning.abort();
+    served.context("the web server stopped with an error")?;
     tracing::info!("stopped cleanly");
     Ok(())
 }

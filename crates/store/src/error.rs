@@ -40,4 +40,54 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// True when the database could not write because its disk (or its size limit) is full:
+    /// SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100).
+    pub fn is_disk_full(&self) -> bool {
+        let StoreError::Database(sqlx::Error::Database(db)) = self else {
+            return false;
+        };
+        match db.code().as_deref() {
+            Some("53100") => true,
+            // SQLite reports extended codes; the primary code is the low byte.
+            Some(code) => code.parse::<i64>().is_ok_and(|c| c & 0xff == 13),
+            None => false,
+        }
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlx::Connection;
+
+    /// A real SQLITE_FULL: a database held to a few pages by `max_page_count`.
+    #[tokio::test]
+    async fn a_full_database_is_recognised() {
+        let path = std::env::temp_dir().join(format!("waymark-full-{}.db", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut connection = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("open a test database");
+        sqlx::query("CREATE TABLE t (b BLOB)")
+            .execute(&mut connection)
+            .await
+            .expect("create a table");
+        sqlx::query("PRAGMA max_page_count = 3")
+            .execute(&mut connection)
+            .await
+            .expect("limit the database");
+        let error = sqlx::query("INSERT INTO t (b) VALUES ($1)")
+            .bind(vec![0u8; 1024 * 1024])
+            .execute(&mut connection)
+            .await
+            .expect_err("the insert cannot fit");
+        let error = StoreError::Database(error);
+        assert!(error.is_disk_full(), "{error}");
+        assert!(!StoreError::Invalid("no".into()).is_disk_full());
+        drop(connection);
+        let _ = std::fs::remove_file(&path);
+    }
+}

@@ -76,4 +76,61 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Deletes uploads previewed before `before` and never confirmed; returns how many.
+    pub async fn delete_uploads_before(&self, before: chrono::DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM pending_uploads WHERE created_at < $1")
+            .bind(instant_text(before))
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Deletes sessions that expired before `now`; returns how many.
+    pub async fn delete_expired_sessions(&self, now: chrono::DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(instant_text(now))
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An expired session is deleted, a live one kept.
+    #[tokio::test]
+    async fn expired_sessions_are_deleted() {
+        let dir = std::env::temp_dir().join(format!("waymark-clean-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = Store::open_sqlite_file(&dir.join("waymark.db"))
+            .await
+            .unwrap();
+        let org = store
+            .create_organisation("TST", "Test Police")
+            .await
+            .unwrap();
+        let user = store
+            .create_user(org.id, "a@test.example", "A", "not a hash", false)
+            .await
+            .unwrap();
+        let now = Utc::now();
+        for (hash, expires) in [
+            ("old", now - chrono::Duration::hours(1)),
+            ("older", now - chrono::Duration::hours(30)),
+            ("live", now + chrono::Duration::hours(1)),
+        ] {
+            store
+                .create_session(hash, user.id, "csrf", expires)
+                .await
+                .unwrap();
+        }
+        assert_eq!(store.delete_expired_sessions(now).await.unwrap(), 2);
+        assert!(store.session("live").await.unwrap().is_some());
+        assert_eq!(store.delete_expired_sessions(now).await.unwrap(), 0);
+        store.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

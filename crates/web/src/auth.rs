@@ -6,6 +6,8 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
+#[cfg(test)]
+use axum::http::HeaderValue;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -92,7 +94,7 @@ impl IntoResponse for NotSignedIn {
     fn into_response(self) -> Response {
         match self {
             NotSignedIn::Page(next) => {
-                let target = format!("/sign-in?next={}", percent_encode_path(&next));
+                let target = format!("/sign-in?next={}", percent_encode_path(&local_path(&next)));
                 Redirect::to(&target).into_response()
             }
             NotSignedIn::Api => AppError::Unauthorised.into_json_response(),
@@ -101,15 +103,40 @@ impl IntoResponse for NotSignedIn {
     }
 }
 
+/// The one rule for a `next` address, wherever it is read or written: a path on this server,
+/// else `/`. It must start with a single `/` not followed by `/` or `\\` (which browsers read
+/// as another host), and hold no control character, raw or percent-encoded (a tab or line
+/// feed is dropped by URL parsers, so `/\t/evil.example` is `//evil.example`, and a line feed
+/// cannot go into a `Location` header). Bytes outside printable ASCII are percent-encoded, so
+/// the answer always fits a header.
+pub fn local_path(next: &str) -> String {
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(next).collect();
+    let bytes = decoded.as_slice();
+    let local = bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !bytes.contains(&b'\\')
+        && !bytes.iter().any(|b| b.is_ascii_control())
+        && !next.chars().any(char::is_control);
+    if !local {
+        return "/".to_string();
+    }
+    // Controls are refused above; spaces and every byte outside ASCII are encoded.
+    percent_encoding::utf8_percent_encode(next, CONTROLS_AND_SPACE).to_string()
+}
+
+const CONTROLS_AND_SPACE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+
+/// Everything but letters, digits and `/-_.` is encoded when a path goes into a query value.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.');
+
 fn percent_encode_path(path: &str) -> String {
-    path.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    percent_encoding::utf8_percent_encode(path, QUERY_VALUE).to_string()
 }
 
 impl FromRequestParts<AppState> for Viewer {
@@ -167,6 +194,68 @@ mod tests {
         headers.insert(header::COOKIE, "a=1; waymark_session=abc".parse().unwrap());
         assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&headers, "missing"), None);
+    }
+
+    /// Known open-redirect tricks: each must come back as `/`.
+    #[test]
+    fn open_redirect_tricks_stay_on_this_server() {
+        let tricks = [
+            "//evil.example",
+            "///evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n/evil.example",
+            "/%0a/evil.example",
+            "/%0D/evil.example",
+            "/\r/evil.example",
+            "/\u{b}/evil.example",
+            "/%0B/evil.example",
+            "/%2F/evil.example",
+            "/%5C/evil.example",
+            "/%5cevil.example",
+            "/%00/evil.example",
+            "/\u{7f}/evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            " /evil",
+            "\t//evil.example",
+            "",
+            "/a\\b",
+            "/\u{85}/evil.example",
+        ];
+        for trick in tricks {
+            assert_eq!(local_path(trick), "/", "{trick:?}");
+        }
+    }
+
+    #[test]
+    fn local_paths_are_kept() {
+        assert_eq!(local_path("/plans/3"), "/plans/3");
+        assert_eq!(
+            local_path("/plans/3?as_at=2015-01-08&rag=red"),
+            "/plans/3?as_at=2015-01-08&rag=red"
+        );
+        assert_eq!(local_path("/items/4#updates"), "/items/4#updates");
+        assert_eq!(local_path("/search?q=caf\u{e9}"), "/search?q=caf%C3%A9");
+        assert_eq!(local_path("/a b"), "/a%20b");
+        assert_eq!(local_path("/"), "/");
+    }
+
+    proptest::proptest! {
+        /// Whatever `next` is, the answer resolves to this server and fits a `Location` header.
+        #[test]
+        fn no_next_leaves_the_site(next in "\\PC*|[/\\\\%0-9a-fA-F\t\n\r\u{b}:.@]{0,12}(evil.example)?") {
+            let path = local_path(&next);
+            proptest::prop_assert!(HeaderValue::from_str(&path).is_ok(), "{path:?}");
+            let base = url::Url::parse("https://waymark.test/plans/1?x=1").unwrap();
+            let joined = base.join(&path).unwrap();
+            proptest::prop_assert_eq!(joined.host_str(), Some("waymark.test"), "{:?} -> {:?}", next, path);
+            proptest::prop_assert_eq!(joined.scheme(), "https");
+        }
     }
 
     #[test]

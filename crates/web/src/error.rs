@@ -59,6 +59,20 @@ impl AppError {
         AppError::Invalid(vec![(field.to_string(), message.into())])
     }
 
+    /// What a person is told of an internal failure: never the database engine's own text,
+    /// which goes to the log with the reference.
+    fn public_message(&self) -> &'static str {
+        match self {
+            AppError::Failed(cause) if cause.is_disk_full() => {
+                "Waymark could not save this: the disk is full. Nothing was stored."
+            }
+            AppError::Failed(cause) if cause.is_database() => {
+                "Waymark's database failed, so nothing was stored. Try again later."
+            }
+            _ => "internal error",
+        }
+    }
+
     /// A short reference quoted to the user and written beside the cause in the log.
     fn reference() -> String {
         let mut bytes = [0u8; 4];
@@ -115,9 +129,9 @@ impl AppError {
             AppError::TooLarge(message) | AppError::PreconditionRequired(message) => {
                 ErrorJson::new(message.clone())
             }
-            AppError::Internal(_) | AppError::Failed(_) => ErrorJson {
+            AppError::Failed(_) | AppError::Internal(_) => ErrorJson {
                 reference: Some(self.log_internal()),
-                ..ErrorJson::new("internal error".to_string())
+                ..ErrorJson::new(self.public_message().to_string())
             },
             _ => ErrorJson::new(self.to_string()),
         };
@@ -239,6 +253,13 @@ impl IntoResponse for AppError {
             AppError::PreconditionRequired(message) => {
                 ("Say which version you changed".to_string(), message.clone())
             }
+            AppError::Failed(cause) if cause.is_disk_full() || cause.is_database() => {
+                let reference = self.log_internal();
+                (
+                    "Waymark could not save this".to_string(),
+                    format!("{} If it keeps happening, quote reference {reference} to your administrator.", self.public_message()),
+                )
+            }
             AppError::Internal(_) | AppError::Failed(_) => {
                 let reference = self.log_internal();
                 (
@@ -250,5 +271,44 @@ impl IntoResponse for AppError {
         let page = crate::pages::ErrorPage { title, detail };
         let html = askama::Template::render(&page).unwrap_or_else(|_| "Error".to_string());
         (status, Html(html)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+
+    /// A database failure says so plainly, on the page and in JSON, and never quotes the
+    /// engine's own words.
+    #[tokio::test]
+    async fn a_database_failure_is_a_clear_message_without_the_engines_text() {
+        let failed = || {
+            AppError::from(waymark_app::AppError::Store(
+                waymark_app::model::StoreError::Corrupt("database disk image is malformed".into()),
+            ))
+        };
+        let page = failed().into_response();
+        assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let page = body(page).await;
+        assert!(page.contains("Waymark could not save this"), "{page}");
+        assert!(
+            page.contains("Waymark&#39;s database failed, so nothing was stored.")
+                || page.contains("Waymark's database failed, so nothing was stored."),
+            "{page}"
+        );
+        assert!(!page.contains("malformed"), "{page}");
+        let json = body(failed().into_json_response()).await;
+        assert!(
+            json.contains("database failed, so nothing was stored"),
+            "{json}"
+        );
+        assert!(!json.contains("malformed"), "{json}");
     }
 }

@@ -9,6 +9,7 @@
 #[path = "../../../store/tests/common/mod.rs"]
 mod common;
 
+mod cleanup;
 mod fixture;
 mod reads;
 mod rules;

@@ -14,7 +14,7 @@ use crate::api::ApiError;
 use crate::api::extract::ApiPath;
 use crate::auth::Viewer;
 use crate::error::{AppError, ErrorJson};
-use crate::security::MAX_MULTIPART_BYTES;
+use crate::security::{MAX_MULTIPART_BYTES, upload_too_large};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -177,7 +177,7 @@ impl PreviewJson {
 async fn read_upload(request: Request) -> Result<Upload, AppError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::TooLarge("The upload is too large. Files must be smaller than 20 MB.".into())
+            AppError::TooLarge(upload_too_large(""))
         } else {
             AppError::invalid("file", format!("The upload could not be read: {e}"))
         }

@@ -25,7 +25,7 @@ use waymark_io::{Finding, FindingKind, Format};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
-use crate::security::MAX_MULTIPART_BYTES;
+use crate::security::{MAX_MULTIPART_BYTES, upload_too_large};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -151,18 +151,31 @@ struct UploadForm {
 
 async fn read_form(mut multipart: Multipart) -> Result<UploadForm, AppError> {
     let mut form = UploadForm::default();
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        AppError::invalid("file", format!("The upload could not be read: {e}"))
+    // Past the route's body limit the reader stops with 413: say so, naming the file.
+    let bad = |file: &str, e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(upload_too_large(file))
+        } else {
+            AppError::invalid("file", format!("The upload could not be read: {e}"))
+        }
     };
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| bad(&form.file_name, e))?
+    {
         match field.name().unwrap_or_default() {
             "file" => {
                 form.file_name = waymark_io::upload_name(field.file_name().unwrap_or_default());
-                form.content = field.bytes().await.map_err(bad)?.to_vec();
+                form.content = field
+                    .bytes()
+                    .await
+                    .map_err(|e| bad(&form.file_name, e))?
+                    .to_vec();
             }
-            "target" => form.target = field.text().await.map_err(bad)?,
-            "title" => form.title = field.text().await.map_err(bad)?,
-            "kind" => form.kind = field.text().await.map_err(bad)?,
+            "target" => form.target = field.text().await.map_err(|e| bad("", e))?,
+            "title" => form.title = field.text().await.map_err(|e| bad("", e))?,
+            "kind" => form.kind = field.text().await.map_err(|e| bad("", e))?,
             _ => {}
         }
     }

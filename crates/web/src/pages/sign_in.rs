@@ -45,28 +45,9 @@ struct SignInForm {
     next: Option<String>,
 }
 
-/// Only a path on this server may follow sign-in, so the form can't send people elsewhere:
-/// it starts with one `/` not followed by `/` or `\`, and holds no backslash and no control
-/// character, before or after percent-decoding. Browsers drop tabs and line
-/// breaks from a `Location` ("/\t/evil.example" becomes "//evil.example", another site) and
-/// read `\` as `/`; anything else goes to the home page.
-pub(crate) fn safe_next(next: Option<&str>) -> String {
-    let Some(path) = next else {
-        return "/".to_string();
-    };
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let unsafe_char = |c: char| c == '\\' || c.is_control();
-    let local = |text: &str| {
-        let mut chars = text.chars();
-        chars.next() == Some('/')
-            && !matches!(chars.next(), Some('/') | Some('\\'))
-            && !text.chars().any(unsafe_char)
-    };
-    if path.len() <= 2048 && local(path) && local(&decoded) {
-        path.to_string()
-    } else {
-        "/".to_string()
-    }
+/// Only paths on this server may follow sign-in, so the form can't send people elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    auth::local_path(next.unwrap_or("/"))
 }
 
 async fn show(
@@ -122,6 +103,10 @@ async fn submit(
         }
         Err(other) => return Err(other.into()),
     };
+    // A new session replaces the browser's earlier one, which ends on the server too.
+    if let Some(earlier) = cookie(&headers, SESSION_COOKIE) {
+        state.app.sign_out(&earlier).await?;
+    }
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
     let cookie = set_cookie(
         SESSION_COOKIE,
@@ -157,61 +142,5 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
-    }
-
-    /// Tricks known to turn a "local" redirect into another site's address.
-    #[test]
-    fn known_open_redirect_tricks_land_at_home() {
-        let tricks = [
-            "/\t/evil.example",
-            "/\n/evil.example",
-            "/\r/evil.example",
-            "/\u{b}/evil.example",
-            "/\u{c}/evil.example",
-            "/%09/evil.example",
-            "/%0a/evil.example",
-            "/%0D/evil.example",
-            "/%2F/evil.example",
-            "/%2f%2fevil.example",
-            "/%5C/evil.example",
-            "/\\evil.example",
-            "\\/evil.example",
-            "/\\/evil.example",
-            "///evil.example",
-            "//evil.example/%2e%2e",
-            " /\t/evil.example",
-            "https:evil.example",
-            "javascript:alert(1)",
-            "http://evil.example",
-            "evil.example",
-            "",
-            "/\u{0}/evil.example",
-            "/\u{7f}/evil.example",
-            "/\u{85}/evil.example",
-        ];
-        for trick in tricks {
-            assert_eq!(safe_next(Some(trick)), "/", "{trick:?}");
-        }
-        for kept in [
-            "/",
-            "/plans/3?rag=amber&q=vetting%20backlog",
-            "/items/12#updates",
-        ] {
-            assert_eq!(safe_next(Some(kept)), kept);
-        }
-    }
-
-    proptest::proptest! {
-        /// Whatever `next` holds, the redirect resolves to this server, as a browser would
-        /// read the `Location` header, and is a valid header value.
-        #[test]
-        fn no_next_leaves_the_site(next in "\\PC{0,12}|[/\\\\%0-9a-fA-F\t\n\r\u{b}:. ]{0,12}") {
-            let target = safe_next(Some(&next));
-            let base = url::Url::parse("http://127.0.0.1:8080/sign-in").expect("a base address");
-            let resolved = base.join(&target).expect("a local path resolves");
-            proptest::prop_assert_eq!(resolved.host_str(), Some("127.0.0.1"));
-            proptest::prop_assert_eq!(resolved.port(), Some(8080));
-            proptest::prop_assert!(HeaderValue::from_str(&target).is_ok());
-        }
     }
 }

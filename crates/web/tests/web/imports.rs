@@ -168,10 +168,10 @@ async fn an_upload_over_the_limit_is_refused_as_too_large() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), 422);
+    assert_eq!(response.status(), 413);
     let html = response.text().await.unwrap();
     assert!(
-        html.contains("The upload is too large. Files must be smaller than 20 MB."),
+        html.contains("tracker.csv is larger than 20 MB, the largest file Waymark imports."),
         "{html}"
     );
 }
@@ -316,4 +316,125 @@ async fn every_finding_downloads_as_csv_for_the_uploader_only() {
     assert_eq!(confirmed.status(), 303);
     let response = app.client.get(app.url(&path)).send().await.unwrap();
     assert_eq!(response.status(), 404);
+}
+
+/// A real tracker of `bytes` bytes: a thousand actions with owner and due date, each with a
+/// description long enough to reach the size (well within the 32,767 characters of a cell).
+fn tracker_of_size(bytes: usize) -> Vec<u8> {
+    const ROWS: usize = 1000;
+    let mut csv = String::from("Ref,Action,Owner,Due Date,Description\n");
+    let per_row = bytes.saturating_sub(csv.len()) / ROWS;
+    for n in 1..=ROWS {
+        let start = csv.len();
+        csv.push_str(&format!(
+            "{n},Action number {n},Head of Contact Management,31/03/2027,\"Row {n}:"
+        ));
+        let end = start + per_row - 2;
+        while csv.len() < end {
+            csv.push_str(" padding");
+        }
+        csv.truncate(end);
+        csv.push_str("\"\n");
+    }
+    while csv.len() < bytes {
+        csv.push('\n');
+    }
+    csv.into_bytes()
+}
+
+async fn post_tracker(
+    app: &crate::helpers::TestApp,
+    name: &str,
+    bytes: usize,
+) -> reqwest::Response {
+    let csrf = upload_csrf(app).await;
+    let form = Form::new()
+        .text("csrf", csrf)
+        .part(
+            "file",
+            Part::bytes(tracker_of_size(bytes)).file_name(name.to_string()),
+        )
+        .text("target", "new")
+        .text("title", name.to_string());
+    app.client
+        .post(app.url("/imports/preview"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+const MB: usize = 1024 * 1024;
+
+/// Uploads past the old 2 MB form limit import through the browser up to the route's 20 MB;
+/// past it, 413 with the file and the limit named.
+#[tokio::test]
+async fn trackers_up_to_twenty_megabytes_import_through_the_browser() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    for (name, bytes) in [
+        ("small.csv", 19 * MB / 10),
+        ("past-two.csv", 21 * MB / 10),
+        ("large.csv", 19 * MB),
+    ] {
+        let response = post_tracker(&app, name, bytes).await;
+        assert_eq!(response.status(), 200, "{name}");
+        let html = response.text().await.unwrap();
+        assert!(html.contains("with 1000 items"), "{name}: {html}");
+        let token = html
+            .split("action=\"/imports/")
+            .nth(1)
+            .and_then(|rest| rest.split("/confirm").next())
+            .unwrap()
+            .to_string();
+        let csrf = hidden_value(&html, "csrf");
+        let stored = app
+            .client
+            .post(app.url(&format!("/imports/{token}/confirm")))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stored.status(), 303, "{name}");
+        let location = stored.headers()["location"].to_str().unwrap();
+        assert!(location.starts_with("/plans/"), "{name}: {location}");
+    }
+
+    let response = post_tracker(&app, "too-large.csv", 21 * MB).await;
+    assert_eq!(response.status(), 413);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("The file is too large"), "{html}");
+    assert!(
+        html.contains("too-large.csv is larger than 20 MB, the largest file Waymark imports. Nothing was stored."),
+        "{html}"
+    );
+}
+
+/// Through the API the same upload is a JSON 413.
+#[tokio::test]
+async fn an_api_upload_over_the_limit_is_a_json_413() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let csrf = app.csrf().await;
+    let form = Form::new().part(
+        "file",
+        Part::bytes(tracker_of_size(21 * MB)).file_name("too-large.csv"),
+    );
+    let response = app
+        .client
+        .post(app.url("/api/imports"))
+        .header("x-csrf-token", csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 20 MB"),
+        "{body}"
+    );
 }

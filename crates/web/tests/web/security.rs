@@ -200,3 +200,97 @@ async fn only_a_demo_server_lists_accounts_on_the_sign_in_page() {
     assert_eq!(response.status(), 303);
     assert_eq!(response.headers()["location"], "/my-actions");
 }
+
+/// `next` survives sign-in only as a path on this server: tricks that browsers read as
+/// another host, and control characters (once a 500 after the session was made), go to `/`.
+#[tokio::test]
+async fn sign_in_sends_people_only_to_paths_on_this_server() {
+    let app = crate::helpers::spawn_app().await;
+    for (next, expected) in [
+        ("/%09/evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("/\r/evil.example", "/"),
+        ("/\u{b}/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("https://evil.example/", "/"),
+        ("/my-actions", "/my-actions"),
+    ] {
+        let client = crate::helpers::TestApp::new_client();
+        let page = client
+            .get(format!(
+                "{}?{}",
+                app.url("/sign-in"),
+                serde_urlencoded::to_string([("next", next)]).unwrap()
+            ))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            crate::helpers::hidden_value(&page, "next"),
+            expected,
+            "{next:?}"
+        );
+        let csrf = crate::helpers::hidden_value(&page, "csrf");
+        let response = client
+            .post(app.url("/sign-in"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("email", "admin@test.example"),
+                ("password", crate::helpers::PASSWORD),
+                ("next", next),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303, "{next:?}");
+        assert_eq!(response.headers()["location"], expected, "{next:?}");
+    }
+}
+
+/// Signing in again in a signed-in browser works, and ends the earlier session.
+#[tokio::test]
+async fn signing_in_again_replaces_the_earlier_session() {
+    let app = crate::helpers::spawn_app().await;
+    let session_of = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|v| v.strip_prefix("waymark_session="))
+            .and_then(|v| v.split(';').next())
+            .unwrap()
+            .to_string()
+    };
+    let first = app.sign_in_as(&app.client, "owner@test.example").await;
+    assert_eq!(first.status(), 303);
+    let earlier = session_of(&first);
+    let again = app.sign_in_as(&app.client, "admin@test.example").await;
+    assert_eq!(again.status(), 303);
+    assert_ne!(session_of(&again), earlier);
+    let with_earlier = reqwest::Client::new()
+        .get(app.url("/api/session"))
+        .header("cookie", format!("waymark_session={earlier}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(with_earlier.status(), 401);
+    let session: serde_json::Value = app
+        .client
+        .get(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        session.to_string().contains("admin@test.example"),
+        "{session}"
+    );
+}
