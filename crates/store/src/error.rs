@@ -26,6 +26,12 @@ pub enum StoreError {
         id: i64,
         current: i64,
     },
+    /// The batch this write was part of could not be committed; nothing of it was stored.
+    #[error("the write was not committed: {0}")]
+    NotCommitted(String),
+    /// The store's writer has stopped (the store was closed).
+    #[error("the store is closed to writes")]
+    WriterStopped,
     #[error("the database URL {0:?} is not sqlite: or postgres:")]
     UnsupportedUrl(String),
 }

@@ -28,13 +28,14 @@ mod search;
 mod sharing;
 mod uploads;
 mod write;
+mod writer;
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor, Row};
+use sqlx::{AnyPool, ConnectOptions, Executor, Row};
 use waymark_core::{
     Classification, OrgId, Organisation, OrganisationKind, Plan, PlanId, PlanKind, UpdateCycle,
 };
@@ -126,6 +127,8 @@ pub struct Store {
     backend: Backend,
     views: cache::ViewCache,
     mixes: cache::MixCache,
+    /// On SQLite, the one task that writes change sets (group commit, see `writer`).
+    writer: Option<writer::Writer>,
 }
 
 impl Store {
@@ -172,7 +175,7 @@ impl Store {
                     Ok(())
                 })
             })
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|source| StoreError::Connect {
                 url: redact(&url),
@@ -182,12 +185,30 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Store {
+        let mut store = Store {
             pool,
             backend,
             views: cache::ViewCache::default(),
             mixes: cache::MixCache::default(),
-        })
+            writer: None,
+        };
+        if backend == Backend::Sqlite {
+            // The writer has a connection of its own, outside the pool that readers use.
+            let mut conn = options
+                .connect()
+                .await
+                .map_err(|source| StoreError::Connect {
+                    url: redact(&url),
+                    source,
+                })?;
+            conn.execute(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+            )
+            .await?;
+            store.writer = Some(writer::Writer::start(store.clone(), conn));
+        }
+        Ok(store)
     }
 
     /// Opens the embedded SQLite database in a file.
@@ -201,6 +222,9 @@ impl Store {
 
     /// Waits for in-flight queries and closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         self.pool.close().await;
     }
 

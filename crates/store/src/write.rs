@@ -60,11 +60,22 @@ const UPDATE_COLUMNS: &[Column] = &[
 ];
 
 impl Store {
-    /// Applies every change in one transaction: all of it is stored, or none of it.
+    /// Applies every change in one transaction: all of it is stored, or none of it. On SQLite
+    /// the change set goes to the one writer, which commits it with the others waiting (see
+    /// `writer`); the answer comes once it is committed.
     pub async fn apply_changes(&self, changes: &ChangeSet) -> Result<Applied> {
         let plan = self.plan(Scope::Org(changes.org), changes.plan).await?;
-        let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
+        if let Some(writer) = &self.writer {
+            return writer.apply_changes(plan, changes.clone()).await;
+        }
         let mut tx = self.begin_write().await?;
+        // On PostgreSQL, writers to one plan queue on its row here, before the entry time is
+        // read and ids are drawn, so that within a plan entry times rise with ids.
+        sqlx::query("SELECT id FROM plans WHERE id = $1 FOR UPDATE")
+            .bind(plan.id.0)
+            .execute(&mut *tx)
+            .await?;
+        let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
         let applied = self
             .write_changes(&mut tx, &plan, changes, &entered_at, DerivedIndexes::Now)
             .await?;

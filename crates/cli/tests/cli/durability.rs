@@ -1,17 +1,18 @@
 //! What survives the process being stopped: SIGTERM stops cleanly, and SIGKILL in the middle of
-//! writing loses no update that the server acknowledged.
+//! writing loses no update that the server acknowledged, and leaves none half-stored.
 
 use std::collections::HashSet;
 use std::process::Command;
 use std::time::Duration;
 
-use waymark_store::{Scope, Store};
+use waymark_store::{AuditFilter, Scope, Store};
 
 use crate::helpers::{client, fresh_data_dir, sign_in, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_acknowledged_update_is_lost_to_sigkill() {
     let dir = fresh_data_dir("sigkill");
+    let started = chrono::Utc::now();
     let mut server = start(&dir, "demo");
     let address = server.address.clone();
     let client = client();
@@ -20,7 +21,8 @@ async fn no_acknowledged_update_is_lost_to_sigkill() {
     let item = 3;
 
     let mut writers = Vec::new();
-    for writer in 0..4 {
+    // Many clients at once, so that the kill lands among batches of group commits.
+    for writer in 0..16 {
         let client = client.clone();
         let csrf = csrf.clone();
         let address = address.clone();
@@ -76,6 +78,26 @@ async fn no_acknowledged_update_is_lost_to_sigkill() {
         lost.is_empty(),
         "{} acknowledged updates lost: {lost:?}",
         lost.len()
+    );
+    // Nothing half-stored: every update written by the test has its audit row, written in the
+    // same change set, and no audit row is left without its update.
+    let written = history
+        .updates
+        .iter()
+        .filter(|u| u.text.starts_with("Writer "))
+        .count();
+    let (_, events) = store
+        .audit_events(&AuditFilter {
+            item: Some(waymark_core::ItemId(item)),
+            action: Some("item.update".into()),
+            ..AuditFilter::default()
+        })
+        .await
+        .unwrap();
+    let audited = events.iter().filter(|e| e.at >= started).count();
+    assert_eq!(
+        audited, written,
+        "updates and their audit rows disagree after SIGKILL"
     );
     store.close().await;
 }

@@ -8,6 +8,7 @@ mod common;
 
 mod batch;
 mod glossary;
+mod group_commit;
 mod report_settings;
 
 use chrono::{NaiveDate, TimeZone, Utc};

@@ -1,0 +1,222 @@
+//! Group commit for SQLite: one task owns one connection and is the only writer of change sets. Each waiting batch is written in one transaction, so concurrent requests
+//! share one fsync (`synchronous = FULL` is kept) instead of queueing one by one on SQLite's
+//! busy lock and its back-off sleeps. Every change set gets its own savepoint, so one that fails
+//! (a conflict, a constraint) is rolled back alone and the others in its batch are stored; each
+//! caller is answered only once its batch has committed.
+//!
+//! PostgreSQL keeps pooled writes: its row locks let writers to different plans proceed side by
+//! side, concurrent commits already share WAL flushes, and several servers share one database,
+//! where one batch holding many plans' row locks could deadlock with another server's.
+
+use chrono::Utc;
+use sqlx::{Any, AnyConnection, Connection, Transaction};
+use tokio::sync::{mpsc, oneshot};
+use waymark_core::Plan;
+
+use crate::Store;
+use crate::changes::{Applied, ChangeSet};
+use crate::error::{Result, StoreError};
+use crate::rows::instant_text;
+use crate::write::DerivedIndexes;
+
+/// Jobs waiting beyond this many are left for the next batch, so that one batch's
+/// transaction, and the wait of its first caller, stay short.
+const MAX_BATCH: usize = 256;
+/// Requests that may wait for the writer before callers wait to hand theirs over.
+const QUEUE_DEPTH: usize = 4096;
+
+/// A handle on the writer task; clones share it.
+#[derive(Debug, Clone)]
+pub(crate) struct Writer {
+    queue: mpsc::Sender<Job>,
+}
+
+enum Job {
+    Changes {
+        plan: Box<Plan>,
+        changes: Box<ChangeSet>,
+        reply: oneshot::Sender<Result<Applied>>,
+    },
+    Close {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// What a job came to, kept until its batch commits: `None` where it was never written.
+enum Outcome {
+    Changes(oneshot::Sender<Result<Applied>>, Option<Result<Applied>>),
+}
+
+impl Outcome {
+    fn failed(&self) -> bool {
+        match self {
+            Outcome::Changes(_, result) => result.as_ref().is_some_and(|r| r.is_err()),
+        }
+    }
+
+    /// Answers the caller: its own result once the batch has committed; where the batch
+    /// failed, that failure for everything that would have been stored.
+    fn answer(self, failure: Option<&str>) {
+        fn settle<T>(result: Option<Result<T>>, failure: Option<&str>) -> Result<T> {
+            match (result, failure) {
+                (Some(Err(error)), _) => Err(error),
+                (Some(Ok(value)), None) => Ok(value),
+                (_, failure) => Err(StoreError::NotCommitted(
+                    failure.unwrap_or("the batch was not written").to_string(),
+                )),
+            }
+        }
+        match self {
+            Outcome::Changes(reply, result) => {
+                let _ = reply.send(settle(result, failure));
+            }
+        }
+    }
+}
+
+impl Writer {
+    /// Starts the writer on `conn`, a connection of its own (not the pool's, which readers use).
+    /// `store` is the store without a writer, for the write functions it shares with PostgreSQL.
+    pub(crate) fn start(store: Store, conn: AnyConnection) -> Writer {
+        let (queue, jobs) = mpsc::channel(QUEUE_DEPTH);
+        tokio::spawn(run(store, conn, jobs));
+        Writer { queue }
+    }
+
+    /// Writes a change set to `plan` in the next batch; answers once that batch has committed.
+    pub(crate) async fn apply_changes(&self, plan: Plan, changes: ChangeSet) -> Result<Applied> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Changes {
+            plan: Box::new(plan),
+            changes: Box::new(changes),
+            reply,
+        })
+        .await?;
+        answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Finishes the jobs already queued, then closes the writer's connection.
+    pub(crate) async fn close(&self) {
+        let (reply, done) = oneshot::channel();
+        if self.send(Job::Close { reply }).await.is_ok() {
+            let _ = done.await;
+        }
+    }
+
+    async fn send(&self, job: Job) -> Result<()> {
+        self.queue
+            .send(job)
+            .await
+            .map_err(|_| StoreError::WriterStopped)
+    }
+}
+
+async fn run(store: Store, mut conn: AnyConnection, mut queue: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        // A close ends the batch it is in: what was queued before it is still written.
+        let close_at = jobs.iter().position(|job| matches!(job, Job::Close { .. }));
+        let rest = match close_at {
+            Some(at) => jobs.split_off(at),
+            None => Vec::new(),
+        };
+        if !jobs.is_empty() {
+            let batch = std::mem::take(&mut jobs);
+            write_batch(&store, &mut conn, batch).await;
+        }
+        let mut rest = rest.into_iter();
+        if let Some(Job::Close { reply }) = rest.next() {
+            queue.close();
+            // Jobs queued after the close are dropped, so their callers hear that the writer
+            // has stopped rather than waiting for ever.
+            drop(rest);
+            if let Err(error) = conn.close().await {
+                tracing::warn!(%error, "closing the writer's connection");
+            }
+            let _ = reply.send(());
+            return;
+        }
+    }
+}
+
+/// Writes every job of `batch` in one transaction, each in its own savepoint, then answers
+/// each caller with its own result: after the commit, or with the commit's failure.
+async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut jobs = batch.into_iter();
+    let committed: Result<()> = async {
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        for job in jobs.by_ref() {
+            let (outcome, broken) = write_job(store, &mut tx, job).await;
+            outcomes.extend(outcome);
+            if let Some(error) = broken {
+                return Err(error);
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+    .await;
+    // Jobs not reached because the transaction broke are answered with its failure.
+    outcomes.extend(jobs.filter_map(unwritten));
+    let failure = committed.err().map(|error| {
+        tracing::error!(%error, "a batch of writes was not committed");
+        error.to_string()
+    });
+    for outcome in outcomes {
+        outcome.answer(failure.as_deref());
+    }
+}
+
+/// Writes one job inside its own savepoint, rolled back where the job fails, so the others
+/// of its batch are kept. The error is a savepoint statement's own failure, which leaves the
+/// whole transaction unusable.
+async fn write_job(
+    store: &Store,
+    tx: &mut Transaction<'_, Any>,
+    job: Job,
+) -> (Option<Outcome>, Option<StoreError>) {
+    if let Err(error) = sqlx::query("SAVEPOINT change_set").execute(&mut **tx).await {
+        return (unwritten(job), Some(error.into()));
+    }
+    let outcome = match job {
+        Job::Changes {
+            plan,
+            changes,
+            reply,
+        } => {
+            // The entry time is taken here, in the order of writing, so that within a plan
+            // entry times rise with ids.
+            let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
+            let result = store
+                .write_changes(tx, &plan, &changes, &entered_at, DerivedIndexes::Now)
+                .await;
+            Outcome::Changes(reply, Some(result))
+        }
+        // `run` takes closes out of a batch before writing it.
+        Job::Close { reply } => {
+            let _ = reply.send(());
+            return (None, None);
+        }
+    };
+    let end = if outcome.failed() {
+        "ROLLBACK TO SAVEPOINT change_set; RELEASE SAVEPOINT change_set"
+    } else {
+        "RELEASE SAVEPOINT change_set"
+    };
+    match sqlx::raw_sql(end).execute(&mut **tx).await {
+        Ok(_) => (Some(outcome), None),
+        Err(error) => (Some(outcome), Some(error.into())),
+    }
+}
+
+/// A job that was never written, as an outcome: the batch's failure is its answer.
+fn unwritten(job: Job) -> Option<Outcome> {
+    match job {
+        Job::Changes { reply, .. } => Some(Outcome::Changes(reply, None)),
+        Job::Close { reply } => {
+            let _ = reply.send(());
+            None
+        }
+    }
+}
