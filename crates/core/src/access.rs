@@ -344,6 +344,25 @@ pub fn visible_items(
         .collect()
 }
 
+/// Whether one item is visible, from its lineage alone (the item's own id and marking, then
+/// its parent's, up to the top): the same answer as [`visible_items`] over the whole plan,
+/// without reading the whole plan. What a write to one item checks.
+pub fn item_visible(
+    access: &PlanAccess,
+    plan: Classification,
+    lineage: &[(ItemId, Option<Classification>)],
+) -> bool {
+    let marking = lineage
+        .iter()
+        .filter_map(|(_, own)| *own)
+        .fold(plan, Classification::max);
+    let shared = match &access.items {
+        None => true,
+        Some(ids) => lineage.iter().any(|(id, _)| ids.contains(id)),
+    };
+    shared && marking.marking <= access.ceiling
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -664,6 +683,44 @@ mod tests {
                     let under = parents.iter().any(|p| chosen.contains(&ItemId(*p as i64)));
                     prop_assert!(own || under);
                 }
+                parents.push(i);
+            }
+        }
+        /// One item's lineage gives the answer the whole plan gives.
+        #[test]
+        fn an_items_lineage_decides_as_the_whole_plan_does(
+            items in tree(), choose in any::<bool>(), sensitive_ceiling in any::<bool>()
+        ) {
+            let own: Vec<Option<Classification>> =
+                items.iter().map(|(_, m, _)| m.map(Classification::new)).collect();
+            let markings = effective_markings(
+                Classification::OFFICIAL,
+                items.iter().zip(&own).map(|((d, _, _), m)| (*d, *m)),
+            );
+            let chosen: BTreeSet<ItemId> = items
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, _, shared))| *shared)
+                .map(|(i, _)| ItemId(i as i64))
+                .collect();
+            let access = PlanAccess {
+                level: AccessLevel::Read,
+                ceiling: if sensitive_ceiling { Marking::OfficialSensitive } else { Marking::Official },
+                items: choose.then_some(chosen),
+                share: Some(1),
+            };
+            let whole = visible_items(
+                &access,
+                items.iter().zip(&markings).enumerate().map(|(i, ((d, _, _), m))| (*d, ItemId(i as i64), *m)),
+            );
+            let mut parents: Vec<usize> = Vec::new();
+            for (i, (depth, _, _)) in items.iter().enumerate() {
+                parents.truncate(*depth);
+                let lineage: Vec<(ItemId, Option<Classification>)> = std::iter::once(i)
+                    .chain(parents.iter().rev().copied())
+                    .map(|at| (ItemId(at as i64), own[at]))
+                    .collect();
+                prop_assert_eq!(item_visible(&access, Classification::OFFICIAL, &lineage), whole[i]);
                 parents.push(i);
             }
         }

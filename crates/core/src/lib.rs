@@ -24,7 +24,7 @@ pub mod update;
 
 pub use access::{
     AccessLevel, PlanAccess, Role, RoleGrant, Share, ShareAccess, Subject, effective_markings,
-    plan_access, visible_items,
+    item_visible, plan_access, visible_items,
 };
 pub use date::{DateError, FlexDate, parse_date};
 pub use flags::{Flag, FlagSubject, flags_as_at};
