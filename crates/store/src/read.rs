@@ -302,6 +302,41 @@ pub(crate) fn derive_view(
 }
 
 impl Store {
+    /// The versions in force at the end of `as_at` of an item and of each of its ancestors,
+    /// the item first, the top last: what one item's visibility and archiving depend on,
+    /// read without building the plan's view. Empty when the item did not exist on `as_at`.
+    /// Like the view, the walk stops at a parent that is not in the plan on that day (the
+    /// item is then at the top) and at a parent already seen (a cycle).
+    pub async fn item_lineage(
+        &self,
+        plan: PlanId,
+        item: ItemId,
+        as_at: NaiveDate,
+    ) -> Result<Vec<ItemVersion>> {
+        let mut lineage: Vec<ItemVersion> = Vec::new();
+        let mut next = Some(item);
+        while let Some(id) = next.take() {
+            if lineage.iter().any(|v| v.item == id) {
+                break;
+            }
+            // By item alone, so the item's index is used (with the plan in the condition
+            // SQLite reads the whole plan's versions), then kept to the plan.
+            let versions: Vec<ItemVersion> = self
+                .fetch_versions("FROM item_versions WHERE item_id = $1", &[Bind::Int(id.0)])
+                .await?
+                .into_iter()
+                .filter(|(of, _)| *of == plan)
+                .map(|(_, v)| v)
+                .collect();
+            let Some(version) = version_in_force(&versions, as_at, None) else {
+                break;
+            };
+            next = version.fields.parent.filter(|parent| *parent != id);
+            lineage.push(version.clone());
+        }
+        Ok(lineage)
+    }
+
     /// Every version and update of one item, if the scope may see its plan.
     pub async fn item_history(&self, scope: Scope, item: ItemId) -> Result<ItemHistory> {
         let row = sqlx::query("SELECT plan_id FROM items WHERE id = $1")

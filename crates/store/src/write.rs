@@ -281,15 +281,26 @@ impl Store {
         if wanted.is_empty() {
             return Ok(());
         }
-        let rows = sqlx::query("SELECT id FROM items WHERE plan_id = $1 AND org_id = $2")
-            .bind(changes.plan.0)
-            .bind(changes.org.0)
-            .fetch_all(&mut **tx)
-            .await?;
-        let known: HashSet<i64> = rows
-            .iter()
-            .map(|row| row.try_get::<i64, _>("id"))
-            .collect::<Result<_, _>>()?;
+        // Only the ids named, in chunks under every backend's limit on bound values: a
+        // progress update names one item and must not read the plan's thousands.
+        let wanted: Vec<i64> = wanted.into_iter().collect();
+        let mut known: HashSet<i64> = HashSet::with_capacity(wanted.len());
+        for chunk in wanted.chunks(500) {
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 3)).collect();
+            // Only numbered placeholders are formatted in; the ids are bound.
+            let sql = sqlx::AssertSqlSafe(format!(
+                "SELECT id FROM items WHERE plan_id = $1 AND org_id = $2 AND id IN ({})",
+                placeholders.join(", ")
+            ));
+            let mut query = sqlx::query(sql).bind(changes.plan.0).bind(changes.org.0);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for row in query.fetch_all(&mut **tx).await? {
+                known.insert(row.try_get::<i64, _>("id")?);
+            }
+        }
         match wanted.into_iter().find(|id| !known.contains(id)) {
             Some(id) => Err(StoreError::NotFound { what: "item", id }),
             None => Ok(()),
