@@ -5,7 +5,9 @@
 //! names the version it started from, so nothing is silently overwritten.
 
 use chrono::NaiveDate;
-use waymark_core::{ItemFields, ItemId, ItemVersion, PlanId, Rag, version_in_force};
+use waymark_core::{
+    ItemFields, ItemId, ItemVersion, Plan, PlanId, Rag, item_visible, version_in_force,
+};
 use waymark_store::{ChangeSet, ItemHistory, ItemRef, NewItem, NewUpdate, NewVersion, Scope};
 
 use crate::App;
@@ -76,6 +78,35 @@ impl App {
         let history = self.store().item_history(Scope::All, item).await?;
         let visible = self.plan(actor, history.plan.id).await?;
         Ok((visible, history))
+    }
+
+    /// What a write to one item checks, read from the item and its ancestors only, not from
+    /// the plan's view (which every write makes stale, so reading it would rebuild the whole
+    /// plan per write): the actor sees the plan, and sees the item in it today, or manages
+    /// the plan and the item is archived. The same answer as [`App::item`] gives for today.
+    async fn item_to_change(
+        &self,
+        actor: &Actor,
+        id: ItemId,
+    ) -> Result<(VisiblePlan, ItemHistory)> {
+        let (visible, history) = self.item_plan(actor, id).await?;
+        let lineage = self
+            .store()
+            .item_lineage(visible.plan.id, id, self.today())
+            .await?;
+        let markings: Vec<_> = lineage.iter().map(|v| (v.item, v.fields.marking)).collect();
+        let within_access =
+            !lineage.is_empty() && item_visible(&visible.access, visible.plan.marking, &markings);
+        let in_plan = within_access && !lineage.iter().any(|v| v.fields.archived);
+        let archived_but_managed = within_access
+            && visible.is_own()
+            && visible.access.may_manage()
+            && latest(&history).is_some_and(|v| v.fields.archived);
+        if in_plan || archived_but_managed {
+            Ok((visible, history))
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 
     /// One item as it stood at the end of `as_at`. Not found where the actor may not see it
@@ -173,12 +204,15 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let read = self.item(actor, item, today).await?;
-        if !read.may_update {
+        let (visible, history) = self.item_to_change(actor, item).await?;
+        let owners = latest(&history)
+            .map(|v| v.fields.owners.as_slice())
+            .unwrap_or_default();
+        if visible.plan.archived || !visible.access.may_update(owners, &actor.posts) {
             return Err(AppError::Forbidden);
         }
-        let current = latest_in_force(&read.history)?;
-        let mut changes = self.change_set(actor, &read, "item.update");
+        let current = latest_in_force(&history)?;
+        let mut changes = change_set(actor, &visible.plan, item, &history, "item.update");
         changes.updates.push(NewUpdate {
             item: ItemRef::Existing(item),
             as_of,
@@ -642,14 +676,13 @@ impl App {
     }
 
     fn change_set(&self, actor: &Actor, read: &ItemRead, action: &str) -> ChangeSet {
-        let plan = &read.plan.view.plan;
-        let mut changes = ChangeSet::new(plan.org, plan.id);
-        changes.author = Some(actor.name());
-        let mut audit = actor.audit(action);
-        audit.item = Some(read.item);
-        audit.subject = latest(&read.history).map(|v| item_label(&v.fields));
-        changes.audit = Some(audit);
-        changes
+        change_set(
+            actor,
+            &read.plan.view.plan,
+            read.item,
+            &read.history,
+            action,
+        )
     }
 
     fn describe_change(&self, changes: &mut ChangeSet, before: &ItemFields, after: &ItemFields) {
@@ -706,6 +739,23 @@ fn conflict_of(read: &ItemRead) -> AppError {
 }
 
 /// The latest version entered, which an edit's expected version names.
+/// A change set to one item of `plan`, with its audit record naming the item.
+fn change_set(
+    actor: &Actor,
+    plan: &Plan,
+    item: ItemId,
+    history: &ItemHistory,
+    action: &str,
+) -> ChangeSet {
+    let mut changes = ChangeSet::new(plan.org, plan.id);
+    changes.author = Some(actor.name());
+    let mut audit = actor.audit(action);
+    audit.item = Some(item);
+    audit.subject = latest(history).map(|v| item_label(&v.fields));
+    changes.audit = Some(audit);
+    changes
+}
+
 fn latest(history: &ItemHistory) -> Option<&ItemVersion> {
     latest_of(&history.versions)
 }

@@ -375,3 +375,87 @@ async fn markings_are_the_owning_managers_to_change_and_each_change_is_audited()
         ));
     }
 }
+
+/// What `item` says for today, as the answer an update should get.
+async fn expected_answer(
+    f: &crate::fixture::Fixture,
+    actor: &waymark_app::Actor,
+    id: waymark_core::ItemId,
+) -> &'static str {
+    match f.app.item(actor, id, today()).await {
+        Err(AppError::NotFound) => "not found",
+        Err(other) => panic!("item read failed: {other:?}"),
+        Ok(read) if !read.may_update => "forbidden",
+        Ok(_) => "stored",
+    }
+}
+
+/// An update checks one item and its ancestors, not the plan's view; it must answer exactly
+/// as the item page does for every person and item: sensitive items, a share of chosen
+/// items, and items under an archived parent.
+#[tokio::test]
+async fn an_update_is_allowed_exactly_where_the_item_page_offers_it() {
+    for f in fixtures("app_writes_update_check").await {
+        let admin = f.admin().await;
+        // The other force reads Rec 2 alone (and what is under it) at OFFICIAL-SENSITIVE.
+        f.app
+            .share_plan(
+                &admin,
+                f.plan,
+                &waymark_app::organisations::ShareInput {
+                    with: f.other,
+                    access: waymark_core::ShareAccess::Contribute,
+                    ceiling: waymark_core::Marking::OfficialSensitive,
+                    items: Some(vec![f.rec2]),
+                },
+            )
+            .await
+            .unwrap();
+        let actors = [
+            ("admin", admin.clone()),
+            ("manager", f.manager().await),
+            ("contributor", f.contributor().await),
+            ("viewer", f.viewer().await),
+            ("partner", f.partner().await),
+            ("other force", f.outsider().await),
+        ];
+        let items = [
+            ("Rec 1", f.rec1),
+            ("1.1", f.action11),
+            ("1.2", f.action12),
+            ("Rec 2", f.rec2),
+            ("2.1", f.action21),
+        ];
+        let mut answers = Vec::new();
+        for round in ["as built", "Rec 1 archived"] {
+            if round == "Rec 1 archived" {
+                f.app.set_item_archived(&admin, f.rec1, true).await.unwrap();
+            }
+            for (who, actor) in &actors {
+                for (reference, id) in items {
+                    let expected = expected_answer(&f, actor, id).await;
+                    let got = match f
+                        .app
+                        .add_update(actor, id, update("Checked.", "Green"))
+                        .await
+                    {
+                        Ok(_) => "stored",
+                        Err(AppError::Forbidden) => "forbidden",
+                        Err(AppError::NotFound) => "not found",
+                        Err(other) => panic!("{who} updating {reference}: {other:?}"),
+                    };
+                    assert_eq!(
+                        got, expected,
+                        "{} {round}: {who} updating {reference}",
+                        f.backend
+                    );
+                    answers.push(got);
+                }
+            }
+        }
+        // The table is not trivially one answer: each occurs.
+        for answer in ["stored", "forbidden", "not found"] {
+            assert!(answers.contains(&answer), "{}: no {answer}", f.backend);
+        }
+    }
+}
