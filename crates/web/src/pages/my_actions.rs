@@ -3,15 +3,17 @@
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use axum::routing::get;
-use chrono::NaiveDate;
+use serde::Deserialize;
+use waymark_app::model::ItemState;
 use waymark_app::reads::OwnedActions;
-use waymark_core::Flag;
+use waymark_core::{Flag, Page, Plan};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::plan::{Pagination, showing_of};
 use crate::pages::{Chrome, RagView, first_line, long_date, render};
 use crate::state::AppState;
 
@@ -29,7 +31,6 @@ struct MyAction {
     rag: RagView,
     latest: String,
     flags: Vec<&'static str>,
-    overdue: bool,
 }
 
 #[derive(Template)]
@@ -37,66 +38,125 @@ struct MyAction {
 struct MyActionsPage {
     chrome: Chrome,
     posts: Vec<String>,
-    /// Overdue first, then by due date.
+    /// This page of the open actions, overdue first, then by due date.
     open: Vec<MyAction>,
-    /// Kept apart, behind a "show" link: a to-do list is about what is left to do.
+    /// "Showing 1–100 of 240 open actions".
+    open_showing: String,
+    open_pages: Option<Pagination>,
+    /// This page of the completed actions, kept apart behind a "show" link: a to-do list is
+    /// about what is left to do.
     completed: Vec<MyAction>,
+    completed_total: usize,
+    completed_showing: String,
+    completed_pages: Option<Pagination>,
+    /// Whether the completed list is open (its own pages were asked for).
+    completed_shown: bool,
+    /// Overdue open actions, on every page.
     overdue: usize,
+}
+
+/// Which page of each list is shown; each is 100 rows.
+#[derive(Debug, Default, Deserialize)]
+struct MyActionsQuery {
+    page: Option<String>,
+    completed_page: Option<String>,
+}
+
+const ROWS_PER_PAGE: usize = 100;
+
+/// A page number as written in the address; anything else is the first page.
+fn page_number(written: Option<&str>) -> usize {
+    written.and_then(|w| w.trim().parse().ok()).unwrap_or(1)
 }
 
 async fn my_actions(
     State(state): State<AppState>,
     viewer: Viewer,
+    Query(query): Query<MyActionsQuery>,
 ) -> Result<Html<String>, AppError> {
     let OwnedActions {
         posts,
         found,
         marking,
     } = state.app.owned_actions(&viewer.actor).await?;
-    let mut actions = Vec::new();
-    for (view, ids) in &found {
-        let plan = &view.plan;
-        for item in ids.iter().filter_map(|id| view.item(*id)) {
-            actions.push((
-                item.fields.complete,
-                !item.flags.contains(&Flag::Overdue),
-                item.fields.due.as_ref().map(|d| d.date),
-                MyAction {
-                    id: item.id.0,
-                    plan_id: plan.id.0,
-                    plan_title: plan.title.clone(),
-                    reference: item.fields.reference.clone().unwrap_or_default(),
-                    text: item.fields.text.clone(),
-                    due: item
-                        .fields
-                        .due
-                        .as_ref()
-                        .map(|d| d.to_string())
-                        .unwrap_or_default(),
-                    rag: RagView::new(item.fields.shown_rag()),
-                    latest: item
-                        .latest_update
-                        .as_ref()
-                        .map(|u| format!("{}: {}", long_date(u.as_of), first_line(&u.text, 120)))
-                        .unwrap_or_default(),
-                    flags: item.flags.iter().map(|f| f.label()).collect(),
-                    overdue: item.flags.contains(&Flag::Overdue),
-                },
-            ));
-        }
-    }
-    // Overdue first, then by due date (no due date last).
-    actions.sort_by_key(|a| (a.0, a.1, a.2.is_none(), a.2));
-    let (completed, open): (Vec<_>, Vec<_>) = actions.into_iter().partition(|a| a.0);
-    let strip = |list: Vec<(bool, bool, Option<NaiveDate>, MyAction)>| -> Vec<MyAction> {
-        list.into_iter().map(|(_, _, _, action)| action).collect()
+    let mut rows: Vec<(&Plan, &ItemState)> = found
+        .iter()
+        .flat_map(|(view, ids)| {
+            ids.iter()
+                .filter_map(|id| view.item(*id))
+                .map(move |item| (&view.plan, item))
+        })
+        .collect();
+    // Overdue first, then by due date (no due date last); only the rows shown are built.
+    rows.sort_by_key(|(_, item)| {
+        let due = item.fields.due.as_ref().map(|d| d.date);
+        (
+            item.fields.complete,
+            !item.flags.contains(&Flag::Overdue),
+            due.is_none(),
+            due,
+        )
+    });
+    let (completed, open): (Vec<_>, Vec<_>) =
+        rows.into_iter().partition(|(_, item)| item.fields.complete);
+    let overdue = open
+        .iter()
+        .filter(|(_, item)| item.flags.contains(&Flag::Overdue))
+        .count();
+    let open_page = Page::clamped(
+        page_number(query.page.as_deref()),
+        ROWS_PER_PAGE,
+        open.len(),
+    );
+    let completed_page = Page::clamped(
+        page_number(query.completed_page.as_deref()),
+        ROWS_PER_PAGE,
+        completed.len(),
+    );
+    let completed_shown = query.completed_page.is_some();
+    let build = |list: &[(&Plan, &ItemState)], page: &Page| -> Vec<MyAction> {
+        list[page.rows()]
+            .iter()
+            .map(|(plan, item)| my_action(plan, item))
+            .collect()
     };
-    let (open, completed) = (strip(open), strip(completed));
     render(&MyActionsPage {
         chrome: Chrome::for_viewer(&viewer, "my-actions").marked(marking),
-        overdue: open.iter().filter(|a| a.overdue).count(),
+        overdue,
         posts,
-        open,
-        completed,
+        open: build(&open, &open_page),
+        open_showing: showing_of(&open_page, "open action", "open actions"),
+        open_pages: Pagination::new(&open_page, "/my-actions?"),
+        completed: build(&completed, &completed_page),
+        completed_total: completed.len(),
+        completed_showing: showing_of(&completed_page, "completed action", "completed actions"),
+        completed_pages: Pagination::new(&completed_page, "/my-actions?completed_").map(
+            // The completed list's links also jump to it, open.
+            |pages| pages.with_fragment("completed"),
+        ),
+        completed_shown,
     })
+}
+
+fn my_action(plan: &Plan, item: &ItemState) -> MyAction {
+    MyAction {
+        id: item.id.0,
+        plan_id: plan.id.0,
+        plan_title: plan.title.clone(),
+        reference: item.fields.reference.clone().unwrap_or_default(),
+        text: item.fields.text.clone(),
+        due: item
+            .fields
+            .due
+            .as_ref()
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        rag: RagView::new(item.fields.shown_rag()),
+        latest: item
+            .latest_update
+            .as_ref()
+            .map(|u| format!("{}: {}", long_date(u.as_of), first_line(&u.text, 120)))
+            .unwrap_or_default(),
+        flags: item.flags.iter().map(|f| f.label()).collect(),
+    }
 }

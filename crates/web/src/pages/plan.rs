@@ -184,15 +184,15 @@ const ROWS_PER_PAGE: usize = 100;
 
 /// The GOV.UK pagination component's links, each keeping the list's filters.
 pub(crate) struct Pagination {
-    previous: Option<String>,
-    next: Option<String>,
+    pub(crate) previous: Option<String>,
+    pub(crate) next: Option<String>,
     /// Numbered links: (number, href, whether it is this page); `None` for an ellipsis.
-    links: Vec<Option<(usize, String, bool)>>,
+    pub(crate) links: Vec<Option<(usize, String, bool)>>,
 }
 
 impl Pagination {
     /// Links to the pages of `page`, from `base` ("/plans/3?q=call&" or "/plans/3?").
-    fn new(page: &Page, base: &str) -> Option<Pagination> {
+    pub(crate) fn new(page: &Page, base: &str) -> Option<Pagination> {
         if page.pages() <= 1 {
             return None;
         }
@@ -212,10 +212,32 @@ impl Pagination {
     }
 }
 
+impl Pagination {
+    /// The same links, each to `fragment` on its page (a list lower down the page).
+    pub(crate) fn with_fragment(mut self, fragment: &str) -> Pagination {
+        let add = |href: &mut String| {
+            href.push('#');
+            href.push_str(fragment);
+        };
+        self.previous.iter_mut().for_each(add);
+        self.next.iter_mut().for_each(add);
+        self.links
+            .iter_mut()
+            .flatten()
+            .for_each(|(_, href, _)| add(href));
+        self
+    }
+}
+
 /// "Showing 101–200 of 3,038 items" on a page of several; "Showing 12 items", "Showing 1
 /// item" when one page holds them all.
 fn showing(page: &Page) -> String {
-    let noun = if page.total == 1 { "item" } else { "items" };
+    showing_of(page, "item", "items")
+}
+
+/// [`showing`] with the list's own noun: "Showing 1–100 of 240 open actions".
+pub(crate) fn showing_of(page: &Page, one: &str, many: &str) -> String {
+    let noun = if page.total == 1 { one } else { many };
     let (first, last) = page.shown();
     if page.pages() == 1 {
         format!("Showing {} {noun}", thousands(page.total))

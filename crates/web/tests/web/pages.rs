@@ -611,3 +611,63 @@ async fn the_api_still_refuses_a_date_that_is_not_a_date_with_json() {
     let body: serde_json::Value = response.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "as_at", "{body}");
 }
+
+/// A post holder with many actions gets them 100 at a time, overdue first, with the true
+/// totals and the overdue count of the whole list; the completed list pages on its own.
+#[tokio::test]
+async fn my_actions_pages_a_long_list_with_its_totals() {
+    use waymark_core::{FlexDate, ItemFields, PlanId};
+    use waymark_store::{ChangeSet, NewItem, Scope};
+    let app = spawn_app().await;
+    let plan = app.store.plan(Scope::All, PlanId(app.plan)).await.unwrap();
+    let mut changes = ChangeSet::new(plan.org, plan.id);
+    // 230 more open actions (every tenth overdue on 16 February 2015), and 120 complete.
+    for n in 0..350 {
+        let due = if n % 10 == 0 {
+            crate::helpers::day(2015, 1, 1)
+        } else {
+            crate::helpers::day(2016, 1, 1 + (n % 28) as u32)
+        };
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: ItemFields {
+                reference: Some(format!("M{n:03}")),
+                text: format!("Mass action number {n:03}"),
+                owners: vec!["Head of Contact Management".into()],
+                due: Some(FlexDate::exact(due)),
+                complete: n >= 230,
+                completed_on: (n >= 230).then(|| crate::helpers::day(2014, 12, 1)),
+                ..ItemFields::default()
+            },
+            effective: crate::helpers::day(2014, 11, 21),
+        });
+    }
+    app.store.apply_changes(&changes).await.unwrap();
+    app.sign_in().await;
+
+    let first = app.text("/my-actions").await;
+    assert!(first.contains("Showing 1–100 of 231 open actions"), "{first}");
+    // 23 of the new ones and the fixture's own action are overdue; counted over every page.
+    assert!(first.contains("<strong>24 are overdue.</strong>"), "{first}");
+    let open_part = |html: &str| html[..html.find("id=\"completed\"").unwrap()].to_string();
+    assert_eq!(open_part(&first).matches("#add-update\"").count(), 100);
+    assert!(first.contains("href=\"/my-actions?page=2\""));
+    assert!(first.contains("Show 120 completed actions"));
+    assert!(!first.contains("<details class=\"govuk-details\" id=\"completed\" open>"));
+    // Overdue first: the first rows are the overdue ones.
+    let first_row = first.find("Mass action number 000").unwrap();
+    let not_overdue = first.find("Mass action number 001");
+    assert!(not_overdue.is_none_or(|at| at > first_row));
+
+    let third = app.text("/my-actions?page=3").await;
+    assert!(third.contains("Showing 201–231 of 231 open actions"), "{third}");
+    assert_eq!(open_part(&third).matches("#add-update\"").count(), 31);
+    // A page past the end shows the last page; a word for a number, the first.
+    assert!(app.text("/my-actions?page=99").await.contains("Showing 201–231 of 231"));
+    assert!(app.text("/my-actions?page=two").await.contains("Showing 1–100 of 231"));
+
+    let completed = app.text("/my-actions?completed_page=2").await;
+    assert!(completed.contains("<details class=\"govuk-details\" id=\"completed\" open>"));
+    assert!(completed.contains("Showing 101–120 of 120 completed actions"), "{completed}");
+    assert!(completed.contains("href=\"/my-actions?completed_page=1#completed\""));
+}
