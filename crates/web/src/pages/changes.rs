@@ -1,5 +1,7 @@
 //! What changed in a plan between two days: RAG changes, new updates, items completed, items
-//! newly overdue and new items, each with its date.
+//! newly overdue and new items, each with its date. Each list shows its first rows and its
+//! true total; "see all" opens that list alone, 100 a page (a quarter after an import can
+//! hold tens of thousands of updates).
 
 use askama::Template;
 use axum::Router;
@@ -9,10 +11,11 @@ use axum::routing::get;
 use chrono::Days;
 use serde::Deserialize;
 use waymark_app::model::PlanView;
-use waymark_core::{ItemId, PlanId};
+use waymark_core::{ItemId, Page, PlanId};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::plan::{Pagination, showing_of};
 use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
 use crate::state::AppState;
 
@@ -24,6 +27,62 @@ pub fn router() -> Router<AppState> {
 struct ChangesQuery {
     from: Option<String>,
     to: Option<String>,
+    /// One list alone, paged: `rag`, `completed`, `overdue`, `updates` or `new`.
+    list: Option<String>,
+    page: Option<String>,
+}
+
+/// Rows of each list on the page that shows them all.
+const SUMMARY_ROWS: usize = 20;
+const ROWS_PER_PAGE: usize = 100;
+const LISTS: [&str; 5] = ["rag", "completed", "overdue", "updates", "new"];
+
+/// One list of the page: the rows shown and how they relate to the whole.
+struct Section<T> {
+    rows: Vec<T>,
+    total: usize,
+    /// "Showing 101–200 of 3,038", where only part of the list is shown.
+    showing: String,
+    /// The link to the whole list, from the page of all lists when it holds more.
+    see_all: Option<String>,
+    pagination: Option<Pagination>,
+}
+
+/// Which rows of a list of `total` to show, and the links around them.
+struct Paging<'a> {
+    /// The list shown alone, if any.
+    alone: Option<&'a str>,
+    page: usize,
+    /// "/plans/3/changes?from=2026-01-01&to=2026-03-31&"
+    base: String,
+}
+
+impl Paging<'_> {
+    fn section<S, T>(&self, list: &str, all: &[S], build: impl Fn(&S) -> T) -> Section<T> {
+        let total = all.len();
+        let (page, see_all) = if self.alone == Some(list) {
+            (Page::clamped(self.page, ROWS_PER_PAGE, total), None)
+        } else {
+            let more = (total > SUMMARY_ROWS).then(|| format!("{}list={list}", self.base));
+            (Page::clamped(1, SUMMARY_ROWS, total), more)
+        };
+        let showing = if page.pages() > 1 || see_all.is_some() {
+            showing_of(&page, "change", "changes")
+        } else {
+            String::new()
+        };
+        Section {
+            rows: all[page.rows()].iter().map(build).collect(),
+            total,
+            showing,
+            pagination: if see_all.is_none() {
+                Pagination::new(&page, &format!("{}list={list}&", self.base))
+            } else {
+                None
+            },
+            see_all,
+        }
+    }
 }
 
 struct Named {
@@ -63,11 +122,14 @@ struct ChangesPage {
     to_error: String,
     /// The error summary: (field id, message).
     errors: Vec<(String, String)>,
-    rag_changes: Vec<RagRow>,
-    updates: Vec<UpdateRow>,
-    completed: Vec<Named>,
-    newly_overdue: Vec<Named>,
-    new_items: Vec<Named>,
+    /// The list shown alone ("" for all of them), and the link back to all of them.
+    list: String,
+    all_href: String,
+    rag_changes: Section<RagRow>,
+    updates: Section<UpdateRow>,
+    completed: Section<Named>,
+    newly_overdue: Section<Named>,
+    new_items: Section<Named>,
 }
 
 async fn show(
@@ -100,6 +162,30 @@ async fn show(
     let after = read.after.view.clone();
     let marking = read.before.highest.max(read.after.highest);
     let label = |item: ItemId| label_of(&after, item);
+    let alone = query
+        .list
+        .as_deref()
+        .map(str::trim)
+        .filter(|list| LISTS.contains(list));
+    let all_href = format!(
+        "/plans/{id}/changes?from={}&to={}",
+        from.format("%Y-%m-%d"),
+        to.format("%Y-%m-%d")
+    );
+    let paging = Paging {
+        alone,
+        page: query
+            .page
+            .as_deref()
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or(1),
+        base: format!("{all_href}&"),
+    };
+    let named_row = |(item, date): &(ItemId, Option<chrono::NaiveDate>)| Named {
+        id: item.0,
+        label: label(*item),
+        date: date.map(long_date).unwrap_or_default(),
+    };
     let html = render(&ChangesPage {
         chrome: Chrome::for_viewer(&viewer, "plans").marked(marking),
         id,
@@ -111,58 +197,34 @@ async fn show(
         to_value: to_field.value.clone(),
         to_error: to_field.message(),
         errors,
-        rag_changes: changes
-            .rag_changes
-            .iter()
-            .map(|m| RagRow {
-                id: m.item.0,
-                label: label(m.item),
-                date: long_date(m.on),
-                from: RagView::new(m.from),
-                to: RagView::new(m.to),
-            })
-            .collect(),
-        updates: changes
-            .new_updates
-            .iter()
-            .map(|u| UpdateRow {
-                id: u.item.0,
-                label: label(u.item),
-                date: long_date(u.as_of),
-                author: u.author().unwrap_or_default(),
-                text: first_line(&u.text, 200),
-            })
-            .collect(),
-        completed: named(&changes.completed, &label),
-        newly_overdue: named(&changes.newly_overdue, &label),
-        new_items: changes
-            .new_items
-            .iter()
-            .map(|item| Named {
-                id: item.0,
-                label: label(*item),
-                date: after
-                    .item(*item)
-                    .map(|i| long_date(i.exists_from))
-                    .unwrap_or_default(),
-            })
-            .collect(),
-    })?;
-    Ok(with_errors(html, has_errors))
-}
-
-fn named(
-    items: &[(ItemId, Option<chrono::NaiveDate>)],
-    label: &impl Fn(ItemId) -> String,
-) -> Vec<Named> {
-    items
-        .iter()
-        .map(|(item, date)| Named {
+        list: alone.unwrap_or_default().to_string(),
+        rag_changes: paging.section("rag", &changes.rag_changes, |m| RagRow {
+            id: m.item.0,
+            label: label(m.item),
+            date: long_date(m.on),
+            from: RagView::new(m.from),
+            to: RagView::new(m.to),
+        }),
+        updates: paging.section("updates", &changes.new_updates, |u| UpdateRow {
+            id: u.item.0,
+            label: label(u.item),
+            date: long_date(u.as_of),
+            author: u.author().unwrap_or_default(),
+            text: first_line(&u.text, 200),
+        }),
+        completed: paging.section("completed", &changes.completed, named_row),
+        newly_overdue: paging.section("overdue", &changes.newly_overdue, named_row),
+        new_items: paging.section("new", &changes.new_items, |item| Named {
             id: item.0,
             label: label(*item),
-            date: date.map(long_date).unwrap_or_default(),
-        })
-        .collect()
+            date: after
+                .item(*item)
+                .map(|i| long_date(i.exists_from))
+                .unwrap_or_default(),
+        }),
+        all_href,
+    })?;
+    Ok(with_errors(html, has_errors))
 }
 
 /// "1.2 Offer a call-back at peak times": reference and text.

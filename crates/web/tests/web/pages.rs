@@ -646,9 +646,15 @@ async fn my_actions_pages_a_long_list_with_its_totals() {
     app.sign_in().await;
 
     let first = app.text("/my-actions").await;
-    assert!(first.contains("Showing 1–100 of 231 open actions"), "{first}");
+    assert!(
+        first.contains("Showing 1–100 of 231 open actions"),
+        "{first}"
+    );
     // 23 of the new ones and the fixture's own action are overdue; counted over every page.
-    assert!(first.contains("<strong>24 are overdue.</strong>"), "{first}");
+    assert!(
+        first.contains("<strong>24 are overdue.</strong>"),
+        "{first}"
+    );
     let open_part = |html: &str| html[..html.find("id=\"completed\"").unwrap()].to_string();
     assert_eq!(open_part(&first).matches("#add-update\"").count(), 100);
     assert!(first.contains("href=\"/my-actions?page=2\""));
@@ -660,14 +666,79 @@ async fn my_actions_pages_a_long_list_with_its_totals() {
     assert!(not_overdue.is_none_or(|at| at > first_row));
 
     let third = app.text("/my-actions?page=3").await;
-    assert!(third.contains("Showing 201–231 of 231 open actions"), "{third}");
+    assert!(
+        third.contains("Showing 201–231 of 231 open actions"),
+        "{third}"
+    );
     assert_eq!(open_part(&third).matches("#add-update\"").count(), 31);
     // A page past the end shows the last page; a word for a number, the first.
-    assert!(app.text("/my-actions?page=99").await.contains("Showing 201–231 of 231"));
-    assert!(app.text("/my-actions?page=two").await.contains("Showing 1–100 of 231"));
+    assert!(
+        app.text("/my-actions?page=99")
+            .await
+            .contains("Showing 201–231 of 231")
+    );
+    assert!(
+        app.text("/my-actions?page=two")
+            .await
+            .contains("Showing 1–100 of 231")
+    );
 
     let completed = app.text("/my-actions?completed_page=2").await;
     assert!(completed.contains("<details class=\"govuk-details\" id=\"completed\" open>"));
-    assert!(completed.contains("Showing 101–120 of 120 completed actions"), "{completed}");
+    assert!(
+        completed.contains("Showing 101–120 of 120 completed actions"),
+        "{completed}"
+    );
     assert!(completed.contains("href=\"/my-actions?completed_page=1#completed\""));
+}
+
+/// A long list of what changed shows its first 20 rows, its true total and a link to see it
+/// alone, 100 a page, with the dates kept in every link.
+#[tokio::test]
+async fn what_changed_shows_the_start_of_a_long_list_and_pages_it_alone() {
+    use waymark_core::PlanId;
+    use waymark_store::{ChangeSet, ItemRef, NewUpdate, Scope};
+    let app = spawn_app().await;
+    let plan = app.store.plan(Scope::All, PlanId(app.plan)).await.unwrap();
+    let mut changes = ChangeSet::new(plan.org, plan.id);
+    for n in 0..250 {
+        changes.updates.push(NewUpdate {
+            item: ItemRef::Existing(app.action),
+            as_of: crate::helpers::day(2015, 2, 1 + (n % 14) as u32),
+            author_person: None,
+            author_post: Some("Supt Operations".into()),
+            text: format!("Weekly note number {n:03}"),
+            proposed_rag: None,
+            supersedes: None,
+        });
+    }
+    app.store.apply_changes(&changes).await.unwrap();
+    app.sign_in().await;
+    let base = format!("/plans/{}/changes?from=2015-01-20&to=2015-02-16", app.plan);
+    let all = app.text(&base).await;
+    assert!(all.contains("New updates (250)"), "{all}");
+    assert_eq!(all.matches("Weekly note number").count(), 20);
+    assert!(all.contains("Showing 1–20 of 250 changes"), "{all}");
+    let see_all = format!(
+        "href=\"/plans/{}/changes?from=2015-01-20&#38;to=2015-02-16&#38;list=updates\"",
+        app.plan
+    );
+    assert!(all.contains(&see_all), "{all}");
+    assert!(all.contains("See all 250, 100 a page"));
+    // The other lists are still on the page of all lists.
+    assert!(all.contains("RAG changes (0)") && all.contains("Newly overdue (1)"));
+
+    let alone = app.text(&format!("{base}&list=updates")).await;
+    assert!(alone.contains("New updates (250)"));
+    assert!(!alone.contains("Newly overdue"), "only the list asked for");
+    assert_eq!(alone.matches("Weekly note number").count(), 100);
+    assert!(alone.contains("Showing 1–100 of 250 changes"));
+    assert!(alone.contains("list=updates&#38;page=3\""), "{alone}");
+    assert!(alone.contains("Back to every list of what changed"));
+    let last = app.text(&format!("{base}&list=updates&page=3")).await;
+    assert_eq!(last.matches("Weekly note number").count(), 50);
+    assert!(last.contains("Showing 201–250 of 250 changes"));
+    // A list that is not one of the five shows them all.
+    let unknown = app.text(&format!("{base}&list=everything")).await;
+    assert!(unknown.contains("Newly overdue (1)") && unknown.contains("New updates (250)"));
 }
