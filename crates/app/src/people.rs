@@ -299,14 +299,14 @@ impl App {
         let person = match change {
             HoldingChange::Assign { user, .. } | HoldingChange::MoveOn { user, .. } => *user,
         };
+        // Someone who administers no organisation is refused before anything is looked up;
+        // another organisation's people are not found, as everywhere.
+        if !actor.is_administrator() {
+            return Err(AppError::Forbidden);
+        }
         let org = match self.store().user(person).await {
             Ok(user) if actor.subject.administers(user.org) => user.org,
-            Ok(_) => {
-                return Err(AppError::invalid(
-                    "person",
-                    "Choose a person from your organisation",
-                ));
-            }
+            Ok(_) => return Err(AppError::NotFound),
             Err(_) => return Err(AppError::invalid("person", "Choose a person")),
         };
         let people = self.store().users(waymark_store::Scope::Org(org)).await?;

@@ -6,6 +6,7 @@
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use waymark_app::model::{ReportSettingsFields, ReportSettingsVersion, StoredLogo};
+use waymark_core::PlanId;
 
 use crate::auth::Viewer;
 use crate::error::AppError;
@@ -113,6 +114,9 @@ pub(super) async fn save(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> Result<Response, AppError> {
+    // The settings are the organisation's, but the form is a plan's: a plan the person cannot
+    // read is not found, so the address tells nothing and changes nothing.
+    state.app.plan(&viewer.actor, PlanId(id)).await?;
     if !viewer.actor.is_administrator() {
         return Err(AppError::Forbidden);
     }
