@@ -29,6 +29,14 @@ pub enum ImportTarget {
     },
 }
 
+/// What the person chose about an import beyond its file and target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportChoices {
+    /// On a re-import, close the plan's open items that the file no longer has (they stay in
+    /// the plan, with their history).
+    pub close_missing: bool,
+}
+
 /// A file read and parsed into one of the two things Waymark imports.
 #[derive(Debug, Clone)]
 pub enum Parsed {
@@ -188,6 +196,7 @@ impl App {
         parsed: &Parsed,
         target: &ImportTarget,
         dry_run: bool,
+        choices: ImportChoices,
     ) -> Result<ImportResult> {
         let author = format!("Import of {file_name} by {}", actor.name());
         match (parsed, target) {
@@ -204,6 +213,15 @@ impl App {
                     )
                     .await?;
                 let mut planned = waymark_io::plan_reimport(&view, preview, Some(author), dry_run);
+                if choices.close_missing {
+                    waymark_io::close_missing(
+                        &mut planned,
+                        &view.items,
+                        self.today(),
+                        file_name,
+                        dry_run,
+                    );
+                }
                 if !dry_run && !planned.changes.is_empty() {
                     let mut audit = actor.audit("import.items");
                     audit.subject = Some(file_name.to_string());
@@ -211,6 +229,7 @@ impl App {
                         "file": file_name, "added": planned.summary.added,
                         "changed": planned.summary.changed,
                         "updates_added": planned.summary.updates_added,
+                        "closed": planned.summary.closed,
                     }));
                     planned.changes.audit = Some(audit);
                     self.store().apply_changes(&planned.changes).await?;
@@ -265,11 +284,12 @@ impl App {
         file_name: &str,
         parsed: Parsed,
         target: &ImportTarget,
+        choices: ImportChoices,
     ) -> Result<ImportResult> {
         let (Parsed::Items(preview), ImportTarget::New { org, title, kind }) = (&parsed, target)
         else {
             return self
-                .import_parsed(actor, file_name, &parsed, target, false)
+                .import_parsed(actor, file_name, &parsed, target, false, choices)
                 .await;
         };
         refuse_secret(preview.metadata.marking.as_deref())?;
@@ -482,7 +502,14 @@ impl App {
         let options = self.preview_options(actor, &target, None).await?;
         let parsed = parse_bytes(&upload.file_name, upload.content.clone(), options).await?;
         let result = self
-            .import_parsed(actor, &upload.file_name, &parsed, &target, true)
+            .import_parsed(
+                actor,
+                &upload.file_name,
+                &parsed,
+                &target,
+                true,
+                ImportChoices::default(),
+            )
             .await?;
         let token = crate::sessions::new_token()?;
         let pending = PendingUpload {
@@ -533,7 +560,14 @@ impl App {
         let options = self.preview_options(actor, &target, None).await?;
         let parsed = parse_bytes(&upload.file_name, upload.content, options).await?;
         let result = self
-            .import_parsed(actor, &upload.file_name, &parsed, &target, true)
+            .import_parsed(
+                actor,
+                &upload.file_name,
+                &parsed,
+                &target,
+                true,
+                ImportChoices::default(),
+            )
             .await?;
         Ok(match result {
             ImportResult::Items { outcome } => outcome.findings,
@@ -542,13 +576,18 @@ impl App {
     }
 
     /// Imports an upload the actor previewed; the upload is then forgotten.
-    pub async fn confirm_upload(&self, actor: &Actor, token: &str) -> Result<ImportResult> {
+    pub async fn confirm_upload(
+        &self,
+        actor: &Actor,
+        token: &str,
+        choices: ImportChoices,
+    ) -> Result<ImportResult> {
         let upload = self.pending_upload(actor, token).await?;
         let target = pending_target(&upload);
         let options = self.preview_options(actor, &target, None).await?;
         let parsed = parse_bytes(&upload.file_name, upload.content, options).await?;
         let result = self
-            .import_parsed_owned(actor, &upload.file_name, parsed, &target)
+            .import_parsed_owned(actor, &upload.file_name, parsed, &target, choices)
             .await?;
         self.store()
             .delete_upload(&crate::sessions::token_hash(token))

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
-use waymark_app::imports::{ImportResult, ImportTarget, Parsed};
+use waymark_app::imports::{ImportChoices, ImportResult, ImportTarget, Parsed};
 use waymark_app::{Actor, App};
 use waymark_core::{OrganisationKind, PlanId, PlanKind, parse_date};
 use waymark_io::apply::ImportOutcome;
@@ -47,6 +47,10 @@ pub struct ImportArgs {
     /// Show everything the import would do and store nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// On a re-import, close the plan's open items that the file no longer has (they stay in
+    /// the plan with their history; by default they are kept open and listed).
+    #[arg(long, requires = "plan")]
+    pub close_missing: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
@@ -108,13 +112,16 @@ pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     };
     let read = FileRead::of(&parsed);
     let writing = spinner(&args, "Writing to the database");
+    let choices = ImportChoices {
+        close_missing: args.close_missing,
+    };
     let result = if args.dry_run {
-        app.import_parsed(operator, &file_name, &parsed, &target, true)
+        app.import_parsed(operator, &file_name, &parsed, &target, true, choices)
             .await
     } else {
         // The file's items move into the plan's change set: what is printed below was taken
         // from them above.
-        app.import_parsed_owned(operator, &file_name, parsed, &target)
+        app.import_parsed_owned(operator, &file_name, parsed, &target, choices)
             .await
     }
     .map_err(failed)?;
@@ -356,10 +363,11 @@ fn print_text(read: &ItemsRead, outcome: &ImportOutcome, reimport: bool, all: bo
             summary.unchanged,
             summary.updates_added,
         );
-        if summary.missing > 0 {
+        for added in &summary.additions {
             println!(
-                "{} items of the plan are not in the file; they were kept.",
-                summary.missing
+                "  added   {} {}",
+                added.reference.as_deref().unwrap_or("-"),
+                added.text
             );
         }
         for change in &summary.changes {
@@ -369,6 +377,29 @@ fn print_text(read: &ItemsRead, outcome: &ImportOutcome, reimport: bool, all: bo
                 change.text,
                 change.fields.join(", ")
             );
+        }
+        if summary.missing > 0 {
+            let what = match (summary.closed, outcome.dry_run) {
+                (0, _) => "they are kept open (--close-missing closes them)".to_string(),
+                (closed, true) => format!("{closed} open ones would be closed"),
+                (closed, false) => format!("{closed} open ones were closed"),
+            };
+            println!(
+                "{} items of the plan are not in the file; {what}; nothing is deleted:",
+                summary.missing
+            );
+            for missing in &summary.missing_items {
+                println!(
+                    "  missing {} {}{}",
+                    missing.reference.as_deref().unwrap_or("-"),
+                    missing.text,
+                    if missing.complete {
+                        " (already complete)"
+                    } else {
+                        ""
+                    }
+                );
+            }
         }
     } else if let Some(id) = outcome.plan {
         println!(

@@ -37,5 +37,8 @@ pub use preview::{
     ImportPreview, PreviewOptions, build_preview, build_preview_owned, build_preview_with_progress,
 };
 pub use read::{ReadLimits, read_bytes, read_bytes_with, read_file, read_file_with, upload_name};
-pub use reimport::{ImportSummary, PlannedChanges, plan_changes, plan_changes_owned, plan_summary};
+pub use reimport::{
+    ImportSummary, ItemAdded, MissingItem, PlannedChanges, close_missing, plan_changes,
+    plan_changes_owned, plan_summary,
+};
 pub use table::{Format, Workbook};

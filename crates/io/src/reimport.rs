@@ -33,6 +33,31 @@ pub struct ImportSummary {
     /// Items of the plan that the file no longer has; they are kept, not deleted.
     pub missing: usize,
     pub changes: Vec<ItemChange>,
+    /// On a re-import, the items the file adds, in the file's order (a first import's are the
+    /// whole file, and are not listed here).
+    pub additions: Vec<ItemAdded>,
+    /// The plan's items the file no longer has, in the plan's order.
+    pub missing_items: Vec<MissingItem>,
+    /// How many of those the import closes (or, on a dry run, would close), when asked to.
+    pub closed: usize,
+}
+
+/// An item a re-import adds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ItemAdded {
+    pub row: Option<usize>,
+    pub reference: Option<String>,
+    pub text: String,
+}
+
+/// An item of the plan that the file no longer has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingItem {
+    pub item: i64,
+    pub reference: Option<String>,
+    pub text: String,
+    /// Already complete: closing it changes nothing.
+    pub complete: bool,
 }
 
 /// One existing item the import changes, and which of its fields.
@@ -153,7 +178,6 @@ fn plan_matched<'p>(
     }
     let mut summary = ImportSummary {
         updates: file.updates,
-        missing: existing.len() - matches.iter().filter(|m| m.is_some()).count(),
         ..ImportSummary::default()
     };
     let mut findings = Vec::new();
@@ -170,6 +194,13 @@ fn plan_matched<'p>(
                 summary.items += 1;
             }
             summary.updates_added += item.updates.len();
+            if !existing.is_empty() {
+                summary.additions.push(ItemAdded {
+                    row: item.row,
+                    reference: item.reference.clone(),
+                    text: excerpt(&item.text),
+                });
+            }
             if keep {
                 let parent = item.parent.map(|p| targets[p]);
                 let effective = item.exists_from;
@@ -276,10 +307,69 @@ fn plan_matched<'p>(
             }
         }
     }
+    // An item the file has, and every item above it: a tracker of actions alone still speaks
+    // of the recommendations they sit under.
+    let mut present: HashSet<ItemId> = HashSet::new();
+    for found in matches.iter().flatten() {
+        let mut at = Some(found.id);
+        while let Some(id) = at {
+            if !present.insert(id) {
+                break;
+            }
+            at = by_id.get(&id).and_then(|state| state.fields.parent);
+        }
+    }
+    summary.missing_items = existing
+        .iter()
+        .filter(|state| !present.contains(&state.id))
+        .map(|state| MissingItem {
+            item: state.id.0,
+            reference: state.fields.reference.clone(),
+            text: excerpt(&state.fields.text),
+            complete: state.fields.complete,
+        })
+        .collect();
+    summary.missing = summary.missing_items.len();
     PlannedChanges {
         changes,
         summary,
         findings,
+    }
+}
+
+/// Closes the plan's open items that the file no longer has, as the person previewing a
+/// re-import chose: each gets a version marked complete on `on` (or on the day its version in
+/// force took effect, if later), with the file named as the reason. Nothing is deleted; its
+/// history and updates stay. A dry run (`planned.changes` left empty) only counts them.
+pub fn close_missing(
+    planned: &mut PlannedChanges,
+    existing: &[ItemState],
+    on: NaiveDate,
+    file: &str,
+    dry_run: bool,
+) {
+    let by_id: HashMap<i64, &ItemState> = existing.iter().map(|i| (i.id.0, i)).collect();
+    for missing in planned.summary.missing_items.iter().filter(|m| !m.complete) {
+        let Some(state) = by_id.get(&missing.item) else {
+            continue;
+        };
+        planned.summary.closed += 1;
+        if dry_run {
+            continue;
+        }
+        let effective = on.max(state.changed_on);
+        let mut fields = state.fields.clone();
+        fields.complete = true;
+        fields.completed_on = Some(effective);
+        planned.changes.versions.push(NewVersion {
+            item: state.id,
+            parent: fields.parent.map(ItemRef::Existing),
+            fields,
+            effective,
+            reason: Some(format!(
+                "Closed on importing {file}, which no longer has it"
+            )),
+        });
     }
 }
 
@@ -962,5 +1052,171 @@ mod tests {
         assert!(similarity("review the plan by March", "review the plan by April") > 0.7);
         assert!(similarity("review the plan", "recruit a manager") < 0.2);
         assert_eq!(similarity("", "x"), 0.0);
+    }
+}
+
+#[cfg(test)]
+mod lists {
+    //! A re-import's lists: what the file adds, changes and no longer has, and closing the last.
+    use super::*;
+    use crate::preview::PlanMetadata;
+    use crate::table::Format;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2015, 2, d).unwrap()
+    }
+
+    fn state(id: i64, reference: &str, text: &str, parent: Option<i64>) -> ItemState {
+        ItemState {
+            id: ItemId(id),
+            depth: usize::from(parent.is_some()),
+            exists_from: day(1),
+            fields: ItemFields {
+                parent: parent.map(ItemId),
+                reference: Some(reference.to_string()),
+                text: text.to_string(),
+                ..ItemFields::default()
+            },
+            changed_on: day(1),
+            updates: Vec::new(),
+            latest_update: None,
+            flags: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    fn row(row: usize, reference: &str, text: &str, owner: &str) -> PreviewItem {
+        PreviewItem {
+            parent: None,
+            depth: 0,
+            position: 0,
+            table: None,
+            row: Some(row),
+            derived: false,
+            reference: Some(reference.to_string()),
+            text: text.to_string(),
+            description: None,
+            strategic_lead: None,
+            owners: vec![owner.to_string()],
+            start: None,
+            due: None,
+            complete: false,
+            completed_on: None,
+            rag: None,
+            effective: day(10),
+            exists_from: day(10),
+            updates: Vec::new(),
+        }
+    }
+
+    /// A plan of one recommendation with three actions; the file is of actions alone (no
+    /// structure), keeps 1.1 as it was, gives 1.2 an owner, drops 1.3 and adds 1.4.
+    fn plan_and_file() -> (Vec<ItemState>, ImportPreview) {
+        let mut kept = state(2, "1.1", "Train call handlers in THRIVE", Some(1));
+        kept.fields.owners = vec!["Head of Contact".into()];
+        let existing = vec![
+            state(1, "1", "Improve call handling", None),
+            kept,
+            state(3, "1.2", "Audit call grading monthly", Some(1)),
+            state(4, "1.3", "Publish the call handling policy", Some(1)),
+        ];
+        let preview = ImportPreview {
+            file: "tracker.csv".into(),
+            format: Format::Csv,
+            metadata: PlanMetadata::default(),
+            has_parent_column: false,
+            provided: Provided {
+                owners: true,
+                ..Provided::default()
+            },
+            items: vec![
+                row(2, "1.1", "Train call handlers in THRIVE", "Head of Contact"),
+                row(
+                    3,
+                    "1.2",
+                    "Audit call grading monthly",
+                    "Control Room Inspector",
+                ),
+                row(
+                    4,
+                    "1.4",
+                    "Review repeat callers each week",
+                    "Head of Contact",
+                ),
+            ],
+            findings: Vec::new(),
+        };
+        (existing, preview)
+    }
+
+    #[test]
+    fn the_lists_name_what_is_added_changed_and_no_longer_in_the_file() {
+        let (existing, preview) = plan_and_file();
+        let summary = plan_summary(&existing, &preview).summary;
+        assert_eq!(
+            summary
+                .additions
+                .iter()
+                .map(|a| (a.row, a.text.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(Some(4), "Review repeat callers each week")]
+        );
+        assert_eq!(
+            summary
+                .changes
+                .iter()
+                .map(|c| (c.item, c.fields.clone()))
+                .collect::<Vec<_>>(),
+            vec![(3, vec!["owners".to_string()])]
+        );
+        // The recommendation is above items the file has: it is not missing.
+        assert_eq!(
+            summary
+                .missing_items
+                .iter()
+                .map(|m| (m.item, m.text.as_str(), m.complete))
+                .collect::<Vec<_>>(),
+            vec![(4, "Publish the call handling policy", false)]
+        );
+        assert_eq!((summary.missing, summary.closed), (1, 0));
+    }
+
+    #[test]
+    fn closing_what_the_file_no_longer_has_completes_it_and_keeps_it() {
+        let (mut existing, preview) = plan_and_file();
+        // Changed after the day of the import: the closing cannot take effect before it.
+        existing[3].changed_on = day(20);
+        let mut planned = plan_changes(&existing, &preview, OrgId(1), PlanId(1), None);
+        let versions_before = planned.changes.versions.len();
+        close_missing(&mut planned, &existing, day(16), "tracker.csv", false);
+        assert_eq!(planned.summary.closed, 1);
+        let closing = &planned.changes.versions[versions_before..];
+        assert_eq!(closing.len(), 1);
+        assert_eq!(closing[0].item, ItemId(4));
+        assert!(closing[0].fields.complete);
+        assert_eq!(closing[0].fields.completed_on, Some(day(20)));
+        assert_eq!(closing[0].effective, day(20));
+        assert_eq!(closing[0].parent, Some(ItemRef::Existing(ItemId(1))));
+        assert_eq!(closing[0].fields.text, "Publish the call handling policy");
+        assert!(
+            closing[0]
+                .reason
+                .as_deref()
+                .is_some_and(|r| r.contains("tracker.csv"))
+        );
+
+        // A dry run counts the same and keeps nothing; an item already complete is not closed.
+        let mut dry = plan_summary(&existing, &preview);
+        close_missing(&mut dry, &existing, day(16), "tracker.csv", true);
+        assert_eq!((dry.summary.closed, dry.changes.versions.len()), (1, 0));
+        existing[3].fields.complete = true;
+        let mut done = plan_changes(&existing, &preview, OrgId(1), PlanId(1), None);
+        let before = done.changes.versions.len();
+        close_missing(&mut done, &existing, day(16), "tracker.csv", false);
+        assert_eq!(
+            (done.summary.closed, done.changes.versions.len()),
+            (0, before)
+        );
+        assert!(done.summary.missing_items[0].complete);
     }
 }

@@ -402,3 +402,79 @@ fn import_text_sums_up_findings_by_kind_unless_asked_for_all() {
     assert_eq!(pasted[0]["row"], 2);
     assert_eq!(pasted[0]["rows"], serde_json::json!([[2, 41]]));
 }
+
+/// A re-import names what it adds, changes and no longer finds; `--close-missing` closes the
+/// last (a dry run only says it would), and the JSON has the lists.
+#[test]
+fn a_reimport_lists_its_changes_and_closes_what_is_gone_when_asked() {
+    let dir = fresh_data_dir("reimport-lists");
+    let first = dir.join("first.csv");
+    std::fs::write(
+        &first,
+        "Ref,Action,Owner,Due\n\
+         1.1,Publish the call handling standard,Head of Contact,31/03/2015\n\
+         1.2,Audit repeat caller flags,Force Crime Registrar,31/03/2015\n",
+    )
+    .unwrap();
+    let later = dir.join("later.csv");
+    std::fs::write(
+        &later,
+        "Ref,Action,Owner,Due\n\
+         1.1,Publish the call handling standard,Control Room Inspector,31/03/2015\n\
+         1.3,Review repeat callers each week,Head of Contact,30/04/2015\n",
+    )
+    .unwrap();
+    succeed(waymark(&dir).args(["import", first.to_str().unwrap(), "--new-plan", "Calls"]));
+    let later = later.to_str().unwrap();
+    let text = |extra: &[&str]| {
+        let mut args = vec!["import", later, "--plan", "1"];
+        args.extend(extra);
+        String::from_utf8(succeed(waymark(&dir).args(&args)).stdout).unwrap()
+    };
+
+    let dry = text(&["--dry-run"]);
+    assert!(
+        dry.contains("  added   1.3 Review repeat callers each week\n"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains("  changed 1.1 Publish the call handling standard: owners\n"),
+        "{dry}"
+    );
+    assert!(
+        dry.contains(
+            "1 items of the plan are not in the file; they are kept open (--close-missing closes them); nothing is deleted:\n  missing 1.2 Audit repeat caller flags\n"
+        ),
+        "{dry}"
+    );
+    let would = text(&["--dry-run", "--close-missing", "--json"]);
+    let would: serde_json::Value = serde_json::from_str(&would).unwrap();
+    assert_eq!(would["closed"], 1, "{would}");
+    assert_eq!(
+        would["missing_items"][0]["text"],
+        "Audit repeat caller flags"
+    );
+    assert_eq!(would["additions"][0]["row"], 3);
+
+    let done = text(&["--close-missing"]);
+    assert!(
+        done.contains("1 items of the plan are not in the file; 1 open ones were closed"),
+        "{done}"
+    );
+    let items = json(&dir, &["items", "--plan", "1", "--json"]);
+    let audit = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["text"] == "Audit repeat caller flags")
+        .cloned()
+        .unwrap_or_else(|| panic!("{items}"));
+    assert_eq!(audit["complete"], true, "{audit}");
+
+    // `--close-missing` is a re-import's: without `--plan` it is refused.
+    let refused = waymark(&dir)
+        .args(["import", later, "--close-missing"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+}

@@ -30,6 +30,29 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out: an empty body is `T::default()`, anything else is read
+/// as [`ApiJson`] reads it.
+pub(crate) struct OptionalApiJson<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let empty = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|length| length == "0")
+            || (request.headers().get(header::CONTENT_TYPE).is_none()
+                && request.headers().get(header::TRANSFER_ENCODING).is_none()
+                && request.headers().get(header::CONTENT_LENGTH).is_none());
+        if empty {
+            return Ok(OptionalApiJson(T::default()));
+        }
+        let ApiJson(value) = ApiJson::<T>::from_request(request, state).await?;
+        Ok(OptionalApiJson(value))
+    }
+}
+
 fn body_error(rejection: &JsonRejection) -> AppError {
     let message = match rejection {
         JsonRejection::MissingJsonContentType(_) => {

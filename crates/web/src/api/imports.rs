@@ -5,13 +5,13 @@
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use serde::Serialize;
-use waymark_app::imports::{ImportResult, Upload, UploadPreview};
+use serde::{Deserialize, Serialize};
+use waymark_app::imports::{ImportChoices, ImportResult, Upload, UploadPreview};
 use waymark_core::PlanId;
 use waymark_io::Finding;
 
 use crate::api::ApiError;
-use crate::api::extract::ApiPath;
+use crate::api::extract::{ApiPath, OptionalApiJson};
 use crate::auth::Viewer;
 use crate::error::{AppError, ErrorJson};
 use crate::security::{MAX_MULTIPART_BYTES, upload_too_large};
@@ -82,8 +82,51 @@ pub(crate) struct ItemCountsJson {
     changed: usize,
     unchanged: usize,
     updates_added: usize,
-    /// Items of the plan the file no longer has; they are kept.
+    /// Items of the plan the file no longer has; they are kept (and closed when asked).
     missing: usize,
+    /// How many of those the import closed (or, in a preview, would close).
+    closed: usize,
+    /// On a re-import: the items the file adds.
+    additions: Vec<AddedJson>,
+    /// On a re-import: the items whose fields the file changes, and which fields.
+    changes: Vec<ChangedJson>,
+    /// The plan's items the file no longer has.
+    missing_items: Vec<MissingJson>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct AddedJson {
+    /// The row of the file, as the spreadsheet numbers it.
+    row: Option<usize>,
+    reference: Option<String>,
+    text: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ChangedJson {
+    item: i64,
+    row: Option<usize>,
+    reference: Option<String>,
+    text: String,
+    fields: Vec<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct MissingJson {
+    item: i64,
+    reference: Option<String>,
+    text: String,
+    /// Already complete: closing it changes nothing.
+    complete: bool,
+}
+
+/// What the confirmation may choose; the body may be left out.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub(crate) struct ConfirmJson {
+    /// On a re-import, close the plan's open items that the file no longer has (they stay in
+    /// the plan with their history). False when absent.
+    #[serde(default)]
+    close_missing: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -135,6 +178,40 @@ impl ImportResultJson {
                     unchanged: outcome.summary.unchanged,
                     updates_added: outcome.summary.updates_added,
                     missing: outcome.summary.missing,
+                    closed: outcome.summary.closed,
+                    additions: outcome
+                        .summary
+                        .additions
+                        .iter()
+                        .map(|a| AddedJson {
+                            row: a.row,
+                            reference: a.reference.clone(),
+                            text: a.text.clone(),
+                        })
+                        .collect(),
+                    changes: outcome
+                        .summary
+                        .changes
+                        .iter()
+                        .map(|c| ChangedJson {
+                            item: c.item,
+                            row: c.row,
+                            reference: c.reference.clone(),
+                            text: c.text.clone(),
+                            fields: c.fields.clone(),
+                        })
+                        .collect(),
+                    missing_items: outcome
+                        .summary
+                        .missing_items
+                        .iter()
+                        .map(|m| MissingJson {
+                            item: m.item,
+                            reference: m.reference.clone(),
+                            text: m.text.clone(),
+                            complete: m.complete,
+                        })
+                        .collect(),
                 }),
                 indicators: None,
                 findings: findings(&outcome.findings),
@@ -249,6 +326,7 @@ pub(crate) async fn preview(
 #[utoipa::path(post, path = "/api/imports/{token}/confirm", tag = "imports",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("token" = String, Path, description = "The preview's token")),
+    request_body(content = ConfirmJson, description = "Optional: what to do with the plan's items the file no longer has"),
     responses(
         (status = 200, description = "Stored: `plan` is the plan imported into", body = ImportResultJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
@@ -260,7 +338,14 @@ pub(crate) async fn confirm(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(token): ApiPath<String>,
+    OptionalApiJson(body): OptionalApiJson<ConfirmJson>,
 ) -> Result<Json<ImportResultJson>, ApiError> {
-    let result = state.app.confirm_upload(&viewer.actor, &token).await?;
+    let choices = ImportChoices {
+        close_missing: body.close_missing,
+    };
+    let result = state
+        .app
+        .confirm_upload(&viewer.actor, &token, choices)
+        .await?;
     Ok(Json(ImportResultJson::new(&result)))
 }

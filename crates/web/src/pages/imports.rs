@@ -17,7 +17,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use waymark_app::imports::{ImportResult, Parsed, Upload, UploadPreview};
+use waymark_app::imports::{ImportChoices, ImportResult, Parsed, Upload, UploadPreview};
 use waymark_core::PlanId;
 use waymark_io::findings::findings_csv;
 use waymark_io::{Finding, FindingKind, Format};
@@ -91,6 +91,15 @@ struct PreviewPage {
     unchanged: usize,
     updates_added: usize,
     reimport: bool,
+    /// A re-import's items added, changed and no longer in the file: the first
+    /// `LISTED_CHANGES` of each, with each list's total.
+    additions: Vec<ChangeRow>,
+    changes: Vec<ChangeRow>,
+    missing: Vec<ChangeRow>,
+    missing_total: usize,
+    /// Of those, the open ones a confirmation may close.
+    missing_open: usize,
+    listed_changes: usize,
     /// Every finding, counted.
     findings_total: usize,
     kinds: Vec<FindingKindCount>,
@@ -101,6 +110,18 @@ struct PreviewPage {
     /// For an indicator table: what the import would store, and each indicator read.
     indicators: Option<IndicatorSummary>,
 }
+
+/// One item of a re-import's lists of additions, changes and items no longer in the file.
+struct ChangeRow {
+    row: String,
+    reference: String,
+    text: String,
+    /// The fields a change makes, or "Already complete" for an item no longer in the file.
+    detail: String,
+}
+
+/// How many of each re-import list the page shows; the JSON API has them all.
+const LISTED_CHANGES: usize = 100;
 
 struct IndicatorSummary {
     created: usize,
@@ -235,15 +256,23 @@ async fn preview(
 struct ConfirmForm {
     #[serde(rename = "csrf")]
     _csrf: Option<String>,
+    /// "yes" when the person chose to close the plan's items the file no longer has.
+    close_missing: Option<String>,
 }
 
 async fn confirm(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(token): Path<String>,
-    Form(_form): Form<ConfirmForm>,
+    Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
-    let result = state.app.confirm_upload(&viewer.actor, &token).await?;
+    let choices = ImportChoices {
+        close_missing: form.close_missing.is_some_and(|v| v == "yes"),
+    };
+    let result = state
+        .app
+        .confirm_upload(&viewer.actor, &token, choices)
+        .await?;
     let plan = result
         .plan()
         .ok_or_else(|| AppError::Internal("import stored no plan".into()))?;
@@ -348,6 +377,50 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         _ => None,
     };
     let summary = summary.unwrap_or_default();
+    let row_of = |row: Option<usize>| row.map(|r| r.to_string()).unwrap_or_default();
+    let additions = summary
+        .additions
+        .iter()
+        .take(LISTED_CHANGES)
+        .map(|a| ChangeRow {
+            row: row_of(a.row),
+            reference: a.reference.clone().unwrap_or_default(),
+            text: a.text.clone(),
+            detail: String::new(),
+        })
+        .collect();
+    let changes = summary
+        .changes
+        .iter()
+        .take(LISTED_CHANGES)
+        .map(|c| ChangeRow {
+            row: row_of(c.row),
+            reference: c.reference.clone().unwrap_or_default(),
+            text: c.text.clone(),
+            detail: c
+                .fields
+                .iter()
+                .map(|f| crate::pages::item::history::field_in_words(f).unwrap_or(f))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let missing = summary
+        .missing_items
+        .iter()
+        .take(LISTED_CHANGES)
+        .map(|m| ChangeRow {
+            row: String::new(),
+            reference: m.reference.clone().unwrap_or_default(),
+            text: m.text.clone(),
+            detail: if m.complete {
+                "Already complete".to_string()
+            } else {
+                "Open".to_string()
+            },
+        })
+        .collect();
+    let missing_open = summary.missing_items.iter().filter(|m| !m.complete).count();
     // Findings kind by kind (in the order of the kinds), each kind's in the file's order.
     let mut by_kind: std::collections::BTreeMap<FindingKind, Vec<&Finding>> =
         std::collections::BTreeMap::new();
@@ -387,6 +460,12 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         unchanged: summary.unchanged,
         updates_added: summary.updates_added,
         reimport,
+        additions,
+        changes,
+        missing,
+        missing_total: summary.missing_items.len(),
+        missing_open,
+        listed_changes: LISTED_CHANGES,
         findings_total: findings.len(),
         kinds,
         findings: listed,

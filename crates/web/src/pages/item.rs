@@ -2,7 +2,7 @@
 //! versions, and the form to add an update. Plan managers also get the forms that change it
 //! (edit, move, reorder, close, reopen, archive), which post to `plan_build`.
 
-mod history;
+pub(crate) mod history;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};

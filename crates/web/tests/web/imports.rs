@@ -438,3 +438,230 @@ async fn an_api_upload_over_the_limit_is_a_json_413() {
         "{body}"
     );
 }
+
+/// The tracker a month on: 1.1 has a new owner, 1.2 is gone and 1.3 is new.
+const TRACKER_LATER: &str = "Improvement plan for call handling\n\
+Ref,Action,Owner,Due Date,Latest Update,RAG\n\
+1.1,Publish the call handling standard,Control Room Inspector,31/03/2015,8 Jan 2015 - Draft agreed.,Green\n\
+1.3,Review repeat callers each week,Head of Contact Management,30/04/2015,,Amber\n";
+
+/// Uploads `content` for preview into `target` and returns the preview page.
+async fn preview_page(app: &crate::helpers::TestApp, content: &str, target: &str) -> String {
+    let csrf = upload_csrf(app).await;
+    let form = Form::new()
+        .text("csrf", csrf)
+        .part(
+            "file",
+            Part::bytes(content.as_bytes().to_vec()).file_name("tracker.csv"),
+        )
+        .text("target", target.to_string())
+        .text("title", "Call handling tracker");
+    let response = app
+        .client
+        .post(app.url("/imports/preview"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    response.text().await.unwrap()
+}
+
+/// Confirms the preview on `page` with the extra form fields; the address it sends to.
+async fn confirm_page(app: &crate::helpers::TestApp, page: &str, extra: &[(&str, &str)]) -> String {
+    let csrf = hidden_value(page, "csrf");
+    let action = page
+        .split("action=\"/imports/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut form = vec![("csrf", csrf.as_str())];
+    form.extend_from_slice(extra);
+    let confirmed = app
+        .client
+        .post(app.url(&format!("/imports/{action}")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 303);
+    confirmed.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_reimport_preview_lists_what_it_adds_changes_and_no_longer_finds_and_may_close_it() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let first = preview_page(&app, TRACKER, "new").await;
+    let location = confirm_page(&app, &first, &[]).await;
+    let plan: i64 = location
+        .trim_start_matches("/plans/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    let page = preview_page(&app, TRACKER_LATER, &plan.to_string()).await;
+    for expected in [
+        "would add 1 item, change 1, leave 0 unchanged",
+        r#"id="added">Items the file adds (1)"#,
+        "Review repeat callers each week",
+        r#"id="changed">Items the file changes (1)"#,
+        r#"data-label="What changes">owners</td>"#,
+        r#"id="missing">Items the file no longer has (1)"#,
+        "Audit repeat caller flags",
+        r#"data-label="Status">Open</td>"#,
+        "The 1 open item the file no longer has",
+        r#"name="close_missing" type="checkbox" value="yes""#,
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    // Nothing is stored by the preview.
+    let api = |path: String| {
+        let app = &app;
+        async move {
+            let body: serde_json::Value = app
+                .client
+                .get(app.url(&path))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            body
+        }
+    };
+    let items = api(format!("/api/plans/{plan}/items")).await;
+    assert_eq!(items["total"], 2, "{items}");
+
+    // Confirmed with the box ticked: the missing action is closed, not deleted.
+    confirm_page(&app, &page, &[("close_missing", "yes")]).await;
+    let items = api(format!("/api/plans/{plan}/items")).await;
+    let by_text = |text: &str| {
+        items["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["text"] == text)
+            .cloned()
+            .unwrap_or_else(|| panic!("{text} not in {items}"))
+    };
+    assert_eq!(items["total"], 3);
+    assert_eq!(by_text("Audit repeat caller flags")["complete"], true);
+    assert_eq!(
+        by_text("Publish the call handling standard")["complete"],
+        false
+    );
+    assert_eq!(
+        by_text("Publish the call handling standard")["owners"],
+        serde_json::json!(["Control Room Inspector"])
+    );
+    assert_eq!(
+        by_text("Review repeat callers each week")["complete"],
+        false
+    );
+    let closed = by_text("Audit repeat caller flags")["id"].as_i64().unwrap();
+    let history = app.text(&format!("/items/{closed}")).await;
+    assert!(
+        history.contains("Closed on importing tracker.csv, which no longer has it"),
+        "{history}"
+    );
+
+    // The same file again: nothing to add or change, and nothing open left to close.
+    let again = preview_page(&app, TRACKER_LATER, &plan.to_string()).await;
+    assert!(
+        again.contains("would add 0 items, change 0, leave 2 unchanged"),
+        "{again}"
+    );
+    assert!(again.contains(r#"data-label="Status">Already complete</td>"#));
+    assert!(!again.contains("name=\"close_missing\""));
+}
+
+#[tokio::test]
+async fn the_api_preview_lists_the_reimport_and_its_confirmation_may_close_what_is_gone() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let first = preview_page(&app, TRACKER, "new").await;
+    let location = confirm_page(&app, &first, &[]).await;
+    let plan = location
+        .trim_start_matches("/plans/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = app.csrf().await;
+    let upload = |content: &'static str| {
+        let form = Form::new()
+            .part(
+                "file",
+                Part::bytes(content.as_bytes().to_vec()).file_name("tracker.csv"),
+            )
+            .text("target", plan.clone());
+        app.client
+            .post(app.url("/api/imports"))
+            .header("x-csrf-token", &csrf)
+            .multipart(form)
+            .send()
+    };
+    let preview: serde_json::Value = upload(TRACKER_LATER).await.unwrap().json().await.unwrap();
+    let result = &preview["result"]["items"];
+    assert_eq!(result["missing"], 1, "{preview}");
+    assert_eq!(
+        result["missing_items"][0]["text"],
+        "Audit repeat caller flags"
+    );
+    assert_eq!(result["missing_items"][0]["complete"], false);
+    assert_eq!(
+        result["additions"][0]["text"],
+        "Review repeat callers each week"
+    );
+    assert_eq!(result["additions"][0]["row"], 4);
+    assert_eq!(
+        result["changes"][0]["fields"],
+        serde_json::json!(["owners"])
+    );
+    assert_eq!(result["closed"], 0);
+
+    let confirmed: serde_json::Value = app
+        .client
+        .post(app.url(&format!(
+            "/api/imports/{}/confirm",
+            preview["token"].as_str().unwrap()
+        )))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"close_missing": true}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(confirmed["items"]["closed"], 1, "{confirmed}");
+    assert_eq!(confirmed["dry_run"], false);
+
+    // A confirmation with no body keeps what is gone open, as before.
+    let preview: serde_json::Value = upload(TRACKER).await.unwrap().json().await.unwrap();
+    let kept: serde_json::Value = app
+        .client
+        .post(app.url(&format!(
+            "/api/imports/{}/confirm",
+            preview["token"].as_str().unwrap()
+        )))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["items"]["closed"], 0, "{kept}");
+    assert_eq!(kept["items"]["missing"], 1, "{kept}");
+}

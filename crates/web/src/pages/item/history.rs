@@ -94,18 +94,9 @@ fn describe(before: &ItemFields, after: &ItemFields, view: &PlanView) -> String 
         .changed_fields(before)
         .into_iter()
         .filter_map(|name| match name {
-            "reference" => Some("reference"),
-            "text" => Some("wording"),
-            "description" => Some("description"),
-            "strategic_lead" => Some("strategic lead"),
-            "owners" => Some("owners"),
-            "start" => Some("start date"),
-            "due" => Some("due date"),
-            "rag" => Some("RAG status"),
-            "tags" => Some("tags"),
-            "marking" => Some("protective marking"),
             // Told above, or part of what is told above.
-            _ => None,
+            "parent" | "position" | "complete" | "completed_on" | "archived" => None,
+            other => field_in_words(other),
         })
         .collect();
     if !fields.is_empty() {
@@ -125,6 +116,28 @@ fn and_list(words: &[&str]) -> String {
         [only] => only.to_string(),
         [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
+}
+
+/// A field of an item as people call it, from its name in `ItemFields::changed_fields`.
+pub(crate) fn field_in_words(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "parent" => "place in the plan",
+        "position" => "order",
+        "reference" => "reference",
+        "text" => "wording",
+        "description" => "description",
+        "strategic_lead" => "strategic lead",
+        "owners" => "owners",
+        "start" => "start date",
+        "due" => "due date",
+        "complete" => "completion",
+        "completed_on" => "date completed",
+        "rag" => "RAG status",
+        "tags" => "tags",
+        "marking" => "protective marking",
+        "archived" => "archiving",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
