@@ -420,11 +420,29 @@ pub(crate) struct DatedItemJson {
     on: Option<String>,
 }
 
-/// What changed in a plan between the end of `from` and the end of `to`.
+/// How long each list of what changed is in all; the answer gives one part of each.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ChangeTotalsJson {
+    rag_changes: usize,
+    new_updates: usize,
+    completed: usize,
+    newly_overdue: usize,
+    new_items: usize,
+}
+
+/// What changed in a plan between the end of `from` and the end of `to`: each list's part from
+/// `offset`, at most `limit` long, and each list's `totals`.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ChangesJson {
     from: String,
     to: String,
+    totals: ChangeTotalsJson,
+    /// The most entries of each list in this answer.
+    limit: usize,
+    /// Where each list's part starts.
+    offset: usize,
+    /// The next page, while any list has more.
+    next: Option<String>,
     rag_changes: Vec<RagMoveJson>,
     /// Updates dated after `from` and on or before `to`, newest first.
     new_updates: Vec<UpdateSinceJson>,
@@ -436,11 +454,14 @@ pub(crate) struct ChangesJson {
     new_items: Vec<DatedItemJson>,
 }
 
-/// What changed in a plan between two days, among the items the caller may see.
+/// What changed in a plan between two days, among the items the caller may see. Each of the
+/// five lists is paged alike: `limit` entries of each (100 when absent) from the `page` (or
+/// `cursor`), with every list's total in `totals`; follow `next` until it is null.
 #[utoipa::path(get, path = "/api/plans/{id}/changes", tag = "plans",
-    params(("id" = i64, Path, description = "Plan id", minimum = 1), ChangesQuery),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1), ChangesQuery, PagingQuery),
     responses(
         (status = 200, body = ChangesJson),
+        (status = 400, description = "`limit`, `cursor` or `page` cannot be read: each is named in `fields`", body = ErrorJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
         (status = 422, description = "`from` or `to` is not a date, or `from` is not before `to`", body = ErrorJson),
@@ -450,7 +471,13 @@ pub(crate) async fn changes(
     viewer: Viewer,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<ChangesQuery>,
+    ApiQuery(paging): ApiQuery<PagingQuery>,
 ) -> Result<Json<ChangesJson>, ApiError> {
+    let mut problems = Vec::new();
+    let window = Window::read(&paging, &mut problems);
+    if !problems.is_empty() {
+        return Err(AppError::BadQuery(problems).into());
+    }
     let to = day_or("to", query.to.as_deref(), state.today())?;
     let default_from = to.checked_sub_days(Days::new(30)).unwrap_or(to);
     let from = day_or("from", query.from.as_deref(), default_from)?;
@@ -464,20 +491,45 @@ pub(crate) async fn changes(
     let after = &read.after.view;
     let before = &read.before.view;
     let named = |item: ItemId| changed_item(after, before, item);
+    let changes = &read.changes;
+    // Every list's part starts at the same place; the longest says whether there is more.
+    let part_of = |total: usize| window.of(total).rows;
     let dated = |list: &[(ItemId, Option<NaiveDate>)]| -> Vec<DatedItemJson> {
-        list.iter()
+        list[part_of(list.len())]
+            .iter()
             .map(|(item, on)| DatedItemJson {
                 item: named(*item),
                 on: on.map(iso),
             })
             .collect()
     };
-    let changes = &read.changes;
+    let totals = ChangeTotalsJson {
+        rag_changes: changes.rag_changes.len(),
+        new_updates: changes.new_updates.len(),
+        completed: changes.completed.len(),
+        newly_overdue: changes.newly_overdue.len(),
+        new_items: changes.new_items.len(),
+    };
+    let longest = [
+        totals.rag_changes,
+        totals.new_updates,
+        totals.completed,
+        totals.newly_overdue,
+        totals.new_items,
+    ]
+    .into_iter()
+    .max()
+    .unwrap_or(0);
+    let part = window.of(longest);
+    let kept = [("from", Some(iso(from))), ("to", Some(iso(to)))];
+    let (_, next) = next_links(&format!("/api/plans/{id}/changes"), &kept, &part);
     Ok(Json(ChangesJson {
         from: iso(from),
         to: iso(to),
-        rag_changes: changes
-            .rag_changes
+        limit: part.limit,
+        offset: part.rows.start,
+        next,
+        rag_changes: changes.rag_changes[part_of(totals.rag_changes)]
             .iter()
             .map(|m| RagMoveJson {
                 item: named(m.item),
@@ -486,8 +538,7 @@ pub(crate) async fn changes(
                 on: iso(m.on),
             })
             .collect(),
-        new_updates: changes
-            .new_updates
+        new_updates: changes.new_updates[part_of(totals.new_updates)]
             .iter()
             .map(|u| UpdateSinceJson {
                 id: u.id.0,
@@ -499,14 +550,14 @@ pub(crate) async fn changes(
             .collect(),
         completed: dated(&changes.completed),
         newly_overdue: dated(&changes.newly_overdue),
-        new_items: changes
-            .new_items
+        new_items: changes.new_items[part_of(totals.new_items)]
             .iter()
             .map(|item| DatedItemJson {
                 item: named(*item),
                 on: after.item(*item).map(|i| iso(i.exists_from)),
             })
             .collect(),
+        totals,
     }))
 }
 

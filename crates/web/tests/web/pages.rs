@@ -741,4 +741,49 @@ async fn what_changed_shows_the_start_of_a_long_list_and_pages_it_alone() {
     // A list that is not one of the five shows them all.
     let unknown = app.text(&format!("{base}&list=everything")).await;
     assert!(unknown.contains("Newly overdue (1)") && unknown.contains("New updates (250)"));
+
+    // The API pages every list alike, with the totals, and `next` reaches every update once.
+    let api = |path: String| {
+        let app = &app;
+        async move {
+            let response = app.client.get(app.url(&path)).send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let mut next = Some(format!(
+        "/api/plans/{}/changes?from=2015-01-20&to=2015-02-16&limit=120",
+        app.plan
+    ));
+    let mut seen = std::collections::BTreeSet::new();
+    let mut answers = 0;
+    while let Some(path) = next {
+        let answer = api(path).await;
+        answers += 1;
+        assert_eq!(answer["totals"]["new_updates"], 250, "{answer}");
+        assert_eq!(answer["totals"]["newly_overdue"], 1);
+        assert_eq!(answer["limit"], 120);
+        let updates = answer["new_updates"].as_array().unwrap();
+        assert!(updates.len() <= 120);
+        for update in updates {
+            assert!(
+                seen.insert(update["id"].as_i64().unwrap()),
+                "twice: {update}"
+            );
+        }
+        // The short lists are in the first answer only.
+        let overdue = answer["newly_overdue"].as_array().unwrap().len();
+        assert_eq!(overdue, usize::from(answers == 1), "{answer}");
+        next = answer["next"].as_str().map(str::to_string);
+    }
+    assert_eq!((seen.len(), answers), (250, 3));
+    let bad = app
+        .client
+        .get(app.url(&format!("/api/plans/{}/changes?limit=5000", app.plan)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let bad: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(bad["fields"][0]["field"], "limit", "{bad}");
 }
