@@ -189,15 +189,60 @@ fn row_texts(view: &PlanView, item: &ItemState) -> [String; 14] {
     ]
 }
 
+/// The items' own fields (their tags, such as an imported "Inspection" column) as columns after
+/// `COLUMNS`, named by taxonomy in the order they first appear. A name the importer would read
+/// as one of Waymark's fields is left out, so a re-import never takes it for that field.
+fn own_columns(view: &PlanView) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for item in &view.items {
+        for tag in &item.fields.tags {
+            if !names.contains(&tag.taxonomy)
+                && crate::header::field_for_header(&tag.taxonomy).is_none()
+            {
+                names.push(tag.taxonomy.clone());
+            }
+        }
+    }
+    names
+}
+
+/// An item's values for the own columns, several of one name joined by " / ".
+fn own_texts(item: &ItemState, names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .map(|name| {
+            item.fields
+                .tags
+                .iter()
+                .filter(|tag| &tag.taxonomy == name)
+                .map(|tag| tag.value.as_str())
+                .collect::<Vec<_>>()
+                .join(" / ")
+        })
+        .collect()
+}
+
 fn csv(view: &PlanView) -> Result<Vec<u8>, String> {
     let mut writer = csv::Writer::from_writer(Vec::new());
+    let own = own_columns(view);
     writer
-        .write_record(COLUMNS)
+        .write_record(
+            COLUMNS
+                .iter()
+                .copied()
+                .chain(own.iter().map(String::as_str)),
+        )
         .map_err(|error| error.to_string())?;
     for item in &view.items {
         let texts = row_texts(view, item);
+        let own_values = own_texts(item, &own);
         writer
-            .write_record(texts.iter().map(|text| spreadsheet_safe(text).into_owned()))
+            .write_record(
+                texts
+                    .iter()
+                    .chain(&own_values)
+                    .map(|text| spreadsheet_safe(text).into_owned()),
+            )
             .map_err(|error| error.to_string())?;
     }
     writer.into_inner().map_err(|error| error.to_string())
@@ -242,10 +287,31 @@ fn xlsx(view: &PlanView, marking: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
         sheet.write_string_with_format(0, column as u16, *title, &header)?;
         sheet.set_column_width(column as u16, width)?;
     }
+    let own = own_columns(view);
+    for (offset, name) in own.iter().enumerate() {
+        let column = (COLUMNS.len() + offset) as u16;
+        sheet.write_string_with_format(0, column, name, &header)?;
+        sheet.set_column_width(column, 24.0)?;
+    }
     sheet.set_freeze_panes(1, 0)?;
     for (index, item) in view.items.iter().enumerate() {
         let row = index as u32 + 1;
         let texts = row_texts(view, item);
+        for (offset, text) in own_texts(item, &own).iter().enumerate() {
+            if !text.is_empty() {
+                let format = if starts_like_formula(text) {
+                    &quoted_wrap
+                } else {
+                    &wrap
+                };
+                sheet.write_string_with_format(
+                    row,
+                    (COLUMNS.len() + offset) as u16,
+                    text,
+                    format,
+                )?;
+            }
+        }
         let (base, quoted) = if item.children.is_empty() {
             (&wrap, &quoted_wrap)
         } else {

@@ -45,6 +45,8 @@ pub enum FindingKind {
     ColourDisagrees,
     /// The RAG column's fill colours were read as RAG (about the whole column).
     ColoursRead,
+    /// A column Waymark has no field for, kept as the items' own field (about the header).
+    OwnColumnKept,
 }
 
 impl FindingKind {
@@ -68,6 +70,7 @@ impl FindingKind {
             FindingKind::KeyApplied => "key_applied",
             FindingKind::ColourDisagrees => "colour_disagrees",
             FindingKind::ColoursRead => "colours_read",
+            FindingKind::OwnColumnKept => "own_column_kept",
         }
     }
 
@@ -92,6 +95,7 @@ impl FindingKind {
             FindingKind::KeyApplied => "Key applied",
             FindingKind::ColourDisagrees => "Word and colour disagree",
             FindingKind::ColoursRead => "RAG read from colours",
+            FindingKind::OwnColumnKept => "Column kept as the items' own field",
         }
     }
 }

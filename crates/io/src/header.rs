@@ -29,6 +29,9 @@ pub enum Field {
     Parent,
     /// The depth of the row's item, as Waymark's own exports write it.
     Level,
+    /// A column Waymark has no field for ("Inspection", "Source"): its cells are kept as the
+    /// items' own fields, named by the header, so nothing in the file is lost.
+    Own,
     Ignore,
 }
 
@@ -485,7 +488,7 @@ pub fn detect_header(rows: &[Row], mapping: &Mapping) -> Option<HeaderMatch> {
         let mut distinct: Vec<Field> = columns
             .iter()
             .map(|c| c.field)
-            .filter(|f| *f != Field::Ignore)
+            .filter(|f| !matches!(f, Field::Ignore | Field::Own))
             .collect();
         distinct.sort_by_key(|f| *f as u8);
         distinct.dedup();
@@ -547,7 +550,7 @@ fn with_sub_header(
     let mut distinct: Vec<Field> = columns
         .iter()
         .map(|c| c.field)
-        .filter(|f| *f != Field::Ignore)
+        .filter(|f| !matches!(f, Field::Ignore | Field::Own))
         .collect();
     distinct.sort_by_key(|f| *f as u8);
     distinct.dedup();
@@ -574,7 +577,7 @@ fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
             field: mapping
                 .field_for(header)
                 .or_else(|| field_for_header(header))
-                .unwrap_or(Field::Ignore),
+                .unwrap_or(Field::Own),
         })
         .collect();
     let texts: Vec<usize> = columns
@@ -612,7 +615,10 @@ fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
     // that two "Owner" columns don't fight.
     let mut seen: Vec<Field> = Vec::new();
     for column in &mut columns {
-        let repeatable = matches!(column.field, Field::Updates | Field::Parent | Field::Ignore);
+        let repeatable = matches!(
+            column.field,
+            Field::Updates | Field::Parent | Field::Own | Field::Ignore
+        );
         if repeatable {
             continue;
         }

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_core::flags::normalise_text;
-use waymark_core::{FlexDate, ItemFields, Rag};
+use waymark_core::{FlexDate, ItemFields, Rag, Tag};
 
 use crate::cells::{
     clean_cell, clean_cell_cow, lone_date, numbered_reference, parent_reference,
@@ -88,6 +88,8 @@ pub struct Provided {
     pub complete: bool,
     pub completed_on: bool,
     pub rag: bool,
+    /// Columns Waymark has no field for, kept as the items' own fields.
+    pub own_fields: bool,
     /// Parent columns, headings, a level column or numbered references gave the file a tree.
     pub structure: bool,
 }
@@ -179,6 +181,27 @@ pub struct PreviewItem {
     pub exists_from: NaiveDate,
     /// In date order.
     pub updates: Vec<PreviewUpdate>,
+    /// The row's cells in columns Waymark has no field for, by header, in the file's order:
+    /// stored as the item's tags, so they are shown, searched and exported back.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub own_fields: Vec<OwnField>,
+}
+
+/// A cell of a column Waymark has no field for, kept under the column's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OwnField {
+    /// The header as written: "Inspection".
+    pub name: String,
+    pub value: String,
+}
+
+impl OwnField {
+    fn to_tag(&self) -> Tag {
+        Tag {
+            taxonomy: self.name.clone(),
+            value: self.value.clone(),
+        }
+    }
 }
 
 impl PreviewItem {
@@ -197,7 +220,7 @@ impl PreviewItem {
             complete: self.complete,
             completed_on: self.completed_on,
             rag: self.rag.map(Rag::from),
-            tags: Vec::new(),
+            tags: self.own_fields.iter().map(OwnField::to_tag).collect(),
             marking: None,
             archived: false,
         }
@@ -227,7 +250,14 @@ impl PreviewItem {
             complete: self.complete,
             completed_on: self.completed_on,
             rag: self.rag.map(Rag::from),
-            tags: Vec::new(),
+            tags: self
+                .own_fields
+                .into_iter()
+                .map(|own| Tag {
+                    taxonomy: own.name,
+                    value: own.value,
+                })
+                .collect(),
             marking: None,
             archived: false,
         };
@@ -409,6 +439,21 @@ fn build_preview_in(
             }
         };
         if let Some(finding) = colours_finding(&head, &header) {
+            builder.findings.push(finding);
+        }
+        let header_row = head.rows.get(header.index).map_or(0, |row| row.number);
+        for column in header.all(Field::Own) {
+            let mut finding = Finding::new(
+                header_row,
+                &column.header,
+                FindingKind::OwnColumnKept,
+                format!(
+                    "Waymark has no field for \"{}\", so each item keeps its cell as its own \
+                     field of that name: shown on its page, searched and exported back",
+                    column.header
+                ),
+            );
+            finding.table = head.name.clone();
             builder.findings.push(finding);
         }
         builder.read_table(&head, &header, body, table_rows - body_start, &mut |done| {
@@ -823,6 +868,7 @@ impl<'o> Builder<'o> {
                 effective: self.options.as_at,
                 exists_from: self.options.as_at,
                 updates: Vec::new(),
+                own_fields: Vec::new(),
             },
             reference_key,
         );
@@ -1502,7 +1548,12 @@ impl<'a> TableReader<'a> {
             .any(|(f, _, cell)| *f == Field::Updates && !cell.is_empty());
         if text.is_empty() {
             if reference.is_none() && !has_updates {
-                let others = cells.iter().filter(|(_, _, cell)| !cell.is_empty()).count();
+                // A note in a column of the sheet's own ("Comments" beside a blank row) is not
+                // an item either.
+                let others = cells
+                    .iter()
+                    .filter(|(field, _, cell)| *field != Field::Own && !cell.is_empty())
+                    .count();
                 if others == 0 {
                     // Nothing to import and nothing to say: what was noted goes unsaid.
                     return (None, Vec::new());
@@ -1697,6 +1748,14 @@ impl<'a> TableReader<'a> {
         };
         let description = value(Field::Description).map(|(_, c)| c.to_string());
         let strategic_lead = value(Field::StrategicLead).map(|(_, c)| c.to_string());
+        let own_fields: Vec<OwnField> = cells
+            .iter()
+            .filter(|(field, _, cell)| *field == Field::Own && !cell.is_empty())
+            .map(|(_, column, cell)| OwnField {
+                name: column.header.clone(),
+                value: cell.to_string(),
+            })
+            .collect();
         let exists_from = updates
             .iter()
             .map(|u| u.as_of)
@@ -1722,6 +1781,7 @@ impl<'a> TableReader<'a> {
             effective,
             exists_from,
             updates,
+            own_fields,
         };
         let placement = Placement {
             reference_key,
@@ -1759,6 +1819,7 @@ fn provided_fields(headers: &[HeaderMatch], builder: &Builder<'_>) -> Provided {
         complete: any(Field::Complete),
         completed_on: any(Field::CompletedOn) || any(Field::Complete),
         rag: any(Field::Rag),
+        own_fields: any(Field::Own),
         structure: builder.items.iter().any(|i| i.parent.is_some()) || any(Field::Level),
     }
 }

@@ -753,6 +753,9 @@ fn overlay(existing: &ItemFields, item: &PreviewItem, provided: Provided) -> Ite
     if provided.rag {
         fields.rag = file.rag;
     }
+    if provided.own_fields {
+        fields.tags = file.tags;
+    }
     fields
 }
 
@@ -834,6 +837,7 @@ mod tests {
             effective: day(),
             exists_from: day(),
             updates: Vec::new(),
+            own_fields: Vec::new(),
         }
     }
 
@@ -1106,6 +1110,7 @@ mod lists {
             effective: day(10),
             exists_from: day(10),
             updates: Vec::new(),
+            own_fields: Vec::new(),
         }
     }
 

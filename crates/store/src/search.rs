@@ -150,13 +150,13 @@ pub(crate) async fn reindex_items(
 /// Items per reindexing statement.
 const REINDEX_BATCH: usize = 10_000;
 
-/// An item's document: the reference, text, description and owners of each of its versions
-/// (each distinct wording once, so old wording stays findable) and the text of its updates. The
-/// items are a JSON array of ids. The same expression fills the index in migration 0011.
+/// An item's document: the reference, text, description, owners and own fields (tags) of each
+/// of its versions (each distinct wording once, so old wording stays findable) and the text of
+/// its updates. The items are a JSON array of ids. The same expression fills the index in migration 0011.
 const SQLITE_REINDEX: &str = "INSERT INTO search_docs (rowid, body, scope) \
      SELECT i.id, \
        COALESCE((SELECT group_concat(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
-                   || COALESCE(v.description, '') || ' ' || v.owners) \
+                   || COALESCE(v.description, '') || ' ' || v.owners || ' ' || v.tags) \
                  FROM item_versions v WHERE v.item_id = i.id), '') || ' ' || \
        COALESCE((SELECT group_concat(u.text, ' ') FROM updates u WHERE u.item_id = i.id), ''), \
        'p' || i.plan_id \
@@ -165,7 +165,7 @@ const SQLITE_REINDEX: &str = "INSERT INTO search_docs (rowid, body, scope) \
 const POSTGRES_REINDEX: &str = "INSERT INTO search_docs (item_id, plan_id, org_id, body) \
      SELECT i.id, i.plan_id, i.org_id, \
        COALESCE((SELECT string_agg(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
-                   || COALESCE(v.description, '') || ' ' || v.owners, ' ') \
+                   || COALESCE(v.description, '') || ' ' || v.owners || ' ' || v.tags, ' ') \
                  FROM item_versions v WHERE v.item_id = i.id), '') || ' ' || \
        COALESCE((SELECT string_agg(u.text, ' ') FROM updates u WHERE u.item_id = i.id), '') \
      FROM items i WHERE i.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint) \

@@ -378,3 +378,95 @@ fn rag_recorded_only_as_cell_colour_is_read_by_hue() {
         colours.message
     );
 }
+
+/// A tracker with columns Waymark has no field for ("Inspection", "Business area"): their
+/// cells are kept as each item's own fields, said so once per column, exported back as columns
+/// of their own, and a re-import of the export changes nothing.
+#[test]
+fn columns_waymark_has_no_field_for_are_kept_as_the_items_own_fields() {
+    let csv = "Ref,Action,Owner,Due,Inspection,Business area,RAG\n\
+               1,Recruit two vetting officers,Head of PSD,31/03/2015,PEEL 2023,AFI 4,Amber\n\
+               2,Clear the vetting backlog,Head of PSD,30/06/2015,,Cause of concern 1,Red\n\
+               3,Publish the vetting policy,Head of Legal,28/02/2015,Vetting 2024,,Green\n";
+    let preview = preview("vetting-own.csv", csv);
+    let own: Vec<Vec<(&str, &str)>> = preview
+        .items
+        .iter()
+        .map(|item| {
+            item.own_fields
+                .iter()
+                .map(|f| (f.name.as_str(), f.value.as_str()))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        own,
+        vec![
+            vec![("Inspection", "PEEL 2023"), ("Business area", "AFI 4")],
+            vec![("Business area", "Cause of concern 1")],
+            vec![("Inspection", "Vetting 2024")],
+        ]
+    );
+    assert!(preview.provided.own_fields);
+    let kept: Vec<(usize, &str)> = preview
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::OwnColumnKept)
+        .map(|f| (f.row, f.column.as_str()))
+        .collect();
+    assert_eq!(kept, vec![(1, "Inspection"), (1, "Business area")]);
+    // The recognised fields are read as before.
+    let first = preview.items[0].to_fields();
+    assert_eq!(first.owners, vec!["Head of PSD".to_string()]);
+    assert_eq!(first.rag, Some(waymark_core::Rag::Amber));
+    assert_eq!(
+        first
+            .tags
+            .iter()
+            .map(|t| (t.taxonomy.as_str(), t.value.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("Inspection", "PEEL 2023"), ("Business area", "AFI 4")]
+    );
+
+    // Exported back as columns after Waymark's own, and read again as the same fields.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use waymark_io::export::{ExportFormat, export_bytes};
+        let (store, org) = crate::helpers::fresh_store().await;
+        let plan = crate::helpers::import_new(&store, org, &preview).await;
+        let view = store
+            .plan_as_at(
+                waymark_store::Scope::All,
+                plan,
+                waymark_io::apply::end_of_time(),
+                None,
+            )
+            .await
+            .unwrap();
+        let csv = String::from_utf8(export_bytes(&view, ExportFormat::Csv).unwrap()).unwrap();
+        let header = csv.lines().find(|l| l.starts_with("Level,")).unwrap();
+        assert!(
+            header.ends_with(",Update history,Inspection,Business area"),
+            "{header}"
+        );
+        assert!(csv.contains(",PEEL 2023,AFI 4"), "{csv}");
+        for (format, file_format, name) in [
+            (ExportFormat::Xlsx, Format::Xlsx, "export.xlsx"),
+            (ExportFormat::Csv, Format::Csv, "export.csv"),
+        ] {
+            let bytes = export_bytes(&view, format).unwrap();
+            let workbook = read_bytes(name, file_format, &bytes).unwrap();
+            let mut options = PreviewOptions::new(as_at());
+            options.level_names = view.plan.level_names.clone();
+            let reread = build_preview(&workbook, &options).unwrap();
+            let outcome = crate::helpers::import_into_plan(&store, plan, &reread, None, false)
+                .await
+                .unwrap();
+            assert_eq!(
+                (outcome.summary.added, outcome.summary.changed),
+                (0, 0),
+                "{name}: {:?}",
+                outcome.summary.changes
+            );
+        }
+    });
+}
