@@ -1,0 +1,647 @@
+#!/usr/bin/env python3
+"""Waymark beside Redmine on the same data set: builds both, checks their answers, measures four
+operations with wrk and prints the figures. Run by run.sh (as root, after the installs); see
+bench/README.md. Settings come from the environment (run.sh documents them).
+"""
+
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+
+WAYMARK = os.environ.get("WAYMARK_BIN", os.path.join(REPO, "target/release/waymark"))
+WORK = os.environ.get("BENCH_WORK", "/var/tmp/waymark-redmine-bench")
+DURATION = int(os.environ.get("BENCH_DURATION", "20"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+CLIENTS = [int(c) for c in os.environ.get("BENCH_CLIENTS", "1 16").split()]
+# Extra client counts for Waymark's writes alone (issue #14's goal is stated at 32 clients).
+WRITE_EXTRA = [int(c) for c in os.environ.get("BENCH_WRITE_EXTRA", "32").split()]
+WM_PORT = int(os.environ.get("WAYMARK_PORT", "8914"))
+RM_PORT = int(os.environ.get("REDMINE_PORT", "3014"))
+RM_INSTANCE = os.environ.get("RM_INSTANCE", "bench")
+RM_DB = os.environ.get("RM_DB", "redmine_bench")
+RM_DB_USER = os.environ.get("RM_DB_USER", "redmine_bench")
+RM_DB_PASS = os.environ.get("RM_DB_PASS", "redmine_bench")
+PGPORT = os.environ.get("PGPORT", "5432")
+RM_WORKERS = os.environ.get("REDMINE_WORKERS", "2")
+RM_THREADS = os.environ.get("REDMINE_THREADS", "8")
+WORDS_LUA = os.path.join(HERE, "bench.lua")
+EMAIL = "bench@bench.example"
+PASSWORD = "bench-password-for-waymark"
+
+T0 = time.time()
+procs = []
+PIDFILE = os.path.join(WORK, "servers.pid")
+
+
+def stop_stale():
+    """Stops the servers a previous, interrupted run of this script left (by the pids it kept)."""
+    try:
+        pids = [int(x) for x in open(PIDFILE).read().split()]
+    except (FileNotFoundError, ValueError):
+        return
+    for pid in pids:
+        try:
+            cmd = open(f"/proc/{pid}/cmdline", "rb").read()
+        except FileNotFoundError:
+            continue
+        if b"puma" in cmd or b"waymark" in cmd:
+            os.kill(pid, signal.SIGTERM)
+            time.sleep(2)
+    os.remove(PIDFILE)
+
+
+def remember(p):
+    procs.append(p)
+    with open(PIDFILE, "a") as f:
+        f.write(f"{p.pid}\n")
+
+
+def log(msg):
+    print(f"[{time.time() - T0:6.1f}s] {msg}", flush=True)
+
+
+def run(cmd, **kw):
+    kw.setdefault("check", True)
+    return subprocess.run(cmd, **kw)
+
+
+def out(cmd, **kw):
+    return run(cmd, capture_output=True, text=True, **kw).stdout
+
+
+def wait_port(port, what, seconds=180):
+    end = time.time() + seconds
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), 1).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    sys.exit(f"{what} did not start listening on {port} within {seconds} s")
+
+
+def port_free(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+        return False
+    except OSError:
+        return True
+
+
+def http_request(port, method, path, headers=None, body=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    conn.request(method, path, body=body, headers=headers or {})
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    return r.status, r.getheaders(), data
+
+
+
+def rss_kb(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def children(pid):
+    kids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    kids.append(int(d))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                pass
+    return kids
+
+
+def pg_backends(db):
+    pids = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/cmdline", "rb") as f:
+                    cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+                if cmd.startswith("postgres:") and f" {db} " in cmd:
+                    pids.append(int(d))
+            except (FileNotFoundError, ProcessLookupError):
+                pass
+    return pids
+
+
+# ---------------------------------------------------------------- the data set
+
+
+def generate():
+    os.makedirs(WORK, exist_ok=True)
+    gen = [sys.executable, os.path.join(HERE, "gen.py")]
+    run(gen + ["csv", f"{WORK}/tracker.csv"])
+    run(gen + ["owners", f"{WORK}/owners.json"])
+    run(gen + ["expect", f"{WORK}/expect.json"])
+    with open(f"{WORK}/expect.json") as f:
+        return json.load(f)
+
+
+# ---------------------------------------------------------------- Waymark
+
+
+def wm(*args, env=None):
+    e = dict(os.environ, **(env or {}))
+    return out([WAYMARK, "--data-dir", f"{WORK}/waymark", *args], env=e)
+
+
+def waymark_load(expect):
+    data = f"{WORK}/waymark"
+    shutil.rmtree(data, ignore_errors=True)
+    os.makedirs(data)
+    t = time.time()
+    result = wm("import", f"{WORK}/tracker.csv", "--new-plan", "Bench plan", "--kind",
+                "improvement", "--json")
+    load_s = time.time() - t
+    with open(f"{WORK}/waymark-import.json", "w") as f:
+        f.write(result)
+    plans = json.loads(wm("plans", "--json"))
+    plan = plans[0]["id"]
+    orgs = json.loads(wm("org", "list", "--json"))
+    code = orgs[0]["code"] if orgs else None
+    args = ["user", "add", "--email", EMAIL, "--name", "Bench Manager", "--role", "manager"]
+    if code:
+        args += ["--organisation", code]
+    wm(*args, env={"WAYMARK_PASSWORD": PASSWORD})
+    token = wm("token", "create", "--email", EMAIL, "--name", "bench").strip()
+    items = json.loads(wm("items", "--plan", str(plan), "--json"))
+    ids = [it["id"] for it in items]
+    if len(ids) != expect["items"]:
+        sys.exit(f"Waymark holds {len(ids)} items after the import, not {expect['items']}")
+    log(f"Waymark: imported {len(ids)} items into plan {plan} in {load_s:.1f} s")
+    return {"plan": plan, "token": token, "ids": ids, "load_s": load_s}
+
+
+def waymark_serve():
+    if not port_free(WM_PORT):
+        sys.exit(f"something already listens on 127.0.0.1:{WM_PORT}; set WAYMARK_PORT")
+    logf = open(f"{WORK}/waymark-serve.log", "w")
+    p = subprocess.Popen([WAYMARK, "--data-dir", f"{WORK}/waymark", "serve", "--bind",
+                          f"127.0.0.1:{WM_PORT}"], stdout=logf, stderr=subprocess.STDOUT)
+    remember(p)
+    wait_port(WM_PORT, "Waymark")
+    return p
+
+
+def waymark_sign_in():
+    status, headers, body = http_request(WM_PORT, "GET", "/sign-in")
+    csrf_cookie = None
+    for k, v in headers:
+        if k.lower() == "set-cookie" and v.startswith("waymark_csrf="):
+            csrf_cookie = v.split(";")[0]
+    m = re.search(rb'name="csrf" value="([0-9a-f]+)"', body)
+    if status != 200 or not m:
+        sys.exit(f"Waymark sign-in page answered {status} without a CSRF token")
+    form = urllib.parse.urlencode({"csrf": m.group(1).decode(), "next": "/", "email": EMAIL,
+                                   "password": PASSWORD})
+    hdrs = {"Content-Type": "application/x-www-form-urlencoded"}
+    if csrf_cookie:
+        hdrs["Cookie"] = csrf_cookie
+    status, headers, body = http_request(WM_PORT, "POST", "/sign-in", hdrs, form)
+    for k, v in headers:
+        if k.lower() == "set-cookie" and v.startswith("waymark_session="):
+            return v.split(";")[0]
+    sys.exit(f"Waymark sign-in answered {status} without a session cookie: {body[:300]!r}")
+
+
+def waymark_updates_count():
+    db = sqlite3.connect(f"file:{WORK}/waymark/waymark.db?mode=ro", uri=True, timeout=30)
+    n = db.execute("SELECT count(*) FROM updates").fetchone()[0]
+    db.close()
+    return n
+
+
+# ---------------------------------------------------------------- Redmine
+
+
+def rm_env():
+    return dict(os.environ, RAILS_ENV="production", REDMINE_INSTANCE=RM_INSTANCE,
+                REDMINE_LANG="en")
+
+
+def psql(sql, db=RM_DB):
+    return out(["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", RM_DB_USER, "-d", db, "-qAt",
+                "-v", "ON_ERROR_STOP=1", "-c", sql], env=dict(os.environ, PGPASSWORD=RM_DB_PASS))
+
+
+def redmine_load(expect):
+    t = time.time()
+    run([os.path.join(HERE, "setup_redmine.sh")],
+        env=dict(os.environ, RM_INSTANCE=RM_INSTANCE, RM_DB=RM_DB, RM_DB_USER=RM_DB_USER,
+                 RM_DB_PASS=RM_DB_PASS, PGPORT=PGPORT))
+    migrate_s = time.time() - t
+    t = time.time()
+    run(["bundle", "exec", "rails", "runner", os.path.join(HERE, "rails_setup.rb"),
+         f"{WORK}/owners.json", f"{WORK}/redmine-meta.json"], cwd="/usr/share/redmine",
+        env=rm_env())
+    run([sys.executable, os.path.join(HERE, "gen.py"), "sql", f"{WORK}/redmine-meta.json",
+         f"{WORK}/redmine-load.sql"])
+    run(["psql", "-h", "127.0.0.1", "-p", PGPORT, "-U", RM_DB_USER, "-d", RM_DB, "-q",
+         "-v", "ON_ERROR_STOP=1", "-f", f"{WORK}/redmine-load.sql"],
+        env=dict(os.environ, PGPASSWORD=RM_DB_PASS), stdout=subprocess.DEVNULL)
+    load_s = time.time() - t
+    with open(f"{WORK}/redmine-meta.json") as f:
+        meta = json.load(f)
+    issues = int(psql("SELECT count(*) FROM issues"))
+    journals = int(psql("SELECT count(*) FROM journals"))
+    if issues != expect["items"] or journals != expect["items"] * expect["updates_each"]:
+        sys.exit(f"Redmine holds {issues} issues and {journals} journals after the load")
+    log(f"Redmine: schema and default data in {migrate_s:.1f} s; {issues} issues, "
+        f"{journals} journals loaded in {load_s:.1f} s")
+    meta["ids"] = list(range(meta["first_issue_id"], meta["first_issue_id"] + issues))
+    meta["load_s"] = load_s
+    meta["migrate_s"] = migrate_s
+    return meta
+
+
+def redmine_serve():
+    if not port_free(RM_PORT):
+        sys.exit(f"something already listens on 127.0.0.1:{RM_PORT}; set REDMINE_PORT")
+    logf = open(f"{WORK}/redmine-puma.log", "w")
+    p = subprocess.Popen(["puma", "-e", "production", "-b", f"tcp://127.0.0.1:{RM_PORT}",
+                          "-w", RM_WORKERS, "-t", f"{RM_THREADS}:{RM_THREADS}", "--preload",
+                          "config.ru"], cwd="/usr/share/redmine", env=rm_env(), stdout=logf,
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    remember(p)
+    wait_port(RM_PORT, "Redmine (puma)")
+    # The workers boot after the port opens; wait until both answer.
+    end = time.time() + 120
+    while time.time() < end and len(children(p.pid)) < int(RM_WORKERS):
+        time.sleep(0.5)
+    return p
+
+
+# ---------------------------------------------------------------- the operations
+
+
+def count(pattern, body):
+    return len(re.findall(pattern, body))
+
+
+def checks(wmi, rmi, expect, cookie):
+    """One request of each operation on each side, its answer checked; returns notes."""
+    notes = []
+    amber = expect["by_rag"]["Amber"]
+    problems = []
+    plan = wmi["plan"]
+    rf = rmi["rag_field_id"]
+
+    # (a) list
+    st, _, body = http_request(WM_PORT, "GET", wm_list_path(plan), {"Cookie": cookie})
+    links = len(set(re.findall(rb'href="/items/(\d+)"', body)))
+    shown = re.search(rb"Showing ([^<]*?) of ([\d,]+) item", body)
+    shown = shown.group(0).decode(errors="replace") if shown else "no 'Showing' line"
+    wm_list_rows = links
+    if st != 200:
+        problems.append(f"Waymark list answered {st}")
+    if links == 100:
+        notes.append(f"Waymark's plan page is paged: 100 rows of {amber} amber ({shown}).")
+    elif links == amber:
+        notes.append(f"Waymark's plan page is NOT paged yet: it returns all {links} amber rows "
+                     f"where Redmine returns 100 ({shown}); the list figures compare "
+                     f"{links // 100}x the rows.")
+    else:
+        problems.append(f"Waymark list has {links} item rows, expected 100 or {amber}")
+    st, _, body = http_request(RM_PORT, "GET", rm_list_path(rf))
+    rows = count(rb'<tr id="issue-\d+"', body)
+    total = re.search(rb'<span class="items">\(1-100/(\d+)\)', body)
+    if st != 200 or rows != 100 or not total or int(total.group(1)) != amber:
+        problems.append(f"Redmine list: {st}, {rows} rows, total {total and total.group(1)}")
+    # Both sorted by due date: the first row of each is due on the same day.
+    # (b) one item with its history
+    iid = wmi["ids"][42]
+    st, _, body = http_request(WM_PORT, "GET", f"/items/{iid}", {"Cookie": cookie})
+    n = count(rb'<li class="wm-update">', body)
+    if st != 200 or n < expect["updates_each"]:
+        problems.append(f"Waymark item page: {st} with {n} updates")
+    st, _, body = http_request(RM_PORT, "GET", f"/issues/{rmi['ids'][42]}")
+    n = count(rb'id="change-\d+"', body)
+    if st != 200 or n < expect["updates_each"]:
+        problems.append(f"Redmine issue page: {st} with {n} journals")
+    # (d) search
+    word = expect["word"]
+    want = expect["items_with_word"]
+    st, _, body = http_request(WM_PORT, "GET", f"/plans/{plan}?q={word}", {"Cookie": cookie})
+    links = len(set(re.findall(rb'href="/items/(\d+)"', body)))
+    m = re.search(rb"Showing ([^<]*?) of ([\d,]+) item", body)
+    shown = m.group(0).decode(errors="replace") if m else ""
+    if st != 200:
+        problems.append(f"Waymark search answered {st}")
+    elif links == want:
+        notes.append(f"Waymark's search finds all {want} items whose notes hold '{word}' "
+                     f"(complete) and lists every one on the page.")
+    elif links == 100 and re.search(rf"\b{want:,}\b|\b{want}\b".encode(), body):
+        notes.append(f"Waymark's search is paged: 100 rows of {want} matches ({shown}).")
+    else:
+        problems.append(f"Waymark search lists {links} items; {want} hold the word ({shown})")
+    wm_search_rows = links
+    st, _, body = http_request(RM_PORT, "GET", rm_search_path(word))
+    m = re.search(rb"Results \((\d+)\)", body)
+    n = count(rb'<dt class="issue', body)
+    if st != 200 or not m or int(m.group(1)) != want or n != 10:
+        problems.append(f"Redmine search: {st}, results {m and m.group(1)}, {n} listed")
+    else:
+        notes.append(f"Redmine's search counts all {want} matching issues and lists the first "
+                     f"10 (its page size).")
+    # (c) a write on each, counted in the database
+    before = waymark_updates_count()
+    st, _, body = http_request(WM_PORT, "POST", f"/api/items/{iid}/updates",
+                               {"Authorization": f"Bearer {wmi['token']}",
+                                "Content-Type": "application/json"},
+                               json.dumps({"text": "Bench check update."}))
+    if st != 201 or waymark_updates_count() != before + 1:
+        problems.append(f"Waymark write: {st} {body[:200]!r}")
+    before = int(psql("SELECT count(*) FROM journals"))
+    st, _, body = http_request(RM_PORT, "PUT", f"/issues/{rmi['ids'][42]}.json",
+                               {"X-Redmine-API-Key": rmi["api_key"],
+                                "Content-Type": "application/json"},
+                               json.dumps({"issue": {"notes": "Bench check update."}}))
+    if st != 204 or int(psql("SELECT count(*) FROM journals")) != before + 1:
+        problems.append(f"Redmine write: {st} {body[:200]!r}")
+    if problems:
+        for p in problems:
+            print("CHECK FAILED:", p)
+        sys.exit("the answers are not what the data set says; not measuring errors")
+    log("checks passed: " + " ".join(notes))
+    return notes, wm_list_rows, wm_search_rows
+
+
+def wm_list_path(plan, page=1):
+    # `page` is ignored by a Waymark without paging (serde skips unknown query fields).
+    return f"/plans/{plan}?rag=amber&sort=due&page={page}"
+
+
+def rm_list_path(rf):
+    return (f"/projects/bench/issues?set_filter=1&f[]=cf_{rf}&op[cf_{rf}]==&v[cf_{rf}][]=Amber"
+            f"&sort=due_date&per_page=100")
+
+
+def rm_search_path(word):
+    return f"/projects/bench/search?q={word}&issues=1"
+
+
+def wrk(port, paths, clients, seconds, headers, method="GET", body=None, tag=""):
+    pfile = f"{WORK}/paths-{tag}.txt"
+    with open(pfile, "w") as f:
+        f.write("\n".join(paths) + "\n")
+    env = dict(os.environ, BENCH_PATHS=pfile, BENCH_METHOD=method)
+    if body:
+        env["BENCH_BODY"] = body
+    cmd = ["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds}s",
+           "--timeout", "60s", "-s", WORDS_LUA]
+    for k, v in headers.items():
+        cmd += ["-H", f"{k}: {v}"]
+    cmd.append(f"http://127.0.0.1:{port}")
+    res = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    m = re.search(r"^BENCH_JSON (.*)$", res.stdout, re.M)
+    if not m:
+        sys.exit(f"wrk gave no figures: {res.stdout}\n{res.stderr}")
+    r = json.loads(m.group(1))
+    r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+    r["bytes_per"] = r["bytes"] / r["requests"] if r["requests"] else 0
+    return r
+
+
+def ops(wmi, rmi, expect, cookie):
+    rng = random.Random(1414)
+    sample = rng.sample(range(expect["items"]), 2000)
+    plan, rf, word = wmi["plan"], rmi["rag_field_id"], expect["word"]
+    wm_cookie = {"Cookie": cookie}
+    wm_write = {"Authorization": f"Bearer {wmi['token']}", "Content-Type": "application/json"}
+    rm_write = {"X-Redmine-API-Key": rmi["api_key"], "Content-Type": "application/json"}
+    text = "Bench update %N: progress checked with the owner and recorded."
+    return [
+        ("list", "(a) filtered list of 100 by due date",
+         dict(paths=[wm_list_path(plan)], headers=wm_cookie, ok=(200,)),
+         dict(paths=[rm_list_path(rf)], headers={}, ok=(200,))),
+        ("item", "(b) one action with its history",
+         dict(paths=[f"/items/{wmi['ids'][k]}" for k in sample], headers=wm_cookie, ok=(200,)),
+         dict(paths=[f"/issues/{rmi['ids'][k]}" for k in sample], headers={}, ok=(200,))),
+        ("search", f"(d) full-text search for '{word}'",
+         dict(paths=[f"/plans/{plan}?q={word}"], headers=wm_cookie, ok=(200,)),
+         dict(paths=[rm_search_path(word)], headers={}, ok=(200,))),
+        ("write", "(c) add an update, spread over 2,000 items",
+         dict(paths=[f"/api/items/{wmi['ids'][k]}/updates" for k in sample], headers=wm_write,
+              method="POST", body=json.dumps({"text": text}), ok=(201,)),
+         dict(paths=[f"/issues/{rmi['ids'][k]}.json" for k in sample], headers=rm_write,
+              method="PUT", body=json.dumps({"issue": {"notes": text}}), ok=(204,))),
+    ]
+
+
+def measure(spec, port, clients, seconds, tag):
+    r = wrk(port, spec["paths"], clients, seconds, spec["headers"], spec.get("method", "GET"),
+            spec.get("body"), tag)
+    good = sum(n for code, n in r["statuses"].items() if int(code) in spec["ok"])
+    r["good"] = good
+    r["bad"] = {c: n for c, n in r["statuses"].items() if int(c) not in spec["ok"]}
+    errs = sum(r["errors"].values()) - r["errors"]["status"]
+    r["ok"] = good > 0 and not r["bad"] and errs == 0
+    return r
+
+
+def ms(us):
+    return f"{us / 1000:,.1f}" if us < 100000 else f"{us / 1000:,.0f}"
+
+
+def kb(b):
+    return f"{b / 1024:,.1f} KB" if b < 1024 * 1024 else f"{b / 1048576:,.2f} MB"
+
+
+def main():
+    load_start = open("/proc/loadavg").read().split()[:3]
+    started = dt.datetime.now(dt.timezone.utc)
+    log(f"load average at the start: {' '.join(load_start)}")
+    os.makedirs(WORK, exist_ok=True)
+    stop_stale()
+    expect = generate()
+    log(f"data set: {expect['items']} actions x {expect['updates_each']} updates, "
+        f"RAG {expect['by_rag']}, '{expect['word']}' in {expect['notes_with_word']} notes "
+        f"of {expect['items_with_word']} actions")
+    wmi = waymark_load(expect)
+    rmi = redmine_load(expect)
+    wp = waymark_serve()
+    rp = redmine_serve()
+    cookie = waymark_sign_in()
+    notes, wm_list_rows, wm_search_rows = checks(wmi, rmi, expect, cookie)
+    rm_pids = lambda: [rp.pid] + children(rp.pid)
+    mem = {"before": {"waymark": rss_kb([wp.pid]), "redmine": rss_kb(rm_pids()),
+                      "redmine_pg": rss_kb(pg_backends(RM_DB))}}
+    table = []
+    operations = ops(wmi, rmi, expect, cookie)
+    if WARMUP:
+        log(f"warming up: {WARMUP} s of each operation on each side at 2 clients")
+        for name, _, w, r in operations:
+            if name != "write":
+                measure(w, WM_PORT, 2, WARMUP, f"wm-{name}")
+                measure(r, RM_PORT, 2, WARMUP, f"rm-{name}")
+    mem["warm"] = {"waymark": rss_kb([wp.pid]), "redmine": rss_kb(rm_pids()),
+                   "redmine_pg": rss_kb(pg_backends(RM_DB))}
+    for name, label, w, r in operations:
+        for c in CLIENTS:
+            wm_before = waymark_updates_count() if name == "write" else 0
+            a = measure(w, WM_PORT, c, DURATION, f"wm-{name}")
+            if name == "write":
+                a["stored"] = waymark_updates_count() - wm_before
+                rm_before = int(psql("SELECT count(*) FROM journals"))
+            b = measure(r, RM_PORT, c, DURATION, f"rm-{name}")
+            if name == "write":
+                b["stored"] = int(psql("SELECT count(*) FROM journals")) - rm_before
+            log(f"{name} at {c}: Waymark {a['rps']:.1f}/s p95 {ms(a['p95_us'])} ms "
+                f"(ok={a['ok']}), Redmine {b['rps']:.1f}/s p95 {ms(b['p95_us'])} ms "
+                f"(ok={b['ok']})")
+            table.append((name, label, c, a, b))
+        if name == "write":
+            for c in WRITE_EXTRA:
+                before = waymark_updates_count()
+                a = measure(w, WM_PORT, c, DURATION, f"wm-{name}")
+                a["stored"] = waymark_updates_count() - before
+                log(f"{name} at {c} (Waymark only): {a['rps']:.1f}/s p95 {ms(a['p95_us'])} ms")
+                table.append((name, label, c, a, None))
+    mem["after"] = {"waymark": rss_kb([wp.pid]), "redmine": rss_kb(rm_pids()),
+                    "redmine_pg": rss_kb(pg_backends(RM_DB))}
+    load_end = open("/proc/loadavg").read().split()[:3]
+    report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem,
+           wm_list_rows, wm_search_rows)
+
+
+def versions():
+    v = {}
+    try:
+        v["waymark"] = out(["git", "-C", REPO, "rev-parse", "--short", "HEAD"]).strip()
+        if out(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"]).strip():
+            v["waymark"] += " (with uncommitted changes)"
+    except Exception:
+        v["waymark"] = "?"
+    for pkg in ["redmine", "puma", "ruby3.1", "postgresql-15", "wrk"]:
+        v[pkg] = out(["dpkg-query", "-W", "-f", "${Version}", pkg], check=False).strip() or "?"
+    return v
+
+
+def report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem,
+           wm_list_rows, wm_search_rows):
+    cpu = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        memtotal = int(f.readline().split()[1]) / 1048576
+    v = versions()
+    elapsed = time.time() - T0
+    lines = []
+    p = lines.append
+    p(f"Date: {started:%d %B %Y %H:%M} UTC; run took {elapsed / 60:.1f} minutes.")
+    p(f"Machine: {os.cpu_count()} cores ({cpu}), {memtotal:.0f} GiB, "
+      f"{platform.system()} {platform.release()}; load average at the start "
+      f"{' / '.join(load_start)} (1/5/15 min), at the end {' / '.join(load_end)}.")
+    p(f"Versions: Waymark {v['waymark']} (release build, SQLite), Redmine {v['redmine']} on puma "
+      f"{v['puma']} ({RM_WORKERS} workers x {RM_THREADS} threads, production), ruby "
+      f"{v['ruby3.1']}, PostgreSQL {v['postgresql-15']}, wrk {v['wrk']}.")
+    p(f"Data: {expect['items']:,} actions x {expect['updates_each']} updates (seed "
+      f"{expect['seed']}), RAG {', '.join(f'{k} {n:,}' for k, n in expect['by_rag'].items())}; "
+      f"'{expect['word']}' in {expect['notes_with_word']:,} notes of "
+      f"{expect['items_with_word']:,} actions. Load: Waymark import {wmi['load_s']:.1f} s; "
+      f"Redmine SQL COPY {rmi['load_s']:.1f} s (after {rmi['migrate_s']:.0f} s of schema).")
+    p(f"Each run: wrk for {DURATION} s, no think time; statuses checked on every response.")
+    for n in notes:
+        p(f"Note: {n}")
+    p("")
+    p("| operation | clients | Waymark req/s | p50 / p95 / p99 ms | bytes/resp | Redmine req/s "
+      "| p50 / p95 / p99 ms | bytes/resp | Waymark ÷ Redmine (req/s) | answers |")
+    p("|---|---|---|---|---|---|---|---|---|---|")
+    order = {"list": 0, "item": 1, "write": 2, "search": 3}
+    for name, label, c, a, b in sorted(table, key=lambda t: (order[t[0]], t[2])):
+        def side(r):
+            return (f"{r['rps']:,.1f}", f"{ms(r['p50_us'])} / {ms(r['p95_us'])} / "
+                    f"{ms(r['p99_us'])}", kb(r["bytes_per"]))
+        def answers(r, who):
+            s = f"{who} {r['good']:,} ok"
+            if r["bad"]:
+                s += f", other statuses {r['bad']}"
+            e = {k: n for k, n in r["errors"].items() if n and k != "status"}
+            if e:
+                s += f", errors {e}"
+            if "stored" in r:
+                s += f", {r['stored']:,} stored"
+            return s
+        wa = side(a)
+        if b:
+            rb = side(b)
+            ratio = f"{a['rps'] / b['rps']:,.1f}×" if b["rps"] else "∞"
+            ans = answers(a, "W") + "; " + answers(b, "R")
+        else:
+            rb, ratio, ans = ("–", "–", "–"), "–", answers(a, "W") + " (Waymark only)"
+        p(f"| {label} | {c} | {wa[0]} | {wa[1]} | {wa[2]} | {rb[0]} | {rb[1]} | {rb[2]} | "
+          f"{ratio} | {ans} |")
+    p("")
+    p("| resident memory (RSS) | Waymark | Redmine (puma master + workers) | Redmine's PostgreSQL backends |")
+    p("|---|---|---|---|")
+    for when, label in [("before", "loaded, before any request"), ("warm", "after warm-up"),
+                        ("after", "after every run")]:
+        m = mem[when]
+        p(f"| {label} | {m['waymark'] / 1024:,.0f} MB | {m['redmine'] / 1024:,.0f} MB | "
+          f"{m['redmine_pg'] / 1024:,.0f} MB |")
+    text = "\n".join(lines)
+    print("\n" + text)
+    with open(f"{WORK}/results.md", "w") as f:
+        f.write(text + "\n")
+    with open(f"{WORK}/results.json", "w") as f:
+        json.dump({"table": [(n, c, a, b) for n, _, c, a, b in table], "mem": mem,
+                   "load_start": load_start, "load_end": load_end, "notes": notes}, f,
+                  indent=1, default=str)
+    log(f"written {WORK}/results.md and results.json")
+
+
+def stop_all(*_):
+    for p in procs:
+        try:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM) if os.getpgid(p.pid) == p.pid else p.terminate()
+        except ProcessLookupError:
+            pass
+    for p in procs:
+        try:
+            p.wait(20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    if procs and os.path.exists(PIDFILE):
+        os.remove(PIDFILE)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, lambda *a: (stop_all(), sys.exit(1)))
+    try:
+        main()
+    finally:
+        stop_all()
