@@ -198,6 +198,15 @@ def waymark_load(expect):
     ids = [it["id"] for it in items]
     if len(ids) != expect["items"]:
         sys.exit(f"Waymark holds {len(ids)} items after the import, not {expect['items']}")
+    # ids[k] must be the k-th action of the data set (A00001 first), as Redmine's issue k+1 is.
+    wrong = [k for k, it in enumerate(items) if it.get("reference") != f"A{k + 1:05d}"]
+    if wrong:
+        sys.exit(f"Waymark's items are not in the data set's order (first at {wrong[0]}: "
+                 f"{items[wrong[0]].get('reference')})")
+    short = [it["reference"] for it in items if it.get("updates") != expect["updates_each"]]
+    if short:
+        sys.exit(f"{len(short)} Waymark items do not hold {expect['updates_each']} updates "
+                 f"(first {short[0]})")
     log(f"Waymark: imported {len(ids)} items into plan {plan} in {load_s:.1f} s")
     return {"plan": plan, "token": token, "ids": ids, "load_s": load_s}
 
@@ -308,74 +317,138 @@ def count(pattern, body):
     return len(re.findall(pattern, body))
 
 
+def markers(expect):
+    """Text each answer's body must hold, by operation and side (None: the status alone, and
+    for writes the rows stored). wrk counts every answer without it (bench.lua, BENCH_EXPECT)."""
+    amber = expect["by_rag"]["Amber"]
+    want = expect["items_with_word"]
+    return {
+        "list": (f"of {amber:,} items", f"(1-100/{amber})"),
+        "json": (f'"total":{amber},', f'"total_count":{amber},'),
+        "item": ('<li class="wm-update">', 'id="change-'),
+        "search": (f"of {want:,} items", f"Results ({want})"),
+        "write": (None, None),
+    }
+
+
+def day(text):
+    """A due date as either side writes it ("1 January 2026", "2026-01-01", …), as a date."""
+    text = text.strip()
+    for form in ("%Y-%m-%d", "%d %B %Y", "%d %b %Y", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(text, form).date()
+        except ValueError:
+            pass
+    return text  # unreadable: compared as text, so a mismatch shows
+
+
+def wm_dues(body):
+    """The due dates of a Waymark plan page's rows, in order, as dates."""
+    return [day(d.decode()) for d in re.findall(rb'data-label="Due">([^<]*)<', body)]
+
+
+def rm_dues(body):
+    """The due dates of a Redmine issue list's rows (Redmine's default format, mm/dd/yyyy)."""
+    return [dt.datetime.strptime(d.decode(), "%m/%d/%Y").date()
+            for d in re.findall(rb'<td class="due_date">([^<]*)<', body)]
+
+
 def checks(wmi, rmi, expect, cookie):
-    """One request of each operation on each side, its answer checked; returns notes."""
+    """One request of each operation on each side, its answer checked against the data set;
+    returns notes for the report. Any mismatch stops the run before anything is measured."""
     notes = []
     amber = expect["by_rag"]["Amber"]
     problems = []
     plan = wmi["plan"]
     rf = rmi["rag_field_id"]
+    mark = markers(expect)
 
-    # (a) list
+    def has(body, text):
+        return text is None or text.encode() in body
+
+    # (a) the filtered list, as HTML: 100 amber rows sorted by due date on each side, the
+    # same due dates (ties may be ordered differently), the total of the whole list shown.
     st, _, body = http_request(WM_PORT, "GET", wm_list_path(plan), {"Cookie": cookie})
-    links = len(set(re.findall(rb'href="/items/(\d+)"', body)))
-    shown = re.search(rb"Showing ([^<]*?) of ([\d,]+) item", body)
+    links = len(set(re.findall(rb'<a class="govuk-link" href="/items/(\d+)"', body)))
+    ambers = count(rb'data-label="RAG"><strong class="wm-tag wm-rag--amber"', body)
+    wd = wm_dues(body)
+    shown = re.search(rb"Showing [^<]*", body)
     shown = shown.group(0).decode(errors="replace") if shown else "no 'Showing' line"
-    wm_list_rows = links
-    if st != 200:
-        problems.append(f"Waymark list answered {st}")
-    if links == 100:
-        notes.append(f"Waymark's plan page is paged: 100 rows of {amber} amber ({shown}).")
-    elif links == amber:
-        notes.append(f"Waymark's plan page is NOT paged yet: it returns all {links} amber rows "
-                     f"where Redmine returns 100 ({shown}); the list figures compare "
-                     f"{links // 100}x the rows.")
-    else:
-        problems.append(f"Waymark list has {links} item rows, expected 100 or {amber}")
+    if st != 200 or links != 100 or ambers != 100 or len(wd) != 100 or not has(body, mark["list"][0]):
+        problems.append(f"Waymark list: {st}, {links} item links, {ambers} amber, {len(wd)} due "
+                        f"dates ({shown})")
     st, _, body = http_request(RM_PORT, "GET", rm_list_path(rf))
     rows = count(rb'<tr id="issue-\d+"', body)
-    total = re.search(rb'<span class="items">\(1-100/(\d+)\)', body)
-    if st != 200 or rows != 100 or not total or int(total.group(1)) != amber:
-        problems.append(f"Redmine list: {st}, {rows} rows, total {total and total.group(1)}")
-    # Both sorted by due date: the first row of each is due on the same day.
-    # (b) one item with its history
-    iid = wmi["ids"][42]
+    rd = rm_dues(body)
+    rm_ambers = count(rb'<td class="cf_%d[^"]*">Amber</td>' % rf, body)
+    if st != 200 or rows != 100 or len(rd) != 100 or not has(body, mark["list"][1]) \
+            or rm_ambers != 100:
+        problems.append(f"Redmine list: {st}, {rows} rows, {len(rd)} due dates, {rm_ambers} "
+                        f"amber, marker {mark['list'][1]!r} {'found' if has(body, mark['list'][1]) else 'missing'}")
+    if wd and rd and (wd != sorted(wd) or rd != sorted(rd) or wd != rd):
+        problems.append(f"the two lists differ in due dates: Waymark {wd[0]}..{wd[-1]}, "
+                        f"Redmine {rd[0]}..{rd[-1]}")
+    if not problems:
+        notes.append(f"List: both pages show 100 of the {amber:,} Amber actions, due "
+                     f"{wd[0]:%d %b %Y} to {wd[-1]:%d %b %Y} on both, with the total "
+                     f"({shown}; Redmine \"(1-100/{amber})\").")
+    # (a') the same list as JSON from each API.
+    st, _, body = http_request(WM_PORT, "GET", wm_json_path(plan),
+                               {"Authorization": f"Bearer {wmi['token']}"})
+    try:
+        j = json.loads(body)
+        jd = [day(it["due"]) for it in j["items"]]
+        ok = (st == 200 and j["total"] == amber and len(j["items"]) == 100
+              and all((it["rag"] or "").lower() == "amber" for it in j["items"])
+              and jd == sorted(jd) and has(body, mark["json"][0]))
+    except (ValueError, KeyError, TypeError) as e:
+        ok, jd = False, [str(e)]
+    if not ok:
+        problems.append(f"Waymark JSON list: {st} {body[:300]!r}")
+    st, _, body = http_request(RM_PORT, "GET", rm_json_path(rf))
+    try:
+        r = json.loads(body)
+        rjd = [day(i["due_date"]) for i in r["issues"]]
+        rok = (st == 200 and r["total_count"] == amber and len(r["issues"]) == 100
+               and all(any(c["id"] == rf and c["value"] == "Amber" for c in i["custom_fields"])
+                       for i in r["issues"]) and has(body, mark["json"][1]))
+    except (ValueError, KeyError, TypeError) as e:
+        rok, rjd = False, [str(e)]
+    if not rok:
+        problems.append(f"Redmine JSON list: {st} {body[:300]!r}")
+    if ok and rok and jd != rjd:
+        problems.append(f"the two JSON lists differ in due dates: {jd[:3]}.. / {rjd[:3]}..")
+    # (b) one item with its history: the same action on each side (same reference), with all
+    # its updates.
+    k = 42
+    ref = f"A{k + 1:05d}"
+    iid = wmi["ids"][k]
     st, _, body = http_request(WM_PORT, "GET", f"/items/{iid}", {"Cookie": cookie})
     n = count(rb'<li class="wm-update">', body)
-    if st != 200 or n < expect["updates_each"]:
+    if st != 200 or n < expect["updates_each"] or f"{ref} update 5:".encode() not in body:
         problems.append(f"Waymark item page: {st} with {n} updates")
-    st, _, body = http_request(RM_PORT, "GET", f"/issues/{rmi['ids'][42]}")
+    st, _, body = http_request(RM_PORT, "GET", f"/issues/{rmi['ids'][k]}")
     n = count(rb'id="change-\d+"', body)
-    if st != 200 or n < expect["updates_each"]:
+    if st != 200 or n < expect["updates_each"] or f"{ref} update 5:".encode() not in body:
         problems.append(f"Redmine issue page: {st} with {n} journals")
-    # (d) search
+    # (d) search: 100 results a page on each side, the total of all matches shown.
     word = expect["word"]
     want = expect["items_with_word"]
-    st, _, body = http_request(WM_PORT, "GET", f"/plans/{plan}?q={word}", {"Cookie": cookie})
-    links = len(set(re.findall(rb'href="/items/(\d+)"', body)))
-    m = re.search(rb"Showing ([^<]*?) of ([\d,]+) item", body)
-    shown = m.group(0).decode(errors="replace") if m else ""
-    if st != 200:
-        problems.append(f"Waymark search answered {st}")
-    elif links == want:
-        notes.append(f"Waymark's search finds all {want} items whose notes hold '{word}' "
-                     f"(complete) and lists every one on the page.")
-    elif links == 100:
-        total = re.search(rf"\b({want:,}|{want})\b".encode(), body)
-        notes.append(f"Waymark's search is paged: 100 rows ({shown}); "
-                     + (f"the page names all {want} matches." if total else
-                        f"the page does not show the total {want}: check it by hand."))
-    else:
-        problems.append(f"Waymark search lists {links} items; {want} hold the word ({shown})")
-    wm_search_rows = links
+    st, _, body = http_request(WM_PORT, "GET", wm_search_path(plan, word), {"Cookie": cookie})
+    links = len(set(re.findall(rb'<a class="govuk-link" href="/items/(\d+)"', body)))
+    m = re.search(rb"Showing [^<]*", body)
+    shown = m.group(0).decode(errors="replace") if m else "no 'Showing' line"
+    if st != 200 or links != 100 or not has(body, mark["search"][0]):
+        problems.append(f"Waymark search: {st}, {links} items listed ({shown}); "
+                        f"{want} hold the word")
     st, _, body = http_request(RM_PORT, "GET", rm_search_path(word))
     m = re.search(rb"Results \((\d+)\)", body)
     n = count(rb'<dt class="issue', body)
-    if st != 200 or not m or int(m.group(1)) != want or n != 10:
+    if st != 200 or not m or int(m.group(1)) != want or n != 100:
         problems.append(f"Redmine search: {st}, results {m and m.group(1)}, {n} listed")
     else:
-        notes.append(f"Redmine's search counts all {want} matching issues and lists the first "
-                     f"10 (its page size).")
+        notes.append(f"Search: both find all {want:,} actions whose notes hold '{word}' and "
+                     f"list the first 100 ({shown}; Redmine \"Results ({want})\").")
     # (c) a write on each, counted in the database
     before = waymark_updates_count()
     st, _, body = http_request(WM_PORT, "POST", f"/api/items/{iid}/updates",
@@ -385,7 +458,7 @@ def checks(wmi, rmi, expect, cookie):
     if st != 201 or waymark_updates_count() != before + 1:
         problems.append(f"Waymark write: {st} {body[:200]!r}")
     before = int(psql("SELECT count(*) FROM journals"))
-    st, _, body = http_request(RM_PORT, "PUT", f"/issues/{rmi['ids'][42]}.json",
+    st, _, body = http_request(RM_PORT, "PUT", f"/issues/{rmi['ids'][k]}.json",
                                {"X-Redmine-API-Key": rmi["api_key"],
                                 "Content-Type": "application/json"},
                                json.dumps({"issue": {"notes": "Bench check update."}}))
@@ -396,30 +469,48 @@ def checks(wmi, rmi, expect, cookie):
             print("CHECK FAILED:", p)
         sys.exit("the answers are not what the data set says; not measuring errors")
     log("checks passed: " + " ".join(notes))
-    return notes, wm_list_rows, wm_search_rows
+    return notes
 
 
-def wm_list_path(plan, page=1):
-    # `page` is ignored by a Waymark without paging (serde skips unknown query fields).
-    return f"/plans/{plan}?rag=amber&sort=due&page={page}"
+def wm_list_path(plan):
+    return f"/plans/{plan}?rag=amber&sort=due&page=1"
+
+
+def wm_json_path(plan):
+    return f"/api/plans/{plan}/items?rag=amber&sort=due&limit=100&page=1"
+
+
+def wm_search_path(plan, word):
+    return f"/plans/{plan}?q={word}&page=1"
+
+
+# Redmine's list with the columns Waymark's plan page shows (reference and wording = subject,
+# owner = assignee, due date, RAG, latest update = last notes).
+RM_COLUMNS = "&c[]=subject&c[]=assigned_to&c[]=due_date&c[]=cf_{rf}&c[]=last_notes"
 
 
 def rm_list_path(rf):
     return (f"/projects/bench/issues?set_filter=1&f[]=cf_{rf}&op[cf_{rf}]==&v[cf_{rf}][]=Amber"
-            f"&sort=due_date&per_page=100")
+            f"&sort=due_date&per_page=100" + RM_COLUMNS.format(rf=rf))
+
+
+def rm_json_path(rf):
+    return (f"/projects/bench/issues.json?set_filter=1&f[]=cf_{rf}&op[cf_{rf}]==&v[cf_{rf}][]=Amber"
+            f"&sort=due_date&limit=100")
 
 
 def rm_search_path(word):
     return f"/projects/bench/search?q={word}&issues=1"
 
 
-def wrk(port, paths, clients, seconds, headers, method="GET", body=None, tag=""):
+def wrk(port, paths, clients, seconds, headers, method="GET", body=None, tag="", expect=None):
     pfile = f"{WORK}/paths-{tag}.txt"
     with open(pfile, "w") as f:
         f.write("\n".join(paths) + "\n")
     env = dict(os.environ, BENCH_PATHS=pfile, BENCH_METHOD=method)
     if body:
         env["BENCH_BODY"] = body
+    env["BENCH_EXPECT"] = expect or ""
     cmd = ["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{seconds}s",
            "--timeout", "60s", "-s", WORDS_LUA]
     for k, v in headers.items():
@@ -437,23 +528,33 @@ def wrk(port, paths, clients, seconds, headers, method="GET", body=None, tag="")
 
 def ops(wmi, rmi, expect, cookie):
     rng = random.Random(1414)
-    sample = rng.sample(range(expect["items"]), 2000)
+    spread = min(2000, expect["items"])
+    sample = rng.sample(range(expect["items"]), spread)
     plan, rf, word = wmi["plan"], rmi["rag_field_id"], expect["word"]
+    mark = markers(expect)
     wm_cookie = {"Cookie": cookie}
+    wm_token = {"Authorization": f"Bearer {wmi['token']}"}
     wm_write = {"Authorization": f"Bearer {wmi['token']}", "Content-Type": "application/json"}
+    rm_key = {"X-Redmine-API-Key": rmi["api_key"]}
     rm_write = {"X-Redmine-API-Key": rmi["api_key"], "Content-Type": "application/json"}
     text = "Bench update %N: progress checked with the owner and recorded."
     return [
-        ("list", "(a) filtered list of 100 by due date",
-         dict(paths=[wm_list_path(plan)], headers=wm_cookie, ok=(200,)),
-         dict(paths=[rm_list_path(rf)], headers={}, ok=(200,))),
-        ("item", "(b) one action with its history",
-         dict(paths=[f"/items/{wmi['ids'][k]}" for k in sample], headers=wm_cookie, ok=(200,)),
-         dict(paths=[f"/issues/{rmi['ids'][k]}" for k in sample], headers={}, ok=(200,))),
-        ("search", f"(d) full-text search for '{word}'",
-         dict(paths=[f"/plans/{plan}?q={word}"], headers=wm_cookie, ok=(200,)),
-         dict(paths=[rm_search_path(word)], headers={}, ok=(200,))),
-        ("write", "(c) add an update, spread over 2,000 items",
+        ("list", "(a) filtered list, page 1 of the Amber actions by due date (HTML, 100 rows)",
+         dict(paths=[wm_list_path(plan)], headers=wm_cookie, ok=(200,), expect=mark["list"][0]),
+         dict(paths=[rm_list_path(rf)], headers={}, ok=(200,), expect=mark["list"][1])),
+        ("json", "(a′) the same list from the JSON API (100 items)",
+         dict(paths=[wm_json_path(plan)], headers=wm_token, ok=(200,), expect=mark["json"][0]),
+         dict(paths=[rm_json_path(rf)], headers=rm_key, ok=(200,), expect=mark["json"][1])),
+        ("item", f"(b) one action with its history ({spread:,} different)",
+         dict(paths=[f"/items/{wmi['ids'][k]}" for k in sample], headers=wm_cookie, ok=(200,),
+              expect=mark["item"][0]),
+         dict(paths=[f"/issues/{rmi['ids'][k]}" for k in sample], headers={}, ok=(200,),
+              expect=mark["item"][1])),
+        ("search", f"(d) full-text search for '{word}', first 100 results",
+         dict(paths=[wm_search_path(plan, word)], headers=wm_cookie, ok=(200,),
+              expect=mark["search"][0]),
+         dict(paths=[rm_search_path(word)], headers={}, ok=(200,), expect=mark["search"][1])),
+        ("write", f"(c) add an update, spread over {spread:,} items (durable)",
          dict(paths=[f"/api/items/{wmi['ids'][k]}/updates" for k in sample], headers=wm_write,
               method="POST", body=json.dumps({"text": text}), ok=(201,)),
          dict(paths=[f"/issues/{rmi['ids'][k]}.json" for k in sample], headers=rm_write,
@@ -461,14 +562,48 @@ def ops(wmi, rmi, expect, cookie):
     ]
 
 
+def cpu_ticks(pids):
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            pass
+    return total
+
+
+def settle(pids_of, most=60):
+    """Waits until the server (and, for Redmine, its PostgreSQL backends) is idle: wrk stops
+    sending at the end of a run, but a server may still be working through the requests it has
+    queued, which would then run beside the next measurement."""
+    end = time.time() + most
+    hz = os.sysconf("SC_CLK_TCK")
+    while time.time() < end:
+        before = cpu_ticks(pids_of())
+        time.sleep(0.5)
+        if (cpu_ticks(pids_of()) - before) / hz < 0.02:  # under 4% of a core
+            return
+
+
+SERVER_PIDS = {}  # port -> function giving the pids to watch for idleness
+
+
 def measure(spec, port, clients, seconds, tag):
+    settle(SERVER_PIDS.get(port, lambda: []))
+    load1 = float(open("/proc/loadavg").read().split()[0])
     r = wrk(port, spec["paths"], clients, seconds, spec["headers"], spec.get("method", "GET"),
-            spec.get("body"), tag)
+            spec.get("body"), tag, spec.get("expect"))
     good = sum(n for code, n in r["statuses"].items() if int(code) in spec["ok"])
-    r["good"] = good
     r["bad"] = {c: n for c, n in r["statuses"].items() if int(c) not in spec["ok"]}
+    # An answer with the right status but without the expected text is not a good one.
+    r["good"] = max(good - r["content_bad"], 0)
+    # Requests a second counts the good answers only.
+    r["rps"] = r["good"] / (r["duration_us"] / 1e6)
     errs = sum(r["errors"].values()) - r["errors"]["status"]
-    r["ok"] = good > 0 and not r["bad"] and errs == 0
+    r["ok"] = r["good"] > 0 and not r["bad"] and errs == 0 and r["content_bad"] == 0
+    r["load1"] = load1
     return r
 
 
@@ -495,8 +630,10 @@ def main():
     wp = waymark_serve()
     rp = redmine_serve()
     cookie = waymark_sign_in()
-    notes, wm_list_rows, wm_search_rows = checks(wmi, rmi, expect, cookie)
+    notes = checks(wmi, rmi, expect, cookie)
     rm_pids = lambda: [rp.pid] + children(rp.pid)
+    SERVER_PIDS[WM_PORT] = lambda: [wp.pid]
+    SERVER_PIDS[RM_PORT] = lambda: rm_pids() + pg_backends(RM_DB)
     mem = {"before": {"waymark": rss_kb([wp.pid]), "redmine": rss_kb(rm_pids()),
                       "redmine_pg": rss_kb(pg_backends(RM_DB))}}
     table = []
@@ -533,8 +670,7 @@ def main():
     mem["after"] = {"waymark": rss_kb([wp.pid]), "redmine": rss_kb(rm_pids()),
                     "redmine_pg": rss_kb(pg_backends(RM_DB))}
     load_end = open("/proc/loadavg").read().split()[:3]
-    report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem,
-           wm_list_rows, wm_search_rows)
+    report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem)
 
 
 def versions():
@@ -550,8 +686,7 @@ def versions():
     return v
 
 
-def report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem,
-           wm_list_rows, wm_search_rows):
+def report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem):
     cpu = "?"
     with open("/proc/cpuinfo") as f:
         for line in f:
@@ -576,14 +711,19 @@ def report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem,
       f"'{expect['word']}' in {expect['notes_with_word']:,} notes of "
       f"{expect['items_with_word']:,} actions. Load: Waymark import {wmi['load_s']:.1f} s; "
       f"Redmine SQL COPY {rmi['load_s']:.1f} s (after {rmi['migrate_s']:.0f} s of schema).")
-    p(f"Each run: wrk for {DURATION} s, no think time; statuses checked on every response.")
+    p(f"Command: `{os.environ.get('BENCH_COMMAND', 'bench/redmine/run.sh')}`.")
+    p(f"Each run: wrk for {DURATION} s ({'; '.join(f'{c} clients' for c in CLIENTS)}; "
+      f"Waymark's writes also at {', '.join(map(str, WRITE_EXTRA)) or 'no more'}), no think "
+      f"time, after {WARMUP} s of warm-up per operation and side; every response's status and "
+      f"content checked (a marker text the right answer holds), writes counted in the database.")
     for n in notes:
         p(f"Note: {n}")
     p("")
     p("| operation | clients | Waymark req/s | p50 / p95 / p99 ms | bytes/resp | Redmine req/s "
-      "| p50 / p95 / p99 ms | bytes/resp | Waymark ÷ Redmine (req/s) | answers |")
-    p("|---|---|---|---|---|---|---|---|---|---|")
-    order = {"list": 0, "item": 1, "write": 2, "search": 3}
+      "| p50 / p95 / p99 ms | bytes/resp | Waymark ÷ Redmine (req/s) | load avg (1 min) at the "
+      "start, W / R | answers |")
+    p("|---|---|---|---|---|---|---|---|---|---|---|")
+    order = {"list": 0, "json": 1, "item": 2, "write": 3, "search": 4}
     for name, label, c, a, b in sorted(table, key=lambda t: (order[t[0]], t[2])):
         def side(r):
             return (f"{r['rps']:,.1f}", f"{ms(r['p50_us'])} / {ms(r['p95_us'])} / "
@@ -592,21 +732,28 @@ def report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem,
             s = f"{who} {r['good']:,} ok"
             if r["bad"]:
                 s += f", other statuses {r['bad']}"
+            if r["content_bad"]:
+                s += f", {r['content_bad']:,} without the expected content"
             e = {k: n for k, n in r["errors"].items() if n and k != "status"}
             if e:
                 s += f", errors {e}"
             if "stored" in r:
                 s += f", {r['stored']:,} stored"
+                if r["stored"] < r["good"]:
+                    s += " (FEWER THAN ACKNOWLEDGED)"
             return s
         wa = side(a)
         if b:
             rb = side(b)
-            ratio = f"{a['rps'] / b['rps']:,.1f}×" if b["rps"] else "∞"
+            ratio = (f"{a['rps'] / b['rps']:,.1f}×" if b["good"] and a["good"]
+                     else "– (a side gave no good answer)")
             ans = answers(a, "W") + "; " + answers(b, "R")
+            load = f"{a['load1']:.2f} / {b['load1']:.2f}"
         else:
             rb, ratio, ans = ("–", "–", "–"), "–", answers(a, "W") + " (Waymark only)"
+            load = f"{a['load1']:.2f} / –"
         p(f"| {label} | {c} | {wa[0]} | {wa[1]} | {wa[2]} | {rb[0]} | {rb[1]} | {rb[2]} | "
-          f"{ratio} | {ans} |")
+          f"{ratio} | {load} | {ans} |")
     p("")
     p("| resident memory (RSS) | Waymark | Redmine (puma master + workers) | Redmine's PostgreSQL backends |")
     p("|---|---|---|---|")

@@ -9,7 +9,8 @@ Setting.login_required = '0'
 Setting.notified_events = []          # no mail is sent on updates
 Setting.per_page_options = '25,50,100'
 Setting.default_language = 'en'
-Setting.search_results_per_page = '10'
+# 100 results a page, as Waymark's plan page lists a search 100 rows at a time.
+Setting.search_results_per_page = '100'
 
 admin = User.find_by!(login: 'admin')
 admin.password = admin.password_confirmation = 'bench-admin-password'

@@ -21,6 +21,10 @@
 #   REDMINE_WORKERS=2 REDMINE_THREADS=8   puma's processes and threads
 #   RM_DB=redmine_bench RM_DB_USER=redmine_bench RM_DB_PASS=redmine_bench RM_INSTANCE=bench
 set -euo pipefail
+# The command as given, settings first, for the report.
+BENCH_COMMAND="$( (env | grep -E '^(BENCH_[A-Z_]*|WAYMARK_BIN|WAYMARK_PORT|REDMINE_[A-Z_]*|RM_[A-Z_]*)=' \
+  | grep -v '^BENCH_COMMAND=' || true) | sort | tr '\n' ' ')$0"
+export BENCH_COMMAND PYTHONDONTWRITEBYTECODE=1
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "run.sh needs root (it installs packages and creates a database)" >&2; exit 1; }
