@@ -40,7 +40,9 @@ PGPORT = os.environ.get("PGPORT", "5432")
 RM_WORKERS = os.environ.get("REDMINE_WORKERS", "2")
 RM_THREADS = os.environ.get("REDMINE_THREADS", "8")
 WORDS_LUA = os.path.join(HERE, "bench.lua")
-EMAIL = "bench@bench.example"
+EMAIL = "bench@bench.example"  # a plan manager: the API token (JSON list, writes)
+# A viewer: the HTML pages are read as one, since Redmine's are read anonymously (no edit forms).
+VIEWER_EMAIL = "viewer@bench.example"
 PASSWORD = "bench-password-for-waymark"
 
 T0 = time.time()
@@ -193,6 +195,10 @@ def waymark_load(expect):
     if code:
         args += ["--organisation", code]
     wm(*args, env={"WAYMARK_PASSWORD": PASSWORD})
+    args = ["user", "add", "--email", VIEWER_EMAIL, "--name", "Bench Viewer", "--role", "viewer"]
+    if code:
+        args += ["--organisation", code]
+    wm(*args, env={"WAYMARK_PASSWORD": PASSWORD})
     token = wm("token", "create", "--email", EMAIL, "--name", "bench").strip()
     items = json.loads(wm("items", "--plan", str(plan), "--json"))
     ids = [it["id"] for it in items]
@@ -222,7 +228,7 @@ def waymark_serve():
     return p
 
 
-def waymark_sign_in():
+def waymark_sign_in(email):
     status, headers, body = http_request(WM_PORT, "GET", "/sign-in")
     csrf_cookie = None
     for k, v in headers:
@@ -231,7 +237,7 @@ def waymark_sign_in():
     m = re.search(rb'name="csrf" value="([0-9a-f]+)"', body)
     if status != 200 or not m:
         sys.exit(f"Waymark sign-in page answered {status} without a CSRF token")
-    form = urllib.parse.urlencode({"csrf": m.group(1).decode(), "next": "/", "email": EMAIL,
+    form = urllib.parse.urlencode({"csrf": m.group(1).decode(), "next": "/", "email": email,
                                    "password": PASSWORD})
     hdrs = {"Content-Type": "application/x-www-form-urlencoded"}
     if csrf_cookie:
@@ -353,7 +359,7 @@ def rm_dues(body):
             for d in re.findall(rb'<td class="due_date">([^<]*)<', body)]
 
 
-def checks(wmi, rmi, expect, cookie):
+def checks(wmi, rmi, expect, cookie, manager_cookie):
     """One request of each operation on each side, its answer checked against the data set;
     returns notes for the report. Any mismatch stops the run before anything is measured."""
     notes = []
@@ -427,6 +433,16 @@ def checks(wmi, rmi, expect, cookie):
     n = count(rb'<li class="wm-update">', body)
     if st != 200 or n < expect["updates_each"] or f"{ref} update 5:".encode() not in body:
         problems.append(f"Waymark item page: {st} with {n} updates")
+    viewer_bytes = len(body)
+    st, _, body = http_request(WM_PORT, "GET", f"/items/{iid}", {"Cookie": manager_cookie})
+    n = count(rb'<li class="wm-update">', body)
+    if st != 200 or n < expect["updates_each"] or f"{ref} update 5:".encode() not in body:
+        problems.append(f"Waymark item page as a plan manager: {st} with {n} updates")
+    else:
+        notes.append(f"Item page: {viewer_bytes / 1024:,.0f} KB to a viewer, "
+                     f"{len(body) / 1024:,.0f} KB to a plan manager (edit forms, and the "
+                     f"\"move under\" list of every item: "
+                     f"{count(rb'<option', body):,} options).")
     st, _, body = http_request(RM_PORT, "GET", f"/issues/{rmi['ids'][k]}")
     n = count(rb'id="change-\d+"', body)
     if st != 200 or n < expect["updates_each"] or f"{ref} update 5:".encode() not in body:
@@ -526,7 +542,7 @@ def wrk(port, paths, clients, seconds, headers, method="GET", body=None, tag="",
     return r
 
 
-def ops(wmi, rmi, expect, cookie):
+def ops(wmi, rmi, expect, cookie, manager_cookie):
     rng = random.Random(1414)
     spread = min(2000, expect["items"])
     sample = rng.sample(range(expect["items"]), spread)
@@ -550,6 +566,10 @@ def ops(wmi, rmi, expect, cookie):
               expect=mark["item"][0]),
          dict(paths=[f"/issues/{rmi['ids'][k]}" for k in sample], headers={}, ok=(200,),
               expect=mark["item"][1])),
+        ("item_mgr", f"(b″) the same, Waymark signed in as a plan manager (edit forms)",
+         dict(paths=[f"/items/{wmi['ids'][k]}" for k in sample],
+              headers={"Cookie": manager_cookie}, ok=(200,), expect=mark["item"][0]),
+         None),
         ("search", f"(d) full-text search for '{word}', first 100 results",
          dict(paths=[wm_search_path(plan, word)], headers=wm_cookie, ok=(200,),
               expect=mark["search"][0]),
@@ -629,21 +649,23 @@ def main():
     rmi = redmine_load(expect)
     wp = waymark_serve()
     rp = redmine_serve()
-    cookie = waymark_sign_in()
-    notes = checks(wmi, rmi, expect, cookie)
+    cookie = waymark_sign_in(VIEWER_EMAIL)
+    manager_cookie = waymark_sign_in(EMAIL)
+    notes = checks(wmi, rmi, expect, cookie, manager_cookie)
     rm_pids = lambda: [rp.pid] + children(rp.pid)
     SERVER_PIDS[WM_PORT] = lambda: [wp.pid]
     SERVER_PIDS[RM_PORT] = lambda: rm_pids() + pg_backends(RM_DB)
     mem = {"before": {"waymark": rss_kb([wp.pid]), "redmine": rss_kb(rm_pids()),
                       "redmine_pg": rss_kb(pg_backends(RM_DB))}}
     table = []
-    operations = ops(wmi, rmi, expect, cookie)
+    operations = ops(wmi, rmi, expect, cookie, manager_cookie)
     if WARMUP:
         log(f"warming up: {WARMUP} s of each operation on each side at 2 clients")
         for name, _, w, r in operations:
             if name != "write":
                 measure(w, WM_PORT, 2, WARMUP, f"wm-{name}")
-                measure(r, RM_PORT, 2, WARMUP, f"rm-{name}")
+                if r:
+                    measure(r, RM_PORT, 2, WARMUP, f"rm-{name}")
     mem["warm"] = {"waymark": rss_kb([wp.pid]), "redmine": rss_kb(rm_pids()),
                    "redmine_pg": rss_kb(pg_backends(RM_DB))}
     for name, label, w, r in operations:
@@ -652,6 +674,12 @@ def main():
             a = measure(w, WM_PORT, c, DURATION, f"wm-{name}")
             if name == "write":
                 a["stored"] = waymark_updates_count() - wm_before
+            if r is None:
+                log(f"{name} at {c} (Waymark only): {a['rps']:.1f}/s p95 {ms(a['p95_us'])} ms "
+                    f"(ok={a['ok']})")
+                table.append((name, label, c, a, None))
+                continue
+            if name == "write":
                 rm_before = int(psql("SELECT count(*) FROM journals"))
             b = measure(r, RM_PORT, c, DURATION, f"rm-{name}")
             if name == "write":
@@ -723,7 +751,7 @@ def report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem):
       "| p50 / p95 / p99 ms | bytes/resp | Waymark ÷ Redmine (req/s) | load avg (1 min) at the "
       "start, W / R | answers |")
     p("|---|---|---|---|---|---|---|---|---|---|---|")
-    order = {"list": 0, "json": 1, "item": 2, "write": 3, "search": 4}
+    order = {"list": 0, "json": 1, "item": 2, "item_mgr": 3, "write": 4, "search": 5}
     for name, label, c, a, b in sorted(table, key=lambda t: (order[t[0]], t[2])):
         def side(r):
             return (f"{r['rps']:,.1f}", f"{ms(r['p50_us'])} / {ms(r['p95_us'])} / "
