@@ -740,8 +740,8 @@ def report(started, load_start, load_end, expect, wmi, rmi, notes, table, mem):
       f"{expect['items_with_word']:,} actions. Load: Waymark import {wmi['load_s']:.1f} s; "
       f"Redmine SQL COPY {rmi['load_s']:.1f} s (after {rmi['migrate_s']:.0f} s of schema).")
     p(f"Command: `{os.environ.get('BENCH_COMMAND', 'bench/redmine/run.sh')}`.")
-    p(f"Each run: wrk for {DURATION} s ({'; '.join(f'{c} clients' for c in CLIENTS)}; "
-      f"Waymark's writes also at {', '.join(map(str, WRITE_EXTRA)) or 'no more'}), no think "
+    p(f"Each run: wrk for {DURATION} s (at {' and '.join(map(str, CLIENTS))} clients; "
+      f"Waymark's writes also at {' and '.join(map(str, WRITE_EXTRA)) or 'no more'}), no think "
       f"time, after {WARMUP} s of warm-up per operation and side; every response's status and "
       f"content checked (a marker text the right answer holds), writes counted in the database.")
     for n in notes:
