@@ -468,26 +468,21 @@ async fn build(
             rollup: rollup_of(child.id).map(|r| RollupView::new(&r)),
         })
         .collect();
-    // Where it may move: the top level or any item not itself or under it.
-    let index = view.items.iter().position(|i| i.id == id);
-    let under: Vec<ItemId> = index
-        .map(|index| {
-            view.items[index + 1..]
-                .iter()
-                .take_while(|i| i.depth > item.depth)
-                .map(|i| i.id)
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut move_choices = vec![(
-        String::new(),
-        "The top level of the plan".to_string(),
-        fields.parent.is_none(),
-    )];
+    // Where it may move, for those who may move it: the top level, or under any item at a
+    // level above its own (a recommendation for an action, an objective or action for a
+    // sub-action). A plan of 10,000 actions offers its few hundred parents, not every item.
+    let mut move_choices = Vec::new();
+    if read.may_edit {
+        move_choices.push((
+            String::new(),
+            "The top level of the plan".to_string(),
+            fields.parent.is_none(),
+        ));
+    }
     move_choices.extend(
         view.items
             .iter()
-            .filter(|other| other.id != id && !under.contains(&other.id))
+            .filter(|other| read.may_edit && other.depth < item.depth && other.id != id)
             .map(|other| {
                 let level = view.plan.level_name(other.depth);
                 let named = match &other.fields.reference {
