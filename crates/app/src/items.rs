@@ -638,9 +638,11 @@ impl App {
         if !visible.access.may_manage() || !visible.is_own() {
             return Ok(Vec::new());
         }
+        // Only the items some version archives: a parent never archived is not among them,
+        // and counts as not archived below.
         let versions = self
             .store()
-            .plan_item_versions(Scope::Org(visible.plan.org), plan)
+            .plan_archived_item_versions(Scope::Org(visible.plan.org), plan)
             .await?;
         let mut archived: Vec<(ItemId, ItemFields)> = versions
             .iter()

@@ -399,6 +399,32 @@ impl Store {
         }
         Ok(by_item)
     }
+
+    /// As [`Store::plan_item_versions`], for only the items of the plan that some version
+    /// archives: a plan manager's list of archived items, read through a partial index rather
+    /// than every version of the plan.
+    pub async fn plan_archived_item_versions(
+        &self,
+        scope: Scope,
+        plan: PlanId,
+    ) -> Result<HashMap<ItemId, Vec<ItemVersion>>> {
+        let plan = self.plan(scope, plan).await?;
+        let versions = self
+            .fetch_versions(
+                "FROM item_versions WHERE item_id IN (SELECT item_id FROM item_versions \
+                 WHERE plan_id = $1 AND archived = 1)",
+                &[Bind::Int(plan.id.0)],
+            )
+            .await?;
+        let mut by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
+        for (_, version) in versions {
+            by_item.entry(version.item).or_default().push(version);
+        }
+        for versions in by_item.values_mut() {
+            versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
+        }
+        Ok(by_item)
+    }
 }
 
 /// Depth-first order of the items that exist, siblings by (position, id). An item whose parent
