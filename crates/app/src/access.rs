@@ -44,8 +44,9 @@ impl VisiblePlan {
 pub struct PlanRead {
     pub view: Arc<PlanView>,
     pub access: PlanAccess,
-    /// Each visible item's effective marking (its plan's, its parents' and its own).
-    pub markings: HashMap<ItemId, Classification>,
+    /// Each visible item's effective marking (its plan's, its parents' and its own); shared,
+    /// as the view is, between the reads of one plan narrowed alike.
+    pub markings: Arc<HashMap<ItemId, Classification>>,
     /// The most sensitive marking of what the view holds, for the banner at the top and
     /// bottom of a page and the header and footer of an export.
     pub highest: Classification,
@@ -195,7 +196,7 @@ impl App {
                     .await?,
             )
         };
-        Ok(narrow(view, &visible.access, current.as_deref()))
+        Ok(self.narrowed.narrow(view, &visible.access, current))
     }
 
     /// Views of many plans the actor may see, on one day, narrowed; read in one batch.
@@ -221,7 +222,7 @@ impl App {
                         .await?,
                 )
             };
-            reads.push(narrow(view, &visible.access, current.as_deref()));
+            reads.push(self.narrowed.narrow(view, &visible.access, current));
         }
         Ok(reads)
     }
@@ -269,7 +270,7 @@ pub fn narrow(view: Arc<PlanView>, access: &PlanAccess, current: Option<&PlanVie
     };
     if visible.iter().all(|v| *v) {
         let highest = highest_of(&mut markings.iter().copied());
-        let markings = view.items.iter().map(|i| i.id).zip(markings).collect();
+        let markings = Arc::new(view.items.iter().map(|i| i.id).zip(markings).collect());
         return PlanRead {
             view,
             access: access.clone(),
@@ -318,7 +319,86 @@ pub fn narrow(view: Arc<PlanView>, access: &PlanAccess, current: Option<&PlanVie
             items,
         )),
         access: access.clone(),
-        markings: item_markings,
+        markings: Arc::new(item_markings),
         highest,
+    }
+}
+
+/// How many narrowed views the application keeps: a few plans, each seen through a few kinds
+/// of access, on today and a few other days. A copy is kept only where items are hidden.
+const NARROWED_KEPT: usize = 32;
+
+/// Views already narrowed, so that every page of a large plan does not work out again which of
+/// its items the reader may see (and, where some are hidden, copy the rest). A view read from
+/// the store is a new `Arc` whenever the plan changes. Each entry holds weak references to the
+/// views it was made from: they keep the views' allocations, never their contents, so an address
+/// names the same view for as long as the entry lives, and the store's cache still decides how
+/// long a view's items are kept.
+#[derive(Debug, Default)]
+pub(crate) struct NarrowedViews {
+    entries: std::sync::Mutex<HashMap<NarrowKey, Narrowed>>,
+}
+
+#[derive(Debug, Hash, PartialEq, Eq)]
+struct NarrowKey {
+    view: usize,
+    current: usize,
+    ceiling: waymark_core::Marking,
+    items: Option<std::collections::BTreeSet<ItemId>>,
+}
+
+#[derive(Debug)]
+struct Narrowed {
+    /// Held so that the key's addresses are not reused while the entry lives.
+    _sources: (std::sync::Weak<PlanView>, Option<std::sync::Weak<PlanView>>),
+    /// The narrowed copy where some items are hidden; `None` where the reader sees the whole
+    /// view, which is then the caller's own.
+    copy: Option<Arc<PlanView>>,
+    markings: Arc<HashMap<ItemId, Classification>>,
+    highest: Classification,
+}
+
+impl NarrowedViews {
+    /// [`narrow`], from the views already narrowed where this one has been.
+    pub(crate) fn narrow(
+        &self,
+        view: Arc<PlanView>,
+        access: &PlanAccess,
+        current: Option<Arc<PlanView>>,
+    ) -> PlanRead {
+        let key = NarrowKey {
+            view: Arc::as_ptr(&view) as usize,
+            current: current.as_ref().map_or(0, |c| Arc::as_ptr(c) as usize),
+            ceiling: access.ceiling,
+            items: access.items.clone(),
+        };
+        if let Ok(entries) = self.entries.lock()
+            && let Some(found) = entries.get(&key)
+        {
+            return PlanRead {
+                view: found.copy.clone().unwrap_or(view),
+                access: access.clone(),
+                markings: found.markings.clone(),
+                highest: found.highest,
+            };
+        }
+        let sources = (Arc::downgrade(&view), current.as_ref().map(Arc::downgrade));
+        let read = narrow(view.clone(), access, current.as_deref());
+        let copy = (!Arc::ptr_eq(&read.view, &view)).then(|| read.view.clone());
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= NARROWED_KEPT {
+                entries.clear();
+            }
+            entries.insert(
+                key,
+                Narrowed {
+                    _sources: sources,
+                    copy,
+                    markings: read.markings.clone(),
+                    highest: read.highest,
+                },
+            );
+        }
+        read
     }
 }

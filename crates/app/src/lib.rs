@@ -82,11 +82,16 @@ impl std::fmt::Debug for Clock {
 pub struct App {
     store: Store,
     clock: Clock,
+    narrowed: Arc<access::NarrowedViews>,
 }
 
 impl App {
     pub fn new(store: Store, clock: Clock) -> App {
-        App { store, clock }
+        App {
+            store,
+            clock,
+            narrowed: Arc::default(),
+        }
     }
 
     /// Opens the database at `url` (`sqlite://PATH` or `postgres://…`), migrating it.
