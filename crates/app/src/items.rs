@@ -848,8 +848,13 @@ fn apply_input(fields: &ItemFields, input: &ItemInput, errors: &mut Vec<FieldErr
     if let Some(start) = date(&input.start, "start") {
         fields.start = start;
     }
-    if let Some(due) = date(&input.due, "due") {
+    // Words kept from an import ("TBC") come back unchanged in the edit form: they stay.
+    let due_words_kept = fields.due.is_none()
+        && fields.due_words.is_some()
+        && input.due.as_deref().map(str::trim) == fields.due_words.as_deref().map(str::trim);
+    if !due_words_kept && let Some(due) = date(&input.due, "due") {
         fields.due = due;
+        fields.due_words = None;
     }
     if input.rag.is_some() {
         let rag = read_rag(input.rag.as_deref(), "rag", errors);

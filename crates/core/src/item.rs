@@ -179,6 +179,9 @@ pub struct ItemFields {
     pub owners: Vec<String>,
     pub start: Option<FlexDate>,
     pub due: Option<FlexDate>,
+    /// A due date written as words that name no day ("TBC", "When funding allows"), kept as
+    /// written beside the missing-due-date flag. Only where `due` is `None`.
+    pub due_words: Option<String>,
     pub complete: bool,
     pub completed_on: Option<NaiveDate>,
     /// The RAG the owner set; `None` is not assessed.
@@ -202,6 +205,15 @@ impl ItemFields {
         }
     }
 
+    /// The due date as the owner wrote it: the day (or the period's words), else the words
+    /// that name no day ("TBC"), else nothing.
+    pub fn due_as_written(&self) -> Option<String> {
+        match &self.due {
+            Some(due) => Some(due.to_string()),
+            None => self.due_words.clone(),
+        }
+    }
+
     /// Names of the fields that differ between two versions, for history and import reports.
     pub fn changed_fields(&self, other: &ItemFields) -> Vec<&'static str> {
         let mut changed = Vec::new();
@@ -220,7 +232,10 @@ impl ItemFields {
         );
         check("owners", self.owners != other.owners);
         check("start", self.start != other.start);
-        check("due", self.due != other.due);
+        check(
+            "due",
+            self.due != other.due || self.due_words != other.due_words,
+        );
         check("complete", self.complete != other.complete);
         check("completed_on", self.completed_on != other.completed_on);
         check("rag", self.rag != other.rag);

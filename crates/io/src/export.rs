@@ -171,7 +171,10 @@ fn row_texts(view: &PlanView, item: &ItemState) -> [String; 14] {
         f.strategic_lead.clone().unwrap_or_default(),
         f.owners.join(" / "),
         date_words(&f.start),
-        date_words(&f.due),
+        match (&f.due, &f.due_words) {
+            (None, Some(words)) => words.clone(),
+            (due, _) => date_words(due),
+        },
         if f.complete { "Yes" } else { "No" }.to_string(),
         f.completed_on
             .map(|d| d.format("%Y-%m-%d").to_string())

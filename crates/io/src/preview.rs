@@ -172,6 +172,9 @@ pub struct PreviewItem {
     pub owners: Vec<String>,
     pub start: Option<DateView>,
     pub due: Option<DateView>,
+    /// A due cell of words that name no day ("TBC"), kept as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_words: Option<String>,
     pub complete: bool,
     pub completed_on: Option<NaiveDate>,
     pub rag: Option<RagView>,
@@ -217,6 +220,7 @@ impl PreviewItem {
             owners: self.owners.clone(),
             start: self.start.as_ref().map(DateView::to_flex),
             due: self.due.as_ref().map(DateView::to_flex),
+            due_words: self.due_words.clone(),
             complete: self.complete,
             completed_on: self.completed_on,
             rag: self.rag.map(Rag::from),
@@ -247,6 +251,7 @@ impl PreviewItem {
                 date: date.date,
                 written: date.written,
             }),
+            due_words: self.due_words,
             complete: self.complete,
             completed_on: self.completed_on,
             rag: self.rag.map(Rag::from),
@@ -862,6 +867,7 @@ impl<'o> Builder<'o> {
                 owners: Vec::new(),
                 start: None,
                 due: None,
+                due_words: None,
                 complete: false,
                 completed_on: None,
                 rag: None,
@@ -1589,6 +1595,12 @@ impl<'a> TableReader<'a> {
             }
         };
         let due = date_field(Field::Due);
+        // Words in the due column that name no day ("TBC", "Ongoing", "When funded") are
+        // the owner's statement: kept as written, and the item is still flagged undated.
+        let due_words = match (&due, value(Field::Due)) {
+            (None, Some((_, cell))) => Some(cell.trim().to_string()),
+            _ => None,
+        };
         let start = date_field(Field::Start);
         let completed_on = date_field(Field::CompletedOn).map(|d| d.date);
         let mut complete = false;
@@ -1775,6 +1787,7 @@ impl<'a> TableReader<'a> {
             owners,
             start: start.as_ref().map(DateView::from),
             due: due.as_ref().map(DateView::from),
+            due_words,
             complete,
             completed_on,
             rag: rag.map(RagView::from),

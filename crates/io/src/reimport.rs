@@ -743,6 +743,7 @@ fn overlay(existing: &ItemFields, item: &PreviewItem, provided: Provided) -> Ite
     }
     if provided.due {
         fields.due = file.due;
+        fields.due_words = file.due_words;
     }
     if provided.complete {
         fields.complete = file.complete;
@@ -831,6 +832,7 @@ mod tests {
             owners: Vec::new(),
             start: None,
             due: None,
+            due_words: None,
             complete: false,
             completed_on: None,
             rag: None,
@@ -1104,6 +1106,7 @@ mod lists {
             owners: vec![owner.to_string()],
             start: None,
             due: None,
+            due_words: None,
             complete: false,
             completed_on: None,
             rag: None,

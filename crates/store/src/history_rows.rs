@@ -132,6 +132,7 @@ impl VersionRow {
                 strategic_lead: self.strategic_lead,
                 owners: parse_strings(&self.owners)?,
                 start: flex_date(self.start_date, self.start_written)?,
+                due_words: self.due_written.clone().filter(|_| self.due_date.is_none()),
                 due: flex_date(self.due_date, self.due_written)?,
                 complete: self.complete != 0,
                 completed_on: self.completed_on.map(|d| parse_day(&d)).transpose()?,

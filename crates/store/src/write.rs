@@ -410,7 +410,11 @@ fn version_cells<'a>(
             Cell::opt_string(f.start.as_ref().map(|d| date_text(d.date))),
             Cell::opt_str(f.start.as_ref().and_then(|d| d.written.as_deref())),
             Cell::opt_string(f.due.as_ref().map(|d| date_text(d.date))),
-            Cell::opt_str(f.due.as_ref().and_then(|d| d.written.as_deref())),
+            Cell::opt_str(match &f.due {
+                Some(due) => due.written.as_deref(),
+                // Words that name no day are kept where a vague date keeps its words.
+                None => f.due_words.as_deref(),
+            }),
             Cell::Int(i64::from(f.complete)),
             Cell::opt_string(f.completed_on.map(date_text)),
             Cell::opt_str(f.rag.map(|r| r.word())),

@@ -99,7 +99,10 @@ impl ItemJson {
             strategic_lead: fields.strategic_lead.clone(),
             owners: fields.owners.clone(),
             due: fields.due.as_ref().map(|d| iso(d.date)),
-            due_written: fields.due.as_ref().and_then(|d| d.written.clone()),
+            due_written: match &fields.due {
+                Some(due) => due.written.clone(),
+                None => fields.due_words.clone(),
+            },
             complete: fields.complete,
             rag: fields.shown_rag().map(|r| r.word().to_string()),
             latest_update: item.latest_update.as_ref().map(|u| LatestUpdateJson {

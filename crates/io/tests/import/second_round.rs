@@ -386,7 +386,7 @@ fn rag_recorded_only_as_cell_colour_is_read_by_hue() {
 fn columns_waymark_has_no_field_for_are_kept_as_the_items_own_fields() {
     let csv = "Ref,Action,Owner,Due,Inspection,Business area,RAG\n\
                1,Recruit two vetting officers,Head of PSD,31/03/2015,PEEL 2023,AFI 4,Amber\n\
-               2,Clear the vetting backlog,Head of PSD,30/06/2015,,Cause of concern 1,Red\n\
+               2,Clear the vetting backlog,Head of PSD,TBC,,Cause of concern 1,Red\n\
                3,Publish the vetting policy,Head of Legal,28/02/2015,Vetting 2024,,Green\n";
     let preview = preview("vetting-own.csv", csv);
     let own: Vec<Vec<(&str, &str)>> = preview
@@ -415,6 +415,13 @@ fn columns_waymark_has_no_field_for_are_kept_as_the_items_own_fields() {
         .map(|f| (f.row, f.column.as_str()))
         .collect();
     assert_eq!(kept, vec![(1, "Inspection"), (1, "Business area")]);
+    // A due date written as words that name no day is kept as written, and no day is made up.
+    assert_eq!(preview.items[1].due, None);
+    assert_eq!(preview.items[1].due_words.as_deref(), Some("TBC"));
+    assert_eq!(
+        preview.items[1].to_fields().due_as_written().as_deref(),
+        Some("TBC")
+    );
     // The recognised fields are read as before.
     let first = preview.items[0].to_fields();
     assert_eq!(first.owners, vec!["Head of PSD".to_string()]);
@@ -449,6 +456,18 @@ fn columns_waymark_has_no_field_for_are_kept_as_the_items_own_fields() {
             "{header}"
         );
         assert!(csv.contains(",PEEL 2023,AFI 4"), "{csv}");
+        let backlog = view
+            .items
+            .iter()
+            .find(|i| i.fields.text == "Clear the vetting backlog")
+            .unwrap();
+        assert_eq!(backlog.fields.due_words.as_deref(), Some("TBC"));
+        assert!(
+            backlog.flags.contains(&waymark_core::Flag::NoDueDate),
+            "{:?}",
+            backlog.flags
+        );
+        assert!(csv.contains(",Head of PSD,,TBC,"), "{csv}");
         for (format, file_format, name) in [
             (ExportFormat::Xlsx, Format::Xlsx, "export.xlsx"),
             (ExportFormat::Csv, Format::Csv, "export.csv"),

@@ -533,11 +533,7 @@ async fn build(
             .as_ref()
             .map(|d| d.to_string())
             .unwrap_or_default(),
-        due: fields
-            .due
-            .as_ref()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        due: fields.due_as_written().unwrap_or_default(),
         complete: fields.complete,
         completed_on: fields.completed_on.map(long_date).unwrap_or_default(),
         rag: RagView::new(fields.shown_rag()),
@@ -577,10 +573,6 @@ async fn build(
         conflict: None,
         edit_values: None,
         edit_owners: fields.owners.join(" / "),
-        edit_due: fields
-            .due
-            .as_ref()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        edit_due: fields.due_as_written().unwrap_or_default(),
     })
 }

@@ -145,12 +145,7 @@ fn my_action(plan: &Plan, item: &ItemState) -> MyAction {
         plan_title: plan.title.clone(),
         reference: item.fields.reference.clone().unwrap_or_default(),
         text: item.fields.text.clone(),
-        due: item
-            .fields
-            .due
-            .as_ref()
-            .map(|d| d.to_string())
-            .unwrap_or_default(),
+        due: item.fields.due_as_written().unwrap_or_default(),
         rag: RagView::new(item.fields.shown_rag()),
         latest: item
             .latest_update

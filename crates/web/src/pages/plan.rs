@@ -517,12 +517,7 @@ async fn build(
                 text_runs: highlight(&item.fields.text, terms),
                 parent_reference,
                 owners: item.fields.owners.clone(),
-                due: item
-                    .fields
-                    .due
-                    .as_ref()
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
+                due: item.fields.due_as_written().unwrap_or_default(),
                 rag: RagView::new(item.fields.shown_rag()),
                 rollup,
                 tags: item.fields.tags.iter().map(tag_label).collect(),
