@@ -390,14 +390,7 @@ impl Store {
                 &[Bind::Int(plan.id.0)],
             )
             .await?;
-        let mut by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
-        for (_, version) in versions {
-            by_item.entry(version.item).or_default().push(version);
-        }
-        for versions in by_item.values_mut() {
-            versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
-        }
-        Ok(by_item)
+        Ok(by_item(versions))
     }
 
     /// As [`Store::plan_item_versions`], for only the items of the plan that some version
@@ -416,15 +409,20 @@ impl Store {
                 &[Bind::Int(plan.id.0)],
             )
             .await?;
-        let mut by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
-        for (_, version) in versions {
-            by_item.entry(version.item).or_default().push(version);
-        }
-        for versions in by_item.values_mut() {
-            versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
-        }
-        Ok(by_item)
+        Ok(by_item(versions))
     }
+}
+
+/// Versions by item, each item's in the order they took effect and were entered.
+fn by_item(versions: Vec<(PlanId, ItemVersion)>) -> HashMap<ItemId, Vec<ItemVersion>> {
+    let mut by_item: HashMap<ItemId, Vec<ItemVersion>> = HashMap::new();
+    for (_, version) in versions {
+        by_item.entry(version.item).or_default().push(version);
+    }
+    for versions in by_item.values_mut() {
+        versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
+    }
+    by_item
 }
 
 /// Depth-first order of the items that exist, siblings by (position, id). An item whose parent
