@@ -1,0 +1,130 @@
+//! The reads a progress update makes in few queries agree with the queries they replace: the
+//! token's holder with `user_for_token`, `roles_of`, `posts_held` and `organisation`.
+
+use waymark_core::{Marking, Role, RoleGrant};
+use waymark_store::NewAuditEvent;
+
+use super::{day, seeded, stores};
+
+#[tokio::test]
+async fn a_tokens_holder_is_read_in_one_query_as_the_separate_reads_give_it() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let user = store
+            .create_user(org.id, "holder@example.test", "Token Holder", "x", false)
+            .await
+            .unwrap();
+        let audit = NewAuditEvent {
+            actor: "test".into(),
+            action: "test".into(),
+            ..Default::default()
+        };
+        store
+            .set_roles(
+                &user,
+                &[
+                    RoleGrant {
+                        role: Role::Contributor,
+                        plan: None,
+                    },
+                    RoleGrant {
+                        role: Role::PlanManager,
+                        plan: Some(plan.id),
+                    },
+                ],
+                &audit,
+            )
+            .await
+            .unwrap();
+        let held = store.ensure_post(org.id, "Head of Crime").await.unwrap();
+        let also = store.ensure_post(org.id, "Analyst").await.unwrap();
+        let later = store.ensure_post(org.id, "Chief Constable").await.unwrap();
+        store
+            .assign_post(org.id, held, user.id, day(2015, 1, 1))
+            .await
+            .unwrap();
+        store
+            .assign_post(org.id, also, user.id, day(2015, 1, 1))
+            .await
+            .unwrap();
+        store
+            .assign_post(org.id, later, user.id, day(2016, 1, 1))
+            .await
+            .unwrap();
+        store
+            .create_token(&user, "script", "hash-of-token", &audit)
+            .await
+            .unwrap();
+        for on in [day(2015, 6, 1), day(2016, 6, 1), day(2014, 6, 1)] {
+            let holder = store
+                .token_holder("hash-of-token", on)
+                .await
+                .unwrap()
+                .expect("an unrevoked token has a holder");
+            let (expected_user, expected_token) = store
+                .user_for_token("hash-of-token")
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(holder.user, expected_user, "{backend}");
+            assert_eq!(holder.token, expected_token, "{backend}");
+            assert_eq!(
+                holder.roles,
+                store.roles_of(user.id).await.unwrap(),
+                "{backend}"
+            );
+            assert_eq!(
+                holder.posts,
+                store.posts_held(user.id, on).await.unwrap(),
+                "{backend} on {on}"
+            );
+            assert_eq!(
+                holder.organisation,
+                store.organisation(org.id).await.unwrap(),
+                "{backend}"
+            );
+        }
+        // No roles and no posts are empty lists, not a missing holder.
+        let bare = store
+            .create_user(org.id, "bare@example.test", "Bare", "x", false)
+            .await
+            .unwrap();
+        store.set_roles(&bare, &[], &audit).await.unwrap();
+        store
+            .set_clearance(bare.id, Marking::Official, &audit)
+            .await
+            .unwrap();
+        store
+            .create_token(&bare, "script", "hash-of-bare", &audit)
+            .await
+            .unwrap();
+        let holder = store
+            .token_holder("hash-of-bare", day(2015, 6, 1))
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(holder.roles.is_empty(), "{backend}");
+        assert!(holder.posts.is_empty(), "{backend}");
+        assert_eq!(holder.user.clearance, Marking::Official, "{backend}");
+        // A revoked token and an unknown one have none.
+        let token = store.tokens_of(user.id).await.unwrap()[0].id;
+        store.revoke_token(user.id, token, &audit).await.unwrap();
+        assert!(
+            store
+                .token_holder("hash-of-token", day(2015, 6, 1))
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}: a revoked token still has a holder"
+        );
+        assert!(
+            store
+                .token_holder("no-such-hash", day(2015, 6, 1))
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}"
+        );
+        store.close().await;
+    }
+}
