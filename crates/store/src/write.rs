@@ -65,6 +65,19 @@ impl Store {
     /// `writer`); the answer comes once it is committed.
     pub async fn apply_changes(&self, changes: &ChangeSet) -> Result<Applied> {
         let plan = self.plan(Scope::Org(changes.org), changes.plan).await?;
+        self.apply_changes_to(&plan, changes).await
+    }
+
+    /// [`Store::apply_changes`] to a plan the caller has just read, so it is not read again;
+    /// refused, as there, where the change set names another plan or organisation.
+    pub async fn apply_changes_to(&self, plan: &Plan, changes: &ChangeSet) -> Result<Applied> {
+        if plan.id != changes.plan || plan.org != changes.org {
+            return Err(StoreError::NotFound {
+                what: "plan",
+                id: changes.plan.0,
+            });
+        }
+        let plan = plan.clone();
         if let Some(writer) = &self.writer {
             return writer.apply_changes(plan, changes.clone()).await;
         }

@@ -1,10 +1,12 @@
 //! The reads a progress update makes in few queries agree with the queries they replace: the
-//! token's holder with `user_for_token`, `roles_of`, `posts_held` and `organisation`.
+//! token's holder with `user_for_token`, `roles_of`, `posts_held` and `organisation`; an
+//! item's history and lineage with `item_history` and `item_lineage`.
 
+use chrono::NaiveDate;
 use waymark_core::{Marking, Role, RoleGrant};
-use waymark_store::NewAuditEvent;
+use waymark_store::{ChangeSet, ItemRef, NewAuditEvent, NewItem, NewUpdate, Scope, StoreError};
 
-use super::{day, seeded, stores};
+use super::{action, day, seeded, stores};
 
 #[tokio::test]
 async fn a_tokens_holder_is_read_in_one_query_as_the_separate_reads_give_it() {
@@ -125,6 +127,92 @@ async fn a_tokens_holder_is_read_in_one_query_as_the_separate_reads_give_it() {
                 .is_none(),
             "{backend}"
         );
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn an_items_history_and_lineage_in_one_read_agree_with_the_separate_reads() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        for text in ["Objective", "Action under it"] {
+            changes.new_items.push(NewItem {
+                parent: None,
+                fields: action(text, None, None, &[]),
+                effective: day(2015, 1, 1),
+            });
+        }
+        changes.updates.push(NewUpdate {
+            item: ItemRef::New(1),
+            as_of: day(2015, 1, 2),
+            author_person: None,
+            author_post: None,
+            text: "first".into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        let applied = store.apply_changes(&changes).await.unwrap();
+        let (objective, child) = (applied.item_ids[0], applied.item_ids[1]);
+        // Move the action under the objective from February.
+        let mut fields = store
+            .item_history(Scope::All, child)
+            .await
+            .unwrap()
+            .versions[0]
+            .fields
+            .clone();
+        fields.parent = Some(objective);
+        let mut moved = ChangeSet::new(org.id, plan.id);
+        moved.versions.push(waymark_store::NewVersion {
+            item: child,
+            parent: Some(ItemRef::Existing(objective)),
+            fields,
+            effective: day(2015, 2, 1),
+            reason: None,
+        });
+        store.apply_changes(&moved).await.unwrap();
+        let on: &[NaiveDate] = &[day(2014, 12, 1), day(2015, 1, 15), day(2015, 3, 1)];
+        for &as_at in on {
+            for item in [objective, child] {
+                let (history, lineage) = store
+                    .item_history_and_lineage(Scope::All, item, as_at)
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    history,
+                    store.item_history(Scope::All, item).await.unwrap(),
+                    "{backend}"
+                );
+                assert_eq!(
+                    lineage,
+                    store.item_lineage(plan.id, item, as_at).await.unwrap(),
+                    "{backend} {item:?} on {as_at}"
+                );
+            }
+        }
+        let (_, lineage) = store
+            .item_history_and_lineage(Scope::All, child, day(2015, 3, 1))
+            .await
+            .unwrap();
+        assert_eq!(lineage.len(), 2, "{backend}: the action and its objective");
+        // Another organisation's scope, and an item that does not exist, are not found.
+        let other = store
+            .create_organisation("OTH", "Other Constabulary")
+            .await
+            .unwrap();
+        assert!(matches!(
+            store
+                .item_history_and_lineage(Scope::Org(other.id), child, day(2015, 3, 1))
+                .await,
+            Err(StoreError::NotFound { what: "item", .. })
+        ));
+        assert!(matches!(
+            store
+                .item_history(Scope::All, waymark_core::ItemId(999_999))
+                .await,
+            Err(StoreError::NotFound { what: "item", .. })
+        ));
         store.close().await;
     }
 }
