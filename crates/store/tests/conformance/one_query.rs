@@ -1,6 +1,7 @@
-//! The reads a progress update makes in few queries agree with the queries they replace: the
-//! token's holder with `user_for_token`, `roles_of`, `posts_held` and `organisation`; an
-//! item's history and lineage with `item_history` and `item_lineage`.
+//! The reads and writes a progress update makes in few queries agree with the queries they
+//! replace: the token's holder with `user_for_token`, `roles_of`, `posts_held` and
+//! `organisation`; an item's history and lineage with `item_history` and `item_lineage`; and a
+//! small change set refuses what the general path refuses, storing nothing.
 
 use chrono::NaiveDate;
 use waymark_core::{Marking, Role, RoleGrant};
@@ -213,6 +214,132 @@ async fn an_items_history_and_lineage_in_one_read_agree_with_the_separate_reads(
                 .await,
             Err(StoreError::NotFound { what: "item", .. })
         ));
+        store.close().await;
+    }
+}
+
+#[tokio::test]
+async fn an_update_to_another_plans_item_is_refused_and_stores_nothing() {
+    for (backend, store) in stores().await {
+        let (org, plan) = seeded(&store).await;
+        let other = store
+            .create_plan(&waymark_store::NewPlan {
+                org: org.id,
+                kind: waymark_core::PlanKind::Strategic,
+                title: "Another plan".into(),
+                period: None,
+                level_names: waymark_core::PlanKind::Strategic.default_levels(),
+                owner_posts: vec![],
+                source: None,
+                update_cycle: waymark_core::UpdateCycle::Quarterly,
+                marking: waymark_core::Classification::OFFICIAL,
+            })
+            .await
+            .unwrap();
+        let mut changes = ChangeSet::new(org.id, other.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Elsewhere", None, None, &[]),
+            effective: day(2015, 1, 1),
+        });
+        let elsewhere = store.apply_changes(&changes).await.unwrap().item_ids[0];
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        changes.new_items.push(NewItem {
+            parent: None,
+            fields: action("Here", None, None, &[]),
+            effective: day(2015, 1, 1),
+        });
+        let here = store.apply_changes(&changes).await.unwrap().item_ids[0];
+        let before = store.item_history(Scope::All, elsewhere).await.unwrap();
+        let audited = |store: &waymark_store::Store| {
+            let store = store.clone();
+            async move {
+                store
+                    .audit_events(&waymark_store::AuditFilter {
+                        action: Some("item.update".into()),
+                        ..Default::default()
+                    })
+                    .await
+                    .unwrap()
+                    .0
+            }
+        };
+        for items in [vec![elsewhere], vec![here, elsewhere]] {
+            let mut update = ChangeSet::new(org.id, plan.id);
+            update.audit = Some(NewAuditEvent {
+                actor: "test".into(),
+                action: "item.update".into(),
+                ..Default::default()
+            });
+            for item in &items {
+                update.updates.push(NewUpdate {
+                    item: ItemRef::Existing(*item),
+                    as_of: day(2015, 1, 2),
+                    author_person: None,
+                    author_post: None,
+                    text: "through the wrong plan".into(),
+                    proposed_rag: None,
+                    supersedes: None,
+                });
+            }
+            assert!(
+                matches!(
+                    store.apply_changes(&update).await,
+                    Err(StoreError::NotFound { what: "item", id }) if id == elsewhere.0
+                ),
+                "{backend}"
+            );
+        }
+        assert_eq!(
+            store.item_history(Scope::All, elsewhere).await.unwrap(),
+            before,
+            "{backend}"
+        );
+        assert!(
+            store
+                .item_history(Scope::All, here)
+                .await
+                .unwrap()
+                .updates
+                .is_empty(),
+            "{backend}: half a refused change set was stored"
+        );
+        assert_eq!(
+            audited(&store).await,
+            0,
+            "{backend}: a refused change was audited"
+        );
+        // The same change set to the item's own plan is stored, with its audit record.
+        let mut update = ChangeSet::new(org.id, plan.id);
+        update.audit = Some(NewAuditEvent {
+            actor: "test".into(),
+            action: "item.update".into(),
+            ..Default::default()
+        });
+        update.updates.push(NewUpdate {
+            item: ItemRef::Existing(here),
+            as_of: day(2015, 1, 2),
+            author_person: None,
+            author_post: None,
+            text: "through the right plan".into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        let applied = store.apply_changes(&update).await.unwrap();
+        let history = store.item_history(Scope::All, here).await.unwrap();
+        assert_eq!(history.updates.len(), 1, "{backend}");
+        assert_eq!(history.updates[0].id, applied.update_ids[0], "{backend}");
+        assert_eq!(audited(&store).await, 1, "{backend}");
+        assert_eq!(
+            store
+                .search(Scope::Org(org.id), plan.id, "right")
+                .await
+                .unwrap()
+                .into_iter()
+                .collect::<Vec<_>>(),
+            vec![here],
+            "{backend}: the search document follows the update"
+        );
         store.close().await;
     }
 }
