@@ -160,6 +160,19 @@ const SQLITE_REINDEX: &str = "DELETE FROM search_docs \
        'p' || i.plan_id \
      FROM items i WHERE i.id IN (SELECT value FROM json_each($1))";
 
+/// [`SQLITE_REINDEX`] with anonymous parameters (the ids twice), to follow another statement's
+/// in one query.
+pub(crate) const SQLITE_REINDEX_AFTER: &str = "DELETE FROM search_docs \
+     WHERE rowid IN (SELECT value FROM json_each(?)); \
+     INSERT INTO search_docs (rowid, body, scope) \
+     SELECT i.id, \
+       COALESCE((SELECT group_concat(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
+                   || COALESCE(v.description, '') || ' ' || v.owners) \
+                 FROM item_versions v WHERE v.item_id = i.id), '') || ' ' || \
+       COALESCE((SELECT group_concat(u.text, ' ') FROM updates u WHERE u.item_id = i.id), ''), \
+       'p' || i.plan_id \
+     FROM items i WHERE i.id IN (SELECT value FROM json_each(?))";
+
 const POSTGRES_REINDEX: &str = "INSERT INTO search_docs (item_id, plan_id, org_id, body) \
      SELECT i.id, i.plan_id, i.org_id, \
        COALESCE((SELECT string_agg(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
@@ -169,7 +182,7 @@ const POSTGRES_REINDEX: &str = "INSERT INTO search_docs (item_id, plan_id, org_i
      FROM items i WHERE i.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint) \
      ON CONFLICT (item_id) DO UPDATE SET body = EXCLUDED.body";
 
-fn ids_json(ids: &[ItemId]) -> String {
+pub(crate) fn ids_json(ids: &[ItemId]) -> String {
     let mut json = String::with_capacity(ids.len() * 8 + 2);
     json.push('[');
     for (n, id) in ids.iter().enumerate() {

@@ -314,6 +314,35 @@ impl Store {
         // Each batch of rows is made while the database writes the batch before (see
         // `run_pipelined`): on SQLite, a large import's Rust and SQLite halves overlap. Only
         // references are gathered beforehand, so SQLite has work within milliseconds.
+        // Updates alone on SQLite (a progress update that changes no field): the rows and the
+        // items' search documents in one round trip, the same statements as below.
+        if backend == Backend::Sqlite
+            && item_ids.is_empty()
+            && changes.versions.is_empty()
+            && indexes == DerivedIndexes::Now
+            && !changes.updates.is_empty()
+            && changes.updates.len() <= BATCH_ROWS
+        {
+            let rows = update_cells(plan, &changes.updates, &update_ids, entered_at, &resolve)?;
+            let mut batches = rows.into_batches(backend, "updates", false);
+            if let (Some(batch), None) = (batches.next(), batches.next()) {
+                let items: BTreeSet<ItemId> = changes
+                    .updates
+                    .iter()
+                    .map(|update| resolve(update.item))
+                    .collect::<Result<_>>()?;
+                let items: Vec<ItemId> = items.into_iter().collect();
+                let ids = search::ids_json(&items);
+                batch?
+                    .run_then(tx, search::SQLITE_REINDEX_AFTER, &[ids.clone(), ids])
+                    .await?;
+                return Ok(Applied {
+                    versions_written: 0,
+                    item_ids,
+                    update_ids,
+                });
+            }
+        }
         let versions = version_rows_of(changes, &item_ids, &resolve)?;
         let owner_pairs: Vec<(ItemId, &str)> = versions
             .iter()
