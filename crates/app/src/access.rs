@@ -129,6 +129,12 @@ impl App {
     /// plan they may not see.
     pub async fn plan(&self, actor: &Actor, id: PlanId) -> Result<VisiblePlan> {
         let plan = self.store().plan(Scope::All, id).await?;
+        self.plan_access(actor, plan).await
+    }
+
+    /// [`App::plan`] of a plan already read (whatever the scope it was read in): the same
+    /// check, without reading the plan again.
+    pub(crate) async fn plan_access(&self, actor: &Actor, plan: Plan) -> Result<VisiblePlan> {
         let shares = if actor.org().is_some_and(|org| org != plan.org) {
             self.shares_with(actor).await?
         } else {

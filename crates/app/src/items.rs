@@ -76,7 +76,7 @@ impl App {
     /// The plan an item belongs to, if the actor may see that plan.
     async fn item_plan(&self, actor: &Actor, item: ItemId) -> Result<(VisiblePlan, ItemHistory)> {
         let history = self.store().item_history(Scope::All, item).await?;
-        let visible = self.plan(actor, history.plan.id).await?;
+        let visible = self.plan_access(actor, history.plan.clone()).await?;
         Ok((visible, history))
     }
 
@@ -89,11 +89,13 @@ impl App {
         actor: &Actor,
         id: ItemId,
     ) -> Result<(VisiblePlan, ItemHistory)> {
-        let (visible, history) = self.item_plan(actor, id).await?;
-        let lineage = self
+        // The item, its plan and history in one query, its ancestors one query each; the plan
+        // read here is the one checked and written to.
+        let (history, lineage) = self
             .store()
-            .item_lineage(visible.plan.id, id, self.today())
+            .item_history_and_lineage(Scope::All, id, self.today())
             .await?;
+        let visible = self.plan_access(actor, history.plan.clone()).await?;
         let markings: Vec<_> = lineage.iter().map(|v| (v.item, v.fields.marking)).collect();
         let within_access =
             !lineage.is_empty() && item_visible(&visible.access, visible.plan.marking, &markings);
@@ -258,7 +260,10 @@ impl App {
                 "after": fields_json(&fields, &before),
             }));
         }
-        let applied = self.store().apply_changes(&changes).await?;
+        let applied = self
+            .store()
+            .apply_changes_to(&visible.plan, &changes)
+            .await?;
         applied
             .update_ids
             .first()

@@ -86,10 +86,26 @@ impl App {
         let Some(value) = token.trim().strip_prefix(TOKEN_PREFIX) else {
             return Ok(None);
         };
-        match self.store().user_for_token(&token_hash(value)).await? {
-            Some((user, id)) => Ok(Some(self.actor_for_user(user, Via::Token(id)).await?)),
-            None => Ok(None),
-        }
+        // One query: the token, its person, their roles, today's posts and organisation.
+        let Some(holder) = self
+            .store()
+            .token_holder(&token_hash(value), self.today())
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Actor {
+            subject: waymark_core::Subject {
+                org: Some(holder.user.org),
+                roles: holder.roles,
+                clearance: holder.user.clearance,
+            },
+            who: Who::Person(holder.user),
+            posts: holder.posts,
+            organisation: Some(holder.organisation),
+            address: None,
+            via: Via::Token(holder.token),
+        }))
     }
 
     /// The CSRF token of a live session, for the guard on every form.

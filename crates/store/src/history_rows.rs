@@ -220,6 +220,50 @@ impl Store {
         rows.into_iter().map(UpdateRow::into_update).collect()
     }
 
+    /// One item's plan (by the item's `plan_id`; empty where there is no such item), every
+    /// version and every update, each with its plan, in one query of three JSON arrays.
+    pub(crate) async fn fetch_item_rows(&self, item: ItemId) -> Result<ItemRows> {
+        let plan = self.json_rows_sql(
+            PLAN_REVISION_COLUMNS,
+            "FROM plans WHERE id = (SELECT plan_id FROM items WHERE id = $1)",
+        );
+        let versions = self.json_rows_sql(VERSION_COLUMNS, "FROM item_versions WHERE item_id = $1");
+        let updates = self.json_rows_sql(UPDATE_COLUMNS, "FROM updates WHERE item_id = $1");
+        // The three statements are this module's own; only the item's id is bound.
+        let sql =
+            format!("SELECT ({plan}) AS plan, ({versions}) AS versions, ({updates}) AS updates");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(item.0)
+            .fetch_one(self.pool())
+            .await?;
+        fn rows_of<T: DeserializeOwned>(row: &sqlx::any::AnyRow, column: &str) -> Result<Vec<T>> {
+            match row.try_get::<Option<String>, _>(column)? {
+                None => Ok(Vec::new()),
+                Some(text) => serde_json::from_str(&text)
+                    .map_err(|error| StoreError::Corrupt(format!("history rows: {error}"))),
+            }
+        }
+        let plans: Vec<PlanRow> = rows_of(&row, "plan")?;
+        let versions: Vec<VersionRow> = rows_of(&row, "versions")?;
+        let updates: Vec<UpdateRow> = rows_of(&row, "updates")?;
+        Ok(ItemRows {
+            plan: plans
+                .into_iter()
+                .next()
+                .map(PlanRow::into_plan)
+                .transpose()?
+                .map(|(plan, _)| plan),
+            versions: versions
+                .into_iter()
+                .map(VersionRow::into_version)
+                .collect::<Result<_>>()?,
+            updates: updates
+                .into_iter()
+                .map(UpdateRow::into_update)
+                .collect::<Result<_>>()?,
+        })
+    }
+
     pub(crate) async fn fetch_json<T: DeserializeOwned>(
         &self,
         sql: &str,
@@ -227,6 +271,13 @@ impl Store {
     ) -> Result<Vec<T>> {
         fetch_json_on(self.pool(), sql, binds).await
     }
+}
+
+/// What `Store::fetch_item_rows` reads of one item.
+pub(crate) struct ItemRows {
+    pub plan: Option<Plan>,
+    pub versions: Vec<(PlanId, ItemVersion)>,
+    pub updates: Vec<(PlanId, Update)>,
 }
 
 /// `Store::fetch_json` on a given connection or transaction.

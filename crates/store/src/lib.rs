@@ -61,7 +61,7 @@ pub use report_settings::{
 pub use reports::{
     NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId, Withdrawal,
 };
-pub use sharing::{ApiToken, NewShare, StoredShare};
+pub use sharing::{ApiToken, NewShare, StoredShare, TokenHolder};
 pub use uploads::PendingUpload;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -394,7 +394,7 @@ impl Store {
     }
 }
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
+pub(crate) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User> {
     Ok(User {
         id: UserId(row.try_get("id")?),
         org: OrgId(row.try_get("org_id")?),

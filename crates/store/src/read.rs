@@ -6,7 +6,6 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::Row;
 use waymark_core::{
     Flag, FlagSubject, ItemFields, ItemId, ItemVersion, Plan, PlanId, RagChange, Update, UpdateId,
     flags_as_at, latest_update, rag_history, version_in_force, visible_updates,
@@ -313,17 +312,35 @@ impl Store {
         item: ItemId,
         as_at: NaiveDate,
     ) -> Result<Vec<ItemVersion>> {
+        self.lineage_from(plan, item, None, as_at).await
+    }
+
+    /// [`Store::item_lineage`], starting from the item's own versions where the caller has
+    /// read them already (`first`: every version of `item`, each with its plan), so that only
+    /// its ancestors are read.
+    async fn lineage_from(
+        &self,
+        plan: PlanId,
+        item: ItemId,
+        mut first: Option<Vec<(PlanId, ItemVersion)>>,
+        as_at: NaiveDate,
+    ) -> Result<Vec<ItemVersion>> {
         let mut lineage: Vec<ItemVersion> = Vec::new();
         let mut next = Some(item);
         while let Some(id) = next.take() {
             if lineage.iter().any(|v| v.item == id) {
                 break;
             }
-            // By item alone, so the item's index is used (with the plan in the condition
-            // SQLite reads the whole plan's versions), then kept to the plan.
-            let versions: Vec<ItemVersion> = self
-                .fetch_versions("FROM item_versions WHERE item_id = $1", &[Bind::Int(id.0)])
-                .await?
+            let rows = match first.take() {
+                Some(rows) => rows,
+                // By item alone, so the item's index is used (with the plan in the condition
+                // SQLite reads the whole plan's versions), then kept to the plan.
+                None => {
+                    self.fetch_versions("FROM item_versions WHERE item_id = $1", &[Bind::Int(id.0)])
+                        .await?
+                }
+            };
+            let versions: Vec<ItemVersion> = rows
                 .into_iter()
                 .filter(|(of, _)| *of == plan)
                 .map(|(_, v)| v)
@@ -339,41 +356,55 @@ impl Store {
 
     /// Every version and update of one item, if the scope may see its plan.
     pub async fn item_history(&self, scope: Scope, item: ItemId) -> Result<ItemHistory> {
-        let row = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
-            .bind(item.0)
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound {
-                what: "item",
-                id: item.0,
-            })?;
-        let plan = self
-            .plan(scope, PlanId(row.try_get("plan_id")?))
-            .await
-            .map_err(|_| StoreError::NotFound {
-                what: "item",
-                id: item.0,
-            })?;
-        let versions = self
-            .fetch_versions(
-                "FROM item_versions WHERE item_id = $1",
-                &[Bind::Int(item.0)],
-            )
+        Ok(self.item_history_rows(scope, item).await?.0)
+    }
+
+    /// What a write to one item checks, in one query for the item and one for each of its
+    /// ancestors: [`Store::item_history`], and [`Store::item_lineage`] at the end of `as_at`
+    /// in the item's plan.
+    pub async fn item_history_and_lineage(
+        &self,
+        scope: Scope,
+        item: ItemId,
+        as_at: NaiveDate,
+    ) -> Result<(ItemHistory, Vec<ItemVersion>)> {
+        let (history, versions) = self.item_history_rows(scope, item).await?;
+        let lineage = self
+            .lineage_from(history.plan.id, item, Some(versions), as_at)
             .await?;
-        let mut versions: Vec<ItemVersion> = versions.into_iter().map(|(_, v)| v).collect();
+        Ok((history, lineage))
+    }
+
+    /// The item's history, and its versions each with its plan (for the lineage), read in
+    /// one query.
+    async fn item_history_rows(
+        &self,
+        scope: Scope,
+        item: ItemId,
+    ) -> Result<(ItemHistory, Vec<(PlanId, ItemVersion)>)> {
+        let not_found = StoreError::NotFound {
+            what: "item",
+            id: item.0,
+        };
+        let rows = self.fetch_item_rows(item).await?;
+        let plan = match rows.plan {
+            Some(plan) if scope.allows(plan.org) => plan,
+            _ => return Err(not_found),
+        };
+        let mut versions: Vec<ItemVersion> = rows.versions.iter().map(|(_, v)| v.clone()).collect();
         versions.sort_by_key(|v| (v.meta.effective, v.meta.entered_at, v.seq));
-        let updates = self
-            .fetch_updates("FROM updates WHERE item_id = $1", &[Bind::Int(item.0)])
-            .await?;
-        let mut updates: Vec<Update> = updates.into_iter().map(|(_, u)| u).collect();
+        let mut updates: Vec<Update> = rows.updates.into_iter().map(|(_, u)| u).collect();
         updates.sort_by_key(|u| (u.entered_at, u.id));
-        Ok(ItemHistory {
-            rag_history: rag_history(&versions),
-            plan,
-            item,
-            versions,
-            updates,
-        })
+        Ok((
+            ItemHistory {
+                rag_history: rag_history(&versions),
+                plan,
+                item,
+                versions,
+                updates,
+            },
+            rows.versions,
+        ))
     }
 
     /// Every version of every item of a plan, by item (each oldest first by effective

@@ -299,6 +299,31 @@ enum Bound {
 }
 
 impl Batch {
+    /// Runs the batch and then, in the same round trip, `then` (SQLite only: statements whose
+    /// `?` parameters come after the batch's, bound to `then_binds` in order).
+    pub(crate) async fn run_then(
+        self,
+        tx: &mut Transaction<'_, Any>,
+        then: &str,
+        then_binds: &[String],
+    ) -> Result<()> {
+        let mut query = sqlx::query(AssertSqlSafe(format!("{}; {then}", self.sql)));
+        for value in self.bound {
+            query = match value {
+                Bound::NullInt => query.bind(None::<i64>),
+                Bound::NullText => query.bind(None::<String>),
+                Bound::Int(n) => query.bind(n),
+                Bound::Text(text) => query.bind(text),
+            };
+        }
+        query = query.bind(self.json);
+        for value in then_binds {
+            query = query.bind(value.clone());
+        }
+        query.execute(&mut **tx).await?;
+        Ok(())
+    }
+
     async fn run(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
         let mut query = sqlx::query(AssertSqlSafe(self.sql));
         for value in self.bound {

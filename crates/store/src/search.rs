@@ -125,12 +125,7 @@ pub(crate) async fn reindex_items(
         let ids = ids_json(chunk);
         match backend {
             Backend::Sqlite => {
-                sqlx::query(
-                    "DELETE FROM search_docs WHERE rowid IN (SELECT value FROM json_each(?))",
-                )
-                .bind(ids.clone())
-                .execute(&mut **tx)
-                .await?;
+                // Both statements in one round trip, sharing the one parameter.
                 sqlx::query(SQLITE_REINDEX)
                     .bind(ids)
                     .execute(&mut **tx)
@@ -152,8 +147,24 @@ const REINDEX_BATCH: usize = 10_000;
 
 /// An item's document: the reference, text, description, owners and own fields (tags) of each
 /// of its versions (each distinct wording once, so old wording stays findable) and the text of
-/// its updates. The items are a JSON array of ids. The same expression fills the index in migration 0011.
-const SQLITE_REINDEX: &str = "INSERT INTO search_docs (rowid, body, scope) \
+/// its updates. The items are a JSON array of ids, `$1`, shared by the two statements: the old
+/// documents are deleted first. The same expression fills the index in migration 0011.
+const SQLITE_REINDEX: &str = "DELETE FROM search_docs \
+     WHERE rowid IN (SELECT value FROM json_each($1)); \
+     INSERT INTO search_docs (rowid, body, scope) \
+     SELECT i.id, \
+       COALESCE((SELECT group_concat(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
+                   || COALESCE(v.description, '') || ' ' || v.owners || ' ' || v.tags) \
+                 FROM item_versions v WHERE v.item_id = i.id), '') || ' ' || \
+       COALESCE((SELECT group_concat(u.text, ' ') FROM updates u WHERE u.item_id = i.id), ''), \
+       'p' || i.plan_id \
+     FROM items i WHERE i.id IN (SELECT value FROM json_each($1))";
+
+/// [`SQLITE_REINDEX`] with anonymous parameters (the ids twice), to follow another statement's
+/// in one query.
+pub(crate) const SQLITE_REINDEX_AFTER: &str = "DELETE FROM search_docs \
+     WHERE rowid IN (SELECT value FROM json_each(?)); \
+     INSERT INTO search_docs (rowid, body, scope) \
      SELECT i.id, \
        COALESCE((SELECT group_concat(DISTINCT COALESCE(v.reference, '') || ' ' || v.text || ' ' \
                    || COALESCE(v.description, '') || ' ' || v.owners || ' ' || v.tags) \
@@ -171,7 +182,7 @@ const POSTGRES_REINDEX: &str = "INSERT INTO search_docs (item_id, plan_id, org_i
      FROM items i WHERE i.id IN (SELECT jsonb_array_elements_text($1::jsonb)::bigint) \
      ON CONFLICT (item_id) DO UPDATE SET body = EXCLUDED.body";
 
-fn ids_json(ids: &[ItemId]) -> String {
+pub(crate) fn ids_json(ids: &[ItemId]) -> String {
     let mut json = String::with_capacity(ids.len() * 8 + 2);
     json.push('[');
     for (n, id) in ids.iter().enumerate() {

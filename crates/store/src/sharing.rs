@@ -2,15 +2,18 @@
 //! are `waymark_core::access`'s; this module keeps shares (revoked, never deleted, so who could
 //! see what and when stays known) and tokens (stored as hashes, like sessions).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::Row;
-use waymark_core::{ItemId, Marking, OrgId, PlanId, Share, ShareAccess, UserId};
+use waymark_core::{
+    ItemId, Marking, OrgId, Organisation, OrganisationKind, PlanId, Role, RoleGrant, Share,
+    ShareAccess, UserId,
+};
 
 use crate::audit::{NewAuditEvent, record_audit_on};
 use crate::error::{Result, StoreError};
-use crate::people::User;
-use crate::rows::{instant_text, parse_instant};
-use crate::{Scope, Store};
+use crate::people::{User, user_from_row};
+use crate::rows::{date_text, instant_text, parse_instant};
+use crate::{Backend, Scope, Store};
 
 /// A share to make.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -279,6 +282,109 @@ impl Store {
                 .await?;
         }
         Ok(Some((user, token)))
+    }
+}
+
+/// Who holds an unrevoked API token, read in one query: the person, the token's id, their
+/// roles, the titles of the posts they hold on the day asked, and their organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenHolder {
+    pub user: User,
+    pub token: i64,
+    pub roles: Vec<RoleGrant>,
+    pub posts: Vec<String>,
+    pub organisation: Organisation,
+}
+
+/// The token, its person and organisation joined; roles and posts as JSON arrays (ordered as
+/// `roles_of` and `posts_held` order them). `$1` is the token's hash, `$2` the day.
+const TOKEN_HOLDER_SQLITE: &str = "SELECT t.id AS token_id, t.last_used_at, u.id, u.org_id, \
+     u.email, u.name, u.clearance, o.code AS org_code, o.name AS org_name, o.grant_share_ppm, \
+     o.kind AS org_kind, \
+     (SELECT json_group_array(json_array(r.role, r.plan_id) ORDER BY r.id) \
+        FROM user_roles r WHERE r.user_id = u.id) AS roles, \
+     (SELECT json_group_array(p.title ORDER BY p.title) FROM post_holders h \
+        JOIN posts p ON p.id = h.post_id \
+        WHERE h.user_id = u.id AND h.since <= $2 AND (h.until IS NULL OR h.until > $2)) AS posts \
+     FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id \
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
+
+const TOKEN_HOLDER_POSTGRES: &str = "SELECT t.id AS token_id, t.last_used_at, u.id, u.org_id, \
+     u.email, u.name, u.clearance, o.code AS org_code, o.name AS org_name, o.grant_share_ppm, \
+     o.kind AS org_kind, \
+     (SELECT COALESCE(json_agg(json_build_array(r.role, r.plan_id) ORDER BY r.id), '[]'::json)::text \
+        FROM user_roles r WHERE r.user_id = u.id) AS roles, \
+     (SELECT COALESCE(json_agg(p.title ORDER BY p.title), '[]'::json)::text FROM post_holders h \
+        JOIN posts p ON p.id = h.post_id \
+        WHERE h.user_id = u.id AND h.since <= $2 AND (h.until IS NULL OR h.until > $2)) AS posts \
+     FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id \
+     WHERE t.token_hash = $1 AND t.revoked_at IS NULL";
+
+impl Store {
+    /// The holder of an unrevoked token as [`TokenHolder`], in one query where
+    /// `user_for_token`, `roles_of`, `posts_held` and `organisation` take five; notes when the
+    /// token was used, at most once a minute, as `user_for_token` does.
+    pub async fn token_holder(
+        &self,
+        token_hash: &str,
+        day: NaiveDate,
+    ) -> Result<Option<TokenHolder>> {
+        let sql = match self.backend() {
+            Backend::Sqlite => TOKEN_HOLDER_SQLITE,
+            Backend::Postgres => TOKEN_HOLDER_POSTGRES,
+        };
+        let row = sqlx::query(sql)
+            .bind(token_hash.to_string())
+            .bind(date_text(day))
+            .fetch_optional(self.pool())
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let token: i64 = row.try_get("token_id")?;
+        let user = user_from_row(&row)?;
+        let roles_json: String = row.try_get("roles")?;
+        let roles = serde_json::from_str::<Vec<(String, Option<i64>)>>(&roles_json)
+            .map_err(|_| StoreError::Corrupt(format!("roles {roles_json:?}")))?
+            .into_iter()
+            .map(|(word, plan)| {
+                Ok(RoleGrant {
+                    role: Role::parse(&word)
+                        .ok_or_else(|| StoreError::Corrupt(format!("role {word:?}")))?,
+                    plan: plan.map(PlanId),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let posts_json: String = row.try_get("posts")?;
+        let posts = serde_json::from_str::<Vec<String>>(&posts_json)
+            .map_err(|_| StoreError::Corrupt(format!("posts {posts_json:?}")))?;
+        let organisation = Organisation {
+            id: user.org,
+            code: row.try_get("org_code")?,
+            name: row.try_get("org_name")?,
+            grant_share_ppm: row.try_get("grant_share_ppm")?,
+            kind: OrganisationKind::parse(&row.try_get::<String, _>("org_kind")?)
+                .unwrap_or_default(),
+        };
+        let now = Utc::now();
+        let stale = match row.try_get::<Option<String>, _>("last_used_at")? {
+            Some(text) => parse_instant(&text)? < now - chrono::Duration::minutes(1),
+            None => true,
+        };
+        if stale {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(instant_text(now))
+                .bind(token)
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(Some(TokenHolder {
+            user,
+            token,
+            roles,
+            posts,
+            organisation,
+        }))
     }
 }
 

@@ -65,6 +65,19 @@ impl Store {
     /// `writer`); the answer comes once it is committed.
     pub async fn apply_changes(&self, changes: &ChangeSet) -> Result<Applied> {
         let plan = self.plan(Scope::Org(changes.org), changes.plan).await?;
+        self.apply_changes_to(&plan, changes).await
+    }
+
+    /// [`Store::apply_changes`] to a plan the caller has just read, so it is not read again;
+    /// refused, as there, where the change set names another plan or organisation.
+    pub async fn apply_changes_to(&self, plan: &Plan, changes: &ChangeSet) -> Result<Applied> {
+        if plan.id != changes.plan || plan.org != changes.org {
+            return Err(StoreError::NotFound {
+                what: "plan",
+                id: changes.plan.0,
+            });
+        }
+        let plan = plan.clone();
         if let Some(writer) = &self.writer {
             return writer.apply_changes(plan, changes.clone()).await;
         }
@@ -104,7 +117,39 @@ impl Store {
         entered_at: &str,
         indexes: DerivedIndexes,
     ) -> Result<Applied> {
+        self.write_changes_after(tx, "", plan, changes, entered_at, indexes)
+            .await
+    }
+
+    /// [`Store::write_changes`], first running `opening` (SQLite only: statements without
+    /// parameters, each ended by `;`, such as the group-commit writer's savepoint) in the same
+    /// round trip to the connection as the change set's first statements.
+    pub(crate) async fn write_changes_after(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        opening: &str,
+        plan: &Plan,
+        changes: &ChangeSet,
+        entered_at: &str,
+        indexes: DerivedIndexes,
+    ) -> Result<Applied> {
         let backend = self.backend();
+        if backend == Backend::Sqlite
+            && changes.new_items.is_empty()
+            && changes.expected_versions.is_empty()
+        {
+            let named = existing_items_named(changes);
+            if named.len() <= 500 {
+                return self
+                    .write_small_changes(tx, opening, plan, changes, &named, entered_at, indexes)
+                    .await;
+            }
+        }
+        if !opening.is_empty() {
+            sqlx::raw_sql(AssertSqlSafe(opening.to_string()))
+                .execute(&mut **tx)
+                .await?;
+        }
         // First, so that on PostgreSQL two writers to one plan queue on this row lock and each
         // rebuilds its items' search documents from the other's committed rows.
         sqlx::query("UPDATE plans SET revision = revision + 1 WHERE id = $1")
@@ -145,6 +190,118 @@ impl Store {
             .into_iter()
             .map(UpdateId)
             .collect();
+        self.write_rows(tx, plan, changes, item_ids, update_ids, entered_at, indexes)
+            .await
+    }
+
+    /// A change set of no new items and no expected versions, on SQLite: the opening, the
+    /// plan's revision, the audit record, the first update id and the check that the items
+    /// named are the plan's, in one round trip to the connection (a multi-statement query
+    /// whose statements share the numbered parameters), then the rows as `write_changes`
+    /// writes them. The same statements as the general path, in an order that makes no
+    /// difference: a refused change set is rolled back whole.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_small_changes(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        opening: &str,
+        plan: &Plan,
+        changes: &ChangeSet,
+        named: &[i64],
+        entered_at: &str,
+        indexes: DerivedIndexes,
+    ) -> Result<Applied> {
+        let mut sql = format!("{opening}UPDATE plans SET revision = revision + 1 WHERE id = $1;");
+        let audit = changes.audit.as_ref().map(|audit| {
+            let mut audit = audit.clone();
+            audit.plan = Some(plan.id);
+            audit.org = Some(plan.org);
+            audit
+        });
+        if audit.is_some() {
+            sql.push_str(
+                " INSERT INTO audit_events (at, org_id, user_id, actor, address, action, \
+                 plan_id, item_id, subject, detail) \
+                 VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11);",
+            );
+        }
+        if !changes.updates.is_empty() {
+            sql.push_str(" SELECT COALESCE(MAX(id), 0) AS top FROM updates;");
+        }
+        if !named.is_empty() {
+            // Only numbered placeholders are formatted in; the ids are bound.
+            let placeholders: Vec<String> =
+                (0..named.len()).map(|i| format!("${}", i + 14)).collect();
+            sql.push_str(&format!(
+                " SELECT id FROM items WHERE plan_id = $12 AND org_id = $13 AND id IN ({});",
+                placeholders.join(", ")
+            ));
+        }
+        let audit = audit.unwrap_or_default();
+        let mut query = sqlx::query(AssertSqlSafe(sql))
+            .bind(plan.id.0)
+            .bind(crate::rows::instant_text(Utc::now()))
+            .bind(audit.org.map(|o| o.0))
+            .bind(audit.user.map(|u| u.0))
+            .bind(audit.actor)
+            .bind(audit.address)
+            .bind(audit.action)
+            .bind(audit.plan.map(|p| p.0))
+            .bind(audit.item.map(|i| i.0))
+            .bind(audit.subject)
+            .bind(audit.detail.as_ref().map(|d| d.to_string()))
+            .bind(changes.plan.0)
+            .bind(changes.org.0);
+        for id in named {
+            query = query.bind(*id);
+        }
+        let mut top: Option<i64> = None;
+        let mut known: HashSet<i64> = HashSet::with_capacity(named.len());
+        for row in query.fetch_all(&mut **tx).await? {
+            if row.try_column("top").is_ok() {
+                top = Some(row.try_get("top")?);
+            } else {
+                known.insert(row.try_get::<i64, _>("id")?);
+            }
+        }
+        if let Some(id) = named.iter().find(|id| !known.contains(id)) {
+            return Err(StoreError::NotFound {
+                what: "item",
+                id: *id,
+            });
+        }
+        let update_ids: Vec<UpdateId> = match (top, changes.updates.len()) {
+            (_, 0) => Vec::new(),
+            (Some(top), count) => (1..=count as i64).map(|n| UpdateId(top + n)).collect(),
+            (None, _) => {
+                return Err(StoreError::Corrupt("no highest update id".into()));
+            }
+        };
+        self.write_rows(
+            tx,
+            plan,
+            changes,
+            Vec::new(),
+            update_ids,
+            entered_at,
+            indexes,
+        )
+        .await
+    }
+
+    /// The rows of a change set, its ids drawn, and the derived indexes.
+    #[allow(clippy::too_many_arguments)]
+    async fn write_rows(
+        &self,
+        tx: &mut Transaction<'_, Any>,
+        plan: &Plan,
+        changes: &ChangeSet,
+        item_ids: Vec<ItemId>,
+        update_ids: Vec<UpdateId>,
+        entered_at: &str,
+        indexes: DerivedIndexes,
+    ) -> Result<Applied> {
+        let backend = self.backend();
         let resolve = |reference: ItemRef| -> Result<ItemId> {
             match reference {
                 ItemRef::Existing(id) => Ok(id),
@@ -157,6 +314,35 @@ impl Store {
         // Each batch of rows is made while the database writes the batch before (see
         // `run_pipelined`): on SQLite, a large import's Rust and SQLite halves overlap. Only
         // references are gathered beforehand, so SQLite has work within milliseconds.
+        // Updates alone on SQLite (a progress update that changes no field): the rows and the
+        // items' search documents in one round trip, the same statements as below.
+        if backend == Backend::Sqlite
+            && item_ids.is_empty()
+            && changes.versions.is_empty()
+            && indexes == DerivedIndexes::Now
+            && !changes.updates.is_empty()
+            && changes.updates.len() <= BATCH_ROWS
+        {
+            let rows = update_cells(plan, &changes.updates, &update_ids, entered_at, &resolve)?;
+            let mut batches = rows.into_batches(backend, "updates", false);
+            if let (Some(batch), None) = (batches.next(), batches.next()) {
+                let items: BTreeSet<ItemId> = changes
+                    .updates
+                    .iter()
+                    .map(|update| resolve(update.item))
+                    .collect::<Result<_>>()?;
+                let items: Vec<ItemId> = items.into_iter().collect();
+                let ids = search::ids_json(&items);
+                batch?
+                    .run_then(tx, search::SQLITE_REINDEX_AFTER, &[ids.clone(), ids])
+                    .await?;
+                return Ok(Applied {
+                    versions_written: 0,
+                    item_ids,
+                    update_ids,
+                });
+            }
+        }
         let versions = version_rows_of(changes, &item_ids, &resolve)?;
         let owner_pairs: Vec<(ItemId, &str)> = versions
             .iter()
@@ -262,28 +448,12 @@ impl Store {
         tx: &mut Transaction<'_, Any>,
         changes: &ChangeSet,
     ) -> Result<()> {
-        let mut wanted: HashSet<i64> = HashSet::new();
-        let existing = |r: &Option<ItemRef>| match r {
-            Some(ItemRef::Existing(id)) => Some(id.0),
-            _ => None,
-        };
-        wanted.extend(changes.new_items.iter().filter_map(|i| existing(&i.parent)));
-        for version in &changes.versions {
-            wanted.insert(version.item.0);
-            wanted.extend(existing(&version.parent));
-        }
-        wanted.extend(
-            changes
-                .updates
-                .iter()
-                .filter_map(|u| existing(&Some(u.item))),
-        );
+        let wanted = existing_items_named(changes);
         if wanted.is_empty() {
             return Ok(());
         }
         // Only the ids named, in chunks under every backend's limit on bound values: a
         // progress update names one item and must not read the plan's thousands.
-        let wanted: Vec<i64> = wanted.into_iter().collect();
         let mut known: HashSet<i64> = HashSet::with_capacity(wanted.len());
         for chunk in wanted.chunks(500) {
             let placeholders: Vec<String> =
@@ -340,6 +510,28 @@ impl Store {
             }
         }
     }
+}
+
+/// The existing items a change set names (as parents, versions' items and updates' items),
+/// each once: what must be the plan's own.
+fn existing_items_named(changes: &ChangeSet) -> Vec<i64> {
+    let mut wanted: BTreeSet<i64> = BTreeSet::new();
+    let existing = |r: &Option<ItemRef>| match r {
+        Some(ItemRef::Existing(id)) => Some(id.0),
+        _ => None,
+    };
+    wanted.extend(changes.new_items.iter().filter_map(|i| existing(&i.parent)));
+    for version in &changes.versions {
+        wanted.insert(version.item.0);
+        wanted.extend(existing(&version.parent));
+    }
+    wanted.extend(
+        changes
+            .updates
+            .iter()
+            .filter_map(|u| existing(&Some(u.item))),
+    );
+    wanted.into_iter().collect()
 }
 
 fn item_rows<'a>(plan: &Plan, item_ids: &[ItemId], entered_at: &'a str) -> Result<Rows<'a>> {

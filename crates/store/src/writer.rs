@@ -176,9 +176,6 @@ async fn write_job(
     tx: &mut Transaction<'_, Any>,
     job: Job,
 ) -> (Option<Outcome>, Option<StoreError>) {
-    if let Err(error) = sqlx::query("SAVEPOINT change_set").execute(&mut **tx).await {
-        return (unwritten(job), Some(error.into()));
-    }
     let outcome = match job {
         Job::Changes {
             plan,
@@ -188,8 +185,18 @@ async fn write_job(
             // The entry time is taken here, in the order of writing, so that within a plan
             // entry times rise with ids.
             let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
+            // The savepoint opens in the same round trip as the change set's first statements.
+            // Where it could not be opened, the rollback to it below fails too, and that
+            // failure ends the batch, as a failed savepoint did when it was run alone.
             let result = store
-                .write_changes(tx, &plan, &changes, &entered_at, DerivedIndexes::Now)
+                .write_changes_after(
+                    tx,
+                    "SAVEPOINT change_set; ",
+                    &plan,
+                    &changes,
+                    &entered_at,
+                    DerivedIndexes::Now,
+                )
                 .await;
             Outcome::Changes(reply, Some(result))
         }

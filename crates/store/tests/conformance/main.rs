@@ -9,6 +9,7 @@ mod common;
 mod batch;
 mod glossary;
 mod group_commit;
+mod one_query;
 mod report_settings;
 
 use chrono::{NaiveDate, TimeZone, Utc};
