@@ -22,7 +22,7 @@ use waymark_io::{
 use crate::failed;
 
 /// Import a plan from .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, exactly as it is.
-#[derive(clap::Args, Debug)]
+#[derive(clap::Args, Debug, Clone)]
 pub struct ImportArgs {
     /// The file to import.
     pub file: PathBuf,
@@ -44,6 +44,14 @@ pub struct ImportArgs {
     /// A TOML file naming the header row or what columns hold.
     #[arg(long, value_name = "MAP.toml")]
     pub mapping: Option<PathBuf>,
+    /// Import only this sheet of a workbook that holds several plans (a cover or key sheet
+    /// still applies).
+    #[arg(long, value_name = "NAME", conflicts_with = "all_sheets")]
+    pub sheet: Option<String>,
+    /// Import each sheet of items of the workbook as a plan of its own, named by the sheet
+    /// (after the --new-plan title, where one is given).
+    #[arg(long, conflicts_with = "plan")]
+    pub all_sheets: bool,
     /// Show everything the import would do and store nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -70,6 +78,46 @@ struct ImportJson<'a> {
 }
 
 pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
+    if !args.all_sheets {
+        return run_one(app, operator, args).await;
+    }
+    let mapping = read_mapping(&args)?.unwrap_or_default();
+    let sheets = read_with_spinner(&args)?.plan_sheets(&mapping);
+    if sheets.is_empty() {
+        bail!(
+            "{} has no sheet with a header row Waymark recognises",
+            args.file.display()
+        );
+    }
+    for sheet in sheets {
+        let mut one = args.clone();
+        one.all_sheets = false;
+        one.new_plan = Some(match &args.new_plan {
+            Some(title) => format!("{title}: {sheet}"),
+            None => sheet.clone(),
+        });
+        one.sheet = Some(sheet.clone());
+        run_one(app, operator, one)
+            .await
+            .with_context(|| format!("sheet \"{sheet}\""))?;
+    }
+    Ok(())
+}
+
+/// The `--mapping` file, read, if one was given.
+fn read_mapping(args: &ImportArgs) -> Result<Option<Mapping>> {
+    let Some(path) = &args.mapping else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the mapping file {}", path.display()))?;
+    Ok(Some(
+        Mapping::parse(&text).with_context(|| format!("{}", path.display()))?,
+    ))
+}
+
+/// Imports one file, or one sheet of it.
+async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     let as_at = match &args.as_at {
         Some(text) => parse_day(text).with_context(|| format!("--as-at {text}"))?,
         None => chrono::Local::now().date_naive(),
@@ -91,13 +139,16 @@ pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
             Some(id) => format!("plan {id}"),
             None => "the new plan".to_string(),
         })?;
-    if let Some(path) = &args.mapping {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the mapping file {}", path.display()))?;
-        options.mapping = Mapping::parse(&text).with_context(|| format!("{}", path.display()))?;
+    if let Some(mapping) = read_mapping(&args)? {
+        options.mapping = mapping;
     }
 
-    let workbook = read_with_spinner(&args)?;
+    let mut workbook = read_with_spinner(&args)?;
+    if let Some(sheet) = &args.sheet {
+        workbook
+            .keep_sheet(sheet, &options.mapping)
+            .map_err(anyhow::Error::msg)?;
+    }
     let file_name = args
         .file
         .file_name()

@@ -147,3 +147,110 @@ mod tests {
         assert!(!row.is_blank());
     }
 }
+
+impl Workbook {
+    /// The sheets that hold a table of items (a header row Waymark recognises), by name, in
+    /// the workbook's order; the others are covers, keys and notes.
+    pub fn plan_sheets(&self, mapping: &crate::Mapping) -> Vec<String> {
+        self.tables
+            .iter()
+            .filter(|table| crate::header::detect_header(&table.rows, mapping).is_some())
+            .filter_map(|table| table.name.clone())
+            .collect()
+    }
+
+    /// Keeps one sheet of items, named as the user wrote it (case and spaces aside), with the
+    /// sheets that hold no table (a cover sheet's facts and a key's letters still apply); the
+    /// other sheets of items are left out. Names the workbook's sheets of items when none is
+    /// called that.
+    pub fn keep_sheet(&mut self, name: &str, mapping: &crate::Mapping) -> Result<(), String> {
+        let wanted = name.trim().to_lowercase();
+        let plan_sheets = self.plan_sheets(mapping);
+        if !plan_sheets
+            .iter()
+            .any(|sheet| sheet.trim().to_lowercase() == wanted)
+        {
+            return Err(format!(
+                "{} has no sheet of items called \"{}\"; its sheets of items are: {}",
+                self.file,
+                name.trim(),
+                if plan_sheets.is_empty() {
+                    "none".to_string()
+                } else {
+                    plan_sheets
+                        .iter()
+                        .map(|s| format!("\"{s}\""))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ));
+        }
+        self.tables.retain(|table| {
+            let named = table
+                .name
+                .as_deref()
+                .is_some_and(|n| n.trim().to_lowercase() == wanted);
+            named || crate::header::detect_header(&table.rows, mapping).is_none()
+        });
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod sheets {
+    use super::*;
+
+    fn sheet(name: &str, rows: &[&[&str]]) -> Table {
+        Table {
+            name: Some(name.to_string()),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(n, cells)| Row {
+                    number: n + 1,
+                    cells: cells.iter().map(|c| c.to_string()).collect(),
+                })
+                .collect(),
+            ..Table::default()
+        }
+    }
+
+    fn workbook() -> Workbook {
+        Workbook {
+            file: "plans.xlsx".into(),
+            format: Format::Xlsx,
+            tables: vec![
+                sheet("Cover", &[&["Owner:", "Chief Superintendent"]]),
+                sheet(
+                    "Custody",
+                    &[
+                        &["Action", "Owner"],
+                        &["Review cell checks", "Custody Inspector"],
+                    ],
+                ),
+                sheet(
+                    "Vetting",
+                    &[&["Action", "Owner"], &["Clear the backlog", "Head of PSD"]],
+                ),
+            ],
+            preamble: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn one_sheet_of_items_is_kept_with_the_cover() {
+        let mapping = crate::Mapping::default();
+        let mut book = workbook();
+        assert_eq!(book.plan_sheets(&mapping), vec!["Custody", "Vetting"]);
+        book.keep_sheet(" vetting ", &mapping).unwrap();
+        let names: Vec<_> = book.tables.iter().filter_map(|t| t.name.clone()).collect();
+        assert_eq!(names, vec!["Cover", "Vetting"]);
+        let mut book = workbook();
+        let error = book.keep_sheet("Cover", &mapping).unwrap_err();
+        assert_eq!(
+            error,
+            "plans.xlsx has no sheet of items called \"Cover\"; its sheets of items are: \"Custody\", \"Vetting\""
+        );
+        assert_eq!(book.tables.len(), 3, "nothing is dropped on a mistake");
+    }
+}

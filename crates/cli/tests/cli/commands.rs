@@ -478,3 +478,114 @@ fn a_reimport_lists_its_changes_and_closes_what_is_gone_when_asked() {
         .unwrap();
     assert!(!refused.status.success());
 }
+
+/// A workbook of two plans and a cover sheet: `--sheet` imports one, `--all-sheets` each as a
+/// plan named by its sheet, and a sheet that is not one of items is refused with the names of
+/// those there are.
+#[test]
+fn sheets_of_a_workbook_import_one_at_a_time_or_each_as_its_own_plan() {
+    let dir = fresh_data_dir("sheets");
+    let path = dir.join("plans.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let rows: [(&str, &[&[&str]]); 3] = [
+        (
+            "Cover",
+            &[
+                &["Force improvement plans"],
+                &["Owner:", "Chief Superintendent Operations"],
+            ],
+        ),
+        (
+            "Custody",
+            &[
+                &["Ref", "Action", "Owner", "Due"],
+                &["1", "Review cell checks", "Custody Inspector", "31/03/2015"],
+                &[
+                    "2",
+                    "Train detention officers",
+                    "Custody Inspector",
+                    "30/04/2015",
+                ],
+            ],
+        ),
+        (
+            "Vetting",
+            &[
+                &["Ref", "Action", "Owner", "Due"],
+                &[
+                    "1",
+                    "Clear the vetting backlog",
+                    "Head of PSD",
+                    "30/06/2015",
+                ],
+            ],
+        ),
+    ];
+    for (name, cells) in rows {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (r, row) in cells.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let file = path.to_str().unwrap();
+
+    let refused = waymark(&dir)
+        .args(["import", file, "--sheet", "Cover"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        error.contains("its sheets of items are: \"Custody\", \"Vetting\""),
+        "{error}"
+    );
+
+    succeed(waymark(&dir).args([
+        "import",
+        file,
+        "--sheet",
+        "vetting",
+        "--new-plan",
+        "Vetting plan",
+    ]));
+    let plans = json(&dir, &["plans", "--json"]);
+    assert_eq!(plans.as_array().unwrap().len(), 1, "{plans}");
+    assert_eq!(plans[0]["title"], "Vetting plan");
+    let items = json(&dir, &["items", "--plan", "1", "--json"]);
+    let texts: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, vec!["Clear the vetting backlog"]);
+
+    succeed(waymark(&dir).args(["import", file, "--all-sheets"]));
+    let plans = json(&dir, &["plans", "--json"]);
+    let titles: Vec<&str> = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(
+        titles.contains(&"Custody") && titles.contains(&"Vetting"),
+        "{titles:?}"
+    );
+    let custody = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Custody")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let items = json(&dir, &["items", "--plan", &custody, "--json"]);
+    assert_eq!(items.as_array().unwrap().len(), 2, "{items}");
+}
