@@ -414,14 +414,8 @@ impl Store {
         scope: Scope,
         plan: PlanId,
     ) -> Result<HashMap<ItemId, Vec<ItemVersion>>> {
-        let plan = self.plan(scope, plan).await?;
-        let versions = self
-            .fetch_versions(
-                "FROM item_versions WHERE plan_id = $1",
-                &[Bind::Int(plan.id.0)],
-            )
-            .await?;
-        Ok(by_item(versions))
+        self.plan_versions_where(scope, plan, "FROM item_versions WHERE plan_id = $1")
+            .await
     }
 
     /// As [`Store::plan_item_versions`], for only the items of the plan that some version
@@ -432,13 +426,26 @@ impl Store {
         scope: Scope,
         plan: PlanId,
     ) -> Result<HashMap<ItemId, Vec<ItemVersion>>> {
+        self.plan_versions_where(
+            scope,
+            plan,
+            "FROM item_versions WHERE item_id IN (SELECT item_id FROM item_versions \
+             WHERE plan_id = $1 AND archived = 1)",
+        )
+        .await
+    }
+
+    /// The versions `from_where` selects of a plan the scope reaches (`$1` is the plan's id),
+    /// by item.
+    async fn plan_versions_where(
+        &self,
+        scope: Scope,
+        plan: PlanId,
+        from_where: &str,
+    ) -> Result<HashMap<ItemId, Vec<ItemVersion>>> {
         let plan = self.plan(scope, plan).await?;
         let versions = self
-            .fetch_versions(
-                "FROM item_versions WHERE item_id IN (SELECT item_id FROM item_versions \
-                 WHERE plan_id = $1 AND archived = 1)",
-                &[Bind::Int(plan.id.0)],
-            )
+            .fetch_versions(from_where, &[Bind::Int(plan.id.0)])
             .await?;
         Ok(by_item(versions))
     }

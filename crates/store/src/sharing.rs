@@ -254,6 +254,24 @@ impl Store {
         Ok(())
     }
 
+    /// Notes that a token was used now, unless that was noted less than a minute ago: a
+    /// script's calls do not each write.
+    async fn note_token_used(&self, token: i64, last_used_at: Option<String>) -> Result<()> {
+        let now = Utc::now();
+        let stale = match last_used_at {
+            Some(text) => parse_instant(&text)? < now - chrono::Duration::minutes(1),
+            None => true,
+        };
+        if stale {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(instant_text(now))
+                .bind(token)
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(())
+    }
+
     /// The person an unrevoked token belongs to, and the token's id; notes when it was used
     /// (at most once a minute, so a script's calls do not each write).
     pub async fn user_for_token(&self, token_hash: &str) -> Result<Option<(User, i64)>> {
@@ -269,18 +287,8 @@ impl Store {
         };
         let token: i64 = row.try_get("token_id")?;
         let user = self.user(UserId(row.try_get("user_id")?)).await?;
-        let now = Utc::now();
-        let stale = match row.try_get::<Option<String>, _>("last_used_at")? {
-            Some(text) => parse_instant(&text)? < now - chrono::Duration::minutes(1),
-            None => true,
-        };
-        if stale {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(instant_text(now))
-                .bind(token)
-                .execute(self.pool())
-                .await?;
-        }
+        self.note_token_used(token, row.try_get("last_used_at")?)
+            .await?;
         Ok(Some((user, token)))
     }
 }
@@ -366,18 +374,8 @@ impl Store {
             kind: OrganisationKind::parse(&row.try_get::<String, _>("org_kind")?)
                 .unwrap_or_default(),
         };
-        let now = Utc::now();
-        let stale = match row.try_get::<Option<String>, _>("last_used_at")? {
-            Some(text) => parse_instant(&text)? < now - chrono::Duration::minutes(1),
-            None => true,
-        };
-        if stale {
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(instant_text(now))
-                .bind(token)
-                .execute(self.pool())
-                .await?;
-        }
+        self.note_token_used(token, row.try_get("last_used_at")?)
+            .await?;
         Ok(Some(TokenHolder {
             user,
             token,
