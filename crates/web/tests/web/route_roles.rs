@@ -1200,8 +1200,11 @@ async fn send(
     let method = Method::from_bytes(row.method.as_bytes()).unwrap();
     // The version an edit starts from: the target's as the administrator reads it (the other
     // force's cannot be read, and any number does there).
+    // Only a write names a version: a `{version}` in a form, or an API write's If-Match.
+    let edits =
+        row.body.contains("{version}") || (method != Method::GET && path.starts_with("/api/"));
     let version = match target {
-        OwnPlan | Item | Target::Sensitive => {
+        OwnPlan | Item | Target::Sensitive if edits => {
             let read = if target == OwnPlan { "plans" } else { "items" };
             let response = reqwest::Client::new()
                 .get(app.url(&format!("/api/{read}/{}", world.id(app, target))))
