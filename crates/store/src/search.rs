@@ -24,7 +24,9 @@ impl Store {
         if self.indexes_pending(plan.id).await? {
             self.catch_up_indexes(plan.id).await?;
         }
-        let rows = match self.backend() {
+        // The ids come back as one row of comma-separated numbers: SQLite's driver hands each
+        // row across a channel from its worker thread, and 5,000 rows cost more than the match.
+        let row = match self.backend() {
             Backend::Sqlite => {
                 let Some(expression) = fts5_expression(query) else {
                     return Ok(HashSet::new());
@@ -36,7 +38,7 @@ impl Store {
                 // and run the whole MATCH once per item (30 ms instead of 1 ms on a plan of
                 // 100 items among 200,000).
                 sqlx::query(
-                    "SELECT items.id AS item_id FROM search_docs \
+                    "SELECT group_concat(items.id) AS ids FROM search_docs \
                      CROSS JOIN items ON items.id = search_docs.rowid \
                      WHERE search_docs MATCH $1 AND items.plan_id = $2 AND items.org_id = $3",
                 )
@@ -46,24 +48,28 @@ impl Store {
                 ))
                 .bind(plan.id.0)
                 .bind(plan.org.0)
-                .fetch_all(self.pool())
+                .fetch_one(self.pool())
                 .await?
             }
             Backend::Postgres => {
                 sqlx::query(
-                    "SELECT item_id FROM search_docs \
+                    "SELECT string_agg(item_id::text, ',') AS ids FROM search_docs \
                      WHERE tsv @@ plainto_tsquery('english', $1) AND plan_id = $2 AND org_id = $3",
                 )
                 .bind(query.to_string())
                 .bind(plan.id.0)
                 .bind(plan.org.0)
-                .fetch_all(self.pool())
+                .fetch_one(self.pool())
                 .await?
             }
         };
-        rows.iter()
-            .map(|row| Ok(ItemId(row.try_get::<i64, _>("item_id")?)))
-            .collect()
+        let ids: Option<String> = row.try_get("ids")?;
+        Ok(ids
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|id| id.parse().ok().map(ItemId))
+            .collect())
     }
 }
 
