@@ -3,6 +3,8 @@
 //! JSON API (`/api/plans/{id}/items` and `/search`) all read their lists here, so they cannot
 //! disagree; they page the answer with [`waymark_core::Page`].
 
+use std::sync::Arc;
+
 use crate::text::given;
 use chrono::{Days, NaiveDate};
 use waymark_core::{Flag, PlanId, Rag, Tag, rollup_tree, search_terms, terms_in};
@@ -215,7 +217,7 @@ pub struct ItemList {
     pub read: PlanRead,
     pub filter: ItemFilter,
     /// Positions in `read.view.items` of the items kept, in the order asked for.
-    pub kept: Vec<usize>,
+    pub kept: Arc<Vec<usize>>,
     /// The words of the search, for marking them in what is shown.
     pub terms: Vec<String>,
 }
@@ -231,6 +233,21 @@ impl App {
         filter: ItemFilter,
     ) -> Result<ItemList> {
         let read = self.plan_view(actor, plan, as_at).await?;
+        let terms = search_terms(&filter.q);
+        // The same list of the same view is worked out once: paging through a search's
+        // results, or many people reading the same filtered list, reads the kept order.
+        let detail = match filter.mine {
+            true => format!("{filter:?} {:?}", actor.posts),
+            false => format!("{filter:?}"),
+        };
+        if let Some(kept) = self.memos.get::<Vec<usize>>(&read.view, &detail) {
+            return Ok(ItemList {
+                read,
+                filter,
+                kept,
+                terms,
+            });
+        }
         let found = if filter.q.is_empty() {
             None
         } else {
@@ -262,7 +279,6 @@ impl App {
                     && (!mine || is_mine(item))
             })
             .collect();
-        let terms = search_terms(&filter.q);
         // Stable sorts: ties stay in plan order.
         match filter.sort {
             Sort::Plan => {}
@@ -293,6 +309,8 @@ impl App {
             }
             Sort::Relevance => {}
         }
+        let kept = Arc::new(kept);
+        self.memos.put(&read.view, &detail, kept.clone());
         Ok(ItemList {
             read,
             filter,
@@ -310,10 +328,17 @@ pub fn own_terms(item: &ItemState, terms: &[String]) -> usize {
         fields.reference.as_deref().unwrap_or(""),
         fields.text.as_str(),
         fields.description.as_deref().unwrap_or(""),
-        &fields.owners.join(" "),
     ]
-    .join(" ");
-    terms_in(&own, terms)
+    .into_iter()
+    .chain(fields.owners.iter().map(String::as_str));
+    // Each part read on its own, as the words of them joined would be, without the copy.
+    terms
+        .iter()
+        .filter(|term| {
+            own.clone()
+                .any(|part| terms_in(part, std::slice::from_ref(term)) > 0)
+        })
+        .count()
 }
 
 /// A tag as pages and filters write it: "Theme: Victims", or the value alone.
