@@ -21,6 +21,7 @@ pub mod imports;
 pub mod indicators;
 pub mod item_list;
 pub mod items;
+mod memo;
 pub mod organisations;
 pub mod password;
 pub mod people;
@@ -83,6 +84,7 @@ pub struct App {
     store: Store,
     clock: Clock,
     narrowed: Arc<access::NarrowedViews>,
+    memos: Arc<memo::ViewMemos>,
 }
 
 impl App {
@@ -91,6 +93,7 @@ impl App {
             store,
             clock,
             narrowed: Arc::default(),
+            memos: Arc::default(),
         }
     }
 
@@ -118,6 +121,18 @@ impl App {
 
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// `make`'s answer for `view` (with `detail`, what else it depends on), worked out once
+    /// per view: pages keep their counts over a whole plan here. A view never changes once
+    /// made, so neither does the answer.
+    pub fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        view: &Arc<model::PlanView>,
+        detail: &str,
+        make: impl FnOnce() -> T,
+    ) -> Arc<T> {
+        self.memos.get_or_make(view, detail, make)
     }
 
     /// Waits for in-flight queries and closes the database.

@@ -405,23 +405,12 @@ async fn build(
     let read = &list.read;
     let view = read.view.clone();
     let filter = &list.filter;
-    let counts = PlanCounts::new(&view);
+    let whole = state.app.derived(&view, "", || WholePlan::of(&view));
     let my_posts = viewer.actor.posts.clone();
-    let is_mine = |item: &waymark_app::model::ItemState| {
-        item.children.is_empty()
-            && item
-                .fields
-                .owners
-                .iter()
-                .any(|owner| my_posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
-    };
     let mine = filter.mine && !my_posts.is_empty();
-    let my_actions = view.items.iter().filter(|i| is_mine(i)).count();
-    let my_overdue = view
-        .items
-        .iter()
-        .filter(|i| is_mine(i) && i.flags.contains(&Flag::Overdue))
-        .count();
+    let my_counts = state.app.derived(&view, &format!("{my_posts:?}"), || {
+        MyCounts::of(&view, &my_posts)
+    });
 
     // One phrase per filter in force, read together: "Showing 2 of 17 items: overdue, owned by …".
     let mut filter_labels = Vec::new();
@@ -454,10 +443,7 @@ async fn build(
     // its own order stays a tree, paged by rows.
     let flat = filter.narrows_or_reorders();
 
-    let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
-    let shown: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
-    let rollups = rollup_tree(&depths, &shown);
-
+    let rollups = &whole.rollups;
     let requested = query
         .page
         .as_deref()
@@ -466,22 +452,7 @@ async fn build(
     let page = Page::clamped(requested, ROWS_PER_PAGE, list.kept.len());
     let pagination = Pagination::new(&page, &page_base(id, &query, as_at == today));
     let selected = list.kept[page.rows()].to_vec();
-    let mut owners: Vec<String> = view
-        .items
-        .iter()
-        .flat_map(|i| i.fields.owners.iter().cloned())
-        .collect();
-    owners.sort();
-    owners.dedup();
-    let mut tags: Vec<String> = view
-        .items
-        .iter()
-        .flat_map(|i| i.fields.tags.iter().map(tag_label))
-        .collect();
-    tags.sort();
-    tags.dedup();
-    let max_depth = view.items.iter().map(|i| i.depth).max().unwrap_or(0);
-    let levels: Vec<(usize, String)> = (0..=max_depth)
+    let levels: Vec<(usize, String)> = (0..=whole.max_depth)
         .map(|depth| (depth, view.plan.level_name(depth).to_string()))
         .collect();
     let terms = &list.terms;
@@ -572,15 +543,15 @@ async fn build(
         filter_labels,
         showing: showing(&page),
         pagination,
-        counts,
+        counts: whole.counts.clone(),
         rows,
         q: filter.q.clone(),
         owner: filter.owner.clone(),
-        owners,
+        owners: whole.owners.clone(),
         level: filter.level.map(|l| l.to_string()).unwrap_or_default(),
         levels,
         tag: filter.tag.clone(),
-        tags,
+        tags: whole.tags.clone(),
         show: filter
             .show
             .map(|_| query.flag.clone().unwrap_or_default())
@@ -589,9 +560,78 @@ async fn build(
         sort: filter.sort.as_str().to_string(),
         imported: query.imported.is_some(),
         mine,
-        my_actions,
-        my_overdue,
+        my_actions: my_counts.actions,
+        my_overdue: my_counts.overdue,
     })
+}
+
+/// What the plan page shows of the whole plan whatever its filters: the counts, each parent's
+/// RAG rolled up from its actions, the owners and tags to filter by. Worked out once per view
+/// (a plan of 10,000 items takes longer over these than over the page of rows shown).
+struct WholePlan {
+    counts: PlanCounts,
+    rollups: Vec<Option<waymark_core::RagRollup>>,
+    owners: Vec<String>,
+    tags: Vec<String>,
+    max_depth: usize,
+}
+
+impl WholePlan {
+    fn of(view: &waymark_app::model::PlanView) -> WholePlan {
+        let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+        let shown: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+        let mut owners: Vec<String> = view
+            .items
+            .iter()
+            .flat_map(|i| i.fields.owners.iter().cloned())
+            .collect();
+        owners.sort();
+        owners.dedup();
+        let mut tags: Vec<String> = view
+            .items
+            .iter()
+            .flat_map(|i| i.fields.tags.iter().map(tag_label))
+            .collect();
+        tags.sort();
+        tags.dedup();
+        WholePlan {
+            counts: PlanCounts::new(view),
+            rollups: rollup_tree(&depths, &shown),
+            owners,
+            tags,
+            max_depth: view.items.iter().map(|i| i.depth).max().unwrap_or(0),
+        }
+    }
+}
+
+/// The reader's own actions in the plan and how many of them are overdue, by their posts.
+struct MyCounts {
+    actions: usize,
+    overdue: usize,
+}
+
+impl MyCounts {
+    fn of(view: &waymark_app::model::PlanView, posts: &[String]) -> MyCounts {
+        let mine: Vec<_> = view
+            .items
+            .iter()
+            .filter(|item| {
+                item.children.is_empty()
+                    && item
+                        .fields
+                        .owners
+                        .iter()
+                        .any(|owner| posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
+            })
+            .collect();
+        MyCounts {
+            actions: mine.len(),
+            overdue: mine
+                .iter()
+                .filter(|item| item.flags.contains(&Flag::Overdue))
+                .count(),
+        }
+    }
 }
 
 /// The start of a link to another page of the same list: every filter kept, `page=` to follow.
