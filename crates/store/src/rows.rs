@@ -324,7 +324,7 @@ impl Batch {
         Ok(())
     }
 
-    async fn run(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
+    pub(crate) async fn run(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
         let mut query = sqlx::query(AssertSqlSafe(self.sql));
         for value in self.bound {
             query = match value {

@@ -319,7 +319,7 @@ impl Store {
         if backend == Backend::Sqlite
             && item_ids.is_empty()
             && changes.versions.is_empty()
-            && indexes == DerivedIndexes::Now
+            && indexes != DerivedIndexes::Later
             && !changes.updates.is_empty()
             && changes.updates.len() <= BATCH_ROWS
         {
@@ -332,10 +332,15 @@ impl Store {
                     .map(|update| resolve(update.item))
                     .collect::<Result<_>>()?;
                 let items: Vec<ItemId> = items.into_iter().collect();
-                let ids = search::ids_json(&items);
-                batch?
-                    .run_then(tx, search::SQLITE_REINDEX_AFTER, &[ids.clone(), ids])
-                    .await?;
+                match indexes {
+                    DerivedIndexes::Batch => batch?.run(tx).await?,
+                    _ => {
+                        let ids = search::ids_json(&items);
+                        batch?
+                            .run_then(tx, search::SQLITE_REINDEX_AFTER, &[ids.clone(), ids])
+                            .await?
+                    }
+                }
                 return Ok(Applied {
                     versions_written: 0,
                     item_ids,
@@ -375,7 +380,7 @@ impl Store {
                         Ok(rows.into_batches(backend, "updates", false))
                     })
                 });
-        let owner_batches = (indexes == DerivedIndexes::Now).then(|| {
+        let owner_batches = (indexes != DerivedIndexes::Later).then(|| {
             made_when_needed(|| {
                 let rows = owners::owner_rows(plan.org, plan.id, &owner_pairs)?;
                 Ok(rows.into_batches(backend, "item_owner_posts", true))
@@ -393,6 +398,7 @@ impl Store {
                     .await?
             }
             DerivedIndexes::Later => backlog::queue_plan(tx, plan, entered_at).await?,
+            DerivedIndexes::Batch => {}
         }
 
         Ok(Applied {
@@ -654,6 +660,11 @@ pub(crate) enum DerivedIndexes {
     /// After the transaction, through the index backlog (`backlog`): a new plan's import
     /// commits without them.
     Later,
+    /// The owner index now; the search documents by the caller before it commits, once for
+    /// every change set it writes in the transaction (the group-commit writer: FTS5 writes
+    /// its pending terms at every savepoint, so one rebuild per batch instead of one per
+    /// change set spares it a segment, and a merge, per request).
+    Batch,
 }
 
 /// A version to write, whether of a new item or a later one of an existing item: references

@@ -8,13 +8,15 @@
 //! side, concurrent commits already share WAL flushes, and several servers share one database,
 //! where one batch holding many plans' row locks could deadlock with another server's.
 
+use std::collections::BTreeSet;
+
 use chrono::Utc;
-use sqlx::{Any, AnyConnection, Connection, Transaction};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Connection, Transaction};
 use tokio::sync::{mpsc, oneshot};
-use waymark_core::Plan;
+use waymark_core::{ItemId, Plan};
 
 use crate::Store;
-use crate::changes::{Applied, ChangeSet};
+use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
 use crate::rows::instant_text;
 use crate::write::DerivedIndexes;
@@ -146,13 +148,22 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
     let mut jobs = batch.into_iter();
     let committed: Result<()> = async {
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
-        for job in jobs.by_ref() {
-            let (outcome, broken) = write_job(store, &mut tx, job).await;
+        let mut batch = BatchState::default();
+        for (number, job) in jobs.by_ref().enumerate() {
+            let (outcome, broken) = write_job(store, &mut tx, job, number, &mut batch).await;
             outcomes.extend(outcome);
             if let Some(error) = broken {
                 return Err(error);
             }
         }
+        // The search documents of every item the batch's progress updates touched, once. A
+        // change set rolled back to its savepoint left its items' rows as they were, so their
+        // documents come out as before.
+        if !batch.reindex.is_empty() {
+            let items: Vec<ItemId> = batch.reindex.into_iter().collect();
+            crate::search::reindex_items(&mut tx, store.backend(), &items).await?;
+        }
+        // COMMIT also releases the last change set's savepoint.
         tx.commit().await?;
         Ok(())
     }
@@ -168,14 +179,32 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
     }
 }
 
-/// Writes one job inside its own savepoint, rolled back where the job fails, so the others
-/// of its batch are kept. The error is a savepoint statement's own failure, which leaves the
-/// whole transaction unusable.
+/// What a batch carries from one change set to the next.
+#[derive(Default)]
+struct BatchState {
+    /// The release of the change set before's savepoint, run at the start of the next change
+    /// set's first round trip instead of in a round trip of its own.
+    release: String,
+    /// Items whose search documents are rebuilt once, before the batch commits.
+    reindex: BTreeSet<ItemId>,
+}
+
+/// Writes job `number` of its batch inside its own savepoint, rolled back where the job
+/// fails, so the others of its batch are kept. The error is a savepoint statement's own
+/// failure, which leaves the whole transaction unusable.
+///
+/// Each savepoint has its own name: a release folded into the next change set's first round
+/// trip that failed would otherwise leave the earlier savepoint open under the same name, and
+/// a rollback of the later change set would undo the earlier one's rows too. With its own
+/// name the later change set's rollback fails instead, and that ends the batch.
 async fn write_job(
     store: &Store,
     tx: &mut Transaction<'_, Any>,
     job: Job,
+    number: usize,
+    batch: &mut BatchState,
 ) -> (Option<Outcome>, Option<StoreError>) {
+    let savepoint = format!("change_set_{number}");
     let outcome = match job {
         Job::Changes {
             plan,
@@ -185,19 +214,31 @@ async fn write_job(
             // The entry time is taken here, in the order of writing, so that within a plan
             // entry times rise with ids.
             let entered_at = instant_text(changes.entered_at.unwrap_or_else(Utc::now));
-            // The savepoint opens in the same round trip as the change set's first statements.
-            // Where it could not be opened, the rollback to it below fails too, and that
-            // failure ends the batch, as a failed savepoint did when it was run alone.
+            // Progress updates alone leave their search documents to the end of the batch.
+            let updates_only = changes.new_items.is_empty() && changes.versions.is_empty();
+            let indexes = match updates_only {
+                true => DerivedIndexes::Batch,
+                false => DerivedIndexes::Now,
+            };
+            // The savepoint opens in the same round trip as the change set's first statements,
+            // after the release of the one before. Where it could not be opened, the rollback
+            // to it below fails too, and that failure ends the batch, as a failed savepoint
+            // did when it was run alone.
+            let opening = format!(
+                "{}SAVEPOINT {savepoint}; ",
+                std::mem::take(&mut batch.release)
+            );
             let result = store
-                .write_changes_after(
-                    tx,
-                    "SAVEPOINT change_set; ",
-                    &plan,
-                    &changes,
-                    &entered_at,
-                    DerivedIndexes::Now,
-                )
+                .write_changes_after(tx, &opening, &plan, &changes, &entered_at, indexes)
                 .await;
+            if result.is_ok() && updates_only {
+                batch.reindex.extend(changes.updates.iter().filter_map(
+                    |update| match update.item {
+                        ItemRef::Existing(item) => Some(item),
+                        ItemRef::New(_) => None,
+                    },
+                ));
+            }
             Outcome::Changes(reply, Some(result))
         }
         // `run` takes closes out of a batch before writing it.
@@ -206,12 +247,12 @@ async fn write_job(
             return (None, None);
         }
     };
-    let end = if outcome.failed() {
-        "ROLLBACK TO SAVEPOINT change_set; RELEASE SAVEPOINT change_set"
-    } else {
-        "RELEASE SAVEPOINT change_set"
-    };
-    match sqlx::raw_sql(end).execute(&mut **tx).await {
+    if !outcome.failed() {
+        batch.release = format!("RELEASE SAVEPOINT {savepoint}; ");
+        return (Some(outcome), None);
+    }
+    let end = format!("ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}");
+    match sqlx::raw_sql(AssertSqlSafe(end)).execute(&mut **tx).await {
         Ok(_) => (Some(outcome), None),
         Err(error) => (Some(outcome), Some(error.into())),
     }

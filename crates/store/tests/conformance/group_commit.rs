@@ -226,3 +226,56 @@ async fn writes_to_a_plan_keep_their_order() {
         store.close().await;
     }
 }
+
+/// The search documents of a batch's progress updates are rebuilt once, at the end of the
+/// batch: every stored update's words are found, and a refused change set's are not.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_update_written_in_a_batch_is_found_by_search() {
+    for (backend, store) in stores().await {
+        let (empty, item, _) = plan_with_one_action(&store).await;
+        let mut second = empty.clone();
+        second.new_items.push(NewItem {
+            parent: None,
+            fields: action("Audit stop and search records", None, None, &[]),
+            effective: day(2015, 1, 5),
+        });
+        let other = store.apply_changes(&second).await.unwrap().item_ids[0];
+        let words = ["heron", "plover", "curlew", "dunlin", "godwit", "avocet"];
+        let mut all: Vec<ChangeSet> = words
+            .iter()
+            .enumerate()
+            .map(|(n, word)| {
+                update(
+                    &empty,
+                    if n % 2 == 0 { item } else { other },
+                    format!("Saw a {word}"),
+                )
+            })
+            .collect();
+        // An update of an item that does not exist: refused, and its words not indexed.
+        let mut stray = update(&empty, other, "Saw a bittern".into());
+        stray.updates[0].item = ItemRef::Existing(ItemId(987_654));
+        all.insert(3, stray);
+        let results = apply_all(&store, all).await;
+        assert!(results[3].is_err(), "{backend}: {:?}", results[3]);
+        let plan = store.item_history(Scope::All, item).await.unwrap().plan;
+        for (n, word) in words.iter().enumerate() {
+            let owner = if n % 2 == 0 { item } else { other };
+            let found = store.search(Scope::All, plan.id, word).await.unwrap();
+            assert_eq!(
+                found.into_iter().collect::<Vec<_>>(),
+                vec![owner],
+                "{backend}: {word}"
+            );
+        }
+        assert!(
+            store
+                .search(Scope::All, plan.id, "bittern")
+                .await
+                .unwrap()
+                .is_empty(),
+            "{backend}"
+        );
+        store.close().await;
+    }
+}
