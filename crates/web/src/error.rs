@@ -32,6 +32,9 @@ pub enum AppError {
     /// An edit through the API that does not say which version it started from (`If-Match`).
     #[error("{0}")]
     PreconditionRequired(String),
+    /// The request's body did not arrive in full within the server's request timeout.
+    #[error("the request took too long to arrive")]
+    TimedOut,
     /// A failure the person cannot fix; the cause is logged with a reference.
     #[error("internal error: {0}")]
     Internal(String),
@@ -51,6 +54,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::Internal(_) | AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -253,6 +257,10 @@ impl IntoResponse for AppError {
             AppError::PreconditionRequired(message) => {
                 ("Say which version you changed".to_string(), message.clone())
             }
+            AppError::TimedOut => (
+                "The form took too long to arrive".to_string(),
+                "Nothing was saved. Check your connection, then go back and send it again.".to_string(),
+            ),
             AppError::Failed(cause) if cause.is_disk_full() || cause.is_database() => {
                 let reference = self.log_internal();
                 (

@@ -12,6 +12,7 @@ pub mod auth;
 mod error;
 mod pages;
 mod security;
+mod server;
 mod state;
 pub mod views;
 pub mod views_indicators;
@@ -22,6 +23,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use error::AppError;
+pub use server::ServeLimits;
 pub use state::{AppState, Clock, DemoAccount, DemoSignIn};
 
 /// Every route, with the security layers applied once around all of them.
@@ -56,16 +58,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_within(listener, state, ServeLimits::default(), shutdown).await
+}
+
+/// As [`serve`], with the given timeouts and connection bounds instead of the defaults.
+pub async fn serve_within(
+    listener: TcpListener,
+    state: AppState,
+    limits: ServeLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let application = state.app.clone();
     // Fills the view cache with today's view of every plan when the server starts and again
     // when the day changes, so the first visitor to each plan gets a page as fast as the next.
     let warming = tokio::spawn(async move { application.keep_views_warm().await });
-    let served = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = server::serve_router(listener, app(state), limits, shutdown).await;
     warming.abort();
     served
 }

@@ -54,6 +54,9 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalA
 }
 
 fn body_error(rejection: &JsonRejection) -> AppError {
+    if crate::server::body_timed_out(rejection) {
+        return AppError::TimedOut;
+    }
     let message = match rejection {
         JsonRejection::MissingJsonContentType(_) => {
             "Send the body as JSON, with Content-Type: application/json".to_string()
