@@ -37,6 +37,9 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             security::csrf_guard,
         ))
+        // Set after the CSRF layer, so that it replaces the layered default: a method the path
+        // lacks is answered 405 before the CSRF check or any sign-in.
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(security::security_headers))
         .with_state(state)
 }
@@ -48,6 +51,16 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
         AppError::NotFound.into_json_response()
     } else {
         axum::response::IntoResponse::into_response(AppError::NotFound)
+    }
+}
+
+/// The answer to a method a path does not have, whoever asks: 405, JSON under `/api/` and the
+/// error page elsewhere. The router adds the path's `Allow` header.
+async fn method_not_allowed(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        AppError::MethodNotAllowed.into_json_response()
+    } else {
+        axum::response::IntoResponse::into_response(AppError::MethodNotAllowed)
     }
 }
 
