@@ -265,7 +265,7 @@ pub(crate) async fn add_item(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ItemQuery {
     /// Show the item as it stood at the end of this day (ISO date); today when absent.
-    #[param(format = Date)]
+    #[param(schema_with = crate::api::openapi::query_day)]
     as_at: Option<String>,
 }
 

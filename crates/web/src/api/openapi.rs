@@ -4,6 +4,9 @@
 
 use axum::Json;
 use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{
+    KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
@@ -250,6 +253,102 @@ fn error(description: &str) -> RefOr<utoipa::openapi::Response> {
             )
             .build(),
     )
+}
+
+/// The schema of a query day (`as_at`, `from`, `to`, `day`): an ISO date, or empty, which
+/// reads as absent. (A day written as people write them, such as `8 Jan 2015`, is also read.)
+pub(crate) fn query_day() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+    )
+}
+
+/// The schema of a query `page`: a whole number from 1, or empty, which reads as absent.
+pub(crate) fn query_page() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1)),
+    )
+}
+
+/// The schema of a query `limit`: 1 to 1,000, or empty, which reads as absent (100).
+pub(crate) fn query_limit() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1))
+            .maximum(Some(1000)),
+    )
+}
+
+/// The schema of a query `level`: a 32-bit number from 0, or empty, which reads as absent.
+pub(crate) fn query_level() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(0)),
+    )
+}
+
+/// The schema of a query flag that is `true` or `false`, or empty, which reads as `false`.
+pub(crate) fn query_true_or_false() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["true", "false", ""]))
+        .into()
+}
+
+/// The schema of a query `flag`: a data-quality flag's name, `due_soon` or `data_quality`.
+pub(crate) fn query_flag() -> Schema {
+    let mut names: Vec<&str> = waymark_core::Flag::ALL.iter().map(|f| f.name()).collect();
+    names.extend(["due_soon", "data_quality"]);
+    query_choice(&names)
+}
+
+/// The schema of a query `rag`.
+pub(crate) fn query_rag() -> Schema {
+    query_choice(&["red", "amber", "green", "blue", "none"])
+}
+
+/// The schema of a list's `sort`.
+pub(crate) fn query_sort() -> Schema {
+    query_choice(&["plan", "due", "rag", "updated", "relevance"])
+}
+
+/// The schema of a report's `layout`.
+pub(crate) fn query_report_layout() -> Schema {
+    query_choice(&["quarterly", "tracker", "progress"])
+}
+
+/// The schema of a report's `format`.
+pub(crate) fn query_report_format() -> Schema {
+    query_choice(&["pdf", "html", "docx", "xlsx"])
+}
+
+/// One of `values`, or empty, which reads as absent.
+fn query_choice(values: &[&str]) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied().chain([""])))
+        .into()
+}
+
+/// `schema`, or the empty string: a query parameter given empty is read as absent.
+fn or_empty(schema: ObjectBuilder) -> Schema {
+    OneOfBuilder::new()
+        .item(schema)
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .into()
 }
 
 /// `GET /api/openapi.json`.
