@@ -180,6 +180,8 @@ pub(crate) async fn check(
 pub(crate) struct NewUpdateJson {
     /// ISO date the update speaks for; today when absent.
     as_of: Option<String>,
+    /// The update: some words, not only spaces.
+    #[schema(pattern = "\\S", max_length = 10000)]
     text: String,
     /// Proposed RAG word; a change of RAG becomes a new version of the item.
     rag: Option<String>,

@@ -331,6 +331,14 @@ pub(crate) fn query_report_format() -> Schema {
     query_choice(&["pdf", "html", "docx", "xlsx"])
 }
 
+/// The schema of a role as a request names it.
+pub(crate) fn role_word() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["admin", "manager", "contributor", "viewer"]))
+        .into()
+}
+
 /// One of `values`, or empty, which reads as absent.
 fn query_choice(values: &[&str]) -> Schema {
     ObjectBuilder::new()
