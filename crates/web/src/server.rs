@@ -79,7 +79,10 @@ pub(crate) async fn serve_router(
     limits: ServeLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let max_connections = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    // Within what a semaphore holds and what `acquire_many` can take back at the end.
+    let max_connections = limits
+        .max_connections
+        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
     let open = Arc::new(Semaphore::new(max_connections));
     let per_address = PerAddress::new(limits.max_connections_per_address.max(1));
     let (stop, stopping) = watch::channel(false);
@@ -124,7 +127,9 @@ pub(crate) async fn serve_router(
     drop(listener);
     let _ = stop.send(true);
     // Every connection holds a permit until it closes: all of them back means all are done.
-    let _ = open.acquire_many(max_connections as u32).await;
+    let _ = open
+        .acquire_many(u32::try_from(max_connections).unwrap_or(u32::MAX))
+        .await;
     Ok(())
 }
 

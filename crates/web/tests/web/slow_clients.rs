@@ -1,6 +1,7 @@
 //! Slow clients against a real listener: half-sent requests and stalled uploads are closed
 //! after the (shortened) timeouts while other requests are answered, idle kept-alive
-//! connections are closed, and an address past its bound of connections is refused.
+//! connections are closed, connections past the bound in total wait to be accepted, and an
+//! address past its bound of connections is refused.
 
 use std::time::{Duration, Instant};
 
@@ -171,6 +172,44 @@ async fn an_idle_kept_alive_connection_is_closed_after_the_idle_timeout() {
         .expect("the idle connection was not closed");
     assert!(rest.is_empty());
     assert!(answered.elapsed() >= Duration::from_millis(900));
+}
+
+#[tokio::test]
+async fn past_the_bound_in_total_a_connection_waits_until_one_closes() {
+    let app = spawn_app_within(
+        None,
+        ServeLimits {
+            max_connections: 2,
+            ..short_limits()
+        },
+    )
+    .await;
+    let address = host_port(&app.address);
+    let opened = Instant::now();
+    let mut held = Vec::new();
+    for _ in 0..2 {
+        let mut stream = TcpStream::connect(&address).await.unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+        held.push(stream);
+    }
+    let waiting = tokio::spawn({
+        let url = format!("{}/sign-in", app.address);
+        async move { fresh_client().get(url).send().await.map(|r| r.status()) }
+    });
+    // Not accepted while both places are held (an accepted request is answered in
+    // milliseconds)...
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    if opened.elapsed() < Duration::from_millis(900) {
+        assert!(!waiting.is_finished(), "answered past the bound");
+    }
+    // ...and answered once the header-read timeout has closed the held ones.
+    let status = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("never answered after the held connections closed")
+        .unwrap()
+        .unwrap();
+    assert_eq!(status, 200);
+    assert!(opened.elapsed() >= Duration::from_millis(900));
 }
 
 #[tokio::test]
