@@ -34,7 +34,8 @@ pub struct ServeLimits {
     /// its next request, so it bounds the idle time too.
     pub header_read_timeout: Duration,
     /// A request's body must have arrived in full within this time of its headers; a stalled
-    /// upload is then refused (408) and its connection closed.
+    /// request is then refused (408 for a form or JSON body, 422 from an import that cannot
+    /// read its file) and its connection closed.
     pub request_timeout: Duration,
     /// A kept-alive connection with no request for this long after its last answer is closed.
     pub idle_timeout: Duration,
