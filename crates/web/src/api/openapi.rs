@@ -176,6 +176,14 @@ fn add_error_responses(operation: &mut Operation, writes: bool) {
     let has_path = parameters.iter().any(|p| matches!(p, ParameterIn::Path));
     let has_query = parameters.iter().any(|p| matches!(p, ParameterIn::Query));
     let has_body = operation.request_body.is_some();
+    // A stalled JSON body is 408; a stalled multipart upload is the import's own 422.
+    let has_json_body = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|body| match body {
+            RefOr::T(body) => body.content.keys().any(|kind| kind == "application/json"),
+            RefOr::Ref(_) => false,
+        });
     let anonymous = operation.security.as_ref().is_some_and(|requirements| {
         requirements.iter().any(|r| {
             serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
@@ -229,6 +237,8 @@ fn add_error_responses(operation: &mut Operation, writes: bool) {
                 "The body cannot be read as JSON of this shape (named `body` in `fields`), or a field is refused (named in `fields`)",
             ),
         );
+    }
+    if has_json_body {
         // `server::ServeLimits::request_timeout`: the body stalled.
         add(
             "408",
@@ -402,8 +412,12 @@ mod tests {
                 if writes {
                     expected.push("403");
                 }
-                if operation.get("requestBody").is_some() {
-                    expected.extend(["408", "422"]);
+                let body = &operation["requestBody"];
+                if body.is_object() {
+                    expected.push("422");
+                }
+                if body["content"]["application/json"].is_object() {
+                    expected.push("408");
                 }
                 for status in expected {
                     assert!(
