@@ -164,7 +164,11 @@ impl ItemFilter {
             q.clear();
         }
         let level = given(&params.level).and_then(|value| {
-            let level = value.parse().ok();
+            // A 32-bit number from 0, as the API's document states it.
+            let level = value
+                .parse::<i32>()
+                .ok()
+                .and_then(|level| usize::try_from(level).ok());
             if level.is_none() {
                 problems.push((
                     "level".into(),

@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use waymark_app::{Actor, App, Clock};
 use waymark_core::PlanId;
 use waymark_web::views::{CheckJson, ItemJson, PlanJson};
-use waymark_web::{AppState, DemoAccount, DemoSignIn};
+use waymark_web::{AppState, DemoAccount, DemoSignIn, ServeLimits};
 
 /// Waymark: plans, actions, updates and performance for police forces and their partners.
 #[derive(Parser, Debug)]
@@ -103,6 +103,59 @@ struct ServeArgs {
     /// with expired sessions).
     #[arg(long, default_value_t = waymark_app::cleanup::UNCONFIRMED_UPLOAD_HOURS)]
     upload_hours: u64,
+    /// Close a connection that has not sent a request's headers within this many seconds
+    /// (also the longest a kept-alive connection may wait for its next request).
+    #[arg(long, value_name = "SECS", default_value_t = ServeLimits::DEFAULT_HEADER_READ_SECS,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    header_read_timeout: u64,
+    /// Stop waiting for a request whose body has not arrived in full this many seconds after
+    /// its headers, such as an upload that stalls: it is refused and its connection closed.
+    #[arg(long, value_name = "SECS", default_value_t = ServeLimits::DEFAULT_REQUEST_SECS,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    request_timeout: u64,
+    /// Close a kept-alive connection that sends no new request for this many seconds after
+    /// its last answer (at most --header-read-timeout).
+    #[arg(long, value_name = "SECS", default_value_t = ServeLimits::DEFAULT_IDLE_SECS,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Connections open at once; more wait to be accepted until one closes.
+    #[arg(long, value_name = "N", default_value_t = ServeLimits::DEFAULT_MAX_CONNECTIONS,
+        value_parser = parse_count)]
+    max_connections: usize,
+    /// Connections open at once from one client address; more are closed when accepted.
+    /// Raise it when many people reach Waymark through one proxy.
+    #[arg(long, value_name = "N", default_value_t = ServeLimits::DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+        value_parser = parse_count)]
+    max_connections_per_address: usize,
+}
+
+impl ServeArgs {
+    /// The server's timeouts and connection bounds, refused where they contradict each other.
+    fn limits(&self) -> Result<ServeLimits> {
+        if self.idle_timeout > self.header_read_timeout {
+            anyhow::bail!(
+                "--idle-timeout ({}) must not be longer than --header-read-timeout ({}): the \
+                 header-read timer also closes a connection waiting for its next request",
+                self.idle_timeout,
+                self.header_read_timeout
+            );
+        }
+        Ok(ServeLimits {
+            header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout),
+            max_connections: self.max_connections,
+            max_connections_per_address: self.max_connections_per_address,
+        })
+    }
+}
+
+/// A count of connections: at least 1.
+fn parse_count(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err(format!("{text:?} is not a whole number of at least 1")),
+    }
 }
 
 #[derive(Args, Debug)]
@@ -290,6 +343,7 @@ async fn serve(
     args: &ServeArgs,
     demo: Option<waymark_app::demo::DemoSummary>,
 ) -> Result<()> {
+    let limits = args.limits()?;
     let bind = args.bind.as_str();
     let listener = TcpListener::bind(bind)
         .await
@@ -323,7 +377,7 @@ async fn serve(
             .keep_clean(std::time::Duration::from_secs(3600), upload_age)
             .await
     });
-    let served = waymark_web::serve(listener, state, shutdown).await;
+    let served = waymark_web::serve_within(listener, state, limits, shutdown).await;
     cleaning.abort();
     served.context("the web server stopped with an error")?;
     tracing::info!("stopped cleanly");

@@ -32,6 +32,12 @@ pub enum AppError {
     /// An edit through the API that does not say which version it started from (`If-Match`).
     #[error("{0}")]
     PreconditionRequired(String),
+    /// A method the path does not have; the response also carries the `Allow` header.
+    #[error("this address does not answer that method")]
+    MethodNotAllowed,
+    /// The request's body did not arrive in full within the server's request timeout.
+    #[error("the request took too long to arrive")]
+    TimedOut,
     /// A failure the person cannot fix; the cause is logged with a reference.
     #[error("internal error: {0}")]
     Internal(String),
@@ -51,6 +57,8 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
+            AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Internal(_) | AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -253,6 +261,14 @@ impl IntoResponse for AppError {
             AppError::PreconditionRequired(message) => {
                 ("Say which version you changed".to_string(), message.clone())
             }
+            AppError::MethodNotAllowed => (
+                "This page cannot do that".to_string(),
+                "The address does not take this kind of request. Go back and use the page's own links and buttons.".to_string(),
+            ),
+            AppError::TimedOut => (
+                "The form took too long to arrive".to_string(),
+                "Nothing was saved. Check your connection, then go back and send it again.".to_string(),
+            ),
             AppError::Failed(cause) if cause.is_disk_full() || cause.is_database() => {
                 let reference = self.log_internal();
                 (

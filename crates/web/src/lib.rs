@@ -12,6 +12,7 @@ pub mod auth;
 mod error;
 mod pages;
 mod security;
+mod server;
 mod state;
 pub mod views;
 pub mod views_indicators;
@@ -22,6 +23,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 
 pub use error::AppError;
+pub use server::ServeLimits;
 pub use state::{AppState, Clock, DemoAccount, DemoSignIn};
 
 /// Every route, with the security layers applied once around all of them.
@@ -35,6 +37,9 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             security::csrf_guard,
         ))
+        // Set after the CSRF layer, so that it replaces the layered default: a method the path
+        // lacks is answered 405 before the CSRF check or any sign-in.
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn(security::security_headers))
         .with_state(state)
 }
@@ -49,6 +54,16 @@ async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
+/// The answer to a method a path does not have, whoever asks: 405, JSON under `/api/` and the
+/// error page elsewhere. The router adds the path's `Allow` header.
+async fn method_not_allowed(uri: axum::http::Uri) -> axum::response::Response {
+    if uri.path().starts_with("/api/") {
+        AppError::MethodNotAllowed.into_json_response()
+    } else {
+        axum::response::IntoResponse::into_response(AppError::MethodNotAllowed)
+    }
+}
+
 /// Serves the app on an already-bound listener until `shutdown` completes, then finishes the
 /// requests in flight. Tests bind port 0 and pass the listener in.
 pub async fn serve(
@@ -56,16 +71,21 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_within(listener, state, ServeLimits::default(), shutdown).await
+}
+
+/// As [`serve`], with the given timeouts and connection bounds instead of the defaults.
+pub async fn serve_within(
+    listener: TcpListener,
+    state: AppState,
+    limits: ServeLimits,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let application = state.app.clone();
     // Fills the view cache with today's view of every plan when the server starts and again
     // when the day changes, so the first visitor to each plan gets a page as fast as the next.
     let warming = tokio::spawn(async move { application.keep_views_warm().await });
-    let served = axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let served = server::serve_router(listener, app(state), limits, shutdown).await;
     warming.abort();
     served
 }

@@ -144,13 +144,23 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
             _ => refuse(),
         };
     }
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        let message = "The form is too large.".to_string();
-        return if is_api {
-            AppError::TooLarge(message).into_json_response()
-        } else {
-            AppError::invalid("form", message).into_response()
-        };
+    let bytes = match to_bytes(body, MAX_FORM_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(error) if crate::server::body_timed_out(&error) => {
+            return if is_api {
+                AppError::TimedOut.into_json_response()
+            } else {
+                AppError::TimedOut.into_response()
+            };
+        }
+        Err(_) => {
+            let message = "The form is too large.".to_string();
+            return if is_api {
+                AppError::TooLarge(message).into_json_response()
+            } else {
+                AppError::invalid("form", message).into_response()
+            };
+        }
     };
     match form_token(&bytes) {
         Some(given) if constant_time_eq(&given, &expected) => {

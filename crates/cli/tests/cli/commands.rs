@@ -309,6 +309,52 @@ fn version_and_errors() {
 }
 
 #[test]
+fn serve_names_its_timeouts_and_connection_bounds_with_their_defaults() {
+    let dir = fresh_data_dir("serve-help");
+    let help = succeed(waymark(&dir).args(["serve", "--help"]));
+    let help = String::from_utf8_lossy(&help.stdout).to_string();
+    // Each option's entry: its line and the description under it, up to the next option.
+    let mut entries: Vec<String> = Vec::new();
+    for line in help.lines().map(str::trim) {
+        match entries.last_mut() {
+            Some(entry) if !line.starts_with('-') => {
+                entry.push(' ');
+                entry.push_str(line);
+            }
+            _ => entries.push(line.to_string()),
+        }
+    }
+    for (setting, default) in [
+        ("--header-read-timeout <SECS>", "[default: 10]"),
+        ("--request-timeout <SECS>", "[default: 120]"),
+        ("--idle-timeout <SECS>", "[default: 5]"),
+        ("--max-connections <N>", "[default: 900]"),
+        ("--max-connections-per-address <N>", "[default: 128]"),
+    ] {
+        let entry = entries
+            .iter()
+            .find(|entry| entry.starts_with(setting))
+            .unwrap_or_else(|| panic!("{setting} missing: {help}"));
+        assert!(entry.ends_with(default), "{entry}");
+    }
+
+    let contradictory = waymark(&dir)
+        .args(["serve", "--bind", "127.0.0.1:0", "--idle-timeout", "30"])
+        .output()
+        .unwrap();
+    assert!(!contradictory.status.success());
+    assert!(
+        String::from_utf8_lossy(&contradictory.stderr)
+            .contains("--idle-timeout (30) must not be longer than --header-read-timeout (10)")
+    );
+    let zero = waymark(&dir)
+        .args(["serve", "--max-connections", "0"])
+        .output()
+        .unwrap();
+    assert!(!zero.status.success());
+}
+
+#[test]
 fn backup_writes_a_database_that_opens_with_the_same_plans() {
     let dir = fresh_data_dir("backup");
     drop(start(&dir, "demo"));

@@ -38,18 +38,53 @@ pub(crate) struct AuditQuery {
     #[param(minimum = 1)]
     item: Option<i64>,
     /// Only events on this day, UTC (ISO date).
-    #[param(format = Date)]
+    #[param(schema_with = crate::api::openapi::query_day)]
     day: Option<String>,
     /// Only actions starting with this: "item.", "sign_in", "plan.marking".
     #[param(max_length = 100)]
     action: Option<String>,
     /// The page, from 1 (the default); 50 events a page.
     #[param(minimum = 1)]
-    page: Option<usize>,
+    page: Option<i64>,
 }
 
+/// The largest offset a page may start at: the databases' OFFSET is a 64-bit integer.
+const MAX_OFFSET: usize = i64::MAX as usize;
+
+/// The longest `action` prefix a filter takes, as the document says.
+const MAX_ACTION_CHARS: usize = 100;
+
 impl AuditQuery {
+    /// The page asked for, from 1.
+    fn page(&self) -> Result<usize, AppError> {
+        match usize::try_from(self.page.unwrap_or(1)) {
+            Ok(page) if page >= 1 => Ok(page),
+            _ => Err(AppError::invalid("page", "Pages are numbered from 1")),
+        }
+    }
+
     fn filter(&self, today: chrono::NaiveDate) -> Result<AuditFilter, AppError> {
+        // Ids start at 1, as the document says: a smaller one names nothing and is refused
+        // rather than answered with an empty list.
+        for (name, id) in [
+            ("person", self.person),
+            ("plan", self.plan),
+            ("item", self.item),
+        ] {
+            if id.is_some_and(|id| id < 1) {
+                return Err(AppError::invalid(name, "Give an id from 1"));
+            }
+        }
+        if self
+            .action
+            .as_deref()
+            .is_some_and(|a| a.chars().count() > MAX_ACTION_CHARS)
+        {
+            return Err(AppError::invalid(
+                "action",
+                format!("Give at most {MAX_ACTION_CHARS} characters of an action"),
+            ));
+        }
         let day = match self.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             Some(text) => Some(day_or("day", Some(text), today)?),
             None => None,
@@ -138,12 +173,10 @@ pub(crate) async fn audit_events(
     viewer: Viewer,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPageJson>, ApiError> {
-    let page = query.page.unwrap_or(1);
-    if page == 0 {
-        return Err(AppError::invalid("page", "Pages are numbered from 1").into());
-    }
+    let page = query.page()?;
     let mut filter = query.filter(state.today())?;
-    filter.offset = (page - 1).saturating_mul(AUDIT_PAGE_SIZE);
+    // A page past the end is empty; the offset stays within the database's 64-bit integers.
+    filter.offset = (page - 1).saturating_mul(AUDIT_PAGE_SIZE).min(MAX_OFFSET);
     filter.limit = Some(AUDIT_PAGE_SIZE);
     let (total, events) = state.app.audit_events(&viewer.actor, filter).await?;
     Ok(Json(AuditPageJson {
@@ -169,6 +202,9 @@ pub(crate) async fn audit_csv(
     viewer: Viewer,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Response, ApiError> {
+    // The CSV holds every event, so `page` chooses nothing; it is still read as the list
+    // reads it, so that the two refuse the same queries.
+    query.page()?;
     let filter = query.filter(state.today())?;
     let bytes = state.app.audit_csv(&viewer.actor, filter).await?;
     Ok(attachment("text/csv; charset=utf-8", "audit.csv", bytes))

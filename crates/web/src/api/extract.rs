@@ -16,17 +16,26 @@ use serde::{Deserialize, Deserializer};
 use crate::api::ApiError;
 use crate::error::AppError;
 
-/// A JSON body; one that cannot be read is a 422 naming the field `body`.
+/// A JSON body, which is an object as every body the document describes; one that cannot be
+/// read is a 422 naming the field `body`.
 pub(crate) struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(request, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(body_error(&rejection).into()),
+        let value = match Json::<serde_json::Value>::from_request(request, state).await {
+            Ok(Json(value)) => value,
+            Err(rejection) => return Err(body_error(&rejection).into()),
+        };
+        // serde reads a struct from an array of its fields too (`[]` for one whose fields
+        // are all optional); the document says an object, so only an object is read.
+        if !value.is_object() {
+            return Err(AppError::invalid("body", "Send the body as a JSON object").into());
         }
+        serde_json::from_value(value).map(ApiJson).map_err(|error| {
+            AppError::invalid("body", format!("The body cannot be read: {error}")).into()
+        })
     }
 }
 
@@ -54,6 +63,9 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalA
 }
 
 fn body_error(rejection: &JsonRejection) -> AppError {
+    if crate::server::body_timed_out(rejection) {
+        return AppError::TimedOut;
+    }
     let message = match rejection {
         JsonRejection::MissingJsonContentType(_) => {
             "Send the body as JSON, with Content-Type: application/json".to_string()

@@ -28,7 +28,7 @@ pub(crate) struct PeriodQuery {
 /// A plan's performance indicators evaluated for a period: target, actual, same period last
 /// year, RAG or the reason there is none, forecast, on track, and the sentence a report prints.
 #[utoipa::path(get, path = "/api/plans/{id}/indicators", tag = "plans",
-    params(("id" = i64, Path, description = "Plan id"), PeriodQuery),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1), PeriodQuery),
     responses((status = 200, body = [IndicatorJson]),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),

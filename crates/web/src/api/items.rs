@@ -265,7 +265,7 @@ pub(crate) async fn add_item(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ItemQuery {
     /// Show the item as it stood at the end of this day (ISO date); today when absent.
-    #[param(format = Date)]
+    #[param(schema_with = crate::api::openapi::query_day)]
     as_at: Option<String>,
 }
 
@@ -360,7 +360,7 @@ impl ItemPatchJson {
 #[utoipa::path(patch, path = "/api/items/{id}", tag = "items",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Item id", minimum = 1),
-        ("If-Match" = String, Header, description = "The version the change starts from, as the ETag of a GET: \"3\"")),
+        ("If-Match" = String, Header, description = "The version the change starts from, as the ETag of a GET: \"3\" (a number, quoted or not)", pattern = "^(\"[0-9]{1,18}\"|[0-9]{1,18})$")),
     request_body = ItemPatchJson,
     responses(
         (status = 200, description = "The item as it now is, with its new version as the ETag", body = ItemDetailJson,
@@ -410,7 +410,7 @@ pub(crate) struct VersionJson {
 #[utoipa::path(post, path = "/api/items/{id}/move", tag = "items",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Item id", minimum = 1),
-        ("If-Match" = Option<String>, Header, description = "Optional: the version the move starts from, as the ETag of a GET")),
+        ("If-Match" = Option<String>, Header, description = "Optional: the version the move starts from, as the ETag of a GET (a number, quoted or not)", pattern = "^(\"[0-9]{1,18}\"|[0-9]{1,18})$")),
     request_body = MoveJson,
     responses(
         (status = 200, description = "Moved; the item's new version, also the ETag", body = VersionJson,

@@ -141,13 +141,15 @@ pub(crate) async fn plans(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct AsAtQuery {
-    /// Show the plan as it stood at the end of this day (ISO date); today when absent.
+    /// Show the plan as it stood at the end of this day (ISO date); today when absent or
+    /// empty.
+    #[param(schema_with = crate::api::openapi::query_day)]
     as_at: Option<String>,
 }
 
 /// The data-quality flags of a plan's items on a day, with a sentence for each.
 #[utoipa::path(get, path = "/api/plans/{id}/check", tag = "plans",
-    params(("id" = i64, Path, description = "Plan id"), AsAtQuery),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1), AsAtQuery),
     responses((status = 200, body = [CheckJson]),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
@@ -178,6 +180,8 @@ pub(crate) async fn check(
 pub(crate) struct NewUpdateJson {
     /// ISO date the update speaks for; today when absent.
     as_of: Option<String>,
+    /// The update: some words, not only spaces.
+    #[schema(pattern = "\\S", max_length = 10000)]
     text: String,
     /// Proposed RAG word; a change of RAG becomes a new version of the item.
     rag: Option<String>,

@@ -3,7 +3,12 @@
 //! is registered here, in one list; a test walks the router's routes against it.
 
 use axum::Json;
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::schema::{
+    KnownFormat, ObjectBuilder, OneOfBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::error::ErrorJson;
@@ -24,7 +29,7 @@ use crate::error::ErrorJson;
                        the thing as it now is. Every error is an ErrorJson. Dates are ISO \
                        (2015-02-16), instants RFC 3339 in UTC, field names snake_case."
     ),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &ErrorResponses),
     security(("bearer" = []), ("session" = [])),
     paths(
         crate::api::session,
@@ -133,6 +138,237 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// The answers every operation of a kind can give, whatever its handler: added to each
+/// operation that does not describe them itself, so that the document lists every status an
+/// operation can answer with. Each rule names the code that gives the answer.
+struct ErrorResponses;
+
+impl Modify for ErrorResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                (false, &mut item.get),
+                (false, &mut item.head),
+                (true, &mut item.post),
+                (true, &mut item.put),
+                (true, &mut item.patch),
+                (true, &mut item.delete),
+            ];
+            for (writes, operation) in operations {
+                if let Some(operation) = operation.as_mut() {
+                    add_error_responses(operation, writes);
+                }
+            }
+        }
+    }
+}
+
+fn add_error_responses(operation: &mut Operation, writes: bool) {
+    let parameters: Vec<ParameterIn> = operation
+        .parameters
+        .iter()
+        .flatten()
+        .filter_map(|parameter| match parameter {
+            RefOr::T(parameter) => Some(parameter.parameter_in.clone()),
+            RefOr::Ref(_) => None,
+        })
+        .collect();
+    let has_path = parameters.iter().any(|p| matches!(p, ParameterIn::Path));
+    let has_query = parameters.iter().any(|p| matches!(p, ParameterIn::Query));
+    let has_body = operation.request_body.is_some();
+    // A stalled JSON body is 408; a stalled multipart upload is the import's own 422.
+    let has_json_body = operation
+        .request_body
+        .as_ref()
+        .is_some_and(|body| match body {
+            RefOr::T(body) => body.content.keys().any(|kind| kind == "application/json"),
+            RefOr::Ref(_) => false,
+        });
+    let anonymous = operation.security.as_ref().is_some_and(|requirements| {
+        requirements.iter().any(|r| {
+            serde_json::to_value(r).is_ok_and(|v| v.as_object().is_some_and(|o| o.is_empty()))
+        })
+    });
+    let responses = &mut operation.responses.responses;
+    let mut add = |status: &str, response: RefOr<utoipa::openapi::Response>| {
+        responses.entry(status.to_string()).or_insert(response);
+    };
+    // `auth::Viewer`: no session cookie, or an unknown or revoked token.
+    if !anonymous {
+        add("401", RefOr::Ref(Ref::from_response_name("NotSignedIn")));
+    }
+    // `api::extract::ApiPath`: an id that is not a number names nothing; the use case's
+    // `NotFound` for one the caller may not see.
+    if has_path {
+        add(
+            "404",
+            error(
+                "Nothing by that id, or nothing you may see (an id that is not a number names nothing)",
+            ),
+        );
+    }
+    if writes {
+        // `security::csrf_guard`: a cookie session's write without its X-CSRF-Token.
+        add(
+            "403",
+            error("You may not do this; or a cookie session sent no X-CSRF-Token"),
+        );
+        // `waymark_app`'s `Invalid`: the use case refuses what was asked, field by field.
+        add(
+            "422",
+            error("Refused as it stands: each field or reason is named in `fields`"),
+        );
+    }
+    // `api::extract::ApiQuery`: a query string that cannot be read (a parameter given twice,
+    // or one of the wrong type) is refused naming `query`.
+    if has_query {
+        add(
+            "422",
+            error(
+                "The query string cannot be read (a parameter given twice, or not of its type), named `query` in `fields`; or a value refused, named in `fields`",
+            ),
+        );
+    }
+    if has_body {
+        // `api::extract::ApiJson`: a body that is not JSON of this shape.
+        add(
+            "422",
+            error(
+                "The body cannot be read as JSON of this shape (named `body` in `fields`), or a field is refused (named in `fields`)",
+            ),
+        );
+    }
+    if has_json_body {
+        // `server::ServeLimits::request_timeout`: the body stalled.
+        add(
+            "408",
+            error(
+                "The body did not arrive in full within the server's request timeout (120 s unless set with `waymark serve --request-timeout`)",
+            ),
+        );
+    }
+    add("500", RefOr::Ref(Ref::from_response_name("ServerError")));
+}
+
+/// An error answer with the `ErrorJson` body.
+fn error(description: &str) -> RefOr<utoipa::openapi::Response> {
+    RefOr::T(
+        ResponseBuilder::new()
+            .description(description)
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(Ref::from_schema_name("ErrorJson")))
+                    .build(),
+            )
+            .build(),
+    )
+}
+
+/// The schema of a query day (`as_at`, `from`, `to`, `day`): an ISO date, or empty, which
+/// reads as absent. (A day written as people write them, such as `8 Jan 2015`, is also read.)
+pub(crate) fn query_day() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+    )
+}
+
+/// The schema of a query `page`: a whole number from 1, or empty, which reads as absent.
+pub(crate) fn query_page() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+            .minimum(Some(1)),
+    )
+}
+
+/// The schema of a query `limit`: 1 to 1,000, or empty, which reads as absent (100).
+pub(crate) fn query_limit() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(1))
+            .maximum(Some(1000)),
+    )
+}
+
+/// The schema of a query `level`: a 32-bit number from 0, or empty, which reads as absent.
+pub(crate) fn query_level() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+            .minimum(Some(0)),
+    )
+}
+
+/// The schema of a query flag that is `true` or `false`, or empty, which reads as `false`.
+pub(crate) fn query_true_or_false() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["true", "false", ""]))
+        .into()
+}
+
+/// The schema of a query `flag`: a data-quality flag's name, `due_soon` or `data_quality`.
+pub(crate) fn query_flag() -> Schema {
+    let mut names: Vec<&str> = waymark_core::Flag::ALL.iter().map(|f| f.name()).collect();
+    names.extend(["due_soon", "data_quality"]);
+    query_choice(&names)
+}
+
+/// The schema of a query `rag`.
+pub(crate) fn query_rag() -> Schema {
+    query_choice(&["red", "amber", "green", "blue", "none"])
+}
+
+/// The schema of a list's `sort`.
+pub(crate) fn query_sort() -> Schema {
+    query_choice(&["plan", "due", "rag", "updated", "relevance"])
+}
+
+/// The schema of a report's `layout`.
+pub(crate) fn query_report_layout() -> Schema {
+    query_choice(&["quarterly", "tracker", "progress"])
+}
+
+/// The schema of a report's `format`.
+pub(crate) fn query_report_format() -> Schema {
+    query_choice(&["pdf", "html", "docx", "xlsx"])
+}
+
+/// The schema of a role as a request names it.
+pub(crate) fn role_word() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(["admin", "manager", "contributor", "viewer"]))
+        .into()
+}
+
+/// One of `values`, or empty, which reads as absent.
+fn query_choice(values: &[&str]) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied().chain([""])))
+        .into()
+}
+
+/// `schema`, or the empty string: a query parameter given empty is read as absent.
+fn or_empty(schema: ObjectBuilder) -> Schema {
+    OneOfBuilder::new()
+        .item(schema)
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .into()
+}
+
 /// `GET /api/openapi.json`.
 pub async fn document() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
@@ -142,6 +378,77 @@ pub async fn document() -> Json<utoipa::openapi::OpenApi> {
 #[allow(clippy::unwrap_used)] // Tests fail loudly by design.
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_operation_lists_its_error_responses_each_with_the_error_body() {
+        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let resolve = |response: &serde_json::Value| -> serde_json::Value {
+            match response["$ref"].as_str() {
+                Some(reference) => {
+                    let name = reference.trim_start_matches("#/components/responses/");
+                    doc["components"]["responses"][name].clone()
+                }
+                None => response.clone(),
+            }
+        };
+        let mut operations = 0;
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                operations += 1;
+                let writes = method != "get" && method != "head";
+                let parameters = operation["parameters"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                let has = |place: &str| parameters.iter().any(|p| p["in"] == place);
+                let responses = operation["responses"].as_object().unwrap();
+                let mut expected = vec!["401", "500"];
+                if has("path") {
+                    expected.push("404");
+                }
+                if has("query") || writes {
+                    expected.push("422");
+                }
+                if writes {
+                    expected.push("403");
+                }
+                let body = &operation["requestBody"];
+                if body.is_object() {
+                    expected.push("422");
+                }
+                if body["content"]["application/json"].is_object() {
+                    expected.push("408");
+                }
+                for status in expected {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path} does not list {status}"
+                    );
+                }
+                assert!(
+                    responses.keys().any(|status| status.starts_with('2')),
+                    "{method} {path} lists no success"
+                );
+                for (status, response) in responses {
+                    if status.as_str() < "400" {
+                        continue;
+                    }
+                    let response = resolve(response);
+                    assert_eq!(
+                        response["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorJson",
+                        "{method} {path} {status}: {response}"
+                    );
+                    assert!(
+                        response["description"]
+                            .as_str()
+                            .is_some_and(|d| !d.is_empty())
+                    );
+                }
+            }
+        }
+        assert!(operations >= 49, "only {operations} operations");
+    }
 
     #[test]
     fn every_path_parameter_is_declared_where_its_path_names_it() {

@@ -172,6 +172,7 @@ pub(crate) struct NewPersonJson {
     /// Their first password, as the password rules require; give it to them in person.
     password: String,
     /// admin, manager, contributor or viewer: their role for every plan of the organisation.
+    #[schema(schema_with = crate::api::openapi::role_word)]
     role: String,
     /// OFFICIAL or OFFICIAL-SENSITIVE; OFFICIAL-SENSITIVE when absent, as on the people page.
     #[serde(default)]

@@ -40,13 +40,13 @@ const MAX_LIMIT: usize = 1000;
 #[into_params(parameter_in = Query)]
 pub(crate) struct PagingQuery {
     /// Items in the answer: 1 to 1,000; 100 when absent.
-    #[param(value_type = Option<u32>, minimum = 1, maximum = 1000)]
+    #[param(schema_with = crate::api::openapi::query_limit)]
     limit: Option<String>,
     /// Where to go on from: the `next_cursor` of the answer before. Not with `page`.
     cursor: Option<String>,
     /// The page of `limit` items to give, from 1. A page past the end is empty, with the
     /// `total` still right. Not with `cursor`.
-    #[param(value_type = Option<u32>, minimum = 1)]
+    #[param(schema_with = crate::api::openapi::query_page)]
     page: Option<String>,
 }
 
@@ -55,13 +55,15 @@ pub(crate) struct PagingQuery {
 #[into_params(parameter_in = Query)]
 pub(crate) struct ItemsQuery {
     /// The plan as it stood at the end of this day (ISO date); today when absent.
-    #[param(format = Date)]
+    #[param(schema_with = crate::api::openapi::query_day)]
     as_at: Option<String>,
     /// Only the items with this flag (`overdue`, `stale`, `no_due_date`, …), or `due_soon`
     /// (open actions due in the next 30 days) or `data_quality`.
+    #[param(schema_with = crate::api::openapi::query_flag)]
     flag: Option<String>,
     /// Only the actions with this RAG status: `red`, `amber`, `green`, `blue`, or `none` for
     /// those not yet assessed.
+    #[param(schema_with = crate::api::openapi::query_rag)]
     rag: Option<String>,
     /// Only the items containing every one of these words (in their wording, owners or
     /// updates): up to 200 characters.
@@ -70,17 +72,18 @@ pub(crate) struct ItemsQuery {
     /// Only the items with this owner post, exactly as the item names it.
     owner: Option<String>,
     /// Only the items at this level of the plan's tree: 0 for the top.
-    #[param(value_type = Option<u32>)]
+    #[param(schema_with = crate::api::openapi::query_level)]
     level: Option<String>,
     /// Only the items with this tag, written "Taxonomy: Value" (or the value alone).
     tag: Option<String>,
     /// `true` for only the actions owned by the posts the caller holds today.
-    #[param(value_type = Option<bool>)]
+    #[param(schema_with = crate::api::openapi::query_true_or_false)]
     mine: Option<String>,
     /// `plan` (tree order; the default without `q`), `due` (soonest first), `rag` (worst
     /// first), `updated` (longest without an update first) or `relevance` (best match of `q`
     /// first: more of its words in the item's own wording, then those found only in updates;
     /// the default with `q`).
+    #[param(schema_with = crate::api::openapi::query_sort)]
     sort: Option<String>,
 }
 
@@ -123,7 +126,7 @@ pub(crate) struct SearchJson {
 /// and sorted (tree order by default), `limit` at a time with the `total`: follow `next`
 /// (or pass `next_cursor` as `cursor`) until it is null to read them all.
 #[utoipa::path(get, path = "/api/plans/{id}/items", tag = "plans",
-    params(("id" = i64, Path, description = "Plan id"), ItemsQuery, PagingQuery),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1), ItemsQuery, PagingQuery),
     responses((status = 200, body = ItemPageJson),
         (status = 400, description = "A query parameter cannot be read: each is named in `fields` (`limit`, `cursor`, `page`, `rag`, `flag`, `level`, `sort`, `q`, `as_at`)", body = ErrorJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
@@ -204,6 +207,7 @@ pub(crate) struct SearchQuery {
     /// `relevance` (the default: more of the words in the item's own wording first, then the
     /// items found only through their updates, each in plan order), or `plan`, `due`, `rag`,
     /// `updated` as for `GET /api/plans/{id}/items`.
+    #[param(schema_with = crate::api::openapi::query_sort)]
     sort: Option<String>,
 }
 
@@ -310,8 +314,10 @@ impl Window {
                     0
                 }
             },
-            (None, Some(page)) => match page.parse::<usize>() {
-                Ok(page) if page >= 1 => limit.saturating_mul(page - 1),
+            // A page is a 64-bit number from 1, as the document says; a page past the end
+            // is empty.
+            (None, Some(page)) => match page.parse::<i64>().map(usize::try_from) {
+                Ok(Ok(page)) if page >= 1 => limit.saturating_mul(page - 1),
                 _ => {
                     problems.push((
                         "page".into(),
@@ -380,10 +386,10 @@ fn next_links(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ChangesQuery {
     /// The day to compare from (ISO date); 30 days before `to` when absent. Before `to`.
-    #[param(format = Date)]
+    #[param(schema_with = crate::api::openapi::query_day)]
     from: Option<String>,
     /// The day to compare to (ISO date); today when absent.
-    #[param(format = Date)]
+    #[param(schema_with = crate::api::openapi::query_day)]
     to: Option<String>,
 }
 

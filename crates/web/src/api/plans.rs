@@ -226,7 +226,7 @@ impl PlanPatchJson {
 #[utoipa::path(patch, path = "/api/plans/{id}", tag = "plans",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Plan id", minimum = 1),
-        ("If-Match" = String, Header, description = "The version the change starts from, as the ETag of a GET: \"3\"")),
+        ("If-Match" = String, Header, description = "The version the change starts from, as the ETag of a GET: \"3\" (a number, quoted or not)", pattern = "^(\"[0-9]{1,18}\"|[0-9]{1,18})$")),
     request_body = PlanPatchJson,
     responses(
         (status = 200, description = "The plan as it now is, with its new version as the ETag",

@@ -56,13 +56,15 @@ fn ask(
 #[into_params(parameter_in = Query)]
 pub(crate) struct ReportQuery {
     /// quarterly (the default), tracker or progress.
+    #[param(schema_with = crate::api::openapi::query_report_layout)]
     layout: Option<String>,
     /// pdf (the default), html, docx or xlsx.
+    #[param(schema_with = crate::api::openapi::query_report_format)]
     format: Option<String>,
     /// A reporting period, such as "Q2 2026-27"; takes precedence over `as_at`.
     period: Option<String>,
     /// The day the report is as at (ISO date); today when neither is given.
-    #[param(format = Date)]
+    #[param(schema_with = crate::api::openapi::query_day)]
     as_at: Option<String>,
 }
 
@@ -219,7 +221,7 @@ pub(crate) async fn published_reports(
 /// One published report's file, as it was published.
 #[utoipa::path(get, path = "/api/reports/{id}/{format}", tag = "reports",
     params(("id" = i64, Path, description = "Published report id", minimum = 1),
-        ("format" = String, Path, description = "pdf, html, docx or xlsx")),
+        ("format" = String, Path, description = "pdf, html, docx or xlsx", pattern = "^(pdf|html|docx|xlsx)$")),
     responses(
         (status = 200, description = "The file, as an attachment",
             content(("application/pdf"), ("text/html"),

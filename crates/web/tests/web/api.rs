@@ -151,7 +151,9 @@ async fn the_openapi_document_describes_every_route() {
     ] {
         assert_eq!(param(name)["in"], "query", "{name}");
     }
-    assert_eq!(param("limit")["schema"]["maximum"], 1000);
+    // A number from 1 to 1,000, or empty (read as absent).
+    assert_eq!(param("limit")["schema"]["oneOf"][0]["maximum"], 1000);
+    assert_eq!(param("limit")["schema"]["oneOf"][1]["maxLength"], 0);
     let ok = &doc["paths"]["/api/plans/{id}/items"]["get"]["responses"];
     assert_eq!(
         ok["200"]["content"]["application/json"]["schema"]["$ref"],

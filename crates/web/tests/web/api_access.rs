@@ -1394,3 +1394,66 @@ async fn the_openapi_document_lists_every_route_with_every_answer() {
     let detail = &doc["components"]["schemas"]["ItemDetailJson"];
     assert!(detail.is_object(), "ItemDetailJson is described");
 }
+
+/// Query parameters and bodies are refused or read as `/api/openapi.json` states them.
+#[tokio::test]
+async fn parameters_are_read_as_the_document_states_them() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let plan = app.plan;
+
+    // An empty value reads as absent, as the document's `oneOf` with "" says.
+    for path in [
+        format!("/api/plans/{plan}/items?as_at=&limit=&page=&level=&rag=&flag=&sort=&mine="),
+        format!("/api/plans/{plan}/check?as_at="),
+        format!("/api/plans/{plan}/changes?from=&to=&page="),
+        "/api/audit?day=&action=".to_string(),
+    ] {
+        let answer = script.get(&path).await;
+        assert_eq!(answer.status, 200, "{path}: {}", answer.body);
+    }
+
+    // Outside the stated ranges: refused, naming the parameter.
+    for (path, status, field) in [
+        ("/api/audit?plan=0".to_string(), 422, "plan"),
+        ("/api/audit?person=-1".to_string(), 422, "person"),
+        ("/api/audit?page=0".to_string(), 422, "page"),
+        (
+            format!("/api/audit?action={}", "a".repeat(101)),
+            422,
+            "action",
+        ),
+        ("/api/audit.csv?page=0".to_string(), 422, "page"),
+        (
+            format!("/api/plans/{plan}/items?page=9223372036854775808"),
+            400,
+            "page",
+        ),
+        (format!("/api/plans/{plan}/items?level=-1"), 400, "level"),
+        (
+            format!("/api/plans/{plan}/items?level=2147483648"),
+            400,
+            "level",
+        ),
+        (format!("/api/plans/{plan}/items?limit=1001"), 400, "limit"),
+    ] {
+        let answer = script.get(&path).await;
+        assert_eq!(answer.status, status, "{path}: {}", answer.body);
+        assert!(
+            field_names(&answer).contains(&field.to_string()),
+            "{path}: {}",
+            answer.body
+        );
+    }
+    // The last page there can be is empty, not a database failure.
+    let answer = script.get("/api/audit?page=9223372036854775807").await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.body["events"], json!([]));
+
+    // A body is an object, as every request body the document describes.
+    for body in [json!([]), json!([null, null]), json!("text")] {
+        let answer = script.post("/api/tokens", body.clone()).await;
+        assert_eq!(answer.status, 422, "{body}: {}", answer.body);
+        assert_eq!(field_names(&answer), vec!["body"], "{body}");
+    }
+}

@@ -131,6 +131,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// As `spawn_app`, with the demo's sign-in accounts set as `waymark demo` sets them.
 pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestApp {
+    spawn_app_within(demo, waymark_web::ServeLimits::default()).await
+}
+
+/// As `spawn_app_with_demo`, serving within the given timeouts and connection bounds.
+pub async fn spawn_app_within(
+    demo: Option<waymark_web::DemoSignIn>,
+    limits: waymark_web::ServeLimits,
+) -> TestApp {
     let path = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "waymark-web-{}-{}.db",
         std::process::id(),
@@ -238,7 +246,7 @@ pub async fn spawn_app_with_demo(demo: Option<waymark_web::DemoSignIn>) -> TestA
         demo: demo.map(std::sync::Arc::new),
     };
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(waymark_web::serve(listener, state, async {
+    tokio::spawn(waymark_web::serve_within(listener, state, limits, async {
         let _ = rx.await;
     }));
     TestApp {

@@ -20,3 +20,4 @@ mod report_settings;
 mod reports;
 mod route_roles;
 mod security;
+mod slow_clients;

@@ -294,3 +294,58 @@ async fn signing_in_again_replaces_the_earlier_session() {
         "{session}"
     );
 }
+
+#[tokio::test]
+async fn a_method_a_path_does_not_have_is_405_with_allow_before_any_sign_in() {
+    let app = spawn_app().await;
+    // Signed out, with no CSRF token: the answer is about the method, not who asks.
+    let trace = reqwest::Method::from_bytes(b"TRACE").unwrap();
+    for (method, path, allowed) in [
+        (trace.clone(), "/api/plans", "GET,HEAD,POST"),
+        (reqwest::Method::DELETE, "/api/plans", "GET,HEAD,POST"),
+        (reqwest::Method::PUT, "/api/items/1/updates", "POST"),
+        (trace, "/sign-in", "GET,HEAD,POST"),
+        (reqwest::Method::DELETE, "/", "GET,HEAD"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 405, "{method} {path}");
+        let mut allow: Vec<&str> = response.headers()["allow"]
+            .to_str()
+            .unwrap()
+            .split(',')
+            .map(str::trim)
+            .collect();
+        allow.sort_unstable();
+        let mut expected: Vec<&str> = allowed.split(',').collect();
+        expected.sort_unstable();
+        assert_eq!(allow, expected, "{method} {path}");
+        assert_eq!(
+            response.headers()["x-frame-options"],
+            "DENY",
+            "{method} {path}"
+        );
+        let is_api = path.starts_with("/api/");
+        let content_type = response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            content_type.starts_with(if is_api {
+                "application/json"
+            } else {
+                "text/html"
+            }),
+            "{method} {path}: {content_type}"
+        );
+        let body = response.text().await.unwrap();
+        if is_api {
+            let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+            assert!(json["error"].is_string(), "{body}");
+        }
+    }
+}
