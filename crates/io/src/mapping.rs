@@ -28,6 +28,17 @@ pub struct Mapping {
     columns: Vec<(String, Field)>,
 }
 
+/// A correction a person gives on the command line (`--map "Header=field"`) that is not a
+/// column and a field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "\"{given}\" does not map a column: write it as \"Header=field\", the field one of {expected}"
+)]
+pub struct CorrectionError {
+    pub given: String,
+    pub expected: &'static str,
+}
+
 /// Why a mapping file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
@@ -54,8 +65,10 @@ struct MappingFile {
     columns: BTreeMap<String, String>,
 }
 
-const FIELD_NAMES: &str = "reference, text, description, strategic_lead, owner, start, due, \
-                           updates, update_date, complete, completed_on, rag, parent, level, ignore";
+/// The field names a mapping may give, for messages.
+pub const FIELD_NAMES: &str = "reference, text, description, strategic_lead, owner, start, due, \
+                               updates, update_date, complete, completed_on, rag, parent, level, \
+                               own, ignore";
 
 impl Mapping {
     /// Parses the text of a mapping file.
@@ -77,6 +90,31 @@ impl Mapping {
             levels: file.levels,
             columns,
         })
+    }
+
+    /// The mapping with `header` read as `field`, whatever it said of that header before: a
+    /// correction the person made in the preview or with `--map`. Detection keeps naming the
+    /// columns the mapping does not.
+    pub fn with_column(mut self, header: &str, field: Field) -> Mapping {
+        let normal = normalise_header(header);
+        self.columns.retain(|(name, _)| *name != normal);
+        self.columns.push((normal, field));
+        self
+    }
+
+    /// Reads one `--map` correction, `Header=field` (the last `=` splits them, so a header may
+    /// hold one), into the mapping.
+    pub fn with_correction(self, correction: &str) -> Result<Mapping, CorrectionError> {
+        let refused = || CorrectionError {
+            given: correction.to_string(),
+            expected: FIELD_NAMES,
+        };
+        let (header, field) = correction.rsplit_once('=').ok_or_else(refused)?;
+        let field = Field::parse(field).ok_or_else(refused)?;
+        if header.trim().is_empty() {
+            return Err(refused());
+        }
+        Ok(self.with_column(header, field))
     }
 
     /// The field the mapping gives a header, if it names it.
@@ -103,6 +141,33 @@ mod tests {
         assert_eq!(mapping.field_for("LEAD"), Some(Field::StrategicLead));
         assert_eq!(mapping.field_for("Notes"), Some(Field::Ignore));
         assert_eq!(mapping.field_for("Owner"), None);
+    }
+
+    #[test]
+    fn a_correction_replaces_what_the_mapping_said_of_a_column() {
+        let mapping = Mapping::parse("[columns]\n\"Lead\" = \"strategic_lead\"\n")
+            .unwrap()
+            .with_correction("LEAD=owner")
+            .unwrap()
+            .with_correction("Progress = Outcome=updates")
+            .unwrap()
+            .with_correction(" Notes =own")
+            .unwrap();
+        assert_eq!(mapping.field_for("Lead"), Some(Field::Owner));
+        assert_eq!(
+            mapping.field_for("Progress = Outcome"),
+            Some(Field::Updates)
+        );
+        assert_eq!(mapping.field_for("notes"), Some(Field::Own));
+        let error = Mapping::default().with_correction("Lead").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "\"Lead\" does not map a column: write it as \"Header=field\", the field one of {FIELD_NAMES}"
+            )
+        );
+        assert!(Mapping::default().with_correction("Lead=boss").is_err());
+        assert!(Mapping::default().with_correction("=owner").is_err());
     }
 
     #[test]

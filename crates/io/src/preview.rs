@@ -57,6 +57,23 @@ pub struct ImportPreview {
     /// Parents before children, in document order.
     pub items: Vec<PreviewItem>,
     pub findings: Vec<Finding>,
+    /// Each table's header as read: what every column was taken to hold, for the person to
+    /// check and correct.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnRead>,
+}
+
+/// One column of a table's header and the field it was read as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnRead {
+    /// The sheet or table, when the file has several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// The header row's number as the sheet shows it.
+    pub row: usize,
+    /// The header as written.
+    pub header: String,
+    pub field: Field,
 }
 
 /// What the file says about its plan.
@@ -372,6 +389,7 @@ fn build_preview_in(
         builder.findings.push(finding);
     }
     let mut cover_lines: Vec<String> = Vec::new();
+    let mut columns_read: Vec<ColumnRead> = Vec::new();
     let mut rows_done = 0;
     for table in tables {
         if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
@@ -461,6 +479,12 @@ fn build_preview_in(
             finding.table = head.name.clone();
             builder.findings.push(finding);
         }
+        columns_read.extend(header.columns.iter().map(|column| ColumnRead {
+            table: head.name.clone().filter(|_| several_tables),
+            row: header_row,
+            header: column.header.clone(),
+            field: column.field,
+        }));
         builder.read_table(&head, &header, body, table_rows - body_start, &mut |done| {
             progress(rows_done + done, total_rows)
         });
@@ -508,6 +532,7 @@ fn build_preview_in(
         provided,
         items,
         findings,
+        columns: columns_read,
     })
 }
 

@@ -852,6 +852,7 @@ mod tests {
             provided: Provided::default(),
             items,
             findings: Vec::new(),
+            columns: Vec::new(),
         }
     }
 
@@ -1153,6 +1154,7 @@ mod lists {
                 ),
             ],
             findings: Vec::new(),
+            columns: Vec::new(),
         };
         (existing, preview)
     }

@@ -589,3 +589,44 @@ fn sheets_of_a_workbook_import_one_at_a_time_or_each_as_its_own_plan() {
     let items = json(&dir, &["items", "--plan", &custody, "--json"]);
     assert_eq!(items.as_array().unwrap().len(), 2, "{items}");
 }
+
+/// `--map "Header=field"` reads a column as the person says over what its header says; a
+/// correction that names no field is refused, naming it.
+#[test]
+fn map_corrects_what_a_column_holds() {
+    let dir = fresh_data_dir("map");
+    let path = dir.join("vetting.csv");
+    std::fs::write(
+        &path,
+        "Ref,Action,Lead,Owner\n1,Clear the vetting backlog,Head of PSD,Vetting Manager\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let refused = waymark(&dir)
+        .args(["import", file, "--map", "Lead=boss"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(error.contains("--map Lead=boss"), "{error}");
+    assert!(
+        error.contains("\"Lead=boss\" does not map a column"),
+        "{error}"
+    );
+
+    succeed(waymark(&dir).args([
+        "import",
+        file,
+        "--map",
+        "Lead=strategic_lead",
+        "--map",
+        "owner=owner",
+    ]));
+    let items = json(&dir, &["items", "--plan", "1", "--json"]);
+    assert_eq!(
+        items[0]["owners"],
+        serde_json::json!(["Vetting Manager"]),
+        "{items}"
+    );
+    assert_eq!(items[0]["strategic_lead"], "Head of PSD", "{items}");
+}

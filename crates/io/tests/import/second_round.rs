@@ -489,3 +489,79 @@ fn columns_waymark_has_no_field_for_are_kept_as_the_items_own_fields() {
         }
     });
 }
+
+/// A person's correction of what a column holds wins over what its header says, and a column
+/// that had been read as that field keeps its cells as the items' own field.
+#[test]
+fn a_corrected_column_is_read_as_the_person_says_and_nothing_is_lost() {
+    let csv = "Ref,Action,Lead,Owner,Notes\n\
+               1,Recruit two vetting officers,Head of PSD,Vetting Manager,Advert closed\n\
+               2,Clear the vetting backlog,Head of PSD,Vetting Manager,\n";
+    let workbook = read_bytes("vetting.csv", Format::Csv, csv.as_bytes()).unwrap();
+    let fields_of = |preview: &ImportPreview| -> Vec<(String, &'static str)> {
+        preview
+            .columns
+            .iter()
+            .map(|c| (c.header.clone(), c.field.name()))
+            .collect()
+    };
+    let names = |pairs: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+        pairs.iter().map(|(h, f)| (h.to_string(), *f)).collect()
+    };
+    // Read by the headers alone, "Lead" takes the owners and the "Owner" column is dropped.
+    let detected = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(
+        fields_of(&detected),
+        names(&[
+            ("Ref", "reference"),
+            ("Action", "text"),
+            ("Lead", "owner"),
+            ("Owner", "ignore"),
+            ("Notes", "updates"),
+        ])
+    );
+    assert!(
+        detected
+            .columns
+            .iter()
+            .all(|c| c.row == 1 && c.table.is_none())
+    );
+    assert_eq!(detected.items[0].owners, vec!["Head of PSD"]);
+
+    let corrected_by = |corrections: &[&str]| {
+        let mut options = PreviewOptions::new(as_at());
+        for correction in corrections {
+            options.mapping = options.mapping.with_correction(correction).unwrap();
+        }
+        build_preview(&workbook, &options).unwrap()
+    };
+    let corrected = corrected_by(&["Lead=strategic_lead", "Owner=owner", "Notes=ignore"]);
+    assert_eq!(
+        fields_of(&corrected),
+        names(&[
+            ("Ref", "reference"),
+            ("Action", "text"),
+            ("Lead", "strategic_lead"),
+            ("Owner", "owner"),
+            ("Notes", "ignore"),
+        ])
+    );
+    let first = &corrected.items[0];
+    assert_eq!(first.owners, vec!["Vetting Manager"]);
+    assert_eq!(first.strategic_lead.as_deref(), Some("Head of PSD"));
+    assert!(first.updates.is_empty(), "the ignored notes are not read");
+    assert!(first.own_fields.is_empty());
+
+    // Given only "Owner", the column that was read as the owner keeps its cells as its own.
+    let displaced = corrected_by(&["Owner=owner"]);
+    assert_eq!(fields_of(&displaced)[2], ("Lead".to_string(), "own"));
+    let first = &displaced.items[0];
+    assert_eq!(first.owners, vec!["Vetting Manager"]);
+    let own: Vec<(&str, &str)> = first
+        .own_fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.as_str()))
+        .collect();
+    assert_eq!(own, vec![("Lead", "Head of PSD")]);
+    assert_eq!(first.updates[0].text, "Advert closed");
+}
