@@ -205,6 +205,11 @@ pub struct PreviewItem {
     /// stored as the item's tags, so they are shown, searched and exported back.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub own_fields: Vec<OwnField>,
+    /// The fields the sheet has a column for whose cell on this row is empty, with the
+    /// column's header. An empty cell is not a statement: a re-import keeps what the plan
+    /// holds for them rather than clearing it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blank_columns: Vec<(Field, String)>,
 }
 
 /// A cell of a column Waymark has no field for, kept under the column's header.
@@ -900,6 +905,7 @@ impl<'o> Builder<'o> {
                 exists_from: self.options.as_at,
                 updates: Vec::new(),
                 own_fields: Vec::new(),
+                blank_columns: Vec::new(),
             },
             reference_key,
         );
@@ -1798,6 +1804,29 @@ impl<'a> TableReader<'a> {
             .map(|u| u.as_of)
             .min()
             .map_or(effective, |earliest| earliest.min(effective));
+        // The row's empty cells in columns of fields the plan keeps; a RAG read from the
+        // cell's colour, or a completion read from a Blue status, is stated all the same.
+        let blank_columns = [
+            Field::Reference,
+            Field::Description,
+            Field::StrategicLead,
+            Field::Owner,
+            Field::Start,
+            Field::Due,
+            Field::Complete,
+            Field::CompletedOn,
+            Field::Rag,
+        ]
+        .into_iter()
+        .filter(|&field| header.has(field) && value(field).is_none())
+        .filter(|&field| match field {
+            Field::Rag => rag.is_none(),
+            Field::Complete => !complete,
+            Field::CompletedOn => completed_on.is_none(),
+            _ => true,
+        })
+        .map(|field| (field, header_of(field).to_string()))
+        .collect();
         let item = PreviewItem {
             parent: None,
             depth: 0,
@@ -1820,6 +1849,7 @@ impl<'a> TableReader<'a> {
             exists_from,
             updates,
             own_fields,
+            blank_columns,
         };
         let placement = Placement {
             reference_key,
