@@ -225,7 +225,7 @@ fn plan_matched<'p>(
         targets.push(ItemRef::Existing(id));
         if found.loose {
             let row = item.row.unwrap_or(0);
-            findings.push(Finding::new(
+            let mut finding = Finding::new(
                 row,
                 "",
                 FindingKind::LooseMatch,
@@ -233,7 +233,9 @@ fn plan_matched<'p>(
                     "Matched to the existing item \"{}\" by similar text; check it is the same item",
                     excerpt(&found_text(&by_id, id))
                 ),
-            ));
+            );
+            finding.table = item.table.clone();
+            findings.push(finding);
         }
         let Some(state) = by_id.get(&id) else {
             continue;
