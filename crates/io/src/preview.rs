@@ -567,15 +567,17 @@ fn fill_from_cover(
 /// body, how many cells had it, and what it became.
 fn colours_finding(table: &Table, header: &HeaderMatch) -> Option<Finding> {
     let column = header.first(Field::Rag)?;
-    let first_body_row = table
+    // The header's last row: a table handed over keeps only the rows down to it, its body
+    // moved out to be read, so the body is what lies below it.
+    let last_header_row = table
         .rows
-        .get(header.body_start)
+        .get(header.body_start.saturating_sub(1))
         .map_or(usize::MAX, |row| row.number);
     let mut seen: Vec<([u8; 3], usize)> = Vec::new();
     for fill in table
         .fills
         .iter()
-        .filter(|fill| fill.column == column.index && fill.row >= first_body_row)
+        .filter(|fill| fill.column == column.index && fill.row > last_header_row)
     {
         match seen.iter_mut().find(|(rgb, _)| *rgb == fill.rgb) {
             Some((_, count)) => *count += 1,

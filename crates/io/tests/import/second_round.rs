@@ -330,6 +330,11 @@ fn rag_recorded_only_as_cell_colour_is_read_by_hue() {
     let bytes = coloured_workbook();
     let workbook = read_bytes("vetting.xlsx", Format::Xlsx, &bytes).unwrap();
     let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    // Handed over, as the web and the command line read a file, the table keeps only its
+    // header while the body is read: the colours seen are reported all the same.
+    let handed_over =
+        waymark_io::build_preview_owned(workbook.clone(), &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(handed_over.findings, preview.findings);
     let read: Vec<(&str, Option<RagView>)> = preview
         .items
         .iter()
