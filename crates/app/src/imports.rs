@@ -895,6 +895,20 @@ impl App {
         let target = pending_target(&upload);
         let read = self.parse_pending(actor, &upload, &corrections).await?;
         let each_as_plan = corrections.sheets == SheetChoice::EachAsPlan;
+        if each_as_plan {
+            // Each sheet's plan is stored in a transaction of its own: every one is worked
+            // out first, so one the person may not import (or that would be refused) stops
+            // them all before any is stored.
+            self.import_parts(
+                actor,
+                &upload.file_name,
+                &read.parts,
+                &target,
+                &corrections.sheets,
+                choices,
+            )
+            .await?;
+        }
         let mut results = Vec::with_capacity(read.parts.len());
         for (sheet, parsed) in read.parts {
             let sheet = sheet.unwrap_or_default();

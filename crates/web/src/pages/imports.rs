@@ -353,7 +353,21 @@ async fn correct(
                 return Ok(render(&preview_page(&viewer, previewed, Vec::new()))?.into_response());
             }
             Err(error) => match AppError::from(error) {
-                AppError::Invalid(refused) => errors = refused,
+                // A file the corrections leave unreadable (no text column, say) is about how
+                // it is read: the message links to that part of the page.
+                AppError::Invalid(refused) => {
+                    errors = refused
+                        .into_iter()
+                        .map(|(field, message)| {
+                            let field = if field == "file" {
+                                "reading".into()
+                            } else {
+                                field
+                            };
+                            (field, message)
+                        })
+                        .collect();
+                }
                 other => return Err(other),
             },
         }

@@ -322,6 +322,20 @@ async fn a_column_read_wrongly_is_corrected_in_the_preview_and_imported_as_corre
             ("field_3", owner),
         ]
     };
+    // A correction that leaves the file without item text is refused, and the preview kept.
+    let mut no_text = fields("owner", "ignore");
+    no_text[6] = ("field_1", "ignore");
+    let unreadable = correct(&app, &page, &no_text).await;
+    assert_eq!(unreadable.status(), 422);
+    let unreadable = unreadable.text().await.unwrap();
+    assert!(
+        unreadable.contains(
+            r##"<li><a href="#reading">vetting.csv: no table has a header row Waymark recognises"##
+        ),
+        "{unreadable}"
+    );
+    assert!(unreadable.contains(r#"<input type="hidden" name="shown_1" value="text">"#));
+
     let refused = correct(&app, &page, &fields("boss", "owner")).await;
     assert_eq!(refused.status(), 422);
     let refused = refused.text().await.unwrap();
