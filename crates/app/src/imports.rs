@@ -47,6 +47,9 @@ pub struct ImportChoices {
 pub struct Corrections {
     #[serde(default)]
     pub sheets: SheetChoice,
+    /// The header's row, as the sheet numbers it, where Waymark took another.
+    #[serde(default)]
+    pub header_row: Option<usize>,
     /// Header as written → field name (`Field::name`), over what the headers say.
     #[serde(default)]
     pub columns: Vec<(String, String)>,
@@ -70,6 +73,7 @@ impl Corrections {
     /// A field name that is not one is refused, naming the column.
     pub fn mapping(&self) -> Result<Mapping> {
         let mut mapping = Mapping::default();
+        mapping.header_row = self.header_row;
         for (header, field) in &self.columns {
             let field = Field::parse(field).ok_or_else(|| {
                 AppError::invalid(
@@ -727,18 +731,26 @@ impl App {
         Ok(previewed)
     }
 
-    /// As [`App::correct_upload`], choosing the sheets and changing the fields of `columns`
-    /// over the corrections the upload already has.
+    /// As [`App::correct_upload`], choosing the sheets and the header row (`None`: the one
+    /// Waymark finds) and changing the fields of `columns` over the corrections the upload
+    /// already has.
     pub async fn correct_upload_columns(
         &self,
         actor: &Actor,
         token: &str,
         sheets: SheetChoice,
+        header_row: Option<usize>,
         columns: Vec<(String, Field)>,
     ) -> Result<UploadPreview> {
         let upload = self.pending_upload(actor, token).await?;
         let mut corrections = stored_corrections(&upload)?;
         corrections.sheets = sheets;
+        if corrections.header_row != header_row {
+            // The columns of another row are other columns: what was said of the old ones no
+            // longer applies.
+            corrections.columns.clear();
+        }
+        corrections.header_row = header_row;
         for (header, field) in columns {
             corrections = corrections.with_column(&header, field);
         }

@@ -51,6 +51,8 @@ pub(crate) struct UploadForm {
     sheet: Option<String>,
     /// "true" to import each sheet of items as a new plan of its own, named by the sheet.
     each_sheet: Option<String>,
+    /// The header's row, as the sheet numbers it, where Waymark would take another.
+    header_row: Option<usize>,
     /// "Header=field" (repeat the part for several columns): read the column so headed as the
     /// field, over what its header says. Fields: reference, text, description,
     /// strategic_lead, owner, start, due, updates, update_date, complete, completed_on, rag,
@@ -68,6 +70,10 @@ pub(crate) struct CorrectionsJson {
     /// Import each sheet of items as a new plan of its own (not with `sheet`).
     #[serde(default)]
     each_sheet: bool,
+    /// The header's row, as the sheet numbers it; absent for the row Waymark finds. A new
+    /// header row clears the column corrections made for the old one.
+    #[serde(default)]
+    header_row: Option<usize>,
     /// Header as written → the field to read its column as, over the corrections made before.
     #[serde(default)]
     #[schema(example = json!({"Lead": "strategic_lead", "Notes": "ignore"}))]
@@ -114,6 +120,8 @@ pub(crate) struct PreviewJson {
     sheet: Option<String>,
     /// Whether each sheet is imported as a plan of its own.
     each_sheet: bool,
+    /// The header row given in a correction; null for the one Waymark found.
+    header_row: Option<usize>,
     /// What each column of each table read was taken to hold.
     columns: Vec<ColumnJson>,
 }
@@ -336,6 +344,7 @@ impl PreviewJson {
                 _ => None,
             },
             each_sheet: preview.corrections.sheets == SheetChoice::EachAsPlan,
+            header_row: preview.corrections.header_row,
             columns: preview
                 .columns
                 .iter()
@@ -430,6 +439,18 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
                     .filter(|k| !k.is_empty());
             }
             "sheet" => sheet = Some(field.text().await.map_err(bad)?),
+            "header_row" => {
+                let given = field.text().await.map_err(bad)?;
+                corrections.header_row = match given.trim() {
+                    "" => None,
+                    row => Some(row.parse().ok().filter(|r| *r > 0).ok_or_else(|| {
+                        AppError::invalid(
+                            "header_row",
+                            "Give the header's row as a number, as the sheet numbers its rows",
+                        )
+                    })?),
+                };
+            }
             "each_sheet" => {
                 each_sheet = matches!(
                     field.text().await.map_err(bad)?.trim(),
@@ -506,7 +527,7 @@ pub(crate) async fn correct(
         .collect::<Result<Vec<_>, AppError>>()?;
     let preview = state
         .app
-        .correct_upload_columns(&viewer.actor, &token, sheets, columns)
+        .correct_upload_columns(&viewer.actor, &token, sheets, body.header_row, columns)
         .await?;
     Ok(Json(PreviewJson::new(&preview)))
 }

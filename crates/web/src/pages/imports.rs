@@ -129,6 +129,9 @@ struct PreviewPage {
     sheet_plans: Vec<SheetPlanRow>,
     /// What each column was read as, for the person to correct.
     columns: Vec<ColumnRow>,
+    /// The header row the person gave ("" for the one Waymark finds), and the rows read.
+    header_row: String,
+    header_rows_read: String,
     fields: Vec<(&'static str, &'static str)>,
 }
 
@@ -323,6 +326,20 @@ async fn correct(
     };
     let mut changed: Vec<(String, Field)> = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
+    let header_row = match value("header_row").map(str::trim) {
+        None | Some("") => None,
+        Some(given) => match given.parse::<usize>() {
+            Ok(row) if row > 0 => Some(row),
+            _ => {
+                errors.push((
+                    "header_row".into(),
+                    "Give the header's row as a number, as the sheet numbers its rows, or                      leave it blank for the row Waymark finds"
+                        .into(),
+                ));
+                None
+            }
+        },
+    };
     for (key, header) in &form {
         let Some(n) = key.strip_prefix("header_") else {
             continue;
@@ -346,7 +363,7 @@ async fn correct(
     if errors.is_empty() {
         match state
             .app
-            .correct_upload_columns(&viewer.actor, &token, sheets, changed)
+            .correct_upload_columns(&viewer.actor, &token, sheets, header_row, changed)
             .await
         {
             Ok(previewed) => {
@@ -533,6 +550,14 @@ fn preview_page(
     };
     let sheets = sheet_options(&previewed, reimport);
     let columns = column_rows(&previewed);
+    let mut rows_read: Vec<usize> = previewed.columns.iter().map(|c| c.row).collect();
+    rows_read.sort_unstable();
+    rows_read.dedup();
+    let header_rows_read = rows_read
+        .iter()
+        .map(|row| row.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let summary = summary.unwrap_or_default();
     let row_of = |row: Option<usize>| row.map(|r| r.to_string()).unwrap_or_default();
     let additions = summary
@@ -636,6 +661,12 @@ fn preview_page(
         sheets,
         sheet_plans,
         columns,
+        header_row: previewed
+            .corrections
+            .header_row
+            .map(|row| row.to_string())
+            .unwrap_or_default(),
+        header_rows_read,
         fields: Field::ALL.iter().map(|f| (f.name(), f.label())).collect(),
     }
 }

@@ -539,6 +539,28 @@ async fn the_api_preview_takes_the_sheet_and_corrections_and_confirms_what_it_la
     assert_eq!(confirmed["dry_run"], false);
     assert!(confirmed["sheets"][1]["result"]["plan"].as_i64().is_some());
 
+    // The header row, given with the upload.
+    let form = Form::new()
+        .part(
+            "file",
+            Part::bytes(TWO_HEADERS.as_bytes().to_vec()).file_name("calls.csv"),
+        )
+        .text("header_row", "1");
+    let preview: serde_json::Value = app
+        .client
+        .post(app.url("/api/imports"))
+        .header("x-csrf-token", &csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(preview["header_row"], 1, "{preview}");
+    assert_eq!(preview["columns"][0]["header"], "Area for improvement");
+    assert_eq!(preview["columns"][0]["row"], 1);
+
     // Both a sheet and each_sheet is a mistake, named.
     let form = Form::new()
         .part(
@@ -556,4 +578,58 @@ async fn the_api_preview_takes_the_sheet_and_corrections_and_confirms_what_it_la
         .await
         .unwrap();
     assert_eq!(both.status(), 422);
+}
+
+/// A tracker whose summary table above names fewer fields than the real header below it.
+const TWO_HEADERS: &str = "Area for improvement,Lead\n\
+Improve call handling,ACC Operations\n\
+Ref,Action,Owner,Due Date\n\
+1,Publish the call handling standard,Head of Contact Management,31/03/2015\n";
+
+#[tokio::test]
+async fn the_header_row_can_be_chosen_in_the_preview_and_given_back_to_waymark() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let page = upload_page(&app, "calls.csv", TWO_HEADERS.as_bytes().to_vec(), "Calls").await;
+    assert!(
+        page.contains("Waymark read the column headers on row 3."),
+        "{page}"
+    );
+    assert!(page.contains(r#"name="header_row" type="text" inputmode="numeric" value="""#));
+    assert!(page.contains(r#"<input type="hidden" name="header_0" value="Ref">"#));
+
+    let top = correct(&app, &page, &[("sheet", "together"), ("header_row", "1")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    for expected in [
+        "Waymark read the column headers on row 1.",
+        r#"inputmode="numeric" value="1""#,
+        r#"<input type="hidden" name="header_0" value="Area for improvement">"#,
+        r#"<td class="govuk-table__cell wm-depth-0" data-label="Item">Improve call handling</td>"#,
+    ] {
+        assert!(top.contains(expected), "{expected}: {top}");
+    }
+    let refused = correct(&app, &top, &[("header_row", "first")]).await;
+    assert_eq!(refused.status(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains(r##"<a href="#header_row">Give the header&#39;s row as a number"##)
+    );
+
+    // Left blank, the row Waymark finds is read again.
+    let found = correct(&app, &top, &[("header_row", "")])
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        found.contains("Waymark read the column headers on row 3."),
+        "{found}"
+    );
+    assert!(found.contains(r#"<input type="hidden" name="header_0" value="Ref">"#));
 }
