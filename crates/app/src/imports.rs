@@ -882,6 +882,36 @@ impl App {
             .await
     }
 
+    /// The corrections of an upload the actor previewed as a mapping file for `waymark import
+    /// --mapping`: the header row, the one sheet chosen, and each column corrected.
+    pub async fn upload_mapping_file(&self, actor: &Actor, token: &str) -> Result<String> {
+        let upload = self.pending_upload(actor, token).await?;
+        let corrections = stored_corrections(&upload)?;
+        let columns = corrections
+            .columns
+            .iter()
+            .map(|(header, field)| {
+                Field::parse(field)
+                    .map(|field| (header.clone(), field))
+                    .ok_or_else(|| AppError::Internal(format!("a stored field {field}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let sheet = match &corrections.sheets {
+            SheetChoice::One(name) => Some(name.as_str()),
+            _ => None,
+        };
+        let mut note = format!(
+            "What was corrected in the import preview of {}: use it with\n\
+             waymark import FILE --mapping THIS.toml",
+            upload.file_name
+        );
+        if corrections.sheets == SheetChoice::EachAsPlan {
+            note.push_str(" --all-sheets");
+        }
+        waymark_io::mapping::mapping_file_text(&note, corrections.header_row, sheet, &columns)
+            .map_err(AppError::Internal)
+    }
+
     /// Every finding of an upload the actor previewed, worked out again by a dry run with the
     /// corrections of its last preview: the preview lists only the first few of each kind.
     /// Only the person who uploaded the file gets them, as only they may confirm it.

@@ -127,6 +127,36 @@ impl Mapping {
     }
 }
 
+/// A mapping file's text, for the corrections a person made in the web preview to be used
+/// with `waymark import --mapping`: the header row and the sheet where given, and each column
+/// by its header as written. `Mapping::parse` reads it back; `note` becomes its first comment.
+pub fn mapping_file_text(
+    note: &str,
+    header_row: Option<usize>,
+    sheet: Option<&str>,
+    columns: &[(String, Field)],
+) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct MappingFileOut {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        header_row: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sheet: Option<String>,
+        columns: BTreeMap<String, String>,
+    }
+    let file = MappingFileOut {
+        header_row,
+        sheet: sheet.map(str::to_string),
+        columns: columns
+            .iter()
+            .map(|(header, field)| (header.clone(), field.name().to_string()))
+            .collect(),
+    };
+    let body = toml::to_string(&file).map_err(|error| error.to_string())?;
+    let comment: String = note.lines().map(|line| format!("# {line}\n")).collect();
+    Ok(format!("{comment}{body}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,6 +198,30 @@ mod tests {
         );
         assert!(Mapping::default().with_correction("Lead=boss").is_err());
         assert!(Mapping::default().with_correction("=owner").is_err());
+    }
+
+    #[test]
+    fn a_mapping_file_written_from_corrections_reads_back_as_them() {
+        let text = mapping_file_text(
+            "Corrections of plans.xlsx",
+            Some(3),
+            Some("Custody"),
+            &[
+                ("Lead".to_string(), Field::StrategicLead),
+                ("Notes \"2015\"".to_string(), Field::Ignore),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "# Corrections of plans.xlsx\nheader_row = 3\nsheet = \"Custody\"\n\n[columns]\n\
+             Lead = \"strategic_lead\"\n'Notes \"2015\"' = \"ignore\"\n"
+        );
+        let mapping = Mapping::parse(&text).unwrap();
+        assert_eq!(mapping.header_row, Some(3));
+        assert_eq!(mapping.sheet.as_deref(), Some("Custody"));
+        assert_eq!(mapping.field_for("lead"), Some(Field::StrategicLead));
+        assert_eq!(mapping.field_for("Notes \"2015\""), Some(Field::Ignore));
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/imports/{token}/confirm", post(confirm))
         .route("/imports/{token}/preview", post(correct))
         .route("/imports/{token}/findings.csv", get(findings_download))
+        .route("/imports/{token}/mapping.toml", get(mapping_download))
 }
 
 #[derive(Template)]
@@ -451,6 +452,27 @@ async fn findings_download(
     headers.insert(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_static("attachment; filename=\"import-findings.csv\""),
+    );
+    Ok(response)
+}
+
+/// What the person corrected in a pending upload's preview as a mapping file, for
+/// `waymark import --mapping`; only its uploader may download it.
+async fn mapping_download(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let text = state.app.upload_mapping_file(&viewer.actor, &token).await?;
+    let mut response = text.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/toml; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"import-mapping.toml\""),
     );
     Ok(response)
 }

@@ -375,6 +375,31 @@ async fn a_column_read_wrongly_is_corrected_in_the_preview_and_imported_as_corre
     );
     assert!(again.contains(r#"<input type="hidden" name="shown_2" value="strategic_lead">"#));
 
+    // The choices download as a mapping file the command line reads.
+    let toml = app
+        .client
+        .get(app.url(&format!("/imports/{}/mapping.toml", token_of(&again))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        toml.headers()["content-type"],
+        "application/toml; charset=utf-8"
+    );
+    let toml = toml.text().await.unwrap();
+    assert!(
+        toml.starts_with(
+            "# What was corrected in the import preview of vetting.csv: use it with\n"
+        ),
+        "{toml}"
+    );
+    assert!(
+        toml.ends_with(
+            "[columns]\nLead = \"strategic_lead\"\nOwner = \"owner\"\nRef = \"ignore\"\n"
+        ),
+        "{toml}"
+    );
+
     let location = confirm(&app, &again).await;
     let plan = location
         .trim_start_matches("/plans/")

@@ -397,6 +397,7 @@ const ROWS: &[Row] = &[
         Manager,
     ),
     row("GET", "/imports/{token}/findings.csv", Import, "", Manager),
+    row("GET", "/imports/{token}/mapping.toml", Import, "", Manager),
     row("POST", "/api/plans", NO, r#"{"title":"New plan"}"#, Manager),
     row(
         "PATCH",
