@@ -5,10 +5,14 @@
 //! to create plans; importing into a plan needs to manage it.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use waymark_core::{Marking, OrgId, PlanId, PlanKind};
+use waymark_io::header::Field;
 use waymark_io::indicators::{IndicatorImport, IndicatorOutcome};
-use waymark_io::{Format, ImportOutcome, ImportPreview, NewPlanSpec, PreviewOptions, Workbook};
+use waymark_io::preview::ColumnRead;
+use waymark_io::{
+    Format, ImportOutcome, ImportPreview, Mapping, NewPlanSpec, PreviewOptions, Workbook,
+};
 use waymark_store::{PendingUpload, Scope};
 
 use crate::App;
@@ -37,6 +41,69 @@ pub struct ImportChoices {
     pub close_missing: bool,
 }
 
+/// What the person corrected in an upload's preview: which sheets to import and what columns
+/// hold. Kept with the upload, so the confirmation stores what the last preview showed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Corrections {
+    #[serde(default)]
+    pub sheets: SheetChoice,
+    /// The header's row, as the sheet numbers it, where Waymark took another.
+    #[serde(default)]
+    pub header_row: Option<usize>,
+    /// Header as written → field name (`Field::name`), over what the headers say.
+    #[serde(default)]
+    pub columns: Vec<(String, String)>,
+}
+
+/// Which sheets of a workbook of several plans to import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "name", rename_all = "snake_case")]
+pub enum SheetChoice {
+    /// Every sheet of items, as one plan: how a workbook is read unless told otherwise.
+    #[default]
+    Together,
+    /// One sheet of items (a cover's facts and a key's letters still apply).
+    One(String),
+    /// Each sheet of items as a new plan of its own, named by the sheet.
+    EachAsPlan,
+}
+
+impl Corrections {
+    /// The mapping a preview reads the file with: the columns corrected, the rest detected.
+    /// A field name that is not one is refused, naming the column.
+    pub fn mapping(&self) -> Result<Mapping> {
+        let mut mapping = Mapping::default();
+        mapping.header_row = self.header_row;
+        for (header, field) in &self.columns {
+            let field = Field::parse(field).ok_or_else(|| {
+                AppError::invalid(
+                    "columns",
+                    format!(
+                        "\"{field}\" is not something column \"{header}\" can hold: choose one of {}",
+                        waymark_io::mapping::FIELD_NAMES
+                    ),
+                )
+            })?;
+            mapping = mapping.with_column(header, field);
+        }
+        Ok(mapping)
+    }
+
+    /// The corrections with `header` read as `field`, replacing what they said of it.
+    pub fn with_column(mut self, header: &str, field: Field) -> Corrections {
+        let normal = waymark_io::header::normalise_header(header);
+        self.columns
+            .retain(|(given, _)| waymark_io::header::normalise_header(given) != normal);
+        self.columns
+            .push((header.trim().to_string(), field.name().to_string()));
+        self
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Corrections::default()
+    }
+}
+
 /// A file read and parsed into one of the two things Waymark imports.
 #[derive(Debug, Clone)]
 pub enum Parsed {
@@ -59,14 +126,42 @@ pub enum ImportResult {
         #[serde(flatten)]
         outcome: IndicatorOutcome,
     },
+    /// Each sheet of a workbook imported as a plan of its own: by sheet, in the workbook's
+    /// order.
+    Sheets { sheets: Vec<(String, ImportResult)> },
 }
 
 impl ImportResult {
-    /// The plan stored into, once stored.
+    /// The plan stored into, once stored (a workbook's first sheet's).
     pub fn plan(&self) -> Option<PlanId> {
         match self {
             ImportResult::Items { outcome } => outcome.plan.map(PlanId),
             ImportResult::Indicators { plan, .. } => plan.map(PlanId),
+            ImportResult::Sheets { sheets } => sheets.iter().find_map(|(_, r)| r.plan()),
+        }
+    }
+
+    /// The plan's title, or the new plan's (a workbook's sheets' titles, joined).
+    pub fn plan_title(&self) -> String {
+        match self {
+            ImportResult::Items { outcome } => outcome.plan_title.clone(),
+            ImportResult::Indicators { plan_title, .. } => plan_title.clone(),
+            ImportResult::Sheets { sheets } => sheets
+                .iter()
+                .map(|(_, r)| r.plan_title())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }
+    }
+
+    /// Every finding, each naming its sheet where the file has several.
+    pub fn findings(&self) -> Vec<waymark_io::Finding> {
+        match self {
+            ImportResult::Items { outcome } => outcome.findings.clone(),
+            ImportResult::Indicators { outcome, .. } => outcome.findings.clone(),
+            ImportResult::Sheets { sheets } => {
+                sheets.iter().flat_map(|(_, r)| r.findings()).collect()
+            }
         }
     }
 }
@@ -79,6 +174,7 @@ pub struct Upload {
     pub target: Option<PlanId>,
     pub new_title: Option<String>,
     pub new_kind: Option<String>,
+    pub corrections: Corrections,
 }
 
 /// An upload previewed and kept for confirmation.
@@ -87,9 +183,29 @@ pub struct UploadPreview {
     /// The confirmation's secret: only its hash is stored.
     pub token: String,
     pub upload: PendingUpload,
-    pub parsed: Parsed,
+    /// The file as read: one part, or one a sheet when each sheet is a plan of its own (in
+    /// the order of `ImportResult::Sheets`).
+    pub parsed: Vec<Parsed>,
     pub result: ImportResult,
     pub target_title: String,
+    /// The workbook's sheets of items, by name, for the person to choose among; empty for a
+    /// file of one table.
+    pub plan_sheets: Vec<String>,
+    /// How many sheets or tables the file has, covers and keys included.
+    pub sheet_count: usize,
+    /// What each column of each table read was taken to hold.
+    pub columns: Vec<ColumnRead>,
+    pub corrections: Corrections,
+}
+
+/// A file read, within the limits, and parsed as the person chose.
+#[derive(Debug, Clone)]
+pub struct ParsedUpload {
+    /// One part, or (each sheet a plan of its own) one a sheet, by its name.
+    pub parts: Vec<(Option<String>, Parsed)>,
+    /// The workbook's sheets of items.
+    pub plan_sheets: Vec<String>,
+    pub sheet_count: usize,
 }
 
 /// How long reading and parsing an upload may take, its wait for a turn included.
@@ -121,6 +237,68 @@ pub async fn parse_bytes_within(
     options: PreviewOptions,
     limit: std::time::Duration,
 ) -> Result<Parsed> {
+    read_within(file_name, content, limit, move |workbook| {
+        parse_workbook(workbook, &options)
+    })
+    .await
+}
+
+/// Reads an upload as [`parse_bytes`] does and parses the sheets the person chose: one, all
+/// as one plan, or each as a plan of its own. A sheet that is not one of items is refused
+/// with the names of those there are.
+pub async fn parse_upload(
+    file_name: &str,
+    content: Vec<u8>,
+    options: PreviewOptions,
+    sheets: SheetChoice,
+) -> Result<ParsedUpload> {
+    let shown = waymark_io::upload_name(file_name);
+    read_within(file_name, content, PARSE_TIME_LIMIT, move |mut workbook| {
+        let plan_sheets = workbook.plan_sheets(&options.mapping);
+        let sheet_count = workbook.tables.len();
+        let parts = match sheets {
+            SheetChoice::Together => vec![(None, parse_workbook(workbook, &options)?)],
+            SheetChoice::One(name) => {
+                workbook
+                    .keep_sheet(&name, &options.mapping)
+                    .map_err(|message| AppError::invalid("sheet", message))?;
+                let sheet = plan_sheets
+                    .iter()
+                    .find(|s| s.trim().eq_ignore_ascii_case(name.trim()))
+                    .cloned();
+                vec![(sheet, parse_workbook(workbook, &options)?)]
+            }
+            SheetChoice::EachAsPlan => {
+                let split = workbook.split_sheets(&options.mapping);
+                if split.is_empty() {
+                    return Err(AppError::invalid(
+                        "sheet",
+                        format!("{shown} has no sheet with a header row Waymark recognises"),
+                    ));
+                }
+                split
+                    .into_iter()
+                    .map(|(sheet, book)| Ok((Some(sheet), parse_workbook(book, &options)?)))
+                    .collect::<Result<Vec<_>>>()?
+            }
+        };
+        Ok(ParsedUpload {
+            parts,
+            plan_sheets,
+            sheet_count,
+        })
+    })
+    .await
+}
+
+/// Reads a file's bytes into a workbook on a blocking thread and hands it to `parse` there,
+/// within `waymark_io::ReadLimits`, at most two at a time and within `limit`.
+async fn read_within<T: Send + 'static>(
+    file_name: &str,
+    content: Vec<u8>,
+    limit: std::time::Duration,
+    parse: impl FnOnce(Workbook) -> Result<T> + Send + 'static,
+) -> Result<T> {
     let format = Format::from_file_name(file_name).ok_or_else(|| {
         AppError::invalid(
             "file",
@@ -139,7 +317,7 @@ pub async fn parse_bytes_within(
                 let _turn = turn;
                 let workbook = waymark_io::read_bytes(&name, format, &content)?;
                 drop(content);
-                parse_workbook(workbook, &options)
+                parse(workbook)
             })
             .await?,
         )
@@ -481,7 +659,8 @@ impl App {
         }
     }
 
-    /// Reads an upload, works out what importing it would do, and keeps it for confirmation.
+    /// Reads an upload, works out what importing it would do (with the person's corrections,
+    /// if the upload brought any), and keeps it for confirmation.
     pub async fn preview_upload(&self, actor: &Actor, upload: Upload) -> Result<UploadPreview> {
         let user = actor.user().ok_or(AppError::Forbidden)?.clone();
         if upload.content.is_empty() {
@@ -499,18 +678,6 @@ impl App {
                 }
             }
         }
-        let options = self.preview_options(actor, &target, None).await?;
-        let parsed = parse_bytes(&upload.file_name, upload.content.clone(), options).await?;
-        let result = self
-            .import_parsed(
-                actor,
-                &upload.file_name,
-                &parsed,
-                &target,
-                true,
-                ImportChoices::default(),
-            )
-            .await?;
         let token = crate::sessions::new_token()?;
         let pending = PendingUpload {
             org: user.org,
@@ -520,21 +687,181 @@ impl App {
             plan: upload.target,
             new_title: upload.new_title.clone(),
             new_kind: upload.new_kind.clone(),
+            corrections: corrections_text(&upload.corrections)?,
         };
-        self.store()
-            .save_upload(&crate::sessions::token_hash(&token), &pending)
+        let previewed = self
+            .preview_pending(actor, token, pending, upload.corrections)
             .await?;
-        let target_title = match &result {
-            ImportResult::Items { outcome } => outcome.plan_title.clone(),
-            ImportResult::Indicators { plan_title, .. } => plan_title.clone(),
-        };
+        self.store()
+            .save_upload(
+                &crate::sessions::token_hash(&previewed.token),
+                &previewed.upload,
+            )
+            .await?;
+        Ok(previewed)
+    }
+
+    /// Previews an upload again with the person's corrections (the sheet to import, what
+    /// columns hold) in place of those it had, and keeps them for its confirmation.
+    pub async fn correct_upload(
+        &self,
+        actor: &Actor,
+        token: &str,
+        corrections: Corrections,
+    ) -> Result<UploadPreview> {
+        let mut upload = self.pending_upload(actor, token).await?;
+        let user = actor.user().ok_or(AppError::NotFound)?;
+        upload.corrections = corrections_text(&corrections)?;
+        // Worked out before it is kept: a correction the file cannot take (a sheet it does
+        // not have) is refused and the upload keeps the ones it had.
+        let previewed = self
+            .preview_pending(actor, token.to_string(), upload, corrections)
+            .await?;
+        let kept = self
+            .store()
+            .correct_upload(
+                &crate::sessions::token_hash(token),
+                user.id,
+                previewed.upload.corrections.as_deref(),
+            )
+            .await?;
+        if !kept {
+            return Err(AppError::NotFound);
+        }
+        Ok(previewed)
+    }
+
+    /// As [`App::correct_upload`], choosing the sheets and the header row (`None`: the one
+    /// Waymark finds) and changing the fields of `columns` over the corrections the upload
+    /// already has.
+    pub async fn correct_upload_columns(
+        &self,
+        actor: &Actor,
+        token: &str,
+        sheets: SheetChoice,
+        header_row: Option<usize>,
+        columns: Vec<(String, Field)>,
+    ) -> Result<UploadPreview> {
+        let upload = self.pending_upload(actor, token).await?;
+        let mut corrections = stored_corrections(&upload)?;
+        corrections.sheets = sheets;
+        if corrections.header_row != header_row {
+            // The columns of another row are other columns: what was said of the old ones no
+            // longer applies.
+            corrections.columns.clear();
+        }
+        corrections.header_row = header_row;
+        for (header, field) in columns {
+            corrections = corrections.with_column(&header, field);
+        }
+        self.correct_upload(actor, token, corrections).await
+    }
+
+    /// What importing an upload would do, read with `corrections`.
+    async fn preview_pending(
+        &self,
+        actor: &Actor,
+        token: String,
+        upload: PendingUpload,
+        corrections: Corrections,
+    ) -> Result<UploadPreview> {
+        let target = pending_target(&upload);
+        let read = self.parse_pending(actor, &upload, &corrections).await?;
+        let result = self
+            .import_parts(
+                actor,
+                &upload.file_name,
+                &read.parts,
+                &target,
+                &corrections.sheets,
+                ImportChoices::default(),
+            )
+            .await?;
+        let columns = read
+            .parts
+            .iter()
+            .filter_map(|(_, parsed)| match parsed {
+                Parsed::Items(preview) => Some(preview.columns.iter().cloned()),
+                Parsed::Indicators(_) => None,
+            })
+            .flatten()
+            .collect();
         Ok(UploadPreview {
             token,
-            upload: pending,
-            parsed,
+            target_title: result.plan_title(),
+            upload,
+            parsed: read.parts.into_iter().map(|(_, parsed)| parsed).collect(),
             result,
-            target_title,
+            plan_sheets: read.plan_sheets,
+            sheet_count: read.sheet_count,
+            columns,
+            corrections,
         })
+    }
+
+    /// Reads a pending upload as its corrections say.
+    async fn parse_pending(
+        &self,
+        actor: &Actor,
+        upload: &PendingUpload,
+        corrections: &Corrections,
+    ) -> Result<ParsedUpload> {
+        let target = pending_target(upload);
+        if corrections.sheets == SheetChoice::EachAsPlan
+            && let ImportTarget::Existing(_) = target
+        {
+            return Err(AppError::invalid(
+                "sheet",
+                "Each sheet becomes a plan of its own only in an import as new plans: choose                  one sheet to import into an existing plan",
+            ));
+        }
+        let mut options = self.preview_options(actor, &target, None).await?;
+        options.mapping = corrections.mapping()?;
+        parse_upload(
+            &upload.file_name,
+            upload.content.clone(),
+            options,
+            corrections.sheets.clone(),
+        )
+        .await
+    }
+
+    /// A dry run of the parts of a file: one, or each sheet as a new plan of its own.
+    async fn import_parts(
+        &self,
+        actor: &Actor,
+        file_name: &str,
+        parts: &[(Option<String>, Parsed)],
+        target: &ImportTarget,
+        sheets: &SheetChoice,
+        choices: ImportChoices,
+    ) -> Result<ImportResult> {
+        if *sheets != SheetChoice::EachAsPlan {
+            let [(_, parsed)] = parts else {
+                return Err(AppError::Internal(
+                    "a file read as one plan had parts".into(),
+                ));
+            };
+            return self
+                .import_parsed(actor, file_name, parsed, target, true, choices)
+                .await;
+        }
+        let mut results = Vec::with_capacity(parts.len());
+        for (sheet, parsed) in parts {
+            let sheet = sheet.clone().unwrap_or_default();
+            let result = self
+                .import_parsed(
+                    actor,
+                    file_name,
+                    parsed,
+                    &sheet_target(target, &sheet),
+                    true,
+                    choices,
+                )
+                .await?;
+            results.push((sheet, result));
+        }
+        Ok(ImportResult::Sheets { sheets: results })
     }
 
     /// An upload the actor previewed, for showing its preview again.
@@ -547,35 +874,58 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
-    /// Every finding of an upload the actor previewed, worked out again by a dry run: the
-    /// preview lists only the first few of each kind. Only the person who uploaded the file
-    /// gets them, as only they may confirm it.
+    /// A pending upload's preview as its uploader last saw it, corrections and all.
+    pub async fn upload_preview(&self, actor: &Actor, token: &str) -> Result<UploadPreview> {
+        let upload = self.pending_upload(actor, token).await?;
+        let corrections = stored_corrections(&upload)?;
+        self.preview_pending(actor, token.to_string(), upload, corrections)
+            .await
+    }
+
+    /// The corrections of an upload the actor previewed as a mapping file for `waymark import
+    /// --mapping`: the header row, the one sheet chosen, and each column corrected.
+    pub async fn upload_mapping_file(&self, actor: &Actor, token: &str) -> Result<String> {
+        let upload = self.pending_upload(actor, token).await?;
+        let corrections = stored_corrections(&upload)?;
+        let columns = corrections
+            .columns
+            .iter()
+            .map(|(header, field)| {
+                Field::parse(field)
+                    .map(|field| (header.clone(), field))
+                    .ok_or_else(|| AppError::Internal(format!("a stored field {field}")))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let sheet = match &corrections.sheets {
+            SheetChoice::One(name) => Some(name.as_str()),
+            _ => None,
+        };
+        let mut note = format!(
+            "What was corrected in the import preview of {}: use it with\n\
+             waymark import FILE --mapping THIS.toml",
+            upload.file_name
+        );
+        if corrections.sheets == SheetChoice::EachAsPlan {
+            note.push_str(" --all-sheets");
+        }
+        waymark_io::mapping::mapping_file_text(&note, corrections.header_row, sheet, &columns)
+            .map_err(AppError::Internal)
+    }
+
+    /// Every finding of an upload the actor previewed, worked out again by a dry run with the
+    /// corrections of its last preview: the preview lists only the first few of each kind.
+    /// Only the person who uploaded the file gets them, as only they may confirm it.
     pub async fn upload_findings(
         &self,
         actor: &Actor,
         token: &str,
     ) -> Result<Vec<waymark_io::Finding>> {
-        let upload = self.pending_upload(actor, token).await?;
-        let target = pending_target(&upload);
-        let options = self.preview_options(actor, &target, None).await?;
-        let parsed = parse_bytes(&upload.file_name, upload.content, options).await?;
-        let result = self
-            .import_parsed(
-                actor,
-                &upload.file_name,
-                &parsed,
-                &target,
-                true,
-                ImportChoices::default(),
-            )
-            .await?;
-        Ok(match result {
-            ImportResult::Items { outcome } => outcome.findings,
-            ImportResult::Indicators { outcome, .. } => outcome.findings,
-        })
+        Ok(self.upload_preview(actor, token).await?.result.findings())
     }
 
-    /// Imports an upload the actor previewed; the upload is then forgotten.
+    /// Imports an upload the actor previewed, read as its last preview read it; the upload is
+    /// then forgotten. Each sheet imported as a plan of its own is stored in a transaction of
+    /// its own, one after another.
     pub async fn confirm_upload(
         &self,
         actor: &Actor,
@@ -583,19 +933,53 @@ impl App {
         choices: ImportChoices,
     ) -> Result<ImportResult> {
         let upload = self.pending_upload(actor, token).await?;
+        let corrections = stored_corrections(&upload)?;
         let target = pending_target(&upload);
-        let options = self.preview_options(actor, &target, None).await?;
-        let parsed = parse_bytes(&upload.file_name, upload.content, options).await?;
-        let result = self
-            .import_parsed_owned(actor, &upload.file_name, parsed, &target, choices)
+        let read = self.parse_pending(actor, &upload, &corrections).await?;
+        let each_as_plan = corrections.sheets == SheetChoice::EachAsPlan;
+        if each_as_plan {
+            // Each sheet's plan is stored in a transaction of its own: every one is worked
+            // out first, so one the person may not import (or that would be refused) stops
+            // them all before any is stored.
+            self.import_parts(
+                actor,
+                &upload.file_name,
+                &read.parts,
+                &target,
+                &corrections.sheets,
+                choices,
+            )
             .await?;
+        }
+        let mut results = Vec::with_capacity(read.parts.len());
+        for (sheet, parsed) in read.parts {
+            let sheet = sheet.unwrap_or_default();
+            let target = if each_as_plan {
+                sheet_target(&target, &sheet)
+            } else {
+                target.clone()
+            };
+            let result = self
+                .import_parsed_owned(actor, &upload.file_name, parsed, &target, choices)
+                .await?;
+            if let (ImportTarget::New { .. }, Some(plan)) = (&target, result.plan()) {
+                self.index_in_background(plan);
+            }
+            results.push((sheet, result));
+        }
         self.store()
             .delete_upload(&crate::sessions::token_hash(token))
             .await?;
-        if let (ImportTarget::New { .. }, Some(plan)) = (&target, result.plan()) {
-            self.index_in_background(plan);
+        match (each_as_plan, results.len()) {
+            (false, 1) => results
+                .pop()
+                .map(|(_, result)| result)
+                .ok_or_else(|| AppError::Internal("the import stored nothing".into())),
+            (false, _) => Err(AppError::Internal(
+                "a file read as one plan had parts".into(),
+            )),
+            (true, _) => Ok(ImportResult::Sheets { sheets: results }),
         }
-        Ok(result)
     }
 
     /// Writes a new plan's search documents and owner index after its import committed, in
@@ -625,7 +1009,49 @@ fn pending_target(upload: &PendingUpload) -> ImportTarget {
         target: upload.plan,
         new_title: upload.new_title.clone(),
         new_kind: upload.new_kind.clone(),
+        corrections: Corrections::default(),
     })
+}
+
+/// A sheet's own new plan: titled by the sheet, after the title asked for where there is one
+/// ("Force plans: Custody"), as `waymark import --all-sheets` names them.
+fn sheet_target(target: &ImportTarget, sheet: &str) -> ImportTarget {
+    match target {
+        ImportTarget::New { org, title, kind } => ImportTarget::New {
+            org: *org,
+            title: Some(match title {
+                Some(title) => format!("{title}: {sheet}"),
+                None => sheet.to_string(),
+            }),
+            kind: kind.clone(),
+        },
+        existing => existing.clone(),
+    }
+}
+
+/// The corrections as the upload keeps them: JSON, or nothing for none.
+fn corrections_text(corrections: &Corrections) -> Result<Option<String>> {
+    if corrections.is_empty() {
+        return Ok(None);
+    }
+    // Checked before it is kept, so a stored correction always reads back.
+    corrections.mapping()?;
+    serde_json::to_string(corrections)
+        .map(Some)
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The corrections an upload keeps.
+fn stored_corrections(upload: &PendingUpload) -> Result<Corrections> {
+    match &upload.corrections {
+        None => Ok(Corrections::default()),
+        Some(text) => serde_json::from_str(text).map_err(|e| {
+            AppError::Internal(format!(
+                "the corrections kept with the upload of {} cannot be read: {e}",
+                upload.file_name
+            ))
+        }),
+    }
 }
 
 fn target_of(upload: &Upload) -> ImportTarget {

@@ -44,6 +44,11 @@ pub struct ImportArgs {
     /// A TOML file naming the header row or what columns hold.
     #[arg(long, value_name = "MAP.toml")]
     pub mapping: Option<PathBuf>,
+    /// Read the column headed HEADER as FIELD, over what its header says (repeat for several
+    /// columns; after --mapping): reference, text, description, strategic_lead, owner, start,
+    /// due, updates, update_date, complete, completed_on, rag, parent, level, own, ignore.
+    #[arg(long = "map", value_name = "HEADER=FIELD")]
+    pub map: Vec<String>,
     /// Import only this sheet of a workbook that holds several plans (a cover or key sheet
     /// still applies).
     #[arg(long, value_name = "NAME", conflicts_with = "all_sheets")]
@@ -104,16 +109,23 @@ pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     Ok(())
 }
 
-/// The `--mapping` file, read, if one was given.
+/// The `--mapping` file, read, with the `--map` corrections over it, if either was given.
 fn read_mapping(args: &ImportArgs) -> Result<Option<Mapping>> {
-    let Some(path) = &args.mapping else {
-        return Ok(None);
+    let mut mapping = match &args.mapping {
+        None if args.map.is_empty() => return Ok(None),
+        None => Mapping::default(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading the mapping file {}", path.display()))?;
+            Mapping::parse(&text).with_context(|| format!("{}", path.display()))?
+        }
     };
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("reading the mapping file {}", path.display()))?;
-    Ok(Some(
-        Mapping::parse(&text).with_context(|| format!("{}", path.display()))?,
-    ))
+    for correction in &args.map {
+        mapping = mapping
+            .with_correction(correction)
+            .with_context(|| format!("--map {correction}"))?;
+    }
+    Ok(Some(mapping))
 }
 
 /// Imports one file, or one sheet of it.

@@ -47,6 +47,12 @@ pub enum FindingKind {
     ColoursRead,
     /// A column Waymark has no field for, kept as the items' own field (about the header).
     OwnColumnKept,
+    /// A re-imported row's empty cell left what the plan holds as it was: an empty cell is
+    /// not a statement.
+    EmptyCellKept,
+    /// A re-imported row's back-dated change or update comes before a later one the plan
+    /// already holds, which stays in force (or the latest).
+    Overtaken,
 }
 
 impl FindingKind {
@@ -71,6 +77,8 @@ impl FindingKind {
             FindingKind::ColourDisagrees => "colour_disagrees",
             FindingKind::ColoursRead => "colours_read",
             FindingKind::OwnColumnKept => "own_column_kept",
+            FindingKind::EmptyCellKept => "empty_cell_kept",
+            FindingKind::Overtaken => "overtaken",
         }
     }
 
@@ -96,6 +104,8 @@ impl FindingKind {
             FindingKind::ColourDisagrees => "Word and colour disagree",
             FindingKind::ColoursRead => "RAG read from colours",
             FindingKind::OwnColumnKept => "Column kept as the items' own field",
+            FindingKind::EmptyCellKept => "Empty cell: the plan's value kept",
+            FindingKind::Overtaken => "Back-dated, overtaken by a later change",
         }
     }
 }

@@ -53,11 +53,77 @@ impl Field {
             "rag" => Field::Rag,
             "parent" => Field::Parent,
             "level" => Field::Level,
+            "own" | "own_field" | "keep" => Field::Own,
             "ignore" | "none" | "skip" => Field::Ignore,
             _ => return None,
         };
         Some(field)
     }
+
+    /// The field's name as a mapping file, `--map` and the API write it; `Field::parse` reads
+    /// it back.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Reference => "reference",
+            Field::Text => "text",
+            Field::Description => "description",
+            Field::StrategicLead => "strategic_lead",
+            Field::Owner => "owner",
+            Field::Start => "start",
+            Field::Due => "due",
+            Field::Updates => "updates",
+            Field::UpdateDate => "update_date",
+            Field::Complete => "complete",
+            Field::CompletedOn => "completed_on",
+            Field::Rag => "rag",
+            Field::Parent => "parent",
+            Field::Level => "level",
+            Field::Own => "own",
+            Field::Ignore => "ignore",
+        }
+    }
+
+    /// What the import preview calls the field, in its choice of what a column holds.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Reference => "Reference",
+            Field::Text => "Item text",
+            Field::Description => "Description",
+            Field::StrategicLead => "Strategic lead",
+            Field::Owner => "Owner",
+            Field::Start => "Start date",
+            Field::Due => "Due date",
+            Field::Updates => "Progress updates",
+            Field::UpdateDate => "Date of update",
+            Field::Complete => "Complete",
+            Field::CompletedOn => "Date completed",
+            Field::Rag => "RAG status",
+            Field::Parent => "Parent level (rows grouped under it)",
+            Field::Level => "Level",
+            Field::Own => "Kept as the items' own field",
+            Field::Ignore => "Ignored",
+        }
+    }
+
+    /// Every field, in the order the preview offers them.
+    pub const ALL: [Field; 16] = [
+        Field::Reference,
+        Field::Text,
+        Field::Description,
+        Field::StrategicLead,
+        Field::Owner,
+        Field::Start,
+        Field::Due,
+        Field::Updates,
+        Field::UpdateDate,
+        Field::Complete,
+        Field::CompletedOn,
+        Field::Rag,
+        Field::Parent,
+        Field::Level,
+        Field::Own,
+        Field::Ignore,
+    ];
 
     fn is_date(self) -> bool {
         matches!(
@@ -612,14 +678,27 @@ fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
     }
     settle_status_columns(&mut columns);
     // A field that only makes sense once keeps its first column; later ones are ignored so
-    // that two "Owner" columns don't fight.
+    // that two "Owner" columns don't fight. A field the mapping gives a column (a person's
+    // correction) is that column's: a column detected as the same field is kept as the items'
+    // own field instead, so nothing in it is lost and the preview shows where it went.
+    let repeatable = |field: Field| {
+        matches!(
+            field,
+            Field::Updates | Field::Parent | Field::Own | Field::Ignore
+        )
+    };
+    let mapped: Vec<Field> = columns
+        .iter()
+        .filter(|c| !repeatable(c.field) && mapping.field_for(&c.header) == Some(c.field))
+        .map(|c| c.field)
+        .collect();
     let mut seen: Vec<Field> = Vec::new();
     for column in &mut columns {
-        let repeatable = matches!(
-            column.field,
-            Field::Updates | Field::Parent | Field::Own | Field::Ignore
-        );
-        if repeatable {
+        if repeatable(column.field) {
+            continue;
+        }
+        if mapped.contains(&column.field) && mapping.field_for(&column.header).is_none() {
+            column.field = Field::Own;
             continue;
         }
         if column.field == Field::Reference && seen.contains(&Field::Reference) {

@@ -707,8 +707,25 @@ pub fn ods(rows: &[&[u8]]) -> Vec<u8> {
     ods_with_content(Entry::Deflated(deflate(&[Piece::Text(&content)])))
 }
 
+/// An ODS whose `content.xml` is `content`, with a `styles.xml` of `styles` where given: for
+/// tests of what a well-formed workbook's styles say (its cells' fill colours).
+pub fn ods_document(content: &[u8], styles: Option<&[u8]>) -> Vec<u8> {
+    let mut entries = ods_entries(Entry::Deflated(deflate(&[Piece::Text(content)])));
+    if let Some(styles) = styles {
+        entries.push((
+            "styles.xml".to_string(),
+            Entry::Deflated(deflate(&[Piece::Text(styles)])),
+        ));
+    }
+    zip(entries)
+}
+
 fn ods_with_content(content: Entry) -> Vec<u8> {
-    zip(vec![
+    zip(ods_entries(content))
+}
+
+fn ods_entries(content: Entry) -> Vec<(String, Entry)> {
+    vec![
         (
             "mimetype".to_string(),
             Entry::Stored(b"application/vnd.oasis.opendocument.spreadsheet".to_vec()),
@@ -725,7 +742,7 @@ fn ods_with_content(content: Entry) -> Vec<u8> {
             ),
         ),
         ("content.xml".to_string(), content),
-    ])
+    ]
 }
 
 const DOCUMENT_START: &[u8] = b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document \

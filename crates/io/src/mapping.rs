@@ -28,6 +28,17 @@ pub struct Mapping {
     columns: Vec<(String, Field)>,
 }
 
+/// A correction a person gives on the command line (`--map "Header=field"`) that is not a
+/// column and a field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "\"{given}\" does not map a column: write it as \"Header=field\", the field one of {expected}"
+)]
+pub struct CorrectionError {
+    pub given: String,
+    pub expected: &'static str,
+}
+
 /// Why a mapping file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MappingError {
@@ -54,8 +65,10 @@ struct MappingFile {
     columns: BTreeMap<String, String>,
 }
 
-const FIELD_NAMES: &str = "reference, text, description, strategic_lead, owner, start, due, \
-                           updates, update_date, complete, completed_on, rag, parent, level, ignore";
+/// The field names a mapping may give, for messages.
+pub const FIELD_NAMES: &str = "reference, text, description, strategic_lead, owner, start, due, \
+                               updates, update_date, complete, completed_on, rag, parent, level, \
+                               own, ignore";
 
 impl Mapping {
     /// Parses the text of a mapping file.
@@ -79,6 +92,31 @@ impl Mapping {
         })
     }
 
+    /// The mapping with `header` read as `field`, whatever it said of that header before: a
+    /// correction the person made in the preview or with `--map`. Detection keeps naming the
+    /// columns the mapping does not.
+    pub fn with_column(mut self, header: &str, field: Field) -> Mapping {
+        let normal = normalise_header(header);
+        self.columns.retain(|(name, _)| *name != normal);
+        self.columns.push((normal, field));
+        self
+    }
+
+    /// Reads one `--map` correction, `Header=field` (the last `=` splits them, so a header may
+    /// hold one), into the mapping.
+    pub fn with_correction(self, correction: &str) -> Result<Mapping, CorrectionError> {
+        let refused = || CorrectionError {
+            given: correction.to_string(),
+            expected: FIELD_NAMES,
+        };
+        let (header, field) = correction.rsplit_once('=').ok_or_else(refused)?;
+        let field = Field::parse(field).ok_or_else(refused)?;
+        if header.trim().is_empty() {
+            return Err(refused());
+        }
+        Ok(self.with_column(header, field))
+    }
+
     /// The field the mapping gives a header, if it names it.
     pub fn field_for(&self, header: &str) -> Option<Field> {
         let normal = normalise_header(header);
@@ -87,6 +125,36 @@ impl Mapping {
             .find(|(name, _)| *name == normal)
             .map(|(_, field)| *field)
     }
+}
+
+/// A mapping file's text, for the corrections a person made in the web preview to be used
+/// with `waymark import --mapping`: the header row and the sheet where given, and each column
+/// by its header as written. `Mapping::parse` reads it back; `note` becomes its first comment.
+pub fn mapping_file_text(
+    note: &str,
+    header_row: Option<usize>,
+    sheet: Option<&str>,
+    columns: &[(String, Field)],
+) -> Result<String, String> {
+    #[derive(serde::Serialize)]
+    struct MappingFileOut {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        header_row: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        sheet: Option<String>,
+        columns: BTreeMap<String, String>,
+    }
+    let file = MappingFileOut {
+        header_row,
+        sheet: sheet.map(str::to_string),
+        columns: columns
+            .iter()
+            .map(|(header, field)| (header.clone(), field.name().to_string()))
+            .collect(),
+    };
+    let body = toml::to_string(&file).map_err(|error| error.to_string())?;
+    let comment: String = note.lines().map(|line| format!("# {line}\n")).collect();
+    Ok(format!("{comment}{body}"))
 }
 
 #[cfg(test)]
@@ -103,6 +171,57 @@ mod tests {
         assert_eq!(mapping.field_for("LEAD"), Some(Field::StrategicLead));
         assert_eq!(mapping.field_for("Notes"), Some(Field::Ignore));
         assert_eq!(mapping.field_for("Owner"), None);
+    }
+
+    #[test]
+    fn a_correction_replaces_what_the_mapping_said_of_a_column() {
+        let mapping = Mapping::parse("[columns]\n\"Lead\" = \"strategic_lead\"\n")
+            .unwrap()
+            .with_correction("LEAD=owner")
+            .unwrap()
+            .with_correction("Progress = Outcome=updates")
+            .unwrap()
+            .with_correction(" Notes =own")
+            .unwrap();
+        assert_eq!(mapping.field_for("Lead"), Some(Field::Owner));
+        assert_eq!(
+            mapping.field_for("Progress = Outcome"),
+            Some(Field::Updates)
+        );
+        assert_eq!(mapping.field_for("notes"), Some(Field::Own));
+        let error = Mapping::default().with_correction("Lead").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "\"Lead\" does not map a column: write it as \"Header=field\", the field one of {FIELD_NAMES}"
+            )
+        );
+        assert!(Mapping::default().with_correction("Lead=boss").is_err());
+        assert!(Mapping::default().with_correction("=owner").is_err());
+    }
+
+    #[test]
+    fn a_mapping_file_written_from_corrections_reads_back_as_them() {
+        let text = mapping_file_text(
+            "Corrections of plans.xlsx",
+            Some(3),
+            Some("Custody"),
+            &[
+                ("Lead".to_string(), Field::StrategicLead),
+                ("Notes \"2015\"".to_string(), Field::Ignore),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "# Corrections of plans.xlsx\nheader_row = 3\nsheet = \"Custody\"\n\n[columns]\n\
+             Lead = \"strategic_lead\"\n'Notes \"2015\"' = \"ignore\"\n"
+        );
+        let mapping = Mapping::parse(&text).unwrap();
+        assert_eq!(mapping.header_row, Some(3));
+        assert_eq!(mapping.sheet.as_deref(), Some("Custody"));
+        assert_eq!(mapping.field_for("lead"), Some(Field::StrategicLead));
+        assert_eq!(mapping.field_for("Notes \"2015\""), Some(Field::Ignore));
     }
 
     #[test]

@@ -57,6 +57,23 @@ pub struct ImportPreview {
     /// Parents before children, in document order.
     pub items: Vec<PreviewItem>,
     pub findings: Vec<Finding>,
+    /// Each table's header as read: what every column was taken to hold, for the person to
+    /// check and correct.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub columns: Vec<ColumnRead>,
+}
+
+/// One column of a table's header and the field it was read as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ColumnRead {
+    /// The sheet or table, when the file has several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    /// The header row's number as the sheet shows it.
+    pub row: usize,
+    /// The header as written.
+    pub header: String,
+    pub field: Field,
 }
 
 /// What the file says about its plan.
@@ -188,6 +205,11 @@ pub struct PreviewItem {
     /// stored as the item's tags, so they are shown, searched and exported back.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub own_fields: Vec<OwnField>,
+    /// The fields the sheet has a column for whose cell on this row is empty, with the
+    /// column's header. An empty cell is not a statement: a re-import keeps what the plan
+    /// holds for them rather than clearing it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blank_columns: Vec<(Field, String)>,
 }
 
 /// A cell of a column Waymark has no field for, kept under the column's header.
@@ -372,6 +394,7 @@ fn build_preview_in(
         builder.findings.push(finding);
     }
     let mut cover_lines: Vec<String> = Vec::new();
+    let mut columns_read: Vec<ColumnRead> = Vec::new();
     let mut rows_done = 0;
     for table in tables {
         if let (Some(wanted), Some(name)) = (&options.mapping.sheet, &table.name)
@@ -461,6 +484,12 @@ fn build_preview_in(
             finding.table = head.name.clone();
             builder.findings.push(finding);
         }
+        columns_read.extend(header.columns.iter().map(|column| ColumnRead {
+            table: head.name.clone().filter(|_| several_tables),
+            row: header_row,
+            header: column.header.clone(),
+            field: column.field,
+        }));
         builder.read_table(&head, &header, body, table_rows - body_start, &mut |done| {
             progress(rows_done + done, total_rows)
         });
@@ -508,6 +537,7 @@ fn build_preview_in(
         provided,
         items,
         findings,
+        columns: columns_read,
     })
 }
 
@@ -537,15 +567,17 @@ fn fill_from_cover(
 /// body, how many cells had it, and what it became.
 fn colours_finding(table: &Table, header: &HeaderMatch) -> Option<Finding> {
     let column = header.first(Field::Rag)?;
-    let first_body_row = table
+    // The header's last row: a table handed over keeps only the rows down to it, its body
+    // moved out to be read, so the body is what lies below it.
+    let last_header_row = table
         .rows
-        .get(header.body_start)
+        .get(header.body_start.saturating_sub(1))
         .map_or(usize::MAX, |row| row.number);
     let mut seen: Vec<([u8; 3], usize)> = Vec::new();
     for fill in table
         .fills
         .iter()
-        .filter(|fill| fill.column == column.index && fill.row >= first_body_row)
+        .filter(|fill| fill.column == column.index && fill.row > last_header_row)
     {
         match seen.iter_mut().find(|(rgb, _)| *rgb == fill.rgb) {
             Some((_, count)) => *count += 1,
@@ -875,6 +907,7 @@ impl<'o> Builder<'o> {
                 exists_from: self.options.as_at,
                 updates: Vec::new(),
                 own_fields: Vec::new(),
+                blank_columns: Vec::new(),
             },
             reference_key,
         );
@@ -1773,6 +1806,29 @@ impl<'a> TableReader<'a> {
             .map(|u| u.as_of)
             .min()
             .map_or(effective, |earliest| earliest.min(effective));
+        // The row's empty cells in columns of fields the plan keeps; a RAG read from the
+        // cell's colour, or a completion read from a Blue status, is stated all the same.
+        let blank_columns = [
+            Field::Reference,
+            Field::Description,
+            Field::StrategicLead,
+            Field::Owner,
+            Field::Start,
+            Field::Due,
+            Field::Complete,
+            Field::CompletedOn,
+            Field::Rag,
+        ]
+        .into_iter()
+        .filter(|&field| header.has(field) && value(field).is_none())
+        .filter(|&field| match field {
+            Field::Rag => rag.is_none(),
+            Field::Complete => !complete,
+            Field::CompletedOn => completed_on.is_none(),
+            _ => true,
+        })
+        .map(|field| (field, header_of(field).to_string()))
+        .collect();
         let item = PreviewItem {
             parent: None,
             depth: 0,
@@ -1795,6 +1851,7 @@ impl<'a> TableReader<'a> {
             exists_from,
             updates,
             own_fields,
+            blank_columns,
         };
         let placement = Placement {
             reference_key,

@@ -16,6 +16,7 @@ use waymark_core::{ItemFields, ItemId, OrgId, PlanId};
 use waymark_store::{ChangeSet, ItemRef, ItemState, NewItem, NewUpdate, NewVersion};
 
 use crate::findings::{Finding, FindingKind};
+use crate::header::Field;
 use crate::preview::{ImportPreview, PreviewItem, PreviewUpdate, Provided, normalise_reference};
 
 /// What an import does (or would do) to a plan.
@@ -224,7 +225,7 @@ fn plan_matched<'p>(
         targets.push(ItemRef::Existing(id));
         if found.loose {
             let row = item.row.unwrap_or(0);
-            findings.push(Finding::new(
+            let mut finding = Finding::new(
                 row,
                 "",
                 FindingKind::LooseMatch,
@@ -232,7 +233,9 @@ fn plan_matched<'p>(
                     "Matched to the existing item \"{}\" by similar text; check it is the same item",
                     excerpt(&found_text(&by_id, id))
                 ),
-            ));
+            );
+            finding.table = item.table.clone();
+            findings.push(finding);
         }
         let Some(state) = by_id.get(&id) else {
             continue;
@@ -243,7 +246,21 @@ fn plan_matched<'p>(
         } else {
             item.parent.map(|p| targets[p])
         };
-        let mut fields = overlay(&state.fields, &item, file.provided);
+        let (mut fields, kept) = overlay(&state.fields, &item, file.provided);
+        for value in kept {
+            let mut finding = Finding::new(
+                item.row.unwrap_or(0),
+                &value.header,
+                FindingKind::EmptyCellKept,
+                format!(
+                    "The cell is empty, so the plan keeps \"{}\": an empty cell does not clear \
+                     what Waymark holds (change it in Waymark to clear it)",
+                    excerpt(&value.value)
+                ),
+            );
+            finding.table = item.table.clone();
+            findings.push(finding);
+        }
         // A re-sorted spreadsheet (by owner, by RAG) is not a change to the plan: matched
         // items keep their place among their siblings.
         fields.position = state.fields.position;
@@ -266,6 +283,24 @@ fn plan_matched<'p>(
                 text: excerpt(&item.text),
                 fields: changed.iter().map(|f| f.to_string()).collect(),
             });
+            if item.effective < state.changed_on {
+                let mut finding = Finding::new(
+                    item.row.unwrap_or(0),
+                    "",
+                    FindingKind::Overtaken,
+                    format!(
+                        "The row speaks for {}, but the item was changed in Waymark with effect \
+                         from {}, later: the file's changes ({}) take effect from {} rather \
+                         than being hidden behind that change",
+                        waymark_core::date::format_long(item.effective),
+                        waymark_core::date::format_long(state.changed_on),
+                        changed.join(", "),
+                        waymark_core::date::format_long(state.changed_on),
+                    ),
+                );
+                finding.table = item.table.clone();
+                findings.push(finding);
+            }
             if keep {
                 changes.versions.push(NewVersion {
                     item: id,
@@ -298,6 +333,24 @@ fn plan_matched<'p>(
                 known_texts.contains(&text)
             };
             if !already {
+                if let Some(latest) = state.updates.iter().map(|u| u.as_of).max()
+                    && update.as_of < latest
+                {
+                    let mut finding = Finding::new(
+                        item.row.unwrap_or(0),
+                        &update.column,
+                        FindingKind::Overtaken,
+                        format!(
+                            "The update of {} (\"{}\") is added to the item's history, but the \
+                             plan already has a later one, of {}, which stays its latest",
+                            waymark_core::date::format_long(update.as_of),
+                            excerpt(&update.text),
+                            waymark_core::date::format_long(latest),
+                        ),
+                    );
+                    finding.table = item.table.clone();
+                    findings.push(finding);
+                }
                 summary.updates_added += 1;
                 if keep {
                     changes
@@ -714,9 +767,16 @@ pub fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// The existing fields with what the file provides laid over them; fields the file has no
-/// column for keep their values.
-fn overlay(existing: &ItemFields, item: &PreviewItem, provided: Provided) -> ItemFields {
+/// column for keep their values, and so do those whose cell on the row is empty (an empty cell
+/// is not a statement). Also gives each field an empty cell kept, with its column's header and
+/// the value kept, where the plan holds one.
+fn overlay(
+    existing: &ItemFields,
+    item: &PreviewItem,
+    provided: Provided,
+) -> (ItemFields, Vec<KeptValue>) {
     let mut fields = existing.clone();
+    let mut kept = Vec::new();
     let file = item.to_fields();
     fields.text = file.text;
     fields.position = file.position;
@@ -724,40 +784,116 @@ fn overlay(existing: &ItemFields, item: &PreviewItem, provided: Provided) -> Ite
         if file.reference.is_some() {
             fields.reference = file.reference;
         }
-        return fields;
+        return (fields, kept);
     }
-    if provided.reference {
-        fields.reference = file.reference;
-    }
-    if provided.description {
-        fields.description = file.description;
-    }
-    if provided.strategic_lead {
-        fields.strategic_lead = file.strategic_lead;
-    }
-    if provided.owners {
-        fields.owners = file.owners;
-    }
-    if provided.start {
-        fields.start = file.start;
-    }
-    if provided.due {
-        fields.due = file.due;
-        fields.due_words = file.due_words;
-    }
-    if provided.complete {
-        fields.complete = file.complete;
-    }
-    if provided.completed_on {
-        fields.completed_on = file.completed_on;
-    }
-    if provided.rag {
-        fields.rag = file.rag;
-    }
+    let blank = |field: Field| {
+        item.blank_columns
+            .iter()
+            .find(|(blank, _)| *blank == field)
+            .map(|(_, header)| header.clone())
+    };
+    // Lays the file's value of a provided field over the plan's, unless its cell is empty;
+    // an empty cell over a value the plan holds is noted.
+    let mut lay =
+        |field: Field, provided: bool, stored: Option<String>, apply: &mut dyn FnMut()| {
+            if !provided {
+                return;
+            }
+            match blank(field) {
+                None => apply(),
+                Some(header) => {
+                    if let Some(value) = stored {
+                        kept.push(KeptValue { header, value });
+                    }
+                }
+            }
+        };
+    let text_of = |value: &Option<String>| value.clone().filter(|v| !v.trim().is_empty());
+    let date_of = |value: &Option<waymark_core::FlexDate>| {
+        value.as_ref().map(|d| {
+            d.written
+                .clone()
+                .unwrap_or_else(|| waymark_core::date::format_long(d.date))
+        })
+    };
+    lay(
+        Field::Reference,
+        provided.reference,
+        text_of(&existing.reference),
+        &mut || fields.reference = file.reference.clone(),
+    );
+    lay(
+        Field::Description,
+        provided.description,
+        text_of(&existing.description),
+        &mut || fields.description = file.description.clone(),
+    );
+    lay(
+        Field::StrategicLead,
+        provided.strategic_lead,
+        text_of(&existing.strategic_lead),
+        &mut || fields.strategic_lead = file.strategic_lead.clone(),
+    );
+    lay(
+        Field::Owner,
+        provided.owners,
+        Some(existing.owners.join(", ")).filter(|o| !o.is_empty()),
+        &mut || fields.owners = file.owners.clone(),
+    );
+    lay(
+        Field::Start,
+        provided.start,
+        date_of(&existing.start),
+        &mut || fields.start = file.start.clone(),
+    );
+    lay(
+        Field::Due,
+        provided.due,
+        date_of(&existing.due).or_else(|| existing.due_words.clone()),
+        &mut || {
+            fields.due = file.due.clone();
+            fields.due_words = file.due_words.clone();
+        },
+    );
+    lay(
+        Field::Complete,
+        provided.complete,
+        existing.complete.then(|| "complete".to_string()),
+        &mut || fields.complete = file.complete,
+    );
+    lay(
+        Field::CompletedOn,
+        provided.completed_on,
+        existing.completed_on.map(waymark_core::date::format_long),
+        &mut || fields.completed_on = file.completed_on,
+    );
+    lay(
+        Field::Rag,
+        provided.rag,
+        existing.rag.map(|rag| rag.word().to_string()),
+        &mut || fields.rag = file.rag,
+    );
     if provided.own_fields {
-        fields.tags = file.tags;
+        // The row's own fields replace the plan's of the same names; one whose cell is empty
+        // (or whose column the file no longer has) is kept.
+        let mut tags: Vec<waymark_core::Tag> = existing
+            .tags
+            .iter()
+            .filter(|tag| !file.tags.iter().any(|t| t.taxonomy == tag.taxonomy))
+            .cloned()
+            .collect();
+        tags.extend(file.tags.iter().cloned());
+        fields.tags = tags;
     }
-    fields
+    (fields, kept)
+}
+
+/// A value the plan holds that a re-imported row's empty cell left as it was.
+struct KeptValue {
+    /// The column's header as written.
+    header: String,
+    /// The value kept, in words.
+    value: String,
 }
 
 fn new_update(item: ItemRef, update: PreviewUpdate) -> NewUpdate {
@@ -840,6 +976,7 @@ mod tests {
             exists_from: day(),
             updates: Vec::new(),
             own_fields: Vec::new(),
+            blank_columns: Vec::new(),
         }
     }
 
@@ -852,6 +989,7 @@ mod tests {
             provided: Provided::default(),
             items,
             findings: Vec::new(),
+            columns: Vec::new(),
         }
     }
 
@@ -1114,6 +1252,7 @@ mod lists {
             exists_from: day(10),
             updates: Vec::new(),
             own_fields: Vec::new(),
+            blank_columns: Vec::new(),
         }
     }
 
@@ -1153,6 +1292,7 @@ mod lists {
                 ),
             ],
             findings: Vec::new(),
+            columns: Vec::new(),
         };
         (existing, preview)
     }

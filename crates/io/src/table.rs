@@ -196,6 +196,34 @@ impl Workbook {
     }
 }
 
+impl Workbook {
+    /// The workbook as one workbook for each sheet of items, by the sheet's name, in the
+    /// workbook's order: each holds its sheet with the sheets that hold no table (a cover's
+    /// facts and a key's letters apply to every plan). A sheet's rows are moved, not copied.
+    pub fn split_sheets(self, mapping: &crate::Mapping) -> Vec<(String, Workbook)> {
+        let (items, shared): (Vec<Table>, Vec<Table>) = self.tables.into_iter().partition(|t| {
+            t.name.is_some() && crate::header::detect_header(&t.rows, mapping).is_some()
+        });
+        items
+            .into_iter()
+            .filter_map(|table| {
+                let name = table.name.clone()?;
+                let mut tables = shared.clone();
+                tables.push(table);
+                Some((
+                    name,
+                    Workbook {
+                        file: self.file.clone(),
+                        format: self.format,
+                        tables,
+                        preamble: self.preamble.clone(),
+                    },
+                ))
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod sheets {
     use super::*;
@@ -252,5 +280,30 @@ mod sheets {
             "plans.xlsx has no sheet of items called \"Cover\"; its sheets of items are: \"Custody\", \"Vetting\""
         );
         assert_eq!(book.tables.len(), 3, "nothing is dropped on a mistake");
+    }
+
+    #[test]
+    fn a_workbook_splits_into_one_for_each_sheet_of_items_each_with_the_cover() {
+        let split = workbook().split_sheets(&crate::Mapping::default());
+        let named: Vec<(&str, Vec<&str>)> = split
+            .iter()
+            .map(|(name, book)| {
+                (
+                    name.as_str(),
+                    book.tables
+                        .iter()
+                        .filter_map(|t| t.name.as_deref())
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            named,
+            vec![
+                ("Custody", vec!["Cover", "Custody"]),
+                ("Vetting", vec!["Cover", "Vetting"])
+            ]
+        );
+        assert_eq!(split[1].1.tables[1].rows[1].cells[0], "Clear the backlog");
     }
 }

@@ -19,13 +19,16 @@ pub struct PendingUpload {
     pub plan: Option<PlanId>,
     pub new_title: Option<String>,
     pub new_kind: Option<String>,
+    /// What the person corrected in the preview, as the application layer writes it.
+    pub corrections: Option<String>,
 }
 
 impl Store {
     pub async fn save_upload(&self, token_hash: &str, upload: &PendingUpload) -> Result<()> {
         sqlx::query(
             "INSERT INTO pending_uploads (token_hash, org_id, user_id, file_name, content, plan_id, \
-             new_title, new_kind, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             new_title, new_kind, created_at, corrections) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(token_hash.to_string())
         .bind(upload.org.0)
@@ -36,6 +39,7 @@ impl Store {
         .bind(upload.new_title.clone())
         .bind(upload.new_kind.clone())
         .bind(instant_text(Utc::now()))
+        .bind(upload.corrections.clone())
         .execute(self.pool())
         .await?;
         Ok(())
@@ -48,7 +52,7 @@ impl Store {
         user: UserId,
     ) -> Result<Option<PendingUpload>> {
         let row = sqlx::query(
-            "SELECT org_id, user_id, file_name, content, plan_id, new_title, new_kind \
+            "SELECT org_id, user_id, file_name, content, plan_id, new_title, new_kind, corrections \
              FROM pending_uploads WHERE token_hash = $1 AND user_id = $2",
         )
         .bind(token_hash.to_string())
@@ -64,9 +68,29 @@ impl Store {
                 plan: row.try_get::<Option<i64>, _>("plan_id")?.map(PlanId),
                 new_title: row.try_get("new_title")?,
                 new_kind: row.try_get("new_kind")?,
+                corrections: row.try_get("corrections")?,
             })
         })
         .transpose()
+    }
+
+    /// Replaces what the uploader corrected in an upload's preview; false when the upload is
+    /// not theirs or is gone.
+    pub async fn correct_upload(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        corrections: Option<&str>,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE pending_uploads SET corrections = $1 WHERE token_hash = $2 AND user_id = $3",
+        )
+        .bind(corrections.map(str::to_string))
+        .bind(token_hash.to_string())
+        .bind(user.0)
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     pub async fn delete_upload(&self, token_hash: &str) -> Result<()> {

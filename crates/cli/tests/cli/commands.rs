@@ -635,3 +635,110 @@ fn sheets_of_a_workbook_import_one_at_a_time_or_each_as_its_own_plan() {
     let items = json(&dir, &["items", "--plan", &custody, "--json"]);
     assert_eq!(items.as_array().unwrap().len(), 2, "{items}");
 }
+
+/// `--map "Header=field"` reads a column as the person says over what its header says; a
+/// correction that names no field is refused, naming it.
+#[test]
+fn map_corrects_what_a_column_holds() {
+    let dir = fresh_data_dir("map");
+    let path = dir.join("vetting.csv");
+    std::fs::write(
+        &path,
+        "Ref,Action,Lead,Owner\n1,Clear the vetting backlog,Head of PSD,Vetting Manager\n",
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let refused = waymark(&dir)
+        .args(["import", file, "--map", "Lead=boss"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(error.contains("--map Lead=boss"), "{error}");
+    assert!(
+        error.contains("\"Lead=boss\" does not map a column"),
+        "{error}"
+    );
+
+    succeed(waymark(&dir).args([
+        "import",
+        file,
+        "--map",
+        "Lead=strategic_lead",
+        "--map",
+        "owner=owner",
+    ]));
+    let items = json(&dir, &["items", "--plan", "1", "--json"]);
+    assert_eq!(
+        items[0]["owners"],
+        serde_json::json!(["Vetting Manager"]),
+        "{items}"
+    );
+    assert_eq!(items[0]["strategic_lead"], "Head of PSD", "{items}");
+}
+
+/// In a workbook of several sheets, every finding names its sheet: in the text output and in
+/// the JSON.
+#[test]
+fn findings_of_a_workbook_of_several_sheets_name_their_sheet() {
+    let dir = fresh_data_dir("finding-sheets");
+    let path = dir.join("plans.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let rows: [(&str, &[&[&str]]); 2] = [
+        (
+            "Custody",
+            &[
+                &["Ref", "Action", "Owner", "Due"],
+                &["1", "Review cell checks", "Custody Inspector", "soonish"],
+            ],
+        ),
+        (
+            "Vetting",
+            &[
+                &["Ref", "Action", "Owner", "Due"],
+                &["1", "Clear the vetting backlog", "", "30/06/2015"],
+            ],
+        ),
+    ];
+    for (name, cells) in rows {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (r, row) in cells.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    book.save(&path).unwrap();
+    let file = path.to_str().unwrap();
+
+    let text = succeed(waymark(&dir).args(["import", file, "--dry-run", "--all"]));
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("  Custody, row 2, Due: \"soonish\" is not a date Waymark recognises"),
+        "{text}"
+    );
+    assert!(text.contains("  Vetting, row 2, Owner: No owner"), "{text}");
+
+    let json = json(&dir, &["import", file, "--dry-run", "--json"]);
+    let placed: Vec<(&str, u64, &str)> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["row"].as_u64() != Some(0))
+        .map(|f| {
+            (
+                f["table"].as_str().unwrap_or("(none)"),
+                f["row"].as_u64().unwrap(),
+                f["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        placed,
+        vec![
+            ("Custody", 2, "unparseable_date"),
+            ("Vetting", 2, "missing_owner")
+        ]
+    );
+}

@@ -10,6 +10,7 @@ pub mod csv;
 pub mod docx;
 mod fills;
 pub mod limits;
+mod ods_fills;
 pub mod spreadsheet;
 mod xls_scan;
 mod xml_scan;

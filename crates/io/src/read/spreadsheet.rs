@@ -7,7 +7,9 @@
 //! streamed cell by cell, so a sheet of millions of rows stops at the row limit, and no sheet is
 //! ever laid out as a rectangle (calamine's `Range`), which a single cell in column XFD of row
 //! 1,048,576 would make sixteen billion cells. ODS sheets are measured while they inflate,
-//! repeated rows and columns multiplied out, before calamine expands them.
+//! repeated rows and columns multiplied out, before calamine expands them. calamine reads
+//! values only, so the cells' fill colours (the only RAG some trackers have) are read from the
+//! parts as they inflate: `fills` for XLSX, `ods_fills` for ODS.
 
 use std::io::{Cursor, Read, Seek};
 
@@ -17,6 +19,7 @@ use crate::error::ImportError;
 use crate::read::archive::{Parts, check_archive, is_zip};
 use crate::read::fills::{StyledCells, Styles, Theme, sheet_fills};
 use crate::read::limits::{Budget, Place, ReadLimits, thousands, too_large};
+use crate::read::ods_fills::{OdsStyledCells, OdsStyles};
 use crate::read::xml_scan::{ScanError, XmlEvent, attribute, scan_xml, tag_name};
 use crate::table::{Row, Table};
 
@@ -78,7 +81,24 @@ pub fn read_spreadsheet(
     } else if parts.has("content.xml") && !is_xlsx(&parts) {
         let mut workbook =
             Ods::new(Cursor::new(bytes)).map_err(|error| open_error(error.to_string()))?;
-        sheets_by_range(&mut workbook, &mut budget, read_error)
+        let mut tables = sheets_by_range(&mut workbook, &mut budget, read_error)?;
+        // The fill colours the sheets' cells are styled with, by sheet name.
+        let mut styles = std::mem::take(&mut sheets.ods_styles);
+        styles.merge(std::mem::take(&mut sheets.ods_named_styles));
+        let mut fills = sheets
+            .ods_cells
+            .take()
+            .map(|cells| cells.fills(&styles))
+            .unwrap_or_default();
+        for table in &mut tables {
+            if let Some(at) = fills
+                .iter()
+                .position(|(sheet, _)| Some(sheet.as_str()) == table.name.as_deref())
+            {
+                table.fills = fills.swap_remove(at).1;
+            }
+        }
+        Ok(tables)
     } else {
         // Anything else zipped is read as XLSX, streamed; never laid out whole.
         let mut workbook =
@@ -367,8 +387,32 @@ fn inspect_part(
         });
     }
     if lower == "content.xml" {
-        let mut sheets = OdsMeasure::new(file, limits);
-        return scan_part(file, name, part, |event| sheets.event(event));
+        let mut measure = OdsMeasure::new(file, limits);
+        // Styled cells are kept for their fill colours, as an XLSX's are, up to a million.
+        let mut cells = OdsStyledCells::new(limits.max_cells.min(1_000_000));
+        let mut styles = OdsStyles::default();
+        scan_part(file, name, part, |event| {
+            if let XmlEvent::Start { tag, empty } = &event {
+                cells.event(XmlEvent::Start { tag, empty: *empty });
+                styles.event(XmlEvent::Start { tag, empty: *empty });
+            } else if let XmlEvent::End = &event {
+                cells.event(XmlEvent::End);
+                styles.event(XmlEvent::End);
+            }
+            measure.event(event)
+        })?;
+        sheets.ods_cells = Some(cells);
+        sheets.ods_styles = styles;
+        return Ok(());
+    }
+    if lower == "styles.xml" {
+        let mut styles = OdsStyles::default();
+        scan_part(file, name, part, |event| {
+            styles.event(event);
+            Ok(())
+        })?;
+        sheets.ods_named_styles = styles;
+        return Ok(());
     }
     if lower.ends_with("sharedstrings.xml") {
         let mut strings = 0usize;
@@ -407,6 +451,11 @@ struct XlsxMeasure {
     styled: Vec<(String, StyledCells)>,
     styles: Styles,
     theme: Option<Theme>,
+    /// An ODS's styled cells, its automatic cell styles (`content.xml`) and its named ones
+    /// (`styles.xml`).
+    ods_cells: Option<OdsStyledCells>,
+    ods_styles: OdsStyles,
+    ods_named_styles: OdsStyles,
 }
 
 impl XlsxMeasure {

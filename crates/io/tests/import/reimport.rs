@@ -293,3 +293,99 @@ fn an_import_that_moves_the_preview_stores_what_one_that_copies_it_stores() {
         }
     });
 }
+
+/// An empty cell is not a statement: a re-import whose row leaves the owner, due date and RAG
+/// blank keeps what the plan holds, and says so by row and column. A row dated before the
+/// item's last change, and an update older than the item's latest, are called out as
+/// overtaken.
+#[test]
+fn empty_cells_keep_what_the_plan_holds_and_back_dated_rows_are_called_out() {
+    let first = "Ref,Action,Owner,Due Date,RAG,Date of update,Latest Update\n\
+                 1,Clear the vetting backlog,Head of PSD,30/06/2015,Amber,20/01/2015,20 Jan 2015 - Backlog at 410 cases.\n\
+                 2,Publish the vetting policy,Head of Legal,28/02/2015,Green,20/01/2015,\n";
+    let later = "Ref,Action,Owner,Due Date,RAG,Date of update,Latest Update\n\
+                 1,Clear the vetting backlog,,,,20/01/2015,12 Jan 2015 - Interviews booked.\n\
+                 2,Publish the vetting policy,Vetting Manager,28/02/2015,Green,10/01/2015,\n";
+    let read = |name: &str, csv: &str| {
+        let workbook = read_bytes(name, Format::Csv, csv.as_bytes()).unwrap();
+        build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap()
+    };
+    runtime().block_on(async {
+        let (store, org) = fresh_store().await;
+        let plan = import_new(&store, org, &read("vetting.csv", first)).await;
+        let outcome = import_into_plan(&store, plan, &read("vetting-v2.csv", later), None, false)
+            .await
+            .unwrap();
+        let said: Vec<(usize, &str, &str, &str)> = outcome
+            .findings
+            .iter()
+            .filter(|f| {
+                matches!(
+                    f.kind,
+                    waymark_io::FindingKind::EmptyCellKept | waymark_io::FindingKind::Overtaken
+                )
+            })
+            .map(|f| (f.row, f.column.as_str(), f.kind.name(), f.message.as_str()))
+            .collect();
+        assert_eq!(
+            said,
+            vec![
+                (
+                    2,
+                    "Owner",
+                    "empty_cell_kept",
+                    "The cell is empty, so the plan keeps \"Head of PSD\": an empty cell does \
+                     not clear what Waymark holds (change it in Waymark to clear it)"
+                ),
+                (
+                    2,
+                    "Due Date",
+                    "empty_cell_kept",
+                    "The cell is empty, so the plan keeps \"30 June 2015\": an empty cell does \
+                     not clear what Waymark holds (change it in Waymark to clear it)"
+                ),
+                (
+                    2,
+                    "RAG",
+                    "empty_cell_kept",
+                    "The cell is empty, so the plan keeps \"Amber\": an empty cell does not \
+                     clear what Waymark holds (change it in Waymark to clear it)"
+                ),
+                (
+                    2,
+                    "Latest Update",
+                    "overtaken",
+                    "The update of 12 January 2015 (\"Interviews booked.\") is added to the \
+                     item's history, but the plan already has a later one, of 20 January 2015, \
+                     which stays its latest"
+                ),
+                (
+                    3,
+                    "",
+                    "overtaken",
+                    "The row speaks for 10 January 2015, but the item was changed in Waymark \
+                     with effect from 20 January 2015, later: the file's changes (owners) take \
+                     effect from 20 January 2015 rather than being hidden behind that change"
+                ),
+            ],
+            "{:#?}",
+            outcome.findings
+        );
+        assert_eq!(outcome.summary.changed, 1, "{:?}", outcome.summary.changes);
+        assert_eq!(outcome.summary.updates_added, 1);
+
+        let view = store
+            .plan_as_at(Scope::All, plan, end_of_time(), None)
+            .await
+            .unwrap();
+        let backlog = &view.items[0];
+        assert_eq!(backlog.fields.owners, vec!["Head of PSD"]);
+        assert_eq!(backlog.fields.due.as_ref().unwrap().date, ymd(2015, 6, 30));
+        assert_eq!(backlog.fields.rag, Some(waymark_core::Rag::Amber));
+        assert_eq!(
+            backlog.latest_update.as_ref().unwrap().text,
+            "Backlog at 410 cases."
+        );
+        assert_eq!(view.items[1].fields.owners, vec!["Vetting Manager"]);
+    });
+}

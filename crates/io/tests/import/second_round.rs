@@ -330,6 +330,11 @@ fn rag_recorded_only_as_cell_colour_is_read_by_hue() {
     let bytes = coloured_workbook();
     let workbook = read_bytes("vetting.xlsx", Format::Xlsx, &bytes).unwrap();
     let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    // Handed over, as the web and the command line read a file, the table keeps only its
+    // header while the body is read: the colours seen are reported all the same.
+    let handed_over =
+        waymark_io::build_preview_owned(workbook.clone(), &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(handed_over.findings, preview.findings);
     let read: Vec<(&str, Option<RagView>)> = preview
         .items
         .iter()
@@ -488,4 +493,190 @@ fn columns_waymark_has_no_field_for_are_kept_as_the_items_own_fields() {
             );
         }
     });
+}
+
+/// A person's correction of what a column holds wins over what its header says, and a column
+/// that had been read as that field keeps its cells as the items' own field.
+#[test]
+fn a_corrected_column_is_read_as_the_person_says_and_nothing_is_lost() {
+    let csv = "Ref,Action,Lead,Owner,Notes\n\
+               1,Recruit two vetting officers,Head of PSD,Vetting Manager,Advert closed\n\
+               2,Clear the vetting backlog,Head of PSD,Vetting Manager,\n";
+    let workbook = read_bytes("vetting.csv", Format::Csv, csv.as_bytes()).unwrap();
+    let fields_of = |preview: &ImportPreview| -> Vec<(String, &'static str)> {
+        preview
+            .columns
+            .iter()
+            .map(|c| (c.header.clone(), c.field.name()))
+            .collect()
+    };
+    let names = |pairs: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
+        pairs.iter().map(|(h, f)| (h.to_string(), *f)).collect()
+    };
+    // Read by the headers alone, "Lead" takes the owners and the "Owner" column is dropped.
+    let detected = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(
+        fields_of(&detected),
+        names(&[
+            ("Ref", "reference"),
+            ("Action", "text"),
+            ("Lead", "owner"),
+            ("Owner", "ignore"),
+            ("Notes", "updates"),
+        ])
+    );
+    assert!(
+        detected
+            .columns
+            .iter()
+            .all(|c| c.row == 1 && c.table.is_none())
+    );
+    assert_eq!(detected.items[0].owners, vec!["Head of PSD"]);
+
+    let corrected_by = |corrections: &[&str]| {
+        let mut options = PreviewOptions::new(as_at());
+        for correction in corrections {
+            options.mapping = options.mapping.with_correction(correction).unwrap();
+        }
+        build_preview(&workbook, &options).unwrap()
+    };
+    let corrected = corrected_by(&["Lead=strategic_lead", "Owner=owner", "Notes=ignore"]);
+    assert_eq!(
+        fields_of(&corrected),
+        names(&[
+            ("Ref", "reference"),
+            ("Action", "text"),
+            ("Lead", "strategic_lead"),
+            ("Owner", "owner"),
+            ("Notes", "ignore"),
+        ])
+    );
+    let first = &corrected.items[0];
+    assert_eq!(first.owners, vec!["Vetting Manager"]);
+    assert_eq!(first.strategic_lead.as_deref(), Some("Head of PSD"));
+    assert!(first.updates.is_empty(), "the ignored notes are not read");
+    assert!(first.own_fields.is_empty());
+
+    // Given only "Owner", the column that was read as the owner keeps its cells as its own.
+    let displaced = corrected_by(&["Owner=owner"]);
+    assert_eq!(fields_of(&displaced)[2], ("Lead".to_string(), "own"));
+    let first = &displaced.items[0];
+    assert_eq!(first.owners, vec!["Vetting Manager"]);
+    let own: Vec<(&str, &str)> = first
+        .own_fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.as_str()))
+        .collect();
+    assert_eq!(own, vec![("Lead", "Head of PSD")]);
+    assert_eq!(first.updates[0].text, "Advert closed");
+}
+
+/// The ODS form of `coloured_workbook`, as LibreOffice writes one: each RAG cell blank but for
+/// its automatic style's background colour, one style inheriting a named style of
+/// `styles.xml`, and the last cell's word disagreeing with its colour.
+fn coloured_ods() -> Vec<u8> {
+    let style = |name: &str, colour: &str| {
+        format!(
+            r#"<style:style style:name="{name}" style:family="table-cell" style:parent-style-name="Default"><style:table-cell-properties fo:background-color="{colour}"/></style:style>"#
+        )
+    };
+    let text = |value: &str| {
+        format!(
+            r#"<table:table-cell office:value-type="string"><text:p>{value}</text:p></table:table-cell>"#
+        )
+    };
+    let mut rows = format!(
+        "<table:table-row>{}{}{}{}</table:table-row>",
+        text("Action"),
+        text("Owner"),
+        text("Due date"),
+        text("RAG")
+    );
+    for (action, style, word) in [
+        ("Recruit two vetting officers", "ce1", ""),
+        ("Clear the vetting backlog", "ce2", ""),
+        ("Publish the vetting policy", "ce3", ""),
+        ("Audit the vetting files", "ce4", ""),
+        ("Brief the new chief officers", "ce5", ""),
+        ("Renew the vetting contract", "ce1", "Green"),
+    ] {
+        let rag = if word.is_empty() {
+            format!(r#"<table:table-cell table:style-name="{style}"/>"#)
+        } else {
+            format!(
+                r#"<table:table-cell table:style-name="{style}" office:value-type="string"><text:p>{word}</text:p></table:table-cell>"#
+            )
+        };
+        rows.push_str(&format!(
+            "<table:table-row>{}{}{}{rag}</table:table-row>",
+            text(action),
+            text("Head of PSD"),
+            text("31/03/2015")
+        ));
+    }
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.3"><office:automatic-styles>{}{}{}<style:style style:name="ce4" style:family="table-cell" style:parent-style-name="Good"/>{}</office:automatic-styles><office:body><office:spreadsheet><table:table table:name="Actions"><table:table-column table:number-columns-repeated="4"/>{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#,
+        style("ce1", "#ff0000"),
+        style("ce2", "#ffc000"),
+        style("ce3", "#00b050"),
+        style("ce5", "#bfbfbf"),
+    );
+    let styles = r##"<?xml version="1.0" encoding="UTF-8"?><office:document-styles xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"><office:styles><style:style style:name="Default" style:family="table-cell"/><style:style style:name="Good" style:family="table-cell" style:parent-style-name="Default"><style:table-cell-properties fo:background-color="#c6efce"/></style:style></office:styles></office:document-styles>"##;
+    waymark_io::hostile::ods_document(content.as_bytes(), Some(styles.as_bytes()))
+}
+
+#[test]
+fn rag_recorded_only_as_cell_colour_in_an_ods_is_read_as_in_an_xlsx() {
+    let workbook = read_bytes("vetting.ods", Format::Ods, &coloured_ods()).unwrap();
+    let preview = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
+    // Handed over, as the web and the command line read a file, the workbook's table keeps
+    // only its header while the body is read: the colours are counted all the same.
+    let handed_over =
+        waymark_io::build_preview_owned(workbook.clone(), &PreviewOptions::new(as_at())).unwrap();
+    assert_eq!(handed_over.findings, preview.findings);
+    let read: Vec<(&str, Option<RagView>)> = preview
+        .items
+        .iter()
+        .map(|item| (item.text.as_str(), item.rag))
+        .collect();
+    assert_eq!(
+        read,
+        vec![
+            ("Recruit two vetting officers", Some(RagView::Red)),
+            ("Clear the vetting backlog", Some(RagView::Amber)),
+            ("Publish the vetting policy", Some(RagView::Green)),
+            // Inherited from the named style "Good" of styles.xml: Excel's pale green.
+            ("Audit the vetting files", Some(RagView::Green)),
+            ("Brief the new chief officers", None),
+            ("Renew the vetting contract", Some(RagView::Green)),
+        ]
+    );
+    let disagrees: Vec<(usize, &str)> = preview
+        .findings_of(FindingKind::ColourDisagrees)
+        .map(|f| (f.row, f.message.as_str()))
+        .collect();
+    assert_eq!(
+        disagrees,
+        vec![(
+            7,
+            "The cell says Green but is coloured Red (#FF0000); the word is used"
+        )]
+    );
+    let colours = preview
+        .findings_of(FindingKind::ColoursRead)
+        .next()
+        .expect("the import reports the colours it read");
+    assert_eq!(colours.table.as_deref(), Some("Actions"));
+    for said in [
+        "#FF0000 (2 cells) as Red",
+        "#FFC000 (1 cell) as Amber",
+        "#C6EFCE (1 cell) as Green",
+        "#BFBFBF (1 cell) as no RAG",
+    ] {
+        assert!(
+            colours.message.contains(said),
+            "{said}: {}",
+            colours.message
+        );
+    }
 }

@@ -11,6 +11,7 @@ mod glossary;
 mod group_commit;
 mod one_query;
 mod report_settings;
+mod uploads;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use waymark_core::{Flag, FlexDate, ItemFields, PlanId, PlanKind, Rag, UpdateCycle};

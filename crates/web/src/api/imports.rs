@@ -1,17 +1,24 @@
 //! Imports through the API, in the page's two steps: upload a file and get a preview (what it
-//! would create or change, and every finding by row and column) with a token, then confirm the
-//! token to store it in one transaction. Nothing is stored before the confirmation.
+//! would create or change, what each column was read as, and every finding by row and column)
+//! with a token, correct the sheets or columns and preview again as often as needed, then
+//! confirm the token to store it in one transaction. Nothing is stored before the
+//! confirmation, which stores what the last preview showed.
+
+use std::collections::BTreeMap;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use waymark_app::imports::{ImportChoices, ImportResult, Upload, UploadPreview};
+use waymark_app::imports::{
+    Corrections, ImportChoices, ImportResult, SheetChoice, Upload, UploadPreview,
+};
 use waymark_core::PlanId;
 use waymark_io::Finding;
+use waymark_io::header::Field;
 
 use crate::api::ApiError;
-use crate::api::extract::{ApiPath, OptionalApiJson};
+use crate::api::extract::{ApiJson, ApiPath, OptionalApiJson};
 use crate::auth::Viewer;
 use crate::error::{AppError, ErrorJson};
 use crate::security::{MAX_MULTIPART_BYTES, upload_too_large};
@@ -24,6 +31,7 @@ pub fn router() -> Router<AppState> {
             post(preview).layer(DefaultBodyLimit::max(MAX_MULTIPART_BYTES)),
         )
         .route("/api/imports/{token}/confirm", post(confirm))
+        .route("/api/imports/{token}/corrections", post(correct))
 }
 
 /// The form of `POST /api/imports`, as multipart/form-data.
@@ -39,6 +47,59 @@ pub(crate) struct UploadForm {
     title: Option<String>,
     /// A new plan's kind: improvement, strategic, delivery, collaboration, policing.
     kind: Option<String>,
+    /// Of a workbook of several plans, import only this sheet (its cover and key still apply).
+    sheet: Option<String>,
+    /// "true" to import each sheet of items as a new plan of its own, named by the sheet.
+    each_sheet: Option<String>,
+    /// The header's row, as the sheet numbers it, where Waymark would take another.
+    header_row: Option<usize>,
+    /// "Header=field" (repeat the part for several columns): read the column so headed as the
+    /// field, over what its header says. Fields: reference, text, description,
+    /// strategic_lead, owner, start, due, updates, update_date, complete, completed_on, rag,
+    /// parent, level, own, ignore.
+    map: Option<Vec<String>>,
+}
+
+/// A correction of a previewed upload; the preview is worked out again with it.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CorrectionsJson {
+    /// Import only this sheet of a workbook of several plans; absent for all of them.
+    #[serde(default)]
+    sheet: Option<String>,
+    /// Import each sheet of items as a new plan of its own (not with `sheet`).
+    #[serde(default)]
+    each_sheet: bool,
+    /// The header's row, as the sheet numbers it; absent for the row Waymark finds. A new
+    /// header row clears the column corrections made for the old one.
+    #[serde(default)]
+    header_row: Option<usize>,
+    /// Header as written → the field to read its column as, over the corrections made before.
+    #[serde(default)]
+    #[schema(example = json!({"Lead": "strategic_lead", "Notes": "ignore"}))]
+    columns: BTreeMap<String, String>,
+}
+
+/// One column of a table's header as the preview read it.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ColumnJson {
+    /// The sheet, in a workbook of several.
+    table: Option<String>,
+    /// The header's row, as the sheet numbers it.
+    row: usize,
+    header: String,
+    /// The field its cells are read as: reference, text, owner, …, own (kept as the items'
+    /// own field) or ignore.
+    #[schema(value_type = String)]
+    field: &'static str,
+}
+
+/// One sheet of a workbook imported as a plan of its own.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct SheetResultJson {
+    sheet: String,
+    #[schema(no_recursion)]
+    result: ImportResultJson,
 }
 
 /// An upload read and kept for confirmation.
@@ -53,6 +114,16 @@ pub(crate) struct PreviewJson {
     target_title: String,
     /// What storing it would do (`dry_run` is true).
     result: ImportResultJson,
+    /// A workbook's sheets of items, by name; empty for a file of one table.
+    sheets: Vec<String>,
+    /// The one sheet chosen, if one was.
+    sheet: Option<String>,
+    /// Whether each sheet is imported as a plan of its own.
+    each_sheet: bool,
+    /// The header row given in a correction; null for the one Waymark found.
+    header_row: Option<usize>,
+    /// What each column of each table read was taken to hold.
+    columns: Vec<ColumnJson>,
 }
 
 /// What an import did, or (in a preview) would do.
@@ -69,8 +140,11 @@ pub(crate) struct ImportResultJson {
     items: Option<ItemCountsJson>,
     /// For an indicator table: what it creates and records.
     indicators: Option<IndicatorCountsJson>,
-    /// Every problem found, by row and column.
+    /// Every problem found, by row and column (for `sheets`, every sheet's).
     findings: Vec<FindingJson>,
+    /// For kind `sheets`, each sheet imported as a plan of its own, with what it does.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sheets: Vec<SheetResultJson>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -215,6 +289,7 @@ impl ImportResultJson {
                 }),
                 indicators: None,
                 findings: findings(&outcome.findings),
+                sheets: Vec::new(),
             },
             ImportResult::Indicators {
                 plan,
@@ -233,6 +308,23 @@ impl ImportResultJson {
                     objectives_created: outcome.objectives_created,
                 }),
                 findings: findings(&outcome.findings),
+                sheets: Vec::new(),
+            },
+            ImportResult::Sheets { sheets } => ImportResultJson {
+                kind: "sheets",
+                plan: result.plan().map(|p| p.0),
+                plan_title: result.plan_title(),
+                dry_run: sheets.iter().all(|(_, r)| is_dry_run(r)),
+                items: None,
+                indicators: None,
+                findings: findings(&result.findings()),
+                sheets: sheets
+                    .iter()
+                    .map(|(sheet, result)| SheetResultJson {
+                        sheet: sheet.clone(),
+                        result: ImportResultJson::new(result),
+                    })
+                    .collect(),
             },
         }
     }
@@ -246,8 +338,60 @@ impl PreviewJson {
             target_plan: preview.upload.plan.map(|p| p.0),
             target_title: preview.target_title.clone(),
             result: ImportResultJson::new(&preview.result),
+            sheets: preview.plan_sheets.clone(),
+            sheet: match &preview.corrections.sheets {
+                SheetChoice::One(name) => Some(name.clone()),
+                _ => None,
+            },
+            each_sheet: preview.corrections.sheets == SheetChoice::EachAsPlan,
+            header_row: preview.corrections.header_row,
+            columns: preview
+                .columns
+                .iter()
+                .map(|c| ColumnJson {
+                    table: c.table.clone(),
+                    row: c.row,
+                    header: c.header.clone(),
+                    field: c.field.name(),
+                })
+                .collect(),
         }
     }
+}
+
+fn is_dry_run(result: &ImportResult) -> bool {
+    match result {
+        ImportResult::Items { outcome } => outcome.dry_run,
+        ImportResult::Indicators { outcome, .. } => outcome.dry_run,
+        ImportResult::Sheets { sheets } => sheets.iter().all(|(_, r)| is_dry_run(r)),
+    }
+}
+
+/// The sheets asked for: one by name, each as a plan, or (neither) all as one plan. Both is
+/// a mistake, named.
+fn sheet_choice(sheet: Option<String>, each_sheet: bool) -> Result<SheetChoice, AppError> {
+    match (sheet.filter(|s| !s.trim().is_empty()), each_sheet) {
+        (Some(_), true) => Err(AppError::invalid(
+            "sheet",
+            "Give either a sheet to import or each_sheet, not both",
+        )),
+        (Some(name), false) => Ok(SheetChoice::One(name)),
+        (None, true) => Ok(SheetChoice::EachAsPlan),
+        (None, false) => Ok(SheetChoice::Together),
+    }
+}
+
+/// A column's field as the API names it, or a 422 naming the column.
+fn field_named(header: &str, name: &str, form_field: &str) -> Result<Field, AppError> {
+    Field::parse(name).ok_or_else(|| {
+        AppError::invalid(
+            form_field,
+            format!(
+                "\"{name}\" is not something column \"{header}\" can hold: choose one of {}",
+                waymark_io::mapping::FIELD_NAMES
+            ),
+        )
+    })
 }
 
 /// Reads the multipart form into an upload; a form that cannot be read is a 422 naming `file`.
@@ -266,6 +410,8 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
         )
     })?;
     let mut upload = Upload::default();
+    let (mut sheet, mut each_sheet) = (None, false);
+    let mut corrections = Corrections::default();
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or_default() {
             "file" => {
@@ -292,9 +438,40 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
                 upload.new_kind = Some(field.text().await.map_err(bad)?.trim().to_string())
                     .filter(|k| !k.is_empty());
             }
+            "sheet" => sheet = Some(field.text().await.map_err(bad)?),
+            "header_row" => {
+                let given = field.text().await.map_err(bad)?;
+                corrections.header_row = match given.trim() {
+                    "" => None,
+                    row => Some(row.parse().ok().filter(|r| *r > 0).ok_or_else(|| {
+                        AppError::invalid(
+                            "header_row",
+                            "Give the header's row as a number, as the sheet numbers its rows",
+                        )
+                    })?),
+                };
+            }
+            "each_sheet" => {
+                each_sheet = matches!(
+                    field.text().await.map_err(bad)?.trim(),
+                    "true" | "yes" | "1"
+                );
+            }
+            "map" => {
+                let given = field.text().await.map_err(bad)?;
+                let (header, name) = given.rsplit_once('=').ok_or_else(|| {
+                    AppError::invalid(
+                        "map",
+                        format!("\"{given}\" does not map a column: write it as \"Header=field\""),
+                    )
+                })?;
+                corrections = corrections.with_column(header, field_named(header, name, "map")?);
+            }
             _ => {}
         }
     }
+    corrections.sheets = sheet_choice(sheet, each_sheet)?;
+    upload.corrections = corrections;
     Ok(upload)
 }
 
@@ -322,7 +499,41 @@ pub(crate) async fn preview(
     Ok(Json(PreviewJson::new(&preview)))
 }
 
-/// Imports a previewed upload in one transaction; the token is then spent.
+/// Corrects a previewed upload (the sheets to import, what columns hold) and previews it again:
+/// the columns named are read as given, over the corrections made before; the sheets are as
+/// this asks. Nothing is stored but the corrections, which the confirmation then uses.
+#[utoipa::path(post, path = "/api/imports/{token}/corrections", tag = "imports",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("token" = String, Path, description = "The preview's token")),
+    request_body(content = CorrectionsJson),
+    responses(
+        (status = 200, description = "The preview with the corrections", body = PreviewJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No preview of yours has that token", body = ErrorJson),
+        (status = 422, description = "A sheet the file has no items on, or a field that is not one, named in `fields`", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn correct(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(token): ApiPath<String>,
+    ApiJson(body): ApiJson<CorrectionsJson>,
+) -> Result<Json<PreviewJson>, ApiError> {
+    let sheets = sheet_choice(body.sheet, body.each_sheet)?;
+    let columns = body
+        .columns
+        .iter()
+        .map(|(header, name)| Ok((header.clone(), field_named(header, name, "columns")?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let preview = state
+        .app
+        .correct_upload_columns(&viewer.actor, &token, sheets, body.header_row, columns)
+        .await?;
+    Ok(Json(PreviewJson::new(&preview)))
+}
+
+/// Imports a previewed upload as its last preview read it, in one transaction (one a sheet
+/// where each sheet is a plan of its own, kind `sheets`); the token is then spent.
 #[utoipa::path(post, path = "/api/imports/{token}/confirm", tag = "imports",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("token" = String, Path, description = "The preview's token")),

@@ -58,6 +58,7 @@ use crate::error::ErrorJson;
         crate::api::measurements::indicator,
         crate::api::measurements::record_measurement,
         crate::api::imports::preview,
+        crate::api::imports::correct,
         crate::api::imports::confirm,
         crate::api::reports::report_file,
         crate::api::reports::publish_report,

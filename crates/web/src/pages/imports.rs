@@ -1,7 +1,8 @@
 //! Importing a spreadsheet or Word document: upload, a preview of everything the file would
-//! Importing a spreadsheet or Word document: upload, a preview of everything the file would
 //! create with its findings counted by kind (the first rows of each listed, all of them a CSV
-//! download away), and only then, on confirmation, one transaction. The same application-layer
+//! download away), what each column was read as (to correct, and the sheets of a workbook of
+//! several plans to choose among, previewing again), and only then, on confirmation, one
+//! transaction (one for each sheet imported as a plan of its own). The same application-layer
 //! use cases back `waymark import`, so the page and the CLI choose the same pipeline (a plan of
 //! items, or indicators) and store the same things.
 //!
@@ -17,9 +18,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
-use waymark_app::imports::{ImportChoices, ImportResult, Parsed, Upload, UploadPreview};
+use waymark_app::imports::{
+    Corrections, ImportChoices, ImportResult, Parsed, SheetChoice, Upload, UploadPreview,
+};
 use waymark_core::PlanId;
 use waymark_io::findings::findings_csv;
+use waymark_io::header::Field;
 use waymark_io::{Finding, FindingKind, Format};
 
 use crate::auth::Viewer;
@@ -36,7 +40,9 @@ pub fn router() -> Router<AppState> {
             post(preview).layer(DefaultBodyLimit::max(MAX_MULTIPART_BYTES)),
         )
         .route("/imports/{token}/confirm", post(confirm))
+        .route("/imports/{token}/preview", post(correct))
         .route("/imports/{token}/findings.csv", get(findings_download))
+        .route("/imports/{token}/mapping.toml", get(mapping_download))
 }
 
 #[derive(Template)]
@@ -48,6 +54,8 @@ struct NewImportPage {
 }
 
 struct FindingRow {
+    /// The sheet or table, in a file of several; blank otherwise.
+    table: String,
     /// Blank for a finding about the whole file.
     row: String,
     column: String,
@@ -68,6 +76,8 @@ struct ItemRow {
     /// The file's row the item was read from, as findings name it; blank for headings made
     /// into parents.
     row: String,
+    /// The sheet, in a workbook of several sheets of items.
+    sheet: String,
     depth: usize,
     reference: String,
     text: String,
@@ -81,6 +91,8 @@ struct ItemRow {
 #[template(path = "import_preview.html")]
 struct PreviewPage {
     chrome: Chrome,
+    /// A correction the file could not take, for the error summary.
+    errors: Vec<(String, String)>,
     token: String,
     file_name: String,
     target: String,
@@ -109,6 +121,44 @@ struct PreviewPage {
     rows: Vec<ItemRow>,
     /// For an indicator table: what the import would store, and each indicator read.
     indicators: Option<IndicatorSummary>,
+    /// The file has several sheets or tables: findings and items name theirs.
+    several_sheets: bool,
+    /// A workbook's sheets of items to choose among (none for one), and the choice made.
+    sheets: Vec<SheetOption>,
+    plan_sheet_count: usize,
+    /// Each sheet imported as a plan of its own: what each would create.
+    sheet_plans: Vec<SheetPlanRow>,
+    /// What each column was read as, for the person to correct.
+    columns: Vec<ColumnRow>,
+    /// The header row the person gave ("" for the one Waymark finds), and the rows read.
+    header_row: String,
+    header_rows_read: String,
+    fields: Vec<(&'static str, &'static str)>,
+}
+
+/// One choice of the sheets to import.
+struct SheetOption {
+    value: String,
+    label: String,
+    selected: bool,
+}
+
+/// One sheet of a workbook imported as a plan of its own.
+struct SheetPlanRow {
+    sheet: String,
+    title: String,
+    items: usize,
+    updates: usize,
+}
+
+/// One column of the file's headers and the field it was read as.
+struct ColumnRow {
+    header: String,
+    /// The sheets whose header has it, in a workbook of several.
+    sheets: String,
+    /// The header row, as the sheet numbers it.
+    row: usize,
+    field: &'static str,
 }
 
 /// One item of a re-import's lists of additions, changes and items no longer in the file.
@@ -241,6 +291,7 @@ async fn preview(
         target,
         new_title: Some(form.title.trim().to_string()).filter(|t| !t.is_empty()),
         new_kind: Some(form.kind.trim().to_string()).filter(|k| !k.is_empty()),
+        corrections: Corrections::default(),
     };
     let previewed = match state.app.preview_upload(&viewer.actor, upload).await {
         Ok(previewed) => previewed,
@@ -249,7 +300,101 @@ async fn preview(
             other => return Err(other),
         },
     };
-    Ok(render(&preview_page(&viewer, previewed))?.into_response())
+    Ok(render(&preview_page(&viewer, previewed, Vec::new()))?.into_response())
+}
+
+/// The preview's corrections: the sheets to import (`sheet`: `together`, `each`, or
+/// `sheet:NAME`) and, for each column `N` listed, its header (`header_N`), the field it was
+/// shown as (`shown_N`) and the one chosen (`field_N`). Only the columns the person changed
+/// are corrections; those made before are kept.
+async fn correct(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let value = |name: &str| {
+        form.iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    };
+    let sheets = match value("sheet").unwrap_or("together") {
+        "each" => SheetChoice::EachAsPlan,
+        other => match other.strip_prefix("sheet:") {
+            Some(name) => SheetChoice::One(name.to_string()),
+            None => SheetChoice::Together,
+        },
+    };
+    let mut changed: Vec<(String, Field)> = Vec::new();
+    let mut errors: Vec<(String, String)> = Vec::new();
+    let header_row = match value("header_row").map(str::trim) {
+        None | Some("") => None,
+        Some(given) => match given.parse::<usize>() {
+            Ok(row) if row > 0 => Some(row),
+            _ => {
+                errors.push((
+                    "header_row".into(),
+                    "Give the header's row as a number, as the sheet numbers its rows, or                      leave it blank for the row Waymark finds"
+                        .into(),
+                ));
+                None
+            }
+        },
+    };
+    for (key, header) in &form {
+        let Some(n) = key.strip_prefix("header_") else {
+            continue;
+        };
+        let (Some(shown), Some(chosen)) =
+            (value(&format!("shown_{n}")), value(&format!("field_{n}")))
+        else {
+            continue;
+        };
+        if shown == chosen {
+            continue;
+        }
+        match Field::parse(chosen) {
+            Some(field) => changed.push((header.clone(), field)),
+            None => errors.push((
+                format!("field_{n}"),
+                format!("Choose what the column \"{header}\" holds from the list"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        match state
+            .app
+            .correct_upload_columns(&viewer.actor, &token, sheets, header_row, changed)
+            .await
+        {
+            Ok(previewed) => {
+                return Ok(render(&preview_page(&viewer, previewed, Vec::new()))?.into_response());
+            }
+            Err(error) => match AppError::from(error) {
+                // A file the corrections leave unreadable (no text column, say) is about how
+                // it is read: the message links to that part of the page.
+                AppError::Invalid(refused) => {
+                    errors = refused
+                        .into_iter()
+                        .map(|(field, message)| {
+                            let field = if field == "file" {
+                                "reading".into()
+                            } else {
+                                field
+                            };
+                            (field, message)
+                        })
+                        .collect();
+                }
+                other => return Err(other),
+            },
+        }
+    }
+    // The file could not take the correction: the preview as it was, with why.
+    let previewed = state.app.upload_preview(&viewer.actor, &token).await?;
+    let mut response = render(&preview_page(&viewer, previewed, errors))?.into_response();
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -279,6 +424,8 @@ async fn confirm(
     let anchor = match result {
         ImportResult::Indicators { .. } => format!("/plans/{}/indicators?imported=1", plan.0),
         ImportResult::Items { .. } => format!("/plans/{}?imported=1", plan.0),
+        // Several plans: the home page lists them all.
+        ImportResult::Sheets { .. } => "/".to_string(),
     };
     Ok(Redirect::to(&anchor).into_response())
 }
@@ -309,50 +456,97 @@ async fn findings_download(
     Ok(response)
 }
 
-fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
-    let (summary, findings, reimport) = match &previewed.result {
-        ImportResult::Items { outcome } => (
-            Some(outcome.summary.clone()),
-            outcome.findings.clone(),
-            previewed.upload.plan.is_some(),
-        ),
-        ImportResult::Indicators { outcome, .. } => (
-            None,
-            outcome.findings.clone(),
-            previewed.upload.plan.is_some(),
-        ),
+/// What the person corrected in a pending upload's preview as a mapping file, for
+/// `waymark import --mapping`; only its uploader may download it.
+async fn mapping_download(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let text = state.app.upload_mapping_file(&viewer.actor, &token).await?;
+    let mut response = text.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/toml; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_DISPOSITION,
+        HeaderValue::from_static("attachment; filename=\"import-mapping.toml\""),
+    );
+    Ok(response)
+}
+
+fn preview_page(
+    viewer: &Viewer,
+    previewed: UploadPreview,
+    errors: Vec<(String, String)>,
+) -> PreviewPage {
+    let reimport = previewed.upload.plan.is_some();
+    let findings = previewed.result.findings();
+    let summary = match &previewed.result {
+        ImportResult::Items { outcome } => Some(outcome.summary.clone()),
+        _ => None,
     };
-    let rows = match &previewed.parsed {
-        Parsed::Items(preview) => preview
-            .items
+    let several_sheets = previewed.sheet_count > 1;
+    let sheet_plans = match &previewed.result {
+        ImportResult::Sheets { sheets } => sheets
             .iter()
-            .take(500)
-            .map(|item| ItemRow {
-                row: item
-                    .row
-                    .filter(|_| !item.derived)
-                    .map(|r| r.to_string())
-                    .unwrap_or_default(),
-                depth: item.depth.min(4),
-                reference: item.reference.clone().unwrap_or_default(),
-                text: item.text.clone(),
-                owners: item.owners.join(", "),
-                due: item
-                    .due
-                    .as_ref()
-                    .map(|d| d.to_flex().to_string())
-                    .unwrap_or_default(),
-                rag: item
-                    .rag
-                    .map(|r| format!("{r:?}"))
-                    .unwrap_or_else(|| "Not assessed".to_string()),
-                updates: item.updates.len(),
+            .map(|(sheet, result)| {
+                let (items, updates) = match result {
+                    ImportResult::Items { outcome } => {
+                        (outcome.summary.items, outcome.summary.updates)
+                    }
+                    _ => (0, 0),
+                };
+                SheetPlanRow {
+                    sheet: sheet.clone(),
+                    title: result.plan_title(),
+                    items,
+                    updates,
+                }
             })
             .collect(),
-        Parsed::Indicators(_) => Vec::new(),
+        _ => Vec::new(),
     };
-    let indicators = match (&previewed.parsed, &previewed.result) {
-        (Parsed::Indicators(import), ImportResult::Indicators { outcome, .. }) => {
+    let rows = previewed
+        .parsed
+        .iter()
+        .filter_map(|parsed| match parsed {
+            Parsed::Items(preview) => Some(preview.items.iter()),
+            Parsed::Indicators(_) => None,
+        })
+        .flatten()
+        .take(500)
+        .map(|item| ItemRow {
+            row: item
+                .row
+                .filter(|_| !item.derived)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
+            sheet: item
+                .table
+                .clone()
+                .filter(|_| previewed.plan_sheets.len() > 1)
+                .unwrap_or_default(),
+            depth: item.depth.min(4),
+            reference: item.reference.clone().unwrap_or_default(),
+            text: item.text.clone(),
+            owners: item.owners.join(", "),
+            due: item
+                .due
+                .as_ref()
+                .map(|d| d.to_flex().to_string())
+                .unwrap_or_default(),
+            rag: item
+                .rag
+                .map(|r| format!("{r:?}"))
+                .unwrap_or_else(|| "Not assessed".to_string()),
+            updates: item.updates.len(),
+        })
+        .collect();
+    let indicators = match (previewed.parsed.first(), &previewed.result) {
+        (Some(Parsed::Indicators(import)), ImportResult::Indicators { outcome, .. }) => {
             Some(IndicatorSummary {
                 created: outcome.indicators_created,
                 matched: outcome.indicators_matched,
@@ -376,6 +570,16 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         }
         _ => None,
     };
+    let sheets = sheet_options(&previewed, reimport);
+    let columns = column_rows(&previewed);
+    let mut rows_read: Vec<usize> = previewed.columns.iter().map(|c| c.row).collect();
+    rows_read.sort_unstable();
+    rows_read.dedup();
+    let header_rows_read = rows_read
+        .iter()
+        .map(|row| row.to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
     let summary = summary.unwrap_or_default();
     let row_of = |row: Option<usize>| row.map(|r| r.to_string()).unwrap_or_default();
     let additions = summary
@@ -438,6 +642,7 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         .values()
         .flat_map(|of_kind| of_kind.iter().take(LISTED_PER_KIND))
         .map(|f| FindingRow {
+            table: f.table.clone().unwrap_or_default(),
             row: if f.row == 0 {
                 String::new()
             } else {
@@ -450,6 +655,7 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         .collect();
     PreviewPage {
         chrome: Chrome::for_viewer(viewer, "import"),
+        errors,
         token: previewed.token,
         file_name: previewed.upload.file_name.clone(),
         target: previewed.target_title.clone(),
@@ -472,7 +678,77 @@ fn preview_page(viewer: &Viewer, previewed: UploadPreview) -> PreviewPage {
         listed_per_kind: LISTED_PER_KIND,
         rows,
         indicators,
+        several_sheets,
+        plan_sheet_count: previewed.plan_sheets.len(),
+        sheets,
+        sheet_plans,
+        columns,
+        header_row: previewed
+            .corrections
+            .header_row
+            .map(|row| row.to_string())
+            .unwrap_or_default(),
+        header_rows_read,
+        fields: Field::ALL.iter().map(|f| (f.name(), f.label())).collect(),
     }
+}
+
+/// The choices of sheets a workbook of several sheets of items offers: all as one plan, one
+/// of them, or (for new plans) each as a plan of its own.
+fn sheet_options(previewed: &UploadPreview, reimport: bool) -> Vec<SheetOption> {
+    if previewed.plan_sheets.len() < 2 {
+        return Vec::new();
+    }
+    let chosen = &previewed.corrections.sheets;
+    let mut options = vec![SheetOption {
+        value: "together".into(),
+        label: "All sheets, as one plan".into(),
+        selected: *chosen == SheetChoice::Together,
+    }];
+    options.extend(previewed.plan_sheets.iter().map(|sheet| SheetOption {
+        value: format!("sheet:{sheet}"),
+        label: format!("Only the sheet \u{201c}{sheet}\u{201d}"),
+        selected: matches!(chosen, SheetChoice::One(name) if name.trim().eq_ignore_ascii_case(sheet.trim())),
+    }));
+    if !reimport {
+        options.push(SheetOption {
+            value: "each".into(),
+            label: "Each sheet as a plan of its own".into(),
+            selected: *chosen == SheetChoice::EachAsPlan,
+        });
+    }
+    options
+}
+
+/// Each header the file's tables have, once, with the field it was read as and the sheets
+/// that have it.
+fn column_rows(previewed: &UploadPreview) -> Vec<ColumnRow> {
+    let mut rows: Vec<ColumnRow> = Vec::new();
+    for column in &previewed.columns {
+        let sheet = column.table.clone().unwrap_or_default();
+        let same = rows.iter_mut().find(|row| {
+            waymark_io::header::normalise_header(&row.header)
+                == waymark_io::header::normalise_header(&column.header)
+        });
+        match same {
+            Some(row) => {
+                if !sheet.is_empty() && !row.sheets.split(", ").any(|s| s == sheet) {
+                    row.sheets = if row.sheets.is_empty() {
+                        sheet
+                    } else {
+                        format!("{}, {sheet}", row.sheets)
+                    };
+                }
+            }
+            None => rows.push(ColumnRow {
+                header: column.header.clone(),
+                sheets: sheet,
+                row: column.row,
+                field: column.field.name(),
+            }),
+        }
+    }
+    rows
 }
 
 async fn invalid(

@@ -1279,6 +1279,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/indicators/{id}/measurements"),
     ("post", "/api/imports"),
     ("post", "/api/imports/{token}/confirm"),
+    ("post", "/api/imports/{token}/corrections"),
     ("get", "/api/reports/{id}/{format}"),
     ("post", "/api/reports/{id}/withdraw"),
     ("get", "/api/people"),

@@ -665,3 +665,49 @@ async fn the_api_preview_lists_the_reimport_and_its_confirmation_may_close_what_
     assert_eq!(kept["items"]["closed"], 0, "{kept}");
     assert_eq!(kept["items"]["missing"], 1, "{kept}");
 }
+
+/// The tracker again with 1.1's owner left blank: the preview says the plan keeps its owner,
+/// and the import keeps it.
+const TRACKER_BLANK_OWNER: &str = "Improvement plan for call handling\n\
+Ref,Action,Owner,Due Date,Latest Update,RAG\n\
+1.1,Publish the call handling standard,,31/03/2015,8 Jan 2015 - Draft agreed.,Green\n\
+1.2,Audit repeat caller flags,Force Crime Registrar,,21 Nov 2014 - First audit done.,Purple\n";
+
+#[tokio::test]
+async fn a_reimport_preview_says_an_empty_cell_keeps_what_the_plan_holds() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let first = preview_page(&app, TRACKER, "new").await;
+    let location = confirm_page(&app, &first, &[]).await;
+    let plan: i64 = location
+        .trim_start_matches("/plans/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let page = preview_page(&app, TRACKER_BLANK_OWNER, &plan.to_string()).await;
+    for expected in [
+        "would add 0 items, change 0, leave 2 unchanged",
+        r#"<th scope="row" class="govuk-table__header">Empty cell: the plan&#39;s value kept</th>"#,
+        r#"<td class="govuk-table__cell" data-label="Column">Owner</td>"#,
+        "The cell is empty, so the plan keeps &#34;Head of Contact Management&#34;: an empty cell does not clear what Waymark holds",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    confirm_page(&app, &page, &[]).await;
+    let items: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/plans/{plan}/items")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        items["items"][0]["owners"],
+        serde_json::json!(["Head of Contact Management"]),
+        "{items}"
+    );
+}

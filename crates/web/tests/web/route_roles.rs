@@ -389,7 +389,15 @@ const ROWS: &[Row] = &[
         Manager,
     ),
     row("POST", "/imports/{token}/confirm", Import, "", Manager),
+    row(
+        "POST",
+        "/imports/{token}/preview",
+        Import,
+        "sheet=together&header_0=Owner&shown_0=owner&field_0=strategic_lead",
+        Manager,
+    ),
     row("GET", "/imports/{token}/findings.csv", Import, "", Manager),
+    row("GET", "/imports/{token}/mapping.toml", Import, "", Manager),
     row("POST", "/api/plans", NO, r#"{"title":"New plan"}"#, Manager),
     row(
         "PATCH",
@@ -474,6 +482,13 @@ const ROWS: &[Row] = &[
         "/api/imports/{token}/confirm",
         Import,
         "{}",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/imports/{token}/corrections",
+        Import,
+        r#"{"columns":{"Owner":"strategic_lead"}}"#,
         Manager,
     ),
     // People, roles, partners and the audit trail.
