@@ -677,8 +677,9 @@ fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
         }
     }
     settle_status_columns(&mut columns);
-    // A field that only makes sense once keeps its first column; later ones are ignored so
-    // that two "Owner" columns don't fight. A field the mapping gives a column (a person's
+    // A field that only makes sense once keeps its first column; later ones are kept as the
+    // items' own fields (named by their headers) so that two "Owner" columns don't fight and
+    // nothing in the second is lost. A field the mapping gives a column (a person's
     // correction) is that column's: a column detected as the same field is kept as the items'
     // own field instead, so nothing in it is lost and the preview shows where it went.
     let repeatable = |field: Field| {
@@ -705,7 +706,7 @@ fn assign_fields(row: &Row, mapping: &Mapping) -> Vec<Column> {
             continue;
         }
         if seen.contains(&column.field) {
-            column.field = Field::Ignore;
+            column.field = Field::Own;
         } else {
             seen.push(column.field);
         }

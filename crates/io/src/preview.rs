@@ -471,15 +471,26 @@ fn build_preview_in(
         }
         let header_row = head.rows.get(header.index).map_or(0, |row| row.number);
         for column in header.all(Field::Own) {
-            let mut finding = Finding::new(
-                header_row,
-                &column.header,
-                FindingKind::OwnColumnKept,
-                format!(
+            let message = match crate::header::field_for_header(&column.header) {
+                // A second column of a field an earlier column already fills.
+                Some(field) if field != Field::Own && field != Field::Ignore => format!(
+                    "\"{}\" would be read as \"{}\", which an earlier column already gives, \
+                     so each item keeps its cell as its own field of that name: shown on its \
+                     page, searched and exported back (choose how it is read in the preview)",
+                    column.header,
+                    field.label()
+                ),
+                _ => format!(
                     "Waymark has no field for \"{}\", so each item keeps its cell as its own \
                      field of that name: shown on its page, searched and exported back",
                     column.header
                 ),
+            };
+            let mut finding = Finding::new(
+                header_row,
+                &column.header,
+                FindingKind::OwnColumnKept,
+                message,
             );
             finding.table = head.name.clone();
             builder.findings.push(finding);

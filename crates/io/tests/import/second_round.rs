@@ -513,7 +513,8 @@ fn a_corrected_column_is_read_as_the_person_says_and_nothing_is_lost() {
     let names = |pairs: &[(&str, &'static str)]| -> Vec<(String, &'static str)> {
         pairs.iter().map(|(h, f)| (h.to_string(), *f)).collect()
     };
-    // Read by the headers alone, "Lead" takes the owners and the "Owner" column is dropped.
+    // Read by the headers alone, "Lead" takes the owners and the "Owner" column is kept as
+    // the items' own field, with a finding that says why.
     let detected = build_preview(&workbook, &PreviewOptions::new(as_at())).unwrap();
     assert_eq!(
         fields_of(&detected),
@@ -521,10 +522,30 @@ fn a_corrected_column_is_read_as_the_person_says_and_nothing_is_lost() {
             ("Ref", "reference"),
             ("Action", "text"),
             ("Lead", "owner"),
-            ("Owner", "ignore"),
+            ("Owner", "own"),
             ("Notes", "updates"),
         ])
     );
+    let kept: Vec<&str> = detected
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::OwnColumnKept)
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        kept,
+        vec![
+            "\"Owner\" would be read as \"Owner\", which an earlier column already gives, so \
+             each item keeps its cell as its own field of that name: shown on its page, \
+             searched and exported back (choose how it is read in the preview)"
+        ]
+    );
+    let own: Vec<(&str, &str)> = detected.items[0]
+        .own_fields
+        .iter()
+        .map(|f| (f.name.as_str(), f.value.as_str()))
+        .collect();
+    assert_eq!(own, vec![("Owner", "Vetting Manager")]);
     assert!(
         detected
             .columns

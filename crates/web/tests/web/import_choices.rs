@@ -297,7 +297,7 @@ async fn a_column_read_wrongly_is_corrected_in_the_preview_and_imported_as_corre
         "What each column holds",
         r#"<input type="hidden" name="header_2" value="Lead">"#,
         r#"<input type="hidden" name="shown_2" value="owner">"#,
-        r#"<input type="hidden" name="shown_3" value="ignore">"#,
+        r#"<input type="hidden" name="shown_3" value="own">"#,
         r#"<label class="govuk-label govuk-visually-hidden" for="field_2">What the column Lead holds</label>"#,
         r#"<option value="owner" selected>Owner</option>"#,
         r#"<option value="strategic_lead">Strategic lead</option>"#,
@@ -318,7 +318,7 @@ async fn a_column_read_wrongly_is_corrected_in_the_preview_and_imported_as_corre
             ("shown_2", "owner"),
             ("field_2", lead),
             ("header_3", "Owner"),
-            ("shown_3", "ignore"),
+            ("shown_3", "own"),
             ("field_3", owner),
         ]
     };
