@@ -260,14 +260,7 @@ impl App {
         let view = &read.view;
         let posts = &actor.posts;
         let mine = filter.mine && !posts.is_empty();
-        let is_mine = |item: &ItemState| {
-            item.children.is_empty()
-                && item
-                    .fields
-                    .owners
-                    .iter()
-                    .any(|owner| posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
-        };
+        let is_mine = |item: &ItemState| action_owned_by(item, posts);
         let mut kept: Vec<usize> = (0..view.items.len())
             .filter(|&i| {
                 let item = &view.items[i];
@@ -322,6 +315,17 @@ impl App {
             terms,
         })
     }
+}
+
+/// Whether `item` is an action (nothing under it) that one of `posts` owns, by the owners in
+/// force (case aside): what "my actions" means everywhere.
+pub fn action_owned_by(item: &ItemState, posts: &[String]) -> bool {
+    item.children.is_empty()
+        && item
+            .fields
+            .owners
+            .iter()
+            .any(|owner| posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
 }
 
 /// How many of the search's words an item's own wording holds (reference, text, description

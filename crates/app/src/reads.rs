@@ -96,14 +96,8 @@ impl App {
                 ..OwnedActions::default()
             });
         }
-        let owns = |item: &waymark_store::ItemState| {
-            item.children.is_empty()
-                && item
-                    .fields
-                    .owners
-                    .iter()
-                    .any(|owner| posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
-        };
+        let owns =
+            |item: &waymark_store::ItemState| crate::item_list::action_owned_by(item, &posts);
         // The owner index names the items these posts own or have owned; only those are
         // checked against the owners in force today.
         let owned = self

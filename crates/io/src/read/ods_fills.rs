@@ -336,7 +336,9 @@ mod tests {
         styles.merge(from_styles);
         let mut cells = OdsStyledCells::new(100);
         scan(content, |event| cells.event(event));
-        let fills: Vec<(String, Vec<(usize, usize, [u8; 3])>)> = cells
+        // Each sheet's filled cells as (row, column, colour).
+        type SheetFills = (String, Vec<(usize, usize, [u8; 3])>);
+        let fills: Vec<SheetFills> = cells
             .fills(&styles)
             .into_iter()
             .map(|(sheet, fills)| {

@@ -615,14 +615,7 @@ impl MyCounts {
         let mine: Vec<_> = view
             .items
             .iter()
-            .filter(|item| {
-                item.children.is_empty()
-                    && item
-                        .fields
-                        .owners
-                        .iter()
-                        .any(|owner| posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
-            })
+            .filter(|item| waymark_app::item_list::action_owned_by(item, posts))
             .collect();
         MyCounts {
             actions: mine.len(),
