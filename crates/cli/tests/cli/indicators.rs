@@ -137,6 +137,41 @@ fn text_output_and_errors() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a period"));
 
+    // A period named that no indicator of the plan reports is refused with the periods each
+    // reports; a month is not read as the quarter it falls in (issue #24).
+    for (period, expected) in [
+        (
+            "P6 2026-27",
+            "P6 2026-27 is a four-week period; this indicator reports quarters: \
+             Q1 2026-27, Q2 2026-27, Q3 2026-27, Q4 2026-27",
+        ),
+        (
+            "P6 2026-27",
+            "P6 2026-27 is a four-week period; this indicator reports months: \
+             April 2026, May 2026",
+        ),
+        (
+            "August 2026",
+            "August 2026 is a month; this indicator reports quarters: Q1 2026-27,",
+        ),
+    ] {
+        let refused = waymark(&dir)
+            .args(["indicators", "--plan", "2", "--period", period, "--json"])
+            .output()
+            .unwrap();
+        assert!(!refused.status.success(), "{period}");
+        assert!(refused.stdout.is_empty(), "{period}: no answer printed");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(expected), "{period}: {stderr}");
+    }
+    for period in ["P14 2026-27", "Q5 2026-27", "P0 2026-27"] {
+        let refused = waymark(&dir)
+            .args(["indicators", "--plan", "2", "--period", period])
+            .output()
+            .unwrap();
+        assert!(!refused.status.success(), "{period}");
+    }
+
     let missing = waymark(&dir)
         .args(["indicators", "--plan", "99", "--json"])
         .output()

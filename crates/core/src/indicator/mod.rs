@@ -27,7 +27,9 @@ pub mod sentence;
 #[cfg(test)]
 mod seed_004;
 
-pub use calendar::{Calendar, FinancialYear, Fraction, Period, PeriodError, PeriodKind};
+pub use calendar::{
+    Calendar, FinancialYear, Fraction, Period, PeriodError, PeriodKind, PeriodMismatch,
+};
 pub use evaluate::{Evaluation, PeriodFigure, evaluate};
 pub use figure::{Figure, FigureError};
 pub use forecast::{forecast_cumulative, forecast_level};
