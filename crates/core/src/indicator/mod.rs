@@ -23,6 +23,7 @@ pub mod format;
 pub mod model;
 pub mod rag;
 pub mod sentence;
+pub mod year_to_date;
 
 #[cfg(test)]
 mod seed_004;
@@ -40,3 +41,4 @@ pub use model::{
 };
 pub use rag::{Targets, achieved, judge_rag};
 pub use sentence::describe;
+pub use year_to_date::{YearToDate, YearToDateRule, year_to_date};
