@@ -167,12 +167,23 @@ struct Gathered {
 
 /// Reads every indicator table of a workbook; tables that are not indicator tables are skipped.
 pub fn parse_indicator_workbook(workbook: &Workbook) -> IndicatorImport {
+    read_indicator_workbook(workbook, None)
+}
+
+/// As [`parse_indicator_workbook`], with the import's as-at date: period columns written
+/// without a year ("P6", "Apr", "Q2") in a file that names no financial year are read in the
+/// financial year containing `as_at`, and a finding says so.
+pub fn parse_indicator_workbook_as_at(workbook: &Workbook, as_at: NaiveDate) -> IndicatorImport {
+    read_indicator_workbook(workbook, Some(as_at))
+}
+
+fn read_indicator_workbook(workbook: &Workbook, as_at: Option<NaiveDate>) -> IndicatorImport {
     let mut import = IndicatorImport::default();
     for table in &workbook.tables {
         if header_index(table).is_none() {
             continue;
         }
-        let parsed = parse_indicator_table(table);
+        let parsed = read_indicator_table(table, as_at);
         import.indicators.extend(parsed.indicators);
         import.findings.extend(parsed.findings);
     }
@@ -183,6 +194,10 @@ pub fn parse_indicator_workbook(workbook: &Workbook) -> IndicatorImport {
 /// row with a blank indicator cell continues the indicator above it (merged cells), and a blank
 /// objective cell keeps the objective above it.
 pub fn parse_indicator_table(table: &Table) -> IndicatorImport {
+    read_indicator_table(table, None)
+}
+
+fn read_indicator_table(table: &Table, as_at: Option<NaiveDate>) -> IndicatorImport {
     let mut findings = Vec::new();
     let Some(header_at) = header_index(table) else {
         findings.push(Finding::new(
@@ -200,7 +215,7 @@ pub fn parse_indicator_table(table: &Table) -> IndicatorImport {
         .enumerate()
         .filter_map(|(index, cell)| field_of(cell).map(|field| (index, field, cell.trim().into())))
         .collect();
-    let period_columns = period_columns(table, header_at, &columns, &mut findings);
+    let period_columns = period_columns(table, header_at, &columns, as_at, &mut findings);
     let tolerance = tolerance_in_notes(&table.rows[..header_at], &mut findings);
     let mut reader = RowReader {
         columns: &columns,
@@ -357,13 +372,17 @@ fn period_columns(
     table: &Table,
     header_at: usize,
     columns: &[(usize, Field, String)],
+    as_at: Option<NaiveDate>,
     findings: &mut Vec<Finding>,
 ) -> Vec<PeriodColumn> {
     let header = &table.rows[header_at];
-    let year = table.rows[..=header_at]
+    let stated = table.rows[..=header_at]
         .iter()
         .flat_map(|row| row.cells.iter())
         .find_map(|cell| financial_year_in(cell));
+    let from_as_at = as_at.and_then(|day| FinancialYear::containing(day).ok().map(|y| (day, y)));
+    let year = stated.or(from_as_at.map(|(_, year)| year));
+    let mut year_from_as_at = false;
     let mut found = Vec::new();
     let mut yearless = Vec::new();
     let mut year_to_date = Vec::new();
@@ -379,7 +398,10 @@ fn period_columns(
         let period = match Period::parse(label) {
             Ok(period) if period.kind() != PeriodKind::Year => Some(period),
             _ => match (yearless_period(label), year) {
-                (Some((kind, position)), Some(year)) => Period::new(year, kind, position).ok(),
+                (Some((kind, position)), Some(year)) => {
+                    year_from_as_at |= stated.is_none();
+                    Period::new(year, kind, position).ok()
+                }
                 (Some(_), None) => {
                     yearless.push(label.to_string());
                     None
@@ -402,8 +424,8 @@ fn period_columns(
             FindingKind::UnparseableDate,
             format!(
                 "period columns {} have no year, and the title and notes name none \
-                 (write the financial year, such as 2026-27, above the header); \
-                 their figures were skipped",
+                 (write the financial year, such as 2026-27, above the header, or give \
+                 --as-at); their figures were skipped",
                 yearless.join(", ")
             ),
         ));
@@ -411,6 +433,12 @@ fn period_columns(
     if !found.is_empty() {
         let listed: Vec<String> = found.iter().map(|c| c.period.to_string()).collect();
         let mut message = format!("period columns read as {}", listed.join(", "));
+        if let (true, Some((day, year))) = (year_from_as_at, from_as_at) {
+            message.push_str(&format!(
+                "; the file names no financial year, so {year} was taken from the import's \
+                 as-at date {day}"
+            ));
+        }
         if !year_to_date.is_empty() {
             message.push_str(&format!(
                 "; the year-to-date column {} is not a period and was not stored",

@@ -401,4 +401,29 @@ fn period_columns_in_every_written_form() {
         "{}",
         finding.message
     );
+
+    // With the import's as-at date, the year is the financial year containing it, said so.
+    let path = temp_path("no-year-as-at.csv");
+    std::fs::write(
+        &path,
+        "Indicator,Better,Target,Q1,Q2\nArrests,Higher,400,1,2\n",
+    )
+    .unwrap();
+    let workbook = read_file(&path).unwrap();
+    let dated = waymark_io::indicators::parse_indicator_workbook_as_at(
+        &workbook,
+        chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap(),
+    );
+    assert_eq!(periods(&dated), ["Q1 2026-27", "Q2 2026-27"]);
+    let said = dated
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::PeriodsFound)
+        .unwrap();
+    assert!(
+        said.message
+            .contains("2026-27 was taken from the import's as-at date 2027-02-01"),
+        "{}",
+        said.message
+    );
 }
