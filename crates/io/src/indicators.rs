@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, FinancialYear, Indicator, IndicatorId, MeasureType,
-    Measurement, Period, PeriodKind, Tolerance, ToleranceMode, Unit, Wording,
+    Measurement, Period, PeriodKind, Tolerance, ToleranceMode, Unit, Wording, year_to_date,
 };
 use waymark_core::{ItemFields, ItemId};
 use waymark_store::{
@@ -163,6 +163,8 @@ struct Gathered {
     /// Where each period's measurement is in `measurements`.
     measured: HashMap<Period, usize>,
     first_row: usize,
+    /// The figure of a year-to-date column, with its row, to check against the periods.
+    stated_year_to_date: Option<(usize, Figure)>,
 }
 
 /// Reads every indicator table of a workbook; tables that are not indicator tables are skipped.
@@ -216,6 +218,14 @@ fn read_indicator_table(table: &Table, as_at: Option<NaiveDate>) -> IndicatorImp
         .filter_map(|(index, cell)| field_of(cell).map(|field| (index, field, cell.trim().into())))
         .collect();
     let period_columns = period_columns(table, header_at, &columns, as_at, &mut findings);
+    let year_to_date_column = (!period_columns.is_empty())
+        .then(|| {
+            header.cells.iter().enumerate().find(|(index, cell)| {
+                is_year_to_date(cell) && !columns.iter().any(|(i, _, _)| i == index)
+            })
+        })
+        .flatten()
+        .map(|(index, cell)| (index, cell.trim().to_string()));
     let tolerance = tolerance_in_notes(&table.rows[..header_at], &mut findings);
     let mut reader = RowReader {
         columns: &columns,
@@ -276,13 +286,35 @@ fn read_indicator_table(table: &Table, as_at: Option<NaiveDate>) -> IndicatorImp
         };
         reader.read_into(row, entry);
         reader.read_period_columns(row, entry, &period_columns);
+        if let Some((column, _)) = &year_to_date_column {
+            let text = row.cell(*column).trim();
+            if !text.is_empty() && !is_not_yet_available(text) {
+                match Figure::parse(text) {
+                    Ok(figure) => entry.stated_year_to_date = Some((row.number, figure)),
+                    Err(error) => {
+                        let header = year_to_date_column
+                            .as_ref()
+                            .map(|(_, h)| h.clone())
+                            .unwrap_or_default();
+                        reader.bad(row, &header, error.to_string());
+                    }
+                }
+            }
+        }
     }
 
     let indicators = gathered
         .into_iter()
-        .map(|entry| ParsedIndicator {
-            tolerance,
-            ..settle(entry, &mut findings, &columns)
+        .map(|entry| {
+            let stated = entry.stated_year_to_date;
+            let parsed = ParsedIndicator {
+                tolerance,
+                ..settle(entry, &mut findings, &columns)
+            };
+            if let (Some((row, stated)), Some((_, header))) = (stated, &year_to_date_column) {
+                check_stated_year_to_date(&parsed, row, header, stated, &mut findings);
+            }
+            parsed
         })
         .collect();
     finish(indicators, findings, table)
@@ -353,6 +385,39 @@ fn percentage_in(text: &str) -> Option<(Figure, &str)> {
         }
     }
     None
+}
+
+/// Compares a year-to-date column's figure with the year to date the periods give by the
+/// indicator's rule (sum for counts and money, mean for percentages and rates), and finds the
+/// cell by row and column where they differ.
+fn check_stated_year_to_date(
+    parsed: &ParsedIndicator,
+    row: usize,
+    header: &str,
+    stated: Figure,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(last) = parsed.measurements.last().map(|m| m.period) else {
+        return;
+    };
+    let indicator = to_indicator(parsed, None);
+    let Some(worked) = year_to_date(&indicator, &parsed.measurements, last) else {
+        return;
+    };
+    if worked.value != stated {
+        findings.push(Finding::new(
+            row,
+            header,
+            FindingKind::BadFigure,
+            format!(
+                "the year-to-date column says {stated} for \"{}\"; its periods to {last} \
+                 give {} by the {}",
+                parsed.title,
+                worked.value,
+                worked.rule.as_str()
+            ),
+        ));
+    }
 }
 
 /// A header cell that names a period rather than a field: the period its figures are for.
@@ -441,7 +506,8 @@ fn period_columns(
         }
         if !year_to_date.is_empty() {
             message.push_str(&format!(
-                "; the year-to-date column {} is not a period and was not stored",
+                "; the year-to-date column {} is not a period: it is checked against the \
+                 periods, not stored",
                 year_to_date.join(", ")
             ));
         }

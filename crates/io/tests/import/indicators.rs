@@ -402,6 +402,27 @@ fn period_columns_in_every_written_form() {
         finding.message
     );
 
+    // A stated year to date that the periods do not give is found by row and column.
+    let stated = read(
+        "stated-ytd.csv",
+        "Performance 2026-27\nIndicator,Unit,Better,Target,P1,P2,YTD\n\
+         Arrests,Count,Higher,400,10,20,30\nSatisfaction,%,Higher,80,80,81,161\n",
+    );
+    let wrong: Vec<_> = stated
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::BadFigure)
+        .collect();
+    assert_eq!(wrong.len(), 1, "{:?}", stated.findings);
+    assert_eq!((wrong[0].row, wrong[0].column.as_str()), (4, "YTD"));
+    assert!(
+        wrong[0]
+            .message
+            .contains("says 161 for \"Satisfaction\"; its periods to P2 2026-27 give 80.5 by the mean of periods"),
+        "{}",
+        wrong[0].message
+    );
+
     // With the import's as-at date, the year is the financial year containing it, said so.
     let path = temp_path("no-year-as-at.csv");
     std::fs::write(
