@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, FinancialYear, Indicator, IndicatorId, MeasureType,
-    Measurement, Period, PeriodKind, Tolerance, ToleranceMode, Unit, Wording, year_to_date,
+    Measurement, Period, PeriodKind, Tolerance, ToleranceMode, Unit, Wording, YearToDateRule,
+    year_to_date,
 };
 use waymark_core::{ItemFields, ItemId};
 use waymark_store::{
@@ -227,6 +228,7 @@ fn read_indicator_table(table: &Table, as_at: Option<NaiveDate>) -> IndicatorImp
         .flatten()
         .map(|(index, cell)| (index, cell.trim().to_string()));
     let tolerance = tolerance_in_notes(&table.rows[..header_at], &mut findings);
+    year_to_date_in_notes(&table.rows[..header_at], &mut findings);
     let mut reader = RowReader {
         columns: &columns,
         findings: &mut findings,
@@ -362,6 +364,71 @@ fn tolerance_in_notes(notes: &[Row], findings: &mut Vec<Finding>) -> Option<Tole
         }
     }
     None
+}
+
+/// How a note above the header says year to date is worked out ("the sum of the periods for
+/// counts, the mean of the periods for rates and percentages"), reported on the note's row:
+/// as read where it agrees with the rule Waymark applies (sum for counts and money, mean for
+/// percentages and rates), and as not applied where it does not, since an indicator holds no
+/// rule of its own yet.
+fn year_to_date_in_notes(notes: &[Row], findings: &mut Vec<Finding>) {
+    for row in notes {
+        for cell in &row.cells {
+            let lower = cell.to_lowercase();
+            if !(lower.contains("year to date") || lower.contains("ytd")) {
+                continue;
+            }
+            let mut read = Vec::new();
+            let mut disagrees = Vec::new();
+            for clause in lower.split([',', ';']).flat_map(|c| c.split(" and the ")) {
+                let rule = if clause.contains("sum") || clause.contains("total") {
+                    YearToDateRule::Sum
+                } else if clause.contains("mean") || clause.contains("average") {
+                    YearToDateRule::Mean
+                } else {
+                    continue;
+                };
+                let subjects = [
+                    ("count", YearToDateRule::Sum),
+                    ("number", YearToDateRule::Sum),
+                    ("money", YearToDateRule::Sum),
+                    ("£", YearToDateRule::Sum),
+                    ("rate", YearToDateRule::Mean),
+                    ("percent", YearToDateRule::Mean),
+                    ("%", YearToDateRule::Mean),
+                    ("days", YearToDateRule::Mean),
+                ];
+                for (word, applied) in subjects {
+                    if clause.contains(word) {
+                        read.push(format!("{} for {word}", rule.as_str()));
+                        if applied != rule {
+                            disagrees.push(word);
+                        }
+                    }
+                }
+            }
+            if read.is_empty() {
+                continue;
+            }
+            let message = if disagrees.is_empty() {
+                format!(
+                    "year-to-date rule read from the notes: {}; the year to date is worked \
+                     out so",
+                    read.join(", ")
+                )
+            } else {
+                format!(
+                    "year-to-date rule read from the notes: {}; Waymark works out the year \
+                     to date as the sum of periods for counts and money and the mean of \
+                     periods for percentages, rates and days, which differs for {}",
+                    read.join(", "),
+                    disagrees.join(", ")
+                )
+            };
+            findings.push(Finding::new(row.number, "", FindingKind::RuleRead, message));
+            return;
+        }
+    }
 }
 
 /// The first number followed by "%" (or "percent", "percentage points") in `text`, with the

@@ -154,12 +154,18 @@ fn a_four_week_period_table_reads_each_figure_against_its_own_period() {
         .iter()
         .filter(|f| f.kind == FindingKind::RuleRead)
         .collect();
-    assert_eq!(rule.len(), 1, "{:?}", import.findings);
+    assert_eq!(rule.len(), 2, "{:?}", import.findings);
     assert_eq!(rule[0].row, 2, "the note's row");
     assert!(
         rule[0].message.contains("5% of the target"),
         "{}",
         rule[0].message
+    );
+    assert_eq!(rule[1].row, 3, "the year-to-date note's row");
+    assert_eq!(
+        rule[1].message,
+        "year-to-date rule read from the notes: sum of periods for count, mean of periods \
+         for rate, mean of periods for percent; the year to date is worked out so"
     );
     assert!(
         import
@@ -421,6 +427,24 @@ fn period_columns_in_every_written_form() {
             .contains("says 161 for \"Satisfaction\"; its periods to P2 2026-27 give 80.5 by the mean of periods"),
         "{}",
         wrong[0].message
+    );
+
+    // A year-to-date rule in the notes that differs from the one applied is said to differ.
+    let differs = read(
+        "ytd-note.csv",
+        "Performance 2026-27\nYTD is the total of the periods for percentages too\n\
+         Indicator,Unit,Better,Target,P1\nSatisfaction,%,Higher,80,80\n",
+    );
+    let note = differs
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::RuleRead)
+        .unwrap();
+    assert_eq!(note.row, 2);
+    assert!(
+        note.message.ends_with("which differs for percent"),
+        "{}",
+        note.message
     );
 
     // With the import's as-at date, the year is the financial year containing it, said so.
