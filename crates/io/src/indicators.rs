@@ -814,7 +814,28 @@ impl RowReader<'_> {
         );
         entry.calendar = entry.calendar.or(calendar);
         let mut hint = entry.unit_hint;
-        let annual_target = self.figure(row, Field::AnnualTarget, &mut hint);
+        let annual_target = match self
+            .cell(row, Field::AnnualTarget)
+            .and_then(|(text, column)| direction_in_target(text).map(|found| (found, column)))
+        {
+            // "Reduce to 100", "at least 90%", "↓ 4%": the target's words state the direction.
+            Some(((direction, figure), column)) => {
+                entry.direction = entry.direction.or(Some(direction));
+                if figure.contains('%') {
+                    hint.get_or_insert(Unit::Percent);
+                } else if figure.contains('£') {
+                    hint.get_or_insert(Unit::Money);
+                }
+                match Figure::parse(figure) {
+                    Ok(figure) => Some(figure),
+                    Err(error) => {
+                        self.bad(row, &column, error.to_string());
+                        None
+                    }
+                }
+            }
+            None => self.figure(row, Field::AnnualTarget, &mut hint),
+        };
         entry.annual_target = entry.annual_target.or(annual_target);
         let baseline = self.figure(row, Field::Baseline, &mut hint);
         entry.baseline = entry.baseline.or(baseline);
@@ -994,6 +1015,33 @@ fn parse_direction(text: &str) -> Option<Direction> {
             }
             _ => None,
         }
+    })
+}
+
+/// A target written with its direction: "reduce to 100", "increase to 300", "at least 90%",
+/// "no more than 4%", "↓ 4%", as the direction and the figure's text. A change written "reduce
+/// by 5%" is not read here: it is a change on last year, not a level to reach.
+fn direction_in_target(text: &str) -> Option<(Direction, &str)> {
+    let trimmed = text.trim();
+    let lower = trimmed.to_lowercase();
+    let forms: [(&str, Direction); 12] = [
+        ("reduce to ", Direction::LowerIsBetter),
+        ("decrease to ", Direction::LowerIsBetter),
+        ("no more than ", Direction::LowerIsBetter),
+        ("at most ", Direction::LowerIsBetter),
+        ("below ", Direction::LowerIsBetter),
+        ("↓", Direction::LowerIsBetter),
+        ("increase to ", Direction::HigherIsBetter),
+        ("improve to ", Direction::HigherIsBetter),
+        ("raise to ", Direction::HigherIsBetter),
+        ("at least ", Direction::HigherIsBetter),
+        ("above ", Direction::HigherIsBetter),
+        ("↑", Direction::HigherIsBetter),
+    ];
+    forms.iter().find_map(|(prefix, direction)| {
+        lower
+            .starts_with(prefix)
+            .then(|| (*direction, trimmed.get(prefix.len()..).unwrap_or("").trim()))
     })
 }
 

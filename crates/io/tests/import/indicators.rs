@@ -472,3 +472,41 @@ fn period_columns_in_every_written_form() {
         said.message
     );
 }
+
+/// A target written with its direction sets it where no column does (issue #24).
+#[test]
+fn a_target_written_with_its_direction_sets_it() {
+    use waymark_core::indicator::Direction;
+    let path = temp_path("target-words.csv");
+    std::fs::write(
+        &path,
+        "Performance 2026-27\nIndicator,Unit,Target,Q1\n\
+         Burglary,Count,Reduce to 100,96\nAnswered in 10 seconds,%,At least 90%,91\n\
+         Abandoned calls,%,↓ 4%,3.9\n",
+    )
+    .unwrap();
+    let import = parse_indicator_workbook(&read_file(&path).unwrap());
+    assert_eq!(
+        import
+            .findings
+            .iter()
+            .filter(|f| f.kind == waymark_io::FindingKind::BadFigure)
+            .count(),
+        0,
+        "{:?}",
+        import.findings
+    );
+    let read: Vec<(Direction, Option<Figure>)> = import
+        .indicators
+        .iter()
+        .map(|i| (i.direction, i.annual_target))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (Direction::LowerIsBetter, Some(Figure::whole(100))),
+            (Direction::HigherIsBetter, Some(Figure::whole(90))),
+            (Direction::LowerIsBetter, Some(Figure::whole(4))),
+        ]
+    );
+}
