@@ -218,8 +218,12 @@ async fn list(
     }
 
     let mut measured: BTreeSet<Period> = BTreeSet::new();
+    let mut calendars: Vec<Calendar> = Vec::new();
     for row in &rows {
         measured.extend(row.measurements.iter().map(|m| m.period));
+        if !calendars.contains(&row.stored.indicator.calendar) {
+            calendars.push(row.stored.indicator.calendar);
+        }
     }
     let html = render(&IndicatorsPage {
         chrome: Chrome::for_viewer(&viewer, "plans").marked(plan.marking),
@@ -227,7 +231,7 @@ async fn list(
         plan_title: plan.title.clone(),
         period: selected.to_string(),
         period_query: period_query(selected),
-        choices: period_choices(today, selected, &measured),
+        choices: period_choices(today, selected, &measured, &calendars),
         period_error,
         errors,
         summary: summary(&rows),
@@ -319,6 +323,7 @@ fn period_choices(
     today: NaiveDate,
     selected: Period,
     measured: &BTreeSet<Period>,
+    calendars: &[Calendar],
 ) -> Vec<PeriodChoice> {
     let recent = |calendar: Calendar, count: usize| -> Vec<Period> {
         let mut periods = Vec::new();
@@ -341,11 +346,17 @@ fn period_choices(
     all.extend(recent(Calendar::Quarterly, 8));
     all.extend(recent(Calendar::Monthly, 18));
     all.extend(years);
-    all.extend(
-        measured
+    if calendars.contains(&Calendar::FourWeekly) {
+        all.extend(recent(Calendar::FourWeekly, 13));
+    }
+    all.extend(measured.iter().filter(|p| p.kind() != PeriodKind::Year));
+    // Offer only the periods every indicator of the plan can answer for exactly (issue #24):
+    // a four-weekly plan is not offered quarters that would be refused.
+    all.retain(|period| {
+        calendars
             .iter()
-            .filter(|p| matches!(p.kind(), PeriodKind::Quarter | PeriodKind::Month)),
-    );
+            .all(|calendar| calendar.resolve(*period).is_ok())
+    });
     all.insert(selected);
     [
         ("Quarters", PeriodKind::Quarter),
