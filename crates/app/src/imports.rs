@@ -341,7 +341,7 @@ async fn read_within<T: Send + 'static>(
 pub fn parse_workbook(workbook: Workbook, options: &PreviewOptions) -> Result<Parsed> {
     if waymark_io::indicators::is_indicator_workbook(&workbook) {
         return Ok(Parsed::Indicators(
-            waymark_io::indicators::parse_indicator_workbook(&workbook),
+            waymark_io::indicators::parse_indicator_workbook_as_at(&workbook, options.as_at),
         ));
     }
     Ok(Parsed::Items(Box::new(waymark_io::build_preview_owned(

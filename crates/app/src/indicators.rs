@@ -7,7 +7,8 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use waymark_core::indicator::{
-    Calendar, Evaluation, Figure, FigureError, IndicatorId, Measurement, Period, evaluate,
+    Calendar, Evaluation, Figure, FigureError, IndicatorId, Measurement, Period, PeriodMismatch,
+    evaluate,
 };
 use waymark_core::{ItemId, PlanId};
 use waymark_store::{MeasurementEntry, NewMeasurement, Scope, StoredIndicator};
@@ -69,6 +70,55 @@ pub fn evaluate_row(
         evaluation,
         measurements,
     }
+}
+
+/// One indicator evaluated for exactly the period asked, in its own calendar: refused when
+/// the period names none of the indicator's periods (P6 asked of a quarterly indicator), so a
+/// figure for another period is never given as the answer.
+pub fn evaluate_row_named(
+    stored: StoredIndicator,
+    measurements: Vec<Measurement>,
+    asked: Period,
+) -> std::result::Result<IndicatorRow, PeriodMismatch> {
+    let period = stored.indicator.calendar.resolve(asked)?;
+    let evaluation = evaluate(&stored.indicator, &measurements, period);
+    Ok(IndicatorRow {
+        stored,
+        period,
+        evaluation,
+        measurements,
+    })
+}
+
+/// The refusal for a period some indicators do not report: one sentence per calendar, naming
+/// the indicators it concerns.
+fn period_refusal(refused: Vec<(PeriodMismatch, String)>) -> AppError {
+    let mut by_calendar: Vec<(PeriodMismatch, Vec<String>)> = Vec::new();
+    for (mismatch, title) in refused {
+        match by_calendar
+            .iter_mut()
+            .find(|(seen, _)| seen.calendar == mismatch.calendar)
+        {
+            Some((_, titles)) => titles.push(title),
+            None => by_calendar.push((mismatch, vec![title])),
+        }
+    }
+    AppError::Invalid(
+        by_calendar
+            .into_iter()
+            .map(|(mismatch, titles)| {
+                let noun = if titles.len() == 1 {
+                    "indicator"
+                } else {
+                    "indicators"
+                };
+                (
+                    "period".to_string(),
+                    format!("{mismatch} ({noun}: {})", titles.join(", ")),
+                )
+            })
+            .collect(),
+    )
 }
 
 /// The latest period of `calendar` that has ended by the end of `selected`. Reports speak for
@@ -247,6 +297,40 @@ impl App {
                 evaluate_row(stored, measurements, selected)
             })
             .collect();
+        Ok((visible, rows))
+    }
+
+    /// A plan's indicators evaluated for exactly the period someone named (`--period`, the
+    /// API's `period`): refused, with the periods each indicator does report, when any of them
+    /// has no such period, never answered with a neighbouring one.
+    pub async fn plan_indicators_named(
+        &self,
+        actor: &Actor,
+        plan: PlanId,
+        asked: Period,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<(VisiblePlan, Vec<IndicatorRow>)> {
+        let visible = self.plan(actor, plan).await?;
+        let indicators = self.visible_indicators(&visible).await?;
+        let mut measurements = self
+            .store()
+            .plan_measurements(visible.scope(), plan, known_at)
+            .await?;
+        let mut rows = Vec::with_capacity(indicators.len());
+        let mut refused = Vec::new();
+        for stored in indicators {
+            let title = stored.indicator.title.clone();
+            let measurements = measurements
+                .remove(&stored.indicator.id)
+                .unwrap_or_default();
+            match evaluate_row_named(stored, measurements, asked) {
+                Ok(row) => rows.push(row),
+                Err(mismatch) => refused.push((mismatch, title)),
+            }
+        }
+        if !refused.is_empty() {
+            return Err(period_refusal(refused));
+        }
         Ok((visible, rows))
     }
 

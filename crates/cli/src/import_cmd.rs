@@ -167,7 +167,10 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| workbook.file.clone());
     let parsed = if waymark_io::indicators::is_indicator_workbook(&workbook) {
-        Parsed::Indicators(waymark_io::indicators::parse_indicator_workbook(&workbook))
+        Parsed::Indicators(waymark_io::indicators::parse_indicator_workbook_as_at(
+            &workbook,
+            options.as_at,
+        ))
     } else {
         // The workbook is handed over: its rows are freed as they become items, so a large
         // file's table is not in memory beside the preview (nor while the plan is written).

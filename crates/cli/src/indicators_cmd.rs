@@ -15,8 +15,10 @@ pub struct IndicatorsArgs {
     /// The plan's id, as listed by `waymark plans`.
     #[arg(long)]
     pub plan: i64,
-    /// The period: "Q2 2026-27", "September 2026" or "2026-27" (default: the latest quarter
-    /// ended). Monthly indicators show the period's last month.
+    /// The period: "Q2 2026-27", "September 2026", "P6 2026-27" or "2026-27" (default: each
+    /// indicator's latest period ended by the latest quarter end). Monthly indicators show a
+    /// quarter's last month; a period that names none of an indicator's periods (P6 of a
+    /// quarterly one) is refused, with the periods it reports.
     #[arg(long, value_name = "PERIOD")]
     pub period: Option<String>,
     /// Print a JSON array instead of text.
@@ -28,10 +30,18 @@ pub async fn run(app: &App, operator: &Actor, args: IndicatorsArgs) -> Result<()
     let today = chrono::Local::now().date_naive();
     let period =
         parse_period(args.period.as_deref(), today).map_err(|e| anyhow!("--period: {e}"))?;
-    let (_, rows) = app
-        .plan_indicators(operator, PlanId(args.plan), period, None)
-        .await
-        .map_err(failed)?;
+    // A period named is answered exactly or refused; only the default (none named) takes each
+    // indicator's latest period ended by then.
+    let answered = if args.period.as_deref().is_some_and(|p| !p.trim().is_empty()) {
+        app.plan_indicators_named(operator, PlanId(args.plan), period, None)
+            .await
+            .map_err(|e| anyhow!("--period: {}", failed(e)))?
+    } else {
+        app.plan_indicators(operator, PlanId(args.plan), period, None)
+            .await
+            .map_err(failed)?
+    };
+    let (_, rows) = answered;
     if args.json {
         let json: Vec<IndicatorJson> = rows.iter().map(IndicatorJson::new).collect();
         println!("{}", serde_json::to_string_pretty(&json)?);

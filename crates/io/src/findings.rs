@@ -53,6 +53,12 @@ pub enum FindingKind {
     /// A re-imported row's back-dated change or update comes before a later one the plan
     /// already holds, which stays in force (or the latest).
     Overtaken,
+    /// The periods an indicator table's period columns (P1 … P13, Apr … Mar, Q1 … Q4) were
+    /// read as, and those found blank: not yet reported (about the header row).
+    PeriodsFound,
+    /// A rule stated in the notes above an indicator table (the RAG tolerance) was read and
+    /// applied to its indicators (about the note's row).
+    RuleRead,
 }
 
 impl FindingKind {
@@ -79,6 +85,8 @@ impl FindingKind {
             FindingKind::OwnColumnKept => "own_column_kept",
             FindingKind::EmptyCellKept => "empty_cell_kept",
             FindingKind::Overtaken => "overtaken",
+            FindingKind::PeriodsFound => "periods_found",
+            FindingKind::RuleRead => "rule_read",
         }
     }
 
@@ -106,6 +114,8 @@ impl FindingKind {
             FindingKind::OwnColumnKept => "Column kept as the items' own field",
             FindingKind::EmptyCellKept => "Empty cell: the plan's value kept",
             FindingKind::Overtaken => "Back-dated, overtaken by a later change",
+            FindingKind::PeriodsFound => "Periods found",
+            FindingKind::RuleRead => "Rule read from the notes",
         }
     }
 }

@@ -11,8 +11,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::Serialize;
 use waymark_core::indicator::{
-    Actual, Calendar, Direction, Figure, Indicator, IndicatorId, MeasureType, Measurement, Period,
-    PeriodKind, Unit, Wording,
+    Actual, Calendar, Direction, Figure, FinancialYear, Indicator, IndicatorId, MeasureType,
+    Measurement, Period, PeriodKind, Tolerance, ToleranceMode, Unit, Wording, YearToDateRule,
+    year_to_date,
 };
 use waymark_core::{ItemFields, ItemId};
 use waymark_store::{
@@ -61,7 +62,15 @@ fn field_of(header: &str) -> Option<Field> {
         | "performance measure" => Field::Indicator,
         "owner" | "lead" | "indicator owner" | "responsible officer" => Field::Owner,
         "unit" | "units" | "unit of measure" => Field::Unit,
-        "direction" | "polarity" | "good performance is" | "aim to" => Field::Direction,
+        "direction"
+        | "polarity"
+        | "good performance is"
+        | "good is"
+        | "aim to"
+        | "better"
+        | "which is better"
+        | "higher or lower is better"
+        | "higher/lower is better" => Field::Direction,
         "measure type" | "type" | "type of measure" | "measurement type" => Field::Measure,
         "frequency" | "calendar" | "reporting frequency" => Field::Calendar,
         "annual target" | "target" | "year end target" | "year-end target" => Field::AnnualTarget,
@@ -120,6 +129,8 @@ pub struct ParsedIndicator {
     pub baseline: Option<Figure>,
     pub minimum: Option<Figure>,
     pub stretch: Option<Figure>,
+    /// The Amber band the table's notes state, where they state one; else the default.
+    pub tolerance: Option<Tolerance>,
     /// One per period, in period order.
     pub measurements: Vec<Measurement>,
 }
@@ -153,16 +164,29 @@ struct Gathered {
     /// Where each period's measurement is in `measurements`.
     measured: HashMap<Period, usize>,
     first_row: usize,
+    /// The figure of a year-to-date column, with its row, to check against the periods.
+    stated_year_to_date: Option<(usize, Figure)>,
 }
 
 /// Reads every indicator table of a workbook; tables that are not indicator tables are skipped.
 pub fn parse_indicator_workbook(workbook: &Workbook) -> IndicatorImport {
+    read_indicator_workbook(workbook, None)
+}
+
+/// As [`parse_indicator_workbook`], with the import's as-at date: period columns written
+/// without a year ("P6", "Apr", "Q2") in a file that names no financial year are read in the
+/// financial year containing `as_at`, and a finding says so.
+pub fn parse_indicator_workbook_as_at(workbook: &Workbook, as_at: NaiveDate) -> IndicatorImport {
+    read_indicator_workbook(workbook, Some(as_at))
+}
+
+fn read_indicator_workbook(workbook: &Workbook, as_at: Option<NaiveDate>) -> IndicatorImport {
     let mut import = IndicatorImport::default();
     for table in &workbook.tables {
         if header_index(table).is_none() {
             continue;
         }
-        let parsed = parse_indicator_table(table);
+        let parsed = read_indicator_table(table, as_at);
         import.indicators.extend(parsed.indicators);
         import.findings.extend(parsed.findings);
     }
@@ -173,6 +197,10 @@ pub fn parse_indicator_workbook(workbook: &Workbook) -> IndicatorImport {
 /// row with a blank indicator cell continues the indicator above it (merged cells), and a blank
 /// objective cell keeps the objective above it.
 pub fn parse_indicator_table(table: &Table) -> IndicatorImport {
+    read_indicator_table(table, None)
+}
+
+fn read_indicator_table(table: &Table, as_at: Option<NaiveDate>) -> IndicatorImport {
     let mut findings = Vec::new();
     let Some(header_at) = header_index(table) else {
         findings.push(Finding::new(
@@ -190,6 +218,17 @@ pub fn parse_indicator_table(table: &Table) -> IndicatorImport {
         .enumerate()
         .filter_map(|(index, cell)| field_of(cell).map(|field| (index, field, cell.trim().into())))
         .collect();
+    let period_columns = period_columns(table, header_at, &columns, as_at, &mut findings);
+    let year_to_date_column = (!period_columns.is_empty())
+        .then(|| {
+            header.cells.iter().enumerate().find(|(index, cell)| {
+                is_year_to_date(cell) && !columns.iter().any(|(i, _, _)| i == index)
+            })
+        })
+        .flatten()
+        .map(|(index, cell)| (index, cell.trim().to_string()));
+    let tolerance = tolerance_in_notes(&table.rows[..header_at], &mut findings);
+    year_to_date_in_notes(&table.rows[..header_at], &mut findings);
     let mut reader = RowReader {
         columns: &columns,
         findings: &mut findings,
@@ -248,13 +287,370 @@ pub fn parse_indicator_table(table: &Table) -> IndicatorImport {
             continue;
         };
         reader.read_into(row, entry);
+        reader.read_period_columns(row, entry, &period_columns);
+        if let Some((column, _)) = &year_to_date_column {
+            let text = row.cell(*column).trim();
+            if !text.is_empty() && !is_not_yet_available(text) {
+                match Figure::parse(text) {
+                    Ok(figure) => entry.stated_year_to_date = Some((row.number, figure)),
+                    Err(error) => {
+                        let header = year_to_date_column
+                            .as_ref()
+                            .map(|(_, h)| h.clone())
+                            .unwrap_or_default();
+                        reader.bad(row, &header, error.to_string());
+                    }
+                }
+            }
+        }
     }
 
     let indicators = gathered
         .into_iter()
-        .map(|entry| settle(entry, &mut findings, &columns))
+        .map(|entry| {
+            let stated = entry.stated_year_to_date;
+            let parsed = ParsedIndicator {
+                tolerance,
+                ..settle(entry, &mut findings, &columns)
+            };
+            if let (Some((row, stated)), Some((_, header))) = (stated, &year_to_date_column) {
+                check_stated_year_to_date(&parsed, row, header, stated, &mut findings);
+            }
+            parsed
+        })
         .collect();
     finish(indicators, findings, table)
+}
+
+/// The RAG tolerance a note above the header states: a line naming Amber with a percentage
+/// ("Amber: worse than target by no more than 5% of the target") is a relative band of that
+/// percentage of |target|; "5 percentage points" is an absolute band. Reported on the note's row.
+fn tolerance_in_notes(notes: &[Row], findings: &mut Vec<Finding>) -> Option<Tolerance> {
+    for row in notes {
+        for cell in &row.cells {
+            let lower = cell.to_lowercase();
+            if !lower.contains("amber") {
+                continue;
+            }
+            let Some((amount, rest)) = percentage_in(&lower) else {
+                continue;
+            };
+            let absolute = rest.trim_start().starts_with("percentage point")
+                || rest.trim_start().starts_with("points")
+                || lower.contains(" pp");
+            let tolerance = if absolute {
+                Tolerance {
+                    mode: ToleranceMode::Absolute,
+                    amount,
+                }
+            } else {
+                Tolerance::relative(amount)
+            };
+            let band = if absolute {
+                format!("{amount} percentage points")
+            } else {
+                format!("{amount}% of the target")
+            };
+            findings.push(Finding::new(
+                row.number,
+                "",
+                FindingKind::RuleRead,
+                format!(
+                    "RAG rule read from the notes: Amber when short of target by no more than \
+                     {band}, Red beyond it; applied to every indicator of the table"
+                ),
+            ));
+            return Some(tolerance);
+        }
+    }
+    None
+}
+
+/// How a note above the header says year to date is worked out ("the sum of the periods for
+/// counts, the mean of the periods for rates and percentages"), reported on the note's row:
+/// as read where it agrees with the rule Waymark applies (sum for counts and money, mean for
+/// percentages and rates), and as not applied where it does not, since an indicator holds no
+/// rule of its own yet.
+fn year_to_date_in_notes(notes: &[Row], findings: &mut Vec<Finding>) {
+    for row in notes {
+        for cell in &row.cells {
+            let lower = cell.to_lowercase();
+            if !(lower.contains("year to date") || lower.contains("ytd")) {
+                continue;
+            }
+            let mut read = Vec::new();
+            let mut disagrees = Vec::new();
+            for clause in lower.split([',', ';']).flat_map(|c| c.split(" and the ")) {
+                let rule = if clause.contains("sum") || clause.contains("total") {
+                    YearToDateRule::Sum
+                } else if clause.contains("mean") || clause.contains("average") {
+                    YearToDateRule::Mean
+                } else {
+                    continue;
+                };
+                let subjects = [
+                    ("count", YearToDateRule::Sum),
+                    ("number", YearToDateRule::Sum),
+                    ("money", YearToDateRule::Sum),
+                    ("£", YearToDateRule::Sum),
+                    ("rate", YearToDateRule::Mean),
+                    ("percent", YearToDateRule::Mean),
+                    ("%", YearToDateRule::Mean),
+                    ("days", YearToDateRule::Mean),
+                ];
+                for (word, applied) in subjects {
+                    if clause.contains(word) {
+                        read.push(format!("{} for {word}", rule.as_str()));
+                        if applied != rule {
+                            disagrees.push(word);
+                        }
+                    }
+                }
+            }
+            if read.is_empty() {
+                continue;
+            }
+            let message = if disagrees.is_empty() {
+                format!(
+                    "year-to-date rule read from the notes: {}; the year to date is worked \
+                     out so",
+                    read.join(", ")
+                )
+            } else {
+                format!(
+                    "year-to-date rule read from the notes: {}; Waymark works out the year \
+                     to date as the sum of periods for counts and money and the mean of \
+                     periods for percentages, rates and days, which differs for {}",
+                    read.join(", "),
+                    disagrees.join(", ")
+                )
+            };
+            findings.push(Finding::new(row.number, "", FindingKind::RuleRead, message));
+            return;
+        }
+    }
+}
+
+/// The first number followed by "%" (or "percent", "percentage points") in `text`, with the
+/// text after it.
+fn percentage_in(text: &str) -> Option<(Figure, &str)> {
+    let bytes = text.as_bytes();
+    let mut start = None;
+    for (at, byte) in bytes.iter().enumerate() {
+        let numeric = byte.is_ascii_digit() || (*byte == b'.' && start.is_some());
+        match (numeric, start) {
+            (true, None) => start = Some(at),
+            (false, Some(from)) => {
+                let rest = text[at..].trim_start();
+                if rest.starts_with('%') || rest.starts_with("per") || rest.starts_with("pp") {
+                    let figure = Figure::parse(&text[from..at]).ok()?;
+                    return Some((figure, rest.trim_start_matches('%')));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Compares a year-to-date column's figure with the year to date the periods give by the
+/// indicator's rule (sum for counts and money, mean for percentages and rates), and finds the
+/// cell by row and column where they differ.
+fn check_stated_year_to_date(
+    parsed: &ParsedIndicator,
+    row: usize,
+    header: &str,
+    stated: Figure,
+    findings: &mut Vec<Finding>,
+) {
+    let Some(last) = parsed.measurements.last().map(|m| m.period) else {
+        return;
+    };
+    let indicator = to_indicator(parsed, None);
+    let Some(worked) = year_to_date(&indicator, &parsed.measurements, last) else {
+        return;
+    };
+    if worked.value != stated {
+        findings.push(Finding::new(
+            row,
+            header,
+            FindingKind::BadFigure,
+            format!(
+                "the year-to-date column says {stated} for \"{}\"; its periods to {last} \
+                 give {} by the {}",
+                parsed.title,
+                worked.value,
+                worked.rule.as_str()
+            ),
+        ));
+    }
+}
+
+/// A header cell that names a period rather than a field: the period its figures are for.
+#[derive(Debug, Clone, PartialEq)]
+struct PeriodColumn {
+    index: usize,
+    period: Period,
+    header: String,
+}
+
+/// The header's period columns, as forces lay a year out across the page: "P1" … "P13" (four-
+/// week periods), "Apr" … "Mar" or "April 2026" (months), "Q1" … "Q4" or "2026-27 Q2"
+/// (quarters). A label without its year takes the financial year written in the title or
+/// notes above the header (or in the header); a year-to-date column is recognised and left
+/// out, as it is not a period's figure. Reports what it read as one finding on the header row.
+fn period_columns(
+    table: &Table,
+    header_at: usize,
+    columns: &[(usize, Field, String)],
+    as_at: Option<NaiveDate>,
+    findings: &mut Vec<Finding>,
+) -> Vec<PeriodColumn> {
+    let header = &table.rows[header_at];
+    let stated = table.rows[..=header_at]
+        .iter()
+        .flat_map(|row| row.cells.iter())
+        .find_map(|cell| financial_year_in(cell));
+    let from_as_at = as_at.and_then(|day| FinancialYear::containing(day).ok().map(|y| (day, y)));
+    let year = stated.or(from_as_at.map(|(_, year)| year));
+    let mut year_from_as_at = false;
+    let mut found = Vec::new();
+    let mut yearless = Vec::new();
+    let mut year_to_date = Vec::new();
+    for (index, cell) in header.cells.iter().enumerate() {
+        let label = cell.trim();
+        if label.is_empty() || columns.iter().any(|(i, _, _)| *i == index) {
+            continue;
+        }
+        if is_year_to_date(label) {
+            year_to_date.push(label.to_string());
+            continue;
+        }
+        let period = match Period::parse(label) {
+            Ok(period) if period.kind() != PeriodKind::Year => Some(period),
+            _ => match (yearless_period(label), year) {
+                (Some((kind, position)), Some(year)) => {
+                    year_from_as_at |= stated.is_none();
+                    Period::new(year, kind, position).ok()
+                }
+                (Some(_), None) => {
+                    yearless.push(label.to_string());
+                    None
+                }
+                (None, _) => None,
+            },
+        };
+        if let Some(period) = period {
+            found.push(PeriodColumn {
+                index,
+                period,
+                header: label.to_string(),
+            });
+        }
+    }
+    if !yearless.is_empty() {
+        findings.push(Finding::new(
+            header.number,
+            &yearless.join(", "),
+            FindingKind::UnparseableDate,
+            format!(
+                "period columns {} have no year, and the title and notes name none \
+                 (write the financial year, such as 2026-27, above the header, or give \
+                 --as-at); their figures were skipped",
+                yearless.join(", ")
+            ),
+        ));
+    }
+    if !found.is_empty() {
+        let listed: Vec<String> = found.iter().map(|c| c.period.to_string()).collect();
+        let mut message = format!("period columns read as {}", listed.join(", "));
+        if let (true, Some((day, year))) = (year_from_as_at, from_as_at) {
+            message.push_str(&format!(
+                "; the file names no financial year, so {year} was taken from the import's \
+                 as-at date {day}"
+            ));
+        }
+        if !year_to_date.is_empty() {
+            message.push_str(&format!(
+                "; the year-to-date column {} is not a period: it is checked against the \
+                 periods, not stored",
+                year_to_date.join(", ")
+            ));
+        }
+        findings.push(Finding::new(
+            header.number,
+            "",
+            FindingKind::PeriodsFound,
+            message,
+        ));
+    }
+    found
+}
+
+/// "P6", "Period 6", "Q2", "Quarter 2", "Apr", "September": a period named without its year,
+/// as (kind, position in the financial year, April being month 1).
+fn yearless_period(label: &str) -> Option<(PeriodKind, u32)> {
+    let lower = label.trim().to_lowercase();
+    let compact: String = lower.split_whitespace().collect();
+    let numbered = |prefixes: &[&str], kind: PeriodKind| {
+        prefixes.iter().find_map(|prefix| {
+            let digits = compact.strip_prefix(prefix)?;
+            if digits.is_empty() || digits.len() > 2 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            let position: u32 = digits.parse().ok()?;
+            (1..=u32::from(kind.periods_per_year()))
+                .contains(&position)
+                .then_some((kind, position))
+        })
+    };
+    if let Some(found) = numbered(&["period", "p"], PeriodKind::FourWeek) {
+        return Some(found);
+    }
+    if let Some(found) = numbered(&["quarter", "q"], PeriodKind::Quarter) {
+        return Some(found);
+    }
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let word = compact.trim_end_matches('.');
+    let calendar_month = MONTHS.iter().position(|name| {
+        *name == word
+            || (word.len() >= 3 && name.starts_with(word) && word != "ma")
+            || (word == "sept" && *name == "september")
+    })?;
+    let calendar_month = u32::try_from(calendar_month).ok()? + 1;
+    let position = if calendar_month >= 4 {
+        calendar_month - 3
+    } else {
+        calendar_month + 9
+    };
+    Some((PeriodKind::Month, position))
+}
+
+fn is_year_to_date(label: &str) -> bool {
+    let lower = label.trim().to_lowercase();
+    lower == "ytd" || lower.starts_with("ytd ") || lower.starts_with("year to date")
+}
+
+/// The first financial year a cell names: "2026-27", "2026/27", "2026-2027".
+fn financial_year_in(cell: &str) -> Option<FinancialYear> {
+    cell.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '(' | ')' | '.'))
+        .filter(|token| token.len() >= 7 && token.contains(['-', '/']))
+        .find_map(|token| FinancialYear::parse(token).ok())
 }
 
 fn finish(
@@ -345,6 +741,46 @@ impl RowReader<'_> {
         parsed
     }
 
+    /// The row's figures under period columns, each stored against its own period. A blank
+    /// cell is not yet reported and stores nothing (never zero); "n/a"-like words store the
+    /// period as not yet available.
+    fn read_period_columns(&mut self, row: &Row, entry: &mut Gathered, columns: &[PeriodColumn]) {
+        for column in columns {
+            let text = row.cell(column.index).trim();
+            if text.is_empty() {
+                continue;
+            }
+            let actual = if is_not_yet_available(text) {
+                Actual::NotYetAvailable
+            } else {
+                if text.contains('%') {
+                    entry.unit_hint.get_or_insert(Unit::Percent);
+                } else if text.contains('£') {
+                    entry.unit_hint.get_or_insert(Unit::Money);
+                }
+                match Figure::parse(text) {
+                    Ok(figure) => Actual::Measured(figure),
+                    Err(error) => {
+                        self.bad(row, &column.header, error.to_string());
+                        continue;
+                    }
+                }
+            };
+            let measurement = Measurement {
+                period: column.period,
+                actual,
+                same_period_last_year: None,
+            };
+            if let Some(earlier) = entry
+                .measured
+                .insert(column.period, entry.measurements.len())
+            {
+                entry.measurements[earlier] = None;
+            }
+            entry.measurements.push(Some((row.number, measurement)));
+        }
+    }
+
     fn read_into(&mut self, row: &Row, entry: &mut Gathered) {
         if entry.owner.is_none() {
             entry.owner = self.text(row, Field::Owner);
@@ -378,7 +814,28 @@ impl RowReader<'_> {
         );
         entry.calendar = entry.calendar.or(calendar);
         let mut hint = entry.unit_hint;
-        let annual_target = self.figure(row, Field::AnnualTarget, &mut hint);
+        let annual_target = match self
+            .cell(row, Field::AnnualTarget)
+            .and_then(|(text, column)| direction_in_target(text).map(|found| (found, column)))
+        {
+            // "Reduce to 100", "at least 90%", "↓ 4%": the target's words state the direction.
+            Some(((direction, figure), column)) => {
+                entry.direction = entry.direction.or(Some(direction));
+                if figure.contains('%') {
+                    hint.get_or_insert(Unit::Percent);
+                } else if figure.contains('£') {
+                    hint.get_or_insert(Unit::Money);
+                }
+                match Figure::parse(figure) {
+                    Ok(figure) => Some(figure),
+                    Err(error) => {
+                        self.bad(row, &column, error.to_string());
+                        None
+                    }
+                }
+            }
+            None => self.figure(row, Field::AnnualTarget, &mut hint),
+        };
         entry.annual_target = entry.annual_target.or(annual_target);
         let baseline = self.figure(row, Field::Baseline, &mut hint);
         entry.baseline = entry.baseline.or(baseline);
@@ -497,9 +954,13 @@ fn settle(
         if measurement.period.kind() == calendar.kind() {
             measurements.push(measurement);
         } else {
+            // A figure from a period column is named by its period, as the column heads it.
+            let column = Some(header(Field::Period))
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| measurement.period.to_string());
             findings.push(Finding::new(
                 row,
-                &header(Field::Period),
+                &column,
                 FindingKind::UnparseableDate,
                 format!(
                     "{} is not a period of the {calendar} indicator \"{}\"; it was skipped",
@@ -520,6 +981,7 @@ fn settle(
         baseline: entry.baseline,
         minimum: entry.minimum,
         stretch: entry.stretch,
+        tolerance: None,
         measurements,
         title: entry.title,
     }
@@ -537,6 +999,12 @@ fn parse_unit(text: &str) -> Option<Unit> {
 fn parse_direction(text: &str) -> Option<Direction> {
     Direction::parse(text).or_else(|| {
         let lower = text.trim().to_lowercase();
+        if lower.starts_with(['↑', '⬆', '▲']) {
+            return Some(Direction::HigherIsBetter);
+        }
+        if lower.starts_with(['↓', '⬇', '▼']) {
+            return Some(Direction::LowerIsBetter);
+        }
         let first = lower.split_whitespace().next().unwrap_or("");
         match first {
             "higher" | "high" | "up" | "increase" | "more" | "maximise" => {
@@ -547,6 +1015,33 @@ fn parse_direction(text: &str) -> Option<Direction> {
             }
             _ => None,
         }
+    })
+}
+
+/// A target written with its direction: "reduce to 100", "increase to 300", "at least 90%",
+/// "no more than 4%", "↓ 4%", as the direction and the figure's text. A change written "reduce
+/// by 5%" is not read here: it is a change on last year, not a level to reach.
+fn direction_in_target(text: &str) -> Option<(Direction, &str)> {
+    let trimmed = text.trim();
+    let lower = trimmed.to_lowercase();
+    let forms: [(&str, Direction); 12] = [
+        ("reduce to ", Direction::LowerIsBetter),
+        ("decrease to ", Direction::LowerIsBetter),
+        ("no more than ", Direction::LowerIsBetter),
+        ("at most ", Direction::LowerIsBetter),
+        ("below ", Direction::LowerIsBetter),
+        ("↓", Direction::LowerIsBetter),
+        ("increase to ", Direction::HigherIsBetter),
+        ("improve to ", Direction::HigherIsBetter),
+        ("raise to ", Direction::HigherIsBetter),
+        ("at least ", Direction::HigherIsBetter),
+        ("above ", Direction::HigherIsBetter),
+        ("↑", Direction::HigherIsBetter),
+    ];
+    forms.iter().find_map(|(prefix, direction)| {
+        lower
+            .starts_with(prefix)
+            .then(|| (*direction, trimmed.get(prefix.len()..).unwrap_or("").trim()))
     })
 }
 
@@ -772,6 +1267,7 @@ fn to_indicator(parsed: &ParsedIndicator, objective: Option<ItemId>) -> Indicato
         baseline: parsed.baseline,
         minimum: parsed.minimum,
         stretch: parsed.stretch,
+        tolerance: parsed.tolerance.unwrap_or(Tolerance::DEFAULT),
         ..Indicator::new(
             IndicatorId(0),
             parsed.title.clone(),

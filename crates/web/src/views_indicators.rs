@@ -9,7 +9,9 @@
 use chrono::NaiveDate;
 use serde::{Serialize, Serializer};
 use waymark_core::Rag;
-use waymark_core::indicator::{Calendar, Figure, IndicatorState, MeasureType, Period};
+use waymark_core::indicator::{
+    Calendar, Figure, IndicatorState, MeasureType, Period, YearToDate, year_to_date,
+};
 
 pub use waymark_app::indicators::{
     IndicatorRow, MeasurementInput, calendar_words, check_measurement, default_period,
@@ -60,6 +62,39 @@ pub struct IndicatorJson {
     pub forecast: Option<UnitNumber>,
     pub on_track: Option<bool>,
     pub sentence: String,
+    /// The year to its period by the indicator's rule; null when no period of the year to it
+    /// has a figure.
+    pub year_to_date: Option<YearToDateJson>,
+}
+
+/// An indicator's year to date in the JSON contract.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct YearToDateJson {
+    /// "sum of periods" (counts, money), "mean of periods" (percentages, rates, days) or
+    /// "the period's figure" (a cumulative measure or a change).
+    #[schema(value_type = String)]
+    pub rule: &'static str,
+    /// How many periods of the year, to the one judged, have a figure.
+    pub periods_reported: u32,
+    #[schema(value_type = f64)]
+    pub value: UnitNumber,
+    #[schema(value_type = Option<f64>)]
+    pub target: Option<UnitNumber>,
+    /// "Red", "Amber" or "Green"; null without a target.
+    #[schema(value_type = Option<String>)]
+    pub rag: Option<&'static str>,
+}
+
+impl YearToDateJson {
+    fn new(ytd: YearToDate) -> Self {
+        YearToDateJson {
+            rule: ytd.rule.as_str(),
+            periods_reported: ytd.periods_reported,
+            value: UnitNumber(ytd.value),
+            target: ytd.target.map(UnitNumber),
+            rag: ytd.rag.map(Rag::word),
+        }
+    }
 }
 
 impl IndicatorJson {
@@ -82,6 +117,8 @@ impl IndicatorJson {
             forecast: evaluation.forecast.map(UnitNumber),
             on_track: evaluation.on_track,
             sentence: evaluation.sentence.clone(),
+            year_to_date: year_to_date(indicator, &row.measurements, row.period)
+                .map(YearToDateJson::new),
         }
     }
 }

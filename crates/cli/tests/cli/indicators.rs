@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::helpers::{fresh_data_dir, json, start, waymark};
+use crate::helpers::{fresh_data_dir, json, start, succeed, waymark};
 
 #[test]
 fn the_demo_indicators_meet_the_json_contract() {
@@ -137,10 +137,214 @@ fn text_output_and_errors() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a period"));
 
+    // A period named that no indicator of the plan reports is refused with the periods each
+    // reports; a month is not read as the quarter it falls in (issue #24).
+    for (period, expected) in [
+        (
+            "P6 2026-27",
+            "P6 2026-27 is a four-week period; this indicator reports quarters: \
+             Q1 2026-27, Q2 2026-27, Q3 2026-27, Q4 2026-27",
+        ),
+        (
+            "P6 2026-27",
+            "P6 2026-27 is a four-week period; this indicator reports months: \
+             April 2026, May 2026",
+        ),
+        (
+            "August 2026",
+            "August 2026 is a month; this indicator reports quarters: Q1 2026-27,",
+        ),
+    ] {
+        let refused = waymark(&dir)
+            .args(["indicators", "--plan", "2", "--period", period, "--json"])
+            .output()
+            .unwrap();
+        assert!(!refused.status.success(), "{period}");
+        assert!(refused.stdout.is_empty(), "{period}: no answer printed");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(expected), "{period}: {stderr}");
+    }
+    for period in ["P14 2026-27", "Q5 2026-27", "P0 2026-27"] {
+        let refused = waymark(&dir)
+            .args(["indicators", "--plan", "2", "--period", period])
+            .output()
+            .unwrap();
+        assert!(!refused.status.success(), "{period}");
+    }
+
     let missing = waymark(&dir)
         .args(["indicators", "--plan", "99", "--json"])
         .output()
         .unwrap();
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("plan 99 was not found"));
+}
+
+/// A table kept in 13 four-week periods, imported into a plan: `--period "P6 2026-27"` prints
+/// each indicator's P6 actual, target and RAG by the file's 5% rule, and the year to date by
+/// its rule (sum for counts, mean for percentages), and a quarter is refused (issue #24).
+#[test]
+fn a_four_week_period_table_answers_for_p6() {
+    let dir = fresh_data_dir("indicators-four-week");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let tracker = fixtures.join("community-safety.csv");
+    succeed(waymark(&dir).args(["import", tracker.to_str().unwrap(), "--new-plan", "Plan"]));
+    let table = fixtures.join("four-week-periods.csv");
+    let imported = succeed(waymark(&dir).args(["import", table.to_str().unwrap(), "--plan", "1"]));
+    let said = String::from_utf8_lossy(&imported.stdout).to_string();
+    assert!(
+        said.contains("P6 2026-27"),
+        "the periods found are reported: {said}"
+    );
+
+    let rows = json(
+        &dir,
+        &[
+            "indicators",
+            "--plan",
+            "1",
+            "--period",
+            "P6 2026-27",
+            "--json",
+        ],
+    );
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    let summary: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|r| {
+            serde_json::json!([
+                r["title"],
+                r["direction"],
+                r["period"],
+                r["actual"],
+                r["target_for_period"],
+                r["rag"],
+                r["year_to_date"]["rule"],
+                r["year_to_date"]["value"],
+                r["year_to_date"]["target"],
+                r["year_to_date"]["rag"]
+            ])
+        })
+        .collect();
+    let expected = serde_json::json!([
+        [
+            "Residential burglary",
+            "lower is better",
+            "P6 2026-27",
+            100,
+            100,
+            "Green",
+            "sum of periods",
+            598,
+            600,
+            "Green"
+        ],
+        [
+            "Abandoned 999 calls",
+            "lower is better",
+            "P6 2026-27",
+            4.2,
+            4,
+            "Amber",
+            "mean of periods",
+            4.01,
+            4,
+            "Amber"
+        ],
+        [
+            "Vehicle crime",
+            "lower is better",
+            "P6 2026-27",
+            211,
+            200,
+            "Red",
+            "sum of periods",
+            1204,
+            1200,
+            "Amber"
+        ],
+        [
+            "999 calls answered within 10 seconds",
+            "higher is better",
+            "P6 2026-27",
+            85.5,
+            90,
+            "Amber",
+            "mean of periods",
+            89.03,
+            90,
+            "Amber"
+        ],
+        [
+            "Arrests",
+            "higher is better",
+            "P6 2026-27",
+            379,
+            400,
+            "Red",
+            "sum of periods",
+            2385,
+            2400,
+            "Amber"
+        ],
+        [
+            "Victim satisfaction",
+            "higher is better",
+            "P6 2026-27",
+            78,
+            80,
+            "Amber",
+            "mean of periods",
+            79.67,
+            80,
+            "Amber"
+        ],
+        [
+            "Violence with injury",
+            "lower is better",
+            "P6 2026-27",
+            314,
+            300,
+            "Amber",
+            "sum of periods",
+            1813,
+            1800,
+            "Amber"
+        ],
+        [
+            "Abandoned 101 calls",
+            "lower is better",
+            "P6 2026-27",
+            10.51,
+            10,
+            "Red",
+            "mean of periods",
+            10.02,
+            10,
+            "Amber"
+        ],
+    ]);
+    assert_eq!(serde_json::Value::Array(summary), expected);
+
+    let refused = waymark(&dir)
+        .args([
+            "indicators",
+            "--plan",
+            "1",
+            "--period",
+            "Q2 2026-27",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(refused.stdout.is_empty());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains(
+            "Q2 2026-27 is a quarter; this indicator reports four-week periods: P1 2026-27,"
+        ),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
 }

@@ -220,6 +220,34 @@ impl Calendar {
         }))
     }
 
+    /// The period of this calendar that a period someone asked for names, strictly: the same
+    /// period when it is of this calendar's kind; for a whole year, this calendar's last period
+    /// of that year (the year-end figure); for a quarter asked of a monthly indicator, the
+    /// quarter's last month, which ends on the same day. Anything else names no period of this
+    /// calendar (P6 asked of a quarterly indicator, August of a quarterly one, Q2 of a
+    /// four-weekly one) and is refused, never answered with a neighbouring period.
+    pub fn resolve(self, asked: Period) -> Result<Period, PeriodMismatch> {
+        let own = self.kind();
+        let mismatch = || PeriodMismatch {
+            asked,
+            calendar: self,
+        };
+        match (asked.kind, own) {
+            (asked_kind, own_kind) if asked_kind == own_kind => Ok(asked),
+            (PeriodKind::Year, _) => Ok(Period {
+                year: asked.year,
+                kind: own,
+                index: own.periods_per_year(),
+            }),
+            (PeriodKind::Quarter, PeriodKind::Month) => Ok(Period {
+                year: asked.year,
+                kind: own,
+                index: asked.index * 3,
+            }),
+            _ => Err(mismatch()),
+        }
+    }
+
     pub fn parse(word: &str) -> Option<Calendar> {
         match word.trim().to_ascii_lowercase().as_str() {
             "monthly" | "month" | "months" => Some(Calendar::Monthly),
@@ -244,6 +272,47 @@ impl fmt::Display for Calendar {
         f.write_str(self.as_str())
     }
 }
+
+/// A period asked of an indicator whose calendar has no such period: the message names what
+/// was asked and lists the periods the indicator reports in that year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeriodMismatch {
+    pub asked: Period,
+    pub calendar: Calendar,
+}
+
+impl PeriodMismatch {
+    /// The periods of the asked year that the indicator does report.
+    pub fn periods_reported(&self) -> Vec<Period> {
+        self.calendar.periods(self.asked.year)
+    }
+}
+
+impl fmt::Display for PeriodMismatch {
+    /// "P6 2026-27 is a four-week period; this indicator reports quarters: Q1 2026-27, …".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let reports = match self.calendar {
+            Calendar::Monthly => "months",
+            Calendar::Quarterly => "quarters",
+            Calendar::FourWeekly => "four-week periods",
+        };
+        let listed: Vec<String> = self
+            .periods_reported()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        write!(
+            f,
+            "{} is a {}; this indicator reports {}: {}",
+            self.asked,
+            self.asked.kind,
+            reports,
+            listed.join(", ")
+        )
+    }
+}
+
+impl std::error::Error for PeriodMismatch {}
 
 /// A reporting period: a whole financial year, or one of its quarters, months or four-week
 /// periods. Built only through constructors that check the index, so "Q5" cannot exist.
@@ -772,5 +841,99 @@ mod tests {
         fn the_parser_never_panics(text in "\\PC{0,30}") {
             let _ = Period::parse(&text);
         }
+
+        #[test]
+        fn every_form_of_a_numbered_period_reads_as_itself_and_nothing_else(
+            start in 1990i32..2100,
+            which in 0usize..2,
+            index in 0u32..20,
+            form in 0usize..4,
+        ) {
+            let (kind, letter, word) = [
+                (PeriodKind::FourWeek, "P", "Period"),
+                (PeriodKind::Quarter, "Q", "Quarter"),
+            ][which];
+            let year = format!("{}-{:02}", start, (start + 1) % 100);
+            let text = match form {
+                0 => format!("{letter}{index} {year}"),
+                1 => format!("{year} {letter}{index}"),
+                2 => format!("{word} {index} {year}"),
+                _ => format!("  {}{index}   {} ", letter.to_lowercase(), year.replace('-', "/")),
+            };
+            let parsed = Period::parse(&text);
+            if (1..=u32::from(kind.periods_per_year())).contains(&index) {
+                let period = parsed.unwrap();
+                prop_assert_eq!(period.kind(), kind);
+                prop_assert_eq!(period.index(), index);
+                prop_assert_eq!(period.year(), fy(start));
+            } else {
+                prop_assert!(parsed.is_err(), "{} read as {:?}", text, parsed);
+            }
+        }
+
+        #[test]
+        fn a_month_reads_as_that_month(calendar_year in 1991i32..2099, month in 1u32..=12) {
+            let period = Period::parse(&format!("{} {calendar_year}", MONTHS[month as usize - 1].0))
+                .unwrap();
+            prop_assert_eq!(period.kind(), PeriodKind::Month);
+            prop_assert_eq!(period.start_date(), day(calendar_year, month, 1));
+        }
+
+        #[test]
+        fn resolving_never_answers_for_a_period_ending_another_day(
+            start in 1990i32..2100,
+            asked_kind in 0usize..4,
+            index in 1u32..14,
+            which in 0usize..3,
+        ) {
+            let kind = [PeriodKind::Year, PeriodKind::Quarter, PeriodKind::Month, PeriodKind::FourWeek][asked_kind];
+            let index = (index - 1) % u32::from(kind.periods_per_year()) + 1;
+            let asked = Period::new(fy(start), kind, index).unwrap();
+            let calendar = Calendar::ALL[which];
+            match calendar.resolve(asked) {
+                Ok(own) => {
+                    prop_assert_eq!(own.kind(), calendar.kind());
+                    prop_assert_eq!(own.end_date(), asked.end_date());
+                    prop_assert_eq!(own.year(), asked.year());
+                }
+                Err(mismatch) => {
+                    prop_assert_ne!(kind, calendar.kind());
+                    let message = mismatch.to_string();
+                    let asked_text = asked.to_string();
+                    prop_assert!(message.starts_with(&asked_text));
+                    for period in calendar.periods(fy(start)) {
+                        prop_assert!(message.contains(&period.to_string()));
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_period_of_another_calendar_is_refused_with_the_periods_listed() {
+        let p6 = Period::parse("P6 2026-27").unwrap();
+        let refused = Calendar::Quarterly.resolve(p6).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "P6 2026-27 is a four-week period; this indicator reports quarters: \
+             Q1 2026-27, Q2 2026-27, Q3 2026-27, Q4 2026-27"
+        );
+        assert_eq!(Calendar::FourWeekly.resolve(p6), Ok(p6));
+        let q2 = Period::parse("Q2 2026-27").unwrap();
+        assert!(Calendar::FourWeekly.resolve(q2).is_err());
+        assert_eq!(
+            Calendar::Monthly.resolve(q2),
+            Ok(Period::parse("September 2026").unwrap())
+        );
+        let august = Period::parse("August 2026").unwrap();
+        assert!(Calendar::Quarterly.resolve(august).is_err());
+        assert!(Calendar::FourWeekly.resolve(august).is_err());
+        let year = Period::parse("2026-27").unwrap();
+        assert_eq!(
+            Calendar::FourWeekly.resolve(year),
+            Ok(Period::parse("P13 2026-27").unwrap())
+        );
+        assert!(Period::parse("P14 2026-27").is_err());
+        assert!(Period::parse("P0 2026-27").is_err());
     }
 }

@@ -23,11 +23,14 @@ pub mod format;
 pub mod model;
 pub mod rag;
 pub mod sentence;
+pub mod year_to_date;
 
 #[cfg(test)]
 mod seed_004;
 
-pub use calendar::{Calendar, FinancialYear, Fraction, Period, PeriodError, PeriodKind};
+pub use calendar::{
+    Calendar, FinancialYear, Fraction, Period, PeriodError, PeriodKind, PeriodMismatch,
+};
 pub use evaluate::{Evaluation, PeriodFigure, evaluate};
 pub use figure::{Figure, FigureError};
 pub use forecast::{forecast_cumulative, forecast_level};
@@ -38,3 +41,4 @@ pub use model::{
 };
 pub use rag::{Targets, achieved, judge_rag};
 pub use sentence::describe;
+pub use year_to_date::{YearToDate, YearToDateRule, year_to_date};

@@ -118,3 +118,395 @@ fn an_indicator_csv_imports_once() {
         assert_eq!(history.len(), 1);
     });
 }
+
+/// A table as a force that reports in 13 four-week periods keeps it: notes above the header
+/// stating the RAG rule, a "Better" column, the year across the page as P1 … P13 with figures
+/// to P6, and a year-to-date column (issue #24).
+#[test]
+fn a_four_week_period_table_reads_each_figure_against_its_own_period() {
+    use waymark_core::indicator::{Actual, Calendar, Direction, PeriodKind, Tolerance};
+    use waymark_io::FindingKind;
+
+    let path = crate::helpers::fixtures_dir().join("four-week-periods.csv");
+    let workbook = read_file(&path).unwrap();
+    assert!(is_indicator_workbook(&workbook));
+    let import = parse_indicator_workbook(&workbook);
+
+    let p = |n: u32| Period::parse(&format!("P{n} 2026-27")).unwrap();
+    let periods_found: Vec<_> = import
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::PeriodsFound)
+        .collect();
+    assert_eq!(periods_found.len(), 1, "{:?}", import.findings);
+    assert_eq!(periods_found[0].row, 5, "the header row");
+    let listed: Vec<String> = (1..=13).map(|n| p(n).to_string()).collect();
+    assert!(
+        periods_found[0]
+            .message
+            .starts_with(&format!("period columns read as {}", listed.join(", "))),
+        "{}",
+        periods_found[0].message
+    );
+    assert!(periods_found[0].message.contains("YTD"));
+    let rule: Vec<_> = import
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::RuleRead)
+        .collect();
+    assert_eq!(rule.len(), 2, "{:?}", import.findings);
+    assert_eq!(rule[0].row, 2, "the note's row");
+    assert!(
+        rule[0].message.contains("5% of the target"),
+        "{}",
+        rule[0].message
+    );
+    assert_eq!(rule[1].row, 3, "the year-to-date note's row");
+    assert_eq!(
+        rule[1].message,
+        "year-to-date rule read from the notes: sum of periods for count, mean of periods \
+         for rate, mean of periods for percent; the year to date is worked out so"
+    );
+    assert!(
+        import
+            .findings
+            .iter()
+            .all(|f| matches!(f.kind, FindingKind::PeriodsFound | FindingKind::RuleRead)),
+        "{:?}",
+        import.findings
+    );
+
+    assert_eq!(import.indicators.len(), 8);
+    let directions: Vec<Direction> = import.indicators.iter().map(|i| i.direction).collect();
+    use Direction::{HigherIsBetter as Up, LowerIsBetter as Down};
+    assert_eq!(directions, [Down, Down, Down, Up, Up, Up, Down, Down]);
+    for indicator in &import.indicators {
+        assert_eq!(
+            indicator.calendar,
+            Calendar::FourWeekly,
+            "{}",
+            indicator.title
+        );
+        assert_eq!(
+            indicator.tolerance,
+            Some(Tolerance::relative(Figure::whole(5)))
+        );
+        // Blank cells P7 … P13 are not yet reported: nothing stored, never zero.
+        assert!(
+            indicator
+                .measurements
+                .iter()
+                .all(|m| m.period.kind() == PeriodKind::FourWeek && m.period.index() <= 6),
+            "{}",
+            indicator.title
+        );
+    }
+    let burglary = &import.indicators[0];
+    assert_eq!(burglary.title, "Residential burglary");
+    assert_eq!(burglary.annual_target, Some(Figure::whole(100)));
+    let burglary_figures: Vec<(Period, Actual)> = burglary
+        .measurements
+        .iter()
+        .map(|m| (m.period, m.actual))
+        .collect();
+    let expected: Vec<(Period, Actual)> = [96, 104, 99, 101, 98, 100]
+        .into_iter()
+        .zip(1..)
+        .map(|(figure, n)| (p(n), Actual::Measured(Figure::whole(figure))))
+        .collect();
+    assert_eq!(burglary_figures, expected);
+    let abandoned_101 = &import.indicators[7];
+    assert_eq!(abandoned_101.measurements.len(), 6);
+    assert_eq!(
+        abandoned_101.measurements[4].actual,
+        Actual::NotYetAvailable
+    );
+    assert_eq!(
+        abandoned_101.measurements[5].actual,
+        Actual::Measured(Figure::from_hundredths(1051))
+    );
+
+    // Stored and judged at P6 by the file's own rule: exactly 5% worse is Amber, just past it
+    // Red, in both directions.
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let (store, org) = fresh_store().await;
+        let plan = store
+            .create_plan(&NewPlan {
+                org,
+                kind: PlanKind::Strategic,
+                title: "Policing plan 2026-27".into(),
+                period: Some("2026-27".into()),
+                level_names: PlanKind::Strategic.default_levels(),
+                owner_posts: Vec::new(),
+                source: None,
+                update_cycle: UpdateCycle::Monthly,
+                marking: waymark_core::Classification::OFFICIAL,
+            })
+            .await
+            .unwrap();
+        let outcome = import_indicators(&store, plan.id, &import, "Import", false)
+            .await
+            .unwrap();
+        assert_eq!(outcome.indicators_created, 8);
+        assert_eq!(outcome.measurements_added, 8 * 6);
+        let stored = store.indicators(Scope::All, plan.id).await.unwrap();
+        let mut judged = Vec::new();
+        for indicator in &stored {
+            let measurements = store
+                .measurements(Scope::All, indicator.indicator.id, None)
+                .await
+                .unwrap();
+            let evaluation = evaluate(&indicator.indicator, &measurements, p(6));
+            judged.push((
+                indicator.indicator.title.clone(),
+                evaluation.actual,
+                evaluation.target_for_period,
+                evaluation.rag,
+            ));
+        }
+        let row = |title: &str, actual: i64, target: i64, rag: Rag| {
+            (
+                title.to_string(),
+                Some(Figure::from_hundredths(actual)),
+                Some(Figure::from_hundredths(target)),
+                Some(rag),
+            )
+        };
+        assert_eq!(
+            judged,
+            vec![
+                // On target.
+                row("Residential burglary", 10_000, 10_000, Rag::Green),
+                // Exactly 5% worse, lower is better.
+                row("Abandoned 999 calls", 420, 400, Rag::Amber),
+                // 5.5% worse, lower is better: just past the band.
+                row("Vehicle crime", 21_100, 20_000, Rag::Red),
+                // Exactly 5% worse, higher is better.
+                row(
+                    "999 calls answered within 10 seconds",
+                    8_550,
+                    9_000,
+                    Rag::Amber
+                ),
+                // 5.25% worse, higher is better.
+                row("Arrests", 37_900, 40_000, Rag::Red),
+                // 2.5% worse: within.
+                row("Victim satisfaction", 7_800, 8_000, Rag::Amber),
+                // 4.67% worse: within.
+                row("Violence with injury", 31_400, 30_000, Rag::Amber),
+                // 5.1% worse, lower is better: just past.
+                row("Abandoned 101 calls", 1_051, 1_000, Rag::Red),
+            ]
+        );
+    });
+}
+
+/// A table that says nothing of direction: a finding by row for each indicator, naming the
+/// Better column it would be read from, rather than a silent "higher is better" (issue #24).
+#[test]
+fn a_missing_direction_is_a_finding_by_row() {
+    use waymark_io::FindingKind;
+    let path = temp_path("no-direction.csv");
+    std::fs::write(
+        &path,
+        "Performance 2026-27\nIndicator,Unit,Target,Q1,Q2,Q3,Q4\nAbandoned calls,%,5,4.9,,,\n",
+    )
+    .unwrap();
+    let import = parse_indicator_workbook(&read_file(&path).unwrap());
+    let missing: Vec<_> = import
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::BadFigure)
+        .collect();
+    assert_eq!(missing.len(), 1, "{:?}", import.findings);
+    assert_eq!(missing[0].row, 3);
+    assert!(
+        missing[0]
+            .message
+            .contains("no direction for \"Abandoned calls\"")
+    );
+    let indicator = &import.indicators[0];
+    assert_eq!(
+        indicator.measurements,
+        vec![Measurement::new(
+            Period::parse("Q1 2026-27").unwrap(),
+            Figure::from_hundredths(490)
+        )]
+    );
+}
+
+/// Months across the page as "Apr" … "Mar" take the financial year of the title (January is
+/// in the year's second calendar year); labels with their own year ("April 2026",
+/// "2026-27 Q2") need none; labels with no year and none in the file are skipped with a
+/// finding on the header row (issue #24).
+#[test]
+fn period_columns_in_every_written_form() {
+    use waymark_io::FindingKind;
+    let read = |name: &str, text: &str| {
+        let path = temp_path(name);
+        std::fs::write(&path, text).unwrap();
+        parse_indicator_workbook(&read_file(&path).unwrap())
+    };
+    let periods = |import: &waymark_io::indicators::IndicatorImport| -> Vec<String> {
+        import.indicators[0]
+            .measurements
+            .iter()
+            .map(|m| m.period.to_string())
+            .collect()
+    };
+    let months = read(
+        "months.csv",
+        "Performance report 2026/27\nIndicator,Better,Target,Apr,May,Sept,Jan,Mar\n\
+         Arrests,Higher,400,1,2,3,4,5\n",
+    );
+    assert_eq!(
+        periods(&months),
+        [
+            "April 2026",
+            "May 2026",
+            "September 2026",
+            "January 2027",
+            "March 2027"
+        ]
+    );
+    let dated = read(
+        "dated.csv",
+        "Indicator,Better,Target,April 2026,May 2026,2026-27 Q2,P6 2026-27\n\
+         Arrests,Higher,400,1,2,,\nVehicle crime,Lower,200,,,7,8\n",
+    );
+    assert_eq!(periods(&dated), ["April 2026", "May 2026"]);
+    assert_eq!(
+        dated.indicators[1]
+            .measurements
+            .iter()
+            .map(|m| m.period.to_string())
+            .collect::<Vec<_>>(),
+        ["Q2 2026-27"]
+    );
+    // One indicator keeps one calendar: its P6 figure is not read as a quarter's.
+    assert!(
+        dated.findings.iter().any(|f| f.row == 3
+            && f.message
+                .contains("P6 2026-27 is not a period of the quarterly indicator")),
+        "{:?}",
+        dated.findings
+    );
+    let no_year = read(
+        "no-year.csv",
+        "Indicator,Better,Target,Q1,Q2\nArrests,Higher,400,1,2\n",
+    );
+    assert!(no_year.indicators[0].measurements.is_empty());
+    let finding = no_year
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::UnparseableDate)
+        .unwrap();
+    assert_eq!((finding.row, finding.column.as_str()), (1, "Q1, Q2"));
+    assert!(
+        finding.message.contains("have no year"),
+        "{}",
+        finding.message
+    );
+
+    // A stated year to date that the periods do not give is found by row and column.
+    let stated = read(
+        "stated-ytd.csv",
+        "Performance 2026-27\nIndicator,Unit,Better,Target,P1,P2,YTD\n\
+         Arrests,Count,Higher,400,10,20,30\nSatisfaction,%,Higher,80,80,81,161\n",
+    );
+    let wrong: Vec<_> = stated
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::BadFigure)
+        .collect();
+    assert_eq!(wrong.len(), 1, "{:?}", stated.findings);
+    assert_eq!((wrong[0].row, wrong[0].column.as_str()), (4, "YTD"));
+    assert!(
+        wrong[0]
+            .message
+            .contains("says 161 for \"Satisfaction\"; its periods to P2 2026-27 give 80.5 by the mean of periods"),
+        "{}",
+        wrong[0].message
+    );
+
+    // A year-to-date rule in the notes that differs from the one applied is said to differ.
+    let differs = read(
+        "ytd-note.csv",
+        "Performance 2026-27\nYTD is the total of the periods for percentages too\n\
+         Indicator,Unit,Better,Target,P1\nSatisfaction,%,Higher,80,80\n",
+    );
+    let note = differs
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::RuleRead)
+        .unwrap();
+    assert_eq!(note.row, 2);
+    assert!(
+        note.message.ends_with("which differs for percent"),
+        "{}",
+        note.message
+    );
+
+    // With the import's as-at date, the year is the financial year containing it, said so.
+    let path = temp_path("no-year-as-at.csv");
+    std::fs::write(
+        &path,
+        "Indicator,Better,Target,Q1,Q2\nArrests,Higher,400,1,2\n",
+    )
+    .unwrap();
+    let workbook = read_file(&path).unwrap();
+    let dated = waymark_io::indicators::parse_indicator_workbook_as_at(
+        &workbook,
+        chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap(),
+    );
+    assert_eq!(periods(&dated), ["Q1 2026-27", "Q2 2026-27"]);
+    let said = dated
+        .findings
+        .iter()
+        .find(|f| f.kind == FindingKind::PeriodsFound)
+        .unwrap();
+    assert!(
+        said.message
+            .contains("2026-27 was taken from the import's as-at date 2027-02-01"),
+        "{}",
+        said.message
+    );
+}
+
+/// A target written with its direction sets it where no column does (issue #24).
+#[test]
+fn a_target_written_with_its_direction_sets_it() {
+    use waymark_core::indicator::Direction;
+    let path = temp_path("target-words.csv");
+    std::fs::write(
+        &path,
+        "Performance 2026-27\nIndicator,Unit,Target,Q1\n\
+         Burglary,Count,Reduce to 100,96\nAnswered in 10 seconds,%,At least 90%,91\n\
+         Abandoned calls,%,↓ 4%,3.9\n",
+    )
+    .unwrap();
+    let import = parse_indicator_workbook(&read_file(&path).unwrap());
+    assert_eq!(
+        import
+            .findings
+            .iter()
+            .filter(|f| f.kind == waymark_io::FindingKind::BadFigure)
+            .count(),
+        0,
+        "{:?}",
+        import.findings
+    );
+    let read: Vec<(Direction, Option<Figure>)> = import
+        .indicators
+        .iter()
+        .map(|i| (i.direction, i.annual_target))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (Direction::LowerIsBetter, Some(Figure::whole(100))),
+            (Direction::HigherIsBetter, Some(Figure::whole(90))),
+            (Direction::LowerIsBetter, Some(Figure::whole(4))),
+        ]
+    );
+}

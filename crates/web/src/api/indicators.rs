@@ -21,7 +21,8 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct PeriodQuery {
-    /// "Q2 2026-27", "September 2026", "2026-27"; the latest quarter ended when absent.
+    /// "Q2 2026-27", "September 2026", "P6 2026-27", "2026-27"; the latest quarter ended when
+    /// absent. A period that names none of an indicator's periods is refused with 422.
     period: Option<String>,
 }
 
@@ -32,7 +33,7 @@ pub(crate) struct PeriodQuery {
     responses((status = 200, body = [IndicatorJson]),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "The period is not one", body = ErrorJson),
+        (status = 422, description = "The period is not one, or names no period of an indicator's calendar", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn indicators(
     State(state): State<AppState>,
@@ -42,9 +43,22 @@ pub(crate) async fn indicators(
 ) -> Result<Json<Vec<IndicatorJson>>, ApiError> {
     let period = parse_period(query.period.as_deref(), state.today())
         .map_err(|message| AppError::invalid("period", message))?;
-    let (_, rows) = state
-        .app
-        .plan_indicators(&viewer.actor, PlanId(id), period, None)
-        .await?;
+    // A period named is answered exactly or refused (422, listing the periods each indicator
+    // reports); only the default takes each indicator's latest period ended by then.
+    let named = query
+        .period
+        .as_deref()
+        .is_some_and(|p| !p.trim().is_empty());
+    let (_, rows) = if named {
+        state
+            .app
+            .plan_indicators_named(&viewer.actor, PlanId(id), period, None)
+            .await?
+    } else {
+        state
+            .app
+            .plan_indicators(&viewer.actor, PlanId(id), period, None)
+            .await?
+    };
     Ok(Json(rows.iter().map(IndicatorJson::new).collect()))
 }

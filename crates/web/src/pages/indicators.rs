@@ -110,7 +110,7 @@ async fn list(
 ) -> Result<Response, AppError> {
     let today = state.today();
     // A period that cannot be read shows the default period, with the field in error.
-    let (selected, period_error) = match parse_period(query.period.as_deref(), today) {
+    let (mut selected, mut period_error) = match parse_period(query.period.as_deref(), today) {
         Ok(period) => (period, String::new()),
         Err(_) => {
             let typed = query.period.as_deref().unwrap_or_default().trim();
@@ -123,16 +123,50 @@ async fn list(
             (default, message)
         }
     };
+    // A period named is answered exactly; one that names no period of some indicator's
+    // calendar shows the default period instead, with the refusal (and the periods the
+    // indicators report) in error, never the neighbouring period's figures (issue #24).
+    let named = period_error.is_empty()
+        && query
+            .period
+            .as_deref()
+            .is_some_and(|p| !p.trim().is_empty());
+    let answered = if named {
+        match state
+            .app
+            .plan_indicators_named(&viewer.actor, PlanId(id), selected, None)
+            .await
+        {
+            Err(waymark_app::AppError::Invalid(refusals)) => {
+                period_error = refusals
+                    .into_iter()
+                    .map(|(_, message)| message)
+                    .collect::<Vec<_>>()
+                    .join(". ");
+                selected = parse_period(None, today)
+                    .map_err(|message| AppError::invalid("period", message))?;
+                None
+            }
+            other => Some(other?),
+        }
+    } else {
+        None
+    };
+    let (visible, rows) = match answered {
+        Some(answered) => answered,
+        None => {
+            state
+                .app
+                .plan_indicators(&viewer.actor, PlanId(id), selected, None)
+                .await?
+        }
+    };
     let errors = if period_error.is_empty() {
         Vec::new()
     } else {
         vec![("period".to_string(), period_error.clone())]
     };
     let has_errors = !errors.is_empty();
-    let (visible, rows) = state
-        .app
-        .plan_indicators(&viewer.actor, PlanId(id), selected, None)
-        .await?;
     let plan = visible.plan;
     let read = state.app.plan_view(&viewer.actor, plan.id, today).await?;
     let view = read.view.clone();
@@ -184,8 +218,12 @@ async fn list(
     }
 
     let mut measured: BTreeSet<Period> = BTreeSet::new();
+    let mut calendars: Vec<Calendar> = Vec::new();
     for row in &rows {
         measured.extend(row.measurements.iter().map(|m| m.period));
+        if !calendars.contains(&row.stored.indicator.calendar) {
+            calendars.push(row.stored.indicator.calendar);
+        }
     }
     let html = render(&IndicatorsPage {
         chrome: Chrome::for_viewer(&viewer, "plans").marked(plan.marking),
@@ -193,7 +231,7 @@ async fn list(
         plan_title: plan.title.clone(),
         period: selected.to_string(),
         period_query: period_query(selected),
-        choices: period_choices(today, selected, &measured),
+        choices: period_choices(today, selected, &measured, &calendars),
         period_error,
         errors,
         summary: summary(&rows),
@@ -285,6 +323,7 @@ fn period_choices(
     today: NaiveDate,
     selected: Period,
     measured: &BTreeSet<Period>,
+    calendars: &[Calendar],
 ) -> Vec<PeriodChoice> {
     let recent = |calendar: Calendar, count: usize| -> Vec<Period> {
         let mut periods = Vec::new();
@@ -307,11 +346,17 @@ fn period_choices(
     all.extend(recent(Calendar::Quarterly, 8));
     all.extend(recent(Calendar::Monthly, 18));
     all.extend(years);
-    all.extend(
-        measured
+    if calendars.contains(&Calendar::FourWeekly) {
+        all.extend(recent(Calendar::FourWeekly, 13));
+    }
+    all.extend(measured.iter().filter(|p| p.kind() != PeriodKind::Year));
+    // Offer only the periods every indicator of the plan can answer for exactly (issue #24):
+    // a four-weekly plan is not offered quarters that would be refused.
+    all.retain(|period| {
+        calendars
             .iter()
-            .filter(|p| matches!(p.kind(), PeriodKind::Quarter | PeriodKind::Month)),
-    );
+            .all(|calendar| calendar.resolve(*period).is_ok())
+    });
     all.insert(selected);
     [
         ("Quarters", PeriodKind::Quarter),

@@ -181,10 +181,14 @@ async fn the_table_shows_every_indicator_for_the_latest_quarter_with_rag_as_word
         "wm-rag--grey\">No target</strong>",
         "wm-rag--grey\">Not yet available</strong>",
         "<option value=\"Q3 2014-15\" selected>",
-        "<option value=\"December 2014\">",
+        "<option value=\"Q2 2014-15\">",
     ] {
         assert!(html.contains(expected), "missing {expected:?}");
     }
+    // The plan's quarterly indicators have no December: the list offers only periods every
+    // indicator reports, so no choice is one the page would refuse (issue #24).
+    assert!(!html.contains("<option value=\"December 2014\">"));
+    assert!(!html.contains("<option value=\"P6 2014-15\">"));
     assert!(!html.contains(" style="), "the CSP forbids inline styles");
 
     let (status, q2) = text(
@@ -198,6 +202,26 @@ async fn the_table_shows_every_indicator_for_the_latest_quarter_with_rag_as_word
         q2.contains("80.1%") && q2.contains("77.1%"),
         "actual and last year"
     );
+
+    // A period the indicators do not report (a four-week period, a month of a quarterly
+    // one): refused in the error summary with the periods reported; the page shows the
+    // default period under its own name, never the neighbouring period's figures (issue #24).
+    for asked in ["P6+2014-15", "August+2014"] {
+        let (status, refused) = text(
+            &app,
+            &format!("/plans/{}/indicators?period={asked}", app.plan),
+        )
+        .await;
+        assert_eq!(status, 422, "{asked}");
+        assert!(
+            refused.contains("<title>Error: Performance indicators, Q3 2014-15"),
+            "{refused}"
+        );
+        assert!(
+            refused.contains("this indicator reports quarters: Q1 2014-15, Q2 2014-15"),
+            "{refused}"
+        );
+    }
 
     // A period that is not one: the page for the latest quarter, with the GOV.UK error pattern.
     let (status, bad) = text(
@@ -501,6 +525,82 @@ async fn the_api_returns_the_json_contract() {
     assert_eq!(bad.status(), 422);
     let body: serde_json::Value = bad.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "period");
+}
+
+/// A period named that is not one of an indicator's own periods is refused with the periods it
+/// reports, never answered with a neighbouring period (issue #24).
+#[tokio::test]
+async fn the_api_refuses_a_period_an_indicator_does_not_report() {
+    let app = spawn_app().await;
+    with_indicators(&app).await;
+    app.sign_in().await;
+    let get = |period: &'static str| {
+        let url = app.url(&format!(
+            "/api/plans/{}/indicators?period={}",
+            app.plan,
+            period.replace(' ', "%20").replace('/', "%2F")
+        ));
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap() }
+    };
+    // P6 is a four-week period: the quarterly and the monthly indicators both refuse it.
+    let refused = get("P6 2014-15").await;
+    assert_eq!(refused.status(), 422);
+    let body: serde_json::Value = refused.json().await.unwrap();
+    let messages: Vec<&str> = body["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert_eq!(f["field"], "period");
+            f["message"].as_str().unwrap()
+        })
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.starts_with(
+            "P6 2014-15 is a four-week period; this indicator reports quarters: \
+             Q1 2014-15, Q2 2014-15, Q3 2014-15, Q4 2014-15 (indicators: \
+             Increase satisfaction with the overall service provided"
+        )),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.starts_with(
+            "P6 2014-15 is a four-week period; this indicator reports months: April 2014, "
+        ) && m
+            .contains("March 2015 (indicator: The minimum value of confiscation orders)")),
+        "{messages:?}"
+    );
+    // A month is not a quarter: August does not stand for Q1 (nor September for Q2).
+    for month in ["August 2014", "September 2014"] {
+        let refused = get(month).await;
+        assert_eq!(refused.status(), 422, "{month}");
+        let body = refused.text().await.unwrap();
+        assert!(body.contains("this indicator reports quarters"), "{body}");
+        assert!(!body.contains("months"), "{body}");
+    }
+    // Every form of a quarter and the year is answered exactly.
+    for quarter in ["Q2 2014-15", "2014-15 Q2", "Quarter 2 2014/15"] {
+        let answered = get(quarter).await;
+        assert_eq!(answered.status(), 200, "{quarter}");
+        let rows: serde_json::Value = answered.json().await.unwrap();
+        let periods: Vec<&str> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["period"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            periods,
+            ["Q2 2014-15", "September 2014", "Q2 2014-15", "Q2 2014-15"]
+        );
+    }
+    let year = get("2014-15").await;
+    assert_eq!(year.status(), 200);
+    // Out of range is not a period at all.
+    for bad in ["P14 2014-15", "Q5 2014-15", "Q0 2014-15"] {
+        assert_eq!(get(bad).await.status(), 422, "{bad}");
+    }
 }
 
 #[tokio::test]
