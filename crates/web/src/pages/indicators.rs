@@ -26,7 +26,7 @@ use crate::pages::{Chrome, RagView, long_date, quoted, render, with_errors};
 use crate::state::AppState;
 use crate::views_indicators::{
     IndicatorRow, MeasurementInput, calendar_words, evaluate_row, latest_ended, measure_words,
-    parse_period, period_for, previous_period,
+    parse_period, previous_period,
 };
 
 pub fn router() -> Router<AppState> {
@@ -408,7 +408,6 @@ struct IndicatorPage {
     objective: String,
     facts: Vec<(&'static str, String)>,
     period: String,
-    period_query: String,
     actual: String,
     target: String,
     rag: RagView,
@@ -559,7 +558,6 @@ async fn build(
         objective,
         facts,
         period: row.period.to_string(),
-        period_query: period_query(period_for(calendar, selected)),
         actual: evaluation
             .actual
             .map(|a| indicator.format(a, Role::Measured))
