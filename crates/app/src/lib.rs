@@ -10,6 +10,7 @@
 
 pub mod access;
 pub mod actor;
+mod actor_cache;
 pub mod api_reads;
 pub mod api_writes;
 pub mod audit;
@@ -85,6 +86,7 @@ pub struct App {
     clock: Clock,
     narrowed: Arc<access::NarrowedViews>,
     memos: Arc<memo::ViewMemos>,
+    actors: Arc<actor_cache::ActorCache>,
 }
 
 impl App {
@@ -94,6 +96,7 @@ impl App {
             clock,
             narrowed: Arc::default(),
             memos: Arc::default(),
+            actors: Arc::default(),
         }
     }
 

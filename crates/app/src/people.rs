@@ -220,6 +220,7 @@ impl App {
             "before": roles_json(&before), "after": roles_json(&grants),
         }));
         self.store().set_roles(&person, &grants, &audit).await?;
+        self.actors.forget_all();
         Ok(())
     }
 
@@ -244,6 +245,7 @@ impl App {
             "before": person.clearance.label(), "after": clearance.label(),
         }));
         self.store().set_clearance(user, clearance, &audit).await?;
+        self.actors.forget_all();
         Ok(())
     }
 
@@ -392,6 +394,7 @@ impl App {
         self.store()
             .change_post_holding(&store_change, &audit)
             .await?;
+        self.actors.forget_all();
         Ok(())
     }
 }

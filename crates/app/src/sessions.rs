@@ -8,6 +8,7 @@ use waymark_store::{ApiToken, User};
 
 use crate::App;
 use crate::actor::{Actor, Via, Who};
+use crate::actor_cache::Credential;
 use crate::error::{AppError, Result};
 
 /// How long a session lasts.
@@ -70,10 +71,24 @@ impl App {
     }
 
     /// The signed-in person behind a session cookie, and the session's CSRF token.
+    /// Remembered for a second (see `actor_cache`).
     pub async fn actor_for_session(&self, token: &str) -> Result<Option<(Actor, String)>> {
-        match self.store().session(&token_hash(token)).await? {
+        let hash = token_hash(token);
+        let credential = Credential::Session(hash.clone());
+        let today = self.today();
+        if let Some(known) = self.actors.get(&credential, today) {
+            return Ok(Some(known));
+        }
+        match self.store().session(&hash).await? {
             Some(session) => {
                 let actor = self.actor_for_user(session.user, Via::Session).await?;
+                self.actors.put(
+                    credential,
+                    today,
+                    &actor,
+                    &session.csrf_token,
+                    Some(session.expires_at),
+                );
                 Ok(Some((actor, session.csrf_token)))
             }
             None => Ok(None),
@@ -81,20 +96,22 @@ impl App {
     }
 
     /// The person behind an API token (`Authorization: Bearer wmk_…`); a token acts with its
-    /// person's roles.
+    /// person's roles. Remembered for a second (see `actor_cache`).
     pub async fn actor_for_bearer(&self, token: &str) -> Result<Option<Actor>> {
         let Some(value) = token.trim().strip_prefix(TOKEN_PREFIX) else {
             return Ok(None);
         };
+        let hash = token_hash(value);
+        let credential = Credential::Token(hash.clone());
+        let today = self.today();
+        if let Some((actor, _)) = self.actors.get(&credential, today) {
+            return Ok(Some(actor));
+        }
         // One query: the token, its person, their roles, today's posts and organisation.
-        let Some(holder) = self
-            .store()
-            .token_holder(&token_hash(value), self.today())
-            .await?
-        else {
+        let Some(holder) = self.store().token_holder(&hash, today).await? else {
             return Ok(None);
         };
-        Ok(Some(Actor {
+        let actor = Actor {
             subject: waymark_core::Subject {
                 org: Some(holder.user.org),
                 roles: holder.roles,
@@ -105,7 +122,9 @@ impl App {
             organisation: Some(holder.organisation),
             address: None,
             via: Via::Token(holder.token),
-        }))
+        };
+        self.actors.put(credential, today, &actor, "", None);
+        Ok(Some(actor))
     }
 
     /// The CSRF token of a live session, for the guard on every form.
@@ -177,6 +196,7 @@ impl App {
             self.store().record_audit(&actor.audit("sign_out")).await?;
         }
         self.store().delete_session(&token_hash(token)).await?;
+        self.actors.forget_all();
         Ok(())
     }
 
@@ -246,6 +266,7 @@ impl App {
         let mut audit = actor.audit("token.revoke");
         audit.subject = Some(format!("token {id}"));
         self.store().revoke_token(user.id, id, &audit).await?;
+        self.actors.forget_all();
         Ok(())
     }
 }

@@ -222,16 +222,39 @@ impl Store {
 
     /// One item's plan (by the item's `plan_id`; empty where there is no such item), every
     /// version and every update, each with its plan, in one query of three JSON arrays.
-    pub(crate) async fn fetch_item_rows(&self, item: ItemId) -> Result<ItemRows> {
+    pub(crate) async fn fetch_item_rows(
+        &self,
+        item: ItemId,
+        ancestors: Ancestors,
+    ) -> Result<ItemRows> {
         let plan = self.json_rows_sql(
             PLAN_REVISION_COLUMNS,
             "FROM plans WHERE id = (SELECT plan_id FROM items WHERE id = $1)",
         );
         let versions = self.json_rows_sql(VERSION_COLUMNS, "FROM item_versions WHERE item_id = $1");
         let updates = self.json_rows_sql(UPDATE_COLUMNS, "FROM updates WHERE item_id = $1");
-        // The three statements are this module's own; only the item's id is bound.
-        let sql =
-            format!("SELECT ({plan}) AS plan, ({versions}) AS versions, ({updates}) AS updates");
+        // Every item named as a parent by a version of the item or of an item so named: a
+        // superset of the lineage on any day, walked in memory. UNION ends a cycle.
+        let ancestors_column = match ancestors {
+            Ancestors::Read => format!(
+                ", ({}) AS ancestors",
+                self.json_rows_sql(
+                    VERSION_COLUMNS,
+                    "FROM item_versions WHERE item_id IN (WITH RECURSIVE chain(id) AS (\
+                     SELECT parent_id FROM item_versions \
+                     WHERE item_id = $1 AND parent_id IS NOT NULL \
+                     UNION SELECT v.parent_id FROM item_versions v \
+                     JOIN chain ON v.item_id = chain.id WHERE v.parent_id IS NOT NULL) \
+                     SELECT id FROM chain)",
+                )
+            ),
+            Ancestors::Skip => String::new(),
+        };
+        // The statements are this module's own; only the item's id is bound.
+        let sql = format!(
+            "SELECT ({plan}) AS plan, ({versions}) AS versions, ({updates}) AS updates\
+             {ancestors_column}"
+        );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(item.0)
             .fetch_one(self.pool())
@@ -246,6 +269,10 @@ impl Store {
         let plans: Vec<PlanRow> = rows_of(&row, "plan")?;
         let versions: Vec<VersionRow> = rows_of(&row, "versions")?;
         let updates: Vec<UpdateRow> = rows_of(&row, "updates")?;
+        let ancestor_rows: Vec<VersionRow> = match ancestors {
+            Ancestors::Read => rows_of(&row, "ancestors")?,
+            Ancestors::Skip => Vec::new(),
+        };
         Ok(ItemRows {
             plan: plans
                 .into_iter()
@@ -260,6 +287,10 @@ impl Store {
             updates: updates
                 .into_iter()
                 .map(UpdateRow::into_update)
+                .collect::<Result<_>>()?,
+            ancestors: ancestor_rows
+                .into_iter()
+                .map(VersionRow::into_version)
                 .collect::<Result<_>>()?,
         })
     }
@@ -278,6 +309,15 @@ pub(crate) struct ItemRows {
     pub plan: Option<Plan>,
     pub versions: Vec<(PlanId, ItemVersion)>,
     pub updates: Vec<(PlanId, Update)>,
+    /// The versions of the item's ancestors, where they were asked for.
+    pub ancestors: Vec<(PlanId, ItemVersion)>,
+}
+
+/// Whether `Store::fetch_item_rows` reads the versions of the item's ancestors too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ancestors {
+    Read,
+    Skip,
 }
 
 /// `Store::fetch_json` on a given connection or transaction.

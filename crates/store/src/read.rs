@@ -12,7 +12,7 @@ use waymark_core::{
 };
 
 use crate::error::{Result, StoreError};
-use crate::history_rows::Bind;
+use crate::history_rows::{Ancestors, Bind};
 use crate::{Scope, Store};
 
 /// One item as it stood on the day asked about.
@@ -300,6 +300,14 @@ pub(crate) fn derive_view(
     PlanView::new(plan, as_at, known_at, items)
 }
 
+/// An item's history, its versions each with its plan, and its ancestors' versions (where
+/// they were asked for).
+type ItemHistoryRows = (
+    ItemHistory,
+    Vec<(PlanId, ItemVersion)>,
+    Vec<(PlanId, ItemVersion)>,
+);
+
 impl Store {
     /// The versions in force at the end of `as_at` of an item and of each of its ancestors,
     /// the item first, the top last: what one item's visibility and archiving depend on,
@@ -312,17 +320,17 @@ impl Store {
         item: ItemId,
         as_at: NaiveDate,
     ) -> Result<Vec<ItemVersion>> {
-        self.lineage_from(plan, item, None, as_at).await
+        self.lineage_from(plan, item, HashMap::new(), as_at).await
     }
 
-    /// [`Store::item_lineage`], starting from the item's own versions where the caller has
-    /// read them already (`first`: every version of `item`, each with its plan), so that only
-    /// its ancestors are read.
+    /// [`Store::item_lineage`] from versions the caller has read already (`known`: every
+    /// version of some items, each with its plan, by item), so that only the items missing
+    /// from it are read, one query each.
     async fn lineage_from(
         &self,
         plan: PlanId,
         item: ItemId,
-        mut first: Option<Vec<(PlanId, ItemVersion)>>,
+        mut known: HashMap<ItemId, Vec<(PlanId, ItemVersion)>>,
         as_at: NaiveDate,
     ) -> Result<Vec<ItemVersion>> {
         let mut lineage: Vec<ItemVersion> = Vec::new();
@@ -331,7 +339,7 @@ impl Store {
             if lineage.iter().any(|v| v.item == id) {
                 break;
             }
-            let rows = match first.take() {
+            let rows = match known.remove(&id) {
                 Some(rows) => rows,
                 // By item alone, so the item's index is used (with the plan in the condition
                 // SQLite reads the whole plan's versions), then kept to the plan.
@@ -356,21 +364,28 @@ impl Store {
 
     /// Every version and update of one item, if the scope may see its plan.
     pub async fn item_history(&self, scope: Scope, item: ItemId) -> Result<ItemHistory> {
-        Ok(self.item_history_rows(scope, item).await?.0)
+        Ok(self.item_history_rows(scope, item, Ancestors::Skip).await?.0)
     }
 
-    /// What a write to one item checks, in one query for the item and one for each of its
-    /// ancestors: [`Store::item_history`], and [`Store::item_lineage`] at the end of `as_at`
-    /// in the item's plan.
+    /// What a write to one item checks, in one query: [`Store::item_history`], and
+    /// [`Store::item_lineage`] at the end of `as_at` in the item's plan, its ancestors' versions
+    /// read with the item's (every item any version of the item or an ancestor names as its
+    /// parent), so that a progress update waits on the database once before it is written.
     pub async fn item_history_and_lineage(
         &self,
         scope: Scope,
         item: ItemId,
         as_at: NaiveDate,
     ) -> Result<(ItemHistory, Vec<ItemVersion>)> {
-        let (history, versions) = self.item_history_rows(scope, item).await?;
+        let (history, versions, ancestors) =
+            self.item_history_rows(scope, item, Ancestors::Read).await?;
+        let mut known: HashMap<ItemId, Vec<(PlanId, ItemVersion)>> = HashMap::new();
+        for (plan, version) in ancestors {
+            known.entry(version.item).or_default().push((plan, version));
+        }
+        known.insert(item, versions);
         let lineage = self
-            .lineage_from(history.plan.id, item, Some(versions), as_at)
+            .lineage_from(history.plan.id, item, known, as_at)
             .await?;
         Ok((history, lineage))
     }
@@ -381,12 +396,13 @@ impl Store {
         &self,
         scope: Scope,
         item: ItemId,
-    ) -> Result<(ItemHistory, Vec<(PlanId, ItemVersion)>)> {
+        ancestors: Ancestors,
+    ) -> Result<ItemHistoryRows> {
         let not_found = StoreError::NotFound {
             what: "item",
             id: item.0,
         };
-        let rows = self.fetch_item_rows(item).await?;
+        let rows = self.fetch_item_rows(item, ancestors).await?;
         let plan = match rows.plan {
             Some(plan) if scope.allows(plan.org) => plan,
             _ => return Err(not_found),
@@ -404,6 +420,7 @@ impl Store {
                 updates,
             },
             rows.versions,
+            rows.ancestors,
         ))
     }
 

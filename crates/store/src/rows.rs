@@ -299,6 +299,32 @@ enum Bound {
 }
 
 impl Batch {
+    /// The INSERT, its parameters anonymous (`?`) on SQLite.
+    pub(crate) fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// How many parameters the INSERT takes: its values bound once, then the JSON of its rows.
+    pub(crate) fn anonymous_parameters(&self) -> usize {
+        self.bound.len() + 1
+    }
+
+    /// Binds the INSERT's parameters to `query`, after any it already has.
+    pub(crate) fn bind<'q>(
+        self,
+        mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+        for value in self.bound {
+            query = match value {
+                Bound::NullInt => query.bind(None::<i64>),
+                Bound::NullText => query.bind(None::<String>),
+                Bound::Int(n) => query.bind(n),
+                Bound::Text(text) => query.bind(text),
+            };
+        }
+        query.bind(self.json)
+    }
+
     /// Runs the batch and then, in the same round trip, `then` (SQLite only: statements whose
     /// `?` parameters come after the batch's, bound to `then_binds` in order).
     pub(crate) async fn run_then(
@@ -307,16 +333,8 @@ impl Batch {
         then: &str,
         then_binds: &[String],
     ) -> Result<()> {
-        let mut query = sqlx::query(AssertSqlSafe(format!("{}; {then}", self.sql)));
-        for value in self.bound {
-            query = match value {
-                Bound::NullInt => query.bind(None::<i64>),
-                Bound::NullText => query.bind(None::<String>),
-                Bound::Int(n) => query.bind(n),
-                Bound::Text(text) => query.bind(text),
-            };
-        }
-        query = query.bind(self.json);
+        let sql = format!("{}; {then}", self.sql);
+        let mut query = self.bind(sqlx::query(AssertSqlSafe(sql)));
         for value in then_binds {
             query = query.bind(value.clone());
         }
@@ -325,16 +343,10 @@ impl Batch {
     }
 
     pub(crate) async fn run(self, tx: &mut Transaction<'_, Any>) -> Result<()> {
-        let mut query = sqlx::query(AssertSqlSafe(self.sql));
-        for value in self.bound {
-            query = match value {
-                Bound::NullInt => query.bind(None::<i64>),
-                Bound::NullText => query.bind(None::<String>),
-                Bound::Int(n) => query.bind(n),
-                Bound::Text(text) => query.bind(text),
-            };
-        }
-        query.bind(self.json).execute(&mut **tx).await?;
+        let sql = self.sql.clone();
+        self.bind(sqlx::query(AssertSqlSafe(sql)))
+            .execute(&mut **tx)
+            .await?;
         Ok(())
     }
 }

@@ -11,7 +11,7 @@ use waymark_core::{ItemFields, ItemId, Plan, UpdateId};
 use crate::changes::{Applied, ChangeSet, ItemRef, NewUpdate};
 use crate::error::{Result, StoreError};
 use crate::rows::{
-    BATCH_ROWS, Cell, Column, Rows, date_text, instant_text, int, made_when_needed, run_pipelined,
+    BATCH_ROWS, Batch, Cell, Column, Rows, date_text, instant_text, int, made_when_needed, run_pipelined,
     strings_json, tags_json, text,
 };
 use crate::{Backend, Scope, Store, backlog, owners, search};
@@ -117,13 +117,16 @@ impl Store {
         entered_at: &str,
         indexes: DerivedIndexes,
     ) -> Result<Applied> {
-        self.write_changes_after(tx, "", plan, changes, entered_at, indexes)
+        let mut ids = UpdateIds::default();
+        self.write_changes_after(tx, "", plan, changes, entered_at, indexes, &mut ids)
             .await
     }
 
     /// [`Store::write_changes`], first running `opening` (SQLite only: statements without
     /// parameters, each ended by `;`, such as the group-commit writer's savepoint) in the same
-    /// round trip to the connection as the change set's first statements.
+    /// round trip to the connection as the change set's first statements. `ids` carries
+    /// what the transaction knows of the next update id from one change set to the next.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) async fn write_changes_after(
         &self,
         tx: &mut Transaction<'_, Any>,
@@ -132,6 +135,7 @@ impl Store {
         changes: &ChangeSet,
         entered_at: &str,
         indexes: DerivedIndexes,
+        ids: &mut UpdateIds,
     ) -> Result<Applied> {
         let backend = self.backend();
         if backend == Backend::Sqlite
@@ -141,10 +145,14 @@ impl Store {
             let named = existing_items_named(changes);
             if named.len() <= 500 {
                 return self
-                    .write_small_changes(tx, opening, plan, changes, &named, entered_at, indexes)
+                    .write_small_changes(
+                        tx, opening, plan, changes, &named, entered_at, indexes, ids,
+                    )
                     .await;
             }
         }
+        // The general path draws its own ids; the next change set asks again.
+        ids.next = None;
         if !opening.is_empty() {
             sqlx::raw_sql(AssertSqlSafe(opening.to_string()))
                 .execute(&mut **tx)
@@ -200,6 +208,12 @@ impl Store {
     /// whose statements share the numbered parameters), then the rows as `write_changes`
     /// writes them. The same statements as the general path, in an order that makes no
     /// difference: a refused change set is rolled back whole.
+    ///
+    /// Where `ids` knows the next update id (an earlier change set of the same transaction
+    /// read it) and the change set holds only progress updates, their rows (and, unless the
+    /// batch indexes them at its end, their items' search documents) go in that same round
+    /// trip too: a progress update in the group-commit writer then waits on the connection
+    /// once.
     #[allow(clippy::too_many_arguments)]
     async fn write_small_changes(
         &self,
@@ -210,8 +224,31 @@ impl Store {
         named: &[i64],
         entered_at: &str,
         indexes: DerivedIndexes,
+        ids: &mut UpdateIds,
     ) -> Result<Applied> {
-        let mut sql = format!("{opening}UPDATE plans SET revision = revision + 1 WHERE id = $1;");
+        let rows_first = match ids.next {
+            Some(next)
+                if changes.versions.is_empty()
+                    && !changes.updates.is_empty()
+                    && changes.updates.len() <= BATCH_ROWS
+                    && indexes == DerivedIndexes::Batch =>
+            {
+                Some(self.updates_written_first(plan, changes, named, next, entered_at)?)
+            }
+            _ => None,
+        };
+        // The numbered parameters below come after the anonymous ones of rows written first.
+        let base = rows_first.as_ref().map_or(0, |first| first.anonymous);
+        let p = |n: usize| format!("${}", base + n);
+        let mut sql = opening.to_string();
+        if let Some(first) = &rows_first {
+            sql.push_str(&first.sql);
+            sql.push_str("; ");
+        }
+        sql.push_str(&format!(
+            "UPDATE plans SET revision = revision + 1 WHERE id = {};",
+            p(1)
+        ));
         let audit = changes.audit.as_ref().map(|audit| {
             let mut audit = audit.clone();
             audit.plan = Some(plan.id);
@@ -219,26 +256,34 @@ impl Store {
             audit
         });
         if audit.is_some() {
-            sql.push_str(
+            let values: Vec<String> = (2..=11).map(p).collect();
+            sql.push_str(&format!(
                 " INSERT INTO audit_events (at, org_id, user_id, actor, address, action, \
-                 plan_id, item_id, subject, detail) \
-                 VALUES ($2, $3, $4, $5, $6, $7, $8, $9, $10, $11);",
-            );
+                 plan_id, item_id, subject, detail) VALUES ({});",
+                values.join(", ")
+            ));
         }
-        if !changes.updates.is_empty() {
+        if !changes.updates.is_empty() && rows_first.is_none() {
             sql.push_str(" SELECT COALESCE(MAX(id), 0) AS top FROM updates;");
         }
         if !named.is_empty() {
             // Only numbered placeholders are formatted in; the ids are bound.
-            let placeholders: Vec<String> =
-                (0..named.len()).map(|i| format!("${}", i + 14)).collect();
+            let placeholders: Vec<String> = (0..named.len()).map(|i| p(i + 14)).collect();
             sql.push_str(&format!(
-                " SELECT id FROM items WHERE plan_id = $12 AND org_id = $13 AND id IN ({});",
+                " SELECT id FROM items WHERE plan_id = {} AND org_id = {} AND id IN ({});",
+                p(12),
+                p(13),
                 placeholders.join(", ")
             ));
         }
         let audit = audit.unwrap_or_default();
-        let mut query = sqlx::query(AssertSqlSafe(sql))
+        let mut query = sqlx::query(AssertSqlSafe(sql));
+        let mut written_first = None;
+        if let Some(first) = rows_first {
+            written_first = Some(first.update_ids.clone());
+            query = first.bind(query);
+        }
+        let mut query = query
             .bind(plan.id.0)
             .bind(crate::rows::instant_text(Utc::now()))
             .bind(audit.org.map(|o| o.0))
@@ -270,6 +315,19 @@ impl Store {
                 id: *id,
             });
         }
+        if let Some(update_ids) = written_first {
+            ids.next = update_ids.last().map(|last| last.0 + 1);
+            return Ok(Applied {
+                versions_written: 0,
+                item_ids: Vec::new(),
+                update_ids,
+            });
+        }
+        // Nobody else draws update ids before this transaction ends (it holds SQLite's write
+        // lock), so the next change set of the transaction need not ask.
+        if let Some(top) = top {
+            ids.next = Some(top + changes.updates.len() as i64 + 1);
+        }
         let update_ids: Vec<UpdateId> = match (top, changes.updates.len()) {
             (_, 0) => Vec::new(),
             (Some(top), count) => (1..=count as i64).map(|n| UpdateId(top + n)).collect(),
@@ -287,6 +345,57 @@ impl Store {
             indexes,
         )
         .await
+    }
+
+    /// The statement that writes a change set's progress updates, numbered from `next` (their
+    /// search documents are left to the end of the batch): to go first in a query, as its
+    /// parameters are anonymous. The rows are written only where every item `named` is the
+    /// plan's, so that an update to another plan's item (or to none) is refused by the check
+    /// that follows, as not found, rather than by a foreign key.
+    fn updates_written_first(
+        &self,
+        plan: &Plan,
+        changes: &ChangeSet,
+        named: &[i64],
+        next: i64,
+        entered_at: &str,
+    ) -> Result<RowsFirst> {
+        let update_ids: Vec<UpdateId> = (0..changes.updates.len() as i64)
+            .map(|n| UpdateId(next + n))
+            .collect();
+        let existing = |reference: ItemRef| -> Result<ItemId> {
+            match reference {
+                ItemRef::Existing(id) => Ok(id),
+                ItemRef::New(index) => Err(StoreError::Invalid(format!(
+                    "change set refers to new item {index}"
+                ))),
+            }
+        };
+        let rows = update_cells(plan, &changes.updates, &update_ids, entered_at, &existing)?;
+        let mut batches = rows.into_batches(self.backend(), "updates", false);
+        let (Some(batch), None) = (batches.next(), batches.next()) else {
+            return Err(StoreError::Invalid(
+                "progress updates written first must fit one batch".into(),
+            ));
+        };
+        let batch = batch?;
+        // Ids are integers of our own, formatted in so that the guard takes no parameters.
+        let ids: Vec<String> = named.iter().map(i64::to_string).collect();
+        let sql = format!(
+            "{} WHERE (SELECT COUNT(*) FROM items WHERE plan_id = {} AND org_id = {} \
+             AND id IN ({})) = {}",
+            batch.sql(),
+            changes.plan.0,
+            changes.org.0,
+            ids.join(", "),
+            named.len()
+        );
+        Ok(RowsFirst {
+            sql,
+            anonymous: batch.anonymous_parameters(),
+            batch,
+            update_ids,
+        })
     }
 
     /// The rows of a change set, its ids drawn, and the derived indexes.
@@ -675,4 +784,30 @@ struct VersionRow<'a> {
     fields: &'a ItemFields,
     effective: NaiveDate,
     reason: Option<&'a str>,
+}
+
+/// What a transaction knows of the update ids it draws: the next one, once a change set of it
+/// has read the highest (SQLite only; see `Store::write_small_changes`).
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct UpdateIds {
+    next: Option<i64>,
+}
+
+/// Progress updates' rows to open a query with.
+struct RowsFirst {
+    sql: String,
+    /// How many anonymous (`?`) parameters `sql` takes.
+    anonymous: usize,
+    batch: Batch,
+    update_ids: Vec<UpdateId>,
+}
+
+impl RowsFirst {
+    /// Binds the anonymous parameters, in the order `sql` takes them.
+    fn bind<'q>(
+        self,
+        query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+        self.batch.bind(query)
+    }
 }

@@ -19,7 +19,7 @@ use crate::Store;
 use crate::changes::{Applied, ChangeSet, ItemRef};
 use crate::error::{Result, StoreError};
 use crate::rows::instant_text;
-use crate::write::DerivedIndexes;
+use crate::write::{DerivedIndexes, UpdateIds};
 
 /// Jobs waiting beyond this many are left for the next batch, so that one batch's
 /// transaction, and the wait of its first caller, stay short.
@@ -187,6 +187,8 @@ struct BatchState {
     release: String,
     /// Items whose search documents are rebuilt once, before the batch commits.
     reindex: BTreeSet<ItemId>,
+    /// The next update id, once a change set of the batch has read it.
+    ids: UpdateIds,
 }
 
 /// Writes job `number` of its batch inside its own savepoint, rolled back where the job
@@ -229,7 +231,15 @@ async fn write_job(
                 std::mem::take(&mut batch.release)
             );
             let result = store
-                .write_changes_after(tx, &opening, &plan, &changes, &entered_at, indexes)
+                .write_changes_after(
+                    tx,
+                    &opening,
+                    &plan,
+                    &changes,
+                    &entered_at,
+                    indexes,
+                    &mut batch.ids,
+                )
                 .await;
             if result.is_ok() && updates_only {
                 batch.reindex.extend(changes.updates.iter().filter_map(
@@ -266,5 +276,144 @@ fn unwritten(job: Job) -> Option<Outcome> {
             let _ = reply.send(());
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use chrono::NaiveDate;
+    use sqlx::Connection;
+    use waymark_core::{Classification, ItemFields, PlanKind, UpdateCycle};
+
+    use super::*;
+    use crate::changes::{NewItem, NewUpdate};
+    use crate::{NewPlan, Scope};
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()
+    }
+
+    async fn plan_with_items(store: &Store, code: &str, count: usize) -> (Plan, Vec<ItemId>) {
+        let org = store.create_organisation(code, code).await.unwrap();
+        let plan = store
+            .create_plan(&NewPlan {
+                org: org.id,
+                kind: PlanKind::Improvement,
+                title: format!("{code} plan"),
+                period: None,
+                level_names: PlanKind::Improvement.default_levels(),
+                owner_posts: Vec::new(),
+                source: None,
+                update_cycle: UpdateCycle::Monthly,
+                marking: Classification::OFFICIAL,
+            })
+            .await
+            .unwrap();
+        let mut changes = ChangeSet::new(org.id, plan.id);
+        for n in 0..count {
+            changes.new_items.push(NewItem {
+                parent: None,
+                fields: ItemFields {
+                    text: format!("{code} action {n}"),
+                    ..ItemFields::default()
+                },
+                effective: day(),
+            });
+        }
+        let ids = store.apply_changes(&changes).await.unwrap().item_ids;
+        (plan, ids)
+    }
+
+    fn update_job(plan: &Plan, item: ItemId, text: &str) -> (Job, oneshot::Receiver<Result<Applied>>) {
+        let mut changes = ChangeSet::new(plan.org, plan.id);
+        changes.updates.push(NewUpdate {
+            item: ItemRef::Existing(item),
+            as_of: day(),
+            author_person: Some("Tester".into()),
+            author_post: None,
+            text: text.into(),
+            proposed_rag: None,
+            supersedes: None,
+        });
+        let (reply, answer) = oneshot::channel();
+        let job = Job::Changes {
+            plan: Box::new(plan.clone()),
+            changes: Box::new(changes),
+            reply,
+        };
+        (job, answer)
+    }
+
+    /// One batch of progress updates: the first reads the highest update id, the rest are
+    /// written with their checks in one round trip each. An update to another plan's item in
+    /// the middle is refused as not found and leaves no row; every other is stored under the
+    /// id it was answered with, and found by search.
+    #[tokio::test]
+    async fn updates_written_in_one_round_trip_each_get_their_own_ids_and_checks() {
+        let path = std::env::temp_dir().join(format!(
+            "waymark-writer-{}-{}.db",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        let store = Store::open_sqlite_file(&path).await.unwrap();
+        let (plan, items) = plan_with_items(&store, "ONE", 3).await;
+        let (_, foreign) = plan_with_items(&store, "TWO", 1).await;
+        let mut conn = AnyConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        let bare = Store {
+            writer: None,
+            ..store.clone()
+        };
+        let mut jobs = Vec::new();
+        let mut answers = Vec::new();
+        for n in 0..6 {
+            let (item, text) = match n {
+                3 => (foreign[0], "kestrel to the wrong plan".to_string()),
+                _ => (items[n % 3], format!("kestrel note {n}")),
+            };
+            let (job, answer) = update_job(&plan, item, &text);
+            jobs.push(job);
+            answers.push((item, text, answer));
+        }
+        write_batch(&bare, &mut conn, jobs).await;
+
+        let mut ids = Vec::new();
+        for (n, (item, text, answer)) in answers.into_iter().enumerate() {
+            let result = answer.await.unwrap();
+            if n == 3 {
+                assert!(
+                    matches!(result, Err(StoreError::NotFound { what: "item", .. })),
+                    "{result:?}"
+                );
+                let history = store.item_history(Scope::All, item).await.unwrap();
+                assert!(history.updates.is_empty(), "{:?}", history.updates);
+                continue;
+            }
+            let applied = result.unwrap();
+            assert_eq!(applied.update_ids.len(), 1);
+            let history = store.item_history(Scope::All, item).await.unwrap();
+            let stored = history
+                .updates
+                .iter()
+                .find(|u| u.id == applied.update_ids[0])
+                .unwrap();
+            assert_eq!(stored.text, text);
+            ids.push(applied.update_ids[0]);
+        }
+        let mut distinct = ids.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 5, "{ids:?}");
+        let found = store
+            .search(Scope::Org(plan.org), plan.id, "kestrel")
+            .await
+            .unwrap();
+        assert_eq!(found.len(), 3, "each of the plan's three items: {found:?}");
+        conn.close().await.unwrap();
+        store.close().await;
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -137,7 +137,7 @@ async fn an_items_history_and_lineage_in_one_read_agree_with_the_separate_reads(
     for (backend, store) in stores().await {
         let (org, plan) = seeded(&store).await;
         let mut changes = ChangeSet::new(org.id, plan.id);
-        for text in ["Objective", "Action under it"] {
+        for text in ["Objective", "Action under it", "Theme"] {
             changes.new_items.push(NewItem {
                 parent: None,
                 fields: action(text, None, None, &[]),
@@ -154,7 +154,30 @@ async fn an_items_history_and_lineage_in_one_read_agree_with_the_separate_reads(
             supersedes: None,
         });
         let applied = store.apply_changes(&changes).await.unwrap();
-        let (objective, child) = (applied.item_ids[0], applied.item_ids[1]);
+        let (objective, child, theme) = (
+            applied.item_ids[0],
+            applied.item_ids[1],
+            applied.item_ids[2],
+        );
+        // The objective goes under the theme from 10 January: a grandparent for the action,
+        // read in the same query as the action's own rows.
+        let mut objective_fields = store
+            .item_history(Scope::All, objective)
+            .await
+            .unwrap()
+            .versions[0]
+            .fields
+            .clone();
+        objective_fields.parent = Some(theme);
+        let mut under_theme = ChangeSet::new(org.id, plan.id);
+        under_theme.versions.push(waymark_store::NewVersion {
+            item: objective,
+            parent: Some(ItemRef::Existing(theme)),
+            fields: objective_fields,
+            effective: day(2015, 1, 10),
+            reason: None,
+        });
+        store.apply_changes(&under_theme).await.unwrap();
         // Move the action under the objective from February.
         let mut fields = store
             .item_history(Scope::All, child)
@@ -175,7 +198,7 @@ async fn an_items_history_and_lineage_in_one_read_agree_with_the_separate_reads(
         store.apply_changes(&moved).await.unwrap();
         let on: &[NaiveDate] = &[day(2014, 12, 1), day(2015, 1, 15), day(2015, 3, 1)];
         for &as_at in on {
-            for item in [objective, child] {
+            for item in [objective, child, theme] {
                 let (history, lineage) = store
                     .item_history_and_lineage(Scope::All, item, as_at)
                     .await
@@ -196,7 +219,12 @@ async fn an_items_history_and_lineage_in_one_read_agree_with_the_separate_reads(
             .item_history_and_lineage(Scope::All, child, day(2015, 3, 1))
             .await
             .unwrap();
-        assert_eq!(lineage.len(), 2, "{backend}: the action and its objective");
+        let lineage: Vec<_> = lineage.iter().map(|v| v.item).collect();
+        assert_eq!(
+            lineage,
+            vec![child, objective, theme],
+            "{backend}: the action, its objective and the objective's theme"
+        );
         // Another organisation's scope, and an item that does not exist, are not found.
         let other = store
             .create_organisation("OTH", "Other Constabulary")
