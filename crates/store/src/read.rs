@@ -364,7 +364,10 @@ impl Store {
 
     /// Every version and update of one item, if the scope may see its plan.
     pub async fn item_history(&self, scope: Scope, item: ItemId) -> Result<ItemHistory> {
-        Ok(self.item_history_rows(scope, item, Ancestors::Skip).await?.0)
+        Ok(self
+            .item_history_rows(scope, item, Ancestors::Skip)
+            .await?
+            .0)
     }
 
     /// What a write to one item checks, in one query: [`Store::item_history`], and

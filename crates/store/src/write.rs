@@ -11,8 +11,8 @@ use waymark_core::{ItemFields, ItemId, Plan, UpdateId};
 use crate::changes::{Applied, ChangeSet, ItemRef, NewUpdate};
 use crate::error::{Result, StoreError};
 use crate::rows::{
-    BATCH_ROWS, Batch, Cell, Column, Rows, date_text, instant_text, int, made_when_needed, run_pipelined,
-    strings_json, tags_json, text,
+    BATCH_ROWS, Batch, Cell, Column, Rows, date_text, instant_text, int, made_when_needed,
+    run_pipelined, strings_json, tags_json, text,
 };
 use crate::{Backend, Scope, Store, backlog, owners, search};
 

@@ -326,7 +326,11 @@ mod tests {
         (plan, ids)
     }
 
-    fn update_job(plan: &Plan, item: ItemId, text: &str) -> (Job, oneshot::Receiver<Result<Applied>>) {
+    fn update_job(
+        plan: &Plan,
+        item: ItemId,
+        text: &str,
+    ) -> (Job, oneshot::Receiver<Result<Applied>>) {
         let mut changes = ChangeSet::new(plan.org, plan.id);
         changes.updates.push(NewUpdate {
             item: ItemRef::Existing(item),
