@@ -319,6 +319,8 @@ fn print_indicators(
             "indicators_created": outcome.indicators_created,
             "measurements": outcome.measurements_added,
             "objectives_created": outcome.objectives_created,
+            "objectives_matched": outcome.objectives_matched,
+            "objectives_new": outcome.objectives_new,
             "dry_run": outcome.dry_run,
             "findings": outcome.findings,
         });

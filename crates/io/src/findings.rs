@@ -59,6 +59,12 @@ pub enum FindingKind {
     /// A rule stated in the notes above an indicator table (the RAG tolerance) was read and
     /// applied to its indicators (about the note's row).
     RuleRead,
+    /// An objective the table names was taken to be one of the plan's items written another
+    /// way (by its reference, or by meaning): the finding names both, for the user to confirm.
+    ObjectiveMatched,
+    /// An objective the table names could be any of several of the plan's items; a new one
+    /// was made rather than a guess.
+    ObjectiveAmbiguous,
 }
 
 impl FindingKind {
@@ -87,6 +93,8 @@ impl FindingKind {
             FindingKind::Overtaken => "overtaken",
             FindingKind::PeriodsFound => "periods_found",
             FindingKind::RuleRead => "rule_read",
+            FindingKind::ObjectiveMatched => "objective_matched",
+            FindingKind::ObjectiveAmbiguous => "objective_ambiguous",
         }
     }
 
@@ -116,6 +124,8 @@ impl FindingKind {
             FindingKind::Overtaken => "Back-dated, overtaken by a later change",
             FindingKind::PeriodsFound => "Periods found",
             FindingKind::RuleRead => "Rule read from the notes",
+            FindingKind::ObjectiveMatched => "Objective matched to the plan's",
+            FindingKind::ObjectiveAmbiguous => "Objective could be several of the plan's",
         }
     }
 }

@@ -22,6 +22,7 @@ use waymark_store::{
 };
 
 use crate::findings::{Finding, FindingKind};
+use crate::objective_match::{Candidate, MatchedBy, ObjectiveMatch, match_objective};
 use crate::table::{Row, Table, Workbook};
 
 /// What one column of an indicator table holds.
@@ -1088,14 +1089,30 @@ pub struct IndicatorOutcome {
     pub indicators_matched: usize,
     pub measurements_added: usize,
     pub objectives_created: usize,
+    /// Each objective the file names that was found among the plan's items, and how.
+    pub objectives_matched: Vec<ObjectiveMatched>,
+    /// The objectives the file names that the plan has not, added as new items.
+    pub objectives_new: Vec<String>,
     pub dry_run: bool,
     pub findings: Vec<Finding>,
 }
 
+/// An objective named in the file, and the plan's item it was taken to be.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ObjectiveMatched {
+    /// As the file writes it.
+    pub written: String,
+    pub item: i64,
+    /// The item's text, as the plan writes it.
+    pub item_text: String,
+    #[serde(flatten)]
+    pub by: MatchedBy,
+}
+
 /// Plans storing parsed indicators into an existing plan, whose every item is `view`'s and
 /// whose indicators and measurements in force are `existing` and `in_force`. Objectives are
-/// matched to the plan's items by text (ignoring case) or reference and the missing ones
-/// created as top-level items; indicators are matched by title or created; measurements are
+/// matched to the plan's items by text, reference or meaning (`objective_match`, each match
+/// not by text reported as a finding) and the missing ones created as top-level items; indicators are matched by title or created; measurements are
 /// appended, skipping any equal to the one in force for its period, so importing the same file
 /// again adds nothing. The application layer stores the result in one transaction.
 pub fn plan_indicator_import(
@@ -1121,20 +1138,20 @@ pub fn plan_indicator_import(
         .map(|item| item.fields.position + 1)
         .max()
         .unwrap_or(0);
-    // The plan's first item with each text, and with each reference, ignoring case and spaces
-    // at either end; the earliest period measured for each objective.
-    let mut by_text: HashMap<String, usize> = HashMap::new();
-    let mut by_reference: HashMap<String, usize> = HashMap::new();
-    for (index, item) in view.items.iter().enumerate() {
-        by_text
-            .entry(item.fields.text.trim().to_lowercase())
-            .or_insert(index);
-        if let Some(reference) = &item.fields.reference {
-            by_reference
-                .entry(reference.trim().to_lowercase())
-                .or_insert(index);
-        }
-    }
+    // Each objective is looked for among the plan's items by text, reference and meaning
+    // (`objective_match`); the earliest period measured for each objective.
+    let candidates: Vec<Candidate<'_>> = view
+        .items
+        .iter()
+        .map(|item| Candidate {
+            id: item.id,
+            text: &item.fields.text,
+            reference: item.fields.reference.as_deref(),
+            depth: item.depth,
+        })
+        .collect();
+    let mut objectives_matched = Vec::new();
+    let mut objectives_new = Vec::new();
     let earliest = earliest_starts(import);
     for indicator in &import.indicators {
         let Some(text) = &indicator.objective else {
@@ -1144,17 +1161,58 @@ pub fn plan_indicator_import(
         if objective_ids.contains_key(&key) {
             continue;
         }
-        let found = [by_text.get(&key), by_reference.get(&key)]
-            .into_iter()
-            .flatten()
-            .min()
-            .map(|&index| &view.items[index]);
+        let found = match match_objective(text, &candidates) {
+            ObjectiveMatch::Found(index, by) => Some((&view.items[index], by)),
+            ObjectiveMatch::Ambiguous(indexes) => {
+                let named: Vec<String> = indexes
+                    .iter()
+                    .map(|&index| format!("\"{}\"", view.items[index].fields.text))
+                    .collect();
+                findings.push(Finding::new(
+                    0,
+                    "",
+                    FindingKind::ObjectiveAmbiguous,
+                    format!(
+                        "The objective \"{text}\" could be any of {}; it was added as a new \
+                         objective rather than guessed",
+                        named.join(" or ")
+                    ),
+                ));
+                None
+            }
+            ObjectiveMatch::None => None,
+        };
         match found {
-            Some(item) => {
+            Some((item, by)) => {
+                if by != MatchedBy::Text {
+                    let how = match by {
+                        MatchedBy::Reference => "by its reference".to_string(),
+                        MatchedBy::Meaning { shared, of } => {
+                            format!("by meaning ({shared} of {of} words in common)")
+                        }
+                        MatchedBy::Text => String::new(),
+                    };
+                    findings.push(Finding::new(
+                        0,
+                        "",
+                        FindingKind::ObjectiveMatched,
+                        format!(
+                            "The objective \"{text}\" was taken to be the plan's \"{}\", {how}",
+                            item.fields.text
+                        ),
+                    ));
+                }
+                objectives_matched.push(ObjectiveMatched {
+                    written: text.clone(),
+                    item: item.id.0,
+                    item_text: item.fields.text.clone(),
+                    by,
+                });
                 objective_ids.insert(key, ItemRef::Existing(item.id));
             }
             None => {
                 let effective = earliest.get(&key).copied().unwrap_or(today);
+                objectives_new.push(text.clone());
                 objective_ids.insert(key, ItemRef::New(changes.new_items.len()));
                 changes.new_items.push(NewItem {
                     parent: None,
@@ -1245,6 +1303,8 @@ pub fn plan_indicator_import(
         indicators_matched,
         measurements_added: measurements.len(),
         objectives_created,
+        objectives_matched,
+        objectives_new,
         dry_run,
         findings,
     };

@@ -19,6 +19,7 @@ pub mod hostile;
 pub mod indicators;
 pub mod legend;
 pub mod mapping;
+pub mod objective_match;
 pub mod preview;
 pub mod read;
 pub mod reimport;

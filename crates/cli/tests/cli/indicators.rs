@@ -348,3 +348,64 @@ fn a_four_week_period_table_answers_for_p6() {
         String::from_utf8_lossy(&refused.stderr)
     );
 }
+
+/// An indicator table naming the plan's objectives the short way, imported into a plan that
+/// writes them out in full: the JSON says which of the plan's objectives each was taken to be
+/// and how, and only the one the plan has not is new (issue #15).
+#[test]
+fn an_indicator_table_finds_objectives_written_out_in_full() {
+    let dir = fresh_data_dir("indicators-full-objectives");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let plan = fixtures.join("objectives-in-full.csv");
+    succeed(waymark(&dir).args(["import", plan.to_str().unwrap(), "--new-plan", "Plan"]));
+    let table = fixtures.join("indicators-short-objectives.csv");
+    let imported = json(
+        &dir,
+        &["import", table.to_str().unwrap(), "--plan", "1", "--json"],
+    );
+    assert_eq!(imported["objectives_created"], 1, "{imported}");
+    assert_eq!(
+        imported["objectives_new"],
+        serde_json::json!(["Roads policing"])
+    );
+    let matched: Vec<(String, String, String)> = imported["objectives_matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["written"].as_str().unwrap().to_string(),
+                m["item_text"].as_str().unwrap().to_string(),
+                m["by"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        matched,
+        vec![
+            (
+                "Strengthening neighbourhood policing".to_string(),
+                "(1) To strengthen neighbourhood policing to respond to local needs and priorities"
+                    .to_string(),
+                "meaning".to_string()
+            ),
+            (
+                "Protect vulnerable people".to_string(),
+                "(2) To protect vulnerable people from harm and support victims of crime"
+                    .to_string(),
+                "meaning".to_string()
+            ),
+            (
+                "Reduce crime and ASB".to_string(),
+                "(3) To reduce crime and anti-social behaviour in our communities".to_string(),
+                "meaning".to_string()
+            ),
+        ]
+    );
+    let again = json(
+        &dir,
+        &["import", table.to_str().unwrap(), "--plan", "1", "--json"],
+    );
+    assert_eq!(again["objectives_created"], 0, "{again}");
+    assert_eq!(again["measurements"], 0, "{again}");
+}

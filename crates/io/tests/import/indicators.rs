@@ -510,3 +510,101 @@ fn a_target_written_with_its_direction_sets_it() {
         ]
     );
 }
+
+/// A plan whose objectives are written out in full ("(1) To strengthen neighbourhood policing
+/// to respond to local needs and priorities") takes an indicator table that names them the
+/// short way ("Strengthening neighbourhood policing", "Reduce crime and ASB"): each indicator
+/// goes under the plan's own objective, each such match is reported for the user to confirm,
+/// only the objective the plan has not ("Roads policing") is added, and a second import of the
+/// table adds nothing.
+#[test]
+fn indicators_find_the_plans_objectives_written_out_in_full() {
+    let fixtures = crate::helpers::fixtures_dir();
+    let plan_file = fixtures.join("objectives-in-full.csv");
+    let table_file = fixtures.join("indicators-short-objectives.csv");
+    let workbook = read_file(&table_file).unwrap();
+    assert!(is_indicator_workbook(&workbook));
+    let import = parse_indicator_workbook(&workbook);
+
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let (store, org) = fresh_store().await;
+        let preview = crate::helpers::preview_of(&plan_file);
+        let plan = crate::helpers::import_new(&store, org, &preview).await;
+        let before = store
+            .plan_as_at(Scope::All, plan, end_of_time(), None)
+            .await
+            .unwrap();
+        let full = |start: &str| {
+            before
+                .items
+                .iter()
+                .find(|item| item.fields.text.starts_with(start))
+                .unwrap_or_else(|| panic!("no item starting {start:?}"))
+                .id
+        };
+        let (neighbourhood, vulnerable, crime) = (
+            full("(1) To strengthen"),
+            full("(2) To protect"),
+            full("(3) To reduce"),
+        );
+
+        let first = import_indicators(&store, plan, &import, "Import of the table", false)
+            .await
+            .unwrap();
+        assert_eq!(first.indicators_created, 4);
+        assert_eq!(first.objectives_created, 1, "{:?}", first.objectives_new);
+        assert_eq!(first.objectives_new, vec!["Roads policing".to_string()]);
+        let matched: Vec<(&str, i64)> = first
+            .objectives_matched
+            .iter()
+            .map(|m| (m.written.as_str(), m.item))
+            .collect();
+        assert_eq!(
+            matched,
+            vec![
+                ("Strengthening neighbourhood policing", neighbourhood.0),
+                ("Protect vulnerable people", vulnerable.0),
+                ("Reduce crime and ASB", crime.0),
+            ]
+        );
+        let reported: Vec<&str> = first
+            .findings
+            .iter()
+            .filter(|f| f.kind == waymark_io::FindingKind::ObjectiveMatched)
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(reported.len(), 3, "{reported:?}");
+        assert!(
+            reported[2].contains("\"Reduce crime and ASB\" was taken to be the plan's \"(3) To reduce crime and anti-social behaviour in our communities\", by meaning (2 of 3 words in common)"),
+            "{reported:?}"
+        );
+
+        let stored = store.indicators(Scope::All, plan).await.unwrap();
+        let objective_of = |title: &str| {
+            stored
+                .iter()
+                .find(|s| s.indicator.title.starts_with(title))
+                .and_then(|s| s.indicator.objective)
+        };
+        assert_eq!(objective_of("Neighbourhood officers"), Some(neighbourhood));
+        assert_eq!(objective_of("Repeat victims"), Some(vulnerable));
+        assert_eq!(objective_of("Anti-social behaviour"), Some(crime));
+        let after = store
+            .plan_as_at(Scope::All, plan, end_of_time(), None)
+            .await
+            .unwrap();
+        assert_eq!(after.items.len(), before.items.len() + 1);
+
+        let again = import_indicators(&store, plan, &import, "Import of the table", false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.indicators_created,
+                again.measurements_added,
+                again.objectives_created
+            ),
+            (0, 0, 0)
+        );
+    });
+}

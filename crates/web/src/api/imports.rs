@@ -209,6 +209,43 @@ pub(crate) struct IndicatorCountsJson {
     indicators_matched: usize,
     measurements_added: usize,
     objectives_created: usize,
+    /// Each objective the file names that was found among the plan's items, and how.
+    objectives_matched: Vec<ObjectiveMatchedJson>,
+    /// The objectives the file names that the plan has not, added as new items.
+    objectives_new: Vec<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ObjectiveMatchedJson {
+    /// As the file writes it.
+    written: String,
+    /// The plan's item it was taken to be.
+    item: i64,
+    item_text: String,
+    /// text, reference or meaning.
+    by: &'static str,
+    /// For a match by meaning: the content words in common, and of how many.
+    shared_words: Option<usize>,
+    of_words: Option<usize>,
+}
+
+impl ObjectiveMatchedJson {
+    fn new(matched: &waymark_io::indicators::ObjectiveMatched) -> ObjectiveMatchedJson {
+        use waymark_io::objective_match::MatchedBy;
+        let (by, shared_words, of_words) = match matched.by {
+            MatchedBy::Text => ("text", None, None),
+            MatchedBy::Reference => ("reference", None, None),
+            MatchedBy::Meaning { shared, of } => ("meaning", Some(shared), Some(of)),
+        };
+        ObjectiveMatchedJson {
+            written: matched.written.clone(),
+            item: matched.item,
+            item_text: matched.item_text.clone(),
+            by,
+            shared_words,
+            of_words,
+        }
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -306,6 +343,12 @@ impl ImportResultJson {
                     indicators_matched: outcome.indicators_matched,
                     measurements_added: outcome.measurements_added,
                     objectives_created: outcome.objectives_created,
+                    objectives_matched: outcome
+                        .objectives_matched
+                        .iter()
+                        .map(ObjectiveMatchedJson::new)
+                        .collect(),
+                    objectives_new: outcome.objectives_new.clone(),
                 }),
                 findings: findings(&outcome.findings),
                 sheets: Vec::new(),

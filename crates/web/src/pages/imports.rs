@@ -180,6 +180,32 @@ struct IndicatorSummary {
     objectives: usize,
     /// (title, periods with figures).
     read: Vec<(String, String)>,
+    /// Each objective the file names: (as written, the plan's item it is taken to be or "A new
+    /// objective", how it was matched).
+    objective_rows: Vec<(String, String, String)>,
+}
+
+/// The preview's table of objectives: what each the file names was taken to be.
+fn objective_rows(
+    outcome: &waymark_io::indicators::IndicatorOutcome,
+) -> Vec<(String, String, String)> {
+    use waymark_io::objective_match::MatchedBy;
+    let matched = outcome.objectives_matched.iter().map(|m| {
+        let how = match m.by {
+            MatchedBy::Text => "Same words".to_string(),
+            MatchedBy::Reference => "Same reference".to_string(),
+            MatchedBy::Meaning { shared, of } => format!("By meaning: {shared} of {of} words"),
+        };
+        (m.written.clone(), m.item_text.clone(), how)
+    });
+    let new = outcome.objectives_new.iter().map(|written| {
+        (
+            written.clone(),
+            "A new objective".to_string(),
+            "Not in the plan".to_string(),
+        )
+    });
+    matched.chain(new).collect()
 }
 
 async fn new_import(
@@ -552,6 +578,7 @@ fn preview_page(
                 matched: outcome.indicators_matched,
                 measurements: outcome.measurements_added,
                 objectives: outcome.objectives_created,
+                objective_rows: objective_rows(outcome),
                 read: import
                     .indicators
                     .iter()

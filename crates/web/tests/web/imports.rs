@@ -711,3 +711,37 @@ async fn a_reimport_preview_says_an_empty_cell_keeps_what_the_plan_holds() {
         "{items}"
     );
 }
+
+/// An indicator table uploaded into a plan that writes its objectives out in full: the preview
+/// lists each objective the table names beside the plan's objective it was taken to be, and
+/// how, before anything is stored (issue #15).
+#[tokio::test]
+async fn an_indicator_preview_shows_which_of_the_plans_objectives_each_is() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let plan_csv = std::fs::read_to_string(fixtures.join("objectives-in-full.csv")).unwrap();
+    let first = preview_page(&app, &plan_csv, "new").await;
+    let location = confirm_page(&app, &first, &[]).await;
+    let plan: i64 = location
+        .trim_start_matches("/plans/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let table = std::fs::read_to_string(fixtures.join("indicators-short-objectives.csv")).unwrap();
+    let page = preview_page(&app, &table, &plan.to_string()).await;
+    for expected in [
+        "This is a table of performance indicators",
+        "and 1 new objective.",
+        r#"id="objectives""#,
+        r#"<td class="govuk-table__cell" data-label="In the file">Reduce crime and ASB</td>"#,
+        r#"<td class="govuk-table__cell" data-label="In the plan">(3) To reduce crime and anti-social behaviour in our communities</td>"#,
+        "By meaning: 2 of 3 words",
+        r#"<td class="govuk-table__cell" data-label="In the plan">A new objective</td>"#,
+        "Objective matched to the plan&#39;s",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+}
