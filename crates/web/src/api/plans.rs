@@ -112,9 +112,24 @@ pub(crate) struct NewPlanJson {
     descriptor: Option<String>,
 }
 
+/// The most level names a plan has, as the document states (`max_items`): more are refused
+/// here, before blank ones are dropped, so that what the document refuses the server refuses.
+const MOST_LEVELS: usize = 6;
+
+fn too_many_levels(names: Option<&[String]>) -> Result<(), waymark_app::AppError> {
+    match names {
+        Some(names) if names.len() > MOST_LEVELS => Err(waymark_app::AppError::invalid(
+            "level_names",
+            "Give at most six level names, each 60 characters or fewer",
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl NewPlanJson {
-    fn input(self) -> PlanInput {
-        PlanInput {
+    fn input(self) -> Result<PlanInput, waymark_app::AppError> {
+        too_many_levels(Some(&self.level_names))?;
+        Ok(PlanInput {
             title: self.title,
             kind: self.kind.unwrap_or_default(),
             period: self.period.unwrap_or_default(),
@@ -124,7 +139,7 @@ impl NewPlanJson {
             update_cycle: self.update_cycle.unwrap_or_default(),
             marking: self.marking.unwrap_or_default(),
             descriptor: self.descriptor.unwrap_or_default(),
-        }
+        })
     }
 }
 
@@ -146,7 +161,7 @@ pub(crate) async fn create_plan(
 ) -> Result<Response, ApiError> {
     let detail = state
         .app
-        .create_plan_detail(&viewer.actor, &body.input())
+        .create_plan_detail(&viewer.actor, &body.input()?)
         .await?;
     Ok((StatusCode::CREATED, tagged(&detail)).into_response())
 }
@@ -206,8 +221,9 @@ pub(crate) struct PlanPatchJson {
 }
 
 impl PlanPatchJson {
-    fn patch(self) -> PlanPatch {
-        PlanPatch {
+    fn patch(self) -> Result<PlanPatch, waymark_app::AppError> {
+        too_many_levels(self.level_names.as_ref().and_then(|names| names.as_deref()))?;
+        Ok(PlanPatch {
             title: clearing(self.title),
             kind: clearing(self.kind),
             period: clearing(self.period),
@@ -217,7 +233,7 @@ impl PlanPatchJson {
             update_cycle: clearing(self.update_cycle),
             marking: clearing(self.marking),
             descriptor: clearing(self.descriptor),
-        }
+        })
     }
 }
 
@@ -249,7 +265,7 @@ pub(crate) async fn patch_plan(
     let version = required_version(&headers)?;
     let detail = state
         .app
-        .patch_plan(&viewer.actor, PlanId(id), &body.patch(), version)
+        .patch_plan(&viewer.actor, PlanId(id), &body.patch()?, version)
         .await?;
     Ok(tagged(&detail))
 }

@@ -1458,3 +1458,30 @@ async fn parameters_are_read_as_the_document_states_them() {
         assert_eq!(field_names(&answer), vec!["body"], "{body}");
     }
 }
+
+/// The document says a plan has at most six level names; seven are refused as the field's
+/// error, blank or not, rather than dropped for the kind's own (found by schemathesis).
+#[tokio::test]
+async fn more_level_names_than_the_document_allows_are_refused() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let refused = script
+        .post(
+            "/api/plans",
+            json!({"title": "Seven levels", "level_names": ["", "", "", "", "", "", ""]}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(field_names(&refused), vec!["level_names".to_string()]);
+    let blank = script
+        .post(
+            "/api/plans",
+            json!({"title": "Blank levels", "level_names": ["", ""]}),
+        )
+        .await;
+    assert_eq!(blank.status, 201, "{}", blank.body);
+    assert_eq!(
+        blank.body["level_names"],
+        json!(["Recommendation", "Action"])
+    );
+}
