@@ -410,7 +410,7 @@ pub(crate) struct VersionJson {
 #[utoipa::path(post, path = "/api/items/{id}/move", tag = "items",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Item id", minimum = 1),
-        ("If-Match" = Option<String>, Header, description = "Optional: the version the move starts from, as the ETag of a GET (a number, quoted or not)", pattern = "^(\"[0-9]{1,18}\"|[0-9]{1,18})$")),
+        ("If-Match" = Option<String>, Header, description = "Optional: the version the move starts from, as the ETag of a GET (a number, quoted or not)", nullable = false, pattern = "^(\"[0-9]{1,18}\"|[0-9]{1,18})$")),
     request_body = MoveJson,
     responses(
         (status = 200, description = "Moved; the item's new version, also the ETag", body = VersionJson,
