@@ -17,6 +17,7 @@ mod glossary;
 mod history_rows;
 mod import;
 mod indicators;
+mod narrative;
 mod owners;
 mod people;
 mod plan_edit;
@@ -52,6 +53,7 @@ pub use indicators::{
     IndicatorImportSet, IndicatorRef, MeasurementEntry, MeasurementId, MeasurementsByIndicator,
     NewIndicator, NewMeasurement, StoredIndicator,
 };
+pub use narrative::{MAX_NARRATIVE, NarrativeSubject, NarrativeVersion, NewNarrative};
 pub use owners::OwnedItems;
 pub use people::{NewPerson, PostChange, PostHolding, PostRef, Session, User};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
