@@ -22,6 +22,7 @@ pub mod indicators;
 pub mod item_list;
 pub mod items;
 mod memo;
+pub mod narrative;
 pub mod organisations;
 pub mod password;
 pub mod people;
@@ -45,10 +46,11 @@ pub use error::{AppError, Conflict, FieldError, Result};
 pub mod model {
     pub use waymark_store::{
         ApiToken, AuditEvent, AuditFilter, Backend, GlossaryChange, GlossaryTermVersion,
-        ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MeasurementEntry,
-        PendingUpload, PlanChanges, PlanView, PostHolding, PublishedReport, PublishedReportId,
-        RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion, StoreError, StoredIndicator,
-        StoredLogo, StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
+        ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MAX_NARRATIVE,
+        MeasurementEntry, NarrativeSubject, NarrativeVersion, PendingUpload, PlanChanges, PlanView,
+        PostHolding, PublishedReport, PublishedReportId, RagMix, RagMove, ReportSettingsFields,
+        ReportSettingsVersion, StoreError, StoredIndicator, StoredLogo, StoredShare, User,
+        Withdrawal, changes_between, glossary_term_key, redact,
     };
 }
 

@@ -11,6 +11,7 @@ mod common;
 
 mod cleanup;
 mod fixture;
+mod narrative;
 mod reads;
 mod rules;
 mod writes;

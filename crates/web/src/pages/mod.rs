@@ -8,6 +8,7 @@ mod imports;
 mod indicators;
 mod item;
 mod my_actions;
+mod narrative;
 mod organisations;
 mod people;
 mod plan;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(my_actions::router())
         .merge(people::router())
         .merge(reports::router())
+        .merge(narrative::router())
         .merge(sharing::router())
         .merge(organisations::router())
         .merge(audit::router())

@@ -13,6 +13,7 @@ mod import_choices;
 mod imports;
 mod indicators;
 mod measure;
+mod narrative;
 mod pages;
 mod plan_build;
 mod plan_filters;
