@@ -12,6 +12,7 @@ pub mod access;
 pub mod actor;
 pub mod api_reads;
 pub mod api_writes;
+pub mod attention;
 pub mod audit;
 pub mod building;
 pub mod cleanup;

@@ -9,6 +9,7 @@
 #[path = "../../../store/tests/common/mod.rs"]
 mod common;
 
+mod attention;
 mod cleanup;
 mod fixture;
 mod narrative;

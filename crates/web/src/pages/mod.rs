@@ -1,8 +1,10 @@
 //! Server-rendered pages, one module per page, merged into one router here.
 
 mod account;
+mod attention;
 mod audit;
 mod changes;
+mod downloads;
 mod home;
 mod imports;
 mod indicators;
@@ -38,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(item::router())
         .merge(indicators::router())
         .merge(my_actions::router())
+        .merge(attention::router())
         .merge(people::router())
         .merge(reports::router())
         .merge(narrative::router())

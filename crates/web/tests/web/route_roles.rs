@@ -176,6 +176,7 @@ const ROWS: &[Row] = &[
     // Pages every signed-in person has.
     row("GET", "/", NO, "", SignedIn),
     row("GET", "/my-actions", NO, "", SignedIn),
+    row("GET", "/attention", NO, "", SignedIn),
     row("GET", "/account", NO, "", SignedIn),
     row(
         "POST",
