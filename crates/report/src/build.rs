@@ -565,6 +565,16 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
         let shown = |item: &ItemState| -> Vec<UpdateEntry> {
             shown_updates(item, settings.updates, period_start, request.as_at)
         };
+        // What each parent's actions add up to, the rule the plan page shows them by.
+        let rollups: HashMap<ItemId, Rag> = {
+            let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+            let rags: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+            view.items
+                .iter()
+                .zip(waymark_core::rollup_tree(&depths, &rags))
+                .filter_map(|(item, rollup)| Some((item.id, rollup?.rag()?)))
+                .collect()
+        };
         for group in sections(view) {
             let number = objectives.len() + 1;
             let (reference, title, rag) = match group.head {
@@ -600,6 +610,18 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                 references.insert(item.id, reference.clone());
                 section_of.insert(item.id, objectives.len());
                 let mut row = action_row(item, *depth, reference, shown(item));
+                // A parent with no RAG of its own shows its actions', said to be theirs.
+                if !item.children.is_empty() {
+                    row.has_actions = true;
+                    if row.rag.key == "none"
+                        && let Some(rolled) = rollups.get(&item.id)
+                    {
+                        row.rag = RagView {
+                            word: format!("{} (from its actions)", rolled.word()),
+                            key: rolled.word().to_ascii_lowercase(),
+                        };
+                    }
+                }
                 // An item marked above its plan says so on its own row.
                 row.marking = effective
                     .get(&item.id)
@@ -648,7 +670,17 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                     overdue += 1;
                 }
             }
-            tracker.push(tracker_row(item, &references));
+            let mut row = tracker_row(item, &references);
+            if row.has_children
+                && row.rag.key == "none"
+                && let Some(rolled) = rollups.get(&item.id)
+            {
+                row.rag = RagView {
+                    word: format!("{} (from its actions)", rolled.word()),
+                    key: rolled.word().to_ascii_lowercase(),
+                };
+            }
+            tracker.push(row);
         }
     }
 
@@ -921,6 +953,7 @@ fn action_row(
         flags: item.flags.iter().map(|f| f.label().to_string()).collect(),
         updates,
         marking: fields.marking.map(|m| m.label()),
+        has_actions: false,
     }
 }
 

@@ -373,6 +373,9 @@ pub struct ActionRow {
     /// The latest update, or every update in the period; see [`Report::updates_shown`].
     pub updates: Vec<UpdateEntry>,
     pub marking: Option<String>,
+    /// True for an objective with actions of its own below it, whose progress is theirs.
+    #[serde(default)]
+    pub has_actions: bool,
 }
 
 /// A dated progress update.

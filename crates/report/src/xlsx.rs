@@ -98,8 +98,9 @@ fn figure(value: Option<f64>, unit: &str, fallback: &str) -> Value {
     match unit {
         "money" if whole => Value::Figure(value, "£#,##0"),
         "money" => Value::Figure(value, "£#,##0.00"),
-        "percent" if whole => Value::Figure(value / 100.0, "0%"),
-        "percent" => Value::Figure(value / 100.0, "0.0#%"),
+        // From whole hundredths, so 28.6% is held as 0.286, not 0.28600000000000003.
+        "percent" if whole => Value::Figure((value * 100.0).round() / 10_000.0, "0%"),
+        "percent" => Value::Figure((value * 100.0).round() / 10_000.0, "0.0#%"),
         _ if whole => Value::Figure(value, "#,##0"),
         _ => Value::Figure(value, "#,##0.0#"),
     }

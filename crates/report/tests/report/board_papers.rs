@@ -162,6 +162,16 @@ async fn targets_for_the_period_are_labelled_and_the_legend_is_the_rules_applied
         assert!(text.contains("by the rule set for it"));
     }
 
+    // A parent row with no RAG of its own shows its actions' rolled up, said to be theirs.
+    let objective = report.tracker.iter().find(|r| r.reference == "1").unwrap();
+    assert!(objective.has_children);
+    assert!(
+        objective.rag.word.ends_with("(from its actions)"),
+        "{:?}",
+        objective.rag
+    );
+    assert_ne!(objective.rag.key, "none");
+
     // The spreadsheet holds figures as numbers and due dates as dates.
     let xlsx = render(&report, Layout::Quarterly, Format::Xlsx).unwrap();
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx)).unwrap();

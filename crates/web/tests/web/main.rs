@@ -8,6 +8,7 @@ mod helpers;
 mod admin_pages;
 mod api;
 mod api_access;
+mod attention;
 mod glossary;
 mod import_choices;
 mod imports;

@@ -1,0 +1,72 @@
+//! The needs-attention page: its counts are the plan page's for the same filter, its rows
+//! download as CSV and XLSX with the due date as a date, and another force's plan is absent.
+
+use std::io::Cursor;
+
+use calamine::{Data, Reader, Xlsx};
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn needs_attention_counts_match_the_plan_page_and_download_its_rows() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let html = app.text("/attention").await;
+    // The action 4.43a was due on 31 January 2015, and today is 16 February 2015.
+    assert!(
+        html.contains("Issue guidance on repeat and vulnerable victims"),
+        "{html}"
+    );
+    assert!(!html.contains("Other force's confidential plan"));
+    let overdue_link = format!("/plans/{}?flag=overdue", app.plan);
+    assert!(
+        html.contains(&format!("href=\"{overdue_link}\">1<")),
+        "{html}"
+    );
+    let plan_page = app.text(&overdue_link).await;
+    assert!(plan_page.contains("Issue guidance on repeat and vulnerable victims"));
+
+    let csv = app
+        .client
+        .get(app.url("/attention?format=csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), 200);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("needs-attention.csv")
+    );
+    let text = csv.text().await.unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Protective marking: OFFICIAL");
+    assert_eq!(lines[1], "Plan,Ref,Action,Owner,Due,RAG,Latest update,Why");
+    assert_eq!(
+        lines.len(),
+        2 + html
+            .matches("<td class=\"govuk-table__cell\" data-label=\"Why\">")
+            .count()
+    );
+    assert!(text.contains(",2015-01-31,"));
+
+    let xlsx = app
+        .client
+        .get(app.url("/attention?format=xlsx"))
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.to_vec())).unwrap();
+    let sheet = workbook.worksheet_range("Needs attention").unwrap();
+    let row = sheet
+        .rows()
+        .find(|row| {
+            row[2] == Data::String("Issue guidance on repeat and vulnerable victims".into())
+        })
+        .unwrap();
+    assert!(matches!(row[4], Data::DateTime(_)), "{:?}", row[4]);
+}
