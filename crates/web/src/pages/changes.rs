@@ -8,13 +8,15 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 use waymark_app::model::PlanView;
 use waymark_core::{ItemId, Page, PlanId};
+use waymark_io::list_export::{List, ListCell};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::downloads::{ListFormat, list_download};
 use crate::pages::plan::{Pagination, showing_of};
 use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
 use crate::state::AppState;
@@ -30,6 +32,8 @@ struct ChangesQuery {
     /// One list alone, paged: `rag`, `completed`, `overdue`, `updates` or `new`.
     list: Option<String>,
     page: Option<String>,
+    /// csv or xlsx: every change of every list, as a download.
+    format: Option<String>,
 }
 
 /// Rows of each list on the page that shows them all.
@@ -162,6 +166,63 @@ async fn show(
     let after = read.after.view.clone();
     let marking = read.before.highest.max(read.after.highest);
     let label = |item: ItemId| label_of(&after, item);
+    if let Some(format) = ListFormat::parse(query.format.as_deref()) {
+        let mut rows = Vec::new();
+        let row =
+            |kind: &str, item: ItemId, day: Option<NaiveDate>, from: &str, to: &str, note: &str| {
+                vec![
+                    ListCell::text(kind),
+                    ListCell::date(day),
+                    ListCell::text(label(item)),
+                    ListCell::text(from),
+                    ListCell::text(to),
+                    ListCell::text(note),
+                ]
+            };
+        for m in &changes.rag_changes {
+            rows.push(row(
+                "RAG changed",
+                m.item,
+                Some(m.on),
+                RagView::new(m.from).word,
+                RagView::new(m.to).word,
+                "",
+            ));
+        }
+        for u in &changes.new_updates {
+            let note = format!(
+                "{}{}",
+                u.author().map(|a| format!("{a}: ")).unwrap_or_default(),
+                u.text
+            );
+            rows.push(row("Update", u.item, Some(u.as_of), "", "", &note));
+        }
+        for (item, day) in &changes.completed {
+            rows.push(row("Completed", *item, *day, "", "", ""));
+        }
+        for (item, day) in &changes.newly_overdue {
+            rows.push(row("Newly overdue", *item, *day, "", "", ""));
+        }
+        for item in &changes.new_items {
+            rows.push(row(
+                "Added",
+                *item,
+                after.item(*item).map(|i| i.exists_from),
+                "",
+                "",
+                "",
+            ));
+        }
+        let list = List {
+            title: "What changed".into(),
+            marking: marking.label(),
+            columns: ["Change", "Date", "Item", "From", "To", "Detail"]
+                .map(str::to_string)
+                .to_vec(),
+            rows,
+        };
+        return list_download(list, format, &format!("plan-{id}-changes")).await;
+    }
     let alone = query
         .list
         .as_deref()

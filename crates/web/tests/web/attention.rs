@@ -70,3 +70,56 @@ async fn needs_attention_counts_match_the_plan_page_and_download_its_rows() {
         .unwrap();
     assert!(matches!(row[4], Data::DateTime(_)), "{:?}", row[4]);
 }
+
+#[tokio::test]
+async fn my_actions_and_what_changed_download_their_rows() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let csv = app.text("/my-actions?format=csv").await;
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Protective marking: OFFICIAL");
+    assert!(lines[1].starts_with("Plan,Ref,Action,Owner,Due,"));
+    assert!(
+        csv.contains("4.43a,Issue guidance on repeat and vulnerable victims,Head of Contact Management,2015-01-31,"),
+        "{csv}"
+    );
+    let page = app.text("/my-actions").await;
+    assert!(page.contains("/my-actions?format=xlsx"));
+
+    let changes = app
+        .text(&format!(
+            "/plans/{}/changes?from=2014-11-01&to=2015-02-16&format=csv",
+            app.plan
+        ))
+        .await;
+    assert!(
+        changes.lines().nth(1) == Some("Change,Date,Item,From,To,Detail"),
+        "{changes}"
+    );
+    assert!(
+        changes.contains("Update,2014-11-21,4.43a Issue guidance on repeat and vulnerable victims")
+    );
+    assert!(changes.contains("Guidance drafted following the review of practices."));
+}
+
+#[tokio::test]
+async fn a_plan_list_downloads_the_rows_its_filters_keep() {
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let page = app.text(&format!("/plans/{}?flag=overdue", app.plan)).await;
+    assert!(
+        page.contains(&format!("/plans/{}?flag=overdue&#38;format=csv", app.plan)),
+        "{page}"
+    );
+    let csv = app
+        .text(&format!("/plans/{}?flag=overdue&format=csv", app.plan))
+        .await;
+    let rows: Vec<&str> = csv.lines().skip(2).collect();
+    assert_eq!(rows.len(), 1, "{csv}");
+    assert!(rows[0].starts_with("4.43a,Issue guidance on repeat and vulnerable victims,"));
+    assert!(rows[0].contains(",2015-01-31,"));
+    // Unfiltered, the recommendation above it is listed too, with its RAG from its actions.
+    let all = app.text(&format!("/plans/{}?format=csv", app.plan)).await;
+    assert_eq!(all.lines().count(), 4, "{all}");
+    assert!(all.contains("Green (from its actions)"));
+}
