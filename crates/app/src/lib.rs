@@ -46,12 +46,12 @@ pub use error::{AppError, Conflict, FieldError, Result};
 /// The read types the edges render. They are values; the store that makes them stays here.
 pub mod model {
     pub use waymark_store::{
-        ApiToken, AuditEvent, AuditFilter, Backend, GlossaryChange, GlossaryTermVersion,
-        ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MAX_NARRATIVE,
-        MeasurementEntry, NarrativeSubject, NarrativeVersion, PendingUpload, PlanChanges, PlanView,
-        PostHolding, PublishedReport, PublishedReportId, RagMix, RagMove, ReportSettingsFields,
-        ReportSettingsVersion, StoreError, StoredIndicator, StoredLogo, StoredShare, User,
-        Withdrawal, changes_between, glossary_term_key, redact,
+        ApiToken, AuditEvent, AuditFilter, Backend, FieldChange, FieldKind, GlossaryChange,
+        GlossaryTermVersion, ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM,
+        MAX_NARRATIVE, MeasurementEntry, NarrativeSubject, NarrativeVersion, PendingUpload,
+        PlanChanges, PlanView, PostHolding, PublishedReport, PublishedReportId, RagMix, RagMove,
+        ReportSettingsFields, ReportSettingsVersion, StoreError, StoredIndicator, StoredLogo,
+        StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
     };
 }
 

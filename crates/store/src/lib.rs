@@ -43,7 +43,7 @@ use waymark_core::{
 
 pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
-pub use diff::{PlanChanges, RagMove, changes_between};
+pub use diff::{FieldChange, FieldKind, PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
 pub use glossary::{
     GlossaryChange, GlossaryTermVersion, MAX_MEANING as MAX_GLOSSARY_MEANING,

@@ -29,7 +29,7 @@ pub fn router() -> Router<AppState> {
 struct ChangesQuery {
     from: Option<String>,
     to: Option<String>,
-    /// One list alone, paged: `rag`, `completed`, `overdue`, `updates` or `new`.
+    /// One list alone, paged: `rag`, `completed`, `overdue`, `updates`, `new` or `fields`.
     list: Option<String>,
     page: Option<String>,
     /// csv or xlsx: every change of every list, as a download.
@@ -39,7 +39,7 @@ struct ChangesQuery {
 /// Rows of each list on the page that shows them all.
 const SUMMARY_ROWS: usize = 20;
 const ROWS_PER_PAGE: usize = 100;
-const LISTS: [&str; 5] = ["rag", "completed", "overdue", "updates", "new"];
+const LISTS: [&str; 6] = ["rag", "completed", "overdue", "updates", "new", "fields"];
 
 /// One list of the page: the rows shown and how they relate to the whole.
 struct Section<T> {
@@ -103,6 +103,18 @@ struct RagRow {
     to: RagView,
 }
 
+/// A due date, owners or wording changed: from, to, when and by whom.
+struct FieldRow {
+    id: i64,
+    label: String,
+    kind: &'static str,
+    from: String,
+    to: String,
+    slipped: bool,
+    date: String,
+    by: String,
+}
+
 struct UpdateRow {
     id: i64,
     label: String,
@@ -134,6 +146,7 @@ struct ChangesPage {
     completed: Section<Named>,
     newly_overdue: Section<Named>,
     new_items: Section<Named>,
+    field_changes: Section<FieldRow>,
 }
 
 async fn show(
@@ -163,6 +176,7 @@ async fn show(
         .plan_changes(&viewer.actor, PlanId(id), from, to)
         .await?;
     let changes = read.changes;
+    let changed_by = read.changed_by;
     let after = read.after.view.clone();
     let marking = read.before.highest.max(read.after.highest);
     let label = |item: ItemId| label_of(&after, item);
@@ -211,6 +225,22 @@ async fn show(
                 "",
                 "",
                 "",
+            ));
+        }
+        for change in &changes.field_changes {
+            let kind = if change.slipped {
+                "Due date slipped"
+            } else {
+                change.kind.label()
+            };
+            let by = changed_by.get(&change.item).cloned().unwrap_or_default();
+            rows.push(row(
+                kind,
+                change.item,
+                Some(change.on),
+                &change.from,
+                &change.to,
+                &by,
             ));
         }
         let list = List {
@@ -282,6 +312,16 @@ async fn show(
                 .item(*item)
                 .map(|i| long_date(i.exists_from))
                 .unwrap_or_default(),
+        }),
+        field_changes: paging.section("fields", &changes.field_changes, |c| FieldRow {
+            id: c.item.0,
+            label: label(c.item),
+            kind: c.kind.label(),
+            from: c.from.clone(),
+            to: c.to.clone(),
+            slipped: c.slipped,
+            date: long_date(c.on),
+            by: changed_by.get(&c.item).cloned().unwrap_or_default(),
         }),
         all_href,
     })?;

@@ -123,3 +123,63 @@ async fn a_plan_list_downloads_the_rows_its_filters_keep() {
     assert_eq!(all.lines().count(), 4, "{all}");
     assert!(all.contains("Green (from its actions)"));
 }
+
+#[tokio::test]
+async fn what_changed_shows_a_slipped_due_date_and_a_new_owner_with_who_and_when() {
+    use chrono::{TimeZone, Utc};
+    use waymark_core::{FlexDate, ItemFields, Rag};
+    use waymark_store::{ChangeSet, NewVersion};
+
+    let app = spawn_app().await;
+    let org = app
+        .store
+        .organisation_by_code("TST")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let mut changes = ChangeSet::new(org, waymark_core::PlanId(app.plan));
+    changes.author = Some("Ada Admin".into());
+    changes.entered_at = Some(Utc.with_ymd_and_hms(2015, 2, 10, 9, 0, 0).unwrap());
+    changes.versions.push(NewVersion {
+        item: app.action,
+        parent: None,
+        fields: ItemFields {
+            reference: Some("4.43a".into()),
+            text: "Issue guidance on repeat and vulnerable victims".into(),
+            owners: vec!["Head of Crime".into()],
+            due: Some(FlexDate::exact(crate::helpers::day(2015, 3, 31))),
+            rag: Some(Rag::Green),
+            ..ItemFields::default()
+        },
+        effective: crate::helpers::day(2015, 2, 10),
+        reason: Some("Rescheduled".into()),
+    });
+    app.store.apply_changes(&changes).await.unwrap();
+    app.sign_in_admin().await;
+    let page = app
+        .text(&format!(
+            "/plans/{}/changes?from=2015-02-01&to=2015-02-16",
+            app.plan
+        ))
+        .await;
+    assert!(
+        page.contains("Due dates, owners and wording changed (2)"),
+        "{page}"
+    );
+    assert!(page.contains("<strong class=\"wm-flag\">Slipped</strong>"));
+    assert!(page.contains("31 March 2015"));
+    assert!(page.contains("Head of Crime"));
+    assert!(page.contains(">Ada Admin</td>"));
+    let csv = app
+        .text(&format!(
+            "/plans/{}/changes?from=2015-02-01&to=2015-02-16&format=csv",
+            app.plan
+        ))
+        .await;
+    assert!(
+        csv.contains("Due date slipped,2015-02-10,4.43a Issue guidance"),
+        "{csv}"
+    );
+    assert!(csv.contains("Owner,2015-02-10,4.43a Issue guidance on repeat and vulnerable victims,Head of Contact Management,Head of Crime,Ada Admin"));
+}
