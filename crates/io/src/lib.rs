@@ -18,6 +18,7 @@ pub mod header;
 pub mod hostile;
 pub mod indicators;
 pub mod legend;
+pub mod list_export;
 pub mod mapping;
 pub mod objective_match;
 pub mod preview;

@@ -17,6 +17,7 @@ mod docx;
 pub mod glossary;
 pub mod html;
 pub mod indicators;
+pub mod legend;
 pub mod model;
 mod pdf;
 pub mod sample;

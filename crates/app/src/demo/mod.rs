@@ -14,6 +14,7 @@
 use std::collections::BTreeMap;
 
 mod indicators;
+mod narrative;
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use waymark_core::{
@@ -924,6 +925,7 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
     let strategic_plan =
         load_plan(store, org.id, &strategic, STRATEGIC, STRATEGIC_TAGS, today).await?;
     indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;
+    narrative::add_demo_narrative(store, org.id, strategic_plan, today).await?;
     // The police and crime plan is shared with the county council, which contributes to the
     // actions its Community Safety Manager owns, up to OFFICIAL.
     let mut audit = actor.audit("demo.share");

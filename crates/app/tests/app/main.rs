@@ -9,8 +9,10 @@
 #[path = "../../../store/tests/common/mod.rs"]
 mod common;
 
+mod attention;
 mod cleanup;
 mod fixture;
+mod narrative;
 mod reads;
 mod rules;
 mod writes;

@@ -29,6 +29,7 @@ mod imports;
 mod indicators;
 mod items;
 mod measurements;
+mod narrative;
 pub(crate) mod openapi;
 mod organisations;
 mod people;
@@ -52,6 +53,7 @@ pub fn router() -> Router<AppState> {
         .merge(measurements::router())
         .merge(imports::router())
         .merge(reports::router())
+        .merge(narrative::router())
         .merge(people::router())
         .merge(organisations::router())
         .merge(shares::router())

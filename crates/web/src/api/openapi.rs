@@ -65,6 +65,8 @@ use crate::error::ErrorJson;
         crate::api::reports::published_reports,
         crate::api::reports::published_file,
         crate::api::reports::withdraw_report,
+        crate::api::narrative::narratives,
+        crate::api::narrative::save_narrative,
         crate::api::people::people,
         crate::api::people::add_person,
         crate::api::people::set_roles,

@@ -1,13 +1,16 @@
 //! Server-rendered pages, one module per page, merged into one router here.
 
 mod account;
+mod attention;
 mod audit;
 mod changes;
+mod downloads;
 mod home;
 mod imports;
 mod indicators;
 mod item;
 mod my_actions;
+mod narrative;
 mod organisations;
 mod people;
 mod plan;
@@ -37,8 +40,10 @@ pub fn router() -> Router<AppState> {
         .merge(item::router())
         .merge(indicators::router())
         .merge(my_actions::router())
+        .merge(attention::router())
         .merge(people::router())
         .merge(reports::router())
+        .merge(narrative::router())
         .merge(sharing::router())
         .merge(organisations::router())
         .merge(audit::router())

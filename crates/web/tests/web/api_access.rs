@@ -1264,6 +1264,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/plans/{id}/report"),
     ("get", "/api/plans/{id}/reports"),
     ("post", "/api/plans/{id}/reports"),
+    ("get", "/api/plans/{id}/narrative"),
+    ("post", "/api/plans/{id}/narrative"),
     ("get", "/api/plans/{id}/shares"),
     ("post", "/api/plans/{id}/shares"),
     ("get", "/api/items/{id}"),
