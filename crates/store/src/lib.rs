@@ -20,6 +20,7 @@ mod indicators;
 mod owners;
 mod people;
 mod plan_edit;
+mod programme;
 mod read;
 mod report_settings;
 mod reports;
@@ -54,6 +55,7 @@ pub use indicators::{
 };
 pub use owners::OwnedItems;
 pub use people::{NewPerson, PostChange, PostHolding, PostRef, Session, User};
+pub use programme::{ProgrammeChanges, ProgrammeRecord, ProgrammeSet};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
 pub use report_settings::{
     NewReportSettings, ReportSettingsFields, ReportSettingsVersion, StoredLogo,
