@@ -26,6 +26,9 @@ pub mod organisations;
 pub mod password;
 pub mod people;
 pub mod plans;
+pub mod programme;
+pub mod programme_import;
+pub mod programme_report;
 pub mod reads;
 pub mod reports;
 pub mod sessions;
@@ -46,9 +49,10 @@ pub mod model {
     pub use waymark_store::{
         ApiToken, AuditEvent, AuditFilter, Backend, GlossaryChange, GlossaryTermVersion,
         ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MeasurementEntry,
-        PendingUpload, PlanChanges, PlanView, PostHolding, PublishedReport, PublishedReportId,
-        RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion, StoreError, StoredIndicator,
-        StoredLogo, StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
+        PendingUpload, PlanChanges, PlanView, PostHolding, ProgrammeChanges, ProgrammeRecord,
+        PublishedReport, PublishedReportId, RagMix, RagMove, ReportSettingsFields,
+        ReportSettingsVersion, StoreError, StoredIndicator, StoredLogo, StoredShare, User,
+        Withdrawal, changes_between, glossary_term_key, redact,
     };
 }
 

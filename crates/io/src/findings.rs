@@ -59,6 +59,15 @@ pub enum FindingKind {
     /// A rule stated in the notes above an indicator table (the RAG tolerance) was read and
     /// applied to its indicators (about the note's row).
     RuleRead,
+    /// A money cell that is neither an amount nor a word for "not known" ("lots", "£2.4q").
+    UnreadableMoney,
+    /// A money cell that says the amount is not known ("tbc", "xxx"): counted, never zero.
+    UnknownAmount,
+    /// A programme register's cell names an organisation Waymark does not have.
+    UnknownOrganisation,
+    /// What a programme register says, read: its projects, its contributions, its team's
+    /// cost and how it is shared (about the whole file, or the row that says it).
+    ProgrammeRead,
 }
 
 impl FindingKind {
@@ -87,6 +96,10 @@ impl FindingKind {
             FindingKind::Overtaken => "overtaken",
             FindingKind::PeriodsFound => "periods_found",
             FindingKind::RuleRead => "rule_read",
+            FindingKind::UnreadableMoney => "unreadable_money",
+            FindingKind::UnknownAmount => "unknown_amount",
+            FindingKind::UnknownOrganisation => "unknown_organisation",
+            FindingKind::ProgrammeRead => "programme_read",
         }
     }
 
@@ -116,6 +129,10 @@ impl FindingKind {
             FindingKind::Overtaken => "Back-dated, overtaken by a later change",
             FindingKind::PeriodsFound => "Periods found",
             FindingKind::RuleRead => "Rule read from the notes",
+            FindingKind::UnreadableMoney => "Money that cannot be read",
+            FindingKind::UnknownAmount => "Amount not known",
+            FindingKind::UnknownOrganisation => "Unknown organisation",
+            FindingKind::ProgrammeRead => "Programme read",
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod indicators;
 pub mod legend;
 pub mod mapping;
 pub mod preview;
+pub mod programme;
 pub mod read;
 pub mod reimport;
 pub mod split;

@@ -11,6 +11,7 @@ mod common;
 
 mod cleanup;
 mod fixture;
+mod programme;
 mod reads;
 mod rules;
 mod writes;

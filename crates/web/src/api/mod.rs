@@ -34,9 +34,12 @@ mod organisations;
 mod people;
 mod plan_reads;
 mod plans;
+mod programme;
 mod reports;
 mod shares;
 mod tokens;
+
+pub(crate) use programme::year_asked;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/plans/{id}/check", get(check))
         .route("/api/items/{id}/updates", post(create_update))
         .merge(indicators::router())
+        .merge(programme::router())
         .merge(plans::router())
         .merge(items::router())
         .merge(plan_reads::router())

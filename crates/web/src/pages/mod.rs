@@ -12,6 +12,7 @@ mod organisations;
 mod people;
 mod plan;
 mod plan_build;
+mod programme;
 mod reports;
 mod sharing;
 mod sign_in;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(plan_build::router())
         .merge(item::router())
         .merge(indicators::router())
+        .merge(programme::router())
         .merge(my_actions::router())
         .merge(people::router())
         .merge(reports::router())
