@@ -143,10 +143,17 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
         summary
             .projects_by_status
             .iter()
-            .map(|(s, n)| vec![s.clone(), n.to_string()])
+            .map(|(s, n)| vec![capitalised(s), n.to_string()])
             .collect(),
     )];
-    for area in summary.projects_by_area.keys() {
+    // Areas in the plan's order, as the programme lists them.
+    let mut areas: Vec<&String> = Vec::new();
+    for project in &summary.projects {
+        if !areas.contains(&&project.area) {
+            areas.push(&project.area);
+        }
+    }
+    for area in areas.iter().copied() {
         area_tables.push(table(
             area,
             &[
@@ -191,10 +198,14 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
     }
     sections.push(Section {
         heading: "Projects by area and status".into(),
-        paragraphs: summary
-            .projects_by_area
+        paragraphs: areas
             .iter()
-            .map(|(area, n)| format!("{area}: {n} projects."))
+            .map(|area| {
+                format!(
+                    "{area}: {} projects.",
+                    summary.projects_by_area.get(*area).copied().unwrap_or(0)
+                )
+            })
             .collect(),
         tables: area_tables,
     });
@@ -386,7 +397,14 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
     let matrix = &summary.matrix;
     let mut header = vec!["Project".to_string()];
     header.extend(matrix.taxonomies.iter().map(|t| t.name.clone()));
-    let rows: Vec<Vec<String>> = matrix
+    let status_of = |item| {
+        summary
+            .projects
+            .iter()
+            .find(|p| p.item == item)
+            .map_or("current", |p| p.facts.status.as_str())
+    };
+    let rows: Vec<(&str, Vec<String>)> = matrix
         .rows
         .iter()
         .map(|row| {
@@ -403,10 +421,28 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
                 at += taxonomy.values.len();
                 cells.push(values.join(", "));
             }
-            cells
+            (status_of(row.project), cells)
         })
         .collect();
     let columns = header.len();
+    // Appendix A lists current projects, then proposed ones; complete and stopped follow.
+    let matrix_tables: Vec<DocTable> = ["current", "proposed", "complete", "stopped"]
+        .iter()
+        .filter_map(|status| {
+            let group: Vec<Vec<String>> = rows
+                .iter()
+                .filter(|(s, _)| s == status)
+                .map(|(_, cells)| cells.clone())
+                .collect();
+            (!group.is_empty()).then(|| DocTable {
+                caption: format!("{} projects", capitalised(status)),
+                header: header.clone(),
+                rows: group,
+                numeric: vec![false; columns],
+                total_row: false,
+            })
+        })
+        .collect();
     sections.push(Section {
         heading: "Contribution to performance".into(),
         paragraphs: if rows.is_empty() {
@@ -419,17 +455,7 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
                 .map(|(t, counts)| format!("{}: {}.", t.name, counts))
                 .collect()
         },
-        tables: if rows.is_empty() {
-            Vec::new()
-        } else {
-            vec![DocTable {
-                caption: "Projects against national frameworks".into(),
-                header,
-                rows,
-                numeric: vec![false; columns],
-                total_row: false,
-            }]
-        },
+        tables: matrix_tables,
     });
 
     // 7. Governance.
@@ -464,6 +490,15 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
         as_at_iso: today.to_string(),
         marking: plan.marking.label(),
         sections,
+    }
+}
+
+/// "Current" from "current".
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
     }
 }
 

@@ -447,7 +447,7 @@ pub(super) async fn add_demo_programme(store: &Store, actor: &Actor) -> Result<(
                 kind: BasisKind::PoliceGrant,
                 value: grant * 100,
                 as_of: None,
-                source: "Illustrative figure: the plan does not state the forces' grants".into(),
+                source: "Made up for the demo: the plan does not state the forces' grants".into(),
                 illustrative: true,
             });
         }

@@ -198,9 +198,10 @@ impl ShareLine {
             .unwrap_or(i64::MAX)
     }
 
-    /// The exact share in pence, as a decimal to four places (for the statement).
+    /// The exact share in pounds, to four places beyond the penny, "…" where it goes on:
+    /// "£338,945.102260…".
     pub fn exact_text(&self) -> String {
-        exact_decimal(self.exact_numerator, self.denominator)
+        exact_pounds(self.exact_numerator, self.denominator)
     }
 }
 
@@ -270,7 +271,7 @@ impl Apportionment {
             };
             let ppm = line.proportion_ppm(self.total_weight);
             out.push(format!(
-                "{}: {basis}proportion {}.{:04}%, exact share {}p, share {}{}",
+                "{}: {basis}proportion {}.{:04}%, exact share {}, share {}{}",
                 name(line.org),
                 ppm / 10_000,
                 ppm % 10_000,
@@ -574,15 +575,26 @@ fn round_half_up(numerator: i128, denominator: i128) -> i64 {
     i64::try_from((numerator * 2 + denominator).div_euclid(denominator * 2)).unwrap_or(i64::MAX)
 }
 
-fn exact_decimal(numerator: i128, denominator: i128) -> String {
+fn exact_pounds(numerator: i128, denominator: i128) -> String {
     if denominator == 0 {
-        return "0".to_string();
+        return format_pence(0);
     }
     let whole = numerator.div_euclid(denominator);
     let rest = numerator.rem_euclid(denominator);
     let places = (rest * 10_000).div_euclid(denominator);
     let exact = (rest * 10_000).rem_euclid(denominator) == 0;
-    format!("{whole}.{places:04}{}", if exact { "" } else { "…" })
+    let pence = format_pence(i64::try_from(whole).unwrap_or(i64::MAX));
+    // Whole pounds print without pence: write them, so the fraction reads after the penny.
+    let pence = if pence.contains('.') {
+        pence
+    } else {
+        format!("{pence}.00")
+    };
+    if places == 0 && exact {
+        pence
+    } else {
+        format!("{pence}{places:04}{}", if exact { "" } else { "…" })
+    }
 }
 
 #[cfg(test)]
@@ -638,7 +650,7 @@ mod tests {
         assert_eq!(shared.remainder_pennies, 4);
         let statement = shared.statement(&|org| format!("Force {}", org.0));
         assert_eq!(statement[0], "Programme team (2009/10): £1,200,000");
-        assert!(statement[2].starts_with("Force 1: police grant £30,000,000 (Police grant report, illustrative), proportion 27.2727%, exact share 32727272.7272…p, share £327,272.73 (includes a remainder penny)"), "{}", statement[2]);
+        assert!(statement[2].starts_with("Force 1: police grant £30,000,000 (Police grant report, illustrative), proportion 27.2727%, exact share £327,272.727272…, share £327,272.73 (includes a remainder penny)"), "{}", statement[2]);
         assert!(statement.last().unwrap().contains("left 4 pence over"));
     }
 

@@ -314,7 +314,14 @@ fn programme_page(viewer: &Viewer, summary: &ProgrammeSummary) -> ProgrammePage 
         by_status: summary
             .projects_by_status
             .iter()
-            .map(|(s, n)| (s.clone(), *n))
+            .map(|(s, n)| {
+                let mut chars = s.chars();
+                let label = chars
+                    .next()
+                    .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+                    .unwrap_or_default();
+                (label, *n)
+            })
             .collect(),
         areas,
         boards: summary
@@ -346,6 +353,7 @@ fn money_words(known: i64, unknown: usize, lines: usize) -> String {
 struct MatrixRowView {
     id: i64,
     name: String,
+    status: String,
     marks: Vec<bool>,
 }
 
@@ -394,6 +402,12 @@ async fn matrix(
             .map(|r| MatrixRowView {
                 id: r.project.0,
                 name: r.name.clone(),
+                status: summary
+                    .projects
+                    .iter()
+                    .find(|p| p.item == r.project)
+                    .map(|p| p.facts.status.label())
+                    .unwrap_or_default(),
                 marks: r.marks.clone(),
             })
             .collect(),
