@@ -295,15 +295,14 @@ impl App {
             let Some(participant) = org_of(&contribution.organisation) else {
                 continue;
             };
-            if facts.participants.iter().any(|p| p.org == participant) {
-                continue;
+            if !facts.participants.iter().any(|p| p.org == participant) {
+                facts.participants.push(Participant {
+                    org: participant,
+                    is_lead: participant == org,
+                    joined_on: None,
+                    left_on: None,
+                });
             }
-            facts.participants.push(Participant {
-                org: participant,
-                is_lead: participant == org,
-                joined_on: None,
-                left_on: None,
-            });
             facts.bases.push(BasisFigure {
                 org: participant,
                 year: cost_year,
@@ -380,7 +379,7 @@ impl App {
                         let stated = import
                             .contributions
                             .iter()
-                            .find(|c| org_of(&c.organisation) == Some(line.org))
+                            .find(|c| org_of(&c.organisation) == Some(line.org) && c.kind == kind)
                             .and_then(|c| c.stated_share.map(|s| (c.row, s)));
                         if let Some((row, stated)) = stated
                             && stated != line.pence
@@ -605,11 +604,23 @@ pub fn match_organisation<'a>(known: &'a [Organisation], name: &str) -> Option<&
     if let Some(found) = known.iter().find(|o| normal_name(&o.name) == wanted) {
         return Some(found);
     }
-    let starting: Vec<&Organisation> = known
-        .iter()
-        .filter(|o| normal_name(&o.name).starts_with(&wanted) && wanted.len() >= 4)
-        .collect();
+    // A short form: the name's start ("Derbys", "NOT"), or its letters in order from the
+    // first three ("Notts", "Lincs", "Leics"), where it fits one organisation only.
+    let short = |o: &&Organisation| {
+        let full = normal_name(&o.name).replace(' ', "");
+        let short = wanted.replace(' ', "");
+        short.len() >= 3
+            && (full.starts_with(&short)
+                || (full.get(..3) == short.get(..3) && in_order(&short, &full)))
+    };
+    let starting: Vec<&Organisation> = known.iter().filter(short).collect();
     (starting.len() == 1).then(|| starting[0])
+}
+
+/// Whether every letter of `short` is in `full`, in order.
+fn in_order(short: &str, full: &str) -> bool {
+    let mut rest = full.chars();
+    short.chars().all(|c| rest.any(|f| f == c))
 }
 
 /// A code for a new organisation from its name, not already taken: "Derbyshire" → "DERB".
@@ -672,6 +683,15 @@ mod tests {
             match_organisation(&known, "Nottingham").map(|o| o.id),
             Some(OrgId(2))
         );
+        for (short, id) in [("Notts", 2), ("Derbys", 1), ("Northampton", 3), ("NOT", 2)] {
+            assert_eq!(
+                match_organisation(&known, short).map(|o| o.id),
+                Some(OrgId(id)),
+                "{short}"
+            );
+        }
+        // "No" is too short to say which.
+        assert_eq!(match_organisation(&known, "No"), None);
         assert_eq!(match_organisation(&known, "Lincolnshire"), None);
         assert_eq!(unused_code(&known, "Derbyshire Police"), "DERBYS");
     }

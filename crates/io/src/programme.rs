@@ -173,6 +173,10 @@ pub fn is_programme_workbook(workbook: &Workbook) -> bool {
                 )
             })
         }) || contributions_header(table).is_some()
+            || (matches!(
+                workbook.format,
+                crate::table::Format::Tsv | crate::table::Format::Docx
+            ) && !funding_rows_from_table(table).0.is_empty())
     }) || !funding_rows_from_text(&document_text(workbook))
         .0
         .is_empty()
@@ -196,6 +200,14 @@ pub fn parse_programme_workbook(
             if import.title.is_none() {
                 import.title = title_above(table, header_at);
             }
+            // A document read as rows may hold its funding table above the projects.
+            let above = Table {
+                rows: table.rows[..header_at].to_vec(),
+                ..Default::default()
+            };
+            let (rows, findings) = funding_rows_from_table(&above);
+            import.funding_rows.extend(rows);
+            import.findings.extend(findings);
             read_projects(table, header_at, &columns, year, &mut import);
         } else if let Some((header_at, columns)) = contributions_header(table) {
             read_contributions(table, header_at, &columns, year, &mut import);
@@ -269,20 +281,19 @@ fn document_text(workbook: &Workbook) -> String {
 /// amount is not known, blank where there is none, and a TOTAL line that Waymark works out
 /// itself. The scale ("£'m") is read from the header line or the line above it.
 pub fn funding_rows_from_text(text: &str) -> (Vec<ParsedFundingRow>, Vec<Finding>) {
+    if !text.contains('\t') {
+        return (Vec::new(), Vec::new());
+    }
+    // Every line, so that the paragraph after the table (a line of one cell) ends it; the
+    // year header finds where it starts.
     let rows: Vec<Row> = text
         .lines()
         .enumerate()
-        .filter(|(_, line)| line.contains('\t'))
         .map(|(index, line)| Row {
             number: index + 1,
             cells: line.split('\t').map(str::to_string).collect(),
         })
         .collect();
-    if rows.is_empty() {
-        return (Vec::new(), Vec::new());
-    }
-    // Lines of a table are consecutive lines; keep rows as one table and let the year header
-    // find where it starts.
     funding_rows_from_table(&Table {
         rows,
         ..Default::default()
@@ -314,6 +325,10 @@ pub fn funding_rows_from_table(table: &Table) -> (Vec<ParsedFundingRow>, Vec<Fin
     // Seed 003's rows have one cell fewer than the header where the label column's heading
     // is on the line above: line the years up from the right when a row is that much longer.
     for row in &table.rows[header_index + 1..] {
+        // A line of text with no cells after it (a document's next paragraph) ends the table.
+        if row.cells.len() < 2 && !row.is_blank() {
+            break;
+        }
         let label = row.cell(0).trim();
         if label.is_empty() || row.is_blank() {
             continue;
@@ -456,10 +471,11 @@ fn title_above(table: &Table, header_at: usize) -> Option<String> {
 
 /// The project sheet's header row (index into the rows) and what each column holds.
 fn project_header(table: &Table) -> Option<(usize, Vec<(usize, ProjectColumn)>)> {
+    // Deep enough for a document's text read as rows (seed 003's appendix A is near its end).
     table
         .rows
         .iter()
-        .take(20)
+        .take(400)
         .enumerate()
         .find_map(|(index, row)| {
             let columns: Vec<(usize, ProjectColumn)> = row
@@ -550,7 +566,42 @@ fn project_column(header: &str) -> Option<ProjectColumn> {
         _ if normal.starts_with("funding") || normal.starts_with("budget") => {
             ProjectColumn::Funding(None, scale)
         }
-        _ => return None,
+        _ => return loose_project_column(&normal),
+    })
+}
+
+/// A header worded otherwise than the list above, by the words in it: "Name of project",
+/// "Current status", "Lead organisation (force)", "Forces taking part", "Progress to date".
+fn loose_project_column(normal: &str) -> Option<ProjectColumn> {
+    let words: Vec<&str> = normal.split(' ').collect();
+    let has = |word: &str| words.iter().any(|w| w.starts_with(word));
+    Some(if has("status") || has("stage") || has("phase") {
+        ProjectColumn::Status
+    } else if has("area") || has("theme") || has("portfolio") || has("strand") || has("workstream")
+    {
+        ProjectColumn::Area
+    } else if has("lead") && has("only") {
+        ProjectColumn::LeadOnly
+    } else if has("participa") || has("partners") || has("involved") || has("taking") {
+        ProjectColumn::Participants
+    } else if has("lead") || has("host") {
+        ProjectColumn::Lead
+    } else if has("model") || (has("type") && has("collaboration")) {
+        ProjectColumn::Model
+    } else if has("update") || has("progress") || has("comment") || has("commentary") {
+        ProjectColumn::Update
+    } else if has("owner") || has("manager") || has("sro") {
+        ProjectColumn::Owner
+    } else if has("rag") {
+        ProjectColumn::Rag
+    } else if has("funder") || (has("source") && has("funding")) {
+        ProjectColumn::FundingSource
+    } else if has("framework") || has("tags") {
+        ProjectColumn::Tags(None)
+    } else if has("project") || has("initiative") || has("scheme") || has("activity") {
+        ProjectColumn::Name
+    } else {
+        return None;
     })
 }
 
@@ -583,25 +634,63 @@ fn read_projects(
     }
     let columns = kept;
     let mut area_carried: Option<String> = None;
+    // "Current projects" / "Proposed projects" rows set the status of the rows under them.
+    let mut status_carried: Option<ProjectStatus> = None;
+    let first_project = import.projects.len();
+    let name_col = columns
+        .iter()
+        .find(|(_, k)| *k == ProjectColumn::Name)
+        .map(|(c, _)| *c);
     for row in &table.rows[header_at + 1..] {
         if row.is_blank() {
             continue;
         }
-        let cell = |c: usize| row.cell(c).trim();
-        let name_col = columns
+        // Another table begins (a row of years): the projects have ended.
+        if row
+            .cells
             .iter()
-            .find(|(_, k)| *k == ProjectColumn::Name)
-            .map(|(c, _)| *c);
+            .filter(|c| c.trim().len() <= 12 && year_in(c).is_some())
+            .count()
+            >= 2
+        {
+            break;
+        }
+        // Documents carry markup in cells ("<i>Firearms Interoperability</i>"): the text only.
+        let cleaned: Vec<String> = row.cells.iter().map(|c| without_markup(c)).collect();
+        let cell = |c: usize| cleaned.get(c).map(String::as_str).unwrap_or("");
         let name = name_col.map(cell).unwrap_or("");
         let others_filled = columns
             .iter()
             .filter(|(c, _)| Some(*c) != name_col && !cell(*c).is_empty())
             .count();
         if name.is_empty() {
-            // A row with one cell is an area heading in a register that groups its projects.
-            let filled: Vec<&str> = row.filled().map(|(_, text)| text.trim()).collect();
-            if filled.len() == 1 {
-                area_carried = Some(filled[0].to_string());
+            let filled: Vec<(usize, &str)> = cleaned
+                .iter()
+                .enumerate()
+                .filter(|(_, text)| !text.is_empty())
+                .map(|(c, text)| (c, text.as_str()))
+                .collect();
+            let only_tags = !filled.is_empty()
+                && filled.iter().all(|(c, _)| {
+                    columns
+                        .iter()
+                        .any(|(k, col)| k == c && matches!(col, ProjectColumn::Tags(_)))
+                });
+            if only_tags && import.projects.len() > first_project {
+                // A row that continues the project above with more tags.
+                if let Some(last) = import.projects.last_mut() {
+                    for (c, text) in &filled {
+                        if let Some((_, ProjectColumn::Tags(taxonomy))) =
+                            columns.iter().find(|(k, _)| k == c)
+                        {
+                            last.tags.extend(read_tags(text, taxonomy));
+                        }
+                    }
+                }
+            } else if filled.len() == 1 && filled[0].1.chars().count() <= 60 {
+                // A row with one short cell is an area heading in a register that groups
+                // its projects.
+                area_carried = Some(tidy_area(filled[0].1));
             }
             continue;
         }
@@ -609,8 +698,14 @@ fn read_projects(
         if lower == "total" || lower.starts_with("total ") {
             continue;
         }
+        if let Some(status) = status_heading(&lower) {
+            status_carried = Some(status);
+            continue;
+        }
         if others_filled == 0 && !columns.iter().any(|(_, k)| *k == ProjectColumn::Area) {
-            area_carried = Some(name.to_string());
+            if name.chars().count() <= 60 {
+                area_carried = Some(tidy_area(name));
+            }
             continue;
         }
         let mut project = ParsedProject {
@@ -711,9 +806,41 @@ fn read_projects(
                 *line_source = Some(source.clone());
             }
         }
+        if project.status.is_none() {
+            project.status = status_carried.clone();
+        }
         project.table = table.name.clone();
         import.projects.push(project);
     }
+}
+
+/// The status a heading row names: "Current projects", "Proposed projects", "Future projects".
+fn status_heading(lower: &str) -> Option<ProjectStatus> {
+    let first = lower
+        .strip_suffix(" projects")
+        .or(lower.strip_suffix(" project"))?;
+    match first.trim() {
+        "current" | "live" | "existing" => Some(ProjectStatus::Current),
+        "proposed" | "future" | "planned" => Some(ProjectStatus::Proposed { for_years: None }),
+        "complete" | "completed" | "closed" => Some(ProjectStatus::Complete),
+        "stopped" | "cancelled" => Some(ProjectStatus::Stopped),
+        _ => None,
+    }
+}
+
+/// A cell's text without markup tags ("<i>…</i>", "<ul …>") and with its spaces tidied.
+fn without_markup(cell: &str) -> String {
+    let mut out = String::with_capacity(cell.len());
+    let mut in_tag = false;
+    for c in cell.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// "Protective services" from "Project Area - Protective Services" or "PROTECTIVE SERVICES".
@@ -865,10 +992,18 @@ fn read_contributions(
 ) {
     let header = &table.rows[header_at];
     let sheet = table.name.clone().unwrap_or_else(|| "Contributions".into());
-    let basis_column = columns.iter().find_map(|(c, col)| match col {
-        ContributionColumn::Basis(kind, scale) => Some((*c, *kind, *scale)),
-        _ => None,
-    });
+    // Every basis column (a sheet may give grant and NRE both); the cost's method picks one,
+    // else the first of grant, NRE and a fixed percentage.
+    let mut basis_columns: Vec<(usize, BasisKind, MoneyScale)> = columns
+        .iter()
+        .filter_map(|(c, col)| match col {
+            ContributionColumn::Basis(kind, scale) => Some((*c, *kind, *scale)),
+            _ => None,
+        })
+        .collect();
+    basis_columns.sort_by_key(|(_, kind, _)| *kind);
+    basis_columns.dedup_by_key(|(_, kind, _)| *kind);
+    let basis_column = basis_columns.first().copied();
     let org_column = columns
         .iter()
         .find(|(_, col)| *col == ContributionColumn::Organisation)
@@ -935,9 +1070,33 @@ fn read_contributions(
         cost.kind = BasisKind::parse(&words).or(basis_column.map(|(_, k, _)| k));
     }
     import.cost = import.cost.take().or(cost);
-    let (Some(org_column), Some((basis_at, kind, scale))) = (org_column, basis_column) else {
+    let Some(org_column) = org_column else {
         return;
     };
+    for (basis_at, kind, scale) in basis_columns {
+        read_basis_column(
+            table,
+            header_at,
+            org_column,
+            (basis_at, kind, scale),
+            stated_column,
+            &sheet,
+            import,
+        );
+    }
+}
+
+/// One basis column's figures, an organisation a row.
+fn read_basis_column(
+    table: &Table,
+    header_at: usize,
+    org_column: usize,
+    (basis_at, kind, scale): (usize, BasisKind, MoneyScale),
+    stated_column: Option<(usize, MoneyScale)>,
+    sheet: &str,
+    import: &mut ProgrammeImport,
+) {
+    let header = &table.rows[header_at];
     let basis_header = header.cell(basis_at).trim().to_string();
     for row in &table.rows[header_at + 1..] {
         let organisation = row.cell(org_column).trim();
@@ -1176,6 +1335,66 @@ mod tests {
         };
         assert_eq!(by_area["Business support"], 1);
         assert_eq!(by_status["proposed"], 1);
+    }
+
+    #[test]
+    fn headers_worded_otherwise_and_several_bases_are_read() {
+        let workbook = Workbook {
+            file: "register.xlsx".into(),
+            format: Format::Xlsx,
+            preamble: Vec::new(),
+            tables: vec![
+                table(
+                    "Sheet1",
+                    &[
+                        &[
+                            "Name of project",
+                            "Current status",
+                            "Lead organisation (force)",
+                            "Forces taking part",
+                            "Progress to date",
+                            "Funding 2024-2025",
+                        ],
+                        &[
+                            "Custody",
+                            "In progress",
+                            "Alpha",
+                            "Alpha / Beta",
+                            "Built",
+                            "£1.2m (recurring)",
+                        ],
+                        &["Fleet", "Cancelled", "Beta", "All", "", "n/a"],
+                    ],
+                ),
+                table(
+                    "Sheet2",
+                    &[
+                        &["Organisation", "Police grant (£m)", "NRE 2024/25 (£m)"],
+                        &["Alpha", "100", "150"],
+                        &["Beta", "50", "90"],
+                        &["Team cost", "£240,000"],
+                        &["Shared in proportion to", "net revenue expenditure"],
+                    ],
+                ),
+            ],
+        };
+        assert!(is_programme_workbook(&workbook));
+        let import = parse_programme_workbook(&workbook, None);
+        assert_eq!(import.year, FinancialYear::parse("2024/25").ok());
+        let names: Vec<&str> = import.projects.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, vec!["Custody", "Fleet"]);
+        assert_eq!(import.projects[0].status, Some(ProjectStatus::Current));
+        assert_eq!(import.projects[1].status, Some(ProjectStatus::Stopped));
+        assert_eq!(import.projects[0].lead.as_deref(), Some("Alpha"));
+        assert_eq!(import.projects[0].latest_update.as_deref(), Some("Built"));
+        assert_eq!(import.projects[0].funding[0].2.pence, Some(120_000_000));
+        assert!(import.projects[1].funding.is_empty());
+        // Both bases are kept; the cost is shared by the one the sheet names.
+        assert_eq!(import.contributions.len(), 4);
+        assert_eq!(
+            import.cost.as_ref().and_then(|c| c.kind),
+            Some(BasisKind::NetRevenueExpenditure)
+        );
     }
 
     #[test]

@@ -101,6 +101,16 @@ pub fn parse_money_scaled(cell: &str, scale: MoneyScale) -> MoneyCell {
         return MoneyCell::Blank;
     }
     let lower = written.to_lowercase();
+    if matches!(lower.trim(), "n/a" | "na" | "not applicable") {
+        return MoneyCell::Blank;
+    }
+    // A note in brackets after an amount ("£1.2m (recurring)") is not part of it.
+    let lower = match lower.rfind(" (") {
+        Some(at) if lower.ends_with(')') && lower[..at].chars().any(|c| c.is_ascii_digit()) => {
+            lower[..at].to_string()
+        }
+        _ => lower,
+    };
     let lower = strip_qualifiers(&lower);
     if is_unknown_word(lower) {
         return MoneyCell::Unknown {
@@ -345,6 +355,8 @@ mod tests {
         assert_eq!(known("£12.50"), Some(1_250));
         assert_eq!(known("c. £2m pa"), Some(200_000_000));
         assert_eq!(known("nil"), Some(0));
+        assert_eq!(known("£1.2m (recurring)"), Some(120_000_000));
+        assert_eq!(parse_money("n/a"), MoneyCell::Blank);
         assert_eq!(
             parse_money("£250k + £40k"),
             MoneyCell::Known {
