@@ -420,13 +420,26 @@ impl App {
             .filter(|(_, s)| s.stage == SavingStage::Realised && s.year == year)
             .map(|(_, s)| s.amount)
             .sum();
-        if facts
-            .savings
-            .iter()
-            .any(|(_, s)| s.stage == SavingStage::Planned)
-        {
-            facts.targets.push((year, Some(target)));
-        }
+        // The programme's own target where the register states one; else the projects'
+        // targets summed; else (no row) at least the team's cost.
+        let target = match import.savings_target {
+            Some((target_year, amount)) => {
+                facts
+                    .targets
+                    .push((target_year.unwrap_or(year), Some(amount)));
+                amount
+            }
+            None => {
+                if facts
+                    .savings
+                    .iter()
+                    .any(|(_, s)| s.stage == SavingStage::Planned)
+                {
+                    facts.targets.push((year, Some(target)));
+                }
+                target
+            }
+        };
         facts.settings = Some(ProgrammeSettings::default());
         // Taxonomies in order of first use, their terms likewise.
         for project in &import.projects {

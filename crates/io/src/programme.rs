@@ -103,6 +103,8 @@ pub struct ProgrammeImport {
     pub contributions: Vec<ParsedContribution>,
     pub cost: Option<ParsedCost>,
     pub funding_rows: Vec<ParsedFundingRow>,
+    /// The programme's own savings target and the year it is for, where a sheet states one.
+    pub savings_target: Option<(Option<FinancialYear>, i64)>,
     pub findings: Vec<Finding>,
 }
 
@@ -1026,6 +1028,23 @@ fn read_contributions(
         };
         let lower = label.to_lowercase();
         let value = filled.get(1).map(|(_, v)| v.trim());
+        let is_target_label = lower.contains("saving") && lower.contains("target");
+        if is_target_label && let Some(value) = value {
+            // The programme's own savings target ("Savings target | at least £1.2m").
+            let value = value.trim_start_matches("at least").trim();
+            let column = header.cell(first_col + 1).trim().to_string();
+            if let Some(money) = read_money(
+                value,
+                MoneyScale::Pounds,
+                row.number,
+                &column,
+                &mut import.findings,
+            ) && let Some(target) = money.pence
+            {
+                import.savings_target = Some((year_in(label).or(year), target));
+            }
+            continue;
+        }
         let is_cost_label =
             (lower.contains("cost") || lower.contains("budget")) && !lower.contains("share");
         if is_cost_label && let Some(value) = value {
@@ -1263,6 +1282,7 @@ mod tests {
                         &[],
                         &["Programme team cost", "£1.2m"],
                         &["Shared in proportion to", "Police grant"],
+                        &["Savings target", "at least £1.5m"],
                     ],
                 ),
             ],
@@ -1326,6 +1346,10 @@ mod tests {
         assert_eq!(import.contributions.len(), 2);
         assert_eq!(import.contributions[0].value, 9_340_000_000);
         assert_eq!(import.contributions[0].stated_share, Some(40_000_000));
+        assert_eq!(
+            import.savings_target,
+            Some((FinancialYear::parse("2024/25").ok(), 150_000_000))
+        );
         let cost = import.cost.unwrap();
         assert_eq!(cost.total, 120_000_000);
         assert_eq!(cost.kind, Some(BasisKind::PoliceGrant));
