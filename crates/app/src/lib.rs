@@ -29,6 +29,9 @@ pub mod organisations;
 pub mod password;
 pub mod people;
 pub mod plans;
+pub mod programme;
+pub mod programme_import;
+pub mod programme_report;
 pub mod reads;
 pub mod reports;
 pub mod sessions;
@@ -50,9 +53,10 @@ pub mod model {
         ApiToken, AuditEvent, AuditFilter, Backend, FieldChange, FieldKind, GlossaryChange,
         GlossaryTermVersion, ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM,
         MAX_NARRATIVE, MeasurementEntry, NarrativeSubject, NarrativeVersion, PendingUpload,
-        PlanChanges, PlanView, PostHolding, PublishedReport, PublishedReportId, RagMix, RagMove,
-        ReportSettingsFields, ReportSettingsVersion, StoreError, StoredIndicator, StoredLogo,
-        StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
+        PlanChanges, PlanView, PostHolding, ProgrammeChanges, ProgrammeRecord, PublishedReport,
+        PublishedReportId, RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion,
+        StoreError, StoredIndicator, StoredLogo, StoredShare, User, Withdrawal, changes_between,
+        glossary_term_key, redact,
     };
 }
 

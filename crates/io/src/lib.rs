@@ -22,6 +22,7 @@ pub mod list_export;
 pub mod mapping;
 pub mod objective_match;
 pub mod preview;
+pub mod programme;
 pub mod read;
 pub mod reimport;
 pub mod split;

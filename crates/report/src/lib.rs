@@ -13,6 +13,7 @@
 
 pub mod build;
 pub mod chart;
+pub mod document;
 mod docx;
 pub mod glossary;
 pub mod html;

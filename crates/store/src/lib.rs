@@ -21,6 +21,7 @@ mod narrative;
 mod owners;
 mod people;
 mod plan_edit;
+mod programme;
 mod read;
 mod report_settings;
 mod reports;
@@ -56,6 +57,7 @@ pub use indicators::{
 pub use narrative::{MAX_NARRATIVE, NarrativeSubject, NarrativeVersion, NewNarrative};
 pub use owners::OwnedItems;
 pub use people::{NewPerson, PostChange, PostHolding, PostRef, Session, User};
+pub use programme::{ProgrammeChanges, ProgrammeRecord, ProgrammeSet};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
 pub use report_settings::{
     NewReportSettings, ReportSettingsFields, ReportSettingsVersion, StoredLogo,

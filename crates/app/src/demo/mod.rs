@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 mod indicators;
 mod narrative;
+mod programme;
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use waymark_core::{
@@ -50,7 +51,8 @@ impl DemoSummary {
     pub fn print(&self) {
         if self.created {
             println!(
-                "Created the demo organisations Northshire Police and Northshire County Council."
+                "Created the demo organisations Northshire Police and Northshire County Council, \
+                 and the East Midlands collaboration programme of five forces."
             );
         }
         println!("Sign in as any of these (password {}):", self.password);
@@ -838,6 +840,13 @@ fn accounts() -> Vec<(String, String, String)> {
     PEOPLE
         .iter()
         .map(|p| (p.email.to_string(), p.name.to_string(), p.does.to_string()))
+        .chain(
+            programme::PROGRAMME_PEOPLE
+                .iter()
+                .map(|(email, name, does, ..)| {
+                    (email.to_string(), name.to_string(), does.to_string())
+                }),
+        )
         .collect()
 }
 
@@ -945,6 +954,8 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
             &audit,
         )
         .await?;
+    // Seed 003's collaboration programme of five other forces, with a partner who sees it alone.
+    programme::add_demo_programme(store, actor).await?;
     let mut loaded = actor.audit("demo.load");
     loaded.org = Some(org.id);
     loaded.subject = Some("The demo organisations, people and plans".into());

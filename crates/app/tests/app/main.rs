@@ -13,6 +13,7 @@ mod attention;
 mod cleanup;
 mod fixture;
 mod narrative;
+mod programme;
 mod reads;
 mod rules;
 mod writes;

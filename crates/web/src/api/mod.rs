@@ -35,9 +35,12 @@ mod organisations;
 mod people;
 mod plan_reads;
 mod plans;
+mod programme;
 mod reports;
 mod shares;
 mod tokens;
+
+pub(crate) use programme::year_asked;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -47,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/plans/{id}/check", get(check))
         .route("/api/items/{id}/updates", post(create_update))
         .merge(indicators::router())
+        .merge(programme::router())
         .merge(plans::router())
         .merge(items::router())
         .merge(plan_reads::router())

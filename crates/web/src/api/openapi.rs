@@ -38,6 +38,7 @@ use crate::error::ErrorJson;
         crate::api::check,
         crate::api::create_update,
         crate::api::indicators::indicators,
+        crate::api::programme::programme,
         crate::api::plans::create_plan,
         crate::api::plans::plan,
         crate::api::plans::patch_plan,

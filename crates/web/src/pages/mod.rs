@@ -15,6 +15,7 @@ mod organisations;
 mod people;
 mod plan;
 mod plan_build;
+mod programme;
 mod reports;
 mod sharing;
 mod sign_in;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(plan_build::router())
         .merge(item::router())
         .merge(indicators::router())
+        .merge(programme::router())
         .merge(my_actions::router())
         .merge(attention::router())
         .merge(people::router())

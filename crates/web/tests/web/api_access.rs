@@ -1258,6 +1258,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/plans/{id}/items"),
     ("get", "/api/plans/{id}/check"),
     ("get", "/api/plans/{id}/indicators"),
+    ("get", "/api/plans/{id}/programme"),
     ("get", "/api/plans/{id}/search"),
     ("get", "/api/plans/{id}/changes"),
     ("post", "/api/plans/{id}/owners"),

@@ -19,6 +19,7 @@ mod pages;
 mod plan_build;
 mod plan_filters;
 mod plan_filters_paging;
+mod programme;
 mod report_settings;
 mod reports;
 mod route_roles;

@@ -199,6 +199,21 @@ const ROWS: &[Row] = &[
     row("GET", "/plans/{id}/changes", OwnPlan, "", Reader),
     row("GET", "/plans/{id}/export", OwnPlan, "", Reader),
     row("GET", "/plans/{id}/indicators", OwnPlan, "", Reader),
+    row(
+        "GET",
+        "/plans/{id}/programme",
+        OwnPlan,
+        "year=2026/27",
+        Reader,
+    ),
+    row("GET", "/plans/{id}/programme/matrix", OwnPlan, "", Reader),
+    row(
+        "GET",
+        "/plans/{id}/programme/report",
+        OwnPlan,
+        "year=2026/27&format=html",
+        Reader,
+    ),
     row("GET", "/plans/{id}/reports", OwnPlan, "", Reader),
     row(
         "GET",
@@ -234,6 +249,13 @@ const ROWS: &[Row] = &[
     ),
     row("GET", "/api/plans/{id}/changes", OwnPlan, "", Reader),
     row("GET", "/api/plans/{id}/indicators", OwnPlan, "", Reader),
+    row(
+        "GET",
+        "/api/plans/{id}/programme",
+        OwnPlan,
+        "year=2026/27",
+        Reader,
+    ),
     row(
         "GET",
         "/api/plans/{id}/report",
