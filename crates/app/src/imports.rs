@@ -109,6 +109,8 @@ impl Corrections {
 pub enum Parsed {
     Items(Box<ImportPreview>),
     Indicators(IndicatorImport),
+    /// A collaboration programme's register (`io::programme`).
+    Programme(Box<waymark_io::programme::ProgrammeImport>),
 }
 
 /// What an import did, or would do on a dry run.
@@ -126,6 +128,14 @@ pub enum ImportResult {
         #[serde(flatten)]
         outcome: IndicatorOutcome,
     },
+    /// A programme register, as a new collaboration plan.
+    Programme {
+        /// The plan written to; `None` on a dry run.
+        plan: Option<i64>,
+        plan_title: String,
+        #[serde(flatten)]
+        outcome: crate::programme_import::ProgrammeOutcome,
+    },
     /// Each sheet of a workbook imported as a plan of its own: by sheet, in the workbook's
     /// order.
     Sheets { sheets: Vec<(String, ImportResult)> },
@@ -137,6 +147,7 @@ impl ImportResult {
         match self {
             ImportResult::Items { outcome } => outcome.plan.map(PlanId),
             ImportResult::Indicators { plan, .. } => plan.map(PlanId),
+            ImportResult::Programme { plan, .. } => plan.map(PlanId),
             ImportResult::Sheets { sheets } => sheets.iter().find_map(|(_, r)| r.plan()),
         }
     }
@@ -146,6 +157,7 @@ impl ImportResult {
         match self {
             ImportResult::Items { outcome } => outcome.plan_title.clone(),
             ImportResult::Indicators { plan_title, .. } => plan_title.clone(),
+            ImportResult::Programme { plan_title, .. } => plan_title.clone(),
             ImportResult::Sheets { sheets } => sheets
                 .iter()
                 .map(|(_, r)| r.plan_title())
@@ -159,6 +171,7 @@ impl ImportResult {
         match self {
             ImportResult::Items { outcome } => outcome.findings.clone(),
             ImportResult::Indicators { outcome, .. } => outcome.findings.clone(),
+            ImportResult::Programme { outcome, .. } => outcome.findings.clone(),
             ImportResult::Sheets { sheets } => {
                 sheets.iter().flat_map(|(_, r)| r.findings()).collect()
             }
@@ -339,6 +352,14 @@ async fn read_within<T: Send + 'static>(
 /// Parses a workbook: indicator tables become indicators, anything else a plan of items. The
 /// workbook's rows are freed as they become items, so a large file is not in memory twice.
 pub fn parse_workbook(workbook: Workbook, options: &PreviewOptions) -> Result<Parsed> {
+    if waymark_io::programme::is_programme_workbook(&workbook) {
+        return Ok(Parsed::Programme(Box::new(
+            waymark_io::programme::parse_programme_workbook(
+                &workbook,
+                waymark_core::indicator::FinancialYear::containing(options.as_at).ok(),
+            ),
+        )));
+    }
     if waymark_io::indicators::is_indicator_workbook(&workbook) {
         return Ok(Parsed::Indicators(
             waymark_io::indicators::parse_indicator_workbook_as_at(&workbook, options.as_at),
@@ -449,6 +470,20 @@ impl App {
             (Parsed::Indicators(import), target) => {
                 self.import_indicators(actor, file_name, import, target, dry_run)
                     .await
+            }
+            (Parsed::Programme(_), ImportTarget::Existing(_)) => Err(AppError::invalid(
+                "target",
+                "A programme register is imported as a new programme: choose a new plan",
+            )),
+            (Parsed::Programme(import), ImportTarget::New { org, title, .. }) => {
+                let (plan, plan_title, outcome) = self
+                    .import_programme(actor, file_name, import, *org, title.clone(), dry_run)
+                    .await?;
+                Ok(ImportResult::Programme {
+                    plan: plan.map(|p| p.id.0),
+                    plan_title,
+                    outcome,
+                })
             }
         }
     }
@@ -782,7 +817,7 @@ impl App {
             .iter()
             .filter_map(|(_, parsed)| match parsed {
                 Parsed::Items(preview) => Some(preview.columns.iter().cloned()),
-                Parsed::Indicators(_) => None,
+                Parsed::Indicators(_) | Parsed::Programme(_) => None,
             })
             .flatten()
             .collect();

@@ -13,6 +13,7 @@ pub mod actor;
 mod actor_cache;
 pub mod api_reads;
 pub mod api_writes;
+pub mod attention;
 pub mod audit;
 pub mod building;
 pub mod cleanup;
@@ -23,10 +24,14 @@ pub mod indicators;
 pub mod item_list;
 pub mod items;
 mod memo;
+pub mod narrative;
 pub mod organisations;
 pub mod password;
 pub mod people;
 pub mod plans;
+pub mod programme;
+pub mod programme_import;
+pub mod programme_report;
 pub mod reads;
 pub mod reports;
 pub mod sessions;
@@ -45,11 +50,13 @@ pub use error::{AppError, Conflict, FieldError, Result};
 /// The read types the edges render. They are values; the store that makes them stays here.
 pub mod model {
     pub use waymark_store::{
-        ApiToken, AuditEvent, AuditFilter, Backend, GlossaryChange, GlossaryTermVersion,
-        ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MeasurementEntry,
-        PendingUpload, PlanChanges, PlanView, PostHolding, PublishedReport, PublishedReportId,
-        RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion, StoreError, StoredIndicator,
-        StoredLogo, StoredShare, User, Withdrawal, changes_between, glossary_term_key, redact,
+        ApiToken, AuditEvent, AuditFilter, Backend, FieldChange, FieldKind, GlossaryChange,
+        GlossaryTermVersion, ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM,
+        MAX_NARRATIVE, MeasurementEntry, NarrativeSubject, NarrativeVersion, PendingUpload,
+        PlanChanges, PlanView, PostHolding, ProgrammeChanges, ProgrammeRecord, PublishedReport,
+        PublishedReportId, RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion,
+        StoreError, StoredIndicator, StoredLogo, StoredShare, User, Withdrawal, changes_between,
+        glossary_term_key, redact,
     };
 }
 

@@ -49,6 +49,9 @@ pub struct ChangesRead {
     pub before: PlanRead,
     pub after: PlanRead,
     pub changes: PlanChanges,
+    /// Who made the version in force at the end of the period, for each item whose due date,
+    /// owners or wording changed in it.
+    pub changed_by: HashMap<ItemId, String>,
 }
 
 /// A plan written out as a file.
@@ -170,10 +173,30 @@ impl App {
         let before = self.read_view(&visible, from, None).await?;
         let after = self.read_view(&visible, to, None).await?;
         let changes = changes_between(&before.view, &after.view);
+        let mut changed_by = HashMap::new();
+        for change in &changes.field_changes {
+            if changed_by.contains_key(&change.item) {
+                continue;
+            }
+            let history = self
+                .store()
+                .item_history(visible.scope(), change.item)
+                .await?;
+            let author = history
+                .versions
+                .iter()
+                .filter(|v| v.meta.effective <= to)
+                .max_by_key(|v| (v.meta.effective, v.seq))
+                .and_then(|v| v.meta.author.clone());
+            if let Some(author) = author {
+                changed_by.insert(change.item, author);
+            }
+        }
         Ok(ChangesRead {
             before,
             after,
             changes,
+            changed_by,
         })
     }
 

@@ -11,8 +11,8 @@ use waymark_report::{
     Format, Layout, Report, ReportError, ReportRequest, ReportSettings, ReportSource,
 };
 use waymark_store::{
-    MeasurementsByIndicator, NewPublishedReport, PlanView, PublishedFile, PublishedReport,
-    PublishedReportId, Scope, StoredIndicator,
+    MeasurementsByIndicator, NarrativeVersion, NewPublishedReport, PlanView, PublishedFile,
+    PublishedReport, PublishedReportId, Scope, StoredIndicator,
 };
 
 use crate::App;
@@ -114,6 +114,24 @@ impl ReportSource for ActorSource<'_> {
             .plan_measurements(self.visible.scope(), plan, known_at)
             .await?;
         Ok((indicators, measurements))
+    }
+
+    async fn narratives(
+        &self,
+        plan: PlanId,
+        period: Period,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<Vec<NarrativeVersion>, ReportError> {
+        if plan != self.visible.plan.id {
+            return Err(ReportError::Invalid("a report covers its own plan".into()));
+        }
+        // The report attaches commentary only to the indicators and objectives it shows, so
+        // what the reader may not see is never printed.
+        Ok(self
+            .app
+            .store()
+            .narratives(self.visible.scope(), plan, &period.to_string(), known_at)
+            .await?)
     }
 
     async fn organisation_name(&self, org: OrgId) -> Result<String, ReportError> {

@@ -166,7 +166,12 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| workbook.file.clone());
-    let parsed = if waymark_io::indicators::is_indicator_workbook(&workbook) {
+    let parsed = if waymark_io::programme::is_programme_workbook(&workbook) {
+        Parsed::Programme(Box::new(waymark_io::programme::parse_programme_workbook(
+            &workbook,
+            waymark_core::indicator::FinancialYear::containing(options.as_at).ok(),
+        )))
+    } else if waymark_io::indicators::is_indicator_workbook(&workbook) {
         Parsed::Indicators(waymark_io::indicators::parse_indicator_workbook_as_at(
             &workbook,
             options.as_at,
@@ -228,6 +233,16 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
         ) => {
             print_indicators(&args, *indicators, *plan, plan_title, outcome)?;
         }
+        (
+            FileRead::Programme,
+            ImportResult::Programme {
+                plan,
+                plan_title,
+                outcome,
+            },
+        ) => {
+            print_programme(&args, *plan, plan_title, outcome)?;
+        }
         _ => bail!("the import answered for another kind of file"),
     }
     Ok(())
@@ -238,6 +253,8 @@ enum FileRead {
     Items(Box<ItemsRead>),
     /// The indicators read.
     Indicators(usize),
+    /// A programme register.
+    Programme,
 }
 
 struct ItemsRead {
@@ -261,6 +278,7 @@ impl FileRead {
                 updates: preview.update_count(),
             })),
             Parsed::Indicators(import) => FileRead::Indicators(import.indicators.len()),
+            Parsed::Programme(_) => FileRead::Programme,
         }
     }
 }
@@ -302,6 +320,54 @@ async fn import_organisation(
         .map_err(failed)
         .context("creating the default organisation")?;
     Ok(Some(created.id))
+}
+
+/// A programme register's import: as JSON (the plan, the counts, funding by year, savings and
+/// the team's cost shared) or in a few lines.
+fn print_programme(
+    args: &ImportArgs,
+    plan: Option<i64>,
+    plan_title: &str,
+    outcome: &waymark_app::programme_import::ProgrammeOutcome,
+) -> Result<()> {
+    if args.json {
+        let mut json = serde_json::to_value(outcome)?;
+        if let Some(object) = json.as_object_mut() {
+            object.insert("plan".into(), serde_json::json!(plan));
+            object.insert("plan_title".into(), serde_json::json!(plan_title));
+            object.insert("kind".into(), serde_json::json!("programme"));
+        }
+        println!("{}", crate::json_out::to_json(&json)?);
+        return Ok(());
+    }
+    let lead = if args.dry_run {
+        "Would import"
+    } else {
+        "Imported"
+    };
+    let into = match plan {
+        Some(id) => format!("plan {id} \"{plan_title}\""),
+        None => format!("a new programme \"{plan_title}\""),
+    };
+    println!(
+        "{lead} a programme register into {into}: {} projects, {} participants' shares, with {} \
+         findings.",
+        outcome.projects,
+        outcome.shares.len(),
+        outcome.findings.len()
+    );
+    for finding in &outcome.findings {
+        let place = match (finding.row, finding.column.as_str()) {
+            (0, _) => String::new(),
+            (row, "") => format!("row {row}: "),
+            (row, column) => format!("row {row}, {column}: "),
+        };
+        println!("  {place}{}", finding.message);
+    }
+    if args.dry_run {
+        println!("Dry run: nothing was stored.");
+    }
+    Ok(())
 }
 
 fn print_indicators(

@@ -10,6 +10,7 @@ mod export_cmd;
 mod import_cmd;
 mod indicators_cmd;
 mod json_out;
+mod programme_cmd;
 mod report_cmd;
 
 use std::path::PathBuf;
@@ -92,6 +93,9 @@ enum Command {
     Report(report_cmd::ReportArgs),
     /// Show a plan's performance indicators for a period: target, actual, RAG and forecast.
     Indicators(indicators_cmd::IndicatorsArgs),
+    /// Show a collaboration programme for a year: participants and their shares of the cost,
+    /// funding by year, savings against target, projects by area and status.
+    Programme(programme_cmd::ProgrammeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -283,6 +287,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export_cmd::run(&app, &operator, args).await,
         Command::Report(args) => report_cmd::run(&app, &operator, args).await,
         Command::Indicators(args) => indicators_cmd::run(&app, &operator, args).await,
+        Command::Programme(args) => programme_cmd::run(&app, &operator, args).await,
     };
     app.close().await;
     result

@@ -16,6 +16,7 @@ pub mod item;
 pub mod organisation;
 pub mod paging;
 pub mod plan;
+pub mod programme;
 pub mod rag;
 pub mod rollup;
 pub mod search_text;

@@ -65,6 +65,15 @@ pub enum FindingKind {
     /// An objective the table names could be any of several of the plan's items; a new one
     /// was made rather than a guess.
     ObjectiveAmbiguous,
+    /// A money cell that is neither an amount nor a word for "not known" ("lots", "£2.4q").
+    UnreadableMoney,
+    /// A money cell that says the amount is not known ("tbc", "xxx"): counted, never zero.
+    UnknownAmount,
+    /// A programme register's cell names an organisation Waymark does not have.
+    UnknownOrganisation,
+    /// What a programme register says, read: its projects, its contributions, its team's
+    /// cost and how it is shared (about the whole file, or the row that says it).
+    ProgrammeRead,
 }
 
 impl FindingKind {
@@ -95,6 +104,10 @@ impl FindingKind {
             FindingKind::RuleRead => "rule_read",
             FindingKind::ObjectiveMatched => "objective_matched",
             FindingKind::ObjectiveAmbiguous => "objective_ambiguous",
+            FindingKind::UnreadableMoney => "unreadable_money",
+            FindingKind::UnknownAmount => "unknown_amount",
+            FindingKind::UnknownOrganisation => "unknown_organisation",
+            FindingKind::ProgrammeRead => "programme_read",
         }
     }
 
@@ -126,6 +139,10 @@ impl FindingKind {
             FindingKind::RuleRead => "Rule read from the notes",
             FindingKind::ObjectiveMatched => "Objective matched to the plan's",
             FindingKind::ObjectiveAmbiguous => "Objective could be several of the plan's",
+            FindingKind::UnreadableMoney => "Money that cannot be read",
+            FindingKind::UnknownAmount => "Amount not known",
+            FindingKind::UnknownOrganisation => "Unknown organisation",
+            FindingKind::ProgrammeRead => "Programme read",
         }
     }
 }

@@ -17,8 +17,8 @@ use waymark_core::indicator::{
 };
 use waymark_core::{Flag, ItemId, OrgId, PlanId, Rag, RagChange, Update, rag_history};
 use waymark_store::{
-    GlossaryTermVersion, ItemState, MeasurementsByIndicator, PlanView, ReportSettingsFields,
-    StoredIndicator,
+    GlossaryTermVersion, ItemState, MeasurementsByIndicator, NarrativeSubject, NarrativeVersion,
+    PlanView, ReportSettingsFields, StoredIndicator,
 };
 
 use crate::ReportError;
@@ -27,8 +27,8 @@ use crate::indicators::indicator_rows;
 use crate::model::{
     ActionRow, ChangeEntry, ChangeKind, Cover, CoverPaper, ExecutiveSummary, IndicatorRow,
     LocalPriority, Logo, MODEL_VERSION, ObjectiveSection, PerformanceGroup, ProgressAim,
-    ProgressObjective, RagCounts, RagView, Report, SensitiveAppendix, SinceLastReport, TrackerRow,
-    UpdateEntry, UpdatesShown,
+    ProgressObjective, RagCounts, RagView, Report, RowFigures, SensitiveAppendix, SinceLastReport,
+    TrackerRow, UpdateEntry, UpdatesShown, WrittenText,
 };
 
 /// What to report on, and as at when.
@@ -300,6 +300,9 @@ pub struct ReportInputs {
     /// `known_at`, oldest first.
     pub rag_changes: HashMap<ItemId, Vec<RagChange>>,
     pub indicators: Vec<IndicatorRow>,
+    /// What people wrote for the report's period (its summary, commentary on indicators and
+    /// objectives), oldest first, as known at `known_at`; empty for a report as at a day.
+    pub narratives: Vec<NarrativeVersion>,
 }
 
 /// Where a report's data comes from: the application layer, which answers each read with only
@@ -327,6 +330,18 @@ pub trait ReportSource: Sync {
         plan: PlanId,
         known_at: Option<DateTime<Utc>>,
     ) -> impl Future<Output = Result<(Vec<StoredIndicator>, MeasurementsByIndicator), ReportError>> + Send;
+
+    /// Everything written for a plan's reporting period, oldest first, as known at
+    /// `known_at`. A source that keeps no writing has none.
+    fn narratives(
+        &self,
+        plan: PlanId,
+        period: Period,
+        known_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<Vec<NarrativeVersion>, ReportError>> + Send {
+        let _ = (plan, period, known_at);
+        async { Ok(Vec::new()) }
+    }
 
     /// An organisation's name.
     fn organisation_name(
@@ -392,6 +407,12 @@ pub async fn load_inputs(
         Some(view) => source.organisation_name(view.plan.org).await?,
         None => String::new(),
     };
+    let mut narratives = Vec::new();
+    if let Some(period) = request.period {
+        for plan in &request.plans {
+            narratives.extend(source.narratives(*plan, period, request.known_at).await?);
+        }
+    }
     Ok(ReportInputs {
         request,
         organisation,
@@ -399,6 +420,7 @@ pub async fn load_inputs(
         previous,
         rag_changes,
         indicators,
+        narratives,
     })
 }
 
@@ -481,7 +503,41 @@ impl IndicatorRow {
             period: evaluation.period.to_string(),
             period_end_iso: evaluation.period.end_date().to_string(),
             chart: None,
+            indicator: Some(indicator.id.0),
+            commentary: None,
+            period_target: evaluation
+                .target_for_period
+                .filter(|target| Some(*target) != evaluation.annual_target)
+                .map(|t| figure(t, Role::Target)),
+            rule: evaluation
+                .annual_target
+                .is_some()
+                .then(|| crate::legend::rule_words(indicator)),
+            figures: Some(RowFigures {
+                unit: unit_key(unit).to_string(),
+                annual_target: evaluation.annual_target.map(as_number),
+                period_target: evaluation.target_for_period.map(as_number),
+                actual: evaluation.actual.map(as_number),
+                last_year: evaluation.same_period_last_year.map(as_number),
+                forecast: evaluation.forecast.map(as_number),
+            }),
         }
+    }
+}
+
+/// A figure as the number people read: hundredths to units (pence to pounds).
+fn as_number(figure: waymark_core::indicator::Figure) -> f64 {
+    figure.hundredths() as f64 / 100.0
+}
+
+fn unit_key(unit: waymark_core::indicator::Unit) -> &'static str {
+    use waymark_core::indicator::Unit;
+    match unit {
+        Unit::Percent => "percent",
+        Unit::Count => "count",
+        Unit::Money => "money",
+        Unit::Days => "days",
+        Unit::Rate => "rate",
     }
 }
 
@@ -508,6 +564,16 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
             .fold(marking.max(view.plan.marking), |a, b| a.max(*b));
         let shown = |item: &ItemState| -> Vec<UpdateEntry> {
             shown_updates(item, settings.updates, period_start, request.as_at)
+        };
+        // What each parent's actions add up to, the rule the plan page shows them by.
+        let rollups: HashMap<ItemId, Rag> = {
+            let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+            let rags: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+            view.items
+                .iter()
+                .zip(waymark_core::rollup_tree(&depths, &rags))
+                .filter_map(|(item, rollup)| Some((item.id, rollup?.rag()?)))
+                .collect()
         };
         for group in sections(view) {
             let number = objectives.len() + 1;
@@ -544,6 +610,18 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                 references.insert(item.id, reference.clone());
                 section_of.insert(item.id, objectives.len());
                 let mut row = action_row(item, *depth, reference, shown(item));
+                // A parent with no RAG of its own shows its actions', said to be theirs.
+                if !item.children.is_empty() {
+                    row.has_actions = true;
+                    if row.rag.key == "none"
+                        && let Some(rolled) = rollups.get(&item.id)
+                    {
+                        row.rag = RagView {
+                            word: format!("{} (from its actions)", rolled.word()),
+                            key: rolled.word().to_ascii_lowercase(),
+                        };
+                    }
+                }
                 // An item marked above its plan says so on its own row.
                 row.marking = effective
                     .get(&item.id)
@@ -551,6 +629,25 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                     .map(|m| m.label());
                 actions.push(row);
             }
+            // An objective without a RAG of its own takes its actions', as the pages show it,
+            // said in words so nobody reads it as the owner's own assessment.
+            let rag = match group.head {
+                Some(_) if rag.key == "none" => {
+                    let leaves = group
+                        .members
+                        .iter()
+                        .filter(|(item, _)| item.children.is_empty())
+                        .map(|(item, _)| item.fields.shown_rag());
+                    match waymark_core::RagRollup::from_actions(leaves).rag() {
+                        Some(rolled) => RagView {
+                            word: format!("{} (from its actions)", rolled.word()),
+                            key: rolled.word().to_ascii_lowercase(),
+                        },
+                        None => rag,
+                    }
+                }
+                _ => rag,
+            };
             objectives.push(ObjectiveSection {
                 number,
                 reference,
@@ -558,6 +655,8 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                 rag,
                 indicators: Vec::new(),
                 actions,
+                item: group.head.map(|head| head.id.0),
+                commentary: None,
             });
             progress.push(progress_aim(view, &group, &references, &shown));
         }
@@ -571,7 +670,17 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                     overdue += 1;
                 }
             }
-            tracker.push(tracker_row(item, &references));
+            let mut row = tracker_row(item, &references);
+            if row.has_children
+                && row.rag.key == "none"
+                && let Some(rolled) = rollups.get(&item.id)
+            {
+                row.rag = RagView {
+                    word: format!("{} (from its actions)", rolled.word()),
+                    key: rolled.word().to_ascii_lowercase(),
+                };
+            }
+            tracker.push(row);
         }
     }
 
@@ -682,6 +791,7 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
             completed,
             overdue,
             completed_since_last,
+            written: None,
         },
         performance,
         objectives,
@@ -696,12 +806,56 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
         glossary: Default::default(),
         updates_shown: settings.updates,
         appendix: None,
+        legend: crate::legend::legend(
+            inputs
+                .indicators
+                .iter()
+                .filter_map(|row| Some((row.title.as_str(), row.rule.as_deref()?))),
+        ),
     };
+    apply_narratives(&mut report, &inputs.narratives);
     report.glossary = glossary_for(
         report_texts(&report).iter().map(String::as_str),
         &settings.glossary_definitions(),
     );
     report
+}
+
+/// Puts what people wrote in force (the newest version of each subject) into the report: the
+/// written summary, and each indicator's and objective's commentary. A version that cleared
+/// the text leaves the generated text in place.
+fn apply_narratives(report: &mut Report, versions: &[NarrativeVersion]) {
+    let mut in_force: HashMap<NarrativeSubject, &NarrativeVersion> = HashMap::new();
+    for version in versions {
+        in_force.insert(version.subject, version);
+    }
+    let written = |subject: NarrativeSubject| -> Option<WrittenText> {
+        let version = in_force.get(&subject)?;
+        let body = version.body.as_deref()?;
+        let text = WrittenText::new(
+            body,
+            version.entered_by.clone(),
+            format_long(version.entered_at.date_naive()),
+        );
+        (!text.paragraphs.is_empty()).then_some(text)
+    };
+    report.summary.written = written(NarrativeSubject::Summary);
+    let indicator_commentary = |row: &mut IndicatorRow| {
+        row.commentary = row.indicator.and_then(|id| {
+            written(NarrativeSubject::Indicator(
+                waymark_core::indicator::IndicatorId(id),
+            ))
+        });
+    };
+    for section in &mut report.objectives {
+        section.commentary = section
+            .item
+            .and_then(|id| written(NarrativeSubject::Objective(ItemId(id))));
+        section.indicators.iter_mut().for_each(indicator_commentary);
+    }
+    for group in &mut report.performance {
+        group.rows.iter_mut().for_each(indicator_commentary);
+    }
 }
 
 /// The items of one section: its head (the objective; none for a flat plan) and its members
@@ -792,12 +946,14 @@ fn action_row(
         lead: fields.strategic_lead.clone(),
         owners: owners(item),
         due: fields.due_as_written(),
+        due_iso: fields.due.as_ref().map(|due| due.date.to_string()),
         complete: fields.complete,
         completed_on: fields.completed_on.map(format_long),
         rag: RagView::of(fields.shown_rag()),
         flags: item.flags.iter().map(|f| f.label().to_string()).collect(),
         updates,
         marking: fields.marking.map(|m| m.label()),
+        has_actions: false,
     }
 }
 
@@ -826,6 +982,7 @@ fn tracker_row(item: &ItemState, references: &HashMap<ItemId, String>) -> Tracke
         lead: fields.strategic_lead.clone(),
         owner: owners(item),
         due: fields.due_as_written(),
+        due_iso: fields.due.as_ref().map(|due| due.date.to_string()),
         initial_response: first.map(update_entry),
         latest_update: latest_if_new.map(update_entry),
         date_of_update: latest.map(|u| format_long(u.as_of)),
@@ -1062,8 +1219,19 @@ fn report_texts(report: &Report) -> Vec<String> {
     }
     texts.extend(paper.recommendations.iter().cloned());
     texts.extend(report.summary.sentences.iter().cloned());
+    if let Some(written) = &report.summary.written {
+        texts.extend(written.paragraphs.iter().cloned());
+    }
     for section in &report.objectives {
         texts.push(section.title.clone());
+        for written in section.commentary.iter().chain(
+            section
+                .indicators
+                .iter()
+                .filter_map(|row| row.commentary.as_ref()),
+        ) {
+            texts.extend(written.paragraphs.iter().cloned());
+        }
         for row in &section.indicators {
             texts.push(row.title.clone());
         }

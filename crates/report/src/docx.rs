@@ -127,16 +127,20 @@ fn quarterly(doc: &mut Writer, report: &Report) {
         "This report has two parts. Part 1 shows performance against the objectives, measures \
          and targets; Part 2 shows progress against the actions in the plan.",
     );
-    for sentence in &report.summary.sentences {
-        doc.para(sentence);
+    match &report.summary.written {
+        Some(written) => written_text(doc, written),
+        None if !report.summary.sentences.is_empty() => {
+            doc.muted("Generated from the figures: no summary has been written for this period.");
+            for sentence in &report.summary.sentences {
+                doc.para(sentence);
+            }
+        }
+        None => {}
     }
     summary_counts(doc, report, true);
 
     doc.heading_new_page(1, &format!("Performance summary, {}", cover.period_label));
-    doc.para(
-        "The RAG status is shown for each performance indicator. Green: target achieved. Amber: \
-         within 10% of target. Red: more than 10% from target.",
-    );
+    rag_legend(doc, report);
     if report.performance.is_empty() {
         doc.para("No performance indicators are recorded for this plan.");
     } else {
@@ -147,6 +151,7 @@ fn quarterly(doc: &mut Writer, report: &Report) {
                 rows.push(Row::Cells(vec![
                     Cell::text(&row.title),
                     Cell::text(&row.target),
+                    Cell::text(row.period_target.as_deref().unwrap_or(&row.target)),
                     Cell::text(&row.actual),
                     Cell::text(row.last_year.as_deref().unwrap_or("–")),
                     Cell::Rag(row.rag.clone()),
@@ -156,12 +161,13 @@ fn quarterly(doc: &mut Writer, report: &Report) {
         doc.table(
             &[
                 "Performance indicator",
-                "Target",
+                "Annual target",
+                "Target for the period",
                 &cover.figures_label,
                 "Same period last year",
                 "RAG",
             ],
-            &[40, 15, 15, 15, 15],
+            &[34, 13, 13, 13, 13, 14],
             rows,
         );
     }
@@ -175,6 +181,10 @@ fn quarterly(doc: &mut Writer, report: &Report) {
     } else {
         for section in &report.objectives {
             doc.heading(2, &format!("{}. {}", section.number, section.title));
+            if let Some(written) = &section.commentary {
+                doc.heading(3, "Commentary");
+                written_text(doc, written);
+            }
             if section.indicators.is_empty() {
                 doc.para("No targets set.");
                 continue;
@@ -186,6 +196,7 @@ fn quarterly(doc: &mut Writer, report: &Report) {
                     Row::Cells(vec![
                         Cell::text(&row.title),
                         Cell::text(&row.target),
+                        Cell::text(row.period_target.as_deref().unwrap_or(&row.target)),
                         Cell::text(&row.actual),
                         Cell::Rag(row.rag.clone()),
                     ])
@@ -195,14 +206,20 @@ fn quarterly(doc: &mut Writer, report: &Report) {
                 &[
                     "Performance indicator",
                     "Annual target",
+                    "Target for the period",
                     &cover.figures_label,
                     "RAG",
                 ],
-                &[56, 15, 15, 14],
+                &[44, 14, 14, 14, 14],
                 rows,
             );
             for row in &section.indicators {
                 doc.heading(3, &row.title);
+                if let Some(written) = &row.commentary {
+                    doc.para_runs(vec![Run::new().add_text("Commentary").bold()]);
+                    written_text(doc, written);
+                }
+                doc.muted("Generated from the figures:");
                 doc.para(&row.sentence);
                 if let Some(chart) = &row.chart {
                     doc.chart(chart);
@@ -512,6 +529,37 @@ fn progress(doc: &mut Writer, report: &Report) {
         doc.table(&["Objective", "Progress", "RAG"], &[30, 54, 16], rows);
     }
     glossary(doc, report, false);
+}
+
+/// The RAG legend from the rules the report applied; the default rule for a report published
+/// before the legend was built from them.
+fn rag_legend(doc: &mut Writer, report: &Report) {
+    match report.legend.as_slice() {
+        [] => doc.para(
+            "The RAG status is shown for each performance indicator. Green: target achieved. \
+             Amber: within 10% of target. Red: more than 10% from target.",
+        ),
+        [one] => doc.para(&format!(
+            "The RAG status is shown for each performance indicator. {}",
+            one.rule
+        )),
+        lines => {
+            doc.para(
+                "The RAG status is shown for each performance indicator, by the rule set for it:",
+            );
+            for line in lines {
+                doc.para(&format!("{} ({})", line.rule, line.indicators.join("; ")));
+            }
+        }
+    }
+}
+
+/// What a person wrote: its paragraphs, then who wrote it and when.
+fn written_text(doc: &mut Writer, written: &crate::model::WrittenText) {
+    for paragraph in &written.paragraphs {
+        doc.para(paragraph);
+    }
+    doc.muted(&written.credit());
 }
 
 fn summary_counts(doc: &mut Writer, report: &Report, with_since: bool) {

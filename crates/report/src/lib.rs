@@ -13,10 +13,12 @@
 
 pub mod build;
 pub mod chart;
+pub mod document;
 mod docx;
 pub mod glossary;
 pub mod html;
 pub mod indicators;
+pub mod legend;
 pub mod model;
 mod pdf;
 pub mod sample;

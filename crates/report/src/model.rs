@@ -37,6 +37,10 @@ pub struct Report {
     /// body can go to a wider audience without them. `None`: every item is in the body.
     #[serde(default)]
     pub appendix: Option<SensitiveAppendix>,
+    /// The RAG legend of the indicator tables, from the rules applied (empty in reports
+    /// published before it was built from them, which print the default rule).
+    #[serde(default)]
+    pub legend: Vec<crate::legend::LegendLine>,
 }
 
 /// The items of a report kept out of its body because they are marked above it: printed on
@@ -183,6 +187,44 @@ pub struct ExecutiveSummary {
     pub overdue: usize,
     /// Actions completed since the last report.
     pub completed_since_last: usize,
+    /// The summary the performance team wrote for the period, printed in place of the
+    /// generated sentences, which are then left out. `None`: the sentences are printed, marked
+    /// as generated from the data.
+    #[serde(default)]
+    pub written: Option<WrittenText>,
+}
+
+/// Text a person wrote for the report's period, with who and when, so a reader can tell it
+/// from what Waymark generated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrittenText {
+    /// Paragraphs, split on blank lines.
+    pub paragraphs: Vec<String>,
+    pub by: Option<String>,
+    /// "8 October 2008".
+    pub on: String,
+}
+
+impl WrittenText {
+    /// Written text from what was saved: paragraphs split on blank lines, each line break
+    /// inside a paragraph kept as a space.
+    pub fn new(body: &str, by: Option<String>, on: String) -> WrittenText {
+        let paragraphs = body
+            .replace("\r\n", "\n")
+            .split("\n\n")
+            .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|p| !p.is_empty())
+            .collect();
+        WrittenText { paragraphs, by, on }
+    }
+
+    /// "Written by Pat Performance on 8 October 2008".
+    pub fn credit(&self) -> String {
+        match &self.by {
+            Some(by) => format!("Written by {by} on {}", self.on),
+            None => format!("Written on {}", self.on),
+        }
+    }
 }
 
 /// Actions (items with no children) by the RAG they show.
@@ -250,6 +292,36 @@ pub struct IndicatorRow {
     /// published before charts were added, which therefore still read as they did.
     #[serde(default)]
     pub chart: Option<TrendChart>,
+    /// The indicator's id, which its commentary is written against; absent from reports
+    /// published before commentary was added.
+    #[serde(default)]
+    pub indicator: Option<i64>,
+    /// The owner's commentary for the period, printed under the generated sentence.
+    #[serde(default)]
+    pub commentary: Option<WrittenText>,
+    /// The target the RAG was judged against when it differs from the annual target (a
+    /// cumulative target profiled to the period: "£1,500,000" of "£3,000,000").
+    #[serde(default)]
+    pub period_target: Option<String>,
+    /// The RAG rule applied, in the words of the legend.
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// The figures as numbers, for spreadsheets to hold as numbers.
+    #[serde(default)]
+    pub figures: Option<RowFigures>,
+}
+
+/// An indicator row's figures as numbers in the unit people read (pounds, not pence; 80.1 for
+/// 80.1%), with the unit, so a spreadsheet writes numeric cells formatted to match the text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowFigures {
+    /// "percent", "count", "money", "days" or "rate".
+    pub unit: String,
+    pub annual_target: Option<f64>,
+    pub period_target: Option<f64>,
+    pub actual: Option<f64>,
+    pub last_year: Option<f64>,
+    pub forecast: Option<f64>,
 }
 
 /// One objective's rows of the performance summary table.
@@ -269,6 +341,12 @@ pub struct ObjectiveSection {
     pub rag: RagView,
     pub indicators: Vec<IndicatorRow>,
     pub actions: Vec<ActionRow>,
+    /// The objective's item id (none for a flat plan's one section).
+    #[serde(default)]
+    pub item: Option<i64>,
+    /// The owner's commentary on the objective for the period.
+    #[serde(default)]
+    pub commentary: Option<WrittenText>,
 }
 
 /// One action (any item below an objective) with its updates.
@@ -284,6 +362,9 @@ pub struct ActionRow {
     /// Owner posts joined with " / ".
     pub owners: Option<String>,
     pub due: Option<String>,
+    /// The due date used for sorting and overdue checks (ISO), for spreadsheets' date cells.
+    #[serde(default)]
+    pub due_iso: Option<String>,
     pub complete: bool,
     pub completed_on: Option<String>,
     pub rag: RagView,
@@ -292,6 +373,9 @@ pub struct ActionRow {
     /// The latest update, or every update in the period; see [`Report::updates_shown`].
     pub updates: Vec<UpdateEntry>,
     pub marking: Option<String>,
+    /// True for an objective with actions of its own below it, whose progress is theirs.
+    #[serde(default)]
+    pub has_actions: bool,
 }
 
 /// A dated progress update.
@@ -379,6 +463,9 @@ pub struct TrackerRow {
     pub lead: Option<String>,
     pub owner: Option<String>,
     pub due: Option<String>,
+    /// The due date used for sorting and overdue checks (ISO), for spreadsheets' date cells.
+    #[serde(default)]
+    pub due_iso: Option<String>,
     /// The first update: the initial response.
     pub initial_response: Option<UpdateEntry>,
     /// The latest update, when it is not also the initial response.

@@ -40,6 +40,34 @@ pub(crate) fn render_pdf(report: &Report, layout: Layout) -> Result<Vec<u8>, Rep
     Ok(pdf)
 }
 
+/// Typesets a template that reads `/data.json` (the document layout) to PDF, dated `today`
+/// (ISO) so that renders are reproducible.
+pub(crate) fn render_typst(
+    name: &str,
+    text: &str,
+    data: Vec<u8>,
+    today: &str,
+) -> Result<Vec<u8>, ReportError> {
+    let main = file_id(name)?;
+    let mut sources = HashMap::new();
+    sources.insert(main, Source::new(main, text.to_string()));
+    let mut files = HashMap::new();
+    files.insert(file_id("/data.json")?, Bytes::new(data));
+    let world = ReportWorld {
+        main,
+        sources,
+        files,
+        today: today.parse::<NaiveDate>().unwrap_or_default(),
+    };
+    let document = typst::compile::<PagedDocument>(&world)
+        .output
+        .map_err(|errors| ReportError::Typeset(messages(&errors)))?;
+    let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
+        .map_err(|errors| ReportError::Typeset(messages(&errors)))?;
+    typst::comemo::evict(CACHE_MAX_AGE);
+    Ok(pdf)
+}
+
 /// The number of pages a report typesets to, for tests and the bench.
 pub fn pdf_page_count(report: &Report, layout: Layout) -> Result<usize, ReportError> {
     Ok(typeset(report, layout)?.pages().len())

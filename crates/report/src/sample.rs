@@ -227,6 +227,7 @@ pub fn sample_inputs(size: SampleSize) -> ReportInputs {
         previous: vec![previous],
         rag_changes: Default::default(),
         indicators: sample_indicators(size.objectives),
+        narratives: Vec::new(),
     }
 }
 
@@ -257,6 +258,11 @@ pub fn sample_indicators(objectives: usize) -> Vec<IndicatorRow> {
         period: "Q2 2008-09".into(),
         period_end_iso: "2008-09-30".into(),
         chart: None,
+        indicator: None,
+        commentary: None,
+        period_target: None,
+        rule: None,
+        figures: None,
     };
     // Objective item ids in the sample: objective o has id 1 + o * (actions + 1); only the
     // first is certain whatever the size, so most indicators hang off it or go to "other".

@@ -54,7 +54,7 @@ fn appendix_sheet(
                 text(&r.reference),
                 text(format!("{}{}", "    ".repeat(r.depth), r.area)),
                 opt(&r.owner),
-                opt(&r.due),
+                due(&r.due_iso, &r.due),
                 text(updates_text(
                     &r.initial_response
                         .iter()
@@ -80,7 +80,41 @@ fn appendix_sheet(
 enum Value {
     Text(String),
     Number(f64),
+    /// A number shown in a number format ("£#,##0", "0.0%"), so it stays a number.
+    Figure(f64, &'static str),
+    /// A day, as a date cell.
+    Date(chrono::NaiveDate),
     Rag(RagView),
+}
+
+/// A figure of an indicator row as a typed cell: money in pounds, a percentage as the fraction
+/// Excel holds (80.1% as 0.801), others as numbers; the row's text where there is no figure
+/// ("Not yet available", "No target").
+fn figure(value: Option<f64>, unit: &str, fallback: &str) -> Value {
+    let Some(value) = value else {
+        return text(fallback);
+    };
+    let whole = value.fract() == 0.0;
+    match unit {
+        "money" if whole => Value::Figure(value, "£#,##0"),
+        "money" => Value::Figure(value, "£#,##0.00"),
+        // From whole hundredths, so 28.6% is held as 0.286, not 0.28600000000000003.
+        "percent" if whole => Value::Figure((value * 100.0).round() / 10_000.0, "0%"),
+        "percent" => Value::Figure((value * 100.0).round() / 10_000.0, "0.0#%"),
+        _ if whole => Value::Figure(value, "#,##0"),
+        _ => Value::Figure(value, "#,##0.0#"),
+    }
+}
+
+/// A due date as a date cell, or the words as written where there is no date.
+fn due(iso: &Option<String>, written: &Option<String>) -> Value {
+    match iso
+        .as_deref()
+        .and_then(|d| d.parse::<chrono::NaiveDate>().ok())
+    {
+        Some(day) => Value::Date(day),
+        None => opt(written),
+    }
 }
 
 fn text(value: impl Into<String>) -> Value {
@@ -190,6 +224,26 @@ fn table(
                 Value::Number(number) => {
                     sheet.write_number_with_format(row_index, col, number, &body)?
                 }
+                Value::Figure(number, number_format) => sheet.write_number_with_format(
+                    row_index,
+                    col,
+                    number,
+                    &body.clone().set_num_format(number_format),
+                )?,
+                Value::Date(day) => {
+                    use chrono::Datelike as _;
+                    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                        u16::try_from(day.year()).unwrap_or(1900),
+                        u8::try_from(day.month()).unwrap_or(1),
+                        u8::try_from(day.day()).unwrap_or(1),
+                    )?;
+                    sheet.write_datetime_with_format(
+                        row_index,
+                        col,
+                        &date,
+                        &body.clone().set_num_format("d mmmm yyyy"),
+                    )?
+                }
                 Value::Rag(rag) => {
                     sheet.write_string_with_format(row_index, col, &rag.word, &rag_format(&rag))?
                 }
@@ -293,14 +347,30 @@ fn summary_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
         Value::Number(summary.completed_since_last as f64),
     ]);
     table(sheet, 0, &["Actions by RAG", "Number"], &[34.0, 12.0], rows)?;
-    if !summary.sentences.is_empty() {
+    // The written summary where there is one; otherwise the generated sentences, said to be.
+    let (heading, lines): (&str, Vec<String>) = match &summary.written {
+        Some(written) => (
+            "Executive summary",
+            written
+                .paragraphs
+                .iter()
+                .cloned()
+                .chain(std::iter::once(written.credit()))
+                .collect(),
+        ),
+        None => (
+            "Performance in brief (generated from the figures)",
+            summary.sentences.clone(),
+        ),
+    };
+    if !lines.is_empty() {
         let bold = Format::new().set_bold();
         let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
         sheet.set_column_width(3, 90)?;
-        sheet.write_string_with_format(0, 3, "Performance in brief", &bold)?;
-        for (index, sentence) in summary.sentences.iter().enumerate() {
+        sheet.write_string_with_format(0, 3, heading, &bold)?;
+        for (index, line) in lines.iter().enumerate() {
             let row = u32::try_from(index + 1).unwrap_or(u32::MAX);
-            write_text(sheet, row, 3, sentence, &wrap)?;
+            write_text(sheet, row, 3, line, &wrap)?;
         }
     }
     Ok(())
@@ -313,15 +383,33 @@ fn performance_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxE
         .iter()
         .flat_map(|group| {
             group.rows.iter().map(move |row| {
+                let figures = row.figures.as_ref();
+                let unit = figures.map(|f| f.unit.as_str()).unwrap_or_default();
+                let number = |pick: fn(&crate::model::RowFigures) -> Option<f64>, shown: &str| {
+                    figure(figures.and_then(pick), unit, shown)
+                };
                 vec![
                     text(&group.objective),
                     text(&row.title),
-                    text(&row.target),
-                    text(&row.actual),
-                    opt(&row.last_year),
+                    number(|f| f.annual_target, &row.target),
+                    number(
+                        |f| f.period_target.or(f.annual_target),
+                        row.period_target.as_deref().unwrap_or(&row.target),
+                    ),
+                    number(|f| f.actual, &row.actual),
+                    number(
+                        |f| f.last_year,
+                        row.last_year.as_deref().unwrap_or_default(),
+                    ),
                     Value::Rag(row.rag.clone()),
-                    opt(&row.forecast),
+                    number(|f| f.forecast, row.forecast.as_deref().unwrap_or_default()),
                     text(&row.sentence),
+                    text(
+                        row.commentary
+                            .as_ref()
+                            .map(|c| c.paragraphs.join("\n\n"))
+                            .unwrap_or_default(),
+                    ),
                 ]
             })
         })
@@ -332,14 +420,16 @@ fn performance_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxE
         &[
             "Objective",
             "Performance indicator",
-            "Target",
+            "Annual target",
+            "Target for the period",
             &report.cover.figures_label,
             "Same period last year",
             "RAG",
             "Forecast to year end",
+            "Generated from the figures",
             "Commentary",
         ],
-        &[30.0, 40.0, 12.0, 12.0, 14.0, 16.0, 14.0, 70.0],
+        &[30.0, 40.0, 12.0, 12.0, 12.0, 14.0, 16.0, 14.0, 60.0, 60.0],
         rows,
     )?;
     Ok(())
@@ -393,7 +483,7 @@ fn actions_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
                     text(&a.title),
                     opt(&a.lead),
                     opt(&a.owners),
-                    opt(&a.due),
+                    due(&a.due_iso, &a.due),
                     text(if a.complete { "Yes" } else { "No" }),
                     Value::Rag(a.rag.clone()),
                     text(a.flags.join(", ")),
@@ -462,7 +552,7 @@ fn tracker_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
                 text(format!("{}{}", "    ".repeat(r.depth), r.area)),
                 opt(&r.lead),
                 opt(&r.owner),
-                opt(&r.due),
+                due(&r.due_iso, &r.due),
                 text(updates_text(
                     &r.initial_response
                         .iter()

@@ -1,5 +1,6 @@
 //! "What changed" between two days of a plan: RAG changes, new updates, items completed, items
-//! newly overdue and new items, derived from two "as at" views.
+//! newly overdue, new items, and due dates, owners and wording changed, derived from two "as at"
+//! views.
 
 use std::collections::HashMap;
 
@@ -18,6 +19,38 @@ pub struct RagMove {
     pub on: NaiveDate,
 }
 
+/// Which field of an item changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    DueDate,
+    Owners,
+    Wording,
+}
+
+impl FieldKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKind::DueDate => "Due date",
+            FieldKind::Owners => "Owner",
+            FieldKind::Wording => "Wording",
+        }
+    }
+}
+
+/// One field of an item changed between the two days, as the two days' versions say it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldChange {
+    pub item: ItemId,
+    pub kind: FieldKind,
+    /// As written: "31 March 2015", "Head of Crime / Head of Contact Management"; empty for none.
+    pub from: String,
+    pub to: String,
+    /// A due date moved later (or removed): the action slipped.
+    pub slipped: bool,
+    /// When the version now in force took effect.
+    pub on: NaiveDate,
+}
+
 /// Everything that changed in a plan between the end of `from` and the end of `to`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlanChanges {
@@ -27,6 +60,8 @@ pub struct PlanChanges {
     pub completed: Vec<(ItemId, Option<NaiveDate>)>,
     pub newly_overdue: Vec<(ItemId, Option<NaiveDate>)>,
     pub new_items: Vec<ItemId>,
+    /// Due dates, owners and wording changed on items that existed on both days, in plan order.
+    pub field_changes: Vec<FieldChange>,
 }
 
 impl PlanChanges {
@@ -36,6 +71,7 @@ impl PlanChanges {
             && self.completed.is_empty()
             && self.newly_overdue.is_empty()
             && self.new_items.is_empty()
+            && self.field_changes.is_empty()
     }
 }
 
@@ -51,8 +87,9 @@ pub fn changes_between(before: &PlanView, after: &PlanView) -> PlanChanges {
         // completion and its being overdue: a period that starts before the plan existed shows
         // everything that happened in it, not only a list of new items.
         let old = earlier.get(&item.id).copied();
-        if old.is_none() {
-            changes.new_items.push(item.id);
+        match old {
+            None => changes.new_items.push(item.id),
+            Some(old) => changes.field_changes.extend(field_changes(old, item)),
         }
         let was = old.and_then(|old| old.fields.shown_rag());
         let now = item.fields.shown_rag();
@@ -84,5 +121,49 @@ pub fn changes_between(before: &PlanView, after: &PlanView) -> PlanChanges {
     changes
         .new_updates
         .sort_by_key(|u| std::cmp::Reverse((u.as_of, u.entered_at, u.id)));
+    changes
+}
+
+/// The due date, owners and wording of an item on two days, where they differ.
+fn field_changes(old: &ItemState, new: &ItemState) -> Vec<FieldChange> {
+    let change = |kind, from: String, to: String, slipped| FieldChange {
+        item: new.id,
+        kind,
+        from,
+        to,
+        slipped,
+        on: new.changed_on,
+    };
+    let mut changes = Vec::new();
+    let (was, now) = (&old.fields, &new.fields);
+    if was.due != now.due {
+        let slipped = match (&was.due, &now.due) {
+            (Some(was), Some(now)) => now.date > was.date,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        changes.push(change(
+            FieldKind::DueDate,
+            was.due_as_written().unwrap_or_default(),
+            now.due_as_written().unwrap_or_default(),
+            slipped,
+        ));
+    }
+    if was.owners != now.owners {
+        changes.push(change(
+            FieldKind::Owners,
+            was.owners.join(" / "),
+            now.owners.join(" / "),
+            false,
+        ));
+    }
+    if was.text != now.text {
+        changes.push(change(
+            FieldKind::Wording,
+            was.text.clone(),
+            now.text.clone(),
+            false,
+        ));
+    }
     changes
 }

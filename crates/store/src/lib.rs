@@ -17,9 +17,11 @@ mod glossary;
 mod history_rows;
 mod import;
 mod indicators;
+mod narrative;
 mod owners;
 mod people;
 mod plan_edit;
+mod programme;
 mod read;
 mod report_settings;
 mod reports;
@@ -42,7 +44,7 @@ use waymark_core::{
 
 pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
-pub use diff::{PlanChanges, RagMove, changes_between};
+pub use diff::{FieldChange, FieldKind, PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
 pub use glossary::{
     GlossaryChange, GlossaryTermVersion, MAX_MEANING as MAX_GLOSSARY_MEANING,
@@ -52,8 +54,10 @@ pub use indicators::{
     IndicatorImportSet, IndicatorRef, MeasurementEntry, MeasurementId, MeasurementsByIndicator,
     NewIndicator, NewMeasurement, StoredIndicator,
 };
+pub use narrative::{MAX_NARRATIVE, NarrativeSubject, NarrativeVersion, NewNarrative};
 pub use owners::OwnedItems;
 pub use people::{NewPerson, PostChange, PostHolding, PostRef, Session, User};
+pub use programme::{ProgrammeChanges, ProgrammeRecord, ProgrammeSet};
 pub use read::{ItemHistory, ItemState, PlanView, RagMix};
 pub use report_settings::{
     NewReportSettings, ReportSettingsFields, ReportSettingsVersion, StoredLogo,

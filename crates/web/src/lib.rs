@@ -16,6 +16,7 @@ mod server;
 mod state;
 pub mod views;
 pub mod views_indicators;
+pub mod views_programme;
 
 use std::future::Future;
 

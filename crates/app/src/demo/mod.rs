@@ -14,6 +14,8 @@
 use std::collections::BTreeMap;
 
 mod indicators;
+mod narrative;
+mod programme;
 
 use chrono::{Days, NaiveDate, TimeZone, Utc};
 use waymark_core::{
@@ -49,7 +51,8 @@ impl DemoSummary {
     pub fn print(&self) {
         if self.created {
             println!(
-                "Created the demo organisations Northshire Police and Northshire County Council."
+                "Created the demo organisations Northshire Police and Northshire County Council, \
+                 and the East Midlands collaboration programme of five forces."
             );
         }
         println!("Sign in as any of these (password {}):", self.password);
@@ -837,6 +840,13 @@ fn accounts() -> Vec<(String, String, String)> {
     PEOPLE
         .iter()
         .map(|p| (p.email.to_string(), p.name.to_string(), p.does.to_string()))
+        .chain(
+            programme::PROGRAMME_PEOPLE
+                .iter()
+                .map(|(email, name, does, ..)| {
+                    (email.to_string(), name.to_string(), does.to_string())
+                }),
+        )
         .collect()
 }
 
@@ -924,6 +934,7 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
     let strategic_plan =
         load_plan(store, org.id, &strategic, STRATEGIC, STRATEGIC_TAGS, today).await?;
     indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;
+    narrative::add_demo_narrative(store, org.id, strategic_plan, today).await?;
     // The police and crime plan is shared with the county council, which contributes to the
     // actions its Community Safety Manager owns, up to OFFICIAL.
     let mut audit = actor.audit("demo.share");
@@ -943,6 +954,8 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
             &audit,
         )
         .await?;
+    // Seed 003's collaboration programme of five other forces, with a partner who sees it alone.
+    programme::add_demo_programme(store, actor).await?;
     let mut loaded = actor.audit("demo.load");
     loaded.org = Some(org.id);
     loaded.subject = Some("The demo organisations, people and plans".into());

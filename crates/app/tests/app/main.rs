@@ -9,8 +9,11 @@
 #[path = "../../../store/tests/common/mod.rs"]
 mod common;
 
+mod attention;
 mod cleanup;
 mod fixture;
+mod narrative;
+mod programme;
 mod reads;
 mod rules;
 mod writes;

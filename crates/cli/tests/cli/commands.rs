@@ -93,7 +93,9 @@ fn plans_and_items_meet_the_json_contract() {
     drop(start(&dir, "demo"));
     let plans = json(&dir, &["plans", "--json"]);
     let plans = plans.as_array().unwrap();
-    assert_eq!(plans.len(), 2);
+    // The force's two plans, and seed 003's collaboration programme of five other forces.
+    assert_eq!(plans.len(), 3);
+    assert_eq!(plans[2]["kind"], "collaboration");
     for plan in plans {
         assert!(plan["id"].is_i64());
         assert!(plan["title"].is_string());

@@ -8,4 +8,5 @@ mod helpers;
 mod commands;
 mod durability;
 mod indicators;
+mod programme;
 mod report;

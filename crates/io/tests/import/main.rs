@@ -13,5 +13,6 @@ mod reimport;
 mod scaling;
 mod second_round;
 mod seed000;
+mod seed003;
 mod seed004;
 mod unseen;

@@ -301,7 +301,8 @@ async fn xlsx_opens_with_a_sheet_per_section_and_labelled_rag_cells() {
     assert!(
         performance
             .rows()
-            .any(|row| row[3] == Data::String("£2,109,747".into()))
+            .any(|row| row[4] == Data::Float(2_109_747.0)),
+        "the figure is a number cell (formatted £#,##0), not text"
     );
 
     let tracker = render(&report, Layout::Tracker, Format::Xlsx).unwrap();

@@ -446,6 +446,18 @@ impl waymark_report::ReportSource for StoreSource<'_> {
         ))
     }
 
+    async fn narratives(
+        &self,
+        plan: PlanId,
+        period: Period,
+        known_at: Option<chrono::DateTime<chrono::Utc>>,
+    ) -> Result<Vec<waymark_store::NarrativeVersion>, waymark_report::ReportError> {
+        Ok(self
+            .0
+            .narratives(Scope::All, plan, &period.to_string(), known_at)
+            .await?)
+    }
+
     async fn organisation_name(
         &self,
         org: waymark_core::OrgId,

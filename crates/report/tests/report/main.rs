@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod board_papers;
 mod charts;
 mod clocks;
 mod formats;

@@ -9,6 +9,7 @@ mod common;
 mod batch;
 mod glossary;
 mod group_commit;
+mod narrative;
 mod one_query;
 mod report_settings;
 mod uploads;

@@ -140,6 +140,11 @@ pub(crate) struct ImportResultJson {
     items: Option<ItemCountsJson>,
     /// For an indicator table: what it creates and records.
     indicators: Option<IndicatorCountsJson>,
+    /// For a programme register: projects by area and status, funding by year, savings and
+    /// the team's cost shared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    programme: Option<serde_json::Value>,
     /// Every problem found, by row and column (for `sheets`, every sheet's).
     findings: Vec<FindingJson>,
     /// For kind `sheets`, each sheet imported as a plan of its own, with what it does.
@@ -325,6 +330,27 @@ impl ImportResultJson {
                         .collect(),
                 }),
                 indicators: None,
+                programme: None,
+                findings: findings(&outcome.findings),
+                sheets: Vec::new(),
+            },
+            ImportResult::Programme {
+                plan,
+                plan_title,
+                outcome,
+            } => ImportResultJson {
+                kind: "programme",
+                plan: *plan,
+                plan_title: plan_title.clone(),
+                dry_run: outcome.dry_run,
+                items: None,
+                indicators: None,
+                programme: serde_json::to_value(outcome).ok().map(|mut value| {
+                    if let Some(object) = value.as_object_mut() {
+                        object.remove("findings");
+                    }
+                    value
+                }),
                 findings: findings(&outcome.findings),
                 sheets: Vec::new(),
             },
@@ -350,6 +376,7 @@ impl ImportResultJson {
                         .collect(),
                     objectives_new: outcome.objectives_new.clone(),
                 }),
+                programme: None,
                 findings: findings(&outcome.findings),
                 sheets: Vec::new(),
             },
@@ -360,6 +387,7 @@ impl ImportResultJson {
                 dry_run: sheets.iter().all(|(_, r)| is_dry_run(r)),
                 items: None,
                 indicators: None,
+                programme: None,
                 findings: findings(&result.findings()),
                 sheets: sheets
                     .iter()
@@ -406,6 +434,7 @@ fn is_dry_run(result: &ImportResult) -> bool {
     match result {
         ImportResult::Items { outcome } => outcome.dry_run,
         ImportResult::Indicators { outcome, .. } => outcome.dry_run,
+        ImportResult::Programme { outcome, .. } => outcome.dry_run,
         ImportResult::Sheets { sheets } => sheets.iter().all(|(_, r)| is_dry_run(r)),
     }
 }

@@ -29,14 +29,18 @@ mod imports;
 mod indicators;
 mod items;
 mod measurements;
+mod narrative;
 pub(crate) mod openapi;
 mod organisations;
 mod people;
 mod plan_reads;
 mod plans;
+mod programme;
 mod reports;
 mod shares;
 mod tokens;
+
+pub(crate) use programme::year_asked;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,12 +50,14 @@ pub fn router() -> Router<AppState> {
         .route("/api/plans/{id}/check", get(check))
         .route("/api/items/{id}/updates", post(create_update))
         .merge(indicators::router())
+        .merge(programme::router())
         .merge(plans::router())
         .merge(items::router())
         .merge(plan_reads::router())
         .merge(measurements::router())
         .merge(imports::router())
         .merge(reports::router())
+        .merge(narrative::router())
         .merge(people::router())
         .merge(organisations::router())
         .merge(shares::router())

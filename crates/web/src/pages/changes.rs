@@ -8,13 +8,15 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use serde::Deserialize;
 use waymark_app::model::PlanView;
 use waymark_core::{ItemId, Page, PlanId};
+use waymark_io::list_export::{List, ListCell};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::downloads::{ListFormat, list_download};
 use crate::pages::plan::{Pagination, showing_of};
 use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
 use crate::state::AppState;
@@ -27,15 +29,17 @@ pub fn router() -> Router<AppState> {
 struct ChangesQuery {
     from: Option<String>,
     to: Option<String>,
-    /// One list alone, paged: `rag`, `completed`, `overdue`, `updates` or `new`.
+    /// One list alone, paged: `rag`, `completed`, `overdue`, `updates`, `new` or `fields`.
     list: Option<String>,
     page: Option<String>,
+    /// csv or xlsx: every change of every list, as a download.
+    format: Option<String>,
 }
 
 /// Rows of each list on the page that shows them all.
 const SUMMARY_ROWS: usize = 20;
 const ROWS_PER_PAGE: usize = 100;
-const LISTS: [&str; 5] = ["rag", "completed", "overdue", "updates", "new"];
+const LISTS: [&str; 6] = ["rag", "completed", "overdue", "updates", "new", "fields"];
 
 /// One list of the page: the rows shown and how they relate to the whole.
 struct Section<T> {
@@ -99,6 +103,18 @@ struct RagRow {
     to: RagView,
 }
 
+/// A due date, owners or wording changed: from, to, when and by whom.
+struct FieldRow {
+    id: i64,
+    label: String,
+    kind: &'static str,
+    from: String,
+    to: String,
+    slipped: bool,
+    date: String,
+    by: String,
+}
+
 struct UpdateRow {
     id: i64,
     label: String,
@@ -130,6 +146,7 @@ struct ChangesPage {
     completed: Section<Named>,
     newly_overdue: Section<Named>,
     new_items: Section<Named>,
+    field_changes: Section<FieldRow>,
 }
 
 async fn show(
@@ -159,9 +176,83 @@ async fn show(
         .plan_changes(&viewer.actor, PlanId(id), from, to)
         .await?;
     let changes = read.changes;
+    let changed_by = read.changed_by;
     let after = read.after.view.clone();
     let marking = read.before.highest.max(read.after.highest);
     let label = |item: ItemId| label_of(&after, item);
+    if let Some(format) = ListFormat::parse(query.format.as_deref()) {
+        let mut rows = Vec::new();
+        let row =
+            |kind: &str, item: ItemId, day: Option<NaiveDate>, from: &str, to: &str, note: &str| {
+                vec![
+                    ListCell::text(kind),
+                    ListCell::date(day),
+                    ListCell::text(label(item)),
+                    ListCell::text(from),
+                    ListCell::text(to),
+                    ListCell::text(note),
+                ]
+            };
+        for m in &changes.rag_changes {
+            rows.push(row(
+                "RAG changed",
+                m.item,
+                Some(m.on),
+                RagView::new(m.from).word,
+                RagView::new(m.to).word,
+                "",
+            ));
+        }
+        for u in &changes.new_updates {
+            let note = format!(
+                "{}{}",
+                u.author().map(|a| format!("{a}: ")).unwrap_or_default(),
+                u.text
+            );
+            rows.push(row("Update", u.item, Some(u.as_of), "", "", &note));
+        }
+        for (item, day) in &changes.completed {
+            rows.push(row("Completed", *item, *day, "", "", ""));
+        }
+        for (item, day) in &changes.newly_overdue {
+            rows.push(row("Newly overdue", *item, *day, "", "", ""));
+        }
+        for item in &changes.new_items {
+            rows.push(row(
+                "Added",
+                *item,
+                after.item(*item).map(|i| i.exists_from),
+                "",
+                "",
+                "",
+            ));
+        }
+        for change in &changes.field_changes {
+            let kind = if change.slipped {
+                "Due date slipped"
+            } else {
+                change.kind.label()
+            };
+            let by = changed_by.get(&change.item).cloned().unwrap_or_default();
+            rows.push(row(
+                kind,
+                change.item,
+                Some(change.on),
+                &change.from,
+                &change.to,
+                &by,
+            ));
+        }
+        let list = List {
+            title: "What changed".into(),
+            marking: marking.label(),
+            columns: ["Change", "Date", "Item", "From", "To", "Detail"]
+                .map(str::to_string)
+                .to_vec(),
+            rows,
+        };
+        return list_download(list, format, &format!("plan-{id}-changes")).await;
+    }
     let alone = query
         .list
         .as_deref()
@@ -221,6 +312,16 @@ async fn show(
                 .item(*item)
                 .map(|i| long_date(i.exists_from))
                 .unwrap_or_default(),
+        }),
+        field_changes: paging.section("fields", &changes.field_changes, |c| FieldRow {
+            id: c.item.0,
+            label: label(c.item),
+            kind: c.kind.label(),
+            from: c.from.clone(),
+            to: c.to.clone(),
+            slipped: c.slipped,
+            date: long_date(c.on),
+            by: changed_by.get(&c.item).cloned().unwrap_or_default(),
         }),
         all_href,
     })?;

@@ -59,7 +59,12 @@ struct HomePage {
     pages: usize,
     /// Page numbers to link, `None` for an ellipsis: first, last and two either side of this.
     links: Vec<Option<usize>>,
+    /// With more than a few plans, each is a compact row with its chart on demand.
+    compact: bool,
 }
+
+/// More plans than this on a page, and each is a compact row.
+const FULL_CARDS: usize = 3;
 
 /// Height of the trend chart's plot area in SVG units.
 const CHART_HEIGHT: f64 = 100.0;
@@ -156,6 +161,7 @@ async fn home(
     } else {
         chrome.marked(highest)
     };
+    let plans_shown = plans.len();
     render(&HomePage {
         chrome,
         today: long_date(today),
@@ -164,6 +170,7 @@ async fn home(
         page,
         pages,
         links: page_links(page, pages),
+        compact: plans_shown > FULL_CARDS,
     })
 }
 

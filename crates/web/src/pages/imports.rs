@@ -450,6 +450,7 @@ async fn confirm(
     let anchor = match result {
         ImportResult::Indicators { .. } => format!("/plans/{}/indicators?imported=1", plan.0),
         ImportResult::Items { .. } => format!("/plans/{}?imported=1", plan.0),
+        ImportResult::Programme { .. } => format!("/plans/{}/programme?imported=1", plan.0),
         // Several plans: the home page lists them all.
         ImportResult::Sheets { .. } => "/".to_string(),
     };
@@ -540,7 +541,7 @@ fn preview_page(
         .iter()
         .filter_map(|parsed| match parsed {
             Parsed::Items(preview) => Some(preview.items.iter()),
-            Parsed::Indicators(_) => None,
+            Parsed::Indicators(_) | Parsed::Programme(_) => None,
         })
         .flatten()
         .take(500)

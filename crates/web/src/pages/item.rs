@@ -151,6 +151,8 @@ struct ItemPage {
     can_archive: bool,
     /// Every version of the item, newest first.
     history: Vec<history::VersionRow>,
+    /// A collaboration project's own facts: (label, value), for the year the page is as at.
+    project: Vec<(String, String)>,
 }
 
 /// The edit form's fields as typed.
@@ -392,6 +394,82 @@ pub(crate) async fn show_with_errors(
     Ok(response)
 }
 
+/// A collaboration project's status, lead, participants, model, area and funding for the year,
+/// from the programme as the viewer sees it; nothing for an item of another kind of plan.
+async fn project_facts(
+    state: &AppState,
+    viewer: &Viewer,
+    plan: &waymark_core::Plan,
+    id: ItemId,
+    as_at: chrono::NaiveDate,
+) -> Vec<(String, String)> {
+    if plan.kind != waymark_core::PlanKind::Collaboration {
+        return Vec::new();
+    }
+    let Ok(year) = waymark_core::indicator::FinancialYear::containing(as_at) else {
+        return Vec::new();
+    };
+    let Ok(summary) = state
+        .app
+        .programme_summary(&viewer.actor, plan.id, year)
+        .await
+    else {
+        return Vec::new();
+    };
+    let Some(project) = summary.projects.iter().find(|p| p.item == id) else {
+        return Vec::new();
+    };
+    let names = |orgs: &[waymark_core::Organisation]| {
+        orgs.iter()
+            .map(|o| o.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let year_words = waymark_core::programme::year_label(year);
+    let funding = &project.funding;
+    let mut rows = vec![
+        ("Project area".to_string(), project.area.clone()),
+        ("Project status".to_string(), project.facts.status.label()),
+        (
+            "Lead organisation".to_string(),
+            project
+                .lead
+                .as_ref()
+                .map_or_else(|| "Not recorded".to_string(), |o| o.name.clone()),
+        ),
+        (
+            "Participants".to_string(),
+            if project.participants.is_empty() {
+                "All the programme's participants".to_string()
+            } else {
+                names(&project.participants)
+            },
+        ),
+    ];
+    if let Some(model) = &project.facts.model {
+        rows.push(("Collaboration model".to_string(), model.label().to_string()));
+    }
+    if funding.lines > 0 {
+        let known = waymark_core::programme::format_pence(funding.known_pence);
+        rows.push((
+            format!("Funding {year_words}"),
+            match funding.unknown_count {
+                0 => known,
+                n if n == funding.lines => "Not known".to_string(),
+                1 => format!("{known}, and 1 amount not known"),
+                n => format!("{known}, and {n} amounts not known"),
+            },
+        ));
+    }
+    if project.facts.lead_only {
+        rows.push((
+            "Shared".to_string(),
+            "Kept to the lead organisation".to_string(),
+        ));
+    }
+    rows
+}
+
 /// The success banner's words for what was just done to the item.
 fn done_message(done: Option<&str>) -> Option<String> {
     let words = match done? {
@@ -506,7 +584,9 @@ async fn build(
             .collect(),
     };
     let place = siblings.iter().position(|s| *s == id);
+    let project = project_facts(state, viewer, &view.plan, id, as_at).await;
     Ok(ItemPage {
+        project,
         chrome: Chrome::for_viewer(viewer, "plans").marked(read.plan.marking_of(id)),
         done: None,
         can_move_up: place.is_some_and(|p| p > 0),

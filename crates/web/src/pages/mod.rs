@@ -1,17 +1,21 @@
 //! Server-rendered pages, one module per page, merged into one router here.
 
 mod account;
+mod attention;
 mod audit;
 mod changes;
+mod downloads;
 mod home;
 mod imports;
 mod indicators;
 mod item;
 mod my_actions;
+mod narrative;
 mod organisations;
 mod people;
 mod plan;
 mod plan_build;
+mod programme;
 mod reports;
 mod sharing;
 mod sign_in;
@@ -36,9 +40,12 @@ pub fn router() -> Router<AppState> {
         .merge(plan_build::router())
         .merge(item::router())
         .merge(indicators::router())
+        .merge(programme::router())
         .merge(my_actions::router())
+        .merge(attention::router())
         .merge(people::router())
         .merge(reports::router())
+        .merge(narrative::router())
         .merge(sharing::router())
         .merge(organisations::router())
         .merge(audit::router())

@@ -4,15 +4,17 @@
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
-use axum::response::Html;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use waymark_app::model::ItemState;
 use waymark_app::reads::OwnedActions;
 use waymark_core::{Flag, Page, Plan};
+use waymark_io::list_export::{List, ListCell};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::downloads::{ListFormat, list_download};
 use crate::pages::plan::{Pagination, showing_of};
 use crate::pages::{Chrome, RagView, first_line, long_date, render};
 use crate::state::AppState;
@@ -60,6 +62,8 @@ struct MyActionsPage {
 struct MyActionsQuery {
     page: Option<String>,
     completed_page: Option<String>,
+    /// csv or xlsx: the open actions, every page of them, as a download.
+    format: Option<String>,
 }
 
 const ROWS_PER_PAGE: usize = 100;
@@ -73,7 +77,7 @@ async fn my_actions(
     State(state): State<AppState>,
     viewer: Viewer,
     Query(query): Query<MyActionsQuery>,
-) -> Result<Html<String>, AppError> {
+) -> Result<Response, AppError> {
     let OwnedActions {
         posts,
         found,
@@ -113,6 +117,9 @@ async fn my_actions(
         ROWS_PER_PAGE,
         completed.len(),
     );
+    if let Some(format) = ListFormat::parse(query.format.as_deref()) {
+        return list_download(open_list(&open, marking.label()), format, "my-actions").await;
+    }
     let completed_shown = query.completed_page.is_some();
     let build = |list: &[(&Plan, &ItemState)], page: &Page| -> Vec<MyAction> {
         list[page.rows()]
@@ -120,7 +127,7 @@ async fn my_actions(
             .map(|(plan, item)| my_action(plan, item))
             .collect()
     };
-    render(&MyActionsPage {
+    Ok(render(&MyActionsPage {
         chrome: Chrome::for_viewer(&viewer, "my-actions").marked(marking),
         overdue,
         posts,
@@ -135,7 +142,51 @@ async fn my_actions(
             |pages| pages.with_fragment("completed"),
         ),
         completed_shown,
-    })
+    })?
+    .into_response())
+}
+
+/// The open actions as the download holds them: due and latest update as dates.
+fn open_list(open: &[(&Plan, &ItemState)], marking: String) -> List {
+    List {
+        title: "My actions".into(),
+        marking,
+        columns: [
+            "Plan",
+            "Ref",
+            "Action",
+            "Owner",
+            "Due",
+            "Due as written",
+            "RAG",
+            "Latest update",
+            "Flags",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        rows: open
+            .iter()
+            .map(|(plan, item)| {
+                vec![
+                    ListCell::text(&plan.title),
+                    ListCell::text(item.fields.reference.clone().unwrap_or_default()),
+                    ListCell::text(&item.fields.text),
+                    ListCell::text(item.fields.owners.join(" / ")),
+                    ListCell::date(item.fields.due.as_ref().map(|d| d.date)),
+                    ListCell::text(item.fields.due_as_written().unwrap_or_default()),
+                    ListCell::text(RagView::new(item.fields.shown_rag()).word),
+                    ListCell::date(item.latest_update.as_ref().map(|u| u.as_of)),
+                    ListCell::text(
+                        item.flags
+                            .iter()
+                            .map(|f| f.label())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                ]
+            })
+            .collect(),
+    }
 }
 
 fn my_action(plan: &Plan, item: &ItemState) -> MyAction {

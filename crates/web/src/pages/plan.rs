@@ -11,9 +11,11 @@ use axum::routing::get;
 use serde::Deserialize;
 use waymark_app::item_list::{ItemFilter, ListParams, Show};
 use waymark_core::{Flag, ItemId, Page, PageLink, PlanId, Rag, highlight, rollup_tree};
+use waymark_io::list_export::{List, ListCell};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::downloads::{ListFormat, list_download};
 use crate::pages::{
     Chrome, DateField, RagView, encode_query, first_line, long_date, render, with_errors,
 };
@@ -48,6 +50,8 @@ struct PlanQuery {
     done: Option<String>,
     /// How many items were just given new owners.
     assigned: Option<usize>,
+    /// csv or xlsx: the items the filters keep, as a download.
+    format: Option<String>,
 }
 
 /// What the person typed into the owner assignment before it was refused, kept in the form.
@@ -91,6 +95,8 @@ struct Row {
 #[template(path = "plan.html")]
 struct PlanPage {
     chrome: Chrome,
+    /// The list's address with its filters, `format=` to follow, for the downloads.
+    download_base: String,
     id: i64,
     title: String,
     kind: String,
@@ -317,9 +323,103 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<PlanQuery>,
 ) -> Result<Response, AppError> {
+    if let Some(format) = ListFormat::parse(query.format.as_deref()) {
+        return download(&state, &viewer, id, &query, format).await;
+    }
     let page = build(&state, &viewer, id, query).await?;
     let has_errors = !page.errors.is_empty();
     Ok(with_errors(render(&page)?, has_errors))
+}
+
+/// The items the page's filters keep, in its order, every page of them, as a download: the
+/// same list the page shows, read with the same filters on the same day.
+async fn download(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    query: &PlanQuery,
+    format: ListFormat,
+) -> Result<Response, AppError> {
+    let as_at = DateField::read("as_at", query.as_at.as_deref(), state.today()).day;
+    let (filter, _ignored) = ItemFilter::read(&ListParams {
+        flag: query.flag.clone(),
+        rag: query.rag.clone(),
+        q: query.q.clone(),
+        owner: query.owner.clone(),
+        level: query.level.clone(),
+        tag: query.tag.clone(),
+        mine: query.mine.is_some(),
+        sort: query.sort.clone(),
+    });
+    let list = state
+        .app
+        .list_items(&viewer.actor, PlanId(id), as_at, filter)
+        .await?;
+    let view = &list.read.view;
+    let depths: Vec<usize> = view.items.iter().map(|i| i.depth).collect();
+    let rags: Vec<Option<Rag>> = view.items.iter().map(|i| i.fields.shown_rag()).collect();
+    let rollups = rollup_tree(&depths, &rags);
+    let rows = list
+        .kept
+        .iter()
+        .filter_map(|&position| {
+            let item = view.items.get(position)?;
+            let rag = match (
+                item.fields.shown_rag(),
+                rollups.get(position).copied().flatten(),
+            ) {
+                (Some(own), _) => own.word().to_string(),
+                (None, Some(rollup)) if !item.children.is_empty() => rollup
+                    .rag()
+                    .map(|r| format!("{} (from its actions)", r.word()))
+                    .unwrap_or_else(|| "Not assessed".into()),
+                _ => "Not assessed".into(),
+            };
+            Some(vec![
+                ListCell::text(item.fields.reference.clone().unwrap_or_default()),
+                ListCell::text(&item.fields.text),
+                ListCell::text(item.fields.owners.join(" / ")),
+                ListCell::date(item.fields.due.as_ref().map(|d| d.date)),
+                ListCell::text(item.fields.due_as_written().unwrap_or_default()),
+                ListCell::text(if item.fields.complete { "Yes" } else { "No" }),
+                ListCell::text(rag),
+                ListCell::date(item.latest_update.as_ref().map(|u| u.as_of)),
+                ListCell::text(
+                    item.latest_update
+                        .as_ref()
+                        .map(|u| u.text.clone())
+                        .unwrap_or_default(),
+                ),
+                ListCell::text(
+                    item.flags
+                        .iter()
+                        .map(|f| f.label())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+            ])
+        })
+        .collect();
+    let download = List {
+        title: "Plan".into(),
+        marking: list.read.highest.label(),
+        columns: [
+            "Ref",
+            "Item",
+            "Owner",
+            "Due",
+            "Due as written",
+            "Complete",
+            "RAG",
+            "Date of update",
+            "Latest update",
+            "Flags",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        rows,
+    };
+    list_download(download, format, &format!("plan-{id}-{as_at}")).await
 }
 
 /// The plan page as it is today, with the owner assignment's mistakes by its fields and
@@ -450,7 +550,8 @@ async fn build(
         .and_then(|p| p.trim().parse().ok())
         .unwrap_or(1);
     let page = Page::clamped(requested, ROWS_PER_PAGE, list.kept.len());
-    let pagination = Pagination::new(&page, &page_base(id, &query, as_at == today));
+    let download_base = page_base(id, &query, as_at == today);
+    let pagination = Pagination::new(&page, &download_base);
     let selected = list.kept[page.rows()].to_vec();
     let levels: Vec<(usize, String)> = (0..=whole.max_depth)
         .map(|depth| (depth, view.plan.level_name(depth).to_string()))
@@ -543,6 +644,7 @@ async fn build(
         filter_labels,
         showing: showing(&page),
         pagination,
+        download_base,
         counts: whole.counts.clone(),
         rows,
         q: filter.q.clone(),

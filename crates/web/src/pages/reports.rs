@@ -503,7 +503,12 @@ async fn published_file(
 
 /// A file response: HTML opens in the browser for preview, other formats download. The
 /// report's HTML carries its own stylesheet, so its policy allows inline styles and nothing else.
-fn file_response(content_type: &str, name: &str, inline: bool, bytes: Vec<u8>) -> Response {
+pub(crate) fn file_response(
+    content_type: &str,
+    name: &str,
+    inline: bool,
+    bytes: Vec<u8>,
+) -> Response {
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(content_type) {

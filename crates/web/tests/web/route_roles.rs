@@ -176,6 +176,7 @@ const ROWS: &[Row] = &[
     // Pages every signed-in person has.
     row("GET", "/", NO, "", SignedIn),
     row("GET", "/my-actions", NO, "", SignedIn),
+    row("GET", "/attention", NO, "", SignedIn),
     row("GET", "/account", NO, "", SignedIn),
     row(
         "POST",
@@ -198,6 +199,21 @@ const ROWS: &[Row] = &[
     row("GET", "/plans/{id}/changes", OwnPlan, "", Reader),
     row("GET", "/plans/{id}/export", OwnPlan, "", Reader),
     row("GET", "/plans/{id}/indicators", OwnPlan, "", Reader),
+    row(
+        "GET",
+        "/plans/{id}/programme",
+        OwnPlan,
+        "year=2026/27",
+        Reader,
+    ),
+    row("GET", "/plans/{id}/programme/matrix", OwnPlan, "", Reader),
+    row(
+        "GET",
+        "/plans/{id}/programme/report",
+        OwnPlan,
+        "year=2026/27&format=html",
+        Reader,
+    ),
     row("GET", "/plans/{id}/reports", OwnPlan, "", Reader),
     row(
         "GET",
@@ -235,12 +251,34 @@ const ROWS: &[Row] = &[
     row("GET", "/api/plans/{id}/indicators", OwnPlan, "", Reader),
     row(
         "GET",
+        "/api/plans/{id}/programme",
+        OwnPlan,
+        "year=2026/27",
+        Reader,
+    ),
+    row(
+        "GET",
         "/api/plans/{id}/report",
         OwnPlan,
         "layout=tracker&format=html",
         Reader,
     ),
     row("GET", "/api/plans/{id}/reports", OwnPlan, "", Reader),
+    // What is written for a report period: read by the plan's readers.
+    row(
+        "GET",
+        "/plans/{id}/narrative",
+        OwnPlan,
+        "period=Q2+2026-27",
+        Reader,
+    ),
+    row(
+        "GET",
+        "/api/plans/{id}/narrative",
+        OwnPlan,
+        "period=Q2+2026-27",
+        Reader,
+    ),
     row("GET", "/api/items/{id}", Item, "", Reader),
     row("GET", "/indicators/{id}", Indicator, "", Reader),
     row("GET", "/api/indicators/{id}", Indicator, "", Reader),
@@ -427,6 +465,21 @@ const ROWS: &[Row] = &[
         "/api/plans/{id}/reports",
         OwnPlan,
         r#"{"layout":"tracker"}"#,
+        Manager,
+    ),
+    // The executive summary is the plan managers' to write.
+    row(
+        "POST",
+        "/plans/{id}/narrative",
+        OwnPlan,
+        "period=Q2+2026-27&subject=summary&text=Written+by+the+performance+team",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/narrative",
+        OwnPlan,
+        r#"{"period":"Q2 2026-27","kind":"summary","text":"Written by the performance team"}"#,
         Manager,
     ),
     row("GET", "/api/plans/{id}/shares", OwnPlan, "", Manager),

@@ -1,0 +1,410 @@
+//! Collaboration programmes through the application layer: a register imported as it is, its
+//! figures, and who sees it (participants with their own roles; a non-participant nothing).
+
+use waymark_app::AppError;
+use waymark_app::imports::{ImportChoices, ImportResult, ImportTarget, parse_workbook};
+use waymark_core::indicator::FinancialYear;
+use waymark_io::PreviewOptions;
+use waymark_io::table::{Format, Row, Table, Workbook};
+
+use crate::fixture::{Fixture, fixtures, today};
+
+fn table(name: &str, rows: &[&[&str]]) -> Table {
+    Table {
+        name: Some(name.to_string()),
+        rows: rows
+            .iter()
+            .enumerate()
+            .map(|(i, cells)| Row {
+                number: i + 1,
+                cells: cells.iter().map(|c| c.to_string()).collect(),
+            })
+            .collect(),
+        ..Default::default()
+    }
+}
+
+/// A register in a layout of its own: projects grouped under area headings, participants
+/// written "All" or as a list, money as people write it, a contributions sheet of grants.
+fn register() -> Workbook {
+    Workbook {
+        file: "northern register.xlsx".into(),
+        format: Format::Xlsx,
+        preamble: Vec::new(),
+        tables: vec![
+            table(
+                "Register",
+                &[
+                    &["Northern collaboration programme register 2026/27"],
+                    &[
+                        "Initiative",
+                        "Status",
+                        "Lead force",
+                        "Participating forces",
+                        "Model",
+                        "APACS",
+                        "PSA",
+                        "Funding 2025/26",
+                        "Funding 2026/27",
+                        "Savings target",
+                        "Savings realised",
+                        "Latest update",
+                        "Lead only",
+                    ],
+                    &["Protective services"],
+                    &[
+                        "Regional witness protection",
+                        "Current",
+                        "Northshire Police",
+                        "All",
+                        "Joint unit",
+                        "Promoting safety Serious crime & protection",
+                        "23, 24",
+                        "£150k",
+                        "£250k + £40k",
+                        "£100k",
+                        "£60,000",
+                        "Protected persons unit open",
+                        "",
+                    ],
+                    &[
+                        "Hi-tech crime lab",
+                        "Proposed for 2027",
+                        "Southshire",
+                        "Northshire, Southshire",
+                        "Lead force",
+                        "Serious crime & protection",
+                        "23",
+                        "",
+                        "xxx",
+                        "tbc",
+                        "",
+                        "",
+                        "",
+                    ],
+                    &["Business support"],
+                    &[
+                        "Shared payroll",
+                        "Live",
+                        "NCC",
+                        "All",
+                        "Service contract",
+                        "Organisational management",
+                        "24",
+                        "",
+                        "lots",
+                        "£200k",
+                        "£200k",
+                        "Contract let",
+                        "",
+                    ],
+                    &[
+                        "Estates review",
+                        "Current",
+                        "Northshire Police",
+                        "Northshire",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "£10k",
+                        "",
+                        "",
+                        "",
+                        "Yes",
+                    ],
+                ],
+            ),
+            table(
+                "Contributions",
+                &[
+                    &["Organisation", "Police grant (£)", "Stated contribution"],
+                    &["Northshire Police", "£93.4m", ""],
+                    &["Southshire", "£61,250,000", ""],
+                    &["NCC", "£20.35m", ""],
+                    &["Total", "", ""],
+                    &[],
+                    &["Team cost 2026/27", "£1,200,000"],
+                    &["Shared in proportion to", "police grant"],
+                ],
+            ),
+        ],
+    }
+}
+
+async fn import(f: &Fixture) -> waymark_core::PlanId {
+    let admin = f.admin().await;
+    let parsed = parse_workbook(register(), &PreviewOptions::new(today())).unwrap();
+    let result = f
+        .app
+        .import_parsed(
+            &admin,
+            "northern register.xlsx",
+            &parsed,
+            &ImportTarget::New {
+                org: None,
+                title: None,
+                kind: None,
+            },
+            false,
+            ImportChoices::default(),
+        )
+        .await
+        .unwrap();
+    let ImportResult::Programme { plan, outcome, .. } = &result else {
+        panic!("not read as a programme: {result:?}");
+    };
+    assert_eq!(outcome.projects, 4);
+    assert_eq!(outcome.organisations_added, vec!["Southshire".to_string()]);
+    assert!(
+        outcome
+            .findings
+            .iter()
+            .any(|f| f.row == 7 && f.column == "Funding 2026/27" && f.message.contains("lots")),
+        "{:?}",
+        outcome.findings
+    );
+    waymark_core::PlanId(plan.unwrap())
+}
+
+#[tokio::test]
+async fn a_register_imports_with_its_counts_funding_savings_and_cost_shares() {
+    for f in fixtures("app_programme_import").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(
+            summary.plan.plan.kind,
+            waymark_core::PlanKind::Collaboration
+        );
+        assert_eq!(summary.projects_by_area["Protective services"], 2);
+        assert_eq!(summary.projects_by_area["Business support"], 2);
+        assert_eq!(summary.projects_by_status["current"], 3);
+        assert_eq!(summary.projects_by_status["proposed"], 1);
+        // 2026/27: £290,000 + £10,000 known; "xxx" unknown; "lots" unreadable and left out.
+        let funding = summary.funding_by_year[&year];
+        assert_eq!(
+            (funding.known_pence, funding.unknown_count),
+            (30_000_000, 1)
+        );
+        assert_eq!(
+            summary.funding_by_year[&FinancialYear::parse("2025/26").unwrap()].known_pence,
+            15_000_000
+        );
+        assert_eq!(summary.progress.target, Some(30_000_000));
+        assert_eq!(summary.progress.realised, 26_000_000);
+        // £1.2m in proportion to grants of £93.4m, £61.25m and £20.35m (£175m in all).
+        let shares: Vec<(String, i64)> = summary
+            .participants
+            .iter()
+            .map(|p| (p.organisation.name.clone(), p.share_pence.unwrap()))
+            .collect();
+        assert_eq!(shares.iter().map(|(_, p)| p).sum::<i64>(), 120_000_000);
+        for (participant, (name, pence)) in summary.participants.iter().zip(&shares) {
+            let grant = i128::from(participant.basis.as_ref().unwrap().value);
+            let exact = 120_000_000_i128 * grant;
+            let diff = i128::from(*pence) * 17_500_000_000 - exact;
+            assert!(diff.abs() < 17_500_000_000, "{name}: {pence}");
+        }
+        assert_eq!(shares[0], ("Northshire Police".to_string(), 64_045_714));
+        let statement = &summary.cost.as_ref().unwrap().statement;
+        assert!(
+            statement.iter().any(|l| l.contains("remainder")),
+            "{statement:?}"
+        );
+        // The framework matrix: APACS and PSA columns, a row per tagged project.
+        assert_eq!(summary.matrix.taxonomies[0].name, "APACS");
+        assert_eq!(summary.matrix.taxonomies[1].values, vec!["23", "24"]);
+        assert_eq!(summary.matrix.rows.len(), 3);
+    }
+}
+
+#[tokio::test]
+async fn participants_see_the_programme_and_a_non_participant_sees_nothing_of_it() {
+    for f in fixtures("app_programme_access").await {
+        let plan = import(&f).await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        // The council takes part: its contributor sees the programme and its shared projects,
+        // but not the project the lead keeps to itself, nor its money.
+        let partner = f.partner().await;
+        let summary = f.app.programme_summary(&partner, plan, year).await.unwrap();
+        let names: Vec<&str> = summary.projects.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "Regional witness protection",
+                "Hi-tech crime lab",
+                "Shared payroll"
+            ]
+        );
+        assert_eq!(summary.funding_by_year[&year].known_pence, 29_000_000);
+        assert!(
+            f.app
+                .programmes(&partner)
+                .await
+                .unwrap()
+                .iter()
+                .any(|v| v.plan.id == plan)
+        );
+        let found = f.app.search(&partner, plan, "payroll").await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert!(
+            f.app
+                .search(&partner, plan, "estates")
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Other Police does not take part: not found, everywhere.
+        let outsider = f.outsider().await;
+        assert!(matches!(
+            f.app.programme_summary(&outsider, plan, year).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            f.app.search(&outsider, plan, "payroll").await,
+            Err(AppError::NotFound)
+        ));
+        assert!(
+            f.app
+                .visible_plans(&outsider)
+                .await
+                .unwrap()
+                .iter()
+                .all(|v| v.plan.id != plan)
+        );
+        // The lead's own people see everything, the kept project too.
+        let admin = f.admin().await;
+        let all = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(all.projects.len(), 4);
+    }
+}
+
+#[tokio::test]
+async fn the_collaboration_report_is_built_from_the_data_and_narrowed_like_the_pages() {
+    for f in fixtures("app_programme_report").await {
+        let plan = import(&f).await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let admin = f.admin().await;
+        let (name, html) = f
+            .app
+            .collaboration_report(&admin, plan, year, waymark_report::Format::Html)
+            .await
+            .unwrap();
+        assert_eq!(name, "annual-collaboration-report-2026-27.html");
+        let html = String::from_utf8(html).unwrap();
+        for expected in [
+            "Annual collaboration report 2026/27",
+            "<h2>4. The cost share per organisation</h2>",
+            "<td>Northshire Police</td><td class=\"n\">£93,400,000</td>",
+            "£640,457.14",
+            "<tr class=\"total\"><td>Total</td><td class=\"n\"></td><td></td><td class=\"n\">£1,200,000</td></tr>",
+            "<td>2026/27</td><td class=\"n\">£300,000</td><td>1 amount not known</td>",
+            "Estates review",
+        ] {
+            assert!(
+                html.contains(expected),
+                "{expected} missing on {}",
+                f.backend
+            );
+        }
+        for format in [
+            waymark_report::Format::Pdf,
+            waymark_report::Format::Docx,
+            waymark_report::Format::Xlsx,
+        ] {
+            let (_, bytes) = f
+                .app
+                .collaboration_report(&admin, plan, year, format)
+                .await
+                .unwrap();
+            assert!(bytes.len() > 1000, "{format:?}");
+        }
+        // The partner's report leaves out what the lead keeps to itself.
+        let partner = f.partner().await;
+        let (_, html) = f
+            .app
+            .collaboration_report(&partner, plan, year, waymark_report::Format::Html)
+            .await
+            .unwrap();
+        let html = String::from_utf8(html).unwrap();
+        assert!(!html.contains("Estates review"));
+        assert!(html.contains("<td>2026/27</td><td class=\"n\">£290,000</td>"));
+        let outsider = f.outsider().await;
+        assert!(matches!(
+            f.app
+                .collaboration_report(&outsider, plan, year, waymark_report::Format::Html)
+                .await,
+            Err(AppError::NotFound)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn a_participant_leaving_mid_year_pays_to_the_day_it_left_and_sees_the_programme_no_more() {
+    for f in fixtures("app_programme_leave").await {
+        let plan = import(&f).await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let admin = f.admin().await;
+        let left_on = chrono::NaiveDate::from_ymd_opt(2026, 9, 30).unwrap();
+        // Only the lead's managers record the programme's facts.
+        let leaving = waymark_app::model::ProgrammeChanges {
+            participants: vec![waymark_core::programme::Participant {
+                org: f.partner,
+                is_lead: false,
+                joined_on: None,
+                left_on: Some(left_on),
+            }],
+            ..Default::default()
+        };
+        assert!(matches!(
+            f.app
+                .record_programme(&f.partner().await, plan, leaving.clone(), "leaving")
+                .await,
+            Err(AppError::Forbidden)
+        ));
+        f.app
+            .record_programme(&admin, plan, leaving, "The council leaves on 30 September")
+            .await
+            .unwrap();
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        let cost = summary.cost.as_ref().unwrap();
+        assert_eq!(cost.year.segments.len(), 2);
+        assert_eq!(cost.year.segments[0].days, 183);
+        let total: i64 = cost.year.totals.iter().map(|(_, p)| p).sum();
+        assert_eq!(total, 120_000_000);
+        // The council pays its share of the 183 days it took part, and no more.
+        let council = summary
+            .participants
+            .iter()
+            .find(|p| p.organisation.id == f.partner)
+            .unwrap();
+        let first_stretch = cost.year.segments[0]
+            .apportionment
+            .share_of(f.partner)
+            .unwrap();
+        assert_eq!(council.share_pence, Some(first_stretch));
+        assert!(first_stretch < 13_954_286);
+        assert!(
+            cost.statement
+                .iter()
+                .any(|l| l == "From 1 April 2026 to 30 September 2026 (183 days):"),
+            "{:?}",
+            cost.statement
+        );
+        // Its people no longer see the programme; the share is revoked, not deleted.
+        assert!(matches!(
+            f.app
+                .programme_summary(&f.partner().await, plan, year)
+                .await,
+            Err(AppError::NotFound)
+        ));
+        let shares = f.app.plan_shares(&admin, plan).await.unwrap();
+        assert!(
+            shares
+                .iter()
+                .any(|s| s.share.with_org == f.partner && !s.is_active())
+        );
+    }
+}

@@ -1,0 +1,244 @@
+//! `waymark import` of a programme register in a layout of its own, and `waymark programme
+//! --json` reading it back: project counts by area and status, funding by year with unknown
+//! amounts counted, savings for the year, and the team's cost shared in proportion to grant to
+//! the penny; and the demo's seed 003 programme.
+
+use std::path::Path;
+
+use crate::helpers::{fresh_data_dir, json, start, succeed, waymark};
+
+/// A register laid out as nobody has seen it: a contributions sheet first, with the team's cost
+/// above its table; then projects with the area as a column, money in thousands.
+fn write_register(path: &Path) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheets: [(&str, &[&[&str]]); 2] = [
+        (
+            "Who pays",
+            &[
+                &["Central team budget", "£950k"],
+                &["Method", "Split in proportion to police grant"],
+                &[],
+                &["Member", "Grant 2025/26 (£m)"],
+                &["Alpha Police", "101.3"],
+                &["Beta Constabulary", "77.7"],
+                &["Gamma Police", "52"],
+            ],
+        ),
+        (
+            "Projects 2025-26",
+            &[
+                &[
+                    "No.",
+                    "Theme",
+                    "Project name",
+                    "Project status",
+                    "Led by",
+                    "Partners",
+                    "Type of collaboration",
+                    "PSA",
+                    "2024/25 (£000)",
+                    "2025/26 (£000)",
+                    "Target saving",
+                    "Savings achieved",
+                ],
+                &[
+                    "1",
+                    "Protective services",
+                    "Major crime unit",
+                    "Live",
+                    "Alpha Police",
+                    "All",
+                    "Joint unit",
+                    "23, 24",
+                    "400",
+                    "450 + 50",
+                    "£300k",
+                    "£120k",
+                ],
+                &[
+                    "2",
+                    "Protective services",
+                    "Firearms training",
+                    "Proposed 2026/27",
+                    "Beta Constabulary",
+                    "Alpha Police; Beta Constabulary",
+                    "Lead force",
+                    "24",
+                    "",
+                    "TBC",
+                    "",
+                    "",
+                ],
+                &[
+                    "3",
+                    "Support services",
+                    "Shared vetting",
+                    "Complete",
+                    "Gamma Police",
+                    "All",
+                    "Service contract",
+                    "24",
+                    "75",
+                    "xxx",
+                    "£50,000",
+                    "£55,000",
+                ],
+                &[
+                    "4",
+                    "Support services",
+                    "Joint fleet",
+                    "Stopped",
+                    "Alpha Police",
+                    "All",
+                    "",
+                    "",
+                    "",
+                    "12.5",
+                    "",
+                    "",
+                ],
+            ],
+        ),
+    ];
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+            }
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn a_register_in_a_new_layout_imports_and_reads_back_to_the_penny() {
+    let dir = fresh_data_dir("programme");
+    let file = dir.join("collaboration register.xlsx");
+    write_register(&file);
+    let imported = json(&dir, &["import", file.to_str().unwrap(), "--json"]);
+    assert_eq!(imported["kind"], "programme", "{imported}");
+    let plan = imported["plan"].as_i64().unwrap();
+    let read = json(
+        &dir,
+        &[
+            "programme",
+            "--plan",
+            &plan.to_string(),
+            "--year",
+            "2025/26",
+            "--json",
+        ],
+    );
+    assert_eq!(read["projects_by_area"]["Protective services"], 2, "{read}");
+    assert_eq!(read["projects_by_area"]["Support services"], 2);
+    for (status, count) in [
+        ("current", 1),
+        ("proposed", 1),
+        ("complete", 1),
+        ("stopped", 1),
+    ] {
+        assert_eq!(read["projects_by_status"][status], count, "{status}");
+    }
+    // 2025/26: £500,000 + £12,500 known; "TBC" and "xxx" counted as unknown.
+    assert_eq!(
+        read["funding_by_year"]["2025/26"]["known_pence"],
+        51_250_000
+    );
+    assert_eq!(read["funding_by_year"]["2025/26"]["unknown_cells"], 2);
+    assert_eq!(
+        read["funding_by_year"]["2024/25"]["known_pence"],
+        47_500_000
+    );
+    assert_eq!(read["savings"]["target_pence"], 35_000_000);
+    assert_eq!(read["savings"]["realised_pence"], 17_500_000);
+    assert_eq!(read["cost"]["total_pence"], 95_000_000);
+    assert_eq!(read["cost"]["method"], "proportional:police-grant");
+    // £950,000 in proportion to £101.3m, £77.7m and £52m (£231m): within a penny each, exact
+    // in sum.
+    let participants = read["participants"].as_array().unwrap();
+    assert_eq!(participants.len(), 3);
+    let mut sum = 0;
+    for participant in participants {
+        let share = participant["share_pence"].as_i64().unwrap();
+        let grant = participant["basis"]["value"].as_i64().unwrap();
+        let exact = 95_000_000_i128 * i128::from(grant);
+        let diff = i128::from(share) * 23_100_000_000 - exact;
+        assert!(diff.abs() < 23_100_000_000, "{participant}");
+        sum += share;
+    }
+    assert_eq!(sum, 95_000_000);
+    // The report writes from the same figures.
+    let report = dir.join("report.html");
+    succeed(waymark(&dir).args([
+        "programme",
+        "--plan",
+        &plan.to_string(),
+        "--year",
+        "2025/26",
+        "--report",
+        report.to_str().unwrap(),
+    ]));
+    let html = std::fs::read_to_string(report).unwrap();
+    assert!(html.contains("Annual collaboration report 2025/26"));
+    assert!(html.contains("£950,000"));
+}
+
+#[test]
+fn the_demo_has_seed_003s_programme_with_its_team_cost_shared() {
+    let dir = fresh_data_dir("programme-demo");
+    drop(start(&dir, "demo"));
+    let plans = json(&dir, &["plans", "--json"]);
+    let programme = plans
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "collaboration")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let read = json(
+        &dir,
+        &[
+            "programme",
+            "--plan",
+            &programme.to_string(),
+            "--year",
+            "2009/10",
+            "--json",
+        ],
+    );
+    assert_eq!(read["participants"].as_array().unwrap().len(), 5);
+    assert_eq!(read["cost"]["total_pence"], 120_000_000);
+    let shares: i64 = read["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["share_pence"].as_i64().unwrap())
+        .sum();
+    assert_eq!(shares, 120_000_000);
+    assert!(
+        read["participants"][0]["basis"]["illustrative"]
+            .as_bool()
+            .unwrap()
+    );
+    assert_eq!(read["projects_by_area"]["Protective services"], 15);
+    assert_eq!(read["projects_by_area"]["Productivity"], 11);
+    assert_eq!(read["projects_by_area"]["Business support"], 11);
+    assert_eq!(read["projects_by_status"]["current"], 21);
+    assert_eq!(read["projects_by_status"]["proposed"], 16);
+    // Seed 003's table: EMSOU's £1.5m and Regional Crime Training's £0.17m in 2009/10, and
+    // ANPR's "xxx".
+    assert_eq!(
+        read["funding_by_year"]["2009/10"]["known_pence"],
+        167_000_000
+    );
+    assert_eq!(read["funding_by_year"]["2009/10"]["unknown_cells"], 1);
+    // Joint procurement £0.5m, Home Office support £0.34m, ANPR "800k plus 260k", EMSOU £2.3m.
+    assert_eq!(
+        read["funding_by_year"]["2006/07"]["known_pence"],
+        420_000_000
+    );
+    assert_eq!(read["savings"]["target_pence"], 120_000_000);
+}

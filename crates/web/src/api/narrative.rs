@@ -1,0 +1,150 @@
+//! What people write for a report period, through the API: read every version written for a
+//! plan's period (the summary and the commentary on objectives and indicators), and save a new
+//! version of one. The period's quarterly report prints the newest of each.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use waymark_app::model::{NarrativeSubject, NarrativeVersion};
+use waymark_core::indicator::IndicatorId;
+use waymark_core::{ItemId, PlanId};
+
+use crate::api::ApiError;
+use crate::api::extract::{ApiJson, ApiPath, ApiQuery, instant};
+use crate::auth::Viewer;
+use crate::error::{AppError, ErrorJson};
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(
+        "/api/plans/{id}/narrative",
+        get(narratives).post(save_narrative),
+    )
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct NarrativeQuery {
+    /// The reporting period, such as "Q2 2026-27" or "P6 2026-27".
+    period: String,
+}
+
+/// One version of a piece of writing.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct NarrativeJson {
+    id: i64,
+    /// summary, objective or indicator.
+    kind: String,
+    /// The objective's item id or the indicator's id; 0 for the summary.
+    subject_id: i64,
+    /// `null` where this version cleared the text.
+    text: Option<String>,
+    entered_at: String,
+    entered_by: Option<String>,
+}
+
+impl NarrativeJson {
+    fn new(version: &NarrativeVersion) -> NarrativeJson {
+        let (kind, subject_id) = version.subject.key();
+        NarrativeJson {
+            id: version.id,
+            kind: kind.to_string(),
+            subject_id,
+            text: version.body.clone(),
+            entered_at: instant(version.entered_at),
+            entered_by: version.entered_by.clone(),
+        }
+    }
+}
+
+/// Everything written for a plan's period.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct NarrativesJson {
+    /// The period as Waymark writes it: "Q2 2026-27".
+    period: String,
+    /// Every version, oldest first: the last of each (kind, subject_id) is in force.
+    versions: Vec<NarrativeJson>,
+}
+
+/// A new version of the summary or of a commentary.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewNarrativeJson {
+    period: String,
+    /// summary (plan managers), objective (its owner's post or a plan manager) or indicator
+    /// (its owner's post or a plan manager).
+    kind: String,
+    /// The objective's item id or the indicator's id; omit for the summary.
+    #[serde(default)]
+    subject_id: Option<i64>,
+    /// The text; empty clears it, so the report prints the generated text again.
+    text: String,
+}
+
+/// What has been written for a plan's reporting period.
+#[utoipa::path(get, path = "/api/plans/{id}/narrative", tag = "reports",
+    params(("id" = i64, Path, description = "Plan id", minimum = 1), NarrativeQuery),
+    responses(
+        (status = 200, description = "Every version written for the period", body = NarrativesJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 422, description = "`period` is not a reporting period", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn narratives(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(query): ApiQuery<NarrativeQuery>,
+) -> Result<Json<NarrativesJson>, ApiError> {
+    let read = state
+        .app
+        .narratives(&viewer.actor, PlanId(id), &query.period)
+        .await?;
+    Ok(Json(NarrativesJson {
+        period: read.period.to_string(),
+        versions: read.versions.iter().map(NarrativeJson::new).collect(),
+    }))
+}
+
+/// Saves a new version of a plan's summary or of a commentary for a period.
+#[utoipa::path(post, path = "/api/plans/{id}/narrative", tag = "reports",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1)),
+    request_body = NewNarrativeJson,
+    responses(
+        (status = 201, description = "The version saved", body = NarrativeJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not write this; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such plan, objective or indicator, or not one you may see", body = ErrorJson),
+        (status = 422, description = "`period`, `kind`, `subject_id` or `text` refused", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn save_narrative(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<NewNarrativeJson>,
+) -> Result<Response, ApiError> {
+    let subject_id = || {
+        body.subject_id
+            .ok_or_else(|| AppError::invalid("subject_id", "Name the objective or indicator"))
+    };
+    let subject = match body.kind.trim() {
+        "summary" => NarrativeSubject::Summary,
+        "objective" => NarrativeSubject::Objective(ItemId(subject_id()?)),
+        "indicator" => NarrativeSubject::Indicator(IndicatorId(subject_id()?)),
+        _ => {
+            return Err(AppError::invalid(
+                "kind",
+                "Choose what the text is about: summary, objective or indicator",
+            )
+            .into());
+        }
+    };
+    let saved = state
+        .app
+        .save_narrative(&viewer.actor, PlanId(id), &body.period, subject, &body.text)
+        .await?;
+    Ok((StatusCode::CREATED, Json(NarrativeJson::new(&saved))).into_response())
+}
