@@ -37,8 +37,8 @@ pub fn ensure_prerequisites(context: &mut Context, e2e: &Path) -> Result<(), Fai
     )
 }
 
-/// Builds the binary the browser tests start, then runs them.
-pub fn run_e2e(context: &mut Context, e2e: &Path) -> Result<(), Failure> {
+/// Builds the debug `waymark` binary (the browser tests and the API fuzzing start it).
+pub fn built_binary(context: &Context) -> Result<PathBuf, Failure> {
     cargo(
         context,
         &["build", "--package", "waymark", "--bin", "waymark"],
@@ -50,6 +50,12 @@ pub fn run_e2e(context: &mut Context, e2e: &Path) -> Result<(), Failure> {
             binary.display()
         )));
     }
+    Ok(binary)
+}
+
+/// Builds the binary the browser tests start, then runs them.
+pub fn run_e2e(context: &mut Context, e2e: &Path) -> Result<(), Failure> {
+    let binary = built_binary(context)?;
     run(
         Command::new("npm")
             .arg("test")

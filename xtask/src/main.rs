@@ -1,12 +1,14 @@
 //! `cargo xtask`: project chores beyond cargo. `cargo xtask test` is the README's test command
 //! (and what `.ci/run` calls): it provides what the tests need on a fresh Debian machine
 //! (PostgreSQL, LibreOffice Writer and Calc, poppler-utils; Chromium and npm packages once
-//! `e2e/` exists), then runs fmt, clippy and the workspace tests, stopping at the first failure.
+//! `e2e/` exists), then runs fmt, clippy, the workspace tests, the browser tests and
+//! schemathesis against the API (`api_fuzz`), stopping at the first failure.
 //! Under CI=true a test whose prerequisite is missing fails rather than skips
 //! (`waymark-testing`). `cargo xtask bench` runs the benchmarks.
 //!
 //! Dependency-free on purpose: it compiles in seconds, before anything else is built.
 
+mod api_fuzz;
 mod browser;
 mod office;
 mod postgres;
@@ -25,7 +27,10 @@ usage: cargo xtask <command>
 commands:
   test    provide PostgreSQL, LibreOffice (Writer, Calc) and poppler-utils (and the
           browser-test prerequisites once e2e/ exists), then run cargo fmt --check,
-          cargo clippy -D warnings, cargo test and the e2e tests
+          cargo clippy -D warnings, cargo test, the e2e tests and schemathesis against
+          the API (installed with pip when missing)
+  fuzz-api  the test command's last step alone: schemathesis (every check, an
+          administrator's token) against `waymark demo`
   bench   provide PostgreSQL, then run the benchmark binaries in release mode; arguments
           after `bench` replace the default selection (`--workspace --bench '*'`), for example
           `cargo xtask bench -p waymark-store --bench store`
@@ -40,6 +45,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("test") => run_test(),
         Some("bench") => run_bench(&args[1..]),
+        Some("fuzz-api") => run_fuzz_api(),
         Some("help" | "-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -113,9 +119,26 @@ fn run_test() -> ExitCode {
         if let Some(e2e) = &e2e {
             steps.run("e2e tests", &mut context, |c| browser::run_e2e(c, e2e))?;
         }
+        steps.run("API fuzzing (schemathesis)", &mut context, fuzz_api)?;
         Ok(())
     })();
     steps.finish(&context, outcome)
+}
+
+/// The test command's last step alone: schemathesis against `waymark demo`.
+fn run_fuzz_api() -> ExitCode {
+    let mut context = Context::new();
+    let mut steps = Steps::default();
+    let outcome = steps.run("API fuzzing (schemathesis)", &mut context, fuzz_api);
+    steps.finish(&context, outcome)
+}
+
+fn fuzz_api(context: &mut Context) -> Result<(), Failure> {
+    let Some(schemathesis) = api_fuzz::ensure(context)? else {
+        return Ok(());
+    };
+    let waymark = browser::built_binary(context)?;
+    api_fuzz::run_fuzz(context, &schemathesis, &waymark)
 }
 
 fn run_bench(selection: &[String]) -> ExitCode {
