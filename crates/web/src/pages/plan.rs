@@ -54,6 +54,22 @@ struct PlanQuery {
     format: Option<String>,
 }
 
+impl PlanQuery {
+    /// The page's filters, as the one list in the application layer reads them.
+    fn list_params(&self) -> ListParams {
+        ListParams {
+            flag: self.flag.clone(),
+            rag: self.rag.clone(),
+            q: self.q.clone(),
+            owner: self.owner.clone(),
+            level: self.level.clone(),
+            tag: self.tag.clone(),
+            mine: self.mine.is_some(),
+            sort: self.sort.clone(),
+        }
+    }
+}
+
 /// What the person typed into the owner assignment before it was refused, kept in the form.
 pub(crate) struct AssignTyped {
     pub owners: String,
@@ -341,16 +357,7 @@ async fn download(
     format: ListFormat,
 ) -> Result<Response, AppError> {
     let as_at = DateField::read("as_at", query.as_at.as_deref(), state.today()).day;
-    let (filter, _ignored) = ItemFilter::read(&ListParams {
-        flag: query.flag.clone(),
-        rag: query.rag.clone(),
-        q: query.q.clone(),
-        owner: query.owner.clone(),
-        level: query.level.clone(),
-        tag: query.tag.clone(),
-        mine: query.mine.is_some(),
-        sort: query.sort.clone(),
-    });
+    let (filter, _ignored) = ItemFilter::read(&query.list_params());
     let list = state
         .app
         .list_items(&viewer.actor, PlanId(id), as_at, filter)
@@ -488,16 +495,7 @@ async fn build(
     let as_at = as_at_field.day;
     // The page shows what it can read of its filters and ignores the rest, as it always has;
     // the API refuses them. Both filter through the one list in the application layer.
-    let (filter, _ignored) = ItemFilter::read(&ListParams {
-        flag: query.flag.clone(),
-        rag: query.rag.clone(),
-        q: query.q.clone(),
-        owner: query.owner.clone(),
-        level: query.level.clone(),
-        tag: query.tag.clone(),
-        mine: query.mine.is_some(),
-        sort: query.sort.clone(),
-    });
+    let (filter, _ignored) = ItemFilter::read(&query.list_params());
     let list = state
         .app
         .list_items(&viewer.actor, PlanId(id), as_at, filter)

@@ -467,6 +467,17 @@ async fn preview_page(app: &crate::helpers::TestApp, content: &str, target: &str
     response.text().await.unwrap()
 }
 
+/// The plan a confirmed import sent the browser to (`/plans/7?…`).
+fn plan_of(location: &str) -> i64 {
+    location
+        .trim_start_matches("/plans/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// Confirms the preview on `page` with the extra form fields; the address it sends to.
 async fn confirm_page(app: &crate::helpers::TestApp, page: &str, extra: &[(&str, &str)]) -> String {
     let csrf = hidden_value(page, "csrf");
@@ -500,13 +511,7 @@ async fn a_reimport_preview_lists_what_it_adds_changes_and_no_longer_finds_and_m
     app.sign_in_admin().await;
     let first = preview_page(&app, TRACKER, "new").await;
     let location = confirm_page(&app, &first, &[]).await;
-    let plan: i64 = location
-        .trim_start_matches("/plans/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let plan = plan_of(&location);
 
     let page = preview_page(&app, TRACKER_LATER, &plan.to_string()).await;
     for expected in [
@@ -679,13 +684,7 @@ async fn a_reimport_preview_says_an_empty_cell_keeps_what_the_plan_holds() {
     app.sign_in_admin().await;
     let first = preview_page(&app, TRACKER, "new").await;
     let location = confirm_page(&app, &first, &[]).await;
-    let plan: i64 = location
-        .trim_start_matches("/plans/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let plan = plan_of(&location);
     let page = preview_page(&app, TRACKER_BLANK_OWNER, &plan.to_string()).await;
     for expected in [
         "would add 0 items, change 0, leave 2 unchanged",
@@ -723,13 +722,7 @@ async fn an_indicator_preview_shows_which_of_the_plans_objectives_each_is() {
     let plan_csv = std::fs::read_to_string(fixtures.join("objectives-in-full.csv")).unwrap();
     let first = preview_page(&app, &plan_csv, "new").await;
     let location = confirm_page(&app, &first, &[]).await;
-    let plan: i64 = location
-        .trim_start_matches("/plans/")
-        .split('?')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let plan = plan_of(&location);
     let table = std::fs::read_to_string(fixtures.join("indicators-short-objectives.csv")).unwrap();
     let page = preview_page(&app, &table, &plan.to_string()).await;
     for expected in [
