@@ -379,21 +379,23 @@ impl Store {
             ));
         };
         let batch = batch?;
-        // Ids are integers of our own, formatted in so that the guard takes no parameters.
-        let ids: Vec<String> = named.iter().map(i64::to_string).collect();
+        // The guard's values are bound (anonymous, after the batch's), so that the statement's
+        // text is the same from one change set to the next and SQLite's prepared statement is
+        // reused rather than parsed again.
         let sql = format!(
-            "{} WHERE (SELECT COUNT(*) FROM items WHERE plan_id = {} AND org_id = {} \
-             AND id IN ({})) = {}",
-            batch.sql(),
-            changes.plan.0,
-            changes.org.0,
-            ids.join(", "),
-            named.len()
+            "{} WHERE (SELECT COUNT(*) FROM items WHERE plan_id = ? AND org_id = ? \
+             AND id IN (SELECT value FROM json_each(?))) = ?",
+            batch.sql()
+        );
+        let named_json = format!(
+            "[{}]",
+            named.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
         );
         Ok(RowsFirst {
             sql,
-            anonymous: batch.anonymous_parameters(),
+            anonymous: batch.anonymous_parameters() + 4,
             batch,
+            guard: (changes.plan.0, changes.org.0, named_json, named.len() as i64),
             update_ids,
         })
     }
@@ -799,6 +801,8 @@ struct RowsFirst {
     /// How many anonymous (`?`) parameters `sql` takes.
     anonymous: usize,
     batch: Batch,
+    /// The guard's plan, organisation, the items named (a JSON array) and how many.
+    guard: (i64, i64, String, i64),
     update_ids: Vec<UpdateId>,
 }
 
@@ -808,6 +812,12 @@ impl RowsFirst {
         self,
         query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
     ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
-        self.batch.bind(query)
+        let (plan, org, named, count) = self.guard;
+        self.batch
+            .bind(query)
+            .bind(plan)
+            .bind(org)
+            .bind(named)
+            .bind(count)
     }
 }
