@@ -389,13 +389,22 @@ impl Store {
         );
         let named_json = format!(
             "[{}]",
-            named.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            named
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
         );
         Ok(RowsFirst {
             sql,
             anonymous: batch.anonymous_parameters() + 4,
             batch,
-            guard: (changes.plan.0, changes.org.0, named_json, named.len() as i64),
+            guard: (
+                changes.plan.0,
+                changes.org.0,
+                named_json,
+                named.len() as i64,
+            ),
             update_ids,
         })
     }
