@@ -957,12 +957,42 @@ fn contributions_header(table: &Table) -> Option<(usize, Vec<(usize, Contributio
 fn contribution_column(header: &str) -> Option<ContributionColumn> {
     let normal = normalise_header(header);
     let scale = MoneyScale::from_heading(header);
-    match normal.as_str() {
-        "force" | "organisation" | "partner" | "member" | "police force" | "forces"
-        | "authority" | "organisation name" | "participant" | "contributor" => {
-            return Some(ContributionColumn::Organisation);
-        }
-        _ => {}
+    // A column of organisations is named by its words ("Force", "Partner force", "Member
+    // organisation", "Contributing authority"), unless it is about money or leading.
+    let names_organisations = normal.split_whitespace().any(|word| {
+        matches!(
+            word,
+            "force"
+                | "forces"
+                | "organisation"
+                | "organisations"
+                | "partner"
+                | "partners"
+                | "member"
+                | "members"
+                | "authority"
+                | "authorities"
+                | "participant"
+                | "participants"
+                | "contributor"
+                | "contributors"
+        )
+    });
+    let about_money = [
+        "grant",
+        "share",
+        "cost",
+        "nre",
+        "net revenue",
+        "contribution",
+        "lead",
+    ]
+    .iter()
+    .any(|word| normal.contains(word))
+        || header.contains('£')
+        || header.contains('%');
+    if names_organisations && !about_money {
+        return Some(ContributionColumn::Organisation);
     }
     if normal.contains("grant") {
         return Some(ContributionColumn::Basis(BasisKind::PoliceGrant, scale));
@@ -1359,6 +1389,83 @@ mod tests {
         };
         assert_eq!(by_area["Business support"], 1);
         assert_eq!(by_status["proposed"], 1);
+    }
+
+    /// A contributions sheet whose organisations are headed "Partner force", with a title and
+    /// a blank row above its header and an empty share column beside the grants.
+    #[test]
+    fn organisations_headed_in_more_words_are_read() {
+        let workbook = Workbook {
+            file: "register.xlsx".into(),
+            format: Format::Xlsx,
+            preamble: Vec::new(),
+            tables: vec![
+                table(
+                    "Projects",
+                    &[
+                        &["Workstream", "Project name", "Lead force", "Stage"],
+                        &[
+                            "Protective services",
+                            "Major crime review",
+                            "Avon",
+                            "Current",
+                        ],
+                    ],
+                ),
+                table(
+                    "Contributions 2025-26",
+                    &[
+                        &["Regional collaboration - funding partners"],
+                        &[],
+                        &[
+                            "Partner force",
+                            "Police grant 2025/26",
+                            "Share of core team",
+                        ],
+                        &["Avon", "£187.4m", ""],
+                        &["Devon", "£190.1m", ""],
+                        &["Dorset", "£62.3m", ""],
+                        &[],
+                        &[
+                            "Core team cost",
+                            "£950,000",
+                            "shared in proportion to police grant",
+                        ],
+                    ],
+                ),
+            ],
+        };
+        let import = parse_programme_workbook(&workbook, None);
+        let read: Vec<(&str, i64)> = import
+            .contributions
+            .iter()
+            .map(|c| (c.organisation.as_str(), c.value))
+            .collect();
+        assert_eq!(
+            read,
+            vec![
+                ("Avon", 18_740_000_000),
+                ("Devon", 19_010_000_000),
+                ("Dorset", 6_230_000_000)
+            ]
+        );
+        let cost = import.cost.unwrap();
+        assert_eq!(cost.total, 95_000_000);
+        assert_eq!(cost.kind, Some(BasisKind::PoliceGrant));
+        // "Lead force" and "Partner force" name organisations; "Police grant", "Share of core
+        // team" and "Cost" do not.
+        assert_eq!(
+            contribution_column("Partner force"),
+            Some(ContributionColumn::Organisation)
+        );
+        assert_eq!(
+            contribution_column("Member organisation"),
+            Some(ContributionColumn::Organisation)
+        );
+        assert_ne!(
+            contribution_column("Lead force"),
+            Some(ContributionColumn::Organisation)
+        );
     }
 
     #[test]
