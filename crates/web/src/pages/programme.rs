@@ -130,10 +130,21 @@ async fn home(
     Query(query): Query<YearQuery>,
 ) -> Result<Html<String>, AppError> {
     let year = year_asked(query.year.as_deref(), state.today())?;
-    let summary = state
+    let mut summary = state
         .app
         .programme_summary(&viewer.actor, PlanId(id), year)
         .await?;
+    // Asked for no year, the page opens at this year where the programme has figures for it,
+    // else at the latest year it has figures for, rather than at an empty year.
+    if query.year.as_deref().is_none_or(|y| y.trim().is_empty())
+        && !summary.years.contains(&summary.year)
+        && let Some(latest) = summary.years.iter().filter(|y| **y <= year).max().copied()
+    {
+        summary = state
+            .app
+            .programme_summary(&viewer.actor, PlanId(id), latest)
+            .await?;
+    }
     let page = programme_page(&viewer, &summary);
     render(&page)
 }
