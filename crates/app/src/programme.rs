@@ -100,8 +100,11 @@ pub struct ProgrammeSummary {
     pub projects_by_status: BTreeMap<String, usize>,
     pub matrix: FrameworkMatrix,
     pub governance: Vec<Board>,
-    /// Every year the programme has figures for, for a choice of year.
+    /// Every year the programme has figures for, and the year asked, for a choice of year.
     pub years: Vec<FinancialYear>,
+    /// The years with a cost or the participants' bases recorded: what a page opens at when
+    /// no year is asked for and this year has neither.
+    pub years_shared: Vec<FinancialYear>,
 }
 
 impl App {
@@ -496,6 +499,12 @@ pub fn summarise(
         organisations,
     );
 
+    let years_shared: BTreeSet<FinancialYear> = record
+        .costs
+        .iter()
+        .map(|c| c.year)
+        .chain(record.bases.iter().map(|b| b.year))
+        .collect();
     let mut years: BTreeSet<FinancialYear> = BTreeSet::new();
     years.extend(record.costs.iter().map(|c| c.year));
     years.extend(funding.iter().map(|l| l.year));
@@ -520,6 +529,7 @@ pub fn summarise(
         matrix,
         governance: record.settings.governance.clone(),
         years: years.into_iter().collect(),
+        years_shared: years_shared.into_iter().collect(),
         plan,
         year,
     }

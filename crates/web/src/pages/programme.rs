@@ -134,11 +134,17 @@ async fn home(
         .app
         .programme_summary(&viewer.actor, PlanId(id), year)
         .await?;
-    // Asked for no year, the page opens at this year where the programme has figures for it,
-    // else at the latest year it has figures for, rather than at an empty year.
+    // Asked for no year, the page opens at this year where the programme has a cost or the
+    // participants' bases for it, else at the latest year before that has them, rather than
+    // at a year whose every share is "not stated".
     if query.year.as_deref().is_none_or(|y| y.trim().is_empty())
-        && !summary.years.contains(&summary.year)
-        && let Some(latest) = summary.years.iter().filter(|y| **y <= year).max().copied()
+        && !summary.years_shared.contains(&summary.year)
+        && let Some(latest) = summary
+            .years_shared
+            .iter()
+            .filter(|y| **y <= year)
+            .max()
+            .copied()
     {
         summary = state
             .app

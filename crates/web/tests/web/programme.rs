@@ -68,13 +68,15 @@ async fn a_participant_sees_the_programme_and_a_non_participant_sees_nothing_of_
     ] {
         assert!(home.contains(expected), "{expected}");
     }
-    // Asked for no year, the home page opens at the latest year with figures (2014/15, the
-    // last of the demo's funding table), not at this year's empty one.
+    // Asked for no year, the home page opens at the latest year with the participants' bases
+    // and the team's cost (2009/10 in the demo), not at a later year whose every share would
+    // say "not stated".
     let opened = app
         .text_as(&derbyshire, &format!("/plans/{programme}/programme"))
         .await;
-    assert!(opened.contains("Programme, 2014/15"), "{opened}");
-    assert!(opened.contains(r#"<option value="2014/15" selected>"#));
+    assert!(opened.contains("Programme, 2009/10"), "{opened}");
+    assert!(opened.contains(r#"<option value="2009/10" selected>"#));
+    assert!(opened.contains("£1,200,000"));
     let matrix = app.text_as(&derbyshire, &pages[1]).await;
     assert!(matrix.contains("Promoting safety") && matrix.contains("Organisational management"));
     let report = app.text_as(&derbyshire, &pages[2]).await;
