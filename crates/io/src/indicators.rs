@@ -1370,18 +1370,7 @@ mod tests {
     use super::*;
 
     fn table(rows: &[&[&str]]) -> Table {
-        Table {
-            name: Some("Indicators".into()),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(index, cells)| Row {
-                    number: index + 1,
-                    cells: cells.iter().map(|cell| cell.to_string()).collect(),
-                })
-                .collect(),
-            ..Table::default()
-        }
+        Table::of_rows("Indicators", rows)
     }
 
     const HEADER: &[&str] = &[

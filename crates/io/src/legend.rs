@@ -270,24 +270,9 @@ pub fn meaning_rag(meaning: &str) -> Option<Option<Rag>> {
 mod tests {
     use super::*;
 
-    fn table(name: &str, lines: &[&[&str]]) -> Table {
-        Table {
-            name: Some(name.to_string()),
-            rows: lines
-                .iter()
-                .enumerate()
-                .map(|(i, cells)| Row {
-                    number: i + 1,
-                    cells: cells.iter().map(|c| c.to_string()).collect(),
-                })
-                .collect(),
-            ..Table::default()
-        }
-    }
-
     #[test]
     fn a_guidance_line_defines_its_letters() {
-        let legend = find_legend(&[table(
+        let legend = find_legend(&[Table::of_rows(
             "Guidance",
             &[
                 &["How to fill in the tracker"],
@@ -307,7 +292,7 @@ mod tests {
 
     #[test]
     fn a_key_table_of_two_columns_under_a_heading() {
-        let legend = find_legend(&[table(
+        let legend = find_legend(&[Table::of_rows(
             "Tracker",
             &[
                 &["Key"],

@@ -1226,28 +1226,13 @@ mod tests {
     use super::*;
     use crate::table::Format;
 
-    fn table(name: &str, rows: &[&[&str]]) -> Table {
-        Table {
-            name: Some(name.to_string()),
-            rows: rows
-                .iter()
-                .enumerate()
-                .map(|(i, cells)| Row {
-                    number: i + 1,
-                    cells: cells.iter().map(|c| c.to_string()).collect(),
-                })
-                .collect(),
-            ..Default::default()
-        }
-    }
-
     fn register() -> Workbook {
         Workbook {
             file: "register.xlsx".into(),
             format: Format::Xlsx,
             preamble: Vec::new(),
             tables: vec![
-                table(
+                Table::of_rows(
                     "Projects",
                     &[
                         &["Northern Collaboration Register 2024/25"],
@@ -1302,7 +1287,7 @@ mod tests {
                         ],
                     ],
                 ),
-                table(
+                Table::of_rows(
                     "Contributions",
                     &[
                         &["Force", "Police grant 2024/25", "Contribution"],
@@ -1400,7 +1385,7 @@ mod tests {
             format: Format::Xlsx,
             preamble: Vec::new(),
             tables: vec![
-                table(
+                Table::of_rows(
                     "Projects",
                     &[
                         &["Workstream", "Project name", "Lead force", "Stage"],
@@ -1412,7 +1397,7 @@ mod tests {
                         ],
                     ],
                 ),
-                table(
+                Table::of_rows(
                     "Contributions 2025-26",
                     &[
                         &["Regional collaboration - funding partners"],
@@ -1475,7 +1460,7 @@ mod tests {
             format: Format::Xlsx,
             preamble: Vec::new(),
             tables: vec![
-                table(
+                Table::of_rows(
                     "Sheet1",
                     &[
                         &[
@@ -1497,7 +1482,7 @@ mod tests {
                         &["Fleet", "Cancelled", "Beta", "All", "", "n/a"],
                     ],
                 ),
-                table(
+                Table::of_rows(
                     "Sheet2",
                     &[
                         &["Organisation", "Police grant (£m)", "NRE 2024/25 (£m)"],

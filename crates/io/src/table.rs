@@ -81,6 +81,23 @@ pub struct CellFill {
 }
 
 impl Table {
+    /// A sheet named `name` holding `rows` of text, numbered from 1 as a user sees them: how
+    /// tests write a sheet without a file.
+    pub fn of_rows(name: &str, rows: &[&[&str]]) -> Table {
+        Table {
+            name: Some(name.to_string()),
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, cells)| Row {
+                    number: i + 1,
+                    cells: cells.iter().map(|c| c.to_string()).collect(),
+                })
+                .collect(),
+            ..Table::default()
+        }
+    }
+
     /// The fill colour of a cell, if the sheet colours it.
     pub fn fill_at(&self, row: usize, column: usize) -> Option<[u8; 3]> {
         self.fills

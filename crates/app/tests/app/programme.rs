@@ -5,24 +5,9 @@ use waymark_app::AppError;
 use waymark_app::imports::{ImportChoices, ImportResult, ImportTarget, parse_workbook};
 use waymark_core::indicator::FinancialYear;
 use waymark_io::PreviewOptions;
-use waymark_io::table::{Format, Row, Table, Workbook};
+use waymark_io::table::{Format, Table, Workbook};
 
 use crate::fixture::{Fixture, fixtures, today};
-
-fn table(name: &str, rows: &[&[&str]]) -> Table {
-    Table {
-        name: Some(name.to_string()),
-        rows: rows
-            .iter()
-            .enumerate()
-            .map(|(i, cells)| Row {
-                number: i + 1,
-                cells: cells.iter().map(|c| c.to_string()).collect(),
-            })
-            .collect(),
-        ..Default::default()
-    }
-}
 
 /// A register in a layout of its own: projects grouped under area headings, participants
 /// written "All" or as a list, money as people write it, a contributions sheet of grants.
@@ -32,7 +17,7 @@ fn register() -> Workbook {
         format: Format::Xlsx,
         preamble: Vec::new(),
         tables: vec![
-            table(
+            Table::of_rows(
                 "Register",
                 &[
                     &["Northern collaboration programme register 2026/27"],
@@ -115,7 +100,7 @@ fn register() -> Workbook {
                     ],
                 ],
             ),
-            table(
+            Table::of_rows(
                 "Contributions",
                 &[
                     &["Organisation", "Police grant (£)", "Stated contribution"],
