@@ -14,6 +14,11 @@ use crate::actor::Actor;
 use crate::error::{AppError, Conflict, FieldError, Result};
 use crate::text::{optional, required_line};
 
+/// The most levels a plan has.
+pub const MOST_LEVELS: usize = 6;
+/// What a plan's level names are refused with.
+pub const LEVELS_REFUSED: &str = "Give at most six level names, each 60 characters or fewer";
+
 /// One page of the plans an actor may see, each as it stands today with its RAG mix at the
 /// end of each of the days asked for.
 #[derive(Debug, Clone)]
@@ -146,11 +151,8 @@ pub fn check_plan(
     if level_names.is_empty() {
         level_names = kind.default_levels();
     }
-    if level_names.len() > 6 || level_names.iter().any(|l| l.chars().count() > 60) {
-        errors.push((
-            "level_names".to_string(),
-            "Give at most six level names, each 60 characters or fewer".to_string(),
-        ));
+    if level_names.len() > MOST_LEVELS || level_names.iter().any(|l| l.chars().count() > 60) {
+        errors.push(("level_names".to_string(), LEVELS_REFUSED.to_string()));
     }
     let owner_posts = lines(&input.owner_posts);
     if owner_posts.iter().any(|l| l.chars().count() > 200) {

@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use waymark_app::api_reads::PlanDetail;
 use waymark_app::api_writes::PlanPatch;
-use waymark_app::plans::PlanInput;
+use waymark_app::plans::{LEVELS_REFUSED, MOST_LEVELS, PlanInput};
 use waymark_core::{AccessLevel, PlanId};
 
 use crate::api::ApiError;
@@ -112,15 +112,13 @@ pub(crate) struct NewPlanJson {
     descriptor: Option<String>,
 }
 
-/// The most level names a plan has, as the document states (`max_items`): more are refused
-/// here, before blank ones are dropped, so that what the document refuses the server refuses.
-const MOST_LEVELS: usize = 6;
-
+/// More level names than a plan has (the document's `max_items`) are refused here, before the
+/// application layer drops blank ones, so that what the document refuses the server refuses.
 fn too_many_levels(names: Option<&[String]>) -> Result<(), waymark_app::AppError> {
     match names {
         Some(names) if names.len() > MOST_LEVELS => Err(waymark_app::AppError::invalid(
             "level_names",
-            "Give at most six level names, each 60 characters or fewer",
+            LEVELS_REFUSED,
         )),
         _ => Ok(()),
     }
