@@ -210,10 +210,9 @@ impl Store {
     /// difference: a refused change set is rolled back whole.
     ///
     /// Where `ids` knows the next update id (an earlier change set of the same transaction
-    /// read it) and the change set holds only progress updates, their rows (and, unless the
-    /// batch indexes them at its end, their items' search documents) go in that same round
-    /// trip too: a progress update in the group-commit writer then waits on the connection
-    /// once.
+    /// read it) and the change set holds only progress updates whose search documents the
+    /// batch writes at its end, their rows go in that same round trip too: a progress update
+    /// in the group-commit writer then waits on the connection once.
     #[allow(clippy::too_many_arguments)]
     async fn write_small_changes(
         &self,
@@ -279,8 +278,8 @@ impl Store {
         let audit = audit.unwrap_or_default();
         let mut query = sqlx::query(AssertSqlSafe(sql));
         let mut written_first = None;
-        if let Some(first) = rows_first {
-            written_first = Some(first.update_ids.clone());
+        if let Some(mut first) = rows_first {
+            written_first = Some(std::mem::take(&mut first.update_ids));
             query = first.bind(query);
         }
         let mut query = query
