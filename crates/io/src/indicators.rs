@@ -22,7 +22,7 @@ use waymark_store::{
 };
 
 use crate::findings::{Finding, FindingKind};
-use crate::objective_match::{Candidate, MatchedBy, ObjectiveMatch, match_objective};
+use crate::objective_match::{Candidate, Candidates, MatchedBy, ObjectiveMatch, match_objective};
 use crate::table::{Row, Table, Workbook};
 
 /// What one column of an indicator table holds.
@@ -1150,6 +1150,7 @@ pub fn plan_indicator_import(
             depth: item.depth,
         })
         .collect();
+    let candidates = Candidates::new(&candidates);
     let mut objectives_matched = Vec::new();
     let mut objectives_new = Vec::new();
     let earliest = earliest_starts(import);

@@ -67,37 +67,61 @@ const REFERENCE_WORDS: &[&str] = &[
     "strategic",
 ];
 
+/// A plan's candidates with what matching reads of each (its text in lower case, its
+/// reference, its content words) worked out once, however many objectives are looked for.
+pub struct Candidates<'a> {
+    list: &'a [Candidate<'a>],
+    texts: Vec<String>,
+    references: Vec<Option<String>>,
+    words: Vec<Vec<String>>,
+}
+
+impl<'a> Candidates<'a> {
+    pub fn new(list: &'a [Candidate<'a>]) -> Candidates<'a> {
+        Candidates {
+            list,
+            texts: list.iter().map(|c| c.text.trim().to_lowercase()).collect(),
+            references: list
+                .iter()
+                .map(|c| {
+                    c.reference
+                        .and_then(normal_reference)
+                        .or_else(|| split_reference(c.text).0)
+                })
+                .collect(),
+            words: list
+                .iter()
+                .map(|c| content_words(split_reference(c.text).1))
+                .collect(),
+        }
+    }
+}
+
 /// The candidate `written` names, if one stands out.
-pub fn match_objective(written: &str, candidates: &[Candidate<'_>]) -> ObjectiveMatch {
+pub fn match_objective(written: &str, candidates: &Candidates<'_>) -> ObjectiveMatch {
     let wanted = written.trim().to_lowercase();
     if wanted.is_empty() {
         return ObjectiveMatch::None;
     }
-    if let Some(index) = best_by_depth(candidates, |c| c.text.trim().to_lowercase() == wanted) {
+    let same_text: Vec<usize> = (0..candidates.list.len())
+        .filter(|&index| candidates.texts[index] == wanted)
+        .collect();
+    if let Some(index) = best_by_depth_of(candidates.list, &same_text) {
         return ObjectiveMatch::Found(index, MatchedBy::Text);
     }
     let (written_reference, written_rest) = split_reference(written);
     let written_words = content_words(written_rest);
-    let reference_of = |candidate: &Candidate<'_>| -> Option<String> {
-        candidate
-            .reference
-            .and_then(normal_reference)
-            .or_else(|| split_reference(candidate.text).0)
-    };
     // The same reference, where the words do not point elsewhere: none are written, or some
     // are shared.
     if let Some(reference) = &written_reference {
-        let same: Vec<usize> = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| reference_of(c).as_ref() == Some(reference))
-            .filter(|(_, c)| {
+        let same: Vec<usize> = (0..candidates.list.len())
+            .filter(|&index| candidates.references[index].as_ref() == Some(reference))
+            .filter(|&index| {
                 written_words.is_empty()
-                    || shared_words(&written_words, &content_words(split_reference(c.text).1)) > 0
+                    || shared_words(&written_words, &candidates.words[index]) > 0
             })
-            .map(|(index, _)| index)
             .collect();
-        if let Some(index) = best_by_depth_of(candidates, &same) {
+        if let Some(index) = best_by_depth_of(candidates.list, &same) {
             return ObjectiveMatch::Found(index, MatchedBy::Reference);
         }
     }
@@ -107,10 +131,9 @@ pub fn match_objective(written: &str, candidates: &[Candidate<'_>]) -> Objective
     // By meaning: the best share of the shorter's words, then the most words, then the
     // highest in the plan.
     let mut best: Option<(Score, Vec<usize>)> = None;
-    for (index, candidate) in candidates.iter().enumerate() {
-        let words = content_words(split_reference(candidate.text).1);
+    for (index, (candidate, words)) in candidates.list.iter().zip(&candidates.words).enumerate() {
         let of = written_words.len().min(words.len());
-        let shared = shared_words(&written_words, &words);
+        let shared = shared_words(&written_words, words);
         if of < 2 || shared < 2 || shared * 3 < of * 2 {
             continue;
         }
@@ -156,19 +179,6 @@ impl Score {
             .then(self.shared.cmp(&other.shared))
             .then(other.depth.cmp(&self.depth))
     }
-}
-
-fn best_by_depth(
-    candidates: &[Candidate<'_>],
-    pick: impl Fn(&Candidate<'_>) -> bool,
-) -> Option<usize> {
-    let picked: Vec<usize> = candidates
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| pick(c))
-        .map(|(index, _)| index)
-        .collect();
-    best_by_depth_of(candidates, &picked)
 }
 
 /// The first of the shallowest of `picked`.
@@ -318,15 +328,15 @@ mod tests {
     fn the_short_name_of_an_objective_written_out_in_full_is_found_by_meaning() {
         let plan = candidates(PLAN);
         assert_eq!(
-            match_objective("Strengthen neighbourhood policing", &plan),
+            match_objective("Strengthen neighbourhood policing", &Candidates::new(&plan)),
             ObjectiveMatch::Found(0, MatchedBy::Meaning { shared: 3, of: 3 })
         );
         assert_eq!(
-            match_objective("Protecting vulnerable people", &plan),
+            match_objective("Protecting vulnerable people", &Candidates::new(&plan)),
             ObjectiveMatch::Found(1, MatchedBy::Meaning { shared: 3, of: 3 })
         );
         assert_eq!(
-            match_objective("Reduce crime and ASB", &plan),
+            match_objective("Reduce crime and ASB", &Candidates::new(&plan)),
             ObjectiveMatch::Found(2, MatchedBy::Meaning { shared: 2, of: 3 })
         );
     }
@@ -335,16 +345,19 @@ mod tests {
     fn a_reference_in_front_matches_the_item_with_it_unless_the_words_differ() {
         let plan = candidates(PLAN);
         assert_eq!(
-            match_objective("Objective 2", &plan),
+            match_objective("Objective 2", &Candidates::new(&plan)),
             ObjectiveMatch::Found(1, MatchedBy::Reference)
         );
         assert_eq!(
-            match_objective("4. Public confidence", &plan),
+            match_objective("4. Public confidence", &Candidates::new(&plan)),
             ObjectiveMatch::Found(3, MatchedBy::Reference)
         );
         // Numbered 1 in the table, but the words are objective 3's.
         assert_eq!(
-            match_objective("1. Reducing crime and anti-social behaviour", &plan),
+            match_objective(
+                "1. Reducing crime and anti-social behaviour",
+                &Candidates::new(&plan)
+            ),
             ObjectiveMatch::Found(2, MatchedBy::Meaning { shared: 5, of: 5 })
         );
     }
@@ -353,15 +366,24 @@ mod tests {
     fn the_same_text_is_found_whatever_its_case_and_a_stranger_is_not() {
         let plan = candidates(PLAN);
         assert_eq!(
-            match_objective("  IMPROVE PUBLIC CONFIDENCE IN THE POLICE ", &plan),
+            match_objective(
+                "  IMPROVE PUBLIC CONFIDENCE IN THE POLICE ",
+                &Candidates::new(&plan)
+            ),
             ObjectiveMatch::Found(3, MatchedBy::Text)
         );
         assert_eq!(
-            match_objective("Roads policing", &plan),
+            match_objective("Roads policing", &Candidates::new(&plan)),
             ObjectiveMatch::None
         );
-        assert_eq!(match_objective("Crime", &plan), ObjectiveMatch::None);
-        assert_eq!(match_objective("", &plan), ObjectiveMatch::None);
+        assert_eq!(
+            match_objective("Crime", &Candidates::new(&plan)),
+            ObjectiveMatch::None
+        );
+        assert_eq!(
+            match_objective("", &Candidates::new(&plan)),
+            ObjectiveMatch::None
+        );
     }
 
     #[test]
@@ -371,7 +393,7 @@ mod tests {
             ("Reduce violent crime in rural areas", None),
         ]);
         assert_eq!(
-            match_objective("Reduce violent crime", &plan),
+            match_objective("Reduce violent crime", &Candidates::new(&plan)),
             ObjectiveMatch::Ambiguous(vec![0, 1])
         );
     }
@@ -410,11 +432,11 @@ mod tests {
             let plan = candidates(&texts);
             let short = words[..3].join(" ");
             prop_assert!(matches!(
-                match_objective(&full, &plan),
+                match_objective(&full, &Candidates::new(&plan)),
                 ObjectiveMatch::Found(0, _)
             ));
             prop_assert!(matches!(
-                match_objective(&short, &plan),
+                match_objective(&short, &Candidates::new(&plan)),
                 ObjectiveMatch::Found(0, _)
             ));
         }
