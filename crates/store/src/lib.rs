@@ -207,7 +207,17 @@ impl Store {
                     source,
                 })?;
             conn.execute(SQLITE_PRAGMAS).await?;
-            store.writer = Some(writer::Writer::start(store.clone(), conn));
+            conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+            let mut checkpointer =
+                options
+                    .connect()
+                    .await
+                    .map_err(|source| StoreError::Connect {
+                        url: redact(&url),
+                        source,
+                    })?;
+            checkpointer.execute(SQLITE_PRAGMAS).await?;
+            store.writer = Some(writer::Writer::start(store.clone(), conn, checkpointer));
         }
         Ok(store)
     }

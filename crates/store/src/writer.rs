@@ -11,7 +11,7 @@
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use sqlx::{Any, AnyConnection, AssertSqlSafe, Connection, Transaction};
+use sqlx::{Any, AnyConnection, AssertSqlSafe, Connection, Executor, Transaction};
 use tokio::sync::{mpsc, oneshot};
 use waymark_core::{ItemId, Plan};
 
@@ -26,6 +26,10 @@ use crate::write::{DerivedIndexes, UpdateIds};
 const MAX_BATCH: usize = 256;
 /// Requests that may wait for the writer before callers wait to hand theirs over.
 const QUEUE_DEPTH: usize = 4096;
+/// Rows written (items, versions, updates) between asks for a checkpoint. Each writes a
+/// page or two to the WAL with its audit row and indexes, so this keeps the WAL near
+/// SQLite's own default of a checkpoint every 1,000 pages; an import asks after its batch.
+const ROWS_PER_CHECKPOINT: usize = 256;
 
 /// A handle on the writer task; clones share it.
 #[derive(Debug, Clone)]
@@ -42,6 +46,33 @@ enum Job {
     Close {
         reply: oneshot::Sender<()>,
     },
+    /// A note nobody waits for (when a token was last used), written with the next batch
+    /// rather than on a pooled connection, where it would wait on the writer's lock.
+    Note(Note),
+    /// Answered once every job queued before it has been written: for a read of notes.
+    Flush {
+        reply: oneshot::Sender<()>,
+    },
+}
+
+/// One statement of the form `UPDATE … SET column = $1 WHERE id = $2`, for a note of use.
+#[derive(Debug)]
+pub(crate) struct Note {
+    pub(crate) sql: &'static str,
+    pub(crate) at: String,
+    pub(crate) id: i64,
+}
+
+impl Job {
+    /// The rows a job writes, at least one.
+    fn rows(&self) -> usize {
+        match self {
+            Job::Changes { changes, .. } => {
+                1 + changes.new_items.len() + changes.versions.len() + changes.updates.len()
+            }
+            Job::Close { .. } | Job::Note(_) | Job::Flush { .. } => 0,
+        }
+    }
 }
 
 /// What a job came to, kept until its batch commits: `None` where it was never written.
@@ -79,9 +110,14 @@ impl Outcome {
 impl Writer {
     /// Starts the writer on `conn`, a connection of its own (not the pool's, which readers use).
     /// `store` is the store without a writer, for the write functions it shares with PostgreSQL.
-    pub(crate) fn start(store: Store, conn: AnyConnection) -> Writer {
+    /// `checkpointer` is a third connection, which copies the WAL back into the database
+    /// while the writer goes on writing (see `checkpoints`).
+    pub(crate) fn start(store: Store, conn: AnyConnection, checkpointer: AnyConnection) -> Writer {
         let (queue, jobs) = mpsc::channel(QUEUE_DEPTH);
-        tokio::spawn(run(store, conn, jobs));
+        // One ask waiting is enough: a checkpoint copies every frame committed before it.
+        let (ask, asked) = mpsc::channel(1);
+        let checkpointing = tokio::spawn(checkpoints(checkpointer, asked));
+        tokio::spawn(run(store, conn, jobs, (ask, checkpointing)));
         Writer { queue }
     }
 
@@ -95,6 +131,21 @@ impl Writer {
         })
         .await?;
         answer.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
+    /// Queues a note for the next batch without waiting for it; where the queue is full the
+    /// note is dropped, as it only says when something was last used.
+    pub(crate) fn note(&self, note: Note) {
+        if self.queue.try_send(Job::Note(note)).is_err() {
+            tracing::debug!("a note of use was dropped: the writer's queue is full");
+        }
+    }
+
+    /// Waits until every job queued so far, notes included, has been written.
+    pub(crate) async fn flush(&self) -> Result<()> {
+        let (reply, done) = oneshot::channel();
+        self.send(Job::Flush { reply }).await?;
+        done.await.map_err(|_| StoreError::WriterStopped)
     }
 
     /// Finishes the jobs already queued, then closes the writer's connection.
@@ -113,8 +164,31 @@ impl Writer {
     }
 }
 
-async fn run(store: Store, mut conn: AnyConnection, mut queue: mpsc::Receiver<Job>) {
+/// Checkpoints the WAL each time the writer asks, on a connection of its own, until the writer
+/// stops. The writer's connection has SQLite's automatic checkpoints turned off: left on, the
+/// commit that crosses 1,000 WAL pages copies them all into the database and syncs it before
+/// its callers are answered, and the batches queued behind it wait too. A PASSIVE checkpoint
+/// here runs beside the writer's next batches (WAL lets one writer and checkpointing proceed
+/// together) and, like the automatic one, leaves pages a reader still needs for later.
+async fn checkpoints(mut conn: AnyConnection, mut asked: mpsc::Receiver<()>) {
+    while asked.recv().await.is_some() {
+        if let Err(error) = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").await {
+            tracing::warn!(%error, "checkpointing the WAL");
+        }
+    }
+    if let Err(error) = conn.close().await {
+        tracing::warn!(%error, "closing the checkpointer's connection");
+    }
+}
+
+async fn run(
+    store: Store,
+    mut conn: AnyConnection,
+    mut queue: mpsc::Receiver<Job>,
+    (checkpoint, checkpointing): (mpsc::Sender<()>, tokio::task::JoinHandle<()>),
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
+    let mut since_checkpoint = 0;
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         // A close ends the batch it is in: what was queued before it is still written.
         let close_at = jobs.iter().position(|job| matches!(job, Job::Close { .. }));
@@ -123,8 +197,13 @@ async fn run(store: Store, mut conn: AnyConnection, mut queue: mpsc::Receiver<Jo
             None => Vec::new(),
         };
         if !jobs.is_empty() {
+            since_checkpoint += jobs.iter().map(Job::rows).sum::<usize>();
             let batch = std::mem::take(&mut jobs);
             write_batch(&store, &mut conn, batch).await;
+            // Where the checkpointer is still busy with the last ask, this one is not needed.
+            if since_checkpoint >= ROWS_PER_CHECKPOINT && checkpoint.try_send(()).is_ok() {
+                since_checkpoint = 0;
+            }
         }
         let mut rest = rest.into_iter();
         if let Some(Job::Close { reply }) = rest.next() {
@@ -135,6 +214,9 @@ async fn run(store: Store, mut conn: AnyConnection, mut queue: mpsc::Receiver<Jo
             if let Err(error) = conn.close().await {
                 tracing::warn!(%error, "closing the writer's connection");
             }
+            // Without its sender the checkpointer finishes and closes its connection.
+            drop(checkpoint);
+            let _ = checkpointing.await;
             let _ = reply.send(());
             return;
         }
@@ -145,6 +227,9 @@ async fn run(store: Store, mut conn: AnyConnection, mut queue: mpsc::Receiver<Jo
 /// each caller with its own result: after the commit, or with the commit's failure.
 async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
     let mut outcomes = Vec::with_capacity(batch.len());
+    let (notes, batch): (Vec<Job>, Vec<Job>) = batch
+        .into_iter()
+        .partition(|job| matches!(job, Job::Note(_) | Job::Flush { .. }));
     let mut jobs = batch.into_iter();
     let committed: Result<()> = async {
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -154,6 +239,19 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
             outcomes.extend(outcome);
             if let Some(error) = broken {
                 return Err(error);
+            }
+        }
+        // A note that fails is only logged: SQLite undoes the one statement, not the batch.
+        for job in &notes {
+            if let Job::Note(note) = job {
+                let written = sqlx::query(note.sql)
+                    .bind(note.at.as_str())
+                    .bind(note.id)
+                    .execute(&mut *tx)
+                    .await;
+                if let Err(error) = written {
+                    tracing::warn!(%error, "a note of use was not written");
+                }
             }
         }
         // The search documents of every item the batch's progress updates touched, once. A
@@ -176,6 +274,11 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
     });
     for outcome in outcomes {
         outcome.answer(failure.as_deref());
+    }
+    for job in notes {
+        if let Job::Flush { reply } = job {
+            let _ = reply.send(());
+        }
     }
 }
 
@@ -251,11 +354,12 @@ async fn write_job(
             }
             Outcome::Changes(reply, Some(result))
         }
-        // `run` takes closes out of a batch before writing it.
+        // `run` takes closes out of a batch before writing it, and `write_batch` notes.
         Job::Close { reply } => {
             let _ = reply.send(());
             return (None, None);
         }
+        Job::Note(_) | Job::Flush { .. } => return (None, None),
     };
     if !outcome.failed() {
         batch.release = format!("RELEASE SAVEPOINT {savepoint}; ");
@@ -271,6 +375,7 @@ async fn write_job(
 /// A job that was never written, as an outcome: the batch's failure is its answer.
 fn unwritten(job: Job) -> Option<Outcome> {
     match job {
+        Job::Note(_) | Job::Flush { .. } => None,
         Job::Changes { reply, .. } => Some(Outcome::Changes(reply, None)),
         Job::Close { reply } => {
             let _ = reply.send(());
