@@ -131,6 +131,22 @@ struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = ServeLimits::DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
         value_parser = parse_count)]
     max_connections_per_address: usize,
+    /// Give cookies the Secure attribute, so browsers send them only over HTTPS: the default
+    /// of `waymark serve`, which should be behind TLS.
+    #[arg(long, conflicts_with = "insecure_cookies")]
+    secure_cookies: bool,
+    /// Send cookies without the Secure attribute, for plain http (the default of `waymark
+    /// demo`, which serves on loopback); never on a server reached over a network.
+    #[arg(long)]
+    insecure_cookies: bool,
+    /// End a session unused for this many minutes (on the server).
+    #[arg(long, value_name = "MINUTES", default_value_t = waymark_app::sessions::IDLE_MINUTES,
+        value_parser = clap::value_parser!(i64).range(1..=24 * 60))]
+    session_idle_minutes: i64,
+    /// End a session this many hours after sign-in, however busy (on the server).
+    #[arg(long, value_name = "HOURS", default_value_t = waymark_app::sessions::SESSION_HOURS,
+        value_parser = clap::value_parser!(i64).range(1..=24 * 30))]
+    session_hours: i64,
 }
 
 impl ServeArgs {
@@ -349,6 +365,16 @@ async fn serve(
     demo: Option<waymark_app::demo::DemoSummary>,
 ) -> Result<()> {
     let limits = args.limits()?;
+    // Secure outside the demo unless asked otherwise; the demo serves plain http on loopback.
+    let secure_cookies = if demo.is_some() {
+        args.secure_cookies
+    } else {
+        !args.insecure_cookies
+    };
+    let app = app.with_session_rules(waymark_app::sessions::SessionRules {
+        idle: chrono::Duration::minutes(args.session_idle_minutes),
+        absolute: chrono::Duration::hours(args.session_hours),
+    });
     let bind = args.bind.as_str();
     let listener = TcpListener::bind(bind)
         .await
@@ -361,6 +387,12 @@ async fn serve(
     }
     println!("Press Ctrl+C to stop.");
     let mut state = AppState::new(app);
+    state.secure_cookies = secure_cookies;
+    if !secure_cookies && demo.is_none() {
+        tracing::warn!(
+            "cookies are sent without Secure (--insecure-cookies): use only over plain http on a trusted network"
+        );
+    }
     state.demo = demo.map(|summary| {
         std::sync::Arc::new(DemoSignIn {
             password: summary.password.clone(),
