@@ -109,17 +109,20 @@ impl App {
         let Some(session) = self.store().session(&hash).await? else {
             return Ok(None);
         };
-        let rules = self.session_rules();
-        let idle_end = session.last_seen_at + rules.idle;
+        let idle_end = session.last_seen_at + self.session_rules().idle;
         if now >= session.expires_at || now >= idle_end {
             self.store().delete_session(&hash).await?;
             return Ok(None);
         }
-        let mut ends = session.expires_at.min(idle_end);
-        if now - session.last_seen_at >= chrono::Duration::seconds(NOTE_SEEN_EVERY_SECS) {
+        let note_every = chrono::Duration::seconds(NOTE_SEEN_EVERY_SECS);
+        let mut noted = session.last_seen_at;
+        if now - noted >= note_every {
             self.store().note_session_seen(&hash, now).await?;
-            ends = session.expires_at.min(now + rules.idle);
+            noted = now;
         }
+        // The cache may answer for it until its next note is due (and never past its end), so
+        // that a note is never skipped and idle expiry is judged from a true last use.
+        let ends = session.expires_at.min(noted + note_every);
         let actor = self.actor_for_user(session.user, Via::Session).await?;
         self.actors
             .put(credential, today, &actor, &session.csrf_token, Some(ends));
