@@ -197,6 +197,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cookies_are_http_only_strict_and_secure_behind_tls() {
+        assert_eq!(
+            set_cookie(SESSION_COOKIE, "abc", 60, true),
+            "waymark_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure"
+        );
+        assert!(!set_cookie(SESSION_COOKIE, "abc", 60, false).contains("Secure"));
+    }
+
+    #[test]
     fn cookies_are_read_from_any_cookie_header() {
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, "a=1; waymark_session=abc".parse().unwrap());

@@ -187,6 +187,7 @@ const ROWS: &[Row] = &[
         "current=another+long+password&password=a+third+long+password",
         SignedIn,
     ),
+    row("POST", "/account/sign-out-everywhere", NO, "", SignedIn),
     row("POST", "/account/tokens", NO, "name=Nightly", SignedIn),
     row("POST", "/account/tokens/{id}/revoke", Token, "", SignedIn),
     row("GET", "/api/session", NO, "", SignedIn),
@@ -760,7 +761,9 @@ const CHANGE_ON_ANY_REQUEST: &[&str] = &[];
 /// Columns left out of the snapshot: a token's `last_used_at` notes that it was used, at most
 /// once a minute, on any request that presents it, refused or not; a walk longer than a minute
 /// would otherwise see a refused write "change" the tokens.
-const NOTED_ON_USE: &[(&str, &str)] = &[("api_tokens", "last_used_at")];
+/// A session's `last_seen_at` likewise notes its last use, at most once a minute.
+const NOTED_ON_USE: &[(&str, &str)] =
+    &[("api_tokens", "last_used_at"), ("sessions", "last_seen_at")];
 
 /// Every table's row count and a checksum of its rows, read straight from the SQLite file.
 async fn snapshot(db: &sqlx::SqlitePool) -> Vec<(String, i64, u64)> {
@@ -1538,7 +1541,11 @@ const WRITES_THAT_READ: &[&str] = &["/plans/{id}/reports/download", "/plans/{id}
 async fn every_permitted_write_is_done() {
     let app = spawn_app().await;
     let mut world = world(&app).await;
-    let last = ["/account/password", "/sign-out"];
+    let last = [
+        "/account/password",
+        "/sign-out",
+        "/account/sign-out-everywhere",
+    ];
     let mut rows: Vec<&Row> = ROWS.iter().filter(|r| r.method != "GET").collect();
     rows.sort_by_key(|r| last.iter().position(|p| *p == r.path));
     let mut failures = vec![];
@@ -1590,7 +1597,9 @@ async fn every_permitted_write_is_done() {
         done += 1;
         let mut got = classify(answer.status, answer.location.as_deref());
         // Signing out sends the person to the sign-in page: that is its success.
-        if row.path == "/sign-out" && got == Class::SignInNeeded {
+        if (row.path == "/sign-out" || row.path == "/account/sign-out-everywhere")
+            && got == Class::SignInNeeded
+        {
             got = Class::Allowed;
         }
         let changed = changed(&before, &snapshot(&world.db).await);
