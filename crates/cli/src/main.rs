@@ -62,6 +62,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Replace the SQLite database with a backup made by `waymark backup`. Refused while a
+    /// server is running on the database (it holds DB.lock beside it) unless --force.
+    Restore {
+        /// The backup file to restore; it is not changed.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace the database even though a server is running on it; restart that server
+        /// straight after, since until then it serves and writes the old database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Delete uploads previewed and never confirmed, and expired sessions (audited in counts).
     Clean {
         /// Delete unconfirmed uploads older than this many hours.
@@ -236,8 +247,37 @@ pub fn failed(error: waymark_app::AppError) -> anyhow::Error {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let app = open_app(&cli).await?;
     let operator = Actor::operator();
+    // Restoring replaces the database file, so it must not open (and create) it first.
+    if let Command::Restore { file, force } = &cli.command {
+        let db = database_file(&cli)?.context(
+            "this database is PostgreSQL: restore it with pg_restore (or psql) from pg_dump's file",
+        )?;
+        let restored = waymark_app::restore::restore_sqlite_file(&operator, file, &db, *force)
+            .await
+            .map_err(failed)
+            .with_context(|| format!("restoring {}", file.display()))?;
+        println!("Restored {} to {}.", file.display(), db.display());
+        if restored.server_was_running {
+            println!(
+                "A server is running on it: restart it now. Until it restarts it serves the \
+                 old database, and what it writes there is lost."
+            );
+        }
+        return Ok(());
+    }
+    // A server holds the database's lock while it serves, so `waymark restore` can tell.
+    let _server_lock = match (&cli.command, database_file(&cli)?) {
+        (Command::Serve(_) | Command::Demo(_), Some(db)) => {
+            if let Some(dir) = db.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the data folder {}", dir.display()))?;
+            }
+            Some(waymark_app::restore::hold_server_lock(&db).map_err(failed)?)
+        }
+        _ => None,
+    };
+    let app = open_app(&cli).await?;
     let result = match cli.command {
         Command::Serve(args) => serve(app.clone(), &args, None).await,
         Command::Demo(args) => {
@@ -285,6 +325,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{removed}.");
             Ok(())
         }
+        Command::Restore { .. } => Ok(()),
         Command::Backup { out } => {
             app.backup_to(&operator, &out)
                 .await
@@ -307,6 +348,30 @@ async fn run(cli: Cli) -> Result<()> {
     };
     app.close().await;
     result
+}
+
+/// The SQLite file the database is, or `None` for PostgreSQL.
+fn database_file(cli: &Cli) -> Result<Option<PathBuf>> {
+    if let Some(url) = &cli.database_url {
+        let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
+            return Ok(None);
+        };
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path.contains(":memory:") {
+            return Ok(None);
+        }
+        return Ok(Some(PathBuf::from(path)));
+    }
+    let dir = match &cli.data_dir {
+        Some(dir) => dir.clone(),
+        None => dirs::data_dir()
+            .map(|d| d.join("waymark"))
+            .context("no data folder for this user; pass --data-dir")?,
+    };
+    Ok(Some(dir.join("waymark.db")))
 }
 
 /// The database named by --database-url, else the SQLite file in --data-dir (or the user's

@@ -853,6 +853,42 @@ async fn means_for(app: &TestApp, email: Option<&str>) -> Means {
     }
 }
 
+/// Signs the viewer in afresh with `password`, keeping their API token.
+async fn resign_viewer(app: &TestApp, world: &mut World, password: &str) {
+    let client = TestApp::new_client();
+    let page = app.text_as(&client, "/sign-in").await;
+    let csrf = crate::helpers::hidden_value(&page, "csrf");
+    let signed_in = client
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "viewer@test.example"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303, "the viewer signs in again");
+    let session: Value = client
+        .get(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = session["csrf_token"].as_str().unwrap().to_string();
+    let token = world.means[&Actor::Viewer].token.clone();
+    world.means.insert(
+        Actor::Viewer,
+        Means {
+            client,
+            csrf,
+            token,
+        },
+    );
+}
+
 async fn add_person(
     app: &TestApp,
     org: waymark_core::OrgId,
@@ -1592,8 +1628,16 @@ async fn every_permitted_write_is_done() {
                 .replace("{id}", &world.viewer.to_string())
                 .replace("{post}", &post.to_string());
         }
+        // A password set by an administrator ends the person's sessions, and signing out
+        // ends this one: the viewer signs in again with the password they have by then.
+        if actor == Actor::Viewer && row.path == "/account/sign-out-everywhere" {
+            resign_viewer(&app, &mut world, "a third long password").await;
+        }
         let before = snapshot(&world.db).await;
         let answer = send(&app, &world, &world.means[&actor], row, row.target, &path).await;
+        if row.path == "/api/people/{id}/password" {
+            resign_viewer(&app, &mut world, "another long password").await;
+        }
         done += 1;
         let mut got = classify(answer.status, answer.location.as_deref());
         // Signing out sends the person to the sign-in page: that is its success.
