@@ -56,12 +56,17 @@ impl std::fmt::Debug for ActorCache {
 impl ActorCache {
     /// The actor and CSRF token remembered for `credential`, if read for `day` less than
     /// [`FRESH_FOR`] ago and (for a session) not yet expired.
-    pub(crate) fn get(&self, credential: &Credential, day: NaiveDate) -> Option<(Actor, String)> {
+    pub(crate) fn get(
+        &self,
+        credential: &Credential,
+        day: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Option<(Actor, String)> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let entry = entries.get(credential)?;
         let fresh = entry.day == day
             && entry.read_at.elapsed() < FRESH_FOR
-            && entry.expires_at.is_none_or(|end| Utc::now() < end);
+            && entry.expires_at.is_none_or(|end| now < end);
         fresh.then(|| (entry.actor.clone(), entry.csrf.clone()))
     }
 
@@ -87,6 +92,14 @@ impl ActorCache {
                 expires_at,
             },
         );
+    }
+
+    /// Forgets every session of the person `user`: called when their sessions are ended.
+    pub(crate) fn forget_person(&self, user: waymark_core::UserId) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|_, entry| entry.actor.user().is_none_or(|known| known.id != user));
     }
 
     /// Forgets every answer: called by each use case that changes what an actor is made of.
@@ -115,22 +128,28 @@ mod tests {
         let token = Credential::Token("abc".into());
         cache.put(token.clone(), day(6), &actor, "", None);
         assert_eq!(
-            cache.get(&token, day(6)),
+            cache.get(&token, day(6), Utc::now()),
             Some((actor.clone(), String::new()))
         );
         // Posts are read for a day: the next day reads again.
-        assert_eq!(cache.get(&token, day(7)), None);
+        assert_eq!(cache.get(&token, day(7), Utc::now()), None);
         // A session with the same secret is another credential.
-        assert_eq!(cache.get(&Credential::Session("abc".into()), day(6)), None);
+        assert_eq!(
+            cache.get(&Credential::Session("abc".into()), day(6), Utc::now()),
+            None
+        );
         cache.forget_all();
-        assert_eq!(cache.get(&token, day(6)), None);
+        assert_eq!(cache.get(&token, day(6), Utc::now()), None);
         // A session that has ended is not used, however fresh.
         let session = Credential::Session("s".into());
         let ended = Utc::now() - chrono::Duration::seconds(1);
         cache.put(session.clone(), day(6), &actor, "csrf", Some(ended));
-        assert_eq!(cache.get(&session, day(6)), None);
+        assert_eq!(cache.get(&session, day(6), Utc::now()), None);
         let later = Utc::now() + chrono::Duration::hours(1);
         cache.put(session.clone(), day(6), &actor, "csrf", Some(later));
-        assert_eq!(cache.get(&session, day(6)), Some((actor, "csrf".into())));
+        assert_eq!(
+            cache.get(&session, day(6), Utc::now()),
+            Some((actor, "csrf".into()))
+        );
     }
 }

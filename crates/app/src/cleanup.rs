@@ -51,8 +51,17 @@ impl App {
             .map_err(|_| AppError::invalid("upload_age", "The age is too long"))?;
         let removed = CleanUp {
             uploads: self.store().delete_uploads_before(now - age).await?,
-            sessions: self.store().delete_expired_sessions(now).await?,
+            sessions: self.store().delete_expired_sessions(now).await?
+                + self
+                    .store()
+                    .delete_idle_sessions(now - self.session_rules().idle)
+                    .await?,
         };
+        self.store()
+            .delete_old_sign_in_failures(
+                now - chrono::Duration::hours(crate::throttle::FORGET_AFTER_HOURS),
+            )
+            .await?;
         if removed != CleanUp::default() {
             let mut audit = actor.audit("clean_up");
             audit.subject = Some(removed.to_string());

@@ -33,6 +33,10 @@ pub enum AppError {
     /// The email and password do not match a person (the same answer for both mistakes).
     #[error("the email address or password is not right")]
     SignInFailed,
+    /// Too many failed sign-ins of this account or from this address: the attempt was refused
+    /// unchecked, and may be made again after this many seconds.
+    #[error("{}", crate::throttle::message(*wait_seconds))]
+    TooManyAttempts { wait_seconds: i64 },
     /// The uploaded file cannot be read or imported.
     #[error(transparent)]
     File(ImportError),

@@ -34,13 +34,15 @@ pub mod programme_import;
 pub mod programme_report;
 pub mod reads;
 pub mod reports;
+pub mod restore;
 pub mod sessions;
 pub mod settings;
 pub mod text;
+pub mod throttle;
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use waymark_store::Store;
 
 pub use access::{PlanRead, VisiblePlan};
@@ -60,23 +62,46 @@ pub mod model {
     };
 }
 
-/// Today's date, injectable so that tests and demos can pin it.
+/// Today's date and the instant now, injectable so that tests and demos can pin them.
 #[derive(Clone)]
-pub struct Clock(Arc<dyn Fn() -> NaiveDate + Send + Sync>);
+pub struct Clock {
+    today: Arc<dyn Fn() -> NaiveDate + Send + Sync>,
+    now: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+}
 
 impl Clock {
     /// The server's local calendar date.
     pub fn system() -> Self {
-        Clock(Arc::new(|| chrono::Local::now().date_naive()))
+        Clock {
+            today: Arc::new(|| chrono::Local::now().date_naive()),
+            now: Arc::new(Utc::now),
+        }
     }
 
-    /// Always the same day.
+    /// Always the same day (the instant is the system's).
     pub fn fixed(day: NaiveDate) -> Self {
-        Clock(Arc::new(move || day))
+        Clock {
+            today: Arc::new(move || day),
+            now: Arc::new(Utc::now),
+        }
+    }
+
+    /// This clock, with the instant `now` tells: for tests of sessions' expiry and the
+    /// sign-in throttle, which move time on without waiting.
+    pub fn with_now(self, now: impl Fn() -> DateTime<Utc> + Send + Sync + 'static) -> Self {
+        Clock {
+            today: self.today,
+            now: Arc::new(now),
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
-        (self.0)()
+        (self.today)()
+    }
+
+    /// The instant now, which sessions and the sign-in throttle are judged by.
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.now)()
     }
 }
 
@@ -94,6 +119,7 @@ pub struct App {
     narrowed: Arc<access::NarrowedViews>,
     memos: Arc<memo::ViewMemos>,
     actors: Arc<actor_cache::ActorCache>,
+    sessions: sessions::SessionRules,
 }
 
 impl App {
@@ -104,7 +130,19 @@ impl App {
             narrowed: Arc::default(),
             memos: Arc::default(),
             actors: Arc::default(),
+            sessions: sessions::SessionRules::default(),
         }
+    }
+
+    /// This application with other session rules (idle and absolute expiry).
+    pub fn with_session_rules(mut self, rules: sessions::SessionRules) -> App {
+        self.sessions = rules;
+        self
+    }
+
+    /// The rules sessions are held to.
+    pub fn session_rules(&self) -> sessions::SessionRules {
+        self.sessions
     }
 
     /// Opens the database at `url` (`sqlite://PATH` or `postgres://…`), migrating it.

@@ -10,6 +10,18 @@ use crate::error::{AppError, Result};
 /// composition rules (NCSC guidance).
 pub const MIN_PASSWORD_CHARS: usize = 12;
 
+/// The 20,000 most common passwords (lower-cased, one a line): the list Django ships as
+/// `django/contrib/auth/common-passwords.txt.gz` (Django 5.2 from PyPI, unzipped), made by
+/// Royce Williams from breached passwords. NCSC guidance: refuse the commonest passwords
+/// rather than impose composition rules.
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+/// True when the password, ignoring case and surrounding spaces, is on the common list.
+pub fn is_common(password: &str) -> bool {
+    let wanted = password.trim().to_lowercase();
+    COMMON_PASSWORDS.lines().any(|line| line == wanted)
+}
+
 /// Checks a new password against the rule, naming what is wrong.
 pub fn check_new_password(password: &str) -> Result<()> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
@@ -22,6 +34,13 @@ pub fn check_new_password(password: &str) -> Result<()> {
         return Err(AppError::invalid(
             "password",
             "The password must be 256 characters or fewer",
+        ));
+    }
+    if is_common(password) {
+        return Err(AppError::invalid(
+            "password",
+            "This password is one of the most commonly used passwords, so it is easily \
+             guessed: choose another, such as three random words",
         ));
     }
     Ok(())
@@ -83,5 +102,19 @@ mod tests {
         assert!(check_new_password("elevenchars").is_err());
         assert!(check_new_password("twelve chars").is_ok());
         assert!(check_new_password("alllowercaseletters").is_ok());
+    }
+
+    #[test]
+    fn common_passwords_are_refused_with_a_reason() {
+        assert!(COMMON_PASSWORDS.lines().count() > 19_000);
+        assert!(is_common("123456"));
+        for common in ["q1w2e3r4t5y6", "1QAZ2WSX3EDC", "qwertyuiop123"] {
+            let message = check_new_password(common).unwrap_err().messages();
+            assert!(
+                message.contains("most commonly used passwords"),
+                "{common}: {message}"
+            );
+        }
+        assert!(check_new_password("violet tractor lantern").is_ok());
     }
 }

@@ -251,7 +251,9 @@ impl App {
 
     /// Sets a person's password: administrators, anyone's in the organisation. A person changes
     /// their own with their current one (`change_own_password`), so that a leaked API token or
-    /// an unattended session cannot take the account over.
+    /// an unattended session cannot take the account over. Every session of the person ends
+    /// (a reset is what follows a compromise), and the account's failed sign-ins are cleared
+    /// so that they can sign in with it at once.
     pub async fn set_password(&self, actor: &Actor, user: UserId, password: &str) -> Result<()> {
         let person = self.administered_person(actor, user).await?;
         crate::password::check_new_password(password)?;
@@ -259,12 +261,25 @@ impl App {
         let mut audit = actor.audit("person.password");
         audit.org = Some(person.org);
         audit.subject = Some(format!("{} <{}>", person.name, person.email));
-        self.store().set_password_hash(user, &hash, &audit).await?;
+        self.store()
+            .set_password_hash(user, &hash, None, &audit)
+            .await?;
+        self.store()
+            .clear_sign_in_failures(&format!("account:{}", person.email.to_lowercase()))
+            .await?;
+        self.actors.forget_person(user);
         Ok(())
     }
 
-    /// Changes the actor's own password, given their current one.
-    pub async fn change_own_password(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+    /// Changes the actor's own password, given their current one, and ends their other
+    /// sessions (every one but `this_session`, the cookie of the session asking).
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        this_session: Option<&str>,
+    ) -> Result<()> {
         let user = actor.user().ok_or(AppError::Forbidden)?;
         let (_, stored) = self
             .store()
@@ -287,9 +302,11 @@ impl App {
             "{} <{}> changed their own password",
             user.name, user.email
         ));
+        let keep = this_session.map(crate::sessions::token_hash);
         self.store()
-            .set_password_hash(user.id, &hash, &audit)
+            .set_password_hash(user.id, &hash, keep.as_deref(), &audit)
             .await?;
+        self.actors.forget_person(user.id);
         Ok(())
     }
 

@@ -31,6 +31,12 @@ pub enum UserCommand {
         #[arg(long, value_name = "CODE")]
         organisation: Option<String>,
     },
+    /// Set a person's password (read from WAYMARK_PASSWORD or standard input); every session
+    /// of theirs ends and their failed sign-ins are forgotten. Audited.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+    },
     /// Change a person's role for their whole organisation.
     Role {
         #[arg(long)]
@@ -132,15 +138,7 @@ pub async fn user(app: &App, operator: &Actor, command: UserCommand) -> Result<(
                 ),
                 None => default_organisation(app, operator).await?,
             };
-            let password = match std::env::var("WAYMARK_PASSWORD") {
-                Ok(password) => password,
-                Err(_) => {
-                    eprintln!("Password for {email} (then Enter):");
-                    let mut line = String::new();
-                    std::io::stdin().read_line(&mut line)?;
-                    line.trim_end_matches(['\r', '\n']).to_string()
-                }
-            };
+            let password = read_password(&email)?;
             let user = app
                 .add_person(
                     operator,
@@ -169,6 +167,21 @@ pub async fn user(app: &App, operator: &Actor, command: UserCommand) -> Result<(
                 user.email,
                 article(role.label()),
                 user.clearance.label()
+            );
+            Ok(())
+        }
+        UserCommand::SetPassword { email } => {
+            let person = app
+                .person_by_email(operator, &email)
+                .await
+                .map_err(failed)?;
+            let password = read_password(&person.user.email)?;
+            app.set_password(operator, person.user.id, &password)
+                .await
+                .map_err(failed)?;
+            println!(
+                "Set the password of {} <{}>; their sessions have ended.",
+                person.user.name, person.user.email
             );
             Ok(())
         }
@@ -339,6 +352,19 @@ pub async fn token(app: &App, operator: &Actor, command: TokenCommand) -> Result
                 created.token.id, created.token.name
             );
             Ok(())
+        }
+    }
+}
+
+/// A password from WAYMARK_PASSWORD, else a line of standard input.
+fn read_password(email: &str) -> Result<String> {
+    match std::env::var("WAYMARK_PASSWORD") {
+        Ok(password) => Ok(password),
+        Err(_) => {
+            eprintln!("Password for {email} (then Enter):");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            Ok(line.trim_end_matches(['\r', '\n']).to_string())
         }
     }
 }

@@ -62,6 +62,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Replace the SQLite database with a backup made by `waymark backup`. Refused while a
+    /// server is running on the database (it holds DB.lock beside it) unless --force.
+    Restore {
+        /// The backup file to restore; it is not changed.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace the database even though a server is running on it; restart that server
+        /// straight after, since until then it serves and writes the old database.
+        #[arg(long)]
+        force: bool,
+    },
     /// Delete uploads previewed and never confirmed, and expired sessions (audited in counts).
     Clean {
         /// Delete unconfirmed uploads older than this many hours.
@@ -131,6 +142,22 @@ struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = ServeLimits::DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
         value_parser = parse_count)]
     max_connections_per_address: usize,
+    /// Give cookies the Secure attribute, so browsers send them only over HTTPS: the default
+    /// of `waymark serve`, which should be behind TLS.
+    #[arg(long, conflicts_with = "insecure_cookies")]
+    secure_cookies: bool,
+    /// Send cookies without the Secure attribute, for plain http (the default of `waymark
+    /// demo`, which serves on loopback); never on a server reached over a network.
+    #[arg(long)]
+    insecure_cookies: bool,
+    /// End a session unused for this many minutes (on the server).
+    #[arg(long, value_name = "MINUTES", default_value_t = waymark_app::sessions::IDLE_MINUTES,
+        value_parser = clap::value_parser!(i64).range(1..=24 * 60))]
+    session_idle_minutes: i64,
+    /// End a session this many hours after sign-in, however busy (on the server).
+    #[arg(long, value_name = "HOURS", default_value_t = waymark_app::sessions::SESSION_HOURS,
+        value_parser = clap::value_parser!(i64).range(1..=24 * 30))]
+    session_hours: i64,
 }
 
 impl ServeArgs {
@@ -220,8 +247,37 @@ pub fn failed(error: waymark_app::AppError) -> anyhow::Error {
 }
 
 async fn run(cli: Cli) -> Result<()> {
-    let app = open_app(&cli).await?;
     let operator = Actor::operator();
+    // Restoring replaces the database file, so it must not open (and create) it first.
+    if let Command::Restore { file, force } = &cli.command {
+        let db = database_file(&cli)?.context(
+            "this database is PostgreSQL: restore it with pg_restore (or psql) from pg_dump's file",
+        )?;
+        let restored = waymark_app::restore::restore_sqlite_file(&operator, file, &db, *force)
+            .await
+            .map_err(failed)
+            .with_context(|| format!("restoring {}", file.display()))?;
+        println!("Restored {} to {}.", file.display(), db.display());
+        if restored.server_was_running {
+            println!(
+                "A server is running on it: restart it now. Until it restarts it serves the \
+                 old database, and what it writes there is lost."
+            );
+        }
+        return Ok(());
+    }
+    // A server holds the database's lock while it serves, so `waymark restore` can tell.
+    let _server_lock = match (&cli.command, database_file(&cli)?) {
+        (Command::Serve(_) | Command::Demo(_), Some(db)) => {
+            if let Some(dir) = db.parent() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("creating the data folder {}", dir.display()))?;
+            }
+            Some(waymark_app::restore::hold_server_lock(&db).map_err(failed)?)
+        }
+        _ => None,
+    };
+    let app = open_app(&cli).await?;
     let result = match cli.command {
         Command::Serve(args) => serve(app.clone(), &args, None).await,
         Command::Demo(args) => {
@@ -269,6 +325,7 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{removed}.");
             Ok(())
         }
+        Command::Restore { .. } => Ok(()),
         Command::Backup { out } => {
             app.backup_to(&operator, &out)
                 .await
@@ -291,6 +348,30 @@ async fn run(cli: Cli) -> Result<()> {
     };
     app.close().await;
     result
+}
+
+/// The SQLite file the database is, or `None` for PostgreSQL.
+fn database_file(cli: &Cli) -> Result<Option<PathBuf>> {
+    if let Some(url) = &cli.database_url {
+        let Some(rest) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        else {
+            return Ok(None);
+        };
+        let path = rest.split('?').next().unwrap_or_default();
+        if path.is_empty() || path.contains(":memory:") {
+            return Ok(None);
+        }
+        return Ok(Some(PathBuf::from(path)));
+    }
+    let dir = match &cli.data_dir {
+        Some(dir) => dir.clone(),
+        None => dirs::data_dir()
+            .map(|d| d.join("waymark"))
+            .context("no data folder for this user; pass --data-dir")?,
+    };
+    Ok(Some(dir.join("waymark.db")))
 }
 
 /// The database named by --database-url, else the SQLite file in --data-dir (or the user's
@@ -349,6 +430,16 @@ async fn serve(
     demo: Option<waymark_app::demo::DemoSummary>,
 ) -> Result<()> {
     let limits = args.limits()?;
+    // Secure outside the demo unless asked otherwise; the demo serves plain http on loopback.
+    let secure_cookies = if demo.is_some() {
+        args.secure_cookies
+    } else {
+        !args.insecure_cookies
+    };
+    let app = app.with_session_rules(waymark_app::sessions::SessionRules {
+        idle: chrono::Duration::minutes(args.session_idle_minutes),
+        absolute: chrono::Duration::hours(args.session_hours),
+    });
     let bind = args.bind.as_str();
     let listener = TcpListener::bind(bind)
         .await
@@ -361,6 +452,12 @@ async fn serve(
     }
     println!("Press Ctrl+C to stop.");
     let mut state = AppState::new(app);
+    state.secure_cookies = secure_cookies;
+    if !secure_cookies && demo.is_none() {
+        tracing::warn!(
+            "cookies are sent without Secure (--insecure-cookies): use only over plain http on a trusted network"
+        );
+    }
     state.demo = demo.map(|summary| {
         std::sync::Arc::new(DemoSignIn {
             password: summary.password.clone(),

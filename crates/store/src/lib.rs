@@ -28,6 +28,7 @@ mod reports;
 mod rows;
 mod search;
 mod sharing;
+mod throttle;
 mod uploads;
 mod write;
 mod writer;
@@ -66,6 +67,7 @@ pub use reports::{
     NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId, Withdrawal,
 };
 pub use sharing::{ApiToken, NewShare, StoredShare, TokenHolder};
+pub use throttle::SignInFailures;
 pub use uploads::PendingUpload;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

@@ -39,7 +39,11 @@ pub struct Session {
     /// The name of the user's organisation, which every page shows.
     pub organisation_name: String,
     pub csrf_token: String,
+    /// The absolute end: the session is not used past it, however busy.
     pub expires_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+    /// When the session was last used, as noted (at most once a minute); its start before.
+    pub last_seen_at: DateTime<Utc>,
 }
 
 /// Who holds (or held) a post.
@@ -235,11 +239,14 @@ impl Store {
         Ok(())
     }
 
-    /// Sets a person's password hash, with its audit record.
+    /// Sets a person's password hash and ends every session of theirs but `keep_session`
+    /// (the hash of the session that changed it, when the person changed their own), in one
+    /// transaction with its audit record, which counts the sessions ended.
     pub async fn set_password_hash(
         &self,
         user: UserId,
         password_hash: &str,
+        keep_session: Option<&str>,
         audit: &NewAuditEvent,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
@@ -248,7 +255,14 @@ impl Store {
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
-        record_audit_on(&mut tx, audit).await?;
+        let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.0)
+            .bind(keep_session.unwrap_or_default().to_string())
+            .execute(&mut *tx)
+            .await?;
+        let mut audit = audit.clone();
+        audit.detail = Some(serde_json::json!({ "sessions_ended": ended.rows_affected() }));
+        record_audit_on(&mut tx, &audit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -281,24 +295,39 @@ impl Store {
         csrf_token: &str,
         expires_at: DateTime<Utc>,
     ) -> Result<()> {
+        self.create_session_at(token_hash, user, csrf_token, Utc::now(), expires_at)
+            .await
+    }
+
+    /// A session started at `now` (its first use) and ending at `expires_at` at the latest.
+    pub async fn create_session_at(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
-             VALUES ($1, $2, $3, $4, $5)",
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, \
+             last_seen_at) VALUES ($1, $2, $3, $4, $5, $4)",
         )
         .bind(token_hash.to_string())
         .bind(user.0)
         .bind(csrf_token.to_string())
-        .bind(instant_text(Utc::now()))
+        .bind(instant_text(now))
         .bind(instant_text(expires_at))
         .execute(self.pool())
         .await?;
         Ok(())
     }
 
-    /// The live session with this token hash, if any.
+    /// The session with this token hash, if it has not reached its absolute end (`expires_at`).
+    /// Whether it has been idle too long is the caller's rule (`last_seen_at`).
     pub async fn session(&self, token_hash: &str) -> Result<Option<Session>> {
         let row = sqlx::query(
             "SELECT u.id, u.org_id, u.email, u.name, u.clearance, s.csrf_token, s.expires_at, \
+             s.created_at, COALESCE(s.last_seen_at, s.created_at) AS last_seen_at, \
              o.name AS organisation_name \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              JOIN organisations o ON o.id = u.org_id \
@@ -314,9 +343,21 @@ impl Store {
                 organisation_name: row.try_get("organisation_name")?,
                 csrf_token: row.try_get("csrf_token")?,
                 expires_at: parse_instant(&row.try_get::<String, _>("expires_at")?)?,
+                created_at: parse_instant(&row.try_get::<String, _>("created_at")?)?,
+                last_seen_at: parse_instant(&row.try_get::<String, _>("last_seen_at")?)?,
             })
         })
         .transpose()
+    }
+
+    /// Notes that a session was used at `now`.
+    pub async fn note_session_seen(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(instant_text(now))
+            .bind(token_hash.to_string())
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -325,6 +366,37 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// Ends every session of a person but the one with `keep` (the hash of the session making
+    /// the change, when it stays), with its audit record; answers how many were ended.
+    pub async fn delete_sessions_of(
+        &self,
+        user: UserId,
+        keep: Option<&str>,
+        audit: &NewAuditEvent,
+    ) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+            .bind(user.0)
+            .bind(keep.unwrap_or_default().to_string())
+            .execute(&mut *tx)
+            .await?;
+        let mut audit = audit.clone();
+        audit.detail = Some(serde_json::json!({ "sessions_ended": done.rows_affected() }));
+        record_audit_on(&mut tx, &audit).await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Deletes the sessions not used since `before` (idle too long); answers how many.
+    pub async fn delete_idle_sessions(&self, before: DateTime<Utc>) -> Result<u64> {
+        let done =
+            sqlx::query("DELETE FROM sessions WHERE COALESCE(last_seen_at, created_at) <= $1")
+                .bind(instant_text(before))
+                .execute(self.pool())
+                .await?;
+        Ok(done.rows_affected())
     }
 
     /// The post with this title in the organisation, created if new.

@@ -43,10 +43,18 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
-/// A Set-Cookie value: HttpOnly, SameSite=Lax, whole site.
+/// A Set-Cookie value: HttpOnly (no script reads it), SameSite=Strict, whole site, and
+/// Secure when the server is behind TLS (`waymark serve` unless `--insecure-cookies`).
+///
+/// Strict, not Lax, for both the session and the sign-in page's CSRF cookie: no request that
+/// starts on another site, a top-level link included, carries them, so no other site can act
+/// or read as the person. Waymark sends no emails or notifications whose links must arrive
+/// signed in; a link pasted elsewhere (a board paper, a chat) opens the sign-in page, whose
+/// `next` brings the person back to it after they sign in. Were such links ever needed, a
+/// second Lax cookie allowing reads only would be the way, never a Lax session.
 pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}")
+    format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_seconds}{secure}")
 }
 
 /// The client's address, where the server knows it.
@@ -187,6 +195,15 @@ impl FromRequestParts<AppState> for Viewer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cookies_are_http_only_strict_and_secure_behind_tls() {
+        assert_eq!(
+            set_cookie(SESSION_COOKIE, "abc", 60, true),
+            "waymark_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure"
+        );
+        assert!(!set_cookie(SESSION_COOKIE, "abc", 60, false).contains("Secure"));
+    }
 
     #[test]
     fn cookies_are_read_from_any_cookie_header() {

@@ -28,7 +28,8 @@ pub struct DemoSignIn {
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub app: App,
-    /// Whether cookies get the Secure attribute (behind HTTPS).
+    /// Whether cookies get the Secure attribute (behind HTTPS): on for `waymark serve` unless
+    /// `--insecure-cookies`, off for `waymark demo` (plain http on loopback) and in tests.
     pub secure_cookies: bool,
     /// The demo's accounts, shown on the sign-in page; `None` except on a demo server.
     pub demo: Option<Arc<DemoSignIn>>,

@@ -82,6 +82,11 @@ fn item(reference: &str, text: &str, owners: &str, marking: Option<&str>) -> Ite
 /// A fresh fixture on every backend available. `WAYMARK_TEST_LOG=sqlx=debug` shows the
 /// statements run.
 pub async fn fixtures(name: &str) -> Vec<Fixture> {
+    fixtures_with(name, || Clock::fixed(today())).await
+}
+
+/// As `fixtures`, each app with the clock `clock` makes (one whose instant a test moves on).
+pub async fn fixtures_with(name: &str, clock: impl Fn() -> Clock) -> Vec<Fixture> {
     if let Ok(filter) = std::env::var("WAYMARK_TEST_LOG") {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
@@ -90,7 +95,7 @@ pub async fn fixtures(name: &str) -> Vec<Fixture> {
     }
     let mut fixtures = Vec::new();
     for (backend, store) in crate::common::stores(name).await {
-        fixtures.push(build(backend, App::new(store, Clock::fixed(today()))).await);
+        fixtures.push(build(backend, App::new(store, clock())).await);
     }
     fixtures
 }

@@ -16,4 +16,5 @@ mod narrative;
 mod programme;
 mod reads;
 mod rules;
+mod sessions;
 mod writes;

@@ -10,3 +10,4 @@ mod durability;
 mod indicators;
 mod programme;
 mod report;
+mod restore;

@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::auth::Viewer;
+use crate::auth::{SESSION_COOKIE, Viewer};
 use crate::error::AppError;
 use crate::pages::{Chrome, long_date, render};
 use crate::state::AppState;
@@ -17,6 +17,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/account", get(show))
         .route("/account/password", post(change_password))
+        .route("/account/sign-out-everywhere", post(sign_out_everywhere))
         .route("/account/tokens", post(create_token))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
 }
@@ -80,7 +81,9 @@ async fn show(
 ) -> Result<Response, AppError> {
     let mut page = build(&state, &viewer, Vec::new()).await?;
     page.done = match query.done.as_deref() {
-        Some("password") => Some("Your password has been changed."),
+        Some("password") => {
+            Some("Your password has been changed. You have been signed out everywhere else.")
+        }
         Some("revoked") => {
             Some("The token has been revoked. Scripts using it can no longer sign in.")
         }
@@ -89,14 +92,37 @@ async fn show(
     Ok(render(&page)?.into_response())
 }
 
+/// Ends every session of the person, this one too, and sends them to sign in again.
+async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    state.app.sign_out_everywhere(&viewer.actor).await?;
+    let mut response = Redirect::to("/sign-in").into_response();
+    let cookie = crate::auth::set_cookie(SESSION_COOKIE, "", 0, state.secure_cookies);
+    if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+        response
+            .headers_mut()
+            .append(axum::http::header::SET_COOKIE, value);
+    }
+    Ok(response)
+}
+
 async fn change_password(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: axum::http::HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
+    let this_session = crate::auth::cookie(&headers, SESSION_COOKIE);
     let changed = state
         .app
-        .change_own_password(&viewer.actor, &form.current, &form.password)
+        .change_own_password(
+            &viewer.actor,
+            &form.current,
+            &form.password,
+            this_session.as_deref(),
+        )
         .await
         .map_err(AppError::from);
     match changed {

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 use crate::auth::{
-    self, ClientAddress, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE, SESSION_HOURS, cookie, set_cookie,
+    self, ClientAddress, PRE_SESSION_CSRF_COOKIE, SESSION_COOKIE, cookie, set_cookie,
 };
 use crate::error::AppError;
 use crate::pages::render;
@@ -101,6 +101,21 @@ async fn submit(
             *response.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
             return Ok(response);
         }
+        Err(waymark_app::AppError::TooManyAttempts { wait_seconds }) => {
+            let page = SignInPage {
+                csrf: cookie(&headers, PRE_SESSION_CSRF_COOKIE).unwrap_or_default(),
+                next: safe_next(form.next.as_deref()),
+                email: form.email,
+                error: Some(waymark_app::throttle::message(wait_seconds)),
+                demo: state.demo.clone(),
+            };
+            let mut response = render(&page)?.into_response();
+            *response.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(value) = HeaderValue::from_str(&wait_seconds.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return Ok(response);
+        }
         Err(other) => return Err(other.into()),
     };
     // A new session replaces the browser's earlier one, which ends on the server too.
@@ -108,10 +123,12 @@ async fn submit(
         state.app.sign_out(&earlier).await?;
     }
     let mut response = Redirect::to(&safe_next(form.next.as_deref())).into_response();
+    // The cookie lasts as long as the session can (its absolute end); the server ends it
+    // sooner when it is left idle.
     let cookie = set_cookie(
         SESSION_COOKIE,
         &signed_in.token,
-        SESSION_HOURS * 3600,
+        state.app.session_rules().absolute.num_seconds(),
         state.secure_cookies,
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {

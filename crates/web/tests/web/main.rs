@@ -24,4 +24,5 @@ mod report_settings;
 mod reports;
 mod route_roles;
 mod security;
+mod sessions;
 mod slow_clients;

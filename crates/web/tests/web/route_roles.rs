@@ -187,6 +187,7 @@ const ROWS: &[Row] = &[
         "current=another+long+password&password=a+third+long+password",
         SignedIn,
     ),
+    row("POST", "/account/sign-out-everywhere", NO, "", SignedIn),
     row("POST", "/account/tokens", NO, "name=Nightly", SignedIn),
     row("POST", "/account/tokens/{id}/revoke", Token, "", SignedIn),
     row("GET", "/api/session", NO, "", SignedIn),
@@ -760,7 +761,9 @@ const CHANGE_ON_ANY_REQUEST: &[&str] = &[];
 /// Columns left out of the snapshot: a token's `last_used_at` notes that it was used, at most
 /// once a minute, on any request that presents it, refused or not; a walk longer than a minute
 /// would otherwise see a refused write "change" the tokens.
-const NOTED_ON_USE: &[(&str, &str)] = &[("api_tokens", "last_used_at")];
+/// A session's `last_seen_at` likewise notes its last use, at most once a minute.
+const NOTED_ON_USE: &[(&str, &str)] =
+    &[("api_tokens", "last_used_at"), ("sessions", "last_seen_at")];
 
 /// Every table's row count and a checksum of its rows, read straight from the SQLite file.
 async fn snapshot(db: &sqlx::SqlitePool) -> Vec<(String, i64, u64)> {
@@ -848,6 +851,42 @@ async fn means_for(app: &TestApp, email: Option<&str>) -> Means {
         csrf,
         token: Some(created["token"].as_str().unwrap().to_string()),
     }
+}
+
+/// Signs the viewer in afresh with `password`, keeping their API token.
+async fn resign_viewer(app: &TestApp, world: &mut World, password: &str) {
+    let client = TestApp::new_client();
+    let page = app.text_as(&client, "/sign-in").await;
+    let csrf = crate::helpers::hidden_value(&page, "csrf");
+    let signed_in = client
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", "viewer@test.example"),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 303, "the viewer signs in again");
+    let session: Value = client
+        .get(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let csrf = session["csrf_token"].as_str().unwrap().to_string();
+    let token = world.means[&Actor::Viewer].token.clone();
+    world.means.insert(
+        Actor::Viewer,
+        Means {
+            client,
+            csrf,
+            token,
+        },
+    );
 }
 
 async fn add_person(
@@ -1538,7 +1577,11 @@ const WRITES_THAT_READ: &[&str] = &["/plans/{id}/reports/download", "/plans/{id}
 async fn every_permitted_write_is_done() {
     let app = spawn_app().await;
     let mut world = world(&app).await;
-    let last = ["/account/password", "/sign-out"];
+    let last = [
+        "/account/password",
+        "/sign-out",
+        "/account/sign-out-everywhere",
+    ];
     let mut rows: Vec<&Row> = ROWS.iter().filter(|r| r.method != "GET").collect();
     rows.sort_by_key(|r| last.iter().position(|p| *p == r.path));
     let mut failures = vec![];
@@ -1585,12 +1628,22 @@ async fn every_permitted_write_is_done() {
                 .replace("{id}", &world.viewer.to_string())
                 .replace("{post}", &post.to_string());
         }
+        // A password set by an administrator ends the person's sessions, and signing out
+        // ends this one: the viewer signs in again with the password they have by then.
+        if actor == Actor::Viewer && row.path == "/account/sign-out-everywhere" {
+            resign_viewer(&app, &mut world, "a third long password").await;
+        }
         let before = snapshot(&world.db).await;
         let answer = send(&app, &world, &world.means[&actor], row, row.target, &path).await;
+        if row.path == "/api/people/{id}/password" {
+            resign_viewer(&app, &mut world, "another long password").await;
+        }
         done += 1;
         let mut got = classify(answer.status, answer.location.as_deref());
         // Signing out sends the person to the sign-in page: that is its success.
-        if row.path == "/sign-out" && got == Class::SignInNeeded {
+        if (row.path == "/sign-out" || row.path == "/account/sign-out-everywhere")
+            && got == Class::SignInNeeded
+        {
             got = Class::Allowed;
         }
         let changed = changed(&before, &snapshot(&world.db).await);
