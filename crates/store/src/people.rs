@@ -351,8 +351,19 @@ impl Store {
     }
 
     /// Notes that a session was used at `now`.
+    /// On SQLite the writer's next batch writes it, as for a token's use (`note_token_used`).
     pub async fn note_session_seen(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()> {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+        const NOTE: &str = "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2";
+        if let Some(writer) = &self.writer {
+            return writer
+                .note(crate::writer::Note {
+                    sql: NOTE,
+                    at: instant_text(now),
+                    key: crate::writer::NoteKey::Text(token_hash.to_string()),
+                })
+                .await;
+        }
+        sqlx::query(NOTE)
             .bind(instant_text(now))
             .bind(token_hash.to_string())
             .execute(self.pool())

@@ -224,10 +224,6 @@ impl Store {
 
     /// A person's tokens, newest first, revoked ones included.
     pub async fn tokens_of(&self, user: UserId) -> Result<Vec<ApiToken>> {
-        // Uses are noted by the writer's next batch: a list read just after a use shows it.
-        if let Some(writer) = &self.writer {
-            writer.flush().await?;
-        }
         let rows = sqlx::query(
             "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens \
              WHERE user_id = $1 ORDER BY id DESC",
@@ -270,12 +266,16 @@ impl Store {
         match (stale, &self.writer) {
             (false, _) => {}
             // On SQLite a pooled write would wait for the writer's lock (seconds, under a
-            // stream of writes), holding up the request: the writer's next batch notes it.
-            (true, Some(writer)) => writer.note(crate::writer::Note {
-                sql: NOTE,
-                at: instant_text(now),
-                id: token,
-            }),
+            // stream of writes, and then fail): the writer's next batch notes it.
+            (true, Some(writer)) => {
+                writer
+                    .note(crate::writer::Note {
+                        sql: NOTE,
+                        at: instant_text(now),
+                        key: crate::writer::NoteKey::Id(token),
+                    })
+                    .await?
+            }
             (true, None) => {
                 sqlx::query(NOTE)
                     .bind(instant_text(now))

@@ -46,21 +46,28 @@ enum Job {
     Close {
         reply: oneshot::Sender<()>,
     },
-    /// A note nobody waits for (when a token was last used), written with the next batch
-    /// rather than on a pooled connection, where it would wait on the writer's lock.
-    Note(Note),
-    /// Answered once every job queued before it has been written: for a read of notes.
-    Flush {
+    /// A note of use (when a token or session was last used), written with the next batch
+    /// rather than on a pooled connection, where it would wait on the writer's lock for
+    /// seconds under a stream of writes. Answered once its batch has committed.
+    Note {
+        note: Note,
         reply: oneshot::Sender<()>,
     },
 }
 
-/// One statement of the form `UPDATE … SET column = $1 WHERE id = $2`, for a note of use.
+/// One statement of the form `UPDATE … SET column = $1 WHERE key = $2`: a note of use.
 #[derive(Debug)]
 pub(crate) struct Note {
     pub(crate) sql: &'static str,
     pub(crate) at: String,
-    pub(crate) id: i64,
+    pub(crate) key: NoteKey,
+}
+
+/// The row a note is for: a token's id, or a session's token hash.
+#[derive(Debug)]
+pub(crate) enum NoteKey {
+    Id(i64),
+    Text(String),
 }
 
 impl Job {
@@ -70,7 +77,7 @@ impl Job {
             Job::Changes { changes, .. } => {
                 1 + changes.new_items.len() + changes.versions.len() + changes.updates.len()
             }
-            Job::Close { .. } | Job::Note(_) | Job::Flush { .. } => 0,
+            Job::Close { .. } | Job::Note { .. } => 0,
         }
     }
 }
@@ -133,18 +140,10 @@ impl Writer {
         answer.await.map_err(|_| StoreError::WriterStopped)?
     }
 
-    /// Queues a note for the next batch without waiting for it; where the queue is full the
-    /// note is dropped, as it only says when something was last used.
-    pub(crate) fn note(&self, note: Note) {
-        if self.queue.try_send(Job::Note(note)).is_err() {
-            tracing::debug!("a note of use was dropped: the writer's queue is full");
-        }
-    }
-
-    /// Waits until every job queued so far, notes included, has been written.
-    pub(crate) async fn flush(&self) -> Result<()> {
+    /// Writes a note of use in the next batch; answers once that batch has committed.
+    pub(crate) async fn note(&self, note: Note) -> Result<()> {
         let (reply, done) = oneshot::channel();
-        self.send(Job::Flush { reply }).await?;
+        self.send(Job::Note { note, reply }).await?;
         done.await.map_err(|_| StoreError::WriterStopped)
     }
 
@@ -229,7 +228,7 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
     let mut outcomes = Vec::with_capacity(batch.len());
     let (notes, batch): (Vec<Job>, Vec<Job>) = batch
         .into_iter()
-        .partition(|job| matches!(job, Job::Note(_) | Job::Flush { .. }));
+        .partition(|job| matches!(job, Job::Note { .. }));
     let mut jobs = batch.into_iter();
     let committed: Result<()> = async {
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -243,12 +242,13 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
         }
         // A note that fails is only logged: SQLite undoes the one statement, not the batch.
         for job in &notes {
-            if let Job::Note(note) = job {
-                let written = sqlx::query(note.sql)
-                    .bind(note.at.as_str())
-                    .bind(note.id)
-                    .execute(&mut *tx)
-                    .await;
+            if let Job::Note { note, .. } = job {
+                let query = sqlx::query(note.sql).bind(note.at.as_str());
+                let query = match &note.key {
+                    NoteKey::Id(id) => query.bind(*id),
+                    NoteKey::Text(text) => query.bind(text.as_str()),
+                };
+                let written = query.execute(&mut *tx).await;
                 if let Err(error) = written {
                     tracing::warn!(%error, "a note of use was not written");
                 }
@@ -276,7 +276,7 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
         outcome.answer(failure.as_deref());
     }
     for job in notes {
-        if let Job::Flush { reply } = job {
+        if let Job::Note { reply, .. } = job {
             let _ = reply.send(());
         }
     }
@@ -359,7 +359,7 @@ async fn write_job(
             let _ = reply.send(());
             return (None, None);
         }
-        Job::Note(_) | Job::Flush { .. } => return (None, None),
+        Job::Note { .. } => return (None, None),
     };
     if !outcome.failed() {
         batch.release = format!("RELEASE SAVEPOINT {savepoint}; ");
@@ -375,7 +375,7 @@ async fn write_job(
 /// A job that was never written, as an outcome: the batch's failure is its answer.
 fn unwritten(job: Job) -> Option<Outcome> {
     match job {
-        Job::Note(_) | Job::Flush { .. } => None,
+        Job::Note { .. } => None,
         Job::Changes { reply, .. } => Some(Outcome::Changes(reply, None)),
         Job::Close { reply } => {
             let _ = reply.send(());
