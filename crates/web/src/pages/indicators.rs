@@ -18,10 +18,12 @@ use waymark_core::indicator::{
     Role, ToleranceMode, Unit, format_figure,
 };
 use waymark_core::{PlanId, Rag};
+use waymark_io::list_export::{List, ListCell};
 use waymark_report::chart::{ChartSize, TrendChart};
 
 use crate::auth::Viewer;
 use crate::error::AppError;
+use crate::pages::downloads::{ListFormat, list_download};
 use crate::pages::{Chrome, RagView, long_date, quoted, render, with_errors};
 use crate::state::AppState;
 use crate::views_indicators::{
@@ -39,6 +41,8 @@ pub fn router() -> Router<AppState> {
 struct PeriodQuery {
     period: Option<String>,
     recorded: Option<String>,
+    /// `csv` or `xlsx`: the table on the page as a download.
+    format: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -100,6 +104,8 @@ struct IndicatorsPage {
     /// (colour class, word, count) for the RAG summary.
     summary: Vec<(&'static str, &'static str, usize)>,
     count: usize,
+    csv_href: String,
+    xlsx_href: String,
 }
 
 async fn list(
@@ -174,6 +180,8 @@ async fn list(
     // Group by the objective each indicator serves, in the plan's order, as seed 004's report
     // lists its indicators under each strategic objective.
     let mut groups: Vec<Group> = Vec::new();
+    // Each row as the download holds it: its group's heading and the row, in the page's order.
+    let mut listed: Vec<(String, &IndicatorRow)> = Vec::new();
     let mut placed = vec![false; rows.len()];
     for item in &view.items {
         let members: Vec<usize> = rows
@@ -191,6 +199,7 @@ async fn list(
         };
         for index in &members {
             placed[*index] = true;
+            listed.push((heading.clone(), &rows[*index]));
         }
         groups.push(Group {
             heading,
@@ -207,6 +216,17 @@ async fn list(
         .map(|(row, _)| table_row(row, selected))
         .collect();
     if !loose.is_empty() {
+        let heading = if groups.is_empty() {
+            ""
+        } else {
+            "Other indicators"
+        };
+        listed.extend(
+            rows.iter()
+                .zip(&placed)
+                .filter(|(_, placed)| !**placed)
+                .map(|(row, _)| (heading.to_string(), row)),
+        );
         groups.push(Group {
             heading: if groups.is_empty() {
                 String::new()
@@ -216,6 +236,18 @@ async fn list(
             rows: loose,
         });
     }
+
+    if let Some(format) = ListFormat::parse(query.format.as_deref()) {
+        let list = as_list(&listed, selected, plan.marking.label());
+        return list_download(list, format, &format!("indicators-{}", plan.id.0)).await;
+    }
+    let download = |format: &str| {
+        format!(
+            "/plans/{}/indicators?{}&format={format}",
+            plan.id.0,
+            period_query(selected)
+        )
+    };
 
     let mut measured: BTreeSet<Period> = BTreeSet::new();
     let mut calendars: Vec<Calendar> = Vec::new();
@@ -237,8 +269,72 @@ async fn list(
         summary: summary(&rows),
         count: rows.len(),
         groups,
+        csv_href: download("csv"),
+        xlsx_href: download("xlsx"),
     })?;
     Ok(with_errors(html, has_errors))
+}
+
+/// The table on the page as a download: a row per indicator under its objective, figures as
+/// numbers in the indicator's unit (pounds, not pence; 85.3 for 85.3%), each beside its unit.
+fn as_list(rows: &[(String, &IndicatorRow)], selected: Period, marking: String) -> List {
+    let number =
+        |figure: Option<Figure>| figure.map_or(ListCell::Empty, |f| ListCell::Number(f.to_f64()));
+    List {
+        title: format!("Indicators {selected}"),
+        marking,
+        columns: [
+            "Objective",
+            "Indicator",
+            "Period",
+            "Unit",
+            "Better",
+            "Target for the period",
+            "Target for the year",
+            "Actual",
+            "Same period last year",
+            "RAG",
+            "Forecast",
+            "On track",
+            "Summary",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        rows: rows
+            .iter()
+            .map(|(objective, row)| {
+                let indicator = &row.stored.indicator;
+                let evaluation = &row.evaluation;
+                let rag = rag_view(evaluation.rag, evaluation.state);
+                vec![
+                    ListCell::text(objective),
+                    ListCell::text(&indicator.title),
+                    ListCell::text(row.period.to_string()),
+                    ListCell::text(match indicator.unit {
+                        Unit::Percent => "%",
+                        Unit::Money => "£",
+                        other => other.as_str(),
+                    }),
+                    ListCell::text(match indicator.direction {
+                        Direction::HigherIsBetter => "Higher",
+                        Direction::LowerIsBetter => "Lower",
+                    }),
+                    number(evaluation.target_for_period),
+                    number(evaluation.annual_target),
+                    number(evaluation.actual),
+                    number(evaluation.same_period_last_year),
+                    ListCell::text(rag.word),
+                    number(evaluation.forecast),
+                    ListCell::text(match evaluation.on_track {
+                        Some(true) => "Yes",
+                        Some(false) => "No",
+                        None => "",
+                    }),
+                    ListCell::text(&evaluation.sentence),
+                ]
+            })
+            .collect(),
+    }
 }
 
 fn table_row(row: &IndicatorRow, selected: Period) -> Row {

@@ -637,3 +637,72 @@ async fn another_organisation_sees_no_indicators() {
         .unwrap();
     assert_eq!(response.status(), 404);
 }
+
+#[tokio::test]
+async fn the_table_for_a_period_downloads_as_csv_with_figures_as_numbers() {
+    let app = spawn_app().await;
+    with_indicators(&app).await;
+    app.sign_in().await;
+    let (_, page) = text(
+        &app,
+        &format!("/plans/{}/indicators?period=Q3+2014-15", app.plan),
+    )
+    .await;
+    let csv_href = format!(
+        "/plans/{}/indicators?period=Q3+2014-15&#38;format=csv",
+        app.plan
+    );
+    assert!(page.contains(&csv_href), "the page offers its download");
+
+    let (status, csv) = text(
+        &app,
+        &format!(
+            "/plans/{}/indicators?period=Q3+2014-15&format=csv",
+            app.plan
+        ),
+    )
+    .await;
+    assert_eq!(status, 200, "{csv}");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "Protective marking: OFFICIAL");
+    assert!(
+        lines[1].starts_with(
+            "Objective,Indicator,Period,Unit,Better,Target for the period,Target for the year,Actual,"
+        ),
+        "{csv}"
+    );
+    // Satisfaction: 80.4% against 80 in Q3, a number and not "80.4%"; confiscation in pounds,
+    // answered for its own month (December 2014).
+    let satisfaction = lines
+        .iter()
+        .find(|line| line.contains("Increase satisfaction"))
+        .expect("satisfaction row");
+    assert!(
+        satisfaction.contains(",Q3 2014-15,%,Higher,80,80,80.4,"),
+        "{satisfaction}"
+    );
+    let confiscation = lines
+        .iter()
+        .find(|line| line.contains("confiscation orders"))
+        .expect("confiscation row");
+    assert!(
+        confiscation.contains(",December 2014,£,Higher,"),
+        "{confiscation}"
+    );
+    assert!(confiscation.contains(",2109747,"), "{confiscation}");
+    assert_eq!(lines.len(), 2 + 4, "a row per indicator: {csv}");
+
+    let response = app
+        .client
+        .get(app.url(&format!("/plans/{}/indicators?format=xlsx", app.plan)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".xlsx")
+    );
+}
