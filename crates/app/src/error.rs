@@ -89,6 +89,12 @@ impl AppError {
             || matches!(self, AppError::Report(ReportError::Store(store)) if store.is_disk_full())
     }
 
+    /// True when the database is busy, locked or cannot be reached: trying later may work.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, AppError::Store(store) if store.is_unavailable())
+            || matches!(self, AppError::Report(ReportError::Store(store)) if store.is_unavailable())
+    }
+
     /// True for a failure of the database itself (its detail is for the log only).
     pub fn is_database(&self) -> bool {
         matches!(self, AppError::Store(_))

@@ -62,6 +62,28 @@ impl StoreError {
     }
 }
 
+impl StoreError {
+    /// True when the database is there but cannot be had just now: SQLite busy or locked past
+    /// its busy timeout, no pooled connection free in time, or a server that cannot be
+    /// reached. Trying again later may succeed, so callers answer 503, not 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            StoreError::Database(
+                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
+            )
+            | StoreError::Connect { .. } => true,
+            StoreError::Database(sqlx::Error::Database(db)) => match db.code().as_deref() {
+                // PostgreSQL's connection exceptions, and its lock timeouts and shutdowns.
+                Some(code) if code.starts_with("08") || code == "55P03" || code == "57P01" => true,
+                // SQLite's SQLITE_BUSY (5) and SQLITE_LOCKED (6), by primary code.
+                Some(code) => code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6)),
+                None => false,
+            },
+            _ => false,
+        }
+    }
+}
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 #[cfg(test)]
@@ -94,6 +116,42 @@ mod tests {
         assert!(error.is_disk_full(), "{error}");
         assert!(!StoreError::Invalid("no".into()).is_disk_full());
         drop(connection);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    /// A real SQLITE_BUSY: another connection holds the write lock and this one will not wait.
+    #[tokio::test]
+    async fn a_locked_database_is_unavailable_not_broken() {
+        let path = std::env::temp_dir().join(format!("waymark-busy-{}.db", std::process::id()));
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut holder = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("open a test database");
+        sqlx::raw_sql("PRAGMA journal_mode = WAL; CREATE TABLE t (n INTEGER)")
+            .execute(&mut holder)
+            .await
+            .expect("create a table");
+        sqlx::raw_sql("BEGIN IMMEDIATE; INSERT INTO t VALUES (1)")
+            .execute(&mut holder)
+            .await
+            .expect("hold the write lock");
+        let mut other = sqlx::SqliteConnection::connect(&url)
+            .await
+            .expect("open it again");
+        sqlx::raw_sql("PRAGMA busy_timeout = 0")
+            .execute(&mut other)
+            .await
+            .expect("no waiting");
+        let error = sqlx::query("INSERT INTO t VALUES (2)")
+            .execute(&mut other)
+            .await
+            .expect_err("the lock is held");
+        let error = StoreError::Database(error);
+        assert!(error.is_unavailable(), "{error}");
+        assert!(!error.is_disk_full());
+        assert!(!StoreError::Invalid("no".into()).is_unavailable());
+        drop(other);
+        drop(holder);
         let _ = std::fs::remove_file(&path);
     }
 }

@@ -59,6 +59,7 @@ impl AppError {
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Failed(cause) if cause.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) | AppError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -73,6 +74,10 @@ impl AppError {
         match self {
             AppError::Failed(cause) if cause.is_disk_full() => {
                 "Waymark could not save this: the disk is full. Nothing was stored."
+            }
+            AppError::Failed(cause) if cause.is_unavailable() => {
+                "Waymark's database is busy or cannot be reached just now, so nothing was \
+                 stored. Try again in a minute."
             }
             AppError::Failed(cause) if cause.is_database() => {
                 "Waymark's database failed, so nothing was stored. Try again later."
