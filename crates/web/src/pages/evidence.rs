@@ -115,7 +115,7 @@ async fn page(
                 long_date(r.proposed_at.date_naive()),
                 r.note
                     .as_ref()
-                    .map(|n| format!(": {n}"))
+                    .map(|n| format!(": {}", n.trim_end_matches('.')))
                     .unwrap_or_default()
             );
             let decided = if r.decision.is_some() {
