@@ -102,7 +102,7 @@ pub enum ProposalOutcome {
     /// The rule asks for no sign-off: the item is closed.
     Closed,
     /// The proposal awaits sign-off.
-    Proposed(ClosureRequest),
+    Proposed(Box<ClosureRequest>),
 }
 
 /// What a plan manager submits for one level's rule.
@@ -687,7 +687,7 @@ impl App {
                         &audit,
                     )
                     .await?;
-                Ok(ProposalOutcome::Proposed(request))
+                Ok(ProposalOutcome::Proposed(Box::new(request)))
             }
         }
     }
@@ -795,7 +795,7 @@ impl App {
                         .iter()
                         .any(|held| held.eq_ignore_ascii_case(member))
                 })?;
-                Some(format!("{board} ({post})"))
+                Some(format!("{board}, {post}"))
             }
         }
     }

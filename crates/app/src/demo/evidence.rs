@@ -152,7 +152,7 @@ pub(super) async fn add_demo_evidence(
                     decision: ClosureDecision::SignedOff,
                     decided_by: Some("Priya Shah".into()),
                     decided_by_user: None,
-                    decided_as: format!("{BOARD} (Head of Performance and Planning)"),
+                    decided_as: format!("{BOARD}, Head of Performance and Planning"),
                     reason: None,
                     closes: Some(closes),
                 },
