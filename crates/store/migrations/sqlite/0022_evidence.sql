@@ -1,5 +1,5 @@
--- Evidence and closure (sqlite): what shows an item was done (an uploaded file or a link), the
--- discussion about it, and the sign-off that closes it where the plan asks for one.
+-- Evidence and closure (sqlite): what shows an item was done (an uploaded file or a link),
+-- and the sign-off that closes it where the plan asks for one.
 --
 -- * item_evidence: one row per piece of evidence. A file's bytes are kept in the row (content),
 --   never under the name it was uploaded with, which is only a label (file_name). A link keeps
@@ -7,8 +7,6 @@
 --   higher than its adder's clearance; nobody sees evidence above their ceiling. Evidence is
 --   withdrawn, never deleted: withdrawn_at, withdrawn_by and withdrawn_reason are set once, and
 --   the row stays in the history and the audit trail.
--- * item_comments and comment_mentions: a discussion on an item, apart from its dated progress
---   updates. A mention names a person (user_id) or a post (post) of the item's organisation.
 -- * closure_rules: a plan's rule for closing the items of one level (depth 0 is the top
 --   level): whether evidence is needed, and whether a sign-off is, by a plan manager or by a
 --   named board (its name and member posts, as a programme's governance names them). Append-
@@ -40,29 +38,6 @@ CREATE TABLE item_evidence (
 );
 CREATE INDEX item_evidence_by_item ON item_evidence(item_id, id);
 CREATE INDEX item_evidence_by_plan ON item_evidence(plan_id, id);
-
-CREATE TABLE item_comments (
-    id            INTEGER PRIMARY KEY,
-    org_id        BIGINT NOT NULL REFERENCES organisations(id),
-    plan_id       BIGINT NOT NULL REFERENCES plans(id),
-    item_id       BIGINT NOT NULL REFERENCES items(id),
-    body          TEXT NOT NULL,
-    entered_at    TEXT NOT NULL,
-    entered_by    TEXT,
-    entered_by_user BIGINT
-);
-CREATE INDEX item_comments_by_item ON item_comments(item_id, id);
-
-CREATE TABLE comment_mentions (
-    id         INTEGER PRIMARY KEY,
-    comment_id BIGINT NOT NULL REFERENCES item_comments(id),
-    org_id     BIGINT NOT NULL REFERENCES organisations(id),
-    user_id    BIGINT,
-    post       TEXT,
-    label      TEXT NOT NULL
-);
-CREATE INDEX comment_mentions_by_user ON comment_mentions(org_id, user_id);
-CREATE INDEX comment_mentions_by_post ON comment_mentions(org_id, post);
 
 CREATE TABLE closure_rules (
     id                INTEGER PRIMARY KEY,
