@@ -6,7 +6,17 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ADMIN, launchBrowser, newContext, screenshot, signIn, signOut, startWaymark } from './helpers.mjs';
+import {
+  ADMIN,
+  axeViolations,
+  formatViolations,
+  launchBrowser,
+  newContext,
+  screenshot,
+  signIn,
+  signOut,
+  startWaymark,
+} from './helpers.mjs';
 
 const MANAGER = 'dev.patel@northshire.example';
 const EVIDENCE_TITLE = 'Revisit letter from the inspectorate <confirmed>';
@@ -65,6 +75,12 @@ describe('closing a recommendation with evidence and sign-off', { timeout: 300_0
     await page.getByText('Closure proposed, awaiting sign-off.').waitFor();
     assert.equal(await page.locator('#closure-status').innerText(), 'Closure proposed, awaiting sign-off');
     await screenshot(page, 'closure proposed');
+    const violations = await axeViolations(page);
+    assert.equal(violations.length, 0, formatViolations('evidence and closure', evidencePage, violations));
+    await page.goto('/plans/1/closure-rules');
+    const ruleViolations = await axeViolations(page);
+    assert.equal(ruleViolations.length, 0, formatViolations('closure rules', '/plans/1/closure-rules', ruleViolations));
+    await screenshot(page, 'closure rules');
     await signOut(page);
 
     // A member of the Force Improvement Board signs it off.
