@@ -44,6 +44,8 @@ function followable(url, origin) {
   if (url.origin !== origin) return false;
   // Downloads (a plan's export, the audit trail's CSV) are files, not pages.
   if (/\/export$|\.csv$/.test(url.pathname)) return false;
+  // Files kept as evidence are attachments.
+  if (/^\/evidence\/\d+\/file$/.test(url.pathname)) return false;
   // Lists' own downloads (?format=csv or xlsx) are files too.
   if (['csv', 'xlsx'].includes(url.searchParams.get('format'))) return false;
   return !/^\/(assets|api)\//.test(url.pathname) && !['/health', '/sign-out'].includes(url.pathname);

@@ -231,6 +231,9 @@ impl App {
         let reopens = fields.complete && !input.complete && rag.is_some_and(|r| r != Rag::Blue);
         let rag_changes = rag.is_some_and(|r| r != Rag::Blue && (Some(r) != fields.rag || reopens));
         let completes = (input.complete || rag == Some(Rag::Blue)) && !fields.complete;
+        if completes {
+            self.check_closes_directly(&visible.plan, item).await?;
+        }
         let before = fields.clone();
         if rag_changes || completes {
             if rag_changes {
@@ -487,6 +490,10 @@ impl App {
         let current = latest_in_force(&read.history)?;
         if current.fields.complete == complete {
             return Ok(());
+        }
+        if complete {
+            self.check_closes_directly(&read.plan.view.plan, item)
+                .await?;
         }
         let mut fields = current.fields.clone();
         fields.complete = complete;
@@ -747,7 +754,7 @@ fn conflict_of(read: &ItemRead) -> AppError {
 
 /// The latest version entered, which an edit's expected version names.
 /// A change set to one item of `plan`, with its audit record naming the item.
-fn change_set(
+pub(crate) fn change_set(
     actor: &Actor,
     plan: &Plan,
     item: ItemId,
@@ -772,7 +779,7 @@ fn latest_of(versions: &[ItemVersion]) -> Option<&ItemVersion> {
 }
 
 /// The version in force as things stand (latest effective, then latest entered).
-fn latest_in_force(history: &ItemHistory) -> Result<&ItemVersion> {
+pub(crate) fn latest_in_force(history: &ItemHistory) -> Result<&ItemVersion> {
     version_in_force(&history.versions, NaiveDate::MAX, None).ok_or(AppError::NotFound)
 }
 
@@ -950,7 +957,7 @@ pub(crate) fn item_label(fields: &ItemFields) -> String {
 }
 
 /// The fields of `fields` that differ from `other`, as JSON for the audit trail.
-fn fields_json(fields: &ItemFields, other: &ItemFields) -> serde_json::Value {
+pub(crate) fn fields_json(fields: &ItemFields, other: &ItemFields) -> serde_json::Value {
     let mut map = serde_json::Map::new();
     for name in fields.changed_fields(other) {
         let value = match name {

@@ -19,6 +19,7 @@ pub mod building;
 pub mod cleanup;
 pub mod demo;
 pub mod error;
+pub mod evidence;
 pub mod imports;
 pub mod indicators;
 pub mod item_list;
@@ -52,13 +53,14 @@ pub use error::{AppError, Conflict, FieldError, Result};
 /// The read types the edges render. They are values; the store that makes them stays here.
 pub mod model {
     pub use waymark_store::{
-        ApiToken, AuditEvent, AuditFilter, Backend, FieldChange, FieldKind, GlossaryChange,
-        GlossaryTermVersion, ItemHistory, ItemState, MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM,
-        MAX_NARRATIVE, MeasurementEntry, NarrativeSubject, NarrativeVersion, PendingUpload,
-        PlanChanges, PlanView, PostHolding, ProgrammeChanges, ProgrammeRecord, PublishedReport,
-        PublishedReportId, RagMix, RagMove, ReportSettingsFields, ReportSettingsVersion,
-        StoreError, StoredIndicator, StoredLogo, StoredShare, User, Withdrawal, changes_between,
-        glossary_term_key, redact,
+        ApiToken, AuditEvent, AuditFilter, Backend, ClosureDecision, ClosureRequest, ClosureRule,
+        Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange, FieldKind, GlossaryChange,
+        GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES, MAX_GLOSSARY_MEANING,
+        MAX_GLOSSARY_TERM, MAX_NARRATIVE, MeasurementEntry, NarrativeSubject, NarrativeVersion,
+        PendingUpload, PlanChanges, PlanView, PostHolding, ProgrammeChanges, ProgrammeRecord,
+        PublishedReport, PublishedReportId, RagMix, RagMove, ReportSettingsFields,
+        ReportSettingsVersion, SignOffBy, StoreError, StoredIndicator, StoredLogo, StoredShare,
+        User, Withdrawal, changes_between, glossary_term_key, redact,
     };
 }
 

@@ -11,8 +11,8 @@ use waymark_report::{
     Format, Layout, Report, ReportError, ReportRequest, ReportSettings, ReportSource,
 };
 use waymark_store::{
-    MeasurementsByIndicator, NarrativeVersion, NewPublishedReport, PlanView, PublishedFile,
-    PublishedReport, PublishedReportId, Scope, StoredIndicator,
+    ClosureRequest, Evidence, MeasurementsByIndicator, NarrativeVersion, NewPublishedReport,
+    PlanView, PublishedFile, PublishedReport, PublishedReportId, Scope, StoredIndicator,
 };
 
 use crate::App;
@@ -132,6 +132,33 @@ impl ReportSource for ActorSource<'_> {
             .store()
             .narratives(self.visible.scope(), plan, &period.to_string(), known_at)
             .await?)
+    }
+
+    async fn closure_records(
+        &self,
+        plan: PlanId,
+        known_at: Option<DateTime<Utc>>,
+    ) -> Result<(Vec<Evidence>, Vec<ClosureRequest>), ReportError> {
+        if plan != self.visible.plan.id {
+            return Err(ReportError::Invalid("a report covers its own plan".into()));
+        }
+        // Evidence above the reader's ceiling (or the body's, for a report with a sensitive
+        // appendix) is never printed; the report attaches the rest only to the items it shows.
+        let ceiling = self.visible.access.ceiling;
+        let evidence = self
+            .app
+            .store()
+            .plan_evidence(self.visible.scope(), plan, known_at)
+            .await?
+            .into_iter()
+            .filter(|e| e.withdrawn.is_none() && e.marking.marking <= ceiling)
+            .collect();
+        let closures = self
+            .app
+            .store()
+            .plan_closure_requests(self.visible.scope(), plan, known_at)
+            .await?;
+        Ok((evidence, closures))
     }
 
     async fn organisation_name(&self, org: OrgId) -> Result<String, ReportError> {

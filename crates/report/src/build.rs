@@ -17,18 +17,19 @@ use waymark_core::indicator::{
 };
 use waymark_core::{Flag, ItemId, OrgId, PlanId, Rag, RagChange, Update, rag_history};
 use waymark_store::{
-    GlossaryTermVersion, ItemState, MeasurementsByIndicator, NarrativeSubject, NarrativeVersion,
-    PlanView, ReportSettingsFields, StoredIndicator,
+    ClosureDecision, ClosureRequest, Evidence, GlossaryTermVersion, ItemState,
+    MeasurementsByIndicator, NarrativeSubject, NarrativeVersion, PlanView, ReportSettingsFields,
+    StoredIndicator,
 };
 
 use crate::ReportError;
 use crate::glossary::{DefinedTerm, glossary_for, organisation_glossary};
 use crate::indicators::indicator_rows;
 use crate::model::{
-    ActionRow, ChangeEntry, ChangeKind, Cover, CoverPaper, ExecutiveSummary, IndicatorRow,
-    LocalPriority, Logo, MODEL_VERSION, ObjectiveSection, PerformanceGroup, ProgressAim,
-    ProgressObjective, RagCounts, RagView, Report, RowFigures, SensitiveAppendix, SinceLastReport,
-    TrackerRow, UpdateEntry, UpdatesShown, WrittenText,
+    ActionRow, ChangeEntry, ChangeKind, Cover, CoverPaper, EvidenceLine, ExecutiveSummary,
+    IndicatorRow, LocalPriority, Logo, MODEL_VERSION, ObjectiveSection, PerformanceGroup,
+    ProgressAim, ProgressObjective, RagCounts, RagView, Report, RowFigures, SensitiveAppendix,
+    SinceLastReport, TrackerRow, UpdateEntry, UpdatesShown, WrittenText,
 };
 
 /// What to report on, and as at when.
@@ -303,6 +304,11 @@ pub struct ReportInputs {
     /// What people wrote for the report's period (its summary, commentary on indicators and
     /// objectives), oldest first, as known at `known_at`; empty for a report as at a day.
     pub narratives: Vec<NarrativeVersion>,
+    /// The evidence on the plans' items the reader may see, not withdrawn as known at
+    /// `known_at`, oldest first.
+    pub evidence: Vec<Evidence>,
+    /// The proposals to close the plans' items, as known at `known_at`, oldest first.
+    pub closures: Vec<ClosureRequest>,
 }
 
 /// Where a report's data comes from: the application layer, which answers each read with only
@@ -341,6 +347,18 @@ pub trait ReportSource: Sync {
     ) -> impl Future<Output = Result<Vec<NarrativeVersion>, ReportError>> + Send {
         let _ = (plan, period, known_at);
         async { Ok(Vec::new()) }
+    }
+
+    /// A plan's evidence the reader may see (within their ceiling, not withdrawn) and its
+    /// closure proposals, as known at `known_at`. A source that keeps none has none.
+    fn closure_records(
+        &self,
+        plan: PlanId,
+        known_at: Option<DateTime<Utc>>,
+    ) -> impl Future<Output = Result<(Vec<Evidence>, Vec<ClosureRequest>), ReportError>> + Send
+    {
+        let _ = (plan, known_at);
+        async { Ok((Vec::new(), Vec::new())) }
     }
 
     /// An organisation's name.
@@ -413,6 +431,13 @@ pub async fn load_inputs(
             narratives.extend(source.narratives(*plan, period, request.known_at).await?);
         }
     }
+    let mut evidence = Vec::new();
+    let mut closures = Vec::new();
+    for plan in &request.plans {
+        let (kept, proposals) = source.closure_records(*plan, request.known_at).await?;
+        evidence.extend(kept);
+        closures.extend(proposals);
+    }
     Ok(ReportInputs {
         request,
         organisation,
@@ -421,6 +446,8 @@ pub async fn load_inputs(
         rag_changes,
         indicators,
         narratives,
+        evidence,
+        closures,
     })
 }
 
@@ -671,6 +698,7 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
                 }
             }
             let mut row = tracker_row(item, &references);
+            add_closure(&mut row, item.id, inputs);
             if row.has_children
                 && row.rag.key == "none"
                 && let Some(rolled) = rollups.get(&item.id)
@@ -966,6 +994,51 @@ fn item_markings(view: &PlanView) -> HashMap<ItemId, waymark_core::Classificatio
     view.items.iter().map(|i| i.id).zip(markings).collect()
 }
 
+/// The item's evidence and the state of its latest closure proposal, on its tracker row.
+fn add_closure(row: &mut TrackerRow, item: ItemId, inputs: &ReportInputs) {
+    row.evidence = inputs
+        .evidence
+        .iter()
+        .filter(|e| e.item == item && e.withdrawn.is_none())
+        .map(|e| EvidenceLine {
+            title: e.title.clone(),
+            kind: e.kind.label().to_string(),
+            date: format_long(e.added_at.date_naive()),
+        })
+        .collect();
+    row.sign_off = inputs
+        .closures
+        .iter()
+        .rev()
+        .find(|c| c.item == item)
+        .map(closure_words);
+}
+
+/// "Signed off by Priya Shah (Plan manager) on 6 December 2026".
+pub fn closure_words(request: &ClosureRequest) -> String {
+    let by = |who: &Option<String>, capacity: &Option<String>| match (who, capacity) {
+        (Some(who), Some(capacity)) => format!(" by {who} ({capacity})"),
+        (Some(who), None) => format!(" by {who}"),
+        _ => String::new(),
+    };
+    let on = request
+        .decided_at
+        .map(|at| format!(" on {}", format_long(at.date_naive())))
+        .unwrap_or_default();
+    match request.decision {
+        None => "Closure proposed, awaiting sign-off".to_string(),
+        Some(ClosureDecision::SignedOff) => format!(
+            "Signed off{}{on}",
+            by(&request.decided_by, &request.decided_as)
+        ),
+        Some(ClosureDecision::Refused) => format!(
+            "Closure refused{}{on}: {}",
+            by(&request.decided_by, &request.decided_as),
+            request.reason.clone().unwrap_or_default()
+        ),
+    }
+}
+
 fn tracker_row(item: &ItemState, references: &HashMap<ItemId, String>) -> TrackerRow {
     let fields = &item.fields;
     let first = item
@@ -989,6 +1062,8 @@ fn tracker_row(item: &ItemState, references: &HashMap<ItemId, String>) -> Tracke
         complete: if fields.complete { "Yes" } else { "No" }.to_string(),
         rag: RagView::of(fields.shown_rag()),
         flags: item.flags.iter().map(|f| f.label().to_string()).collect(),
+        evidence: Vec::new(),
+        sign_off: None,
     }
 }
 

@@ -402,7 +402,7 @@ fn tracker(doc: &mut Writer, report: &Report) {
                 Cell::text(r.due.as_deref().unwrap_or("")),
                 Cell::Updates(updates),
                 Cell::text(r.date_of_update.as_deref().unwrap_or("")),
-                Cell::text(&r.complete),
+                Cell::Lines(complete_lines(r)),
                 Cell::Rag(r.rag.clone()),
             ])
         })
@@ -1009,4 +1009,16 @@ impl AddRuns for Paragraph {
     fn add_runs(self, runs: Vec<Run>) -> Paragraph {
         runs.into_iter().fold(self, Paragraph::add_run)
     }
+}
+
+/// The tracker's "Complete" cell: the answer, then the evidence and the sign-off, in grey.
+fn complete_lines(r: &crate::model::TrackerRow) -> Vec<String> {
+    let mut lines = vec![r.complete.clone()];
+    for line in r.evidence_lines() {
+        lines.push(format!("Evidence: {line}"));
+    }
+    if let Some(sign_off) = &r.sign_off {
+        lines.push(sign_off.clone());
+    }
+    lines
 }

@@ -476,6 +476,33 @@ pub struct TrackerRow {
     pub complete: String,
     pub rag: RagView,
     pub flags: Vec<String>,
+    /// The evidence kept on the item, within the reader's ceiling, oldest first.
+    #[serde(default)]
+    pub evidence: Vec<EvidenceLine>,
+    /// The closure's sign-off: "Signed off by … on …", "Closure proposed, awaiting sign-off",
+    /// or a refusal; `None` where no closure was proposed.
+    #[serde(default)]
+    pub sign_off: Option<String>,
+}
+
+/// One piece of evidence as a report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceLine {
+    pub title: String,
+    /// "File" or "Link".
+    pub kind: String,
+    /// "6 December 2026".
+    pub date: String,
+}
+
+impl TrackerRow {
+    /// The evidence in one line each: "Audit report (File, 6 December 2026)".
+    pub fn evidence_lines(&self) -> Vec<String> {
+        self.evidence
+            .iter()
+            .map(|e| format!("{} ({}, {})", e.title, e.kind, e.date))
+            .collect()
+    }
 }
 
 /// A strategic aim in the progress paper's appendix.

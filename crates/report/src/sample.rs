@@ -228,6 +228,8 @@ pub fn sample_inputs(size: SampleSize) -> ReportInputs {
         rag_changes: Default::default(),
         indicators: sample_indicators(size.objectives),
         narratives: Vec::new(),
+        evidence: Vec::new(),
+        closures: Vec::new(),
     }
 }
 

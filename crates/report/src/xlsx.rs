@@ -564,6 +564,8 @@ fn tracker_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
                 text(&r.complete),
                 Value::Rag(r.rag.clone()),
                 text(r.flags.join(", ")),
+                text(r.evidence_lines().join("\n")),
+                opt(&r.sign_off),
             ]
         })
         .collect();
@@ -581,8 +583,12 @@ fn tracker_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxError
             "Complete",
             "RAG",
             "Flags",
+            "Evidence",
+            "Sign-off",
         ],
-        &[14.0, 45.0, 18.0, 18.0, 14.0, 80.0, 14.0, 9.0, 13.0, 16.0],
+        &[
+            14.0, 45.0, 18.0, 18.0, 14.0, 80.0, 14.0, 9.0, 13.0, 16.0, 40.0, 30.0,
+        ],
         rows,
     )?;
     Ok(())

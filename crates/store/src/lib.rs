@@ -13,6 +13,7 @@ mod cache;
 mod changes;
 mod diff;
 mod error;
+mod evidence;
 mod glossary;
 mod history_rows;
 mod import;
@@ -47,6 +48,10 @@ pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
 pub use diff::{FieldChange, FieldKind, PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
+pub use evidence::{
+    ClosureDecision, ClosureRequest, ClosureRule, Evidence, EvidenceKind, EvidenceWithdrawal,
+    MAX_EVIDENCE_BYTES, NewClosureDecision, NewEvidence, SignOffBy,
+};
 pub use glossary::{
     GlossaryChange, GlossaryTermVersion, MAX_MEANING as MAX_GLOSSARY_MEANING,
     MAX_TERM as MAX_GLOSSARY_TERM, glossary_term_key,

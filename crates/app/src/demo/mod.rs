@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+mod evidence;
 mod indicators;
 mod narrative;
 mod programme;
@@ -911,7 +912,7 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
         update_cycle: UpdateCycle::Monthly,
         marking: Classification::OFFICIAL,
     };
-    load_plan(
+    let improvement_plan = load_plan(
         store,
         org.id,
         &improvement,
@@ -920,6 +921,7 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
         today,
     )
     .await?;
+    evidence::add_demo_evidence(store, org.id, improvement_plan, today).await?;
     let strategic = NewPlan {
         org: org.id,
         kind: PlanKind::Strategic,

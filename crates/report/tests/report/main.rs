@@ -7,6 +7,7 @@
 mod board_papers;
 mod charts;
 mod clocks;
+mod evidence;
 mod formats;
 mod helpers;
 mod model;

@@ -24,6 +24,7 @@ use crate::views::{CheckJson, PlanJson};
 use waymark_app::items::UpdateInput;
 
 mod audit;
+mod evidence;
 mod extract;
 mod imports;
 mod indicators;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(imports::router())
         .merge(reports::router())
         .merge(narrative::router())
+        .merge(evidence::router())
         .merge(people::router())
         .merge(organisations::router())
         .merge(shares::router())

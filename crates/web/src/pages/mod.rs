@@ -5,6 +5,7 @@ mod attention;
 mod audit;
 mod changes;
 mod downloads;
+mod evidence;
 mod home;
 mod imports;
 mod indicators;
@@ -30,6 +31,10 @@ use waymark_core::date::format_long;
 use crate::error::AppError;
 use crate::state::AppState;
 
+pub(crate) use evidence::{
+    file_response as evidence_file_response, status_words as evidence_status,
+};
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(sign_in::router())
@@ -46,6 +51,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(reports::router())
         .merge(narrative::router())
+        .merge(evidence::router())
         .merge(sharing::router())
         .merge(organisations::router())
         .merge(audit::router())

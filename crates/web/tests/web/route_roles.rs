@@ -60,6 +60,8 @@ enum Target {
     /// An import the plan manager previewed: only its uploader may confirm it or read its
     /// findings.
     Import,
+    /// A file kept as evidence on the contributor's action, by the administrator.
+    Evidence,
 }
 
 impl Target {
@@ -86,7 +88,12 @@ impl Target {
     fn in_shared_plan(self) -> bool {
         matches!(
             self,
-            Target::OwnPlan | Target::Item | Target::Sensitive | Target::Indicator | Target::Report
+            Target::OwnPlan
+                | Target::Item
+                | Target::Sensitive
+                | Target::Indicator
+                | Target::Report
+                | Target::Evidence
         )
     }
 }
@@ -617,6 +624,78 @@ const ROWS: &[Row] = &[
     ),
     row("GET", "/api/audit", NO, "", Admin),
     row("GET", "/api/audit.csv", NO, "", Admin),
+    // Evidence and closure: read by the plan's readers (evidence within their ceiling); added
+    // and closure proposed by the item's owner or a manager; the closure rules set, closure
+    // signed off or refused, and evidence withdrawn (it was not theirs) by a manager. The rule
+    // comes first, so that the proposals await sign-off; the page refuses, the API signs off.
+    row("GET", "/items/{id}/evidence", Item, "", Reader),
+    row("GET", "/api/items/{id}/evidence", Item, "", Reader),
+    row("GET", "/plans/{id}/closure-rules", OwnPlan, "", Reader),
+    row("GET", "/evidence/{id}/file", Target::Evidence, "", Reader),
+    row(
+        "GET",
+        "/api/evidence/{id}/file",
+        Target::Evidence,
+        "",
+        Reader,
+    ),
+    row(
+        "POST",
+        "/plans/{id}/closure-rules",
+        OwnPlan,
+        "depth=1&requires_evidence=yes&requires_sign_off=yes",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/items/{id}/evidence",
+        Item,
+        "multipart:title=Call+audit&marking=OFFICIAL&file=Ref,Action",
+        Updater,
+    ),
+    row(
+        "POST",
+        "/api/items/{id}/evidence",
+        Item,
+        r#"{"title":"Audit report","url":"https://example.org/audit"}"#,
+        Updater,
+    ),
+    row("POST", "/items/{id}/closure", Item, "note=Done", Updater),
+    row(
+        "POST",
+        "/items/{id}/closure/decision",
+        Item,
+        "decision=refuse&reason=Needs+the+audit",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/items/{id}/closure",
+        Item,
+        r#"{"note":"Done with the audit"}"#,
+        Updater,
+    ),
+    row(
+        "POST",
+        "/api/items/{id}/closure/decision",
+        Item,
+        r#"{"decision":"sign_off"}"#,
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/evidence/{id}/withdraw",
+        Target::Evidence,
+        r#"{"reason":"Wrong file"}"#,
+        Manager,
+    ),
+    row(
+        "POST",
+        "/evidence/{id}/withdraw",
+        Target::Evidence,
+        "reason=Wrong+file",
+        Manager,
+    ),
 ];
 
 /// What `actor` should get from `row` sent with `target`.
@@ -990,6 +1069,7 @@ struct World {
     other_share: i64,
     token: i64,
     import: String,
+    evidence: i64,
     /// The other force's plan manager (not one of the actors), who publishes and shares its
     /// plan.
     other_manager: String,
@@ -1012,6 +1092,7 @@ impl World {
             Person => self.viewer.to_string(),
             Token => self.token.to_string(),
             Import => self.import.clone(),
+            Target::Evidence => self.evidence.to_string(),
         }
     }
 
@@ -1259,6 +1340,32 @@ async fn world(app: &TestApp) -> World {
     .await;
     let token = spare_token(app, &admin).await;
     let import = preview_import(app, &manager).await;
+    let own_plan = app
+        .store
+        .plan(waymark_store::Scope::All, waymark_core::PlanId(app.plan))
+        .await
+        .unwrap();
+    let evidence = app
+        .store
+        .add_evidence(
+            &own_plan,
+            &waymark_store::NewEvidence {
+                item: app.action,
+                kind: waymark_store::EvidenceKind::File,
+                title: "Call handling audit".into(),
+                url: None,
+                file_name: Some("audit.pdf".into()),
+                content_type: Some("application/pdf".into()),
+                content: Some(b"%PDF-1.4".to_vec()),
+                marking: waymark_core::Classification::OFFICIAL,
+                added_by: Some("Ada Admin".into()),
+                added_by_user: None,
+            },
+            &waymark_store::NewAuditEvent::default(),
+        )
+        .await
+        .unwrap()
+        .id;
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path.display()))
         .await
         .unwrap();
@@ -1277,6 +1384,7 @@ async fn world(app: &TestApp) -> World {
         other_share,
         token,
         import,
+        evidence,
         other_manager,
     }
 }
@@ -1567,7 +1675,12 @@ fn least_permitted(row: &Row) -> Option<Actor> {
 
 /// Writes that read (a report built by POST from the report form) or that may find nothing to
 /// do; every other permitted write must change something.
-const WRITES_THAT_READ: &[&str] = &["/plans/{id}/reports/download", "/plans/{id}/reports/check"];
+const WRITES_THAT_READ: &[&str] = &[
+    "/plans/{id}/reports/download",
+    "/plans/{id}/reports/check",
+    // The API's row withdrew the evidence already: withdrawing it again changes nothing.
+    "/evidence/{id}/withdraw",
+];
 
 /// The other half of the table: each permitted write, sent by the least person the rule allows,
 /// succeeds and changes what it says it changes. Rows go in the table's order (an archive before
