@@ -42,6 +42,8 @@ pub(crate) struct EvidenceJson {
     url: Option<String>,
     /// A file's name as uploaded: a label.
     file_name: Option<String>,
+    /// A file's media type, by its name's extension (the download itself is sent as bytes).
+    content_type: Option<String>,
     size_bytes: Option<i64>,
     marking: String,
     added_at: String,
@@ -60,6 +62,7 @@ impl EvidenceJson {
             title: e.title.clone(),
             url: e.url.clone(),
             file_name: e.file_name.clone(),
+            content_type: e.content_type.clone(),
             size_bytes: e.size_bytes,
             marking: e.marking.label(),
             added_at: instant(e.added_at),
@@ -172,6 +175,7 @@ pub(crate) struct DecisionJson {
         (status = 200, description = "The item's evidence and closure", body = ItemEvidenceJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
+        (status = 422, description = "The item was entered with a later date and does not exist yet today (`as_at`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn item_evidence(
     State(state): State<AppState>,
@@ -230,7 +234,13 @@ pub(crate) async fn evidence_file(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, ApiError> {
     let (evidence, bytes) = state.app.evidence_file(&viewer.actor, id).await?;
-    Ok(crate::pages::evidence_file_response(&evidence, bytes))
+    let mut response = crate::pages::evidence_file_response(&evidence, bytes);
+    // The API hands over bytes, as its document says; the evidence's own type is in its JSON.
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/octet-stream"),
+    );
+    Ok(response)
 }
 
 /// Withdraws a piece of evidence with a reason; it is kept, marked withdrawn. Whoever added
