@@ -29,6 +29,10 @@ pub enum StoreError {
     /// The batch this write was part of could not be committed; nothing of it was stored.
     #[error("the write was not committed: {0}")]
     NotCommitted(String),
+    /// As `NotCommitted`, where the batch failed because the database was busy, locked or
+    /// could not be reached: trying again later may succeed.
+    #[error("the write was not committed, the database being unavailable: {0}")]
+    Unavailable(String),
     /// The store's writer has stopped (the store was closed).
     #[error("the store is closed to writes")]
     WriterStopped,
@@ -71,7 +75,8 @@ impl StoreError {
             StoreError::Database(
                 sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_),
             )
-            | StoreError::Connect { .. } => true,
+            | StoreError::Connect { .. }
+            | StoreError::Unavailable(_) => true,
             StoreError::Database(sqlx::Error::Database(db)) => match db.code().as_deref() {
                 // PostgreSQL's connection exceptions, and its lock timeouts and shutdowns.
                 Some(code) if code.starts_with("08") || code == "55P03" || code == "57P01" => true,

@@ -82,6 +82,13 @@ impl Job {
     }
 }
 
+/// Why a batch was not committed, as each of its callers is told.
+struct BatchFailure {
+    message: String,
+    /// The database was busy, locked or unreachable (`StoreError::is_unavailable`).
+    unavailable: bool,
+}
+
 /// What a job came to, kept until its batch commits: `None` where it was never written.
 enum Outcome {
     Changes(oneshot::Sender<Result<Applied>>, Option<Result<Applied>>),
@@ -96,13 +103,18 @@ impl Outcome {
 
     /// Answers the caller: its own result once the batch has committed; where the batch
     /// failed, that failure for everything that would have been stored.
-    fn answer(self, failure: Option<&str>) {
-        fn settle<T>(result: Option<Result<T>>, failure: Option<&str>) -> Result<T> {
+    fn answer(self, failure: Option<&BatchFailure>) {
+        fn settle<T>(result: Option<Result<T>>, failure: Option<&BatchFailure>) -> Result<T> {
             match (result, failure) {
                 (Some(Err(error)), _) => Err(error),
                 (Some(Ok(value)), None) => Ok(value),
+                (_, Some(failure)) if failure.unavailable => {
+                    Err(StoreError::Unavailable(failure.message.clone()))
+                }
                 (_, failure) => Err(StoreError::NotCommitted(
-                    failure.unwrap_or("the batch was not written").to_string(),
+                    failure
+                        .map_or("the batch was not written", |f| f.message.as_str())
+                        .to_string(),
                 )),
             }
         }
@@ -270,10 +282,13 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
     outcomes.extend(jobs.filter_map(unwritten));
     let failure = committed.err().map(|error| {
         tracing::error!(%error, "a batch of writes was not committed");
-        error.to_string()
+        BatchFailure {
+            message: error.to_string(),
+            unavailable: error.is_unavailable(),
+        }
     });
     for outcome in outcomes {
-        outcome.answer(failure.as_deref());
+        outcome.answer(failure.as_ref());
     }
     for job in notes {
         if let Job::Note { reply, .. } = job {

@@ -349,3 +349,55 @@ async fn a_method_a_path_does_not_have_is_405_with_allow_before_any_sign_in() {
         }
     }
 }
+
+/// Another process holding the database's write lock (a backup tool, a stuck script): a write
+/// waits out SQLite's busy timeout and is answered 503 "try again", not 500 or a hang, and pages
+/// that only read are still served meanwhile.
+#[tokio::test]
+async fn a_locked_database_answers_try_again_and_reads_go_on() {
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    app.sign_in().await;
+    let csrf = app.csrf().await;
+    let url = format!("sqlite://{}", app.db_path.display());
+    let mut holder = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::raw_sql("BEGIN IMMEDIATE; UPDATE plans SET revision = revision WHERE id = 0")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+
+    let started = std::time::Instant::now();
+    let response = app
+        .client
+        .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"text": "Written while the database is locked."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    let body = response.text().await.unwrap();
+    assert!(body.contains("busy or cannot be reached"), "{body}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+
+    let page = app
+        .client
+        .get(app.url(&format!("/items/{}", app.action.0)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200, "reads go on while the lock is held");
+    let page = page.text().await.unwrap();
+    assert!(!page.contains("Written while the database is locked."));
+
+    sqlx::raw_sql("ROLLBACK").execute(&mut holder).await.unwrap();
+    let response = app
+        .client
+        .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"text": "Written once the lock is gone."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201, "writes work again");
+}
