@@ -17,7 +17,7 @@ use waymark_store::{Comment, Mention, Mentioned, NewComment, Scope};
 use crate::App;
 use crate::actor::Actor;
 use crate::error::{AppError, Result};
-use crate::items::item_label;
+use crate::items::{ItemRead, item_label};
 
 /// The longest comment, in characters.
 pub const MAX_COMMENT: usize = 5_000;
@@ -174,10 +174,15 @@ impl App {
     /// An item's comments, oldest first, if the actor may see the item.
     pub async fn item_comments(&self, actor: &Actor, item: ItemId) -> Result<ItemComments> {
         let read = self.item(actor, item, self.today()).await?;
+        self.comments_on(&read).await
+    }
+
+    /// The comments of an item already read for the actor (its page), oldest first.
+    pub async fn comments_on(&self, read: &ItemRead) -> Result<ItemComments> {
         let plan = &read.plan.view.plan;
         let comments = self
             .store()
-            .item_comments(Scope::Org(plan.org), item)
+            .item_comments(Scope::Org(plan.org), read.item)
             .await?;
         Ok(ItemComments {
             comments,
