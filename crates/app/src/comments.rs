@@ -202,6 +202,17 @@ impl App {
         if body.is_empty() {
             return Err(AppError::invalid("body", "Enter a comment"));
         }
+        // A NUL cannot be kept in PostgreSQL text, and no other control character belongs in a
+        // comment: refused as what was entered, not failed as the service.
+        if body
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err(AppError::invalid(
+                "body",
+                "The comment must not contain control characters",
+            ));
+        }
         if body.chars().count() > MAX_COMMENT {
             return Err(AppError::invalid(
                 "body",

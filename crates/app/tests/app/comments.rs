@@ -99,8 +99,8 @@ async fn contributors_comment_with_mentions_viewers_read_and_outsiders_see_nothi
                 .is_empty()
         );
 
-        // A body is required, and at most 5,000 characters.
-        for refused in ["   ", &"x".repeat(5_001)] {
+        // A body is required, at most 5,000 characters, with no control characters.
+        for refused in ["   ", &"x".repeat(5_001), "nul \u{0} byte"] {
             assert!(matches!(
                 f.app.add_comment(&contributor, f.action12, refused).await,
                 Err(AppError::Invalid(_))

@@ -125,7 +125,7 @@ pub(crate) async fn item_comments(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may only read this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "`body` refused: empty, or over 5,000 characters; or the item does not exist yet today (`as_at`)", body = ErrorJson),
+        (status = 422, description = "`body` refused: empty, over 5,000 characters, or with control characters; or the item does not exist yet today (`as_at`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_comment(
     State(state): State<AppState>,
