@@ -128,14 +128,30 @@ impl Store {
         .bind(item.0)
         .fetch_all(self.pool())
         .await?;
-        let mut out = Vec::new();
+        let mut out: Vec<Comment> = Vec::new();
         for row in &rows {
-            let mut comment = comment_from_row(row)?;
-            if !scope.allows(comment.org) {
-                continue;
+            let comment = comment_from_row(row)?;
+            if scope.allows(comment.org) {
+                out.push(comment);
             }
-            comment.mentions = self.comment_mentions(comment.id).await?;
-            out.push(comment);
+        }
+        if out.is_empty() {
+            return Ok(out);
+        }
+        // Every mention of the item's comments in one query, not one per comment.
+        let mentions = sqlx::query(
+            "SELECT m.comment_id, m.user_id, m.post, m.label FROM comment_mentions m \
+             JOIN item_comments c ON c.id = m.comment_id WHERE c.item_id = $1 ORDER BY m.id",
+        )
+        .bind(item.0)
+        .fetch_all(self.pool())
+        .await?;
+        for row in &mentions {
+            let id: i64 = row.try_get("comment_id")?;
+            let mention = mention_from_row(row, id)?;
+            if let Some(comment) = out.iter_mut().find(|c| c.id == id) {
+                comment.mentions.push(mention);
+            }
         }
         Ok(out)
     }
@@ -205,25 +221,27 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|row| {
-                let user: Option<i64> = row.try_get("user_id")?;
-                let post: Option<String> = row.try_get("post")?;
-                let who = match (user, post) {
-                    (Some(user), _) => Mentioned::Person(UserId(user)),
-                    (None, Some(post)) => Mentioned::Post(post),
-                    (None, None) => {
-                        return Err(StoreError::Corrupt(format!(
-                            "a mention of comment {comment} names nobody"
-                        )));
-                    }
-                };
-                Ok(Mention {
-                    who,
-                    label: row.try_get("label")?,
-                })
-            })
+            .map(|row| mention_from_row(row, comment))
             .collect()
     }
+}
+
+fn mention_from_row(row: &AnyRow, comment: i64) -> Result<Mention> {
+    let user: Option<i64> = row.try_get("user_id")?;
+    let post: Option<String> = row.try_get("post")?;
+    let who = match (user, post) {
+        (Some(user), _) => Mentioned::Person(UserId(user)),
+        (None, Some(post)) => Mentioned::Post(post),
+        (None, None) => {
+            return Err(StoreError::Corrupt(format!(
+                "a mention of comment {comment} names nobody"
+            )));
+        }
+    };
+    Ok(Mention {
+        who,
+        label: row.try_get("label")?,
+    })
 }
 
 fn comment_from_row(row: &AnyRow) -> Result<Comment> {
