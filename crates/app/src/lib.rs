@@ -17,6 +17,7 @@ pub mod attention;
 pub mod audit;
 pub mod building;
 pub mod cleanup;
+pub mod comments;
 pub mod demo;
 pub mod error;
 pub mod evidence;
@@ -54,13 +55,14 @@ pub use error::{AppError, Conflict, FieldError, Result};
 pub mod model {
     pub use waymark_store::{
         ApiToken, AuditEvent, AuditFilter, Backend, ClosureDecision, ClosureRequest, ClosureRule,
-        Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange, FieldKind, GlossaryChange,
-        GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES, MAX_GLOSSARY_MEANING,
-        MAX_GLOSSARY_TERM, MAX_NARRATIVE, MeasurementEntry, NarrativeSubject, NarrativeVersion,
-        PendingUpload, PlanChanges, PlanView, PostHolding, ProgrammeChanges, ProgrammeRecord,
-        PublishedReport, PublishedReportId, RagMix, RagMove, ReportSettingsFields,
-        ReportSettingsVersion, SignOffBy, StoreError, StoredIndicator, StoredLogo, StoredShare,
-        User, Withdrawal, changes_between, glossary_term_key, redact,
+        Comment, Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange, FieldKind,
+        GlossaryChange, GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES,
+        MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MAX_NARRATIVE, MeasurementEntry, Mention,
+        Mentioned, NarrativeSubject, NarrativeVersion, PendingUpload, PlanChanges, PlanView,
+        PostHolding, ProgrammeChanges, ProgrammeRecord, PublishedReport, PublishedReportId, RagMix,
+        RagMove, ReportSettingsFields, ReportSettingsVersion, SignOffBy, StoreError,
+        StoredIndicator, StoredLogo, StoredShare, User, Withdrawal, changes_between,
+        glossary_term_key, redact,
     };
 }
 

@@ -11,6 +11,7 @@ mod backlog;
 mod batch;
 mod cache;
 mod changes;
+mod comments;
 mod diff;
 mod error;
 mod evidence;
@@ -46,6 +47,7 @@ use waymark_core::{
 
 pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
+pub use comments::{Comment, Mention, Mentioned, NewComment};
 pub use diff::{FieldChange, FieldKind, PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
 pub use evidence::{

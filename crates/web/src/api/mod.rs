@@ -24,6 +24,7 @@ use crate::views::{CheckJson, PlanJson};
 use waymark_app::items::UpdateInput;
 
 mod audit;
+mod comments;
 mod evidence;
 mod extract;
 mod imports;
@@ -59,6 +60,7 @@ pub fn router() -> Router<AppState> {
         .merge(imports::router())
         .merge(reports::router())
         .merge(narrative::router())
+        .merge(comments::router())
         .merge(evidence::router())
         .merge(people::router())
         .merge(organisations::router())

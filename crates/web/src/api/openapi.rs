@@ -74,6 +74,8 @@ use crate::error::ErrorJson;
         crate::api::evidence::withdraw_evidence,
         crate::api::evidence::propose_closure,
         crate::api::evidence::decide_closure,
+        crate::api::comments::item_comments,
+        crate::api::comments::add_comment,
         crate::api::people::people,
         crate::api::people::add_person,
         crate::api::people::set_roles,

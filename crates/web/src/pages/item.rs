@@ -18,12 +18,14 @@ use crate::error::AppError;
 use crate::pages::{Chrome, DateField, RagView, first_line, long_date, render, with_errors};
 use crate::state::AppState;
 use crate::views::{RollupView, flag_message, iso, tag_label};
+use waymark_app::comments::{Segment, segments};
 use waymark_app::items::{ItemInput, UpdateInput};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/items/{id}", get(show).post(add))
         .route("/items/{id}/edit", axum::routing::post(edit))
+        .route("/items/{id}/comments", axum::routing::post(comment))
 }
 
 #[derive(Deserialize)]
@@ -70,6 +72,20 @@ struct UpdateRow {
     rag: Option<RagView>,
 }
 
+#[derive(Deserialize)]
+struct CommentForm {
+    #[serde(default)]
+    body: String,
+}
+
+/// A comment as the page shows it: its body in pieces, each escaped by the template, the
+/// mentions (true) highlighted.
+struct CommentRow {
+    date: String,
+    author: String,
+    pieces: Vec<(String, bool)>,
+}
+
 struct RagRow {
     date: String,
     from: RagView,
@@ -112,6 +128,11 @@ struct ItemPage {
     flags: Vec<String>,
     children: Vec<Child>,
     updates: Vec<UpdateRow>,
+    /// Comments, oldest first (newest last).
+    comments: Vec<CommentRow>,
+    can_comment: bool,
+    /// What was typed into the comment form, kept after a mistake.
+    form_comment: String,
     rag_history: Vec<RagRow>,
     as_at_long: String,
     is_today: bool,
@@ -314,6 +335,40 @@ async fn add(
     }
 }
 
+/// Adds a comment; a mistake shows the page again with the comment as typed, as 422.
+async fn comment(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<CommentForm>,
+) -> Result<Response, AppError> {
+    match state
+        .app
+        .add_comment(&viewer.actor, ItemId(id), &form.body)
+        .await
+        .map_err(AppError::from)
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/items/{id}?done=commented#comments")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = build(&state, &viewer, ItemId(id), state.today()).await?;
+            // The comment form's field is named apart from the update form's on the same page.
+            let errors = errors
+                .into_iter()
+                .map(|(field, message)| (format!("comment-{field}"), message))
+                .collect();
+            let mut response = render(&ItemPage {
+                errors,
+                form_comment: form.body,
+                ..page
+            })?
+            .into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other),
+    }
+}
+
 async fn edit(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -480,6 +535,7 @@ fn done_message(done: Option<&str>) -> Option<String> {
         "closed" => "The item has been closed as complete.",
         "reopened" => "The item has been reopened.",
         "restored" => "The item has been restored to the plan, with any items archived with it.",
+        "commented" => "Your comment has been added.",
         _ => return None,
     };
     Some(words.to_string())
@@ -506,6 +562,22 @@ async fn build(
             author: u.author().unwrap_or_default(),
             text: u.text.clone(),
             rag: u.proposed_rag.map(|r| RagView::new(Some(r))),
+        })
+        .collect();
+    let comments_read = state.app.comments_on(&read).await?;
+    let comments = comments_read
+        .comments
+        .iter()
+        .map(|c| CommentRow {
+            date: long_date(c.created_at.date_naive()),
+            author: c.author_name.clone(),
+            pieces: segments(&c.body, &c.mentions)
+                .into_iter()
+                .map(|piece| match piece {
+                    Segment::Text(text) => (text, false),
+                    Segment::Mention(text) => (text, true),
+                })
+                .collect(),
         })
         .collect();
     let rag_history = history
@@ -626,6 +698,9 @@ async fn build(
             .collect(),
         children,
         updates,
+        comments,
+        can_comment: comments_read.may_comment && as_at == today,
+        form_comment: String::new(),
         rag_history,
         as_at_long: long_date(as_at),
         is_today: as_at == today,

@@ -35,6 +35,16 @@ struct MyAction {
     flags: Vec<&'static str>,
 }
 
+/// A comment that mentions the person or one of their posts.
+struct MentionRow {
+    item: i64,
+    item_label: String,
+    author: String,
+    date: String,
+    /// The comment's start, as plain text.
+    excerpt: String,
+}
+
 #[derive(Template)]
 #[template(path = "my_actions.html")]
 struct MyActionsPage {
@@ -55,6 +65,8 @@ struct MyActionsPage {
     completed_shown: bool,
     /// Overdue open actions, on every page.
     overdue: usize,
+    /// The latest comments mentioning the person or their posts, newest first.
+    mentions: Vec<MentionRow>,
 }
 
 /// Which page of each list is shown; each is 100 rows.
@@ -121,6 +133,19 @@ async fn my_actions(
         return list_download(open_list(&open, marking.label()), format, "my-actions").await;
     }
     let completed_shown = query.completed_page.is_some();
+    let mentions = state
+        .app
+        .comments_mentioning_me(&viewer.actor)
+        .await?
+        .into_iter()
+        .map(|m| MentionRow {
+            item: m.comment.item.0,
+            item_label: m.item_label,
+            author: m.comment.author_name,
+            date: long_date(m.comment.created_at.date_naive()),
+            excerpt: first_line(&m.comment.body, 140),
+        })
+        .collect();
     let build = |list: &[(&Plan, &ItemState)], page: &Page| -> Vec<MyAction> {
         list[page.rows()]
             .iter()
@@ -142,6 +167,7 @@ async fn my_actions(
             |pages| pages.with_fragment("completed"),
         ),
         completed_shown,
+        mentions,
     })?
     .into_response())
 }

@@ -1284,6 +1284,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/evidence/{id}/withdraw"),
     ("post", "/api/items/{id}/closure"),
     ("post", "/api/items/{id}/closure/decision"),
+    ("get", "/api/items/{id}/comments"),
+    ("post", "/api/items/{id}/comments"),
     ("get", "/api/indicators/{id}"),
     ("post", "/api/indicators/{id}/measurements"),
     ("post", "/api/imports"),

@@ -9,6 +9,7 @@ mod admin_pages;
 mod api;
 mod api_access;
 mod attention;
+mod comments;
 mod evidence;
 mod glossary;
 mod import_choices;

@@ -24,6 +24,9 @@ enum Rule {
     Reader,
     /// Anyone who may change the target item's updates and RAG (its owner's post, or a manager).
     Updater,
+    /// Anyone who may contribute to the target's plan and see the target (a contributor or a
+    /// manager of its organisation, whatever post owns the item): comments.
+    Contributor,
     /// A plan manager of the target's plan (or of the organisation when there is no target).
     Manager,
     /// The organisation's administrator.
@@ -696,6 +699,24 @@ const ROWS: &[Row] = &[
         "reason=Wrong+file",
         Manager,
     ),
+    // Comments: read by whoever may see the item; written by the plan's contributors and
+    // managers who may see it, whichever post owns it (so the contributor comments on the
+    // OFFICIAL-SENSITIVE item too); viewers and a read share only read.
+    row("GET", "/api/items/{id}/comments", Item, "", Reader),
+    row(
+        "POST",
+        "/items/{id}/comments",
+        Item,
+        "body=Thanks+%40Head+of+Crime",
+        Rule::Contributor,
+    ),
+    row(
+        "POST",
+        "/api/items/{id}/comments",
+        Item,
+        r#"{"body":"Agreed with @Head of Crime"}"#,
+        Rule::Contributor,
+    ),
 ];
 
 /// What `actor` should get from `row` sent with `target`.
@@ -749,6 +770,7 @@ fn expected(row: &Row, target: Target, actor: Actor) -> Class {
             matches!(actor, A::Manager | A::Admin)
                 || (actor == A::Contributor && matches!(target, Item | Indicator))
         }
+        Rule::Contributor => matches!(actor, A::Contributor | A::Manager | A::Admin),
         Rule::Manager => matches!(actor, A::Manager | A::Admin),
         Rule::Admin => actor == A::Admin,
     };
