@@ -390,7 +390,10 @@ async fn a_locked_database_answers_try_again_and_reads_go_on() {
     let page = page.text().await.unwrap();
     assert!(!page.contains("Written while the database is locked."));
 
-    sqlx::raw_sql("ROLLBACK").execute(&mut holder).await.unwrap();
+    sqlx::raw_sql("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .unwrap();
     let response = app
         .client
         .post(app.url(&format!("/api/items/{}/updates", app.action.0)))
