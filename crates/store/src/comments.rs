@@ -63,17 +63,7 @@ impl Store {
     ) -> Result<Comment> {
         let created_at = parse_instant(&instant_text(Utc::now()))?;
         let mut tx = self.begin_write().await?;
-        let owner = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
-            .bind(new.item.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let item_plan: Option<i64> = owner.map(|r| r.try_get("plan_id")).transpose()?;
-        if item_plan != Some(plan.id.0) {
-            return Err(StoreError::NotFound {
-                what: "item",
-                id: new.item.0,
-            });
-        }
+        crate::write::item_of_plan(&mut tx, plan, new.item).await?;
         let row = sqlx::query(
             "INSERT INTO item_comments (org_id, plan_id, item_id, author_name, author_user, \
              body, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

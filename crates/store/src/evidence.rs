@@ -209,17 +209,7 @@ impl Store {
         }
         let added_at = parse_instant(&instant_text(Utc::now()))?;
         let mut tx = self.begin_write().await?;
-        let owner = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
-            .bind(new.item.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let item_plan: Option<i64> = owner.map(|r| r.try_get("plan_id")).transpose()?;
-        if item_plan != Some(plan.id.0) {
-            return Err(StoreError::NotFound {
-                what: "item",
-                id: new.item.0,
-            });
-        }
+        crate::write::item_of_plan(&mut tx, plan, new.item).await?;
         let row = sqlx::query(
             "INSERT INTO item_evidence (org_id, plan_id, item_id, kind, title, url, file_name, \
              content_type, size_bytes, content, marking, added_at, added_by, added_by_user) \

@@ -639,6 +639,27 @@ impl Store {
 
 /// The existing items a change set names (as parents, versions' items and updates' items),
 /// each once: what must be the plan's own.
+/// Not found unless `item` is an item of `plan`: for rows kept beside an item (evidence,
+/// comments), written in `tx`.
+pub(crate) async fn item_of_plan(
+    tx: &mut Transaction<'_, Any>,
+    plan: &Plan,
+    item: ItemId,
+) -> Result<()> {
+    let owner = sqlx::query("SELECT plan_id FROM items WHERE id = $1")
+        .bind(item.0)
+        .fetch_optional(&mut **tx)
+        .await?;
+    let item_plan: Option<i64> = owner.map(|r| r.try_get("plan_id")).transpose()?;
+    if item_plan != Some(plan.id.0) {
+        return Err(StoreError::NotFound {
+            what: "item",
+            id: item.0,
+        });
+    }
+    Ok(())
+}
+
 fn existing_items_named(changes: &ChangeSet) -> Vec<i64> {
     let mut wanted: BTreeSet<i64> = BTreeSet::new();
     let existing = |r: &Option<ItemRef>| match r {
