@@ -209,6 +209,12 @@ struct PlanArgs {
     json: bool,
 }
 
+/// mimalloc rather than glibc's allocator: a request allocates and frees many small values on
+/// whichever worker thread runs it, where glibc spent a tenth of the server's time in its
+/// locks and chunk merging (BENCHMARKS.md, "Writes on 7 December").
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logging();

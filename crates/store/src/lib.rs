@@ -139,7 +139,7 @@ pub struct NewPlan {
 /// call, and each connection keeps up to 16 MiB of pages.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-     PRAGMA mmap_size = 1073741824; PRAGMA cache_size = -16384;";
+     PRAGMA mmap_size = 0; PRAGMA cache_size = -16384; PRAGMA temp_store = MEMORY;";
 
 /// The database behind Waymark.
 #[derive(Debug, Clone)]
@@ -181,6 +181,9 @@ impl Store {
                 Backend::Postgres => 16,
             })
             .acquire_timeout(Duration::from_secs(30))
+            // A SQLite connection is a file on this machine and cannot drop; pinging it before
+            // each read is a needless round trip to its thread. A PostgreSQL connection can.
+            .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
