@@ -306,12 +306,12 @@ pub fn cases() -> Vec<Case> {
             never_read: None,
         },
         Case {
-            name: "CSV: one cell of 50 MB",
+            name: "CSV: one cell of 70 MB",
             file: "tracker.csv".into(),
             format: Format::Csv,
-            bytes: [b"Action,Owner,Due\n\"".as_slice(), &vec![b'a'; 50 * 1024 * 1024], b"\",x,y\n"].concat(),
+            bytes: [b"Action,Owner,Due\n\"".as_slice(), &vec![b'a'; 70 * 1024 * 1024], b"\",x,y\n"].concat(),
             limits: defaults,
-            refusal: Some("tracker.csv: the file is 50 MB; Waymark reads files of at most 20 MB"),
+            refusal: Some("tracker.csv: the file is 70 MB; Waymark reads files of at most 64 MB"),
             never_read: None,
         },
         Case {

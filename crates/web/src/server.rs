@@ -49,8 +49,8 @@ pub struct ServeLimits {
 
 impl ServeLimits {
     pub const DEFAULT_HEADER_READ_SECS: u64 = 10;
-    /// Enough for the largest upload (20 MB) at about 1.5 Mbit/s.
-    pub const DEFAULT_REQUEST_SECS: u64 = 120;
+    /// Enough for the largest upload (64 MB) at about 1.8 Mbit/s.
+    pub const DEFAULT_REQUEST_SECS: u64 = 300;
     pub const DEFAULT_IDLE_SECS: u64 = 5;
     /// Under the 1,024 files a process may usually open, leaving room for the database's.
     pub const DEFAULT_MAX_CONNECTIONS: usize = 900;

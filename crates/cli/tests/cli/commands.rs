@@ -328,7 +328,7 @@ fn serve_names_its_timeouts_and_connection_bounds_with_their_defaults() {
     }
     for (setting, default) in [
         ("--header-read-timeout <SECS>", "[default: 10]"),
-        ("--request-timeout <SECS>", "[default: 120]"),
+        ("--request-timeout <SECS>", "[default: 300]"),
         ("--idle-timeout <SECS>", "[default: 5]"),
         ("--max-connections <N>", "[default: 900]"),
         ("--max-connections-per-address <N>", "[default: 128]"),

@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // Read field by field from the multipart body; the struct describes it.
 pub(crate) struct UploadForm {
-    /// The file: .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, under 20 MB.
+    /// The file: .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, up to 64 MB.
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
     /// The id of the plan to import into; empty or "new" for a new plan.
@@ -558,7 +558,7 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not import into that plan, or create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such target plan, or not one you may see", body = ErrorJson),
-        (status = 413, description = "The upload is over 20 MB", body = ErrorJson),
+        (status = 413, description = "The upload is over 64 MB", body = ErrorJson),
         (status = 422, description = "No file, a file that cannot be read, or a bad `target`, named in `fields`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn preview(

@@ -159,7 +159,7 @@ async fn an_upload_over_the_limit_is_refused_as_too_large() {
     let csrf = upload_csrf(&app).await;
     let form = Form::new().text("csrf", csrf).part(
         "file",
-        Part::bytes(vec![b'a'; 21 * 1024 * 1024]).file_name("tracker.csv"),
+        Part::bytes(vec![b'a'; 65 * 1024 * 1024]).file_name("tracker.csv"),
     );
     let response = app
         .client
@@ -171,7 +171,7 @@ async fn an_upload_over_the_limit_is_refused_as_too_large() {
     assert_eq!(response.status(), 413);
     let html = response.text().await.unwrap();
     assert!(
-        html.contains("tracker.csv is larger than 20 MB, the largest file Waymark imports."),
+        html.contains("tracker.csv is larger than 64 MB, the largest file Waymark imports."),
         "{html}"
     );
 }
@@ -366,10 +366,10 @@ async fn post_tracker(
 
 const MB: usize = 1024 * 1024;
 
-/// Uploads past the old 2 MB form limit import through the browser up to the route's 20 MB;
+/// Uploads past the old 2 MB form limit import through the browser up to the route's 64 MB;
 /// past it, 413 with the file and the limit named.
 #[tokio::test]
-async fn trackers_up_to_twenty_megabytes_import_through_the_browser() {
+async fn trackers_up_to_sixty_four_megabytes_import_through_the_browser() {
     let app = spawn_app().await;
     app.sign_in_admin().await;
     for (name, bytes) in [
@@ -400,12 +400,12 @@ async fn trackers_up_to_twenty_megabytes_import_through_the_browser() {
         assert!(location.starts_with("/plans/"), "{name}: {location}");
     }
 
-    let response = post_tracker(&app, "too-large.csv", 21 * MB).await;
+    let response = post_tracker(&app, "too-large.csv", 65 * MB).await;
     assert_eq!(response.status(), 413);
     let html = response.text().await.unwrap();
     assert!(html.contains("The file is too large"), "{html}");
     assert!(
-        html.contains("too-large.csv is larger than 20 MB, the largest file Waymark imports. Nothing was stored."),
+        html.contains("too-large.csv is larger than 64 MB, the largest file Waymark imports. Nothing was stored."),
         "{html}"
     );
 }
@@ -418,7 +418,7 @@ async fn an_api_upload_over_the_limit_is_a_json_413() {
     let csrf = app.csrf().await;
     let form = Form::new().part(
         "file",
-        Part::bytes(tracker_of_size(21 * MB)).file_name("too-large.csv"),
+        Part::bytes(tracker_of_size(65 * MB)).file_name("too-large.csv"),
     );
     let response = app
         .client
@@ -434,7 +434,7 @@ async fn an_api_upload_over_the_limit_is_a_json_413() {
         body["error"]
             .as_str()
             .unwrap()
-            .contains("larger than 20 MB"),
+            .contains("larger than 64 MB"),
         "{body}"
     );
 }
