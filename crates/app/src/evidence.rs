@@ -224,6 +224,27 @@ impl App {
             .find(|r| r.depth == depth && r.is_strict()))
     }
 
+    /// The plan's levels whose items close only with evidence or sign-off, for an import to
+    /// leave open what its file says is done.
+    pub(crate) async fn held_levels(
+        &self,
+        plan: &Plan,
+    ) -> Result<Vec<waymark_io::closure_hold::HeldLevel>> {
+        let rules = self
+            .store()
+            .closure_rules(Scope::Org(plan.org), plan.id)
+            .await?;
+        Ok(rules
+            .iter()
+            .filter(|rule| rule.is_strict())
+            .map(|rule| waymark_io::closure_hold::HeldLevel {
+                depth: rule.depth,
+                level: plan.level_name(rule.depth).to_string(),
+                rule: rule_words(rule),
+            })
+            .collect())
+    }
+
     /// Refuses to close an item straight away (a close, or an update that completes it) where
     /// its level's rule asks for evidence or sign-off: closure is proposed instead.
     pub(crate) async fn check_closes_directly(&self, plan: &Plan, item: ItemId) -> Result<()> {

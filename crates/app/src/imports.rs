@@ -411,16 +411,22 @@ impl App {
                         None,
                     )
                     .await?;
-                let mut planned = waymark_io::plan_reimport(&view, preview, Some(author), dry_run);
+                // Where closing needs sign-off, even a dry run plans the versions, so that
+                // what it holds open is said as it would be stored.
+                let held = self.held_levels(&visible.plan).await?;
+                let count_only = dry_run && held.is_empty();
+                let mut planned =
+                    waymark_io::plan_reimport(&view, preview, Some(author), count_only);
                 if choices.close_missing {
                     waymark_io::close_missing(
                         &mut planned,
                         &view.items,
                         self.today(),
                         file_name,
-                        dry_run,
+                        count_only,
                     );
                 }
+                waymark_io::closure_hold::hold_closures(&mut planned, &view.items, &held);
                 if !dry_run && !planned.changes.is_empty() {
                     let mut audit = actor.audit("import.items");
                     audit.subject = Some(file_name.to_string());

@@ -74,6 +74,9 @@ pub enum FindingKind {
     /// What a programme register says, read: its projects, its contributions, its team's
     /// cost and how it is shared (about the whole file, or the row that says it).
     ProgrammeRead,
+    /// A re-imported row (or a choice to close what the file no longer has) would close an
+    /// item of a level whose closing needs evidence or sign-off: it stays open.
+    ClosureHeld,
 }
 
 impl FindingKind {
@@ -108,6 +111,7 @@ impl FindingKind {
             FindingKind::UnknownAmount => "unknown_amount",
             FindingKind::UnknownOrganisation => "unknown_organisation",
             FindingKind::ProgrammeRead => "programme_read",
+            FindingKind::ClosureHeld => "closure_held",
         }
     }
 
@@ -143,6 +147,7 @@ impl FindingKind {
             FindingKind::UnknownAmount => "Amount not known",
             FindingKind::UnknownOrganisation => "Unknown organisation",
             FindingKind::ProgrammeRead => "Programme read",
+            FindingKind::ClosureHeld => "Left open: closing needs sign-off",
         }
     }
 }

@@ -9,6 +9,7 @@
 
 pub mod apply;
 pub mod cells;
+pub mod closure_hold;
 pub mod colour;
 pub mod error;
 pub mod export;

@@ -873,6 +873,14 @@ fn overlay(
         existing.rag.map(|rag| rag.word().to_string()),
         &mut || fields.rag = file.rag,
     );
+    // A status that says done ("Complete", Blue) closes the item on a re-import as on a first
+    // one, where the file has no column of its own saying whether it is complete.
+    if provided.rag && !provided.complete && file.complete && !existing.complete {
+        fields.complete = true;
+        if fields.completed_on.is_none() {
+            fields.completed_on = file.completed_on;
+        }
+    }
     if provided.own_fields {
         // The row's own fields replace the plan's of the same names; one whose cell is empty
         // (or whose column the file no longer has) is kept.
@@ -915,7 +923,7 @@ fn found_text(by_id: &HashMap<ItemId, &ItemState>, id: ItemId) -> String {
         .unwrap_or_default()
 }
 
-fn excerpt(text: &str) -> String {
+pub(crate) fn excerpt(text: &str) -> String {
     let short: String = text.chars().take(80).collect();
     if text.chars().count() > 80 {
         format!("{short}…")
@@ -1366,5 +1374,104 @@ mod lists {
             (0, before)
         );
         assert!(done.summary.missing_items[0].complete);
+    }
+
+    /// The file says 1.2 is done in its RAG column ("Complete" read as Blue) and no longer
+    /// has 1.3; the plan closes actions (level 1) only with sign-off.
+    fn done_and_gone() -> (
+        Vec<ItemState>,
+        ImportPreview,
+        Vec<crate::closure_hold::HeldLevel>,
+    ) {
+        let (mut existing, mut preview) = plan_and_file();
+        existing[2].fields.rag = Some(waymark_core::Rag::Green);
+        preview.provided.rag = true;
+        preview.items[1].rag = Some(crate::preview::RagView::Blue);
+        preview.items[1].complete = true;
+        let held = vec![crate::closure_hold::HeldLevel {
+            depth: 1,
+            level: "Action".into(),
+            rule: "sign-off by a plan manager".into(),
+        }];
+        (existing, preview, held)
+    }
+
+    #[test]
+    fn a_status_that_says_done_closes_the_item_on_a_reimport() {
+        let (existing, preview, _) = done_and_gone();
+        let planned = plan_changes(&existing, &preview, OrgId(1), PlanId(1), None);
+        let version = planned
+            .changes
+            .versions
+            .iter()
+            .find(|v| v.item == ItemId(3))
+            .unwrap();
+        assert!(version.fields.complete);
+        assert_eq!(version.fields.rag, Some(waymark_core::Rag::Blue));
+    }
+
+    #[test]
+    fn closing_that_needs_sign_off_is_held_open_and_said() {
+        let (existing, preview, held) = done_and_gone();
+        let mut planned = plan_changes(&existing, &preview, OrgId(1), PlanId(1), None);
+        close_missing(&mut planned, &existing, day(16), "tracker.csv", false);
+        assert_eq!(planned.summary.closed, 1);
+        crate::closure_hold::hold_closures(&mut planned, &existing, &held);
+
+        // 1.2 keeps its new owner but stays open and Green; 1.3 is not closed at all.
+        let versions: Vec<_> = planned
+            .changes
+            .versions
+            .iter()
+            .filter(|v| v.item.0 >= 3)
+            .collect();
+        assert_eq!(versions.len(), 1, "{versions:?}");
+        assert_eq!(versions[0].item, ItemId(3));
+        assert!(!versions[0].fields.complete);
+        assert_eq!(versions[0].fields.rag, Some(waymark_core::Rag::Green));
+        assert_eq!(versions[0].fields.owners, vec!["Control Room Inspector"]);
+        assert_eq!(planned.summary.closed, 0);
+        assert_eq!(
+            planned
+                .summary
+                .changes
+                .iter()
+                .map(|c| (c.item, c.fields.clone()))
+                .collect::<Vec<_>>(),
+            vec![(3, vec!["owners".to_string()])]
+        );
+        let held_findings: Vec<(usize, &str)> = planned
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::ClosureHeld)
+            .map(|f| (f.row, f.message.as_str()))
+            .collect();
+        assert_eq!(held_findings.len(), 2, "{held_findings:?}");
+        assert_eq!(held_findings[0].0, 3);
+        assert!(held_findings[0].1.starts_with(
+            "The row says \"Audit call grading monthly\" is complete, but this plan closes an \
+             item at the action level only with sign-off by a plan manager"
+        ));
+        assert_eq!(held_findings[1].0, 0);
+        assert!(
+            held_findings[1]
+                .1
+                .starts_with("The file no longer has \"Publish the call handling policy\"")
+        );
+
+        // A plan without the rule closes both.
+        let (existing, preview, _) = done_and_gone();
+        let mut open = plan_changes(&existing, &preview, OrgId(1), PlanId(1), None);
+        close_missing(&mut open, &existing, day(16), "tracker.csv", false);
+        crate::closure_hold::hold_closures(&mut open, &existing, &[]);
+        assert_eq!(open.summary.closed, 1);
+        assert_eq!(
+            open.changes
+                .versions
+                .iter()
+                .filter(|v| v.fields.complete)
+                .count(),
+            2
+        );
     }
 }

@@ -590,6 +590,74 @@ async fn a_reimport_preview_lists_what_it_adds_changes_and_no_longer_finds_and_m
     assert!(!again.contains("name=\"close_missing\""));
 }
 
+/// The tracker a month on where its rows say done: 1.1 "Complete", 1.2 gone.
+const TRACKER_DONE: &str = "Improvement plan for call handling\n\
+Ref,Action,Owner,Due Date,Latest Update,RAG\n\
+1.1,Publish the call handling standard,Control Room Inspector,31/03/2015,8 Jan 2015 - Draft agreed.,Complete\n";
+
+#[tokio::test]
+async fn a_reimport_leaves_open_what_the_plans_closure_rule_says_needs_sign_off() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let first = preview_page(&app, TRACKER, "new").await;
+    let plan = plan_of(&confirm_page(&app, &first, &[]).await);
+    let csrf = app.csrf().await;
+    let rule = app
+        .client
+        .post(app.url(&format!("/plans/{plan}/closure-rules")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("depth", "0"),
+            ("requires_evidence", "yes"),
+            ("requires_sign_off", "yes"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rule.status(), 303);
+
+    let page = preview_page(&app, TRACKER_DONE, &plan.to_string()).await;
+    for expected in [
+        "Left open: closing needs sign-off",
+        "The row says &#34;Publish the call handling standard&#34; is complete, but this \
+         plan closes an item at the action level only with evidence and sign-off by a plan \
+         manager: it stays open.",
+        // What it still changes is its owner; the RAG stays as it was.
+        r#"data-label="What changes">owners</td>"#,
+        "would add 0 items, change 1, leave 0 unchanged",
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    confirm_page(&app, &page, &[("close_missing", "yes")]).await;
+    let items: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/plans/{plan}/items")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let by_text = |text: &str| {
+        items["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["text"] == text)
+            .cloned()
+            .unwrap_or_else(|| panic!("{text} not in {items}"))
+    };
+    // Both stay open with their RAG as it was; the owner the row changed is still taken.
+    let standard = by_text("Publish the call handling standard");
+    assert_eq!(standard["complete"], false, "{standard}");
+    assert_eq!(standard["rag"], "Green", "{standard}");
+    assert_eq!(
+        standard["owners"],
+        serde_json::json!(["Control Room Inspector"])
+    );
+    assert_eq!(by_text("Audit repeat caller flags")["complete"], false);
+}
+
 #[tokio::test]
 async fn the_api_preview_lists_the_reimport_and_its_confirmation_may_close_what_is_gone() {
     let app = spawn_app().await;
