@@ -145,30 +145,38 @@ pub fn segments(body: &str, mentions: &[Mention]) -> Vec<Segment> {
     out
 }
 
-impl App {
-    /// What the people and posts of an organisation may be mentioned as.
-    async fn mention_targets(&self, org: waymark_core::OrgId) -> Result<Vec<MentionTarget>> {
-        let mut targets = Vec::new();
-        for user in self.store().users(Scope::Org(org)).await? {
-            for written in [user.name.trim(), user.email.trim()] {
-                if !written.is_empty() {
-                    targets.push(MentionTarget {
-                        written: written.to_string(),
-                        who: Mentioned::Person(user.id),
-                    });
-                }
-            }
-        }
-        for (_, title) in self.store().posts(org).await? {
-            let title = title.trim();
-            if !title.is_empty() {
+/// Whom a comment in `org` may mention: its people by name and email, and its posts.
+pub(crate) async fn mention_targets(
+    store: &waymark_store::Store,
+    org: waymark_core::OrgId,
+) -> Result<Vec<MentionTarget>> {
+    let mut targets = Vec::new();
+    for user in store.users(Scope::Org(org)).await? {
+        for written in [user.name.trim(), user.email.trim()] {
+            if !written.is_empty() {
                 targets.push(MentionTarget {
-                    written: title.to_string(),
-                    who: Mentioned::Post(title.to_string()),
+                    written: written.to_string(),
+                    who: Mentioned::Person(user.id),
                 });
             }
         }
-        Ok(targets)
+    }
+    for (_, title) in store.posts(org).await? {
+        let title = title.trim();
+        if !title.is_empty() {
+            targets.push(MentionTarget {
+                written: title.to_string(),
+                who: Mentioned::Post(title.to_string()),
+            });
+        }
+    }
+    Ok(targets)
+}
+
+impl App {
+    /// What the people and posts of an organisation may be mentioned as.
+    async fn mention_targets(&self, org: waymark_core::OrgId) -> Result<Vec<MentionTarget>> {
+        mention_targets(self.store(), org).await
     }
 
     /// An item's comments, oldest first, if the actor may see the item.

@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 
+mod comments;
 mod evidence;
 mod indicators;
 mod narrative;
@@ -922,6 +923,7 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
     )
     .await?;
     evidence::add_demo_evidence(store, org.id, improvement_plan, today).await?;
+    comments::add_demo_comments(store, org.id, improvement_plan, today).await?;
     let strategic = NewPlan {
         org: org.id,
         kind: PlanKind::Strategic,

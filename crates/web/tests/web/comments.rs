@@ -2,7 +2,7 @@
 //! body escaped with the mentions highlighted, the person mentioned finds it on My actions,
 //! and the API adds and lists comments.
 
-use crate::helpers::{TestApp, hidden_value, spawn_app};
+use crate::helpers::{TestApp, hidden_value, sign_in_demo, spawn_app};
 
 #[tokio::test]
 async fn a_comment_is_shown_escaped_with_its_mentions_and_reaches_the_person_mentioned() {
@@ -129,4 +129,39 @@ async fn a_comment_is_shown_escaped_with_its_mentions_and_reaches_the_person_men
         "Head of Contact Management"
     );
     assert_eq!(comments[1]["body"], "Checked, thanks @Olu Owner");
+}
+
+#[tokio::test]
+async fn the_demo_has_a_discussion_that_reaches_the_post_and_the_person_it_mentions() {
+    let app = spawn_app().await;
+    app.load_demo().await;
+    // Priya Shah holds the post Sam mentions, and Priya mentions Jo Whitfield: both find
+    // the discussion on My actions.
+    let priya = sign_in_demo(&app, "priya.shah@northshire.example").await;
+    let mine = app.text_as(&priya, "/my-actions").await;
+    assert!(mine.contains("Sam Okafor"), "{mine}");
+    assert!(
+        mine.contains("the crime recording audit report is linked under"),
+        "{mine}"
+    );
+    let jo = sign_in_demo(&app, "jo.whitfield@northshire.example").await;
+    let mentioned = app.text_as(&jo, "/my-actions").await;
+    assert!(mentioned.contains("can you confirm the"), "{mentioned}");
+
+    // The recommendation's page shows the three comments in order, mentions marked.
+    let item = mine
+        .split("id=\"mentions\"")
+        .nth(1)
+        .unwrap()
+        .split("href=\"/items/")
+        .nth(1)
+        .and_then(|rest| rest.split(['"', '#']).next())
+        .unwrap()
+        .to_string();
+    let page = app.text_as(&priya, &format!("/items/{item}")).await;
+    let sam = page.find("Could the board take this").unwrap();
+    let reply = page.find("it is on the board").unwrap();
+    let confirmed = page.find("all six districts were sampled").unwrap();
+    assert!(sam < reply && reply < confirmed);
+    assert!(page.contains("@Head of Performance and Planning"), "{page}");
 }

@@ -260,3 +260,36 @@ pub async fn spawn_app_within(
         shutdown: Some(tx),
     }
 }
+
+/// The demo people's password, as `waymark demo` sets it.
+pub const DEMO_PASSWORD: &str = "waymark-demo-2026";
+
+impl TestApp {
+    /// Loads the demo into the app's store, as `waymark demo` does, on the server's today.
+    pub async fn load_demo(&self) {
+        waymark_app::App::new(self.store.clone(), Clock::fixed(today()))
+            .ensure_demo(&waymark_app::Actor::operator(), today())
+            .await
+            .unwrap();
+    }
+}
+
+/// A fresh client signed in as one of the demo's people, through the sign-in form.
+pub async fn sign_in_demo(app: &TestApp, email: &str) -> reqwest::Client {
+    let client = TestApp::new_client();
+    let page = client.get(app.url("/sign-in")).send().await.unwrap();
+    let csrf = hidden_value(&page.text().await.unwrap(), "csrf");
+    let response = client
+        .post(app.url("/sign-in"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("email", email),
+            ("password", DEMO_PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303, "{email} signs in");
+    client
+}

@@ -2,40 +2,14 @@
 //! its home page, matrix, JSON and report; a person of an organisation that does not take part
 //! gets "not found" from each, and does not see it listed.
 
-use waymark_app::{Actor, App, Clock};
 use waymark_store::Scope;
 
-use crate::helpers::{TestApp, hidden_value, spawn_app};
-
-const DEMO_PASSWORD: &str = "waymark-demo-2026";
-
-async fn sign_in(app: &TestApp, email: &str) -> reqwest::Client {
-    let client = TestApp::new_client();
-    let page = client.get(app.url("/sign-in")).send().await.unwrap();
-    let csrf = hidden_value(&page.text().await.unwrap(), "csrf");
-    let response = client
-        .post(app.url("/sign-in"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("email", email),
-            ("password", DEMO_PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 303, "{email} signs in");
-    client
-}
+use crate::helpers::{sign_in_demo as sign_in, spawn_app};
 
 #[tokio::test]
 async fn a_participant_sees_the_programme_and_a_non_participant_sees_nothing_of_it() {
     let app = spawn_app().await;
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-    App::new(app.store.clone(), Clock::fixed(today))
-        .ensure_demo(&Actor::operator(), today)
-        .await
-        .unwrap();
+    app.load_demo().await;
     let programme = app
         .store
         .plans(Scope::All)
