@@ -10,7 +10,7 @@ mod common;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, Indicator, IndicatorId, MeasureType, Measurement, Period,
-    Profile, Tolerance, Unit, Wording, evaluate,
+    Profile, Tolerance, Unit, Wording, YearToDateRule, evaluate,
 };
 use waymark_core::{ItemFields, Organisation, Plan, PlanKind, Rag, UpdateCycle};
 use waymark_store::{
@@ -117,6 +117,8 @@ async fn every_indicator_field_round_trips() {
                 Figure::whole(100),
             ]),
             tolerance: Tolerance::absolute(hundredths(250)),
+            // As a table's notes may state it: kept as given, not the rule by type and unit.
+            year_to_date: Some(YearToDateRule::Sum),
             ..Indicator::new(
                 IndicatorId(0),
                 "Target and disrupt known organised crime groups",
