@@ -434,6 +434,8 @@ fn print_indicators(
             "objectives_matched": outcome.objectives_matched,
             "objectives_new": outcome.objectives_new,
             "dry_run": outcome.dry_run,
+            "indicators_read": outcome.indicators,
+            "directions_missing": outcome.directions_missing,
             "findings": outcome.findings,
         });
         println!("{}", crate::json_out::to_json(&json)?);
@@ -459,6 +461,18 @@ fn print_indicators(
     );
     if args.dry_run {
         println!("Dry run: nothing was stored.");
+    }
+    if !outcome.directions_missing.is_empty() {
+        println!(
+            "The file does not say which way is better for {}: answer each with --direction \
+             \"NAME=higher\" or --direction \"NAME=lower\" before importing.",
+            outcome
+                .directions_missing
+                .iter()
+                .map(|title| format!("\"{title}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     print_findings(&outcome.findings, args.all);
     Ok(())
