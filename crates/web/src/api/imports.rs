@@ -666,13 +666,13 @@ pub(crate) async fn correct(
 #[utoipa::path(post, path = "/api/imports/{token}/confirm", tag = "imports",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("token" = String, Path, description = "The preview's token")),
-    request_body(content = ConfirmJson, description = "Optional: what to do with the plan's items the file no longer has"),
+    request_body(content = ConfirmJson, description = "Optional: what to do with the plan's items the file no longer has, and which way is better for each indicator the preview lists in `directions_missing`"),
     responses(
         (status = 200, description = "Stored: `plan` is the plan imported into", body = ImportResultJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may no longer import there; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No preview of yours has that token (or it was confirmed already)", body = ErrorJson),
-        (status = 422, description = "The file can no longer be imported", body = ErrorJson),
+        (status = 422, description = "The file can no longer be imported; or an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), or an answer names no such indicator", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,
