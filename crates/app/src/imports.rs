@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use waymark_core::indicator::Direction;
 use waymark_core::{Marking, OrgId, PlanId, PlanKind};
 use waymark_io::header::Field;
 use waymark_io::indicators::{IndicatorImport, IndicatorOutcome};
@@ -34,11 +35,15 @@ pub enum ImportTarget {
 }
 
 /// What the person chose about an import beyond its file and target.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportChoices {
     /// On a re-import, close the plan's open items that the file no longer has (they stay in
     /// the plan, with their history).
     pub close_missing: bool,
+    /// Which way is better for an indicator table's indicators that do not say, by title: the
+    /// person's answers to the `direction_missing` findings. An indicator table with one
+    /// unanswered is refused, naming each and its row; nothing is guessed.
+    pub directions: Vec<(String, Direction)>,
 }
 
 /// What the person corrected in an upload's preview: which sheets to import and what columns
@@ -473,8 +478,14 @@ impl App {
                 self.store_new_plan_import(actor, file_name, planned, dry_run)
                     .await
             }
-            (Parsed::Indicators(import), target) => {
+            (Parsed::Indicators(import), target) if choices.directions.is_empty() => {
                 self.import_indicators(actor, file_name, import, target, dry_run)
+                    .await
+            }
+            (Parsed::Indicators(import), target) => {
+                let mut answered = import.clone();
+                answer_directions(&mut answered, &choices.directions)?;
+                self.import_indicators(actor, file_name, &answered, target, dry_run)
                     .await
             }
             (Parsed::Programme(_), ImportTarget::Existing(_)) => Err(AppError::invalid(
@@ -653,6 +664,9 @@ impl App {
             dry_run,
         );
         let plan_title = view.plan.title.clone();
+        if !dry_run && !outcome.directions_missing.is_empty() {
+            return Err(directions_missing_refusal(&outcome));
+        }
         if dry_run {
             return Ok(ImportResult::Indicators {
                 plan: new_plan.is_none().then_some(view.plan.id.0),
@@ -897,7 +911,7 @@ impl App {
                     parsed,
                     &sheet_target(target, &sheet),
                     true,
-                    choices,
+                    choices.clone(),
                 )
                 .await?;
             results.push((sheet, result));
@@ -988,7 +1002,7 @@ impl App {
                 &read.parts,
                 &target,
                 &corrections.sheets,
-                choices,
+                choices.clone(),
             )
             .await?;
         }
@@ -1001,7 +1015,7 @@ impl App {
                 target.clone()
             };
             let result = self
-                .import_parsed_owned(actor, &upload.file_name, parsed, &target, choices)
+                .import_parsed_owned(actor, &upload.file_name, parsed, &target, choices.clone())
                 .await?;
             if let (ImportTarget::New { .. }, Some(plan)) = (&target, result.plan()) {
                 self.index_in_background(plan);
@@ -1104,6 +1118,67 @@ fn target_of(upload: &Upload) -> ImportTarget {
             kind: upload.new_kind.as_deref().map(PlanKind::parse),
         },
     }
+}
+
+/// Gives the indicators of an indicator table that do not say which way is better the
+/// directions the person answered. An answer naming no such indicator is refused, naming it:
+/// a misspelt title would otherwise leave the indicator unanswered, and an answer never
+/// overrides what the table states.
+pub fn answer_directions(
+    import: &mut IndicatorImport,
+    answers: &[(String, Direction)],
+) -> Result<()> {
+    let unknown = waymark_io::indicators::answer_directions(import, answers);
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let missing = waymark_io::indicators::directions_missing(import);
+    let quoted = |titles: &[String]| {
+        titles
+            .iter()
+            .map(|t| format!("\"{}\"", t.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let lacking = if missing.is_empty() {
+        "every indicator of the file states which way is better".to_string()
+    } else {
+        format!("those that do not say are {}", quoted(&missing))
+    };
+    Err(AppError::invalid(
+        "direction",
+        format!(
+            "No indicator of the file that leaves its direction unstated is called {}: {lacking}",
+            quoted(&unknown)
+        ),
+    ))
+}
+
+/// The refusal of an indicator table with indicators whose direction nobody has stated, each
+/// named with its row: storing them on a guess would judge them the wrong way round.
+fn directions_missing_refusal(outcome: &IndicatorOutcome) -> AppError {
+    let named = outcome
+        .directions_missing
+        .iter()
+        .map(|title| {
+            match outcome
+                .indicators
+                .iter()
+                .find(|read| read.title == *title && read.direction.is_none())
+            {
+                Some(read) => format!("\"{title}\" (row {})", read.row),
+                None => format!("\"{title}\""),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    AppError::invalid(
+        "direction",
+        format!(
+            "The file does not say which way is better for {named}: say whether higher or \
+             lower is better for each, then import again. Nothing was imported."
+        ),
+    )
 }
 
 /// A file that says it is SECRET is not imported: Waymark is not accredited for it.

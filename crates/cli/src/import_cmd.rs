@@ -57,6 +57,11 @@ pub struct ImportArgs {
     /// (after the --new-plan title, where one is given).
     #[arg(long, conflicts_with = "plan")]
     pub all_sheets: bool,
+    /// For an indicator table that does not say which way is better for an indicator: say it,
+    /// by the indicator's title (repeat for several). Without an answer such a table is
+    /// refused, naming each indicator and its row; nothing is guessed.
+    #[arg(long = "direction", value_name = "NAME=higher|lower")]
+    pub direction: Vec<String>,
     /// Show everything the import would do and store nothing.
     #[arg(long)]
     pub dry_run: bool,
@@ -107,6 +112,34 @@ pub async fn run(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
             .with_context(|| format!("sheet \"{sheet}\""))?;
     }
     Ok(())
+}
+
+/// The `--direction NAME=higher|lower` answers, each split at its last `=` (a title may hold
+/// one); anything but higher or lower is refused, naming the answer.
+fn directions_answered(
+    answers: &[String],
+) -> Result<Vec<(String, waymark_core::indicator::Direction)>> {
+    use waymark_core::indicator::Direction;
+    answers
+        .iter()
+        .map(|answer| {
+            let Some((title, word)) = answer.rsplit_once('=') else {
+                bail!("--direction {answer}: give the indicator's title, =, then higher or lower");
+            };
+            let direction = match word.trim().to_ascii_lowercase().as_str() {
+                "higher" => Direction::HigherIsBetter,
+                "lower" => Direction::LowerIsBetter,
+                _ => bail!(
+                    "--direction {answer}: \"{}\" is not higher or lower",
+                    word.trim()
+                ),
+            };
+            if title.trim().is_empty() {
+                bail!("--direction {answer}: give the indicator's title before the =");
+            }
+            Ok((title.trim().to_string(), direction))
+        })
+        .collect()
 }
 
 /// The `--mapping` file, read, with the `--map` corrections over it, if either was given.
@@ -185,6 +218,7 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     let writing = spinner(&args, "Writing to the database");
     let choices = ImportChoices {
         close_missing: args.close_missing,
+        directions: directions_answered(&args.direction)?,
     };
     let result = if args.dry_run {
         app.import_parsed(operator, &file_name, &parsed, &target, true, choices)
@@ -195,7 +229,19 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
         app.import_parsed_owned(operator, &file_name, parsed, &target, choices)
             .await
     }
-    .map_err(failed)?;
+    .map_err(|error| {
+        let unanswered = matches!(&error, waymark_app::AppError::Invalid(fields)
+            if fields.iter().any(|(field, _)| field == "direction"));
+        let error = failed(error);
+        if unanswered {
+            error.context(
+                "give --direction \"NAME=higher\" or --direction \"NAME=lower\" for each \
+                 indicator named below",
+            )
+        } else {
+            error
+        }
+    })?;
     if let Some(bar) = writing {
         bar.finish_and_clear();
     }
@@ -388,6 +434,8 @@ fn print_indicators(
             "objectives_matched": outcome.objectives_matched,
             "objectives_new": outcome.objectives_new,
             "dry_run": outcome.dry_run,
+            "indicators_read": outcome.indicators,
+            "directions_missing": outcome.directions_missing,
             "findings": outcome.findings,
         });
         println!("{}", crate::json_out::to_json(&json)?);
@@ -413,6 +461,18 @@ fn print_indicators(
     );
     if args.dry_run {
         println!("Dry run: nothing was stored.");
+    }
+    if !outcome.directions_missing.is_empty() {
+        println!(
+            "The file does not say which way is better for {}: answer each with --direction \
+             \"NAME=higher\" or --direction \"NAME=lower\" before importing.",
+            outcome
+                .directions_missing
+                .iter()
+                .map(|title| format!("\"{title}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     print_findings(&outcome.findings, args.all);
     Ok(())

@@ -59,6 +59,10 @@ pub enum FindingKind {
     /// A rule stated in the notes above an indicator table (the RAG tolerance) was read and
     /// applied to its indicators (about the note's row).
     RuleRead,
+    /// Nothing in an indicator table says which way is better for an indicator (no Better or
+    /// Polarity column value, no "reduce" or "increase" in its name or target): it is not
+    /// guessed, and the import asks for it (about the indicator's first row).
+    DirectionMissing,
     /// An objective the table names was taken to be one of the plan's items written another
     /// way (by its reference, or by meaning): the finding names both, for the user to confirm.
     ObjectiveMatched,
@@ -105,6 +109,7 @@ impl FindingKind {
             FindingKind::Overtaken => "overtaken",
             FindingKind::PeriodsFound => "periods_found",
             FindingKind::RuleRead => "rule_read",
+            FindingKind::DirectionMissing => "direction_missing",
             FindingKind::ObjectiveMatched => "objective_matched",
             FindingKind::ObjectiveAmbiguous => "objective_ambiguous",
             FindingKind::UnreadableMoney => "unreadable_money",
@@ -141,6 +146,7 @@ impl FindingKind {
             FindingKind::Overtaken => "Back-dated, overtaken by a later change",
             FindingKind::PeriodsFound => "Periods found",
             FindingKind::RuleRead => "Rule read from the notes",
+            FindingKind::DirectionMissing => "Which way is better is not stated",
             FindingKind::ObjectiveMatched => "Objective matched to the plan's",
             FindingKind::ObjectiveAmbiguous => "Objective could be several of the plan's",
             FindingKind::UnreadableMoney => "Money that cannot be read",
@@ -445,6 +451,7 @@ mod tests {
         for kind in [
             FindingKind::MissingDueDate,
             FindingKind::DuplicateUpdateText,
+            FindingKind::DirectionMissing,
         ] {
             let json = serde_json::to_string(&kind).unwrap();
             assert_eq!(json, format!("\"{}\"", kind.name()));

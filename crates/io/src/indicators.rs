@@ -10,12 +10,12 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::Serialize;
+use waymark_core::ItemFields;
 use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, FinancialYear, Indicator, IndicatorId, MeasureType,
     Measurement, Period, PeriodKind, Tolerance, ToleranceMode, Unit, Wording, YearToDateRule,
     year_to_date,
 };
-use waymark_core::{ItemFields, ItemId};
 use waymark_store::{
     ChangeSet, IndicatorImportSet, IndicatorRef, ItemRef, MeasurementsByIndicator, NewIndicator,
     NewItem, PlanView, StoredIndicator,
@@ -123,7 +123,10 @@ pub struct ParsedIndicator {
     pub title: String,
     pub owner: Option<String>,
     pub unit: Unit,
-    pub direction: Direction,
+    /// `None` where nothing in the table says which way is better: never guessed, since a RAG
+    /// judged the wrong way round misleads a board. The import asks for it
+    /// ([`answer_directions`]) and stores no such indicator until it has an answer.
+    pub direction: Option<Direction>,
     pub measure: MeasureType,
     pub calendar: Calendar,
     pub annual_target: Option<Figure>,
@@ -132,8 +135,13 @@ pub struct ParsedIndicator {
     pub stretch: Option<Figure>,
     /// The Amber band the table's notes state, where they state one; else the default.
     pub tolerance: Option<Tolerance>,
+    /// The year-to-date rule the table states for it (its notes, or a year-to-date column
+    /// one rule reproduces); `None` is the rule by measure type and unit.
+    pub year_to_date: Option<YearToDateRule>,
     /// One per period, in period order.
     pub measurements: Vec<Measurement>,
+    /// The file's first row for it, as findings name it.
+    pub row: usize,
 }
 
 /// Everything read from a file's indicator tables.
@@ -229,7 +237,7 @@ fn read_indicator_table(table: &Table, as_at: Option<NaiveDate>) -> IndicatorImp
         .flatten()
         .map(|(index, cell)| (index, cell.trim().to_string()));
     let tolerance = tolerance_in_notes(&table.rows[..header_at], &mut findings);
-    year_to_date_in_notes(&table.rows[..header_at], &mut findings);
+    let noted_rules = year_to_date_in_notes(&table.rows[..header_at]);
     let mut reader = RowReader {
         columns: &columns,
         findings: &mut findings,
@@ -306,21 +314,78 @@ fn read_indicator_table(table: &Table, as_at: Option<NaiveDate>) -> IndicatorImp
         }
     }
 
+    let mut noted = 0;
+    let mut followed: Vec<(YearToDateRule, String)> = Vec::new();
     let indicators = gathered
         .into_iter()
         .map(|entry| {
             let stated = entry.stated_year_to_date;
-            let parsed = ParsedIndicator {
+            let mut parsed = ParsedIndicator {
                 tolerance,
                 ..settle(entry, &mut findings, &columns)
             };
-            if let (Some((row, stated)), Some((_, header))) = (stated, &year_to_date_column) {
-                check_stated_year_to_date(&parsed, row, header, stated, &mut findings);
+            // Notes speak of the periods' figures, so they set the rule of levels only: a
+            // cumulative figure or a change is its own year to date whatever they say.
+            if let Some(notes) = &noted_rules
+                && parsed.measure == MeasureType::Level
+                && let Some((_, rule)) = notes.rules.iter().find(|(unit, _)| *unit == parsed.unit)
+            {
+                parsed.year_to_date = Some(*rule);
+                noted += 1;
+            }
+            if let (Some((row, stated)), Some((_, header))) = (stated, &year_to_date_column)
+                && let Some(rule) =
+                    follow_stated_year_to_date(&mut parsed, row, header, stated, &mut findings)
+            {
+                followed.push((rule, parsed.title.clone()));
             }
             parsed
         })
         .collect();
+    if let Some(notes) = &noted_rules {
+        findings.push(Finding::new(
+            notes.row,
+            "",
+            FindingKind::RuleRead,
+            format!(
+                "year-to-date rule read from the notes: {}; applied to {noted} {}",
+                notes.read.join(", "),
+                if noted == 1 {
+                    "indicator"
+                } else {
+                    "indicators"
+                }
+            ),
+        ));
+    }
+    if let (false, Some((_, header))) = (followed.is_empty(), &year_to_date_column) {
+        let mut said = Vec::new();
+        for rule in YearToDateRule::ALL {
+            let titles: Vec<String> = followed
+                .iter()
+                .filter(|(r, _)| *r == rule)
+                .map(|(_, title)| format!("\"{title}\""))
+                .collect();
+            if !titles.is_empty() {
+                said.push(format!("the {} for {}", rule.as_str(), titles.join(", ")));
+            }
+        }
+        findings.push(Finding::new(
+            header_row_number(table, header_at),
+            header,
+            FindingKind::RuleRead,
+            format!(
+                "year-to-date rule read from the {header} column: its figures are {}; applied \
+                 to those indicators",
+                said.join("; ")
+            ),
+        ));
+    }
     finish(indicators, findings, table)
+}
+
+fn header_row_number(table: &Table, header_at: usize) -> usize {
+    table.rows.get(header_at).map_or(0, |row| row.number)
 }
 
 /// The RAG tolerance a note above the header states: a line naming Amber with a percentage
@@ -367,20 +432,29 @@ fn tolerance_in_notes(notes: &[Row], findings: &mut Vec<Finding>) -> Option<Tole
     None
 }
 
+/// The year-to-date rules a note above the header states, by unit, with the note's row and
+/// what was read, for the finding.
+struct NotedRules {
+    row: usize,
+    rules: Vec<(Unit, YearToDateRule)>,
+    read: Vec<String>,
+}
+
 /// How a note above the header says year to date is worked out ("the sum of the periods for
-/// counts, the mean of the periods for rates and percentages"), reported on the note's row:
-/// as read where it agrees with the rule Waymark applies (sum for counts and money, mean for
-/// percentages and rates), and as not applied where it does not, since an indicator holds no
-/// rule of its own yet.
-fn year_to_date_in_notes(notes: &[Row], findings: &mut Vec<Finding>) {
+/// counts, the mean of the periods for rates and percentages"): the rule for each unit it
+/// names, which the import gives the table's indicators of that unit.
+fn year_to_date_in_notes(notes: &[Row]) -> Option<NotedRules> {
     for row in notes {
         for cell in &row.cells {
             let lower = cell.to_lowercase();
             if !(lower.contains("year to date") || lower.contains("ytd")) {
                 continue;
             }
-            let mut read = Vec::new();
-            let mut disagrees = Vec::new();
+            let mut noted = NotedRules {
+                row: row.number,
+                rules: Vec::new(),
+                read: Vec::new(),
+            };
             for clause in lower.split([',', ';']).flat_map(|c| c.split(" and the ")) {
                 let rule = if clause.contains("sum") || clause.contains("total") {
                     YearToDateRule::Sum
@@ -390,46 +464,28 @@ fn year_to_date_in_notes(notes: &[Row], findings: &mut Vec<Finding>) {
                     continue;
                 };
                 let subjects = [
-                    ("count", YearToDateRule::Sum),
-                    ("number", YearToDateRule::Sum),
-                    ("money", YearToDateRule::Sum),
-                    ("£", YearToDateRule::Sum),
-                    ("rate", YearToDateRule::Mean),
-                    ("percent", YearToDateRule::Mean),
-                    ("%", YearToDateRule::Mean),
-                    ("days", YearToDateRule::Mean),
+                    ("count", Unit::Count),
+                    ("number", Unit::Count),
+                    ("money", Unit::Money),
+                    ("£", Unit::Money),
+                    ("rate", Unit::Rate),
+                    ("percent", Unit::Percent),
+                    ("%", Unit::Percent),
+                    ("days", Unit::Days),
                 ];
-                for (word, applied) in subjects {
-                    if clause.contains(word) {
-                        read.push(format!("{} for {word}", rule.as_str()));
-                        if applied != rule {
-                            disagrees.push(word);
-                        }
+                for (word, unit) in subjects {
+                    if clause.contains(word) && !noted.rules.iter().any(|(u, _)| *u == unit) {
+                        noted.rules.push((unit, rule));
+                        noted.read.push(format!("{} for {word}", rule.as_str()));
                     }
                 }
             }
-            if read.is_empty() {
-                continue;
+            if !noted.rules.is_empty() {
+                return Some(noted);
             }
-            let message = if disagrees.is_empty() {
-                format!(
-                    "year-to-date rule read from the notes: {}; the year to date is worked \
-                     out so",
-                    read.join(", ")
-                )
-            } else {
-                format!(
-                    "year-to-date rule read from the notes: {}; Waymark works out the year \
-                     to date as the sum of periods for counts and money and the mean of \
-                     periods for percentages, rates and days, which differs for {}",
-                    read.join(", "),
-                    disagrees.join(", ")
-                )
-            };
-            findings.push(Finding::new(row.number, "", FindingKind::RuleRead, message));
-            return;
         }
     }
+    None
 }
 
 /// The first number followed by "%" (or "percent", "percentage points") in `text`, with the
@@ -455,37 +511,55 @@ fn percentage_in(text: &str) -> Option<(Figure, &str)> {
     None
 }
 
-/// Compares a year-to-date column's figure with the year to date the periods give by the
-/// indicator's rule (sum for counts and money, mean for percentages and rates), and finds the
-/// cell by row and column where they differ.
-fn check_stated_year_to_date(
-    parsed: &ParsedIndicator,
+/// Follows a year-to-date column: where its figure is what the periods give by the rule in
+/// force, nothing changes; where another rule gives it (the sum where the mean was taken, say),
+/// the indicator takes that rule, which is returned; where none does, the cell is found by
+/// row and column with what the rule in force gives.
+fn follow_stated_year_to_date(
+    parsed: &mut ParsedIndicator,
     row: usize,
     header: &str,
     stated: Figure,
     findings: &mut Vec<Finding>,
-) {
-    let Some(last) = parsed.measurements.last().map(|m| m.period) else {
-        return;
+) -> Option<YearToDateRule> {
+    let last = parsed.measurements.last().map(|m| m.period)?;
+    let worked_by = |parsed: &ParsedIndicator, rule: YearToDateRule| {
+        let indicator = Indicator {
+            year_to_date: Some(rule),
+            ..value_indicator(parsed)
+        };
+        year_to_date(&indicator, &parsed.measurements, last).map(|ytd| ytd.value)
     };
-    let indicator = to_indicator(parsed, None);
-    let Some(worked) = year_to_date(&indicator, &parsed.measurements, last) else {
-        return;
-    };
-    if worked.value != stated {
-        findings.push(Finding::new(
-            row,
-            header,
-            FindingKind::BadFigure,
-            format!(
-                "the year-to-date column says {stated} for \"{}\"; its periods to {last} \
-                 give {} by the {}",
-                parsed.title,
-                worked.value,
-                worked.rule.as_str()
-            ),
-        ));
+    let in_force = parsed
+        .year_to_date
+        .unwrap_or_else(|| YearToDateRule::by_type(parsed.measure, parsed.unit));
+    let worked = worked_by(parsed, in_force)?;
+    if worked == stated {
+        parsed.year_to_date = Some(in_force);
+        return Some(in_force);
     }
+    // A level's periods are summed or averaged; a cumulative figure or a change is its own.
+    if parsed.measure == MeasureType::Level {
+        let other = [YearToDateRule::Sum, YearToDateRule::Mean]
+            .into_iter()
+            .find(|rule| *rule != in_force && worked_by(parsed, *rule) == Some(stated));
+        if let Some(rule) = other {
+            parsed.year_to_date = Some(rule);
+            return Some(rule);
+        }
+    }
+    findings.push(Finding::new(
+        row,
+        header,
+        FindingKind::BadFigure,
+        format!(
+            "the year-to-date column says {stated} for \"{}\"; its periods to {last} give \
+             {worked} by the {}",
+            parsed.title,
+            in_force.as_str()
+        ),
+    ));
+    None
 }
 
 /// A header cell that names a period rather than a field: the period its figures are for.
@@ -923,19 +997,15 @@ fn settle(
     };
     let direction = entry
         .direction
-        .or_else(|| direction_from_title(&entry.title))
-        .unwrap_or_else(|| {
-            findings.push(Finding::new(
-                entry.first_row,
-                &header(Field::Direction),
-                FindingKind::BadFigure,
-                format!(
-                    "no direction for \"{}\"; higher is taken to be better",
-                    entry.title
-                ),
-            ));
-            Direction::HigherIsBetter
-        });
+        .or_else(|| direction_from_title(&entry.title));
+    if direction.is_none() {
+        findings.push(Finding::new(
+            entry.first_row,
+            &header(Field::Direction),
+            FindingKind::DirectionMissing,
+            direction_missing_message(&entry.title),
+        ));
+    }
     let calendar = entry.calendar.unwrap_or_else(|| {
         let mut kinds: Vec<PeriodKind> = entry
             .measurements
@@ -983,9 +1053,61 @@ fn settle(
         minimum: entry.minimum,
         stretch: entry.stretch,
         tolerance: None,
+        year_to_date: None,
         measurements,
+        row: entry.first_row,
         title: entry.title,
     }
+}
+
+fn direction_missing_message(title: &str) -> String {
+    format!(
+        "nothing in the table says which way is better for \"{title}\" (no Better column, \
+         no \"reduce\" or \"increase\" in its name or target); say whether higher or lower \
+         is better before it is imported"
+    )
+}
+
+/// Gives indicators whose table states no direction the direction the person answered, by
+/// title (ignoring case and surrounding spaces), and drops the finding that asked. Returns the
+/// titles answered that name no indicator of the import lacking a direction, for the caller
+/// to refuse: an answer never overrides what the table states.
+pub fn answer_directions(
+    import: &mut IndicatorImport,
+    answers: &[(String, Direction)],
+) -> Vec<String> {
+    let mut unknown = Vec::new();
+    for (title, direction) in answers {
+        let key = title.trim().to_lowercase();
+        let mut found = false;
+        for parsed in &mut import.indicators {
+            if parsed.direction.is_none() && parsed.title.trim().to_lowercase() == key {
+                parsed.direction = Some(*direction);
+                let message = direction_missing_message(&parsed.title);
+                let row = parsed.row;
+                import.findings.retain(|f| {
+                    !(f.kind == FindingKind::DirectionMissing
+                        && f.row == row
+                        && f.message == message)
+                });
+                found = true;
+            }
+        }
+        if !found {
+            unknown.push(title.clone());
+        }
+    }
+    unknown
+}
+
+/// The titles of the import's indicators whose direction is neither stated nor answered.
+pub fn directions_missing(import: &IndicatorImport) -> Vec<String> {
+    import
+        .indicators
+        .iter()
+        .filter(|parsed| parsed.direction.is_none())
+        .map(|parsed| parsed.title.clone())
+        .collect()
 }
 
 fn parse_unit(text: &str) -> Option<Unit> {
@@ -1095,6 +1217,27 @@ pub struct IndicatorOutcome {
     pub objectives_new: Vec<String>,
     pub dry_run: bool,
     pub findings: Vec<Finding>,
+    /// Each indicator read, as it would be stored.
+    pub indicators: Vec<IndicatorRead>,
+    /// The indicators the import would create whose direction nobody has stated: none of them
+    /// is stored until each has an answer ([`answer_directions`]).
+    pub directions_missing: Vec<String>,
+}
+
+/// One indicator of a file, as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorRead {
+    pub title: String,
+    pub row: usize,
+    /// "higher is better" or "lower is better"; `None` where nobody has said.
+    pub direction: Option<&'static str>,
+    /// How its year to date is worked out ("mean of periods").
+    pub year_to_date: &'static str,
+    /// True where the table stated the rule (notes or a year-to-date column); false where it
+    /// is the rule by measure type and unit.
+    pub year_to_date_stated: bool,
+    /// True where the plan already has it (matched by title), whose settings are kept.
+    pub matched: bool,
 }
 
 /// An objective named in the file, and the plan's item it was taken to be.
@@ -1245,18 +1388,53 @@ pub fn plan_indicator_import(
             .entry(stored.indicator.title.trim().to_lowercase())
             .or_insert(index);
     }
+    let mut indicators_read = Vec::with_capacity(import.indicators.len());
+    let mut directions_missing = Vec::new();
     for parsed in &import.indicators {
         let key = parsed.title.trim().to_lowercase();
         let matched = by_title.get(&key).map(|&index| &existing[index]);
+        let rule = parsed
+            .year_to_date
+            .unwrap_or_else(|| YearToDateRule::by_type(parsed.measure, parsed.unit));
+        indicators_read.push(IndicatorRead {
+            title: parsed.title.clone(),
+            row: parsed.row,
+            direction: matched
+                .map(|stored| stored.indicator.direction)
+                .or(parsed.direction)
+                .map(Direction::as_str),
+            year_to_date: matched
+                .map(|stored| YearToDateRule::for_indicator(&stored.indicator))
+                .unwrap_or(rule)
+                .as_str(),
+            year_to_date_stated: match matched {
+                Some(stored) => stored.indicator.year_to_date.is_some(),
+                None => parsed.year_to_date.is_some(),
+            },
+            matched: matched.is_some(),
+        });
         let (target, calendar) = match matched {
             Some(stored) => {
                 indicators_matched += 1;
+                // The plan's indicator keeps its direction: the table need not state it.
+                let message = direction_missing_message(&parsed.title);
+                findings.retain(|f| {
+                    !(f.kind == FindingKind::DirectionMissing
+                        && f.row == parsed.row
+                        && f.message == message)
+                });
                 (
                     IndicatorRef::Existing(stored.indicator.id),
                     stored.indicator.calendar,
                 )
             }
             None => {
+                // Never stored on a guessed direction: the caller refuses the import while
+                // any is missing, and it is left out of the set meanwhile.
+                let Some(direction) = parsed.direction else {
+                    directions_missing.push(parsed.title.clone());
+                    continue;
+                };
                 let objective = parsed
                     .objective
                     .as_ref()
@@ -1265,7 +1443,7 @@ pub fn plan_indicator_import(
                     NewIndicator {
                         org: plan.org,
                         plan: plan.id,
-                        indicator: to_indicator(parsed, None),
+                        indicator: to_indicator(parsed, direction),
                         owner_post: parsed.owner.clone(),
                         position: next_position,
                     },
@@ -1308,6 +1486,8 @@ pub fn plan_indicator_import(
         objectives_new,
         dry_run,
         findings,
+        indicators: indicators_read,
+        directions_missing,
     };
     let set = IndicatorImportSet {
         new_plan: None,
@@ -1320,25 +1500,35 @@ pub fn plan_indicator_import(
     (set, outcome)
 }
 
-/// The core indicator for a parsed one; the store gives the id.
-fn to_indicator(parsed: &ParsedIndicator, objective: Option<ItemId>) -> Indicator {
+/// The core indicator for a parsed one, going `direction`; the store gives the id, and the
+/// objective is linked as the import stores it.
+fn to_indicator(parsed: &ParsedIndicator, direction: Direction) -> Indicator {
     Indicator {
-        objective,
         annual_target: parsed.annual_target,
         baseline: parsed.baseline,
         minimum: parsed.minimum,
         stretch: parsed.stretch,
         tolerance: parsed.tolerance.unwrap_or(Tolerance::DEFAULT),
+        year_to_date: parsed.year_to_date,
         ..Indicator::new(
             IndicatorId(0),
             parsed.title.clone(),
             Wording::new(subject_of(&parsed.title)),
             parsed.unit,
-            parsed.direction,
+            direction,
             parsed.measure,
             parsed.calendar,
         )
     }
+}
+
+/// The core indicator for working out a parsed one's year-to-date figure, which its direction
+/// does not enter: never stored, and its RAG never read.
+fn value_indicator(parsed: &ParsedIndicator) -> Indicator {
+    to_indicator(
+        parsed,
+        parsed.direction.unwrap_or(Direction::HigherIsBetter),
+    )
 }
 
 /// The start of the earliest period measured for each objective's indicators (by its text in
@@ -1502,7 +1692,7 @@ mod tests {
             Some("Building safer communities")
         );
         assert_eq!(constables.unit, Unit::Count);
-        assert_eq!(constables.direction, Direction::HigherIsBetter);
+        assert_eq!(constables.direction, Some(Direction::HigherIsBetter));
         assert_eq!(constables.measure, MeasureType::Level);
         assert_eq!(constables.calendar, Calendar::Quarterly);
         assert_eq!(constables.annual_target, Some(Figure::whole(300)));
@@ -1528,7 +1718,7 @@ mod tests {
 
         let sac = &import.indicators[2];
         assert_eq!(sac.unit, Unit::Percent);
-        assert_eq!(sac.direction, Direction::LowerIsBetter);
+        assert_eq!(sac.direction, Some(Direction::LowerIsBetter));
         assert_eq!(sac.measure, MeasureType::Change);
         assert_eq!(sac.annual_target, Some(Figure::from_hundredths(-500)));
         assert_eq!(
@@ -1572,7 +1762,7 @@ mod tests {
         let burglary = &import.indicators[0];
         assert_eq!(
             burglary.direction,
-            Direction::LowerIsBetter,
+            Some(Direction::LowerIsBetter),
             "from the verb"
         );
         assert_eq!(burglary.annual_target, Some(Figure::whole(1200)));

@@ -15,7 +15,7 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Row, Transaction};
 use waymark_core::indicator::{
     Actual, Calendar, Counted, Direction, Figure, Indicator, IndicatorId, MeasureType, Measurement,
-    Period, Profile, Tolerance, ToleranceMode, Unit, Wording,
+    Period, Profile, Tolerance, ToleranceMode, Unit, Wording, YearToDateRule,
 };
 use waymark_core::{ItemId, OrgId, PlanId, PostId};
 
@@ -117,7 +117,7 @@ const INDICATOR_COLUMNS: &str = "i.id, i.org_id, i.plan_id, i.objective_item_id,
     p.id AS owner_post_id, i.title, i.subject, i.subject_plural, i.counted_singular, \
     i.counted_plural, i.counted_predicate, i.unit, i.direction, i.measure, i.calendar, \
     i.annual_target, i.baseline, i.minimum, i.stretch, i.profile, i.tolerance_mode, \
-    i.tolerance_amount, i.position";
+    i.tolerance_amount, i.year_to_date, i.position";
 
 /// Resolves the owner's post title to the organisation's post of that title, if any.
 const INDICATOR_FROM: &str =
@@ -467,9 +467,9 @@ async fn insert_indicator_on(
         "INSERT INTO indicators (org_id, plan_id, objective_item_id, owner_post, title, \
              subject, subject_plural, counted_singular, counted_plural, counted_predicate, unit, \
              direction, measure, calendar, annual_target, baseline, minimum, stretch, profile, \
-             tolerance_mode, tolerance_amount, position, created_at) VALUES ($1, $2, $3, $4, $5, \
-             $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-             $23) RETURNING id",
+             tolerance_mode, tolerance_amount, year_to_date, position, created_at) VALUES ($1, \
+             $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+             $20, $21, $22, $23, $24) RETURNING id",
     )
     .bind(plan.org.0)
     .bind(plan.id.0)
@@ -492,6 +492,7 @@ async fn insert_indicator_on(
     .bind(profile_json(&indicator.profile))
     .bind(tolerance_mode_text(indicator.tolerance.mode).to_string())
     .bind(indicator.tolerance.amount.hundredths())
+    .bind(indicator.year_to_date.map(|rule| rule.word().to_string()))
     .bind(new.position)
     .bind(instant_text(Utc::now()))
     .fetch_one(&mut **tx)
@@ -687,6 +688,12 @@ fn indicator_from_row(row: &AnyRow) -> Result<StoredIndicator> {
             mode: parse_tolerance_mode(&mode_text)
                 .ok_or_else(|| corrupt("tolerance mode", &mode_text))?,
             amount: Figure::from_hundredths(row.try_get("tolerance_amount")?),
+        },
+        year_to_date: match row.try_get::<Option<String>, _>("year_to_date")? {
+            Some(word) => Some(
+                YearToDateRule::parse(&word).ok_or_else(|| corrupt("year-to-date rule", &word))?,
+            ),
+            None => None,
         },
     };
     Ok(StoredIndicator {

@@ -74,6 +74,10 @@ pub struct YearToDateJson {
     /// "the period's figure" (a cumulative measure or a change).
     #[schema(value_type = String)]
     pub rule: &'static str,
+    /// True where the rule is the indicator's own, as the table it was imported from states
+    /// it (its notes, or a year-to-date column); false where it is the rule by measure type
+    /// and unit.
+    pub rule_stated: bool,
     /// How many periods of the year, to the one judged, have a figure.
     pub periods_reported: u32,
     #[schema(value_type = f64)]
@@ -86,9 +90,10 @@ pub struct YearToDateJson {
 }
 
 impl YearToDateJson {
-    fn new(ytd: YearToDate) -> Self {
+    fn new(ytd: YearToDate, rule_stated: bool) -> Self {
         YearToDateJson {
             rule: ytd.rule.as_str(),
+            rule_stated,
             periods_reported: ytd.periods_reported,
             value: UnitNumber(ytd.value),
             target: ytd.target.map(UnitNumber),
@@ -118,7 +123,7 @@ impl IndicatorJson {
             on_track: evaluation.on_track,
             sentence: evaluation.sentence.clone(),
             year_to_date: year_to_date(indicator, &row.measurements, row.period)
-                .map(YearToDateJson::new),
+                .map(|ytd| YearToDateJson::new(ytd, indicator.year_to_date.is_some())),
         }
     }
 }

@@ -409,3 +409,138 @@ fn an_indicator_table_finds_objectives_written_out_in_full() {
     assert_eq!(again["objectives_created"], 0, "{again}");
     assert_eq!(again["measurements"], 0, "{again}");
 }
+
+/// An indicator table that says nothing of direction for two indicators: `waymark import`
+/// refuses it, naming each and its row and how to answer, and stores nothing; a misspelt or
+/// unreadable `--direction` is refused by name; answered, each is stored and judged the way
+/// it was answered (issue #24).
+#[test]
+fn an_unstated_direction_is_answered_with_direction_or_refused() {
+    let dir = fresh_data_dir("indicators-direction");
+    let table = dir.join("no-direction.csv");
+    std::fs::write(
+        &table,
+        "Performance 2026-27\nIndicator,Unit,Better,Target,Q1,Q2\n\
+         Abandoned calls,%,,5,4.9,5.1\nArrests,Count,Higher,100,100,110\n\
+         Repeat victims,Count,,40,38,45\n",
+    )
+    .unwrap();
+    let file = table.to_str().unwrap();
+    let import = |extra: &[&str]| {
+        let mut args = vec!["import", file, "--new-plan", "Performance"];
+        args.extend_from_slice(extra);
+        waymark(&dir).args(args).output().unwrap()
+    };
+
+    let refused = import(&[]);
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    for expected in [
+        "give --direction \"NAME=higher\" or --direction \"NAME=lower\" for each indicator",
+        "The file does not say which way is better for \"Abandoned calls\" (row 3), \
+         \"Repeat victims\" (row 5)",
+        "Nothing was imported.",
+    ] {
+        assert!(said.contains(expected), "{expected}: {said}");
+    }
+    let plans = json(&dir, &["plans", "--json"]);
+    assert_eq!(plans, serde_json::json!([]), "nothing stored");
+
+    // The dry run says what it would ask, and stores nothing either.
+    let dry = succeed(waymark(&dir).args([
+        "import",
+        file,
+        "--new-plan",
+        "Performance",
+        "--dry-run",
+        "--json",
+    ]));
+    let dry: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    assert_eq!(
+        dry["directions_missing"],
+        serde_json::json!(["Abandoned calls", "Repeat victims"]),
+        "{dry}"
+    );
+
+    let one_answered = import(&["--direction", "Abandoned calls=lower"]);
+    assert!(!one_answered.status.success());
+    let said = String::from_utf8_lossy(&one_answered.stderr);
+    assert!(
+        said.contains("which way is better for \"Repeat victims\" (row 5):"),
+        "{said}"
+    );
+    assert!(!said.contains("\"Abandoned calls\" (row 3)"), "{said}");
+
+    let unreadable = import(&["--direction", "Abandoned calls=sideways"]);
+    assert!(!unreadable.status.success());
+    assert!(
+        String::from_utf8_lossy(&unreadable.stderr)
+            .contains("--direction Abandoned calls=sideways: \"sideways\" is not higher or lower")
+    );
+    let misspelt = import(&[
+        "--direction",
+        "Abandoned call=lower",
+        "--direction",
+        "Repeat victims=lower",
+    ]);
+    assert!(!misspelt.status.success());
+    let said = String::from_utf8_lossy(&misspelt.stderr);
+    assert!(
+        said.contains(
+            "No indicator of the file that leaves its direction unstated is called \
+             \"Abandoned call\""
+        ),
+        "{said}"
+    );
+    let stated = import(&[
+        "--direction",
+        "Arrests=lower",
+        "--direction",
+        "Abandoned calls=lower",
+        "--direction",
+        "Repeat victims=lower",
+    ]);
+    assert!(
+        !stated.status.success(),
+        "Arrests states its direction: not overridden"
+    );
+    assert_eq!(json(&dir, &["plans", "--json"]), serde_json::json!([]));
+
+    succeed(waymark(&dir).args([
+        "import",
+        file,
+        "--new-plan",
+        "Performance",
+        "--direction",
+        "abandoned calls=lower",
+        "--direction",
+        "Repeat victims=LOWER",
+    ]));
+    let rows = json(
+        &dir,
+        &[
+            "indicators",
+            "--plan",
+            "1",
+            "--period",
+            "Q2 2026-27",
+            "--json",
+        ],
+    );
+    let read: Vec<serde_json::Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::json!([r["title"], r["direction"], r["actual"], r["rag"]]))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            // 5.1% against 5%, lower is better: 2% worse, within the 5% band.
+            serde_json::json!(["Abandoned calls", "lower is better", 5.1, "Amber"]),
+            serde_json::json!(["Arrests", "higher is better", 110, "Green"]),
+            // 45 against 40, lower is better: 12.5% worse.
+            serde_json::json!(["Repeat victims", "lower is better", 45, "Red"]),
+        ]
+    );
+}

@@ -10,6 +10,7 @@ use super::calendar::{Calendar, Fraction, Period};
 use super::figure::{Figure, div_round, saturate};
 use super::format::{Role, format_figure, format_signed};
 use super::rag::Targets;
+use super::year_to_date::YearToDateRule;
 
 /// An indicator's identity in the store. Defined here rather than in `ids` because only the
 /// indicator rules and their callers use it.
@@ -290,6 +291,9 @@ pub struct Indicator {
     /// Used by cumulative measures only.
     pub profile: Profile,
     pub tolerance: Tolerance,
+    /// How its year to date is worked out, where the table it came from states a rule (in its
+    /// notes, or by a year-to-date column); `None` is the rule by measure type and unit.
+    pub year_to_date: Option<YearToDateRule>,
 }
 
 /// One period's figure, or the "not yet available" state (seed 004's NYA: a survey not yet run).
@@ -414,6 +418,7 @@ impl Indicator {
             stretch: None,
             profile: Profile::Linear,
             tolerance: Tolerance::DEFAULT,
+            year_to_date: None,
         }
     }
 

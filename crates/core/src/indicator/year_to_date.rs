@@ -27,13 +27,45 @@ pub enum YearToDateRule {
 }
 
 impl YearToDateRule {
-    /// The rule for an indicator, from its measure type and unit.
+    pub const ALL: [YearToDateRule; 3] = [
+        YearToDateRule::Sum,
+        YearToDateRule::Mean,
+        YearToDateRule::Latest,
+    ];
+
+    /// The rule for an indicator: its own, where its table stated one, else the rule by its
+    /// measure type and unit.
     pub fn for_indicator(indicator: &Indicator) -> YearToDateRule {
-        match (indicator.measure, indicator.unit) {
+        indicator
+            .year_to_date
+            .unwrap_or_else(|| YearToDateRule::by_type(indicator.measure, indicator.unit))
+    }
+
+    /// The rule by measure type and unit, for an indicator that states none: the sum for
+    /// counts and money, the mean for percentages, rates and days, and the period's own
+    /// figure for a cumulative measure or a change.
+    pub fn by_type(measure: MeasureType, unit: Unit) -> YearToDateRule {
+        match (measure, unit) {
             (MeasureType::Cumulative | MeasureType::Change, _) => YearToDateRule::Latest,
             (MeasureType::Level, Unit::Count | Unit::Money) => YearToDateRule::Sum,
             (MeasureType::Level, Unit::Percent | Unit::Rate | Unit::Days) => YearToDateRule::Mean,
         }
+    }
+
+    /// The one word the rule is stored as: "sum", "mean" or "latest".
+    pub fn word(self) -> &'static str {
+        match self {
+            YearToDateRule::Sum => "sum",
+            YearToDateRule::Mean => "mean",
+            YearToDateRule::Latest => "latest",
+        }
+    }
+
+    /// Reads [`YearToDateRule::word`] back.
+    pub fn parse(word: &str) -> Option<YearToDateRule> {
+        YearToDateRule::ALL
+            .into_iter()
+            .find(|rule| rule.word().eq_ignore_ascii_case(word.trim()))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -236,6 +268,25 @@ mod tests {
         let ytd = year_to_date(&answered, &past, p(2)).unwrap();
         assert_eq!(ytd.value, Figure::from_hundredths(8_550));
         assert_eq!(ytd.rag, Some(Rag::Red));
+    }
+
+    #[test]
+    fn an_indicator_s_own_rule_replaces_the_rule_by_unit() {
+        // A count whose table says its year to date is the mean of the periods.
+        let officers = Indicator {
+            year_to_date: Some(YearToDateRule::Mean),
+            ..indicator(Unit::Count, Direction::HigherIsBetter, Figure::whole(100))
+        };
+        let figures = periods(&[9_500, 9_600]);
+        let ytd = year_to_date(&officers, &figures, p(2)).unwrap();
+        assert_eq!(ytd.rule, YearToDateRule::Mean);
+        assert_eq!(ytd.value, Figure::from_hundredths(9_550));
+        assert_eq!(ytd.target, Some(Figure::whole(100)));
+        // 95.5 is 4.5% short of 100: Amber.
+        assert_eq!(ytd.rag, Some(Rag::Amber));
+        for rule in YearToDateRule::ALL {
+            assert_eq!(YearToDateRule::parse(rule.word()), Some(rule));
+        }
     }
 
     #[test]

@@ -154,7 +154,7 @@ fn a_four_week_period_table_reads_each_figure_against_its_own_period() {
         .iter()
         .filter(|f| f.kind == FindingKind::RuleRead)
         .collect();
-    assert_eq!(rule.len(), 2, "{:?}", import.findings);
+    assert_eq!(rule.len(), 3, "{:?}", import.findings);
     assert_eq!(rule[0].row, 2, "the note's row");
     assert!(
         rule[0].message.contains("5% of the target"),
@@ -165,7 +165,16 @@ fn a_four_week_period_table_reads_each_figure_against_its_own_period() {
     assert_eq!(
         rule[1].message,
         "year-to-date rule read from the notes: sum of periods for count, mean of periods \
-         for rate, mean of periods for percent; the year to date is worked out so"
+         for rate, mean of periods for percent; applied to 8 indicators"
+    );
+    // The YTD column's one figure (burglary's 598) is the sum of its periods, as the notes say.
+    assert_eq!((rule[2].row, rule[2].column.as_str()), (5, "YTD"));
+    assert!(
+        rule[2]
+            .message
+            .contains("its figures are the sum of periods for \"Residential burglary\""),
+        "{}",
+        rule[2].message
     );
     assert!(
         import
@@ -177,7 +186,11 @@ fn a_four_week_period_table_reads_each_figure_against_its_own_period() {
     );
 
     assert_eq!(import.indicators.len(), 8);
-    let directions: Vec<Direction> = import.indicators.iter().map(|i| i.direction).collect();
+    let directions: Vec<Direction> = import
+        .indicators
+        .iter()
+        .filter_map(|i| i.direction)
+        .collect();
     use Direction::{HigherIsBetter as Up, LowerIsBetter as Down};
     assert_eq!(directions, [Down, Down, Down, Up, Up, Up, Down, Down]);
     for indicator in &import.indicators {
@@ -301,10 +314,11 @@ fn a_four_week_period_table_reads_each_figure_against_its_own_period() {
     });
 }
 
-/// A table that says nothing of direction: a finding by row for each indicator, naming the
-/// Better column it would be read from, rather than a silent "higher is better" (issue #24).
+/// A table that says nothing of direction: a `direction_missing` finding by row for each
+/// indicator, rather than a silent "higher is better"; the indicator is not stored until
+/// someone answers, and then goes the way they said (issue #24).
 #[test]
-fn a_missing_direction_is_a_finding_by_row() {
+fn a_missing_direction_is_asked_for_and_never_guessed() {
     use waymark_io::FindingKind;
     let path = temp_path("no-direction.csv");
     std::fs::write(
@@ -316,15 +330,18 @@ fn a_missing_direction_is_a_finding_by_row() {
     let missing: Vec<_> = import
         .findings
         .iter()
-        .filter(|f| f.kind == FindingKind::BadFigure)
+        .filter(|f| f.kind == FindingKind::DirectionMissing)
         .collect();
     assert_eq!(missing.len(), 1, "{:?}", import.findings);
     assert_eq!(missing[0].row, 3);
     assert!(
         missing[0]
             .message
-            .contains("no direction for \"Abandoned calls\"")
+            .contains("nothing in the table says which way is better for \"Abandoned calls\""),
+        "{}",
+        missing[0].message
     );
+    assert_eq!(import.indicators[0].direction, None);
     let indicator = &import.indicators[0];
     assert_eq!(
         indicator.measurements,
@@ -333,6 +350,232 @@ fn a_missing_direction_is_a_finding_by_row() {
             Figure::from_hundredths(490)
         )]
     );
+
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use waymark_core::indicator::Direction;
+        use waymark_io::indicators::{answer_directions, directions_missing};
+        let (store, org) = fresh_store().await;
+        let plan = store
+            .create_plan(&NewPlan {
+                org,
+                kind: PlanKind::Strategic,
+                title: "Policing plan 2026-27".into(),
+                period: Some("2026-27".into()),
+                level_names: PlanKind::Strategic.default_levels(),
+                owner_posts: Vec::new(),
+                source: None,
+                update_cycle: UpdateCycle::Monthly,
+                marking: waymark_core::Classification::OFFICIAL,
+            })
+            .await
+            .unwrap();
+        // Unanswered, the plan leaves it out and says so: nothing stored on a guess.
+        let unanswered = import_indicators(&store, plan.id, &import, "Import", true)
+            .await
+            .unwrap();
+        assert_eq!(unanswered.indicators_created, 0);
+        assert_eq!(unanswered.directions_missing, ["Abandoned calls"]);
+        assert_eq!(unanswered.indicators[0].direction, None);
+
+        let mut answered = import.clone();
+        let unknown = answer_directions(
+            &mut answered,
+            &[
+                (" abandoned CALLS ".into(), Direction::LowerIsBetter),
+                ("Arrests".into(), Direction::HigherIsBetter),
+            ],
+        );
+        assert_eq!(unknown, ["Arrests"], "no such indicator lacks a direction");
+        assert!(directions_missing(&answered).is_empty());
+        assert!(
+            answered
+                .findings
+                .iter()
+                .all(|f| f.kind != FindingKind::DirectionMissing),
+            "{:?}",
+            answered.findings
+        );
+        let outcome = import_indicators(&store, plan.id, &answered, "Import", false)
+            .await
+            .unwrap();
+        assert_eq!(outcome.indicators_created, 1);
+        assert!(outcome.directions_missing.is_empty());
+        let stored = store.indicators(Scope::All, plan.id).await.unwrap();
+        assert_eq!(stored[0].indicator.direction, Direction::LowerIsBetter);
+
+        // A second import of the unanswered table matches the stored indicator, which keeps
+        // its direction: nothing is asked.
+        let again = import_indicators(&store, plan.id, &import, "Import", true)
+            .await
+            .unwrap();
+        assert_eq!(again.indicators_matched, 1);
+        assert!(again.directions_missing.is_empty());
+        assert!(
+            again
+                .findings
+                .iter()
+                .all(|f| f.kind != FindingKind::DirectionMissing),
+            "{:?}",
+            again.findings
+        );
+    });
+}
+
+/// A table whose notes say the year to date is the sum of the periods for counts and the mean
+/// for rates and percentages, with a YTD column: each indicator holds the rule for its unit,
+/// stored with it, and its year to date at P6 is worked out and judged by it exactly
+/// (issue #24).
+#[test]
+fn the_year_to_date_rule_of_the_notes_is_applied_and_stored() {
+    use waymark_core::indicator::{YearToDateRule, year_to_date};
+    use waymark_io::FindingKind;
+
+    let path = crate::helpers::fixtures_dir().join("ytd-mean-for-rates.csv");
+    let import = parse_indicator_workbook(&read_file(&path).unwrap());
+    let rules: Vec<Option<YearToDateRule>> =
+        import.indicators.iter().map(|i| i.year_to_date).collect();
+    use YearToDateRule::{Mean, Sum};
+    assert_eq!(
+        rules,
+        [Some(Sum), Some(Mean), Some(Mean), Some(Mean), Some(Mean)]
+    );
+    let read: Vec<(usize, &str, &str)> = import
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::RuleRead)
+        .map(|f| (f.row, f.column.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(
+        read,
+        [
+            (
+                2,
+                "",
+                "RAG rule read from the notes: Amber when short of target by no more than 5% \
+                 of the target, Red beyond it; applied to every indicator of the table"
+            ),
+            (
+                3,
+                "",
+                "year-to-date rule read from the notes: sum of periods for count, mean of \
+                 periods for rate, mean of periods for percent; applied to 5 indicators"
+            ),
+            (
+                4,
+                "YTD",
+                "year-to-date rule read from the YTD column: its figures are the sum of \
+                 periods for \"Residential burglary\"; the mean of periods for \"Abandoned 999 \
+                 calls\"; applied to those indicators"
+            ),
+        ]
+    );
+    // The stated 95 is neither the sum (540) nor the mean (90) of its periods: found.
+    let wrong: Vec<_> = import
+        .findings
+        .iter()
+        .filter(|f| f.kind == FindingKind::BadFigure)
+        .collect();
+    assert_eq!(wrong.len(), 1, "{:?}", import.findings);
+    assert_eq!((wrong[0].row, wrong[0].column.as_str()), (9, "YTD"));
+    assert!(
+        wrong[0].message.contains(
+            "says 95 for \"Calls answered in 10 seconds\"; its periods to P6 2026-27 give 90 \
+             by the mean of periods"
+        ),
+        "{}",
+        wrong[0].message
+    );
+
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let (store, org) = fresh_store().await;
+        let plan = store
+            .create_plan(&NewPlan {
+                org,
+                kind: PlanKind::Strategic,
+                title: "Policing plan 2026-27".into(),
+                period: Some("2026-27".into()),
+                level_names: PlanKind::Strategic.default_levels(),
+                owner_posts: Vec::new(),
+                source: None,
+                update_cycle: UpdateCycle::Monthly,
+                marking: waymark_core::Classification::OFFICIAL,
+            })
+            .await
+            .unwrap();
+        let outcome = import_indicators(&store, plan.id, &import, "Import", false)
+            .await
+            .unwrap();
+        assert_eq!(outcome.indicators_created, 5);
+        let stated: Vec<(&str, &str, bool)> = outcome
+            .indicators
+            .iter()
+            .map(|i| (i.title.as_str(), i.year_to_date, i.year_to_date_stated))
+            .collect();
+        assert_eq!(stated[0], ("Residential burglary", "sum of periods", true));
+        assert_eq!(stated[1], ("Abandoned 999 calls", "mean of periods", true));
+        let p6 = Period::parse("P6 2026-27").unwrap();
+        let mut worked = Vec::new();
+        for stored in store.indicators(Scope::All, plan.id).await.unwrap() {
+            let measurements = store
+                .measurements(Scope::All, stored.indicator.id, None)
+                .await
+                .unwrap();
+            let ytd = year_to_date(&stored.indicator, &measurements, p6).unwrap();
+            worked.push((
+                stored.indicator.title.clone(),
+                stored.indicator.year_to_date,
+                ytd.value,
+                ytd.target,
+                ytd.rag,
+            ));
+        }
+        let h = Figure::from_hundredths;
+        assert_eq!(
+            worked,
+            [
+                // The sum of P1..P6 against the period target times six: 598 of 600, lower is
+                // better.
+                (
+                    "Residential burglary".to_string(),
+                    Some(Sum),
+                    h(59_800),
+                    Some(h(60_000)),
+                    Some(Rag::Green)
+                ),
+                // The mean of P1..P6, 4.2, is exactly 5% worse than 4: Amber.
+                (
+                    "Abandoned 999 calls".to_string(),
+                    Some(Mean),
+                    h(420),
+                    Some(h(400)),
+                    Some(Rag::Amber)
+                ),
+                // The mean, 76, is exactly 5% short of 80, higher is better: Amber.
+                (
+                    "Victim satisfaction".to_string(),
+                    Some(Mean),
+                    h(7_600),
+                    Some(h(8_000)),
+                    Some(Rag::Amber)
+                ),
+                // The mean is 10.5017, printed 10.50, but just past the band: Red.
+                (
+                    "Abandoned 101 calls".to_string(),
+                    Some(Mean),
+                    h(1_050),
+                    Some(h(1_000)),
+                    Some(Rag::Red)
+                ),
+                (
+                    "Calls answered in 10 seconds".to_string(),
+                    Some(Mean),
+                    h(9_000),
+                    Some(h(9_000)),
+                    Some(Rag::Green)
+                ),
+            ]
+        );
+    });
 }
 
 /// Months across the page as "Apr" … "Mar" take the financial year of the title (January is
@@ -408,11 +651,17 @@ fn period_columns_in_every_written_form() {
         finding.message
     );
 
-    // A stated year to date that the periods do not give is found by row and column.
+    // A stated year to date that no rule gives from the periods is found by row and column;
+    // one another rule gives (161, the sum of a percentage's periods) sets the rule.
     let stated = read(
         "stated-ytd.csv",
         "Performance 2026-27\nIndicator,Unit,Better,Target,P1,P2,YTD\n\
-         Arrests,Count,Higher,400,10,20,30\nSatisfaction,%,Higher,80,80,81,161\n",
+         Arrests,Count,Higher,400,10,20,30\nSatisfaction,%,Higher,80,80,81,162\n\
+         Confidence,%,Higher,70,70,71,141\n",
+    );
+    assert_eq!(
+        stated.indicators[2].year_to_date,
+        Some(waymark_core::indicator::YearToDateRule::Sum)
     );
     let wrong: Vec<_> = stated
         .findings
@@ -424,12 +673,12 @@ fn period_columns_in_every_written_form() {
     assert!(
         wrong[0]
             .message
-            .contains("says 161 for \"Satisfaction\"; its periods to P2 2026-27 give 80.5 by the mean of periods"),
+            .contains("says 162 for \"Satisfaction\"; its periods to P2 2026-27 give 80.5 by the mean of periods"),
         "{}",
         wrong[0].message
     );
 
-    // A year-to-date rule in the notes that differs from the one applied is said to differ.
+    // A year-to-date rule in the notes that differs from the rule by unit is applied.
     let differs = read(
         "ytd-note.csv",
         "Performance 2026-27\nYTD is the total of the periods for percentages too\n\
@@ -441,10 +690,14 @@ fn period_columns_in_every_written_form() {
         .find(|f| f.kind == FindingKind::RuleRead)
         .unwrap();
     assert_eq!(note.row, 2);
-    assert!(
-        note.message.ends_with("which differs for percent"),
-        "{}",
-        note.message
+    assert_eq!(
+        note.message,
+        "year-to-date rule read from the notes: sum of periods for percent; applied to 1 \
+         indicator"
+    );
+    assert_eq!(
+        differs.indicators[0].year_to_date,
+        Some(waymark_core::indicator::YearToDateRule::Sum)
     );
 
     // With the import's as-at date, the year is the financial year containing it, said so.
@@ -496,7 +749,7 @@ fn a_target_written_with_its_direction_sets_it() {
         "{:?}",
         import.findings
     );
-    let read: Vec<(Direction, Option<Figure>)> = import
+    let read: Vec<(Option<Direction>, Option<Figure>)> = import
         .indicators
         .iter()
         .map(|i| (i.direction, i.annual_target))
@@ -504,9 +757,9 @@ fn a_target_written_with_its_direction_sets_it() {
     assert_eq!(
         read,
         [
-            (Direction::LowerIsBetter, Some(Figure::whole(100))),
-            (Direction::HigherIsBetter, Some(Figure::whole(90))),
-            (Direction::LowerIsBetter, Some(Figure::whole(4))),
+            (Some(Direction::LowerIsBetter), Some(Figure::whole(100))),
+            (Some(Direction::HigherIsBetter), Some(Figure::whole(90))),
+            (Some(Direction::LowerIsBetter), Some(Figure::whole(4))),
         ]
     );
 }

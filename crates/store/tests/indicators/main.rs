@@ -10,7 +10,7 @@ mod common;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use waymark_core::indicator::{
     Actual, Calendar, Direction, Figure, Indicator, IndicatorId, MeasureType, Measurement, Period,
-    Profile, Tolerance, Unit, Wording, evaluate,
+    Profile, Tolerance, Unit, Wording, YearToDateRule, evaluate,
 };
 use waymark_core::{ItemFields, Organisation, Plan, PlanKind, Rag, UpdateCycle};
 use waymark_store::{
@@ -96,6 +96,93 @@ fn recorded(
     }
 }
 
+/// Each year-to-date rule an indicator may hold (and none: the rule by type and unit) is
+/// stored as its word and read back as it was, on both backends, whether written one at a time
+/// or by an import's set (issue #24).
+#[tokio::test]
+async fn each_year_to_date_rule_round_trips() {
+    for (backend, store) in stores().await {
+        let (org, plan, _) = seeded(&store, "NSP").await;
+        let rules = [
+            None,
+            Some(YearToDateRule::Sum),
+            Some(YearToDateRule::Mean),
+            Some(YearToDateRule::Latest),
+        ];
+        for (position, rule) in rules.iter().enumerate() {
+            store
+                .create_indicator(&NewIndicator {
+                    org: org.id,
+                    plan: plan.id,
+                    indicator: Indicator {
+                        year_to_date: *rule,
+                        ..Indicator::new(
+                            IndicatorId(0),
+                            format!("Abandoned 999 calls ({position})"),
+                            Wording::new("the abandoned call rate"),
+                            Unit::Percent,
+                            Direction::LowerIsBetter,
+                            MeasureType::Level,
+                            Calendar::FourWeekly,
+                        )
+                    },
+                    owner_post: None,
+                    position: position as i64,
+                })
+                .await
+                .unwrap();
+        }
+        let mut import = waymark_store::IndicatorImportSet {
+            new_plan: None,
+            changes: ChangeSet::new(org.id, plan.id),
+            indicators: Vec::new(),
+            measurements: Vec::new(),
+            entered_by: "Import".into(),
+            audit: None,
+        };
+        import.indicators.push((
+            NewIndicator {
+                org: org.id,
+                plan: plan.id,
+                indicator: Indicator {
+                    year_to_date: Some(YearToDateRule::Mean),
+                    ..Indicator::new(
+                        IndicatorId(0),
+                        "Victim satisfaction",
+                        Wording::new("victim satisfaction"),
+                        Unit::Percent,
+                        Direction::HigherIsBetter,
+                        MeasureType::Level,
+                        Calendar::FourWeekly,
+                    )
+                },
+                owner_post: None,
+                position: 9,
+            },
+            None,
+        ));
+        store.import_indicators(&import).await.unwrap();
+        let read: Vec<Option<YearToDateRule>> = store
+            .indicators(Scope::Org(org.id), plan.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|stored| stored.indicator.year_to_date)
+            .collect();
+        assert_eq!(
+            read,
+            [
+                None,
+                Some(YearToDateRule::Sum),
+                Some(YearToDateRule::Mean),
+                Some(YearToDateRule::Latest),
+                Some(YearToDateRule::Mean),
+            ],
+            "{backend}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn every_indicator_field_round_trips() {
     for (backend, store) in stores().await {
@@ -117,6 +204,8 @@ async fn every_indicator_field_round_trips() {
                 Figure::whole(100),
             ]),
             tolerance: Tolerance::absolute(hundredths(250)),
+            // As a table's notes may state it: kept as given, not the rule by type and unit.
+            year_to_date: Some(YearToDateRule::Sum),
             ..Indicator::new(
                 IndicatorId(0),
                 "Target and disrupt known organised crime groups",

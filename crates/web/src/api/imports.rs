@@ -206,6 +206,11 @@ pub(crate) struct ConfirmJson {
     /// the plan with their history). False when absent.
     #[serde(default)]
     close_missing: bool,
+    /// For an indicator table: which way is better for each indicator the preview lists in
+    /// `directions_missing`, by its title: `higher` or `lower`. An indicator table with one
+    /// unanswered is refused (422), naming each and its row.
+    #[serde(default)]
+    directions: BTreeMap<String, String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -218,6 +223,34 @@ pub(crate) struct IndicatorCountsJson {
     objectives_matched: Vec<ObjectiveMatchedJson>,
     /// The objectives the file names that the plan has not, added as new items.
     objectives_new: Vec<String>,
+    /// Each indicator read, as it would be stored: its direction and year-to-date rule.
+    indicators: Vec<IndicatorReadJson>,
+    /// The indicators the import would create whose table does not say which way is better:
+    /// the confirmation must answer each in `directions`.
+    directions_missing: Vec<DirectionMissingJson>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct IndicatorReadJson {
+    title: String,
+    /// The file's first row for it.
+    row: usize,
+    /// "higher is better" or "lower is better"; null where nobody has said.
+    direction: Option<&'static str>,
+    /// How its year to date is worked out: "sum of periods", "mean of periods" or "the
+    /// period's figure".
+    year_to_date: &'static str,
+    /// True where the table stated the rule (its notes, or a year-to-date column); false where
+    /// it is the rule by measure type and unit.
+    year_to_date_stated: bool,
+    /// True where the plan has it already (by title), whose settings are kept.
+    matched: bool,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct DirectionMissingJson {
+    indicator: String,
+    row: usize,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -375,6 +408,30 @@ impl ImportResultJson {
                         .map(ObjectiveMatchedJson::new)
                         .collect(),
                     objectives_new: outcome.objectives_new.clone(),
+                    indicators: outcome
+                        .indicators
+                        .iter()
+                        .map(|read| IndicatorReadJson {
+                            title: read.title.clone(),
+                            row: read.row,
+                            direction: read.direction,
+                            year_to_date: read.year_to_date,
+                            year_to_date_stated: read.year_to_date_stated,
+                            matched: read.matched,
+                        })
+                        .collect(),
+                    directions_missing: outcome
+                        .directions_missing
+                        .iter()
+                        .map(|title| DirectionMissingJson {
+                            indicator: title.clone(),
+                            row: outcome
+                                .indicators
+                                .iter()
+                                .find(|read| read.title == *title && read.direction.is_none())
+                                .map_or(0, |read| read.row),
+                        })
+                        .collect(),
                 }),
                 programme: None,
                 findings: findings(&outcome.findings),
@@ -609,13 +666,13 @@ pub(crate) async fn correct(
 #[utoipa::path(post, path = "/api/imports/{token}/confirm", tag = "imports",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("token" = String, Path, description = "The preview's token")),
-    request_body(content = ConfirmJson, description = "Optional: what to do with the plan's items the file no longer has"),
+    request_body(content = ConfirmJson, description = "Optional: what to do with the plan's items the file no longer has, and which way is better for each indicator the preview lists in `directions_missing`"),
     responses(
         (status = 200, description = "Stored: `plan` is the plan imported into", body = ImportResultJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may no longer import there; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No preview of yours has that token (or it was confirmed already)", body = ErrorJson),
-        (status = 422, description = "The file can no longer be imported", body = ErrorJson),
+        (status = 422, description = "The file can no longer be imported; or an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), or an answer names no such indicator", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,
@@ -623,8 +680,25 @@ pub(crate) async fn confirm(
     ApiPath(token): ApiPath<String>,
     OptionalApiJson(body): OptionalApiJson<ConfirmJson>,
 ) -> Result<Json<ImportResultJson>, ApiError> {
+    let directions = body
+        .directions
+        .iter()
+        .map(|(title, word)| {
+            waymark_core::indicator::Direction::parse(word)
+                .map(|direction| (title.clone(), direction))
+                .ok_or_else(|| {
+                    AppError::invalid(
+                        "directions",
+                        format!(
+                            "\"{word}\" is not a direction for \"{title}\": give higher or lower"
+                        ),
+                    )
+                })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     let choices = ImportChoices {
         close_missing: body.close_missing,
+        directions,
     };
     let result = state
         .app

@@ -17,11 +17,11 @@ use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use serde::Deserialize;
 use waymark_app::imports::{
     Corrections, ImportChoices, ImportResult, Parsed, SheetChoice, Upload, UploadPreview,
 };
 use waymark_core::PlanId;
+use waymark_core::indicator::Direction;
 use waymark_io::findings::findings_csv;
 use waymark_io::header::Field;
 use waymark_io::{Finding, FindingKind, Format};
@@ -178,11 +178,31 @@ struct IndicatorSummary {
     matched: usize,
     measurements: usize,
     objectives: usize,
-    /// (title, periods with figures).
-    read: Vec<(String, String)>,
+    read: Vec<IndicatorRow>,
+    /// The indicators the import would create whose table does not say which way is better,
+    /// for the person to answer in the confirmation form: none is stored on a guess.
+    directions_missing: Vec<DirectionQuestion>,
     /// Each objective the file names: (as written, the plan's item it is taken to be or "A new
     /// objective", how it was matched).
     objective_rows: Vec<(String, String, String)>,
+}
+
+/// One indicator of the file, as the import would store it.
+struct IndicatorRow {
+    title: String,
+    /// The periods with figures, or "" for none yet.
+    periods: String,
+    /// "Higher is better", "Lower is better", or "Not stated" (asked in the form).
+    direction: String,
+    /// How its year to date is worked out, and whence the rule ("mean of periods (from the
+    /// table)").
+    year_to_date: String,
+}
+
+/// An indicator whose direction the confirmation form asks for.
+struct DirectionQuestion {
+    title: String,
+    row: usize,
 }
 
 /// The preview's table of objectives: what each the file names was taken to be.
@@ -423,27 +443,82 @@ async fn correct(
     Ok(response)
 }
 
-#[derive(Deserialize)]
-struct ConfirmForm {
-    #[serde(rename = "csrf")]
-    _csrf: Option<String>,
-    /// "yes" when the person chose to close the plan's items the file no longer has.
-    close_missing: Option<String>,
-}
-
+/// The confirmation: `close_missing` ("yes" to close the plan's items the file no longer
+/// has) and, for each indicator `N` whose table does not say which way is better, its title
+/// (`direction_title_N`) and the answer (`direction_N`: `higher` or `lower`, blank for none).
+/// An indicator left unanswered is refused with the preview, naming it and its row.
 async fn confirm(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(token): Path<String>,
-    Form(form): Form<ConfirmForm>,
+    Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
-    let choices = ImportChoices {
-        close_missing: form.close_missing.is_some_and(|v| v == "yes"),
+    let value = |name: &str| {
+        form.iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
     };
-    let result = state
-        .app
-        .confirm_upload(&viewer.actor, &token, choices)
-        .await?;
+    let mut directions = Vec::new();
+    let mut errors: Vec<(String, String)> = Vec::new();
+    for (key, title) in &form {
+        let Some(n) = key.strip_prefix("direction_title_") else {
+            continue;
+        };
+        match value(&format!("direction_{n}")).map(str::trim) {
+            None | Some("") => {}
+            Some(word) => match direction_answer(word) {
+                Some(direction) => directions.push((title.clone(), direction)),
+                None => errors.push((
+                    format!("direction_{n}"),
+                    format!("Choose whether higher or lower is better for \"{title}\""),
+                )),
+            },
+        }
+    }
+    let choices = ImportChoices {
+        close_missing: value("close_missing") == Some("yes"),
+        directions,
+    };
+    if errors.is_empty() {
+        match state
+            .app
+            .confirm_upload(&viewer.actor, &token, choices)
+            .await
+        {
+            Ok(result) => return confirmed(&result),
+            Err(error) => match AppError::from(error) {
+                // An indicator still without a direction, say: the preview again, with why.
+                AppError::Invalid(refused) => errors = refused,
+                other => return Err(other),
+            },
+        }
+    }
+    let previewed = state.app.upload_preview(&viewer.actor, &token).await?;
+    let mut response = render(&preview_page(&viewer, previewed, errors))?.into_response();
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// The answer a confirmation form's select gives for an indicator's direction.
+fn direction_answer(word: &str) -> Option<Direction> {
+    match word {
+        "higher" => Some(Direction::HigherIsBetter),
+        "lower" => Some(Direction::LowerIsBetter),
+        _ => None,
+    }
+}
+
+/// "Mean of periods" for "mean of periods".
+fn sentence_case(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Where a stored import sends the person: the plan's indicators, items or programme.
+fn confirmed(result: &ImportResult) -> Result<Response, AppError> {
     let plan = result
         .plan()
         .ok_or_else(|| AppError::Internal("import stored no plan".into()))?;
@@ -583,15 +658,40 @@ fn preview_page(
                 read: import
                     .indicators
                     .iter()
-                    .map(|i| {
-                        (
-                            i.title.clone(),
-                            i.measurements
-                                .iter()
-                                .map(|m| m.period.to_string())
-                                .collect::<Vec<_>>()
-                                .join(", "),
-                        )
+                    .zip(&outcome.indicators)
+                    .map(|(i, read)| IndicatorRow {
+                        title: i.title.clone(),
+                        periods: i
+                            .measurements
+                            .iter()
+                            .map(|m| m.period.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        direction: match read.direction {
+                            Some(direction) => sentence_case(direction),
+                            None => "Not stated: answer below".to_string(),
+                        },
+                        year_to_date: format!(
+                            "{} ({})",
+                            sentence_case(read.year_to_date),
+                            match (read.matched, read.year_to_date_stated) {
+                                (true, _) => "as the plan's indicator has it",
+                                (false, true) => "from the table",
+                                (false, false) => "by its unit",
+                            }
+                        ),
+                    })
+                    .collect(),
+                directions_missing: outcome
+                    .directions_missing
+                    .iter()
+                    .map(|title| DirectionQuestion {
+                        title: title.clone(),
+                        row: outcome
+                            .indicators
+                            .iter()
+                            .find(|read| read.title == *title && read.direction.is_none())
+                            .map_or(0, |read| read.row),
                     })
                     .collect(),
             })

@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use waymark_app::model::{MeasurementEntry, StoredIndicator};
 use waymark_core::indicator::{
-    Calendar, Direction, Figure, IndicatorId, IndicatorState, MeasureType, Period, PeriodKind,
-    Role, ToleranceMode, Unit, format_figure,
+    Calendar, Direction, Figure, Indicator, IndicatorId, IndicatorState, MeasureType, Period,
+    PeriodKind, Role, ToleranceMode, Unit, YearToDateRule, format_figure, year_to_date,
 };
 use waymark_core::{PlanId, Rag};
 use waymark_io::list_export::{List, ListCell};
@@ -493,6 +493,14 @@ struct HistoryRow {
     reason: String,
 }
 
+/// An indicator's year to date, as its page shows it.
+struct YearToDateView {
+    /// "4.2%, the mean of 6 periods".
+    value: String,
+    target: String,
+    rag: RagView,
+}
+
 #[derive(Template)]
 #[template(path = "indicator.html")]
 struct IndicatorPage {
@@ -507,6 +515,9 @@ struct IndicatorPage {
     actual: String,
     target: String,
     rag: RagView,
+    /// The year to the period by the indicator's own rule: value, target and RAG; `None` when
+    /// no period of the year to it has a figure.
+    year_to_date: Option<YearToDateView>,
     sentence: String,
     chart: TrendChart,
     /// The chart as inline SVG, from the builder the reports share.
@@ -663,6 +674,36 @@ async fn build(
             .map(|t| indicator.format(t, Role::Target))
             .unwrap_or_else(|| "No target".into()),
         rag: rag_view(evaluation.rag, evaluation.state),
+        year_to_date: year_to_date(indicator, &row.measurements, row.period).map(|ytd| {
+            let periods = match ytd.periods_reported {
+                1 => "1 period".to_string(),
+                n => format!("{n} periods"),
+            };
+            YearToDateView {
+                value: match ytd.rule {
+                    YearToDateRule::Sum => format!(
+                        "{}, the sum of {periods}",
+                        indicator.format(ytd.value, Role::Measured)
+                    ),
+                    YearToDateRule::Mean => format!(
+                        "{}, the mean of {periods}",
+                        indicator.format(ytd.value, Role::Measured)
+                    ),
+                    YearToDateRule::Latest => format!(
+                        "{}, the period's own figure",
+                        indicator.format(ytd.value, Role::Measured)
+                    ),
+                },
+                target: ytd
+                    .target
+                    .map(|t| indicator.format(t, Role::Target))
+                    .unwrap_or_else(|| "No target".into()),
+                rag: rag_view(
+                    ytd.rag,
+                    ytd.target.is_none().then_some(IndicatorState::NoTarget),
+                ),
+            }
+        }),
         sentence: evaluation.sentence.clone(),
         chart,
         chart_svg,
@@ -702,6 +743,7 @@ fn facts(stored: &StoredIndicator, owner: String) -> Vec<(&'static str, String)>
                 Direction::LowerIsBetter => "Lower".to_string(),
             },
         ),
+        ("Year to date", year_to_date_rule_words(indicator)),
         (
             "Reported",
             match indicator.calendar {
@@ -749,6 +791,28 @@ fn facts(stored: &StoredIndicator, owner: String) -> Vec<(&'static str, String)>
         facts.push(("RAG rule", rule));
     }
     facts
+}
+
+/// How the indicator's year to date is worked out, and whence the rule: the table it was
+/// imported from, or its measure type and unit.
+fn year_to_date_rule_words(indicator: &Indicator) -> String {
+    let rule = YearToDateRule::for_indicator(indicator);
+    let how = match rule {
+        YearToDateRule::Sum => "The sum of the periods",
+        YearToDateRule::Mean => "The mean of the periods",
+        YearToDateRule::Latest => "The period's own figure",
+    };
+    let whence = match (indicator.year_to_date, rule) {
+        (Some(_), _) => "as the table it was imported from states",
+        (None, YearToDateRule::Latest) => {
+            "a year-to-date total or a change is its own year to date"
+        }
+        (None, _) => {
+            "the rule for its unit: counts and money are summed, percentages, rates and days \
+             averaged"
+        }
+    };
+    format!("{how} ({whence})")
 }
 
 fn figure_hint(unit: Unit, measure: MeasureType) -> &'static str {

@@ -806,3 +806,281 @@ async fn an_indicator_preview_shows_which_of_the_plans_objectives_each_is() {
         assert!(page.contains(expected), "{expected}: {page}");
     }
 }
+
+/// An indicator table that does not say which way is better for one indicator: the preview
+/// asks (a select by the indicator, naming its row), a confirmation without an answer is
+/// refused with the preview, naming the indicator and row, and stores nothing; answered, the
+/// indicator is stored the way the person said (issue #24).
+#[tokio::test]
+async fn an_unstated_direction_is_asked_in_the_preview_and_carried_to_the_confirmation() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let table = "Performance 2026-27\nIndicator,Unit,Better,Target,Q1,Q2\n\
+                 Arrests,Count,Higher,100,100,110\nAbandoned calls,%,,5,4.9,5.1\n";
+    let page = preview_page(&app, table, "new").await;
+    for expected in [
+        r#"id="direction""#,
+        "Which way is better for this indicator",
+        r#"<input type="hidden" name="direction_title_0" value="Abandoned calls">"#,
+        r#"<label class="govuk-label" for="direction_0">Abandoned calls <span class="govuk-hint govuk-!-display-inline">(row 4)</span></label>"#,
+        r#"<option value="lower">Lower is better</option>"#,
+        "Which way is better is not stated",
+        r#"<td class="govuk-table__cell" data-label="Better">Higher is better</td>"#,
+        r#"<td class="govuk-table__cell" data-label="Better">Not stated: answer below</td>"#,
+        r#"<td class="govuk-table__cell" data-label="Year to date">Mean of periods (by its unit)</td>"#,
+    ] {
+        assert!(page.contains(expected), "{expected}: {page}");
+    }
+    assert!(
+        !page.contains("direction_title_1"),
+        "Arrests states its direction"
+    );
+
+    let csrf = hidden_value(&page, "csrf");
+    let action = page
+        .split("action=\"/imports/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let plans_before: serde_json::Value = app
+        .client
+        .get(app.url("/api/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Left at "Choose": refused, with the preview and the indicator and its row named.
+    let refused = app
+        .client
+        .post(app.url(&format!("/imports/{action}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("direction_title_0", "Abandoned calls"),
+            ("direction_0", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains(
+            "The file does not say which way is better for &#34;Abandoned calls&#34; (row 4)"
+        ),
+        "{refused}"
+    );
+    assert!(refused.contains(r##"<a href="#direction">"##), "{refused}");
+    // A value no select offers is refused too, by the select.
+    let odd = app
+        .client
+        .post(app.url(&format!("/imports/{action}")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("direction_title_0", "Abandoned calls"),
+            ("direction_0", "sideways"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(odd.status(), 422);
+    assert!(
+        odd.text()
+            .await
+            .unwrap()
+            .contains("Choose whether higher or lower is better for &#34;Abandoned calls&#34;")
+    );
+    let plans_after: serde_json::Value = app
+        .client
+        .get(app.url("/api/plans"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(plans_before, plans_after, "nothing stored");
+
+    let location = confirm_page(
+        &app,
+        &page,
+        &[
+            ("direction_title_0", "Abandoned calls"),
+            ("direction_0", "lower"),
+        ],
+    )
+    .await;
+    assert!(location.ends_with("/indicators?imported=1"), "{location}");
+    let plan = plan_of_indicators(&location);
+    let indicators: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/plans/{plan}/indicators?period=Q2%202026-27")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let read: Vec<(&str, &str, &str)> = indicators
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["title"].as_str().unwrap(),
+                i["direction"].as_str().unwrap(),
+                i["rag"].as_str().unwrap_or("none"),
+            )
+        })
+        .collect();
+    // 5.1% abandoned against 5%, lower is better: 2% worse, within the 5% band.
+    assert_eq!(
+        read,
+        [
+            ("Arrests", "higher is better", "Green"),
+            ("Abandoned calls", "lower is better", "Amber"),
+        ],
+        "{indicators}"
+    );
+}
+
+/// The JSON API's preview lists the indicators lacking a direction, and its confirmation
+/// takes them by title: unanswered it is refused (422) naming the indicator and row (issue #24).
+#[tokio::test]
+async fn the_api_confirmation_takes_directions_by_title() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let csrf = app.csrf().await;
+    let table = "Performance 2026-27\nIndicator,Unit,Target,Q1\nRepeat victims,Count,40,38\n";
+    let form = Form::new()
+        .part(
+            "file",
+            Part::bytes(table.as_bytes().to_vec()).file_name("repeat.csv"),
+        )
+        .text("title", "Repeat victims");
+    let preview: serde_json::Value = app
+        .client
+        .post(app.url("/api/imports"))
+        .header("X-CSRF-Token", &csrf)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        preview["result"]["indicators"]["directions_missing"],
+        serde_json::json!([{"indicator": "Repeat victims", "row": 3}]),
+        "{preview}"
+    );
+    assert_eq!(
+        preview["result"]["indicators"]["indicators"][0]["direction"],
+        serde_json::Value::Null
+    );
+    let token = preview["token"].as_str().unwrap().to_string();
+    let confirm = |body: serde_json::Value| {
+        app.client
+            .post(app.url(&format!("/api/imports/{token}/confirm")))
+            .header("X-CSRF-Token", &csrf)
+            .json(&body)
+            .send()
+    };
+    let refused = confirm(serde_json::json!({})).await.unwrap();
+    assert_eq!(refused.status(), 422);
+    let refused = refused.text().await.unwrap();
+    assert!(
+        refused.contains(r#"which way is better for \"Repeat victims\" (row 3)"#),
+        "{refused}"
+    );
+    let misspelt = confirm(serde_json::json!({"directions": {"Repeat victim": "lower"}}))
+        .await
+        .unwrap();
+    assert_eq!(misspelt.status(), 422);
+    assert!(
+        misspelt.text().await.unwrap().contains(
+            r#"is called \"Repeat victim\": those that do not say are \"Repeat victims\""#
+        )
+    );
+    let stored = confirm(serde_json::json!({"directions": {"repeat victims": "lower"}}))
+        .await
+        .unwrap();
+    assert_eq!(stored.status(), 200);
+    let stored: serde_json::Value = stored.json().await.unwrap();
+    assert_eq!(stored["indicators"]["indicators_created"], 1, "{stored}");
+}
+
+/// An indicator imported from a table whose notes say the year to date of percentages is the
+/// mean of the periods: its page shows the year to date at P6 by that rule, its target and
+/// RAG (4.2% against 4%, lower is better: exactly 5% worse, Amber), and says whence the rule
+/// (issue #24).
+#[tokio::test]
+async fn the_indicator_page_shows_the_year_to_date_by_the_tables_rule() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let table = std::fs::read_to_string(fixtures.join("ytd-mean-for-rates.csv")).unwrap();
+    let page = preview_page(&app, &table, "new").await;
+    assert!(
+        page.contains(
+            r#"<td class="govuk-table__cell" data-label="Year to date">Mean of periods (from the table)</td>"#
+        ),
+        "{page}"
+    );
+    assert!(
+        !page.contains(r#"id="direction""#),
+        "every direction is stated"
+    );
+    let location = confirm_page(&app, &page, &[]).await;
+    let plan = plan_of_indicators(&location);
+    let indicators: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/plans/{plan}/indicators?period=P6%202026-27")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let abandoned = indicators
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "Abandoned 999 calls")
+        .unwrap();
+    assert_eq!(
+        abandoned["year_to_date"],
+        serde_json::json!({
+            "rule": "mean of periods", "rule_stated": true, "periods_reported": 6,
+            "value": 4.2, "target": 4, "rag": "Amber"
+        }),
+        "{abandoned}"
+    );
+    let id = abandoned["id"].as_i64().unwrap();
+    let html = app
+        .text(&format!("/indicators/{id}?period=P6%202026-27"))
+        .await;
+    for expected in [
+        r#"<dd class="govuk-summary-list__value" id="year-to-date">4.2%, the mean of 6 periods</dd>"#,
+        r#"<dt class="govuk-summary-list__key">Target for the year to date</dt><dd class="govuk-summary-list__value">4%</dd>"#,
+        r#"<dt class="govuk-summary-list__key">Year-to-date RAG status</dt><dd class="govuk-summary-list__value"><strong class="wm-tag wm-rag--amber">Amber</strong>"#,
+        "The mean of the periods (as the table it was imported from states)",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+}
+
+/// The plan a confirmed indicator import sent the browser to (`/plans/7/indicators?…`).
+fn plan_of_indicators(location: &str) -> i64 {
+    location
+        .trim_start_matches("/plans/")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
