@@ -581,7 +581,7 @@ impl App {
             return Err(AppError::invalid("depth", "Choose a level of this plan"));
         }
         let board = input.board.trim().to_string();
-        let members = waymark_core::split_owners(&input.members.replace(['\r', '\n'], "/"));
+        let members = waymark_core::split_owners(&input.members.replace('\r', ""));
         let mut errors = Vec::new();
         if board.chars().count() > 120 {
             errors.push((

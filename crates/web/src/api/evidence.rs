@@ -1,21 +1,26 @@
 //! Evidence and closure through the API: an item's evidence (within the caller's ceiling) and
 //! closure, adding a link, downloading a file, withdrawing evidence, proposing closure and
-//! signing it off or refusing it. Files are uploaded through the item's evidence page.
+//! signing it off or refusing it, uploading a file; and a plan's closure rules, read and set.
 
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use waymark_app::evidence::{EvidenceInput, ItemEvidence, ProposalOutcome};
-use waymark_app::model::{ClosureDecision, ClosureRequest, Evidence};
-use waymark_core::ItemId;
+
+use waymark_app::evidence::{
+    ClosureRuleInput, ClosureRules, EvidenceInput, ItemEvidence, ProposalOutcome, rule_words,
+};
+use waymark_app::model::{
+    ClosureDecision, ClosureRequest, ClosureRule, Evidence, MAX_EVIDENCE_BYTES,
+};
+use waymark_core::{ItemId, PlanId};
 
 use crate::api::ApiError;
 use crate::api::extract::{ApiJson, ApiPath, instant};
 use crate::auth::Viewer;
-use crate::error::ErrorJson;
+use crate::error::{AppError, ErrorJson};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -23,6 +28,14 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/items/{id}/evidence",
             get(item_evidence).post(add_link),
+        )
+        .route(
+            "/api/items/{id}/evidence/file",
+            post(add_file).layer(DefaultBodyLimit::max(MAX_EVIDENCE_BYTES + 64 * 1024)),
+        )
+        .route(
+            "/api/plans/{id}/closure-rules",
+            get(closure_rules).post(set_closure_rule),
         )
         .route("/api/evidence/{id}/file", get(evidence_file))
         .route("/api/evidence/{id}/withdraw", post(withdraw_evidence))
@@ -336,4 +349,222 @@ pub(crate) async fn decide_closure(
         .await?;
     let read = state.app.item_evidence(&viewer.actor, ItemId(id)).await?;
     Ok(Json(ItemEvidenceJson::new(&read)))
+}
+
+/// The form of `POST /api/items/{id}/evidence/file`, as multipart/form-data.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // Read field by field from the multipart body; the struct describes it.
+pub(crate) struct EvidenceFileForm {
+    /// The file, up to 10 MB; its name is kept as a label, never as a path.
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// What it is ("Call handling audit"); the file's name when absent.
+    title: Option<String>,
+    /// OFFICIAL or OFFICIAL-SENSITIVE, no higher than your clearance; omit for the item's.
+    marking: Option<String>,
+}
+
+/// Keeps an uploaded file as evidence on an item: its owner's post or a plan manager. The file
+/// is stored under no name of its own and served back only as an attachment.
+#[utoipa::path(post, path = "/api/items/{id}/evidence/file", tag = "items",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Item id", minimum = 1)),
+    request_body(content = EvidenceFileForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 201, description = "The evidence kept", body = EvidenceJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not update this item; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
+        (status = 413, description = "The file is over 10 MB", body = ErrorJson),
+        (status = 422, description = "No file, an empty one, or `title` or `marking` refused", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn add_file(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+    request: Request,
+) -> Result<Response, ApiError> {
+    let input = read_evidence_file(request).await?;
+    let evidence = state
+        .app
+        .add_evidence(&viewer.actor, ItemId(id), input)
+        .await?;
+    Ok((StatusCode::CREATED, Json(EvidenceJson::new(&evidence))).into_response())
+}
+
+/// Reads the multipart form of a file to keep; one that cannot be read is a 422 naming `file`.
+async fn read_evidence_file(request: Request) -> Result<EvidenceInput, AppError> {
+    let too_large = || {
+        AppError::TooLarge(format!(
+            "The file is larger than {} MB, the largest Waymark keeps as evidence",
+            MAX_EVIDENCE_BYTES / (1024 * 1024)
+        ))
+    };
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large()
+        } else {
+            AppError::invalid("file", format!("The upload could not be read: {e}"))
+        }
+    };
+    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
+        AppError::invalid(
+            "file",
+            format!("Send the file as multipart/form-data: {}", e.body_text()),
+        )
+    })?;
+    let mut input = EvidenceInput::default();
+    let mut sent_file = false;
+    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or_default().to_string();
+        if name == "file" {
+            sent_file = true;
+            input.file_name = field.file_name().unwrap_or_default().to_string();
+            input.content = field.bytes().await.map_err(bad)?.to_vec();
+            continue;
+        }
+        let text = field.text().await.map_err(bad)?;
+        match name.as_str() {
+            "title" => input.title = text,
+            "marking" => input.marking = text,
+            _ => {}
+        }
+    }
+    if !sent_file {
+        return Err(AppError::invalid(
+            "file",
+            "Send the file in a part named file",
+        ));
+    }
+    if input.title.trim().is_empty() {
+        input.title = input.file_name.clone();
+    }
+    Ok(input)
+}
+
+/// A rule for closing the items of one level of a plan.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ClosureRuleJson {
+    /// The level, 0 for the top.
+    depth: usize,
+    /// The level's name in this plan ("Recommendation").
+    level: String,
+    requires_evidence: bool,
+    requires_sign_off: bool,
+    /// The board that signs off; `null` for a plan manager.
+    board: Option<String>,
+    /// The board's member posts.
+    members: Vec<String>,
+    /// What closing needs, in words: "evidence and sign-off by the Force Improvement Board".
+    rule: String,
+    entered_at: String,
+    entered_by: Option<String>,
+}
+
+impl ClosureRuleJson {
+    fn new(rule: &ClosureRule, level: &str) -> ClosureRuleJson {
+        ClosureRuleJson {
+            depth: rule.depth,
+            level: level.to_string(),
+            requires_evidence: rule.requires_evidence,
+            requires_sign_off: rule.requires_sign_off,
+            board: rule.sign_off_by.board.clone(),
+            members: rule.sign_off_by.members.clone(),
+            rule: rule_words(rule),
+            entered_at: instant(rule.entered_at),
+            entered_by: rule.entered_by.clone(),
+        }
+    }
+}
+
+/// A plan's closure rules, one per level that has one.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ClosureRulesJson {
+    plan: i64,
+    /// Whether you may set them (a plan manager of the plan's own organisation).
+    may_manage: bool,
+    rules: Vec<ClosureRuleJson>,
+}
+
+impl ClosureRulesJson {
+    fn new(read: &ClosureRules) -> ClosureRulesJson {
+        let plan = &read.plan.plan;
+        ClosureRulesJson {
+            plan: plan.id.0,
+            may_manage: read.may_manage,
+            rules: read
+                .rules
+                .iter()
+                .map(|rule| ClosureRuleJson::new(rule, plan.level_name(rule.depth)))
+                .collect(),
+        }
+    }
+}
+
+/// The rule to set for one level.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct ClosureRuleInputJson {
+    /// The level, 0 for the top.
+    depth: usize,
+    #[serde(default)]
+    requires_evidence: bool,
+    #[serde(default)]
+    requires_sign_off: bool,
+    /// A board's name; omit or leave empty for a plan manager.
+    #[serde(default)]
+    board: Option<String>,
+    /// The board's member posts.
+    #[serde(default)]
+    members: Vec<String>,
+}
+
+/// A plan's closure rules: what closing each level's items needs.
+#[utoipa::path(get, path = "/api/plans/{id}/closure-rules", tag = "plans",
+    params(("id" = i64, Path, description = "Plan id", minimum = 1)),
+    responses(
+        (status = 200, description = "The plan's closure rules", body = ClosureRulesJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn closure_rules(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ClosureRulesJson>, ApiError> {
+    let read = state.app.closure_rules(&viewer.actor, PlanId(id)).await?;
+    Ok(Json(ClosureRulesJson::new(&read)))
+}
+
+/// Sets the rule for closing one level's items (it replaces that level's rule; one asking for
+/// nothing lets them close straight away): plan managers of the plan's organisation.
+#[utoipa::path(post, path = "/api/plans/{id}/closure-rules", tag = "plans",
+    security(("bearer" = []), ("session" = [], "csrf" = [])),
+    params(("id" = i64, Path, description = "Plan id", minimum = 1)),
+    request_body = ClosureRuleInputJson,
+    responses(
+        (status = 200, description = "The plan's closure rules after the change", body = ClosureRulesJson),
+        (status = 401, response = crate::api::openapi::NotSignedIn),
+        (status = 403, description = "You may not manage this plan's rules; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 422, description = "`depth`, `board` or `members` refused", body = ErrorJson),
+        (status = 500, response = crate::api::openapi::ServerError)))]
+pub(crate) async fn set_closure_rule(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<ClosureRuleInputJson>,
+) -> Result<Json<ClosureRulesJson>, ApiError> {
+    let input = ClosureRuleInput {
+        depth: body.depth,
+        requires_evidence: body.requires_evidence,
+        requires_sign_off: body.requires_sign_off,
+        board: body.board.unwrap_or_default(),
+        members: body.members.join("\n"),
+    };
+    state
+        .app
+        .set_closure_rule(&viewer.actor, PlanId(id), &input)
+        .await?;
+    let read = state.app.closure_rules(&viewer.actor, PlanId(id)).await?;
+    Ok(Json(ClosureRulesJson::new(&read)))
 }

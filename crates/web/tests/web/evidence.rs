@@ -113,3 +113,134 @@ async fn an_uploaded_file_is_served_back_as_a_safe_attachment_and_closure_awaits
     assert_eq!(json["complete"], false);
     assert_eq!(json["evidence"][0]["kind"], "file");
 }
+
+#[tokio::test]
+async fn the_api_sets_closure_rules_and_keeps_an_uploaded_file_as_evidence() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let csrf = app.csrf().await;
+    let rules_url = app.url(&format!("/api/plans/{}/closure-rules", app.plan));
+    let none: serde_json::Value = app
+        .client
+        .get(&rules_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["rules"], serde_json::json!([]));
+    assert_eq!(none["may_manage"], true);
+
+    // The level-1 items (actions) need evidence and the board's sign-off.
+    let set = app
+        .client
+        .post(&rules_url)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({
+            "depth": 1, "requires_evidence": true, "requires_sign_off": true,
+            "board": "Force Improvement Board",
+            "members": ["Deputy Chief Constable", "Head of Performance"],
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), 200);
+    let set: serde_json::Value = set.json().await.unwrap();
+    let rule = &set["rules"][0];
+    assert_eq!(rule["depth"], 1);
+    assert_eq!(rule["board"], "Force Improvement Board");
+    assert_eq!(
+        rule["members"],
+        serde_json::json!(["Deputy Chief Constable", "Head of Performance"])
+    );
+    assert!(
+        rule["rule"]
+            .as_str()
+            .unwrap()
+            .starts_with("evidence and sign-off by the Force Improvement Board"),
+        "{rule}"
+    );
+    // A level the plan cannot have is refused by name; without the CSRF header, forbidden.
+    let bad = app
+        .client
+        .post(&rules_url)
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"depth": 40, "requires_sign_off": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+    let bad: serde_json::Value = bad.json().await.unwrap();
+    assert_eq!(bad["fields"][0]["field"], "depth", "{bad}");
+    let forged = app
+        .client
+        .post(&rules_url)
+        .json(&serde_json::json!({"depth": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+
+    // Closing straight away is refused now; a file kept as evidence comes back byte for byte.
+    let file_url = app.url(&format!("/api/items/{}/evidence/file", app.action.0));
+    let upload = |form: reqwest::multipart::Form| {
+        app.client
+            .post(&file_url)
+            .header("x-csrf-token", &csrf)
+            .multipart(form)
+            .send()
+    };
+    let bytes = b"Repeat caller audit: 42 of 42 flags checked.\n".to_vec();
+    let kept = upload(
+        reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name("audit notes.txt"),
+            )
+            .text("marking", "OFFICIAL"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(kept.status(), 201);
+    let kept: serde_json::Value = kept.json().await.unwrap();
+    assert_eq!(kept["kind"], "file");
+    assert_eq!(
+        kept["title"], "audit notes.txt",
+        "the file's name when no title"
+    );
+    assert_eq!(kept["size_bytes"], bytes.len());
+    assert_eq!(kept["content_type"], "text/plain; charset=utf-8");
+    let back = app
+        .client
+        .get(app.url(&format!("/api/evidence/{}/file", kept["id"])))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), 200);
+    assert_eq!(back.bytes().await.unwrap().to_vec(), bytes);
+    // No file part: refused, naming the field.
+    let empty = upload(reqwest::multipart::Form::new().text("title", "Nothing"))
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 422);
+    let empty: serde_json::Value = empty.json().await.unwrap();
+    assert_eq!(empty["fields"][0]["field"], "file", "{empty}");
+
+    let read: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/items/{}/evidence", app.action.0)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(read["evidence"].as_array().unwrap().len(), 1);
+    assert!(
+        read["rule"]
+            .as_str()
+            .unwrap()
+            .contains("Force Improvement Board")
+    );
+}
