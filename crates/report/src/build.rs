@@ -712,9 +712,31 @@ pub fn build_report(inputs: &ReportInputs, settings: &ReportSettings) -> Report 
         }
     }
 
-    // Indicators join their objective's section, or the section that contains it.
+    // Indicators join their objective's section, or the section that contains it. A four-week
+    // figure under a quarter or month (P6 under Q2) says its own period, so a column headed
+    // with the quarter does not pass it off as the quarter's; a quarter's last month ends on
+    // the quarter's day and needs no such note.
+    let four_week_under_other = |row: &IndicatorRow| {
+        request
+            .period
+            .is_some_and(|asked| asked.kind() != waymark_core::indicator::PeriodKind::FourWeek)
+            && waymark_core::indicator::Period::parse(&row.period)
+                .is_ok_and(|own| own.kind() == waymark_core::indicator::PeriodKind::FourWeek)
+    };
+    let labelled: Vec<IndicatorRow> = inputs
+        .indicators
+        .iter()
+        .map(|row| {
+            let mut row = row.clone();
+            if four_week_under_other(&row) && row.actual != "Not yet available" {
+                let own = row.period.split_whitespace().next().unwrap_or_default();
+                row.actual = format!("{} ({own})", row.actual);
+            }
+            row
+        })
+        .collect();
     let mut other_indicators = Vec::new();
-    for row in &inputs.indicators {
+    for row in &labelled {
         match row
             .objective
             .and_then(|id| section_of.get(&ItemId(id)))

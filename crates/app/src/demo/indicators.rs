@@ -2,7 +2,8 @@
 //! objectives, covering every unit (%, count, £, days, rate), both directions and all three
 //! measure types, with monthly and quarterly figures for last financial year and this one up to
 //! the latest period ended. Some figures are not yet available, one indicator is diagnostic (no
-//! target), and a few entries are corrected later, so the history has something to show.
+//! target), and a few entries are corrected later, so the history has something to show. The
+//! inspection improvement plan has a contact-centre set reported in 13 four-week periods.
 //! Figures are invented for the fictional Northshire Police.
 //!
 //! Like the rest of the demo, dates are relative to today: last year's figures were "imported"
@@ -21,7 +22,7 @@ use waymark_store::{NewIndicator, NewMeasurement, Scope, Store};
 const ANALYST: &str = "Priya Shah";
 
 /// One demo indicator and its figures, in hundredths of its unit (pence for money).
-struct DemoIndicator {
+pub(super) struct DemoIndicator {
     /// The reference of the objective it serves in the strategic plan; `None` for none.
     objective: Option<&'static str>,
     title: &'static str,
@@ -62,7 +63,8 @@ const PLAIN: Extra = Extra {
     tolerance: None,
 };
 
-const INDICATORS: &[DemoIndicator] = &[
+/// The strategic delivery plan's indicators, monthly and quarterly.
+pub(super) const STRATEGIC_INDICATORS: &[DemoIndicator] = &[
     DemoIndicator {
         objective: Some("1.1"),
         title: "Increase the arrest rate for high and medium risk domestic abuse",
@@ -387,12 +389,83 @@ const INDICATORS: &[DemoIndicator] = &[
     },
 ];
 
+/// The inspection improvement plan's contact-centre indicators, reported in 13 four-week
+/// periods as some forces' contact management departments report them, so the pages and the
+/// quarterly report show figures by periods that are not months.
+pub(super) const CONTACT_INDICATORS: &[DemoIndicator] = &[
+    DemoIndicator {
+        objective: Some("AFI 1"),
+        title: "Answer 90% of 101 calls within 3 minutes",
+        wording: || Wording::new("the share of 101 calls answered within 3 minutes"),
+        owner: "Head of Contact Management",
+        unit: Unit::Percent,
+        direction: Direction::HigherIsBetter,
+        measure: MeasureType::Level,
+        calendar: Calendar::FourWeekly,
+        target: Some(9000),
+        extra: PLAIN,
+        last_year: &[
+            7420, 7380, 7150, 7090, 6980, 7210, 7460, 7630, 7710, 7840, 7920, 8050, 8130,
+        ],
+        this_year: &[
+            8210, 8340, 8290, 8160, 8420, 8610, 8750, 8830, 8920, 9010, 9050, 9080, 9120,
+        ],
+        latest_not_yet_available: false,
+        last_year_stated: false,
+    },
+    DemoIndicator {
+        objective: Some("AFI 1"),
+        title: "Reduce abandoned 101 calls to 5%",
+        wording: || Wording::new("the share of 101 calls abandoned before being answered"),
+        owner: "Head of Contact Management",
+        unit: Unit::Percent,
+        direction: Direction::LowerIsBetter,
+        measure: MeasureType::Level,
+        calendar: Calendar::FourWeekly,
+        target: Some(500),
+        extra: PLAIN,
+        last_year: &[
+            1240, 1310, 1380, 1420, 1460, 1290, 1180, 1090, 1010, 970, 930, 880, 860,
+        ],
+        this_year: &[
+            820, 790, 760, 810, 720, 640, 610, 590, 560, 540, 520, 510, 500,
+        ],
+        latest_not_yet_available: false,
+        last_year_stated: false,
+    },
+    DemoIndicator {
+        objective: Some("AFI 2"),
+        title: "Repeat and vulnerable callers identified at first contact",
+        wording: || {
+            Wording::new("the number of repeat and vulnerable callers identified at first contact")
+        },
+        owner: "Head of Contact Management",
+        unit: Unit::Count,
+        direction: Direction::HigherIsBetter,
+        measure: MeasureType::Cumulative,
+        calendar: Calendar::FourWeekly,
+        target: Some(520_000),
+        extra: PLAIN,
+        last_year: &[
+            28_000, 61_000, 93_000, 126_000, 158_000, 192_000, 231_000, 268_000, 301_000, 337_000,
+            371_000, 402_000, 436_000,
+        ],
+        this_year: &[
+            36_000, 75_000, 113_000, 150_000, 191_000, 231_000, 270_000, 312_000, 351_000, 392_000,
+            431_000, 474_000, 516_000,
+        ],
+        latest_not_yet_available: false,
+        last_year_stated: false,
+    },
+];
+
 /// Adds the demo indicators and their figures to the plan titled `plan_title`, linking each to
 /// the objective with its reference. `today` decides which periods have ended.
 pub async fn add_demo_indicators(
     store: &Store,
     org: OrgId,
     plan_title: &str,
+    set: &[DemoIndicator],
     today: NaiveDate,
 ) -> Result<()> {
     let scope = Scope::Org(org);
@@ -417,7 +490,7 @@ pub async fn add_demo_indicators(
     let import = format!("Import of the {last_year} performance workbook");
 
     let mut measurements = Vec::new();
-    for (position, demo) in INDICATORS.iter().enumerate() {
+    for (position, demo) in set.iter().enumerate() {
         let stored = store
             .create_indicator(&NewIndicator {
                 org,

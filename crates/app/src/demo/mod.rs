@@ -924,6 +924,14 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
     .await?;
     evidence::add_demo_evidence(store, org.id, improvement_plan, today).await?;
     comments::add_demo_comments(store, org.id, improvement_plan, today).await?;
+    indicators::add_demo_indicators(
+        store,
+        org.id,
+        &improvement.title,
+        indicators::CONTACT_INDICATORS,
+        today,
+    )
+    .await?;
     let strategic = NewPlan {
         org: org.id,
         kind: PlanKind::Strategic,
@@ -937,7 +945,14 @@ async fn ensure_demo(store: &Store, actor: &Actor, today: NaiveDate) -> Result<D
     };
     let strategic_plan =
         load_plan(store, org.id, &strategic, STRATEGIC, STRATEGIC_TAGS, today).await?;
-    indicators::add_demo_indicators(store, org.id, &strategic.title, today).await?;
+    indicators::add_demo_indicators(
+        store,
+        org.id,
+        &strategic.title,
+        indicators::STRATEGIC_INDICATORS,
+        today,
+    )
+    .await?;
     narrative::add_demo_narrative(store, org.id, strategic_plan, today).await?;
     // The police and crime plan is shared with the county council, which contributes to the
     // actions its Community Safety Manager owns, up to OFFICIAL.

@@ -109,11 +109,46 @@ fn the_demo_indicators_meet_the_json_contract() {
     );
     assert_eq!(&named, &serde_json::Value::Array(rows.clone()));
 
-    // The improvement plan has none.
-    assert_eq!(
-        json(&dir, &["indicators", "--plan", "1", "--json"]),
-        serde_json::json!([])
+    // The improvement plan's contact-centre indicators report 13 four-week periods: by
+    // default the latest ended by the quarter's end, and P6 when asked for it.
+    let contact = json(&dir, &["indicators", "--plan", "1", "--json"]);
+    let contact = contact.as_array().unwrap();
+    assert_eq!(contact.len(), 3, "{contact:?}");
+    for row in contact {
+        assert!(row["period"].as_str().unwrap().starts_with('P'), "{row}");
+    }
+    let p6 = json(
+        &dir,
+        &[
+            "indicators",
+            "--plan",
+            "1",
+            "--period",
+            "P6 2026-27",
+            "--json",
+        ],
     );
+    let answer = p6
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Answer 90% of 101 calls within 3 minutes")
+        .unwrap();
+    assert_eq!(answer["period"], "P6 2026-27");
+    assert_eq!(answer["actual"], 86.1);
+    // 86.1% against 90%: short by less than the Amber band.
+    assert_eq!(answer["rag"], "Amber", "{answer}");
+
+    // The quarterly report for Q2 prints the four-week figure with its own period.
+    let out = dir.join("q2.html");
+    let wrote = waymark(&dir)
+        .args(["report", "--plan", "1", "--period", "Q2 2026-27", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(wrote.status.success(), "{wrote:?}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("86.1% (P6)"), "{html}");
 }
 
 #[test]
