@@ -634,6 +634,7 @@ const ROWS: &[Row] = &[
     row("GET", "/items/{id}/evidence", Item, "", Reader),
     row("GET", "/api/items/{id}/evidence", Item, "", Reader),
     row("GET", "/plans/{id}/closure-rules", OwnPlan, "", Reader),
+    row("GET", "/api/plans/{id}/closure-rules", OwnPlan, "", Reader),
     row("GET", "/evidence/{id}/file", Target::Evidence, "", Reader),
     row(
         "GET",
@@ -651,9 +652,23 @@ const ROWS: &[Row] = &[
     ),
     row(
         "POST",
+        "/api/plans/{id}/closure-rules",
+        OwnPlan,
+        r#"{"depth":1,"requires_evidence":true,"requires_sign_off":true}"#,
+        Manager,
+    ),
+    row(
+        "POST",
         "/items/{id}/evidence",
         Item,
         "multipart:title=Call+audit&marking=OFFICIAL&file=Ref,Action",
+        Updater,
+    ),
+    row(
+        "POST",
+        "/api/items/{id}/evidence/file",
+        Item,
+        "multipart:marking=OFFICIAL&file=Ref,Action",
         Updater,
     ),
     row(
