@@ -14,7 +14,7 @@ use waymark_core::programme::{
     ProgrammeCost, Recurrence, Saving, SavingKind, SavingStage, ShareMethod, format_pence,
     parse_money, year_label,
 };
-use waymark_core::{ItemId, OrgId, Organisation, PlanId, PlanKind};
+use waymark_core::{ItemId, OrgId, Organisation, PlanId};
 use waymark_store::{ItemRef, ProgrammeChanges, ProgrammeRecord};
 
 use crate::App;
@@ -117,12 +117,10 @@ const MAX_LINE: usize = 200;
 
 impl App {
     /// A programme's facts for its manager to edit: forbidden to anyone else who may see the
-    /// programme, not found for anyone who may not, and for a plan that is not a programme.
+    /// plan, not found for anyone who may not. As with [`App::programme_summary`] and
+    /// [`App::record_programme`], any plan may hold programme facts; the pages offer them for
+    /// plans of kind `collaboration`.
     pub async fn programme_facts(&self, actor: &Actor, plan: PlanId) -> Result<ProgrammeFacts> {
-        let visible = self.plan(actor, plan).await?;
-        if visible.plan.kind != PlanKind::Collaboration {
-            return Err(AppError::NotFound);
-        }
         let visible = self.managed_plan(actor, plan).await?;
         if !visible.is_own() {
             return Err(AppError::Forbidden);
