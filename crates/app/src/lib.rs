@@ -32,6 +32,7 @@ pub mod password;
 pub mod people;
 pub mod plans;
 pub mod programme;
+pub mod programme_edit;
 pub mod programme_import;
 pub mod programme_report;
 pub mod reads;

@@ -95,6 +95,9 @@ impl App {
         for contribution in &import.contributions {
             names.push((contribution.row, contribution.organisation.clone()));
         }
+        for stated in &import.stated_contributions {
+            names.push((stated.row, stated.organisation.clone()));
+        }
         for project in &import.projects {
             if let Some(lead) = &project.lead {
                 names.push((project.row, lead.clone()));
@@ -313,6 +316,39 @@ impl App {
                 illustrative: false,
             });
         }
+        // Contributions stated only as amounts: the participants pay those fixed shares.
+        let mut fixed: Vec<(OrgId, i64)> = Vec::new();
+        for stated in &import.stated_contributions {
+            let Some(participant) = org_of(&stated.organisation) else {
+                continue;
+            };
+            if !facts.participants.iter().any(|p| p.org == participant) {
+                facts.participants.push(Participant {
+                    org: participant,
+                    is_lead: participant == org,
+                    joined_on: None,
+                    left_on: None,
+                });
+            }
+            match fixed.iter_mut().find(|(o, _)| *o == participant) {
+                Some((_, pence)) => *pence += stated.pence,
+                None => fixed.push((participant, stated.pence)),
+            }
+        }
+        let fixed_shares = import.contributions.is_empty() && !fixed.is_empty();
+        // With no cost stated, the contributions stated as amounts are the cost.
+        let stated_cost = match (&import.cost, fixed_shares) {
+            (None, true) => Some(waymark_io::programme::ParsedCost {
+                row: import.stated_contributions.first().map_or(0, |s| s.row),
+                label: "Programme team".to_string(),
+                total: fixed.iter().map(|(_, p)| p).sum(),
+                kind: None,
+                equal: false,
+                year: Some(year),
+            }),
+            _ => None,
+        };
+        let team_cost = import.cost.as_ref().or(stated_cost.as_ref());
         if facts.participants.is_empty() {
             // No contributions sheet: the organisations the projects name take part.
             let mut named: Vec<OrgId> = Vec::new();
@@ -334,13 +370,15 @@ impl App {
             }
         }
         let mut shares_worked = Vec::new();
-        if let Some(cost) = &import.cost {
+        if let Some(cost) = team_cost {
             let kind = cost
                 .kind
                 .or(import.contributions.first().map(|c| c.kind))
                 .unwrap_or(BasisKind::PoliceGrant);
             let method = if cost.equal {
                 ShareMethod::Equal
+            } else if fixed_shares {
+                ShareMethod::Fixed(fixed.clone())
             } else {
                 ShareMethod::Proportional(kind)
             };
@@ -366,8 +404,10 @@ impl App {
                         import
                             .contributions
                             .iter()
-                            .find(|c| org_of(&c.organisation) == Some(id))
-                            .map(|c| c.organisation.clone())
+                            .map(|c| &c.organisation)
+                            .chain(import.stated_contributions.iter().map(|c| &c.organisation))
+                            .find(|name| org_of(name) == Some(id))
+                            .cloned()
                             .unwrap_or_default()
                     };
                     for line in &shared.lines {
@@ -481,7 +521,7 @@ impl App {
                 .collect(),
             savings_target_pence: target,
             savings_realised_pence: realised,
-            team_cost_pence: import.cost.as_ref().map(|c| c.total),
+            team_cost_pence: team_cost.map(|c| c.total),
             shares: shares_worked,
             organisations_added: added,
             findings,

@@ -73,6 +73,17 @@ pub struct ParsedContribution {
     pub source: String,
 }
 
+/// One organisation's contribution where the sheet states it only as an amount, with no
+/// basis to share in proportion to: the amounts are the shares (fixed amounts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatedContribution {
+    pub row: usize,
+    pub organisation: String,
+    pub pence: i64,
+    /// The sheet and the column.
+    pub source: String,
+}
+
 /// The programme team's cost and how it is shared.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedCost {
@@ -101,6 +112,8 @@ pub struct ProgrammeImport {
     pub year: Option<FinancialYear>,
     pub projects: Vec<ParsedProject>,
     pub contributions: Vec<ParsedContribution>,
+    /// Contributions stated as amounts on a sheet that gives no basis: fixed shares.
+    pub stated_contributions: Vec<StatedContribution>,
     pub cost: Option<ParsedCost>,
     pub funding_rows: Vec<ParsedFundingRow>,
     /// The programme's own savings target and the year it is for, where a sheet states one.
@@ -947,9 +960,12 @@ fn contributions_header(table: &Table) -> Option<(usize, Vec<(usize, Contributio
             let has_org = columns
                 .iter()
                 .any(|(_, c)| *c == ContributionColumn::Organisation);
-            let has_basis = columns
-                .iter()
-                .any(|(_, c)| matches!(c, ContributionColumn::Basis(..)));
+            let has_basis = columns.iter().any(|(_, c)| {
+                matches!(
+                    c,
+                    ContributionColumn::Basis(..) | ContributionColumn::StatedShare(_)
+                )
+            });
             (has_org && has_basis).then_some((index, columns))
         })
 }
@@ -1122,6 +1138,12 @@ fn read_contributions(
     let Some(org_column) = org_column else {
         return;
     };
+    if basis_columns.is_empty()
+        && let Some(stated) = stated_column
+    {
+        read_stated_column(table, header_at, org_column, stated, &sheet, import);
+        return;
+    }
     for (basis_at, kind, scale) in basis_columns {
         read_basis_column(
             table,
@@ -1209,6 +1231,48 @@ fn read_basis_column(
             stated_share,
             source: format!("{sheet}, column \"{basis_header}\""),
         });
+    }
+}
+
+/// Contributions stated as amounts, an organisation a row, on a sheet with no basis column.
+fn read_stated_column(
+    table: &Table,
+    header_at: usize,
+    org_column: usize,
+    (column, scale): (usize, MoneyScale),
+    sheet: &str,
+    import: &mut ProgrammeImport,
+) {
+    let header = table.rows[header_at].cell(column).trim().to_string();
+    for row in &table.rows[header_at + 1..] {
+        let organisation = row.cell(org_column).trim();
+        if organisation.is_empty() {
+            continue;
+        }
+        let lower = organisation.to_lowercase();
+        if lower.starts_with("total") || lower.contains("cost") || lower.contains("budget") {
+            continue;
+        }
+        let cell = row.cell(column);
+        match read_money(cell, scale, row.number, &header, &mut import.findings)
+            .and_then(|m| m.pence)
+        {
+            Some(pence) => import.stated_contributions.push(StatedContribution {
+                row: row.number,
+                organisation: organisation.to_string(),
+                pence,
+                source: format!("{sheet}, column \"{header}\""),
+            }),
+            // An unreadable or unknown ("tbc") cell is a finding already; a blank one is
+            // named here.
+            None if cell.trim().is_empty() => import.findings.push(Finding::new(
+                row.number,
+                &header,
+                FindingKind::UnknownAmount,
+                format!("{organisation} has no contribution stated"),
+            )),
+            None => {}
+        }
     }
 }
 

@@ -54,6 +54,10 @@ pub struct ProgrammeChanges {
     /// Active shares revoked in the same transaction (a participant leaving, a project kept
     /// to the lead), by id.
     pub revoke_shares: Vec<i64>,
+    /// Funding lines in force taken out (marked withdrawn, with who and when), by id.
+    pub withdraw_funding: Vec<i64>,
+    /// Savings in force taken out, by id.
+    pub withdraw_savings: Vec<i64>,
 }
 
 impl ProgrammeChanges {
@@ -87,7 +91,11 @@ pub struct ProgrammeRecord {
     pub targets: BTreeMap<FinancialYear, Option<i64>>,
     pub projects: HashMap<ItemId, ProjectFacts>,
     pub funding: Vec<FundingLine>,
+    /// The id of each of `funding`, in the same order: what a withdrawal names.
+    pub funding_ids: Vec<i64>,
     pub savings: Vec<Saving>,
+    /// The id of each of `savings`, in the same order.
+    pub saving_ids: Vec<i64>,
     pub taxonomies: Vec<(String, Vec<String>)>,
     /// Every participant row ever entered, oldest first: who took part when, as it was known.
     pub participant_history: Vec<(Participant, String)>,
@@ -265,13 +273,14 @@ impl Store {
         }
 
         let rows = sqlx::query(
-            "SELECT item_id, source, year, amount, written, recurrence, certainty \
+            "SELECT id, item_id, source, year, amount, written, recurrence, certainty \
              FROM funding_lines WHERE plan_id = $1 AND withdrawn_at IS NULL ORDER BY id",
         )
         .bind(id)
         .fetch_all(pool)
         .await?;
         for row in &rows {
+            record.funding_ids.push(row.try_get("id")?);
             record.funding.push(FundingLine {
                 project: row.try_get::<Option<i64>, _>("item_id")?.map(ItemId),
                 source: row.try_get("source")?,
@@ -284,7 +293,7 @@ impl Store {
         }
 
         let rows = sqlx::query(
-            "SELECT item_id, saving_org_id, kind, recurrence, stage, year, until_year, amount \
+            "SELECT id, item_id, saving_org_id, kind, recurrence, stage, year, until_year, amount \
              FROM savings WHERE plan_id = $1 AND withdrawn_at IS NULL ORDER BY id",
         )
         .bind(id)
@@ -292,6 +301,7 @@ impl Store {
         .await?;
         for row in &rows {
             let until: Option<i64> = row.try_get("until_year")?;
+            record.saving_ids.push(row.try_get("id")?);
             record.savings.push(Saving {
                 project: row.try_get::<Option<i64>, _>("item_id")?.map(ItemId),
                 org: row.try_get::<Option<i64>, _>("saving_org_id")?.map(OrgId),
@@ -493,6 +503,30 @@ impl FactWriter<'_, '_> {
             .bind(self.by)
             .execute(&mut **self.tx)
             .await?;
+        }
+        // Withdrawals come before the new lines, so a set that replaces a year's lines (an
+        // import written again) takes the old ones out and leaves the new ones in force.
+        for (sql, ids) in [
+            (
+                "UPDATE funding_lines SET withdrawn_at = $1, withdrawn_by = $2 \
+                 WHERE id = $3 AND plan_id = $4 AND withdrawn_at IS NULL",
+                &facts.withdraw_funding,
+            ),
+            (
+                "UPDATE savings SET withdrawn_at = $1, withdrawn_by = $2 \
+                 WHERE id = $3 AND plan_id = $4 AND withdrawn_at IS NULL",
+                &facts.withdraw_savings,
+            ),
+        ] {
+            for id in ids {
+                sqlx::query(sql)
+                    .bind(self.at)
+                    .bind(self.by)
+                    .bind(*id)
+                    .bind(plan)
+                    .execute(&mut **self.tx)
+                    .await?;
+            }
         }
         for (item, line) in &facts.funding {
             let item = item.as_ref().map(resolve).transpose()?;

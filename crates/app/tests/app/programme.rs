@@ -393,3 +393,152 @@ async fn a_participant_leaving_mid_year_pays_to_the_day_it_left_and_sees_the_pro
         );
     }
 }
+
+/// The register with its contributions stated as amounts, and no basis to share by.
+fn register_with_contributions(rows: &[&[&str]]) -> Workbook {
+    let mut workbook = register();
+    workbook.tables[1] = Table::of_rows("Contributions", rows);
+    workbook
+}
+
+async fn import_workbook(
+    f: &Fixture,
+    workbook: Workbook,
+) -> (waymark_core::PlanId, Vec<waymark_io::Finding>) {
+    let admin = f.admin().await;
+    let parsed = parse_workbook(workbook, &PreviewOptions::new(today())).unwrap();
+    let result = f
+        .app
+        .import_parsed(
+            &admin,
+            "northern register.xlsx",
+            &parsed,
+            &ImportTarget::New {
+                org: None,
+                title: None,
+                kind: None,
+            },
+            false,
+            ImportChoices::default(),
+        )
+        .await
+        .unwrap();
+    let ImportResult::Programme { plan, outcome, .. } = result else {
+        panic!("not read as a programme");
+    };
+    (waymark_core::PlanId(plan.unwrap()), outcome.findings)
+}
+
+#[tokio::test]
+async fn contributions_stated_as_amounts_are_fixed_shares_of_the_cost() {
+    for f in fixtures("app_programme_fixed").await {
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        // No cost row: the amounts are the cost, each participant paying its own.
+        let (plan, _) = import_workbook(
+            &f,
+            register_with_contributions(&[
+                &["Force", "Contribution 2026/27 (£)"],
+                &["Northshire Police", "£600,000.01"],
+                &["Southshire", "£400k"],
+                &["NCC", "199,999.99"],
+                &["Total", "£1.2m"],
+            ]),
+        )
+        .await;
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        let cost = summary.cost.as_ref().expect("a cost");
+        assert_eq!(cost.cost.total, 120_000_000);
+        assert_eq!(cost.cost.method.as_str(), "fixed");
+        let shares: Vec<(String, i64)> = summary
+            .participants
+            .iter()
+            .map(|p| (p.organisation.name.clone(), p.share_pence.unwrap()))
+            .collect();
+        assert_eq!(
+            shares,
+            [
+                ("Northshire Police".to_string(), 60_000_001),
+                ("Southshire".to_string(), 40_000_000),
+                ("Northshire County Council".to_string(), 19_999_999),
+            ]
+        );
+
+        // A cost the amounts do not add up to is not shared, and the import says why.
+        let (plan, findings) = import_workbook(
+            &f,
+            register_with_contributions(&[
+                &["Force", "Contribution (£)"],
+                &["Northshire Police", "£600k"],
+                &["Southshire", "£400k"],
+                &["NCC", "tbc"],
+                &[],
+                &["Team cost 2026/27", "£1,200,000"],
+            ]),
+        )
+        .await;
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.message.contains("cannot be shared")),
+            "{findings:?}"
+        );
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.row == 4 && f.column == "Contribution (£)"),
+            "the unknown amount is named by its row and column: {findings:?}"
+        );
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert!(summary.cost_problem.is_some());
+    }
+}
+
+#[tokio::test]
+async fn a_one_off_saving_counts_in_its_year_and_a_recurring_one_each_year_to_its_last() {
+    use waymark_app::programme_edit::SavingEntry;
+    for f in fixtures("app_programme_savings_years").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let realised = |start: i32| {
+            let app = &f.app;
+            let admin = &admin;
+            async move {
+                let year = FinancialYear::starting(start).unwrap();
+                app.programme_summary(admin, plan, year)
+                    .await
+                    .unwrap()
+                    .progress
+                    .realised
+            }
+        };
+        let before: Vec<i64> = vec![
+            realised(2027).await,
+            realised(2028).await,
+            realised(2029).await,
+        ];
+        for (recurrence, amount, until) in
+            [("one-off", "£50k", ""), ("recurring", "£100k", "2028/29")]
+        {
+            f.app
+                .add_saving(
+                    &admin,
+                    plan,
+                    &SavingEntry {
+                        project: None,
+                        year: "2027/28".into(),
+                        kind: "cashable".into(),
+                        recurrence: recurrence.into(),
+                        stage: "realised".into(),
+                        amount: amount.into(),
+                        until: until.into(),
+                    },
+                )
+                .await
+                .unwrap();
+        }
+        assert_eq!(realised(2027).await - before[0], 15_000_000);
+        assert_eq!(realised(2028).await - before[1], 10_000_000);
+        assert_eq!(realised(2029).await - before[2], 0);
+    }
+}

@@ -38,6 +38,7 @@ mod people;
 mod plan_reads;
 mod plans;
 mod programme;
+mod programme_edit;
 mod reports;
 mod shares;
 mod tokens;
@@ -53,6 +54,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/items/{id}/updates", post(create_update))
         .merge(indicators::router())
         .merge(programme::router())
+        .merge(programme_edit::router())
         .merge(plans::router())
         .merge(items::router())
         .merge(plan_reads::router())

@@ -26,6 +26,12 @@ pub(crate) struct YearQuery {
     year: Option<String>,
 }
 
+impl YearQuery {
+    pub(crate) fn year(&self) -> Option<&str> {
+        self.year.as_deref()
+    }
+}
+
 /// Reads a year as the query or a form writes it; today's year when none is given.
 pub(crate) fn year_asked(
     year: Option<&str>,

@@ -44,6 +44,10 @@ struct PlanCard {
     archived: bool,
     /// Another organisation's plan, shared with the viewer's.
     shared: bool,
+    /// A collaboration programme: its home page is linked beside the plan.
+    programme: bool,
+    /// The programme's manager (a plan manager of the lead) may edit its facts.
+    may_edit_programme: bool,
 }
 
 #[derive(Template)]
@@ -150,6 +154,11 @@ async fn home(
             months,
             archived: plan.archived,
             shared: read.access.share.is_some(),
+            programme: plan.kind == waymark_core::PlanKind::Collaboration,
+            may_edit_programme: plan.kind == waymark_core::PlanKind::Collaboration
+                && read.may_manage()
+                && read.access.share.is_none()
+                && !plan.archived,
         });
     }
     let plans = cards;

@@ -17,6 +17,7 @@ mod people;
 mod plan;
 mod plan_build;
 mod programme;
+mod programme_edit;
 mod reports;
 mod sharing;
 mod sign_in;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(item::router())
         .merge(indicators::router())
         .merge(programme::router())
+        .merge(programme_edit::router())
         .merge(my_actions::router())
         .merge(attention::router())
         .merge(people::router())

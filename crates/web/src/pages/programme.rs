@@ -121,6 +121,8 @@ struct ProgrammePage {
     by_status: Vec<(String, usize)>,
     areas: Vec<AreaGroup>,
     boards: Vec<(String, String, String)>,
+    /// The programme's manager (a plan manager of the lead) may edit its facts.
+    may_edit: bool,
 }
 
 async fn home(
@@ -250,6 +252,7 @@ fn programme_page(viewer: &Viewer, summary: &ProgrammeSummary) -> ProgrammePage 
     let progress = &summary.progress;
     ProgrammePage {
         chrome: Chrome::for_viewer(viewer, "plans").marked(summary.plan.plan.marking),
+        may_edit: summary.plan.access.may_manage() && summary.plan.is_own(),
         plan_id: summary.plan.plan.id.0,
         plan_title: summary.plan.plan.title.clone(),
         years: summary

@@ -22,6 +22,7 @@ mod plan_build;
 mod plan_filters;
 mod plan_filters_paging;
 mod programme;
+mod programme_edit;
 mod report_settings;
 mod reports;
 mod route_roles;

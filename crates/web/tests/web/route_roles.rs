@@ -275,6 +275,106 @@ const ROWS: &[Row] = &[
         Reader,
     ),
     row("GET", "/api/plans/{id}/reports", OwnPlan, "", Reader),
+    // A programme's facts: edited by a plan manager of the plan's own organisation (the
+    // own plan holds a few, with the test force taking part).
+    row(
+        "GET",
+        "/plans/{id}/programme/edit",
+        OwnPlan,
+        "year=2026/27",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/plans/{id}/programme/edit/basis",
+        OwnPlan,
+        "basis_organisation={org}&basis_year=2026/27&basis_kind=police-grant&basis_figure=100000000&basis_source=Grant+report",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/plans/{id}/programme/edit/cost",
+        OwnPlan,
+        "cost_year=2026/27&cost_total=1200000&cost_method=equal",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/plans/{id}/programme/edit/funding",
+        OwnPlan,
+        "funding_source=Home+Office&funding_year=2026/27&funding_amount=tbc&funding_recurrence=one-off&funding_certainty=expected",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/plans/{id}/programme/edit/savings",
+        OwnPlan,
+        "saving_year=2026/27&saving_kind=cashable&saving_recurrence=one-off&saving_stage=planned&saving_amount=10000",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/plans/{id}/programme/edit/funding/withdraw",
+        OwnPlan,
+        "line={funding}&year=2026/27",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/plans/{id}/programme/edit/savings/withdraw",
+        OwnPlan,
+        "line={saving}&year=2026/27",
+        Manager,
+    ),
+    row(
+        "GET",
+        "/api/plans/{id}/programme/facts",
+        OwnPlan,
+        "year=2026/27",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/programme/bases",
+        OwnPlan,
+        r#"{"organisation":{org},"year":"2026/27","kind":"police-grant","figure":"£101m","source":"Grant report"}"#,
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/programme/cost",
+        OwnPlan,
+        r#"{"year":"2026/27","total":"£1.3m","method":"police-grant"}"#,
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/programme/funding",
+        OwnPlan,
+        r#"{"source":"Forces","year":"2026/27","amount":"£150k","recurrence":"recurring","certainty":"secured"}"#,
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/programme/savings",
+        OwnPlan,
+        r#"{"year":"2026/27","kind":"non-cashable","recurrence":"recurring","stage":"realised","amount":"£20k"}"#,
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/programme/funding/withdraw",
+        OwnPlan,
+        r#"{"line":{funding_api}}"#,
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/programme/savings/withdraw",
+        OwnPlan,
+        r#"{"line":{saving_api}}"#,
+        Manager,
+    ),
     // What is written for a report period: read by the plan's readers.
     row(
         "GET",
@@ -1107,6 +1207,12 @@ struct World {
     token: i64,
     import: String,
     evidence: i64,
+    /// The test force, a participant of its own plan's programme facts (the basis rows name it).
+    org: i64,
+    /// Funding lines and savings in force on the own plan: one each for the page's withdraw
+    /// row and one each for the API's.
+    funding: [i64; 2],
+    savings: [i64; 2],
     /// The other force's plan manager (not one of the actors), who publishes and shares its
     /// plan.
     other_manager: String,
@@ -1403,10 +1509,14 @@ async fn world(app: &TestApp) -> World {
         .await
         .unwrap()
         .id;
+    let (funding, savings) = programme_facts(app, tst).await;
     let db = sqlx::SqlitePool::connect(&format!("sqlite://{}", app.db_path.display()))
         .await
         .unwrap();
     World {
+        org: tst.0,
+        funding,
+        savings,
         means,
         db,
         viewer,
@@ -1424,6 +1534,72 @@ async fn world(app: &TestApp) -> World {
         evidence,
         other_manager,
     }
+}
+
+/// Programme facts on the own plan: the test force takes part, with two funding lines and two
+/// savings in force for the withdraw rows to take out. Answers their ids.
+async fn programme_facts(app: &TestApp, tst: waymark_core::OrgId) -> ([i64; 2], [i64; 2]) {
+    use waymark_core::programme::{
+        Certainty, FundingLine, Participant, Recurrence, Saving, SavingKind, SavingStage,
+    };
+    let plan = waymark_core::PlanId(app.plan);
+    let year = waymark_core::indicator::FinancialYear::parse("2026/27").unwrap();
+    let line = |source: &str| {
+        (
+            None,
+            FundingLine {
+                project: None,
+                source: source.into(),
+                year,
+                amount: Some(1_000_000),
+                written: None,
+                recurrence: Recurrence::OneOff,
+                certainty: Certainty::Secured,
+            },
+        )
+    };
+    let saving = |amount: i64| {
+        (
+            None,
+            Saving {
+                project: None,
+                org: None,
+                kind: SavingKind::Cashable,
+                recurrence: Recurrence::Recurring,
+                stage: SavingStage::Planned,
+                year,
+                until: None,
+                amount,
+            },
+        )
+    };
+    let set = waymark_store::ProgrammeSet {
+        new_plan: None,
+        changes: waymark_store::ChangeSet::new(tst, plan),
+        programme: waymark_store::ProgrammeChanges {
+            participants: vec![Participant {
+                org: tst,
+                is_lead: true,
+                joined_on: None,
+                left_on: None,
+            }],
+            funding: vec![line("Home Office"), line("Forces")],
+            savings: vec![saving(500_000), saving(700_000)],
+            ..waymark_store::ProgrammeChanges::default()
+        },
+        entered_by: "Ada Admin".into(),
+        audit: None,
+    };
+    app.store.store_programme(&set).await.unwrap();
+    let record = app
+        .store
+        .programme(waymark_store::Scope::Org(tst), plan)
+        .await
+        .unwrap();
+    (
+        [record.funding_ids[0], record.funding_ids[1]],
+        [record.saving_ids[0], record.saving_ids[1]],
+    )
 }
 
 fn email_of(actor: Actor) -> Option<&'static str> {
@@ -1483,7 +1659,12 @@ async fn send(
         .replace("{person}", &world.viewer.to_string())
         .replace("{council}", &world.council.to_string())
         .replace("{recommendation}", &world.recommendation.to_string())
-        .replace("{version}", &version);
+        .replace("{version}", &version)
+        .replace("{org}", &world.org.to_string())
+        .replace("{funding}", &world.funding[0].to_string())
+        .replace("{funding_api}", &world.funding[1].to_string())
+        .replace("{saving}", &world.savings[0].to_string())
+        .replace("{saving_api}", &world.savings[1].to_string());
     let mut path = path.to_string();
     if method == Method::GET && !body.is_empty() {
         path = format!("{path}?{body}");
