@@ -258,7 +258,45 @@ impl App {
             (Some(label), _) => Some(label),
         };
         let total = read_amount(&entry.total, "total", "the cost", false, &mut problems);
+        // Amounts agreed beforehand (a register's stated contributions) are kept as they are:
+        // the page cannot enter them, and must not turn them into a share by some basis.
+        let agreed = year.and_then(|year| {
+            facts
+                .record
+                .costs
+                .iter()
+                .find(|c| c.project.is_none() && c.year == year)
+                .and_then(|c| match &c.method {
+                    ShareMethod::Fixed(amounts) => Some(amounts.clone()),
+                    _ => None,
+                })
+        });
         let method = match entry.method.trim() {
+            "fixed-amounts" => match agreed {
+                Some(amounts) => {
+                    let sum: i64 = amounts.iter().map(|(_, pence)| pence).sum();
+                    if entry.external_funder.trim().is_empty()
+                        && total.flatten().is_some_and(|total| total != sum)
+                    {
+                        problems.push(field(
+                            "total",
+                            format!(
+                                "The amounts agreed add up to {}: make the cost the same, or \
+                                 choose another way to share it",
+                                format_pence(sum)
+                            ),
+                        ));
+                    }
+                    Some(ShareMethod::Fixed(amounts))
+                }
+                None => {
+                    problems.push(field(
+                        "method",
+                        "No amounts are agreed for this year: choose another way to share the cost",
+                    ));
+                    None
+                }
+            },
             "equal" => Some(ShareMethod::Equal),
             other => match basis_kind_word(other) {
                 Some(kind) => Some(ShareMethod::Proportional(kind)),

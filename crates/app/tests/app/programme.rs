@@ -463,6 +463,43 @@ async fn contributions_stated_as_amounts_are_fixed_shares_of_the_cost() {
                 ("Northshire County Council".to_string(), 19_999_999),
             ]
         );
+        // Saved again on the edit page with the amounts already agreed, the shares stand; a
+        // cost the amounts do not add up to is refused by its field, and nothing changes.
+        let keep = |total: &str| waymark_app::programme_edit::CostEntry {
+            year: "2026/27".into(),
+            total: total.into(),
+            method: "fixed-amounts".into(),
+            ..Default::default()
+        };
+        f.app
+            .set_programme_cost(&admin, plan, &keep("£1,200,000"))
+            .await
+            .unwrap();
+        let again = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(again.cost.as_ref().unwrap().cost.method.as_str(), "fixed");
+        assert_eq!(
+            again
+                .participants
+                .iter()
+                .map(|p| p.share_pence.unwrap())
+                .collect::<Vec<_>>(),
+            [60_000_001, 40_000_000, 19_999_999]
+        );
+        match f
+            .app
+            .set_programme_cost(&admin, plan, &keep("£1,300,000"))
+            .await
+        {
+            Err(AppError::Invalid(problems)) => {
+                assert_eq!(problems[0].0, "total", "{problems:?}");
+                assert!(
+                    problems[0]
+                        .1
+                        .starts_with("The amounts agreed add up to £1,200,000")
+                );
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
 
         // A cost the amounts do not add up to is not shared, and the import says why.
         let (plan, findings) = import_workbook(

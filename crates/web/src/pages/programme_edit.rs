@@ -215,6 +215,8 @@ const METHODS: [(&str, &str); 4] = [
     ("fixed-percentage", "By fixed percentages"),
     ("equal", "In equal shares"),
 ];
+/// Offered only where the year's cost is already shared by amounts agreed beforehand.
+const FIXED_AMOUNTS: (&str, &str) = ("fixed-amounts", "By the amounts already agreed");
 const RECURRENCES: [(&str, &str); 2] = [("one-off", "One-off"), ("recurring", "Recurring")];
 const CERTAINTIES: [(&str, &str); 2] = [("secured", "Secured"), ("expected", "Expected")];
 const SAVING_KINDS: [(&str, &str); 2] =
@@ -292,6 +294,7 @@ impl Forms {
                 cost_method: match cost.map(|c| &c.method) {
                     Some(ShareMethod::Proportional(kind)) => kind.as_str().to_string(),
                     Some(ShareMethod::Equal) => "equal".into(),
+                    Some(ShareMethod::Fixed(_)) => FIXED_AMOUNTS.0.into(),
                     _ => "police-grant".into(),
                 },
                 cost_external_funder: funder,
@@ -630,7 +633,13 @@ fn edit_page(
         bases,
         organisations,
         basis_kinds: choices(&BASIS_KINDS, &forms.basis.basis_kind),
-        methods: choices(&METHODS, &forms.cost.cost_method),
+        methods: {
+            let mut methods = METHODS.to_vec();
+            if forms.cost.cost_method == FIXED_AMOUNTS.0 {
+                methods.insert(0, FIXED_AMOUNTS);
+            }
+            choices(&methods, &forms.cost.cost_method)
+        },
         funding_projects: project_choices(facts, &forms.funding.funding_project),
         funding_recurrences: choices(&RECURRENCES, &forms.funding.funding_recurrence),
         certainties: choices(&CERTAINTIES, &forms.funding.funding_certainty),
