@@ -394,48 +394,21 @@ pub(crate) async fn add_file(
 
 /// Reads the multipart form of a file to keep; one that cannot be read is a 422 naming `file`.
 async fn read_evidence_file(request: Request) -> Result<EvidenceInput, AppError> {
-    let too_large = || {
-        AppError::TooLarge(format!(
-            "The file is larger than {} MB, the largest Waymark keeps as evidence",
-            MAX_EVIDENCE_BYTES / (1024 * 1024)
-        ))
-    };
-    let bad = |e: axum::extract::multipart::MultipartError| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            too_large()
-        } else {
-            AppError::invalid("file", format!("The upload could not be read: {e}"))
-        }
-    };
-    let mut multipart = Multipart::from_request(request, &()).await.map_err(|e| {
+    let multipart = Multipart::from_request(request, &()).await.map_err(|e| {
         AppError::invalid(
             "file",
             format!("Send the file as multipart/form-data: {}", e.body_text()),
         )
     })?;
-    let mut input = EvidenceInput::default();
-    let mut sent_file = false;
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
-        let name = field.name().unwrap_or_default().to_string();
-        if name == "file" {
-            sent_file = true;
-            input.file_name = field.file_name().unwrap_or_default().to_string();
-            input.content = field.bytes().await.map_err(bad)?.to_vec();
-            continue;
-        }
-        let text = field.text().await.map_err(bad)?;
-        match name.as_str() {
-            "title" => input.title = text,
-            "marking" => input.marking = text,
-            _ => {}
-        }
-    }
+    let (mut input, sent_file) = crate::pages::evidence::read_evidence_parts(multipart).await?;
     if !sent_file {
         return Err(AppError::invalid(
             "file",
             "Send the file in a part named file",
         ));
     }
+    // This operation keeps a file; a link is kept through the JSON operation.
+    input.url.clear();
     if input.title.trim().is_empty() {
         input.title = input.file_name.clone();
     }

@@ -246,15 +246,41 @@ async fn add(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    mut multipart: Multipart,
+    multipart: Multipart,
 ) -> Result<Response, AppError> {
-    let mut input = EvidenceInput::default();
+    let (input, _) = read_evidence_parts(multipart).await?;
+    let result = state
+        .app
+        .add_evidence(&viewer.actor, ItemId(id), input)
+        .await
+        .map(|_| {
+            Redirect::to(&format!("/items/{id}/evidence?done=added#evidence")).into_response()
+        });
+    refused(&state, &viewer, id, result).await
+}
+
+/// The parts of an evidence upload, from the page's form or the API: the file (and whether one
+/// was sent), its title, a link and its marking. A body over the limit is refused as too large,
+/// naming the limit, rather than as a form that could not be read.
+pub(crate) async fn read_evidence_parts(
+    mut multipart: Multipart,
+) -> Result<(EvidenceInput, bool), AppError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
-        AppError::invalid("file", format!("The form could not be read: {e}"))
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!(
+                "The file is larger than {} MB, the largest Waymark keeps as evidence",
+                MAX_EVIDENCE_BYTES / (1024 * 1024)
+            ))
+        } else {
+            AppError::invalid("file", format!("The upload could not be read: {e}"))
+        }
     };
+    let mut input = EvidenceInput::default();
+    let mut sent_file = false;
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
         if name == "file" {
+            sent_file = true;
             input.file_name = field.file_name().unwrap_or_default().to_string();
             input.content = field.bytes().await.map_err(bad)?.to_vec();
             continue;
@@ -267,14 +293,7 @@ async fn add(
             _ => {}
         }
     }
-    let result = state
-        .app
-        .add_evidence(&viewer.actor, ItemId(id), input)
-        .await
-        .map(|_| {
-            Redirect::to(&format!("/items/{id}/evidence?done=added#evidence")).into_response()
-        });
-    refused(&state, &viewer, id, result).await
+    Ok((input, sent_file))
 }
 
 /// A file kept as evidence, as an attachment under a name made safe for the header.

@@ -5,7 +5,7 @@ mod attention;
 mod audit;
 mod changes;
 mod downloads;
-mod evidence;
+pub(crate) mod evidence;
 mod home;
 mod imports;
 mod indicators;
