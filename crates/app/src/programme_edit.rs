@@ -518,7 +518,8 @@ impl App {
         Ok(year)
     }
 
-    /// Withdraws a funding line in force (kept, marked withdrawn). Answers its year.
+    /// Withdraws a funding line in force (kept, marked withdrawn). Answers its year; a line
+    /// withdrawn already is answered the same, as it is, with nothing written again.
     pub async fn withdraw_funding_line(
         &self,
         actor: &Actor,
@@ -526,12 +527,14 @@ impl App {
         line: i64,
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
-        let at = facts
-            .record
-            .funding_ids
-            .iter()
-            .position(|id| *id == line)
-            .ok_or(AppError::NotFound)?;
+        let Some(at) = facts.record.funding_ids.iter().position(|id| *id == line) else {
+            // Withdrawn already: it stays as it is, and nothing is written (or audited) again.
+            return self
+                .store()
+                .withdrawn_funding_year(plan, line)
+                .await?
+                .ok_or(AppError::NotFound);
+        };
         let withdrawn = &facts.record.funding[at];
         let what = format!(
             "funding from {} for {} withdrawn",
@@ -547,7 +550,8 @@ impl App {
         Ok(year)
     }
 
-    /// Withdraws a saving in force. Answers its year.
+    /// Withdraws a saving in force. Answers its year; a saving withdrawn already is answered
+    /// the same, with nothing written again.
     pub async fn withdraw_saving(
         &self,
         actor: &Actor,
@@ -555,12 +559,14 @@ impl App {
         saving: i64,
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
-        let at = facts
-            .record
-            .saving_ids
-            .iter()
-            .position(|id| *id == saving)
-            .ok_or(AppError::NotFound)?;
+        let Some(at) = facts.record.saving_ids.iter().position(|id| *id == saving) else {
+            // Withdrawn already: it stays as it is, and nothing is written (or audited) again.
+            return self
+                .store()
+                .withdrawn_saving_year(plan, saving)
+                .await?
+                .ok_or(AppError::NotFound);
+        };
         let withdrawn = &facts.record.savings[at];
         let what = format!(
             "{} saving for {} withdrawn",

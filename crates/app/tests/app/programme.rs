@@ -865,3 +865,66 @@ async fn a_grant_changed_in_the_register_is_a_new_dated_basis_and_the_cost_is_sh
         assert_eq!(south.share_pence, Some(43_636_364));
     }
 }
+
+#[tokio::test]
+async fn withdrawing_a_funding_line_or_saving_twice_answers_the_same_and_writes_nothing_more() {
+    for f in fixtures("app_programme_withdraw_twice").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let facts = f.app.programme_facts(&admin, plan).await.unwrap();
+        // Witness protection's £250k + £40k for 2026/27, and its £60,000 realised.
+        let at = facts
+            .record
+            .funding
+            .iter()
+            .position(|l| l.amount == Some(29_000_000))
+            .unwrap();
+        let line = facts.record.funding_ids[at];
+        let at = facts
+            .record
+            .savings
+            .iter()
+            .position(|s| s.amount == 6_000_000)
+            .unwrap();
+        let saving = facts.record.saving_ids[at];
+        let edits = || waymark_app::model::AuditFilter {
+            plan: Some(plan),
+            action: Some("programme.".into()),
+            ..Default::default()
+        };
+        let withdraw_both = || async {
+            (
+                f.app
+                    .withdraw_funding_line(&admin, plan, line)
+                    .await
+                    .unwrap(),
+                f.app.withdraw_saving(&admin, plan, saving).await.unwrap(),
+            )
+        };
+        assert_eq!(withdraw_both().await, (year, year));
+        let (audited, _) = f.app.audit_events(&admin, edits()).await.unwrap();
+        assert_eq!(audited, 2);
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(summary.funding_by_year[&year].known_pence, 1_000_000);
+        assert_eq!(summary.progress.realised, 20_000_000);
+
+        // Again: the same answer, nothing written, nothing audited.
+        assert_eq!(withdraw_both().await, (year, year));
+        let (audited, _) = f.app.audit_events(&admin, edits()).await.unwrap();
+        assert_eq!(audited, 2);
+        let again = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(again.funding_by_year[&year].known_pence, 1_000_000);
+        assert_eq!(again.progress.realised, 20_000_000);
+
+        // A line the programme never had is still not found.
+        assert!(matches!(
+            f.app.withdraw_funding_line(&admin, plan, 987_654_321).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            f.app.withdraw_saving(&admin, plan, 987_654_321).await,
+            Err(AppError::NotFound)
+        ));
+    }
+}

@@ -526,7 +526,8 @@ pub(crate) async fn add_saving(
     answer(&state, &viewer, PlanId(id), year, StatusCode::CREATED).await
 }
 
-/// Withdraws a funding line in force: kept in the history, no longer counted.
+/// Withdraws a funding line in force: kept in the history, no longer counted. Withdrawing a
+/// line withdrawn already answers the same, and changes nothing.
 #[utoipa::path(post, path = "/api/plans/{id}/programme/funding/withdraw", tag = "plans",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Plan id", minimum = 1)),
@@ -535,7 +536,7 @@ pub(crate) async fn add_saving(
         (status = 200, description = "The facts for the line's year", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see; or no funding line of it in force with that id", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or no funding line of it with that id", body = ErrorJson),
         (status = 422, description = "The body names no line; or the plan is archived", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn withdraw_funding(
@@ -551,7 +552,8 @@ pub(crate) async fn withdraw_funding(
     answer(&state, &viewer, PlanId(id), year, StatusCode::OK).await
 }
 
-/// Withdraws a saving in force: kept in the history, no longer counted.
+/// Withdraws a saving in force: kept in the history, no longer counted. Withdrawing a saving
+/// withdrawn already answers the same, and changes nothing.
 #[utoipa::path(post, path = "/api/plans/{id}/programme/savings/withdraw", tag = "plans",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Plan id", minimum = 1)),
@@ -560,7 +562,7 @@ pub(crate) async fn withdraw_funding(
         (status = 200, description = "The facts for the saving's first year", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see; or no saving of it in force with that id", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or no saving of it with that id", body = ErrorJson),
         (status = 422, description = "The body names no line; or the plan is archived", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn withdraw_saving(

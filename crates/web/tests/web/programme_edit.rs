@@ -609,10 +609,40 @@ async fn the_api_edits_the_same_facts_and_answers_them_with_the_shares_recompute
             .unwrap(),
         realised - 30_000_000
     );
-    // Withdrawn once: a second withdrawal finds no line in force.
+    // Withdrawn once: a second withdrawal answers the same, and changes nothing.
+    for (path, id) in [("savings", &saving["id"]), ("funding", &line["id"])] {
+        let response = post(
+            format!("/api/plans/{plan}/programme/{path}/withdraw"),
+            json!({ "line": id }),
+        )
+        .await;
+        assert_eq!(response.status(), 200, "{path}");
+        let again: Value = response.json().await.unwrap();
+        assert_eq!(again["year"], "2010/11");
+        assert_eq!(
+            again["programme"]["savings"]["realised_pence"]
+                .as_i64()
+                .unwrap(),
+            realised - 30_000_000
+        );
+        assert_eq!(
+            again["programme"]["funding_by_year"]["2010/11"]["known_pence"]
+                .as_i64()
+                .unwrap_or(0),
+            known - 106_000_000
+        );
+        assert!(
+            !again[path]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["id"] == *id)
+        );
+    }
+    // A line the programme never had is still not found.
     let response = post(
-        format!("/api/plans/{plan}/programme/savings/withdraw"),
-        json!({"line": saving["id"]}),
+        format!("/api/plans/{plan}/programme/funding/withdraw"),
+        json!({"line": 987_654_321}),
     )
     .await;
     assert_eq!(response.status(), 404);
