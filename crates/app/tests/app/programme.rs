@@ -928,3 +928,145 @@ async fn withdrawing_a_funding_line_or_saving_twice_answers_the_same_and_writes_
         ));
     }
 }
+
+#[tokio::test]
+async fn new_fixed_amounts_are_entered_per_participant_and_refused_by_field_unless_they_add_up() {
+    for f in fixtures("app_programme_fixed_entered").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let facts = f.app.programme_facts(&admin, plan).await.unwrap();
+        let id = |name: &str| {
+            facts
+                .participants
+                .iter()
+                .find(|o| o.name == name)
+                .unwrap()
+                .id
+                .0
+        };
+        let (north, south, council) = (
+            id("Northshire Police"),
+            id("Southshire"),
+            id("Northshire County Council"),
+        );
+        let entry = |amounts: &[(i64, &str)], funder: &str, share: &str| {
+            waymark_app::programme_edit::CostEntry {
+                year: "2026/27".into(),
+                total: "£1.2m".into(),
+                method: "fixed-amounts".into(),
+                external_funder: funder.into(),
+                external_share: share.into(),
+                amounts: amounts.iter().map(|(o, a)| (*o, a.to_string())).collect(),
+                ..Default::default()
+            }
+        };
+        f.app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(
+                    &[(north, "£700k"), (south, "£300,000"), (council, "200k")],
+                    "",
+                    "",
+                ),
+            )
+            .await
+            .unwrap();
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        let cost = summary.cost.as_ref().unwrap();
+        assert_eq!(cost.cost.method.as_str(), "fixed");
+        assert_eq!(cost.cost.total, 120_000_000);
+        let shares: Vec<(String, i64)> = summary
+            .participants
+            .iter()
+            .map(|p| (p.organisation.name.clone(), p.share_pence.unwrap()))
+            .collect();
+        assert_eq!(
+            shares,
+            [
+                ("Northshire Police".to_string(), 70_000_000),
+                ("Southshire".to_string(), 30_000_000),
+                ("Northshire County Council".to_string(), 20_000_000),
+            ]
+        );
+
+        // With the Home Office paying 25% (£300k) first, the amounts share the £900k left.
+        f.app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(
+                    &[(north, "£500k"), (south, "£250k"), (council, "£150k")],
+                    "Home Office",
+                    "25%",
+                ),
+            )
+            .await
+            .unwrap();
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(
+            summary
+                .participants
+                .iter()
+                .map(|p| p.share_pence.unwrap())
+                .collect::<Vec<_>>(),
+            [50_000_000, 25_000_000, 15_000_000]
+        );
+
+        // Amounts that do not add up to what is shared are refused by `amounts`; one that
+        // cannot be read, or a participant the programme lacks, by its own field.
+        let refused = f
+            .app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(
+                    &[(north, "£700k"), (south, "£300k"), (council, "£100k")],
+                    "",
+                    "",
+                ),
+            )
+            .await;
+        let Err(AppError::Invalid(problems)) = refused else {
+            panic!("not refused: {refused:?}");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "amounts");
+        assert!(
+            problems[0].1.contains("£1,100,000") && problems[0].1.contains("£1,200,000"),
+            "{problems:?}"
+        );
+        let refused = f
+            .app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(&[(north, "lots"), (south, "tbc"), (999_999, "£1k")], "", ""),
+            )
+            .await;
+        let Err(AppError::Invalid(problems)) = refused else {
+            panic!("not refused: {refused:?}");
+        };
+        let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                format!("amount_{north}").as_str(),
+                format!("amount_{south}").as_str(),
+                "amount_999999"
+            ],
+            "{problems:?}"
+        );
+        // Nothing refused was stored: the Home Office's 25% and the £900k shares stand.
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(
+            summary
+                .participants
+                .iter()
+                .map(|p| p.share_pence.unwrap())
+                .collect::<Vec<_>>(),
+            [50_000_000, 25_000_000, 15_000_000]
+        );
+    }
+}
