@@ -488,13 +488,19 @@ impl App {
                 self.import_indicators(actor, file_name, &answered, target, dry_run)
                     .await
             }
-            (Parsed::Programme(_), ImportTarget::Existing(_)) => Err(AppError::invalid(
-                "target",
-                "A programme register is imported as a new programme: choose a new plan",
-            )),
+            (Parsed::Programme(import), ImportTarget::Existing(plan)) => {
+                let (plan, plan_title, outcome) = self
+                    .import_programme(actor, file_name, import, None, Some(*plan), None, dry_run)
+                    .await?;
+                Ok(ImportResult::Programme {
+                    plan: plan.map(|p| p.id.0),
+                    plan_title,
+                    outcome,
+                })
+            }
             (Parsed::Programme(import), ImportTarget::New { org, title, .. }) => {
                 let (plan, plan_title, outcome) = self
-                    .import_programme(actor, file_name, import, *org, title.clone(), dry_run)
+                    .import_programme(actor, file_name, import, *org, None, title.clone(), dry_run)
                     .await?;
                 Ok(ImportResult::Programme {
                     plan: plan.map(|p| p.id.0),

@@ -146,31 +146,62 @@ impl App {
         &self,
         actor: &Actor,
         plan: PlanId,
-        mut facts: ProgrammeChanges,
+        facts: ProgrammeChanges,
         what: &str,
     ) -> Result<()> {
         let visible = self.managed_plan(actor, plan).await?;
         if !visible.is_own() {
             return Err(AppError::Forbidden);
         }
-        let read = self.read_view(&visible, self.today(), None).await?;
+        let mut audit = actor.audit("programme.record");
+        audit.subject = Some(format!("{}: {what}", visible.plan.title));
+        self.write_programme(
+            actor,
+            &visible,
+            ChangeSet::new(visible.plan.org, plan),
+            facts,
+            audit,
+        )
+        .await
+    }
+
+    /// Writes item changes and programme facts to a programme the caller has checked the
+    /// actor manages, with the shares its participants need and the audit record (its detail
+    /// counted here, beside any the caller gave), in one transaction.
+    pub(crate) async fn write_programme(
+        &self,
+        actor: &Actor,
+        visible: &VisiblePlan,
+        changes: ChangeSet,
+        mut facts: ProgrammeChanges,
+        mut audit: waymark_store::NewAuditEvent,
+    ) -> Result<()> {
+        let plan = visible.plan.id;
+        let read = self.read_view(visible, self.today(), None).await?;
         let mut record = self.store().programme(visible.scope(), plan).await?;
         merge_for_sharing(&mut record, &facts, &read);
         let shares = self.store().shares_of_plan(plan).await?;
-        let (new_shares, revoked) = shares_to_make(&visible, &read, &record, &shares, actor);
+        let (new_shares, revoked) = shares_to_make(visible, &read, &record, &shares, actor);
         facts.shares.extend(new_shares);
         facts.revoke_shares.extend(revoked);
-        let mut audit = actor.audit("programme.record");
-        audit.subject = Some(format!("{}: {what}", visible.plan.title));
-        audit.detail = Some(serde_json::json!({
+        let counts = serde_json::json!({
             "participants": facts.participants.len(), "bases": facts.bases.len(),
             "costs": facts.costs.len(), "projects": facts.projects.len(),
             "funding_lines": facts.funding.len(), "savings": facts.savings.len(),
             "shares_made": facts.shares.len(), "shares_revoked": facts.revoke_shares.len(),
-        }));
+        });
+        audit.detail = Some(match audit.detail.take() {
+            Some(serde_json::Value::Object(mut given)) => {
+                if let serde_json::Value::Object(counted) = counts {
+                    given.extend(counted);
+                }
+                serde_json::Value::Object(given)
+            }
+            _ => counts,
+        });
         let set = ProgrammeSet {
             new_plan: None,
-            changes: ChangeSet::new(visible.plan.org, plan),
+            changes,
             programme: facts,
             entered_by: actor.name(),
             audit: Some(audit),

@@ -10,9 +10,9 @@
 
 use waymark_core::indicator::FinancialYear;
 use waymark_core::programme::{
-    BasisFigure, BasisKind, Certainty, ExternalPart, ExternalShare, FundingLine, MoneyCell,
-    ProgrammeCost, Recurrence, Saving, SavingKind, SavingStage, ShareMethod, format_pence,
-    parse_money, year_label,
+    ApportionError, BasisFigure, BasisKind, Certainty, CostToShare, ExternalPart, ExternalShare,
+    FundingLine, MoneyCell, ProgrammeCost, Recurrence, Saving, SavingKind, SavingStage,
+    ShareMethod, apportion, format_pence, parse_money, year_label,
 };
 use waymark_core::{ItemId, OrgId, Organisation, PlanId};
 use waymark_store::{ItemRef, ProgrammeChanges, ProgrammeRecord};
@@ -51,6 +51,10 @@ pub struct CostEntry {
     pub external_funder: String,
     /// Its part: "75%" or an amount ("£300k").
     pub external_share: String,
+    /// For `fixed-amounts`: each participant's amount (organisation id, money as people write
+    /// it, "£150k"), which must add up to the cost (less any external part). A participant not
+    /// named pays nothing; none named keeps the amounts already agreed for the year.
+    pub amounts: Vec<(i64, String)>,
 }
 
 /// A funding line, as typed.
@@ -271,7 +275,14 @@ impl App {
                     _ => None,
                 })
         });
+        let entered = entry
+            .amounts
+            .iter()
+            .any(|(_, text)| !text.trim().is_empty());
         let method = match entry.method.trim() {
+            "fixed-amounts" if entered => {
+                read_fixed_amounts(&facts, &entry.amounts, &mut problems).map(ShareMethod::Fixed)
+            }
             "fixed-amounts" => match agreed {
                 Some(amounts) => {
                     let sum: i64 = amounts.iter().map(|(_, pence)| pence).sum();
@@ -310,6 +321,32 @@ impl App {
             },
         };
         let external = read_external(entry, total.flatten(), &mut problems);
+        // Amounts entered must add up to what the participants share, as the rule that shares
+        // them checks.
+        if let (Some(year), Some(Some(total)), Some(ShareMethod::Fixed(amounts)), Some(external)) =
+            (year, total, &method, &external)
+            && entered
+        {
+            let to_share = CostToShare {
+                label: String::new(),
+                year,
+                total,
+                external: external.clone(),
+                method: ShareMethod::Fixed(amounts.clone()),
+                participants: facts.participants.iter().map(|o| o.id).collect(),
+            };
+            if let Err(ApportionError::FixedAmountsDoNotAddUp { sum, cost }) =
+                apportion(&to_share, &[])
+            {
+                problems.push(field(
+                    "amounts",
+                    format!(
+                        "The amounts add up to {sum} but the participants share {cost}: make \
+                         them add up to it"
+                    ),
+                ));
+            }
+        }
         let (Some(year), Some(label), Some(Some(total)), Some(method), Some(external), true) =
             (year, label, total, method, external, problems.is_empty())
         else {
@@ -518,7 +555,8 @@ impl App {
         Ok(year)
     }
 
-    /// Withdraws a funding line in force (kept, marked withdrawn). Answers its year.
+    /// Withdraws a funding line in force (kept, marked withdrawn). Answers its year; a line
+    /// withdrawn already is answered the same, as it is, with nothing written again.
     pub async fn withdraw_funding_line(
         &self,
         actor: &Actor,
@@ -526,12 +564,14 @@ impl App {
         line: i64,
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
-        let at = facts
-            .record
-            .funding_ids
-            .iter()
-            .position(|id| *id == line)
-            .ok_or(AppError::NotFound)?;
+        let Some(at) = facts.record.funding_ids.iter().position(|id| *id == line) else {
+            // Withdrawn already: it stays as it is, and nothing is written (or audited) again.
+            return self
+                .store()
+                .withdrawn_funding_year(plan, line)
+                .await?
+                .ok_or(AppError::NotFound);
+        };
         let withdrawn = &facts.record.funding[at];
         let what = format!(
             "funding from {} for {} withdrawn",
@@ -547,7 +587,8 @@ impl App {
         Ok(year)
     }
 
-    /// Withdraws a saving in force. Answers its year.
+    /// Withdraws a saving in force. Answers its year; a saving withdrawn already is answered
+    /// the same, with nothing written again.
     pub async fn withdraw_saving(
         &self,
         actor: &Actor,
@@ -555,12 +596,14 @@ impl App {
         saving: i64,
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
-        let at = facts
-            .record
-            .saving_ids
-            .iter()
-            .position(|id| *id == saving)
-            .ok_or(AppError::NotFound)?;
+        let Some(at) = facts.record.saving_ids.iter().position(|id| *id == saving) else {
+            // Withdrawn already: it stays as it is, and nothing is written (or audited) again.
+            return self
+                .store()
+                .withdrawn_saving_year(plan, saving)
+                .await?
+                .ok_or(AppError::NotFound);
+        };
         let withdrawn = &facts.record.savings[at];
         let what = format!(
             "{} saving for {} withdrawn",
@@ -748,6 +791,39 @@ fn read_project(
 }
 
 /// The external funder's part: none where both fields are blank.
+/// Each participant's fixed amount, as typed: every one named must be a participant and its
+/// amount known (£0 or more), each mistake by `amount_{organisation}`.
+fn read_fixed_amounts(
+    facts: &ProgrammeFacts,
+    typed: &[(i64, String)],
+    problems: &mut Vec<FieldError>,
+) -> Option<Vec<(OrgId, i64)>> {
+    let mut amounts: Vec<(OrgId, i64)> = Vec::new();
+    let mut ok = true;
+    for (organisation, text) in typed {
+        let name = format!("amount_{organisation}");
+        let Some(participant) = facts.participants.iter().find(|o| o.id.0 == *organisation) else {
+            problems.push(field(&name, "Choose one of the programme's participants"));
+            ok = false;
+            continue;
+        };
+        if amounts.iter().any(|(org, _)| *org == participant.id) {
+            problems.push(field(
+                &name,
+                format!("{}'s amount is given twice: give it once", participant.name),
+            ));
+            ok = false;
+            continue;
+        }
+        let what = format!("{}'s amount (or £0)", participant.name);
+        match read_amount(text, &name, &what, false, problems) {
+            Some(Some(pence)) => amounts.push((participant.id, pence)),
+            _ => ok = false,
+        }
+    }
+    ok.then_some(amounts)
+}
+
 fn read_external(
     entry: &CostEntry,
     total: Option<i64>,

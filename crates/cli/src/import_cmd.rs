@@ -402,6 +402,30 @@ fn print_programme(
         outcome.shares.len(),
         outcome.findings.len()
     );
+    if let Some(again) = &outcome.reimport {
+        println!(
+            "Projects: {} added, {} changed, {} unchanged; funding lines: {} added, {} replaced, \
+             {} unchanged; savings: {} added, {} replaced, {} unchanged.",
+            again.projects_added,
+            again.projects_changed,
+            again.projects_unchanged,
+            again.funding_added,
+            again.funding_replaced,
+            again.funding_unchanged,
+            again.savings_added,
+            again.savings_replaced,
+            again.savings_unchanged
+        );
+        for change in &again.changes {
+            println!("  {change}");
+        }
+        for missing in &again.projects_missing {
+            println!("  {missing}: no longer in the register (kept)");
+        }
+        if again.is_unchanged() {
+            println!("Nothing has changed since the register was last imported.");
+        }
+    }
     for finding in &outcome.findings {
         let place = match (finding.row, finding.column.as_str()) {
             (0, _) => String::new(),

@@ -329,6 +329,52 @@ impl Store {
         Ok(record)
     }
 
+    /// The year of a funding line of `plan` already withdrawn, by id; `None` where the plan
+    /// has no such line, or has it in force. What a second withdrawal of it answers.
+    pub async fn withdrawn_funding_year(
+        &self,
+        plan: PlanId,
+        line: i64,
+    ) -> Result<Option<FinancialYear>> {
+        self.withdrawn_year(
+            "SELECT year FROM funding_lines WHERE id = $1 AND plan_id = $2 \
+             AND withdrawn_at IS NOT NULL",
+            plan,
+            line,
+        )
+        .await
+    }
+
+    /// The first year of a saving of `plan` already withdrawn, by id, as
+    /// [`Store::withdrawn_funding_year`].
+    pub async fn withdrawn_saving_year(
+        &self,
+        plan: PlanId,
+        saving: i64,
+    ) -> Result<Option<FinancialYear>> {
+        self.withdrawn_year(
+            "SELECT year FROM savings WHERE id = $1 AND plan_id = $2 \
+             AND withdrawn_at IS NOT NULL",
+            plan,
+            saving,
+        )
+        .await
+    }
+
+    async fn withdrawn_year(
+        &self,
+        sql: &'static str,
+        plan: PlanId,
+        id: i64,
+    ) -> Result<Option<FinancialYear>> {
+        let row = sqlx::query(sql)
+            .bind(id)
+            .bind(plan.0)
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(year_of).transpose()
+    }
+
     /// The plans in which `org` takes part as a participant (in force and not left), by id.
     pub async fn programmes_of(&self, org: OrgId) -> Result<Vec<PlanId>> {
         let rows = sqlx::query(

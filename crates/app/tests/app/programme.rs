@@ -579,3 +579,494 @@ async fn a_one_off_saving_counts_in_its_year_and_a_recurring_one_each_year_to_it
         assert_eq!(realised(2029).await - before[2], 0);
     }
 }
+
+/// The register a quarter on: the estates review complete, shared payroll's 2025/26
+/// funding of £75k entered, and the hi-tech crime lab no longer in it.
+fn register_a_quarter_on() -> Workbook {
+    let mut workbook = register();
+    let rows = &mut workbook.tables[0].rows;
+    rows.retain(|r| r.cells.first().map(String::as_str) != Some("Hi-tech crime lab"));
+    for row in rows.iter_mut() {
+        match row.cells.first().map(String::as_str) {
+            Some("Estates review") => row.cells[1] = "Complete".into(),
+            Some("Shared payroll") => row.cells[7] = "£75k".into(),
+            _ => {}
+        }
+    }
+    for (number, row) in rows.iter_mut().enumerate() {
+        row.number = number + 1;
+    }
+    workbook
+}
+
+async fn import_again(
+    f: &Fixture,
+    plan: waymark_core::PlanId,
+    workbook: Workbook,
+    dry_run: bool,
+) -> (Option<i64>, waymark_app::programme_import::ReimportOutcome) {
+    let admin = f.admin().await;
+    let parsed = parse_workbook(workbook, &PreviewOptions::new(today())).unwrap();
+    let result = f
+        .app
+        .import_parsed(
+            &admin,
+            "northern register.xlsx",
+            &parsed,
+            &ImportTarget::Existing(plan),
+            dry_run,
+            ImportChoices::default(),
+        )
+        .await
+        .unwrap();
+    let ImportResult::Programme {
+        plan: written,
+        outcome,
+        ..
+    } = result
+    else {
+        panic!("not read as a programme");
+    };
+    assert_eq!(outcome.dry_run, dry_run);
+    (written, outcome.reimport.expect("a re-import's outcome"))
+}
+
+#[tokio::test]
+async fn a_register_imported_again_updates_its_programme_and_reports_the_project_gone() {
+    for f in fixtures("app_programme_reimport").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let last_year = FinancialYear::parse("2025/26").unwrap();
+
+        // A dry run says what would change, and changes nothing.
+        let (written, dry) = import_again(&f, plan, register_a_quarter_on(), true).await;
+        assert_eq!(written, None);
+        assert_eq!(dry.plan, plan.0);
+        assert_eq!(
+            (
+                dry.projects_added,
+                dry.projects_changed,
+                dry.projects_unchanged
+            ),
+            (0, 2, 1)
+        );
+        assert_eq!(dry.projects_missing, vec!["Hi-tech crime lab".to_string()]);
+        assert_eq!(
+            (
+                dry.funding_added,
+                dry.funding_replaced,
+                dry.funding_unchanged
+            ),
+            (1, 0, 3)
+        );
+        assert_eq!(
+            (
+                dry.savings_added,
+                dry.savings_replaced,
+                dry.savings_unchanged
+            ),
+            (0, 0, 4)
+        );
+        assert_eq!((dry.bases_changed, dry.costs_changed), (0, 0));
+        assert!(
+            dry.changes
+                .contains(&"Estates review: status current \u{2192} complete".to_string()),
+            "{:?}",
+            dry.changes
+        );
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(summary.funding_by_year[&last_year].known_pence, 15_000_000);
+        assert_eq!(summary.projects_by_status.get("complete"), None);
+
+        // Stored: the same counts, and the programme as the register now says.
+        let (written, stored) = import_again(&f, plan, register_a_quarter_on(), false).await;
+        assert_eq!(written, Some(plan.0));
+        assert_eq!(stored, dry);
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        // £150k for witness protection and the £75k now entered for shared payroll.
+        assert_eq!(summary.funding_by_year[&last_year].known_pence, 22_500_000);
+        let payroll = summary
+            .projects
+            .iter()
+            .find(|p| p.name == "Shared payroll")
+            .unwrap();
+        let payroll_last_year = f
+            .app
+            .programme_summary(&admin, plan, last_year)
+            .await
+            .unwrap()
+            .projects
+            .into_iter()
+            .find(|p| p.name == "Shared payroll")
+            .unwrap();
+        assert_eq!(payroll_last_year.funding.known_pence, 7_500_000);
+        assert_eq!(payroll.facts.status.as_str(), "current");
+        let estates = summary
+            .projects
+            .iter()
+            .find(|p| p.name == "Estates review")
+            .unwrap();
+        assert_eq!(
+            estates.facts.status,
+            waymark_core::programme::ProjectStatus::Complete
+        );
+        // The project gone from the register is kept, not deleted.
+        assert_eq!(summary.projects.len(), 4);
+        assert!(
+            summary
+                .projects
+                .iter()
+                .any(|p| p.name == "Hi-tech crime lab")
+        );
+        assert_eq!(summary.projects_by_status["complete"], 1);
+        assert_eq!(summary.projects_by_status["current"], 2);
+        assert_eq!(summary.projects_by_status["proposed"], 1);
+        // 2026/27 as it was: £290,000 + £10,000 known, "xxx" unknown.
+        assert_eq!(
+            (
+                summary.funding_by_year[&year].known_pence,
+                summary.funding_by_year[&year].unknown_count
+            ),
+            (30_000_000, 1)
+        );
+        assert_eq!(summary.progress.target, Some(30_000_000));
+
+        // The same file again: nothing changes.
+        let (_, again) = import_again(&f, plan, register_a_quarter_on(), false).await;
+        assert!(again.is_unchanged(), "{again:?}");
+        assert_eq!((again.projects_unchanged, again.funding_unchanged), (3, 4));
+        assert_eq!(
+            again.projects_missing,
+            vec!["Hi-tech crime lab".to_string()]
+        );
+        let after = f
+            .app
+            .programme_summary(&admin, plan, last_year)
+            .await
+            .unwrap();
+        assert_eq!(after.funding_by_year[&last_year].known_pence, 22_500_000);
+    }
+}
+
+#[tokio::test]
+async fn the_same_register_imported_twice_changes_nothing() {
+    for f in fixtures("app_programme_reimport_same").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let before = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        let imports = || waymark_app::model::AuditFilter {
+            plan: Some(plan),
+            action: Some("import.".into()),
+            ..Default::default()
+        };
+        let (audit_before, _) = f.app.audit_events(&admin, imports()).await.unwrap();
+        assert_eq!(audit_before, 1);
+        let (written, again) = import_again(&f, plan, register(), false).await;
+        assert_eq!(written, Some(plan.0));
+        assert!(again.is_unchanged(), "{again:?}");
+        assert_eq!(
+            (
+                again.projects_unchanged,
+                again.funding_unchanged,
+                again.savings_unchanged
+            ),
+            (4, 4, 4)
+        );
+        assert!(again.projects_missing.is_empty());
+        let after = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(after.funding_by_year, before.funding_by_year);
+        assert_eq!(after.participants, before.participants);
+        assert_eq!(after.projects, before.projects);
+        // Nothing was written, not even an audit record.
+        let (audit_after, _) = f.app.audit_events(&admin, imports()).await.unwrap();
+        assert_eq!(audit_after, audit_before);
+    }
+}
+
+#[tokio::test]
+async fn a_register_is_refused_into_a_plan_that_is_not_a_programme_and_by_a_participant() {
+    for f in fixtures("app_programme_reimport_refused").await {
+        let programme = import(&f).await;
+        let admin = f.admin().await;
+        let parsed = parse_workbook(register(), &PreviewOptions::new(today())).unwrap();
+        let refused = f
+            .app
+            .import_parsed(
+                &admin,
+                "northern register.xlsx",
+                &parsed,
+                &ImportTarget::Existing(f.plan),
+                true,
+                ImportChoices::default(),
+            )
+            .await;
+        let Err(AppError::Invalid(problems)) = refused else {
+            panic!("not refused: {refused:?}");
+        };
+        assert_eq!(problems[0].0, "target");
+        assert!(
+            problems[0].1.contains("not a collaboration programme"),
+            "{problems:?}"
+        );
+        // A participant's person sees the programme but does not manage it.
+        let partner = f.partner().await;
+        let refused = f
+            .app
+            .import_parsed(
+                &partner,
+                "northern register.xlsx",
+                &parsed,
+                &ImportTarget::Existing(programme),
+                false,
+                ImportChoices::default(),
+            )
+            .await;
+        assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_grant_changed_in_the_register_is_a_new_dated_basis_and_the_cost_is_shared_again() {
+    for f in fixtures("app_programme_reimport_basis").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let mut workbook = register();
+        workbook.tables[1].rows[2].cells[1] = "£65m".into();
+        let (_, outcome) = import_again(&f, plan, workbook, false).await;
+        assert_eq!(outcome.bases_changed, 1);
+        assert_eq!(outcome.projects_unchanged, 4);
+        assert!(
+            outcome
+                .changes
+                .iter()
+                .any(|c| c.starts_with("Southshire: police grant for 2026/27")),
+            "{:?}",
+            outcome.changes
+        );
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        let south = summary
+            .participants
+            .iter()
+            .find(|p| p.organisation.name == "Southshire")
+            .unwrap();
+        let basis = south.basis.as_ref().unwrap();
+        assert_eq!(basis.value, 6_500_000_000);
+        assert_eq!(basis.as_of, Some(today()));
+        // £1.2m in proportion to £93.4m, £65m and £20.35m (£178.75m): shares sum exactly.
+        let shares: Vec<i64> = summary
+            .participants
+            .iter()
+            .map(|p| p.share_pence.unwrap())
+            .collect();
+        assert_eq!(shares.iter().sum::<i64>(), 120_000_000);
+        assert_eq!(south.share_pence, Some(43_636_364));
+    }
+}
+
+#[tokio::test]
+async fn withdrawing_a_funding_line_or_saving_twice_answers_the_same_and_writes_nothing_more() {
+    for f in fixtures("app_programme_withdraw_twice").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let facts = f.app.programme_facts(&admin, plan).await.unwrap();
+        // Witness protection's £250k + £40k for 2026/27, and its £60,000 realised.
+        let at = facts
+            .record
+            .funding
+            .iter()
+            .position(|l| l.amount == Some(29_000_000))
+            .unwrap();
+        let line = facts.record.funding_ids[at];
+        let at = facts
+            .record
+            .savings
+            .iter()
+            .position(|s| s.amount == 6_000_000)
+            .unwrap();
+        let saving = facts.record.saving_ids[at];
+        let edits = || waymark_app::model::AuditFilter {
+            plan: Some(plan),
+            action: Some("programme.".into()),
+            ..Default::default()
+        };
+        let withdraw_both = || async {
+            (
+                f.app
+                    .withdraw_funding_line(&admin, plan, line)
+                    .await
+                    .unwrap(),
+                f.app.withdraw_saving(&admin, plan, saving).await.unwrap(),
+            )
+        };
+        assert_eq!(withdraw_both().await, (year, year));
+        let (audited, _) = f.app.audit_events(&admin, edits()).await.unwrap();
+        assert_eq!(audited, 2);
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(summary.funding_by_year[&year].known_pence, 1_000_000);
+        assert_eq!(summary.progress.realised, 20_000_000);
+
+        // Again: the same answer, nothing written, nothing audited.
+        assert_eq!(withdraw_both().await, (year, year));
+        let (audited, _) = f.app.audit_events(&admin, edits()).await.unwrap();
+        assert_eq!(audited, 2);
+        let again = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(again.funding_by_year[&year].known_pence, 1_000_000);
+        assert_eq!(again.progress.realised, 20_000_000);
+
+        // A line the programme never had is still not found.
+        assert!(matches!(
+            f.app.withdraw_funding_line(&admin, plan, 987_654_321).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            f.app.withdraw_saving(&admin, plan, 987_654_321).await,
+            Err(AppError::NotFound)
+        ));
+    }
+}
+
+#[tokio::test]
+async fn new_fixed_amounts_are_entered_per_participant_and_refused_by_field_unless_they_add_up() {
+    for f in fixtures("app_programme_fixed_entered").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let facts = f.app.programme_facts(&admin, plan).await.unwrap();
+        let id = |name: &str| {
+            facts
+                .participants
+                .iter()
+                .find(|o| o.name == name)
+                .unwrap()
+                .id
+                .0
+        };
+        let (north, south, council) = (
+            id("Northshire Police"),
+            id("Southshire"),
+            id("Northshire County Council"),
+        );
+        let entry = |amounts: &[(i64, &str)], funder: &str, share: &str| {
+            waymark_app::programme_edit::CostEntry {
+                year: "2026/27".into(),
+                total: "£1.2m".into(),
+                method: "fixed-amounts".into(),
+                external_funder: funder.into(),
+                external_share: share.into(),
+                amounts: amounts.iter().map(|(o, a)| (*o, a.to_string())).collect(),
+                ..Default::default()
+            }
+        };
+        f.app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(
+                    &[(north, "£700k"), (south, "£300,000"), (council, "200k")],
+                    "",
+                    "",
+                ),
+            )
+            .await
+            .unwrap();
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        let cost = summary.cost.as_ref().unwrap();
+        assert_eq!(cost.cost.method.as_str(), "fixed");
+        assert_eq!(cost.cost.total, 120_000_000);
+        let shares: Vec<(String, i64)> = summary
+            .participants
+            .iter()
+            .map(|p| (p.organisation.name.clone(), p.share_pence.unwrap()))
+            .collect();
+        assert_eq!(
+            shares,
+            [
+                ("Northshire Police".to_string(), 70_000_000),
+                ("Southshire".to_string(), 30_000_000),
+                ("Northshire County Council".to_string(), 20_000_000),
+            ]
+        );
+
+        // With the Home Office paying 25% (£300k) first, the amounts share the £900k left.
+        f.app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(
+                    &[(north, "£500k"), (south, "£250k"), (council, "£150k")],
+                    "Home Office",
+                    "25%",
+                ),
+            )
+            .await
+            .unwrap();
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(
+            summary
+                .participants
+                .iter()
+                .map(|p| p.share_pence.unwrap())
+                .collect::<Vec<_>>(),
+            [50_000_000, 25_000_000, 15_000_000]
+        );
+
+        // Amounts that do not add up to what is shared are refused by `amounts`; one that
+        // cannot be read, or a participant the programme lacks, by its own field.
+        let refused = f
+            .app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(
+                    &[(north, "£700k"), (south, "£300k"), (council, "£100k")],
+                    "",
+                    "",
+                ),
+            )
+            .await;
+        let Err(AppError::Invalid(problems)) = refused else {
+            panic!("not refused: {refused:?}");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "amounts");
+        assert!(
+            problems[0].1.contains("£1,100,000") && problems[0].1.contains("£1,200,000"),
+            "{problems:?}"
+        );
+        let refused = f
+            .app
+            .set_programme_cost(
+                &admin,
+                plan,
+                &entry(&[(north, "lots"), (south, "tbc"), (999_999, "£1k")], "", ""),
+            )
+            .await;
+        let Err(AppError::Invalid(problems)) = refused else {
+            panic!("not refused: {refused:?}");
+        };
+        let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                format!("amount_{north}").as_str(),
+                format!("amount_{south}").as_str(),
+                "amount_999999"
+            ],
+            "{problems:?}"
+        );
+        // Nothing refused was stored: the Home Office's 25% and the £900k shares stand.
+        let summary = f.app.programme_summary(&admin, plan, year).await.unwrap();
+        assert_eq!(
+            summary
+                .participants
+                .iter()
+                .map(|p| p.share_pence.unwrap())
+                .collect::<Vec<_>>(),
+            [50_000_000, 25_000_000, 15_000_000]
+        );
+    }
+}

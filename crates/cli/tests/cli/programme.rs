@@ -10,6 +10,11 @@ use crate::helpers::{fresh_data_dir, json, start, succeed, waymark};
 /// A register laid out as nobody has seen it: a contributions sheet first, with the team's cost
 /// above its table; then projects with the area as a column, money in thousands.
 fn write_register(path: &Path) {
+    write_register_edited(path, |_| {});
+}
+
+/// As [`write_register`], with the project sheet's rows (header first) edited first.
+fn write_register_edited(path: &Path, edit: impl FnOnce(&mut Vec<Vec<String>>)) {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheets: [(&str, &[&[&str]]); 2] = [
         (
@@ -100,12 +105,22 @@ fn write_register(path: &Path) {
             ],
         ),
     ];
+    let mut edit = Some(edit);
     for (name, rows) in sheets {
+        let mut rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| c.to_string()).collect())
+            .collect();
+        if name.starts_with("Projects")
+            && let Some(edit) = edit.take()
+        {
+            edit(&mut rows);
+        }
         let sheet = book.add_worksheet();
         sheet.set_name(name).unwrap();
         for (r, row) in rows.iter().enumerate() {
             for (c, cell) in row.iter().enumerate() {
-                sheet.write_string(r as u32, c as u16, *cell).unwrap();
+                sheet.write_string(r as u32, c as u16, cell).unwrap();
             }
         }
     }
@@ -241,4 +256,61 @@ fn the_demo_has_seed_003s_programme_with_its_team_cost_shared() {
         420_000_000
     );
     assert_eq!(read["savings"]["target_pence"], 120_000_000);
+}
+
+#[test]
+fn a_register_imported_again_into_its_programme_changes_only_what_changed() {
+    let dir = fresh_data_dir("programme_again");
+    let file = dir.join("collaboration register.xlsx");
+    write_register(&file);
+    let imported = json(&dir, &["import", file.to_str().unwrap(), "--json"]);
+    let plan = imported["plan"].as_i64().unwrap().to_string();
+    // A quarter on: firearms training is live, joint fleet has £20k for 2024/25, and shared
+    // vetting is no longer in the register.
+    let later = dir.join("collaboration register Q2.xlsx");
+    write_register_edited(&later, |rows| {
+        rows.retain(|row| row[2] != "Shared vetting");
+        for row in rows.iter_mut() {
+            match row[2].as_str() {
+                "Firearms training" => row[3] = "Live".into(),
+                "Joint fleet" => row[8] = "20".into(),
+                _ => {}
+            }
+        }
+    });
+    let later = later.to_str().unwrap();
+    let dry = json(
+        &dir,
+        &["import", later, "--plan", &plan, "--dry-run", "--json"],
+    );
+    assert_eq!(dry["dry_run"], true, "{dry}");
+    let again = &dry["reimport"];
+    assert_eq!(again["projects_added"], 0, "{dry}");
+    assert_eq!(again["projects_changed"], 2);
+    assert_eq!(again["projects_unchanged"], 1);
+    assert_eq!(
+        again["projects_missing"],
+        serde_json::json!(["Shared vetting"])
+    );
+    assert_eq!(again["funding_added"], 1);
+    let stored = json(&dir, &["import", later, "--plan", &plan, "--json"]);
+    assert_eq!(stored["plan"].as_i64().unwrap().to_string(), plan);
+    assert_eq!(stored["reimport"], dry["reimport"]);
+    let read = json(
+        &dir,
+        &["programme", "--plan", &plan, "--year", "2024/25", "--json"],
+    );
+    // £400k for the major crime unit, £75k for shared vetting (kept), and joint fleet's £20k.
+    assert_eq!(
+        read["funding_by_year"]["2024/25"]["known_pence"], 49_500_000,
+        "{read}"
+    );
+    assert_eq!(read["projects_by_status"]["current"], 2);
+    assert_eq!(read["projects_by_status"].get("proposed"), None);
+    // The same file again changes nothing.
+    let out = succeed(waymark(&dir).args(["import", later, "--plan", &plan]));
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains("0 added, 0 changed, 3 unchanged"), "{out}");
+    assert!(out.contains("Nothing has changed since the register was last imported."));
+    assert!(out.contains("Shared vetting: no longer in the register (kept)"));
 }

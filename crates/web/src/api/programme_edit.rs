@@ -193,6 +193,23 @@ pub(crate) struct CostInJson {
     /// Its part: "75%" or an amount ("£300k"); blank with no funder.
     #[serde(default)]
     external_share: String,
+    /// With `method` `fixed-amounts`: each participant's amount, which must add up to the
+    /// cost less any external part (refused by `amounts` where they do not, and by
+    /// `amount_{organisation}` where one cannot be read). A participant not named pays
+    /// nothing; none named keeps the amounts already agreed for the year.
+    #[serde(default)]
+    amounts: Vec<AmountInJson>,
+}
+
+/// A participant's fixed amount of a cost.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct AmountInJson {
+    /// The participant's organisation id (see `participants` of the facts).
+    #[serde(default)]
+    organisation: i64,
+    /// As people write money: "£150k", "£1,350,000".
+    #[serde(default)]
+    amount: String,
 }
 
 /// A funding line to add.
@@ -435,7 +452,7 @@ pub(crate) async fn set_basis(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "A field refused, each named (`year`, `label`, `total`, `method`, `external_funder`, `external_share`); or the plan is archived", body = ErrorJson),
+        (status = 422, description = "A field refused, each named (`year`, `label`, `total`, `method`, `external_funder`, `external_share`, `amounts`, `amount_{organisation}`); or the plan is archived", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn set_cost(
     State(state): State<AppState>,
@@ -450,6 +467,11 @@ pub(crate) async fn set_cost(
         method: body.method,
         external_funder: body.external_funder,
         external_share: body.external_share,
+        amounts: body
+            .amounts
+            .into_iter()
+            .map(|a| (a.organisation, a.amount))
+            .collect(),
     };
     let year = state
         .app
@@ -526,7 +548,8 @@ pub(crate) async fn add_saving(
     answer(&state, &viewer, PlanId(id), year, StatusCode::CREATED).await
 }
 
-/// Withdraws a funding line in force: kept in the history, no longer counted.
+/// Withdraws a funding line in force: kept in the history, no longer counted. Withdrawing a
+/// line withdrawn already answers the same, and changes nothing.
 #[utoipa::path(post, path = "/api/plans/{id}/programme/funding/withdraw", tag = "plans",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Plan id", minimum = 1)),
@@ -535,7 +558,7 @@ pub(crate) async fn add_saving(
         (status = 200, description = "The facts for the line's year", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see; or no funding line of it in force with that id", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or no funding line of it with that id", body = ErrorJson),
         (status = 422, description = "The body names no line; or the plan is archived", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn withdraw_funding(
@@ -551,7 +574,8 @@ pub(crate) async fn withdraw_funding(
     answer(&state, &viewer, PlanId(id), year, StatusCode::OK).await
 }
 
-/// Withdraws a saving in force: kept in the history, no longer counted.
+/// Withdraws a saving in force: kept in the history, no longer counted. Withdrawing a saving
+/// withdrawn already answers the same, and changes nothing.
 #[utoipa::path(post, path = "/api/plans/{id}/programme/savings/withdraw", tag = "plans",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Plan id", minimum = 1)),
@@ -560,7 +584,7 @@ pub(crate) async fn withdraw_funding(
         (status = 200, description = "The facts for the saving's first year", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see; or no saving of it in force with that id", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or no saving of it with that id", body = ErrorJson),
         (status = 422, description = "The body names no line; or the plan is archived", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn withdraw_saving(

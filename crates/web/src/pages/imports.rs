@@ -87,6 +87,15 @@ struct ItemRow {
     updates: usize,
 }
 
+/// A programme register's preview: how many projects, and on a re-import what it changes.
+struct ProgrammeSummaryRow {
+    projects: usize,
+    funding_added: usize,
+    funding_replaced: usize,
+    savings_added: usize,
+    savings_replaced: usize,
+}
+
 #[derive(Template)]
 #[template(path = "import_preview.html")]
 struct PreviewPage {
@@ -121,6 +130,9 @@ struct PreviewPage {
     rows: Vec<ItemRow>,
     /// For an indicator table: what the import would store, and each indicator read.
     indicators: Option<IndicatorSummary>,
+    /// A programme register: its projects, and on a re-import into its programme what it
+    /// changes.
+    programme: Option<ProgrammeSummaryRow>,
     /// The file has several sheets or tables: findings and items name theirs.
     several_sheets: bool,
     /// A workbook's sheets of items to choose among (none for one), and the choice made.
@@ -752,7 +764,54 @@ fn preview_page(
             },
         })
         .collect();
-    let missing_open = summary.missing_items.iter().filter(|m| !m.complete).count();
+    let mut missing_open = summary.missing_items.iter().filter(|m| !m.complete).count();
+    let (mut added, mut changed, mut unchanged) =
+        (summary.added, summary.changed, summary.unchanged);
+    let (mut changes, mut missing, mut missing_total) =
+        (changes, missing, summary.missing_items.len());
+    let programme = match &previewed.result {
+        ImportResult::Programme { outcome, .. } => {
+            if let Some(again) = &outcome.reimport {
+                (added, changed, unchanged) = (
+                    again.projects_added,
+                    again.projects_changed,
+                    again.projects_unchanged,
+                );
+                changes = again
+                    .changes
+                    .iter()
+                    .take(LISTED_CHANGES)
+                    .map(|change| ChangeRow {
+                        row: String::new(),
+                        reference: String::new(),
+                        text: change.clone(),
+                        detail: String::new(),
+                    })
+                    .collect();
+                missing = again
+                    .projects_missing
+                    .iter()
+                    .take(LISTED_CHANGES)
+                    .map(|name| ChangeRow {
+                        row: String::new(),
+                        reference: String::new(),
+                        text: name.clone(),
+                        detail: "Kept, as it is".to_string(),
+                    })
+                    .collect();
+                missing_total = again.projects_missing.len();
+                missing_open = 0;
+            }
+            Some(ProgrammeSummaryRow {
+                projects: outcome.projects,
+                funding_added: outcome.reimport.as_ref().map_or(0, |a| a.funding_added),
+                funding_replaced: outcome.reimport.as_ref().map_or(0, |a| a.funding_replaced),
+                savings_added: outcome.reimport.as_ref().map_or(0, |a| a.savings_added),
+                savings_replaced: outcome.reimport.as_ref().map_or(0, |a| a.savings_replaced),
+            })
+        }
+        _ => None,
+    };
     // Findings kind by kind (in the order of the kinds), each kind's in the file's order.
     let mut by_kind: std::collections::BTreeMap<FindingKind, Vec<&Finding>> =
         std::collections::BTreeMap::new();
@@ -789,16 +848,17 @@ fn preview_page(
         target: previewed.target_title.clone(),
         items: summary.items,
         updates: summary.updates,
-        added: summary.added,
-        changed: summary.changed,
-        unchanged: summary.unchanged,
+        added,
+        changed,
+        unchanged,
         updates_added: summary.updates_added,
         reimport,
         additions,
         changes,
         missing,
-        missing_total: summary.missing_items.len(),
+        missing_total,
         missing_open,
+        programme,
         listed_changes: LISTED_CHANGES,
         findings_total: findings.len(),
         kinds,

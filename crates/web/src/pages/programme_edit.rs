@@ -56,20 +56,60 @@ struct BasisForm {
     basis_source: String,
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Default, Clone)]
 struct CostForm {
-    #[serde(default)]
     cost_year: String,
-    #[serde(default)]
     cost_label: String,
-    #[serde(default)]
     cost_total: String,
-    #[serde(default)]
     cost_method: String,
-    #[serde(default)]
     cost_external_funder: String,
-    #[serde(default)]
     cost_external_share: String,
+    /// Each participant's fixed amount as typed, by organisation id: the fields
+    /// `cost_amount_{id}`.
+    cost_amounts: Vec<(i64, String)>,
+}
+
+impl CostForm {
+    /// The form as posted: its named fields, and one `cost_amount_{id}` per participant.
+    fn from_pairs(pairs: Vec<(String, String)>) -> CostForm {
+        let mut form = CostForm::default();
+        for (name, value) in pairs {
+            match name.as_str() {
+                "cost_year" => form.cost_year = value,
+                "cost_label" => form.cost_label = value,
+                "cost_total" => form.cost_total = value,
+                "cost_method" => form.cost_method = value,
+                "cost_external_funder" => form.cost_external_funder = value,
+                "cost_external_share" => form.cost_external_share = value,
+                other => {
+                    // An id that is not a number names no participant: 0, which the
+                    // application refuses by the field.
+                    if let Some(id) = other.strip_prefix("cost_amount_") {
+                        form.cost_amounts
+                            .push((id.trim().parse().unwrap_or(0), value));
+                    }
+                }
+            }
+        }
+        form
+    }
+
+    /// The amount typed for a participant, or "".
+    fn amount_of(&self, org: i64) -> String {
+        self.cost_amounts
+            .iter()
+            .find(|(id, _)| *id == org)
+            .map(|(_, text)| text.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A participant's fixed amount field on the cost form.
+struct AmountRow {
+    /// The field's name and id: `cost_amount_{organisation id}`.
+    id: String,
+    name: String,
+    value: String,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -177,6 +217,8 @@ struct EditPage {
     basis_kinds: Vec<Choice>,
     cost: CostForm,
     methods: Vec<Choice>,
+    /// Each participant's fixed amount, for a cost shared by fixed amounts.
+    amounts: Vec<AmountRow>,
     funding: FundingForm,
     funding_projects: Vec<Choice>,
     funding_recurrences: Vec<Choice>,
@@ -215,8 +257,12 @@ const METHODS: [(&str, &str); 4] = [
     ("fixed-percentage", "By fixed percentages"),
     ("equal", "In equal shares"),
 ];
-/// Offered only where the year's cost is already shared by amounts agreed beforehand.
-const FIXED_AMOUNTS: (&str, &str) = ("fixed-amounts", "By the amounts already agreed");
+/// Fixed amounts, one per participant, entered below the choice (or, where none is entered,
+/// the amounts already agreed for the year).
+const FIXED_AMOUNTS: (&str, &str) = (
+    "fixed-amounts",
+    "By fixed amounts for each participant (below)",
+);
 const RECURRENCES: [(&str, &str); 2] = [("one-off", "One-off"), ("recurring", "Recurring")];
 const CERTAINTIES: [(&str, &str); 2] = [("secured", "Secured"), ("expected", "Expected")];
 const SAVING_KINDS: [(&str, &str); 2] =
@@ -299,6 +345,13 @@ impl Forms {
                 },
                 cost_external_funder: funder,
                 cost_external_share: share,
+                cost_amounts: match cost.map(|c| &c.method) {
+                    Some(ShareMethod::Fixed(amounts)) => amounts
+                        .iter()
+                        .map(|(org, pence)| (org.0, format_pence(*pence)))
+                        .collect(),
+                    _ => Vec::new(),
+                },
             },
             funding: FundingForm {
                 funding_year: label.clone(),
@@ -375,8 +428,9 @@ async fn save_cost(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<i64>,
-    Form(form): Form<CostForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let form = CostForm::from_pairs(pairs);
     let entry = CostEntry {
         year: form.cost_year.clone(),
         label: form.cost_label.clone(),
@@ -384,6 +438,12 @@ async fn save_cost(
         method: form.cost_method.clone(),
         external_funder: form.cost_external_funder.clone(),
         external_share: form.cost_external_share.clone(),
+        // Only a cost shared by fixed amounts reads them; blank ones are for the others.
+        amounts: if form.cost_method == FIXED_AMOUNTS.0 {
+            form.cost_amounts.clone()
+        } else {
+            Vec::new()
+        },
     };
     let result = state
         .app
@@ -635,11 +695,18 @@ fn edit_page(
         basis_kinds: choices(&BASIS_KINDS, &forms.basis.basis_kind),
         methods: {
             let mut methods = METHODS.to_vec();
-            if forms.cost.cost_method == FIXED_AMOUNTS.0 {
-                methods.insert(0, FIXED_AMOUNTS);
-            }
+            methods.push(FIXED_AMOUNTS);
             choices(&methods, &forms.cost.cost_method)
         },
+        amounts: facts
+            .participants
+            .iter()
+            .map(|o| AmountRow {
+                id: format!("cost_amount_{}", o.id.0),
+                name: o.name.clone(),
+                value: forms.cost.amount_of(o.id.0),
+            })
+            .collect(),
         funding_projects: project_choices(facts, &forms.funding.funding_project),
         funding_recurrences: choices(&RECURRENCES, &forms.funding.funding_recurrence),
         certainties: choices(&CERTAINTIES, &forms.funding.funding_certainty),

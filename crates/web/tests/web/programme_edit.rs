@@ -609,10 +609,40 @@ async fn the_api_edits_the_same_facts_and_answers_them_with_the_shares_recompute
             .unwrap(),
         realised - 30_000_000
     );
-    // Withdrawn once: a second withdrawal finds no line in force.
+    // Withdrawn once: a second withdrawal answers the same, and changes nothing.
+    for (path, id) in [("savings", &saving["id"]), ("funding", &line["id"])] {
+        let response = post(
+            format!("/api/plans/{plan}/programme/{path}/withdraw"),
+            json!({ "line": id }),
+        )
+        .await;
+        assert_eq!(response.status(), 200, "{path}");
+        let again: Value = response.json().await.unwrap();
+        assert_eq!(again["year"], "2010/11");
+        assert_eq!(
+            again["programme"]["savings"]["realised_pence"]
+                .as_i64()
+                .unwrap(),
+            realised - 30_000_000
+        );
+        assert_eq!(
+            again["programme"]["funding_by_year"]["2010/11"]["known_pence"]
+                .as_i64()
+                .unwrap_or(0),
+            known - 106_000_000
+        );
+        assert!(
+            !again[path]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["id"] == *id)
+        );
+    }
+    // A line the programme never had is still not found.
     let response = post(
-        format!("/api/plans/{plan}/programme/savings/withdraw"),
-        json!({"line": saving["id"]}),
+        format!("/api/plans/{plan}/programme/funding/withdraw"),
+        json!({"line": 987_654_321}),
     )
     .await;
     assert_eq!(response.status(), 404);
@@ -674,4 +704,143 @@ async fn only_the_leads_plan_manager_edits_a_programme() {
     )
     .await;
     assert_eq!(after["cost"]["total_pence"], 120_000_000);
+}
+
+#[tokio::test]
+async fn new_fixed_amounts_are_entered_per_participant_on_the_page_and_through_the_api() {
+    let app = spawn_app().await;
+    let plan = demo_programme(&app).await;
+    let manager = sign_in(&app, MANAGER).await;
+    let organisations = app.store.organisations().await.unwrap();
+    let id_of = |code: &str| organisations.iter().find(|o| o.code == code).unwrap().id.0;
+    // The page offers fixed amounts and a field for each participant's.
+    let edit = app
+        .text_as(
+            &manager,
+            &format!("/plans/{plan}/programme/edit?year=2011/12"),
+        )
+        .await;
+    assert!(edit.contains("value=\"fixed-amounts\""), "{edit}");
+    for code in ["DER", "LEI", "LIN", "NTH", "NOT"] {
+        assert!(
+            edit.contains(&format!("name=\"cost_amount_{}\"", id_of(code))),
+            "{code}"
+        );
+    }
+    let csrf = hidden_value(&edit, "csrf");
+    let amounts = [
+        ("DER", "£200k"),
+        ("LEI", "£200,000"),
+        ("LIN", "£150k"),
+        ("NTH", "150000"),
+        ("NOT", "£300k"),
+    ];
+    let names: Vec<(String, &str)> = amounts
+        .iter()
+        .map(|(code, amount)| (format!("cost_amount_{}", id_of(code)), *amount))
+        .collect();
+    let mut form: Vec<(&str, &str)> = vec![
+        ("csrf", csrf.as_str()),
+        ("cost_year", "2011/12"),
+        ("cost_label", ""),
+        ("cost_total", "£1m"),
+        ("cost_method", "fixed-amounts"),
+        ("cost_external_funder", ""),
+        ("cost_external_share", ""),
+    ];
+    form.extend(names.iter().map(|(n, a)| (n.as_str(), *a)));
+    let response = manager
+        .post(app.url(&format!("/plans/{plan}/programme/edit/cost")))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    let summary = json_as(
+        &app,
+        &manager,
+        &format!("/api/plans/{plan}/programme?year=2011/12"),
+    )
+    .await;
+    assert_eq!(summary["cost"]["total_pence"], 100_000_000, "{summary}");
+    for (code, pence) in [
+        ("DER", 20_000_000),
+        ("LEI", 20_000_000),
+        ("LIN", 15_000_000),
+        ("NTH", 15_000_000),
+        ("NOT", 30_000_000),
+    ] {
+        assert_eq!(participant(&summary, code)["share_pence"], pence, "{code}");
+    }
+    // The page shows the amounts entered, to keep or change.
+    let edit = app
+        .text_as(
+            &manager,
+            &format!("/plans/{plan}/programme/edit?year=2011/12"),
+        )
+        .await;
+    assert!(edit.contains("value=\"£300,000\""), "{edit}");
+
+    // Amounts that do not add up to the cost are refused by their field, and nothing changes.
+    let mut short = form.clone();
+    let not_name = format!("cost_amount_{}", id_of("NOT"));
+    for pair in short.iter_mut() {
+        if pair.0 == not_name {
+            pair.1 = "£200k";
+        }
+    }
+    let response = manager
+        .post(app.url(&format!("/plans/{plan}/programme/edit/cost")))
+        .form(&short)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let page = response.text().await.unwrap();
+    assert!(page.contains("href=\"#cost_amounts\""), "{page}");
+    assert!(page.contains("The amounts add up to £900,000"), "{page}");
+
+    // The API enters them the same way, and refuses them by the same fields.
+    let token = session_csrf(&app, &manager).await;
+    let response = manager
+        .post(app.url(&format!("/api/plans/{plan}/programme/cost")))
+        .header("x-csrf-token", &token)
+        .json(
+            &json!({"year": "2011/12", "total": "£1m", "method": "fixed-amounts",
+            "amounts": [
+                {"organisation": id_of("DER"), "amount": "£400k"},
+                {"organisation": id_of("NOT"), "amount": "£600k"},
+            ]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let answer: Value = response.json().await.unwrap();
+    let programme = &answer["programme"];
+    assert_eq!(participant(programme, "DER")["share_pence"], 40_000_000);
+    assert_eq!(participant(programme, "NOT")["share_pence"], 60_000_000);
+    assert_eq!(participant(programme, "LEI")["share_pence"], 0);
+    let response = manager
+        .post(app.url(&format!("/api/plans/{plan}/programme/cost")))
+        .header("x-csrf-token", &token)
+        .json(
+            &json!({"year": "2011/12", "total": "£1m", "method": "fixed-amounts",
+            "amounts": [
+                {"organisation": id_of("DER"), "amount": "lots"},
+                {"organisation": id_of("NOT"), "amount": "£600k"},
+            ]}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let error: Value = response.json().await.unwrap();
+    let fields: Vec<&str> = error["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, [format!("amount_{}", id_of("DER"))], "{error}");
 }
