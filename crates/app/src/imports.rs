@@ -10,6 +10,7 @@ use waymark_core::indicator::Direction;
 use waymark_core::{Marking, OrgId, PlanId, PlanKind};
 use waymark_io::header::Field;
 use waymark_io::indicators::{IndicatorImport, IndicatorOutcome};
+use waymark_io::objective_match::ObjectiveChoice;
 use waymark_io::preview::ColumnRead;
 use waymark_io::{
     Format, ImportOutcome, ImportPreview, Mapping, NewPlanSpec, PreviewOptions, Workbook,
@@ -58,6 +59,10 @@ pub struct Corrections {
     /// Header as written → field name (`Field::name`), over what the headers say.
     #[serde(default)]
     pub columns: Vec<(String, String)>,
+    /// An indicator table's objective as the file writes it → the plan's objective it is (or
+    /// a new one), over what matching by text, reference and meaning finds.
+    #[serde(default)]
+    pub objectives: Vec<(String, ObjectiveChoice)>,
 }
 
 /// Which sheets of a workbook of several plans to import.
@@ -91,7 +96,18 @@ impl Corrections {
             })?;
             mapping = mapping.with_column(header, field);
         }
+        mapping.objectives.clone_from(&self.objectives);
         Ok(mapping)
+    }
+
+    /// The corrections with the objective `written` taken to be `choice`, replacing what they
+    /// said of it.
+    pub fn with_objective(mut self, written: &str, choice: ObjectiveChoice) -> Corrections {
+        let key = written.trim().to_lowercase();
+        self.objectives
+            .retain(|(given, _)| given.trim().to_lowercase() != key);
+        self.objectives.push((written.trim().to_string(), choice));
+        self
     }
 
     /// The corrections with `header` read as `field`, replacing what they said of it.
@@ -214,6 +230,10 @@ pub struct UploadPreview {
     /// What each column of each table read was taken to hold.
     pub columns: Vec<ColumnRead>,
     pub corrections: Corrections,
+    /// For an indicator table imported into a plan: the plan's objectives (its top-level
+    /// items, and any deeper item an objective was matched to) by id and text, for the
+    /// person to choose among.
+    pub objective_options: Vec<(i64, String)>,
 }
 
 /// A file read, within the limits, and parsed as the person chose.
@@ -366,9 +386,12 @@ pub fn parse_workbook(workbook: Workbook, options: &PreviewOptions) -> Result<Pa
         )));
     }
     if waymark_io::indicators::is_indicator_workbook(&workbook) {
-        return Ok(Parsed::Indicators(
-            waymark_io::indicators::parse_indicator_workbook_as_at(&workbook, options.as_at),
-        ));
+        let mut import =
+            waymark_io::indicators::parse_indicator_workbook_as_at(&workbook, options.as_at);
+        import
+            .objective_choices
+            .clone_from(&options.mapping.objectives);
+        return Ok(Parsed::Indicators(import));
     }
     Ok(Parsed::Items(Box::new(waymark_io::build_preview_owned(
         workbook, options,
@@ -660,6 +683,15 @@ impl App {
                 (empty, Vec::new(), Default::default(), Some(new_plan))
             }
         };
+        let problems = waymark_io::indicators::objective_choice_problems(import, &view);
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(
+                problems
+                    .into_iter()
+                    .map(|problem| ("objectives".to_string(), problem))
+                    .collect(),
+            ));
+        }
         let (mut set, outcome) = waymark_io::indicators::plan_indicator_import(
             &view,
             &existing,
@@ -802,6 +834,7 @@ impl App {
         sheets: SheetChoice,
         header_row: Option<usize>,
         columns: Vec<(String, Field)>,
+        objectives: Vec<(String, ObjectiveChoice)>,
     ) -> Result<UploadPreview> {
         let upload = self.pending_upload(actor, token).await?;
         let mut corrections = stored_corrections(&upload)?;
@@ -814,6 +847,9 @@ impl App {
         corrections.header_row = header_row;
         for (header, field) in columns {
             corrections = corrections.with_column(&header, field);
+        }
+        for (written, choice) in objectives {
+            corrections = corrections.with_objective(&written, choice);
         }
         self.correct_upload(actor, token, corrections).await
     }
@@ -847,6 +883,7 @@ impl App {
             })
             .flatten()
             .collect();
+        let objective_options = self.objective_options(actor, &target, &result).await?;
         Ok(UploadPreview {
             token,
             target_title: result.plan_title(),
@@ -857,7 +894,45 @@ impl App {
             sheet_count: read.sheet_count,
             columns,
             corrections,
+            objective_options,
         })
+    }
+
+    /// The objectives of the plan an indicator table is imported into, for the preview's
+    /// choice of what each objective of the file is: none for anything else.
+    async fn objective_options(
+        &self,
+        actor: &Actor,
+        target: &ImportTarget,
+        result: &ImportResult,
+    ) -> Result<Vec<(i64, String)>> {
+        let (ImportTarget::Existing(plan), ImportResult::Indicators { outcome, .. }) =
+            (target, result)
+        else {
+            return Ok(Vec::new());
+        };
+        let view = self.plan_items(actor, *plan).await?;
+        let matched: Vec<i64> = outcome.objectives_matched.iter().map(|m| m.item).collect();
+        Ok(view
+            .items
+            .iter()
+            .filter(|item| item.depth == 0 || matched.contains(&item.id.0))
+            .map(|item| (item.id.0, item.fields.text.clone()))
+            .collect())
+    }
+
+    /// Every item of a plan the actor manages, archived ones aside, as it stands.
+    async fn plan_items(&self, actor: &Actor, plan: PlanId) -> Result<waymark_store::PlanView> {
+        let visible = self.managed_plan(actor, plan).await?;
+        Ok(self
+            .store()
+            .plan_as_at(
+                visible.scope(),
+                plan,
+                waymark_io::apply::end_of_time(),
+                None,
+            )
+            .await?)
     }
 
     /// Reads a pending upload as its corrections say.
@@ -969,8 +1044,62 @@ impl App {
         if corrections.sheets == SheetChoice::EachAsPlan {
             note.push_str(" --all-sheets");
         }
-        waymark_io::mapping::mapping_file_text(&note, corrections.header_row, sheet, &columns)
-            .map_err(AppError::Internal)
+        let objectives = self
+            .objectives_as_named(actor, &upload, &corrections)
+            .await?;
+        waymark_io::mapping::mapping_file_text(
+            &note,
+            corrections.header_row,
+            sheet,
+            &columns,
+            &objectives,
+        )
+        .map_err(AppError::Internal)
+    }
+
+    /// The objectives chosen for an upload as a mapping file writes them: each by the plan's
+    /// objective's reference (its text where it has none), or "new".
+    async fn objectives_as_named(
+        &self,
+        actor: &Actor,
+        upload: &PendingUpload,
+        corrections: &Corrections,
+    ) -> Result<Vec<(String, String)>> {
+        let needs_plan = corrections
+            .objectives
+            .iter()
+            .any(|(_, choice)| matches!(choice, ObjectiveChoice::Item(_)));
+        let view = match (needs_plan, upload.plan) {
+            (true, Some(plan)) => Some(self.plan_items(actor, plan).await?),
+            _ => None,
+        };
+        let mut named = Vec::with_capacity(corrections.objectives.len());
+        for (written, choice) in &corrections.objectives {
+            let name = match choice {
+                ObjectiveChoice::New => "new".to_string(),
+                ObjectiveChoice::Named(name) => name.clone(),
+                ObjectiveChoice::Item(id) => {
+                    let item = view
+                        .as_ref()
+                        .and_then(|view| view.items.iter().find(|item| item.id.0 == *id))
+                        .ok_or_else(|| {
+                            AppError::invalid(
+                                "objectives",
+                                format!(
+                                    "The objective chosen for \"{written}\" is no longer in the plan"
+                                ),
+                            )
+                        })?;
+                    item.fields
+                        .reference
+                        .clone()
+                        .filter(|reference| !reference.trim().is_empty())
+                        .unwrap_or_else(|| item.fields.text.clone())
+                }
+            };
+            named.push((written.clone(), name));
+        }
+        Ok(named)
     }
 
     /// Every finding of an upload the actor previewed, worked out again by a dry run with the

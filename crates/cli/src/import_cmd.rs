@@ -205,10 +205,13 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
             waymark_core::indicator::FinancialYear::containing(options.as_at).ok(),
         )))
     } else if waymark_io::indicators::is_indicator_workbook(&workbook) {
-        Parsed::Indicators(waymark_io::indicators::parse_indicator_workbook_as_at(
-            &workbook,
-            options.as_at,
-        ))
+        let mut import =
+            waymark_io::indicators::parse_indicator_workbook_as_at(&workbook, options.as_at);
+        // The mapping file's [objectives]: what the person said each objective of the file is.
+        import
+            .objective_choices
+            .clone_from(&options.mapping.objectives);
+        Parsed::Indicators(import)
     } else {
         // The workbook is handed over: its rows are freed as they become items, so a large
         // file's table is not in memory beside the preview (nor while the plan is written).

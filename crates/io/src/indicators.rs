@@ -22,7 +22,10 @@ use waymark_store::{
 };
 
 use crate::findings::{Finding, FindingKind};
-use crate::objective_match::{Candidate, Candidates, MatchedBy, ObjectiveMatch, match_objective};
+use crate::objective_match::{
+    Candidate, Candidates, MatchedBy, ObjectiveChoice, ObjectiveMatch, match_objective,
+    resolve_choice,
+};
 use crate::table::{Row, Table, Workbook};
 
 /// What one column of an indicator table holds.
@@ -149,6 +152,9 @@ pub struct ParsedIndicator {
 pub struct IndicatorImport {
     pub indicators: Vec<ParsedIndicator>,
     pub findings: Vec<Finding>,
+    /// What the person said objectives are (as the file writes them → their choice), over
+    /// what matching finds: from the preview, the mapping file or the API's corrections.
+    pub objective_choices: Vec<(String, ObjectiveChoice)>,
 }
 
 /// An indicator's cells as gathered from its rows, before the defaults are decided.
@@ -739,6 +745,7 @@ fn finish(
     IndicatorImport {
         indicators,
         findings,
+        objective_choices: Vec::new(),
     }
 }
 
@@ -1283,17 +1290,8 @@ pub fn plan_indicator_import(
         .unwrap_or(0);
     // Each objective is looked for among the plan's items by text, reference and meaning
     // (`objective_match`); the earliest period measured for each objective.
-    let candidates: Vec<Candidate<'_>> = view
-        .items
-        .iter()
-        .map(|item| Candidate {
-            id: item.id,
-            text: &item.fields.text,
-            reference: item.fields.reference.as_deref(),
-            depth: item.depth,
-        })
-        .collect();
-    let candidates = Candidates::new(&candidates);
+    let candidate_list = objective_candidates(view);
+    let candidates = Candidates::new(&candidate_list);
     let mut objectives_matched = Vec::new();
     let mut objectives_new = Vec::new();
     let earliest = earliest_starts(import);
@@ -1305,26 +1303,35 @@ pub fn plan_indicator_import(
         if objective_ids.contains_key(&key) {
             continue;
         }
-        let found = match match_objective(text, &candidates) {
-            ObjectiveMatch::Found(index, by) => Some((&view.items[index], by)),
-            ObjectiveMatch::Ambiguous(indexes) => {
-                let named: Vec<String> = indexes
-                    .iter()
-                    .map(|&index| format!("\"{}\"", view.items[index].fields.text))
-                    .collect();
-                findings.push(Finding::new(
-                    0,
-                    "",
-                    FindingKind::ObjectiveAmbiguous,
-                    format!(
-                        "The objective \"{text}\" could be any of {}; it was added as a new \
+        let chosen = import
+            .objective_choices
+            .iter()
+            .find(|(written, _)| written.trim().to_lowercase() == key.trim())
+            .and_then(|(_, choice)| resolve_choice(choice, &candidate_list));
+        let found = match chosen {
+            Some(Some(index)) => Some((&view.items[index], MatchedBy::Chosen)),
+            Some(None) => None,
+            None => match match_objective(text, &candidates) {
+                ObjectiveMatch::Found(index, by) => Some((&view.items[index], by)),
+                ObjectiveMatch::Ambiguous(indexes) => {
+                    let named: Vec<String> = indexes
+                        .iter()
+                        .map(|&index| format!("\"{}\"", view.items[index].fields.text))
+                        .collect();
+                    findings.push(Finding::new(
+                        0,
+                        "",
+                        FindingKind::ObjectiveAmbiguous,
+                        format!(
+                            "The objective \"{text}\" could be any of {}; it was added as a new \
                          objective rather than guessed",
-                        named.join(" or ")
-                    ),
-                ));
-                None
-            }
-            ObjectiveMatch::None => None,
+                            named.join(" or ")
+                        ),
+                    ));
+                    None
+                }
+                ObjectiveMatch::None => None,
+            },
         };
         match found {
             Some((item, by)) => {
@@ -1334,6 +1341,7 @@ pub fn plan_indicator_import(
                         MatchedBy::Meaning { shared, of } => {
                             format!("by meaning ({shared} of {of} words in common)")
                         }
+                        MatchedBy::Chosen => "as chosen".to_string(),
                         MatchedBy::Text => String::new(),
                     };
                     findings.push(Finding::new(
@@ -1498,6 +1506,55 @@ pub fn plan_indicator_import(
         audit: None,
     };
     (set, outcome)
+}
+
+/// The plan's items as candidates for the objectives a file names.
+fn objective_candidates(view: &PlanView) -> Vec<Candidate<'_>> {
+    view.items
+        .iter()
+        .map(|item| Candidate {
+            id: item.id,
+            text: &item.fields.text,
+            reference: item.fields.reference.as_deref(),
+            depth: item.depth,
+        })
+        .collect()
+}
+
+/// What is wrong with the objectives a person chose for an import into the plan `view`
+/// holds, each said by the objective as the file writes it: a choice for an objective the
+/// file does not name, or naming no objective of the plan. Empty where every choice stands.
+pub fn objective_choice_problems(import: &IndicatorImport, view: &PlanView) -> Vec<String> {
+    let candidates = objective_candidates(view);
+    let written: Vec<String> = import
+        .indicators
+        .iter()
+        .filter_map(|indicator| indicator.objective.as_ref())
+        .map(|text| text.trim().to_lowercase())
+        .collect();
+    let mut problems = Vec::new();
+    for (name, choice) in &import.objective_choices {
+        if !written.contains(&name.trim().to_lowercase()) {
+            problems.push(format!(
+                "The file names no objective \"{}\", so there is nothing to choose for it",
+                name.trim()
+            ));
+            continue;
+        }
+        if resolve_choice(choice, &candidates).is_none() {
+            let given = match choice {
+                ObjectiveChoice::Item(id) => format!("item {id}"),
+                ObjectiveChoice::Named(named) => format!("\"{named}\""),
+                ObjectiveChoice::New => "a new objective".to_string(),
+            };
+            problems.push(format!(
+                "The objective \"{}\" was given as {given}, which is not an objective of the \
+                 plan: give the reference or text of one of its objectives, or \"new\"",
+                name.trim()
+            ));
+        }
+    }
+    problems
 }
 
 /// The core indicator for a parsed one, going `direction`; the store gives the id, and the

@@ -10,6 +10,10 @@
 //! "Area for Improvement" = "text"
 //! "Lead" = "strategic_lead"
 //! "Notes" = "ignore"
+//!
+//! [objectives]              # an indicator table's objectives, as the file writes them
+//! "Roads policing" = "3"    # the plan's objective with reference 3 (or its text)
+//! "Reduce crime and ASB" = "new"   # a new objective, whatever matching finds
 //! ```
 
 use std::collections::BTreeMap;
@@ -17,6 +21,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::header::{Field, normalise_header};
+use crate::objective_match::ObjectiveChoice;
 
 /// A parsed mapping file.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -26,6 +31,8 @@ pub struct Mapping {
     pub levels: Vec<String>,
     /// Normalised header → field.
     columns: Vec<(String, Field)>,
+    /// An indicator table's objective as the file writes it → what the person said it is.
+    pub objectives: Vec<(String, ObjectiveChoice)>,
 }
 
 /// A correction a person gives on the command line (`--map "Header=field"`) that is not a
@@ -52,6 +59,10 @@ pub enum MappingError {
         field: String,
         expected: &'static str,
     },
+    #[error(
+        "the mapping file's [objectives] gives nothing for \"{written}\": give the reference or text of the plan's objective, or \"new\""
+    )]
+    EmptyObjective { written: String },
 }
 
 #[derive(Deserialize)]
@@ -63,6 +74,8 @@ struct MappingFile {
     levels: Vec<String>,
     #[serde(default)]
     columns: BTreeMap<String, String>,
+    #[serde(default)]
+    objectives: BTreeMap<String, String>,
 }
 
 /// The field names a mapping may give, for messages.
@@ -84,11 +97,19 @@ impl Mapping {
             })?;
             columns.push((normalise_header(&column), field));
         }
+        let mut objectives = Vec::new();
+        for (written, chosen) in file.objectives {
+            if chosen.trim().is_empty() {
+                return Err(MappingError::EmptyObjective { written });
+            }
+            objectives.push((written.trim().to_string(), ObjectiveChoice::parse(&chosen)));
+        }
         Ok(Mapping {
             header_row: file.header_row,
             sheet: file.sheet,
             levels: file.levels,
             columns,
+            objectives,
         })
     }
 
@@ -129,12 +150,15 @@ impl Mapping {
 
 /// A mapping file's text, for the corrections a person made in the web preview to be used
 /// with `waymark import --mapping`: the header row and the sheet where given, and each column
-/// by its header as written. `Mapping::parse` reads it back; `note` becomes its first comment.
+/// by its header as written, and each objective chosen (as written → the plan's objective's
+/// reference or text, or "new"). `Mapping::parse` reads it back; `note` becomes its first
+/// comment.
 pub fn mapping_file_text(
     note: &str,
     header_row: Option<usize>,
     sheet: Option<&str>,
     columns: &[(String, Field)],
+    objectives: &[(String, String)],
 ) -> Result<String, String> {
     #[derive(serde::Serialize)]
     struct MappingFileOut {
@@ -143,6 +167,8 @@ pub fn mapping_file_text(
         #[serde(skip_serializing_if = "Option::is_none")]
         sheet: Option<String>,
         columns: BTreeMap<String, String>,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        objectives: BTreeMap<String, String>,
     }
     let file = MappingFileOut {
         header_row,
@@ -151,6 +177,7 @@ pub fn mapping_file_text(
             .iter()
             .map(|(header, field)| (header.clone(), field.name().to_string()))
             .collect(),
+        objectives: objectives.iter().cloned().collect(),
     };
     let body = toml::to_string(&file).map_err(|error| error.to_string())?;
     let comment: String = note.lines().map(|line| format!("# {line}\n")).collect();
@@ -210,6 +237,7 @@ mod tests {
                 ("Lead".to_string(), Field::StrategicLead),
                 ("Notes \"2015\"".to_string(), Field::Ignore),
             ],
+            &[],
         )
         .unwrap();
         assert_eq!(
@@ -222,6 +250,43 @@ mod tests {
         assert_eq!(mapping.sheet.as_deref(), Some("Custody"));
         assert_eq!(mapping.field_for("lead"), Some(Field::StrategicLead));
         assert_eq!(mapping.field_for("Notes \"2015\""), Some(Field::Ignore));
+    }
+
+    #[test]
+    fn objectives_chosen_read_back_from_the_mapping_file() {
+        let text = mapping_file_text(
+            "Corrections of indicators.csv",
+            None,
+            None,
+            &[],
+            &[
+                ("Roads policing".to_string(), "3".to_string()),
+                ("Reduce crime and ASB".to_string(), "new".to_string()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "# Corrections of indicators.csv\n[columns]\n\n[objectives]\n\
+             \"Reduce crime and ASB\" = \"new\"\n\"Roads policing\" = \"3\"\n"
+        );
+        let mapping = Mapping::parse(&text).unwrap();
+        assert_eq!(
+            mapping.objectives,
+            vec![
+                ("Reduce crime and ASB".to_string(), ObjectiveChoice::New),
+                (
+                    "Roads policing".to_string(),
+                    ObjectiveChoice::Named("3".to_string())
+                ),
+            ]
+        );
+        let error = Mapping::parse("[objectives]\n\"Roads policing\" = \" \"\n").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "the mapping file's [objectives] gives nothing for \"Roads policing\": give the \
+             reference or text of the plan's objective, or \"new\""
+        );
     }
 
     #[test]

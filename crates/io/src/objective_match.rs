@@ -12,7 +12,7 @@
 //! either ("(1)", "1.", "Objective 1:", "SO1 -") matches the item with that reference unless
 //! the words say otherwise.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use waymark_core::ItemId;
 
 /// One of the plan's items an objective may be.
@@ -35,6 +35,66 @@ pub enum MatchedBy {
     Reference,
     /// `shared` content words of the shorter's `of` in common.
     Meaning { shared: usize, of: usize },
+    /// The person chose it: in the preview, the mapping file or the API's corrections.
+    Chosen,
+}
+
+/// What a person said an objective of the file is, over what matching finds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectiveChoice {
+    /// The plan's item with this id (the preview's select).
+    Item(i64),
+    /// The plan's item with this reference or text (a mapping file, the API).
+    Named(String),
+    /// Not one of the plan's: a new objective.
+    New,
+}
+
+impl ObjectiveChoice {
+    /// A choice as a mapping file or the API writes it: "new" for a new objective, else the
+    /// reference or text of the plan's objective.
+    pub fn parse(text: &str) -> ObjectiveChoice {
+        let trimmed = text.trim();
+        if trimmed.eq_ignore_ascii_case("new") || trimmed.eq_ignore_ascii_case("a new objective") {
+            ObjectiveChoice::New
+        } else {
+            ObjectiveChoice::Named(trimmed.to_string())
+        }
+    }
+}
+
+/// The candidate a person's choice names: `Some(None)` for a new objective, `None` where it
+/// names none of them. A name is the candidate's reference (in any of the forms
+/// [`split_reference`] reads), else its text, ignoring case and outer spaces.
+pub fn resolve_choice(
+    choice: &ObjectiveChoice,
+    candidates: &[Candidate<'_>],
+) -> Option<Option<usize>> {
+    match choice {
+        ObjectiveChoice::New => Some(None),
+        ObjectiveChoice::Item(id) => candidates.iter().position(|c| c.id.0 == *id).map(Some),
+        ObjectiveChoice::Named(name) => {
+            let wanted = name.trim().to_lowercase();
+            let reference = normal_reference(name);
+            let by_reference: Vec<usize> = (0..candidates.len())
+                .filter(|&index| {
+                    let own = candidates[index]
+                        .reference
+                        .and_then(normal_reference)
+                        .or_else(|| split_reference(candidates[index].text).0);
+                    own.is_some() && own == reference
+                })
+                .collect();
+            if let Some(index) = best_by_depth_of(candidates, &by_reference) {
+                return Some(Some(index));
+            }
+            let by_text: Vec<usize> = (0..candidates.len())
+                .filter(|&index| candidates[index].text.trim().to_lowercase() == wanted)
+                .collect();
+            best_by_depth_of(candidates, &by_text).map(Some)
+        }
+    }
 }
 
 /// What [`match_objective`] found.
@@ -323,6 +383,39 @@ mod tests {
         ("(3) To reduce crime and anti-social behaviour", None),
         ("Improve public confidence in the police", Some("4")),
     ];
+
+    #[test]
+    fn a_choice_names_the_plans_objective_by_reference_or_text() {
+        let list = candidates(PLAN);
+        assert_eq!(
+            resolve_choice(&ObjectiveChoice::parse("new"), &list),
+            Some(None)
+        );
+        assert_eq!(
+            resolve_choice(&ObjectiveChoice::parse("3"), &list),
+            Some(Some(2))
+        );
+        assert_eq!(
+            resolve_choice(&ObjectiveChoice::parse("(2)"), &list),
+            Some(Some(1))
+        );
+        assert_eq!(
+            resolve_choice(
+                &ObjectiveChoice::parse(" (3) to reduce crime and anti-social behaviour "),
+                &list
+            ),
+            Some(Some(2))
+        );
+        assert_eq!(
+            resolve_choice(&ObjectiveChoice::Item(1), &list),
+            Some(Some(0))
+        );
+        assert_eq!(resolve_choice(&ObjectiveChoice::Item(99), &list), None);
+        assert_eq!(
+            resolve_choice(&ObjectiveChoice::parse("Roads"), &list),
+            None
+        );
+    }
 
     #[test]
     fn the_short_name_of_an_objective_written_out_in_full_is_found_by_meaning() {

@@ -445,6 +445,79 @@ fn an_indicator_table_finds_objectives_written_out_in_full() {
     assert_eq!(again["measurements"], 0, "{again}");
 }
 
+/// A mapping file's `[objectives]` says what the table's objectives are: "Roads policing" is
+/// the plan's objective with reference 3 and "Reduce crime and ASB" a new one, over what
+/// matching by meaning found; a name the plan has no objective for is refused, naming it, and
+/// nothing is stored (issue #15).
+#[test]
+fn a_mapping_file_chooses_what_the_tables_objectives_are() {
+    let dir = fresh_data_dir("indicators-objectives-mapping");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let plan = fixtures.join("objectives-in-full.csv");
+    succeed(waymark(&dir).args(["import", plan.to_str().unwrap(), "--new-plan", "Plan"]));
+    let table = fixtures.join("indicators-short-objectives.csv");
+    let wrong = dir.join("wrong.toml");
+    std::fs::write(&wrong, "[objectives]\n\"Roads policing\" = \"9\"\n").unwrap();
+    let refused = waymark(&dir)
+        .args(["import", table.to_str().unwrap(), "--plan", "1"])
+        .args(["--mapping", wrong.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains(
+            "The objective \"Roads policing\" was given as \"9\", which is not an objective of \
+             the plan"
+        ),
+        "{stderr}"
+    );
+    let mapping = dir.join("objectives.toml");
+    std::fs::write(
+        &mapping,
+        "[objectives]\n\"Roads policing\" = \"3\"\n\"Reduce crime and ASB\" = \"new\"\n",
+    )
+    .unwrap();
+    let imported = json(
+        &dir,
+        &[
+            "import",
+            table.to_str().unwrap(),
+            "--plan",
+            "1",
+            "--mapping",
+            mapping.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(imported["objectives_created"], 1, "{imported}");
+    assert_eq!(
+        imported["objectives_new"],
+        serde_json::json!(["Reduce crime and ASB"])
+    );
+    let roads = imported["objectives_matched"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["written"] == "Roads policing")
+        .unwrap_or_else(|| panic!("{imported}"));
+    assert_eq!(
+        roads["item_text"],
+        "(3) To reduce crime and anti-social behaviour in our communities"
+    );
+    assert_eq!(roads["by"], "chosen");
+    let items = json(&dir, &["items", "--plan", "1", "--json"]);
+    let texts: Vec<&str> = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts.len(), 7, "{items}");
+    assert!(texts.contains(&"Reduce crime and ASB"), "{texts:?}");
+    assert!(!texts.contains(&"Roads policing"), "{texts:?}");
+}
+
 /// An indicator table that says nothing of direction for two indicators: `waymark import`
 /// refuses it, naming each and its row and how to answer, and stores nothing; a misspelt or
 /// unreadable `--direction` is refused by name; answered, each is stored and judged the way

@@ -78,6 +78,11 @@ pub(crate) struct CorrectionsJson {
     #[serde(default)]
     #[schema(example = json!({"Lead": "strategic_lead", "Notes": "ignore"}))]
     columns: BTreeMap<String, String>,
+    /// For an indicator table: an objective as the file writes it → the reference or text of
+    /// the plan's objective it is, or "new" for a new objective, over what matching found.
+    #[serde(default)]
+    #[schema(example = json!({"Roads policing": "3", "Reduce crime and ASB": "new"}))]
+    objectives: BTreeMap<String, String>,
 }
 
 /// One column of a table's header as the preview read it.
@@ -260,7 +265,7 @@ pub(crate) struct ObjectiveMatchedJson {
     /// The plan's item it was taken to be.
     item: i64,
     item_text: String,
-    /// text, reference or meaning.
+    /// text, reference, meaning, or chosen (by a correction).
     by: &'static str,
     /// For a match by meaning: the content words in common, and of how many.
     shared_words: Option<usize>,
@@ -274,6 +279,7 @@ impl ObjectiveMatchedJson {
             MatchedBy::Text => ("text", None, None),
             MatchedBy::Reference => ("reference", None, None),
             MatchedBy::Meaning { shared, of } => ("meaning", Some(shared), Some(of)),
+            MatchedBy::Chosen => ("chosen", None, None),
         };
         ObjectiveMatchedJson {
             written: matched.written.clone(),
@@ -654,9 +660,35 @@ pub(crate) async fn correct(
         .iter()
         .map(|(header, name)| Ok((header.clone(), field_named(header, name, "columns")?)))
         .collect::<Result<Vec<_>, AppError>>()?;
+    let objectives = body
+        .objectives
+        .iter()
+        .map(|(written, chosen)| {
+            if chosen.trim().is_empty() {
+                return Err(AppError::invalid(
+                    "objectives",
+                    format!(
+                        "Give the reference or text of the plan's objective \"{written}\" is, \
+                         or \"new\""
+                    ),
+                ));
+            }
+            Ok((
+                written.clone(),
+                waymark_io::objective_match::ObjectiveChoice::parse(chosen),
+            ))
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
     let preview = state
         .app
-        .correct_upload_columns(&viewer.actor, &token, sheets, body.header_row, columns)
+        .correct_upload_columns(
+            &viewer.actor,
+            &token,
+            sheets,
+            body.header_row,
+            columns,
+            objectives,
+        )
         .await?;
     Ok(Json(PreviewJson::new(&preview)))
 }

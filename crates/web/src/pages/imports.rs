@@ -24,6 +24,7 @@ use waymark_core::PlanId;
 use waymark_core::indicator::Direction;
 use waymark_io::findings::findings_csv;
 use waymark_io::header::Field;
+use waymark_io::objective_match::ObjectiveChoice;
 use waymark_io::{Finding, FindingKind, Format};
 
 use crate::auth::Viewer;
@@ -146,6 +147,8 @@ struct PreviewPage {
     header_row: String,
     header_rows_read: String,
     fields: Vec<(&'static str, &'static str)>,
+    /// An indicator table's objectives can be chosen among the plan's.
+    has_objective_choice: bool,
 }
 
 /// One choice of the sheets to import.
@@ -194,9 +197,21 @@ struct IndicatorSummary {
     /// The indicators the import would create whose table does not say which way is better,
     /// for the person to answer in the confirmation form: none is stored on a guess.
     directions_missing: Vec<DirectionQuestion>,
-    /// Each objective the file names: (as written, the plan's item it is taken to be or "A new
-    /// objective", how it was matched).
-    objective_rows: Vec<(String, String, String)>,
+    /// Each objective the file names, what it was taken to be, and how.
+    objective_rows: Vec<ObjectiveRow>,
+    /// The plan's objectives to choose among (id, text); empty for a new plan, whose
+    /// objectives are all new.
+    objective_options: Vec<(String, String)>,
+}
+
+/// One objective the file names, in the preview's table of objectives.
+struct ObjectiveRow {
+    written: String,
+    /// The plan's item it is taken to be, or "A new objective".
+    taken: String,
+    how: String,
+    /// The select's value for it: the item's id, or "new".
+    chosen: String,
 }
 
 /// One indicator of the file, as the import would store it.
@@ -218,24 +233,27 @@ struct DirectionQuestion {
 }
 
 /// The preview's table of objectives: what each the file names was taken to be.
-fn objective_rows(
-    outcome: &waymark_io::indicators::IndicatorOutcome,
-) -> Vec<(String, String, String)> {
+fn objective_rows(outcome: &waymark_io::indicators::IndicatorOutcome) -> Vec<ObjectiveRow> {
     use waymark_io::objective_match::MatchedBy;
     let matched = outcome.objectives_matched.iter().map(|m| {
         let how = match m.by {
             MatchedBy::Text => "Same words".to_string(),
             MatchedBy::Reference => "Same reference".to_string(),
             MatchedBy::Meaning { shared, of } => format!("By meaning: {shared} of {of} words"),
+            MatchedBy::Chosen => "As you chose".to_string(),
         };
-        (m.written.clone(), m.item_text.clone(), how)
+        ObjectiveRow {
+            written: m.written.clone(),
+            taken: m.item_text.clone(),
+            how,
+            chosen: m.item.to_string(),
+        }
     });
-    let new = outcome.objectives_new.iter().map(|written| {
-        (
-            written.clone(),
-            "A new objective".to_string(),
-            "Not in the plan".to_string(),
-        )
+    let new = outcome.objectives_new.iter().map(|written| ObjectiveRow {
+        written: written.clone(),
+        taken: "A new objective".to_string(),
+        how: "Not in the plan".to_string(),
+        chosen: "new".to_string(),
     });
     matched.chain(new).collect()
 }
@@ -362,9 +380,10 @@ async fn preview(
 }
 
 /// The preview's corrections: the sheets to import (`sheet`: `together`, `each`, or
-/// `sheet:NAME`) and, for each column `N` listed, its header (`header_N`), the field it was
-/// shown as (`shown_N`) and the one chosen (`field_N`). Only the columns the person changed
-/// are corrections; those made before are kept.
+/// `sheet:NAME`), for each column `N` listed, its header (`header_N`), the field it was
+/// shown as (`shown_N`) and the one chosen (`field_N`), and for each objective of an
+/// indicator table what it is. Only what the person changed are corrections; those made
+/// before are kept.
 async fn correct(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -419,10 +438,45 @@ async fn correct(
             )),
         }
     }
+    // Each objective `N` of an indicator table: as written (`objective_written_N`), the
+    // choice shown (`objective_shown_N`) and the one made (`objective_N`: an item's id, or
+    // `new`). Only those changed are corrections.
+    let mut objectives: Vec<(String, ObjectiveChoice)> = Vec::new();
+    for (key, written) in &form {
+        let Some(n) = key.strip_prefix("objective_written_") else {
+            continue;
+        };
+        let (Some(shown), Some(chosen)) = (
+            value(&format!("objective_shown_{n}")),
+            value(&format!("objective_{n}")),
+        ) else {
+            continue;
+        };
+        if shown == chosen {
+            continue;
+        }
+        match chosen {
+            "new" => objectives.push((written.clone(), ObjectiveChoice::New)),
+            id => match id.parse::<i64>() {
+                Ok(id) => objectives.push((written.clone(), ObjectiveChoice::Item(id))),
+                Err(_) => errors.push((
+                    format!("objective_{n}"),
+                    format!("Choose which of the plan's objectives \"{written}\" is from the list"),
+                )),
+            },
+        }
+    }
     if errors.is_empty() {
         match state
             .app
-            .correct_upload_columns(&viewer.actor, &token, sheets, header_row, changed)
+            .correct_upload_columns(
+                &viewer.actor,
+                &token,
+                sheets,
+                header_row,
+                changed,
+                objectives,
+            )
             .await
         {
             Ok(previewed) => {
@@ -667,6 +721,11 @@ fn preview_page(
                 measurements: outcome.measurements_added,
                 objectives: outcome.objectives_created,
                 objective_rows: objective_rows(outcome),
+                objective_options: previewed
+                    .objective_options
+                    .iter()
+                    .map(|(id, text)| (id.to_string(), text.clone()))
+                    .collect(),
                 read: import
                     .indicators
                     .iter()
@@ -710,6 +769,9 @@ fn preview_page(
         }
         _ => None,
     };
+    let has_objective_choice = indicators
+        .as_ref()
+        .is_some_and(|s| !s.objective_rows.is_empty() && !s.objective_options.is_empty());
     let sheets = sheet_options(&previewed, reimport);
     let columns = column_rows(&previewed);
     let mut rows_read: Vec<usize> = previewed.columns.iter().map(|c| c.row).collect();
@@ -878,6 +940,7 @@ fn preview_page(
             .unwrap_or_default(),
         header_rows_read,
         fields: Field::ALL.iter().map(|f| (f.name(), f.label())).collect(),
+        has_objective_choice,
     }
 }
 

@@ -798,13 +798,149 @@ async fn an_indicator_preview_shows_which_of_the_plans_objectives_each_is() {
         "and 1 new objective.",
         r#"id="objectives""#,
         r#"<td class="govuk-table__cell" data-label="In the file">Reduce crime and ASB</td>"#,
-        r#"<td class="govuk-table__cell" data-label="In the plan">(3) To reduce crime and anti-social behaviour in our communities</td>"#,
+        r#"<input type="hidden" name="objective_written_2" value="Reduce crime and ASB">"#,
         "By meaning: 2 of 3 words",
-        r#"<td class="govuk-table__cell" data-label="In the plan">A new objective</td>"#,
+        r#"<input type="hidden" name="objective_written_3" value="Roads policing">"#,
+        r#"<input type="hidden" name="objective_shown_3" value="new">"#,
+        r#"<option value="new" selected>A new objective</option>"#,
         "Objective matched to the plan&#39;s",
     ] {
         assert!(page.contains(expected), "{expected}: {page}");
     }
+    let reduce = selected_objective(&page, 2);
+    assert_eq!(
+        reduce,
+        "(3) To reduce crime and anti-social behaviour in our communities"
+    );
+}
+
+/// The text of the option selected in the preview's select of objective `n`.
+fn selected_objective(page: &str, n: usize) -> String {
+    let select = page
+        .split(&format!(r#"name="objective_{n}">"#))
+        .nth(1)
+        .unwrap()
+        .split("</select>")
+        .next()
+        .unwrap();
+    select
+        .split(" selected>")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// The preview's choice of what an objective of an indicator table is: "Preview again" with
+/// "Roads policing" taken to be the plan's third objective shows it so and counts no new
+/// objective; the confirmation attaches the indicator to that objective and adds no item
+/// (issue #15).
+#[tokio::test]
+async fn an_objective_match_changed_in_the_preview_is_what_the_import_stores() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let plan_csv = std::fs::read_to_string(fixtures.join("objectives-in-full.csv")).unwrap();
+    let first = preview_page(&app, &plan_csv, "new").await;
+    let plan = plan_of(&confirm_page(&app, &first, &[]).await);
+    let get = |path: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        async move {
+            client
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let items = get(format!("/api/plans/{plan}/items")).await;
+    let items_before = items["items"].as_array().unwrap().len();
+    assert_eq!(items_before, 6, "{items}");
+    let third = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["text"] == "(3) To reduce crime and anti-social behaviour in our communities")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let table = std::fs::read_to_string(fixtures.join("indicators-short-objectives.csv")).unwrap();
+    let page = preview_page(&app, &table, &plan.to_string()).await;
+    assert!(page.contains("and 1 new objective."), "{page}");
+    let token = page
+        .split("action=\"/imports/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let csrf = hidden_value(&page, "csrf");
+    let third_text = third.to_string();
+    let corrected = app
+        .client
+        .post(app.url(&format!("/imports/{token}/preview")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("objective_written_3", "Roads policing"),
+            ("objective_shown_3", "new"),
+            ("objective_3", third_text.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(corrected.status(), 200);
+    let corrected = corrected.text().await.unwrap();
+    assert!(corrected.contains("and 0 new objectives."), "{corrected}");
+    assert_eq!(
+        selected_objective(&corrected, 3),
+        "(3) To reduce crime and anti-social behaviour in our communities"
+    );
+    assert!(
+        corrected.contains(r#"<td class="govuk-table__cell" data-label="How">As you chose</td>"#),
+        "{corrected}"
+    );
+    // The mapping download carries the choice, by the objective's reference.
+    let mapping = app
+        .client
+        .get(app.url(&format!("/imports/{token}/mapping.toml")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        mapping.contains("[objectives]\n\"Roads policing\" = \"3\"\n"),
+        "{mapping}"
+    );
+
+    let location = confirm_page(&app, &corrected, &[]).await;
+    assert_eq!(location, format!("/plans/{plan}/indicators?imported=1"));
+    let items = get(format!("/api/plans/{plan}/items")).await;
+    assert_eq!(
+        items["items"].as_array().unwrap().len(),
+        items_before,
+        "{items}"
+    );
+    let indicators = get(format!("/api/plans/{plan}/indicators")).await;
+    let roads = indicators
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "People killed or seriously injured on the roads")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let detail = get(format!("/api/indicators/{roads}")).await;
+    assert_eq!(detail["objective"], third, "{detail}");
 }
 
 /// An indicator table that does not say which way is better for one indicator: the preview
