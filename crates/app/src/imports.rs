@@ -63,6 +63,22 @@ pub struct Corrections {
     /// a new one), over what matching by text, reference and meaning finds.
     #[serde(default)]
     pub objectives: Vec<(String, ObjectiveChoice)>,
+    /// Where these choices came from the ones remembered for the file's source: whose
+    /// import, and when. Not itself a choice: it is left out of what is remembered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved_from: Option<SavedFrom>,
+}
+
+/// The import whose choices a preview applied because they were remembered for the file's
+/// source.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedFrom {
+    /// The day that import was confirmed.
+    pub saved_on: NaiveDate,
+    /// Who confirmed it.
+    pub saved_by: String,
+    /// The file it read.
+    pub file_name: String,
 }
 
 /// Which sheets of a workbook of several plans to import.
@@ -122,6 +138,14 @@ impl Corrections {
 
     fn is_empty(&self) -> bool {
         *self == Corrections::default()
+    }
+
+    /// The choices alone, without where they came from: what is remembered for a source.
+    fn choices(&self) -> Corrections {
+        Corrections {
+            saved_from: None,
+            ..self.clone()
+        }
     }
 }
 
@@ -232,8 +256,11 @@ pub struct UploadPreview {
     pub corrections: Corrections,
     /// For an indicator table imported into a plan: the plan's objectives (its top-level
     /// items, and any deeper item an objective was matched to) by id and text, for the
-    /// person to choose among.
+    /// the person to choose among.
     pub objective_options: Vec<(i64, String)>,
+    /// What identifies the file's source (`io::fingerprint`, hashed), under which the choices
+    /// confirmed with it are remembered.
+    pub fingerprint: String,
 }
 
 /// A file read, within the limits, and parsed as the person chose.
@@ -244,6 +271,18 @@ pub struct ParsedUpload {
     /// The workbook's sheets of items.
     pub plan_sheets: Vec<String>,
     pub sheet_count: usize,
+    /// What identifies the file's source: a hash of `io::fingerprint::source_fingerprint`.
+    pub fingerprint: String,
+}
+
+/// A hash of the file's sheet names and header rows, never of its content.
+fn source_fingerprint(workbook: &Workbook) -> String {
+    use sha2::{Digest, Sha256};
+    let text = waymark_io::fingerprint::source_fingerprint(workbook);
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// How long reading and parsing an upload may take, its wait for a turn included.
@@ -294,6 +333,7 @@ pub async fn parse_upload(
     read_within(file_name, content, PARSE_TIME_LIMIT, move |mut workbook| {
         let plan_sheets = workbook.plan_sheets(&options.mapping);
         let sheet_count = workbook.tables.len();
+        let fingerprint = source_fingerprint(&workbook);
         let parts = match sheets {
             SheetChoice::Together => vec![(None, parse_workbook(workbook, &options)?)],
             SheetChoice::One(name) => {
@@ -324,6 +364,7 @@ pub async fn parse_upload(
             parts,
             plan_sheets,
             sheet_count,
+            fingerprint,
         })
     })
     .await
@@ -782,9 +823,47 @@ impl App {
             new_kind: upload.new_kind.clone(),
             corrections: corrections_text(&upload.corrections)?,
         };
-        let previewed = self
-            .preview_pending(actor, token, pending, upload.corrections)
-            .await?;
+        let asked_for = upload.corrections.clone();
+        let kept = asked_for.is_empty().then(|| pending.clone());
+        let first = self
+            .preview_pending(actor, token.clone(), pending, upload.corrections)
+            .await;
+        // A file read as it is, with no choices, is looked up by its source: the choices
+        // remembered for it are applied as if the person had made them. A file that cannot be
+        // read as it is (its headers are not where Waymark looks) is the case they help most.
+        let remembered = match (&kept, &first) {
+            (None, _) => None,
+            (Some(_), Ok(previewed)) => {
+                self.remembered_choices(user.org, upload.target, &previewed.fingerprint)
+                    .await?
+            }
+            (Some(pending), Err(AppError::Invalid(_))) => {
+                match self.fingerprint_of(pending).await {
+                    Ok(fingerprint) => {
+                        self.remembered_choices(user.org, upload.target, &fingerprint)
+                            .await?
+                    }
+                    Err(_) => None,
+                }
+            }
+            (Some(_), Err(_)) => None,
+        };
+        let previewed = match (remembered, kept) {
+            (Some(remembered), Some(mut pending)) => {
+                pending.corrections = corrections_text(&remembered)?;
+                match (
+                    self.preview_pending(actor, token, pending, remembered)
+                        .await,
+                    first,
+                ) {
+                    (Ok(with_them), _) => with_them,
+                    // A file they no longer fit (a sheet it lacks) is read without them.
+                    (Err(AppError::Invalid(_)), first) => first?,
+                    (Err(other), _) => return Err(other),
+                }
+            }
+            _ => first?,
+        };
         self.store()
             .save_upload(
                 &crate::sessions::token_hash(&previewed.token),
@@ -792,6 +871,64 @@ impl App {
             )
             .await?;
         Ok(previewed)
+    }
+
+    /// The choices remembered for a source, marked with whose import they came from; `None`
+    /// where there are none, or they cannot be read (they were written by another version,
+    /// say), which only means the file is read as it is.
+    async fn remembered_choices(
+        &self,
+        org: OrgId,
+        plan: Option<PlanId>,
+        fingerprint: &str,
+    ) -> Result<Option<Corrections>> {
+        let source = waymark_store::ImportSource {
+            org,
+            plan,
+            fingerprint: fingerprint.to_string(),
+        };
+        let Some(saved) = self.store().import_mapping(&source).await? else {
+            return Ok(None);
+        };
+        match serde_json::from_str::<Corrections>(&saved.corrections) {
+            Ok(corrections) if corrections.mapping().is_ok() => Ok(Some(Corrections {
+                saved_from: Some(SavedFrom {
+                    saved_on: saved.saved_at.date_naive(),
+                    saved_by: saved.saved_by_name,
+                    file_name: saved.file_name,
+                }),
+                ..corrections
+            })),
+            Ok(_) | Err(_) => {
+                tracing::warn!(
+                    org = org.0,
+                    "the choices remembered for an import's source cannot be read"
+                );
+                Ok(None)
+            }
+        }
+    }
+
+    /// What identifies an upload's source, read from the file alone.
+    async fn fingerprint_of(&self, upload: &PendingUpload) -> Result<String> {
+        read_within(
+            &upload.file_name,
+            upload.content.clone(),
+            PARSE_TIME_LIMIT,
+            |workbook| Ok(source_fingerprint(&workbook)),
+        )
+        .await
+    }
+
+    /// Reads an upload again without the choices remembered for its source (or any other
+    /// correction), as the file is.
+    pub async fn preview_without_saved_choices(
+        &self,
+        actor: &Actor,
+        token: &str,
+    ) -> Result<UploadPreview> {
+        self.correct_upload(actor, token, Corrections::default())
+            .await
     }
 
     /// Previews an upload again with the person's corrections (the sheet to import, what
@@ -895,6 +1032,7 @@ impl App {
             columns,
             corrections,
             objective_options,
+            fingerprint: read.fingerprint,
         })
     }
 
@@ -1142,6 +1280,7 @@ impl App {
             .await?;
         }
         let mut results = Vec::with_capacity(read.parts.len());
+        let fingerprint = read.fingerprint;
         for (sheet, parsed) in read.parts {
             let sheet = sheet.unwrap_or_default();
             let target = if each_as_plan {
@@ -1160,6 +1299,8 @@ impl App {
         self.store()
             .delete_upload(&crate::sessions::token_hash(token))
             .await?;
+        self.remember_choices(actor, &upload, &corrections, &fingerprint)
+            .await;
         match (each_as_plan, results.len()) {
             (false, 1) => results
                 .pop()
@@ -1169,6 +1310,49 @@ impl App {
                 "a file read as one plan had parts".into(),
             )),
             (true, _) => Ok(ImportResult::Sheets { sheets: results }),
+        }
+    }
+
+    /// Remembers the choices an import was confirmed with for its source, so the next
+    /// upload of the same tracker is read the same way. The import has committed by now: a
+    /// failure here is logged, and costs only the choices being asked for again.
+    async fn remember_choices(
+        &self,
+        actor: &Actor,
+        upload: &PendingUpload,
+        corrections: &Corrections,
+        fingerprint: &str,
+    ) {
+        let choices = corrections.choices();
+        if choices.is_empty() {
+            return;
+        }
+        let Some(user) = actor.user() else {
+            return;
+        };
+        let saved = match serde_json::to_string(&choices) {
+            Ok(text) => {
+                self.store()
+                    .save_import_mapping(
+                        &waymark_store::ImportSource {
+                            org: upload.org,
+                            plan: upload.plan,
+                            fingerprint: fingerprint.to_string(),
+                        },
+                        &text,
+                        &upload.file_name,
+                        user.id,
+                        self.clock.now(),
+                    )
+                    .await
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the choices of an import could not be written");
+                return;
+            }
+        };
+        if let Err(error) = saved {
+            tracing::warn!(%error, "the choices of an import could not be remembered");
         }
     }
 

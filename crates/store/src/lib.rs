@@ -75,7 +75,7 @@ pub use reports::{
 };
 pub use sharing::{ApiToken, NewShare, StoredShare, TokenHolder};
 pub use throttle::SignInFailures;
-pub use uploads::PendingUpload;
+pub use uploads::{ImportSource, PendingUpload, SavedMapping};
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");

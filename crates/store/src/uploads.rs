@@ -6,7 +6,7 @@ use waymark_core::{OrgId, PlanId, UserId};
 
 use crate::Store;
 use crate::error::Result;
-use crate::rows::instant_text;
+use crate::rows::{instant_text, parse_instant};
 
 /// A file someone uploaded and has previewed but not yet imported.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,7 +23,83 @@ pub struct PendingUpload {
     pub corrections: Option<String>,
 }
 
+/// The choices remembered for a file's source (migration 0025): the corrections of the last
+/// import confirmed with some, who confirmed it and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedMapping {
+    /// As the application layer writes them.
+    pub corrections: String,
+    /// The file that import read.
+    pub file_name: String,
+    pub saved_by: UserId,
+    /// The person's name as it is now.
+    pub saved_by_name: String,
+    pub saved_at: chrono::DateTime<Utc>,
+}
+
+/// A file's source, as its remembered choices are kept: the organisation, the plan imported
+/// into (`None`: an import as a new plan) and a fingerprint of the file's sheets and headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportSource {
+    pub org: OrgId,
+    pub plan: Option<PlanId>,
+    pub fingerprint: String,
+}
+
 impl Store {
+    /// Remembers `corrections` for `source`, of an import by `user` at `saved_at`, replacing
+    /// what was remembered for it.
+    pub async fn save_import_mapping(
+        &self,
+        source: &ImportSource,
+        corrections: &str,
+        file_name: &str,
+        user: UserId,
+        saved_at: chrono::DateTime<Utc>,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO import_mappings (org_id, plan_key, fingerprint, corrections, file_name, \
+             saved_by, saved_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+             ON CONFLICT (org_id, plan_key, fingerprint) DO UPDATE SET \
+             corrections = EXCLUDED.corrections, file_name = EXCLUDED.file_name, \
+             saved_by = EXCLUDED.saved_by, saved_at = EXCLUDED.saved_at",
+        )
+        .bind(source.org.0)
+        .bind(source.plan.map_or(0, |p| p.0))
+        .bind(source.fingerprint.clone())
+        .bind(corrections.to_string())
+        .bind(file_name.to_string())
+        .bind(user.0)
+        .bind(instant_text(saved_at))
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The choices remembered for a source, if any.
+    pub async fn import_mapping(&self, source: &ImportSource) -> Result<Option<SavedMapping>> {
+        let row = sqlx::query(
+            "SELECT m.corrections, m.file_name, m.saved_by, m.saved_at, u.name \
+             FROM import_mappings m JOIN users u ON u.id = m.saved_by \
+             WHERE m.org_id = $1 AND m.plan_key = $2 AND m.fingerprint = $3",
+        )
+        .bind(source.org.0)
+        .bind(source.plan.map_or(0, |p| p.0))
+        .bind(source.fingerprint.clone())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(SavedMapping {
+                corrections: row.try_get("corrections")?,
+                file_name: row.try_get("file_name")?,
+                saved_by: UserId(row.try_get("saved_by")?),
+                saved_by_name: row.try_get("name")?,
+                saved_at: parse_instant(&row.try_get::<String, _>("saved_at")?)?,
+            })
+        })
+        .transpose()
+    }
+
     pub async fn save_upload(&self, token_hash: &str, upload: &PendingUpload) -> Result<()> {
         sqlx::query(
             "INSERT INTO pending_uploads (token_hash, org_id, user_id, file_name, content, plan_id, \

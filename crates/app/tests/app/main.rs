@@ -17,6 +17,7 @@ mod fixture;
 mod narrative;
 mod programme;
 mod reads;
+mod remembered;
 mod rules;
 mod sessions;
 mod writes;

@@ -42,6 +42,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/imports/{token}/confirm", post(confirm))
         .route("/imports/{token}/preview", post(correct))
+        .route(
+            "/imports/{token}/without-saved-choices",
+            post(without_saved_choices),
+        )
         .route("/imports/{token}/findings.csv", get(findings_download))
         .route("/imports/{token}/mapping.toml", get(mapping_download))
 }
@@ -149,6 +153,9 @@ struct PreviewPage {
     fields: Vec<(&'static str, &'static str)>,
     /// An indicator table's objectives can be chosen among the plan's.
     has_objective_choice: bool,
+    /// The choices remembered for the file's source were applied: the day of the import
+    /// they were saved from ("3 December"), who confirmed it, and its file.
+    saved_from: Option<(String, String, String)>,
 }
 
 /// One choice of the sheets to import.
@@ -376,7 +383,13 @@ async fn preview(
             other => return Err(other),
         },
     };
-    Ok(render(&preview_page(&viewer, previewed, Vec::new()))?.into_response())
+    Ok(render(&preview_page(
+        &viewer,
+        previewed,
+        Vec::new(),
+        state.app.today(),
+    ))?
+    .into_response())
 }
 
 /// The preview's corrections: the sheets to import (`sheet`: `together`, `each`, or
@@ -480,7 +493,13 @@ async fn correct(
             .await
         {
             Ok(previewed) => {
-                return Ok(render(&preview_page(&viewer, previewed, Vec::new()))?.into_response());
+                return Ok(render(&preview_page(
+                    &viewer,
+                    previewed,
+                    Vec::new(),
+                    state.app.today(),
+                ))?
+                .into_response());
             }
             Err(error) => match AppError::from(error) {
                 // A file the corrections leave unreadable (no text column, say) is about how
@@ -504,9 +523,30 @@ async fn correct(
     }
     // The file could not take the correction: the preview as it was, with why.
     let previewed = state.app.upload_preview(&viewer.actor, &token).await?;
-    let mut response = render(&preview_page(&viewer, previewed, errors))?.into_response();
+    let mut response =
+        render(&preview_page(&viewer, previewed, errors, state.app.today()))?.into_response();
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
+}
+
+/// The preview read again without the choices remembered for the file's source: as the
+/// file is, with no corrections.
+async fn without_saved_choices(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let previewed = state
+        .app
+        .preview_without_saved_choices(&viewer.actor, &token)
+        .await?;
+    Ok(render(&preview_page(
+        &viewer,
+        previewed,
+        Vec::new(),
+        state.app.today(),
+    ))?
+    .into_response())
 }
 
 /// The confirmation: `close_missing` ("yes" to close the plan's items the file no longer
@@ -560,7 +600,8 @@ async fn confirm(
         }
     }
     let previewed = state.app.upload_preview(&viewer.actor, &token).await?;
-    let mut response = render(&preview_page(&viewer, previewed, errors))?.into_response();
+    let mut response =
+        render(&preview_page(&viewer, previewed, errors, state.app.today()))?.into_response();
     *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     Ok(response)
 }
@@ -649,6 +690,7 @@ fn preview_page(
     viewer: &Viewer,
     previewed: UploadPreview,
     errors: Vec<(String, String)>,
+    today: chrono::NaiveDate,
 ) -> PreviewPage {
     let reimport = previewed.upload.plan.is_some();
     let findings = previewed.result.findings();
@@ -941,6 +983,14 @@ fn preview_page(
         header_rows_read,
         fields: Field::ALL.iter().map(|f| (f.name(), f.label())).collect(),
         has_objective_choice,
+        saved_from: previewed.corrections.saved_from.as_ref().map(|saved| {
+            let day = if saved.saved_on.format("%Y").to_string() == today.format("%Y").to_string() {
+                saved.saved_on.format("%-d %B").to_string()
+            } else {
+                saved.saved_on.format("%-d %B %Y").to_string()
+            };
+            (day, saved.saved_by.clone(), saved.file_name.clone())
+        }),
     }
 }
 

@@ -658,3 +658,108 @@ async fn the_header_row_can_be_chosen_in_the_preview_and_given_back_to_waymark()
     );
     assert!(found.contains(r#"<input type="hidden" name="header_0" value="Ref">"#));
 }
+
+/// Choices confirmed for a tracker are remembered for its source: the next upload of a copy
+/// with the same headers is read with them, the preview says whose they were and when, and a
+/// button reads the file without them (issue #15).
+#[tokio::test]
+async fn the_choices_confirmed_for_a_source_are_applied_to_its_next_upload_and_said() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let page = upload_page(&app, "vetting.csv", MISREAD.as_bytes().to_vec(), "Vetting").await;
+    assert!(!page.contains("Using the choices saved"), "{page}");
+    let corrected = correct(
+        &app,
+        &page,
+        &[
+            ("sheet", "together"),
+            ("header_2", "Lead"),
+            ("shown_2", "owner"),
+            ("field_2", "strategic_lead"),
+            ("header_3", "Owner"),
+            ("shown_3", "own"),
+            ("field_3", "owner"),
+        ],
+    )
+    .await;
+    assert_eq!(corrected.status(), 200);
+    let corrected = corrected.text().await.unwrap();
+    confirm(&app, &corrected).await;
+
+    let next_quarter = "Ref,Action,Lead,Owner\n\
+        1,Clear the vetting backlog,Head of PSD,Vetting Manager\n\
+        3,Audit the vetting decisions,Head of PSD,Head of Audit\n";
+    let next = upload_page(
+        &app,
+        "vetting-q3.csv",
+        next_quarter.as_bytes().to_vec(),
+        "Vetting Q3",
+    )
+    .await;
+    let today = chrono::Utc::now().date_naive().format("%-d %B").to_string();
+    for expected in [
+        // The year is said too where it is not the server's working year.
+        format!("Using the choices saved from the import of {today}"),
+        " by Ada Admin</p>".to_string(),
+        "the same sheets and headers as vetting.csv".to_string(),
+        r#"<button type="submit" form="without-saved-choices""#.to_string(),
+        r#"<input type="hidden" name="shown_2" value="strategic_lead">"#.to_string(),
+        r#"<input type="hidden" name="shown_3" value="owner">"#.to_string(),
+        r#"<td class="govuk-table__cell" data-label="Owners">Head of Audit</td>"#.to_string(),
+    ] {
+        assert!(next.contains(&expected), "{expected}: {next}");
+    }
+    // The confirmation is still the page's first form.
+    assert!(
+        next.split("action=\"/imports/")
+            .nth(1)
+            .unwrap()
+            .contains("/confirm\""),
+        "{next}"
+    );
+
+    let csrf = hidden_value(&next, "csrf");
+    let plain = app
+        .client
+        .post(app.url(&format!(
+            "/imports/{}/without-saved-choices",
+            token_of(&next)
+        )))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(plain.status(), 200);
+    let plain = plain.text().await.unwrap();
+    assert!(!plain.contains("Using the choices saved"), "{plain}");
+    assert!(
+        plain.contains(r#"<input type="hidden" name="shown_2" value="owner">"#),
+        "{plain}"
+    );
+    // Without a CSRF token the form is refused.
+    let forged = app
+        .client
+        .post(app.url(&format!(
+            "/imports/{}/without-saved-choices",
+            token_of(&next)
+        )))
+        .form(&[("csrf", "wrong")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    // Confirmed as it is now, the plan's owners are the Lead column's.
+    let location = confirm(&app, &plain).await;
+    let plan = location
+        .trim_start_matches("/plans/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let items = api_json(&app, &format!("/api/plans/{plan}/items")).await;
+    assert_eq!(
+        items["items"][0]["owners"],
+        serde_json::json!(["Head of PSD"]),
+        "{items}"
+    );
+}

@@ -545,6 +545,13 @@ const ROWS: &[Row] = &[
         "sheet=together&header_0=Owner&shown_0=owner&field_0=strategic_lead",
         Manager,
     ),
+    row(
+        "POST",
+        "/imports/{token}/without-saved-choices",
+        Import,
+        "",
+        Manager,
+    ),
     row("GET", "/imports/{token}/findings.csv", Import, "", Manager),
     row("GET", "/imports/{token}/mapping.toml", Import, "", Manager),
     row("POST", "/api/plans", NO, r#"{"title":"New plan"}"#, Manager),
@@ -1898,6 +1905,8 @@ const WRITES_THAT_READ: &[&str] = &[
     "/plans/{id}/reports/check",
     // The API's row withdrew the evidence already: withdrawing it again changes nothing.
     "/evidence/{id}/withdraw",
+    // The row's upload has no saved choices applied: reading it without them changes nothing.
+    "/imports/{token}/without-saved-choices",
 ];
 
 /// The other half of the table: each permitted write, sent by the least person the rule allows,
