@@ -17,6 +17,7 @@ pub mod attention;
 pub mod audit;
 pub mod building;
 pub mod cleanup;
+pub mod commentary;
 pub mod comments;
 pub mod demo;
 pub mod error;
@@ -56,7 +57,7 @@ pub use error::{AppError, Conflict, FieldError, Result};
 pub mod model {
     pub use waymark_store::{
         ApiToken, AuditEvent, AuditFilter, Backend, ClosureDecision, ClosureRequest, ClosureRule,
-        Comment, Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange, FieldKind,
+        Comment, CommentaryRequest, Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange, FieldKind,
         GlossaryChange, GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES,
         MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MAX_NARRATIVE, MeasurementEntry, Mention,
         Mentioned, NarrativeSubject, NarrativeVersion, PendingUpload, PlanChanges, PlanView,

@@ -11,6 +11,7 @@ mod backlog;
 mod batch;
 mod cache;
 mod changes;
+mod commentary;
 mod comments;
 mod diff;
 mod error;
@@ -47,6 +48,7 @@ use waymark_core::{
 
 pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
 pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
+pub use commentary::{CommentaryRequest, NewCommentaryRequest};
 pub use comments::{Comment, Mention, Mentioned, NewComment};
 pub use diff::{FieldChange, FieldKind, PlanChanges, RagMove, changes_between};
 pub use error::{Result, StoreError};
