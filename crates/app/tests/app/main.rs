@@ -11,6 +11,7 @@ mod common;
 
 mod attention;
 mod cleanup;
+mod commentary;
 mod comments;
 mod evidence;
 mod fixture;

@@ -75,6 +75,8 @@ use crate::error::ErrorJson;
         crate::api::reports::withdraw_report,
         crate::api::narrative::narratives,
         crate::api::narrative::save_narrative,
+        crate::api::narrative::commentary_requests,
+        crate::api::narrative::ask_for_commentary,
         crate::api::evidence::item_evidence,
         crate::api::evidence::add_link,
         crate::api::evidence::add_file,

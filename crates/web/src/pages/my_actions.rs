@@ -16,7 +16,7 @@ use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::downloads::{ListFormat, list_download};
 use crate::pages::plan::{Pagination, showing_of};
-use crate::pages::{Chrome, RagView, first_line, long_date, render};
+use crate::pages::{Chrome, RagView, encode_query, first_line, long_date, render};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -33,6 +33,18 @@ struct MyAction {
     rag: RagView,
     latest: String,
     flags: Vec<&'static str>,
+}
+
+/// Commentary asked of one of the person's posts and not yet written.
+struct CommentaryRow {
+    /// Where to write it: the narrative page at the period, at the subject.
+    href: String,
+    title: String,
+    plan_title: String,
+    period: String,
+    due: String,
+    overdue: bool,
+    note: String,
 }
 
 /// A comment that mentions the person or one of their posts.
@@ -67,6 +79,8 @@ struct MyActionsPage {
     overdue: usize,
     /// The latest comments mentioning the person or their posts, newest first.
     mentions: Vec<MentionRow>,
+    /// Commentary asked of their posts and not yet written, soonest due first.
+    commentary: Vec<CommentaryRow>,
 }
 
 /// Which page of each list is shown; each is 100 rows.
@@ -146,6 +160,30 @@ async fn my_actions(
             excerpt: first_line(&m.comment.body, 140),
         })
         .collect();
+    let today = state.today();
+    let commentary = state
+        .app
+        .my_commentary_asks(&viewer.actor)
+        .await?
+        .into_iter()
+        .map(|mine| {
+            let request = &mine.ask.request;
+            let (kind, subject) = request.subject.key();
+            CommentaryRow {
+                href: format!(
+                    "/plans/{}/narrative?period={}#{kind}-{subject}",
+                    mine.plan.0,
+                    encode_query(&request.period)
+                ),
+                title: mine.ask.title.clone(),
+                plan_title: mine.plan_title.clone(),
+                period: request.period.clone(),
+                due: long_date(request.due),
+                overdue: mine.ask.overdue(today),
+                note: request.note.clone().unwrap_or_default(),
+            }
+        })
+        .collect();
     let build = |list: &[(&Plan, &ItemState)], page: &Page| -> Vec<MyAction> {
         list[page.rows()]
             .iter()
@@ -168,6 +206,7 @@ async fn my_actions(
         ),
         completed_shown,
         mentions,
+        commentary,
     })?
     .into_response())
 }

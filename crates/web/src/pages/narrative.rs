@@ -7,9 +7,10 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
+use waymark_app::commentary::CommentaryAsk;
 use waymark_app::model::{NarrativeSubject, NarrativeVersion};
 use waymark_app::narrative::NarrativeRead;
 use waymark_app::reports::ReportAsk;
@@ -23,7 +24,9 @@ use crate::pages::{Chrome, encode_query, long_date, render};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/plans/{id}/narrative", get(show).post(save))
+    Router::new()
+        .route("/plans/{id}/narrative", get(show).post(save))
+        .route("/plans/{id}/narrative/ask", post(ask))
 }
 
 /// One thing to write about: the summary, an objective or an indicator.
@@ -41,6 +44,10 @@ struct Subject {
     /// Earlier versions, newest first: (when, who, text).
     history: Vec<(String, String, String)>,
     error: String,
+    /// "Asked of Head of Crime by 15 January 2027", where commentary has been asked for.
+    asked: String,
+    /// Asked, not written and past its date.
+    asked_overdue: bool,
 }
 
 impl Subject {
@@ -69,12 +76,78 @@ struct NarrativePage {
     indicators: Vec<Subject>,
     errors: Vec<(String, String)>,
     saved: bool,
+    /// Plan managers ask the owners for their commentary.
+    may_ask: bool,
+    /// The newest ask for each subject of the period, in the order asked.
+    asks: Vec<AskRow>,
+    /// The ask form as typed, and its errors.
+    ask_due: String,
+    ask_note: String,
+    ask_due_error: String,
+    ask_note_error: String,
+    ask_form_error: String,
+    /// After asking: how many were asked, and how many had nobody to ask.
+    asked_notice: Option<(usize, usize)>,
+}
+
+/// One row of the "asked for" table.
+struct AskRow {
+    key: String,
+    title: String,
+    owners: String,
+    asked: String,
+    due: String,
+    /// written, overdue or waiting: the tag's class.
+    status: &'static str,
+    /// "Written 3 January 2027 by Ann Smith", "Overdue", "Not yet written".
+    status_text: String,
+}
+
+impl AskRow {
+    fn new(ask: &CommentaryAsk, today: chrono::NaiveDate) -> AskRow {
+        let request = &ask.request;
+        let (status, status_text) = match &ask.written {
+            Some((at, by)) => (
+                "written",
+                match by {
+                    Some(by) => format!("Written {} by {by}", long_date(at.date_naive())),
+                    None => format!("Written {}", long_date(at.date_naive())),
+                },
+            ),
+            None if ask.overdue(today) => ("overdue", "Overdue".to_string()),
+            None => ("waiting", "Not yet written".to_string()),
+        };
+        AskRow {
+            key: key_of(request.subject),
+            title: ask.title.clone(),
+            owners: request.owners.join(", "),
+            asked: match &request.asked_by {
+                Some(by) => format!("{} by {by}", long_date(request.asked_at.date_naive())),
+                None => long_date(request.asked_at.date_naive()),
+            },
+            due: long_date(request.due),
+            status,
+            status_text,
+        }
+    }
 }
 
 #[derive(Deserialize)]
 struct ShowQuery {
     period: Option<String>,
     saved: Option<String>,
+    /// After asking: how many subjects were asked, and how many had no owner.
+    asked: Option<usize>,
+    unowned: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct AskForm {
+    period: String,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    note: String,
 }
 
 #[derive(Deserialize)]
@@ -98,9 +171,60 @@ async fn show(
     let page = page(&state, &viewer, id, &period).await?;
     Ok(render(&NarrativePage {
         saved: query.saved.is_some(),
+        asked_notice: query.asked.map(|asked| (asked, query.unowned.unwrap_or(0))),
         ..page
     })?
     .into_response())
+}
+
+/// Asks the owners of the plan's indicators and objectives for their commentary on the period.
+async fn ask(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<i64>,
+    Form(form): Form<AskForm>,
+) -> Result<Response, AppError> {
+    match state
+        .app
+        .ask_for_commentary(
+            &viewer.actor,
+            PlanId(id),
+            &form.period,
+            &form.due,
+            &form.note,
+        )
+        .await
+    {
+        Ok(asked) => Ok(Redirect::to(&format!(
+            "/plans/{id}/narrative?period={}&asked={}&unowned={}#asked",
+            encode_query(&asked.period),
+            asked.asked.len(),
+            asked.without_owner.len()
+        ))
+        .into_response()),
+        Err(waymark_app::AppError::Invalid(problems)) => {
+            let mut page = page(&state, &viewer, id, &form.period).await?;
+            page.ask_due = form.due.clone();
+            page.ask_note = form.note.clone();
+            for (field, message) in &problems {
+                match field.as_str() {
+                    "due" => page.ask_due_error = message.clone(),
+                    "note" => page.ask_note_error = message.clone(),
+                    _ => page.ask_form_error = message.clone(),
+                }
+                let anchor = match field.as_str() {
+                    "due" => "ask-due",
+                    "note" => "ask-note",
+                    _ => "ask",
+                };
+                page.errors.push((anchor.to_string(), message.clone()));
+            }
+            let mut response = render(&page)?.into_response();
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(response)
+        }
+        Err(other) => Err(other.into()),
+    }
 }
 
 async fn save(
@@ -215,6 +339,8 @@ fn subject(
             })
             .collect(),
         error: String::new(),
+        asked: String::new(),
+        asked_overdue: false,
     }
 }
 
@@ -243,7 +369,7 @@ async fn page(
     if summary_is_draft {
         summary.text = report.summary.sentences.join("\n\n");
     }
-    let objectives = report
+    let mut objectives: Vec<Subject> = report
         .objectives
         .iter()
         .filter_map(|section| {
@@ -256,7 +382,7 @@ async fn page(
             ))
         })
         .collect();
-    let indicators = report
+    let mut indicators: Vec<Subject> = report
         .objectives
         .iter()
         .flat_map(|section| section.indicators.iter())
@@ -277,6 +403,25 @@ async fn page(
             ))
         })
         .collect();
+    let asked = state
+        .app
+        .commentary_asked(&viewer.actor, PlanId(id), &read.period.to_string())
+        .await?;
+    let today = state.today();
+    let asks: Vec<AskRow> = asked.iter().map(|ask| AskRow::new(ask, today)).collect();
+    for entry in objectives.iter_mut().chain(indicators.iter_mut()) {
+        if let Some(ask) = asked
+            .iter()
+            .find(|ask| key_of(ask.request.subject) == entry.key && ask.written.is_none())
+        {
+            entry.asked = format!(
+                "Asked of {} by {}",
+                ask.request.owners.join(", "),
+                long_date(ask.request.due)
+            );
+            entry.asked_overdue = ask.overdue(today);
+        }
+    }
     let plan = &read.plan.plan;
     Ok(NarrativePage {
         chrome: Chrome::for_viewer(viewer, "plans").marked(plan.marking),
@@ -290,5 +435,13 @@ async fn page(
         indicators,
         errors: Vec::new(),
         saved: false,
+        may_ask: read.plan.access.may_manage() && !plan.archived,
+        asks,
+        ask_due: String::new(),
+        ask_note: String::new(),
+        ask_due_error: String::new(),
+        ask_note_error: String::new(),
+        ask_form_error: String::new(),
+        asked_notice: None,
     })
 }
