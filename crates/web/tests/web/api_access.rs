@@ -1274,6 +1274,8 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/plans/{id}/reports"),
     ("get", "/api/plans/{id}/narrative"),
     ("post", "/api/plans/{id}/narrative"),
+    ("get", "/api/plans/{id}/narrative/requests"),
+    ("post", "/api/plans/{id}/narrative/requests"),
     ("get", "/api/plans/{id}/shares"),
     ("post", "/api/plans/{id}/shares"),
     ("get", "/api/items/{id}"),
