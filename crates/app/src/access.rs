@@ -153,7 +153,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         if visible.plan.archived {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 "This plan is archived: restore it before changing it",
             ));

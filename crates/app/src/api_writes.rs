@@ -141,7 +141,7 @@ impl App {
                     .organisation_by_code(code.trim())
                     .await?
                     .ok_or_else(|| {
-                        AppError::invalid(
+                        AppError::unknown(
                             "with",
                             format!("No organisation has the code {}", code.trim()),
                         )

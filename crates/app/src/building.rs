@@ -40,7 +40,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         if read.plan.view.plan.archived {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 "This plan is archived: restore it first",
             ));

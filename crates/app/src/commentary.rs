@@ -69,6 +69,12 @@ impl App {
         if !visible.access.may_manage() {
             return Err(AppError::Forbidden);
         }
+        if visible.plan.archived {
+            return Err(AppError::state(
+                "form",
+                "This plan is archived: restore it before asking for commentary",
+            ));
+        }
         let mut errors = Vec::new();
         let period = match parse_report_period(period) {
             Ok(period) => Some(period),
@@ -110,12 +116,6 @@ impl App {
                 "The note must be 2,000 characters or fewer".into(),
             ));
         }
-        if visible.plan.archived {
-            errors.push((
-                "form".into(),
-                "This plan is archived: restore it before asking for commentary".into(),
-            ));
-        }
         let (Some(period), Some(due), true) = (period, due, errors.is_empty()) else {
             return Err(AppError::Invalid(errors));
         };
@@ -125,7 +125,7 @@ impl App {
             .into_iter()
             .partition(|(_, _, owners)| !owners.is_empty());
         if with_owner.is_empty() {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 "No indicator or objective of this plan has an owner to ask: give them owners first",
             ));

@@ -27,6 +27,16 @@ pub enum AppError {
     /// What was entered is wrong, field by field.
     #[error("there is a problem with what you entered")]
     Invalid(Vec<FieldError>),
+    /// What was asked is well formed, but the thing's present state refuses it: the plan is
+    /// archived, the share already revoked, the code taken. The API answers 409; pages show
+    /// the messages as they show `Invalid`'s.
+    #[error("{}", .0.first().map(|(_, message)| message.as_str()).unwrap_or("refused"))]
+    State(Vec<FieldError>),
+    /// A field names a thing that is not there (a parent item, a post, a person, an
+    /// organisation's code), or not one the actor may see. The API answers 404 with the field
+    /// named; pages show the message as they show `Invalid`'s.
+    #[error("{}", .0.first().map(|(_, message)| message.as_str()).unwrap_or("not found"))]
+    Unknown(Vec<FieldError>),
     /// Someone else changed the thing since the form or the ETag was read.
     #[error("{0}")]
     Conflict(Box<Conflict>),
@@ -83,6 +93,16 @@ impl AppError {
         AppError::Invalid(vec![(field.to_string(), message.into())])
     }
 
+    /// A refusal by the thing's present state, named against a field (or "form").
+    pub fn state(field: &str, message: impl Into<String>) -> AppError {
+        AppError::State(vec![(field.to_string(), message.into())])
+    }
+
+    /// A field that names nothing there.
+    pub fn unknown(field: &str, message: impl Into<String>) -> AppError {
+        AppError::Unknown(vec![(field.to_string(), message.into())])
+    }
+
     /// True when the database could not store anything because its disk is full.
     pub fn is_disk_full(&self) -> bool {
         matches!(self, AppError::Store(store) if store.is_disk_full())
@@ -103,17 +123,19 @@ impl AppError {
     /// The messages of an `Invalid`, joined, for the CLI.
     pub fn messages(&self) -> String {
         match self {
-            AppError::Invalid(fields) => fields
-                .iter()
-                .map(|(field, message)| {
-                    if field.is_empty() || field == "form" {
-                        message.clone()
-                    } else {
-                        format!("{field}: {message}")
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
+            AppError::Invalid(fields) | AppError::State(fields) | AppError::Unknown(fields) => {
+                fields
+                    .iter()
+                    .map(|(field, message)| {
+                        if field.is_empty() || field == "form" {
+                            message.clone()
+                        } else {
+                            format!("{field}: {message}")
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
             other => other.to_string(),
         }
     }
@@ -124,6 +146,7 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::NotFound { what, id } => AppError::Missing { what, id },
             StoreError::Invalid(message) => AppError::invalid("form", message),
+            StoreError::Taken(message) => AppError::state("form", message),
             StoreError::Conflict { what, id, current } => AppError::Conflict(Box::new(Conflict {
                 what,
                 id,

@@ -262,7 +262,7 @@ impl App {
         let depth = lineage.len().saturating_sub(1);
         match rules.iter().find(|r| r.depth == depth && r.is_strict()) {
             None => Ok(()),
-            Some(rule) => Err(AppError::invalid(
+            Some(rule) => Err(AppError::state(
                 "complete",
                 format!(
                     "A {} of this plan is closed with {}: propose closure on its evidence and \
@@ -525,16 +525,17 @@ impl App {
         if !may_withdraw(&read, &evidence, actor) {
             return Err(AppError::Forbidden);
         }
-        let reason = optional_text(reason, "reason", "The reason")?;
-        if evidence.withdrawn.is_some() {
-            return Ok(evidence);
-        }
-        let Some(reason) = reason else {
+        // The reason is checked first: a second withdrawal answers as the first did only when
+        // it is one that could have been the first.
+        let Some(reason) = optional_text(reason, "reason", "The reason")? else {
             return Err(AppError::invalid(
                 "reason",
                 "Enter why the evidence is withdrawn",
             ));
         };
+        if evidence.withdrawn.is_some() {
+            return Ok(evidence);
+        }
         let plan = &read.plan.view.plan;
         let mut audit = actor.audit("evidence.withdraw");
         audit.org = Some(plan.org);
@@ -657,10 +658,10 @@ impl App {
         }
         let note = optional_text(note, "note", "The note")?;
         if read.complete {
-            return Err(AppError::invalid("form", "This item is already closed"));
+            return Err(AppError::state("form", "This item is already closed"));
         }
         if read.pending().is_some() {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 "Closure has already been proposed and awaits sign-off",
             ));
@@ -670,7 +671,7 @@ impl App {
         if rule.as_ref().is_some_and(|r| r.requires_evidence)
             && read.current_evidence().next().is_none()
         {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 format!(
                     "Add evidence before proposing closure: a {} of this plan is closed with \
@@ -741,7 +742,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let Some(request) = pending else {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 "No closure of this item awaits sign-off",
             ));

@@ -112,7 +112,7 @@ impl App {
     }
 
     /// One item as it stood at the end of `as_at`. Not found where the actor may not see it
-    /// (today or on that day); an `as_at` field error where it did not exist yet.
+    /// (today or on that day); a `State` refusal naming `as_at` where it did not exist yet.
     pub async fn item(&self, actor: &Actor, id: ItemId, as_at: NaiveDate) -> Result<ItemRead> {
         let (visible, history) = self.item_plan(actor, id).await?;
         let today = self.today();
@@ -135,8 +135,10 @@ impl App {
             _ if as_at == today => now,
             _ => self.read_view(&visible, as_at, None).await?,
         };
+        // Not there on that day: a read of the past asked too early, or (today) an archived
+        // item whose last day in the plan came before it: a state, not a mistake of input.
         if plan.view.item(id).is_none() {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "as_at",
                 format!(
                     "Enter a later date – this item did not exist yet at the end of {}",
@@ -338,7 +340,7 @@ impl App {
         if let Some(parent) = parent
             && read.view.item(parent).is_none()
         {
-            return Err(AppError::invalid(
+            return Err(AppError::unknown(
                 "parent",
                 "Choose a parent item from this plan",
             ));
@@ -387,7 +389,7 @@ impl App {
         let today = self.plan_today(&read).await?;
         if let Some(parent) = parent {
             if today.view.item(parent).is_none() {
-                return Err(AppError::invalid(
+                return Err(AppError::unknown(
                     "parent",
                     "Choose a parent item from this plan",
                 ));
@@ -532,7 +534,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         if visible.plan.archived {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 "This plan is archived: restore it first",
             ));

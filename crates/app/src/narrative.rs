@@ -179,7 +179,7 @@ impl App {
         subject: NarrativeSubject,
     ) -> Result<String> {
         if visible.plan.archived {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "form",
                 "This plan is archived: restore it before writing for its reports",
             ));

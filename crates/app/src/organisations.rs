@@ -36,7 +36,7 @@ impl App {
             .organisation_by_code(code)
             .await?
             .ok_or_else(|| {
-                AppError::invalid(
+                AppError::unknown(
                     "organisation",
                     format!("No organisation has the code {code}"),
                 )
@@ -186,7 +186,7 @@ impl App {
         let stored = self.store().share(share).await?;
         let visible = self.shareable_plan(actor, stored.share.plan).await?;
         if !stored.is_active() {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "share",
                 "That share has already been revoked",
             ));

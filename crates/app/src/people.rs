@@ -187,7 +187,7 @@ impl App {
     ) -> Result<()> {
         let person = self.administered_person(actor, user).await?;
         if actor.user().is_some_and(|me| me.id == user) && org_role != Some(Role::Administrator) {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "role",
                 "You cannot remove your own administrator role: ask another administrator",
             ));
@@ -202,7 +202,7 @@ impl App {
                 .plan(waymark_store::Scope::Org(person.org), *plan)
                 .await;
             if found.is_err() {
-                return Err(AppError::invalid(
+                return Err(AppError::unknown(
                     "plan",
                     "Choose a plan of the organisation",
                 ));
@@ -326,14 +326,14 @@ impl App {
         let org = match self.store().user(person).await {
             Ok(user) if actor.subject.administers(user.org) => user.org,
             Ok(_) => return Err(AppError::NotFound),
-            Err(_) => return Err(AppError::invalid("person", "Choose a person")),
+            Err(_) => return Err(AppError::unknown("person", "Choose a person")),
         };
         let people = self.store().users(waymark_store::Scope::Org(org)).await?;
         let person = |id: UserId, field: &str| -> Result<&User> {
             people
                 .iter()
                 .find(|p| p.id == id)
-                .ok_or_else(|| AppError::invalid(field, "Choose a person from your organisation"))
+                .ok_or_else(|| AppError::unknown(field, "Choose a person from your organisation"))
         };
         let posts = self.store().posts(org).await?;
         let post_named = |id: PostId| posts.iter().find(|(p, _)| *p == id).map(|(_, t)| t.clone());
@@ -358,7 +358,7 @@ impl App {
                     (Some(post), _) => (
                         PostRef::Existing(*post),
                         post_named(*post)
-                            .ok_or_else(|| AppError::invalid("post", "Choose a post"))?,
+                            .ok_or_else(|| AppError::unknown("post", "Choose a post"))?,
                     ),
                     _ => {
                         return Err(AppError::invalid(
@@ -385,7 +385,7 @@ impl App {
             } => {
                 let who = person(*user, "person")?;
                 let title =
-                    post_named(*post).ok_or_else(|| AppError::invalid("post", "Choose a post"))?;
+                    post_named(*post).ok_or_else(|| AppError::unknown("post", "Choose a post"))?;
                 let next = match successor {
                     Some(id) => Some(person(*id, "successor")?.name.clone()),
                     None => None,

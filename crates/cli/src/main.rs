@@ -262,7 +262,11 @@ fn init_logging() {
 /// else the error and its causes.
 pub fn failed(error: waymark_app::AppError) -> anyhow::Error {
     match error {
-        waymark_app::AppError::Invalid(_) => anyhow::anyhow!("{}", error.messages()),
+        waymark_app::AppError::Invalid(_)
+        | waymark_app::AppError::State(_)
+        | waymark_app::AppError::Unknown(_) => {
+            anyhow::anyhow!("{}", error.messages())
+        }
         other => anyhow::Error::new(other),
     }
 }

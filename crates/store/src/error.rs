@@ -19,6 +19,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
+    /// A unique name (an organisation's code, a person's email) another already has.
+    #[error("{0}")]
+    Taken(String),
     /// An edit started from a version that is no longer the latest.
     #[error("{what} {id} was changed by someone else (now at version {current})")]
     Conflict {

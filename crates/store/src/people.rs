@@ -111,7 +111,7 @@ impl Store {
                 if db.constraint() == Some("users_unique_email")
                     || db.message().contains("users.email") =>
             {
-                StoreError::Invalid(format!("a user with the email {email} already exists"))
+                StoreError::Taken(format!("a user with the email {email} already exists"))
             }
             _ => StoreError::Database(e),
         })?;

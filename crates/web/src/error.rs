@@ -26,6 +26,14 @@ pub enum AppError {
     /// Someone else's change came first.
     #[error("{0}")]
     Conflict(Box<Conflict>),
+    /// Through the API: a well-formed request the thing's present state refuses (an archived
+    /// plan, a share already revoked, a code taken), 409 with the fields named. Pages show the
+    /// same refusal as `Invalid`, on the form.
+    #[error("this cannot be done to it as it is now")]
+    StateConflict(Vec<(String, String)>),
+    /// Through the API: a field names a thing that is not there, 404 with the field named.
+    #[error("not found")]
+    NamesNothing(Vec<(String, String)>),
     /// The request's body is larger than the route accepts.
     #[error("the upload is too large")]
     TooLarge(String),
@@ -49,12 +57,12 @@ pub enum AppError {
 impl AppError {
     pub fn status_code(&self) -> StatusCode {
         match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::NotFound | AppError::NamesNothing(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorised => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
-            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Conflict(_) | AppError::StateConflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
@@ -111,7 +119,10 @@ impl AppError {
     pub fn into_json_response(self) -> Response {
         let status = self.status_code();
         let body = match &self {
-            AppError::Invalid(fields) | AppError::BadQuery(fields) => ErrorJson {
+            AppError::Invalid(fields)
+            | AppError::BadQuery(fields)
+            | AppError::StateConflict(fields)
+            | AppError::NamesNothing(fields) => ErrorJson {
                 fields: Some(
                     fields
                         .iter()
@@ -221,7 +232,9 @@ impl From<waymark_app::AppError> for AppError {
         match error {
             UseCase::NotFound | UseCase::Missing { .. } => AppError::NotFound,
             UseCase::Forbidden => AppError::Forbidden,
-            UseCase::Invalid(fields) => AppError::Invalid(fields),
+            UseCase::Invalid(fields) | UseCase::State(fields) | UseCase::Unknown(fields) => {
+                AppError::Invalid(fields)
+            }
             UseCase::Conflict(conflict) => AppError::Conflict(conflict),
             UseCase::SignInFailed => {
                 AppError::invalid("email", "Enter a correct email address and password")
@@ -254,7 +267,10 @@ impl IntoResponse for AppError {
                 // security token has expired.
                 "Your role does not allow it, or the form has expired. If you were filling in a form, go back, reload the page and try again. Your administrator can change your role.".to_string(),
             ),
-            AppError::Invalid(fields) | AppError::BadQuery(fields) => (
+            AppError::Invalid(fields)
+            | AppError::BadQuery(fields)
+            | AppError::StateConflict(fields)
+            | AppError::NamesNothing(fields) => (
                 "There is a problem".to_string(),
                 fields.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "),
             ),

@@ -24,13 +24,17 @@ async fn owners_are_asked_for_commentary_see_it_until_they_write_it_and_the_mana
         let manager = f.manager().await;
         let contributor = f.contributor().await;
 
-        // Nobody owns an objective yet: there is nobody to ask.
+        // Nobody owns an objective yet: the plan as it is has nobody to ask.
         let none = f
             .app
             .ask_for_commentary(&manager, f.plan, PERIOD, "15/01/2027", "")
             .await
             .unwrap_err();
-        assert_eq!(fields(none), vec!["form"], "{}", f.backend);
+        assert!(
+            matches!(&none, AppError::State(problems) if problems[0].0 == "form"),
+            "{none:?} on {}",
+            f.backend
+        );
 
         f.app
             .assign_owners(&manager, f.plan, &[f.rec1], "Head of Contact Management")

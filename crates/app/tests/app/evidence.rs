@@ -20,9 +20,10 @@ fn link(title: &str, url: &str, marking: &str) -> EvidenceInput {
     }
 }
 
+/// The messages of a refusal: of what was entered, or by the item's state as it is now.
 fn invalid(error: AppError) -> String {
     match error {
-        AppError::Invalid(problems) => problems
+        AppError::Invalid(problems) | AppError::State(problems) => problems
             .iter()
             .map(|(_, message)| message.clone())
             .collect::<Vec<_>>()

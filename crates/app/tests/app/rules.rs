@@ -144,7 +144,7 @@ async fn roles_clearances_and_passwords_are_administered_within_the_organisation
         let me = admin.user().unwrap().id;
         assert!(matches!(
             f.app.set_roles(&admin, me, Some(Role::Viewer), &[]).await,
-            Err(AppError::Invalid(_))
+            Err(AppError::State(_))
         ));
         // Passwords: at least 12 characters; an administrator resets, a person changes theirs.
         assert!(matches!(

@@ -89,7 +89,12 @@ pub(crate) struct ItemCommentsJson {
 pub(crate) struct NewCommentJson {
     /// The comment: `@Firstname Lastname`, `@email` or `@Post title` mentions a person or a
     /// post of the item's organisation.
-    #[schema(min_length = 1, max_length = 5000)]
+    /// Some words, with no control characters but line breaks and tabs.
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = "^[^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0008\\u000B-\\u001F\\u007F-\\u009F]*$"
+    )]
     body: String,
 }
 

@@ -149,19 +149,25 @@ impl ItemEvidenceJson {
 /// A link to keep as evidence.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewLinkJson {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     title: String,
     /// An http or https address.
+    #[schema(
+        max_length = 2000,
+        pattern = "^https?://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(/[A-Za-z0-9._~/-]*)?$"
+    )]
     url: String,
     /// OFFICIAL or OFFICIAL-SENSITIVE, no higher than your clearance; omit for the item's.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::marking_or_null)]
     marking: Option<String>,
 }
 
-/// Why, for a withdrawal or a refusal.
+/// Why, for a withdrawal.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct ReasonJson {
-    #[serde(default)]
-    reason: Option<String>,
+    #[schema(schema_with = crate::api::openapi::some_words)]
+    reason: String,
 }
 
 /// A proposal's note.
@@ -188,14 +194,17 @@ pub(crate) struct DecisionJson {
         (status = 200, description = "The item's evidence and closure", body = ItemEvidenceJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "The item was entered with a later date and does not exist yet today (`as_at`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn item_evidence(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ItemEvidenceJson>, ApiError> {
-    let read = state.app.item_evidence(&viewer.actor, ItemId(id)).await?;
+    let read = match state.app.item_evidence(&viewer.actor, ItemId(id)).await {
+        // An item entered with a later date is not there yet today.
+        Err(waymark_app::AppError::State(_)) => return Err(AppError::NotFound.into()),
+        other => other?,
+    };
     Ok(Json(ItemEvidenceJson::new(&read)))
 }
 
@@ -277,11 +286,7 @@ pub(crate) async fn withdraw_evidence(
 ) -> Result<Json<EvidenceJson>, ApiError> {
     let evidence = state
         .app
-        .withdraw_evidence(
-            &viewer.actor,
-            id,
-            body.reason.as_deref().unwrap_or_default(),
-        )
+        .withdraw_evidence(&viewer.actor, id, &body.reason)
         .await?;
     Ok(Json(EvidenceJson::new(&evidence)))
 }

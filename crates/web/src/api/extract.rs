@@ -33,9 +33,37 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         if !value.is_object() {
             return Err(AppError::invalid("body", "Send the body as a JSON object").into());
         }
-        serde_json::from_value(value).map(ApiJson).map_err(|error| {
-            AppError::invalid("body", format!("The body cannot be read: {error}")).into()
-        })
+        serde_json::from_value(whole_numbers_as_integers(value))
+            .map(ApiJson)
+            .map_err(|error| {
+                AppError::invalid("body", format!("The body cannot be read: {error}")).into()
+            })
+    }
+}
+
+/// JSON has one kind of number: `804.0` is the integer 804 to JSON Schema, as to JavaScript,
+/// while serde reads an `i64` only from a number written without a fraction. Whole numbers
+/// written with one are read as integers, so that what the document allows the server reads.
+fn whole_numbers_as_integers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => match number.as_f64() {
+            // Within ±2^53 a float holds every whole number exactly.
+            Some(float) if float.fract() == 0.0 && float.abs() <= 9_007_199_254_740_992.0 => {
+                Value::from(float as i64)
+            }
+            _ => Value::Number(number),
+        },
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(whole_numbers_as_integers).collect())
+        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(name, field)| (name, whole_numbers_as_integers(field)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -240,6 +268,21 @@ impl OwnersJson {
 #[allow(clippy::unwrap_used)] // Tests fail loudly by design.
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_are_read_as_integers() {
+        let read = whole_numbers_as_integers(serde_json::json!({
+            "line": 85.0, "items": [804.0, -2.0, 1.5], "nested": {"depth": 0.0}, "big": 1e300
+        }));
+        assert_eq!(read["line"], serde_json::json!(85));
+        assert!(read["line"].is_i64());
+        assert_eq!(read["items"], serde_json::json!([804, -2, 1.5]));
+        assert!(read["nested"]["depth"].is_i64());
+        assert!(
+            read["big"].is_f64(),
+            "too large to be an exact integer: left as it is"
+        );
+    }
 
     fn with_if_match(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
 pub(crate) struct PeriodQuery {
     /// "Q2 2026-27", "September 2026", "P6 2026-27", "2026-27"; the latest quarter ended when
     /// absent. A period that names none of an indicator's periods is refused with 422.
+    #[param(schema_with = crate::api::openapi::query_period)]
     period: Option<String>,
 }
 

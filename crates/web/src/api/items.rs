@@ -182,7 +182,7 @@ pub(crate) struct NewItemJson {
     #[serde(default)]
     parent: Option<i64>,
     /// The item's wording: 1 to 2,000 characters.
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
     text: String,
     /// "4.43a"; 100 characters or fewer.
     #[serde(default)]
@@ -196,19 +196,24 @@ pub(crate) struct NewItemJson {
     strategic_lead: Option<String>,
     #[serde(default)]
     owners: Option<OwnersJson>,
-    /// ISO date, or as people write dates ("by March 2015").
+    /// ISO date (dates as people write them, "by March 2015", are read too).
     #[serde(default)]
+    #[schema(format = Date)]
     start: Option<String>,
     #[serde(default)]
+    #[schema(format = Date)]
     due: Option<String>,
     /// Red, Amber or Green; an item is made Blue by closing it.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::item_rag_or_null)]
     rag: Option<String>,
     /// OFFICIAL or OFFICIAL-SENSITIVE; as its plan and parents when absent.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::marking_or_null)]
     marking: Option<String>,
     /// PERSONAL, COMMERCIAL or LOCSEN, with OFFICIAL-SENSITIVE only.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::descriptor_or_null)]
     descriptor: Option<String>,
 }
 
@@ -277,8 +282,8 @@ pub(crate) struct ItemQuery {
         (status = 200, body = ItemDetailJson,
             headers(("ETag" = String, description = "The item's version, quoted: send it as If-Match"))),
         (status = 401, response = crate::api::openapi::NotSignedIn),
-        (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "`as_at` is not a date, or a day before the item existed", body = ErrorJson),
+        (status = 404, description = "No such item, or not one you may see; or the item did not exist yet on `as_at`", body = ErrorJson),
+        (status = 422, description = "`as_at` is not a date", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn item(
     State(state): State<AppState>,
@@ -287,7 +292,11 @@ pub(crate) async fn item(
     ApiQuery(query): ApiQuery<ItemQuery>,
 ) -> Result<Response, ApiError> {
     let as_at = day_or("as_at", query.as_at.as_deref(), state.today())?;
-    let read = state.app.item(&viewer.actor, ItemId(id), as_at).await?;
+    let read = match state.app.item(&viewer.actor, ItemId(id), as_at).await {
+        // The item as at a day before it existed is not there to read.
+        Err(waymark_app::AppError::State(_)) => return Err(AppError::NotFound.into()),
+        other => other?,
+    };
     tagged(&read)
 }
 
@@ -300,7 +309,7 @@ pub(crate) struct ItemPatchJson {
     #[schema(value_type = Option<String>, max_length = 100)]
     reference: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 2000)]
+    #[schema(schema_with = crate::api::openapi::wording)]
     text: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 10000)]
@@ -311,24 +320,24 @@ pub(crate) struct ItemPatchJson {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<OwnersJson>)]
     owners: Option<Option<OwnersJson>>,
-    /// ISO date, or as people write dates.
+    /// ISO date (dates as people write them are read too); null clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::day_or_null)]
     start: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::day_or_null)]
     due: Option<Option<String>>,
     /// Red, Amber or Green; null for not assessed. Blue comes from closing the item.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::item_rag_or_null)]
     rag: Option<Option<String>>,
     /// OFFICIAL or OFFICIAL-SENSITIVE; null for as its plan and parents. Given without
     /// `descriptor`, it drops the descriptor.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::marking_or_null)]
     marking: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::descriptor_or_null)]
     descriptor: Option<Option<String>>,
     /// Why, for the item's history.
     #[serde(default)]

@@ -169,6 +169,7 @@ impl FigureJson {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewMeasurementJson {
     /// A period of the indicator's calendar that has started: "Q3 2014-15", "December 2014".
+    #[schema(schema_with = crate::api::openapi::report_period)]
     period: String,
     /// The figure, to two decimal places at most; null (or absent) with `not_yet_available`.
     #[serde(default)]

@@ -82,7 +82,13 @@ impl From<AppError> for ApiError {
 
 impl From<waymark_app::AppError> for ApiError {
     fn from(error: waymark_app::AppError) -> Self {
-        ApiError(error.into())
+        match error {
+            // A state that refuses the request is a conflict with the resource, not bad input.
+            waymark_app::AppError::State(fields) => ApiError(AppError::StateConflict(fields)),
+            // A field naming a thing that is not there: not found, with the field named.
+            waymark_app::AppError::Unknown(fields) => ApiError(AppError::NamesNothing(fields)),
+            other => ApiError(other.into()),
+        }
     }
 }
 
@@ -191,11 +197,13 @@ pub(crate) async fn check(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewUpdateJson {
     /// ISO date the update speaks for; today when absent.
+    #[schema(format = Date)]
     as_of: Option<String>,
     /// The update: some words, not only spaces.
     #[schema(pattern = "\\S", max_length = 10000)]
     text: String,
     /// Proposed RAG word; a change of RAG becomes a new version of the item.
+    #[schema(schema_with = crate::api::openapi::update_rag_or_null)]
     rag: Option<String>,
     #[serde(default)]
     complete: bool,

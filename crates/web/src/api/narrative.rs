@@ -34,8 +34,25 @@ pub fn router() -> Router<AppState> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct NarrativeQuery {
-    /// The reporting period, such as "Q2 2026-27" or "P6 2026-27".
-    period: String,
+    /// The reporting period, such as "Q2 2026-27" or "P6 2026-27"; the quarter last ended
+    /// when absent or empty, as the narrative page opens.
+    #[param(schema_with = crate::api::openapi::query_period)]
+    period: Option<String>,
+}
+
+impl NarrativeQuery {
+    /// The period asked for, or the quarter last ended.
+    fn period(&self, state: &AppState) -> String {
+        match self.period.as_deref().map(str::trim) {
+            Some(period) if !period.is_empty() => period.to_string(),
+            _ => waymark_report::indicators::last_period_ended(
+                waymark_core::indicator::Calendar::Quarterly,
+                state.today(),
+            )
+            .map(|period| period.to_string())
+            .unwrap_or_default(),
+        }
+    }
 }
 
 /// One version of a piece of writing.
@@ -78,9 +95,11 @@ pub(crate) struct NarrativesJson {
 /// A new version of the summary or of a commentary.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewNarrativeJson {
+    #[schema(schema_with = crate::api::openapi::report_period)]
     period: String,
     /// summary (plan managers), objective (its owner's post or a plan manager) or indicator
     /// (its owner's post or a plan manager).
+    #[schema(schema_with = crate::api::openapi::narrative_kind)]
     kind: String,
     /// The objective's item id or the indicator's id; omit for the summary.
     #[serde(default)]
@@ -106,7 +125,7 @@ pub(crate) async fn narratives(
 ) -> Result<Json<NarrativesJson>, ApiError> {
     let read = state
         .app
-        .narratives(&viewer.actor, PlanId(id), &query.period)
+        .narratives(&viewer.actor, PlanId(id), &query.period(&state))
         .await?;
     Ok(Json(NarrativesJson {
         period: read.period.to_string(),
@@ -231,11 +250,14 @@ pub(crate) struct CommentaryRequestsJson {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct AskForCommentaryJson {
     /// The reporting period, such as "Q2 2026-27" or "P6 2026-27".
+    #[schema(schema_with = crate::api::openapi::report_period)]
     period: String,
-    /// The date it is needed by: today or later, as YYYY-MM-DD or 15/01/2027.
+    /// The date it is needed by: today or later (ISO; 15/01/2027 is read too).
+    #[schema(format = Date)]
     due: String,
     /// A note to the owners, up to 2,000 characters.
     #[serde(default)]
+    #[schema(max_length = 2000)]
     note: String,
 }
 
@@ -265,11 +287,12 @@ pub(crate) async fn commentary_requests(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(query): ApiQuery<NarrativeQuery>,
 ) -> Result<Json<CommentaryRequestsJson>, ApiError> {
+    let period = query.period(&state);
     let asks = state
         .app
-        .commentary_asked(&viewer.actor, PlanId(id), &query.period)
+        .commentary_asked(&viewer.actor, PlanId(id), &period)
         .await?;
-    let period = waymark_app::narrative::parse_report_period(&query.period)?;
+    let period = waymark_app::narrative::parse_report_period(&period)?;
     let today = state.today();
     Ok(Json(CommentaryRequestsJson {
         period: period.to_string(),

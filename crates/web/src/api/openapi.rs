@@ -242,6 +242,22 @@ fn add_error_responses(operation: &mut Operation, writes: bool) {
             "422",
             error("Refused as it stands: each field or reason is named in `fields`"),
         );
+        // `waymark_app`'s `Unknown`: a field names a thing that is not there (a parent item,
+        // a post, a person, an organisation's code).
+        add(
+            "404",
+            error(
+                "Nothing by that id, or a field names a thing that is not there or not one you may see (named in `fields`)",
+            ),
+        );
+        // `waymark_app`'s `State`: what was asked is well formed but the thing as it is now
+        // refuses it (the plan archived, the share already revoked, the code taken).
+        add(
+            "409",
+            error(
+                "The thing as it is now refuses this (for example, its plan is archived): the reason is named in `fields`",
+            ),
+        );
     }
     // `api::extract::ApiQuery`: a query string that cannot be read (a parameter given twice,
     // or one of the wrong type) is refused naming `query`.
@@ -296,6 +312,15 @@ pub(crate) fn query_day() -> Schema {
         ObjectBuilder::new()
             .schema_type(Type::String)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+    )
+}
+
+/// The schema of a query `cursor`: a `next_cursor` as answers give it, or empty.
+pub(crate) fn query_cursor() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^at-[0-9]{1,18}$")),
     )
 }
 
@@ -363,6 +388,215 @@ pub(crate) fn query_report_layout() -> Schema {
 /// The schema of a report's `format`.
 pub(crate) fn query_report_format() -> Schema {
     query_choice(&["pdf", "html", "docx", "xlsx"])
+}
+
+/// The financial years a period's pattern names: "2000-01" to "2098-99", each with the
+/// year that follows it, as `Period::parse` requires.
+fn financial_years(separator: &str) -> String {
+    (2000..2099)
+        .map(|start| format!("{start}{separator}{:02}", (start + 1) % 100))
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// The pattern of a reporting period as Waymark writes it: "Q2 2026-27", "P6 2026-27",
+/// "September 2026" or a whole year, "2026-27". (Other spellings people write, such as
+/// "2026-27 Q2" or "Sept 2026", are read too.)
+fn period_pattern() -> String {
+    let months =
+        "January|February|March|April|May|June|July|August|September|October|November|December";
+    let years = financial_years("-");
+    format!("^(((Q[1-4]|P([1-9]|1[0-3])) )?({years})|({months}) 20[0-9][0-9])$")
+}
+
+/// The schema of a reporting period in a body or a required query parameter.
+pub(crate) fn report_period() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(period_pattern()))
+        .into()
+}
+
+/// The schema of an optional query period: a reporting period, or empty, which reads as absent.
+pub(crate) fn query_period() -> Schema {
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(period_pattern())),
+    )
+}
+
+/// The schema of a financial year as a programme names it: "2024/25" (or "2024-25").
+pub(crate) fn financial_year() -> Schema {
+    let slash = financial_years("/");
+    let dash = financial_years("-");
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .pattern(Some(format!("^({slash}|{dash})$")))
+        .into()
+}
+
+/// As [`financial_year`], or empty, which reads as absent, in a query.
+pub(crate) fn query_financial_year() -> Schema {
+    let slash = financial_years("/");
+    let dash = financial_years("-");
+    or_empty(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(format!("^({slash}|{dash})$"))),
+    )
+}
+
+/// Some words: at least one character that is not a space.
+pub(crate) fn some_words() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(2000))
+        .pattern(Some("\\S"))
+        .into()
+}
+
+/// An email address as Waymark reads one: a name, "@", and a domain with a dot inside it.
+pub(crate) fn email_address() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(254))
+        .pattern(Some("^[^@\\s]+@[^\\s.][^\\s]*\\.[^\\s]*[^\\s.]$"))
+        .into()
+}
+
+/// A new password: 12 to 256 characters (and not one of the commonest passwords).
+pub(crate) fn new_password() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(12))
+        .max_length(Some(256))
+        .into()
+}
+
+/// A clearance: the most sensitive marking a person may see.
+pub(crate) fn clearance_word() -> Schema {
+    words(&["OFFICIAL", "OFFICIAL-SENSITIVE"])
+}
+
+/// What a piece of writing for a period is about.
+pub(crate) fn narrative_kind() -> Schema {
+    words(&["summary", "objective", "indicator"])
+}
+
+/// A RAG an item is given (Blue comes from closing it), or null for not assessed.
+pub(crate) fn item_rag_or_null() -> Schema {
+    or_null(&["Red", "Amber", "Green"])
+}
+
+/// The RAG an update proposes, or null for none.
+pub(crate) fn update_rag_or_null() -> Schema {
+    or_null(&["Red", "Amber", "Green", "Blue"])
+}
+
+/// An item's wording: 1 to 2,000 characters, not only spaces.
+pub(crate) fn wording() -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(2000))
+        .pattern(Some("\\S"))
+        .into()
+}
+
+/// A marking as a request names it, or null.
+pub(crate) fn marking_or_null() -> Schema {
+    or_null(&["OFFICIAL", "OFFICIAL-SENSITIVE"])
+}
+
+/// A marking's descriptor, or null.
+pub(crate) fn descriptor_or_null() -> Schema {
+    or_null(&["PERSONAL", "COMMERCIAL", "LOCSEN"])
+}
+
+/// How often a plan's items are updated (weekly, monthly, quarterly or every so many
+/// days), or null for the default.
+pub(crate) fn update_cycle_or_null() -> Schema {
+    OneOfBuilder::new()
+        .item(update_cycle_builder())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+fn update_cycle_builder() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).pattern(Some(
+        "^(|weekly|monthly|quarterly|[1-9][0-9]{0,8}( days)?)$",
+    ))
+}
+
+/// A day (ISO), or null.
+pub(crate) fn day_or_null() -> Schema {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// As [`clearance_word`], or null.
+pub(crate) fn clearance_or_null() -> Schema {
+    or_null(&["OFFICIAL", "OFFICIAL-SENSITIVE"])
+}
+
+/// What kind of organisation one is, or null for a partner.
+pub(crate) fn organisation_kind_or_null() -> Schema {
+    or_null(&["force", "pcc-office", "local-authority", "partner"])
+}
+
+/// A report's layout in a body, or null for quarterly.
+pub(crate) fn report_layout_or_null() -> Schema {
+    or_null(&["quarterly", "tracker", "progress"])
+}
+
+/// As [`report_period`], or empty or null, which read as absent.
+pub(crate) fn report_period_or_null() -> Schema {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(period_pattern())),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// A role as a request names it, or null for none.
+pub(crate) fn role_or_null() -> Schema {
+    or_null(&["admin", "manager", "contributor", "viewer"])
+}
+
+/// One of `values`, or null.
+fn or_null(values: &[&str]) -> Schema {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(values.iter().copied())),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// One of `values`, exactly.
+fn words(values: &[&str]) -> Schema {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .into()
 }
 
 /// The schema of a role as a request names it.

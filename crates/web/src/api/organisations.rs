@@ -74,6 +74,7 @@ pub(crate) struct NewOrganisationJson {
     name: String,
     /// force, pcc-office, local-authority or partner; partner when absent.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::organisation_kind_or_null)]
     kind: Option<String>,
 }
 

@@ -50,6 +50,7 @@ pub(crate) struct PersonJson {
 pub(crate) struct PlanRoleJson {
     plan: i64,
     /// admin, manager, contributor or viewer.
+    #[schema(schema_with = crate::api::openapi::role_word)]
     role: String,
 }
 
@@ -165,17 +166,20 @@ fn clearance_of(word: &str) -> Result<Marking, AppError> {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewPersonJson {
+    #[schema(schema_with = crate::api::openapi::email_address)]
     email: String,
     /// 1 to 200 characters.
     #[schema(min_length = 1, max_length = 200)]
     name: String,
     /// Their first password, as the password rules require; give it to them in person.
+    #[schema(schema_with = crate::api::openapi::new_password)]
     password: String,
     /// admin, manager, contributor or viewer: their role for every plan of the organisation.
     #[schema(schema_with = crate::api::openapi::role_word)]
     role: String,
     /// OFFICIAL or OFFICIAL-SENSITIVE; OFFICIAL-SENSITIVE when absent, as on the people page.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::clearance_or_null)]
     clearance: Option<String>,
 }
 
@@ -221,6 +225,7 @@ pub(crate) async fn add_person(
 pub(crate) struct RolesJson {
     /// Their role for every plan of the organisation; null or absent for none.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::role_or_null)]
     role: Option<String>,
     /// Roles narrowed to plans of the organisation.
     #[serde(default)]
@@ -266,6 +271,7 @@ pub(crate) async fn set_roles(
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClearanceJson {
     /// OFFICIAL or OFFICIAL-SENSITIVE.
+    #[schema(schema_with = crate::api::openapi::clearance_word)]
     clearance: String,
 }
 
@@ -299,6 +305,7 @@ pub(crate) async fn set_clearance(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PasswordJson {
+    #[schema(schema_with = crate::api::openapi::new_password)]
     password: String,
 }
 

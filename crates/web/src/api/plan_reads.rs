@@ -42,10 +42,13 @@ pub(crate) struct PagingQuery {
     /// Items in the answer: 1 to 1,000; 100 when absent.
     #[param(schema_with = crate::api::openapi::query_limit)]
     limit: Option<String>,
-    /// Where to go on from: the `next_cursor` of the answer before. Not with `page`.
+    /// Where to go on from: the `next_cursor` of the answer before ("at-" and a position in
+    /// the list; one past the end gives an empty answer). Used in place of `page` when both
+    /// are given.
+    #[param(schema_with = crate::api::openapi::query_cursor)]
     cursor: Option<String>,
     /// The page of `limit` items to give, from 1. A page past the end is empty, with the
-    /// `total` still right. Not with `cursor`.
+    /// `total` still right.
     #[param(schema_with = crate::api::openapi::query_page)]
     page: Option<String>,
 }
@@ -202,7 +205,7 @@ pub(crate) async fn items(
 pub(crate) struct SearchQuery {
     /// The words to find, each somewhere in an item's wording, owners or updates: 1 to 200
     /// characters.
-    #[param(min_length = 1, max_length = 200)]
+    #[param(required = true, min_length = 1, max_length = 200, pattern = "\\S")]
     q: Option<String>,
     /// `relevance` (the default: more of the words in the item's own wording first, then the
     /// items found only through their updates, each in plan order), or `plan`, `due`, `rag`,
@@ -299,12 +302,22 @@ impl Window {
         };
         let cursor = given(&paging.cursor);
         let page = given(&paging.page);
-        let offset = match (cursor, page) {
-            (Some(_), Some(_)) => {
-                problems.push(("cursor".into(), "Give a cursor or a page, not both".into()));
-                0
+        // A page that cannot be read is refused even beside a cursor, which is used instead.
+        let page = match (&cursor, page) {
+            (Some(_), Some(page)) if !page.parse::<i64>().is_ok_and(|p| p >= 1) => {
+                problems.push((
+                    "page".into(),
+                    format!(
+                        "Give a page number from 1; \"{}\" is not one",
+                        quoted(&page)
+                    ),
+                ));
+                None
             }
-            (Some(cursor), None) => match decode_cursor(&cursor) {
+            (_, page) => page,
+        };
+        let offset = match (cursor, page) {
+            (Some(cursor), _) => match decode_cursor(&cursor) {
                 Some(offset) => offset,
                 None => {
                     problems.push((
@@ -385,7 +398,8 @@ fn next_links(
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(crate) struct ChangesQuery {
-    /// The day to compare from (ISO date); 30 days before `to` when absent. Before `to`.
+    /// One end of the window (ISO date); 30 days before `to` when absent. Given after `to`, the two are
+    /// read the other way round.
     #[param(schema_with = crate::api::openapi::query_day)]
     from: Option<String>,
     /// The day to compare to (ISO date); today when absent.
@@ -470,7 +484,7 @@ pub(crate) struct ChangesJson {
         (status = 400, description = "`limit`, `cursor` or `page` cannot be read: each is named in `fields`", body = ErrorJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "`from` or `to` is not a date, or `from` is not before `to`", body = ErrorJson),
+        (status = 422, description = "`from` or `to` is not a date", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn changes(
     State(state): State<AppState>,
@@ -487,9 +501,9 @@ pub(crate) async fn changes(
     let to = day_or("to", query.to.as_deref(), state.today())?;
     let default_from = to.checked_sub_days(Days::new(30)).unwrap_or(to);
     let from = day_or("from", query.from.as_deref(), default_from)?;
-    if from >= to {
-        return Err(AppError::invalid("from", "Give a day before the day in `to`").into());
-    }
+    // The window's two ends, read the right way round whichever is given first; one day is a
+    // window in which nothing changed.
+    let (from, to) = if from <= to { (from, to) } else { (to, from) };
     let read = state
         .app
         .plan_changes(&viewer.actor, PlanId(id), from, to)

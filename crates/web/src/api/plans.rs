@@ -103,12 +103,15 @@ pub(crate) struct NewPlanJson {
     source: Option<String>,
     /// weekly, monthly, quarterly, or "N days"; monthly when absent.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::update_cycle_or_null)]
     update_cycle: Option<String>,
     /// OFFICIAL or OFFICIAL-SENSITIVE; OFFICIAL when absent.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::marking_or_null)]
     marking: Option<String>,
     /// PERSONAL, COMMERCIAL or LOCSEN, with OFFICIAL-SENSITIVE only.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::descriptor_or_null)]
     descriptor: Option<String>,
 }
 
@@ -207,14 +210,14 @@ pub(crate) struct PlanPatchJson {
     #[schema(value_type = Option<String>)]
     source: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::update_cycle_or_null)]
     update_cycle: Option<Option<String>>,
     /// OFFICIAL or OFFICIAL-SENSITIVE. Given without `descriptor`, it drops the descriptor.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::marking_or_null)]
     marking: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::descriptor_or_null)]
     descriptor: Option<Option<String>>,
 }
 

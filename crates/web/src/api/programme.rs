@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct YearQuery {
     /// The financial year, "2024/25" or "2024-25"; the year today is in when absent.
+    #[param(schema_with = crate::api::openapi::query_financial_year)]
     year: Option<String>,
 }
 

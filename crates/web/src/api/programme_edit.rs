@@ -157,6 +157,7 @@ pub(crate) struct BasisInJson {
     organisation: i64,
     /// "2024/25".
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::financial_year)]
     year: String,
     /// police-grant, net-revenue-expenditure or fixed-percentage.
     #[serde(default)]
@@ -176,6 +177,7 @@ pub(crate) struct BasisInJson {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct CostInJson {
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::financial_year)]
     year: String,
     /// Blank keeps the year's name ("Programme team" for a new year).
     #[serde(default)]
@@ -221,6 +223,7 @@ pub(crate) struct FundingInJson {
     #[serde(default)]
     source: String,
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::financial_year)]
     year: String,
     /// As people write money; "tbc" or "xxx" where it is not known yet (kept not known).
     #[serde(default)]
@@ -240,6 +243,7 @@ pub(crate) struct SavingInJson {
     project: Option<i64>,
     /// The year it first counts in.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::financial_year)]
     year: String,
     /// cashable or non-cashable.
     #[serde(default)]
@@ -383,7 +387,8 @@ fn facts_for_year(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may read the programme but not manage it: only a plan manager of its lead organisation does", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "The year is not a financial year; or the plan is archived", body = ErrorJson),
+        (status = 409, description = "The plan is archived", body = ErrorJson),
+        (status = 422, description = "The year is not a financial year", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn programme_facts(
     State(state): State<AppState>,

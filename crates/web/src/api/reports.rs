@@ -62,6 +62,7 @@ pub(crate) struct ReportQuery {
     #[param(schema_with = crate::api::openapi::query_report_format)]
     format: Option<String>,
     /// A reporting period, such as "Q2 2026-27"; takes precedence over `as_at`.
+    #[param(schema_with = crate::api::openapi::query_period)]
     period: Option<String>,
     /// The day the report is as at (ISO date); today when neither is given.
     #[param(schema_with = crate::api::openapi::query_day)]
@@ -160,12 +161,15 @@ impl PublishedReportJson {
 pub(crate) struct PublishJson {
     /// quarterly (the default), tracker or progress.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::report_layout_or_null)]
     layout: Option<String>,
     /// A reporting period, such as "Q2 2026-27"; takes precedence over `as_at`.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::report_period_or_null)]
     period: Option<String>,
     /// The day the report is as at (ISO date); today when neither is given.
     #[serde(default)]
+    #[schema(format = Date)]
     as_at: Option<String>,
 }
 

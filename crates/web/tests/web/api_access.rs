@@ -303,7 +303,8 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
             json!({"parent": app.action.0, "text": "Under another plan's item"}),
         )
         .await;
-    assert_eq!(refused.status, 422);
+    // The parent named is not there in this plan: not found, naming the field.
+    assert_eq!(refused.status, 404, "{}", refused.body);
     assert_eq!(field_names(&refused), vec!["parent"]);
 
     // The list is unchanged in form, and holds the tree in order.
@@ -562,7 +563,13 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
             json!({"title": "Changed while archived"}),
         )
         .await;
-    assert_eq!(frozen.status, 422, "{}", frozen.body);
+    // A conflict with the plan as it is, not bad input: 409, the reason named.
+    assert_eq!(frozen.status, 409, "{}", frozen.body);
+    assert_eq!(frozen.body["fields"][0]["field"], "form");
+    assert_eq!(
+        frozen.body["fields"][0]["message"],
+        "This plan is archived: restore it before changing it"
+    );
     assert_eq!(
         script
             .post(&format!("/api/plans/{id}/restore"), json!({}))
@@ -920,7 +927,9 @@ async fn an_administrator_manages_people_partners_and_sharing_and_reads_the_audi
             json!({"role": "viewer"}),
         )
         .await;
-    assert_eq!(self_demotion.status, 422);
+    // Refused by who the caller is, not by what they sent: a conflict, named by the field.
+    assert_eq!(self_demotion.status, 409, "{}", self_demotion.body);
+    assert_eq!(field_names(&self_demotion), vec!["role"]);
 
     let organisations = admin.get("/api/organisations").await;
     let codes: Vec<&Value> = organisations
@@ -976,7 +985,7 @@ async fn an_administrator_manages_people_partners_and_sharing_and_reads_the_audi
             json!({"with": "NOPE"}),
         )
         .await;
-    assert_eq!(unknown.status, 422);
+    assert_eq!(unknown.status, 404, "{}", unknown.body);
     assert_eq!(field_names(&unknown), vec!["with"]);
     let listed = admin.get(&format!("/api/plans/{}/shares", app.plan)).await;
     assert_eq!(listed.body.as_array().unwrap().len(), 2);
@@ -1156,8 +1165,11 @@ async fn what_changed_and_reports_are_read_through_the_api() {
             app.plan
         ))
         .await;
-    assert_eq!(backwards.status, 422);
-    assert_eq!(field_names(&backwards), vec!["from"]);
+    // Given the wrong way round, the window is read the right way round.
+    assert_eq!(backwards.status, 200, "{}", backwards.body);
+    assert_eq!(backwards.body["from"], "2014-11-01");
+    assert_eq!(backwards.body["to"], "2015-02-16");
+    assert_eq!(backwards.body["totals"], changes.body["totals"]);
 
     let file = script
         .request(
