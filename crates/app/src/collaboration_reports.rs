@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use waymark_core::date::format_long;
 use waymark_core::indicator::FinancialYear;
 use waymark_core::programme::year_label;
-use waymark_core::{Marking, OrgId, Organisation, PlanId, PlanKind};
+use waymark_core::{Marking, OrgId, Organisation, PlanId};
 use waymark_report::Format;
 use waymark_report::document::{Document, render_document};
 use waymark_store::{NewPublishedReport, PublishedFile, PublishedReport, PublishedReportId};
@@ -47,7 +47,6 @@ impl App {
         if !visible.is_own() {
             return Err(AppError::Forbidden);
         }
-        require_programme(&visible)?;
         let known_at = chrono::Utc::now();
         let today = self.today();
         let summary = self.participants_summary(&visible, year).await?;
@@ -98,7 +97,6 @@ impl App {
         plan: PlanId,
     ) -> Result<Vec<PublishedReport>> {
         let visible = self.plan(actor, plan).await?;
-        require_programme(&visible)?;
         let mut reports: Vec<PublishedReport> = self
             .store()
             .published_reports(visible.scope(), plan)
@@ -184,15 +182,4 @@ pub(crate) fn may_read_collaboration(visible: &VisiblePlan, report: &PublishedRe
             .map(|c| c.marking)
             .unwrap_or(Marking::OfficialSensitive)
             <= visible.access.ceiling
-}
-
-fn require_programme(visible: &VisiblePlan) -> Result<()> {
-    if visible.plan.kind == PlanKind::Collaboration {
-        Ok(())
-    } else {
-        Err(AppError::invalid(
-            "plan",
-            "This plan is not a collaboration programme",
-        ))
-    }
 }
