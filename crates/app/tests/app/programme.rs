@@ -284,7 +284,7 @@ async fn the_collaboration_report_is_built_from_the_data_and_narrowed_like_the_p
             "<h2>4. The cost share per organisation</h2>",
             "<td>Northshire Police</td><td class=\"n\">£93,400,000</td>",
             "£640,457.14",
-            "<tr class=\"total\"><td>Total</td><td class=\"n\"></td><td></td><td class=\"n\">£1,200,000</td></tr>",
+            "<tr class=\"total\"><td>Total</td><td class=\"n\"></td><td class=\"n\">100.00%</td><td class=\"n\">£1,200,000</td></tr>",
             "<td>2026/27</td><td class=\"n\">£300,000</td><td>1 amount not known</td>",
             "Estates review",
         ] {

@@ -55,6 +55,23 @@ async fn a_participant_sees_the_programme_and_a_non_participant_sees_nothing_of_
     assert!(matrix.contains("Promoting safety") && matrix.contains("Organisational management"));
     let report = app.text_as(&derbyshire, &pages[2]).await;
     assert!(report.contains("Annual collaboration report 2009/10"));
+    // Seed 003's funding table: ANPR's "xxx" years are counted as not known, never £0, and
+    // each year's total says how many amounts it lacks.
+    for expected in [
+        "<tr><td>Home Office</td><td class=\"n\">£1,060,000</td><td class=\"n\">Not known</td>",
+        "<td class=\"n\">£1,670,000 and 1 not known</td>",
+        "<tr class=\"total\"><td>All years</td><td class=\"n\">£23,470,000</td><td>4 amounts not known</td></tr>",
+        // The team's cost shared by grant, the parts and the pence adding up exactly.
+        "<tr><td>Nottinghamshire Police</td><td class=\"n\">£131,200,000</td><td class=\"n\">28.25%</td><td class=\"n\">£338,945.10</td></tr>",
+        "<tr class=\"total\"><td>Total</td><td class=\"n\"></td><td class=\"n\">100.00%</td><td class=\"n\">£1,200,000</td></tr>",
+        // No savings are recorded in the seed: none recorded, not £0 against the target.
+        "No savings are recorded for 2009/10, against a target of cashable savings of £1,200,000.",
+        "Confidence &amp; satisfaction (1 project)",
+    ] {
+        assert!(report.contains(expected), "{expected} missing");
+    }
+    // A column no project fills (no RAG is assessed, no lead named) is left out.
+    assert!(!report.contains("Not assessed"));
     let json: serde_json::Value =
         serde_json::from_str(&app.text_as(&derbyshire, &pages[3]).await).unwrap();
     assert_eq!(json["participants"].as_array().unwrap().len(), 5);
