@@ -79,13 +79,11 @@ async fn show(
             version: r.version,
             published_on: long_date(r.published_at.date_naive()),
             by: r.published_by.unwrap_or_default(),
-            formats: r
-                .formats
+            // In the draft links' order, whatever order the store lists them in.
+            formats: ["html", "pdf", "docx", "xlsx"]
                 .into_iter()
-                .map(|f| {
-                    let label = format_label(&f);
-                    (f, label)
-                })
+                .filter(|f| r.formats.iter().any(|stored| stored == f))
+                .map(|f| (f.to_string(), format_label(f)))
                 .collect(),
             marking: r.marking,
             withdrawn: r.withdrawn.map(|w| {
