@@ -1,6 +1,7 @@
 //! A programme's published annual collaboration reports: each year's versions with who
 //! published them and when, each downloadable in every format as it was published; and, for
-//! the programme's managers, a form to publish a year's report. The draft of any year (the
+//! the programme's managers, a form to publish a year's report and one to withdraw a version
+//! with a reason (it stays listed, marked withdrawn, as a board report does). The draft of any year (the
 //! report as the data stands now) downloads from the same page.
 
 use askama::Template;
@@ -44,8 +45,10 @@ struct ProgrammeReportsPage {
     year: String,
     years: Vec<(String, bool)>,
     published: Vec<PublishedRow>,
-    /// The year just published, for the success banner; empty otherwise.
+    /// The version just published, for the success banner; empty otherwise.
     just_published: String,
+    /// A report was just withdrawn.
+    withdrawn: bool,
     /// The programme's managers (the lead's plan managers) publish.
     may_publish: bool,
 }
@@ -54,6 +57,7 @@ struct ProgrammeReportsPage {
 struct ShowQuery {
     year: Option<String>,
     published: Option<String>,
+    withdrawn: Option<String>,
 }
 
 async fn show(
@@ -112,6 +116,7 @@ async fn show(
             .collect(),
         published,
         just_published: query.published.unwrap_or_default(),
+        withdrawn: query.withdrawn.is_some(),
     })
 }
 

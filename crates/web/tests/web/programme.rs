@@ -222,6 +222,30 @@ async fn the_programme_director_publishes_the_annual_report_and_participants_dow
         .unwrap();
     assert_eq!(refused.status(), 403);
 
+    // The director withdraws version 1 with a reason, from the programme's page: it stays
+    // listed, marked withdrawn, for the participants too.
+    let first = listed[1]["id"].as_i64().unwrap();
+    let page = app.text_as(&director, &reports_page).await;
+    let csrf = crate::helpers::hidden_value(&page, "csrf");
+    let response = director
+        .post(app.url(&format!("/reports/{first}/withdraw")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("from", "programme"),
+            ("reason", "Superseded by version 2"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(
+        response.headers()["location"],
+        format!("/plans/{programme}/programme/reports?withdrawn=1#published").as_str()
+    );
+    let page = app.text_as(&derbyshire, &reports_page).await;
+    assert!(page.contains("Withdrawn on"), "{page}");
+    assert!(page.contains("by Rowan Hale: Superseded by version 2"));
+
     // The council takes no part: not found, for the list, the page and the files.
     let council = sign_in(&app, "kim.lee@northshire-council.example").await;
     for path in [
