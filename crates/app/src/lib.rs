@@ -17,6 +17,7 @@ pub mod attention;
 pub mod audit;
 pub mod building;
 pub mod cleanup;
+pub mod collaboration_reports;
 pub mod commentary;
 pub mod comments;
 pub mod demo;

@@ -92,6 +92,8 @@ pub struct ProgrammeSummary {
     pub project_costs: Vec<(ProgrammeCost, std::result::Result<Apportionment, String>)>,
     pub funding_by_year: BTreeMap<FinancialYear, FundingTotal>,
     pub funding_by_source: BTreeMap<String, FundingTotal>,
+    /// Funding by source, then by year, over every year: seed 003's funding table.
+    pub funding_by_source_and_year: BTreeMap<String, BTreeMap<FinancialYear, FundingTotal>>,
     pub savings: SavingsInYear,
     pub progress: SavingsProgress,
     pub share_back: Option<SavingsShareBack>,
@@ -543,14 +545,26 @@ pub fn summarise(
     years.extend(record.bases.iter().map(|b| b.year));
     years.insert(year);
 
+    let by_year = funding_by_year(&funding);
+    let mut funding_by_source_and_year: BTreeMap<String, BTreeMap<FinancialYear, FundingTotal>> =
+        BTreeMap::new();
+    for funded in by_year.keys() {
+        for (source, total) in funding_by_source(&funding, Some(*funded)) {
+            funding_by_source_and_year
+                .entry(source)
+                .or_default()
+                .insert(*funded, total);
+        }
+    }
     ProgrammeSummary {
         lead: org(lead_org),
         participants,
         cost,
         cost_problem,
         project_costs,
-        funding_by_year: funding_by_year(&funding),
+        funding_by_year: by_year,
         funding_by_source: funding_by_source(&funding, Some(year)),
+        funding_by_source_and_year,
         savings: in_year,
         progress,
         share_back,

@@ -35,15 +35,55 @@ impl App {
     }
 }
 
+/// A total as two cells, the known amount and how many amounts are not known: a total whose
+/// every amount is unknown says "None known", never "£0", since nothing is known to be zero.
 fn money_cell(total: &FundingTotal) -> (String, String) {
     (
-        format_pence(total.known_pence),
+        if total.lines > 0 && total.unknown_count == total.lines {
+            "None known".to_string()
+        } else {
+            format_pence(total.known_pence)
+        },
         match total.unknown_count {
             0 => String::new(),
             1 => "1 amount not known".to_string(),
             n => format!("{n} amounts not known"),
         },
     )
+}
+
+/// A total in one cell: "£1,500,000", "Not known", or "£1,670,000 and 1 not known".
+fn money_words(total: &FundingTotal) -> String {
+    match total.unknown_count {
+        0 => format_pence(total.known_pence),
+        n if n == total.lines => "Not known".to_string(),
+        n => format!("{} and {n} not known", format_pence(total.known_pence)),
+    }
+}
+
+/// `part` of `whole` as a percentage to two decimal places, rounded half up: "28.25%" (two
+/// places, so that the parts of seed 003's five grants add up to 100.00% as printed).
+fn percent_of(part: i64, whole: i64) -> String {
+    let hundredths = (i128::from(part) * 10_000 + i128::from(whole) / 2) / i128::from(whole);
+    format!("{}.{:02}%", hundredths / 100, hundredths % 100)
+}
+
+/// "1 project", "12 projects".
+fn projects_count(n: usize) -> String {
+    if n == 1 {
+        "1 project".to_string()
+    } else {
+        format!("{n} projects")
+    }
+}
+
+/// Whether any saving counts in the year: with none, the savings read "none recorded", not £0.
+fn savings_recorded(summary: &ProgrammeSummary) -> bool {
+    let s = &summary.savings;
+    s.cashable_planned != 0
+        || s.cashable_realised != 0
+        || s.non_cashable_planned != 0
+        || s.non_cashable_realised != 0
 }
 
 fn table(caption: &str, header: &[&str], numeric: &[bool], rows: Vec<Vec<String>>) -> DocTable {
@@ -102,8 +142,8 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
         ));
     }
     summary_lines.push(format!(
-        "The programme has {} projects in {} areas ({status_words}).",
-        summary.projects.len(),
+        "The programme has {} in {} areas ({status_words}).",
+        projects_count(summary.projects.len()),
         summary.projects_by_area.len()
     ));
     if let Some(total) = summary.funding_by_year.get(&summary.year) {
@@ -114,7 +154,13 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
             format!("Funding of {known} is recorded for {year}, and {unknown}.")
         });
     }
+    let recorded = savings_recorded(summary);
     summary_lines.push(match summary.progress.target {
+        Some(target) if !recorded => format!(
+            "No savings are recorded for {year}, against a target of cashable savings of {}.",
+            format_pence(target)
+        ),
+        None if !recorded => format!("No savings are recorded for {year}, and no target is set."),
         Some(target) => format!(
             "Cashable savings of {} were realised in {year} against a target of {}{}.",
             format_pence(summary.progress.realised),
@@ -153,45 +199,65 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
             areas.push(&project.area);
         }
     }
+    // A column no project has a value in (no leads named, no RAG assessed yet) is left out,
+    // so the columns that say something have the width to say it.
+    let projects = &summary.projects;
+    let with_lead = projects.iter().any(|p| p.lead.is_some());
+    let with_model = projects.iter().any(|p| p.facts.model.is_some());
+    let with_rag = projects.iter().any(|p| p.rag.is_some());
+    let with_update = projects.iter().any(|p| p.latest_update.is_some());
+    let mut project_header = vec!["Project", "Status"];
+    if with_lead {
+        project_header.push("Lead");
+    }
+    project_header.push("Participants");
+    if with_model {
+        project_header.push("Model");
+    }
+    if with_rag {
+        project_header.push("RAG");
+    }
+    if with_update {
+        project_header.push("Latest update");
+    }
     for area in areas.iter().copied() {
         area_tables.push(table(
             area,
-            &[
-                "Project",
-                "Status",
-                "Lead",
-                "Participants",
-                "Model",
-                "RAG",
-                "Latest update",
-            ],
-            &[false; 7],
-            summary
-                .projects
+            &project_header,
+            &vec![false; project_header.len()],
+            projects
                 .iter()
                 .filter(|p| &p.area == area)
                 .map(|p| {
-                    vec![
-                        p.name.clone(),
-                        p.facts.status.label(),
-                        p.lead.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
-                        if p.participants.is_empty() {
-                            "All".to_string()
-                        } else {
-                            p.participants
-                                .iter()
-                                .map(|o| o.name.clone())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        },
-                        p.facts
-                            .model
-                            .as_ref()
-                            .map(|m| m.label().to_string())
-                            .unwrap_or_default(),
-                        rag_word(p.rag),
-                        p.latest_update.clone().unwrap_or_default(),
-                    ]
+                    let mut row = vec![p.name.clone(), p.facts.status.label()];
+                    if with_lead {
+                        row.push(p.lead.as_ref().map(|o| o.name.clone()).unwrap_or_default());
+                    }
+                    row.push(if p.participants.is_empty() {
+                        "All".to_string()
+                    } else {
+                        p.participants
+                            .iter()
+                            .map(|o| o.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    });
+                    if with_model {
+                        row.push(
+                            p.facts
+                                .model
+                                .as_ref()
+                                .map(|m| m.label().to_string())
+                                .unwrap_or_default(),
+                        );
+                    }
+                    if with_rag {
+                        row.push(rag_word(p.rag));
+                    }
+                    if with_update {
+                        row.push(p.latest_update.clone().unwrap_or_default());
+                    }
+                    row
                 })
                 .collect(),
         ));
@@ -202,8 +268,8 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
             .iter()
             .map(|area| {
                 format!(
-                    "{area}: {} projects.",
-                    summary.projects_by_area.get(*area).copied().unwrap_or(0)
+                    "{area}: {}.",
+                    projects_count(summary.projects_by_area.get(*area).copied().unwrap_or(0))
                 )
             })
             .collect(),
@@ -222,33 +288,76 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
     if by_year.is_empty() {
         by_year.push(vec!["None recorded".into(), String::new(), String::new()]);
     }
-    let by_source: Vec<Vec<String>> = summary
-        .funding_by_source
-        .iter()
-        .map(|(source, total)| {
-            let (known, unknown) = money_cell(total);
-            vec![source.clone(), known, unknown]
-        })
-        .collect();
-    let mut funding_tables = vec![table(
+    let mut funding_tables = Vec::new();
+    let all_years = summary
+        .funding_by_year
+        .values()
+        .fold(FundingTotal::default(), |mut sum, t| {
+            sum.known_pence += t.known_pence;
+            sum.unknown_count += t.unknown_count;
+            sum.lines += t.lines;
+            sum
+        });
+    let mut by_year_table = table(
         "Funding by year",
         &["Year", "Known", "Not known"],
         &[false, true, false],
         by_year,
-    )];
-    if !by_source.is_empty() {
-        funding_tables.push(table(
-            &format!("Funding by source, {year}"),
-            &["Source", "Known", "Not known"],
-            &[false, true, false],
-            by_source,
-        ));
+    );
+    if summary.funding_by_year.len() > 1 {
+        let (known, unknown) = money_cell(&all_years);
+        by_year_table
+            .rows
+            .push(vec!["All years".into(), known, unknown]);
+        by_year_table.total_row = true;
+    }
+    funding_tables.push(by_year_table);
+    // Seed 003's table: a row per source, a column per year, a cell left blank where the
+    // source gave nothing that year and "Not known" where it gave an amount nobody knows yet;
+    // the total row counts the unknown amounts beside the known sum.
+    if !summary.funding_by_source_and_year.is_empty() {
+        let years: Vec<_> = summary.funding_by_year.keys().copied().collect();
+        let mut header = vec!["Source".to_string()];
+        header.extend(years.iter().map(|y| year_label(*y)));
+        let mut rows: Vec<Vec<String>> = summary
+            .funding_by_source_and_year
+            .iter()
+            .map(|(source, by_year)| {
+                let mut row = vec![source.clone()];
+                row.extend(
+                    years
+                        .iter()
+                        .map(|y| by_year.get(y).map(money_words).unwrap_or_default()),
+                );
+                row
+            })
+            .collect();
+        let mut total = vec!["Total".to_string()];
+        total.extend(years.iter().map(|y| {
+            summary
+                .funding_by_year
+                .get(y)
+                .map(money_words)
+                .unwrap_or_default()
+        }));
+        rows.push(total);
+        let columns = header.len();
+        let mut numeric = vec![true; columns];
+        numeric[0] = false;
+        funding_tables.push(DocTable {
+            caption: "Funding by source and year".into(),
+            header,
+            rows,
+            numeric,
+            total_row: true,
+        });
     }
     sections.push(Section {
         heading: "Funding by year and source".into(),
         paragraphs: vec![
             "An amount not yet known (written \"xxx\" or \"tbc\") is counted, not added in as \
-             nothing: a year with amounts not known has a known total that is a floor."
+             nothing: a year with amounts not known has a known total that is a floor, and a \
+             source whose every amount is unknown reads \"Not known\", not £0."
                 .into(),
         ],
         tables: funding_tables,
@@ -258,28 +367,45 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
     let mut cost_paragraphs = Vec::new();
     let mut cost_tables = Vec::new();
     if let Some(cost) = &summary.cost {
+        let source_of = |b: &waymark_core::programme::BasisFigure| {
+            if b.illustrative {
+                format!("{} (illustrative)", b.source)
+            } else {
+                b.source.clone()
+            }
+        };
+        // Where every basis comes from the same source (seed 003: "in proportion to their
+        // levels of government grant"), it is said once above the table, not on every row.
+        let mut sources: Vec<String> = summary
+            .participants
+            .iter()
+            .filter_map(|p| p.basis.as_ref().map(source_of))
+            .collect();
+        sources.dedup();
+        let one_source = (sources.len() == 1).then(|| sources.remove(0));
+        let total = cost.cost.total;
         let mut rows: Vec<Vec<String>> = summary
             .participants
             .iter()
             .map(|p| {
-                vec![
+                let mut row = vec![
                     p.organisation.name.clone(),
                     p.basis
                         .as_ref()
                         .map(|b| b.kind.format_value(b.value))
                         .unwrap_or_default(),
-                    p.basis
-                        .as_ref()
-                        .map(|b| {
-                            if b.illustrative {
-                                format!("{} (illustrative)", b.source)
-                            } else {
-                                b.source.clone()
-                            }
-                        })
+                ];
+                if one_source.is_none() {
+                    row.push(p.basis.as_ref().map(source_of).unwrap_or_default());
+                }
+                row.push(
+                    p.share_pence
+                        .filter(|_| total > 0)
+                        .map(|share| percent_of(share, total))
                         .unwrap_or_default(),
-                    p.share_pence.map(format_pence).unwrap_or_default(),
-                ]
+                );
+                row.push(p.share_pence.map(format_pence).unwrap_or_default());
+                row
             })
             .collect();
         let shared: i64 = summary
@@ -287,26 +413,55 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
             .iter()
             .filter_map(|p| p.share_pence)
             .sum();
-        rows.push(vec![
-            "Total".into(),
-            String::new(),
-            String::new(),
-            format_pence(shared),
-        ]);
+        let mut total_row = vec!["Total".to_string(), String::new()];
+        if one_source.is_none() {
+            total_row.push(String::new());
+        }
+        total_row.push(if total > 0 {
+            percent_of(shared, total)
+        } else {
+            String::new()
+        });
+        total_row.push(format_pence(shared));
+        rows.push(total_row);
+        let (header, numeric): (&[&str], &[bool]) = if one_source.is_none() {
+            (
+                &["Organisation", "Basis", "Source", "Part", "Share"],
+                &[false, true, false, true, true],
+            )
+        } else {
+            (
+                &["Organisation", "Basis", "Part", "Share"],
+                &[false, true, true, true],
+            )
+        };
         let mut shares = table(
-            &format!(
-                "{} {year}: {}",
-                cost.cost.label,
-                format_pence(cost.cost.total)
-            ),
-            &["Organisation", "Basis", "Source", "Share"],
-            &[false, true, false, true],
+            &format!("{} {year}: {}", cost.cost.label, format_pence(total)),
+            header,
+            numeric,
             rows,
         );
         shares.total_row = true;
+        cost_paragraphs.push(format!(
+            "{} costs {} in {year}, shared {}.{}",
+            cost.cost.label,
+            format_pence(total),
+            cost.cost.method.describe().to_lowercase(),
+            match &one_source {
+                Some(source) => format!(" Source of each basis: {source}."),
+                None => String::new(),
+            }
+        ));
         cost_tables.push(shares);
-        cost_paragraphs.push("The apportionment statement, line by line:".to_string());
-        cost_paragraphs.extend(cost.statement.iter().cloned());
+        cost_tables.push(table(
+            "How each share is worked out",
+            &["Apportionment statement"],
+            &[false],
+            cost.statement
+                .iter()
+                .map(|line| vec![line.clone()])
+                .collect(),
+        ));
     } else {
         cost_paragraphs.push(match &summary.cost_problem {
             Some(problem) => format!("The programme's cost cannot be shared: {problem}."),
@@ -336,6 +491,15 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
 
     // 5. Savings against target.
     let progress = &summary.progress;
+    // With no saving counted in the year, the amounts read "None recorded", not £0 realised
+    // against the target, and no percentage is worked out from nothing.
+    let recorded_or = |pence: i64| {
+        if savings_recorded(summary) {
+            format_pence(pence)
+        } else {
+            "None recorded".to_string()
+        }
+    };
     let mut savings_rows = vec![
         vec![
             "Target (cashable)".to_string(),
@@ -344,18 +508,21 @@ pub fn collaboration_document(summary: &ProgrammeSummary, today: chrono::NaiveDa
                 .map(format_pence)
                 .unwrap_or_else(|| "None set".into()),
         ],
-        vec!["Cashable, realised".into(), format_pence(progress.realised)],
-        vec!["Cashable, planned".into(), format_pence(progress.planned)],
+        vec!["Cashable, realised".into(), recorded_or(progress.realised)],
+        vec!["Cashable, planned".into(), recorded_or(progress.planned)],
         vec![
             "Non-cashable, realised".into(),
-            format_pence(summary.savings.non_cashable_realised),
+            recorded_or(summary.savings.non_cashable_realised),
         ],
         vec![
             "Non-cashable, planned".into(),
-            format_pence(summary.savings.non_cashable_planned),
+            recorded_or(summary.savings.non_cashable_planned),
         ],
     ];
-    if let Some(percent) = progress.realised_percent {
+    if let Some(percent) = progress
+        .realised_percent
+        .filter(|_| savings_recorded(summary))
+    {
         savings_rows.push(vec![
             "Realised against target".into(),
             format!("{}.{}%", percent / 100, (percent % 100) / 10),
@@ -515,7 +682,7 @@ fn matrix_counts(summary: &ProgrammeSummary) -> Vec<String> {
                 .values
                 .iter()
                 .zip(&counts[at..at + t.values.len()])
-                .map(|(v, n)| format!("{v} ({n} projects)"))
+                .map(|(v, n)| format!("{v} ({})", projects_count(*n)))
                 .collect::<Vec<_>>()
                 .join(", ");
             at += t.values.len();

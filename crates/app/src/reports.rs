@@ -18,6 +18,7 @@ use waymark_store::{
 use crate::App;
 use crate::access::VisiblePlan;
 use crate::actor::Actor;
+use crate::collaboration_reports::{COLLABORATION_LAYOUT, may_read_collaboration};
 use crate::error::{AppError, Result};
 use crate::text::parse_day;
 
@@ -223,7 +224,9 @@ impl App {
                 .published_reports(visible.scope(), visible.plan.id)
                 .await?
                 .into_iter()
-                .filter(|published| published.withdrawn.is_none())
+                .filter(|published| {
+                    published.withdrawn.is_none() && published.layout != COLLABORATION_LAYOUT
+                })
                 .map(|published| published.as_at)
                 .find(|day| *day < request.as_at),
         };
@@ -414,8 +417,10 @@ impl App {
         Ok(visible.plan.id)
     }
 
-    /// A plan's published reports the actor may read: all of them for the plan's own people,
-    /// and for a partner only those within their ceiling, where the whole plan is shared.
+    /// A plan's published board reports the actor may read: all of them for the plan's own
+    /// people, and for a partner only those within their ceiling, where the whole plan is
+    /// shared. A programme's collaboration reports are listed apart
+    /// ([`App::collaboration_reports`]).
     pub async fn published_reports(
         &self,
         actor: &Actor,
@@ -428,7 +433,9 @@ impl App {
             .await?;
         Ok(reports
             .into_iter()
-            .filter(|report| may_read_published(&visible, report))
+            .filter(|report| {
+                report.layout != COLLABORATION_LAYOUT && may_read_published(&visible, report)
+            })
             .collect())
     }
 
@@ -442,7 +449,9 @@ impl App {
     ) -> Result<(PublishedReport, String, Vec<u8>)> {
         let (published, _) = self.store().published_report(Scope::All, id).await?;
         let visible = self.plan(actor, published.plan).await?;
-        if !may_read_published(&visible, &published) {
+        if !may_read_published(&visible, &published)
+            && !may_read_collaboration(&visible, &published)
+        {
             return Err(AppError::NotFound);
         }
         let (content_type, bytes) = self

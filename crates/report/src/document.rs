@@ -9,13 +9,13 @@ use docx_rs::{
     StyleType, Table, TableCell, TableRow, WidthType,
 };
 use rust_xlsxwriter::{Color, Format as CellFormat, FormatBorder, Workbook};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use waymark_core::text::starts_like_formula;
 
 use crate::{Format, ReportError};
 
 /// A document of sections.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// "Annual collaboration report 2009/10".
     pub title: String,
@@ -33,7 +33,7 @@ pub struct Document {
 }
 
 /// A numbered section: a heading, paragraphs, then tables.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Section {
     pub heading: String,
     pub paragraphs: Vec<String>,
@@ -41,7 +41,7 @@ pub struct Section {
 }
 
 /// A table of text cells; `numeric` columns are right-aligned.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DocTable {
     pub caption: String,
     pub header: Vec<String>,

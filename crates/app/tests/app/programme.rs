@@ -284,7 +284,7 @@ async fn the_collaboration_report_is_built_from_the_data_and_narrowed_like_the_p
             "<h2>4. The cost share per organisation</h2>",
             "<td>Northshire Police</td><td class=\"n\">£93,400,000</td>",
             "£640,457.14",
-            "<tr class=\"total\"><td>Total</td><td class=\"n\"></td><td></td><td class=\"n\">£1,200,000</td></tr>",
+            "<tr class=\"total\"><td>Total</td><td class=\"n\"></td><td class=\"n\">100.00%</td><td class=\"n\">£1,200,000</td></tr>",
             "<td>2026/27</td><td class=\"n\">£300,000</td><td>1 amount not known</td>",
             "Estates review",
         ] {
@@ -1068,5 +1068,221 @@ async fn new_fixed_amounts_are_entered_per_participant_and_refused_by_field_unle
                 .collect::<Vec<_>>(),
             [50_000_000, 25_000_000, 15_000_000]
         );
+    }
+}
+
+/// The 2026/27 row of a published or drafted report's "Funding by year" table, as HTML.
+fn funding_row(known: &str) -> String {
+    format!("<td>2026/27</td><td class=\"n\">{known}</td>")
+}
+
+#[tokio::test]
+async fn a_published_collaboration_report_keeps_its_figures_and_a_republication_is_a_new_version() {
+    for f in fixtures("app_programme_publish").await {
+        let plan = import(&f).await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let admin = f.admin().await;
+        let first = f
+            .app
+            .publish_collaboration_report(&admin, plan, year)
+            .await
+            .unwrap();
+        assert_eq!(first.period_label, "2026/27");
+        assert_eq!(first.layout, "collaboration");
+        assert_eq!(first.version, 1);
+        assert_eq!(first.published_by.as_deref(), Some(admin.name().as_str()));
+        assert_eq!(first.formats, ["docx", "html", "pdf", "xlsx"]);
+        let read = |id| {
+            let f = &f;
+            let admin = admin.clone();
+            async move {
+                let (_, _, bytes) = f.app.published_file(&admin, id, "html").await.unwrap();
+                String::from_utf8(bytes).unwrap()
+            }
+        };
+        // Built as every participant sees it: the project the lead keeps is left out.
+        let paper = read(first.id).await;
+        assert!(paper.contains(&funding_row("£290,000")), "{}", f.backend);
+        assert!(!paper.contains("Estates review"));
+        assert!(paper.contains("Published 20 November 2026"), "{paper}");
+        let (_, _, pdf_before) = f.app.published_file(&admin, first.id, "pdf").await.unwrap();
+
+        // £50,000 more for the programme in 2026/27, after publishing.
+        f.app
+            .add_funding_line(
+                &admin,
+                plan,
+                &waymark_app::programme_edit::FundingEntry {
+                    project: None,
+                    source: "Home Office".into(),
+                    year: "2026/27".into(),
+                    amount: "£50,000".into(),
+                    recurrence: "one-off".into(),
+                    certainty: "secured".into(),
+                },
+            )
+            .await
+            .unwrap();
+        // The published paper, its bytes and its stored figures stay as they were.
+        assert_eq!(read(first.id).await, paper);
+        let (_, _, pdf_after) = f.app.published_file(&admin, first.id, "pdf").await.unwrap();
+        assert_eq!(pdf_after, pdf_before);
+        let (_, document) = f
+            .app
+            .published_collaboration_document(&admin, first.id)
+            .await
+            .unwrap();
+        let funding = document
+            .sections
+            .iter()
+            .find(|s| s.heading == "Funding by year and source")
+            .unwrap();
+        assert!(
+            funding.tables[0].rows.contains(&vec![
+                "2026/27".to_string(),
+                "£290,000".into(),
+                "1 amount not known".into()
+            ]),
+            "{:?}",
+            funding.tables[0].rows
+        );
+        // A new draft shows the new figure (the lead's own draft, the kept project too).
+        let (_, draft) = f
+            .app
+            .collaboration_report(&admin, plan, year, waymark_report::Format::Html)
+            .await
+            .unwrap();
+        assert!(
+            String::from_utf8(draft)
+                .unwrap()
+                .contains(&funding_row("£350,000"))
+        );
+
+        // Publishing the year again is version 2, and keeps version 1.
+        let second = f
+            .app
+            .publish_collaboration_report(&admin, plan, year)
+            .await
+            .unwrap();
+        assert_eq!(second.version, 2);
+        assert!(read(second.id).await.contains(&funding_row("£340,000")));
+        assert!(read(first.id).await.contains(&funding_row("£290,000")));
+        // Versions count per year: another year starts at 1.
+        let earlier = f
+            .app
+            .publish_collaboration_report(&admin, plan, FinancialYear::parse("2025/26").unwrap())
+            .await
+            .unwrap();
+        assert_eq!(earlier.version, 1);
+        let listed: Vec<(String, i64)> = f
+            .app
+            .collaboration_reports(&admin, plan)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.period_label, r.version))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("2026/27".to_string(), 2),
+                ("2026/27".to_string(), 1),
+                ("2025/26".to_string(), 1)
+            ]
+        );
+        // They are not board reports of the plan.
+        assert!(
+            f.app
+                .published_reports(&admin, plan)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // Each publication is audited.
+        let (count, events) = f
+            .app
+            .audit_events(
+                &admin,
+                waymark_app::model::AuditFilter {
+                    plan: Some(plan),
+                    action: Some("report.publish".into()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(count, 3, "{events:?}");
+        assert_eq!(
+            events.last().unwrap().subject.as_deref(),
+            Some("Annual collaboration report 2026/27")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_participant_reads_published_collaboration_reports_but_may_not_publish_and_an_outsider_finds_none()
+ {
+    for f in fixtures("app_programme_publish_roles").await {
+        let plan = import(&f).await;
+        let year = FinancialYear::parse("2026/27").unwrap();
+        let admin = f.admin().await;
+        let published = f
+            .app
+            .publish_collaboration_report(&admin, plan, year)
+            .await
+            .unwrap();
+        let partner = f.partner().await;
+        let listed = f.app.collaboration_reports(&partner, plan).await.unwrap();
+        assert_eq!(listed.len(), 1, "{}", f.backend);
+        let (_, content_type, bytes) = f
+            .app
+            .published_file(&partner, published.id, "pdf")
+            .await
+            .unwrap();
+        assert_eq!(content_type, "application/pdf");
+        assert!(bytes.starts_with(b"%PDF"));
+        assert!(matches!(
+            f.app
+                .publish_collaboration_report(&partner, plan, year)
+                .await,
+            Err(AppError::Forbidden)
+        ));
+        let outsider = f.outsider().await;
+        assert!(matches!(
+            f.app.collaboration_reports(&outsider, plan).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            f.app.published_file(&outsider, published.id, "pdf").await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            f.app
+                .published_collaboration_document(&outsider, published.id)
+                .await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            f.app
+                .publish_collaboration_report(&outsider, plan, year)
+                .await,
+            Err(AppError::NotFound)
+        ));
+        // A contributor of the lead reads, but only managers publish.
+        let contributor = f.contributor().await;
+        assert_eq!(
+            f.app
+                .collaboration_reports(&contributor, plan)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(matches!(
+            f.app
+                .publish_collaboration_report(&contributor, plan, year)
+                .await,
+            Err(AppError::Forbidden)
+        ));
     }
 }

@@ -314,3 +314,59 @@ fn a_register_imported_again_into_its_programme_changes_only_what_changed() {
     assert!(out.contains("Nothing has changed since the register was last imported."));
     assert!(out.contains("Shared vetting: no longer in the register (kept)"));
 }
+
+#[test]
+fn the_annual_report_is_published_from_the_command_line_and_a_second_is_its_next_version() {
+    let dir = fresh_data_dir("programme_publish");
+    let file = dir.join("collaboration register.xlsx");
+    write_register(&file);
+    let imported = json(&dir, &["import", file.to_str().unwrap(), "--json"]);
+    let plan = imported["plan"].as_i64().unwrap().to_string();
+    let listed = succeed(waymark(&dir).args(["programme", "--plan", &plan, "--published"]));
+    assert!(
+        String::from_utf8_lossy(&listed.stdout)
+            .contains("No annual collaboration report of this programme has been published yet.")
+    );
+    let paper = dir.join("annual.html");
+    let publish = |year: &str| {
+        let output = succeed(waymark(&dir).args([
+            "programme",
+            "--plan",
+            &plan,
+            "--year",
+            year,
+            "--report",
+            paper.to_str().unwrap(),
+            "--publish",
+        ]));
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let said = publish("2025/26");
+    assert!(
+        said.contains("Published the 2025/26 annual collaboration report as report"),
+        "{said}"
+    );
+    assert!(said.contains("version 1 (docx, html, pdf, xlsx)"), "{said}");
+    let first = std::fs::read_to_string(&paper).unwrap();
+    assert!(first.contains("Annual collaboration report 2025/26"));
+    assert!(first.contains("£950,000"));
+    assert!(first.contains("Published "));
+    assert!(publish("2025/26").contains("version 2"));
+    let listed = json(
+        &dir,
+        &["programme", "--plan", &plan, "--published", "--json"],
+    );
+    let rows = listed.as_array().unwrap();
+    assert_eq!(rows.len(), 2, "{listed}");
+    assert_eq!(rows[0]["version"], 2);
+    assert_eq!(rows[1]["version"], 1);
+    assert_eq!(rows[0]["period"], "2025/26");
+    assert_eq!(rows[0]["layout"], "collaboration");
+    assert_eq!(rows[0]["published_by"], "command line");
+    // --publish needs --report.
+    let refused = waymark(&dir)
+        .args(["programme", "--plan", &plan, "--publish"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+}

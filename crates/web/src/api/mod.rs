@@ -39,6 +39,7 @@ mod plan_reads;
 mod plans;
 mod programme;
 mod programme_edit;
+mod programme_reports;
 mod reports;
 mod shares;
 mod tokens;
@@ -55,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .merge(indicators::router())
         .merge(programme::router())
         .merge(programme_edit::router())
+        .merge(programme_reports::router())
         .merge(plans::router())
         .merge(items::router())
         .merge(plan_reads::router())

@@ -106,9 +106,9 @@ pub(crate) async fn report_file(
 pub(crate) struct PublishedReportJson {
     id: i64,
     plan: i64,
-    /// "Q2 2026-27", "As at 16 February 2015".
+    /// "Q2 2026-27", "As at 16 February 2015"; a collaboration report's year, "2024/25".
     period: String,
-    /// quarterly, tracker or progress.
+    /// quarterly, tracker or progress; collaboration for an annual collaboration report.
     layout: String,
     /// The day it reports as at (ISO).
     as_at: String,
@@ -133,7 +133,7 @@ pub(crate) struct WithdrawalJson {
 }
 
 impl PublishedReportJson {
-    fn new(report: &PublishedReport) -> PublishedReportJson {
+    pub(crate) fn new(report: &PublishedReport) -> PublishedReportJson {
         PublishedReportJson {
             id: report.id.0,
             plan: report.plan.0,

@@ -18,6 +18,7 @@ mod plan;
 mod plan_build;
 mod programme;
 mod programme_edit;
+mod programme_reports;
 mod reports;
 mod sharing;
 mod sign_in;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(indicators::router())
         .merge(programme::router())
         .merge(programme_edit::router())
+        .merge(programme_reports::router())
         .merge(my_actions::router())
         .merge(attention::router())
         .merge(people::router())

@@ -244,7 +244,12 @@ fn programme_page(viewer: &Viewer, summary: &ProgrammeSummary) -> ProgrammePage 
             .into_iter()
             .map(|(label, t)| MoneyRow {
                 label,
-                known: format_pence(t.known_pence),
+                // Nothing is known to be zero where every amount is unknown.
+                known: if t.lines > 0 && t.unknown_count == t.lines {
+                    "None known".to_string()
+                } else {
+                    format_pence(t.known_pence)
+                },
                 unknown: t.unknown_count,
             })
             .collect::<Vec<_>>()

@@ -471,6 +471,10 @@ struct ConfirmPublishPage {
 struct WithdrawForm {
     #[serde(default)]
     reason: String,
+    /// "programme" where the form is on a programme's annual collaboration reports page,
+    /// which is then where the withdrawal returns to.
+    #[serde(default)]
+    from: Option<String>,
 }
 
 /// Withdraws a published report with a reason; it stays listed, marked withdrawn.
@@ -485,6 +489,12 @@ async fn withdraw(
         .withdraw_report(&viewer.actor, PublishedReportId(id), &form.reason)
         .await;
     let plan = published?;
+    if form.from.as_deref() == Some("programme") {
+        return Ok(Redirect::to(&format!(
+            "/plans/{plan}/programme/reports?withdrawn=1#published"
+        ))
+        .into_response());
+    }
     Ok(Redirect::to(&format!("/plans/{plan}/reports?withdrawn=1#published")).into_response())
 }
 

@@ -225,6 +225,13 @@ const ROWS: &[Row] = &[
         "year=2026/27&format=html",
         Reader,
     ),
+    row(
+        "GET",
+        "/plans/{id}/programme/reports",
+        OwnPlan,
+        "year=2026/27",
+        Reader,
+    ),
     row("GET", "/plans/{id}/reports", OwnPlan, "", Reader),
     row(
         "GET",
@@ -275,6 +282,35 @@ const ROWS: &[Row] = &[
         Reader,
     ),
     row("GET", "/api/plans/{id}/reports", OwnPlan, "", Reader),
+    row(
+        "GET",
+        "/api/plans/{id}/programme/report",
+        OwnPlan,
+        "year=2026/27&format=html",
+        Reader,
+    ),
+    row(
+        "GET",
+        "/api/plans/{id}/programme/reports",
+        OwnPlan,
+        "",
+        Reader,
+    ),
+    // The annual collaboration report, published by the programme's managers.
+    row(
+        "POST",
+        "/plans/{id}/programme/reports",
+        OwnPlan,
+        "year=2026/27",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/plans/{id}/programme/reports",
+        OwnPlan,
+        r#"{"year":"2026/27"}"#,
+        Manager,
+    ),
     // A programme's facts: edited by a plan manager of the plan's own organisation (the
     // own plan holds a few, with the test force taking part).
     row(
