@@ -22,6 +22,7 @@ pub mod comments;
 pub mod demo;
 pub mod error;
 pub mod evidence;
+pub mod import_jobs;
 pub mod imports;
 pub mod indicators;
 pub mod item_list;
@@ -57,8 +58,8 @@ pub use error::{AppError, Conflict, FieldError, Result};
 pub mod model {
     pub use waymark_store::{
         ApiToken, AuditEvent, AuditFilter, Backend, ClosureDecision, ClosureRequest, ClosureRule,
-        Comment, CommentaryRequest, Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange, FieldKind,
-        GlossaryChange, GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES,
+        Comment, CommentaryRequest, Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange,
+        FieldKind, GlossaryChange, GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES,
         MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MAX_NARRATIVE, MeasurementEntry, Mention,
         Mentioned, NarrativeSubject, NarrativeVersion, PendingUpload, PlanChanges, PlanView,
         PostHolding, ProgrammeChanges, ProgrammeRecord, PublishedReport, PublishedReportId, RagMix,
@@ -126,6 +127,7 @@ pub struct App {
     memos: Arc<memo::ViewMemos>,
     actors: Arc<actor_cache::ActorCache>,
     sessions: sessions::SessionRules,
+    import_jobs: Arc<import_jobs::ImportJobs>,
 }
 
 impl App {
@@ -137,6 +139,7 @@ impl App {
             memos: Arc::default(),
             actors: Arc::default(),
             sessions: sessions::SessionRules::default(),
+            import_jobs: Arc::default(),
         }
     }
 

@@ -14,6 +14,7 @@ mod cleanup;
 mod comments;
 mod evidence;
 mod fixture;
+mod import_jobs;
 mod narrative;
 mod programme;
 mod reads;

@@ -731,6 +731,7 @@ pub(crate) async fn confirm(
     let choices = ImportChoices {
         close_missing: body.close_missing,
         directions,
+        ..ImportChoices::default()
     };
     let result = state
         .app

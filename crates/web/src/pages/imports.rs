@@ -584,6 +584,7 @@ async fn confirm(
     let choices = ImportChoices {
         close_missing: value("close_missing") == Some("yes"),
         directions,
+        ..ImportChoices::default()
     };
     if errors.is_empty() {
         match state
