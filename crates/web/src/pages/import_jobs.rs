@@ -112,6 +112,16 @@ fn stored_words(result: &ImportResult) -> String {
         format!("{} {}", thousands(n), if n == 1 { one } else { many })
     };
     match result {
+        // A new plan changes nothing already there: say only what it added.
+        ImportResult::Items { outcome } if outcome.summary.changed == 0 => format!(
+            "{} added, with {}",
+            count(outcome.summary.added, "item", "items"),
+            count(
+                outcome.summary.updates_added,
+                "dated update",
+                "dated updates"
+            )
+        ),
         ImportResult::Items { outcome } => format!(
             "{} added and {} changed, with {}",
             count(outcome.summary.added, "item", "items"),

@@ -112,7 +112,10 @@ async fn a_large_upload_is_stored_in_the_background_with_its_progress_on_a_page(
 
     let page = app.text(&location).await;
     assert!(page.contains("Import stored"), "{page}");
-    assert!(page.contains("6,000 items added"), "{page}");
+    assert!(
+        page.contains("6,000 items added, with 0 dated updates"),
+        "{page}"
+    );
     assert!(!page.contains("http-equiv=\"refresh\""));
     assert!(page.contains(&format!("href=\"/import-jobs/{id}/findings.xlsx\"")));
     let csv = app.text(&format!("/import-jobs/{id}/findings.csv")).await;
