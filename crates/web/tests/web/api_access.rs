@@ -1393,6 +1393,105 @@ async fn an_import_runs_as_a_job_through_the_api() {
     );
 }
 
+/// The corrections endpoint's `objectives`: an indicator table's objective as the file writes
+/// it taken to be one of the plan's (by its reference), so the preview counts no new
+/// objective and the confirmation attaches the indicator to that one; a name the plan has no
+/// objective for is refused (issue #15).
+#[tokio::test]
+async fn an_objective_corrected_through_the_api_is_what_the_import_stores() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let upload = |name: &str, target: String| {
+        let bytes = std::fs::read(fixtures.join(name)).unwrap();
+        let form = Form::new()
+            .part("file", Part::bytes(bytes).file_name(name.to_string()))
+            .text("target", target);
+        let request = script.request(Method::POST, "/api/imports").multipart(form);
+        async move { Answer::of(request.send().await.unwrap()).await }
+    };
+    let plan_preview = upload("objectives-in-full.csv", String::new()).await;
+    assert_eq!(plan_preview.status, 200, "{}", plan_preview.body);
+    let token = plan_preview.body["token"].as_str().unwrap();
+    let stored = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    let plan = stored.body["plan"].as_i64().unwrap();
+    let items = script.get(&format!("/api/plans/{plan}/items")).await.body;
+    let items_before = items["items"].as_array().unwrap().len();
+    let third = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["text"] == "(3) To reduce crime and anti-social behaviour in our communities")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let preview = upload("indicators-short-objectives.csv", plan.to_string()).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.body["result"]["kind"], "indicators");
+    assert_eq!(
+        preview.body["result"]["indicators"]["objectives_created"], 1,
+        "{}",
+        preview.body
+    );
+    assert_eq!(
+        preview.body["result"]["indicators"]["objectives_new"],
+        json!(["Roads policing"])
+    );
+    let token = preview.body["token"].as_str().unwrap().to_string();
+
+    let refused = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"objectives": {"Roads policing": "Objective that is not there"}}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .to_string()
+            .contains("Objective that is not there"),
+        "{}",
+        refused.body
+    );
+
+    let corrected = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"objectives": {"Roads policing": "3"}}),
+        )
+        .await;
+    assert_eq!(corrected.status, 200, "{}", corrected.body);
+    let counts = &corrected.body["result"]["indicators"];
+    assert_eq!(counts["objectives_created"], 0, "{counts}");
+    assert_eq!(counts["objectives_new"], json!([]), "{counts}");
+
+    let confirmed = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    let items = script.get(&format!("/api/plans/{plan}/items")).await.body;
+    assert_eq!(items["items"].as_array().unwrap().len(), items_before);
+    let indicators = script
+        .get(&format!("/api/plans/{plan}/indicators"))
+        .await
+        .body;
+    let roads = indicators
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "People killed or seriously injured on the roads")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let detail = script.get(&format!("/api/indicators/{roads}")).await.body;
+    assert_eq!(detail["objective"], third, "{detail}");
+}
+
 /// Every route the API serves, as the OpenAPI document names it, with its method.
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/session"),
