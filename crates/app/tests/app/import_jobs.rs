@@ -334,3 +334,58 @@ async fn a_job_is_seen_only_by_who_started_it_and_their_administrators() {
         ));
     }
 }
+
+/// Into an existing plan (on SQLite through the group-commit writer, whose change set has a
+/// savepoint of its own): a job that fails part-way leaves the plan as it was, and one that
+/// is left alone adds every row.
+#[tokio::test]
+async fn a_job_into_an_existing_plan_that_fails_mid_way_leaves_the_plan_as_it_was() {
+    for f in fixtures("job_existing").await {
+        let manager = f.manager().await;
+        let into_plan = |content: Vec<u8>| Upload {
+            file_name: "more.csv".into(),
+            content,
+            target: Some(f.plan),
+            ..Upload::default()
+        };
+        let items = items_seen(&f.app, &manager).await;
+        let token = f
+            .app
+            .preview_upload(&manager, into_plan(tracker(20_000)))
+            .await
+            .unwrap()
+            .token;
+        let job = f
+            .app
+            .start_import_job_failing_after(&manager, &token, Default::default(), 10_000)
+            .await
+            .unwrap();
+        let last = watch(&f.app, &manager, &job.id).await.pop().unwrap();
+        assert_eq!(last.stage, JobStage::Failed, "{}", f.backend);
+        assert!(
+            last.error
+                .as_deref()
+                .unwrap_or("")
+                .contains("injected after 10000 rows"),
+            "{:?}",
+            last.error
+        );
+        assert_eq!(items_seen(&f.app, &manager).await, items, "{}", f.backend);
+
+        let again = f
+            .app
+            .start_import_job(&manager, &token, Default::default())
+            .await
+            .unwrap();
+        let last = watch(&f.app, &manager, &again.id).await.pop().unwrap();
+        assert_eq!(
+            last.stage,
+            JobStage::Done,
+            "{}: {:?}",
+            f.backend,
+            last.error
+        );
+        assert_eq!(last.result.as_ref().and_then(|r| r.plan()), Some(f.plan));
+        assert_eq!(items_seen(&f.app, &manager).await, items + 20_000);
+    }
+}
