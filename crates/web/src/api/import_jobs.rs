@@ -190,7 +190,7 @@ pub(crate) async fn findings_csv(
 #[utoipa::path(get, path = "/api/import-jobs/{id}/findings.xlsx", tag = "imports",
     params(("id" = String, Path, description = "The job's id")),
     responses(
-        (status = 200, description = "Every finding, one a row", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
+        (status = 200, description = "Every finding, one a row", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No job of yours (or, for an administrator, of your organisation's) has that id", body = ErrorJson),
         (status = 422, description = "The job has not stored its import (yet)", body = ErrorJson),
