@@ -64,17 +64,26 @@ pub(crate) struct ImportJobJson {
     findings_xlsx_url: Option<String>,
 }
 
+/// Whose URLs a job's status names: the API's, or its page's (whose script reads it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum JobUrls {
+    Api,
+    Page,
+}
+
 impl ImportJobJson {
-    /// The status, with URLs under `prefix` ("/api/import-jobs" or the page's "/import-jobs").
-    pub(crate) fn new(status: &ImportJobStatus, prefix: &str) -> ImportJobJson {
-        let base = format!("{prefix}/{}", status.id);
+    /// The status, with the API's or the page's URLs.
+    pub(crate) fn new(status: &ImportJobStatus, urls: JobUrls) -> ImportJobJson {
+        let base = match urls {
+            JobUrls::Api => format!("/api/import-jobs/{}", status.id),
+            JobUrls::Page => format!("/import-jobs/{}", status.id),
+        };
         let done = status.result.is_some();
         ImportJobJson {
             id: status.id.clone(),
-            status_url: if prefix == "/api/import-jobs" {
-                base.clone()
-            } else {
-                format!("{base}/status.json")
+            status_url: match urls {
+                JobUrls::Api => base.clone(),
+                JobUrls::Page => format!("{base}/status.json"),
             },
             cancel_url: format!("{base}/cancel"),
             file_name: status.file_name.clone(),
@@ -122,7 +131,7 @@ pub(crate) async fn start_job(
         .app
         .start_import_job(&viewer.actor, &token, choices)
         .await?;
-    let json = ImportJobJson::new(&status, "/api/import-jobs");
+    let json = ImportJobJson::new(&status, JobUrls::Api);
     let mut response = (StatusCode::ACCEPTED, Json(json)).into_response();
     if let Ok(location) = HeaderValue::from_str(&format!("/api/import-jobs/{}", status.id)) {
         response.headers_mut().insert(header::LOCATION, location);
@@ -144,7 +153,7 @@ pub(crate) async fn job(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ImportJobJson>, ApiError> {
     let status = state.app.import_job(&viewer.actor, &id)?;
-    Ok(Json(ImportJobJson::new(&status, "/api/import-jobs")))
+    Ok(Json(ImportJobJson::new(&status, JobUrls::Api)))
 }
 
 /// Asks a background import to stop before it commits: it stops at its next check (between
@@ -165,7 +174,7 @@ pub(crate) async fn cancel_job(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<ImportJobJson>, ApiError> {
     let status = state.app.cancel_import_job(&viewer.actor, &id)?;
-    Ok(Json(ImportJobJson::new(&status, "/api/import-jobs")))
+    Ok(Json(ImportJobJson::new(&status, JobUrls::Api)))
 }
 
 /// A stored background import's findings as CSV: `sheet,row,column,rows,kind,finding,message`.

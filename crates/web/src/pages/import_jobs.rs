@@ -16,7 +16,7 @@ use axum::routing::{get, post};
 use waymark_app::import_jobs::{ImportJobStatus, thousands};
 use waymark_app::imports::ImportResult;
 
-use crate::api::import_jobs::{FindingsFormat, ImportJobJson, findings_download};
+use crate::api::import_jobs::{FindingsFormat, ImportJobJson, JobUrls, findings_download};
 use crate::auth::Viewer;
 use crate::error::AppError;
 use crate::pages::{Chrome, render};
@@ -158,7 +158,7 @@ async fn job_status(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let status = state.app.import_job(&viewer.actor, &id)?;
-    let mut response = Json(ImportJobJson::new(&status, "/import-jobs")).into_response();
+    let mut response = Json(ImportJobJson::new(&status, JobUrls::Page)).into_response();
     response.headers_mut().insert(
         axum::http::header::CACHE_CONTROL,
         axum::http::HeaderValue::from_static("no-store"),
