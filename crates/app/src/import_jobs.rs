@@ -165,6 +165,9 @@ struct Job {
     file_name: String,
     started_at: DateTime<Utc>,
     cancel: AtomicBool,
+    /// Part of the import has committed (a workbook's sheets each stored as a plan of its
+    /// own, one transaction a sheet): it can no longer be cancelled.
+    committed: AtomicBool,
     /// For tests: fail the write once this many rows are stored.
     fail_after_rows: Option<usize>,
     state: Mutex<JobState>,
@@ -212,7 +215,12 @@ impl JobHandle {
     }
 
     fn cancelled(&self) -> bool {
-        self.0.cancel.load(Ordering::SeqCst)
+        self.0.cancel.load(Ordering::SeqCst) && !self.0.committed.load(Ordering::SeqCst)
+    }
+
+    /// Says that part of the import has committed, after which a cancellation is refused.
+    pub(crate) fn committed(&self) {
+        self.0.committed.store(true, Ordering::SeqCst);
     }
 
     /// Stops the import here if the job was cancelled.
@@ -388,6 +396,7 @@ impl App {
                 file_name: upload.file_name.clone(),
                 started_at: now,
                 cancel: AtomicBool::new(false),
+                committed: AtomicBool::new(false),
                 fail_after_rows,
                 state: Mutex::new(JobState {
                     stage: JobStage::Reading,
@@ -429,11 +438,12 @@ impl App {
     }
 
     /// Asks a job to stop before it commits, and answers its status: cancelling, or (once it
-    /// has stopped) cancelled. A job that has already finished is left as it is: one that
-    /// committed stays stored.
+    /// has stopped) cancelled. A job that has already finished, or that has committed part
+    /// of its file (a workbook's sheets stored one by one), is left as it is: what committed
+    /// stays stored.
     pub fn cancel_import_job(&self, actor: &Actor, id: &str) -> Result<ImportJobStatus> {
         let job = self.visible_job(actor, id)?;
-        if !job.state().stage.is_finished() {
+        if !job.state().stage.is_finished() && !job.0.committed.load(Ordering::SeqCst) {
             job.0.cancel.store(true, Ordering::SeqCst);
         }
         Ok(job.status())

@@ -1381,6 +1381,11 @@ impl App {
             if let (ImportTarget::New { .. }, Some(plan)) = (&target, result.plan()) {
                 self.index_in_background(plan);
             }
+            // A sheet stored as a plan of its own has committed: from here the job can no
+            // longer store nothing, so it is no longer cancelled.
+            if let Some(job) = job {
+                job.committed();
+            }
             results.push((sheet, result));
         }
         self.store()
