@@ -15,7 +15,7 @@ use waymark_io::preview::ColumnRead;
 use waymark_io::{
     Format, ImportOutcome, ImportPreview, Mapping, NewPlanSpec, PreviewOptions, Workbook,
 };
-use waymark_store::{PendingUpload, Scope};
+use waymark_store::{PendingUpload, Scope, WriteWatch};
 
 use crate::App;
 use crate::actor::Actor;
@@ -38,6 +38,9 @@ pub enum ImportTarget {
 /// What the person chose about an import beyond its file and target.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportChoices {
+    /// Told of the rows stored as the import's transaction goes, and able to stop it before
+    /// it commits: a background import's progress and cancellation (`import_jobs`).
+    pub watch: Option<WriteWatch>,
     /// On a re-import, close the plan's open items that the file no longer has (they stay in
     /// the plan, with their history).
     pub close_missing: bool,
@@ -285,6 +288,10 @@ fn source_fingerprint(workbook: &Workbook) -> String {
         .collect()
 }
 
+/// Told `(rows checked, rows in all)` as a file's rows are read into items: a background
+/// import's progress (the CLI's progress bar is fed by the same `build_preview_with_progress`).
+pub type RowsProgress = std::sync::Arc<dyn Fn(usize, usize) + Send + Sync>;
+
 /// How long reading and parsing an upload may take, its wait for a turn included.
 pub const PARSE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -329,8 +336,28 @@ pub async fn parse_upload(
     options: PreviewOptions,
     sheets: SheetChoice,
 ) -> Result<ParsedUpload> {
+    parse_upload_watched(file_name, content, options, sheets, None, PARSE_TIME_LIMIT).await
+}
+
+/// [`parse_upload`], telling `progress` of the rows read into items, within `limit`.
+pub async fn parse_upload_watched(
+    file_name: &str,
+    content: Vec<u8>,
+    options: PreviewOptions,
+    sheets: SheetChoice,
+    progress: Option<RowsProgress>,
+    limit: std::time::Duration,
+) -> Result<ParsedUpload> {
     let shown = waymark_io::upload_name(file_name);
-    read_within(file_name, content, PARSE_TIME_LIMIT, move |mut workbook| {
+    read_within(file_name, content, limit, move |mut workbook| {
+        let mut told = |done: usize, total: usize| {
+            if let Some(progress) = &progress {
+                progress(done, total);
+            }
+        };
+        let mut parse_workbook = |workbook: Workbook, options: &PreviewOptions| {
+            parse_workbook_with_progress(workbook, options, &mut told)
+        };
         let plan_sheets = workbook.plan_sheets(&options.mapping);
         let sheet_count = workbook.tables.len();
         let fingerprint = source_fingerprint(&workbook);
@@ -418,6 +445,16 @@ async fn read_within<T: Send + 'static>(
 /// Parses a workbook: indicator tables become indicators, anything else a plan of items. The
 /// workbook's rows are freed as they become items, so a large file is not in memory twice.
 pub fn parse_workbook(workbook: Workbook, options: &PreviewOptions) -> Result<Parsed> {
+    parse_workbook_with_progress(workbook, options, &mut |_, _| {})
+}
+
+/// [`parse_workbook`], calling `progress(rows_done, rows_total)` as a tracker's rows become
+/// items.
+pub fn parse_workbook_with_progress(
+    workbook: Workbook,
+    options: &PreviewOptions,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Parsed> {
     if waymark_io::programme::is_programme_workbook(&workbook) {
         return Ok(Parsed::Programme(Box::new(
             waymark_io::programme::parse_programme_workbook(
@@ -434,9 +471,9 @@ pub fn parse_workbook(workbook: Workbook, options: &PreviewOptions) -> Result<Pa
             .clone_from(&options.mapping.objectives);
         return Ok(Parsed::Indicators(import));
     }
-    Ok(Parsed::Items(Box::new(waymark_io::build_preview_owned(
-        workbook, options,
-    )?)))
+    Ok(Parsed::Items(Box::new(
+        waymark_io::build_preview_with_progress(workbook, options, progress)?,
+    )))
 }
 
 impl App {
@@ -506,6 +543,7 @@ impl App {
                         "closed": planned.summary.closed,
                     }));
                     planned.changes.audit = Some(audit);
+                    planned.changes.watch = choices.watch.clone();
                     self.store().apply_changes(&planned.changes).await?;
                 }
                 Ok(ImportResult::Items {
@@ -539,7 +577,7 @@ impl App {
                     &existing,
                     dry_run,
                 );
-                self.store_new_plan_import(actor, file_name, planned, dry_run)
+                self.store_new_plan_import(actor, file_name, planned, dry_run, choices.watch)
                     .await
             }
             (Parsed::Indicators(import), target) if choices.directions.is_empty() => {
@@ -609,7 +647,7 @@ impl App {
         let author = format!("Import of {file_name} by {}", actor.name());
         let planned =
             waymark_io::plan_new_plan_import_owned(&spec, *preview, Some(author), &existing);
-        self.store_new_plan_import(actor, file_name, planned, false)
+        self.store_new_plan_import(actor, file_name, planned, false, choices.watch)
             .await
     }
 
@@ -621,6 +659,7 @@ impl App {
         file_name: &str,
         mut planned: waymark_io::NewPlanImport,
         dry_run: bool,
+        watch: Option<WriteWatch>,
     ) -> Result<ImportResult> {
         let plan = if dry_run {
             None
@@ -634,6 +673,7 @@ impl App {
                 "marking": planned.plan.marking.label(),
             }));
             planned.changes.audit = Some(audit);
+            planned.changes.watch = watch;
             let (plan, _) = self
                 .store()
                 .create_plan_with_changes(&planned.plan, &planned.changes)
@@ -1080,6 +1120,19 @@ impl App {
         upload: &PendingUpload,
         corrections: &Corrections,
     ) -> Result<ParsedUpload> {
+        self.parse_pending_watched(actor, upload, corrections, None, PARSE_TIME_LIMIT)
+            .await
+    }
+
+    /// [`App::parse_pending`], telling `progress` of the rows read, within `limit`.
+    async fn parse_pending_watched(
+        &self,
+        actor: &Actor,
+        upload: &PendingUpload,
+        corrections: &Corrections,
+        progress: Option<RowsProgress>,
+        limit: std::time::Duration,
+    ) -> Result<ParsedUpload> {
         let target = pending_target(upload);
         if corrections.sheets == SheetChoice::EachAsPlan
             && let ImportTarget::Existing(_) = target
@@ -1091,11 +1144,13 @@ impl App {
         }
         let mut options = self.preview_options(actor, &target, None).await?;
         options.mapping = corrections.mapping()?;
-        parse_upload(
+        parse_upload_watched(
             &upload.file_name,
             upload.content.clone(),
             options,
             corrections.sheets.clone(),
+            progress,
+            limit,
         )
         .await
     }
@@ -1260,10 +1315,39 @@ impl App {
         token: &str,
         choices: ImportChoices,
     ) -> Result<ImportResult> {
+        self.confirm_upload_watched(actor, token, choices, None)
+            .await
+    }
+
+    /// [`App::confirm_upload`], telling a background import's `job` what it is doing and
+    /// stopping where the job was cancelled: after the file is read, before each part is
+    /// stored, between the batches of rows and before the commit (`import_jobs`).
+    pub(crate) async fn confirm_upload_watched(
+        &self,
+        actor: &Actor,
+        token: &str,
+        mut choices: ImportChoices,
+        job: Option<&crate::import_jobs::JobHandle>,
+    ) -> Result<ImportResult> {
         let upload = self.pending_upload(actor, token).await?;
         let corrections = stored_corrections(&upload)?;
         let target = pending_target(&upload);
-        let read = self.parse_pending(actor, &upload, &corrections).await?;
+        let (progress, limit) = match job {
+            // A background import has no page waiting on it: the time limit that keeps an
+            // upload's request from holding the server does not apply, only the read limits.
+            Some(job) => (
+                Some(job.rows_progress()),
+                crate::import_jobs::READ_TIME_LIMIT,
+            ),
+            None => (None, PARSE_TIME_LIMIT),
+        };
+        let read = self
+            .parse_pending_watched(actor, &upload, &corrections, progress, limit)
+            .await?;
+        if let Some(job) = job {
+            job.go_on()?;
+            choices.watch = Some(job.write_watch());
+        }
         let each_as_plan = corrections.sheets == SheetChoice::EachAsPlan;
         if each_as_plan {
             // Each sheet's plan is stored in a transaction of its own: every one is worked
@@ -1288,11 +1372,19 @@ impl App {
             } else {
                 target.clone()
             };
+            if let Some(job) = job {
+                job.go_on()?;
+            }
             let result = self
                 .import_parsed_owned(actor, &upload.file_name, parsed, &target, choices.clone())
                 .await?;
             if let (ImportTarget::New { .. }, Some(plan)) = (&target, result.plan()) {
                 self.index_in_background(plan);
+            }
+            // A sheet stored as a plan of its own has committed: from here the job can no
+            // longer store nothing, so it is no longer cancelled.
+            if let Some(job) = job {
+                job.committed();
             }
             results.push((sheet, result));
         }

@@ -23,6 +23,7 @@ pub mod comments;
 pub mod demo;
 pub mod error;
 pub mod evidence;
+pub mod import_jobs;
 pub mod imports;
 pub mod indicators;
 pub mod item_list;
@@ -127,6 +128,7 @@ pub struct App {
     memos: Arc<memo::ViewMemos>,
     actors: Arc<actor_cache::ActorCache>,
     sessions: sessions::SessionRules,
+    import_jobs: Arc<import_jobs::ImportJobs>,
 }
 
 impl App {
@@ -138,6 +140,7 @@ impl App {
             memos: Arc::default(),
             actors: Arc::default(),
             sessions: sessions::SessionRules::default(),
+            import_jobs: Arc::default(),
         }
     }
 

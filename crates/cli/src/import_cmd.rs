@@ -222,6 +222,7 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     let choices = ImportChoices {
         close_missing: args.close_missing,
         directions: directions_answered(&args.direction)?,
+        ..ImportChoices::default()
     };
     let result = if args.dry_run {
         app.import_parsed(operator, &file_name, &parsed, &target, true, choices)

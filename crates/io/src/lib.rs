@@ -14,6 +14,7 @@ pub mod colour;
 pub mod error;
 pub mod export;
 pub mod findings;
+pub mod findings_table;
 pub mod fingerprint;
 pub mod fuzz;
 pub mod header;

@@ -2,6 +2,8 @@
 //! page edits, API calls and the demo all build a `ChangeSet`, so every multi-row change is
 //! atomic and every item change becomes a dated version.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use waymark_core::{ItemFields, ItemId, OrgId, PlanId, Rag, UpdateId};
 
@@ -67,7 +69,43 @@ pub struct ChangeSet {
     pub expected_versions: Vec<(ItemId, i64)>,
     /// The audit record written in the same transaction; its plan is filled in.
     pub audit: Option<NewAuditEvent>,
+    /// Told how many rows have been written after each batch and just before the commit, and
+    /// able to stop the write there: a background import's progress and cancellation.
+    pub watch: Option<WriteWatch>,
 }
+
+/// What a large write tells as it goes: `(rows written, rows in all)` after each batch of
+/// rows and once more before the commit. An `Err` from it stops the write, which is rolled
+/// back whole and answers `StoreError::Stopped` with its message.
+#[derive(Clone)]
+pub struct WriteWatch(Arc<dyn Fn(usize, usize) -> Result<(), String> + Send + Sync>);
+
+impl WriteWatch {
+    pub fn new(watch: impl Fn(usize, usize) -> Result<(), String> + Send + Sync + 'static) -> Self {
+        WriteWatch(Arc::new(watch))
+    }
+
+    /// Tells the watch how far the write has got; its refusal as the store's error.
+    pub(crate) fn tell(&self, written: usize, total: usize) -> crate::Result<()> {
+        (self.0)(written, total).map_err(crate::StoreError::Stopped)
+    }
+}
+
+impl std::fmt::Debug for WriteWatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WriteWatch")
+    }
+}
+
+/// A watch says nothing of what is written: two change sets that differ only in it are the
+/// same change.
+impl PartialEq for WriteWatch {
+    fn eq(&self, _: &WriteWatch) -> bool {
+        true
+    }
+}
+
+impl Eq for WriteWatch {}
 
 impl ChangeSet {
     pub fn new(org: OrgId, plan: PlanId) -> Self {
@@ -81,6 +119,7 @@ impl ChangeSet {
             updates: Vec::new(),
             expected_versions: Vec::new(),
             audit: None,
+            watch: None,
         }
     }
 

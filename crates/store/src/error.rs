@@ -36,6 +36,10 @@ pub enum StoreError {
     /// could not be reached: trying again later may succeed.
     #[error("the write was not committed, the database being unavailable: {0}")]
     Unavailable(String),
+    /// A watched write was stopped by its watch (`WriteWatch`) between batches or before its
+    /// commit: the person cancelled it, or it failed. Nothing of it was stored.
+    #[error("the write was stopped before it committed: {0}")]
+    Stopped(String),
     /// The store's writer has stopped (the store was closed).
     #[error("the store is closed to writes")]
     WriterStopped,

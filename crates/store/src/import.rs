@@ -155,4 +155,71 @@ mod tests {
         store.close().await;
         let _ = std::fs::remove_file(&path);
     }
+
+    /// A watch told of each batch can stop a new plan's import between batches: nothing of
+    /// it is stored, not even the plan, and the watch heard rising counts until then.
+    #[tokio::test]
+    async fn a_stopped_watch_stores_nothing() {
+        let path = std::env::temp_dir().join(format!(
+            "waymark-import-watch-{}-{}.db",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ));
+        let store = Store::open_sqlite_file(&path).await.unwrap();
+        let org = store
+            .create_organisation("WW", "Watch Police")
+            .await
+            .unwrap();
+        let mut changes = ChangeSet::new(org.id, PlanId(0));
+        for n in 0..12_000 {
+            changes.new_items.push(NewItem {
+                parent: None,
+                fields: ItemFields {
+                    text: format!("Action {n}"),
+                    ..ItemFields::default()
+                },
+                effective: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+            });
+        }
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let told = heard.clone();
+        changes.watch = Some(crate::WriteWatch::new(move |written, total| {
+            told.lock().unwrap().push((written, total));
+            if written >= 20_000 {
+                Err("stopped by the test".into())
+            } else {
+                Ok(())
+            }
+        }));
+        let plan = NewPlan {
+            org: org.id,
+            kind: PlanKind::Delivery,
+            title: "Watched plan".into(),
+            period: None,
+            level_names: Vec::new(),
+            owner_posts: Vec::new(),
+            source: None,
+            update_cycle: UpdateCycle::Monthly,
+            marking: waymark_core::Classification::OFFICIAL,
+        };
+        let stopped = store.create_plan_with_changes(&plan, &changes).await;
+        assert!(
+            matches!(&stopped, Err(StoreError::Stopped(message)) if message == "stopped by the test"),
+            "{stopped:?}"
+        );
+        assert!(store.plans(crate::Scope::All).await.unwrap().is_empty());
+        let heard = heard.lock().unwrap().clone();
+        // Items in two batches, then versions: 24,000 rows in all, stopped at 22,000.
+        assert_eq!(
+            heard,
+            vec![
+                (0, 24_000),
+                (10_000, 24_000),
+                (12_000, 24_000),
+                (22_000, 24_000)
+            ]
+        );
+        store.close().await;
+        let _ = std::fs::remove_file(&path);
+    }
 }

@@ -47,7 +47,7 @@ use waymark_core::{
 };
 
 pub use audit::{AuditEvent, AuditFilter, NewAuditEvent};
-pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion};
+pub use changes::{Applied, ChangeSet, ItemRef, NewItem, NewUpdate, NewVersion, WriteWatch};
 pub use commentary::{CommentaryRequest, NewCommentaryRequest};
 pub use comments::{Comment, Mention, Mentioned, NewComment};
 pub use diff::{FieldChange, FieldKind, PlanChanges, RagMove, changes_between};

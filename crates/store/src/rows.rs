@@ -247,14 +247,26 @@ pub async fn insert_rows(
 /// spends about as long in each.
 pub async fn run_pipelined(
     tx: &mut Transaction<'_, Any>,
+    batches: impl Iterator<Item = Result<Batch>> + Send,
+) -> Result<()> {
+    run_pipelined_counted(tx, batches, &mut |_| Ok(())).await
+}
+
+/// [`run_pipelined`], telling `written` how many rows each batch wrote once it has run; an
+/// error from it stops the writes there (the caller's transaction is then rolled back).
+pub async fn run_pipelined_counted(
+    tx: &mut Transaction<'_, Any>,
     mut batches: impl Iterator<Item = Result<Batch>> + Send,
+    written: &mut (dyn FnMut(usize) -> Result<()> + Send),
 ) -> Result<()> {
     let mut current = batches.next().transpose()?;
     while let Some(batch) = current {
+        let rows = batch.rows();
         // `join!` polls the statement first, which hands it to the database, and only then
         // makes the next batch.
         let (ran, next) = tokio::join!(batch.run(tx), async { batches.next().transpose() });
         ran?;
+        written(rows)?;
         current = next?;
     }
     Ok(())
@@ -285,6 +297,8 @@ pub struct Batch {
     sql: String,
     bound: Vec<Bound>,
     json: String,
+    /// How many rows it inserts, for a large write's progress.
+    rows: usize,
 }
 
 /// A value bound once for a whole batch.
@@ -299,6 +313,11 @@ enum Bound {
 }
 
 impl Batch {
+    /// How many rows the INSERT writes.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
     /// The INSERT, its parameters anonymous (`?`) on SQLite.
     pub(crate) fn sql(&self) -> &str {
         &self.sql
@@ -480,7 +499,12 @@ fn encode_batch(
             ""
         }
     );
-    Ok(Batch { sql, bound, json })
+    Ok(Batch {
+        sql,
+        bound,
+        json,
+        rows: batch.len() / width.max(1),
+    })
 }
 
 fn pg_type(kind: Kind) -> &'static str {

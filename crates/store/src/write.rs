@@ -12,7 +12,7 @@ use crate::changes::{Applied, ChangeSet, ItemRef, NewUpdate};
 use crate::error::{Result, StoreError};
 use crate::rows::{
     BATCH_ROWS, Batch, Cell, Column, Rows, date_text, instant_text, int, made_when_needed,
-    run_pipelined, strings_json, tags_json, text,
+    run_pipelined, run_pipelined_counted, strings_json, tags_json, text,
 };
 use crate::{Backend, Scope, Store, backlog, owners, search};
 
@@ -509,7 +509,21 @@ impl Store {
             .chain(version_batches)
             .chain(update_batches)
             .chain(owner_batches.into_iter().flatten());
-        run_pipelined(tx, writes).await?;
+        match &changes.watch {
+            None => run_pipelined(tx, writes).await?,
+            Some(watch) => {
+                // The rows a watch is told of: items, versions and updates (the owner index
+                // rides along uncounted).
+                let total = item_ids.len() + versions.len() + changes.updates.len();
+                let mut written = 0;
+                watch.tell(0, total)?;
+                run_pipelined_counted(tx, writes, &mut |rows| {
+                    written = (written + rows).min(total);
+                    watch.tell(written, total)
+                })
+                .await?;
+            }
+        }
 
         match indexes {
             DerivedIndexes::Now => {
@@ -518,6 +532,11 @@ impl Store {
             }
             DerivedIndexes::Later => backlog::queue_plan(tx, plan, entered_at).await?,
             DerivedIndexes::Batch => {}
+        }
+        // Last word before the commit: a watch that stops the write now stores nothing.
+        if let Some(watch) = &changes.watch {
+            let total = item_ids.len() + versions.len() + changes.updates.len();
+            watch.tell(total, total)?;
         }
 
         Ok(Applied {

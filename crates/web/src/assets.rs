@@ -13,6 +13,7 @@ const GOVUK_CSS: &str = include_str!("../assets/vendor/govuk-frontend.min.css");
 const GOVUK_JS: &str = include_str!("../assets/vendor/govuk-frontend.min.js");
 const APP_CSS: &str = include_str!("../assets/app.css");
 const APP_JS: &str = include_str!("../assets/app.js");
+const IMPORT_JOB_JS: &str = include_str!("../assets/import-job.js");
 const FAVICON: &str = include_str!("../assets/favicon.svg");
 
 pub fn router() -> Router<AppState> {
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         )
         .route("/assets/app.css", get(|| async { css(APP_CSS) }))
         .route("/assets/app.js", get(|| async { js(APP_JS) }))
+        .route("/assets/import-job.js", get(|| async { js(IMPORT_JOB_JS) }))
         .route("/assets/favicon.svg", get(|| async { svg(FAVICON) }))
 }
 

@@ -15,6 +15,7 @@ mod commentary;
 mod comments;
 mod evidence;
 mod fixture;
+mod import_jobs;
 mod narrative;
 mod programme;
 mod reads;

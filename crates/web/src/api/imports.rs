@@ -218,6 +218,33 @@ pub(crate) struct ConfirmJson {
     directions: BTreeMap<String, String>,
 }
 
+impl ConfirmJson {
+    /// The choices the body makes; a direction that is not one is refused, naming it.
+    pub(crate) fn choices(&self) -> Result<ImportChoices, AppError> {
+        let directions = self
+            .directions
+            .iter()
+            .map(|(title, word)| {
+                waymark_core::indicator::Direction::parse(word)
+                    .map(|direction| (title.clone(), direction))
+                    .ok_or_else(|| {
+                        AppError::invalid(
+                            "directions",
+                            format!(
+                                "\"{word}\" is not a direction for \"{title}\": give higher or lower"
+                            ),
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, AppError>>()?;
+        Ok(ImportChoices {
+            close_missing: self.close_missing,
+            directions,
+            ..ImportChoices::default()
+        })
+    }
+}
+
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct IndicatorCountsJson {
     indicators_created: usize,
@@ -307,7 +334,7 @@ pub(crate) struct FindingJson {
 }
 
 impl ImportResultJson {
-    fn new(result: &ImportResult) -> ImportResultJson {
+    pub(crate) fn new(result: &ImportResult) -> ImportResultJson {
         let findings = |list: &[Finding]| {
             list.iter()
                 .map(|f| FindingJson {
@@ -712,26 +739,7 @@ pub(crate) async fn confirm(
     ApiPath(token): ApiPath<String>,
     OptionalApiJson(body): OptionalApiJson<ConfirmJson>,
 ) -> Result<Json<ImportResultJson>, ApiError> {
-    let directions = body
-        .directions
-        .iter()
-        .map(|(title, word)| {
-            waymark_core::indicator::Direction::parse(word)
-                .map(|direction| (title.clone(), direction))
-                .ok_or_else(|| {
-                    AppError::invalid(
-                        "directions",
-                        format!(
-                            "\"{word}\" is not a direction for \"{title}\": give higher or lower"
-                        ),
-                    )
-                })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
-    let choices = ImportChoices {
-        close_missing: body.close_missing,
-        directions,
-    };
+    let choices = body.choices()?;
     let result = state
         .app
         .confirm_upload(&viewer.actor, &token, choices)

@@ -27,6 +27,7 @@ mod audit;
 mod comments;
 mod evidence;
 mod extract;
+pub(crate) mod import_jobs;
 mod imports;
 mod indicators;
 mod items;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(plan_reads::router())
         .merge(measurements::router())
         .merge(imports::router())
+        .merge(import_jobs::router())
         .merge(reports::router())
         .merge(narrative::router())
         .merge(comments::router())

@@ -41,6 +41,7 @@ pub fn router() -> Router<AppState> {
             post(preview).layer(DefaultBodyLimit::max(MAX_MULTIPART_BYTES)),
         )
         .route("/imports/{token}/confirm", post(confirm))
+        .route("/imports/{token}/jobs", post(start_job))
         .route("/imports/{token}/preview", post(correct))
         .route(
             "/imports/{token}/without-saved-choices",
@@ -156,7 +157,13 @@ struct PreviewPage {
     /// The choices remembered for the file's source were applied: the day of the import
     /// they were saved from ("3 December"), who confirmed it, and its file.
     saved_from: Option<(String, String, String)>,
+    /// A file this large is stored in the background, its progress on a page of its own
+    /// (`import_jobs`), rather than while the confirmation's request waits.
+    in_background: bool,
 }
+
+/// Rows from which a confirmation runs as a background job: a few seconds' work and more.
+pub const BACKGROUND_FROM_ROWS: usize = 5_000;
 
 /// One choice of the sheets to import.
 struct SheetOption {
@@ -559,6 +566,60 @@ async fn confirm(
     Path(token): Path<String>,
     Form(form): Form<Vec<(String, String)>>,
 ) -> Result<Response, AppError> {
+    let (choices, mut errors) = choices_of_form(&form);
+    if errors.is_empty() {
+        match state
+            .app
+            .confirm_upload(&viewer.actor, &token, choices)
+            .await
+        {
+            Ok(result) => return confirmed(&result),
+            Err(error) => match AppError::from(error) {
+                // An indicator still without a direction, say: the preview again, with why.
+                AppError::Invalid(refused) => errors = refused,
+                other => return Err(other),
+            },
+        }
+    }
+    preview_refused(&state, &viewer, &token, errors).await
+}
+
+/// Confirms a previewed upload as a job in the background (a large file: the preview's form
+/// posts here) and sends the person to the job's page, which shows its progress.
+async fn start_job(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (choices, errors) = choices_of_form(&form);
+    if !errors.is_empty() {
+        return preview_refused(&state, &viewer, &token, errors).await;
+    }
+    let job = state
+        .app
+        .start_import_job(&viewer.actor, &token, choices)
+        .await?;
+    Ok(Redirect::to(&format!("/import-jobs/{}", job.id)).into_response())
+}
+
+/// The preview again, with what the confirmation refused (422).
+async fn preview_refused(
+    state: &AppState,
+    viewer: &Viewer,
+    token: &str,
+    errors: Vec<(String, String)>,
+) -> Result<Response, AppError> {
+    let previewed = state.app.upload_preview(&viewer.actor, token).await?;
+    let mut response =
+        render(&preview_page(viewer, previewed, errors, state.app.today()))?.into_response();
+    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+/// What the confirmation form chose (closing what the file no longer has, the directions
+/// answered), and each answer that is not one.
+fn choices_of_form(form: &[(String, String)]) -> (ImportChoices, Vec<(String, String)>) {
     let value = |name: &str| {
         form.iter()
             .find(|(key, _)| key == name)
@@ -566,7 +627,7 @@ async fn confirm(
     };
     let mut directions = Vec::new();
     let mut errors: Vec<(String, String)> = Vec::new();
-    for (key, title) in &form {
+    for (key, title) in form {
         let Some(n) = key.strip_prefix("direction_title_") else {
             continue;
         };
@@ -584,26 +645,9 @@ async fn confirm(
     let choices = ImportChoices {
         close_missing: value("close_missing") == Some("yes"),
         directions,
+        ..ImportChoices::default()
     };
-    if errors.is_empty() {
-        match state
-            .app
-            .confirm_upload(&viewer.actor, &token, choices)
-            .await
-        {
-            Ok(result) => return confirmed(&result),
-            Err(error) => match AppError::from(error) {
-                // An indicator still without a direction, say: the preview again, with why.
-                AppError::Invalid(refused) => errors = refused,
-                other => return Err(other),
-            },
-        }
-    }
-    let previewed = state.app.upload_preview(&viewer.actor, &token).await?;
-    let mut response =
-        render(&preview_page(&viewer, previewed, errors, state.app.today()))?.into_response();
-    *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    Ok(response)
+    (choices, errors)
 }
 
 /// The answer a confirmation form's select gives for an indicator's direction.
@@ -950,6 +994,7 @@ fn preview_page(
         token: previewed.token,
         file_name: previewed.upload.file_name.clone(),
         target: previewed.target_title.clone(),
+        in_background: summary.items + summary.updates >= BACKGROUND_FROM_ROWS,
         items: summary.items,
         updates: summary.updates,
         added,

@@ -7,6 +7,7 @@ mod changes;
 mod downloads;
 pub(crate) mod evidence;
 mod home;
+mod import_jobs;
 mod imports;
 mod indicators;
 mod item;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(changes::router())
         .merge(imports::router())
+        .merge(import_jobs::router())
         .merge(plan::router())
         .merge(plan_build::router())
         .merge(item::router())

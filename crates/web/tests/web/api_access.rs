@@ -1257,6 +1257,253 @@ async fn what_changed_and_reports_are_read_through_the_api() {
     assert_eq!(refused.status, 403);
 }
 
+/// A background import through the API: started from a preview's token (202 with its id and
+/// status URL), read until stored, its findings as CSV and XLSX; cancelled, it stores
+/// nothing; another force's person gets 404 (issue #15).
+#[tokio::test]
+async fn an_import_runs_as_a_job_through_the_api() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let preview_of = |rows: usize| {
+        let mut csv = String::from("Ref,Action,Owner,Due\n");
+        for n in 1..=rows {
+            let due = if n == 2 { "31/02/2027" } else { "31/03/2027" };
+            csv.push_str(&format!(
+                "{n},Action {n},Head of Contact Management,{due}\n"
+            ));
+        }
+        Form::new()
+            .part("file", Part::bytes(csv.into_bytes()).file_name("jobs.csv"))
+            .text("target", "")
+            .text("title", format!("Job of {rows}"))
+    };
+    let preview = |rows: usize| {
+        let form = preview_of(rows);
+        let request = script.request(Method::POST, "/api/imports").multipart(form);
+        async move {
+            let answer = Answer::of(request.send().await.unwrap()).await;
+            assert_eq!(answer.status, 200, "{}", answer.body);
+            answer.body["token"].as_str().unwrap().to_string()
+        }
+    };
+    let plans_before = script
+        .get("/api/plans")
+        .await
+        .body
+        .as_array()
+        .unwrap()
+        .len();
+
+    let token = preview(3_000).await;
+    let started = script
+        .post(&format!("/api/imports/{token}/jobs"), json!({}))
+        .await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    let id = started.body["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        started.body["status_url"],
+        json!(format!("/api/import-jobs/{id}"))
+    );
+    let mut last = started.body.clone();
+    let mut fractions = vec![last["fraction"].as_f64().unwrap()];
+    for _ in 0..3000 {
+        last = script.get(&format!("/api/import-jobs/{id}")).await.body;
+        fractions.push(last["fraction"].as_f64().unwrap());
+        if last["stage"] == "done" || last["stage"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert_eq!(last["stage"], "done", "{last}");
+    assert!(fractions.windows(2).all(|w| w[1] >= w[0]), "{fractions:?}");
+    assert_eq!(last["result"]["items"]["added"], 3_000);
+    assert_eq!(last["result"]["dry_run"], false);
+    assert_eq!(
+        last["findings_csv_url"],
+        json!(format!("/api/import-jobs/{id}/findings.csv"))
+    );
+    let csv = script
+        .get(&format!("/api/import-jobs/{id}/findings.csv"))
+        .await;
+    assert_eq!(csv.status, 200);
+    let csv = csv.body.as_str().unwrap().to_string();
+    assert!(
+        csv.starts_with("sheet,row,column,rows,kind,finding,message\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\n,3,Due,,unparseable_date,"), "{csv}");
+    let xlsx = script
+        .request(Method::GET, &format!("/api/import-jobs/{id}/findings.xlsx"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(xlsx.status(), 200);
+    assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
+    assert_eq!(
+        script
+            .get("/api/plans")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        plans_before + 1
+    );
+    // The token is spent once stored.
+    let again = script
+        .post(&format!("/api/imports/{token}/jobs"), json!({}))
+        .await;
+    assert_eq!(again.status, 404);
+
+    // Cancelled at once: nothing is stored.
+    let token = preview(3_000).await;
+    let started = script
+        .post(&format!("/api/imports/{token}/jobs"), json!({}))
+        .await;
+    let id = started.body["id"].as_str().unwrap().to_string();
+    let cancelling = script
+        .post(&format!("/api/import-jobs/{id}/cancel"), json!({}))
+        .await;
+    assert_eq!(cancelling.status, 200, "{}", cancelling.body);
+    assert_eq!(cancelling.body["cancel_requested"], true);
+    let mut last = cancelling.body;
+    for _ in 0..3000 {
+        if last["stage"] == "cancelled" || last["stage"] == "done" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        last = script.get(&format!("/api/import-jobs/{id}")).await.body;
+    }
+    assert_eq!(last["stage"], "cancelled", "{last}");
+    assert_eq!(
+        script
+            .get("/api/plans")
+            .await
+            .body
+            .as_array()
+            .unwrap()
+            .len(),
+        plans_before + 1
+    );
+    let findings = script
+        .get(&format!("/api/import-jobs/{id}/findings.csv"))
+        .await;
+    assert_eq!(findings.status, 422);
+
+    // Another force's person is told there is no such job.
+    let other = script_for(&app, "other@other.example").await;
+    assert_eq!(
+        other.get(&format!("/api/import-jobs/{id}")).await.status,
+        404
+    );
+    assert_eq!(
+        other
+            .post(&format!("/api/import-jobs/{id}/cancel"), json!({}))
+            .await
+            .status,
+        404
+    );
+}
+
+/// The corrections endpoint's `objectives`: an indicator table's objective as the file writes
+/// it taken to be one of the plan's (by its reference), so the preview counts no new
+/// objective and the confirmation attaches the indicator to that one; a name the plan has no
+/// objective for is refused (issue #15).
+#[tokio::test]
+async fn an_objective_corrected_through_the_api_is_what_the_import_stores() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../io/tests/fixtures");
+    let upload = |name: &str, target: String| {
+        let bytes = std::fs::read(fixtures.join(name)).unwrap();
+        let form = Form::new()
+            .part("file", Part::bytes(bytes).file_name(name.to_string()))
+            .text("target", target);
+        let request = script.request(Method::POST, "/api/imports").multipart(form);
+        async move { Answer::of(request.send().await.unwrap()).await }
+    };
+    let plan_preview = upload("objectives-in-full.csv", String::new()).await;
+    assert_eq!(plan_preview.status, 200, "{}", plan_preview.body);
+    let token = plan_preview.body["token"].as_str().unwrap();
+    let stored = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    let plan = stored.body["plan"].as_i64().unwrap();
+    let items = script.get(&format!("/api/plans/{plan}/items")).await.body;
+    let items_before = items["items"].as_array().unwrap().len();
+    let third = items["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["text"] == "(3) To reduce crime and anti-social behaviour in our communities")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let preview = upload("indicators-short-objectives.csv", plan.to_string()).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.body["result"]["kind"], "indicators");
+    assert_eq!(
+        preview.body["result"]["indicators"]["objectives_created"], 1,
+        "{}",
+        preview.body
+    );
+    assert_eq!(
+        preview.body["result"]["indicators"]["objectives_new"],
+        json!(["Roads policing"])
+    );
+    let token = preview.body["token"].as_str().unwrap().to_string();
+
+    let refused = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"objectives": {"Roads policing": "Objective that is not there"}}),
+        )
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused
+            .body
+            .to_string()
+            .contains("Objective that is not there"),
+        "{}",
+        refused.body
+    );
+
+    let corrected = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"objectives": {"Roads policing": "3"}}),
+        )
+        .await;
+    assert_eq!(corrected.status, 200, "{}", corrected.body);
+    let counts = &corrected.body["result"]["indicators"];
+    assert_eq!(counts["objectives_created"], 0, "{counts}");
+    assert_eq!(counts["objectives_new"], json!([]), "{counts}");
+
+    let confirmed = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(confirmed.status, 200, "{}", confirmed.body);
+    let items = script.get(&format!("/api/plans/{plan}/items")).await.body;
+    assert_eq!(items["items"].as_array().unwrap().len(), items_before);
+    let indicators = script
+        .get(&format!("/api/plans/{plan}/indicators"))
+        .await
+        .body;
+    let roads = indicators
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["title"] == "People killed or seriously injured on the roads")
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let detail = script.get(&format!("/api/indicators/{roads}")).await.body;
+    assert_eq!(detail["objective"], third, "{detail}");
+}
+
 /// Every route the API serves, as the OpenAPI document names it, with its method.
 const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/session"),
@@ -1318,6 +1565,11 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/imports"),
     ("post", "/api/imports/{token}/confirm"),
     ("post", "/api/imports/{token}/corrections"),
+    ("post", "/api/imports/{token}/jobs"),
+    ("get", "/api/import-jobs/{id}"),
+    ("post", "/api/import-jobs/{id}/cancel"),
+    ("get", "/api/import-jobs/{id}/findings.csv"),
+    ("get", "/api/import-jobs/{id}/findings.xlsx"),
     ("get", "/api/reports/{id}/{format}"),
     ("post", "/api/reports/{id}/withdraw"),
     ("get", "/api/people"),

@@ -763,3 +763,128 @@ async fn the_choices_confirmed_for_a_source_are_applied_to_its_next_upload_and_s
         "{items}"
     );
 }
+
+/// A file read "without the saved choices" and confirmed as it is leaves the choices saved
+/// for its source as they were: the next upload of the same tracker is read with them again,
+/// saying whose they were. Only a confirmation with choices of its own replaces them
+/// (issue #15).
+#[tokio::test]
+async fn confirming_a_file_read_without_the_saved_choices_keeps_them_for_its_source() {
+    let app = spawn_app().await;
+    app.sign_in_admin().await;
+    let page = upload_page(&app, "vetting.csv", MISREAD.as_bytes().to_vec(), "Vetting").await;
+    let corrected = correct(
+        &app,
+        &page,
+        &[
+            ("sheet", "together"),
+            ("header_2", "Lead"),
+            ("shown_2", "owner"),
+            ("field_2", "strategic_lead"),
+            ("header_3", "Owner"),
+            ("shown_3", "own"),
+            ("field_3", "owner"),
+        ],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    confirm(&app, &corrected).await;
+
+    let copy = "Ref,Action,Lead,Owner\n\
+        1,Clear the vetting backlog,Head of PSD,Vetting Manager\n";
+    let next = upload_page(
+        &app,
+        "vetting-q2.csv",
+        copy.as_bytes().to_vec(),
+        "Vetting Q2",
+    )
+    .await;
+    assert!(
+        next.contains("Using the choices saved from the import of"),
+        "{next}"
+    );
+    let csrf = hidden_value(&next, "csrf");
+    let plain = app
+        .client
+        .post(app.url(&format!(
+            "/imports/{}/without-saved-choices",
+            token_of(&next)
+        )))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!plain.contains("Using the choices saved"), "{plain}");
+    confirm(&app, &plain).await;
+
+    // The third copy is read with the first import's choices, still said to be its.
+    let third = upload_page(
+        &app,
+        "vetting-q3.csv",
+        copy.as_bytes().to_vec(),
+        "Vetting Q3",
+    )
+    .await;
+    for expected in [
+        "Using the choices saved from the import of",
+        "the same sheets and headers as vetting.csv",
+        r#"<input type="hidden" name="shown_2" value="strategic_lead">"#,
+        r#"<input type="hidden" name="shown_3" value="owner">"#,
+    ] {
+        assert!(third.contains(expected), "{expected}: {third}");
+    }
+
+    // Confirmed with choices of its own (Lead read as the owner after all), they replace the
+    // saved ones.
+    let plain = app
+        .client
+        .post(app.url(&format!(
+            "/imports/{}/without-saved-choices",
+            token_of(&third)
+        )))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let own = correct(
+        &app,
+        &plain,
+        &[
+            ("sheet", "together"),
+            ("header_2", "Lead"),
+            ("shown_2", "owner"),
+            ("field_2", "owner"),
+            ("header_3", "Owner"),
+            ("shown_3", "own"),
+            ("field_3", "ignore"),
+        ],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
+    confirm(&app, &own).await;
+    let fourth = upload_page(
+        &app,
+        "vetting-q4.csv",
+        copy.as_bytes().to_vec(),
+        "Vetting Q4",
+    )
+    .await;
+    assert!(
+        fourth.contains("the same sheets and headers as vetting-q3.csv"),
+        "{fourth}"
+    );
+    assert!(
+        fourth.contains(r#"<input type="hidden" name="shown_3" value="ignore">"#),
+        "{fourth}"
+    );
+}

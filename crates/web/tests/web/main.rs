@@ -13,6 +13,7 @@ mod comments;
 mod evidence;
 mod glossary;
 mod import_choices;
+mod import_jobs;
 mod imports;
 mod indicators;
 mod measure;

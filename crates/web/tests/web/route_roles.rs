@@ -65,6 +65,9 @@ enum Target {
     Import,
     /// A file kept as evidence on the contributor's action, by the administrator.
     Evidence,
+    /// A background import the plan manager started (and which has stored): only they and
+    /// their organisation's administrator see it.
+    ImportJob,
 }
 
 impl Target {
@@ -169,6 +172,7 @@ const ROWS: &[Row] = &[
     // Assets, health, sign-in and the API's description.
     row("GET", "/assets/app.css", NO, "", Public),
     row("GET", "/assets/app.js", NO, "", Public),
+    row("GET", "/assets/import-job.js", NO, "", Public),
     row("GET", "/assets/favicon.svg", NO, "", Public),
     row("GET", "/assets/govuk-frontend.min.css", NO, "", Public),
     row("GET", "/assets/govuk-frontend.min.js", NO, "", Public),
@@ -596,6 +600,38 @@ const ROWS: &[Row] = &[
         Manager,
     ),
     row("GET", "/imports/{token}/findings.csv", Import, "", Manager),
+    // A background import: started by the uploader, seen and cancelled by them and their
+    // organisation's administrator.
+    row("POST", "/imports/{token}/jobs", Import, "", Manager),
+    row("GET", "/import-jobs/{id}", Target::ImportJob, "", Manager),
+    row(
+        "GET",
+        "/import-jobs/{id}/status.json",
+        Target::ImportJob,
+        "",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/import-jobs/{id}/cancel",
+        Target::ImportJob,
+        "",
+        Manager,
+    ),
+    row(
+        "GET",
+        "/import-jobs/{id}/findings.csv",
+        Target::ImportJob,
+        "",
+        Manager,
+    ),
+    row(
+        "GET",
+        "/import-jobs/{id}/findings.xlsx",
+        Target::ImportJob,
+        "",
+        Manager,
+    ),
     row("GET", "/imports/{token}/mapping.toml", Import, "", Manager),
     row("POST", "/api/plans", NO, r#"{"title":"New plan"}"#, Manager),
     row(
@@ -711,6 +747,35 @@ const ROWS: &[Row] = &[
         "/api/imports/{token}/confirm",
         Import,
         "{}",
+        Manager,
+    ),
+    row("POST", "/api/imports/{token}/jobs", Import, "{}", Manager),
+    row(
+        "GET",
+        "/api/import-jobs/{id}",
+        Target::ImportJob,
+        "",
+        Manager,
+    ),
+    row(
+        "POST",
+        "/api/import-jobs/{id}/cancel",
+        Target::ImportJob,
+        "{}",
+        Manager,
+    ),
+    row(
+        "GET",
+        "/api/import-jobs/{id}/findings.csv",
+        Target::ImportJob,
+        "",
+        Manager,
+    ),
+    row(
+        "GET",
+        "/api/import-jobs/{id}/findings.xlsx",
+        Target::ImportJob,
+        "",
         Manager,
     ),
     row(
@@ -919,6 +984,12 @@ fn expected(row: &Row, target: Target, actor: Actor) -> Class {
     match target {
         Token => return only(A::Admin),
         Import => return only(A::Manager),
+        Target::ImportJob => {
+            return match actor {
+                A::Manager | A::Admin => Class::Allowed,
+                _ => Class::Refused,
+            };
+        }
         _ => {}
     }
     if target.of_other_force() {
@@ -1271,6 +1342,7 @@ struct World {
     other_share: i64,
     token: i64,
     import: String,
+    import_job: String,
     evidence: i64,
     /// The test force, a participant of its own plan's programme facts (the basis rows name it).
     org: i64,
@@ -1300,6 +1372,7 @@ impl World {
             Person => self.viewer.to_string(),
             Token => self.token.to_string(),
             Import => self.import.clone(),
+            Target::ImportJob => self.import_job.clone(),
             Target::Evidence => self.evidence.to_string(),
         }
     }
@@ -1392,6 +1465,39 @@ async fn preview_import(app: &TestApp, token: &str) -> String {
     let body: Value = response.json().await.unwrap();
     assert!(status.is_success(), "{body}");
     body["token"].as_str().unwrap().to_string()
+}
+
+/// A background import the plan manager started from a preview of their own, once it has
+/// stored (so that nothing it writes lands while the rows are sent): its id.
+async fn stored_import_job(app: &TestApp, token: &str) -> String {
+    let upload = preview_import(app, token).await;
+    let started = call(
+        app,
+        token,
+        Method::POST,
+        &format!("/api/imports/{upload}/jobs"),
+        serde_json::json!({}),
+        202,
+    )
+    .await;
+    let id = started["id"].as_str().unwrap().to_string();
+    for _ in 0..600 {
+        let status = call(
+            app,
+            token,
+            Method::GET,
+            &format!("/api/import-jobs/{id}"),
+            Value::Null,
+            200,
+        )
+        .await;
+        match status["stage"].as_str() {
+            Some("done") => return id,
+            Some("failed" | "cancelled") => panic!("the import job ended: {status}"),
+            _ => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    }
+    panic!("the import job did not finish");
 }
 
 async fn indicator_in(app: &TestApp, plan: i64, title: &str, owner: Option<&str>) -> i64 {
@@ -1548,6 +1654,7 @@ async fn world(app: &TestApp) -> World {
     .await;
     let token = spare_token(app, &admin).await;
     let import = preview_import(app, &manager).await;
+    let import_job = stored_import_job(app, &manager).await;
     let own_plan = app
         .store
         .plan(waymark_store::Scope::All, waymark_core::PlanId(app.plan))
@@ -1596,6 +1703,7 @@ async fn world(app: &TestApp) -> World {
         other_share,
         token,
         import,
+        import_job,
         evidence,
         other_manager,
     }
@@ -1965,6 +2073,12 @@ const WRITES_THAT_READ: &[&str] = &[
     "/evidence/{id}/withdraw",
     // The row's upload has no saved choices applied: reading it without them changes nothing.
     "/imports/{token}/without-saved-choices",
+    // A background import stores after the answer, in its own time.
+    "/imports/{token}/jobs",
+    "/api/imports/{token}/jobs",
+    // The row's job has stored already: cancelling it leaves it as it is.
+    "/import-jobs/{id}/cancel",
+    "/api/import-jobs/{id}/cancel",
 ];
 
 /// The other half of the table: each permitted write, sent by the least person the rule allows,
