@@ -146,7 +146,7 @@ impl From<StoreError> for AppError {
         match error {
             StoreError::NotFound { what, id } => AppError::Missing { what, id },
             StoreError::Invalid(message) => AppError::invalid("form", message),
-            StoreError::Taken(message) => AppError::state("form", message),
+            StoreError::StateRefused(message) => AppError::state("form", message),
             StoreError::Conflict { what, id, current } => AppError::Conflict(Box::new(Conflict {
                 what,
                 id,

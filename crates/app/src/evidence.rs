@@ -579,7 +579,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         if input.depth >= crate::plans::MOST_LEVELS {
-            return Err(AppError::invalid("depth", "Choose a level of this plan"));
+            return Err(AppError::unknown("depth", "Choose a level of this plan"));
         }
         let board = input.board.trim().to_string();
         let members = waymark_core::split_owners(&input.members.replace('\r', ""));

@@ -193,6 +193,15 @@ impl App {
             .as_deref()
             .map(str::trim)
             .filter(|d| !d.is_empty());
+        // A day that cannot be read is refused even beside a period, which takes precedence.
+        if let (Some(_), Some(day)) = (period, day)
+            && parse_day(day).is_none()
+        {
+            return Err(AppError::invalid(
+                "as_at",
+                format!("\"{day}\" is not a date: enter a real date"),
+            ));
+        }
         let mut request = match (period, day) {
             (Some(period), _) => ReportRequest::for_period(
                 visible.plan.id,

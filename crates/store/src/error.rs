@@ -19,9 +19,10 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     Invalid(String),
-    /// A unique name (an organisation's code, a person's email) another already has.
+    /// The data as it stands refuses the change: a unique name (an organisation's code, a
+    /// person's email) another already has, a post the person no longer holds.
     #[error("{0}")]
-    Taken(String),
+    StateRefused(String),
     /// An edit started from a version that is no longer the latest.
     #[error("{what} {id} was changed by someone else (now at version {current})")]
     Conflict {

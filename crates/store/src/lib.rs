@@ -273,7 +273,7 @@ impl Store {
     ) -> Result<Organisation> {
         let code = code.trim().to_string();
         if self.organisation_by_code(&code).await?.is_some() {
-            return Err(StoreError::Taken(format!(
+            return Err(StoreError::StateRefused(format!(
                 "an organisation with the code {code} already exists"
             )));
         }

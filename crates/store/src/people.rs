@@ -111,7 +111,7 @@ impl Store {
                 if db.constraint() == Some("users_unique_email")
                     || db.message().contains("users.email") =>
             {
-                StoreError::Taken(format!("a user with the email {email} already exists"))
+                StoreError::StateRefused(format!("a user with the email {email} already exists"))
             }
             _ => StoreError::Database(e),
         })?;
@@ -535,7 +535,7 @@ impl Store {
         .execute(self.pool())
         .await?;
         if result.rows_affected() == 0 {
-            return Err(StoreError::Invalid(
+            return Err(StoreError::StateRefused(
                 "that person does not currently hold that post".into(),
             ));
         }
@@ -641,7 +641,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
                 if ended.rows_affected() == 0 {
-                    return Err(StoreError::Invalid(
+                    return Err(StoreError::StateRefused(
                         "that person does not currently hold that post".into(),
                     ));
                 }

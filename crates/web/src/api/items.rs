@@ -198,10 +198,10 @@ pub(crate) struct NewItemJson {
     owners: Option<OwnersJson>,
     /// ISO date (dates as people write them, "by March 2015", are read too).
     #[serde(default)]
-    #[schema(format = Date)]
+    #[schema(schema_with = crate::api::openapi::day_or_empty)]
     start: Option<String>,
     #[serde(default)]
-    #[schema(format = Date)]
+    #[schema(schema_with = crate::api::openapi::day_or_empty)]
     due: Option<String>,
     /// Red, Amber or Green; an item is made Blue by closing it.
     #[serde(default)]
@@ -322,10 +322,10 @@ pub(crate) struct ItemPatchJson {
     owners: Option<Option<OwnersJson>>,
     /// ISO date (dates as people write them are read too); null clears it.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(schema_with = crate::api::openapi::day_or_null)]
+    #[schema(schema_with = crate::api::openapi::day_or_empty)]
     start: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(schema_with = crate::api::openapi::day_or_null)]
+    #[schema(schema_with = crate::api::openapi::day_or_empty)]
     due: Option<Option<String>>,
     /// Red, Amber or Green; null for not assessed. Blue comes from closing the item.
     #[serde(default, deserialize_with = "nullable")]
@@ -597,6 +597,7 @@ pub(crate) struct AssignOwnersJson {
     /// The items of the plan to give these owners.
     #[schema(min_items = 1)]
     items: Vec<i64>,
+    #[schema(schema_with = crate::api::openapi::some_owners)]
     owners: OwnersJson,
 }
 

@@ -201,7 +201,7 @@ pub(crate) async fn check(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewUpdateJson {
     /// ISO date the update speaks for; today when absent.
-    #[schema(format = Date)]
+    #[schema(schema_with = crate::api::openapi::day_or_empty)]
     as_of: Option<String>,
     /// The update: some words, not only spaces.
     #[schema(pattern = "\\S", max_length = 10000)]

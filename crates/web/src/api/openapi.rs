@@ -444,6 +444,37 @@ pub(crate) fn financial_year() -> Schema {
         .into()
 }
 
+/// As [`financial_year`], or empty or null, which read as absent, in a body.
+pub(crate) fn financial_year_or_null() -> Schema {
+    let slash = financial_years("/");
+    let dash = financial_years("-");
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(format!("^({slash}|{dash}|)$"))),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// A day (ISO) in a body, or empty or null, which read as absent.
+pub(crate) fn day_or_empty() -> Schema {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(0)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
 /// As [`financial_year`], or empty, which reads as absent, in a query.
 pub(crate) fn query_financial_year() -> Schema {
     let slash = financial_years("/");
@@ -462,6 +493,26 @@ pub(crate) fn some_words() -> Schema {
         .min_length(Some(1))
         .max_length(Some(2000))
         .pattern(Some("\\S"))
+        .into()
+}
+
+/// Owner posts to give: a list of one or more posts, or one string with posts separated by
+/// " / " as trackers write them; each with some words.
+pub(crate) fn some_owners() -> Schema {
+    let post = || {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .min_length(Some(1))
+            .max_length(Some(200))
+            .pattern(Some("\\S"))
+    };
+    OneOfBuilder::new()
+        .item(
+            utoipa::openapi::schema::ArrayBuilder::new()
+                .items(post())
+                .min_items(Some(1)),
+        )
+        .item(post().max_length(Some(2000)))
         .into()
 }
 
@@ -536,18 +587,6 @@ fn update_cycle_builder() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String).pattern(Some(
         "^(|weekly|monthly|quarterly|[1-9][0-9]{0,8}( days)?)$",
     ))
-}
-
-/// A day (ISO), or null.
-pub(crate) fn day_or_null() -> Schema {
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
 }
 
 /// As [`clearance_word`], or null.

@@ -33,6 +33,7 @@ pub fn router() -> Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub(crate) struct DraftQuery {
     /// The financial year, "2024/25" or "2024-25"; the year today is in when absent.
+    #[param(schema_with = crate::api::openapi::query_financial_year)]
     year: Option<String>,
     /// pdf (the default), html, docx or xlsx.
     #[param(schema_with = crate::api::openapi::query_report_format)]
@@ -101,6 +102,7 @@ pub(crate) async fn published(
 pub(crate) struct PublishYearJson {
     /// The financial year, "2024/25" or "2024-25"; the year today is in when absent.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::financial_year_or_null)]
     year: Option<String>,
 }
 

@@ -169,7 +169,7 @@ pub(crate) struct PublishJson {
     period: Option<String>,
     /// The day the report is as at (ISO date); today when neither is given.
     #[serde(default)]
-    #[schema(format = Date)]
+    #[schema(schema_with = crate::api::openapi::day_or_empty)]
     as_at: Option<String>,
 }
 
