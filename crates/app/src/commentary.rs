@@ -167,7 +167,10 @@ impl App {
             period: period.to_string(),
             due,
             asked,
-            without_owner: without_owner.into_iter().map(|(_, title, _)| title).collect(),
+            without_owner: without_owner
+                .into_iter()
+                .map(|(_, title, _)| title)
+                .collect(),
         })
     }
 
@@ -208,9 +211,12 @@ impl App {
             return Ok(Vec::new());
         }
         let holds = |owners: &[String]| {
-            owners
-                .iter()
-                .any(|owner| actor.posts.iter().any(|post| post.eq_ignore_ascii_case(owner)))
+            owners.iter().any(|owner| {
+                actor
+                    .posts
+                    .iter()
+                    .any(|post| post.eq_ignore_ascii_case(owner))
+            })
         };
         let mut mine = Vec::new();
         for visible in self.visible_plans(actor).await? {

@@ -57,8 +57,8 @@ pub use error::{AppError, Conflict, FieldError, Result};
 pub mod model {
     pub use waymark_store::{
         ApiToken, AuditEvent, AuditFilter, Backend, ClosureDecision, ClosureRequest, ClosureRule,
-        Comment, CommentaryRequest, Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange, FieldKind,
-        GlossaryChange, GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES,
+        Comment, CommentaryRequest, Evidence, EvidenceKind, EvidenceWithdrawal, FieldChange,
+        FieldKind, GlossaryChange, GlossaryTermVersion, ItemHistory, ItemState, MAX_EVIDENCE_BYTES,
         MAX_GLOSSARY_MEANING, MAX_GLOSSARY_TERM, MAX_NARRATIVE, MeasurementEntry, Mention,
         Mentioned, NarrativeSubject, NarrativeVersion, PendingUpload, PlanChanges, PlanView,
         PostHolding, ProgrammeChanges, ProgrammeRecord, PublishedReport, PublishedReportId, RagMix,

@@ -107,26 +107,25 @@ impl Store {
         period: Option<&str>,
     ) -> Result<Vec<CommentaryRequest>> {
         let plan = self.plan(scope, plan).await?;
-        let rows = match period {
-            Some(period) => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
+        let rows =
+            match period {
+                Some(period) => sqlx::query(sqlx::AssertSqlSafe(format!(
                     "SELECT {COLUMNS} FROM commentary_requests WHERE plan_id = $1 AND period = $2 \
                      ORDER BY id"
                 )))
                 .bind(plan.id.0)
                 .bind(period.to_string())
                 .fetch_all(self.pool())
-                .await?
-            }
-            None => {
-                sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "SELECT {COLUMNS} FROM commentary_requests WHERE plan_id = $1 ORDER BY id"
-                )))
-                .bind(plan.id.0)
-                .fetch_all(self.pool())
-                .await?
-            }
-        };
+                .await?,
+                None => {
+                    sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "SELECT {COLUMNS} FROM commentary_requests WHERE plan_id = $1 ORDER BY id"
+                    )))
+                    .bind(plan.id.0)
+                    .fetch_all(self.pool())
+                    .await?
+                }
+            };
         rows.iter().map(request_from_row).collect()
     }
 }
