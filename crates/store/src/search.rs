@@ -155,7 +155,7 @@ const REINDEX_BATCH: usize = 10_000;
 /// of its versions (each distinct wording once, so old wording stays findable) and the text of
 /// its updates. The items are a JSON array of ids, `$1`, shared by the two statements: the old
 /// documents are deleted first. The same expression fills the index in migration 0011.
-const SQLITE_REINDEX: &str = "DELETE FROM search_docs \
+pub(crate) const SQLITE_REINDEX: &str = "DELETE FROM search_docs \
      WHERE rowid IN (SELECT value FROM json_each($1)); \
      INSERT INTO search_docs (rowid, body, scope) \
      SELECT i.id, \
