@@ -55,6 +55,11 @@ enum Job {
         note: Note,
         reply: oneshot::Sender<()>,
     },
+    /// A search waiting for the search backlog's documents to be rebuilt (migration 0027),
+    /// which its batch does before it commits. Answered once that batch has committed.
+    Search {
+        reply: oneshot::Sender<Result<()>>,
+    },
 }
 
 /// One statement of the form `UPDATE … SET column = $1 WHERE key = $2`: a note of use.
@@ -79,7 +84,7 @@ impl Job {
             Job::Changes { changes, .. } => {
                 1 + changes.new_items.len() + changes.versions.len() + changes.updates.len()
             }
-            Job::Close { .. } | Job::Note { .. } => 0,
+            Job::Close { .. } | Job::Note { .. } | Job::Search { .. } => 0,
         }
     }
 }
@@ -159,6 +164,14 @@ impl Writer {
         let (reply, done) = oneshot::channel();
         self.send(Job::Note { note, reply }).await?;
         done.await.map_err(|_| StoreError::WriterStopped)
+    }
+
+    /// Rebuilds the search documents of the items in the search backlog in the next batch;
+    /// answers once that batch has committed.
+    pub(crate) async fn catch_up_search(&self) -> Result<()> {
+        let (reply, done) = oneshot::channel();
+        self.send(Job::Search { reply }).await?;
+        done.await.map_err(|_| StoreError::WriterStopped)?
     }
 
     /// Finishes the jobs already queued, then closes the writer's connection.
@@ -252,7 +265,8 @@ async fn write_batch_per_job(store: &Store, conn: &mut AnyConnection, batch: Vec
     let mut outcomes = Vec::with_capacity(batch.len());
     let (notes, batch): (Vec<Job>, Vec<Job>) = batch
         .into_iter()
-        .partition(|job| matches!(job, Job::Note { .. }));
+        .partition(|job| matches!(job, Job::Note { .. } | Job::Search { .. }));
+    let searched = notes.iter().any(|job| matches!(job, Job::Search { .. }));
     let mut jobs = batch.into_iter();
     let committed: Result<()> = async {
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -285,6 +299,13 @@ async fn write_batch_per_job(store: &Store, conn: &mut AnyConnection, batch: Vec
             let items: Vec<ItemId> = batch.reindex.into_iter().collect();
             crate::search::reindex_items(&mut tx, store.backend(), &items).await?;
         }
+        // A search waits on this batch: the documents of the items in the search backlog
+        // (listed by batches of updates alone, `updates`), after this batch's own.
+        if searched {
+            sqlx::query(crate::search::SQLITE_CATCH_UP.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         // COMMIT also releases the last change set's savepoint.
         tx.commit().await?;
         Ok(())
@@ -303,8 +324,20 @@ async fn write_batch_per_job(store: &Store, conn: &mut AnyConnection, batch: Vec
         outcome.answer(failure.as_ref());
     }
     for job in notes {
-        if let Job::Note { reply, .. } = job {
-            let _ = reply.send(());
+        match job {
+            Job::Note { reply, .. } => {
+                let _ = reply.send(());
+            }
+            Job::Search { reply } => {
+                let _ = reply.send(match &failure {
+                    None => Ok(()),
+                    Some(failure) if failure.unavailable => {
+                        Err(StoreError::Unavailable(failure.message.clone()))
+                    }
+                    Some(failure) => Err(StoreError::NotCommitted(failure.message.clone())),
+                });
+            }
+            _ => {}
         }
     }
 }
@@ -386,7 +419,7 @@ async fn write_job(
             let _ = reply.send(());
             return (None, None);
         }
-        Job::Note { .. } => return (None, None),
+        Job::Note { .. } | Job::Search { .. } => return (None, None),
     };
     if !outcome.failed() {
         batch.release = format!("RELEASE SAVEPOINT {savepoint}; ");
@@ -402,7 +435,7 @@ async fn write_job(
 /// A job that was never written, as an outcome: the batch's failure is its answer.
 fn unwritten(job: Job) -> Option<Outcome> {
     match job {
-        Job::Note { .. } => None,
+        Job::Note { .. } | Job::Search { .. } => None,
         Job::Changes { reply, .. } => Some(Outcome::Changes(reply, None)),
         Job::Close { reply } => {
             let _ = reply.send(());
@@ -548,6 +581,14 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(found.len(), 3, "each of the plan's three items: {found:?}");
+        // The batch listed its items in the search backlog; the search had them rebuilt.
+        let pending: i64 = sqlx::query("SELECT COUNT(*) AS n FROM search_backlog")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(pending, 0);
         conn.close().await.unwrap();
         store.close().await;
         let _ = std::fs::remove_file(&path);
@@ -686,6 +727,11 @@ mod tests {
     /// What a database holds after a batch, ids aside: every update's item and text, each
     /// plan's revision, the audit records' subjects, each search document.
     async fn contents(conn: &mut AnyConnection) -> Vec<String> {
+        // The documents as a search sees them: the backlog's rebuilt first.
+        sqlx::query(crate::search::SQLITE_CATCH_UP.as_str())
+            .execute(&mut *conn)
+            .await
+            .unwrap();
         let mut all = Vec::new();
         for sql in [
             "SELECT item_id || ' ' || text || ' ' || COALESCE(supersedes_id, '-') AS line \

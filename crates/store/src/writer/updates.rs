@@ -1,7 +1,7 @@
 //! A batch of progress updates alone, written in two round trips to the writer's connection
 //! whatever its size: the first opens the transaction and reads the highest update id; the
-//! second writes every job's row, plan revision, audit record and the search documents of
-//! the items touched, and commits (one fsync). The per-job path (`write_batch`) costs a
+//! second writes every job's row, plan revision and audit record, lists the items touched in
+//! the search backlog (a search rebuilds their documents first), and commits (one fsync). The per-job path (`write_batch`) costs a
 //! round trip per job and three more, each a hand-off to sqlx's thread for the connection
 //! and back; under a stream of updates those hand-offs, not SQLite, were the writer's limit.
 //!
@@ -33,13 +33,20 @@ const OPEN: &str = "BEGIN IMMEDIATE; SELECT COALESCE(MAX(id), 0) AS top FROM upd
 
 /// Every job's update row where its item is its plan's, the plans' revisions (one per change
 /// set written, as the per-job path counts them), the audit records of the change sets
-/// written, their items' search documents, and the commit. `$1`: the update rows, `[id, org,
-/// plan, item, as_of, entered_at, author_person, author_post, text, proposed_rag,
-/// supersedes, the change set's plan, the change set's organisation]`; `$2`: the audit
-/// records, `[update id, at, org, user, actor, address, action, plan, item, subject,
-/// detail]`; `$3` and `$4`: the first and last update ids the batch may use.
-static WRITE: LazyLock<String> = LazyLock::new(|| {
-    let written = "SELECT item_id FROM updates WHERE id BETWEEN $3 AND $4";
+/// written, their items listed in the search backlog (their documents are rebuilt before the
+/// next search, migration 0027), and the commit. `$1`: the update rows, `[id, org, plan,
+/// item, as_of, entered_at, author_person, author_post, text, proposed_rag, supersedes, the
+/// change set's plan, the change set's organisation]`; `$2`: the audit records, `[update id,
+/// at, org, user, actor, address, action, plan, item, subject, detail]`; `$3` and `$4`: the
+/// first and last update ids the batch may use.
+static WRITE: LazyLock<String> = LazyLock::new(|| write_sql(""));
+
+/// [`WRITE`] where a search waits on the batch: the backlog's documents are rebuilt before
+/// the commit.
+static WRITE_CATCHING_UP: LazyLock<String> =
+    LazyLock::new(|| write_sql(&format!("{}; ", crate::search::SQLITE_CATCH_UP.as_str())));
+
+fn write_sql(before_commit: &str) -> String {
     format!(
         "INSERT INTO updates (id, org_id, plan_id, item_id, as_of, entered_at, author_person, \
            author_post, text, proposed_rag, supersedes_id) \
@@ -61,11 +68,11 @@ static WRITE: LazyLock<String> = LazyLock::new(|| {
          FROM json_each($2) a \
          WHERE (a.value ->> 0) IN (SELECT id FROM updates WHERE id BETWEEN $3 AND $4) \
          ORDER BY a.key; \
-         {}; \
-         COMMIT",
-        crate::search::SQLITE_REINDEX.replace("SELECT value FROM json_each($1)", written)
+         INSERT OR IGNORE INTO search_backlog (item_id) \
+           SELECT item_id FROM updates WHERE id BETWEEN $3 AND $4; \
+         {before_commit}COMMIT"
     )
-});
+}
 
 /// True where the per-job path would write `job` with `write_small_changes`' one-statement
 /// rows: a change set of exactly one progress update to an existing item, nothing else.
@@ -78,7 +85,7 @@ fn takes(job: &Job) -> bool {
                 && changes.updates.len() == 1
                 && matches!(changes.updates[0].item, ItemRef::Existing(_))
         }
-        Job::Note { .. } => true,
+        Job::Note { .. } | Job::Search { .. } => true,
         Job::Close { .. } => false,
     }
 }
@@ -131,6 +138,9 @@ pub(super) async fn write_updates_alone(
             }
             Job::Note { reply, .. } => {
                 let _ = reply.send(());
+            }
+            Job::Search { reply } => {
+                let _ = reply.send(Ok(()));
             }
             Job::Close { reply } => {
                 let _ = reply.send(());
@@ -213,7 +223,12 @@ async fn write(conn: &mut AnyConnection, batch: &[Job]) -> Result<Stored> {
             ]));
         }
     }
-    let stored = sqlx::query(WRITE.as_str())
+    let searched = batch.iter().any(|job| matches!(job, Job::Search { .. }));
+    let sql = match searched {
+        true => WRITE_CATCHING_UP.as_str(),
+        false => WRITE.as_str(),
+    };
+    let stored = sqlx::query(sql)
         .bind(Value::Array(rows).to_string())
         .bind(Value::Array(audits).to_string())
         .bind(top + 1)
