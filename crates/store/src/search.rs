@@ -24,6 +24,7 @@ impl Store {
         if self.indexes_pending(plan.id).await? {
             self.catch_up_indexes(plan.id).await?;
         }
+        self.catch_up_search().await?;
         // The ids come back as one row of comma-separated numbers: SQLite's driver hands each
         // row across a channel from its worker thread, and 5,000 rows cost more than the match.
         let row = match self.backend() {
@@ -148,6 +149,46 @@ pub(crate) async fn reindex_items(
     Ok(())
 }
 
+/// Rebuilds the search document of every item in the search backlog and empties it, in the
+/// caller's transaction (SQLite; see migration 0027).
+pub(crate) static SQLITE_CATCH_UP: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "{}; DELETE FROM search_backlog",
+        SQLITE_REINDEX.replace(
+            "SELECT value FROM json_each($1)",
+            "SELECT item_id FROM search_backlog"
+        )
+    )
+});
+
+impl Store {
+    /// Brings the search documents of the items in the search backlog up to date before a
+    /// search: on SQLite the writer does it in its next batch, whose commit this waits for.
+    /// An update acknowledged before the search began is committed, its item listed, so the
+    /// search finds it.
+    async fn catch_up_search(&self) -> Result<()> {
+        if self.backend() != Backend::Sqlite {
+            return Ok(());
+        }
+        let pending = sqlx::query("SELECT EXISTS (SELECT 1 FROM search_backlog) AS pending")
+            .fetch_one(self.pool())
+            .await?
+            .try_get::<i64, _>("pending")?;
+        if pending == 0 {
+            return Ok(());
+        }
+        if let Some(writer) = &self.writer {
+            return writer.catch_up_search().await;
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query(SQLITE_CATCH_UP.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
 /// Items per reindexing statement.
 const REINDEX_BATCH: usize = 10_000;
 
@@ -155,7 +196,7 @@ const REINDEX_BATCH: usize = 10_000;
 /// of its versions (each distinct wording once, so old wording stays findable) and the text of
 /// its updates. The items are a JSON array of ids, `$1`, shared by the two statements: the old
 /// documents are deleted first. The same expression fills the index in migration 0011.
-const SQLITE_REINDEX: &str = "DELETE FROM search_docs \
+pub(crate) const SQLITE_REINDEX: &str = "DELETE FROM search_docs \
      WHERE rowid IN (SELECT value FROM json_each($1)); \
      INSERT INTO search_docs (rowid, body, scope) \
      SELECT i.id, \

@@ -21,6 +21,8 @@ use crate::error::{Result, StoreError};
 use crate::rows::instant_text;
 use crate::write::{DerivedIndexes, UpdateIds};
 
+mod updates;
+
 /// Jobs waiting beyond this many are left for the next batch, so that one batch's
 /// transaction, and the wait of its first caller, stay short.
 const MAX_BATCH: usize = 256;
@@ -53,6 +55,11 @@ enum Job {
         note: Note,
         reply: oneshot::Sender<()>,
     },
+    /// A search waiting for the search backlog's documents to be rebuilt (migration 0027),
+    /// which its batch does before it commits. Answered once that batch has committed.
+    Search {
+        reply: oneshot::Sender<Result<()>>,
+    },
 }
 
 /// One statement of the form `UPDATE … SET column = $1 WHERE key = $2`: a note of use.
@@ -77,7 +84,7 @@ impl Job {
             Job::Changes { changes, .. } => {
                 1 + changes.new_items.len() + changes.versions.len() + changes.updates.len()
             }
-            Job::Close { .. } | Job::Note { .. } => 0,
+            Job::Close { .. } | Job::Note { .. } | Job::Search { .. } => 0,
         }
     }
 }
@@ -159,6 +166,14 @@ impl Writer {
         done.await.map_err(|_| StoreError::WriterStopped)
     }
 
+    /// Rebuilds the search documents of the items in the search backlog in the next batch;
+    /// answers once that batch has committed.
+    pub(crate) async fn catch_up_search(&self) -> Result<()> {
+        let (reply, done) = oneshot::channel();
+        self.send(Job::Search { reply }).await?;
+        done.await.map_err(|_| StoreError::WriterStopped)?
+    }
+
     /// Finishes the jobs already queued, then closes the writer's connection.
     pub(crate) async fn close(&self) {
         let (reply, done) = oneshot::channel();
@@ -237,10 +252,21 @@ async fn run(
 /// Writes every job of `batch` in one transaction, each in its own savepoint, then answers
 /// each caller with its own result: after the commit, or with the commit's failure.
 async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
+    // Progress updates alone (what a stream of requests mostly sends) go in two round trips.
+    let batch = match updates::write_updates_alone(conn, batch).await {
+        Ok(()) => return,
+        Err(batch) => batch,
+    };
+    write_batch_per_job(store, conn, batch).await;
+}
+
+/// [`write_batch`] job by job, each in its own savepoint: for any batch.
+async fn write_batch_per_job(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
     let mut outcomes = Vec::with_capacity(batch.len());
     let (notes, batch): (Vec<Job>, Vec<Job>) = batch
         .into_iter()
-        .partition(|job| matches!(job, Job::Note { .. }));
+        .partition(|job| matches!(job, Job::Note { .. } | Job::Search { .. }));
+    let searched = notes.iter().any(|job| matches!(job, Job::Search { .. }));
     let mut jobs = batch.into_iter();
     let committed: Result<()> = async {
         let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
@@ -273,6 +299,13 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
             let items: Vec<ItemId> = batch.reindex.into_iter().collect();
             crate::search::reindex_items(&mut tx, store.backend(), &items).await?;
         }
+        // A search waits on this batch: the documents of the items in the search backlog
+        // (listed by batches of updates alone, `updates`), after this batch's own.
+        if searched {
+            sqlx::query(crate::search::SQLITE_CATCH_UP.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         // COMMIT also releases the last change set's savepoint.
         tx.commit().await?;
         Ok(())
@@ -291,8 +324,20 @@ async fn write_batch(store: &Store, conn: &mut AnyConnection, batch: Vec<Job>) {
         outcome.answer(failure.as_ref());
     }
     for job in notes {
-        if let Job::Note { reply, .. } = job {
-            let _ = reply.send(());
+        match job {
+            Job::Note { reply, .. } => {
+                let _ = reply.send(());
+            }
+            Job::Search { reply } => {
+                let _ = reply.send(match &failure {
+                    None => Ok(()),
+                    Some(failure) if failure.unavailable => {
+                        Err(StoreError::Unavailable(failure.message.clone()))
+                    }
+                    Some(failure) => Err(StoreError::NotCommitted(failure.message.clone())),
+                });
+            }
+            _ => {}
         }
     }
 }
@@ -374,7 +419,7 @@ async fn write_job(
             let _ = reply.send(());
             return (None, None);
         }
-        Job::Note { .. } => return (None, None),
+        Job::Note { .. } | Job::Search { .. } => return (None, None),
     };
     if !outcome.failed() {
         batch.release = format!("RELEASE SAVEPOINT {savepoint}; ");
@@ -390,7 +435,7 @@ async fn write_job(
 /// A job that was never written, as an outcome: the batch's failure is its answer.
 fn unwritten(job: Job) -> Option<Outcome> {
     match job {
-        Job::Note { .. } => None,
+        Job::Note { .. } | Job::Search { .. } => None,
         Job::Changes { reply, .. } => Some(Outcome::Changes(reply, None)),
         Job::Close { reply } => {
             let _ = reply.send(());
@@ -404,8 +449,8 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use chrono::NaiveDate;
-    use sqlx::Connection;
-    use waymark_core::{Classification, ItemFields, PlanKind, UpdateCycle};
+    use sqlx::{Connection, Row};
+    use waymark_core::{Classification, ItemFields, PlanKind, UpdateCycle, UpdateId};
 
     use super::*;
     use crate::changes::{NewItem, NewUpdate};
@@ -536,8 +581,250 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(found.len(), 3, "each of the plan's three items: {found:?}");
+        // The batch listed its items in the search backlog; the search had them rebuilt.
+        let pending: i64 = sqlx::query("SELECT COUNT(*) AS n FROM search_backlog")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap()
+            .try_get("n")
+            .unwrap();
+        assert_eq!(pending, 0);
         conn.close().await.unwrap();
         store.close().await;
         let _ = std::fs::remove_file(&path);
+    }
+
+    /// A fresh database file's path for a test.
+    fn temp_db(name: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!(
+            "waymark-writer-{name}-{}-{}.db",
+            std::process::id(),
+            Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        ))
+    }
+
+    /// Two plans' items, one of them archived, on a new database: the same ids every time.
+    struct Fixture {
+        store: Store,
+        conn: AnyConnection,
+        path: std::path::PathBuf,
+        plan: Plan,
+        items: Vec<ItemId>,
+        archived: ItemId,
+        foreign: ItemId,
+    }
+
+    async fn fixture(name: &str) -> Fixture {
+        let path = temp_db(name);
+        let store = Store::open_sqlite_file(&path).await.unwrap();
+        let (plan, items) = plan_with_items(&store, "ONE", 4).await;
+        let (_, foreign) = plan_with_items(&store, "TWO", 1).await;
+        let archived = items[3];
+        let mut archive = ChangeSet::new(plan.org, plan.id);
+        archive.versions.push(crate::changes::NewVersion {
+            item: archived,
+            parent: None,
+            fields: ItemFields {
+                text: "ONE action 3".into(),
+                archived: true,
+                ..ItemFields::default()
+            },
+            effective: day(),
+            reason: None,
+        });
+        store.apply_changes(&archive).await.unwrap();
+        let conn = AnyConnection::connect(&format!("sqlite://{}", path.display()))
+            .await
+            .unwrap();
+        Fixture {
+            store,
+            conn,
+            path,
+            plan,
+            items: items[..3].to_vec(),
+            archived,
+            foreign: foreign[0],
+        }
+    }
+
+    /// One job of a mixed batch, as the test describes it.
+    #[derive(Clone, Copy, Debug)]
+    enum Kind {
+        Valid(usize),
+        Foreign,
+        Missing,
+        Archived,
+        /// Corrects an update that does not exist: refused by the foreign key.
+        SupersedesMissing,
+        /// An edit made from a version that is no longer the latest.
+        Stale,
+    }
+
+    fn job_of(f: &Fixture, kind: Kind, text: &str) -> (Job, oneshot::Receiver<Result<Applied>>) {
+        let item = match kind {
+            Kind::Valid(n) => f.items[n % f.items.len()],
+            Kind::Foreign => f.foreign,
+            Kind::Missing => ItemId(987_654),
+            Kind::Archived => f.archived,
+            Kind::SupersedesMissing | Kind::Stale => f.items[0],
+        };
+        let (job, answer) = update_job(&f.plan, item, text);
+        let Job::Changes {
+            plan,
+            mut changes,
+            reply,
+        } = job
+        else {
+            unreachable!()
+        };
+        changes.audit = Some(crate::NewAuditEvent {
+            org: None,
+            user: None,
+            actor: "Tester".into(),
+            address: Some("127.0.0.1".into()),
+            action: "item.update".into(),
+            plan: None,
+            item: Some(item),
+            subject: Some(text.into()),
+            detail: Some(serde_json::json!({ "text_chars": text.len() })),
+        });
+        match kind {
+            Kind::SupersedesMissing => changes.updates[0].supersedes = Some(UpdateId(876_543)),
+            Kind::Stale => {
+                changes.expected_versions.push((item, -1));
+                changes.versions.push(crate::changes::NewVersion {
+                    item,
+                    parent: None,
+                    fields: ItemFields {
+                        text: "edited".into(),
+                        ..ItemFields::default()
+                    },
+                    effective: day(),
+                    reason: None,
+                });
+            }
+            _ => {}
+        }
+        let job = Job::Changes {
+            plan,
+            changes,
+            reply,
+        };
+        (job, answer)
+    }
+
+    /// An answer without its update ids, which may differ between the two paths.
+    fn answer_kind(result: &Result<Applied>) -> String {
+        match result {
+            Ok(applied) => format!("ok, {} update(s)", applied.update_ids.len()),
+            Err(StoreError::NotFound { what, id }) => format!("{what} {id} not found"),
+            Err(StoreError::Conflict { what, id, .. }) => format!("conflict on {what} {id}"),
+            Err(StoreError::Database(_)) => "database error".into(),
+            Err(other) => format!("{other}"),
+        }
+    }
+
+    /// What a database holds after a batch, ids aside: every update's item and text, each
+    /// plan's revision, the audit records' subjects, each search document.
+    async fn contents(conn: &mut AnyConnection) -> Vec<String> {
+        // The documents as a search sees them: the backlog's rebuilt first.
+        sqlx::query(crate::search::SQLITE_CATCH_UP.as_str())
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        let mut all = Vec::new();
+        for sql in [
+            "SELECT item_id || ' ' || text || ' ' || COALESCE(supersedes_id, '-') AS line \
+             FROM updates ORDER BY id",
+            "SELECT id || ' ' || revision AS line FROM plans ORDER BY id",
+            "SELECT action || ' ' || COALESCE(subject, '') || ' ' || COALESCE(plan_id, '') \
+             || ' ' || COALESCE(org_id, '') || ' ' || COALESCE(detail, '') AS line \
+             FROM audit_events ORDER BY id",
+            "SELECT rowid || ' ' || body || ' ' || scope AS line FROM search_docs ORDER BY rowid",
+        ] {
+            for row in sqlx::query(sql).fetch_all(&mut *conn).await.unwrap() {
+                all.push(format!(
+                    "{:?}",
+                    row.try_get::<Option<String>, _>("line").unwrap()
+                ));
+            }
+        }
+        all
+    }
+
+    /// Batches mixing valid updates with updates to another plan's item, to no item, to an
+    /// archived item, correcting an update that does not exist, and edits from a stale
+    /// version: each job gets the same answer from `write_batch` (which writes progress
+    /// updates alone in one transaction of two round trips) as from the per-job path, and
+    /// the two databases end up holding the same.
+    #[tokio::test]
+    async fn a_batch_of_updates_alone_answers_each_job_as_the_per_job_path_does() {
+        let mut fast = fixture("fast").await;
+        let mut slow = fixture("slow").await;
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |below: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % below
+        };
+        for round in 0..24 {
+            let size = 1 + next(12) as usize;
+            // Every fourth round may hold a stale edit, which sends the batch job by job, and
+            // every third a correction of no update, which rolls the batch back to go job by
+            // job; the others are written in the one transaction.
+            let stale = round % 4 == 0;
+            let supersedes = round % 3 == 1;
+            let kinds: Vec<Kind> = (0..size)
+                .map(|_| match next(9) {
+                    0..=3 => Kind::Valid(next(3) as usize),
+                    4 => Kind::Foreign,
+                    5 => Kind::Missing,
+                    6 => Kind::Archived,
+                    7 if supersedes => Kind::SupersedesMissing,
+                    8 if stale => Kind::Stale,
+                    _ => Kind::Valid(next(3) as usize),
+                })
+                .collect();
+            let mut answers = Vec::new();
+            for (f, per_job) in [(&mut fast, false), (&mut slow, true)] {
+                let (jobs, receivers): (Vec<Job>, Vec<_>) = kinds
+                    .iter()
+                    .enumerate()
+                    .map(|(n, kind)| job_of(f, *kind, &format!("kestrel round {round} job {n}")))
+                    .unzip();
+                let bare = Store {
+                    writer: None,
+                    ..f.store.clone()
+                };
+                match per_job {
+                    false => write_batch(&bare, &mut f.conn, jobs).await,
+                    true => write_batch_per_job(&bare, &mut f.conn, jobs).await,
+                }
+                let mut kinds_answered = Vec::new();
+                for receiver in receivers {
+                    kinds_answered.push(answer_kind(&receiver.await.unwrap()));
+                }
+                answers.push(kinds_answered);
+            }
+            assert_eq!(answers[0], answers[1], "round {round}: {kinds:?}");
+            assert_eq!(
+                contents(&mut fast.conn).await,
+                contents(&mut slow.conn).await,
+                "round {round}: {kinds:?}"
+            );
+        }
+        // Updates written either way are found by search at once.
+        let found = fast
+            .store
+            .search(Scope::Org(fast.plan.org), fast.plan.id, "kestrel")
+            .await
+            .unwrap();
+        assert!(!found.is_empty());
+        for f in [fast, slow] {
+            f.conn.close().await.unwrap();
+            f.store.close().await;
+            let _ = std::fs::remove_file(&f.path);
+        }
     }
 }
