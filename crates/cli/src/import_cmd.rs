@@ -199,7 +199,13 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| workbook.file.clone());
-    let parsed = if waymark_io::programme::is_programme_workbook(&workbook) {
+    // A plan kind given other than collaboration says what the file is: read it as a tracker
+    // or an indicator table, never as a programme register.
+    let register_possible = args
+        .kind
+        .as_deref()
+        .is_none_or(|kind| PlanKind::parse(kind) == PlanKind::Collaboration);
+    let parsed = if register_possible && waymark_io::programme::is_programme_workbook(&workbook) {
         Parsed::Programme(Box::new(waymark_io::programme::parse_programme_workbook(
             &workbook,
             waymark_core::indicator::FinancialYear::containing(options.as_at).ok(),

@@ -191,10 +191,14 @@ pub fn is_programme_workbook(workbook: &Workbook) -> bool {
             || (matches!(
                 workbook.format,
                 crate::table::Format::Tsv | crate::table::Format::Docx
-            ) && !funding_rows_from_table(table).0.is_empty())
-    }) || !funding_rows_from_text(&document_text(workbook))
-        .0
-        .is_empty()
+            ) && holds_amounts(&funding_rows_from_table(table).0))
+    }) || holds_amounts(&funding_rows_from_text(&document_text(workbook)).0)
+}
+
+/// A funding table is one only where some row holds an amount (or an amount not known): a
+/// tracker whose notes mention two financial years is not one.
+fn holds_amounts(rows: &[ParsedFundingRow]) -> bool {
+    rows.iter().any(|row| !row.cells.is_empty())
 }
 
 /// Reads a programme register. `default_year` is the year undated savings columns speak for
@@ -315,6 +319,9 @@ pub fn funding_rows_from_text(text: &str) -> (Vec<ParsedFundingRow>, Vec<Finding
     })
 }
 
+/// The longest cell read as a year heading of a funding table.
+const YEAR_HEADING_CHARS: usize = 32;
+
 /// Funding rows from a table with a row of years (at least two) heading its columns.
 pub fn funding_rows_from_table(table: &Table) -> (Vec<ParsedFundingRow>, Vec<Finding>) {
     let mut out = Vec::new();
@@ -324,6 +331,9 @@ pub fn funding_rows_from_table(table: &Table) -> (Vec<ParsedFundingRow>, Vec<Fin
             .cells
             .iter()
             .enumerate()
+            // A heading names its year and little else ("2024/25", "£'m 2025-26"); a note
+            // that mentions a year in passing heads nothing.
+            .filter(|(_, cell)| cell.trim().chars().count() <= YEAR_HEADING_CHARS)
             .filter_map(|(c, cell)| year_in(cell).map(|y| (c, y)))
             .collect();
         (years.len() >= 2).then_some((i, years))
@@ -944,6 +954,9 @@ enum ContributionColumn {
     StatedShare(MoneyScale),
 }
 
+/// The longest cell read as a column heading of a contributions sheet.
+const HEADING_CHARS: usize = 60;
+
 fn contributions_header(table: &Table) -> Option<(usize, Vec<(usize, ContributionColumn)>)> {
     table
         .rows
@@ -955,6 +968,9 @@ fn contributions_header(table: &Table) -> Option<(usize, Vec<(usize, Contributio
                 .cells
                 .iter()
                 .enumerate()
+                // A heading is a label ("Force", "Police grant £m", "Share %"); a cell of
+                // prose that mentions forces and a percentage heads nothing.
+                .filter(|(_, cell)| cell.trim().chars().count() <= HEADING_CHARS)
                 .filter_map(|(c, cell)| contribution_column(cell).map(|col| (c, col)))
                 .collect();
             let has_org = columns
@@ -966,7 +982,15 @@ fn contributions_header(table: &Table) -> Option<(usize, Vec<(usize, Contributio
                     ContributionColumn::Basis(..) | ContributionColumn::StatedShare(_)
                 )
             });
-            (has_org && has_basis).then_some((index, columns))
+            // A heading row is mostly headings Waymark knows: a tracker's row that happens to
+            // name forces in one cell and a percentage in another is data, not a heading.
+            let filled = row
+                .cells
+                .iter()
+                .filter(|cell| !cell.trim().is_empty())
+                .count();
+            let mostly_known = columns.len() * 2 >= filled;
+            (has_org && has_basis && mostly_known).then_some((index, columns))
         })
 }
 

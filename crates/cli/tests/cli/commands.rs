@@ -744,3 +744,38 @@ fn findings_of_a_workbook_of_several_sheets_name_their_sheet() {
         ]
     );
 }
+
+#[test]
+fn a_tracker_whose_rows_name_forces_and_percentages_is_imported_as_a_tracker() {
+    let dir = fresh_data_dir("import-not-a-register");
+    succeed(waymark(&dir).args(["org", "add", "--code", "NSP", "--name", "Northshire Police"]));
+    let tracker = dir.join("tracker.csv");
+    // Row 2 names forces in one short cell and a percentage in another: the shape of a
+    // contributions sheet's heading, in a tracker's data.
+    std::fs::write(
+        &tracker,
+        "Ref,Action,Owner,Due,RAG,Latest update\n\
+         1,All forces,Head of Contact,31/03/2027,Amber,75% compliant\n\
+         2,Review the call script,Head of Contact,30/06/2027,Green,Drafted\n",
+    )
+    .unwrap();
+    let tracker = tracker.to_str().unwrap();
+    for kind in [None, Some("improvement")] {
+        let mut args = vec![
+            "import",
+            tracker,
+            "--new-plan",
+            "Call handling",
+            "--organisation",
+            "NSP",
+            "--dry-run",
+            "--json",
+        ];
+        if let Some(kind) = kind {
+            args.extend(["--kind", kind]);
+        }
+        let read = json(&dir, &args);
+        assert_ne!(read["kind"], "programme", "{kind:?}: {read}");
+        assert_eq!(read["items"], 2, "{kind:?}: {read}");
+    }
+}

@@ -9,6 +9,16 @@ use crate::helpers::{dump, expect_file, fresh_store, import_new, preview_of, see
 const SEED: &str = "000_ffc31558cea22b14.txt";
 
 #[test]
+fn the_tracker_is_read_as_a_tracker_not_as_a_programme_register() {
+    let Some(path) = seed(SEED) else { return };
+    let workbook = waymark_io::read_file(&path).unwrap();
+    // Its notes mention financial years and money ("compliance is poor 75%"), and no column
+    // holds an amount by year: it is no funding table.
+    assert!(!waymark_io::programme::is_programme_workbook(&workbook));
+    assert!(!waymark_io::indicators::is_indicator_workbook(&workbook));
+}
+
+#[test]
 fn the_dry_run_counts_forty_recommendations_and_their_dated_entries() {
     let Some(path) = seed(SEED) else { return };
     let preview = preview_of(&path);
