@@ -309,7 +309,7 @@ pub(crate) struct ItemPatchJson {
     #[schema(value_type = Option<String>, max_length = 100)]
     reference: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(schema_with = crate::api::openapi::wording)]
+    #[schema(schema_with = crate::api::openapi::some_words)]
     text: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>, max_length = 10000)]

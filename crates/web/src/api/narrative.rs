@@ -43,15 +43,7 @@ pub(crate) struct NarrativeQuery {
 impl NarrativeQuery {
     /// The period asked for, or the quarter last ended.
     fn period(&self, state: &AppState) -> String {
-        match self.period.as_deref().map(str::trim) {
-            Some(period) if !period.is_empty() => period.to_string(),
-            _ => waymark_report::indicators::last_period_ended(
-                waymark_core::indicator::Calendar::Quarterly,
-                state.today(),
-            )
-            .map(|period| period.to_string())
-            .unwrap_or_default(),
-        }
+        crate::pages::narrative::period_or_last_quarter(state, self.period.as_deref())
     }
 }
 

@@ -417,111 +417,82 @@ fn period_pattern() -> String {
     format!("^(((Q[1-4]|P([1-9]|1[0-3])) )?({years})|({months}) 20[0-9][0-9])$")
 }
 
+/// The pattern of a financial year as a programme names it: "2024/25" (or "2024-25").
+fn financial_year_pattern() -> String {
+    format!("^({}|{})$", financial_years("/"), financial_years("-"))
+}
+
+/// The roles a request names, and the markings (clearances are markings too).
+const ROLES: [&str; 4] = ["admin", "manager", "contributor", "viewer"];
+const MARKINGS: [&str; 2] = ["OFFICIAL", "OFFICIAL-SENSITIVE"];
+
 /// The schema of a reporting period in a body or a required query parameter.
 pub(crate) fn report_period() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(Some(period_pattern()))
-        .into()
+    text(period_pattern()).into()
 }
 
 /// The schema of an optional query period: a reporting period, or empty, which reads as absent.
 pub(crate) fn query_period() -> Schema {
-    or_empty(
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some(period_pattern())),
-    )
+    or_empty(text(period_pattern()))
+}
+
+/// As [`report_period`], or empty or null, which read as absent.
+pub(crate) fn report_period_or_null() -> Schema {
+    or_empty_or_null(text(period_pattern()))
 }
 
 /// The schema of a financial year as a programme names it: "2024/25" (or "2024-25").
 pub(crate) fn financial_year() -> Schema {
-    let slash = financial_years("/");
-    let dash = financial_years("-");
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .pattern(Some(format!("^({slash}|{dash})$")))
-        .into()
+    text(financial_year_pattern()).into()
 }
 
 /// As [`financial_year`], or empty or null, which read as absent, in a body.
 pub(crate) fn financial_year_or_null() -> Schema {
-    let slash = financial_years("/");
-    let dash = financial_years("-");
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some(format!("^({slash}|{dash}|)$"))),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
-}
-
-/// A day (ISO) in a body, or empty or null, which read as absent.
-pub(crate) fn day_or_empty() -> Schema {
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .max_length(Some(0)),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
+    or_empty_or_null(text(financial_year_pattern()))
 }
 
 /// As [`financial_year`], or empty, which reads as absent, in a query.
 pub(crate) fn query_financial_year() -> Schema {
-    let slash = financial_years("/");
-    let dash = financial_years("-");
-    or_empty(
+    or_empty(text(financial_year_pattern()))
+}
+
+/// A day (ISO) in a body, or empty or null, which read as absent.
+pub(crate) fn day_or_empty() -> Schema {
+    or_empty_or_null(
         ObjectBuilder::new()
             .schema_type(Type::String)
-            .pattern(Some(format!("^({slash}|{dash})$"))),
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
     )
 }
 
-/// Some words: at least one character that is not a space.
+/// Some words: 1 to 2,000 characters, at least one of them not a space (an item's wording,
+/// a reason).
 pub(crate) fn some_words() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(2000))
-        .pattern(Some("\\S"))
-        .into()
+    words_of_at_most(2000).into()
 }
 
 /// Owner posts to give: a list of one or more posts, or one string with posts separated by
 /// " / " as trackers write them; each with some words.
 pub(crate) fn some_owners() -> Schema {
-    let post = || {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .min_length(Some(1))
-            .max_length(Some(200))
-            .pattern(Some("\\S"))
-    };
     OneOfBuilder::new()
         .item(
             utoipa::openapi::schema::ArrayBuilder::new()
-                .items(post())
+                .items(words_of_at_most(200))
                 .min_items(Some(1)),
         )
-        .item(post().max_length(Some(2000)))
+        .item(words_of_at_most(2000))
         .into()
+}
+
+/// 1 to `most` characters, at least one of them not a space.
+fn words_of_at_most(most: usize) -> ObjectBuilder {
+    text("\\S").min_length(Some(1)).max_length(Some(most))
 }
 
 /// An email address as Waymark reads one: a name, "@", and a domain with a dot inside it.
 pub(crate) fn email_address() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
+    text("^[^@\\s]+@[^\\s.][^\\s]*\\.[^\\s]*[^\\s.]$")
         .max_length(Some(254))
-        .pattern(Some("^[^@\\s]+@[^\\s.][^\\s]*\\.[^\\s]*[^\\s.]$"))
         .into()
 }
 
@@ -536,122 +507,86 @@ pub(crate) fn new_password() -> Schema {
 
 /// A clearance: the most sensitive marking a person may see.
 pub(crate) fn clearance_word() -> Schema {
-    words(&["OFFICIAL", "OFFICIAL-SENSITIVE"])
-}
-
-/// What a piece of writing for a period is about.
-pub(crate) fn narrative_kind() -> Schema {
-    words(&["summary", "objective", "indicator"])
-}
-
-/// A RAG an item is given (Blue comes from closing it), or null for not assessed.
-pub(crate) fn item_rag_or_null() -> Schema {
-    or_null(&["Red", "Amber", "Green"])
-}
-
-/// The RAG an update proposes, or null for none.
-pub(crate) fn update_rag_or_null() -> Schema {
-    or_null(&["Red", "Amber", "Green", "Blue"])
-}
-
-/// An item's wording: 1 to 2,000 characters, not only spaces.
-pub(crate) fn wording() -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .min_length(Some(1))
-        .max_length(Some(2000))
-        .pattern(Some("\\S"))
-        .into()
-}
-
-/// A marking as a request names it, or null.
-pub(crate) fn marking_or_null() -> Schema {
-    or_null(&["OFFICIAL", "OFFICIAL-SENSITIVE"])
-}
-
-/// A marking's descriptor, or null.
-pub(crate) fn descriptor_or_null() -> Schema {
-    or_null(&["PERSONAL", "COMMERCIAL", "LOCSEN"])
-}
-
-/// How often a plan's items are updated (weekly, monthly, quarterly or every so many
-/// days), or null for the default.
-pub(crate) fn update_cycle_or_null() -> Schema {
-    OneOfBuilder::new()
-        .item(update_cycle_builder())
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
-}
-
-fn update_cycle_builder() -> ObjectBuilder {
-    ObjectBuilder::new().schema_type(Type::String).pattern(Some(
-        "^(|weekly|monthly|quarterly|[1-9][0-9]{0,8}( days)?)$",
-    ))
+    choice(&MARKINGS).into()
 }
 
 /// As [`clearance_word`], or null.
 pub(crate) fn clearance_or_null() -> Schema {
-    or_null(&["OFFICIAL", "OFFICIAL-SENSITIVE"])
+    or_null(choice(&MARKINGS))
+}
+
+/// A marking as a request names it, or null.
+pub(crate) fn marking_or_null() -> Schema {
+    or_null(choice(&MARKINGS))
+}
+
+/// A marking's descriptor, or null.
+pub(crate) fn descriptor_or_null() -> Schema {
+    or_null(choice(&["PERSONAL", "COMMERCIAL", "LOCSEN"]))
+}
+
+/// What a piece of writing for a period is about.
+pub(crate) fn narrative_kind() -> Schema {
+    choice(&["summary", "objective", "indicator"]).into()
+}
+
+/// A RAG an item is given (Blue comes from closing it), or null for not assessed.
+pub(crate) fn item_rag_or_null() -> Schema {
+    or_null(choice(&["Red", "Amber", "Green"]))
+}
+
+/// The RAG an update proposes, or null for none.
+pub(crate) fn update_rag_or_null() -> Schema {
+    or_null(choice(&["Red", "Amber", "Green", "Blue"]))
+}
+
+/// How often a plan's items are updated (weekly, monthly, quarterly or every so many
+/// days; empty for the default), or null for the default.
+pub(crate) fn update_cycle_or_null() -> Schema {
+    or_null(update_cycle())
+}
+
+fn update_cycle() -> ObjectBuilder {
+    text("^(|weekly|monthly|quarterly|[1-9][0-9]{0,8}( days)?)$")
 }
 
 /// What kind of organisation one is, or null for a partner.
 pub(crate) fn organisation_kind_or_null() -> Schema {
-    or_null(&["force", "pcc-office", "local-authority", "partner"])
+    or_null(choice(&[
+        "force",
+        "pcc-office",
+        "local-authority",
+        "partner",
+    ]))
 }
 
 /// A report's layout in a body, or null for quarterly.
 pub(crate) fn report_layout_or_null() -> Schema {
-    or_null(&["quarterly", "tracker", "progress"])
-}
-
-/// As [`report_period`], or empty or null, which read as absent.
-pub(crate) fn report_period_or_null() -> Schema {
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .pattern(Some(period_pattern())),
-        )
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .max_length(Some(0)),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
-}
-
-/// A role as a request names it, or null for none.
-pub(crate) fn role_or_null() -> Schema {
-    or_null(&["admin", "manager", "contributor", "viewer"])
-}
-
-/// One of `values`, or null.
-fn or_null(values: &[&str]) -> Schema {
-    OneOfBuilder::new()
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .enum_values(Some(values.iter().copied())),
-        )
-        .item(ObjectBuilder::new().schema_type(Type::Null))
-        .into()
-}
-
-/// One of `values`, exactly.
-fn words(values: &[&str]) -> Schema {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(values.iter().copied()))
-        .into()
+    or_null(choice(&["quarterly", "tracker", "progress"]))
 }
 
 /// The schema of a role as a request names it.
 pub(crate) fn role_word() -> Schema {
+    choice(&ROLES).into()
+}
+
+/// A role as a request names it, or null for none.
+pub(crate) fn role_or_null() -> Schema {
+    or_null(choice(&ROLES))
+}
+
+/// A string matching `pattern`.
+fn text(pattern: impl Into<String>) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
-        .enum_values(Some(["admin", "manager", "contributor", "viewer"]))
-        .into()
+        .pattern(Some(pattern.into()))
+}
+
+/// One of `values`, exactly.
+fn choice(values: &[&str]) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
 }
 
 /// One of `values`, or empty, which reads as absent.
@@ -662,15 +597,32 @@ fn query_choice(values: &[&str]) -> Schema {
         .into()
 }
 
+/// The empty string.
+fn empty() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .max_length(Some(0))
+}
+
 /// `schema`, or the empty string: a query parameter given empty is read as absent.
 fn or_empty(schema: ObjectBuilder) -> Schema {
+    OneOfBuilder::new().item(schema).item(empty()).into()
+}
+
+/// `schema`, or null.
+fn or_null(schema: ObjectBuilder) -> Schema {
     OneOfBuilder::new()
         .item(schema)
-        .item(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .max_length(Some(0)),
-        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// `schema`, the empty string or null: a body's field given either is read as absent.
+fn or_empty_or_null(schema: ObjectBuilder) -> Schema {
+    OneOfBuilder::new()
+        .item(schema)
+        .item(empty())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
         .into()
 }
 

@@ -12,7 +12,7 @@ mod imports;
 mod indicators;
 mod item;
 mod my_actions;
-mod narrative;
+pub(crate) mod narrative;
 mod organisations;
 mod people;
 mod plan;

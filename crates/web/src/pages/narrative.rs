@@ -164,10 +164,7 @@ async fn show(
     Path(id): Path<i64>,
     Query(query): Query<ShowQuery>,
 ) -> Result<Response, AppError> {
-    let period = match query.period.as_deref().map(str::trim) {
-        Some(period) if !period.is_empty() => period.to_string(),
-        _ => default_period(&state),
-    };
+    let period = period_or_last_quarter(&state, query.period.as_deref());
     let page = page(&state, &viewer, id, &period).await?;
     Ok(render(&NarrativePage {
         saved: query.saved.is_some(),
@@ -271,14 +268,18 @@ async fn save(
     }
 }
 
-/// The quarter last ended, as the reports page offers.
-fn default_period(state: &AppState) -> String {
-    waymark_report::indicators::last_period_ended(
-        waymark_core::indicator::Calendar::Quarterly,
-        state.today(),
-    )
-    .map(|p| p.to_string())
-    .unwrap_or_default()
+/// The period asked for or, absent or empty, the quarter last ended, as the reports page
+/// offers: the narrative page's and the API's default alike.
+pub(crate) fn period_or_last_quarter(state: &AppState, asked: Option<&str>) -> String {
+    match asked.map(str::trim) {
+        Some(period) if !period.is_empty() => period.to_string(),
+        _ => waymark_report::indicators::last_period_ended(
+            waymark_core::indicator::Calendar::Quarterly,
+            state.today(),
+        )
+        .map(|p| p.to_string())
+        .unwrap_or_default(),
+    }
 }
 
 fn subject_of(key: &str) -> Option<NarrativeSubject> {
