@@ -250,7 +250,7 @@ impl NewItemJson {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "Fields refused, each named in `fields` (`parent` for a parent not in the plan); or the plan is archived", body = ErrorJson),
+        (status = 422, description = "Fields refused, each named in `fields`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_item(
     State(state): State<AppState>,
@@ -552,7 +552,7 @@ pub(crate) async fn reopen_item(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "The plan is archived", body = ErrorJson),
+        (status = 409, description = "The plan is archived", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn archive_item(
     State(state): State<AppState>,
@@ -576,7 +576,7 @@ pub(crate) async fn archive_item(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "The plan is archived", body = ErrorJson),
+        (status = 409, description = "The plan is archived", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn restore_item(
     State(state): State<AppState>,

@@ -253,7 +253,7 @@ impl PlanPatchJson {
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
         (status = 409, description = "Someone changed the plan since that version: `current` shows it as it is now, `current_version` (and the ETag) its version",
             body = ErrorJson, headers(("ETag" = String, description = "The plan's current version, quoted"))),
-        (status = 422, description = "Fields refused, each named in `fields`; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "Fields refused, each named in `fields`", body = ErrorJson),
         (status = 428, description = "No If-Match header, or one that names no single version", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn patch_plan(

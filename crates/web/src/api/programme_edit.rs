@@ -423,7 +423,7 @@ async fn answer(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "A field refused, each named (`organisation`, `year`, `kind`, `figure`, `as_of`, `source`); or the plan is archived", body = ErrorJson),
+        (status = 422, description = "A field refused, each named (`organisation`, `year`, `kind`, `figure`, `as_of`, `source`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn set_basis(
     State(state): State<AppState>,
@@ -457,7 +457,7 @@ pub(crate) async fn set_basis(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "A field refused, each named (`year`, `label`, `total`, `method`, `external_funder`, `external_share`, `amounts`, `amount_{organisation}`); or the plan is archived", body = ErrorJson),
+        (status = 422, description = "A field refused, each named (`year`, `label`, `total`, `method`, `external_funder`, `external_share`, `amounts`, `amount_{organisation}`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn set_cost(
     State(state): State<AppState>,
@@ -495,7 +495,7 @@ pub(crate) async fn set_cost(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "A field refused, each named (`project`, `source`, `year`, `amount`, `recurrence`, `certainty`); or the plan is archived", body = ErrorJson),
+        (status = 422, description = "A field refused, each named (`project`, `source`, `year`, `amount`, `recurrence`, `certainty`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_funding(
     State(state): State<AppState>,
@@ -529,7 +529,7 @@ pub(crate) async fn add_funding(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "A field refused, each named (`project`, `year`, `kind`, `recurrence`, `stage`, `amount`, `until`); or the plan is archived", body = ErrorJson),
+        (status = 422, description = "A field refused, each named (`project`, `year`, `kind`, `recurrence`, `stage`, `amount`, `until`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_saving(
     State(state): State<AppState>,
@@ -564,7 +564,7 @@ pub(crate) async fn add_saving(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see; or no funding line of it with that id", body = ErrorJson),
-        (status = 422, description = "The body names no line; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "The body names no line", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn withdraw_funding(
     State(state): State<AppState>,
@@ -590,7 +590,7 @@ pub(crate) async fn withdraw_funding(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see; or no saving of it with that id", body = ErrorJson),
-        (status = 422, description = "The body names no line; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "The body names no line", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn withdraw_saving(
     State(state): State<AppState>,

@@ -120,7 +120,7 @@ pub(crate) struct PublishYearJson {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not manage this programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such programme, or not one you take part in", body = ErrorJson),
-        (status = 422, description = "`year` is not a financial year, or the plan is archived", body = ErrorJson),
+        (status = 422, description = "`year` is not a financial year", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn publish(
     State(state): State<AppState>,

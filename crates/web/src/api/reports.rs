@@ -185,7 +185,7 @@ pub(crate) struct PublishJson {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "`layout`, `period` or `as_at` is not one; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "`layout`, `period` or `as_at` is not one", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn publish_report(
     State(state): State<AppState>,
@@ -270,7 +270,7 @@ pub(crate) struct WithdrawJson {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not manage its plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such report, or not one you may see", body = ErrorJson),
-        (status = 422, description = "No reason, or one too long; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "No reason, or one too long", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn withdraw_report(
     State(state): State<AppState>,
