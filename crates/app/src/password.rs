@@ -16,6 +16,14 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// rather than impose composition rules.
 const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
 
+/// The common passwords long enough to pass the length rule: the only ones the list refuses
+/// by itself, which the API's document states as a pattern.
+pub fn common_passwords_of_accepted_length() -> impl Iterator<Item = &'static str> {
+    COMMON_PASSWORDS
+        .lines()
+        .filter(|line| line.chars().count() >= MIN_PASSWORD_CHARS)
+}
+
 /// True when the password, ignoring case and surrounding spaces, is on the common list.
 pub fn is_common(password: &str) -> bool {
     let wanted = password.trim().to_lowercase();

@@ -423,8 +423,8 @@ fn looks_like_email(email: &str) -> bool {
                 && domain.contains('.')
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
-                && !email.chars().any(char::is_whitespace)
-                && email.len() <= 254
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+                && email.chars().count() <= 254
         }
         None => false,
     }

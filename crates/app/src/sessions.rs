@@ -348,9 +348,18 @@ impl App {
         Ok(self.store().tokens_of(user.id).await?)
     }
 
-    /// Revokes one of the actor's own tokens.
+    /// Revokes one of the actor's own tokens, but not the one this request came in with: a
+    /// script tidying its tokens would otherwise lock itself out half way. That one is revoked
+    /// on the account page or with another token.
     pub async fn revoke_token(&self, actor: &Actor, id: i64) -> Result<()> {
         let user = actor.user().ok_or(AppError::Forbidden)?;
+        if actor.via == Via::Token(id) {
+            return Err(AppError::state(
+                "id",
+                "This is the token this request is made with: revoke it on your account page \
+                 or with another of your tokens",
+            ));
+        }
         let mut audit = actor.audit("token.revoke");
         audit.subject = Some(format!("token {id}"));
         self.store().revoke_token(user.id, id, &audit).await?;

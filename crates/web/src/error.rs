@@ -19,9 +19,10 @@ pub enum AppError {
     /// Field → message pairs for the GOV.UK error summary.
     #[error("there is a problem with what you entered")]
     Invalid(Vec<(String, String)>),
-    /// A query parameter of an API read that cannot be read (a `limit` out of range, a RAG
-    /// that is no RAG): 400 with the parameters named, as the `fields` of the JSON body.
-    #[error("a query parameter is not right")]
+    /// A query or header parameter that is missing or cannot be read (a `limit` out of range,
+    /// a RAG that is no RAG, an edit without the `If-Match` it must send): 400 with the
+    /// parameters named, as the `fields` of the JSON body.
+    #[error("a parameter is missing or not right")]
     BadQuery(Vec<(String, String)>),
     /// Someone else's change came first.
     #[error("{0}")]
@@ -37,9 +38,6 @@ pub enum AppError {
     /// The request's body is larger than the route accepts.
     #[error("the upload is too large")]
     TooLarge(String),
-    /// An edit through the API that does not say which version it started from (`If-Match`).
-    #[error("{0}")]
-    PreconditionRequired(String),
     /// A method the path does not have; the response also carries the `Allow` header.
     #[error("this address does not answer that method")]
     MethodNotAllowed,
@@ -64,7 +62,6 @@ impl AppError {
             AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::StateConflict(_) => StatusCode::CONFLICT,
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Failed(cause) if cause.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
@@ -150,9 +147,7 @@ impl AppError {
                 ),
                 ..ErrorJson::new(conflict.to_string())
             },
-            AppError::TooLarge(message) | AppError::PreconditionRequired(message) => {
-                ErrorJson::new(message.clone())
-            }
+            AppError::TooLarge(message) => ErrorJson::new(message.clone()),
             AppError::Failed(_) | AppError::Internal(_) => ErrorJson {
                 reference: Some(self.log_internal()),
                 ..ErrorJson::new(self.public_message().to_string())
@@ -279,9 +274,6 @@ impl IntoResponse for AppError {
                 format!("{conflict}. Go back, reload the page to see their change, and make yours again."),
             ),
             AppError::TooLarge(message) => ("The file is too large".to_string(), message.clone()),
-            AppError::PreconditionRequired(message) => {
-                ("Say which version you changed".to_string(), message.clone())
-            }
             AppError::MethodNotAllowed => (
                 "This page cannot do that".to_string(),
                 "The address does not take this kind of request. Go back and use the page's own links and buttons.".to_string(),

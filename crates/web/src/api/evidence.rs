@@ -149,7 +149,7 @@ impl ItemEvidenceJson {
 /// A link to keep as evidence.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewLinkJson {
-    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
+    #[schema(schema_with = crate::api::openapi::words_200)]
     title: String,
     /// An http or https address.
     #[schema(

@@ -137,21 +137,26 @@ fn query_error(rejection: &QueryRejection) -> AppError {
     AppError::invalid("query", rejection.body_text())
 }
 
-/// The version an edit started from, which it must name: 428 Precondition Required without
-/// one, so that no script overwrites a change it never saw.
+/// The version an edit started from, which it must name, so that no script overwrites a
+/// change it never saw: without one, 400 naming the header the document marks required
+/// (rather than RFC 6585's 428, so that a missing required header is answered as a missing
+/// required query parameter is).
 pub(crate) fn required_version(headers: &HeaderMap) -> Result<i64, ApiError> {
     if_match(headers)?.ok_or_else(|| {
-        AppError::PreconditionRequired(
+        version_refused(
             "Send the version you started from in an If-Match header: the ETag of the GET you \
              read it with, such as If-Match: \"3\""
                 .to_string(),
         )
-        .into()
     })
 }
 
+fn version_refused(message: String) -> ApiError {
+    AppError::BadQuery(vec![("If-Match".to_string(), message)]).into()
+}
+
 /// The version named in `If-Match`, where there is one. A header that names no single
-/// version (`*`, a list, a weak tag) is refused as 428 too: it is no version to check.
+/// version (`*`, a list, a weak tag) is refused as 400 too: it is no version to check.
 pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
@@ -163,11 +168,10 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
         .unwrap_or(text);
     match unquoted.parse::<i64>() {
         Ok(version) if version >= 0 => Ok(Some(version)),
-        _ => Err(AppError::PreconditionRequired(format!(
+        _ => Err(version_refused(format!(
             "If-Match must name one version, as the ETag you read it with, such as \"3\"; \
              {text:?} is not one"
-        ))
-        .into()),
+        ))),
     }
 }
 

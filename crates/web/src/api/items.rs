@@ -182,7 +182,7 @@ pub(crate) struct NewItemJson {
     #[serde(default)]
     parent: Option<i64>,
     /// The item's wording: 1 to 2,000 characters.
-    #[schema(min_length = 1, max_length = 2000, pattern = "\\S")]
+    #[schema(schema_with = crate::api::openapi::some_words)]
     text: String,
     /// "4.43a"; 100 characters or fewer.
     #[serde(default)]
@@ -380,7 +380,7 @@ impl ItemPatchJson {
         (status = 409, description = "Someone changed the item since that version: `current` shows its fields as they are now, `changed_by` and `changed_at` who and when, `current_version` (and the ETag) its version",
             body = ErrorJson, headers(("ETag" = String, description = "The item's current version, quoted"))),
         (status = 422, description = "Fields refused, each named in `fields`", body = ErrorJson),
-        (status = 428, description = "No If-Match header, or one that names no single version", body = ErrorJson),
+        (status = 400, description = "No If-Match header, or one that names no single version, named in `fields`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn patch_item(
     State(state): State<AppState>,
@@ -429,7 +429,7 @@ pub(crate) struct VersionJson {
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
         (status = 409, description = "Someone changed the item since the If-Match version", body = ErrorJson),
         (status = 422, description = "`parent` is missing, not in the plan, or the item itself or one under it", body = ErrorJson),
-        (status = 428, description = "An If-Match header that names no single version", body = ErrorJson),
+        (status = 400, description = "An If-Match header that names no single version, named in `fields`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn move_item(
     State(state): State<AppState>,

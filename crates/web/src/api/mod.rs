@@ -2,7 +2,7 @@
 //! `/api/openapi.json`. Every call needs a personal API token (`Authorization: Bearer wmk_…`)
 //! or a session cookie (401 otherwise); a cookie session's calls that change something also
 //! need the session's CSRF token in the `X-CSRF-Token` header. Edits name the version they
-//! started from in `If-Match` (428 without it, 409 when someone else's change came first).
+//! started from in `If-Match` (400 without it, 409 when someone else's change came first).
 //!
 //! One module per area, each exporting its `router()`, merged here; each handler reads its
 //! input, calls one use case of `waymark_app`, and renders the answer as JSON.
@@ -42,6 +42,7 @@ mod programme;
 mod programme_edit;
 mod programme_reports;
 mod reports;
+mod schema_rules;
 mod shares;
 mod tokens;
 
@@ -204,7 +205,7 @@ pub(crate) struct NewUpdateJson {
     #[schema(schema_with = crate::api::openapi::day_or_empty)]
     as_of: Option<String>,
     /// The update: some words, not only spaces.
-    #[schema(pattern = "\\S", max_length = 10000)]
+    #[schema(schema_with = crate::api::openapi::words_10000)]
     text: String,
     /// Proposed RAG word; a change of RAG becomes a new version of the item.
     #[schema(schema_with = crate::api::openapi::update_rag_or_null)]

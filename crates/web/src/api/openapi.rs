@@ -11,6 +11,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
+use crate::api::schema_rules::FieldRules;
 use crate::error::ErrorJson;
 
 #[derive(OpenApi)]
@@ -25,11 +26,11 @@ use crate::error::ErrorJson;
                        session cookie also authenticates API calls; its writes send the \
                        session's CSRF token (from GET /api/session) in `X-CSRF-Token`. Edits \
                        (PATCH) name the version they started from in `If-Match`, the `ETag` of \
-                       the GET they read: without one they get 428, and a stale one 409 with \
+                       the GET they read: without one they get 400, and a stale one 409 with \
                        the thing as it now is. Every error is an ErrorJson. Dates are ISO \
                        (2015-02-16), instants RFC 3339 in UTC, field names snake_case."
     ),
-    modifiers(&SecuritySchemes, &ErrorResponses),
+    modifiers(&SecuritySchemes, &ErrorResponses, &FieldRules),
     security(("bearer" = []), ("session" = [])),
     paths(
         crate::api::session,
@@ -471,6 +472,72 @@ pub(crate) fn some_words() -> Schema {
     words_of_at_most(2000).into()
 }
 
+/// 1 to 200 characters, at least one of them not a space (a title, a name).
+pub(crate) fn words_200() -> Schema {
+    words_of_at_most(200).into()
+}
+
+/// 1 to 500 characters, at least one of them not a space (a reason).
+pub(crate) fn words_500() -> Schema {
+    words_of_at_most(500).into()
+}
+
+/// 1 to 10,000 characters, at least one of them not a space (an update).
+pub(crate) fn words_10000() -> Schema {
+    words_of_at_most(10_000).into()
+}
+
+/// A plan's kind (one of Waymark's or a word of the plan's own, 40 characters or fewer), or
+/// null or empty for the default.
+pub(crate) fn plan_kind_or_null() -> Schema {
+    or_null(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(40)),
+    )
+}
+
+/// A plan's level names, top level first: at most six, each one line of 60 characters or
+/// fewer (blank ones are dropped).
+pub(crate) fn level_names() -> Schema {
+    level_names_array().into()
+}
+
+/// As [`level_names`], or null for the kind's own.
+pub(crate) fn level_names_or_null() -> Schema {
+    OneOfBuilder::new()
+        .item(level_names_array())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+fn level_names_array() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(text("^[^\\n]*$").max_length(Some(60)))
+        .max_items(Some(waymark_app::plans::MOST_LEVELS))
+}
+
+/// The posts answerable for a plan, each 200 characters or fewer.
+pub(crate) fn owner_posts() -> Schema {
+    owner_posts_array().into()
+}
+
+/// As [`owner_posts`], or null for none.
+pub(crate) fn owner_posts_or_null() -> Schema {
+    OneOfBuilder::new()
+        .item(owner_posts_array())
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+fn owner_posts_array() -> utoipa::openapi::schema::ArrayBuilder {
+    utoipa::openapi::schema::ArrayBuilder::new().items(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .max_length(Some(200)),
+    )
+}
+
 /// Owner posts to give: a list of one or more posts, or one string with posts separated by
 /// " / " as trackers write them; each with some words.
 pub(crate) fn some_owners() -> Schema {
@@ -486,23 +553,39 @@ pub(crate) fn some_owners() -> Schema {
 
 /// 1 to `most` characters, at least one of them not a space.
 fn words_of_at_most(most: usize) -> ObjectBuilder {
-    text("\\S").min_length(Some(1)).max_length(Some(most))
+    text(NOT_ONLY_SPACES)
+        .min_length(Some(1))
+        .max_length(Some(most))
 }
 
-/// An email address as Waymark reads one: a name, "@", and a domain with a dot inside it.
+/// Some character that is not a space as the server trims text (Unicode's White_Space, as
+/// Rust's `char::is_whitespace`), spelled out: `\S` differs between pattern engines (Python's
+/// counts U+0085 and U+001C–U+001F as spaces, ECMAScript's does not).
+pub(crate) const NOT_ONLY_SPACES: &str = "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
+
+/// An email address as Waymark reads one: a name, "@", and a domain with a dot inside it; no
+/// spaces or control characters.
 pub(crate) fn email_address() -> Schema {
-    text("^[^@\\s]+@[^\\s.][^\\s]*\\.[^\\s]*[^\\s.]$")
+    // The start of a character class: neither "@", a space nor a control character.
+    let part = "[^@\\s\\u0000-\\u001F\\u007F-\\u009F";
+    let name = format!("{part}]+");
+    let domain = format!("{part}.]{part}]*\\.{part}]*{part}.]");
+    text(format!("^{name}@{domain}$"))
         .max_length(Some(254))
         .into()
 }
 
-/// A new password: 12 to 256 characters (and not one of the commonest passwords).
+/// A new password: 12 to 256 characters, and not one of the commonest passwords.
 pub(crate) fn new_password() -> Schema {
-    ObjectBuilder::new()
+    let length = ObjectBuilder::new()
         .schema_type(Type::String)
-        .min_length(Some(12))
-        .max_length(Some(256))
-        .into()
+        .min_length(Some(waymark_app::password::MIN_PASSWORD_CHARS))
+        .max_length(Some(256));
+    crate::api::schema_rules::with_keywords(
+        length,
+        serde_json::json!({"not": {"pattern": crate::api::schema_rules::common_password_pattern()}}),
+    )
+    .into()
 }
 
 /// A clearance: the most sensitive marking a person may see.

@@ -70,7 +70,7 @@ pub(crate) struct NewOrganisationJson {
     #[schema(min_length = 1, max_length = 12, pattern = "^[A-Za-z0-9-]+$")]
     code: String,
     /// 1 to 200 characters.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(schema_with = crate::api::openapi::words_200)]
     name: String,
     /// force, pcc-office, local-authority or partner; partner when absent.
     #[serde(default)]

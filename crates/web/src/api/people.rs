@@ -169,7 +169,7 @@ pub(crate) struct NewPersonJson {
     #[schema(schema_with = crate::api::openapi::email_address)]
     email: String,
     /// 1 to 200 characters.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(schema_with = crate::api::openapi::words_200)]
     name: String,
     /// Their first password, as the password rules require; give it to them in person.
     #[schema(schema_with = crate::api::openapi::new_password)]
@@ -346,9 +346,9 @@ pub(crate) struct AssignPostJson {
     #[serde(default)]
     #[schema(max_length = 200)]
     new_post: Option<String>,
-    /// The day they take it up (ISO); today when absent.
+    /// The day they take it up (ISO); today when absent, empty or null.
     #[serde(default)]
-    #[schema(format = Date)]
+    #[schema(schema_with = crate::api::openapi::day_or_empty)]
     since: Option<String>,
 }
 

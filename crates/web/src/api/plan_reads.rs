@@ -205,7 +205,7 @@ pub(crate) async fn items(
 pub(crate) struct SearchQuery {
     /// The words to find, each somewhere in an item's wording, owners or updates: 1 to 200
     /// characters.
-    #[param(required = true, min_length = 1, max_length = 200, pattern = "\\S")]
+    #[param(required = true, schema_with = crate::api::openapi::words_200)]
     q: Option<String>,
     /// `relevance` (the default: more of the words in the item's own wording first, then the
     /// items found only through their updates, each in plan order), or `plan`, `due`, `rag`,

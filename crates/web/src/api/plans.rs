@@ -82,21 +82,23 @@ fn tagged(detail: &PlanDetail) -> Response {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewPlanJson {
     /// 1 to 200 characters.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(schema_with = crate::api::openapi::words_200)]
     title: String,
     /// improvement, strategic, delivery, collaboration, policing, or a word of the plan's own
     /// (40 characters or fewer); improvement when absent.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::plan_kind_or_null)]
     kind: Option<String>,
     /// "2026-27".
     #[serde(default)]
     period: Option<String>,
     /// At most six, top level first, each 60 characters or fewer; the kind's own when absent.
     #[serde(default)]
-    #[schema(max_items = 6)]
+    #[schema(schema_with = crate::api::openapi::level_names)]
     level_names: Vec<String>,
     /// Posts answerable for the plan, each 200 characters or fewer.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::owner_posts)]
     owner_posts: Vec<String>,
     /// What the plan answers: "HMICFRS inspection of call handling".
     #[serde(default)]
@@ -115,14 +117,18 @@ pub(crate) struct NewPlanJson {
     descriptor: Option<String>,
 }
 
-/// More level names than a plan has (the document's `max_items`) are refused here, before the
-/// application layer drops blank ones, so that what the document refuses the server refuses.
+/// More level names than a plan has (the document's `max_items`), or a name of more than one
+/// line, are refused here, before the application layer reads the names as the form's lines
+/// and drops blank ones, so that what the document refuses the server refuses.
 fn too_many_levels(names: Option<&[String]>) -> Result<(), waymark_app::AppError> {
     match names {
         Some(names) if names.len() > MOST_LEVELS => Err(waymark_app::AppError::invalid(
             "level_names",
             LEVELS_REFUSED,
         )),
+        Some(names) if names.iter().any(|name| name.contains('\n')) => Err(
+            waymark_app::AppError::invalid("level_names", "Give each level name on one line"),
+        ),
         _ => Ok(()),
     }
 }
@@ -191,20 +197,21 @@ pub(crate) async fn plan(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PlanPatchJson {
+    /// The title cannot be cleared.
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>, min_length = 1, max_length = 200)]
+    #[schema(schema_with = crate::api::openapi::words_200)]
     title: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<String>)]
+    #[schema(schema_with = crate::api::openapi::plan_kind_or_null)]
     kind: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
     period: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Vec<String>>, max_items = 6)]
+    #[schema(schema_with = crate::api::openapi::level_names_or_null)]
     level_names: Option<Option<Vec<String>>>,
     #[serde(default, deserialize_with = "nullable")]
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(schema_with = crate::api::openapi::owner_posts_or_null)]
     owner_posts: Option<Option<Vec<String>>>,
     #[serde(default, deserialize_with = "nullable")]
     #[schema(value_type = Option<String>)]
@@ -216,6 +223,8 @@ pub(crate) struct PlanPatchJson {
     #[serde(default, deserialize_with = "nullable")]
     #[schema(schema_with = crate::api::openapi::marking_or_null)]
     marking: Option<Option<String>>,
+    /// PERSONAL, COMMERCIAL or LOCSEN, given with `marking` OFFICIAL-SENSITIVE: a
+    /// classification is changed whole.
     #[serde(default, deserialize_with = "nullable")]
     #[schema(schema_with = crate::api::openapi::descriptor_or_null)]
     descriptor: Option<Option<String>>,
@@ -254,7 +263,7 @@ impl PlanPatchJson {
         (status = 409, description = "Someone changed the plan since that version: `current` shows it as it is now, `current_version` (and the ETag) its version",
             body = ErrorJson, headers(("ETag" = String, description = "The plan's current version, quoted"))),
         (status = 422, description = "Fields refused, each named in `fields`", body = ErrorJson),
-        (status = 428, description = "No If-Match header, or one that names no single version", body = ErrorJson),
+        (status = 400, description = "No If-Match header, or one that names no single version, named in `fields`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn patch_plan(
     State(state): State<AppState>,

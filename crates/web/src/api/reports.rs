@@ -255,7 +255,7 @@ pub(crate) async fn published_file(
 #[serde(deny_unknown_fields)]
 pub(crate) struct WithdrawJson {
     /// Why: 1 to 500 characters.
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(schema_with = crate::api::openapi::words_500)]
     reason: String,
 }
 

@@ -117,7 +117,8 @@ pub(crate) async fn create_token(
         .into_response())
 }
 
-/// Revokes one of your tokens: calls with it are refused (401) from now on.
+/// Revokes one of your tokens: calls with it are refused (401) from now on. The token the
+/// call is made with is not revoked by itself (409): use the account page or another token.
 #[utoipa::path(post, path = "/api/tokens/{id}/revoke", tag = "tokens",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("id" = i64, Path, description = "Token id", minimum = 1)),
@@ -126,6 +127,7 @@ pub(crate) async fn create_token(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "A cookie session sent no X-CSRF-Token, or a wrong one", body = ErrorJson),
         (status = 404, description = "No unrevoked token of yours has that id", body = ErrorJson),
+        (status = 409, description = "That is the token this call is made with", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn revoke_token(
     State(state): State<AppState>,

@@ -1,6 +1,6 @@
 //! The JSON API as scripts use it: personal API tokens (created, used without CSRF, revoked),
 //! a plan built and edited entirely through the API with `If-Match` (stale edits 409, missing
-//! ones 428), what a contributor may and may not do, another organisation seeing nothing,
+//! ones 400), what a contributor may and may not do, another organisation seeing nothing,
 //! people, partners, sharing and the audit trail, imports, indicators, reports, and an OpenAPI
 //! document that lists every route.
 
@@ -151,7 +151,23 @@ async fn a_token_acts_for_its_person_without_csrf_until_it_is_revoked() {
         "a listed token never shows its value"
     );
 
-    let revoked = script
+    // A token does not revoke itself: a script tidying its tokens would lock itself out.
+    let itself = script
+        .post(&format!("/api/tokens/{}/revoke", listed["id"]), json!({}))
+        .await;
+    assert_eq!(itself.status, 409, "{}", itself.body);
+    assert_eq!(field_names(&itself), vec!["id"]);
+    assert_eq!(script.get("/api/plans").await.status, 200, "still usable");
+
+    // Another of the person's tokens revokes it.
+    let second = script.post("/api/tokens", json!({"name": "Tidying"})).await;
+    assert_eq!(second.status, 201, "{}", second.body);
+    let tidier = Script {
+        app: &app,
+        client: reqwest::Client::new(),
+        token: second.body["token"].as_str().unwrap().to_string(),
+    };
+    let revoked = tidier
         .post(&format!("/api/tokens/{}/revoke", listed["id"]), json!({}))
         .await;
     assert_eq!(revoked.status, 204, "{}", revoked.body);
@@ -397,7 +413,7 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
     let kept = script.get(&format!("/api/items/{a1}")).await;
     assert_eq!(kept.body["text"], "Train every custody sergeant");
 
-    // No If-Match at all: 428, and nothing changes.
+    // No If-Match at all: 400 naming the header, and nothing changes.
     let unconditional = script
         .patch(
             &format!("/api/items/{a1}"),
@@ -405,12 +421,13 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
             json!({"text": "Overwritten"}),
         )
         .await;
-    assert_eq!(unconditional.status, 428, "{}", unconditional.body);
+    assert_eq!(unconditional.status, 400, "{}", unconditional.body);
+    assert_eq!(field_names(&unconditional), vec!["If-Match"]);
     assert!(
-        unconditional.body["error"]
+        unconditional.body["fields"][0]["message"]
             .as_str()
             .unwrap()
-            .contains("If-Match"),
+            .contains("the ETag of the GET"),
         "{}",
         unconditional.body
     );
@@ -424,7 +441,8 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
             .unwrap(),
     )
     .await;
-    assert_eq!(wildcard.status, 428);
+    assert_eq!(wildcard.status, 400);
+    assert_eq!(field_names(&wildcard), vec!["If-Match"]);
     let unknown_field = script
         .patch(
             &format!("/api/items/{a1}"),
@@ -476,7 +494,7 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
             .patch(&format!("/api/plans/{id}"), None, json!({"title": "x"}))
             .await
             .status,
-        428
+        400
     );
 
     // Move, reorder, close, assign owners, search.
@@ -1660,7 +1678,7 @@ async fn the_openapi_document_lists_every_route_with_every_answer() {
         assert!(error["properties"][field].is_object(), "ErrorJson.{field}");
     }
     let patch_item = &doc["paths"]["/api/items/{id}"]["patch"];
-    for status in ["200", "403", "404", "409", "422", "428"] {
+    for status in ["200", "400", "403", "404", "409", "422"] {
         assert!(
             patch_item["responses"][status].is_object(),
             "PATCH /api/items/{{id}} does not list {status}"
