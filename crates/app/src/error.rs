@@ -37,6 +37,11 @@ pub enum AppError {
     /// named; pages show the message as they show `Invalid`'s.
     #[error("{}", .0.first().map(|(_, message)| message.as_str()).unwrap_or("not found"))]
     Unknown(Vec<FieldError>),
+    /// The person may do this, but not with this value or to this one: a marking above their
+    /// clearance, signing off a closure they proposed. The API answers 403 with the field
+    /// named; pages show the message as they show `Invalid`'s.
+    #[error("{}", .0.first().map(|(_, message)| message.as_str()).unwrap_or("not permitted"))]
+    NotPermitted(Vec<FieldError>),
     /// Someone else changed the thing since the form or the ETag was read.
     #[error("{0}")]
     Conflict(Box<Conflict>),
@@ -123,19 +128,20 @@ impl AppError {
     /// The messages of an `Invalid`, joined, for the CLI.
     pub fn messages(&self) -> String {
         match self {
-            AppError::Invalid(fields) | AppError::State(fields) | AppError::Unknown(fields) => {
-                fields
-                    .iter()
-                    .map(|(field, message)| {
-                        if field.is_empty() || field == "form" {
-                            message.clone()
-                        } else {
-                            format!("{field}: {message}")
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }
+            AppError::Invalid(fields)
+            | AppError::State(fields)
+            | AppError::Unknown(fields)
+            | AppError::NotPermitted(fields) => fields
+                .iter()
+                .map(|(field, message)| {
+                    if field.is_empty() || field == "form" {
+                        message.clone()
+                    } else {
+                        format!("{field}: {message}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
             other => other.to_string(),
         }
     }

@@ -324,7 +324,7 @@ impl App {
         if let Some(pending) = out.pending() {
             match self.check_may_decide(actor, &out.item, pending) {
                 Ok(_) => out.may_decide = true,
-                Err(AppError::Invalid(problems)) => {
+                Err(AppError::Invalid(problems) | AppError::NotPermitted(problems)) => {
                     out.decide_refusal = problems.first().map(|(_, m)| m.clone());
                 }
                 Err(_) => {}
@@ -375,7 +375,9 @@ impl App {
                 }
             }
         };
-        if marking.marking > actor.clearance() || marking.marking > read.plan.access.ceiling {
+        let above_clearance =
+            marking.marking > actor.clearance() || marking.marking > read.plan.access.ceiling;
+        if above_clearance {
             errors.push((
                 "marking".to_string(),
                 format!(
@@ -425,6 +427,9 @@ impl App {
         } else {
             None
         };
+        if above_clearance && errors.len() == 1 {
+            return Err(AppError::NotPermitted(errors));
+        }
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
@@ -835,8 +840,9 @@ impl App {
         if request.proposed_by_user.is_some()
             && request.proposed_by_user == actor.user().map(|u| u.id)
         {
-            return Err(AppError::invalid(
-                "form",
+            // Separation of duties: the person may decide closures, but not their own.
+            return Err(AppError::NotPermitted(vec![(
+                "form".to_string(),
                 format!(
                     "You proposed this closure, so its sign-off is for {}",
                     if request.sign_off_by.board.is_some() {
@@ -845,7 +851,7 @@ impl App {
                         "another plan manager".to_string()
                     }
                 ),
-            ));
+            )]));
         }
         Ok(capacity)
     }

@@ -92,6 +92,8 @@ pub fn evaluate_row_named(
 
 /// The refusal for a period some indicators do not report: one sentence per calendar, naming
 /// the indicators it concerns.
+/// The indicators as they are report other periods than the one asked: their present state
+/// refuses it (the API's 409), named against `period`.
 fn period_refusal(refused: Vec<(PeriodMismatch, String)>) -> AppError {
     let mut by_calendar: Vec<(PeriodMismatch, Vec<String>)> = Vec::new();
     for (mismatch, title) in refused {
@@ -103,7 +105,7 @@ fn period_refusal(refused: Vec<(PeriodMismatch, String)>) -> AppError {
             None => by_calendar.push((mismatch, vec![title])),
         }
     }
-    AppError::Invalid(
+    AppError::State(
         by_calendar
             .into_iter()
             .map(|(mismatch, titles)| {
@@ -260,6 +262,22 @@ pub fn check_measurement(
     }
 }
 
+/// The refusal of a measurement: a period of another kind than the indicator reports is the
+/// indicator's present state refusing it (the API's 409) when it is the only problem; anything
+/// else is what was entered.
+fn refusal_of_measurement(
+    stored: &StoredIndicator,
+    input: &MeasurementInput,
+    errors: Vec<FieldError>,
+) -> AppError {
+    let other_kind = Period::parse(input.period.trim())
+        .is_ok_and(|period| period.kind() != stored.indicator.calendar.kind());
+    match errors.as_slice() {
+        [(field, _)] if field == "period" && other_kind => AppError::State(errors),
+        _ => AppError::Invalid(errors),
+    }
+}
+
 /// GOV.UK error wording for a figure that does not read as one.
 fn figure_message(error: &FigureError, what: &str) -> String {
     match error {
@@ -412,8 +430,8 @@ impl App {
         if !read.may_record {
             return Err(AppError::Forbidden);
         }
-        let measurement =
-            check_measurement(&read.stored, input, self.today()).map_err(AppError::Invalid)?;
+        let measurement = check_measurement(&read.stored, input, self.today())
+            .map_err(|errors| refusal_of_measurement(&read.stored, input, errors))?;
         let earlier = read
             .measurements
             .iter()
@@ -445,7 +463,7 @@ impl App {
                         )
                     })
                     .unwrap_or_default();
-                return Err(AppError::invalid(
+                return Err(AppError::state(
                     "reason",
                     format!(
                         "{} already has a figure ({held}{by}). To replace it, say why; the \

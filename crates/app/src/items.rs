@@ -615,7 +615,7 @@ impl App {
             let state = read
                 .view
                 .item(*id)
-                .ok_or_else(|| AppError::invalid("items", "Choose items of this plan"))?;
+                .ok_or_else(|| AppError::unknown("items", "Choose items of this plan"))?;
             if state.fields.owners == owners {
                 continue;
             }

@@ -112,7 +112,7 @@ impl App {
     ) -> Result<StoredShare> {
         let visible = self.shareable_plan(actor, plan).await?;
         if input.with == visible.plan.org {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "with",
                 "Choose another organisation: the plan is already its own organisation's",
             ));
@@ -127,14 +127,14 @@ impl App {
             .store()
             .organisation(input.with)
             .await
-            .map_err(|_| AppError::invalid("with", "Choose an organisation to share with"))?;
+            .map_err(|_| AppError::unknown("with", "Choose an organisation to share with"))?;
         if let Some(items) = &input.items {
             if items.is_empty() {
                 return Err(AppError::invalid("items", "Choose the items to share"));
             }
             let read = self.read_view(&visible, self.today(), None).await?;
             if items.iter().any(|id| read.view.item(*id).is_none()) {
-                return Err(AppError::invalid("items", "Choose items of this plan"));
+                return Err(AppError::unknown("items", "Choose items of this plan"));
             }
         }
         let mut audit = actor.audit("share.create");

@@ -264,7 +264,8 @@ pub fn failed(error: waymark_app::AppError) -> anyhow::Error {
     match error {
         waymark_app::AppError::Invalid(_)
         | waymark_app::AppError::State(_)
-        | waymark_app::AppError::Unknown(_) => {
+        | waymark_app::AppError::Unknown(_)
+        | waymark_app::AppError::NotPermitted(_) => {
             anyhow::anyhow!("{}", error.messages())
         }
         other => anyhow::Error::new(other),

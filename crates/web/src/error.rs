@@ -32,6 +32,10 @@ pub enum AppError {
     /// same refusal as `Invalid`, on the form.
     #[error("this cannot be done to it as it is now")]
     StateConflict(Vec<(String, String)>),
+    /// Through the API: a value the person may not give (a marking above their clearance),
+    /// 403 with the field named.
+    #[error("you may not give that value")]
+    ForbiddenValue(Vec<(String, String)>),
     /// Through the API: a field names a thing that is not there, 404 with the field named.
     #[error("not found")]
     NamesNothing(Vec<(String, String)>),
@@ -57,7 +61,7 @@ impl AppError {
         match self {
             AppError::NotFound | AppError::NamesNothing(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorised => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::ForbiddenValue(_) => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadQuery(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) | AppError::StateConflict(_) => StatusCode::CONFLICT,
@@ -119,6 +123,7 @@ impl AppError {
             AppError::Invalid(fields)
             | AppError::BadQuery(fields)
             | AppError::StateConflict(fields)
+            | AppError::ForbiddenValue(fields)
             | AppError::NamesNothing(fields) => ErrorJson {
                 fields: Some(
                     fields
@@ -227,9 +232,10 @@ impl From<waymark_app::AppError> for AppError {
         match error {
             UseCase::NotFound | UseCase::Missing { .. } => AppError::NotFound,
             UseCase::Forbidden => AppError::Forbidden,
-            UseCase::Invalid(fields) | UseCase::State(fields) | UseCase::Unknown(fields) => {
-                AppError::Invalid(fields)
-            }
+            UseCase::Invalid(fields)
+            | UseCase::State(fields)
+            | UseCase::Unknown(fields)
+            | UseCase::NotPermitted(fields) => AppError::Invalid(fields),
             UseCase::Conflict(conflict) => AppError::Conflict(conflict),
             UseCase::SignInFailed => {
                 AppError::invalid("email", "Enter a correct email address and password")
@@ -265,6 +271,7 @@ impl IntoResponse for AppError {
             AppError::Invalid(fields)
             | AppError::BadQuery(fields)
             | AppError::StateConflict(fields)
+            | AppError::ForbiddenValue(fields)
             | AppError::NamesNothing(fields) => (
                 "There is a problem".to_string(),
                 fields.iter().map(|(_, m)| m.as_str()).collect::<Vec<_>>().join(" "),

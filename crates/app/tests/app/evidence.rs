@@ -306,7 +306,9 @@ async fn nobody_signs_off_a_closure_they_proposed() {
             .decide_closure(&manager, f.rec1, true, "")
             .await
             .unwrap_err();
-        assert!(invalid(own).contains("You proposed this closure"));
+        // Separation of duties: not permitted to this person (the API's 403).
+        assert!(matches!(own, AppError::NotPermitted(_)), "{own:?}");
+        assert!(own.messages().contains("You proposed this closure"));
         f.app
             .decide_closure(&admin, f.rec1, true, "")
             .await

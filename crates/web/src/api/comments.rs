@@ -104,15 +104,18 @@ pub(crate) struct NewCommentJson {
     responses(
         (status = 200, description = "The item's comments", body = ItemCommentsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
-        (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "The item was entered with a later date and does not exist yet today (`as_at`)", body = ErrorJson),
+        (status = 404, description = "No such item, or not one you may see, or one entered with a later date that does not exist yet today", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn item_comments(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<ItemCommentsJson>, ApiError> {
-    let read = state.app.item_comments(&viewer.actor, ItemId(id)).await?;
+    let read = match state.app.item_comments(&viewer.actor, ItemId(id)).await {
+        // An item entered with a later date is not there to read yet, as `GET /api/items/{id}`.
+        Err(waymark_app::AppError::State(_)) => return Err(crate::error::AppError::NotFound.into()),
+        other => other?,
+    };
     Ok(Json(ItemCommentsJson {
         item: id,
         may_comment: read.may_comment,
@@ -130,7 +133,7 @@ pub(crate) async fn item_comments(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may only read this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "`body` refused: empty, over 5,000 characters, or with control characters; or the item does not exist yet today (`as_at`)", body = ErrorJson),
+        (status = 422, description = "`body` refused: empty, over 5,000 characters, or with control characters", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_comment(
     State(state): State<AppState>,

@@ -151,10 +151,11 @@ impl ItemEvidenceJson {
 pub(crate) struct NewLinkJson {
     #[schema(schema_with = crate::api::openapi::words_200)]
     title: String,
-    /// An http or https address.
+    /// An http or https address: a host name whose last label starts with a letter (one
+    /// ending in a number is read as an IPv4 address, as browsers read it), or an IPv4 address.
     #[schema(
         max_length = 2000,
-        pattern = "^https?://[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(/[A-Za-z0-9._~/-]*)?$"
+        pattern = "^https?://(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?|((25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]))([/?#][\\s\\S]*)?$"
     )]
     url: String,
     /// OFFICIAL or OFFICIAL-SENSITIVE, no higher than your clearance; omit for the item's.
@@ -216,7 +217,7 @@ pub(crate) async fn item_evidence(
     responses(
         (status = 201, description = "The evidence kept", body = EvidenceJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
-        (status = 403, description = "You may not update this item; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 403, description = "You may not update this item, or mark evidence above your clearance (named in `fields`); or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
         (status = 422, description = "`title`, `url` or `marking` refused", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
@@ -332,9 +333,9 @@ pub(crate) async fn propose_closure(
     responses(
         (status = 200, description = "The item's evidence and closure after the decision", body = ItemEvidenceJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
-        (status = 403, description = "You may not sign off this closure; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 403, description = "You may not sign off this closure, or you proposed it (named in `fields`); or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
-        (status = 422, description = "Nothing awaits sign-off, you proposed it, or a refusal has no reason", body = ErrorJson),
+        (status = 422, description = "A refusal has no reason", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn decide_closure(
     State(state): State<AppState>,
@@ -360,12 +361,16 @@ pub(crate) async fn decide_closure(
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)] // Read field by field from the multipart body; the struct describes it.
 pub(crate) struct EvidenceFileForm {
-    /// The file, up to 10 MB; its name is kept as a label, never as a path.
-    #[schema(value_type = String, format = Binary)]
+    /// The file, of 1 byte to 10 MB; its name is kept as a label, never as a path.
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
-    /// What it is ("Call handling audit"); the file's name when absent.
+    /// What it is ("Call handling audit"), 200 characters or fewer; the file's name when
+    /// absent or empty.
+    #[schema(max_length = 200)]
     title: Option<String>,
-    /// OFFICIAL or OFFICIAL-SENSITIVE, no higher than your clearance; omit for the item's.
+    /// OFFICIAL or OFFICIAL-SENSITIVE, no higher than your clearance (403 above it); omit, or
+    /// leave empty, for the item's.
+    #[schema(schema_with = crate::api::openapi::marking_or_empty)]
     marking: Option<String>,
 }
 
@@ -378,10 +383,10 @@ pub(crate) struct EvidenceFileForm {
     responses(
         (status = 201, description = "The evidence kept", body = EvidenceJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
-        (status = 403, description = "You may not update this item; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
+        (status = 403, description = "You may not update this item, or mark evidence above your clearance (named in `fields`); or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such item, or not one you may see", body = ErrorJson),
         (status = 413, description = "The file is over 10 MB", body = ErrorJson),
-        (status = 422, description = "No file, an empty one, or `title` or `marking` refused", body = ErrorJson),
+        (status = 422, description = "No file, an empty one, a part the form does not have, or `title` refused", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_file(
     State(state): State<AppState>,
@@ -405,15 +410,24 @@ async fn read_evidence_file(request: Request) -> Result<EvidenceInput, AppError>
             format!("Send the file as multipart/form-data: {}", e.body_text()),
         )
     })?;
-    let (mut input, sent_file) = crate::pages::evidence::read_evidence_parts(multipart).await?;
-    if !sent_file {
+    let (mut input, parts) = crate::pages::evidence::read_evidence_parts(multipart).await?;
+    // The form's parts are its fields only, as the document says: a link is kept through the
+    // JSON operation, and a part of another name is a mistake to report, not to drop.
+    if let Some(unknown) = parts
+        .iter()
+        .find(|name| !["file", "title", "marking"].contains(&name.as_str()))
+    {
+        return Err(AppError::invalid(
+            "form",
+            format!("The form has no part named {unknown:?}: send file, title and marking"),
+        ));
+    }
+    if !parts.iter().any(|name| name == "file") {
         return Err(AppError::invalid(
             "file",
             "Send the file in a part named file",
         ));
     }
-    // This operation keeps a file; a link is kept through the JSON operation.
-    input.url.clear();
     if input.title.trim().is_empty() {
         input.title = input.file_name.clone();
     }
@@ -482,14 +496,17 @@ impl ClosureRulesJson {
 /// The rule to set for one level.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct ClosureRuleInputJson {
-    /// The level, 0 for the top.
+    /// The level, 0 for the top (a plan has at most six).
+    #[schema(minimum = 0, maximum = 5)]
     depth: usize,
     #[serde(default)]
     requires_evidence: bool,
     #[serde(default)]
     requires_sign_off: bool,
-    /// A board's name; omit or leave empty for a plan manager.
+    /// A board's name, 120 characters or fewer, with `requires_sign_off` and `members`; omit
+    /// or leave empty for a plan manager.
     #[serde(default)]
+    #[schema(max_length = 120)]
     board: Option<String>,
     /// The board's member posts.
     #[serde(default)]

@@ -34,7 +34,8 @@ pub(crate) struct PeriodQuery {
     responses((status = 200, body = [IndicatorJson]),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "The period is not one, or names no period of an indicator's calendar", body = ErrorJson),
+        (status = 409, description = "The period names no period of an indicator's calendar (each is listed with the periods it reports)", body = ErrorJson),
+        (status = 422, description = "The period is not one", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn indicators(
     State(state): State<AppState>,
@@ -44,7 +45,7 @@ pub(crate) async fn indicators(
 ) -> Result<Json<Vec<IndicatorJson>>, ApiError> {
     let period = parse_period(query.period.as_deref(), state.today())
         .map_err(|message| AppError::invalid("period", message))?;
-    // A period named is answered exactly or refused (422, listing the periods each indicator
+    // A period named is answered exactly or refused (409, listing the periods each indicator
     // reports); only the default takes each indicator's latest period ended by then.
     let named = query
         .period

@@ -169,21 +169,55 @@ impl FigureJson {
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewMeasurementJson {
     /// A period of the indicator's calendar that has started: "Q3 2014-15", "December 2014".
-    #[schema(schema_with = crate::api::openapi::report_period)]
+    /// A period of another kind than the indicator's (a quarter of a four-weekly indicator)
+    /// is refused 409: the indicator reports as it does.
+    #[schema(schema_with = crate::api::openapi::period_begun)]
     period: String,
-    /// The figure, to two decimal places at most; null (or absent) with `not_yet_available`.
+    /// The figure, to two decimal places at most; null, empty or absent with
+    /// `not_yet_available`, and only then.
     #[serde(default)]
+    #[schema(schema_with = figure_or_none)]
     actual: Option<FigureJson>,
     #[serde(default)]
     not_yet_available: bool,
     #[serde(default)]
+    #[schema(schema_with = figure_or_none)]
     same_period_last_year: Option<FigureJson>,
-    /// Why a figure already recorded for the period is replaced: required then, 500
-    /// characters or fewer.
+    /// Why a figure already recorded for the period is replaced: required then (409 without
+    /// it), 500 characters or fewer.
     #[serde(default)]
     #[schema(max_length = 500)]
     reason: Option<String>,
 }
+
+/// A figure as the server reads one, or null or empty for none: a number of at most two
+/// decimal places below 10^15, or text as people write figures ("2,109,747", "80.1%",
+/// "-£1,200.50").
+fn figure_or_none() -> utoipa::openapi::schema::Schema {
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+    let bound = 1e15;
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::Number)
+                .minimum(Some(-bound))
+                .maximum(Some(bound))
+                .multiple_of(Some(0.01)),
+        )
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .pattern(Some(FIGURE_PATTERN)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// A figure written as text, or empty: a sign, a pound sign, digits (in threes between
+/// commas, or up to 15 together), up to two decimals and a per cent sign, each but the digits
+/// optional.
+const FIGURE_PATTERN: &str =
+    "^(|[-+]?£?([0-9]{1,3}(,[0-9]{3}){1,4}|[0-9]{1,15})(\\.[0-9]{1,2})?%?)$";
 
 /// Records a period's figure. Plan managers record any indicator's; contributors those of the
 /// indicators their posts own. Recording the figure already in force changes nothing.
@@ -196,7 +230,8 @@ pub(crate) struct NewMeasurementJson {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not record this indicator's figures; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such indicator, or not one you may see", body = ErrorJson),
-        (status = 422, description = "Fields refused, each named in `fields`: `period`, `actual`, `same_period_last_year`, or `reason` for a figure that replaces one without saying why", body = ErrorJson),
+        (status = 409, description = "A period of another kind than the indicator reports (`period`), or a figure replacing one recorded without saying why (`reason`)", body = ErrorJson),
+        (status = 422, description = "Fields refused, each named in `fields`: `period`, `actual`, `same_period_last_year` or `reason`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn record_measurement(
     State(state): State<AppState>,

@@ -25,6 +25,7 @@ use waymark_app::items::UpdateInput;
 
 mod audit;
 mod comments;
+mod dated;
 mod evidence;
 mod extract;
 pub(crate) mod import_jobs;
@@ -92,6 +93,10 @@ impl From<waymark_app::AppError> for ApiError {
             waymark_app::AppError::State(fields) => ApiError(AppError::StateConflict(fields)),
             // A field naming a thing that is not there: not found, with the field named.
             waymark_app::AppError::Unknown(fields) => ApiError(AppError::NamesNothing(fields)),
+            // A value the person may not give: forbidden, with the field named.
+            waymark_app::AppError::NotPermitted(fields) => {
+                ApiError(AppError::ForbiddenValue(fields))
+            }
             other => ApiError(other.into()),
         }
     }
@@ -201,8 +206,8 @@ pub(crate) async fn check(
 /// The body of `POST /api/items/{id}/updates`.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct NewUpdateJson {
-    /// ISO date the update speaks for; today when absent.
-    #[schema(schema_with = crate::api::openapi::day_or_empty)]
+    /// ISO date the update speaks for, today or earlier; today when absent, empty or null.
+    #[schema(schema_with = crate::api::openapi::day_until_today_or_empty)]
     as_of: Option<String>,
     /// The update: some words, not only spaces.
     #[schema(schema_with = crate::api::openapi::words_10000)]

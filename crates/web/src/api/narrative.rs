@@ -245,7 +245,7 @@ pub(crate) struct AskForCommentaryJson {
     #[schema(schema_with = crate::api::openapi::report_period)]
     period: String,
     /// The date it is needed by: today or later (ISO; 15/01/2027 is read too).
-    #[schema(format = Date)]
+    #[schema(schema_with = crate::api::openapi::day_from_today)]
     due: String,
     /// A note to the owners, up to 2,000 characters.
     #[serde(default)]

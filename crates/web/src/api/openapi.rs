@@ -457,6 +457,21 @@ pub(crate) fn query_financial_year() -> Schema {
     or_empty(text(financial_year_pattern()))
 }
 
+/// A day (ISO) no later than today, or empty or null, which read as today.
+pub(crate) fn day_until_today_or_empty() -> Schema {
+    or_empty_or_null(crate::api::dated::day_until_today())
+}
+
+/// A day (ISO) no earlier than today.
+pub(crate) fn day_from_today() -> Schema {
+    crate::api::dated::day_from_today().into()
+}
+
+/// A quarter, four-week period or month begun by today.
+pub(crate) fn period_begun() -> Schema {
+    crate::api::dated::period_begun().into()
+}
+
 /// A day (ISO) in a body, or empty or null, which read as absent.
 pub(crate) fn day_or_empty() -> Schema {
     or_empty_or_null(
@@ -593,19 +608,51 @@ pub(crate) fn clearance_word() -> Schema {
     choice(&MARKINGS).into()
 }
 
-/// As [`clearance_word`], or null.
-pub(crate) fn clearance_or_null() -> Schema {
-    or_null(choice(&MARKINGS))
+/// As [`clearance_word`], or empty or null for OFFICIAL.
+pub(crate) fn clearance_or_empty() -> Schema {
+    or_empty_or_null(choice(&MARKINGS))
 }
 
-/// A marking as a request names it, or null.
+/// How a share lets the other organisation in, or empty or null for read.
+pub(crate) fn share_access_or_null() -> Schema {
+    or_empty_or_null(choice(&["read", "contribute"]))
+}
+
+/// A share's ceiling, or empty or null for OFFICIAL.
+pub(crate) fn ceiling_or_null() -> Schema {
+    or_empty_or_null(choice(&MARKINGS))
+}
+
+/// One or more ids, or null.
+pub(crate) fn some_ids_or_null() -> Schema {
+    OneOfBuilder::new()
+        .item(
+            utoipa::openapi::schema::ArrayBuilder::new()
+                .items(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))),
+                )
+                .min_items(Some(1)),
+        )
+        .item(ObjectBuilder::new().schema_type(Type::Null))
+        .into()
+}
+
+/// A marking as a multipart form names it, or empty for the default.
+pub(crate) fn marking_or_empty() -> Schema {
+    or_empty(choice(&MARKINGS))
+}
+
+/// A marking as a request names it, or empty or null for the default (OFFICIAL, or what the
+/// thing takes from its plan).
 pub(crate) fn marking_or_null() -> Schema {
-    or_null(choice(&MARKINGS))
+    or_empty_or_null(choice(&MARKINGS))
 }
 
 /// A marking's descriptor, or null.
 pub(crate) fn descriptor_or_null() -> Schema {
-    or_null(choice(&["PERSONAL", "COMMERCIAL", "LOCSEN"]))
+    or_empty_or_null(choice(&["PERSONAL", "COMMERCIAL", "LOCSEN"]))
 }
 
 /// What a piece of writing for a period is about.
@@ -709,9 +756,14 @@ fn or_empty_or_null(schema: ObjectBuilder) -> Schema {
         .into()
 }
 
-/// `GET /api/openapi.json`.
-pub async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// `GET /api/openapi.json`, with the day's patterns of what is judged against today.
+pub async fn document(
+    axum::extract::State(state): axum::extract::State<crate::state::AppState>,
+) -> Result<Json<serde_json::Value>, crate::error::AppError> {
+    let mut document = serde_json::to_value(ApiDoc::openapi())
+        .map_err(|e| crate::error::AppError::Internal(format!("the OpenAPI document: {e}")))?;
+    crate::api::dated::fill(&mut document, state.app.today());
+    Ok(Json(document))
 }
 
 #[cfg(test)]

@@ -205,8 +205,16 @@ pub(crate) async fn items(
 pub(crate) struct SearchQuery {
     /// The words to find, each somewhere in an item's wording, owners or updates: 1 to 200
     /// characters.
-    #[param(required = true, schema_with = crate::api::openapi::words_200)]
-    q: Option<String>,
+    /// (The pattern is `openapi::NOT_ONLY_SPACES`, written out: an attribute takes a literal,
+    /// and `schema_with` would drop `required`.)
+    #[serde(default)]
+    #[param(
+        required = true,
+        min_length = 1,
+        max_length = 200,
+        pattern = "[^\\t\\n\\u000B\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]"
+    )]
+    q: String,
     /// `relevance` (the default: more of the words in the item's own wording first, then the
     /// items found only through their updates, each in plan order), or `plan`, `due`, `rag`,
     /// `updated` as for `GET /api/plans/{id}/items`.
@@ -246,13 +254,13 @@ pub(crate) async fn search(
     if !problems.is_empty() {
         return Err(AppError::BadQuery(problems).into());
     }
-    let q = query.q.clone().unwrap_or_default();
+    let q = query.q.clone();
     let list = state
         .app
         .search_items(&viewer.actor, PlanId(id), &q, query.sort.clone())
         .await?;
     let part = window.of(list.kept.len());
-    let kept = [("q", query.q), ("sort", query.sort)];
+    let kept = [("q", Some(query.q)), ("sort", query.sort)];
     let (next_cursor, next) = next_links(&format!("/api/plans/{id}/search"), &kept, &part);
     let items = ItemJson::of_list(&list, &list.kept[part.rows.clone()]);
     Ok(Json(SearchJson {

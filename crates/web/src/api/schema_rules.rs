@@ -29,6 +29,46 @@ fn field_rules() -> Vec<(&'static str, Value)> {
         // descriptor alone replaces the whole classification, as OFFICIAL with a descriptor.
         ("NewPlanJson", descriptor_needs_official_sensitive()),
         ("PlanPatchJson", descriptor_needs_official_sensitive()),
+        // An item's marking given with a descriptor is OFFICIAL-SENSITIVE (an item given no
+        // marking, or null, takes its plan's and parents').
+        ("NewItemJson", item_descriptor_needs_official_sensitive()),
+        ("ItemPatchJson", item_descriptor_needs_official_sensitive()),
+        // A board signs off closure, so it comes with sign-off asked for and its members.
+        (
+            "ClosureRuleInputJson",
+            json!({
+                "if": {
+                    "required": ["board"],
+                    "properties": {"board": {"type": "string", "pattern": crate::api::openapi::NOT_ONLY_SPACES}}
+                },
+                "then": {
+                    "required": ["requires_sign_off", "members"],
+                    "properties": {
+                        "requires_sign_off": {"enum": [true]},
+                        "members": {"minItems": 1, "items": {"pattern": crate::api::openapi::NOT_ONLY_SPACES}}
+                    }
+                }
+            }),
+        ),
+        // A multipart form's parts are its fields only (the server reads no others, and an
+        // unnamed part is no form).
+        ("EvidenceFileForm", json!({"additionalProperties": false})),
+        // A figure, or "not yet available", one of the two.
+        (
+            "NewMeasurementJson",
+            json!({
+                "anyOf": [
+                    {
+                        "required": ["not_yet_available"],
+                        "properties": {"not_yet_available": {"enum": [true]}, "actual": {"enum": [null, ""]}}
+                    },
+                    {
+                        "required": ["actual"],
+                        "properties": {"actual": {"not": {"enum": [null, ""]}}, "not_yet_available": {"enum": [false]}}
+                    }
+                ]
+            }),
+        ),
         // Writing about an objective or an indicator names it.
         (
             "NewNarrativeJson",
@@ -52,8 +92,18 @@ fn field_rules() -> Vec<(&'static str, Value)> {
 
 fn descriptor_needs_official_sensitive() -> Value {
     json!({
-        "if": {"required": ["descriptor"], "properties": {"descriptor": {"type": "string"}}},
+        "if": {"required": ["descriptor"], "properties": {"descriptor": {"type": "string", "minLength": 1}}},
         "then": {"required": ["marking"], "properties": {"marking": {"enum": ["OFFICIAL-SENSITIVE"]}}}
+    })
+}
+
+fn item_descriptor_needs_official_sensitive() -> Value {
+    json!({
+        "if": {
+            "required": ["descriptor", "marking"],
+            "properties": {"descriptor": {"type": "string", "minLength": 1}, "marking": {"type": "string", "minLength": 1}}
+        },
+        "then": {"properties": {"marking": {"enum": ["OFFICIAL-SENSITIVE"]}}}
     })
 }
 
@@ -127,6 +177,18 @@ mod tests {
                 assert_eq!(&schema[keyword], value, "{name}.{keyword}");
             }
         }
+    }
+
+    #[test]
+    fn the_search_words_are_required_and_not_only_spaces() {
+        use utoipa::OpenApi;
+        let document = serde_json::to_value(crate::api::openapi::ApiDoc::openapi()).unwrap();
+        let parameters = document["paths"]["/api/plans/{id}/search"]["get"]["parameters"]
+            .as_array()
+            .unwrap();
+        let q = parameters.iter().find(|p| p["name"] == "q").unwrap();
+        assert_eq!(q["required"], true);
+        assert_eq!(q["schema"]["pattern"], crate::api::openapi::NOT_ONLY_SPACES);
     }
 
     #[test]

@@ -105,12 +105,16 @@ pub(crate) struct NewShareJson {
     with: PartnerJson,
     /// read (the default) or contribute.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::share_access_or_null)]
     access: Option<String>,
     /// OFFICIAL (the default) or OFFICIAL-SENSITIVE: nothing marked above it is shared.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::ceiling_or_null)]
     ceiling: Option<String>,
-    /// Chosen items, each shared with what is under it; the whole plan when absent.
+    /// Chosen items, one or more, each shared with what is under it; the whole plan when
+    /// absent or null. An id not of the plan is a 404 naming `items`.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::some_ids_or_null)]
     items: Option<Vec<i64>>,
 }
 
@@ -124,8 +128,9 @@ pub(crate) struct NewShareJson {
         (status = 201, body = ShareJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not share this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
-        (status = 422, description = "Fields refused, each named in `fields`: an unknown or own organisation, access, ceiling or items", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or `with` names no organisation, or `items` an item not of the plan, each named in `fields`", body = ErrorJson),
+        (status = 409, description = "`with` is the plan's own organisation", body = ErrorJson),
+        (status = 422, description = "Fields refused, each named in `fields`: access, ceiling or items", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn share_plan(
     State(state): State<AppState>,

@@ -232,7 +232,10 @@ async fn refused(
 ) -> Result<Response, AppError> {
     match result {
         Ok(response) => Ok(response),
-        Err(waymark_app::AppError::Invalid(problems)) => {
+        Err(
+            waymark_app::AppError::Invalid(problems)
+            | waymark_app::AppError::NotPermitted(problems),
+        ) => {
             let page = page(state, viewer, id, problems, None).await?;
             let mut response = render(&page)?.into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
@@ -262,9 +265,10 @@ async fn add(
 /// The parts of an evidence upload, from the page's form or the API: the file (and whether one
 /// was sent), its title, a link and its marking. A body over the limit is refused as too large,
 /// naming the limit, rather than as a form that could not be read.
+/// Reads the parts of an evidence form: what it holds, and the names of the parts it had.
 pub(crate) async fn read_evidence_parts(
     mut multipart: Multipart,
-) -> Result<(EvidenceInput, bool), AppError> {
+) -> Result<(EvidenceInput, Vec<String>), AppError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             AppError::TooLarge(format!(
@@ -276,11 +280,11 @@ pub(crate) async fn read_evidence_parts(
         }
     };
     let mut input = EvidenceInput::default();
-    let mut sent_file = false;
+    let mut names = Vec::new();
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or_default().to_string();
+        names.push(name.clone());
         if name == "file" {
-            sent_file = true;
             input.file_name = field.file_name().unwrap_or_default().to_string();
             input.content = field.bytes().await.map_err(bad)?.to_vec();
             continue;
@@ -293,7 +297,7 @@ pub(crate) async fn read_evidence_parts(
             _ => {}
         }
     }
-    Ok((input, sent_file))
+    Ok((input, names))
 }
 
 /// A file kept as evidence, as an attachment under a name made safe for the header.
@@ -531,7 +535,10 @@ async fn save_rule(
         .await
     {
         Ok(_) => Ok(Redirect::to(&format!("/plans/{id}/closure-rules?saved=1")).into_response()),
-        Err(waymark_app::AppError::Invalid(problems)) => {
+        Err(
+            waymark_app::AppError::Invalid(problems)
+            | waymark_app::AppError::NotPermitted(problems),
+        ) => {
             let page = rules_page(&state, &viewer, id, problems, false).await?;
             let mut response = render(&page)?.into_response();
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

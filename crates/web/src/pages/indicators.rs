@@ -143,7 +143,9 @@ async fn list(
             .plan_indicators_named(&viewer.actor, PlanId(id), selected, None)
             .await
         {
-            Err(waymark_app::AppError::Invalid(refusals)) => {
+            Err(
+                waymark_app::AppError::Invalid(refusals) | waymark_app::AppError::State(refusals),
+            ) => {
                 period_error = refusals
                     .into_iter()
                     .map(|(_, message)| message)

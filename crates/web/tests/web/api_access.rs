@@ -543,6 +543,14 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
         .await;
     assert_eq!(assigned.status, 200, "{}", assigned.body);
     assert_eq!(assigned.body["changed"], 2);
+    let elsewhere = script
+        .post(
+            &format!("/api/plans/{id}/owners"),
+            json!({"items": [9_000_000], "owners": "Head of Custody"}),
+        )
+        .await;
+    assert_eq!(elsewhere.status, 404, "{}", elsewhere.body);
+    assert_eq!(field_names(&elsewhere), vec!["items"]);
     assert_eq!(
         script.get(&format!("/api/items/{r1}")).await.body["owners"],
         json!(["Head of Custody", "Head of Crime"])
@@ -816,7 +824,14 @@ async fn a_measurement_is_recorded_and_one_replacing_it_needs_a_reason() {
     let without_reason = script
         .post(&path, json!({"period": "Q3 2014-15", "actual": 81}))
         .await;
-    assert_eq!(without_reason.status, 422, "{}", without_reason.body);
+    // A month for a quarterly indicator: the indicator, as it is, reports quarters (409).
+    let month = script
+        .post(&path, json!({"period": "August 2014", "actual": 80}))
+        .await;
+    assert_eq!(month.status, 409, "{}", month.body);
+    assert_eq!(field_names(&month), vec!["period"]);
+    // The figure already recorded refuses a replacement that does not say why: 409.
+    assert_eq!(without_reason.status, 409, "{}", without_reason.body);
     assert_eq!(field_names(&without_reason), vec!["reason"]);
     assert!(
         without_reason.body["fields"][0]["message"]
@@ -1005,6 +1020,20 @@ async fn an_administrator_manages_people_partners_and_sharing_and_reads_the_audi
         .await;
     assert_eq!(unknown.status, 404, "{}", unknown.body);
     assert_eq!(field_names(&unknown), vec!["with"]);
+    // An id that names no organisation, or an item not of the plan: 404 naming the field;
+    // the plan's own organisation: 409.
+    let own_org = admin.get(&format!("/api/plans/{}", app.plan)).await.body["organisation"].clone();
+    for (body, field, status) in [
+        (json!({"with": 9_000_000_000_i64}), "with", 404),
+        (json!({"with": "OTH", "items": [9_000_000]}), "items", 404),
+        (json!({"with": own_org}), "with", 409),
+    ] {
+        let refused = admin
+            .post(&format!("/api/plans/{}/shares", app.plan), body.clone())
+            .await;
+        assert_eq!(refused.status, status, "{body}: {}", refused.body);
+        assert_eq!(field_names(&refused), vec![field], "{body}");
+    }
     let listed = admin.get(&format!("/api/plans/{}/shares", app.plan)).await;
     assert_eq!(listed.body.as_array().unwrap().len(), 2);
     let revoked = admin

@@ -220,6 +220,53 @@ async fn the_api_sets_closure_rules_and_keeps_an_uploaded_file_as_evidence() {
         .unwrap();
     assert_eq!(back.status(), 200);
     assert_eq!(back.bytes().await.unwrap().to_vec(), bytes);
+    // Marked above the person's clearance: forbidden (403), naming the field; a part the
+    // form does not have: refused (422), not dropped. Neither keeps anything.
+    let session: serde_json::Value = app
+        .client
+        .get(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let lowered = app
+        .client
+        .put(app.url(&format!("/api/people/{}/clearance", session["user"]["id"])))
+        .header("x-csrf-token", &csrf)
+        .json(&serde_json::json!({"clearance": "OFFICIAL"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(lowered.status().is_success(), "{}", lowered.status());
+    let above = upload(
+        reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name("a.txt"),
+            )
+            .text("marking", "OFFICIAL-SENSITIVE"),
+    )
+    .await
+    .unwrap();
+    let status = above.status();
+    let above: serde_json::Value = above.json().await.unwrap();
+    assert_eq!(status, 403, "{above}");
+    assert_eq!(above["fields"][0]["field"], "marking", "{above}");
+    let extra = upload(
+        reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.clone()).file_name("a.txt"),
+            )
+            .text("url", "https://example.org/"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(extra.status(), 422);
+    let extra: serde_json::Value = extra.json().await.unwrap();
+    assert_eq!(extra["fields"][0]["field"], "form", "{extra}");
     // No file part: refused, naming the field.
     let empty = upload(reqwest::multipart::Form::new().text("title", "Nothing"))
         .await

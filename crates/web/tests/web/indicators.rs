@@ -543,9 +543,10 @@ async fn the_api_refuses_a_period_an_indicator_does_not_report() {
         let client = app.client.clone();
         async move { client.get(url).send().await.unwrap() }
     };
-    // P6 is a four-week period: the quarterly and the monthly indicators both refuse it.
+    // P6 is a four-week period: the quarterly and the monthly indicators both refuse it, as
+    // they are (409).
     let refused = get("P6 2014-15").await;
-    assert_eq!(refused.status(), 422);
+    assert_eq!(refused.status(), 409);
     let body: serde_json::Value = refused.json().await.unwrap();
     let messages: Vec<&str> = body["fields"]
         .as_array()
@@ -574,7 +575,7 @@ async fn the_api_refuses_a_period_an_indicator_does_not_report() {
     // A month is not a quarter: August does not stand for Q1 (nor September for Q2).
     for month in ["August 2014", "September 2014"] {
         let refused = get(month).await;
-        assert_eq!(refused.status(), 422, "{month}");
+        assert_eq!(refused.status(), 409, "{month}");
         let body = refused.text().await.unwrap();
         assert!(body.contains("this indicator reports quarters"), "{body}");
         assert!(!body.contains("months"), "{body}");
