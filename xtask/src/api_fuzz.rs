@@ -1,11 +1,9 @@
-//! The API against its own document: schemathesis (from PyPI) runs every check (`-c all`)
-//! against `waymark demo` with an administrator's API token, so the writes are fuzzed too.
-//! Its settings, and why three of the API's answers are added to what its checks accept, are in
+//! The API against its own document: schemathesis (from PyPI) runs every check (`-c all`),
+//! each with its own defaults, against `waymark demo` with an administrator's API token, so the
+//! writes are fuzzed too. Its one setting (a request timeout for a debug build's PDFs) is in
 //! `schemathesis.toml` at the repository's root. The run is bounded (examples per operation, a
-//! fixed seed) so it takes a minute or two and fails the same way twice.
-//!
-//! The token's own revocation is left out there: revoking the token the run holds would leave
-//! every later request unauthorised; `web`'s API tests revoke a token and check it is refused.
+//! fixed seed) so it takes a minute or two and fails the same way twice. Nothing is left out:
+//! the token the run holds cannot revoke itself (409).
 
 use std::fs;
 use std::net::{TcpListener, TcpStream};
