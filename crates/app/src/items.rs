@@ -394,8 +394,9 @@ impl App {
                     "Choose a parent item from this plan",
                 ));
             }
+            // The plan's tree as it is refuses a loop (the API's 409).
             if parent == item || descendants(&today, item).contains(&parent) {
-                return Err(AppError::invalid(
+                return Err(AppError::state(
                     "parent",
                     "An item cannot move under itself or one of its own items",
                 ));

@@ -532,7 +532,7 @@ fn level_names_array() -> utoipa::openapi::schema::ArrayBuilder {
         .max_items(Some(waymark_app::plans::MOST_LEVELS))
 }
 
-/// The posts answerable for a plan, each 200 characters or fewer.
+/// The posts answerable for a plan, each one line of 200 characters or fewer.
 pub(crate) fn owner_posts() -> Schema {
     owner_posts_array().into()
 }
@@ -546,11 +546,7 @@ pub(crate) fn owner_posts_or_null() -> Schema {
 }
 
 fn owner_posts_array() -> utoipa::openapi::schema::ArrayBuilder {
-    utoipa::openapi::schema::ArrayBuilder::new().items(
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .max_length(Some(200)),
-    )
+    utoipa::openapi::schema::ArrayBuilder::new().items(text("^[^\\n]*$").max_length(Some(200)))
 }
 
 /// Owner posts to give: a list of one or more posts, or one string with posts separated by
@@ -692,7 +688,7 @@ pub(crate) fn organisation_kind_or_null() -> Schema {
 
 /// A report's layout in a body, or null for quarterly.
 pub(crate) fn report_layout_or_null() -> Schema {
-    or_null(choice(&["quarterly", "tracker", "progress"]))
+    or_empty_or_null(choice(&["quarterly", "tracker", "progress"]))
 }
 
 /// The schema of a role as a request names it.

@@ -117,10 +117,19 @@ pub(crate) struct NewPlanJson {
     descriptor: Option<String>,
 }
 
-/// More level names than a plan has (the document's `max_items`), or a name of more than one
-/// line, are refused here, before the application layer reads the names as the form's lines
+/// More level names than a plan has (the document's `max_items`), or a name or an owner post
+/// of more than one line, are refused here, before the application layer reads the names as the form's lines
 /// and drops blank ones, so that what the document refuses the server refuses.
-fn too_many_levels(names: Option<&[String]>) -> Result<(), waymark_app::AppError> {
+fn refuse_lists_the_document_refuses(
+    names: Option<&[String]>,
+    posts: Option<&[String]>,
+) -> Result<(), waymark_app::AppError> {
+    if posts.is_some_and(|posts| posts.iter().any(|post| post.contains('\n'))) {
+        return Err(waymark_app::AppError::invalid(
+            "owner_posts",
+            "Give each owner post on one line",
+        ));
+    }
     match names {
         Some(names) if names.len() > MOST_LEVELS => Err(waymark_app::AppError::invalid(
             "level_names",
@@ -135,7 +144,7 @@ fn too_many_levels(names: Option<&[String]>) -> Result<(), waymark_app::AppError
 
 impl NewPlanJson {
     fn input(self) -> Result<PlanInput, waymark_app::AppError> {
-        too_many_levels(Some(&self.level_names))?;
+        refuse_lists_the_document_refuses(Some(&self.level_names), Some(&self.owner_posts))?;
         Ok(PlanInput {
             title: self.title,
             kind: self.kind.unwrap_or_default(),
@@ -232,7 +241,10 @@ pub(crate) struct PlanPatchJson {
 
 impl PlanPatchJson {
     fn patch(self) -> Result<PlanPatch, waymark_app::AppError> {
-        too_many_levels(self.level_names.as_ref().and_then(|names| names.as_deref()))?;
+        refuse_lists_the_document_refuses(
+            self.level_names.as_ref().and_then(|names| names.as_deref()),
+            self.owner_posts.as_ref().and_then(|posts| posts.as_deref()),
+        )?;
         Ok(PlanPatch {
             title: clearing(self.title),
             kind: clearing(self.kind),
