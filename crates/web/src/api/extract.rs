@@ -278,6 +278,10 @@ mod tests {
         let read = whole_numbers_as_integers(serde_json::json!({
             "line": 85.0, "items": [804.0, -2.0, 1.5], "nested": {"depth": 0.0}, "big": 1e300
         }));
+        // Read exactly, as serde_json's float_roundtrip reads it (its default parser read this
+        // one a unit out in the last place, 1859152408215479.2).
+        let exact: serde_json::Value = serde_json::from_str("1859152408215479.0").unwrap();
+        assert_eq!(whole_numbers_as_integers(exact), serde_json::json!(1859152408215479_i64));
         assert_eq!(read["line"], serde_json::json!(85));
         assert!(read["line"].is_i64());
         assert_eq!(read["items"], serde_json::json!([804, -2, 1.5]));
