@@ -175,6 +175,16 @@ pub(crate) fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
     }
 }
 
+/// A 201 Created answer with the new thing's address in `Location`, so that a client (and
+/// schemathesis's stateful phase) can go on to it.
+pub(crate) fn created(location: &str, response: impl IntoResponse) -> Response {
+    let mut response = (StatusCode::CREATED, response).into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+}
+
 /// A response carrying the version of what it holds as its strong `ETag`: `"3"`.
 pub(crate) struct Tagged<T>(pub i64, pub T);
 

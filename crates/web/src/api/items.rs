@@ -246,7 +246,8 @@ impl NewItemJson {
     request_body = NewItemJson,
     responses(
         (status = 201, description = "The item added, with its version as the ETag", body = ItemDetailJson,
-            headers(("ETag" = String, description = "The item's version, quoted"))),
+            headers(("ETag" = String, description = "The item's version, quoted"),
+                ("Location" = String, description = "The item's address: /api/items/{id}"))),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not manage this plan; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
@@ -263,7 +264,7 @@ pub(crate) async fn add_item(
         .app
         .add_item_and_read(&viewer.actor, PlanId(plan), parent, &input)
         .await?;
-    Ok((StatusCode::CREATED, tagged(&read)?).into_response())
+    Ok(created(&format!("/api/items/{}", read.item.0), tagged(&read)?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

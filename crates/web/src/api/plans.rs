@@ -165,7 +165,8 @@ impl NewPlanJson {
     request_body = NewPlanJson,
     responses(
         (status = 201, description = "The plan created, with its version as the ETag",
-            body = PlanDetailJson, headers(("ETag" = String, description = "The plan's version, quoted"))),
+            body = PlanDetailJson, headers(("ETag" = String, description = "The plan's version, quoted"),
+                ("Location" = String, description = "The plan's address: /api/plans/{id}"))),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only administrators and plan managers create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 422, description = "Fields refused, each named in `fields`", body = ErrorJson),
@@ -179,7 +180,10 @@ pub(crate) async fn create_plan(
         .app
         .create_plan_detail(&viewer.actor, &body.input()?)
         .await?;
-    Ok((StatusCode::CREATED, tagged(&detail)).into_response())
+    Ok(created(
+        &format!("/api/plans/{}", detail.visible.plan.id.0),
+        tagged(&detail),
+    ))
 }
 
 /// One plan: its fields and marking, whether it is archived or shared, what the caller may do
