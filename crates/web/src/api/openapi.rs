@@ -587,9 +587,15 @@ pub(crate) fn basis_kind() -> Schema {
     choice(&BASIS_KINDS).into()
 }
 
-/// How a cost is shared: in proportion to a basis, equally, or in fixed amounts.
+/// How a cost is shared: in proportion to a basis (by its word, or as the facts write it,
+/// "proportional:police-grant"), equally, or in fixed amounts.
 pub(crate) fn share_method() -> Schema {
+    let proportional: Vec<String> = BASIS_KINDS
+        .iter()
+        .map(|kind| format!("proportional:{kind}"))
+        .collect();
     let mut methods = BASIS_KINDS.to_vec();
+    methods.extend(proportional.iter().map(String::as_str));
     methods.extend(["equal", "fixed-amounts"]);
     choice(&methods).into()
 }

@@ -195,8 +195,9 @@ pub(crate) struct CostInJson {
     #[serde(default)]
     #[schema(required = true, schema_with = crate::api::openapi::programme_money)]
     total: String,
-    /// police-grant, net-revenue-expenditure, fixed-percentage (in proportion to that basis),
-    /// equal, or fixed-amounts (see `amounts`).
+    /// police-grant, net-revenue-expenditure, fixed-percentage (in proportion to that basis;
+    /// also as the facts write them, "proportional:police-grant"), equal, or fixed-amounts
+    /// (see `amounts`).
     #[serde(default)]
     #[schema(required = true, schema_with = crate::api::openapi::share_method)]
     method: String,
