@@ -162,13 +162,15 @@ impl App {
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
         let mut problems = Vec::new();
+        let mut found = Found::default();
         let org = OrgId(entry.organisation);
         let participant = facts.participants.iter().find(|o| o.id == org);
         if participant.is_none() {
-            problems.push(field(
+            found.not_there(
+                &mut problems,
                 "organisation",
                 "Choose one of the programme's participants",
-            ));
+            );
         }
         let year = read_year(&entry.year, "year", &mut problems);
         let kind = read_basis_kind(&entry.kind, "kind", &mut problems);
@@ -195,7 +197,7 @@ impl App {
         let (Some(participant), Some(year), Some(kind), Some(value), Some(source), true) =
             (participant, year, kind, value, source, problems.is_empty())
         else {
-            return Err(AppError::Invalid(problems));
+            return Err(found.refusal(problems));
         };
         let changes = ProgrammeChanges {
             bases: vec![BasisFigure {
@@ -229,6 +231,7 @@ impl App {
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
         let mut problems = Vec::new();
+        let mut found = Found::default();
         let year = read_year(&entry.year, "year", &mut problems);
         let existing_label = year.and_then(|year| {
             facts
@@ -244,12 +247,13 @@ impl App {
             (None, Some(existing)) => Some(existing),
             (None, None) => Some("Programme team".to_string()),
             (Some(label), Some(existing)) if label != existing => {
-                problems.push(field(
+                found.refused_by_state(
+                    &mut problems,
                     "label",
                     format!(
                         "This year's cost is called \u{201c}{existing}\u{201d}: keep that name"
                     ),
-                ));
+                );
                 None
             }
             (Some(label), _) if label.chars().count() > MAX_LINE => {
@@ -281,7 +285,8 @@ impl App {
             .any(|(_, text)| !text.trim().is_empty());
         let method = match entry.method.trim() {
             "fixed-amounts" if entered => {
-                read_fixed_amounts(&facts, &entry.amounts, &mut problems).map(ShareMethod::Fixed)
+                read_fixed_amounts(&facts, &entry.amounts, &mut problems, &mut found)
+                    .map(ShareMethod::Fixed)
             }
             "fixed-amounts" => match agreed {
                 Some(amounts) => {
@@ -289,22 +294,24 @@ impl App {
                     if entry.external_funder.trim().is_empty()
                         && total.flatten().is_some_and(|total| total != sum)
                     {
-                        problems.push(field(
+                        found.refused_by_state(
+                            &mut problems,
                             "total",
                             format!(
                                 "The amounts agreed add up to {}: make the cost the same, or \
                                  choose another way to share it",
                                 format_pence(sum)
                             ),
-                        ));
+                        );
                     }
                     Some(ShareMethod::Fixed(amounts))
                 }
                 None => {
-                    problems.push(field(
+                    found.refused_by_state(
+                        &mut problems,
                         "method",
                         "No amounts are agreed for this year: choose another way to share the cost",
-                    ));
+                    );
                     None
                 }
             },
@@ -350,7 +357,7 @@ impl App {
         let (Some(year), Some(label), Some(Some(total)), Some(method), Some(external), true) =
             (year, label, total, method, external, problems.is_empty())
         else {
-            return Err(AppError::Invalid(problems));
+            return Err(found.refusal(problems));
         };
         let what = format!(
             "{label} for {}: {}, {}",
@@ -385,7 +392,8 @@ impl App {
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
         let mut problems = Vec::new();
-        let project = read_project(&facts, entry.project, &mut problems);
+        let mut found = Found::default();
+        let project = read_project(&facts, entry.project, &mut problems, &mut found);
         let source = read_line(
             &entry.source,
             "source",
@@ -426,7 +434,7 @@ impl App {
             problems.is_empty(),
         )
         else {
-            return Err(AppError::Invalid(problems));
+            return Err(found.refusal(problems));
         };
         let what = format!(
             "funding from {source} for {}: {}",
@@ -459,7 +467,8 @@ impl App {
     ) -> Result<FinancialYear> {
         let facts = self.programme_facts(actor, plan).await?;
         let mut problems = Vec::new();
-        let project = read_project(&facts, entry.project, &mut problems);
+        let mut found = Found::default();
+        let project = read_project(&facts, entry.project, &mut problems, &mut found);
         let year = read_year(&entry.year, "year", &mut problems);
         let kind = read_word(
             &entry.kind,
@@ -527,7 +536,7 @@ impl App {
             problems.is_empty(),
         )
         else {
-            return Err(AppError::Invalid(problems));
+            return Err(found.refusal(problems));
         };
         let what = format!(
             "{} {} {} saving for {}: {}",
@@ -624,6 +633,58 @@ fn field(name: &str, message: impl Into<String>) -> FieldError {
     (name.to_string(), message.into())
 }
 
+/// Which of an entry's refusals depend on what is stored rather than on what was typed: a
+/// field naming a participant or project the programme lacks, or the year's facts refusing
+/// the change. Every refusal stays in one list, in the form's order, for the page to show.
+#[derive(Debug, Default)]
+struct Found {
+    /// Fields naming something that is not there.
+    not_there: Vec<String>,
+    /// Fields the year's facts as they stand refuse.
+    by_state: Vec<String>,
+}
+
+impl Found {
+    fn not_there(
+        &mut self,
+        problems: &mut Vec<FieldError>,
+        name: &str,
+        message: impl Into<String>,
+    ) {
+        self.not_there.push(name.to_string());
+        problems.push(field(name, message));
+    }
+
+    fn refused_by_state(
+        &mut self,
+        problems: &mut Vec<FieldError>,
+        name: &str,
+        message: impl Into<String>,
+    ) {
+        self.by_state.push(name.to_string());
+        problems.push(field(name, message));
+    }
+
+    /// The refusal: `Invalid` while anything typed is wrong in itself (every refusal named);
+    /// otherwise `Unknown` where a field names something not there, else `State`.
+    fn refusal(&self, problems: Vec<FieldError>) -> AppError {
+        let among = |names: &[String]| problems.iter().all(|(name, _)| names.contains(name));
+        let stored = [self.not_there.as_slice(), self.by_state.as_slice()].concat();
+        if problems.is_empty() || !among(&stored) {
+            AppError::Invalid(problems)
+        } else if self.not_there.is_empty() {
+            AppError::State(problems)
+        } else {
+            AppError::Unknown(
+                problems
+                    .into_iter()
+                    .filter(|(name, _)| self.not_there.contains(name))
+                    .collect(),
+            )
+        }
+    }
+}
+
 fn read_year(text: &str, name: &str, problems: &mut Vec<FieldError>) -> Option<FinancialYear> {
     if text.trim().is_empty() {
         problems.push(field(name, "Enter the financial year, like 2024/25"));
@@ -685,8 +746,9 @@ fn read_basis_value(kind: BasisKind, text: &str, problems: &mut Vec<FieldError>)
     }
 }
 
-/// "22.5%", "22.50", "7": hundredths of a percent, more than 0 and at most 100%.
-fn read_percent(text: &str) -> Option<i64> {
+/// "22.5%", "22.50", "7": hundredths of a percent, more than 0 and at most 100%, as a fixed
+/// percentage basis and an external share are read (the API's document states the same).
+pub fn read_percent(text: &str) -> Option<i64> {
     let number = text.trim().trim_end_matches('%').trim();
     let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
     if whole.is_empty()
@@ -776,15 +838,17 @@ fn read_project(
     facts: &ProgrammeFacts,
     project: Option<i64>,
     problems: &mut Vec<FieldError>,
+    found: &mut Found,
 ) -> Option<Option<ItemId>> {
     match project {
         None => Some(None),
         Some(id) if facts.projects.iter().any(|(item, _)| item.0 == id) => Some(Some(ItemId(id))),
         Some(_) => {
-            problems.push(field(
+            found.not_there(
+                problems,
                 "project",
                 "Choose one of the programme's projects, or the programme as a whole",
-            ));
+            );
             None
         }
     }
@@ -797,13 +861,18 @@ fn read_fixed_amounts(
     facts: &ProgrammeFacts,
     typed: &[(i64, String)],
     problems: &mut Vec<FieldError>,
+    found: &mut Found,
 ) -> Option<Vec<(OrgId, i64)>> {
     let mut amounts: Vec<(OrgId, i64)> = Vec::new();
     let mut ok = true;
     for (organisation, text) in typed {
         let name = format!("amount_{organisation}");
         let Some(participant) = facts.participants.iter().find(|o| o.id.0 == *organisation) else {
-            problems.push(field(&name, "Choose one of the programme's participants"));
+            found.not_there(
+                problems,
+                &name,
+                "Choose one of the programme's participants",
+            );
             ok = false;
             continue;
         };

@@ -490,7 +490,8 @@ async fn contributions_stated_as_amounts_are_fixed_shares_of_the_cost() {
             .set_programme_cost(&admin, plan, &keep("£1,300,000"))
             .await
         {
-            Err(AppError::Invalid(problems)) => {
+            // The amounts agreed are the year's as stored: they, not what was typed, refuse it.
+            Err(AppError::State(problems)) => {
                 assert_eq!(problems[0].0, "total", "{problems:?}");
                 assert!(
                     problems[0]
@@ -1067,6 +1068,112 @@ async fn new_fixed_amounts_are_entered_per_participant_and_refused_by_field_unle
                 .map(|p| p.share_pence.unwrap())
                 .collect::<Vec<_>>(),
             [50_000_000, 25_000_000, 15_000_000]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_field_naming_what_the_programme_lacks_is_unknown_and_the_years_facts_refuse_by_state() {
+    for f in fixtures("app_programme_unknown_state").await {
+        let plan = import(&f).await;
+        let admin = f.admin().await;
+        let facts = f.app.programme_facts(&admin, plan).await.unwrap();
+        let north = facts.participants[0].id.0;
+        let funding =
+            |project: Option<i64>, source: &str| waymark_app::programme_edit::FundingEntry {
+                project,
+                source: source.into(),
+                year: "2026/27".into(),
+                amount: "£50,000".into(),
+                recurrence: "one-off".into(),
+                certainty: "secured".into(),
+            };
+        let fields = |problems: &[(String, String)]| -> Vec<String> {
+            problems.iter().map(|(field, _)| field.clone()).collect()
+        };
+        // A project the programme lacks, where all else is right: the field names nothing.
+        let refused = f
+            .app
+            .add_funding_line(&admin, plan, &funding(Some(987_654_321), "Home Office"))
+            .await;
+        let Err(AppError::Unknown(problems)) = refused else {
+            panic!("not unknown: {refused:?}");
+        };
+        assert_eq!(fields(&problems), ["project"]);
+        // Beside a mistake in what was typed, every refusal is named together, as the page
+        // shows them.
+        let refused = f
+            .app
+            .add_funding_line(&admin, plan, &funding(Some(987_654_321), " "))
+            .await;
+        let Err(AppError::Invalid(problems)) = refused else {
+            panic!("not invalid: {refused:?}");
+        };
+        assert_eq!(fields(&problems), ["project", "source"]);
+        let saving = waymark_app::programme_edit::SavingEntry {
+            project: Some(987_654_321),
+            year: "2026/27".into(),
+            kind: "cashable".into(),
+            recurrence: "one-off".into(),
+            stage: "planned".into(),
+            amount: "£10k".into(),
+            until: String::new(),
+        };
+        let refused = f.app.add_saving(&admin, plan, &saving).await;
+        assert!(
+            matches!(refused, Err(AppError::Unknown(ref p)) if fields(p) == ["project"]),
+            "{refused:?}"
+        );
+        let basis = waymark_app::programme_edit::BasisEntry {
+            organisation: 987_654_321,
+            year: "2026/27".into(),
+            kind: "police-grant".into(),
+            figure: "£98.4m".into(),
+            as_of: String::new(),
+            source: "Home Office".into(),
+        };
+        let refused = f.app.set_programme_basis(&admin, plan, &basis).await;
+        assert!(
+            matches!(refused, Err(AppError::Unknown(ref p)) if fields(p) == ["organisation"]),
+            "{refused:?}"
+        );
+
+        // A year's cost keeps the name it was given: another is refused by the cost as it is.
+        let cost = |label: &str, method: &str| waymark_app::programme_edit::CostEntry {
+            year: "2031/32".into(),
+            label: label.into(),
+            total: "£1.2m".into(),
+            method: method.into(),
+            ..Default::default()
+        };
+        f.app
+            .set_programme_cost(&admin, plan, &cost("", "equal"))
+            .await
+            .unwrap();
+        let refused = f
+            .app
+            .set_programme_cost(&admin, plan, &cost("Another name", "equal"))
+            .await;
+        assert!(
+            matches!(refused, Err(AppError::State(ref p)) if fields(p) == ["label"]),
+            "{refused:?}"
+        );
+        // Fixed amounts with none entered keep the year's agreed ones: there are none.
+        let refused = f
+            .app
+            .set_programme_cost(&admin, plan, &cost("", "fixed-amounts"))
+            .await;
+        assert!(
+            matches!(refused, Err(AppError::State(ref p)) if fields(p) == ["method"]),
+            "{refused:?}"
+        );
+        // An amount for an organisation that is not a participant names nothing.
+        let mut entered = cost("", "fixed-amounts");
+        entered.amounts = vec![(north, "£1.2m".into()), (987_654_321, "£0".into())];
+        let refused = f.app.set_programme_cost(&admin, plan, &entered).await;
+        assert!(
+            matches!(refused, Err(AppError::Unknown(ref p)) if fields(p) == ["amount_987654321"]),
+            "{refused:?}"
         );
     }
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::de::DeserializeOwned;
@@ -291,7 +291,10 @@ mod tests {
         // Read exactly, as serde_json's float_roundtrip reads it (its default parser read this
         // one a unit out in the last place, 1859152408215479.2).
         let exact: serde_json::Value = serde_json::from_str("1859152408215479.0").unwrap();
-        assert_eq!(whole_numbers_as_integers(exact), serde_json::json!(1859152408215479_i64));
+        assert_eq!(
+            whole_numbers_as_integers(exact),
+            serde_json::json!(1859152408215479_i64)
+        );
         assert_eq!(read["line"], serde_json::json!(85));
         assert!(read["line"].is_i64());
         assert_eq!(read["items"], serde_json::json!([804, -2, 1.5]));

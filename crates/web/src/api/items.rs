@@ -14,8 +14,8 @@ use waymark_core::{ItemId, PlanId, rollup_tree};
 
 use crate::api::ApiError;
 use crate::api::extract::{
-    ApiJson, ApiPath, ApiQuery, OwnersJson, Tagged, clearing, day_or, if_match, instant, nullable,
-    required_version,
+    ApiJson, ApiPath, ApiQuery, OwnersJson, Tagged, clearing, created, day_or, if_match, instant,
+    nullable, required_version,
 };
 use crate::auth::Viewer;
 use crate::error::{AppError, ErrorJson};
@@ -264,7 +264,10 @@ pub(crate) async fn add_item(
         .app
         .add_item_and_read(&viewer.actor, PlanId(plan), parent, &input)
         .await?;
-    Ok(created(&format!("/api/items/{}", read.item.0), tagged(&read)?))
+    Ok(created(
+        &format!("/api/items/{}", read.item.0),
+        tagged(&read)?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

@@ -472,6 +472,192 @@ pub(crate) fn period_begun() -> Schema {
     crate::api::dated::period_begun().into()
 }
 
+/// Spaces as the server trims them, any number of them (see [`NOT_ONLY_SPACES`]).
+fn spaces() -> String {
+    format!("[{}*", &NOT_ONLY_SPACES[2..])
+}
+
+/// Money as `core::programme::parse_money` reads it to an amount of £0 or more, in the plain
+/// forms people write: "£1,350,000", "£150k", "1.2m", "£2bn", "nil". (The parser reads more,
+/// such as sums and notes; those are not part of the contract.) Small enough for whole pence.
+fn money_core(nil: bool) -> String {
+    let fraction = "(\\.[0-9]{0,2})?";
+    let plain = format!("([0-9]{{1,12}}|[0-9]{{1,3}}(,[0-9]{{3}}){{1,3}}){fraction}");
+    let thousands = format!("([0-9]{{1,6}}|[0-9]{{1,3}},[0-9]{{3}}){fraction}");
+    let billions = format!("[0-9]{{1,3}}{fraction}");
+    let s = spaces();
+    let amount = format!("£?{s}({plain}|{thousands}{s}[kKmM]|{billions}{s}[bB][nN])");
+    if nil {
+        // The words `parse_money` reads as £0.
+        format!("{amount}|[nN][iI][lL]|[nN][oO][nN][eE]|£? ?-|[–—]")
+    } else {
+        amount
+    }
+}
+
+/// A percentage more than 0 and at most 100 with at most two decimals, as the server reads
+/// a fixed share ("22.5", "7", "100.00"), before its "%".
+fn percent_core() -> &'static str {
+    "(100(\\.0{0,2})?|(0?0?[1-9]|0?[1-9][0-9])(\\.[0-9]{0,2})?|0{1,3}\\.(0[1-9]|[1-9][0-9]?))"
+}
+
+/// `core`, with the spaces around it that the server trims, as the whole string.
+fn trimmed(core: &str) -> String {
+    let s = spaces();
+    format!("^{s}({core}){s}$")
+}
+
+/// A percentage with or without its "%" ("22.5%", "7"), as a fixed-percentage basis reads.
+pub(crate) fn percent_pattern() -> String {
+    let s = spaces();
+    trimmed(&format!("{}{s}%*", percent_core()))
+}
+
+/// As [`percent_pattern`], with its "%" (how an external share says it is a percentage).
+pub(crate) fn percent_sign_pattern() -> String {
+    let s = spaces();
+    trimmed(&format!("{}{s}%+", percent_core()))
+}
+
+/// Money of £0 or more, as [`money_core`].
+pub(crate) fn money_pattern() -> String {
+    trimmed(&money_core(true))
+}
+
+/// Money written as an amount, without the words for nothing: more than £0 where it has a
+/// digit that is not 0 (two decimals at most, so a penny at least; see [`basis_figure`]).
+pub(crate) fn money_amount_pattern() -> String {
+    trimmed(&money_core(false))
+}
+
+/// Words for an amount not known yet ("tbc", "xxx"), kept not known.
+fn unknown_money_core() -> String {
+    "[tT][bB][aAcCdD]|[xX]{2,12}|\\?{1,2}|[uU][nN][kK][nN][oO][wW][nN]".to_string()
+}
+
+/// Only spaces, or nothing: a field left blank.
+pub(crate) fn blank_pattern() -> String {
+    format!("^{}$", spaces())
+}
+
+/// Money of £0 or more (a programme's cost, a saving a year).
+pub(crate) fn programme_money() -> Schema {
+    text(money_pattern()).into()
+}
+
+/// A funding line's amount: money of £0 or more, or not known yet ("tbc").
+pub(crate) fn funding_amount() -> Schema {
+    text(trimmed(&format!(
+        "{}|{}",
+        money_core(true),
+        unknown_money_core()
+    )))
+    .into()
+}
+
+/// A basis figure: money more than £0, or a percentage (which one `kind` says): either has
+/// a digit that is not 0.
+pub(crate) fn basis_figure() -> Schema {
+    let either = text(format!("{}|{}", money_amount_pattern(), percent_pattern()));
+    crate::api::schema_rules::with_keywords(
+        either,
+        serde_json::json!({"allOf": [{"pattern": "[1-9]"}]}),
+    )
+    .into()
+}
+
+/// An external funder's part: a percentage with its "%", money of £0 or more, or blank.
+pub(crate) fn external_share() -> Schema {
+    text(format!(
+        "{}|{}|{}",
+        percent_sign_pattern(),
+        money_pattern(),
+        blank_pattern()
+    ))
+    .into()
+}
+
+/// A line of 1 to 200 characters once the spaces around it are trimmed, as the server counts
+/// (a source): spaces around it are not counted.
+pub(crate) fn programme_line() -> Schema {
+    text(trimmed_line_pattern(false)).into()
+}
+
+/// As [`programme_line`], or blank (a cost's name, an external funder).
+pub(crate) fn line_or_blank() -> Schema {
+    text(trimmed_line_pattern(true)).into()
+}
+
+/// Text whose first and last characters that are not spaces are at most 200 characters apart.
+fn trimmed_line_pattern(blank: bool) -> String {
+    let s = spaces();
+    let word = NOT_ONLY_SPACES;
+    let line = format!("{word}([\\s\\S]{{0,198}}{word})?");
+    let line = if blank { format!("({line})?") } else { line };
+    format!("^{s}{line}{s}$")
+}
+
+/// A basis: what a participant's share is in proportion to.
+pub(crate) fn basis_kind() -> Schema {
+    choice(&BASIS_KINDS).into()
+}
+
+/// How a cost is shared: in proportion to a basis (by its word, or as the facts write it,
+/// "proportional:police-grant"), equally, or in fixed amounts.
+pub(crate) fn share_method() -> Schema {
+    let proportional: Vec<String> = BASIS_KINDS
+        .iter()
+        .map(|kind| format!("proportional:{kind}"))
+        .collect();
+    let mut methods = BASIS_KINDS.to_vec();
+    methods.extend(proportional.iter().map(String::as_str));
+    methods.extend(["equal", "fixed-amounts"]);
+    choice(&methods).into()
+}
+
+pub(crate) const BASIS_KINDS: [&str; 3] = [
+    "police-grant",
+    "net-revenue-expenditure",
+    "fixed-percentage",
+];
+
+/// Whether an amount comes once or every year.
+pub(crate) fn recurrence() -> Schema {
+    choice(&["one-off", "recurring"]).into()
+}
+
+/// Whether funding is agreed or still hoped for.
+pub(crate) fn certainty() -> Schema {
+    choice(&["secured", "expected"]).into()
+}
+
+/// Whether a saving releases money.
+pub(crate) fn saving_kind() -> Schema {
+    choice(&["cashable", "non-cashable"]).into()
+}
+
+/// Whether a saving is planned or realised.
+pub(crate) fn saving_stage() -> Schema {
+    choice(&["planned", "realised"]).into()
+}
+
+/// As [`financial_year`], or blank (a recurring saving's last year).
+pub(crate) fn financial_year_or_blank() -> Schema {
+    text(format!("{}|{}", financial_year_pattern(), blank_pattern())).into()
+}
+
+/// A day (ISO), or blank, in a body whose field is text.
+pub(crate) fn day_or_blank() -> Schema {
+    OneOfBuilder::new()
+        .item(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+        )
+        .item(text(blank_pattern()))
+        .into()
+}
+
 /// A day (ISO) in a body, or empty or null, which read as absent.
 pub(crate) fn day_or_empty() -> Schema {
     or_empty_or_null(

@@ -14,7 +14,9 @@ use waymark_app::plans::{LEVELS_REFUSED, MOST_LEVELS, PlanInput};
 use waymark_core::{AccessLevel, PlanId};
 
 use crate::api::ApiError;
-use crate::api::extract::{ApiJson, ApiPath, Tagged, clearing, nullable, required_version};
+use crate::api::extract::{
+    ApiJson, ApiPath, Tagged, clearing, created, nullable, required_version,
+};
 use crate::auth::Viewer;
 use crate::error::ErrorJson;
 use crate::state::AppState;

@@ -152,24 +152,31 @@ pub(crate) struct ProgrammeFactsJson {
 /// A participant's basis for a year. Money is written as people write it ("£98.4m").
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct BasisInJson {
-    /// The participant's organisation id (see `participants` of the facts).
+    /// The participant's organisation id (see `participants` of the facts): one that is not
+    /// a participant is a 404 naming `organisation`.
     #[serde(default)]
+    #[schema(required = true)]
     organisation: i64,
     /// "2024/25".
     #[serde(default)]
-    #[schema(schema_with = crate::api::openapi::financial_year)]
+    #[schema(required = true, schema_with = crate::api::openapi::financial_year)]
     year: String,
     /// police-grant, net-revenue-expenditure or fixed-percentage.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::basis_kind)]
     kind: String,
-    /// An amount for grant or expenditure ("£98.4m"); a percentage ("22.5%").
+    /// An amount more than £0 for grant or expenditure ("£98.4m"); a percentage more than 0
+    /// and at most 100 for a fixed percentage ("22.5%").
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::basis_figure)]
     figure: String,
-    /// The day the figure was stated ("1 April 2024" or "2024-04-01"); may be blank.
+    /// The day the figure was stated ("2024-04-01"); may be blank.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::day_or_blank)]
     as_of: String,
     /// Where the figure comes from.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::programme_line)]
     source: String,
 }
 
@@ -177,28 +184,38 @@ pub(crate) struct BasisInJson {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct CostInJson {
     #[serde(default)]
-    #[schema(schema_with = crate::api::openapi::financial_year)]
+    #[schema(required = true, schema_with = crate::api::openapi::financial_year)]
     year: String,
-    /// Blank keeps the year's name ("Programme team" for a new year).
+    /// Blank keeps the year's name ("Programme team" for a new year); a year keeps the name
+    /// it was first given (another is a 409 naming `label`).
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::line_or_blank)]
     label: String,
     /// "£1.2m".
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::programme_money)]
     total: String,
-    /// police-grant, net-revenue-expenditure, fixed-percentage (in proportion to that basis)
-    /// or equal.
+    /// police-grant, net-revenue-expenditure, fixed-percentage (in proportion to that basis;
+    /// also as the facts write them, "proportional:police-grant"), equal, or fixed-amounts
+    /// (see `amounts`).
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::share_method)]
     method: String,
-    /// A funder outside the participants who pays first ("Home Office"); may be blank.
+    /// A funder outside the participants who pays first ("Home Office"); blank with no
+    /// share.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::line_or_blank)]
     external_funder: String,
-    /// Its part: "75%" or an amount ("£300k"); blank with no funder.
+    /// Its part: "75%" or an amount ("£300k") no more than the cost; blank with no funder.
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::external_share)]
     external_share: String,
     /// With `method` `fixed-amounts`: each participant's amount, which must add up to the
     /// cost less any external part (refused by `amounts` where they do not, and by
-    /// `amount_{organisation}` where one cannot be read). A participant not named pays
-    /// nothing; none named keeps the amounts already agreed for the year.
+    /// `amount_{organisation}` where one cannot be read; a 404 by `amount_{organisation}` for
+    /// an organisation that is not a participant). A participant not named pays nothing; none
+    /// named keeps the amounts already agreed for the year (a 409 naming `method` where there
+    /// are none, or `total` where they add up to another cost).
     #[serde(default)]
     amounts: Vec<AmountInJson>,
 }
@@ -217,48 +234,62 @@ pub(crate) struct AmountInJson {
 /// A funding line to add.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct FundingInJson {
-    /// A project's item id; absent or `null` for the programme as a whole.
+    /// A project's item id; absent or `null` for the programme as a whole. One that is not a
+    /// project of the programme is a 404 naming `project`.
     #[serde(default)]
     project: Option<i64>,
+    /// Who the funding comes from.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::programme_line)]
     source: String,
     #[serde(default)]
-    #[schema(schema_with = crate::api::openapi::financial_year)]
+    #[schema(required = true, schema_with = crate::api::openapi::financial_year)]
     year: String,
     /// As people write money; "tbc" or "xxx" where it is not known yet (kept not known).
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::funding_amount)]
     amount: String,
     /// one-off or recurring.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::recurrence)]
     recurrence: String,
     /// secured or expected.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::certainty)]
     certainty: String,
 }
 
 /// A saving to add.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct SavingInJson {
+    /// A project's item id; absent or `null` for the programme as a whole. One that is not a
+    /// project of the programme is a 404 naming `project`.
     #[serde(default)]
     project: Option<i64>,
     /// The year it first counts in.
     #[serde(default)]
-    #[schema(schema_with = crate::api::openapi::financial_year)]
+    #[schema(required = true, schema_with = crate::api::openapi::financial_year)]
     year: String,
     /// cashable or non-cashable.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::saving_kind)]
     kind: String,
     /// one-off or recurring.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::recurrence)]
     recurrence: String,
     /// planned or realised.
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::saving_stage)]
     stage: String,
     /// A year, as people write money ("£250k").
     #[serde(default)]
+    #[schema(required = true, schema_with = crate::api::openapi::programme_money)]
     amount: String,
-    /// A recurring saving's last year; blank for every year from `year`.
+    /// A recurring saving's last year, not before `year`; blank for every year from `year`
+    /// (and for a one-off saving, which counts in its own year only).
     #[serde(default)]
+    #[schema(schema_with = crate::api::openapi::financial_year_or_blank)]
     until: String,
 }
 
@@ -422,7 +453,7 @@ async fn answer(
         (status = 200, description = "The facts for the basis's year, and the programme re-computed", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or `organisation` is not one of its participants", body = ErrorJson),
         (status = 422, description = "A field refused, each named (`organisation`, `year`, `kind`, `figure`, `as_of`, `source`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn set_basis(
@@ -456,7 +487,8 @@ pub(crate) async fn set_basis(
         (status = 200, description = "The facts for the cost's year, and the programme re-computed", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or an `amount_{organisation}` names an organisation that is not one of its participants", body = ErrorJson),
+        (status = 409, description = "The plan is archived; or the year's cost is called otherwise (`label`), or `fixed-amounts` names no amounts and none are agreed for the year (`method`) or they add up to another cost (`total`)", body = ErrorJson),
         (status = 422, description = "A field refused, each named (`year`, `label`, `total`, `method`, `external_funder`, `external_share`, `amounts`, `amount_{organisation}`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn set_cost(
@@ -494,7 +526,7 @@ pub(crate) async fn set_cost(
         (status = 201, description = "The facts for the line's year, the new line among `funding`", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or `project` is not one of its projects", body = ErrorJson),
         (status = 422, description = "A field refused, each named (`project`, `source`, `year`, `amount`, `recurrence`, `certainty`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_funding(
@@ -528,7 +560,7 @@ pub(crate) async fn add_funding(
         (status = 201, description = "The facts for the saving's first year, the new saving among `savings`", body = ProgrammeFactsJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "Only a plan manager of the lead organisation edits the programme; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such plan, or not one you may see", body = ErrorJson),
+        (status = 404, description = "No such plan, or not one you may see; or `project` is not one of its projects", body = ErrorJson),
         (status = 422, description = "A field refused, each named (`project`, `year`, `kind`, `recurrence`, `stage`, `amount`, `until`)", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn add_saving(

@@ -404,6 +404,85 @@ async fn mistakes_come_back_by_their_field_and_nothing_is_stored() {
 }
 
 #[tokio::test]
+async fn the_api_answers_404_for_what_the_programme_lacks_and_409_for_what_its_year_refuses() {
+    let app = spawn_app().await;
+    let plan = demo_programme(&app).await;
+    let manager = sign_in(&app, MANAGER).await;
+    let token = session_csrf(&app, &manager).await;
+    let summary = format!("/api/plans/{plan}/programme?year=2009/10");
+    let before = json_as(&app, &manager, &summary).await;
+    let post = |path: &str, body: Value| {
+        manager
+            .post(app.url(&format!("/api/plans/{plan}/programme/{path}")))
+            .header("x-csrf-token", &token)
+            .json(&body)
+            .send()
+    };
+    let fields = |error: &Value| -> Vec<String> {
+        error["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // A funding line for a project the programme lacks, all else as the document allows.
+    let response = post(
+        "funding",
+        json!({"project": 999_999, "source": "Home Office", "year": "2009/10",
+            "amount": "£10k", "recurrence": "one-off", "certainty": "secured"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 404);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(fields(&error), ["project"], "{error}");
+    // The same for a saving, and a basis for an organisation that is not a participant.
+    let response = post(
+        "savings",
+        json!({"project": 999_999, "year": "2009/10", "kind": "cashable",
+            "recurrence": "recurring", "stage": "planned", "amount": "£10k", "until": "2011/12"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 404);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(fields(&error), ["project"], "{error}");
+    let response = post(
+        "bases",
+        json!({"organisation": 999_999, "year": "2009/10", "kind": "fixed-percentage",
+            "figure": "22.5%", "as_of": "", "source": "The agreement"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 404);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(fields(&error), ["organisation"], "{error}");
+    // Beside a field the document refuses, the answer is the 422 naming both.
+    let response = post(
+        "funding",
+        json!({"project": 999_999, "source": "", "year": "2009/10",
+            "amount": "£10k", "recurrence": "one-off", "certainty": "secured"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 422);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(fields(&error), ["project", "source"], "{error}");
+    // Fixed amounts with none entered and none agreed for the year: the year refuses them.
+    let response = post(
+        "cost",
+        json!({"year": "2031/32", "total": "£1m", "method": "fixed-amounts", "amounts": []}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(response.status(), 409);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(fields(&error), ["method"], "{error}");
+    assert_eq!(json_as(&app, &manager, &summary).await, before);
+}
+
+#[tokio::test]
 async fn the_api_edits_the_same_facts_and_answers_them_with_the_shares_recomputed() {
     let app = spawn_app().await;
     let plan = demo_programme(&app).await;
