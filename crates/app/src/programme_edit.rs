@@ -327,7 +327,7 @@ impl App {
                 }
             },
         };
-        let external = read_external(entry, total.flatten(), &mut problems);
+        let external = read_external(entry, &mut problems);
         // Amounts entered must add up to what the participants share, as the rule that shares
         // them checks.
         if let (Some(year), Some(Some(total)), Some(ShareMethod::Fixed(amounts)), Some(external)) =
@@ -501,20 +501,19 @@ impl App {
                 ));
                 None
             }
-            Some(text) => match (FinancialYear::parse(&text), year) {
-                (Ok(until), Some(year)) if until < year => {
-                    problems.push(field(
-                        "until",
-                        "The last year must be the saving's first year or later",
-                    ));
-                    None
-                }
-                (Ok(until), _) => Some(Some(until)),
-                (Err(error), _) => {
+            Some(text) => match FinancialYear::parse(&text) {
+                Ok(until) => Some(Some(until)),
+                Err(error) => {
                     problems.push(field("until", format!("The last year: {error}")));
                     None
                 }
             },
+        };
+        // The two years name a span, written either way round (as a plan's changes read
+        // `from` and `to`): the earlier is the first year the saving counts in.
+        let (year, until) = match (year, until) {
+            (Some(first), Some(Some(last))) if last < first => (Some(last), Some(Some(first))),
+            other => other,
         };
         let (
             Some(project),
@@ -854,7 +853,6 @@ fn read_project(
     }
 }
 
-/// The external funder's part: none where both fields are blank.
 /// Each participant's fixed amount, as typed: every one named must be a participant and its
 /// amount known (£0 or more), each mistake by `amount_{organisation}`.
 fn read_fixed_amounts(
@@ -893,9 +891,9 @@ fn read_fixed_amounts(
     ok.then_some(amounts)
 }
 
+/// The external funder's part: none where both fields are blank.
 fn read_external(
     entry: &CostEntry,
-    total: Option<i64>,
     problems: &mut Vec<FieldError>,
 ) -> Option<Option<ExternalShare>> {
     let funder = optional(&entry.external_funder);
@@ -945,13 +943,7 @@ fn read_external(
                 problems,
             )
             .flatten()?;
-            if total.is_some_and(|total| pence > total) {
-                problems.push(field(
-                    "external_share",
-                    "The external share must not be more than the cost",
-                ));
-                return None;
-            }
+            // An amount above the cost pays all of it (the apportioning caps it there).
             Some(Some(ExternalShare {
                 funder,
                 part: ExternalPart::Amount(pence),

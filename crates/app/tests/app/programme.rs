@@ -578,6 +578,32 @@ async fn a_one_off_saving_counts_in_its_year_and_a_recurring_one_each_year_to_it
         assert_eq!(realised(2027).await - before[0], 15_000_000);
         assert_eq!(realised(2028).await - before[1], 10_000_000);
         assert_eq!(realised(2029).await - before[2], 0);
+
+        // The two years written the other way round name the same span: 2029/30 to 2030/31.
+        let later: Vec<i64> = vec![
+            realised(2028).await,
+            realised(2029).await,
+            realised(2030).await,
+        ];
+        f.app
+            .add_saving(
+                &admin,
+                plan,
+                &SavingEntry {
+                    project: None,
+                    year: "2030/31".into(),
+                    kind: "cashable".into(),
+                    recurrence: "recurring".into(),
+                    stage: "realised".into(),
+                    amount: "£20k".into(),
+                    until: "2029/30".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(realised(2028).await - later[0], 0);
+        assert_eq!(realised(2029).await - later[1], 2_000_000);
+        assert_eq!(realised(2030).await - later[2], 2_000_000);
     }
 }
 

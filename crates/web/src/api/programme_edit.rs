@@ -206,7 +206,8 @@ pub(crate) struct CostInJson {
     #[serde(default)]
     #[schema(schema_with = crate::api::openapi::line_or_blank)]
     external_funder: String,
-    /// Its part: "75%" or an amount ("£300k") no more than the cost; blank with no funder.
+    /// Its part: "75%" or an amount ("£300k"; one above the cost pays all of it); blank with
+    /// no funder.
     #[serde(default)]
     #[schema(schema_with = crate::api::openapi::external_share)]
     external_share: String,
@@ -286,7 +287,8 @@ pub(crate) struct SavingInJson {
     #[serde(default)]
     #[schema(required = true, schema_with = crate::api::openapi::programme_money)]
     amount: String,
-    /// A recurring saving's last year, not before `year`; blank for every year from `year`
+    /// A recurring saving's last year (the two may be given either way round: the earlier is
+    /// the first); blank for every year from `year`
     /// (and for a one-off saving, which counts in its own year only).
     #[serde(default)]
     #[schema(schema_with = crate::api::openapi::financial_year_or_blank)]
