@@ -329,9 +329,9 @@ fn xlsx(view: &PlanView, marking: &str) -> Result<Vec<u8>, rust_xlsxwriter::Xlsx
                 12 => item.latest_update.as_ref().map(|u| u.as_of),
                 _ => None,
             };
-            if let Some(day) = exact_date {
-                let excel =
-                    ExcelDateTime::from_ymd(day.year() as u16, day.month() as u8, day.day() as u8)?;
+            if let Some(day) = exact_date
+                && let Some(excel) = excel_day(day)
+            {
                 sheet.write_datetime_with_format(row, column16, &excel, &date)?;
                 continue;
             }
@@ -464,10 +464,28 @@ fn json_view(view: &PlanView) -> JsonPlan<'_> {
     }
 }
 
+/// `day` as an Excel date, where Excel has one (1900 to 9999); a day outside is written as
+/// text.
+pub(crate) fn excel_day(day: NaiveDate) -> Option<ExcelDateTime> {
+    let year = u16::try_from(day.year())
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))?;
+    ExcelDateTime::from_ymd(year, day.month() as u8, day.day() as u8).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::header::{Field, field_for_header};
+
+    #[test]
+    fn a_day_excel_cannot_hold_is_no_excel_date() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(excel_day(day(415, 3, 1)).is_none());
+        assert!(excel_day(day(1899, 12, 31)).is_none());
+        assert!(excel_day(day(1900, 1, 1)).is_some());
+        assert!(excel_day(day(2026, 12, 7)).is_some());
+    }
 
     #[test]
     fn every_export_column_is_recognised_on_import() {

@@ -3,8 +3,8 @@
 //! footer), and text that starts like a formula stays text (`core::text`), as in the plan
 //! export.
 
-use chrono::{Datelike, NaiveDate};
-use rust_xlsxwriter::{ExcelDateTime, Format as CellFormat, FormatAlign, FormatBorder, Workbook};
+use chrono::NaiveDate;
+use rust_xlsxwriter::{Format as CellFormat, FormatAlign, FormatBorder, Workbook};
 use waymark_core::text::{spreadsheet_safe, starts_like_formula};
 
 /// One cell of a list.
@@ -117,14 +117,15 @@ pub fn list_xlsx(list: &List) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                 ListCell::Number(number) => {
                     sheet.write_number_with_format(at, column, *number, &wrap)?;
                 }
-                ListCell::Date(day) => {
-                    let when = ExcelDateTime::from_ymd(
-                        u16::try_from(day.year()).unwrap_or(1900),
-                        u8::try_from(day.month()).unwrap_or(1),
-                        u8::try_from(day.day()).unwrap_or(1),
-                    )?;
-                    sheet.write_datetime_with_format(at, column, &when, &date)?;
-                }
+                ListCell::Date(day) => match crate::export::excel_day(*day) {
+                    Some(when) => {
+                        sheet.write_datetime_with_format(at, column, &when, &date)?;
+                    }
+                    // Excel holds no day before 1900: such a day is written as text.
+                    None => {
+                        sheet.write_string_with_format(at, column, day.to_string(), &wrap)?;
+                    }
+                },
                 ListCell::Empty => {}
             }
         }

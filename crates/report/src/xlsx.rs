@@ -230,20 +230,21 @@ fn table(
                     number,
                     &body.clone().set_num_format(number_format),
                 )?,
-                Value::Date(day) => {
-                    use chrono::Datelike as _;
-                    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(
-                        u16::try_from(day.year()).unwrap_or(1900),
-                        u8::try_from(day.month()).unwrap_or(1),
-                        u8::try_from(day.day()).unwrap_or(1),
-                    )?;
-                    sheet.write_datetime_with_format(
+                Value::Date(day) => match excel_day(day) {
+                    Some(date) => sheet.write_datetime_with_format(
                         row_index,
                         col,
                         &date,
                         &body.clone().set_num_format("d mmmm yyyy"),
-                    )?
-                }
+                    )?,
+                    // Excel holds no day before 1900: such a day is written as text.
+                    None => sheet.write_string_with_format(
+                        row_index,
+                        col,
+                        waymark_core::date::format_long(day),
+                        &body,
+                    )?,
+                },
                 Value::Rag(rag) => {
                     sheet.write_string_with_format(row_index, col, &rag.word, &rag_format(&rag))?
                 }
@@ -640,4 +641,24 @@ fn glossary_sheet(sheet: &mut Worksheet, report: &Report) -> Result<(), XlsxErro
         .collect();
     table(sheet, 0, &["Term", "Meaning"], &[16.0, 90.0], rows)?;
     Ok(())
+}
+
+/// `day` as an Excel date, where Excel has one (1900 to 9999).
+fn excel_day(day: chrono::NaiveDate) -> Option<rust_xlsxwriter::ExcelDateTime> {
+    use chrono::Datelike as _;
+    let year = u16::try_from(day.year())
+        .ok()
+        .filter(|y| (1900..=9999).contains(y))?;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(year, day.month() as u8, day.day() as u8).ok()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly by design.
+mod tests {
+    #[test]
+    fn a_day_excel_cannot_hold_is_no_excel_date() {
+        let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(super::excel_day(day(415, 3, 1)).is_none());
+        assert!(super::excel_day(day(2026, 12, 7)).is_some());
+    }
 }
