@@ -366,7 +366,7 @@ pub async fn parse_upload_watched(
             SheetChoice::One(name) => {
                 workbook
                     .keep_sheet(&name, &options.mapping)
-                    .map_err(|message| AppError::invalid("sheet", message))?;
+                    .map_err(|message| AppError::unknown("sheet", message))?;
                 let sheet = plan_sheets
                     .iter()
                     .find(|s| s.trim().eq_ignore_ascii_case(name.trim()))
@@ -766,7 +766,8 @@ impl App {
         };
         let problems = waymark_io::indicators::objective_choice_problems(import, &view);
         if !problems.is_empty() {
-            return Err(AppError::Invalid(
+            // Each names an objective the file or the plan does not have.
+            return Err(AppError::Unknown(
                 problems
                     .into_iter()
                     .map(|problem| ("objectives".to_string(), problem))
@@ -898,7 +899,10 @@ impl App {
                 ) {
                     (Ok(with_them), _) => with_them,
                     // A file they no longer fit (a sheet it lacks) is read without them.
-                    (Err(AppError::Invalid(_)), first) => first?,
+                    (
+                        Err(AppError::Invalid(_) | AppError::Unknown(_) | AppError::State(_)),
+                        first,
+                    ) => first?,
                     (Err(other), _) => return Err(other),
                 }
             }
@@ -1137,7 +1141,7 @@ impl App {
         if corrections.sheets == SheetChoice::EachAsPlan
             && let ImportTarget::Existing(_) = target
         {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "sheet",
                 "Each sheet becomes a plan of its own only in an import as new plans: choose                  one sheet to import into an existing plan",
             ));
@@ -1556,7 +1560,7 @@ pub fn answer_directions(
     } else {
         format!("those that do not say are {}", quoted(&missing))
     };
-    Err(AppError::invalid(
+    Err(AppError::unknown(
         "direction",
         format!(
             "No indicator of the file that leaves its direction unstated is called {}: {lacking}",
@@ -1583,7 +1587,7 @@ fn directions_missing_refusal(outcome: &IndicatorOutcome) -> AppError {
         })
         .collect::<Vec<_>>()
         .join(", ");
-    AppError::invalid(
+    AppError::state(
         "direction",
         format!(
             "The file does not say which way is better for {named}: say whether higher or \

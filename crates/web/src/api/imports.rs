@@ -213,7 +213,8 @@ pub(crate) struct ConfirmJson {
     close_missing: bool,
     /// For an indicator table: which way is better for each indicator the preview lists in
     /// `directions_missing`, by its title: `higher` or `lower`. An indicator table with one
-    /// unanswered is refused (422), naming each and its row.
+    /// unanswered is refused (409), naming each and its row; a title that names no indicator
+    /// awaiting an answer is a 404 naming `directions`.
     #[serde(default)]
     directions: BTreeMap<String, String>,
 }
@@ -637,6 +638,26 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
     Ok(upload)
 }
 
+/// An application error from confirming a kept upload, as the API answers it: the
+/// indicators' directions are named `directions`, as the body names them.
+fn refused(error: waymark_app::AppError) -> ApiError {
+    use waymark_app::AppError as UseCase;
+    let named = |fields: Vec<(String, String)>| {
+        fields
+            .into_iter()
+            .map(|(field, message)| match field.as_str() {
+                "direction" => ("directions".to_string(), message),
+                _ => (field, message),
+            })
+            .collect()
+    };
+    match error {
+        UseCase::State(fields) => UseCase::State(named(fields)).into(),
+        UseCase::Unknown(fields) => UseCase::Unknown(named(fields)).into(),
+        other => other.into(),
+    }
+}
+
 /// Uploads a file and previews what importing it would do: nothing is stored until the
 /// preview's token is confirmed. Importing into a plan needs to manage it; a new plan, the
 /// right to create plans.
@@ -647,7 +668,8 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
         (status = 200, body = PreviewJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not import into that plan, or create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such target plan, or not one you may see", body = ErrorJson),
+        (status = 404, description = "No such target plan, or not one you may see; or a `sheet` the file has no sheet of items by", body = ErrorJson),
+        (status = 409, description = "The target plan is archived", body = ErrorJson),
         (status = 413, description = "The upload is over 64 MB", body = ErrorJson),
         (status = 422, description = "No file, a file that cannot be read, or a bad `target`, named in `fields`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
@@ -672,8 +694,9 @@ pub(crate) async fn preview(
         (status = 200, description = "The preview with the corrections", body = PreviewJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No preview of yours has that token", body = ErrorJson),
-        (status = 422, description = "A sheet the file has no items on, or a field that is not one, named in `fields`", body = ErrorJson),
+        (status = 404, description = "No preview of yours has that token; or a `sheet` the file has no sheet of items by, or in `objectives` an objective the file does not name or one the plan does not have, named in `fields`", body = ErrorJson),
+        (status = 409, description = "The upload as it is refuses the correction: `each_sheet` for an upload into an existing plan; or its plan is archived", body = ErrorJson),
+        (status = 422, description = "A field that is not one, or a value of the wrong form, named in `fields`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn correct(
     State(state): State<AppState>,
@@ -730,8 +753,9 @@ pub(crate) async fn correct(
         (status = 200, description = "Stored: `plan` is the plan imported into", body = ImportResultJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may no longer import there; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No preview of yours has that token (or it was confirmed already)", body = ErrorJson),
-        (status = 422, description = "The file can no longer be imported; or an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), or an answer names no such indicator", body = ErrorJson),
+        (status = 404, description = "No preview of yours has that token (or it was confirmed already); or a title in `directions` names no indicator of the file that leaves its direction unstated, named `directions`", body = ErrorJson),
+        (status = 409, description = "The upload as it is refuses it: an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), named `directions`; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "The file can no longer be imported; or a direction that is not one, named `directions`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,
@@ -743,6 +767,7 @@ pub(crate) async fn confirm(
     let result = state
         .app
         .confirm_upload(&viewer.actor, &token, choices)
-        .await?;
+        .await
+        .map_err(refused)?;
     Ok(Json(ImportResultJson::new(&result)))
 }

@@ -1388,7 +1388,9 @@ async fn an_import_runs_as_a_job_through_the_api() {
     let findings = script
         .get(&format!("/api/import-jobs/{id}/findings.csv"))
         .await;
-    assert_eq!(findings.status, 422);
+    // The job as it is (cancelled: nothing stored) refuses its findings.
+    assert_eq!(findings.status, 409, "{}", findings.body);
+    assert_eq!(field_names(&findings), vec!["job"]);
 
     // Another force's person is told there is no such job.
     let other = script_for(&app, "other@other.example").await;
@@ -1461,7 +1463,9 @@ async fn an_objective_corrected_through_the_api_is_what_the_import_stores() {
             json!({"objectives": {"Roads policing": "Objective that is not there"}}),
         )
         .await;
-    assert_eq!(refused.status, 422, "{}", refused.body);
+    // It names an objective the plan does not have: nothing by that name, 404 naming the field.
+    assert_eq!(refused.status, 404, "{}", refused.body);
+    assert_eq!(field_names(&refused), vec!["objectives"]);
     assert!(
         refused
             .body
