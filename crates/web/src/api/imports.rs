@@ -11,7 +11,8 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use waymark_app::imports::{
-    Corrections, ImportChoices, ImportResult, SheetChoice, Upload, UploadPreview,
+    Corrections, ImportChoices, ImportResult, Previewed, SheetChoice, UnreadableUpload, Upload,
+    UploadPreview,
 };
 use waymark_core::PlanId;
 use waymark_io::Finding;
@@ -112,6 +113,11 @@ pub(crate) struct SheetResultJson {
 pub(crate) struct PreviewJson {
     /// Confirms the import at `POST /api/imports/{token}/confirm`; only its uploader can.
     token: String,
+    /// False where the file cannot be read (it is no spreadsheet or document Waymark reads,
+    /// or Waymark cannot make it out, as it is or with the corrections): `result` has kind
+    /// `unreadable` and its findings say why; corrections may still make it readable, and
+    /// confirming it is refused (409).
+    readable: bool,
     file_name: String,
     /// The plan imported into; null for a new plan.
     target_plan: Option<i64>,
@@ -134,7 +140,9 @@ pub(crate) struct PreviewJson {
 /// What an import did, or (in a preview) would do.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ImportResultJson {
-    /// items for a tracker, indicators for an indicator table.
+    /// items for a tracker, indicators for an indicator table, programme for a programme
+    /// register, sheets for each sheet as a plan of its own; in a preview, unreadable for a
+    /// file that cannot be read (its findings say why).
     #[schema(value_type = String, example = "items")]
     kind: &'static str,
     /// The plan stored into; null in the preview of a new plan.
@@ -493,9 +501,58 @@ impl ImportResultJson {
 }
 
 impl PreviewJson {
+    fn of(previewed: &Previewed) -> PreviewJson {
+        match previewed {
+            Previewed::Read(preview) => PreviewJson::new(preview),
+            Previewed::Unreadable(unreadable) => PreviewJson::unreadable(unreadable),
+        }
+    }
+
+    /// The preview of a file that cannot be read: nothing it would do, and why.
+    fn unreadable(upload: &UnreadableUpload) -> PreviewJson {
+        let plan = upload.upload.plan.map(|p| p.0);
+        PreviewJson {
+            token: upload.token.clone(),
+            readable: false,
+            file_name: upload.upload.file_name.clone(),
+            target_plan: plan,
+            target_title: upload.target_title.clone(),
+            result: ImportResultJson {
+                kind: "unreadable",
+                plan,
+                plan_title: upload.target_title.clone(),
+                dry_run: true,
+                items: None,
+                indicators: None,
+                programme: None,
+                findings: upload
+                    .problems
+                    .iter()
+                    .map(|(_, message)| FindingJson {
+                        row: 0,
+                        column: String::new(),
+                        kind: "unreadable_file",
+                        message: message.clone(),
+                        table: None,
+                    })
+                    .collect(),
+                sheets: Vec::new(),
+            },
+            sheets: Vec::new(),
+            sheet: match &upload.corrections.sheets {
+                SheetChoice::One(name) => Some(name.clone()),
+                _ => None,
+            },
+            each_sheet: upload.corrections.sheets == SheetChoice::EachAsPlan,
+            header_row: upload.corrections.header_row,
+            columns: Vec::new(),
+        }
+    }
+
     fn new(preview: &UploadPreview) -> PreviewJson {
         PreviewJson {
             token: preview.token.clone(),
+            readable: true,
             file_name: preview.upload.file_name.clone(),
             target_plan: preview.upload.plan.map(|p| p.0),
             target_title: preview.target_title.clone(),
@@ -638,8 +695,9 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
     Ok(upload)
 }
 
-/// An application error from confirming a kept upload, as the API answers it: the
-/// indicators' directions are named `directions`, as the body names them.
+/// An application error from reading or confirming a kept upload, as the API answers it:
+/// a file that cannot be read is the upload's state, which refuses its confirmation (409,
+/// naming `file`); the indicators' directions are named `directions`, as the body names them.
 fn refused(error: waymark_app::AppError) -> ApiError {
     use waymark_app::AppError as UseCase;
     let named = |fields: Vec<(String, String)>| {
@@ -651,6 +709,20 @@ fn refused(error: waymark_app::AppError) -> ApiError {
             })
             .collect()
     };
+    if let Some(problems) = waymark_app::imports::file_problems(&error) {
+        return AppError::StateConflict(
+            problems
+                .into_iter()
+                .map(|(field, message)| {
+                    (
+                        field,
+                        format!("The upload's file cannot be imported: {message}"),
+                    )
+                })
+                .collect(),
+        )
+        .into();
+    }
     match error {
         UseCase::State(fields) => UseCase::State(named(fields)).into(),
         UseCase::Unknown(fields) => UseCase::Unknown(named(fields)).into(),
@@ -671,7 +743,7 @@ fn refused(error: waymark_app::AppError) -> ApiError {
         (status = 404, description = "No such target plan, or not one you may see; or a `sheet` the file has no sheet of items by", body = ErrorJson),
         (status = 409, description = "The target plan is archived", body = ErrorJson),
         (status = 413, description = "The upload is over 64 MB", body = ErrorJson),
-        (status = 422, description = "No file, a file that cannot be read, or a bad `target`, named in `fields`", body = ErrorJson),
+        (status = 422, description = "No file (or an empty one), a form that is not multipart, or a bad `target`, named in `fields`. A file that cannot be read is not refused: it is previewed with `readable` false", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn preview(
     State(state): State<AppState>,
@@ -679,8 +751,11 @@ pub(crate) async fn preview(
     request: Request,
 ) -> Result<Json<PreviewJson>, ApiError> {
     let upload = read_upload(request).await?;
-    let preview = state.app.preview_upload(&viewer.actor, upload).await?;
-    Ok(Json(PreviewJson::new(&preview)))
+    let previewed = state
+        .app
+        .preview_upload_as_found(&viewer.actor, upload)
+        .await?;
+    Ok(Json(PreviewJson::of(&previewed)))
 }
 
 /// Corrects a previewed upload (the sheets to import, what columns hold) and previews it again:
@@ -696,7 +771,7 @@ pub(crate) async fn preview(
         (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No preview of yours has that token; or a `sheet` the file has no sheet of items by, or in `objectives` an objective the file does not name or one the plan does not have, named in `fields`", body = ErrorJson),
         (status = 409, description = "The upload as it is refuses the correction: `each_sheet` for an upload into an existing plan; or its plan is archived", body = ErrorJson),
-        (status = 422, description = "A field that is not one, or a value of the wrong form, named in `fields`", body = ErrorJson),
+        (status = 422, description = "A field that is not one, or a value of the wrong form, named in `fields`. Corrections that leave the file unreadable are not refused: the preview has `readable` false", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn correct(
     State(state): State<AppState>,
@@ -729,9 +804,9 @@ pub(crate) async fn correct(
             ))
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let preview = state
+    let previewed = state
         .app
-        .correct_upload_columns(
+        .correct_upload_columns_as_found(
             &viewer.actor,
             &token,
             sheets,
@@ -739,8 +814,9 @@ pub(crate) async fn correct(
             columns,
             objectives,
         )
-        .await?;
-    Ok(Json(PreviewJson::new(&preview)))
+        .await
+        .map_err(refused)?;
+    Ok(Json(PreviewJson::of(&previewed)))
 }
 
 /// Imports a previewed upload as its last preview read it, in one transaction (one a sheet
@@ -754,8 +830,8 @@ pub(crate) async fn correct(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may no longer import there; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No preview of yours has that token (or it was confirmed already); or a title in `directions` names no indicator of the file that leaves its direction unstated, named `directions`", body = ErrorJson),
-        (status = 409, description = "The upload as it is refuses it: an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), named `directions`; or the plan is archived", body = ErrorJson),
-        (status = 422, description = "The file can no longer be imported; or a direction that is not one, named `directions`", body = ErrorJson),
+        (status = 409, description = "The upload as it is refuses it: its file cannot be read (the preview said `readable` false), named `file`; an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), named `directions`; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "A direction that is not one, named `directions`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,

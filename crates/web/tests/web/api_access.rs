@@ -1138,6 +1138,70 @@ async fn an_import_is_previewed_and_stored_only_once_confirmed() {
     assert_eq!(field_names(&empty), vec!["file"]);
 }
 
+/// A file Waymark cannot read (what a schema's binary file is, to a test tool: a PNG) is not
+/// a refused request: the preview reports what the upload holds, a file that cannot be read
+/// and why; corrections are kept and previewed again, and the confirmation is refused by
+/// the upload as it is (409, naming `file`). Nothing is stored (issue #23).
+#[tokio::test]
+async fn a_file_that_cannot_be_read_is_previewed_as_such_and_its_confirmation_refused() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let plans_before = script.get("/api/plans").await.body;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    let form = Form::new()
+        .part("file", Part::bytes(png).file_name("file.png"))
+        .text("header_row", "1");
+    let unreadable = Answer::of(
+        script
+            .request(Method::POST, "/api/imports")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(unreadable.status, 200, "{}", unreadable.body);
+    assert_eq!(unreadable.body["readable"], false);
+    assert_eq!(unreadable.body["file_name"], "file.png");
+    assert_eq!(unreadable.body["target_title"], "file");
+    assert_eq!(unreadable.body["header_row"], 1);
+    assert_eq!(unreadable.body["result"]["kind"], "unreadable");
+    assert_eq!(unreadable.body["result"]["dry_run"], true);
+    let finding = &unreadable.body["result"]["findings"][0];
+    assert_eq!(finding["kind"], "unreadable_file", "{finding}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be a spreadsheet"),
+        "{finding}"
+    );
+    let token = unreadable.body["token"].as_str().unwrap().to_string();
+    let corrected = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"header_row": 2}),
+        )
+        .await;
+    assert_eq!(corrected.status, 200, "{}", corrected.body);
+    assert_eq!(corrected.body["readable"], false);
+    assert_eq!(corrected.body["header_row"], 2);
+    let confirmed = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(confirmed.status, 409, "{}", confirmed.body);
+    assert_eq!(field_names(&confirmed), vec!["file"]);
+    assert!(
+        confirmed.body["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The upload's file cannot be imported"),
+        "{}",
+        confirmed.body
+    );
+    assert_eq!(script.get("/api/plans").await.body, plans_before);
+}
+
 #[tokio::test]
 async fn what_changed_and_reports_are_read_through_the_api() {
     let app = spawn_app().await;
