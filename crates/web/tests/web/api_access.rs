@@ -1138,6 +1138,128 @@ async fn an_import_is_previewed_and_stored_only_once_confirmed() {
     assert_eq!(field_names(&empty), vec!["file"]);
 }
 
+/// What the import operations refuse is stated in their schemas, and refused as stated
+/// (422, before the token is looked up); what depends on the upload is answered by what it
+/// found: a sheet that is not there is a 404 naming its field (issue #23).
+#[tokio::test]
+async fn the_import_operations_answer_their_refusals_as_their_schemas_state_them() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let doc = script.get("/api/openapi.json").await.body;
+    let schemas = &doc["components"]["schemas"];
+    let form = &schemas["UploadForm"];
+    assert_eq!(
+        form["properties"]["header_row"]["oneOf"][0]["minimum"], 1,
+        "{form}"
+    );
+    assert_eq!(form["additionalProperties"], false, "{form}");
+    assert_eq!(form["required"], json!(["file"]), "{form}");
+    assert_eq!(
+        form["properties"]["each_sheet"]["enum"],
+        json!(["true", "false", ""])
+    );
+    assert!(form["anyOf"].is_array(), "{form}");
+    let corrections = &schemas["CorrectionsJson"];
+    assert_eq!(
+        corrections["properties"]["header_row"]["oneOf"][0]["minimum"], 1,
+        "{corrections}"
+    );
+    assert_eq!(
+        corrections["properties"]["objectives"]["propertyNames"]["minLength"],
+        1
+    );
+    assert!(
+        corrections["properties"]["columns"]["additionalProperties"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("strategic_lead"))
+    );
+    let directions = &schemas["ConfirmJson"]["properties"]["directions"];
+    assert_eq!(
+        directions["additionalProperties"]["enum"],
+        json!(["higher", "lower"])
+    );
+    assert_eq!(directions["propertyNames"]["minLength"], 1);
+
+    // The tracker, with the form's other fields as given.
+    let upload = |fields: &[(&'static str, &'static str)]| {
+        let tracker = Part::bytes(TRACKER.as_bytes().to_vec()).file_name("tracker.csv");
+        let mut form = Form::new().part("file", tracker);
+        for (field, value) in fields {
+            form = form.text(*field, *value);
+        }
+        script.request(Method::POST, "/api/imports").multipart(form)
+    };
+    // The form's values the schema refuses: each a 422 naming its field.
+    for (fields, named) in [
+        (vec![("header_row", "0")], "header_row"),
+        (vec![("header_row", "2.5")], "header_row"),
+        (vec![("each_sheet", "yes")], "each_sheet"),
+        (vec![("target", " 1")], "target"),
+        (vec![("map", "Owner=owners")], "map"),
+        (vec![("colour", "blue")], "colour"),
+        (vec![("each_sheet", "true"), ("sheet", "Custody")], "sheet"),
+        (vec![("each_sheet", "true"), ("target", "1")], "each_sheet"),
+    ] {
+        let refused = Answer::of(upload(&fields).send().await.unwrap()).await;
+        assert_eq!(refused.status, 422, "{fields:?}: {}", refused.body);
+        assert_eq!(field_names(&refused), vec![named], "{fields:?}");
+    }
+
+    // A readable tracker: a sheet it has not is a 404 naming `sheet`; the preview keeps its
+    // corrections as they were.
+    let preview = Answer::of(upload(&[]).send().await.unwrap()).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.body["readable"], true);
+    let token = preview.body["token"].as_str().unwrap().to_string();
+    let no_sheet = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"sheet": "Custody"}),
+        )
+        .await;
+    assert_eq!(no_sheet.status, 404, "{}", no_sheet.body);
+    assert_eq!(field_names(&no_sheet), vec!["sheet"]);
+    // The body's form is checked before the token: a token that names nothing still gets
+    // the 422 of a body its schema refuses.
+    for token in [token.as_str(), "no-such-token"] {
+        for (body, named) in [
+            (json!({"header_row": 0}), "header_row"),
+            (json!({"objectives": {"": ""}}), "objectives"),
+            (json!({"objectives": {"Roads policing": " "}}), "objectives"),
+            (json!({"columns": {"Ref": "title"}}), "columns"),
+            (json!({"sheet": "Custody", "each_sheet": true}), "sheet"),
+        ] {
+            let refused = script
+                .post(&format!("/api/imports/{token}/corrections"), body.clone())
+                .await;
+            assert_eq!(refused.status, 422, "{body}: {}", refused.body);
+            assert_eq!(field_names(&refused), vec![named], "{body}");
+        }
+        let refused = script
+            .post(
+                &format!("/api/imports/{token}/confirm"),
+                json!({"directions": {"": "higher"}}),
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(field_names(&refused), vec!["directions"]);
+    }
+    let gone = script
+        .post(
+            "/api/imports/no-such-token/corrections",
+            json!({"header_row": 2}),
+        )
+        .await;
+    assert_eq!(gone.status, 404, "{}", gone.body);
+    // The tracker itself still imports as previewed.
+    let stored = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    assert_eq!(stored.body["items"]["added"], 2, "{}", stored.body);
+}
+
 /// A file Waymark cannot read (what a schema's binary file is, to a test tool: a PNG) is not
 /// a refused request: the preview reports what the upload holds, a file that cannot be read
 /// and why; corrections are kept and previewed again, and the confirmation is refused by

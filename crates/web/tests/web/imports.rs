@@ -1150,6 +1150,11 @@ async fn the_api_confirmation_takes_directions_by_title() {
         ),
         "{misspelt}"
     );
+    // A direction that is not higher or lower is refused by the schema, before the token.
+    let worded = confirm(serde_json::json!({"directions": {"Repeat victims": "Lower"}}))
+        .await
+        .unwrap();
+    assert_eq!(worded.status(), 422);
     let stored = confirm(serde_json::json!({"directions": {"repeat victims": "lower"}}))
         .await
         .unwrap();
