@@ -108,7 +108,8 @@ impl ImportJobJson {
 /// answers at once: read `status_url` until `stage` is done, failed or cancelled. Nothing is
 /// stored until the job commits its one transaction; cancelled or failed, it stores nothing
 /// and the token can be confirmed again. An upload whose job is still running answers that
-/// job.
+/// job. The file is read by the job: one that cannot be read (a preview with `readable`
+/// false) starts a job that fails, its `error` saying why.
 #[utoipa::path(post, path = "/api/imports/{token}/jobs", tag = "imports",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("token" = String, Path, description = "The preview's token")),
@@ -118,7 +119,7 @@ impl ImportJobJson {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No preview of yours has that token (or it was stored already)", body = ErrorJson),
-        (status = 422, description = "An answer in `directions` that is not higher or lower", body = ErrorJson),
+        (status = 422, description = "A body the schema refuses, checked before the token: an answer in `directions` that is not higher or lower, or a blank title", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn start_job(
     State(state): State<AppState>,

@@ -1321,6 +1321,28 @@ async fn a_file_that_cannot_be_read_is_previewed_as_such_and_its_confirmation_re
         "{}",
         confirmed.body
     );
+    // In the background, the job reads the file and fails, saying why.
+    let started = script
+        .post(&format!("/api/imports/{token}/jobs"), json!({}))
+        .await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    let status_url = started.body["status_url"].as_str().unwrap().to_string();
+    let mut last = started.body;
+    for _ in 0..500 {
+        if last["stage"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        last = script.get(&status_url).await.body;
+    }
+    assert_eq!(last["stage"], "failed", "{last}");
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap()
+            .contains("must be a spreadsheet"),
+        "{last}"
+    );
     assert_eq!(script.get("/api/plans").await.body, plans_before);
 }
 
