@@ -288,12 +288,15 @@ pub struct UnreadableUpload {
 }
 
 /// The problems of an error that is the file's (it cannot be read or made out), by field;
-/// `None` for any other error.
+/// `None` for any other error. A file marked SECRET is not one: it is refused, never kept.
 pub fn file_problems(error: &AppError) -> Option<Vec<FieldError>> {
     match error {
         AppError::File(problem) => Some(vec![("file".to_string(), problem.to_string())]),
         AppError::Invalid(fields)
-            if !fields.is_empty() && fields.iter().all(|(field, _)| field == "file") =>
+            if !fields.is_empty()
+                && fields
+                    .iter()
+                    .all(|(field, message)| field == "file" && message != SECRET_REFUSAL) =>
         {
             Some(fields.clone())
         }
@@ -1762,17 +1765,17 @@ fn directions_missing_refusal(outcome: &IndicatorOutcome) -> AppError {
     )
 }
 
+/// The refusal of a file marked SECRET.
+const SECRET_REFUSAL: &str = "The file is marked SECRET. Waymark must not hold SECRET material: \
+                              it is not an accredited system, so nothing was imported";
+
 /// A file that says it is SECRET is not imported: Waymark is not accredited for it.
 fn refuse_secret(stated: Option<&str>) -> Result<()> {
     let secret = stated
         .and_then(waymark_core::Classification::parse)
         .is_some_and(|c| c.marking == Marking::Secret);
     if secret {
-        return Err(AppError::invalid(
-            "file",
-            "The file is marked SECRET. Waymark must not hold SECRET material: it is not an \
-             accredited system, so nothing was imported",
-        ));
+        return Err(AppError::invalid("file", SECRET_REFUSAL));
     }
     Ok(())
 }

@@ -814,7 +814,7 @@ fn refused(error: waymark_app::AppError) -> ApiError {
         (status = 404, description = "No such target plan, or not one you may see; or a `sheet` the file has no sheet of items by", body = ErrorJson),
         (status = 409, description = "The target plan is archived", body = ErrorJson),
         (status = 413, description = "The upload is over 64 MB", body = ErrorJson),
-        (status = 422, description = "A form the schema refuses: no file (or an empty one), a form that is not multipart, or a field's value the schema does not allow, named in `fields`. A file that cannot be read is not refused: it is previewed with `readable` false", body = ErrorJson),
+        (status = 422, description = "A form the schema refuses: no file (or an empty one), a form that is not multipart, or a field's value the schema does not allow, named in `fields`. A file that cannot be read is not refused: it is previewed with `readable` false. A file marked SECRET is refused, and not kept: Waymark must not hold SECRET material", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn preview(
     State(state): State<AppState>,
@@ -975,7 +975,8 @@ pub(crate) fn upload_form_schema() -> ObjectBuilder {
                 .min_length(Some(1))
                 .description(Some(
                     "The file: .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, up to 64 MB. One \
-                     Waymark cannot read is previewed with `readable` false, saying why.",
+                     Waymark cannot read is previewed with `readable` false, saying why; one \
+                     marked SECRET is refused (422) and not kept.",
                 )),
         )
         .required("file")

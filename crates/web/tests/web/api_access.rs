@@ -1344,6 +1344,31 @@ async fn a_file_that_cannot_be_read_is_previewed_as_such_and_its_confirmation_re
         "{last}"
     );
     assert_eq!(script.get("/api/plans").await.body, plans_before);
+
+    // A file marked SECRET is another matter: Waymark must not hold it, so it is refused and
+    // not kept (no token).
+    let secret = format!("Protective marking: SECRET\n{TRACKER}");
+    let form = Form::new().part(
+        "file",
+        Part::bytes(secret.into_bytes()).file_name("secret.csv"),
+    );
+    let refused = Answer::of(
+        script
+            .request(Method::POST, "/api/imports")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(field_names(&refused), vec!["file"]);
+    assert!(refused.body["token"].is_null(), "{}", refused.body);
+    assert!(
+        refused.body.to_string().contains("marked SECRET"),
+        "{}",
+        refused.body
+    );
 }
 
 #[tokio::test]
