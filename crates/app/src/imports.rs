@@ -414,7 +414,8 @@ pub async fn parse_upload_watched(
             SheetChoice::EachAsPlan => {
                 let split = workbook.split_sheets(&options.mapping);
                 if split.is_empty() {
-                    return Err(AppError::invalid(
+                    // The file as it is (no sheet of items) refuses being read sheet by sheet.
+                    return Err(AppError::state(
                         "sheet",
                         format!("{shown} has no sheet with a header row Waymark recognises"),
                     ));

@@ -812,7 +812,7 @@ fn refused(error: waymark_app::AppError) -> ApiError {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not import into that plan, or create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such target plan, or not one you may see; or a `sheet` the file has no sheet of items by", body = ErrorJson),
-        (status = 409, description = "The target plan is archived", body = ErrorJson),
+        (status = 409, description = "The target plan is archived; or `each_sheet` for a file with no sheet of items to import as a plan", body = ErrorJson),
         (status = 413, description = "The upload is over 64 MB", body = ErrorJson),
         (status = 422, description = "A form the schema refuses: no file (or an empty one), a form that is not multipart, or a field's value the schema does not allow, named in `fields`. A file that cannot be read is not refused: it is previewed with `readable` false. A file marked SECRET is refused, and not kept: Waymark must not hold SECRET material", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
@@ -841,7 +841,7 @@ pub(crate) async fn preview(
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No preview of yours has that token; or a `sheet` the file has no sheet of items by, or in `objectives` an objective the file does not name or one the plan does not have, named in `fields`", body = ErrorJson),
-        (status = 409, description = "The upload as it is refuses the correction: `each_sheet` for an upload into an existing plan; or its plan is archived", body = ErrorJson),
+        (status = 409, description = "The upload as it is refuses the correction: `each_sheet` for an upload into an existing plan, or of a file with no sheet of items to import as a plan; or its plan is archived", body = ErrorJson),
         (status = 422, description = "A body the schema refuses, checked before the token: a value of the wrong form, named in `fields`. Corrections that leave the file unreadable are not refused: the preview has `readable` false", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn correct(

@@ -1220,6 +1220,15 @@ async fn the_import_operations_answer_their_refusals_as_their_schemas_state_them
         .await;
     assert_eq!(no_sheet.status, 404, "{}", no_sheet.body);
     assert_eq!(field_names(&no_sheet), vec!["sheet"]);
+    // A file of one table, no sheet of items, refuses being imported sheet by sheet.
+    let one_table = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"each_sheet": true}),
+        )
+        .await;
+    assert_eq!(one_table.status, 409, "{}", one_table.body);
+    assert_eq!(field_names(&one_table), vec!["sheet"]);
     // The body's form is checked before the token: a token that names nothing still gets
     // the 422 of a body its schema refuses.
     for token in [token.as_str(), "no-such-token"] {
