@@ -812,7 +812,7 @@ fn refused(error: waymark_app::AppError) -> ApiError {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not import into that plan, or create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No such target plan, or not one you may see; or a `sheet` the file has no sheet of items by", body = ErrorJson),
-        (status = 409, description = "The target plan is archived; or `each_sheet` for a file with no sheet of items to import as a plan", body = ErrorJson),
+        (status = 409, description = "The target plan is archived, or (for a programme register) not a collaboration programme; or `each_sheet` for a file with no sheet of items to import as a plan", body = ErrorJson),
         (status = 413, description = "The upload is over 64 MB", body = ErrorJson),
         (status = 422, description = "A form the schema refuses: no file (or an empty one), a form that is not multipart, or a field's value the schema does not allow, named in `fields`. A file that cannot be read is not refused: it is previewed with `readable` false. A file marked SECRET is refused, and not kept: Waymark must not hold SECRET material", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
