@@ -636,8 +636,13 @@ fn field_names() -> Vec<&'static str> {
     waymark_io::mapping::FIELD_NAMES.split(", ").collect()
 }
 
-/// The most rows a header can be down a sheet: a spreadsheet's rows (1,048,576).
-const MAX_HEADER_ROW: usize = 1 << 20;
+/// The largest plan id a form's `target` gives: fifteen digits (exact as a JSON number).
+const MAX_PLAN_ID: i64 = 999_999_999_999_999;
+
+/// The furthest row a header can be given at: seven digits (a spreadsheet has 1,048,576 rows;
+/// a header row beyond the file's is a correction that leaves it unreadable, not a mistake of
+/// form).
+const MAX_HEADER_ROW: usize = 9_999_999;
 
 /// A header row as given: from 1 to [`MAX_HEADER_ROW`], or a 422 naming `header_row`.
 fn header_row_of(row: usize) -> Result<usize, AppError> {
@@ -691,7 +696,7 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
                             .all(|b| b.is_ascii_digit())
                             .then(|| id.parse().ok())
                             .flatten()
-                            .filter(|_| id.len() <= 18)
+                            .filter(|_| id.len() <= 15)
                             .ok_or_else(|| {
                                 AppError::invalid(
                                     "target",
@@ -956,8 +961,16 @@ fn with_any_of(schema: ObjectBuilder, any_of: serde_json::Value) -> ObjectBuilde
     schema.extensions(Some(extensions))
 }
 
+/// A form field of free text, of no `type`: every part of a form is text, so a number or
+/// `true` given for it is its text, as good as any other.
+fn any_text() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+}
+
 /// The schema of `POST /api/imports`'s multipart form: each field's values as `read_upload`
-/// takes them; every field but `file` may be left out.
+/// takes them; every field but `file` may be left out. A part is text whatever it spells, so
+/// a field that takes a number (`target`, `header_row`) also takes the number's text, and one
+/// that takes any text has no `type`.
 pub(crate) fn upload_form_schema() -> ObjectBuilder {
     let field_pattern = format!("^[\\s\\S]*=({})$", field_names().join("|"));
     let map_part = || {
@@ -982,42 +995,56 @@ pub(crate) fn upload_form_schema() -> ObjectBuilder {
         .required("file")
         .property(
             "target",
-            string()
-                .pattern(Some("^(new|[0-9]{1,18})?$"))
+            OneOfBuilder::new()
+                .item(string().pattern(Some("^(new|[0-9]{1,15})?$")))
+                .item(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0))
+                        .maximum(Some(MAX_PLAN_ID as f64)),
+                )
                 .description(Some(
                     "The id of the plan to import into; empty or \"new\" for a new plan",
                 )),
         )
         .property(
             "title",
-            string().description(Some("A new plan's title; the file's when absent or blank")),
+            any_text().description(Some("A new plan's title; the file's when absent or blank")),
         )
         .property(
             "kind",
-            string().description(Some(
+            any_text().description(Some(
                 "A new plan's kind: improvement, strategic, delivery, collaboration, policing \
                  (another word is a kind of its own); delivery when absent or blank",
             )),
         )
         .property(
             "sheet",
-            string().description(Some(
+            any_text().description(Some(
                 "Of a workbook of several plans, import only this sheet (its cover and key still \
                  apply); empty for all of them. A name the file has no sheet of items by is a 404.",
             )),
         )
         .property(
             "each_sheet",
-            one_of_words(&["true", "false", ""]).description(Some(
-                "true to import each sheet of items as a new plan of its own, named by the \
-                 sheet: then `sheet` and `target` are left empty",
-            )),
+            any_text()
+                .enum_values(Some([
+                    serde_json::json!("true"),
+                    serde_json::json!("false"),
+                    serde_json::json!(""),
+                    serde_json::json!(true),
+                    serde_json::json!(false),
+                ]))
+                .description(Some(
+                    "true to import each sheet of items as a new plan of its own, named by the \
+                     sheet: then `sheet` and `target` are left empty",
+                )),
         )
         .property(
             "header_row",
             OneOfBuilder::new()
                 .item(header_row_number())
-                .item(string().max_length(Some(0)))
+                .item(string().pattern(Some("^([1-9][0-9]{0,6})?$")))
                 .description(Some(
                     "The header's row, as the sheet numbers it, where Waymark would take \
                      another; empty for the one Waymark finds",
@@ -1036,10 +1063,10 @@ pub(crate) fn upload_form_schema() -> ObjectBuilder {
     with_any_of(
         schema,
         serde_json::json!([
-            {"properties": {"each_sheet": {"enum": ["false", ""]}}},
+            {"properties": {"each_sheet": {"enum": ["false", "", false]}}},
             {"properties": {
-                "each_sheet": {"enum": ["true"]},
-                "sheet": {"maxLength": 0},
+                "each_sheet": {"enum": ["true", true]},
+                "sheet": {"enum": [""]},
                 "target": {"enum": ["", "new"]}
             }}
         ]),

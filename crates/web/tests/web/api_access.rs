@@ -1156,7 +1156,13 @@ async fn the_import_operations_answer_their_refusals_as_their_schemas_state_them
     assert_eq!(form["required"], json!(["file"]), "{form}");
     assert_eq!(
         form["properties"]["each_sheet"]["enum"],
-        json!(["true", "false", ""])
+        json!(["true", "false", "", true, false])
+    );
+    // Every part is text: a free-text field has no type, a number's field takes its text.
+    assert!(form["properties"]["title"]["type"].is_null(), "{form}");
+    assert_eq!(
+        form["properties"]["target"]["oneOf"][0]["pattern"],
+        "^(new|[0-9]{1,15})?$"
     );
     assert!(form["anyOf"].is_array(), "{form}");
     let corrections = &schemas["CorrectionsJson"];
