@@ -312,7 +312,7 @@ fn ratio(done: usize, total: usize) -> f64 {
 /// nothing was stored (the cause is logged).
 fn failure_message(error: &AppError) -> String {
     match error {
-        AppError::Invalid(_) => error.messages(),
+        AppError::Invalid(_) | AppError::State(_) | AppError::Unknown(_) => error.messages(),
         AppError::File(file) => file.to_string(),
         AppError::Store(StoreError::Stopped(message)) => {
             format!("The import stopped before it was stored ({message}).")
@@ -455,7 +455,8 @@ impl App {
         let state = job.state();
         match &state.result {
             Some(result) => Ok(result.findings()),
-            None => Err(AppError::invalid(
+            // The job as it stands (not stored, or never to be) refuses it.
+            None => Err(AppError::state(
                 "job",
                 "The findings can be downloaded once the import has been stored",
             )),

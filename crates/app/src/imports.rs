@@ -19,7 +19,7 @@ use waymark_store::{PendingUpload, Scope, WriteWatch};
 
 use crate::App;
 use crate::actor::Actor;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, FieldError, Result};
 
 /// Where an import goes.
 #[derive(Debug, Clone, PartialEq)]
@@ -266,6 +266,44 @@ pub struct UploadPreview {
     pub fingerprint: String,
 }
 
+/// What the API's preview of an upload found: the file read (what importing it would do),
+/// or a file that cannot be read, kept with why.
+#[derive(Debug, Clone)]
+pub enum Previewed {
+    Read(Box<UploadPreview>),
+    Unreadable(Box<UnreadableUpload>),
+}
+
+/// An upload kept although its file cannot be read, as it is or with its corrections: its
+/// preview reports why, and its confirmation is refused (the file is the same file).
+#[derive(Debug, Clone)]
+pub struct UnreadableUpload {
+    /// The confirmation's secret, as for a preview: corrections may still make it readable.
+    pub token: String,
+    pub upload: PendingUpload,
+    pub target_title: String,
+    pub corrections: Corrections,
+    /// Why it cannot be read: ("file", message) for each problem.
+    pub problems: Vec<FieldError>,
+}
+
+/// The problems of an error that is the file's (it cannot be read or made out), by field;
+/// `None` for any other error. A file marked SECRET is not one: it is refused, never kept.
+pub fn file_problems(error: &AppError) -> Option<Vec<FieldError>> {
+    match error {
+        AppError::File(problem) => Some(vec![("file".to_string(), problem.to_string())]),
+        AppError::Invalid(fields)
+            if !fields.is_empty()
+                && fields
+                    .iter()
+                    .all(|(field, message)| field == "file" && message != SECRET_REFUSAL) =>
+        {
+            Some(fields.clone())
+        }
+        _ => None,
+    }
+}
+
 /// A file read, within the limits, and parsed as the person chose.
 #[derive(Debug, Clone)]
 pub struct ParsedUpload {
@@ -366,7 +404,7 @@ pub async fn parse_upload_watched(
             SheetChoice::One(name) => {
                 workbook
                     .keep_sheet(&name, &options.mapping)
-                    .map_err(|message| AppError::invalid("sheet", message))?;
+                    .map_err(|message| AppError::unknown("sheet", message))?;
                 let sheet = plan_sheets
                     .iter()
                     .find(|s| s.trim().eq_ignore_ascii_case(name.trim()))
@@ -376,7 +414,8 @@ pub async fn parse_upload_watched(
             SheetChoice::EachAsPlan => {
                 let split = workbook.split_sheets(&options.mapping);
                 if split.is_empty() {
-                    return Err(AppError::invalid(
+                    // The file as it is (no sheet of items) refuses being read sheet by sheet.
+                    return Err(AppError::state(
                         "sheet",
                         format!("{shown} has no sheet with a header row Waymark recognises"),
                     ));
@@ -766,7 +805,8 @@ impl App {
         };
         let problems = waymark_io::indicators::objective_choice_problems(import, &view);
         if !problems.is_empty() {
-            return Err(AppError::Invalid(
+            // Each names an objective the file or the plan does not have.
+            return Err(AppError::Unknown(
                 problems
                     .into_iter()
                     .map(|problem| ("objectives".to_string(), problem))
@@ -898,7 +938,10 @@ impl App {
                 ) {
                     (Ok(with_them), _) => with_them,
                     // A file they no longer fit (a sheet it lacks) is read without them.
-                    (Err(AppError::Invalid(_)), first) => first?,
+                    (
+                        Err(AppError::Invalid(_) | AppError::Unknown(_) | AppError::State(_)),
+                        first,
+                    ) => first?,
                     (Err(other), _) => return Err(other),
                 }
             }
@@ -1013,6 +1056,23 @@ impl App {
         columns: Vec<(String, Field)>,
         objectives: Vec<(String, ObjectiveChoice)>,
     ) -> Result<UploadPreview> {
+        let corrections = self
+            .corrections_with(actor, token, sheets, header_row, columns, objectives)
+            .await?;
+        self.correct_upload(actor, token, corrections).await
+    }
+
+    /// An upload's corrections with the sheets, the header row and the columns and
+    /// objectives named changed as [`App::correct_upload_columns`] says.
+    async fn corrections_with(
+        &self,
+        actor: &Actor,
+        token: &str,
+        sheets: SheetChoice,
+        header_row: Option<usize>,
+        columns: Vec<(String, Field)>,
+        objectives: Vec<(String, ObjectiveChoice)>,
+    ) -> Result<Corrections> {
         let upload = self.pending_upload(actor, token).await?;
         let mut corrections = stored_corrections(&upload)?;
         corrections.sheets = sheets;
@@ -1028,7 +1088,121 @@ impl App {
         for (written, choice) in objectives {
             corrections = corrections.with_objective(&written, choice);
         }
-        self.correct_upload(actor, token, corrections).await
+        Ok(corrections)
+    }
+
+    /// As [`App::preview_upload`], except that a file that cannot be read (not a spreadsheet
+    /// or document Waymark reads, or one it cannot make out) is kept all the same and
+    /// answered as [`Previewed::Unreadable`], with why: the API's preview is a report of what
+    /// the upload holds, and its confirmation is refused by what it found. An empty file is
+    /// still refused, as no upload at all.
+    pub async fn preview_upload_as_found(
+        &self,
+        actor: &Actor,
+        upload: Upload,
+    ) -> Result<Previewed> {
+        if upload.content.is_empty() {
+            return Err(AppError::invalid("file", "Choose a file to import"));
+        }
+        let asked = Upload {
+            content: Vec::new(),
+            ..upload.clone()
+        };
+        let content = upload.content.clone();
+        let problems = match self.preview_upload(actor, upload).await {
+            Ok(previewed) => return Ok(Previewed::Read(Box::new(previewed))),
+            Err(error) => match file_problems(&error) {
+                Some(problems) => problems,
+                None => return Err(error),
+            },
+        };
+        let user = actor.user().ok_or(AppError::Forbidden)?;
+        let target_title = self.target_title(actor, &asked).await?;
+        let token = crate::sessions::new_token()?;
+        let pending = PendingUpload {
+            org: user.org,
+            user: user.id,
+            file_name: asked.file_name.clone(),
+            content,
+            plan: asked.target,
+            new_title: asked.new_title.clone(),
+            new_kind: asked.new_kind.clone(),
+            corrections: corrections_text(&asked.corrections)?,
+        };
+        self.store()
+            .save_upload(&crate::sessions::token_hash(&token), &pending)
+            .await?;
+        Ok(Previewed::Unreadable(Box::new(UnreadableUpload {
+            token,
+            upload: pending,
+            target_title,
+            corrections: asked.corrections,
+            problems,
+        })))
+    }
+
+    /// As [`App::correct_upload_columns`], except that corrections that leave the file
+    /// unreadable (or a file no correction makes readable) are kept and answered as
+    /// [`Previewed::Unreadable`], as [`App::preview_upload_as_found`] answers its upload.
+    pub async fn correct_upload_columns_as_found(
+        &self,
+        actor: &Actor,
+        token: &str,
+        sheets: SheetChoice,
+        header_row: Option<usize>,
+        columns: Vec<(String, Field)>,
+        objectives: Vec<(String, ObjectiveChoice)>,
+    ) -> Result<Previewed> {
+        let corrections = self
+            .corrections_with(actor, token, sheets, header_row, columns, objectives)
+            .await?;
+        let problems = match self.correct_upload(actor, token, corrections.clone()).await {
+            Ok(previewed) => return Ok(Previewed::Read(Box::new(previewed))),
+            Err(error) => match file_problems(&error) {
+                Some(problems) => problems,
+                None => return Err(error),
+            },
+        };
+        let mut upload = self.pending_upload(actor, token).await?;
+        let user = actor.user().ok_or(AppError::NotFound)?;
+        upload.corrections = corrections_text(&corrections)?;
+        let kept = self
+            .store()
+            .correct_upload(
+                &crate::sessions::token_hash(token),
+                user.id,
+                upload.corrections.as_deref(),
+            )
+            .await?;
+        if !kept {
+            return Err(AppError::NotFound);
+        }
+        let asked = Upload {
+            file_name: upload.file_name.clone(),
+            content: Vec::new(),
+            target: upload.plan,
+            new_title: upload.new_title.clone(),
+            new_kind: upload.new_kind.clone(),
+            corrections: corrections.clone(),
+        };
+        Ok(Previewed::Unreadable(Box::new(UnreadableUpload {
+            token: token.to_string(),
+            target_title: self.target_title(actor, &asked).await?,
+            upload,
+            corrections,
+            problems,
+        })))
+    }
+
+    /// The title of the plan an upload goes into, or of the new plan it would make.
+    async fn target_title(&self, actor: &Actor, upload: &Upload) -> Result<String> {
+        Ok(match upload.target {
+            Some(plan) => self.managed_plan(actor, plan).await?.plan.title.clone(),
+            None => upload
+                .new_title
+                .clone()
+                .unwrap_or_else(|| waymark_io::apply::file_title(&upload.file_name)),
+        })
     }
 
     /// What importing an upload would do, read with `corrections`.
@@ -1137,7 +1311,7 @@ impl App {
         if corrections.sheets == SheetChoice::EachAsPlan
             && let ImportTarget::Existing(_) = target
         {
-            return Err(AppError::invalid(
+            return Err(AppError::state(
                 "sheet",
                 "Each sheet becomes a plan of its own only in an import as new plans: choose                  one sheet to import into an existing plan",
             ));
@@ -1556,7 +1730,7 @@ pub fn answer_directions(
     } else {
         format!("those that do not say are {}", quoted(&missing))
     };
-    Err(AppError::invalid(
+    Err(AppError::unknown(
         "direction",
         format!(
             "No indicator of the file that leaves its direction unstated is called {}: {lacking}",
@@ -1583,7 +1757,7 @@ fn directions_missing_refusal(outcome: &IndicatorOutcome) -> AppError {
         })
         .collect::<Vec<_>>()
         .join(", ");
-    AppError::invalid(
+    AppError::state(
         "direction",
         format!(
             "The file does not say which way is better for {named}: say whether higher or \
@@ -1592,17 +1766,17 @@ fn directions_missing_refusal(outcome: &IndicatorOutcome) -> AppError {
     )
 }
 
+/// The refusal of a file marked SECRET.
+const SECRET_REFUSAL: &str = "The file is marked SECRET. Waymark must not hold SECRET material: \
+                              it is not an accredited system, so nothing was imported";
+
 /// A file that says it is SECRET is not imported: Waymark is not accredited for it.
 fn refuse_secret(stated: Option<&str>) -> Result<()> {
     let secret = stated
         .and_then(waymark_core::Classification::parse)
         .is_some_and(|c| c.marking == Marking::Secret);
     if secret {
-        return Err(AppError::invalid(
-            "file",
-            "The file is marked SECRET. Waymark must not hold SECRET material: it is not an \
-             accredited system, so nothing was imported",
-        ));
+        return Err(AppError::invalid("file", SECRET_REFUSAL));
     }
     Ok(())
 }

@@ -133,7 +133,8 @@ impl App {
                     return Err(AppError::Forbidden);
                 }
                 if visible.plan.kind != PlanKind::Collaboration {
-                    return Err(AppError::invalid(
+                    // The plan as it is (its kind) refuses a register.
+                    return Err(AppError::state(
                         "target",
                         format!(
                             "Plan {} \u{201c}{}\u{201d} is not a collaboration programme: a \

@@ -241,6 +241,7 @@ async fn run_one(app: &App, operator: &Actor, args: ImportArgs) -> Result<()> {
     }
     .map_err(|error| {
         let unanswered = matches!(&error, waymark_app::AppError::Invalid(fields)
+            | waymark_app::AppError::State(fields) | waymark_app::AppError::Unknown(fields)
             if fields.iter().any(|(field, _)| field == "direction"));
         let error = failed(error);
         if unanswered {

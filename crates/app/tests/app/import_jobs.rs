@@ -237,7 +237,7 @@ async fn a_job_that_fails_mid_way_stores_nothing() {
         assert_eq!(items_seen(&f.app, &manager).await, items, "{}", f.backend);
         assert!(matches!(
             f.app.import_job_findings(&manager, &job.id),
-            Err(AppError::Invalid(_))
+            Err(AppError::State(_))
         ));
     }
 }

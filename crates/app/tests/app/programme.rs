@@ -829,7 +829,7 @@ async fn a_register_is_refused_into_a_plan_that_is_not_a_programme_and_by_a_part
                 ImportChoices::default(),
             )
             .await;
-        let Err(AppError::Invalid(problems)) = refused else {
+        let Err(AppError::State(problems)) = refused else {
             panic!("not refused: {refused:?}");
         };
         assert_eq!(problems[0].0, "target");

@@ -108,7 +108,8 @@ impl ImportJobJson {
 /// answers at once: read `status_url` until `stage` is done, failed or cancelled. Nothing is
 /// stored until the job commits its one transaction; cancelled or failed, it stores nothing
 /// and the token can be confirmed again. An upload whose job is still running answers that
-/// job.
+/// job. The file is read by the job: one that cannot be read (a preview with `readable`
+/// false) starts a job that fails, its `error` saying why.
 #[utoipa::path(post, path = "/api/imports/{token}/jobs", tag = "imports",
     security(("bearer" = []), ("session" = [], "csrf" = [])),
     params(("token" = String, Path, description = "The preview's token")),
@@ -118,7 +119,7 @@ impl ImportJobJson {
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
         (status = 404, description = "No preview of yours has that token (or it was stored already)", body = ErrorJson),
-        (status = 422, description = "An answer in `directions` that is not higher or lower", body = ErrorJson),
+        (status = 422, description = "A body the schema refuses, checked before the token: an answer in `directions` that is not higher or lower, or a blank title", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn start_job(
     State(state): State<AppState>,
@@ -184,14 +185,15 @@ pub(crate) async fn cancel_job(
         (status = 200, description = "Every finding, one a line", content_type = "text/csv", body = String),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No job of yours (or, for an administrator, of your organisation's) has that id", body = ErrorJson),
-        (status = 422, description = "The job has not stored its import (yet)", body = ErrorJson),
+        (status = 409, description = "The job has not stored its import (yet), or failed or was cancelled: named `job`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn findings_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    Ok(findings_download(&state, &viewer, &id, FindingsFormat::Csv).await?)
+    let findings = state.app.import_job_findings(&viewer.actor, &id)?;
+    Ok(findings_file(findings, FindingsFormat::Csv).await?)
 }
 
 /// A stored background import's findings as an XLSX workbook of one sheet, with the CSV's
@@ -202,14 +204,15 @@ pub(crate) async fn findings_csv(
         (status = 200, description = "Every finding, one a row", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 404, description = "No job of yours (or, for an administrator, of your organisation's) has that id", body = ErrorJson),
-        (status = 422, description = "The job has not stored its import (yet)", body = ErrorJson),
+        (status = 409, description = "The job has not stored its import (yet), or failed or was cancelled: named `job`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn findings_xlsx(
     State(state): State<AppState>,
     viewer: Viewer,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
-    Ok(findings_download(&state, &viewer, &id, FindingsFormat::Xlsx).await?)
+    let findings = state.app.import_job_findings(&viewer.actor, &id)?;
+    Ok(findings_file(findings, FindingsFormat::Xlsx).await?)
 }
 
 /// The two shapes of a job's findings download.
@@ -219,7 +222,8 @@ pub(crate) enum FindingsFormat {
     Xlsx,
 }
 
-/// A job's findings as a file download; shared with the job's page.
+/// A job's findings as a file download; shared with the job's page, whose refusal of a job
+/// not yet stored is the form's 422 (the API's is 409).
 pub(crate) async fn findings_download(
     state: &AppState,
     viewer: &Viewer,
@@ -227,6 +231,14 @@ pub(crate) async fn findings_download(
     format: FindingsFormat,
 ) -> Result<Response, AppError> {
     let findings = state.app.import_job_findings(&viewer.actor, id)?;
+    findings_file(findings, format).await
+}
+
+/// Findings as a CSV or XLSX download.
+async fn findings_file(
+    findings: Vec<waymark_io::Finding>,
+    format: FindingsFormat,
+) -> Result<Response, AppError> {
     let bytes = tokio::task::spawn_blocking(move || match format {
         FindingsFormat::Csv => waymark_io::findings_table::findings_table_csv(&findings),
         FindingsFormat::Xlsx => waymark_io::findings_table::findings_table_xlsx(&findings),

@@ -10,8 +10,15 @@ use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema,
+    SchemaFormat, Type,
+};
 use waymark_app::imports::{
-    Corrections, ImportChoices, ImportResult, SheetChoice, Upload, UploadPreview,
+    Corrections, ImportChoices, ImportResult, Previewed, SheetChoice, UnreadableUpload, Upload,
+    UploadPreview,
 };
 use waymark_core::PlanId;
 use waymark_io::Finding;
@@ -34,34 +41,22 @@ pub fn router() -> Router<AppState> {
         .route("/api/imports/{token}/corrections", post(correct))
 }
 
-/// The form of `POST /api/imports`, as multipart/form-data.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)] // Read field by field from the multipart body; the struct describes it.
-pub(crate) struct UploadForm {
-    /// The file: .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, up to 64 MB.
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-    /// The id of the plan to import into; empty or "new" for a new plan.
-    target: Option<String>,
-    /// A new plan's title; the file's when absent.
-    title: Option<String>,
-    /// A new plan's kind: improvement, strategic, delivery, collaboration, policing.
-    kind: Option<String>,
-    /// Of a workbook of several plans, import only this sheet (its cover and key still apply).
-    sheet: Option<String>,
-    /// "true" to import each sheet of items as a new plan of its own, named by the sheet.
-    each_sheet: Option<String>,
-    /// The header's row, as the sheet numbers it, where Waymark would take another.
-    header_row: Option<usize>,
-    /// "Header=field" (repeat the part for several columns): read the column so headed as the
-    /// field, over what its header says. Fields: reference, text, description,
-    /// strategic_lead, owner, start, due, updates, update_date, complete, completed_on, rag,
-    /// parent, level, own, ignore.
-    map: Option<Vec<String>>,
+/// The form of `POST /api/imports`, as multipart/form-data; its schema is
+/// [`upload_form_schema`], which states every value the form's reader takes.
+#[allow(dead_code)] // Read field by field from the multipart body; the schema describes it.
+pub(crate) struct UploadForm;
+
+impl utoipa::PartialSchema for UploadForm {
+    fn schema() -> RefOr<Schema> {
+        upload_form_schema().into()
+    }
 }
 
-/// A correction of a previewed upload; the preview is worked out again with it.
-#[derive(Deserialize, Default, utoipa::ToSchema)]
+impl utoipa::ToSchema for UploadForm {}
+
+/// A correction of a previewed upload; the preview is worked out again with it. Its schema is
+/// [`corrections_schema`].
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CorrectionsJson {
     /// Import only this sheet of a workbook of several plans; absent for all of them.
@@ -76,14 +71,20 @@ pub(crate) struct CorrectionsJson {
     header_row: Option<usize>,
     /// Header as written → the field to read its column as, over the corrections made before.
     #[serde(default)]
-    #[schema(example = json!({"Lead": "strategic_lead", "Notes": "ignore"}))]
     columns: BTreeMap<String, String>,
     /// For an indicator table: an objective as the file writes it → the reference or text of
     /// the plan's objective it is, or "new" for a new objective, over what matching found.
     #[serde(default)]
-    #[schema(example = json!({"Roads policing": "3", "Reduce crime and ASB": "new"}))]
     objectives: BTreeMap<String, String>,
 }
+
+impl utoipa::PartialSchema for CorrectionsJson {
+    fn schema() -> RefOr<Schema> {
+        corrections_schema().into()
+    }
+}
+
+impl utoipa::ToSchema for CorrectionsJson {}
 
 /// One column of a table's header as the preview read it.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -112,6 +113,11 @@ pub(crate) struct SheetResultJson {
 pub(crate) struct PreviewJson {
     /// Confirms the import at `POST /api/imports/{token}/confirm`; only its uploader can.
     token: String,
+    /// False where the file cannot be read (it is no spreadsheet or document Waymark reads,
+    /// or Waymark cannot make it out, as it is or with the corrections): `result` has kind
+    /// `unreadable` and its findings say why; corrections may still make it readable, and
+    /// confirming it is refused (409).
+    readable: bool,
     file_name: String,
     /// The plan imported into; null for a new plan.
     target_plan: Option<i64>,
@@ -134,7 +140,9 @@ pub(crate) struct PreviewJson {
 /// What an import did, or (in a preview) would do.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ImportResultJson {
-    /// items for a tracker, indicators for an indicator table.
+    /// items for a tracker, indicators for an indicator table, programme for a programme
+    /// register, sheets for each sheet as a plan of its own; in a preview, unreadable for a
+    /// file that cannot be read (its findings say why).
     #[schema(value_type = String, example = "items")]
     kind: &'static str,
     /// The plan stored into; null in the preview of a new plan.
@@ -213,28 +221,41 @@ pub(crate) struct ConfirmJson {
     close_missing: bool,
     /// For an indicator table: which way is better for each indicator the preview lists in
     /// `directions_missing`, by its title: `higher` or `lower`. An indicator table with one
-    /// unanswered is refused (422), naming each and its row.
+    /// unanswered is refused (409), naming each and its row; a title that names no indicator
+    /// awaiting an answer is a 404 naming `directions`.
     #[serde(default)]
+    #[schema(schema_with = directions_schema)]
     directions: BTreeMap<String, String>,
 }
 
 impl ConfirmJson {
-    /// The choices the body makes; a direction that is not one is refused, naming it.
+    /// The choices the body makes; a direction that is not `higher` or `lower`, or a blank
+    /// title, is refused as its schema refuses it, naming `directions`.
     pub(crate) fn choices(&self) -> Result<ImportChoices, AppError> {
+        use waymark_core::indicator::Direction;
         let directions = self
             .directions
             .iter()
             .map(|(title, word)| {
-                waymark_core::indicator::Direction::parse(word)
-                    .map(|direction| (title.clone(), direction))
-                    .ok_or_else(|| {
-                        AppError::invalid(
+                if is_blank(title) {
+                    return Err(AppError::invalid(
+                        "directions",
+                        "Name each indicator by its title: a title cannot be blank",
+                    ));
+                }
+                let direction = match word.as_str() {
+                    "higher" => Direction::HigherIsBetter,
+                    "lower" => Direction::LowerIsBetter,
+                    _ => {
+                        return Err(AppError::invalid(
                             "directions",
                             format!(
                                 "\"{word}\" is not a direction for \"{title}\": give higher or lower"
                             ),
-                        )
-                    })
+                        ));
+                    }
+                };
+                Ok((title.clone(), direction))
             })
             .collect::<Result<Vec<_>, AppError>>()?;
         Ok(ImportChoices {
@@ -492,9 +513,58 @@ impl ImportResultJson {
 }
 
 impl PreviewJson {
+    fn of(previewed: &Previewed) -> PreviewJson {
+        match previewed {
+            Previewed::Read(preview) => PreviewJson::new(preview),
+            Previewed::Unreadable(unreadable) => PreviewJson::unreadable(unreadable),
+        }
+    }
+
+    /// The preview of a file that cannot be read: nothing it would do, and why.
+    fn unreadable(upload: &UnreadableUpload) -> PreviewJson {
+        let plan = upload.upload.plan.map(|p| p.0);
+        PreviewJson {
+            token: upload.token.clone(),
+            readable: false,
+            file_name: upload.upload.file_name.clone(),
+            target_plan: plan,
+            target_title: upload.target_title.clone(),
+            result: ImportResultJson {
+                kind: "unreadable",
+                plan,
+                plan_title: upload.target_title.clone(),
+                dry_run: true,
+                items: None,
+                indicators: None,
+                programme: None,
+                findings: upload
+                    .problems
+                    .iter()
+                    .map(|(_, message)| FindingJson {
+                        row: 0,
+                        column: String::new(),
+                        kind: "unreadable_file",
+                        message: message.clone(),
+                        table: None,
+                    })
+                    .collect(),
+                sheets: Vec::new(),
+            },
+            sheets: Vec::new(),
+            sheet: match &upload.corrections.sheets {
+                SheetChoice::One(name) => Some(name.clone()),
+                _ => None,
+            },
+            each_sheet: upload.corrections.sheets == SheetChoice::EachAsPlan,
+            header_row: upload.corrections.header_row,
+            columns: Vec::new(),
+        }
+    }
+
     fn new(preview: &UploadPreview) -> PreviewJson {
         PreviewJson {
             token: preview.token.clone(),
+            readable: true,
             file_name: preview.upload.file_name.clone(),
             target_plan: preview.upload.plan.map(|p| p.0),
             target_title: preview.target_title.clone(),
@@ -529,10 +599,10 @@ fn is_dry_run(result: &ImportResult) -> bool {
     }
 }
 
-/// The sheets asked for: one by name, each as a plan, or (neither) all as one plan. Both is
-/// a mistake, named.
+/// The sheets asked for: one by name (empty is none), each as a plan, or (neither) all as one
+/// plan. Both is a mistake the schemas state, named.
 fn sheet_choice(sheet: Option<String>, each_sheet: bool) -> Result<SheetChoice, AppError> {
-    match (sheet.filter(|s| !s.trim().is_empty()), each_sheet) {
+    match (sheet.filter(|s| !s.is_empty()), each_sheet) {
         (Some(_), true) => Err(AppError::invalid(
             "sheet",
             "Give either a sheet to import or each_sheet, not both",
@@ -543,20 +613,57 @@ fn sheet_choice(sheet: Option<String>, each_sheet: bool) -> Result<SheetChoice, 
     }
 }
 
-/// A column's field as the API names it, or a 422 naming the column.
+/// A column's field as the API names it (one of [`field_names`], exactly), or a 422 naming
+/// the column.
 fn field_named(header: &str, name: &str, form_field: &str) -> Result<Field, AppError> {
-    Field::parse(name).ok_or_else(|| {
-        AppError::invalid(
-            form_field,
-            format!(
-                "\"{name}\" is not something column \"{header}\" can hold: choose one of {}",
-                waymark_io::mapping::FIELD_NAMES
-            ),
-        )
-    })
+    field_names()
+        .contains(&name)
+        .then(|| Field::parse(name))
+        .flatten()
+        .ok_or_else(|| {
+            AppError::invalid(
+                form_field,
+                format!(
+                    "\"{name}\" is not something column \"{header}\" can hold: choose one of {}",
+                    waymark_io::mapping::FIELD_NAMES
+                ),
+            )
+        })
 }
 
-/// Reads the multipart form into an upload; a form that cannot be read is a 422 naming `file`.
+/// The names of the fields a column can be read as, as the API writes them.
+fn field_names() -> Vec<&'static str> {
+    waymark_io::mapping::FIELD_NAMES.split(", ").collect()
+}
+
+/// The largest plan id a form's `target` gives: fifteen digits (exact as a JSON number).
+const MAX_PLAN_ID: i64 = 999_999_999_999_999;
+
+/// The furthest row a header can be given at: seven digits (a spreadsheet has 1,048,576 rows;
+/// a header row beyond the file's is a correction that leaves it unreadable, not a mistake of
+/// form).
+const MAX_HEADER_ROW: usize = 9_999_999;
+
+/// A header row as given: from 1 to [`MAX_HEADER_ROW`], or a 422 naming `header_row`.
+fn header_row_of(row: usize) -> Result<usize, AppError> {
+    if (1..=MAX_HEADER_ROW).contains(&row) {
+        Ok(row)
+    } else {
+        Err(AppError::invalid(
+            "header_row",
+            "Give the header's row as a number from 1, as the sheet numbers its rows",
+        ))
+    }
+}
+
+/// True for text of nothing but spaces (as Rust and the schemas' [`NOT_BLANK`] count them).
+fn is_blank(text: &str) -> bool {
+    text.chars().all(char::is_whitespace)
+}
+
+/// Reads the multipart form into an upload, each field as [`upload_form_schema`] states it;
+/// a form that cannot be read is a 422 naming `file`, a value the schema refuses a 422 naming
+/// its field.
 async fn read_upload(request: Request) -> Result<Upload, AppError> {
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
@@ -582,14 +689,21 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
             }
             "target" => {
                 let target = field.text().await.map_err(bad)?;
-                upload.target = match target.trim() {
+                upload.target = match target.as_str() {
                     "" | "new" => None,
-                    id => Some(PlanId(id.parse().map_err(|_| {
-                        AppError::invalid(
-                            "target",
-                            "Give the id of a plan, or nothing for a new one",
-                        )
-                    })?)),
+                    id => Some(PlanId(
+                        id.bytes()
+                            .all(|b| b.is_ascii_digit())
+                            .then(|| id.parse().ok())
+                            .flatten()
+                            .filter(|_| id.len() <= 15)
+                            .ok_or_else(|| {
+                                AppError::invalid(
+                                    "target",
+                                    "Give the id of a plan, or nothing (or \"new\") for a new one",
+                                )
+                            })?,
+                    )),
                 };
             }
             "title" => {
@@ -603,21 +717,28 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
             "sheet" => sheet = Some(field.text().await.map_err(bad)?),
             "header_row" => {
                 let given = field.text().await.map_err(bad)?;
-                corrections.header_row = match given.trim() {
+                corrections.header_row = match given.as_str() {
                     "" => None,
-                    row => Some(row.parse().ok().filter(|r| *r > 0).ok_or_else(|| {
-                        AppError::invalid(
-                            "header_row",
-                            "Give the header's row as a number, as the sheet numbers its rows",
-                        )
-                    })?),
+                    row => Some(header_row_of(
+                        row.bytes()
+                            .all(|b| b.is_ascii_digit())
+                            .then(|| row.parse().ok())
+                            .flatten()
+                            .unwrap_or(0),
+                    )?),
                 };
             }
             "each_sheet" => {
-                each_sheet = matches!(
-                    field.text().await.map_err(bad)?.trim(),
-                    "true" | "yes" | "1"
-                );
+                each_sheet = match field.text().await.map_err(bad)?.as_str() {
+                    "true" => true,
+                    "false" | "" => false,
+                    _ => {
+                        return Err(AppError::invalid(
+                            "each_sheet",
+                            "Give each_sheet as true or false",
+                        ));
+                    }
+                };
             }
             "map" => {
                 let given = field.text().await.map_err(bad)?;
@@ -629,12 +750,60 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
                 })?;
                 corrections = corrections.with_column(header, field_named(header, name, "map")?);
             }
-            _ => {}
+            other => {
+                return Err(AppError::invalid(
+                    other,
+                    "The form has no such field: give file, target, title, kind, sheet, \
+                     each_sheet, header_row and map",
+                ));
+            }
         }
+    }
+    if each_sheet && upload.target.is_some() {
+        return Err(AppError::invalid(
+            "each_sheet",
+            "Each sheet becomes a plan of its own only in an import as new plans: leave target \
+             empty, or choose one sheet",
+        ));
     }
     corrections.sheets = sheet_choice(sheet, each_sheet)?;
     upload.corrections = corrections;
     Ok(upload)
+}
+
+/// An application error from reading or confirming a kept upload, as the API answers it:
+/// a file that cannot be read is the upload's state, which refuses its confirmation (409,
+/// naming `file`); the indicators' directions are named `directions`, as the body names them.
+fn refused(error: waymark_app::AppError) -> ApiError {
+    use waymark_app::AppError as UseCase;
+    let named = |fields: Vec<(String, String)>| {
+        fields
+            .into_iter()
+            .map(|(field, message)| match field.as_str() {
+                "direction" => ("directions".to_string(), message),
+                _ => (field, message),
+            })
+            .collect()
+    };
+    if let Some(problems) = waymark_app::imports::file_problems(&error) {
+        return AppError::StateConflict(
+            problems
+                .into_iter()
+                .map(|(field, message)| {
+                    (
+                        field,
+                        format!("The upload's file cannot be imported: {message}"),
+                    )
+                })
+                .collect(),
+        )
+        .into();
+    }
+    match error {
+        UseCase::State(fields) => UseCase::State(named(fields)).into(),
+        UseCase::Unknown(fields) => UseCase::Unknown(named(fields)).into(),
+        other => other.into(),
+    }
 }
 
 /// Uploads a file and previews what importing it would do: nothing is stored until the
@@ -647,9 +816,10 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
         (status = 200, body = PreviewJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may not import into that plan, or create plans; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No such target plan, or not one you may see", body = ErrorJson),
+        (status = 404, description = "No such target plan, or not one you may see; or a `sheet` the file has no sheet of items by", body = ErrorJson),
+        (status = 409, description = "The target plan is archived, or (for a programme register) not a collaboration programme; or `each_sheet` for a file with no sheet of items to import as a plan", body = ErrorJson),
         (status = 413, description = "The upload is over 64 MB", body = ErrorJson),
-        (status = 422, description = "No file, a file that cannot be read, or a bad `target`, named in `fields`", body = ErrorJson),
+        (status = 422, description = "A form the schema refuses: no file (or an empty one), a form that is not multipart, or a field's value the schema does not allow, named in `fields`. A file that cannot be read is not refused: it is previewed with `readable` false. A file marked SECRET is refused, and not kept: Waymark must not hold SECRET material", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn preview(
     State(state): State<AppState>,
@@ -657,8 +827,11 @@ pub(crate) async fn preview(
     request: Request,
 ) -> Result<Json<PreviewJson>, ApiError> {
     let upload = read_upload(request).await?;
-    let preview = state.app.preview_upload(&viewer.actor, upload).await?;
-    Ok(Json(PreviewJson::new(&preview)))
+    let previewed = state
+        .app
+        .preview_upload_as_found(&viewer.actor, upload)
+        .await?;
+    Ok(Json(PreviewJson::of(&previewed)))
 }
 
 /// Corrects a previewed upload (the sheets to import, what columns hold) and previews it again:
@@ -672,8 +845,9 @@ pub(crate) async fn preview(
         (status = 200, description = "The preview with the corrections", body = PreviewJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "A cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No preview of yours has that token", body = ErrorJson),
-        (status = 422, description = "A sheet the file has no items on, or a field that is not one, named in `fields`", body = ErrorJson),
+        (status = 404, description = "No preview of yours has that token; or a `sheet` the file has no sheet of items by, or in `objectives` an objective the file does not name or one the plan does not have, named in `fields`", body = ErrorJson),
+        (status = 409, description = "The upload as it is refuses the correction: `each_sheet` for an upload into an existing plan, or of a file with no sheet of items to import as a plan; or its plan is archived", body = ErrorJson),
+        (status = 422, description = "A body the schema refuses, checked before the token: a value of the wrong form, named in `fields`. Corrections that leave the file unreadable are not refused: the preview has `readable` false", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn correct(
     State(state): State<AppState>,
@@ -682,6 +856,7 @@ pub(crate) async fn correct(
     ApiJson(body): ApiJson<CorrectionsJson>,
 ) -> Result<Json<PreviewJson>, ApiError> {
     let sheets = sheet_choice(body.sheet, body.each_sheet)?;
+    let header_row = body.header_row.map(header_row_of).transpose()?;
     let columns = body
         .columns
         .iter()
@@ -691,12 +866,13 @@ pub(crate) async fn correct(
         .objectives
         .iter()
         .map(|(written, chosen)| {
-            if chosen.trim().is_empty() {
+            if is_blank(written) || is_blank(chosen) {
                 return Err(AppError::invalid(
                     "objectives",
                     format!(
-                        "Give the reference or text of the plan's objective \"{written}\" is, \
-                         or \"new\""
+                        "Give each objective as the file writes it, and the reference or text \
+                         of the plan's objective it is, or \"new\": \"{written}\" is given \
+                         as \"{chosen}\""
                     ),
                 ));
             }
@@ -706,18 +882,19 @@ pub(crate) async fn correct(
             ))
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let preview = state
+    let previewed = state
         .app
-        .correct_upload_columns(
+        .correct_upload_columns_as_found(
             &viewer.actor,
             &token,
             sheets,
-            body.header_row,
+            header_row,
             columns,
             objectives,
         )
-        .await?;
-    Ok(Json(PreviewJson::new(&preview)))
+        .await
+        .map_err(refused)?;
+    Ok(Json(PreviewJson::of(&previewed)))
 }
 
 /// Imports a previewed upload as its last preview read it, in one transaction (one a sheet
@@ -730,8 +907,9 @@ pub(crate) async fn correct(
         (status = 200, description = "Stored: `plan` is the plan imported into", body = ImportResultJson),
         (status = 401, response = crate::api::openapi::NotSignedIn),
         (status = 403, description = "You may no longer import there; or a cookie session sent no X-CSRF-Token", body = ErrorJson),
-        (status = 404, description = "No preview of yours has that token (or it was confirmed already)", body = ErrorJson),
-        (status = 422, description = "The file can no longer be imported; or an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), or an answer names no such indicator", body = ErrorJson),
+        (status = 404, description = "No preview of yours has that token (or it was confirmed already); or a title in `directions` names no indicator of the file that leaves its direction unstated, named `directions`", body = ErrorJson),
+        (status = 409, description = "The upload as it is refuses it: its file cannot be read (the preview said `readable` false), named `file`; an indicator whose table does not say which way is better has no answer in `directions` (each is named with its row), named `directions`; or the plan is archived", body = ErrorJson),
+        (status = 422, description = "A body the schema refuses, checked before the token: a direction that is not higher or lower, or a blank title, named `directions`", body = ErrorJson),
         (status = 500, response = crate::api::openapi::ServerError)))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,
@@ -743,6 +921,234 @@ pub(crate) async fn confirm(
     let result = state
         .app
         .confirm_upload(&viewer.actor, &token, choices)
-        .await?;
+        .await
+        .map_err(refused)?;
     Ok(Json(ImportResultJson::new(&result)))
+}
+
+/// A character that is not a space as Rust counts them (`char::is_whitespace`, spelt out so
+/// that every regular expression engine reads it alike): a value matching it is not blank.
+const NOT_BLANK: &str =
+    "[^\\t\\n\\x0b\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+
+fn string() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String)
+}
+
+/// A string with at least one character that is not a space.
+fn not_blank() -> ObjectBuilder {
+    string().min_length(Some(1)).pattern(Some(NOT_BLANK))
+}
+
+/// One of `values`, exactly.
+fn one_of_words(values: &[&str]) -> ObjectBuilder {
+    string().enum_values(Some(values.iter().copied()))
+}
+
+/// A header row: from 1 to [`MAX_HEADER_ROW`].
+fn header_row_number() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(MAX_HEADER_ROW as f64))
+}
+
+/// What `schema` says with `anyOf` beside it: utoipa's objects have no `anyOf` of their own
+/// beside their properties, so it is written as an extension, which is written out as given.
+fn with_any_of(schema: ObjectBuilder, any_of: serde_json::Value) -> ObjectBuilder {
+    let mut extensions = Extensions::default();
+    extensions.insert("anyOf".to_string(), any_of);
+    schema.extensions(Some(extensions))
+}
+
+/// A form field of free text, of no `type`: every part of a form is text, so a number or
+/// `true` given for it is its text, as good as any other.
+fn any_text() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+}
+
+/// The schema of `POST /api/imports`'s multipart form: each field's values as `read_upload`
+/// takes them; every field but `file` may be left out. A part is text whatever it spells, so
+/// a field that takes a number (`target`, `header_row`) also takes the number's text, and one
+/// that takes any text has no `type`.
+pub(crate) fn upload_form_schema() -> ObjectBuilder {
+    let field_pattern = format!("^[\\s\\S]*=({})$", field_names().join("|"));
+    let map_part = || {
+        string().pattern(Some(field_pattern.clone())).description(Some(
+            "\"Header=field\": read the column so headed as the field, over what its header says",
+        ))
+    };
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .property(
+            "file",
+            string()
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+                .min_length(Some(1))
+                .description(Some(
+                    "The file: .xlsx, .xls, .ods, .csv, .tsv, .txt or .docx, up to 64 MB. One \
+                     Waymark cannot read is previewed with `readable` false, saying why; one \
+                     marked SECRET is refused (422) and not kept.",
+                )),
+        )
+        .required("file")
+        .property(
+            "target",
+            OneOfBuilder::new()
+                .item(string().pattern(Some("^(new|[0-9]{1,15})?$")))
+                .item(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .minimum(Some(0))
+                        .maximum(Some(MAX_PLAN_ID as f64)),
+                )
+                .description(Some(
+                    "The id of the plan to import into; empty or \"new\" for a new plan",
+                )),
+        )
+        .property(
+            "title",
+            any_text().description(Some("A new plan's title; the file's when absent or blank")),
+        )
+        .property(
+            "kind",
+            any_text().description(Some(
+                "A new plan's kind: improvement, strategic, delivery, collaboration, policing \
+                 (another word is a kind of its own); delivery when absent or blank",
+            )),
+        )
+        .property(
+            "sheet",
+            any_text().description(Some(
+                "Of a workbook of several plans, import only this sheet (its cover and key still \
+                 apply); empty for all of them. A name the file has no sheet of items by is a 404.",
+            )),
+        )
+        .property(
+            "each_sheet",
+            any_text()
+                .enum_values(Some([
+                    serde_json::json!("true"),
+                    serde_json::json!("false"),
+                    serde_json::json!(""),
+                    serde_json::json!(true),
+                    serde_json::json!(false),
+                ]))
+                .description(Some(
+                    "true to import each sheet of items as a new plan of its own, named by the \
+                     sheet: then `sheet` and `target` are left empty",
+                )),
+        )
+        .property(
+            "header_row",
+            OneOfBuilder::new()
+                .item(header_row_number())
+                .item(string().pattern(Some("^([1-9][0-9]{0,6})?$")))
+                .description(Some(
+                    "The header's row, as the sheet numbers it, where Waymark would take \
+                     another; empty for the one Waymark finds",
+                )),
+        )
+        .property(
+            "map",
+            OneOfBuilder::new()
+                .item(ArrayBuilder::new().items(map_part()))
+                .item(map_part())
+                .description(Some(format!(
+                    "\"Header=field\" (repeat the part for several columns). Fields: {}",
+                    waymark_io::mapping::FIELD_NAMES
+                ))),
+        );
+    with_any_of(
+        schema,
+        serde_json::json!([
+            {"properties": {"each_sheet": {"enum": ["false", "", false]}}},
+            {"properties": {
+                "each_sheet": {"enum": ["true", true]},
+                "sheet": {"enum": [""]},
+                "target": {"enum": ["", "new"]}
+            }}
+        ]),
+    )
+}
+
+/// The schema of [`CorrectionsJson`].
+pub(crate) fn corrections_schema() -> ObjectBuilder {
+    let schema = ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        .property(
+            "sheet",
+            OneOfBuilder::new()
+                .item(string())
+                .item(ObjectBuilder::new().schema_type(Type::Null))
+                .description(Some(
+                    "Import only this sheet of a workbook of several plans; null, empty or \
+                     absent for all of them. A name the file has no sheet of items by is a 404.",
+                )),
+        )
+        .property(
+            "each_sheet",
+            ObjectBuilder::new()
+                .schema_type(Type::Boolean)
+                .description(Some(
+                    "Import each sheet of items as a new plan of its own (not with `sheet`); \
+                     an upload into an existing plan refuses it (409)",
+                )),
+        )
+        .property(
+            "header_row",
+            OneOfBuilder::new()
+                .item(header_row_number())
+                .item(ObjectBuilder::new().schema_type(Type::Null))
+                .description(Some(
+                    "The header's row, as the sheet numbers it; null or absent for the row \
+                     Waymark finds. A new header row clears the column corrections made for the \
+                     old one.",
+                )),
+        )
+        .property(
+            "columns",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .additional_properties(Some(one_of_words(&field_names())))
+                .description(Some(
+                    "Header as written → the field to read its column as, over the corrections \
+                     made before",
+                ))
+                .examples([serde_json::json!({"Lead": "strategic_lead", "Notes": "ignore"})]),
+        )
+        .property(
+            "objectives",
+            ObjectBuilder::new()
+                .schema_type(Type::Object)
+                .property_names(Some(not_blank()))
+                .additional_properties(Some(not_blank()))
+                .description(Some(
+                    "For an indicator table: an objective as the file writes it → the reference \
+                     or text of the plan's objective it is, or \"new\" for a new objective, over \
+                     what matching found. An objective the file does not name, or one the plan \
+                     does not have, is a 404.",
+                ))
+                .examples([
+                    serde_json::json!({"Roads policing": "3", "Reduce crime and ASB": "new"}),
+                ]),
+        );
+    with_any_of(
+        schema,
+        serde_json::json!([
+            {"properties": {"each_sheet": {"enum": [false]}}},
+            {"properties": {"sheet": {"enum": [null, ""]}}}
+        ]),
+    )
+}
+
+/// The schema of a confirmation's `directions`: a title that is not blank → higher or lower.
+fn directions_schema() -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::Object)
+        .property_names(Some(not_blank()))
+        .additional_properties(Some(one_of_words(&["higher", "lower"])))
+        .examples([serde_json::json!({"Repeat victims": "lower"})])
 }

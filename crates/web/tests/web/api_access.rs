@@ -1185,6 +1185,254 @@ async fn an_import_is_previewed_and_stored_only_once_confirmed() {
     assert_eq!(field_names(&empty), vec!["file"]);
 }
 
+/// What the import operations refuse is stated in their schemas, and refused as stated
+/// (422, before the token is looked up); what depends on the upload is answered by what it
+/// found: a sheet that is not there is a 404 naming its field (issue #23).
+#[tokio::test]
+async fn the_import_operations_answer_their_refusals_as_their_schemas_state_them() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let doc = script.get("/api/openapi.json").await.body;
+    let schemas = &doc["components"]["schemas"];
+    let form = &schemas["UploadForm"];
+    assert_eq!(
+        form["properties"]["header_row"]["oneOf"][0]["minimum"], 1,
+        "{form}"
+    );
+    assert_eq!(form["additionalProperties"], false, "{form}");
+    assert_eq!(form["required"], json!(["file"]), "{form}");
+    assert_eq!(
+        form["properties"]["each_sheet"]["enum"],
+        json!(["true", "false", "", true, false])
+    );
+    // Every part is text: a free-text field has no type, a number's field takes its text.
+    assert!(form["properties"]["title"]["type"].is_null(), "{form}");
+    assert_eq!(
+        form["properties"]["target"]["oneOf"][0]["pattern"],
+        "^(new|[0-9]{1,15})?$"
+    );
+    assert!(form["anyOf"].is_array(), "{form}");
+    let corrections = &schemas["CorrectionsJson"];
+    assert_eq!(
+        corrections["properties"]["header_row"]["oneOf"][0]["minimum"], 1,
+        "{corrections}"
+    );
+    assert_eq!(
+        corrections["properties"]["objectives"]["propertyNames"]["minLength"],
+        1
+    );
+    assert!(
+        corrections["properties"]["columns"]["additionalProperties"]["enum"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("strategic_lead"))
+    );
+    let directions = &schemas["ConfirmJson"]["properties"]["directions"];
+    assert_eq!(
+        directions["additionalProperties"]["enum"],
+        json!(["higher", "lower"])
+    );
+    assert_eq!(directions["propertyNames"]["minLength"], 1);
+
+    // The tracker, with the form's other fields as given.
+    let upload = |fields: &[(&'static str, &'static str)]| {
+        let tracker = Part::bytes(TRACKER.as_bytes().to_vec()).file_name("tracker.csv");
+        let mut form = Form::new().part("file", tracker);
+        for (field, value) in fields {
+            form = form.text(*field, *value);
+        }
+        script.request(Method::POST, "/api/imports").multipart(form)
+    };
+    // The form's values the schema refuses: each a 422 naming its field.
+    for (fields, named) in [
+        (vec![("header_row", "0")], "header_row"),
+        (vec![("header_row", "2.5")], "header_row"),
+        (vec![("each_sheet", "yes")], "each_sheet"),
+        (vec![("target", " 1")], "target"),
+        (vec![("map", "Owner=owners")], "map"),
+        (vec![("colour", "blue")], "colour"),
+        (vec![("each_sheet", "true"), ("sheet", "Custody")], "sheet"),
+        (vec![("each_sheet", "true"), ("target", "1")], "each_sheet"),
+    ] {
+        let refused = Answer::of(upload(&fields).send().await.unwrap()).await;
+        assert_eq!(refused.status, 422, "{fields:?}: {}", refused.body);
+        assert_eq!(field_names(&refused), vec![named], "{fields:?}");
+    }
+
+    // A readable tracker: a sheet it has not is a 404 naming `sheet`; the preview keeps its
+    // corrections as they were.
+    let preview = Answer::of(upload(&[]).send().await.unwrap()).await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert_eq!(preview.body["readable"], true);
+    let token = preview.body["token"].as_str().unwrap().to_string();
+    let no_sheet = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"sheet": "Custody"}),
+        )
+        .await;
+    assert_eq!(no_sheet.status, 404, "{}", no_sheet.body);
+    assert_eq!(field_names(&no_sheet), vec!["sheet"]);
+    // A file of one table, no sheet of items, refuses being imported sheet by sheet.
+    let one_table = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"each_sheet": true}),
+        )
+        .await;
+    assert_eq!(one_table.status, 409, "{}", one_table.body);
+    assert_eq!(field_names(&one_table), vec!["sheet"]);
+    // The body's form is checked before the token: a token that names nothing still gets
+    // the 422 of a body its schema refuses.
+    for token in [token.as_str(), "no-such-token"] {
+        for (body, named) in [
+            (json!({"header_row": 0}), "header_row"),
+            (json!({"objectives": {"": ""}}), "objectives"),
+            (json!({"objectives": {"Roads policing": " "}}), "objectives"),
+            (json!({"columns": {"Ref": "title"}}), "columns"),
+            (json!({"sheet": "Custody", "each_sheet": true}), "sheet"),
+        ] {
+            let refused = script
+                .post(&format!("/api/imports/{token}/corrections"), body.clone())
+                .await;
+            assert_eq!(refused.status, 422, "{body}: {}", refused.body);
+            assert_eq!(field_names(&refused), vec![named], "{body}");
+        }
+        let refused = script
+            .post(
+                &format!("/api/imports/{token}/confirm"),
+                json!({"directions": {"": "higher"}}),
+            )
+            .await;
+        assert_eq!(refused.status, 422, "{}", refused.body);
+        assert_eq!(field_names(&refused), vec!["directions"]);
+    }
+    let gone = script
+        .post(
+            "/api/imports/no-such-token/corrections",
+            json!({"header_row": 2}),
+        )
+        .await;
+    assert_eq!(gone.status, 404, "{}", gone.body);
+    // The tracker itself still imports as previewed.
+    let stored = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    assert_eq!(stored.body["items"]["added"], 2, "{}", stored.body);
+}
+
+/// A file Waymark cannot read (what a schema's binary file is, to a test tool: a PNG) is not
+/// a refused request: the preview reports what the upload holds, a file that cannot be read
+/// and why; corrections are kept and previewed again, and the confirmation is refused by
+/// the upload as it is (409, naming `file`). Nothing is stored (issue #23).
+#[tokio::test]
+async fn a_file_that_cannot_be_read_is_previewed_as_such_and_its_confirmation_refused() {
+    let app = spawn_app().await;
+    let script = script_for(&app, "admin@test.example").await;
+    let plans_before = script.get("/api/plans").await.body;
+    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR".to_vec();
+    let form = Form::new()
+        .part("file", Part::bytes(png).file_name("file.png"))
+        .text("header_row", "1");
+    let unreadable = Answer::of(
+        script
+            .request(Method::POST, "/api/imports")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(unreadable.status, 200, "{}", unreadable.body);
+    assert_eq!(unreadable.body["readable"], false);
+    assert_eq!(unreadable.body["file_name"], "file.png");
+    assert_eq!(unreadable.body["target_title"], "file");
+    assert_eq!(unreadable.body["header_row"], 1);
+    assert_eq!(unreadable.body["result"]["kind"], "unreadable");
+    assert_eq!(unreadable.body["result"]["dry_run"], true);
+    let finding = &unreadable.body["result"]["findings"][0];
+    assert_eq!(finding["kind"], "unreadable_file", "{finding}");
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("must be a spreadsheet"),
+        "{finding}"
+    );
+    let token = unreadable.body["token"].as_str().unwrap().to_string();
+    let corrected = script
+        .post(
+            &format!("/api/imports/{token}/corrections"),
+            json!({"header_row": 2}),
+        )
+        .await;
+    assert_eq!(corrected.status, 200, "{}", corrected.body);
+    assert_eq!(corrected.body["readable"], false);
+    assert_eq!(corrected.body["header_row"], 2);
+    let confirmed = script
+        .post(&format!("/api/imports/{token}/confirm"), json!({}))
+        .await;
+    assert_eq!(confirmed.status, 409, "{}", confirmed.body);
+    assert_eq!(field_names(&confirmed), vec!["file"]);
+    assert!(
+        confirmed.body["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("The upload's file cannot be imported"),
+        "{}",
+        confirmed.body
+    );
+    // In the background, the job reads the file and fails, saying why.
+    let started = script
+        .post(&format!("/api/imports/{token}/jobs"), json!({}))
+        .await;
+    assert_eq!(started.status, 202, "{}", started.body);
+    let status_url = started.body["status_url"].as_str().unwrap().to_string();
+    let mut last = started.body;
+    for _ in 0..500 {
+        if last["stage"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        last = script.get(&status_url).await.body;
+    }
+    assert_eq!(last["stage"], "failed", "{last}");
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap()
+            .contains("must be a spreadsheet"),
+        "{last}"
+    );
+    assert_eq!(script.get("/api/plans").await.body, plans_before);
+
+    // A file marked SECRET is another matter: Waymark must not hold it, so it is refused and
+    // not kept (no token).
+    let secret = format!("Protective marking: SECRET\n{TRACKER}");
+    let form = Form::new().part(
+        "file",
+        Part::bytes(secret.into_bytes()).file_name("secret.csv"),
+    );
+    let refused = Answer::of(
+        script
+            .request(Method::POST, "/api/imports")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert_eq!(field_names(&refused), vec!["file"]);
+    assert!(refused.body["token"].is_null(), "{}", refused.body);
+    assert!(
+        refused.body.to_string().contains("marked SECRET"),
+        "{}",
+        refused.body
+    );
+}
+
 #[tokio::test]
 async fn what_changed_and_reports_are_read_through_the_api() {
     let app = spawn_app().await;
@@ -1435,7 +1683,9 @@ async fn an_import_runs_as_a_job_through_the_api() {
     let findings = script
         .get(&format!("/api/import-jobs/{id}/findings.csv"))
         .await;
-    assert_eq!(findings.status, 422);
+    // The job as it is (cancelled: nothing stored) refuses its findings.
+    assert_eq!(findings.status, 409, "{}", findings.body);
+    assert_eq!(field_names(&findings), vec!["job"]);
 
     // Another force's person is told there is no such job.
     let other = script_for(&app, "other@other.example").await;
@@ -1508,7 +1758,9 @@ async fn an_objective_corrected_through_the_api_is_what_the_import_stores() {
             json!({"objectives": {"Roads policing": "Objective that is not there"}}),
         )
         .await;
-    assert_eq!(refused.status, 422, "{}", refused.body);
+    // It names an objective the plan does not have: nothing by that name, 404 naming the field.
+    assert_eq!(refused.status, 404, "{}", refused.body);
+    assert_eq!(field_names(&refused), vec!["objectives"]);
     assert!(
         refused
             .body

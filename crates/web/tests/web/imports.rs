@@ -1126,9 +1126,12 @@ async fn the_api_confirmation_takes_directions_by_title() {
             .json(&body)
             .send()
     };
+    // The preview as it stands, an indicator whose direction nobody has given, refuses a
+    // confirmation that does not give it: 409, naming `directions`.
     let refused = confirm(serde_json::json!({})).await.unwrap();
-    assert_eq!(refused.status(), 422);
+    assert_eq!(refused.status(), 409);
     let refused = refused.text().await.unwrap();
+    assert!(refused.contains(r#""field":"directions""#), "{refused}");
     assert!(
         refused.contains(r#"which way is better for \"Repeat victims\" (row 3)"#),
         "{refused}"
@@ -1136,12 +1139,22 @@ async fn the_api_confirmation_takes_directions_by_title() {
     let misspelt = confirm(serde_json::json!({"directions": {"Repeat victim": "lower"}}))
         .await
         .unwrap();
-    assert_eq!(misspelt.status(), 422);
+    // A title that names no indicator awaiting an answer names nothing: 404, naming
+    // `directions`.
+    assert_eq!(misspelt.status(), 404);
+    let misspelt = misspelt.text().await.unwrap();
+    assert!(misspelt.contains(r#""field":"directions""#), "{misspelt}");
     assert!(
-        misspelt.text().await.unwrap().contains(
+        misspelt.contains(
             r#"is called \"Repeat victim\": those that do not say are \"Repeat victims\""#
-        )
+        ),
+        "{misspelt}"
     );
+    // A direction that is not higher or lower is refused by the schema, before the token.
+    let worded = confirm(serde_json::json!({"directions": {"Repeat victims": "Lower"}}))
+        .await
+        .unwrap();
+    assert_eq!(worded.status(), 422);
     let stored = confirm(serde_json::json!({"directions": {"repeat victims": "lower"}}))
         .await
         .unwrap();
