@@ -11,7 +11,6 @@ use axum::routing::post;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
-use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema,
     SchemaFormat, Type,
@@ -759,14 +758,15 @@ async fn read_upload(request: Request) -> Result<Upload, AppError> {
             }
         }
     }
-    if each_sheet && upload.target.is_some() {
-        return Err(AppError::invalid(
-            "each_sheet",
-            "Each sheet becomes a plan of its own only in an import as new plans: leave target \
-             empty, or choose one sheet",
-        ));
-    }
-    corrections.sheets = sheet_choice(sheet, each_sheet)?;
+    // Each sheet as a plan of its own says which sheets and where they go, so `sheet` and
+    // `target` are not read beside it (as the form's schema says; a rule between the parts
+    // of a form with a file is one schemathesis cannot check).
+    corrections.sheets = if each_sheet {
+        upload.target = None;
+        SheetChoice::EachAsPlan
+    } else {
+        sheet_choice(sheet, false)?
+    };
     upload.corrections = corrections;
     Ok(upload)
 }
@@ -953,14 +953,6 @@ fn header_row_number() -> ObjectBuilder {
         .maximum(Some(MAX_HEADER_ROW as f64))
 }
 
-/// What `schema` says with `anyOf` beside it: utoipa's objects have no `anyOf` of their own
-/// beside their properties, so it is written as an extension, which is written out as given.
-fn with_any_of(schema: ObjectBuilder, any_of: serde_json::Value) -> ObjectBuilder {
-    let mut extensions = Extensions::default();
-    extensions.insert("anyOf".to_string(), any_of);
-    schema.extensions(Some(extensions))
-}
-
 /// A form field of free text, of no `type`: every part of a form is text, so a number or
 /// `true` given for it is its text, as good as any other.
 fn any_text() -> ObjectBuilder {
@@ -978,7 +970,7 @@ pub(crate) fn upload_form_schema() -> ObjectBuilder {
             "\"Header=field\": read the column so headed as the field, over what its header says",
         ))
     };
-    let schema = ObjectBuilder::new()
+    ObjectBuilder::new()
         .schema_type(Type::Object)
         .additional_properties(Some(AdditionalProperties::FreeForm(false)))
         .property(
@@ -1037,7 +1029,7 @@ pub(crate) fn upload_form_schema() -> ObjectBuilder {
                 ]))
                 .description(Some(
                     "true to import each sheet of items as a new plan of its own, named by the \
-                     sheet: then `sheet` and `target` are left empty",
+                     sheet: `sheet` and `target` are then not read",
                 )),
         )
         .property(
@@ -1059,18 +1051,7 @@ pub(crate) fn upload_form_schema() -> ObjectBuilder {
                     "\"Header=field\" (repeat the part for several columns). Fields: {}",
                     waymark_io::mapping::FIELD_NAMES
                 ))),
-        );
-    with_any_of(
-        schema,
-        serde_json::json!([
-            {"properties": {"each_sheet": {"enum": ["false", "", false]}}},
-            {"properties": {
-                "each_sheet": {"enum": ["true", true]},
-                "sheet": {"enum": [""]},
-                "target": {"enum": ["", "new"]}
-            }}
-        ]),
-    )
+        )
 }
 
 /// The schema of [`CorrectionsJson`].
@@ -1135,12 +1116,12 @@ pub(crate) fn corrections_schema() -> ObjectBuilder {
                     serde_json::json!({"Roads policing": "3", "Reduce crime and ASB": "new"}),
                 ]),
         );
-    with_any_of(
+    crate::api::schema_rules::with_keywords(
         schema,
-        serde_json::json!([
+        serde_json::json!({"anyOf": [
             {"properties": {"each_sheet": {"enum": [false]}}},
             {"properties": {"sheet": {"enum": [null, ""]}}}
-        ]),
+        ]}),
     )
 }
 
