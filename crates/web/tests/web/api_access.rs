@@ -20,6 +20,8 @@ use crate::helpers::{PASSWORD, TestApp, spawn_app};
 struct Answer {
     status: StatusCode,
     etag: Option<String>,
+    /// Where a created thing is (`Location`).
+    location: Option<String>,
     body: Value,
 }
 
@@ -30,13 +32,21 @@ impl Answer {
         let etag = headers
             .get("etag")
             .map(|v| v.to_str().unwrap().trim_matches('"').to_string());
+        let location = headers
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_string());
         let text = response.text().await.unwrap();
         let body = if text.is_empty() {
             Value::Null
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
-        Answer { status, etag, body }
+        Answer {
+            status,
+            etag,
+            location,
+            body,
+        }
     }
 
     fn version(&self) -> i64 {
@@ -276,6 +286,10 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
     assert_eq!(plan.body["marking"], "OFFICIAL");
     assert_eq!(plan.body["version"].as_i64(), Some(plan.version()));
     let id = plan.body["id"].as_i64().unwrap();
+    assert_eq!(
+        plan.location.as_deref(),
+        Some(format!("/api/plans/{id}").as_str())
+    );
 
     let recommendation = script
         .post(
@@ -287,6 +301,10 @@ async fn a_plan_is_built_and_edited_entirely_through_the_api() {
     assert_eq!(recommendation.body["level"], "Recommendation");
     assert_eq!(recommendation.body["parent"], Value::Null);
     let r1 = recommendation.body["id"].as_i64().unwrap();
+    assert_eq!(
+        recommendation.location.as_deref(),
+        Some(format!("/api/items/{r1}").as_str())
+    );
     let action = script
         .post(
             &format!("/api/plans/{id}/items"),
