@@ -506,7 +506,7 @@ pub(crate) struct ClosureRuleInputJson {
     /// A board's name, 120 characters or fewer, with `requires_sign_off` and `members`; omit
     /// or leave empty for a plan manager.
     #[serde(default)]
-    #[schema(max_length = 120)]
+    #[schema(schema_with = crate::api::openapi::board_or_blank)]
     board: Option<String>,
     /// The board's member posts.
     #[serde(default)]

@@ -580,19 +580,26 @@ pub(crate) fn external_share() -> Schema {
 /// A line of 1 to 200 characters once the spaces around it are trimmed, as the server counts
 /// (a source): spaces around it are not counted.
 pub(crate) fn programme_line() -> Schema {
-    text(trimmed_line_pattern(false)).into()
+    text(trimmed_line_pattern(200, false)).into()
 }
 
 /// As [`programme_line`], or blank (a cost's name, an external funder).
 pub(crate) fn line_or_blank() -> Schema {
-    text(trimmed_line_pattern(true)).into()
+    text(trimmed_line_pattern(200, true)).into()
 }
 
-/// Text whose first and last characters that are not spaces are at most 200 characters apart.
-fn trimmed_line_pattern(blank: bool) -> String {
+/// A board's name: 120 characters or fewer once trimmed, blank or null for a plan manager.
+pub(crate) fn board_or_blank() -> Schema {
+    or_null(text(trimmed_line_pattern(120, true)))
+}
+
+/// Text whose first and last characters that are not spaces are at most `most` characters
+/// apart: `most` once trimmed, as the server counts (`text::required_line`).
+fn trimmed_line_pattern(most: usize, blank: bool) -> String {
     let s = spaces();
     let word = NOT_ONLY_SPACES;
-    let line = format!("{word}([\\s\\S]{{0,198}}{word})?");
+    let between = most.saturating_sub(2);
+    let line = format!("{word}([\\s\\S]{{0,{between}}}{word})?");
     let line = if blank { format!("({line})?") } else { line };
     format!("^{s}{line}{s}$")
 }
@@ -750,9 +757,7 @@ pub(crate) fn some_owners() -> Schema {
 
 /// 1 to `most` characters, at least one of them not a space.
 fn words_of_at_most(most: usize) -> ObjectBuilder {
-    text(NOT_ONLY_SPACES)
-        .min_length(Some(1))
-        .max_length(Some(most))
+    text(trimmed_line_pattern(most, false))
 }
 
 /// Some character that is not a space as the server trims text (Unicode's White_Space, as

@@ -254,6 +254,14 @@ pub(crate) async fn search(
     if !problems.is_empty() {
         return Err(AppError::BadQuery(problems).into());
     }
+    // As the document counts it: the words as sent, spaces around them included.
+    if query.q.chars().count() > 200 {
+        return Err(AppError::BadQuery(vec![(
+            "q".to_string(),
+            "Give the words to search for in 200 characters or fewer".to_string(),
+        )])
+        .into());
+    }
     let q = query.q.clone();
     let list = state
         .app
