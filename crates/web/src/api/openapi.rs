@@ -795,19 +795,9 @@ pub(crate) fn clearance_word() -> Schema {
     choice(&MARKINGS).into()
 }
 
-/// As [`clearance_word`], or empty or null for OFFICIAL.
-pub(crate) fn clearance_or_empty() -> Schema {
-    or_empty_or_null(choice(&MARKINGS))
-}
-
 /// How a share lets the other organisation in, or empty or null for read.
 pub(crate) fn share_access_or_null() -> Schema {
     or_empty_or_null(choice(&["read", "contribute"]))
-}
-
-/// A share's ceiling, or empty or null for OFFICIAL.
-pub(crate) fn ceiling_or_null() -> Schema {
-    or_empty_or_null(choice(&MARKINGS))
 }
 
 /// One or more ids, or null.
@@ -831,8 +821,8 @@ pub(crate) fn marking_or_empty() -> Schema {
     or_empty(choice(&MARKINGS))
 }
 
-/// A marking as a request names it, or empty or null for the default (OFFICIAL, or what the
-/// thing takes from its plan).
+/// A marking as a request names it (a thing's marking, a person's clearance, a share's
+/// ceiling), or empty or null for the default (OFFICIAL, or what the thing takes from its plan).
 pub(crate) fn marking_or_null() -> Schema {
     or_empty_or_null(choice(&MARKINGS))
 }

@@ -179,7 +179,7 @@ pub(crate) struct NewPersonJson {
     role: String,
     /// OFFICIAL or OFFICIAL-SENSITIVE; OFFICIAL-SENSITIVE when absent, as on the people page.
     #[serde(default)]
-    #[schema(schema_with = crate::api::openapi::clearance_or_empty)]
+    #[schema(schema_with = crate::api::openapi::marking_or_null)]
     clearance: Option<String>,
 }
 

@@ -109,7 +109,7 @@ pub(crate) struct NewShareJson {
     access: Option<String>,
     /// OFFICIAL (the default) or OFFICIAL-SENSITIVE: nothing marked above it is shared.
     #[serde(default)]
-    #[schema(schema_with = crate::api::openapi::ceiling_or_null)]
+    #[schema(schema_with = crate::api::openapi::marking_or_null)]
     ceiling: Option<String>,
     /// Chosen items, one or more, each shared with what is under it; the whole plan when
     /// absent or null. An id not of the plan is a 404 naming `items`.
